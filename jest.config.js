@@ -1,0 +1,36 @@
+// Nest 12, aedes 1.x and a few of their dependencies ship as ES modules only. Node 20 can
+// require() them at run time, but Jest's own module loader cannot (before Node 24.9), so
+// Jest compiles those packages to CommonJS with SWC, like our own TypeScript.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      target: 'es2022',
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+  },
+];
+const esmOnly = [
+  '@nestjs', 'aedes', 'file-type', 'strtok3', 'token-types', '@tokenizer', '@borewit',
+  'uint8array-extras', '@standard-schema', 'kysely', 'kysely-pglite-dialect', '@electric-sql',
+];
+const aliases = {};
+for (const lib of ['contracts', 'config', 'database', 'registry', 'broker', 'ingest', 'telemetry', 'rules', 'alarms', 'observability', 'testing']) {
+  aliases[`^@bedside/${lib}$`] = `<rootDir>/libs/${lib}/src`;
+}
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleNameMapper: aliases,
+};
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,devices-sim}/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/apps/*/test/**/*.e2e-spec.ts'], maxWorkers: 1 },
+  ],
+};

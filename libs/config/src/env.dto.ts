@@ -1,0 +1,116 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/**
+ * Every environment variable the hub reads, with its default. Validated once at boot; a bad
+ * value stops the start with a list of every bad key (see load-config.ts).
+ */
+export class EnvDto {
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  HTTP_PORT = 3000;
+
+  @IsString()
+  HTTP_HOST = '0.0.0.0';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  MQTT_PORT = 1883;
+
+  /** MQTT over WebSocket; unset disables the listener. */
+  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(65535)
+  MQTT_WS_PORT?: number;
+
+  /** MQTT over TLS; needs TLS_CERT_FILE and TLS_KEY_FILE. */
+  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(65535)
+  MQTT_TLS_PORT?: number;
+
+  @Transform(emptyToUndefined) @ValidateIf((o: EnvDto) => o.MQTT_TLS_PORT !== undefined) @IsString()
+  TLS_CERT_FILE?: string;
+
+  @Transform(emptyToUndefined) @ValidateIf((o: EnvDto) => o.MQTT_TLS_PORT !== undefined) @IsString()
+  TLS_KEY_FILE?: string;
+
+  @IsString() @MinLength(1)
+  DATA_DIR = './data';
+
+  /** PostgreSQL connection string; unset uses embedded PGlite in DATA_DIR. */
+  @Transform(emptyToUndefined) @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  DATABASE_URL?: string;
+
+  /** InfluxDB base URL (v1-compatible API); unset stores telemetry in the SQL database. */
+  @Transform(emptyToUndefined) @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  INFLUX_URL?: string;
+
+  /** InfluxDB 1.x database, or the database name mapped to a 2.x/3.x bucket. */
+  @IsString() @MinLength(1)
+  INFLUX_DATABASE = 'bedside';
+
+  @IsOptional() @IsString()
+  INFLUX_RETENTION_POLICY?: string;
+
+  /** Token for InfluxDB 2.x/3.x (sent as `Authorization: Token …`). */
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  INFLUX_TOKEN?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  INFLUX_USERNAME?: string;
+
+  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  INFLUX_PASSWORD?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  INFLUX_BATCH_SIZE = 5000;
+
+  @Transform(toInt) @IsInt() @Min(10) @Max(1000)
+  INFLUX_FLUSH_MS = 500;
+
+  /** Upper bound of the on-disk spool used while InfluxDB is unreachable. */
+  @Transform(toInt) @IsInt() @Min(1024 * 1024)
+  INFLUX_SPOOL_MAX_BYTES = 1024 * 1024 * 1024;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Largest MQTT packet accepted, bytes, checked before the packet is buffered. */
+  @Transform(toInt) @IsInt() @Min(256) @Max(256 * 1024 * 1024)
+  MQTT_MAX_PACKET_BYTES = 64 * 1024;
+
+  @Transform(toInt) @IsInt() @Min(5) @Max(100)
+  MQTT_MAX_TOPIC_LEVELS = 16;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  MQTT_CONNECT_TIMEOUT_MS = 10_000;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  MQTT_DRAIN_TIMEOUT_MS = 30_000;
+
+  /** Failed logins allowed per client address and per device id within the window. */
+  @Transform(toInt) @IsInt() @Min(1)
+  MQTT_AUTH_FAILURES_MAX = 5;
+
+  @Transform(toInt) @IsInt() @Min(1000)
+  MQTT_AUTH_FAILURE_WINDOW_MS = 60_000;
+
+  /** New connections accepted per client address per second. */
+  @Transform(toInt) @IsInt() @Min(1)
+  MQTT_CONNECTIONS_PER_SECOND_PER_IP = 200;
+
+  /** Group commit: how long ingest waits to gather writes into one transaction. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1000)
+  INGEST_COMMIT_DELAY_MS = 2;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  INGEST_COMMIT_MAX_BATCH = 2000;
+
+  /** Bootstrap administrator for the REST API (HTTP Basic) until full user management lands. */
+  @IsString() @MinLength(1)
+  ADMIN_USERNAME = 'admin';
+
+  /** Unset: a random password is generated at first start and written to DATA_DIR/admin-password. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(8)
+  ADMIN_PASSWORD?: string;
+}

@@ -1,0 +1,32 @@
+import { ConfigError, loadConfig } from './load-config';
+
+describe('loadConfig', () => {
+  it('applies defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.HTTP_PORT).toBe(3000);
+    expect(c.MQTT_PORT).toBe(1883);
+    expect(c.DATA_DIR).toBe('./data');
+    expect(c.DATABASE_URL).toBeUndefined();
+  });
+
+  it('parses numbers and urls', () => {
+    const c = loadConfig({ HTTP_PORT: '8080', DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', INFLUX_URL: 'http://localhost:8086' });
+    expect(c.HTTP_PORT).toBe(8080);
+    expect(c.DATABASE_URL).toContain('127.0.0.1');
+  });
+
+  it('lists every bad key at once', () => {
+    try {
+      loadConfig({ HTTP_PORT: 'abc', MQTT_PORT: '70000', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+      fail('expected ConfigError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const keys = (err as ConfigError).problems.map((p) => p.split('=')[0]).sort();
+      expect(keys).toEqual(['DATABASE_URL', 'HTTP_PORT', 'LOG_LEVEL', 'MQTT_PORT']);
+    }
+  });
+
+  it('requires cert and key when TLS is on', () => {
+    expect(() => loadConfig({ MQTT_TLS_PORT: '8883' })).toThrow(/TLS_CERT_FILE[\s\S]*TLS_KEY_FILE|TLS_KEY_FILE[\s\S]*TLS_CERT_FILE/);
+  });
+});

@@ -1,0 +1,21 @@
+export const DEVICE_KINDS = ['mattress', 'button', 'wearable'] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+/** Event types, and which device kinds may send each. */
+export const EVENT_TYPES = {
+  'button.pressed': ['button', 'wearable'],
+  'button.cancelled': ['button', 'wearable'],
+  'fall.detected': ['wearable'],
+  'fall.cancelled': ['wearable'],
+  'bed.exit': ['mattress'],
+  'bed.return': ['mattress'],
+  'wearable.worn': ['wearable'],
+  'wearable.removed': ['wearable'],
+  tamper: ['mattress', 'button', 'wearable'],
+} as const satisfies Record<string, readonly DeviceKind[]>;
+export type EventType = keyof typeof EVENT_TYPES;
+export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];
+
+export function eventAllowedFor(type: EventType, kind: DeviceKind): boolean {
+  return (EVENT_TYPES[type] as readonly DeviceKind[]).includes(kind);
+}

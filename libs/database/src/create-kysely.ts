@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { MIGRATIONS } from './migrations';
+import type { DB } from './schema';
+
+// int8 (bigint) as a JS number: our counters and sequences stay below 2^53.
+const INT8_OID = 20;
+pg.types.setTypeParser(INT8_OID, (v) => Number(v));
+
+export interface DatabaseTarget {
+  /** PostgreSQL connection string; without it, PGlite stores data under dataDir. */
+  url?: string;
+  dataDir: string;
+  /** Pool size for PostgreSQL. */
+  poolSize?: number;
+}
+
+export function createKysely(target: DatabaseTarget): { db: Kysely<DB>; engine: 'postgres' | 'pglite' } {
+  if (target.url) {
+    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
+  }
+  const dir = resolve(target.dataDir, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  const pglite = new PGlite(join(dir), { parsers: { [INT8_OID]: (v: string) => Number(v) } });
+  return { db: new Kysely<DB>({ dialect: new PGliteDialect(pglite) }), engine: 'pglite' };
+}
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<DB>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
+  }
+  return (results ?? []).map((r) => r.migrationName);
+}

@@ -1,0 +1,28 @@
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { EnvDto } from '@bedside/config';
+import { createKysely, migrateToLatest } from './create-kysely';
+import { Database } from './database';
+
+@Global()
+@Module({
+  providers: [
+    {
+      provide: Database,
+      inject: [EnvDto],
+      useFactory: async (env: EnvDto) => {
+        const { db, engine } = createKysely({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
+        const applied = await migrateToLatest(db);
+        new Logger('Database').log(`using ${engine}; migrations applied: ${applied.length ? applied.join(', ') : 'none pending'}`);
+        return new Database(db, engine);
+      },
+    },
+  ],
+  exports: [Database],
+})
+export class DatabaseModule implements OnApplicationShutdown {
+  constructor(@Inject(Database) private readonly database: Database) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.close();
+  }
+}

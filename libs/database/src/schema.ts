@@ -1,0 +1,116 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export interface Contact {
+  name: string;
+  phone: string;
+  relation?: string;
+  /** key-holder: can open the door; emergency: call only. */
+  role: 'keyholder' | 'emergency';
+  /** 1 = call first. */
+  callOrder: number;
+}
+
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface HouseholdsTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  address: string;
+  time_zone: string;
+  contacts: JSONColumnType<Contact[]>;
+  created_at: CreatedAt;
+}
+
+export interface ResidentsTable {
+  id: string;
+  household_id: string;
+  name: string;
+  birth_year: number | null;
+  conditions: JSONColumnType<string[]>;
+  notes: string | null;
+  created_at: CreatedAt;
+}
+
+export interface BedsTable {
+  id: string;
+  household_id: string;
+  resident_id: string | null;
+  label: string;
+  created_at: CreatedAt;
+}
+
+export interface DevicesTable {
+  id: string;
+  organisation_id: string;
+  kind: 'mattress' | 'button' | 'wearable';
+  serial: string;
+  model: string;
+  firmware: string | null;
+  bed_id: string | null;
+  secret_salt: string;
+  secret_hash: string;
+  credentials_issued_at: Timestamp;
+  revoked_at: Timestamp | null;
+  online: Generated<boolean>;
+  last_seen_at: Timestamp | null;
+  battery: number | null;
+  rssi: number | null;
+  reported_firmware: string | null;
+  status_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface DeviceEventsTable {
+  device_id: string;
+  event_id: string;
+  type: string;
+  bed_id: string | null;
+  device_ts: Timestamp;
+  seq: number | null;
+  confidence: number | null;
+  received_at: Timestamp;
+}
+
+export interface DeviceRejectionsTable {
+  device_id: string;
+  code: string;
+  count: number;
+  last_at: Timestamp;
+  last_message: string;
+}
+
+export interface TelemetrySamplesTable {
+  device_id: string;
+  ts: Timestamp;
+  bed_id: string | null;
+  kind: string;
+  seq: number;
+  heart_rate: number | null;
+  respiration_rate: number | null;
+  in_bed: boolean | null;
+  movement: number | null;
+  signal_quality: number | null;
+  spo2: number | null;
+  steps: number | null;
+  worn: boolean | null;
+  battery: number | null;
+}
+
+export interface DB {
+  organisations: OrganisationsTable;
+  households: HouseholdsTable;
+  residents: ResidentsTable;
+  beds: BedsTable;
+  devices: DevicesTable;
+  device_events: DeviceEventsTable;
+  device_rejections: DeviceRejectionsTable;
+  telemetry_samples: TelemetrySamplesTable;
+}

@@ -1,0 +1,3 @@
+export * from './telemetry-point';
+export * from './telemetry.store';
+export * from './sql-telemetry.store';

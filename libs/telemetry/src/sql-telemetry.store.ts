@@ -1,0 +1,98 @@
+import { sql } from 'kysely';
+import type { Database, TelemetrySamplesTable } from '@bedside/database';
+import type { Insertable, Selectable } from 'kysely';
+import { TelemetryStore } from './telemetry.store';
+import type { AggregateQuery, AggregateRow, TelemetryPoint, TelemetryQuery } from './telemetry-point';
+
+const COLUMN = {
+  heartRate: 'heart_rate',
+  respirationRate: 'respiration_rate',
+  movement: 'movement',
+  signalQuality: 'signal_quality',
+  spo2: 'spo2',
+  steps: 'steps',
+  battery: 'battery',
+} as const;
+
+// PostgreSQL caps bind parameters at 65535 per statement; 14 columns a row.
+const ROWS_PER_INSERT = 4000;
+
+function toRow(p: TelemetryPoint): Insertable<TelemetrySamplesTable> {
+  return {
+    device_id: p.deviceId, ts: new Date(p.ts), bed_id: p.bedId, kind: p.kind, seq: p.seq,
+    heart_rate: p.heartRate ?? null, respiration_rate: p.respirationRate ?? null, in_bed: p.inBed ?? null,
+    movement: p.movement ?? null, signal_quality: p.signalQuality ?? null, spo2: p.spo2 ?? null,
+    steps: p.steps ?? null, worn: p.worn ?? null, battery: p.battery ?? null,
+  };
+}
+
+function fromRow(r: Selectable<TelemetrySamplesTable>): TelemetryPoint {
+  const p: TelemetryPoint = { deviceId: r.device_id, bedId: r.bed_id, kind: r.kind as TelemetryPoint['kind'], seq: Number(r.seq), ts: new Date(r.ts).getTime() };
+  if (r.heart_rate !== null) p.heartRate = r.heart_rate;
+  if (r.respiration_rate !== null) p.respirationRate = r.respiration_rate;
+  if (r.in_bed !== null) p.inBed = r.in_bed;
+  if (r.movement !== null) p.movement = r.movement;
+  if (r.signal_quality !== null) p.signalQuality = r.signal_quality;
+  if (r.spo2 !== null) p.spo2 = r.spo2;
+  if (r.steps !== null) p.steps = r.steps;
+  if (r.worn !== null) p.worn = r.worn;
+  if (r.battery !== null) p.battery = r.battery;
+  return p;
+}
+
+/** Telemetry in the hub's own SQL database: the embedded default. */
+export class SqlTelemetryStore extends TelemetryStore {
+  readonly name = 'sql';
+
+  constructor(private readonly database: Database) {
+    super();
+  }
+
+  async write(points: TelemetryPoint[]): Promise<void> {
+    for (let i = 0; i < points.length; i += ROWS_PER_INSERT) {
+      const rows = points.slice(i, i + ROWS_PER_INSERT).map(toRow);
+      await this.database.db.insertInto('telemetry_samples').values(rows)
+        .onConflict((oc) => oc.columns(['device_id', 'ts']).doNothing())
+        .execute();
+    }
+  }
+
+  async query(q: TelemetryQuery): Promise<TelemetryPoint[]> {
+    let query = this.database.db.selectFrom('telemetry_samples').selectAll()
+      .where('ts', '>=', new Date(q.from)).where('ts', '<', new Date(q.to));
+    if (q.bedId) query = query.where('bed_id', '=', q.bedId);
+    if (q.deviceId) query = query.where('device_id', '=', q.deviceId);
+    const rows = await query.orderBy('ts').orderBy('device_id').limit(q.limit ?? 10_000).execute();
+    return rows.map(fromRow);
+  }
+
+  async aggregate(q: AggregateQuery): Promise<AggregateRow[]> {
+    const bucket = sql<number>`floor(extract(epoch from ts) * 1000 / ${q.intervalMs})::bigint * ${q.intervalMs}`;
+    let query = this.database.db.selectFrom('telemetry_samples')
+      .select(bucket.as('bucket'))
+      .where('ts', '>=', new Date(q.from)).where('ts', '<', new Date(q.to));
+    for (const f of q.fields) {
+      const col = sql.ref(COLUMN[f]);
+      query = query.select([
+        sql<number | null>`min(${col})`.as(`${f}_min`),
+        sql<number | null>`avg(${col})::float8`.as(`${f}_mean`),
+        sql<number | null>`max(${col})`.as(`${f}_max`),
+        sql<number>`count(${col})`.as(`${f}_count`),
+      ]);
+    }
+    if (q.bedId) query = query.where('bed_id', '=', q.bedId);
+    if (q.deviceId) query = query.where('device_id', '=', q.deviceId);
+    const rows = (await query.groupBy('bucket').orderBy('bucket').execute()) as Record<string, number | null>[];
+    return rows.map((r) => {
+      const values: AggregateRow['values'] = {};
+      for (const f of q.fields) {
+        const count = Number(r[`${f}_count`] ?? 0);
+        if (count > 0) values[f] = { min: Number(r[`${f}_min`]), mean: Number(r[`${f}_mean`]), max: Number(r[`${f}_max`]), count };
+      }
+      return { ts: Number(r.bucket), values };
+    });
+  }
+
+  async flush(): Promise<void> {}
+  async close(): Promise<void> {}
+}
