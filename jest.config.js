@@ -18,7 +18,7 @@ const esmOnly = [
   'uint8array-extras', '@standard-schema', 'kysely', 'kysely-pglite-dialect', '@electric-sql',
 ];
 const aliases = {};
-for (const lib of ['contracts', 'config', 'database', 'registry', 'broker', 'ingest', 'telemetry', 'rules', 'alarms', 'observability', 'testing']) {
+for (const lib of ['common', 'auth', 'contracts', 'config', 'database', 'registry', 'broker', 'ingest', 'telemetry', 'rules', 'alarms', 'observability', 'testing']) {
   aliases[`^@bedside/${lib}$`] = `<rootDir>/libs/${lib}/src`;
 }
 const common = {
@@ -31,6 +31,6 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,devices-sim}/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/apps/*/test/**/*.e2e-spec.ts'], maxWorkers: 1 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/apps/*/test/**/*.e2e-spec.ts'] },
   ],
 };

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Database, TelemetrySamplesTable } from '@bedside/database';
 import type { Insertable, Selectable } from 'kysely';
-import { TelemetryStore } from './telemetry.store';
+import { TelemetryStore, type TelemetryStoreStats } from './telemetry.store';
 import type { AggregateQuery, AggregateRow, TelemetryPoint, TelemetryQuery } from './telemetry-point';
 
 const COLUMN = {
@@ -43,6 +43,7 @@ function fromRow(r: Selectable<TelemetrySamplesTable>): TelemetryPoint {
 /** Telemetry in the hub's own SQL database: the embedded default. */
 export class SqlTelemetryStore extends TelemetryStore {
   readonly name = 'sql';
+  private written = 0;
 
   constructor(private readonly database: Database) {
     super();
@@ -54,7 +55,12 @@ export class SqlTelemetryStore extends TelemetryStore {
       await this.database.db.insertInto('telemetry_samples').values(rows)
         .onConflict((oc) => oc.columns(['device_id', 'ts']).doNothing())
         .execute();
+      this.written += rows.length;
     }
+  }
+
+  override stats(): TelemetryStoreStats {
+    return { ...super.stats(), written: this.written };
   }
 
   async query(q: TelemetryQuery): Promise<TelemetryPoint[]> {
@@ -83,14 +89,17 @@ export class SqlTelemetryStore extends TelemetryStore {
     if (q.bedId) query = query.where('bed_id', '=', q.bedId);
     if (q.deviceId) query = query.where('device_id', '=', q.deviceId);
     const rows = (await query.groupBy('bucket').orderBy('bucket').execute()) as Record<string, number | null>[];
-    return rows.map((r) => {
+    const out: AggregateRow[] = [];
+    for (const r of rows) {
       const values: AggregateRow['values'] = {};
       for (const f of q.fields) {
         const count = Number(r[`${f}_count`] ?? 0);
         if (count > 0) values[f] = { min: Number(r[`${f}_min`]), mean: Number(r[`${f}_mean`]), max: Number(r[`${f}_max`]), count };
       }
-      return { ts: Number(r.bucket), values };
-    });
+      // An interval with samples but none of the requested fields is empty for the caller.
+      if (Object.keys(values).length > 0) out.push({ ts: Number(r.bucket), values });
+    }
+    return out;
   }
 
   async flush(): Promise<void> {}

@@ -1,0 +1,47 @@
+import { Global, Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from '@bedside/auth';
+import { BrokerModule } from '@bedside/broker';
+import { ClockModule } from '@bedside/common';
+import { ConfigModule, type EnvDto } from '@bedside/config';
+import { DatabaseModule } from '@bedside/database';
+import { IngestModule } from '@bedside/ingest';
+import { ObservabilityModule } from '@bedside/observability';
+import { RegistryModule } from '@bedside/registry';
+import { Database } from '@bedside/database';
+import { SqlTelemetryStore, TelemetryStore } from '@bedside/telemetry';
+
+// TEMPORARY until libs/telemetry ships TelemetryModule.
+@Global()
+@Module({ providers: [{ provide: TelemetryStore, inject: [Database], useFactory: (db: Database) => new SqlTelemetryStore(db) }], exports: [TelemetryStore] })
+class TelemetryModule {}
+import { HealthController } from './health.controller';
+import { HttpExceptionFilter } from './http-exception.filter';
+
+/** Composition only: the hub is the sum of the library modules. */
+@Module({})
+export class AppModule {
+  static forRoot(env: EnvDto): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(env),
+        LoggerModule.forRoot({ pinoHttp: { level: env.LOG_LEVEL, autoLogging: false, base: { service: 'bedside-hub' } } }),
+        ClockModule,
+        ObservabilityModule,
+        DatabaseModule,
+        TelemetryModule,
+        AuthModule,
+        RegistryModule,
+        BrokerModule,
+        IngestModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpExceptionFilter },
+        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
+      ],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { Response } from 'express';
+import { DOMAIN_ERROR_STATUS, DomainError } from '@bedside/common';
+
+/**
+ * The REST edge's one error shape: `{ code, message, details? }`. Domain errors map by code;
+ * Nest's own HTTP errors (validation, 404 routes) keep their status; anything else is a 500
+ * with an error id that is also logged, so support can find it.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  private readonly log = new Logger('Http');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    if (err instanceof DomainError) {
+      res.status(DOMAIN_ERROR_STATUS[err.code]).json({ code: err.code, message: err.message, ...(err.details && { details: err.details }) });
+      return;
+    }
+    if (err instanceof HttpException) {
+      const status = err.getStatus();
+      const body = err.getResponse();
+      const messages = typeof body === 'object' && body && 'message' in body ? (body as { message: unknown }).message : err.message;
+      const list = Array.isArray(messages) ? messages.map(String) : [String(messages)];
+      res.status(status).json({ code: status === 400 ? 'VALIDATION_FAILED' : `HTTP_${status}`, message: list.join('; '), ...(Array.isArray(messages) && { details: { errors: list } }) });
+      return;
+    }
+    const errorId = randomUUID();
+    this.log.error({ msg: 'unhandled error', errorId, err: err instanceof Error ? { message: err.message, stack: err.stack } : err });
+    res.status(500).json({ code: 'INTERNAL', message: 'internal error; quote the error id when reporting it', errorId });
+  }
+}

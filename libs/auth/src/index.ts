@@ -1,0 +1,4 @@
+export * from './public.decorator';
+export * from './admin-auth.guard';
+export * from './bootstrap-admin';
+export * from './auth.module';

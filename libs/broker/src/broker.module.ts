@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { RegistryModule } from '@bedside/registry';
+import { BrokerService } from './broker.service';
+import { DeviceAuthenticator } from './device-authenticator';
+import { DownlinkPublisher } from './downlink.publisher';
+
+@Module({
+  imports: [RegistryModule],
+  providers: [BrokerService, DeviceAuthenticator, DownlinkPublisher],
+  exports: [BrokerService, DownlinkPublisher],
+})
+export class BrokerModule {}

@@ -1,0 +1,266 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { Duplex, pipeline } from 'node:stream';
+import { createServer as createTlsServer } from 'node:tls';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
+import { Subject, type Subscription } from 'rxjs';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import { Clock } from '@bedside/common';
+import { EnvDto } from '@bedside/config';
+import { errorsTopic } from '@bedside/contracts';
+import { Metrics } from '@bedside/observability';
+import { DeviceAccessEvents, DeviceRepository } from '@bedside/registry';
+import { DeviceAuthenticator } from './device-authenticator';
+import { DeviceSessions, type DeviceSession } from './device-session';
+import { DownlinkPublisher } from './downlink.publisher';
+import { ConnectionRateLimiter } from './login-throttle';
+import { MqttFrameGuard, type OversizeInfo } from './mqtt-frame-guard';
+import { deviceMaySubscribe, uplinkChannelFor } from './topic-acl';
+import type { UplinkChannel } from '@bedside/contracts';
+
+/** Ingest's entry point: resolve to acknowledge, reject to drop the connection unacknowledged. */
+export type UplinkHandler = (session: DeviceSession, channel: UplinkChannel, packet: PublishPacket) => Promise<void>;
+
+export interface ConnectionChange {
+  session: DeviceSession;
+  state: 'connected' | 'disconnected';
+  at: number;
+}
+
+const CONNACK_NOT_AUTHORIZED = 5; // MQTT 3.1.1 §3.2.2.3
+const CONNACK_BAD_CREDENTIALS = 4;
+const CONNACK_IDENTIFIER_REJECTED = 2;
+
+/**
+ * The embedded aedes broker: listeners (TCP, TLS, WebSocket), the frame-size guard, login and
+ * topic ACL hooks, and the hand-off of every device publish to ingest *before* aedes sends the
+ * PUBACK (aedes 1.x acks QoS 1 right after authorizePublish, see handlers/publish.js).
+ */
+@Injectable()
+export class BrokerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = new Logger('Broker');
+  private aedes!: Aedes;
+  private readonly servers: (Server | HttpServer)[] = [];
+  private wss: WebSocketServer | null = null;
+  private readonly live = new Map<string, Client>();
+  private readonly remoteAddresses = new WeakMap<object, string>();
+  private readonly rateLimiter: ConnectionRateLimiter;
+  private uplinkHandler: UplinkHandler | null = null;
+  private accessSub: Subscription | null = null;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  readonly connections$ = new Subject<ConnectionChange>();
+  readonly ports: { tcp?: number; tls?: number; ws?: number } = {};
+
+  constructor(
+    private readonly env: EnvDto,
+    private readonly authenticator: DeviceAuthenticator,
+    private readonly downlink: DownlinkPublisher,
+    private readonly metrics: Metrics,
+    private readonly access: DeviceAccessEvents,
+    private readonly devices: DeviceRepository,
+    private readonly clock: Clock,
+  ) {
+    this.rateLimiter = new ConnectionRateLimiter(env.MQTT_CONNECTIONS_PER_SECOND_PER_IP, () => clock.now());
+  }
+
+  setUplinkHandler(handler: UplinkHandler): void {
+    this.uplinkHandler = handler;
+  }
+
+  get listening(): boolean {
+    return this.servers.length > 0 && this.servers.every((s) => s.listening);
+  }
+
+  get connectedDevices(): number {
+    return this.live.size;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const env = this.env;
+    this.aedes = await Aedes.createBroker({
+      connectTimeout: env.MQTT_CONNECT_TIMEOUT_MS,
+      drainTimeout: env.MQTT_DRAIN_TIMEOUT_MS,
+      maxTopicLevels: env.MQTT_MAX_TOPIC_LEVELS,
+      maxClientsIdLength: 64,
+      keepaliveLimit: 3600,
+      authenticate: (client, username, password, done) => void this.authenticate(client, username, password, done),
+      authorizePublish: (client, packet, done) => void this.authorizePublish(client, packet, done),
+      authorizeSubscribe: (client, sub, done) => done(null, this.authorizeSubscribe(client, sub.topic) ? sub : null),
+    });
+    this.downlink.attach(this.aedes);
+    this.aedes.on('clientReady', (client) => this.onReady(client));
+    this.aedes.on('clientDisconnect', (client) => this.onGone(client));
+    this.aedes.on('clientError', (client, err) => this.log.debug({ msg: 'client error', clientId: client?.id, err: err.message }));
+    this.aedes.on('connectionError', (_client, err) => this.log.debug({ msg: 'connection error', err: err.message }));
+    this.accessSub = this.access.changes$.subscribe((c) => void this.onAccessChange(c.deviceId, c.reason));
+    this.sweepTimer = setInterval(() => {
+      this.rateLimiter.sweep();
+      this.authenticator.throttle.sweep();
+    }, 30_000).unref();
+
+    this.ports.tcp = await this.listen(createNetServer((s) => this.accept(s)), env.MQTT_PORT, 'mqtt');
+    if (env.MQTT_TLS_PORT !== undefined && env.TLS_CERT_FILE && env.TLS_KEY_FILE) {
+      const tls = createTlsServer({ cert: readFileSync(env.TLS_CERT_FILE), key: readFileSync(env.TLS_KEY_FILE) }, (s) => this.accept(s));
+      this.ports.tls = await this.listen(tls, env.MQTT_TLS_PORT, 'mqtts');
+    }
+    if (env.MQTT_WS_PORT !== undefined) {
+      const http = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n'));
+      // MQTT over WebSocket uses the "mqtt" subprotocol and binary frames (MQTT 3.1.1 §6).
+      this.wss = new WebSocketServer({ server: http, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false) });
+      this.wss.on('connection', (ws, req) => {
+        const address = req.socket.remoteAddress ?? 'unknown';
+        if (!this.rateLimiter.allow(address)) {
+          this.metrics.connectionsRefused.inc({ reason: 'rate' });
+          return ws.terminate();
+        }
+        this.handle(createWebSocketStream(ws), address);
+      });
+      this.ports.ws = await this.listen(http, env.MQTT_WS_PORT, 'mqtt-ws');
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.accessSub?.unsubscribe();
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.wss?.close();
+    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    if (this.aedes) await new Promise<void>((r) => this.aedes.close(() => r()));
+  }
+
+  /** Closes a device's live connection, if any (revocation, tests). */
+  disconnect(deviceId: string): boolean {
+    const client = this.live.get(deviceId);
+    if (!client) return false;
+    client.close();
+    return true;
+  }
+
+  private listen(server: Server | HttpServer, port: number, name: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.env.HTTP_HOST, () => {
+        this.servers.push(server);
+        const actual = (server.address() as { port: number }).port;
+        this.log.log(`${name} listening on ${this.env.HTTP_HOST}:${actual}`);
+        resolve(actual);
+      });
+    });
+  }
+
+  private accept(socket: Socket): void {
+    const address = socket.remoteAddress ?? 'unknown';
+    if (!this.rateLimiter.allow(address)) {
+      this.metrics.connectionsRefused.inc({ reason: 'rate' });
+      socket.destroy();
+      return;
+    }
+    this.handle(socket, address);
+  }
+
+  /** Puts the frame guard between the transport and aedes. */
+  private handle(transport: Duplex, address: string): void {
+    const guard = new MqttFrameGuard(this.env.MQTT_MAX_PACKET_BYTES);
+    pipeline(transport, guard, () => undefined);
+    const conn = Duplex.from({ readable: guard, writable: transport });
+    conn.on('error', () => undefined); // aedes reports connection errors itself
+    this.remoteAddresses.set(conn, address);
+    const client = this.aedes.handle(conn);
+    guard.once('oversize', (info: OversizeInfo) => void this.onOversize(client, transport, info));
+  }
+
+  private async onOversize(client: Client, transport: Duplex, info: OversizeInfo): Promise<void> {
+    this.metrics.messagesRejected.inc({ reason: 'PACKET_TOO_LARGE' });
+    const session = DeviceSessions.of(client);
+    this.log.warn({ msg: 'packet too large; closing connection', deviceId: session?.deviceId, size: info.size, limit: info.limit, packetType: info.packetType });
+    if (session) {
+      await this.downlink.sendError(session.deviceId, {
+        code: 'PACKET_TOO_LARGE', topic: '', errors: [{ field: '', reason: `packet of ${info.size} bytes exceeds the limit of ${info.limit} bytes` }],
+        message: `packet of ${info.size} bytes exceeds the limit of ${info.limit} bytes; the connection is closed`,
+      }).catch(() => undefined);
+    }
+    client.close();
+    transport.destroy();
+  }
+
+  private async authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (err: AuthenticateError | null, ok: boolean | null) => void): Promise<void> {
+    const address = this.remoteAddresses.get(client.conn) ?? 'unknown';
+    try {
+      const result = await this.authenticator.login(client.id, username, password, address);
+      if (result.ok) {
+        DeviceSessions.attach(client, result.session);
+        return done(null, true);
+      }
+      const code = result.reason === 'client-id-mismatch' ? CONNACK_IDENTIFIER_REJECTED : result.reason === 'bad-password' || result.reason === 'no-credentials' ? CONNACK_BAD_CREDENTIALS : CONNACK_NOT_AUTHORIZED;
+      done(Object.assign(new Error(`login refused: ${result.reason}`), { returnCode: code }) as AuthenticateError, false);
+    } catch (err) {
+      this.log.error({ msg: 'login check failed', err: (err as Error).message });
+      done(Object.assign(new Error('server unavailable'), { returnCode: 3 }) as AuthenticateError, false);
+    }
+  }
+
+  private authorizeSubscribe(client: Client, filter: string): boolean {
+    const session = DeviceSessions.of(client);
+    const ok = !!session && deviceMaySubscribe(session.deviceId, filter);
+    if (!ok) {
+      this.metrics.aclDenials.inc({ action: 'subscribe' });
+      this.log.warn({ msg: 'subscription refused', deviceId: session?.deviceId, filter });
+    }
+    return ok;
+  }
+
+  private async authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): Promise<void> {
+    const session = DeviceSessions.of(client);
+    if (!session) return done(new Error('publish without a device session'));
+    const channel = uplinkChannelFor(session.deviceId, packet.topic);
+    if (!channel) {
+      // MQTT 3.1.1 §3.3.5: an unauthorised PUBLISH is either acknowledged or the connection is
+      // closed. We close it, after telling the device why on its own errors topic.
+      this.metrics.aclDenials.inc({ action: 'publish' });
+      this.metrics.messagesRejected.inc({ reason: 'TOPIC_NOT_ALLOWED' });
+      this.log.warn({ msg: 'publish outside own topics; closing', deviceId: session.deviceId, topic: packet.topic });
+      await this.downlink.sendError(session.deviceId, {
+        code: 'TOPIC_NOT_ALLOWED', topic: packet.topic, message: `a device may publish only to ${errorsTopic(session.deviceId).replace(/errors$/, '{telemetry|events|status}')}; the connection is closed`,
+        errors: [{ field: 'topic', reason: 'not one of this device\'s uplink topics' }],
+      }).catch(() => undefined);
+      return done(new Error(`topic not allowed: ${packet.topic}`));
+    }
+    if (!this.uplinkHandler) return done(new Error('ingest not ready'));
+    try {
+      await this.uplinkHandler(session, channel, packet);
+      done(null);
+    } catch (err) {
+      done(err as Error);
+    }
+  }
+
+  private onReady(client: Client): void {
+    const session = DeviceSessions.of(client);
+    if (!session) return;
+    this.live.set(session.deviceId, client);
+    this.metrics.connectedDevices.set(this.live.size);
+    this.connections$.next({ session, state: 'connected', at: this.clock.now() });
+  }
+
+  private onGone(client: Client): void {
+    const session = DeviceSessions.of(client);
+    if (!session || this.live.get(session.deviceId) !== client) return; // a takeover already replaced it
+    this.live.delete(session.deviceId);
+    this.metrics.connectedDevices.set(this.live.size);
+    this.connections$.next({ session, state: 'disconnected', at: this.clock.now() });
+  }
+
+  private async onAccessChange(deviceId: string, reason: string): Promise<void> {
+    const client = this.live.get(deviceId);
+    if (!client) return;
+    if (reason === 'rebound') {
+      const identity = await this.devices.findIdentity(deviceId);
+      const session = DeviceSessions.of(client);
+      if (identity && session) session.bedId = identity.bedId;
+      return;
+    }
+    this.log.log({ msg: 'closing live connection', deviceId, reason });
+    client.close();
+  }
+}

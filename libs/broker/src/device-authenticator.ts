@@ -1,0 +1,48 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Clock } from '@bedside/common';
+import { EnvDto } from '@bedside/config';
+import { DeviceRepository, verifySecret } from '@bedside/registry';
+import { Metrics } from '@bedside/observability';
+import { LoginThrottle } from './login-throttle';
+import type { DeviceSession } from './device-session';
+
+export type LoginRefusal = 'throttled' | 'no-credentials' | 'client-id-mismatch' | 'unknown-device' | 'revoked' | 'bad-password';
+
+export type LoginResult = { ok: true; session: DeviceSession } | { ok: false; reason: LoginRefusal };
+
+/** MQTT CONNECT check: username = device id = clientId, password = the device's secret. */
+@Injectable()
+export class DeviceAuthenticator {
+  private readonly log = new Logger('DeviceAuthenticator');
+  readonly throttle: LoginThrottle;
+
+  constructor(private readonly devices: DeviceRepository, private readonly metrics: Metrics, env: EnvDto, clock: Clock) {
+    this.throttle = new LoginThrottle(env.MQTT_AUTH_FAILURES_MAX, env.MQTT_AUTH_FAILURE_WINDOW_MS, () => clock.now());
+  }
+
+  async login(clientId: string, username: string | undefined, password: Buffer | undefined, remoteAddress: string): Promise<LoginResult> {
+    const result = await this.check(clientId, username, password, remoteAddress);
+    if (result.ok) {
+      this.throttle.recordSuccess(`dev:${username}`);
+    } else {
+      this.metrics.authFailures.inc({ reason: result.reason });
+      if (result.reason !== 'throttled') {
+        this.throttle.recordFailure(`ip:${remoteAddress}`);
+        if (username) this.throttle.recordFailure(`dev:${username}`);
+      }
+      this.log.warn({ msg: 'mqtt login refused', reason: result.reason, clientId, username, remoteAddress });
+    }
+    return result;
+  }
+
+  private async check(clientId: string, username: string | undefined, password: Buffer | undefined, remoteAddress: string): Promise<LoginResult> {
+    if (this.throttle.isBlocked(`ip:${remoteAddress}`) || (username && this.throttle.isBlocked(`dev:${username}`))) return { ok: false, reason: 'throttled' };
+    if (!username || !password) return { ok: false, reason: 'no-credentials' };
+    if (clientId !== username) return { ok: false, reason: 'client-id-mismatch' };
+    const identity = await this.devices.findIdentity(username);
+    if (!identity) return { ok: false, reason: 'unknown-device' };
+    if (!verifySecret(password.toString('utf8'), identity.secretSalt, identity.secretHash)) return { ok: false, reason: 'bad-password' };
+    if (identity.revoked) return { ok: false, reason: 'revoked' };
+    return { ok: true, session: { deviceId: identity.id, kind: identity.kind, organisationId: identity.organisationId, bedId: identity.bedId, remoteAddress } };
+  }
+}

@@ -1,0 +1,6 @@
+export * from './broker.module';
+export * from './broker.service';
+export * from './downlink.publisher';
+export * from './device-session';
+export * from './topic-acl';
+export * from './mqtt-frame-guard';

@@ -1,0 +1,43 @@
+/**
+ * Gathers items from many concurrent callers into one write: the first item opens a batch,
+ * which is flushed after `delayMs` or at `maxBatch` items, whichever comes first. Every caller
+ * learns the outcome of the write that carried its item, so an acknowledgement can wait for it
+ * (group commit, as in PostgreSQL's commit_delay).
+ */
+export class GroupCommit<T, R = void> {
+  private batch: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight = new Set<Promise<void>>();
+
+  constructor(
+    private readonly flushFn: (items: T[]) => Promise<R[] | void>,
+    private readonly opts: { delayMs: number; maxBatch: number },
+  ) {}
+
+  submit(item: T): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.batch.push({ item, resolve, reject });
+      if (this.batch.length >= this.opts.maxBatch) this.flushNow();
+      else if (!this.timer) this.timer = setTimeout(() => this.flushNow(), this.opts.delayMs);
+    });
+  }
+
+  /** Flushes what is gathered and waits for every write under way. */
+  async drain(): Promise<void> {
+    this.flushNow();
+    await Promise.all([...this.inFlight]);
+  }
+
+  private flushNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.batch.length === 0) return;
+    const batch = this.batch;
+    this.batch = [];
+    const p = this.flushFn(batch.map((b) => b.item)).then(
+      (results) => batch.forEach((b, i) => b.resolve((results ? results[i] : undefined) as R)),
+      (err) => batch.forEach((b) => b.reject(err)),
+    ).finally(() => this.inFlight.delete(p));
+    this.inFlight.add(p);
+  }
+}

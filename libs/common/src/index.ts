@@ -1,0 +1,5 @@
+export * from './domain-error';
+export * from './clock';
+export * from './ids';
+export * from './group-commit';
+export * from './clock.module';

@@ -1,0 +1,62 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import { DomainError } from '@bedside/common';
+import { DeviceRepository } from '@bedside/registry';
+import { TelemetryStore } from '@bedside/telemetry';
+import { DeviceEventRepository } from './device-event.repository';
+import { DeviceStateRepository } from './device-state.repository';
+
+export class TimeRangeQuery {
+  /** ISO 8601; default 24 h before `to`. */
+  @IsOptional() @IsISO8601({ strict: true })
+  from?: string;
+
+  /** ISO 8601; default now. */
+  @IsOptional() @IsISO8601({ strict: true })
+  to?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  limit?: number;
+}
+
+function range(q: TimeRangeQuery): { from: Date; to: Date; limit: number } {
+  const to = q.to ? new Date(q.to) : new Date();
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - 24 * 3600_000);
+  if (from >= to) throw new DomainError('VALIDATION_FAILED', '`from` must be before `to`', { from: q.from, to: q.to });
+  return { from, to, limit: q.limit ?? 1000 };
+}
+
+/** What a device has sent, as stored: for installers and device makers. */
+@ApiTags('devices')
+@Controller('api/devices/:id')
+export class DeviceDataController {
+  constructor(
+    private readonly devices: DeviceRepository,
+    private readonly events: DeviceEventRepository,
+    private readonly state: DeviceStateRepository,
+    private readonly telemetry: TelemetryStore,
+  ) {}
+
+  @Get('events')
+  async listEvents(@Param('id') id: string, @Query() q: TimeRangeQuery) {
+    await this.devices.get(id);
+    const { from, to, limit } = range(q);
+    return this.events.list(id, from, to, limit);
+  }
+
+  @Get('telemetry')
+  async listTelemetry(@Param('id') id: string, @Query() q: TimeRangeQuery) {
+    await this.devices.get(id);
+    const { from, to, limit } = range(q);
+    await this.telemetry.flush();
+    return this.telemetry.query({ deviceId: id, from: from.getTime(), to: to.getTime(), limit });
+  }
+
+  @Get('rejections')
+  async listRejections(@Param('id') id: string) {
+    await this.devices.get(id);
+    return this.state.rejectionsOf(id);
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '@bedside/database';
+import { GroupCommit } from '@bedside/common';
+import { EnvDto } from '@bedside/config';
+import type { StoredDeviceEvent } from './ingest.events';
+
+/** Device events, stored once per (device, event id) with group commit. */
+@Injectable()
+export class DeviceEventRepository {
+  private readonly commit: GroupCommit<StoredDeviceEvent, boolean>;
+
+  constructor(private readonly database: Database, env: EnvDto) {
+    this.commit = new GroupCommit((events) => this.insertBatch(events), { delayMs: env.INGEST_COMMIT_DELAY_MS, maxBatch: env.INGEST_COMMIT_MAX_BATCH });
+  }
+
+  /** Resolves true if newly stored, false if it was already there (a redelivery). */
+  store(event: StoredDeviceEvent): Promise<boolean> {
+    return this.commit.submit(event);
+  }
+
+  drain(): Promise<void> {
+    return this.commit.drain();
+  }
+
+  private async insertBatch(events: StoredDeviceEvent[]): Promise<boolean[]> {
+    // Within one batch a redelivery can sit beside its original: keep the first.
+    const seen = new Set<string>();
+    const unique = events.filter((e) => {
+      const k = `${e.deviceId}\u0000${e.eventId}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    const inserted = await this.database.db.insertInto('device_events').values(unique.map((e) => ({
+      device_id: e.deviceId, event_id: e.eventId, type: e.type, bed_id: e.bedId, device_ts: new Date(e.ts), seq: e.seq ?? null, confidence: e.confidence ?? null, received_at: new Date(e.receivedAt),
+   
+    }))).onConflict((oc) => oc.columns(['device_id', 'event_id']).doNothing()).returning(['device_id', 'event_id']).execute();
+    const fresh = new Set(inserted.map((r) => `${r.device_id}\u0000${r.event_id}`));
+    const claimed = new Set<string>();
+    return events.map((e) => {
+      const k = `${e.deviceId}\u0000${e.eventId}`;
+      if (!fresh.has(k) || claimed.has(k)) return false;
+      claimed.add(k);
+      return true;
+    });
+  }
+
+  async list(deviceId: string, from: Date, to: Date, limit: number) {
+    const rows = await this.database.db.selectFrom('device_events').selectAll()
+      .where('device_id', '=', deviceId).where('device_ts', '>=', from).where('device_ts', '<', to)
+      .orderBy('device_ts').limit(limit).execute();
+    return rows.map((r) => ({ eventId: r.event_id, type: r.type, bedId: r.bed_id, ts: r.device_ts, receivedAt: r.received_at, seq: r.seq, confidence: r.confidence }));
+  }
+}

@@ -1,0 +1,95 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { sql } from 'kysely';
+import { Database } from '@bedside/database';
+import type { DeviceStatusDto, ErrorCode } from '@bedside/contracts';
+
+interface Rejection {
+  count: number;
+  lastAt: number;
+  lastMessage: string;
+}
+
+/**
+ * Device liveness kept in memory on the hot path and written in one statement every few
+ * seconds: a last-seen UPDATE per message would cost more than storing the message itself.
+ * Status messages and connection changes are rarer and written through at once.
+ */
+@Injectable()
+export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
+  private readonly log = new Logger('DeviceState');
+  private lastSeen = new Map<string, number>();
+  private rejections = new Map<string, Map<ErrorCode, Rejection>>();
+  private timer: NodeJS.Timeout | null = null;
+  static readonly FLUSH_MS = 2000;
+
+  constructor(private readonly database: Database) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush().catch((err) => this.log.error({ msg: 'device state flush failed', err: (err as Error).message })), DeviceStateRepository.FLUSH_MS);
+    this.timer.unref();
+  }
+
+  /** The final flush is IngestService's, after the last messages are stored. */
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  seen(deviceId: string, at: number): void {
+    this.lastSeen.set(deviceId, at);
+  }
+
+  rejected(deviceId: string, code: ErrorCode, message: string, at: number): void {
+    let byCode = this.rejections.get(deviceId);
+    if (!byCode) this.rejections.set(deviceId, (byCode = new Map()));
+    const r = byCode.get(code) ?? { count: 0, lastAt: at, lastMessage: message };
+    r.count += 1;
+    r.lastAt = at;
+    r.lastMessage = message.slice(0, 1000);
+    byCode.set(code, r);
+  }
+
+  async setStatus(deviceId: string, status: DeviceStatusDto, at: number): Promise<void> {
+    await this.database.db.updateTable('devices').set({
+      online: status.state === 'online',
+      status_at: new Date(at),
+      last_seen_at: new Date(at),
+      ...(status.battery !== undefined && { battery: status.battery }),
+      ...(status.rssi !== undefined && { rssi: status.rssi }),
+      ...(status.firmware !== undefined && { reported_firmware: status.firmware }),
+    }).where('id', '=', deviceId).execute();
+  }
+
+  async setOnline(deviceId: string, online: boolean, at: number): Promise<void> {
+    await this.database.db.updateTable('devices').set({ online, last_seen_at: new Date(at) }).where('id', '=', deviceId).execute();
+  }
+
+  async setBattery(deviceId: string, battery: number): Promise<void> {
+    await this.database.db.updateTable('devices').set({ battery }).where('id', '=', deviceId).execute();
+  }
+
+  async rejectionsOf(deviceId: string) {
+    await this.flush();
+    const rows = await this.database.db.selectFrom('device_rejections').selectAll().where('device_id', '=', deviceId).orderBy('code').execute();
+    return rows.map((r) => ({ code: r.code, count: Number(r.count), lastAt: r.last_at, lastMessage: r.last_message }));
+  }
+
+  async flush(): Promise<void> {
+    const seen = this.lastSeen;
+    const rejections = this.rejections;
+    this.lastSeen = new Map();
+    this.rejections = new Map();
+    if (seen.size > 0) {
+      const ids = [...seen.keys()];
+      const times = ids.map((id) => new Date(seen.get(id)!).toISOString());
+      await sql`update devices d set last_seen_at = greatest(d.last_seen_at, v.at)
+        from (select unnest(${ids}::text[]) as id, unnest(${times}::timestamptz[]) as at) v
+        where d.id = v.id`.execute(this.database.db);
+    }
+    const rows = [...rejections].flatMap(([deviceId, byCode]) => [...byCode].map(([code, r]) => ({ device_id: deviceId, code, count: r.count, last_at: new Date(r.lastAt), last_message: r.lastMessage })));
+    if (rows.length > 0) {
+      await this.database.db.insertInto('device_rejections').values(rows).onConflict((oc) => oc.columns(['device_id', 'code']).doUpdateSet({
+        count: sql`device_rejections.count + excluded.count`, last_at: sql`excluded.last_at`, last_message: sql`excluded.last_message`,
+      })).execute();
+    }
+  }
+}

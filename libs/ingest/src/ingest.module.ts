@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { BrokerModule } from '@bedside/broker';
+import { RegistryModule } from '@bedside/registry';
+import { DeviceDataController } from './device-data.controller';
+import { DeviceEventRepository } from './device-event.repository';
+import { DeviceStateRepository } from './device-state.repository';
+import { IngestEvents } from './ingest.events';
+import { IngestService } from './ingest.service';
+import { TelemetryWriter } from './telemetry-writer';
+
+@Module({
+  imports: [BrokerModule, RegistryModule],
+  controllers: [DeviceDataController],
+  providers: [IngestService, DeviceEventRepository, DeviceStateRepository, TelemetryWriter, IngestEvents],
+  exports: [IngestEvents, DeviceEventRepository, DeviceStateRepository],
+})
+export class IngestModule {}

@@ -1,0 +1,117 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { PublishPacket } from 'aedes';
+import { Clock } from '@bedside/common';
+import { BrokerService, DownlinkPublisher, type ConnectionChange, type DeviceSession } from '@bedside/broker';
+import { validateUplink, type DeviceEventDto, type DeviceStatusDto, type TelemetryMessage, type UplinkChannel } from '@bedside/contracts';
+import { Metrics } from '@bedside/observability';
+import type { TelemetryPoint } from '@bedside/telemetry';
+import { DeviceEventRepository } from './device-event.repository';
+import { DeviceStateRepository } from './device-state.repository';
+import { IngestEvents } from './ingest.events';
+import { TelemetryWriter } from './telemetry-writer';
+
+/**
+ * Every device publish passes through here before it is acknowledged: validate, store
+ * (idempotently, group-committed), then tell the rest of the hub. A rejected message is
+ * acknowledged (retrying it cannot help) and explained on the device's `errors` topic; a
+ * storage failure is thrown so the broker drops the connection unacknowledged and the device
+ * sends the message again (MQTT 3.1.1 §4.4).
+ */
+@Injectable()
+export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly log = new Logger('Ingest');
+
+  constructor(
+    private readonly broker: BrokerService,
+    private readonly downlink: DownlinkPublisher,
+    private readonly events: DeviceEventRepository,
+    private readonly state: DeviceStateRepository,
+    private readonly telemetry: TelemetryWriter,
+    private readonly bus: IngestEvents,
+    private readonly metrics: Metrics,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.broker.setUplinkHandler((session, channel, packet) => this.handle(session, channel, packet));
+    this.broker.connections$.subscribe((c) => void this.onConnection(c).catch((err) => this.log.error({ msg: 'connection state not saved', deviceId: c.session.deviceId, err: (err as Error).message })));
+  }
+
+  /** Runs before the database closes: everything accepted gets written. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all([this.telemetry.drain(), this.events.drain()]);
+    await this.state.flush();
+  }
+
+  async handle(session: DeviceSession, channel: UplinkChannel, packet: PublishPacket): Promise<void> {
+    const received = this.clock.now();
+    this.metrics.messagesReceived.inc({ channel });
+    this.state.seen(session.deviceId, received);
+    const result = validateUplink(session.kind, channel, packet.payload as Buffer);
+    if (!result.ok) return this.reject(session, packet, result);
+    const stopTimer = this.metrics.storeLatency.startTimer({ channel });
+    try {
+      const msg = result.value;
+      if (msg.channel === 'telemetry') await this.storeTelemetry(session, msg.body);
+      else if (msg.channel === 'events') await this.storeEvent(session, msg.body, received);
+      else await this.storeStatus(session, msg.body, received);
+      this.metrics.messagesStored.inc({ channel });
+    } catch (err) {
+      this.metrics.storeFailures.inc({ channel });
+      this.log.error({ msg: 'store failed; message left unacknowledged', deviceId: session.deviceId, channel, err: (err as Error).message });
+      throw err;
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private async reject(session: DeviceSession, packet: PublishPacket, failure: Exclude<ReturnType<typeof validateUplink>, { ok: true }>): Promise<void> {
+    this.metrics.messagesRejected.inc({ reason: failure.code });
+    this.state.rejected(session.deviceId, failure.code, failure.message, this.clock.now());
+    this.log.warn({ msg: 'message rejected', deviceId: session.deviceId, topic: packet.topic, code: failure.code, errors: failure.errors });
+    const ids = peekIds(packet.payload as Buffer);
+    await this.downlink.sendError(session.deviceId, { code: failure.code, message: failure.message, topic: packet.topic, errors: failure.errors, ...ids })
+      .catch((err) => this.log.warn({ msg: 'error downlink failed', deviceId: session.deviceId, err: (err as Error).message }));
+  }
+
+  private async storeTelemetry(session: DeviceSession, body: TelemetryMessage): Promise<void> {
+    const points: TelemetryPoint[] = body.samples.map((s) => ({ ...s, ts: s.ts ?? body.ts, seq: body.seq, deviceId: session.deviceId, bedId: session.bedId, kind: session.kind }));
+    await this.telemetry.write(points);
+    this.bus.telemetry$.next(points);
+    const battery = points.findLast((p) => p.battery !== undefined)?.battery;
+    if (battery !== undefined && battery !== null) await this.state.setBattery(session.deviceId, battery);
+  }
+
+  private async storeEvent(session: DeviceSession, body: DeviceEventDto, receivedAt: number): Promise<void> {
+    const event = { deviceId: session.deviceId, kind: session.kind, bedId: session.bedId, eventId: body.eventId, type: body.type, ts: body.ts, receivedAt, seq: body.seq, confidence: body.confidence };
+    const fresh = await this.events.store(event);
+    if (fresh) this.bus.events$.next(event);
+    else this.metrics.messagesDuplicate.inc({ channel: 'events' });
+    // The receipt lets a call button light "help is coming"; it is sent for redeliveries too.
+    void this.downlink.sendAck(session.deviceId, { eventId: body.eventId, status: fresh ? 'stored' : 'duplicate' }).catch(() => undefined);
+  }
+
+  private async storeStatus(session: DeviceSession, body: DeviceStatusDto, at: number): Promise<void> {
+    await this.state.setStatus(session.deviceId, body, at);
+    this.bus.status$.next({ deviceId: session.deviceId, kind: session.kind, bedId: session.bedId, status: body, source: 'status', at });
+  }
+
+  private async onConnection(change: ConnectionChange): Promise<void> {
+    const { session, state, at } = change;
+    await this.state.setOnline(session.deviceId, state === 'connected', at);
+    this.bus.status$.next({ deviceId: session.deviceId, kind: session.kind, bedId: session.bedId, status: { state: state === 'connected' ? 'online' : 'offline' }, source: 'connection', at });
+  }
+}
+
+/** Best effort: echo seq/eventId of a rejected message so the device can match the error. */
+function peekIds(payload: Buffer): { seq?: number; eventId?: string } {
+  try {
+    const v = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
+    return {
+      ...(Number.isInteger(v.seq) && { seq: v.seq as number }),
+      ...(typeof v.eventId === 'string' && v.eventId.length <= 64 && { eventId: v.eventId }),
+    };
+  } catch {
+    return {};
+  }
+}

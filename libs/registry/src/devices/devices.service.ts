@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { Clock, DomainError, conflict, shortToken } from '@bedside/common';
+import { acksTopic, commandsTopic, errorsTopic, eventsTopic, statusTopic, telemetryTopic, type DeviceKind } from '@bedside/contracts';
+import { BedRepository } from '../beds/bed.repository';
+import { HouseholdRepository } from '../households/household.repository';
+import { OrganisationRepository } from '../organisations/organisation.repository';
+import { DeviceAccessEvents } from './device-access.events';
+import { issueSecret } from './device-secret';
+import { DeviceRepository, type Device } from './device.repository';
+
+/** Returned once, at provisioning or rotation: the hub keeps only a salted hash of the secret. */
+export interface DeviceCredentials {
+  deviceId: string;
+  mqtt: {
+    username: string;
+    password: string;
+    clientId: string;
+    topics: { telemetry: string; events: string; status: string; errors: string; acks: string; commands: string };
+    lastWill: { topic: string; payload: string; qos: 1; retain: true };
+  };
+}
+
+export function credentialsFor(deviceId: string, secret: string): DeviceCredentials {
+  return {
+    deviceId,
+    mqtt: {
+      username: deviceId,
+      password: secret,
+      clientId: deviceId,
+      topics: {
+        telemetry: telemetryTopic(deviceId), events: eventsTopic(deviceId), status: statusTopic(deviceId),
+        errors: errorsTopic(deviceId), acks: acksTopic(deviceId), commands: commandsTopic(deviceId),
+      },
+      lastWill: { topic: statusTopic(deviceId), payload: JSON.stringify({ state: 'offline' }), qos: 1, retain: true },
+    },
+  };
+}
+
+@Injectable()
+export class DevicesService {
+  constructor(
+    private readonly devices: DeviceRepository,
+    private readonly organisations: OrganisationRepository,
+    private readonly beds: BedRepository,
+    private readonly households: HouseholdRepository,
+    private readonly access: DeviceAccessEvents,
+    private readonly clock: Clock,
+  ) {}
+
+  async provision(input: { organisationId: string; kind: DeviceKind; serial: string; model: string; firmware?: string; id?: string; bedId?: string }): Promise<{ device: Device; credentials: DeviceCredentials }> {
+    await this.organisations.get(input.organisationId);
+    if (await this.devices.serialExists(input.serial)) throw conflict(`a device with serial ${input.serial} is already provisioned`, { serial: input.serial });
+    const id = input.id ?? `${input.kind}-${shortToken(10)}`;
+    if (await this.devices.idExists(id)) throw conflict(`device id ${id} is taken`, { id });
+    const { secret, salt, hash } = issueSecret();
+    let device = await this.devices.insert({ id, organisationId: input.organisationId, kind: input.kind, serial: input.serial, model: input.model, firmware: input.firmware ?? null, salt, hash, at: new Date(this.clock.now()) });
+    if (input.bedId) device = await this.bind(id, input.bedId);
+    return { device, credentials: credentialsFor(id, secret) };
+  }
+
+  /** Issues a new secret; the old one stops working and a live session is dropped. */
+  async rotate(id: string): Promise<{ device: Device; credentials: DeviceCredentials }> {
+    const { secret, salt, hash } = issueSecret();
+    await this.devices.setSecret(id, salt, hash, new Date(this.clock.now()));
+    this.access.emit({ deviceId: id, reason: 'credentials-rotated' });
+    return { device: await this.devices.get(id), credentials: credentialsFor(id, secret) };
+  }
+
+  async revoke(id: string): Promise<Device> {
+    await this.devices.revoke(id, new Date(this.clock.now()));
+    this.access.emit({ deviceId: id, reason: 'revoked' });
+    return this.devices.get(id);
+  }
+
+  async bind(id: string, bedId: string): Promise<Device> {
+    const device = await this.devices.get(id);
+    const bed = await this.beds.get(bedId);
+    const household = await this.households.get(bed.householdId);
+    if (household.organisationId !== device.organisationId) {
+      throw new DomainError('VALIDATION_FAILED', 'device and bed belong to different organisations', { deviceId: id, bedId });
+    }
+    const bound = await this.devices.setBed(id, bedId);
+    this.access.emit({ deviceId: id, reason: 'rebound' });
+    return bound;
+  }
+
+  async unbind(id: string): Promise<Device> {
+    const d = await this.devices.setBed(id, null);
+    this.access.emit({ deviceId: id, reason: 'rebound' });
+    return d;
+  }
+}
