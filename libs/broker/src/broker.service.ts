@@ -124,9 +124,12 @@ export class BrokerService implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     this.accessSub?.unsubscribe();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
+    // Stop accepting first, then close the clients: a listener's close() waits for its open
+    // connections, which only aedes can end.
+    const closing = this.servers.map((s) => new Promise<void>((r) => s.close(() => r())));
     this.wss?.close();
-    await Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     if (this.aedes) await new Promise<void>((r) => this.aedes.close(() => r()));
+    await Promise.all(closing);
   }
 
   /** Closes a device's live connection, if any (revocation, tests). */

@@ -11,6 +11,10 @@ export interface PostgresServer {
   port: number;
   /** A fresh empty database on this server. */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server (fast shutdown) but keeps its data, for outage tests. */
+  halt(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -23,13 +27,14 @@ function pgBinDir(): string {
 
 /**
  * Starts a throwaway PostgreSQL on a random loopback port in a temp folder. PostgreSQL refuses
- * to run as root, so when the tests run as root the cluster belongs to the `postgres` user.
+ * to run as root, so when the tests run as root the cluster belongs to the `postgres` user
+ * (setpriv execs in place, so signals reach the server itself).
  */
 export async function startPostgres(): Promise<PostgresServer> {
   const bin = pgBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'bedside-pg-'));
   const asRoot = process.getuid?.() === 0;
-  const wrap = (cmd: string, args: string[]): [string, string[]] => (asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args]);
+  const wrap = (cmd: string, args: string[]): [string, string[]] => (asRoot ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', cmd, ...args]] : [cmd, args]);
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
@@ -39,18 +44,29 @@ export async function startPostgres(): Promise<PostgresServer> {
   const [initCmd, initArgs] = wrap(join(bin, 'initdb'), ['-D', data, '-U', 'bedside', '--auth=trust', '-E', 'UTF8', '--no-sync']);
   execFileSync(initCmd, initArgs, { stdio: 'pipe' });
   const port = await freePort();
-  const [cmd, args] = wrap(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200']);
-  const proc: ChildProcess = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  proc.stderr?.on('data', (d) => (stderr += d.toString()));
   const url = `postgres://bedside@127.0.0.1:${port}/postgres`;
-  await waitFor(async () => {
-    if (proc.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
-    const c = new pg.Client(url);
-    await c.connect();
-    await c.end();
-    return true;
-  }, { timeoutMs: 30_000, what: 'postgres to accept connections' });
+  let proc!: ChildProcess;
+  const launch = async () => {
+    const [cmd, args] = wrap(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200']);
+    proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    proc.stderr?.on('data', (d) => (stderr += d.toString()));
+    await waitFor(async () => {
+      if (proc.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
+      const c = new pg.Client(url);
+      await c.connect();
+      await c.end();
+      return true;
+    }, { timeoutMs: 30_000, what: 'postgres to accept connections' });
+  };
+  const halt = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+      proc.kill('SIGINT'); // fast shutdown: ends sessions, keeps data
+      await exited;
+    }
+  };
+  await launch();
 
   return {
     url,
@@ -62,11 +78,10 @@ export async function startPostgres(): Promise<PostgresServer> {
       await c.end();
       return `postgres://bedside@127.0.0.1:${port}/${name}`;
     },
+    halt,
+    resume: launch,
     async stop() {
-      if (proc.exitCode === null) {
-        proc.kill('SIGINT'); // fast shutdown
-        await new Promise<void>((r) => proc.once('exit', () => r()));
-      }
+      await halt();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Database, createKysely, migrateToLatest } from '@bedside/database';
+import { startPostgres, type PostgresServer } from '@bedside/testing';
+import { DeviceEventRepository } from '../../ingest/src/device-event.repository';
+import { DeviceStateRepository } from '../../ingest/src/device-state.repository';
+import { EnvDto } from '@bedside/config';
+import { BedRepository } from './beds/bed.repository';
+import { DeviceRepository } from './devices/device.repository';
+import { issueSecret, verifySecret } from './devices/device-secret';
+import { HouseholdRepository } from './households/household.repository';
+import { OrganisationRepository } from './organisations/organisation.repository';
+import { ResidentRepository } from './residents/resident.repository';
+
+/** The same repository suite against embedded PGlite and a real PostgreSQL server. */
+type Engine = { name: string; open: () => Promise<Database>; close: () => Promise<void> };
+
+let pgServer: PostgresServer | undefined;
+const dirs: string[] = [];
+
+const engines: Engine[] = [
+  {
+    name: 'pglite',
+    open: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'bedside-repo-'));
+      dirs.push(dir);
+      const { db, engine } = createKysely({ dataDir: dir });
+      await migrateToLatest(db);
+      return new Database(db, engine);
+    },
+    close: async () => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })),
+  },
+  {
+    name: 'postgresql',
+    open: async () => {
+      pgServer = await startPostgres();
+      const url = await pgServer.createDatabase('repo_test');
+      const { db, engine } = createKysely({ url, dataDir: '/nonexistent' });
+      await migrateToLatest(db);
+      await migrateToLatest(db); // idempotent
+      return new Database(db, engine);
+    },
+    close: async () => pgServer?.stop(),
+  },
+];
+
+describe.each(engines)('registry repositories on $name', (engine) => {
+  let database: Database;
+  let orgs: OrganisationRepository;
+  let households: HouseholdRepository;
+  let residents: ResidentRepository;
+  let beds: BedRepository;
+  let devices: DeviceRepository;
+
+  beforeAll(async () => {
+    database = await engine.open();
+    orgs = new OrganisationRepository(database);
+    households = new HouseholdRepository(database);
+    residents = new ResidentRepository(database);
+    beds = new BedRepository(database);
+    devices = new DeviceRepository(database);
+  }, 60_000);
+
+  afterAll(async () => {
+    await database?.close();
+    await engine.close();
+  });
+
+  it('creates and reads the whole registry chain', async () => {
+    const org = await orgs.create('Rizhao call centre');
+    const hh = await households.create({
+      organisationId: org.id, name: '张家', address: '日照市东港区 1 号', timeZone: 'Asia/Shanghai',
+      contacts: [
+        { name: 'B', phone: '+86 2', role: 'emergency', callOrder: 2 },
+        { name: 'A', phone: '+86 1', role: 'keyholder', callOrder: 1 },
+      ],
+    });
+    expect(hh.contacts.map((c) => c.name)).toEqual(['A', 'B']);
+    const res = await residents.create({ householdId: hh.id, name: '张秀兰', birthYear: 1941, conditions: ['COPD'], notes: null });
+    const bed = await beds.create({ householdId: hh.id, residentId: res.id, label: '卧室' });
+    expect(await households.get(hh.id)).toEqual(hh);
+    expect((await residents.get(res.id)).conditions).toEqual(['COPD']);
+    expect(await beds.list(hh.id)).toEqual([bed]);
+    expect((await households.update(hh.id, { timeZone: 'Europe/London' })).timeZone).toBe('Europe/London');
+    await expect(households.create({ organisationId: org.id, name: 'x', address: 'y', timeZone: 'UTC', contacts: [{ name: 'a', phone: '1', role: 'keyholder', callOrder: 1 }, { name: 'b', phone: '2', role: 'keyholder', callOrder: 1 }] }))
+      .rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  it('stores only a salted hash of a device secret, and revocation and rebinding stick', async () => {
+    const org = await orgs.create('Zunyi');
+    const hh = await households.create({ organisationId: org.id, name: 'h', address: 'a', timeZone: 'Asia/Shanghai', contacts: [] });
+    const bed = await beds.create({ householdId: hh.id, residentId: null, label: 'b' });
+    const { secret, salt, hash } = issueSecret();
+    await devices.insert({ id: `button-${engine.name}`, organisationId: org.id, kind: 'button', serial: `S-${engine.name}`, model: 'B1', firmware: null, salt, hash, at: new Date() });
+    const identity = await devices.findIdentity(`button-${engine.name}`);
+    expect(identity?.secretHash).not.toContain(secret);
+    expect(verifySecret(secret, identity!.secretSalt, identity!.secretHash)).toBe(true);
+    expect(verifySecret(secret + 'x', identity!.secretSalt, identity!.secretHash)).toBe(false);
+    expect((await devices.setBed(`button-${engine.name}`, bed.id)).bedId).toBe(bed.id);
+    await devices.revoke(`button-${engine.name}`, new Date());
+    expect((await devices.findIdentity(`button-${engine.name}`))?.revoked).toBe(true);
+    await expect(devices.get('missing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('stores a device event once however often it is delivered, within and across batches', async () => {
+    const org = await orgs.create('dup');
+    const { salt, hash } = issueSecret();
+    await devices.insert({ id: `wearable-${engine.name}`, organisationId: org.id, kind: 'wearable', serial: `W-${engine.name}`, model: 'W', firmware: null, salt, hash, at: new Date() });
+    const env = Object.assign(new EnvDto(), { INGEST_COMMIT_DELAY_MS: 5, INGEST_COMMIT_MAX_BATCH: 100 });
+    const events = new DeviceEventRepository(database, env);
+    const e = { deviceId: `wearable-${engine.name}`, kind: 'wearable' as const, bedId: null, eventId: 'fall-1', type: 'fall.detected' as const, ts: Date.now(), receivedAt: Date.now() };
+    const first = await Promise.all([events.store(e), events.store(e), events.store({ ...e, eventId: 'fall-2' })]);
+    expect(first).toEqual([true, false, true]);
+    expect(await events.store(e)).toBe(false);
+    const listed = await events.list(e.deviceId, new Date(0), new Date(Date.now() + 1000), 10);
+    expect(listed.map((x) => x.eventId).sort()).toEqual(['fall-1', 'fall-2']);
+  });
+
+  it('batches last-seen and rejection counters', async () => {
+    const org = await orgs.create('state');
+    const { salt, hash } = issueSecret();
+    const id = `mattress-${engine.name}`;
+    await devices.insert({ id, organisationId: org.id, kind: 'mattress', serial: `M-${engine.name}`, model: 'M', firmware: null, salt, hash, at: new Date() });
+    const state = new DeviceStateRepository(database);
+    const t = Date.UTC(2026, 0, 1);
+    state.seen(id, t);
+    state.rejected(id, 'INVALID_PAYLOAD', 'bad', t);
+    state.rejected(id, 'INVALID_PAYLOAD', 'worse', t + 1);
+    await state.flush();
+    state.rejected(id, 'INVALID_PAYLOAD', 'again', t + 2);
+    expect(await state.rejectionsOf(id)).toEqual([expect.objectContaining({ code: 'INVALID_PAYLOAD', count: 3, lastMessage: 'again' })]);
+    expect((await devices.get(id)).status.lastSeenAt?.getTime()).toBe(t);
+    await state.setStatus(id, { state: 'online', battery: 50, firmware: '1.0' }, t + 5);
+    expect((await devices.get(id)).status).toEqual(expect.objectContaining({ online: true, battery: 50, firmware: '1.0' }));
+  });
+});

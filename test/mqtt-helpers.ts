@@ -1,0 +1,44 @@
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { errorsTopic, acksTopic } from '@bedside/contracts';
+
+export interface Creds {
+  deviceId: string;
+  mqtt: { username: string; password: string; clientId: string; lastWill: { topic: string; payload: string; qos: 1; retain: true } };
+}
+
+/** Connects like a real device would; rejects with the CONNACK error when refused. */
+export function connectDevice(url: string, creds: Creds, opts: IClientOptions = {}): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = mqtt.connect(url, {
+      clientId: creds.mqtt.clientId, username: creds.mqtt.username, password: creds.mqtt.password,
+      reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 4,
+      will: { topic: creds.mqtt.lastWill.topic, payload: Buffer.from(creds.mqtt.lastWill.payload), qos: 1, retain: true },
+      ...opts,
+    });
+    client.once('connect', () => resolve(client));
+    client.once('error', (err) => {
+      client.end(true);
+      reject(err);
+    });
+    client.once('close', () => reject(new Error('closed before CONNACK')));
+  });
+}
+
+/** Collects every message on the device's errors and acks topics. */
+export async function listenDownlinks(client: MqttClient, deviceId: string) {
+  const errors: any[] = [];
+  const acks: any[] = [];
+  const all: { topic: string; body: any }[] = [];
+  client.on('message', (topic, payload) => {
+    const body = JSON.parse(payload.toString());
+    all.push({ topic, body });
+    if (topic === errorsTopic(deviceId)) errors.push(body);
+    if (topic === acksTopic(deviceId)) acks.push(body);
+  });
+  await client.subscribeAsync([errorsTopic(deviceId), acksTopic(deviceId)], { qos: 1 });
+  return { errors, acks, all };
+}
+
+export function closed(client: MqttClient): Promise<void> {
+  return new Promise((r) => (client.connected ? client.once('close', () => r()) : r()));
+}
