@@ -15,12 +15,19 @@ export function connectDevice(url: string, creds: Creds, opts: IClientOptions = 
       will: { topic: creds.mqtt.lastWill.topic, payload: Buffer.from(creds.mqtt.lastWill.payload), qos: 1, retain: true },
       ...opts,
     });
-    client.once('connect', () => resolve(client));
-    client.once('error', (err) => {
+    const onError = (err: Error) => {
       client.end(true);
       reject(err);
+    };
+    const onClose = () => reject(new Error('closed before CONNACK'));
+    client.once('error', onError);
+    client.once('close', onClose);
+    client.once('connect', () => {
+      client.off('error', onError);
+      client.off('close', onClose);
+      client.on('error', () => undefined); // later errors surface as closes; reconnection is the device's job
+      resolve(client);
     });
-    client.once('close', () => reject(new Error('closed before CONNACK')));
   });
 }
 

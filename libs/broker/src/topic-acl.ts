@@ -16,6 +16,6 @@ export function deviceMaySubscribe(deviceId: string, filter: string): boolean {
   const prefix = devicePrefix(deviceId);
   if (!filter.startsWith(prefix)) return false;
   const rest = filter.slice(prefix.length);
-  if (rest === '#' || rest === '+') return true; // delivery is still limited to what the hub publishes there
+  if (rest === '#' || rest === '+') return true; // only its own downlinks and its own uplinks echoed back
   return (DOWNLINK_CHANNELS as readonly string[]).includes(rest);
 }

@@ -17,11 +17,15 @@ export interface DatabaseTarget {
   dataDir: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  onIdleError?: (err: Error) => void;
 }
 
 export function createKysely(target: DatabaseTarget): { db: Kysely<DB>; engine: 'postgres' | 'pglite' } {
   if (target.url) {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    // An idle client losing its server (restart, failover) is reported here; without a
+    // listener the process would crash. The next query opens a fresh connection.
+    pool.on('error', (err) => target.onIdleError?.(err));
     return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
   }
   const dir = resolve(target.dataDir, 'pglite');

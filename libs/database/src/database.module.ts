@@ -10,9 +10,10 @@ import { Database } from './database';
       provide: Database,
       inject: [EnvDto],
       useFactory: async (env: EnvDto) => {
-        const { db, engine } = createKysely({ url: env.DATABASE_URL, dataDir: env.DATA_DIR });
+        const log = new Logger('Database');
+        const { db, engine } = createKysely({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, onIdleError: (err) => log.warn(`idle database connection lost: ${err.message}`) });
         const applied = await migrateToLatest(db);
-        new Logger('Database').log(`using ${engine}; migrations applied: ${applied.length ? applied.join(', ') : 'none pending'}`);
+        log.log(`using ${engine}; migrations applied: ${applied.length ? applied.join(', ') : 'none pending'}`);
         return new Database(db, engine);
       },
     },

@@ -1,0 +1,19 @@
+# The hub: one image, every role. Build: docker build -t bedside-hub .
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production DATA_DIR=/data
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/package.json ./
+COPY --from=build /app/devices-sim/bin ./devices-sim/bin
+VOLUME /data
+EXPOSE 3000 1883 8883 8083
+USER node
+CMD ["node", "dist/apps/hub/src/main.js"]
