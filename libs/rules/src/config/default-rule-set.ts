@@ -1,0 +1,45 @@
+import type { RuleSet } from './rule-set';
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+/**
+ * Defaults from the brief (Sleepace / Chinese vendor defaults, ThingsBoard assisted living, NEWS2,
+ * telecare practice). Margins, clear holds, warm-up and debounce are ours: the brief is silent on them.
+ */
+export const DEFAULT_RULE_SET: RuleSet = deepFreeze({
+  version: 1,
+  timeZone: 'Asia/Shanghai',
+  suppression: { minSignalQuality: 30, warmupMs: 60 * SECOND },
+  presence: { returnDebounceMs: 30 * SECOND },
+  maintenance: { exemptKinds: [] },
+  sos: { enabled: true, severity: 'critical', repeatSeverity: 'critical' },
+  fall: { enabled: true, severity: 'critical', cancelWindowMs: 30 * SECOND, motionlessSeverity: 'critical', motionlessMaxMovement: 0 },
+  bedExit: { enabled: true, severity: 'major', nightWindow: { start: '22:00', end: '06:00' }, returnWithinMs: 20 * MINUTE },
+  prolongedAbsence: { enabled: true, severity: 'minor', maxDurationMs: 4 * HOUR, returnBy: null },
+  heartRate: {
+    enabled: true,
+    major: { low: 45, high: 120, forMs: 2 * MINUTE },
+    critical: { low: 40, high: 140, forMs: 30 * SECOND },
+    clearMargin: 5,
+    clearForMs: MINUTE,
+  },
+  respiration: { enabled: true, major: { low: 8, high: 26, forMs: 2 * MINUTE }, critical: null, clearMargin: 2, clearForMs: MINUTE },
+  // Respiration rate 0 is "no breathing detected"; any rate >= 1 held 10 s ends the apnea.
+  apnea: { enabled: true, major: null, critical: { low: 0, high: null, forMs: 30 * SECOND }, clearMargin: 1, clearForMs: 10 * SECOND },
+  spo2: { enabled: true, major: { low: 91, high: null, forMs: MINUTE }, critical: null, clearMargin: 2, clearForMs: MINUTE },
+  deviceOffline: { enabled: true, severity: 'minor', silentAfterMs: 5 * MINUTE },
+  lowBattery: { enabled: true, severity: 'warning', threshold: 15, clearMargin: 5 },
+  notWorn: { enabled: true, severity: 'warning', afterMs: 12 * HOUR },
+  tamper: { enabled: true, severity: 'minor' },
+} satisfies RuleSet);
+
+// Frozen so no caller can change the defaults for every other bed by accident.
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,32 @@
+import type { RuleSet } from '../config/rule-set';
+import type { BedRuleState } from '../model/bed-state';
+import type { RuleAction } from '../model/rule-action';
+import type { RuleInput } from '../model/rule-input';
+import type { RuleKind } from '../model/rule-kind';
+
+/** The working set of one evaluation: a private copy of the state, mutated in place, plus emitted actions. */
+export interface EvalContext {
+  readonly ruleSet: RuleSet;
+  readonly state: BedRuleState;
+  readonly now: number;
+  readonly actions: RuleAction[];
+}
+
+/** Named instants at which a tick is needed; null or past entries are dropped. */
+export type TimerEntry = readonly [name: string, at: number | null];
+
+/**
+ * One concern of the engine. `onInput` records what a message says; `check` decides at `now` from the state
+ * alone (so a tick and a message are judged alike); `timers` says when `check` could next change its mind.
+ */
+export interface RuleModule {
+  readonly name: string;
+  onInput?(ctx: EvalContext, input: RuleInput): void;
+  check?(ctx: EvalContext): void;
+  timers?(ctx: EvalContext): TimerEntry[];
+}
+
+export function isSilenced(ctx: EvalContext, kind: RuleKind): boolean {
+  const s = ctx.state.silence;
+  return s !== null && ctx.now < s.until && !ctx.ruleSet.maintenance.exemptKinds.includes(kind);
+}

@@ -1,0 +1,20 @@
+// Pure rules library: rule definitions, evaluation, alarm lifecycle. No Nest, no I/O, no wall clock.
+export * from './model/severity';
+export * from './model/rule-kind';
+export * from './model/rule-input';
+export * from './model/rule-action';
+export * from './model/bed-state';
+export * from './config/rule-set';
+export * from './config/default-rule-set';
+export * from './config/merge-rule-set';
+export * from './config/validate-rule-set';
+export * from './time/clock';
+export * from './time/zoned-time';
+export * from './time/night-window';
+export { evaluate, evaluateWithClock, nextDeadline, type Evaluation } from './engine/evaluate';
+export { episodeKey } from './engine/episodes';
+export { vitalSuppression, type VitalSuppression } from './engine/suppression';
+export * from './alarms/alarm-errors';
+export * from './alarms/alarm-state-machine';
+export * from './alarms/incident-grouping';
+export * from './backtest/backtest';

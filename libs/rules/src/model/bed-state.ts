@@ -1,0 +1,135 @@
+import type { DeviceKind } from './rule-input';
+import type { RuleKind } from './rule-kind';
+import type { Severity } from './severity';
+
+/** What the rules know about one device of the bed. */
+export interface DeviceState {
+  kind: DeviceKind;
+  online: boolean;
+  lastSeenAt: number;
+  /** When it last came online; vital signs are ignored during the warm-up after it. */
+  onlineSince: number;
+  offlineSince: number | null;
+  /** How it went offline: 'silent' (no message), 'status' or 'last_will'. */
+  offlineReason: 'silent' | 'status' | 'last_will' | null;
+  battery: number | null;
+  worn: boolean | null;
+  /** Since when the wearable has been off the body. */
+  removedSince: number | null;
+}
+
+export interface PresenceState {
+  inBed: boolean | null;
+  changedAt: number | null;
+  /** Start of the current absence; survives returns shorter than the debounce. */
+  absentSince: number | null;
+  /** Device that reports presence; its going offline makes presence unknown. */
+  sourceDeviceId: string | null;
+}
+
+/** One vital sign from one device: since when each tier has been breached, and since when it is back to normal. */
+export interface VitalTrack {
+  value: number | null;
+  at: number;
+  majorSince: number | null;
+  criticalSince: number | null;
+  clearSince: number | null;
+}
+
+export interface PendingFall {
+  detectedAt: number;
+  deviceId: string;
+  eventId: string | null;
+  motionless: boolean;
+  detections: number;
+}
+
+/**
+ * One alarm episode: from the moment it is raised until it clears or an operator resolves it.
+ * A resolved condition episode stays (muted) until the condition clears, so it is not raised again at once.
+ */
+export interface Episode {
+  kind: RuleKind;
+  subject: string | null;
+  key: string;
+  startedAt: number;
+  raisedAt: number;
+  severity: Severity;
+  repeatCount: number;
+  suppressed: boolean;
+  resolvedAt: number | null;
+  cancelledAt: number | null;
+}
+
+export interface SilenceState {
+  since: number;
+  until: number;
+  actor: string | null;
+  note: string | null;
+}
+
+/**
+ * Everything the rules remember about one bed. Plain JSON (no undefined, no Date, no Map) so the caller
+ * can persist it next to the actions in one SQL transaction and restore it after a crash.
+ */
+export interface BedRuleState {
+  version: 1;
+  bedId: string;
+  lastEvaluatedAt: number | null;
+  devices: Record<string, DeviceState>;
+  presence: PresenceState;
+  /** Keyed `${kind}@${deviceId}`. */
+  vitals: Record<string, VitalTrack>;
+  fall: PendingFall | null;
+  /** Keyed by kind, or `${kind}:${deviceId}` for device-scoped kinds. */
+  episodes: Record<string, Episode>;
+  silence: SilenceState | null;
+  /** Recent device event ids, newest last, to drop redeliveries. */
+  seenEventIds: string[];
+  /** Named future instants at which a tick must be evaluated; see nextDeadline(). */
+  timers: Record<string, number>;
+}
+
+export interface InitialDevice {
+  id: string;
+  kind: DeviceKind;
+  /** Last message time known to the registry; the silence timer counts from it. */
+  lastSeenAt: number;
+  /** Defaults to 0 (long ago): a known device restored from the registry is not warming up. */
+  onlineSince?: number;
+}
+
+/**
+ * Fresh state for a bed, optionally seeded with devices known from the registry. It has no timers yet:
+ * evaluate one tick at adoption time so nextDeadline() covers the seeded devices' silence limits.
+ */
+export function initialBedState(bedId: string, options: { devices?: InitialDevice[] } = {}): BedRuleState {
+  const devices: Record<string, DeviceState> = {};
+  for (const d of options.devices ?? []) {
+    const onlineSince = d.onlineSince ?? 0;
+    devices[d.id] = {
+      kind: d.kind,
+      online: true,
+      lastSeenAt: d.lastSeenAt,
+      onlineSince,
+      offlineSince: null,
+      offlineReason: null,
+      battery: null,
+      worn: null,
+      removedSince: null,
+    };
+  }
+  return {
+    version: 1,
+    bedId,
+    lastEvaluatedAt: null,
+    devices,
+    presence: { inBed: null, changedAt: null, absentSince: null, sourceDeviceId: null },
+    vitals: {},
+    fall: null,
+    episodes: {},
+    silence: null,
+    seenEventIds: [],
+    timers: {},
+  };
+}

@@ -1,0 +1,57 @@
+import { BedHarness, MINUTE, SECOND } from '../testing/bed-harness';
+
+describe('device-offline rule', () => {
+  it('raises minor when a device is silent for 5 min, on a tick at exactly that time', () => {
+    const bed = new BedHarness();
+    const lastSeen = bed.now;
+    bed.mattress({ inBed: true });
+    expect(bed.advance(5 * MINUTE - 1)).toEqual([]);
+    expect(bed.advance(1)).toEqual([
+      expect.objectContaining({ type: 'raise', kind: 'device_offline', subject: 'm1', severity: 'minor', startedAt: lastSeen + 5 * MINUTE, reason: 'offline_silent' }),
+    ]);
+  });
+
+  it.each`
+    lastWill | reason
+    ${true}  | ${'offline_last_will'}
+    ${false} | ${'offline_status'}
+  `('raises at once on an offline status (lastWill=$lastWill)', ({ lastWill, reason }) => {
+    const bed = new BedHarness();
+    expect(bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill })).toEqual([expect.objectContaining({ type: 'raise', kind: 'device_offline', reason })]);
+  });
+
+  it('clears on the next message and does not raise twice while offline', () => {
+    const bed = new BedHarness();
+    bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true });
+    bed.advance(30 * MINUTE);
+    expect(bed.raises('device_offline')).toHaveLength(1);
+    expect(bed.mattress({ inBed: true })).toEqual([expect.objectContaining({ type: 'clear', kind: 'device_offline', reason: 'back_online' })]);
+  });
+
+  it('keeps one episode per device', () => {
+    const bed = new BedHarness({ devices: [{ id: 'm1', kind: 'mattress' }, { id: 'b1', kind: 'button' }] });
+    bed.advance(5 * MINUTE);
+    expect(bed.raises('device_offline').map((a) => a.subject).sort()).toEqual(['b1', 'm1']);
+  });
+
+  it('inhibits vital signs while offline and applies the warm-up after it comes back', () => {
+    const bed = new BedHarness();
+    bed.holdMattress({ inBed: true, heartRate: 150 }, 20 * SECOND);
+    bed.send({ type: 'status', deviceId: 'm1', online: false });
+    bed.send({ type: 'status', deviceId: 'm1', online: true });
+    bed.holdMattress({ inBed: true, heartRate: 150 }, 59 * SECOND);
+    expect(bed.raises('heart_rate')).toHaveLength(0);
+    const backAt = bed.now - 59 * SECOND;
+    bed.holdMattress({ inBed: true, heartRate: 150 }, 40 * SECOND);
+    // First trusted sample is the one at backAt + 64 s (samples every 5 s, warm-up 60 s).
+    expect(bed.raises('heart_rate')).toEqual([expect.objectContaining({ startedAt: backAt + 64 * SECOND })]);
+  });
+
+  it('still tracks offline (for inhibition) when the alarm is disabled', () => {
+    const bed = new BedHarness({ overrides: { deviceOffline: { enabled: false } } });
+    bed.mattress({ inBed: true });
+    bed.advance(10 * MINUTE);
+    expect(bed.raises()).toHaveLength(0);
+    expect(bed.state.devices['m1']!.online).toBe(false);
+  });
+});
