@@ -22,7 +22,7 @@ afterAll(async () => {
 
 it('runs on PostgreSQL and loses nothing acknowledged across a database outage', async () => {
   const api = hubApi(hub);
-  expect((await (await fetch(`${hub.httpUrl}/health`)).json()).checks.database.engine).toBe('postgres');
+  expect(((await (await fetch(`${hub.httpUrl}/health`)).json()) as any).checks.database.engine).toBe('postgres');
   const { devices } = await api.provisionBed('outage');
   const creds = devices.button.credentials as Creds;
   const client = await connectDevice(hub.mqttUrl, creds, { clean: false, reconnectPeriod: 250, reconnectOnConnackError: true });

@@ -259,9 +259,9 @@ describe('REST edge', () => {
   });
 
   it('serves the OpenAPI document and health', async () => {
-    const doc = await (await fetch(`${hub.httpUrl}/api/openapi.json`)).json();
+    const doc = (await (await fetch(`${hub.httpUrl}/api/openapi.json`)).json()) as any;
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/devices', '/api/households', '/health']));
-    const health = await (await fetch(`${hub.httpUrl}/health`)).json();
+    const health = (await (await fetch(`${hub.httpUrl}/health`)).json()) as any;
     expect(health.checks.database.reachable).toBe(true);
     expect(health.checks.broker.listening).toBe(true);
   });

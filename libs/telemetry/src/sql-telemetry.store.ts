@@ -14,8 +14,9 @@ const COLUMN = {
   battery: 'battery',
 } as const;
 
-// PostgreSQL caps bind parameters at 65535 per statement; 14 columns a row.
-const ROWS_PER_INSERT = 4000;
+// 14 bind parameters a row. PostgreSQL caps a statement at 65535, but PGlite's protocol parser
+// reads the parameter count as a signed 16-bit number and breaks past 32767: stay below that.
+const ROWS_PER_INSERT = 2000;
 
 function toRow(p: TelemetryPoint): Insertable<TelemetrySamplesTable> {
   return {
