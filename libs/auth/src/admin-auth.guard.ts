@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { DomainError } from '@bedside/common';
 import { IS_PUBLIC } from './public.decorator';
+import type { AuthUser } from './current-user.decorator';
 
 export class AdminCredentials {
   constructor(readonly username: string, readonly password: string) {}
@@ -32,6 +33,7 @@ export class AdminAuthGuard implements CanActivate {
     // Compare digests so the comparison takes the same time whatever the lengths.
     const ok = colon > 0 && timingSafeEqual(digest(user), digest(this.admin.username)) && timingSafeEqual(digest(pass), digest(this.admin.password));
     if (!ok) throw new DomainError('UNAUTHENTICATED', 'wrong username or password');
+    (req as Request & { user?: AuthUser }).user = { username: this.admin.username, role: 'admin', organisationId: null };
     return true;
   }
 }
