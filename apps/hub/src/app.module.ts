@@ -1,4 +1,4 @@
-import { Global, Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from '@bedside/auth';
@@ -9,13 +9,7 @@ import { DatabaseModule } from '@bedside/database';
 import { IngestModule } from '@bedside/ingest';
 import { ObservabilityModule } from '@bedside/observability';
 import { RegistryModule } from '@bedside/registry';
-import { Database } from '@bedside/database';
-import { SqlTelemetryStore, TelemetryStore } from '@bedside/telemetry';
-
-// TEMPORARY until libs/telemetry ships TelemetryModule.
-@Global()
-@Module({ providers: [{ provide: TelemetryStore, inject: [Database], useFactory: (db: Database) => new SqlTelemetryStore(db) }], exports: [TelemetryStore] })
-class TelemetryModule {}
+import { TelemetryModule } from '@bedside/telemetry';
 import { HealthController } from './health.controller';
 import { HttpExceptionFilter } from './http-exception.filter';
 

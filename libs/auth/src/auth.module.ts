@@ -1,11 +1,20 @@
 import { Global, Logger, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { EnvDto } from '@bedside/config';
-import { AdminAuthGuard, AdminCredentials } from './admin-auth.guard';
+import { AuditController } from './audit/audit.controller';
+import { AuditInterceptor } from './audit/audit.interceptor';
+import { AuditRepository } from './audit/audit.repository';
+import { AdminCredentials, AuthGuard } from './auth.guard';
 import { resolveAdminPassword } from './bootstrap-admin';
+import { AuthController } from './sessions/auth.controller';
+import { AuthService } from './sessions/auth.service';
+import { SessionRepository } from './sessions/session.repository';
+import { UserRepository } from './users/user.repository';
+import { UsersController } from './users/users.controller';
 
 @Global()
 @Module({
+  controllers: [AuthController, UsersController, AuditController],
   providers: [
     {
       provide: AdminCredentials,
@@ -16,8 +25,10 @@ import { resolveAdminPassword } from './bootstrap-admin';
         return new AdminCredentials(env.ADMIN_USERNAME, password);
       },
     },
-    { provide: APP_GUARD, useClass: AdminAuthGuard },
+    UserRepository, SessionRepository, AuthService, AuditRepository,
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
-  exports: [AdminCredentials],
+  exports: [AdminCredentials, UserRepository, AuditRepository],
 })
 export class AuthModule {}

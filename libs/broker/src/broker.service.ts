@@ -3,11 +3,11 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { Duplex, pipeline } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
-import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
 import { Subject, type Subscription } from 'rxjs';
 import { WebSocketServer, createWebSocketStream } from 'ws';
-import { Clock } from '@bedside/common';
+import { Clock, ConnectionRateLimiter } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
 import { errorsTopic } from '@bedside/contracts';
 import { Metrics } from '@bedside/observability';
@@ -15,7 +15,6 @@ import { DeviceAccessEvents, DeviceRepository } from '@bedside/registry';
 import { DeviceAuthenticator } from './device-authenticator';
 import { DeviceSessions, type DeviceSession } from './device-session';
 import { DownlinkPublisher } from './downlink.publisher';
-import { ConnectionRateLimiter } from './login-throttle';
 import { MqttFrameGuard, type OversizeInfo } from './mqtt-frame-guard';
 import { deviceMaySubscribe, uplinkChannelFor } from './topic-acl';
 import type { UplinkChannel } from '@bedside/contracts';
@@ -39,7 +38,7 @@ const CONNACK_IDENTIFIER_REJECTED = 2;
  * PUBACK (aedes 1.x acks QoS 1 right after authorizePublish, see handlers/publish.js).
  */
 @Injectable()
-export class BrokerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('Broker');
   private aedes!: Aedes;
   private readonly servers: (Server | HttpServer)[] = [];
@@ -121,7 +120,8 @@ export class BrokerService implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** Shutdown phase 1: stop taking messages (ingest drains in phase 2, stores close in phase 3). */
+  async onModuleDestroy(): Promise<void> {
     this.accessSub?.unsubscribe();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     // Stop accepting first, then close the clients: a listener's close() waits for its open

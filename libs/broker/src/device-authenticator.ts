@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Clock } from '@bedside/common';
+import { Clock, LoginThrottle } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
 import { DeviceRepository, verifySecret } from '@bedside/registry';
 import { Metrics } from '@bedside/observability';
-import { LoginThrottle } from './login-throttle';
 import type { DeviceSession } from './device-session';
 
 export type LoginRefusal = 'throttled' | 'no-credentials' | 'client-id-mismatch' | 'unknown-device' | 'revoked' | 'bad-password';

@@ -3,3 +3,4 @@ export * from './clock';
 export * from './ids';
 export * from './group-commit';
 export * from './clock.module';
+export * from './login-throttle';

@@ -106,6 +106,17 @@ export class EnvDto {
   @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
   INGEST_COMMIT_MAX_BATCH = 2000;
 
+  /** How long a call-centre login lasts (a 24 h shift plus handover by default). */
+  @Transform(toInt) @IsInt() @Min(5) @Max(7 * 24 * 60)
+  SESSION_TTL_MINUTES = 26 * 60;
+
+  /** Failed console logins per address and per username within the window before refusing. */
+  @Transform(toInt) @IsInt() @Min(1)
+  LOGIN_FAILURES_MAX = 5;
+
+  @Transform(toInt) @IsInt() @Min(1000)
+  LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
+
   /** Bootstrap administrator for the REST API (HTTP Basic) until full user management lands. */
   @IsString() @MinLength(1)
   ADMIN_USERNAME = 'admin';

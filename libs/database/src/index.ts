@@ -1,4 +1,5 @@
 export * from './schema';
+export * from './schema-identity';
 export * from './database';
 export * from './create-kysely';
 export * from './database.module';

@@ -104,6 +104,96 @@ export interface TelemetrySamplesTable {
   battery: number | null;
 }
 
+export interface AlarmsTable {
+  id: string;
+  organisation_id: string;
+  bed_id: string;
+  subject: string | null;
+  kind: string;
+  severity: string;
+  state: string;
+  cleared: boolean;
+  cleared_at: Timestamp | null;
+  cancelled_by_resident_at: Timestamp | null;
+  repeat_count: number;
+  started_at: Timestamp;
+  raised_at: Timestamp;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  outcome: string | null;
+  escalation_level: number;
+  last_escalated_at: Timestamp | null;
+  next_escalation_at: Timestamp | null;
+  incident_id: string;
+  suppressed: boolean;
+  reason: string;
+  message: string;
+  details: JSONColumnType<Record<string, string | number | boolean | null>>;
+  idempotency_key: string;
+  updated_at: Timestamp;
+}
+
+export interface AlarmAuditTable {
+  id: Generated<number>;
+  alarm_id: string;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  from_state: string | null;
+  to_state: string;
+  note: string | null;
+}
+
+export interface AlarmEventsTable {
+  id: Generated<number>;
+  alarm_id: string;
+  type: string;
+  at: Timestamp;
+  payload: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface BedRuleStateTable {
+  bed_id: string;
+  state: JSONColumnType<Record<string, unknown>>;
+  next_deadline: Timestamp | null;
+  event_cursor: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface RuleActionsTable {
+  id: Generated<number>;
+  bed_id: string;
+  key: string;
+  type: string;
+  kind: string;
+  at: Timestamp;
+  suppressed: boolean;
+  action: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface RuleSetsTable {
+  id: Generated<number>;
+  scope: 'default' | 'organisation' | 'bed';
+  scope_id: string;
+  version: number;
+  body: JSONColumnType<Record<string, unknown>>;
+  author: string;
+  created_at: Timestamp;
+}
+
+export interface MaintenanceTable {
+  id: string;
+  bed_id: string;
+  since: Timestamp;
+  until: Timestamp;
+  reason: string;
+  actor: string;
+  ended_at: Timestamp | null;
+  ended_by: string | null;
+}
+
 export interface DB {
   organisations: OrganisationsTable;
   households: HouseholdsTable;
@@ -113,4 +203,11 @@ export interface DB {
   device_events: DeviceEventsTable;
   device_rejections: DeviceRejectionsTable;
   telemetry_samples: TelemetrySamplesTable;
+  alarms: AlarmsTable;
+  alarm_audit: AlarmAuditTable;
+  alarm_events: AlarmEventsTable;
+  bed_rule_state: BedRuleStateTable;
+  rule_actions: RuleActionsTable;
+  rule_sets: RuleSetsTable;
+  maintenance: MaintenanceTable;
 }

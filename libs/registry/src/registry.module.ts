@@ -11,10 +11,11 @@ import { OrganisationRepository } from './organisations/organisation.repository'
 import { OrganisationsController } from './organisations/organisations.controller';
 import { ResidentRepository } from './residents/resident.repository';
 import { ResidentsController } from './residents/residents.controller';
+import { RegistryAccess } from './registry-access';
 
 @Module({
   controllers: [OrganisationsController, HouseholdsController, ResidentsController, BedsController, DevicesController],
-  providers: [OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, DeviceAccessEvents],
-  exports: [OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, DeviceAccessEvents],
+  providers: [OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, DeviceAccessEvents, RegistryAccess],
+  exports: [RegistryAccess, OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, DeviceAccessEvents],
 })
 export class RegistryModule {}

@@ -1,7 +1,11 @@
 import type { Migration } from 'kysely';
 import { foundation } from './0001-foundation';
+import { alarms } from './0002-alarms';
+import { identity } from './0003-identity';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
+  '0002-alarms': alarms,
+  '0003-identity': identity,
 };

@@ -28,10 +28,11 @@ export class BedRepository {
     return toBed(r);
   }
 
-  async list(householdId?: string): Promise<Bed[]> {
-    let q = this.database.db.selectFrom('beds').selectAll();
-    if (householdId) q = q.where('household_id', '=', householdId);
-    return (await q.orderBy('created_at').execute()).map(toBed);
+  async list(householdId?: string, organisationId?: string): Promise<Bed[]> {
+    let q = this.database.db.selectFrom('beds').selectAll('beds');
+    if (householdId) q = q.where('beds.household_id', '=', householdId);
+    if (organisationId) q = q.where('beds.household_id', 'in', (eb) => eb.selectFrom('households').select('id').where('organisation_id', '=', organisationId));
+    return (await q.orderBy('beds.created_at').execute()).map(toBed);
   }
 
   async assignResident(id: string, residentId: string | null): Promise<Bed> {

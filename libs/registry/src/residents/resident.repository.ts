@@ -45,9 +45,10 @@ export class ResidentRepository {
     return toResident(r);
   }
 
-  async list(householdId?: string): Promise<Resident[]> {
-    let q = this.database.db.selectFrom('residents').selectAll();
-    if (householdId) q = q.where('household_id', '=', householdId);
-    return (await q.orderBy('created_at').execute()).map(toResident);
+  async list(householdId?: string, organisationId?: string): Promise<Resident[]> {
+    let q = this.database.db.selectFrom('residents').selectAll('residents');
+    if (householdId) q = q.where('residents.household_id', '=', householdId);
+    if (organisationId) q = q.where('residents.household_id', 'in', (eb) => eb.selectFrom('households').select('id').where('organisation_id', '=', organisationId));
+    return (await q.orderBy('residents.created_at').execute()).map(toResident);
   }
 }

@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import { Logger, type LoggerService } from '@nestjs/common';
+import type { EnvDto } from '@bedside/config';
+import type { Database } from '@bedside/database';
+import { InfluxTelemetryStore } from './influx/influx-telemetry.store';
+import { SqlTelemetryStore } from './sql-telemetry.store';
+import type { TelemetryStore } from './telemetry.store';
+
+/**
+ * InfluxDB (v1 HTTP API) when INFLUX_URL is set, with its spool in DATA_DIR/spool; otherwise
+ * the `telemetry_samples` table of the hub's SQL database.
+ */
+export function createTelemetryStore(env: EnvDto, database: Database, logger: LoggerService = new Logger('Telemetry')): TelemetryStore {
+  if (env.INFLUX_URL) {
+    const store = new InfluxTelemetryStore({
+      url: env.INFLUX_URL,
+      database: env.INFLUX_DATABASE,
+      retentionPolicy: env.INFLUX_RETENTION_POLICY || undefined,
+      token: env.INFLUX_TOKEN,
+      username: env.INFLUX_USERNAME,
+      password: env.INFLUX_PASSWORD,
+      batchSize: env.INFLUX_BATCH_SIZE,
+      flushMs: env.INFLUX_FLUSH_MS,
+      spoolDir: join(env.DATA_DIR, 'spool'),
+      spoolMaxBytes: env.INFLUX_SPOOL_MAX_BYTES,
+      logger,
+    });
+    logger.log(`telemetry: InfluxDB at ${env.INFLUX_URL} (database ${env.INFLUX_DATABASE}${env.INFLUX_RETENTION_POLICY ? `, rp ${env.INFLUX_RETENTION_POLICY}` : ''}), spool ${join(env.DATA_DIR, 'spool')}`);
+    return store;
+  }
+  logger.log(`telemetry: SQL table telemetry_samples (${database.engine})`);
+  return new SqlTelemetryStore(database);
+}
