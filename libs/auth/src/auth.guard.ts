@@ -7,6 +7,7 @@ import type { AuthUser, Role } from './current-user.decorator';
 import { IS_PUBLIC } from './public.decorator';
 import { ROLES } from './roles.decorator';
 import { SessionRepository } from './sessions/session.repository';
+import { AuditRepository } from './audit/audit.repository';
 
 export class AdminCredentials {
   constructor(readonly username: string, readonly password: string) {}
@@ -26,6 +27,7 @@ export class AuthGuard implements CanActivate {
     private readonly admin: AdminCredentials,
     private readonly sessions: SessionRepository,
     private readonly clock: Clock,
+    private readonly audit: AuditRepository,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -35,6 +37,12 @@ export class AuthGuard implements CanActivate {
     req.user = await this.authenticate(req.headers.authorization ?? '');
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(req.user.role)) {
+      // Refused attempts belong in the audit log too; the interceptor never sees them.
+      const [, , targetType, targetId] = req.path.split('/');
+      await this.audit.append({
+        at: new Date(this.clock.now()), actor: req.user.username, organisationId: req.user.organisationId, action: `denied ${req.method.toLowerCase()} ${context.getClass().name.replace(/Controller$/, '')}.${context.getHandler().name}`,
+        targetType: targetType ?? null, targetId: targetId ?? null, status: 403, ip: req.ip ?? null, details: { method: req.method, path: req.path, role: req.user.role },
+      });
       throw new DomainError('FORBIDDEN', `this needs one of the roles: ${roles.join(', ')}`, { role: req.user.role });
     }
     return true;

@@ -11,26 +11,29 @@ const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAA
 @Injectable()
 export class AuthService {
   private readonly log = new Logger('Auth');
-  private readonly throttle: LoginThrottle;
+  private readonly perUser: LoginThrottle;
+  private readonly perAddress: LoginThrottle;
 
   constructor(private readonly users: UserRepository, private readonly sessions: SessionRepository, private readonly env: EnvDto, private readonly clock: Clock) {
-    this.throttle = new LoginThrottle(env.LOGIN_FAILURES_MAX, env.LOGIN_FAILURE_WINDOW_MS, () => clock.now());
+    this.perUser = new LoginThrottle(env.LOGIN_FAILURES_MAX, env.LOGIN_FAILURE_WINDOW_MS, () => clock.now());
+    // A whole call centre usually shares one address: limit it loosely, the username strictly.
+    this.perAddress = new LoginThrottle(env.LOGIN_FAILURES_MAX * 10, env.LOGIN_FAILURE_WINDOW_MS, () => clock.now());
   }
 
   async login(username: string, password: string, ip: string): Promise<{ token: string; expiresAt: Date; user: User }> {
-    if (this.throttle.isBlocked(`ip:${ip}`) || this.throttle.isBlocked(`user:${username}`)) {
+    if (this.perAddress.isBlocked(ip) || this.perUser.isBlocked(username)) {
       this.log.warn({ msg: 'login throttled', username, ip });
       throw new DomainError('RATE_LIMITED', 'too many failed sign-ins; wait and try again');
     }
     const found = await this.users.findForLogin(username);
     const ok = await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH);
     if (!found || !ok || found.user.disabled) {
-      this.throttle.recordFailure(`ip:${ip}`);
-      this.throttle.recordFailure(`user:${username}`);
+      this.perAddress.recordFailure(ip);
+      this.perUser.recordFailure(username);
       this.log.warn({ msg: 'login failed', username, ip });
       throw new DomainError('UNAUTHENTICATED', 'wrong username or password');
     }
-    this.throttle.recordSuccess(`user:${username}`);
+    this.perUser.recordSuccess(username);
     const expiresAt = new Date(this.clock.now() + this.env.SESSION_TTL_MINUTES * 60_000);
     const token = await this.sessions.create(found.user.id, expiresAt);
     return { token, expiresAt, user: found.user };
