@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // class-transformer's @Type reads design-time metadata
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, ValidateNested } from 'class-validator';
 
@@ -29,10 +30,16 @@ export class ErrorMessageDto {
   @IsInt() ts!: number;
 }
 
-/** Hub -> device on `acks`: an event was stored (and, once evaluated, the alarm it raised). */
+export const ACK_STATUSES = ['stored', 'duplicate', 'alarm'] as const;
+export type AckStatus = (typeof ACK_STATUSES)[number];
+
+/**
+ * Hub -> device on `acks`: an event was stored (`stored`/`duplicate`), and later, once the rules
+ * evaluated it, a second ack `alarm` with the id of the alarm it raised or updated.
+ */
 export class AckMessageDto {
   @IsString() eventId!: string;
-  @IsIn(['stored', 'duplicate']) status!: 'stored' | 'duplicate';
+  @IsIn(ACK_STATUSES) status!: AckStatus;
   @IsOptional() @IsString() alarmId?: string;
   @IsInt() ts!: number;
 }

@@ -1,3 +1,4 @@
+import 'reflect-metadata'; // class-transformer's @Type reads design-time metadata
 import { IsIn, IsInt, IsNumber, IsOptional, Matches, Max, Min } from 'class-validator';
 import { EVENT_TYPE_NAMES, type EventType } from './device-kind';
 import { EVENT_ID_PATTERN, MAX_DEVICE_TS, MAX_SEQ, MIN_DEVICE_TS } from './limits';
