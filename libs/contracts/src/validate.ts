@@ -6,6 +6,7 @@ import { DeviceStatusDto } from './status.dto';
 import { ButtonTelemetryDto, MattressTelemetryDto, WearableTelemetryDto, type TelemetryMessage } from './telemetry.dto';
 import type { ErrorCode } from './downlink.dto';
 import type { UplinkChannel } from './topics';
+import { compiledValidator } from './compiled-schemas';
 
 export interface FieldError {
   field: string;
@@ -38,11 +39,20 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return out;
 }
 
-/** Validates an already-parsed value against a DTO class. */
+/**
+ * Validates an already-parsed value against a DTO class. Valid messages take the compiled fast
+ * path and come back as the plain object (structurally the DTO); others get class-validator.
+ */
 export function validateAs<T extends object>(cls: Ctor<T>, plain: unknown): Validated<T> {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     return { ok: false, code: 'INVALID_PAYLOAD', message: 'payload must be a JSON object', errors: [{ field: '', reason: 'must be a JSON object' }] };
   }
+  if (compiledValidator(cls.name)?.(plain)) return { ok: true, value: plain as T };
+  return validateWithClassValidator(cls, plain);
+}
+
+/** The reference validation: slower, but it is what the DTO decorators mean, with messages. */
+export function validateWithClassValidator<T extends object>(cls: Ctor<T>, plain: object): Validated<T> {
   const instance = plainToInstance(cls, plain);
   const errors = flatten(validateSync(instance, OPTIONS));
   if (errors.length > 0) {

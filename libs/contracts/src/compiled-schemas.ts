@@ -1,0 +1,39 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
+import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import type { SchemaObject } from 'ajv';
+
+/**
+ * A fast path compiled from the DTO classes themselves: their class-validator metadata is turned
+ * into JSON Schema once and compiled by ajv (~1 µs a message instead of ~50 µs). The DTOs stay
+ * the single source of truth: a message ajv rejects is validated again by class-validator, which
+ * has the last word and writes the error messages; a conformance spec checks the two agree.
+ */
+let compiled: Map<string, ValidateFunction> | null = null;
+
+function withClassValidatorSemantics(schema: SchemaObject): SchemaObject {
+  const required = new Set<string>(schema.required ?? []);
+  const properties: Record<string, SchemaObject> = {};
+  for (const [name, prop] of Object.entries<SchemaObject>(schema.properties ?? {})) {
+    // @IsOptional() lets null through as well as a missing field.
+    properties[name] = required.has(name) ? prop : { anyOf: [prop, { type: 'null' }] };
+  }
+  // forbidNonWhitelisted: an unknown field is an error.
+  return { ...schema, properties, additionalProperties: false };
+}
+
+function build(): Map<string, ValidateFunction> {
+  const schemas = validationMetadatasToSchemas({ classTransformerMetadataStorage: defaultMetadataStorage, refPointerPrefix: '#/definitions/' });
+  const definitions: Record<string, SchemaObject> = {};
+  for (const [name, schema] of Object.entries(schemas)) definitions[name] = withClassValidatorSemantics(schema as SchemaObject);
+  const ajv = new Ajv({ strict: false, allErrors: false, coerceTypes: false });
+  const out = new Map<string, ValidateFunction>();
+  for (const name of Object.keys(definitions)) out.set(name, ajv.compile({ $ref: `#/definitions/${name}`, definitions }));
+  return out;
+}
+
+/** The compiled check for a DTO class, or undefined if the class has no validation metadata. */
+export function compiledValidator(className: string): ValidateFunction | undefined {
+  compiled ??= build();
+  return compiled.get(className);
+}
