@@ -131,7 +131,7 @@ describe('authentication', () => {
     expect(await refusal(creds, {})).toBe(4); // the old secret is dead
     const again = await connectDevice(hub.mqttUrl, rotated.body.credentials);
     await again.endAsync();
-  });
+  }, 20_000);
 });
 
 describe('topic ACL', () => {

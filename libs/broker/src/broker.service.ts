@@ -44,6 +44,8 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly servers: (Server | HttpServer)[] = [];
   private wss: WebSocketServer | null = null;
   private readonly live = new Map<string, Client>();
+  /** Last revocation or rotation per device, to catch a login that raced it. */
+  private readonly accessRevokedAt = new Map<string, number>();
   private readonly remoteAddresses = new WeakMap<object, string>();
   private readonly rateLimiter: ConnectionRateLimiter;
   private uplinkHandler: UplinkHandler | null = null;
@@ -241,6 +243,10 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   private onReady(client: Client): void {
     const session = DeviceSessions.of(client);
     if (!session) return;
+    if ((this.accessRevokedAt.get(session.deviceId) ?? -Infinity) >= session.authenticatedAt) {
+      client.close(); // credentials were revoked between the login check and now
+      return;
+    }
     this.live.set(session.deviceId, client);
     this.metrics.connectedDevices.set(this.live.size);
     this.connections$.next({ session, state: 'connected', at: this.clock.now() });
@@ -255,6 +261,7 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async onAccessChange(deviceId: string, reason: string): Promise<void> {
+    if (reason !== 'rebound') this.accessRevokedAt.set(deviceId, this.clock.now());
     const client = this.live.get(deviceId);
     if (!client) return;
     if (reason === 'rebound') {

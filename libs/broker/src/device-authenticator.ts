@@ -15,7 +15,7 @@ export class DeviceAuthenticator {
   private readonly log = new Logger('DeviceAuthenticator');
   readonly throttle: LoginThrottle;
 
-  constructor(private readonly devices: DeviceRepository, private readonly metrics: Metrics, env: EnvDto, clock: Clock) {
+  constructor(private readonly devices: DeviceRepository, private readonly metrics: Metrics, env: EnvDto, private readonly clock: Clock) {
     this.throttle = new LoginThrottle(env.MQTT_AUTH_FAILURES_MAX, env.MQTT_AUTH_FAILURE_WINDOW_MS, () => clock.now());
   }
 
@@ -42,6 +42,6 @@ export class DeviceAuthenticator {
     if (!identity) return { ok: false, reason: 'unknown-device' };
     if (!verifySecret(password.toString('utf8'), identity.secretSalt, identity.secretHash)) return { ok: false, reason: 'bad-password' };
     if (identity.revoked) return { ok: false, reason: 'revoked' };
-    return { ok: true, session: { deviceId: identity.id, kind: identity.kind, organisationId: identity.organisationId, bedId: identity.bedId, remoteAddress } };
+    return { ok: true, session: { deviceId: identity.id, kind: identity.kind, organisationId: identity.organisationId, bedId: identity.bedId, remoteAddress, authenticatedAt: this.clock.now() } };
   }
 }

@@ -8,6 +8,8 @@ export interface DeviceSession {
   organisationId: string;
   bedId: string | null;
   remoteAddress: string;
+  /** When the credentials were checked; a revocation after this ends the session. */
+  authenticatedAt: number;
 }
 
 const sessions = new WeakMap<Client, DeviceSession>();
