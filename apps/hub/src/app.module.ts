@@ -1,6 +1,8 @@
 import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { AlarmsModule } from '@bedside/alarms';
+import { CallCentreModule } from '@bedside/callcentre';
 import { AuthModule } from '@bedside/auth';
 import { BrokerModule } from '@bedside/broker';
 import { ClockModule } from '@bedside/common';
@@ -10,6 +12,7 @@ import { IngestModule } from '@bedside/ingest';
 import { ObservabilityModule } from '@bedside/observability';
 import { RegistryModule } from '@bedside/registry';
 import { TelemetryModule } from '@bedside/telemetry';
+import { ConsoleModule } from './console.module';
 import { HealthController } from './health.controller';
 import { HttpExceptionFilter } from './http-exception.filter';
 
@@ -30,6 +33,10 @@ export class AppModule {
         RegistryModule,
         BrokerModule,
         IngestModule,
+        ConsoleModule.register(),
+        // Before AlarmsModule: its static routes (/api/alarms/kpis) must be registered ahead of /api/alarms/:id.
+        CallCentreModule,
+        AlarmsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -85,8 +85,9 @@ export async function openAlarmStream(hubUrl: string, authHeader: string | undef
   void readSse(res.body, (event, data) => {
     if (event !== ALARM_RAISED_EVENT) return;
     try {
-      const body = JSON.parse(data) as RaisedAlarm;
-      stream.push({ ...body, receivedAt: Date.now() });
+      // The hub sends `data: {alarm: {...}, at}`; the alarm itself is what callers match on.
+      const body = JSON.parse(data) as { alarm?: RaisedAlarm };
+      if (body.alarm) stream.push({ ...body.alarm, receivedAt: Date.now() });
     } catch {
       /* ignore a malformed event */
     }

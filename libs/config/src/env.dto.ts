@@ -106,6 +106,26 @@ export class EnvDto {
   @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
   INGEST_COMMIT_MAX_BATCH = 2000;
 
+  /** An unacknowledged alarm escalates after this, and again every ALARM_ESCALATE_REPEAT_MS. */
+  @Transform(toInt) @IsInt() @Min(100)
+  ALARM_ESCALATE_AFTER_MS = 60_000;
+
+  /** Default: ALARM_ESCALATE_AFTER_MS. */
+  @Transform(toInt) @IsOptional() @IsInt() @Min(100)
+  ALARM_ESCALATE_REPEAT_MS?: number;
+
+  /** At start, beds without saved rule state replay device events stored this long before. */
+  @Transform(toInt) @IsInt() @Min(0)
+  ALARM_ADOPT_REPLAY_MS = 3_600_000;
+
+  /** SSE heartbeat comment period. */
+  @Transform(toInt) @IsInt() @Min(100)
+  ALARM_SSE_HEARTBEAT_MS = 15_000;
+
+  /** An alarm no console has confirmed showing within this time is escalated. */
+  @Transform(toInt) @IsInt() @Min(1000) @Max(600_000)
+  DISPLAY_CONFIRM_TIMEOUT_MS = 10_000;
+
   /** How long a call-centre login lasts (a 24 h shift plus handover by default). */
   @Transform(toInt) @IsInt() @Min(5) @Max(7 * 24 * 60)
   SESSION_TTL_MINUTES = 26 * 60;

@@ -11,7 +11,7 @@ export class ConfigError extends Error {
 }
 
 const KNOWN_KEYS = new Set(Object.keys(new EnvDto()).concat(
-  ['MQTT_WS_PORT', 'MQTT_TLS_PORT', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'DATABASE_URL', 'INFLUX_URL', 'INFLUX_RETENTION_POLICY', 'INFLUX_TOKEN', 'INFLUX_USERNAME', 'INFLUX_PASSWORD', 'ADMIN_PASSWORD'],
+  ['MQTT_WS_PORT', 'MQTT_TLS_PORT', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'DATABASE_URL', 'INFLUX_URL', 'INFLUX_RETENTION_POLICY', 'INFLUX_TOKEN', 'INFLUX_USERNAME', 'INFLUX_PASSWORD', 'ADMIN_PASSWORD', 'ALARM_ESCALATE_REPEAT_MS'],
 ));
 
 /** Reads the environment once. Throws ConfigError naming every bad key at once. */

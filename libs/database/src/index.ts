@@ -1,5 +1,6 @@
 export * from './schema';
 export * from './schema-identity';
+export * from './schema-callcentre';
 export * from './database';
 export * from './create-kysely';
 export * from './database.module';

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import { foundation } from './0001-foundation';
 import { alarms } from './0002-alarms';
 import { identity } from './0003-identity';
+import { callcentre } from './0004-callcentre';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-foundation': foundation,
   '0002-alarms': alarms,
   '0003-identity': identity,
+  '0004-callcentre': callcentre,
 };

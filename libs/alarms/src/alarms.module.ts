@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { BrokerModule } from '@bedside/broker';
+import { IngestModule } from '@bedside/ingest';
+import { RegistryModule } from '@bedside/registry';
+import { EnvDto } from '@bedside/config';
+import { AlarmsConfig } from './alarms.config';
+import { AlarmStreamController } from './http/alarm-stream.controller';
+import { AlarmsController } from './http/alarms.controller';
+import { BedAlarmsController } from './http/bed-alarms.controller';
+import { RulesController } from './http/rules.controller';
+import { AlarmRepository } from './persistence/alarm.repository';
+import { BedContextRepository } from './persistence/bed-context.repository';
+import { BedRuleStateRepository } from './persistence/bed-rule-state.repository';
+import { MaintenanceRepository } from './persistence/maintenance.repository';
+import { RuleSetRepository } from './persistence/rule-set.repository';
+import { AlarmApplier } from './runtime/alarm-applier';
+import { AlarmStream } from './runtime/alarm-stream';
+import { RulesRunner } from './runtime/rules-runner.service';
+import { AlarmService } from './services/alarm.service';
+import { BacktestService } from './services/backtest.service';
+import { RuleConfigService } from './services/rule-config.service';
+
+/** Rules engine runtime, alarm lifecycle, alarm stream (SSE) and rule configuration. */
+@Module({
+  imports: [BrokerModule, IngestModule, RegistryModule],
+  // The stream controller first: its static `stream` route must win over `:id`.
+  controllers: [AlarmStreamController, AlarmsController, BedAlarmsController, RulesController],
+  providers: [
+    { provide: AlarmsConfig, inject: [EnvDto], useFactory: (env: EnvDto) => AlarmsConfig.fromEnv(env) },
+    AlarmRepository, BedContextRepository, BedRuleStateRepository, MaintenanceRepository, RuleSetRepository,
+    AlarmApplier, AlarmStream, RulesRunner, AlarmService, BacktestService, RuleConfigService,
+  ],
+  exports: [AlarmStream, AlarmService, AlarmRepository, RulesRunner, RuleConfigService],
+})
+export class AlarmsModule {}

@@ -1,0 +1,70 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import type { AuthUser } from '@bedside/auth';
+import { ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { DomainError } from '@bedside/common';
+import { AlarmsConfig } from '../alarms.config';
+import type { AlarmStreamEvent } from '../model/alarm-record';
+import { AlarmRepository } from '../persistence/alarm.repository';
+import { AlarmStream } from '../runtime/alarm-stream';
+
+const PAGE = 1000;
+
+/**
+ * Server-Sent Events over the durable alarm_events log. With Last-Event-ID (header or
+ * ?lastEventId=) the missed events are replayed from the database first, then live ones follow;
+ * live events are buffered during the replay and deduplicated by id, so there is no gap and no
+ * duplicate at the seam.
+ */
+@ApiTags('alarms')
+@Controller('api/alarms')
+export class AlarmStreamController {
+  constructor(private readonly stream: AlarmStream, private readonly alarms: AlarmRepository, private readonly config: AlarmsConfig) {}
+
+  @Get('stream')
+  @ApiProduces('text/event-stream')
+  @ApiQuery({ name: 'lastEventId', required: false, description: 'resume after this event id (same as the Last-Event-ID header)' })
+  async open(@Req() req: Request & { user?: AuthUser }, @Res() res: Response, @Query('lastEventId') lastEventIdQuery?: string): Promise<void> {
+    const organisationId = req.user?.organisationId ?? null;
+    const raw = req.header('last-event-id') ?? lastEventIdQuery;
+    if (raw !== undefined && !/^\d{1,15}$/.test(raw)) throw new DomainError('VALIDATION_FAILED', 'Last-Event-ID must be a non-negative integer', { lastEventId: raw });
+
+    let cursor = raw === undefined ? null : Number(raw);
+    let live = false;
+    let closed = false;
+    const buffered: AlarmStreamEvent[] = [];
+    const write = (e: AlarmStreamEvent) => {
+      if (closed || (cursor !== null && e.id <= cursor)) return;
+      cursor = e.id;
+      if (organisationId && e.alarm.organisationId !== organisationId) return; // organisation isolation
+      res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ alarm: e.alarm, at: e.at })}\n\n`);
+    };
+    // Subscribe before reading the log: anything committed after the read is then in the buffer.
+    const sub = this.stream.events$.subscribe((e) => (live ? write(e) : buffered.push(e)));
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), this.config.heartbeatMs);
+    req.on('close', () => {
+      closed = true;
+      sub.unsubscribe();
+      clearInterval(heartbeat);
+    });
+
+    res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.flushHeaders();
+    res.write('retry: 2000\n\n');
+    try {
+      if (cursor === null) cursor = await this.alarms.lastEventId();
+      for (;;) {
+        const page = await this.alarms.eventsAfter(cursor, PAGE);
+        page.forEach(write);
+        if (page.length < PAGE || closed) break;
+      }
+    } catch (err) {
+      res.write(`: replay failed: ${(err as Error).message}\n\n`);
+      res.end();
+      return;
+    }
+    buffered.forEach(write);
+    buffered.length = 0;
+    live = true;
+  }
+}

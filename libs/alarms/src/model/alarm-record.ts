@@ -1,0 +1,81 @@
+import type { ActionDetails, Alarm, AlarmAuditEntry } from '@bedside/rules';
+
+/** The rules library's Alarm plus what the hub stores beside it. */
+export interface AlarmRecord extends Alarm {
+  organisationId: string;
+  startedAt: number;
+  incidentId: string;
+  suppressed: boolean;
+  reason: string;
+  message: string;
+  details: ActionDetails;
+  nextEscalationAt: number | null;
+}
+
+export const ALARM_EVENT_TYPES = ['alarm.raised', 'alarm.updated', 'alarm.escalated', 'alarm.acknowledged', 'alarm.cleared', 'alarm.resolved'] as const;
+export type AlarmEventType = (typeof ALARM_EVENT_TYPES)[number];
+
+/** What REST and the stream show: ISO times, `state` instead of the library's `status`, no audit array. */
+export interface AlarmView {
+  id: string;
+  organisationId: string;
+  bedId: string;
+  subject: string | null;
+  kind: string;
+  severity: string;
+  state: string;
+  cleared: boolean;
+  clearedAt: string | null;
+  cancelledByResidentAt: string | null;
+  repeatCount: number;
+  startedAt: string;
+  raisedAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  outcome: string | null;
+  escalationLevel: number;
+  lastEscalatedAt: string | null;
+  nextEscalationAt: string | null;
+  incidentId: string;
+  suppressed: boolean;
+  reason: string;
+  message: string;
+  details: ActionDetails;
+  key: string;
+}
+
+export interface AuditView {
+  at: string;
+  actor: string;
+  action: string;
+  from: string | null;
+  to: string;
+  note: string | null;
+}
+
+/** One entry of the stream (and of alarm_events): `id` is the SSE event id. */
+export interface AlarmStreamEvent {
+  id: number;
+  type: AlarmEventType;
+  alarm: AlarmView;
+  at: string;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+export function toAlarmView(a: AlarmRecord): AlarmView {
+  return {
+    id: a.id, organisationId: a.organisationId, bedId: a.bedId, subject: a.subject, kind: a.kind, severity: a.severity, state: a.status,
+    cleared: a.cleared, clearedAt: iso(a.clearedAt), cancelledByResidentAt: iso(a.cancelledByResidentAt), repeatCount: a.repeatCount,
+    startedAt: iso(a.startedAt)!, raisedAt: iso(a.raisedAt)!, acknowledgedAt: iso(a.acknowledgedAt), acknowledgedBy: a.acknowledgedBy,
+    resolvedAt: iso(a.resolvedAt), resolvedBy: a.resolvedBy, outcome: a.outcome, escalationLevel: a.escalationLevel,
+    lastEscalatedAt: iso(a.lastEscalatedAt), nextEscalationAt: iso(a.nextEscalationAt), incidentId: a.incidentId, suppressed: a.suppressed,
+    reason: a.reason, message: a.message, details: a.details, key: a.key,
+  };
+}
+
+export function toAuditView(e: AlarmAuditEntry): AuditView {
+  return { at: new Date(e.at).toISOString(), actor: e.actor, action: e.action, from: e.from, to: e.to, note: e.note };
+}

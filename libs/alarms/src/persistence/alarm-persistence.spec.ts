@@ -1,0 +1,177 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Clock } from '@bedside/common';
+import { Database, createKysely, migrateToLatest } from '@bedside/database';
+import { IngestEvents } from '@bedside/ingest';
+import type { DownlinkPublisher } from '@bedside/broker';
+import { startPostgres, type PostgresServer } from '@bedside/testing';
+import { DEFAULT_AUTO_RESOLVE_POLICY, type RaiseAction, type RuleAction } from '@bedside/rules';
+import { AlarmsConfig } from '../alarms.config';
+import { AlarmApplier, ApplyOutcome } from '../runtime/alarm-applier';
+import { AlarmStream } from '../runtime/alarm-stream';
+import { RulesRunner } from '../runtime/rules-runner.service';
+import { RuleConfigService } from '../services/rule-config.service';
+import { AlarmRepository } from './alarm.repository';
+import { BedContextRepository } from './bed-context.repository';
+import { BedRuleStateRepository } from './bed-rule-state.repository';
+import { RuleSetRepository } from './rule-set.repository';
+
+/** Alarm persistence and boot recovery against embedded PGlite and a real PostgreSQL server. */
+type Engine = { name: string; open: () => Promise<Database>; close: () => Promise<void> };
+let pgServer: PostgresServer | undefined;
+const dirs: string[] = [];
+const engines: Engine[] = [
+  {
+    name: 'pglite',
+    open: async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'bedside-alarms-'));
+      dirs.push(dir);
+      const { db, engine } = createKysely({ dataDir: dir });
+      await migrateToLatest(db);
+      return new Database(db, engine);
+    },
+    close: async () => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })),
+  },
+  {
+    name: 'postgresql',
+    open: async () => {
+      pgServer = await startPostgres();
+      const { db, engine } = createKysely({ url: await pgServer.createDatabase('alarms_test'), dataDir: '/nonexistent' });
+      await migrateToLatest(db);
+      return new Database(db, engine);
+    },
+    close: async () => pgServer?.stop(),
+  },
+];
+
+class FakeClock extends Clock {
+  constructor(public t: number) {
+    super();
+  }
+  now(): number {
+    return this.t;
+  }
+}
+
+const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
+const config = new AlarmsConfig({ escalateAfterMs: 60_000, repeatEveryMs: 60_000 }, DEFAULT_AUTO_RESOLVE_POLICY, 3_600_000, 15_000);
+
+describe.each(engines)('alarm persistence on $name', (engine) => {
+  let database: Database;
+  let alarms: AlarmRepository;
+  let applier: AlarmApplier;
+  let orgId: string;
+  let bedId: string;
+  const buttonId = `button-${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    database = await engine.open();
+    alarms = new AlarmRepository(database);
+    applier = new AlarmApplier(alarms, config);
+    orgId = randomUUID();
+    const householdId = randomUUID();
+    bedId = randomUUID();
+    await database.db.insertInto('organisations').values({ id: orgId, name: 'org' }).execute();
+    await database.db.insertInto('households').values({ id: householdId, organisation_id: orgId, name: 'h', address: 'a', time_zone: 'Europe/Berlin', contacts: '[]' }).execute();
+    await database.db.insertInto('beds').values({ id: bedId, household_id: householdId, resident_id: null, label: 'bed' }).execute();
+    await database.db.insertInto('devices').values({ id: buttonId, organisation_id: orgId, kind: 'button', serial: buttonId, model: 'T1', bed_id: bedId, secret_salt: 's', secret_hash: 'h', credentials_issued_at: new Date(T0) }).execute();
+  }, 120_000);
+
+  afterAll(async () => {
+    await database?.close();
+    await engine.close();
+  });
+
+  const raise = (key: string, at: number, extra: Partial<RaiseAction> = {}): RaiseAction => ({
+    type: 'raise', bedId, kind: 'heart_rate', subject: null, key, at, suppressed: false, reason: 'heart_rate_high', message: 'hr high', details: { value: 130 }, severity: 'major', startedAt: at - 1000, ...extra,
+  });
+  const applyAll = async (actions: RuleAction[]) => {
+    const out = new ApplyOutcome();
+    await database.db.transaction().execute((tx) => applier.apply(tx, orgId, actions, out));
+    return out;
+  };
+
+  it('raises once per episode key: a replayed raise changes nothing', async () => {
+    const first = await applyAll([raise('hr:1', T0)]);
+    expect(first.events.map((e) => e.type)).toEqual(['alarm.raised']);
+    const replay = await applyAll([raise('hr:1', T0)]);
+    expect(replay.events).toEqual([]);
+    const row = await alarms.getByKey(alarms.db, 'hr:1');
+    expect(row).toEqual(expect.objectContaining({ status: 'raised', severity: 'major', nextEscalationAt: T0 + 60_000, incidentId: row!.id }));
+    expect(row!.audit.map((a) => a.action)).toEqual(['raise']);
+  });
+
+  it('applies update and clear through the state machine, with audit, stream events and incident chaining', async () => {
+    const out = await applyAll([
+      { type: 'update', bedId, kind: 'heart_rate', subject: null, key: 'hr:1', at: T0 + 5000, suppressed: false, reason: 'r', message: 'critical now', details: {}, severity: 'critical', previousSeverity: 'major', repeatCount: 0 },
+      { type: 'clear', bedId, kind: 'heart_rate', subject: null, key: 'hr:1', at: T0 + 9000, suppressed: false, reason: 'r', message: 'normal', details: {} },
+      raise('spo2:1', T0 + 10_000, { kind: 'spo2' }),
+    ]);
+    expect(out.events.map((e) => e.type)).toEqual(['alarm.updated', 'alarm.cleared', 'alarm.raised']);
+    const hr = await alarms.getByKey(alarms.db, 'hr:1');
+    expect(hr).toEqual(expect.objectContaining({ severity: 'critical', cleared: true, status: 'raised' })); // critical: still needs a human
+    expect(hr!.audit.map((a) => a.action)).toEqual(['raise', 'update', 'clear']);
+    const spo2 = await alarms.getByKey(alarms.db, 'spo2:1');
+    expect(spo2!.incidentId).toBe(hr!.incidentId);
+    const listed = await alarms.list({ bedId });
+    expect(listed.map((a) => a.kind)).toEqual(['heart_rate', 'spo2']); // critical before major
+  });
+
+  it('auto-resolves a cleared unacknowledged minor alarm and keeps a suppressed one out of the queue', async () => {
+    await applyAll([raise('off:1', T0 + 20_000, { kind: 'device_offline', subject: buttonId, severity: 'minor' })]);
+    const out = await applyAll([{ type: 'clear', bedId, kind: 'device_offline', subject: buttonId, key: 'off:1', at: T0 + 21_000, suppressed: false, reason: 'back', message: 'back', details: {} }]);
+    expect(out.events.map((e) => e.type)).toEqual(['alarm.cleared', 'alarm.resolved']);
+    expect(await alarms.getByKey(alarms.db, 'off:1')).toEqual(expect.objectContaining({ status: 'resolved', outcome: 'auto_resolved', nextEscalationAt: null }));
+
+    const silenced = await applyAll([raise('hr:silenced', T0 + 22_000, { suppressed: true })]);
+    expect(silenced.events).toEqual([]);
+    expect((await alarms.list({ bedId })).map((a) => a.key)).not.toContain('hr:silenced');
+    expect((await alarms.list({ bedId, includeSuppressed: true })).map((a) => a.key)).toContain('hr:silenced');
+  });
+
+  it('escalates when due and records the next escalation; the stream log reads back in id order', async () => {
+    const hr = await alarms.getByKey(alarms.db, 'hr:1');
+    const out = new ApplyOutcome();
+    await database.db.transaction().execute((tx) => applier.escalate(tx, [hr!.id], T0 + 61_000, out));
+    expect(out.events.map((e) => [e.type, e.alarm.escalationLevel])).toEqual([['alarm.escalated', 1]]);
+    expect(out.escalations.get(hr!.id)).toBe(T0 + 120_000);
+    const all = await alarms.eventsAfter(0);
+    const ids = all.map((e) => e.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(await alarms.eventsAfter(ids[ids.length - 2])).toEqual([all[all.length - 1]]);
+    expect(await alarms.lastEventId()).toBe(ids[ids.length - 1]);
+  });
+
+  it('on boot, replays a device event that was stored (and PUBACKed) but never evaluated; a second boot raises nothing twice', async () => {
+    const clock = new FakeClock(T0 + 100_000);
+    // Stored by ingest just before a crash: no rule state mentions it.
+    await database.db.insertInto('device_events').values({ device_id: buttonId, event_id: 'press-lost', type: 'button.pressed', bed_id: bedId, device_ts: new Date(T0 + 99_000), received_at: new Date(T0 + 99_500) }).execute();
+    const boot = async () => {
+      const acks: unknown[] = [];
+      const downlink = { sendAck: async (_d: string, a: unknown) => void acks.push(a) } as unknown as DownlinkPublisher;
+      const contexts = new BedContextRepository(database);
+      const stream = new AlarmStream();
+      const streamed: string[] = [];
+      stream.events$.subscribe((e) => streamed.push(`${e.type}:${e.alarm.kind}`));
+      const runner = new RulesRunner(database, new IngestEvents(), downlink, alarms, new BedRuleStateRepository(database), contexts,
+        new RuleConfigService(new RuleSetRepository(database), contexts, clock), applier, stream, config, clock);
+      runner.onModuleInit();
+      await runner.ready();
+      await runner.beforeApplicationShutdown();
+      return { acks, streamed };
+    };
+    const first = await boot();
+    expect(first.streamed).toContain('alarm.raised:sos');
+    expect(first.acks).toEqual([expect.objectContaining({ eventId: 'press-lost', status: 'alarm' })]);
+    const sos = (await alarms.list({ bedId, kind: ['sos'] }));
+    expect(sos).toHaveLength(1);
+    expect(sos[0].raisedAt).toBe(new Date(T0 + 99_500).toISOString()); // evaluated at its stored receive time
+
+    clock.t += 1000;
+    const second = await boot();
+    expect(second.streamed.filter((s) => s === 'alarm.raised:sos')).toEqual([]);
+    expect(await alarms.list({ bedId, kind: ['sos'] })).toHaveLength(1);
+  });
+});

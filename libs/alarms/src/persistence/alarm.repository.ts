@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { Database, type AlarmsTable, type DB } from '@bedside/database';
+import type { AlarmAuditEntry, AlarmOutcome, AlarmStatus, RuleAction, RuleKind, Severity } from '@bedside/rules';
+import { DEFAULT_INCIDENT_GAP_MS, SEVERITIES } from '@bedside/rules';
+import { toAlarmView, type AlarmEventType, type AlarmRecord, type AlarmStreamEvent, type AlarmView } from '../model/alarm-record';
+
+/** A connection or an open transaction: every write of one evaluation shares the caller's transaction. */
+export type Executor = Kysely<DB>;
+
+export interface AlarmFilter {
+  /** Only this organisation's alarms (a user bound to one). */
+  organisationId?: string;
+  state?: AlarmStatus[];
+  severity?: Severity[];
+  kind?: string[];
+  bedId?: string;
+  from?: Date;
+  to?: Date;
+  includeSuppressed?: boolean;
+  limit?: number;
+}
+
+const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
+const date = (n: number | null): Date | null => (n === null ? null : new Date(n));
+
+function toRecord(r: Selectable<AlarmsTable>, audit: AlarmAuditEntry[]): AlarmRecord {
+  return {
+    id: r.id, organisationId: r.organisation_id, bedId: r.bed_id, kind: r.kind as RuleKind, subject: r.subject, key: r.idempotency_key,
+    severity: r.severity as Severity, status: r.state as AlarmStatus, raisedAt: r.raised_at.getTime(), startedAt: r.started_at.getTime(),
+    acknowledgedAt: ms(r.acknowledged_at), acknowledgedBy: r.acknowledged_by, resolvedAt: ms(r.resolved_at), resolvedBy: r.resolved_by,
+    outcome: r.outcome as AlarmOutcome | null, cleared: r.cleared, clearedAt: ms(r.cleared_at), cancelledByResidentAt: ms(r.cancelled_by_resident_at),
+    repeatCount: r.repeat_count, escalationLevel: r.escalation_level, lastEscalatedAt: ms(r.last_escalated_at), nextEscalationAt: ms(r.next_escalation_at),
+    incidentId: r.incident_id, suppressed: r.suppressed, reason: r.reason, message: r.message, details: r.details, audit,
+  };
+}
+
+function columns(a: AlarmRecord) {
+  return {
+    severity: a.severity, state: a.status, cleared: a.cleared, cleared_at: date(a.clearedAt), cancelled_by_resident_at: date(a.cancelledByResidentAt),
+    repeat_count: a.repeatCount, acknowledged_at: date(a.acknowledgedAt), acknowledged_by: a.acknowledgedBy, resolved_at: date(a.resolvedAt),
+    resolved_by: a.resolvedBy, outcome: a.outcome, escalation_level: a.escalationLevel, last_escalated_at: date(a.lastEscalatedAt),
+    next_escalation_at: date(a.nextEscalationAt), updated_at: new Date(),
+  };
+}
+
+/** Alarms, their append-only audit timeline, the stream log and the rule action journal. */
+@Injectable()
+export class AlarmRepository {
+  constructor(private readonly database: Database) {}
+
+  get db(): Executor {
+    return this.database.db;
+  }
+
+  /** Inserts a newly raised alarm with its audit entries. False when the episode key exists already (a replay). */
+  async insert(ex: Executor, a: AlarmRecord): Promise<boolean> {
+    const inserted = await ex.insertInto('alarms').values({
+      id: a.id, organisation_id: a.organisationId, bed_id: a.bedId, subject: a.subject, kind: a.kind, started_at: new Date(a.startedAt),
+      raised_at: new Date(a.raisedAt), incident_id: a.incidentId, suppressed: a.suppressed, reason: a.reason, message: a.message,
+      details: JSON.stringify(a.details), idempotency_key: a.key, ...columns(a),
+    }).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').executeTakeFirst();
+    if (!inserted) return false;
+    await this.appendAudit(ex, a.id, a.audit);
+    return true;
+  }
+
+  /** Writes the changed columns and the audit entries `next` has beyond `prev`. */
+  async save(ex: Executor, prev: AlarmRecord, next: AlarmRecord): Promise<void> {
+    await ex.updateTable('alarms').set(columns(next)).where('id', '=', next.id).execute();
+    await this.appendAudit(ex, next.id, next.audit.slice(prev.audit.length));
+  }
+
+  /**
+   * `note` and call-centre entries (`dispatch`, `dispatch.on_site`, …) change no state, so the
+   * state machine does not know them; the timeline shows them all.
+   */
+  async appendAudit(ex: Executor, alarmId: string, entries: readonly (Omit<AlarmAuditEntry, 'action'> & { action: string })[]): Promise<void> {
+    if (entries.length === 0) return;
+    await ex.insertInto('alarm_audit').values(entries.map((e) => ({
+      alarm_id: alarmId, at: new Date(e.at), actor: e.actor, action: e.action, from_state: e.from, to_state: e.to, note: e.note,
+    }))).execute();
+  }
+
+  /** Appends to the stream log; the returned id is the SSE event id. */
+  async appendEvent(ex: Executor, type: AlarmEventType, alarm: AlarmRecord, at: number): Promise<AlarmStreamEvent> {
+    const view = toAlarmView(alarm);
+    const atIso = new Date(at).toISOString();
+    const row = await ex.insertInto('alarm_events').values({ alarm_id: alarm.id, type, at: new Date(at), payload: JSON.stringify({ alarm: view, at: atIso }) })
+      .returning('id').executeTakeFirstOrThrow();
+    return { id: Number(row.id), type, alarm: view, at: atIso };
+  }
+
+  async eventsAfter(afterId: number, limit = 1000): Promise<AlarmStreamEvent[]> {
+    const rows = await this.db.selectFrom('alarm_events').select(['id', 'type', 'payload']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+    return rows.map((r) => ({ id: Number(r.id), type: r.type as AlarmEventType, ...(r.payload as { alarm: AlarmView; at: string }) }));
+  }
+
+  async lastEventId(): Promise<number> {
+    const row = await this.db.selectFrom('alarm_events').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+    return Number(row?.max ?? 0);
+  }
+
+  async get(ex: Executor, id: string, forUpdate = false): Promise<AlarmRecord | null> {
+    let q = ex.selectFrom('alarms').selectAll().where('id', '=', id);
+    if (forUpdate && this.database.engine === 'postgres') q = q.forUpdate();
+    const row = await q.executeTakeFirst();
+    return row ? toRecord(row, await this.audit(ex, row.id)) : null;
+  }
+
+  async getByKey(ex: Executor, key: string): Promise<AlarmRecord | null> {
+    const row = await ex.selectFrom('alarms').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+    return row ? toRecord(row, await this.audit(ex, row.id)) : null;
+  }
+
+  async audit(ex: Executor, alarmId: string): Promise<AlarmAuditEntry[]> {
+    const rows = await ex.selectFrom('alarm_audit').selectAll().where('alarm_id', '=', alarmId).orderBy('id').execute();
+    return rows.map((r) => ({ at: r.at.getTime(), actor: r.actor, action: r.action as AlarmAuditEntry['action'], from: r.from_state as AlarmStatus | null, to: r.to_state as AlarmStatus, note: r.note }));
+  }
+
+  /** Chaining incidents (libs/rules groupIntoIncidents): join the bed's latest alarm's incident when within the gap. */
+  async incidentFor(ex: Executor, bedId: string, raisedAt: number, ownId: string, gapMs = DEFAULT_INCIDENT_GAP_MS): Promise<string> {
+    const last = await ex.selectFrom('alarms').select(['incident_id', 'raised_at']).where('bed_id', '=', bedId).where('suppressed', '=', false)
+      .where('raised_at', '<=', new Date(raisedAt)).orderBy('raised_at', 'desc').limit(1).executeTakeFirst();
+    return last && raisedAt - last.raised_at.getTime() <= gapMs ? last.incident_id : ownId;
+  }
+
+  async incident(incidentId: string): Promise<AlarmView[]> {
+    const rows = await this.db.selectFrom('alarms').selectAll().where('incident_id', '=', incidentId).orderBy('raised_at').execute();
+    return rows.map((r) => toAlarmView(toRecord(r, [])));
+  }
+
+  /** Ordered like the console queue: most severe first, then oldest. */
+  async list(f: AlarmFilter): Promise<AlarmView[]> {
+    let q = this.db.selectFrom('alarms').selectAll();
+    if (f.state?.length) q = q.where('state', 'in', f.state);
+    if (f.severity?.length) q = q.where('severity', 'in', f.severity);
+    if (f.kind?.length) q = q.where('kind', 'in', f.kind);
+    if (f.bedId) q = q.where('bed_id', '=', f.bedId);
+    if (f.organisationId) q = q.where('organisation_id', '=', f.organisationId);
+    if (f.from) q = q.where('raised_at', '>=', f.from);
+    if (f.to) q = q.where('raised_at', '<', f.to);
+    if (!f.includeSuppressed) q = q.where('suppressed', '=', false);
+    const rank = sql<number>`case severity ${sql.join(SEVERITIES.map((s, i) => sql`when ${s} then ${i}`), sql` `)} end`;
+    const rows = await q.orderBy(rank).orderBy('raised_at').limit(f.limit ?? 500).execute();
+    return rows.map((r) => toAlarmView(toRecord(r, [])));
+  }
+
+  /** Unacknowledged alarms with an escalation due, for the per-bed timers after a restart. */
+  async pendingEscalations(): Promise<{ id: string; bedId: string; at: number }[]> {
+    const rows = await this.db.selectFrom('alarms').select(['id', 'bed_id', 'next_escalation_at']).where('state', '=', 'raised')
+      .where('next_escalation_at', 'is not', null).execute();
+    return rows.map((r) => ({ id: r.id, bedId: r.bed_id, at: r.next_escalation_at!.getTime() }));
+  }
+
+  /** Journal of every rule action; a replayed action (same key, type, instant) is written once. */
+  async logActions(ex: Executor, bedId: string, actions: readonly RuleAction[]): Promise<void> {
+    if (actions.length === 0) return;
+    await ex.insertInto('rule_actions').values(actions.map((a) => ({
+      bed_id: bedId, key: a.key, type: a.type, kind: a.kind, at: new Date(a.at), suppressed: a.suppressed, action: JSON.stringify(a),
+    }))).onConflict((oc) => oc.columns(['key', 'type', 'at']).doNothing()).execute();
+  }
+
+  async actions(bedId: string, from: Date, to: Date): Promise<RuleAction[]> {
+    const rows = await this.db.selectFrom('rule_actions').select('action').where('bed_id', '=', bedId).where('at', '>=', from).where('at', '<', to).orderBy('id').execute();
+    return rows.map((r) => r.action as unknown as RuleAction);
+  }
+}

@@ -1,0 +1,120 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { newId } from '@bedside/common';
+import {
+  AlarmDomainError, applyRuleAction, autoResolveIfDue, escalateIfDue, nextEscalationAt, SYSTEM_ACTOR,
+  type Alarm, type RuleAction, type RuleKind,
+} from '@bedside/rules';
+import { AlarmsConfig } from '../alarms.config';
+import type { AlarmEventType, AlarmRecord, AlarmStreamEvent } from '../model/alarm-record';
+import { AlarmRepository, type Executor } from '../persistence/alarm.repository';
+
+/** What one transaction changed, for after the commit: stream events, escalation timers, alarms for device acks. */
+export class ApplyOutcome {
+  readonly events: AlarmStreamEvent[] = [];
+  /** alarm id -> next escalation instant, or null when it no longer escalates. */
+  readonly escalations = new Map<string, number | null>();
+  /** Alarms raised or updated, by kind (the device that caused them gets the id in its ack). */
+  readonly raisedOrUpdated = new Map<RuleKind, AlarmRecord>();
+}
+
+const EVENT_FOR: Record<Exclude<RuleAction['type'], 'raise'>, AlarmEventType> = { update: 'alarm.updated', clear: 'alarm.cleared', cancelled: 'alarm.updated' };
+
+/**
+ * Turns rule actions into alarm rows through the libs/rules state machine, inside the caller's
+ * transaction. Idempotent under replay: a raise with a known key is skipped by the unique key.
+ */
+@Injectable()
+export class AlarmApplier {
+  private readonly log = new Logger('Alarms');
+
+  constructor(private readonly alarms: AlarmRepository, private readonly config: AlarmsConfig) {}
+
+  async apply(ex: Executor, organisationId: string, actions: readonly RuleAction[], out: ApplyOutcome): Promise<void> {
+    for (const action of actions) {
+      try {
+        if (action.type === 'raise') await this.raise(ex, organisationId, action, out);
+        else await this.change(ex, action, out);
+      } catch (err) {
+        // A lifecycle rule refusing one action (a race with an operator) must not lose the others.
+        if (!(err instanceof AlarmDomainError)) throw err;
+        this.log.warn({ msg: 'rule action not applied', key: action.key, type: action.type, code: err.code, err: err.message });
+      }
+    }
+  }
+
+  /** Escalates the given alarms if due at `now`; records the next escalation instant of each. */
+  async escalate(ex: Executor, alarmIds: readonly string[], now: number, out: ApplyOutcome): Promise<void> {
+    for (const id of alarmIds) {
+      const prev = await this.alarms.get(ex, id, true);
+      if (!prev || prev.status !== 'raised') {
+        out.escalations.set(id, null);
+        continue;
+      }
+      const { alarm, escalated } = escalateIfDue(prev, now, this.config.escalation);
+      const next = this.withNext(alarm as AlarmRecord);
+      if (escalated || next.nextEscalationAt !== prev.nextEscalationAt) await this.alarms.save(ex, prev, next);
+      if (escalated) out.events.push(await this.alarms.appendEvent(ex, 'alarm.escalated', next, now));
+      out.escalations.set(id, next.nextEscalationAt);
+    }
+  }
+
+  /** Saves an operator change made with the state machine and appends its stream event. */
+  async saveChange(ex: Executor, prev: AlarmRecord, changed: Alarm, type: AlarmEventType, at: number, out: ApplyOutcome): Promise<AlarmRecord> {
+    const next = this.withNext(changed as AlarmRecord);
+    await this.alarms.save(ex, prev, next);
+    out.events.push(await this.alarms.appendEvent(ex, type, next, at));
+    out.escalations.set(next.id, next.nextEscalationAt);
+    return next;
+  }
+
+  private async raise(ex: Executor, organisationId: string, action: Extract<RuleAction, { type: 'raise' }>, out: ApplyOutcome): Promise<void> {
+    const id = newId();
+    const base = applyRuleAction(null, action, id);
+    let rec: AlarmRecord = {
+      ...base, organisationId, startedAt: action.startedAt, suppressed: action.suppressed, reason: action.reason, message: action.message,
+      details: action.details, nextEscalationAt: null,
+      incidentId: action.suppressed ? id : await this.alarms.incidentFor(ex, action.bedId, action.at, id),
+    };
+    if (action.suppressed) {
+      // Recorded for the audit, closed at once: a silenced bed does not alert.
+      rec = { ...rec, status: 'resolved', resolvedAt: action.at, resolvedBy: SYSTEM_ACTOR, audit: [...rec.audit, { at: action.at, actor: SYSTEM_ACTOR, action: 'resolve', from: 'raised', to: 'resolved', note: 'maintenance silence' }] };
+    }
+    rec = this.withNext(rec);
+    if (!(await this.alarms.insert(ex, rec))) return; // replay after a crash: raised before
+    if (rec.suppressed) return;
+    out.events.push(await this.alarms.appendEvent(ex, 'alarm.raised', rec, action.at));
+    out.escalations.set(rec.id, rec.nextEscalationAt);
+    out.raisedOrUpdated.set(rec.kind, rec);
+  }
+
+  private async change(ex: Executor, action: Exclude<RuleAction, { type: 'raise' }>, out: ApplyOutcome): Promise<void> {
+    if (action.type === 'cancelled' && !action.raised) return; // nothing raised: the journal keeps the cancel
+    const prev = await this.alarms.getByKey(ex, action.key);
+    if (!prev) {
+      this.log.warn({ msg: 'rule action for unknown alarm', key: action.key, type: action.type });
+      return;
+    }
+    if (prev.suppressed) return;
+    // The operator may have written the timeline after this input arrived: keep it in time order.
+    const at = Math.max(action.at, prev.audit.at(-1)?.at ?? action.at);
+    const changed = applyRuleAction(prev, { ...action, at });
+    if (changed === prev) return;
+    let next = this.withNext(changed as AlarmRecord);
+    const events: AlarmEventType[] = [EVENT_FOR[action.type]];
+    if (action.type === 'clear') {
+      const auto = autoResolveIfDue(next, at, this.config.autoResolve);
+      if (auto.resolved) {
+        next = this.withNext(auto.alarm as AlarmRecord);
+        events.push('alarm.resolved');
+      }
+    }
+    await this.alarms.save(ex, prev, next);
+    for (const type of events) out.events.push(await this.alarms.appendEvent(ex, type, next, at));
+    out.escalations.set(next.id, next.nextEscalationAt);
+    if (action.type === 'update') out.raisedOrUpdated.set(next.kind, next);
+  }
+
+  private withNext(a: AlarmRecord): AlarmRecord {
+    return { ...a, nextEscalationAt: a.suppressed ? null : nextEscalationAt(a, this.config.escalation) };
+  }
+}

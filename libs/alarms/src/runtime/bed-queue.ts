@@ -1,0 +1,30 @@
+/**
+ * Serialises work per bed (a promise chain per bed) while beds run concurrently. Every job first
+ * waits for the gate, so nothing runs before boot recovery has replayed what was missed.
+ */
+export class BedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+  private gate: Promise<void> = Promise.resolve();
+
+  /** Jobs wait for `gate` (e.g. boot recovery) before running. */
+  hold(gate: Promise<void>): void {
+    this.gate = gate;
+  }
+
+  run<T>(bedId: string, job: () => Promise<T>): Promise<T> {
+    const prev = this.tails.get(bedId) ?? this.gate;
+    const next = prev.then(job, job);
+    const tail = next.catch(() => undefined);
+    this.tails.set(bedId, tail);
+    // Forget finished chains so the map does not grow with every bed ever seen.
+    void tail.then(() => {
+      if (this.tails.get(bedId) === tail) this.tails.delete(bedId);
+    });
+    return next;
+  }
+
+  /** Resolves when every queued job has finished. */
+  async idle(): Promise<void> {
+    while (this.tails.size) await Promise.all([...this.tails.values()]);
+  }
+}

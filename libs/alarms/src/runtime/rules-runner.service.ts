@@ -1,0 +1,267 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Subscription } from 'rxjs';
+import { Clock, DomainError } from '@bedside/common';
+import { Database } from '@bedside/database';
+import { DownlinkPublisher } from '@bedside/broker';
+import { IngestEvents, type DeviceStatusChange, type StoredDeviceEvent } from '@bedside/ingest';
+import type { TelemetryPoint } from '@bedside/telemetry';
+import { evaluate, initialBedState, nextDeadline, type BedRuleState, type RuleAction, type RuleInput, type RuleSet } from '@bedside/rules';
+import { AlarmsConfig } from '../alarms.config';
+import { AlarmRepository, type Executor } from '../persistence/alarm.repository';
+import { BedContextRepository, type BedContext } from '../persistence/bed-context.repository';
+import { BedRuleStateRepository } from '../persistence/bed-rule-state.repository';
+import { RuleConfigService } from '../services/rule-config.service';
+import { AlarmApplier, ApplyOutcome } from './alarm-applier';
+import { AlarmStream } from './alarm-stream';
+import { AsyncMutex } from './async-mutex';
+import { BedQueue } from './bed-queue';
+import { BedTimers } from './bed-timers';
+import { eventInput, kindForEvent, statusInput, telemetryInput } from './input-mapper';
+
+interface BedEntry {
+  ctx: BedContext;
+  state: BedRuleState;
+  /** received_at of the last device event evaluated. */
+  cursor: number | null;
+  /** Open unacknowledged alarms of the bed -> next escalation instant. */
+  escalations: Map<string, number>;
+  /** A commit failed: replay stored device events from the cursor before the next evaluation. */
+  needsReplay: boolean;
+}
+
+/** Stored events a little older than the cursor are replayed too: arrival order across devices is not strict, and the rules drop repeats by event id. */
+const REPLAY_MARGIN_MS = 5_000;
+const RETRY_MS = 1_000;
+
+type Source = { event?: Pick<StoredDeviceEvent, 'deviceId' | 'eventId' | 'type' | 'receivedAt'> };
+/** An operator change written in the same transaction, before the rule inputs it returns are evaluated. */
+export type OperatorStep = (tx: Executor, out: ApplyOutcome, entry: { ctx: BedContext; state: BedRuleState }) => Promise<RuleInput[]>;
+
+/**
+ * Wires the pure rules library into the running hub: one evaluation per input and bed, serialised
+ * per bed, committed in one transaction with the alarm changes, then streamed and acknowledged.
+ * One timer per bed at min(rule deadline, next escalation). Recovers after a crash from the saved
+ * states and the device events stored after each bed's cursor.
+ */
+@Injectable()
+export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly log = new Logger('RulesRunner');
+  private readonly beds = new Map<string, BedEntry>();
+  private readonly ruleSets = new Map<string, RuleSet>();
+  private readonly queue = new BedQueue();
+  /** alarm_events ids must reach the stream in order: transactions that append them take turns. */
+  private readonly eventsLock = new AsyncMutex();
+  private readonly timers: BedTimers;
+  private subscriptions: Subscription[] = [];
+  private recovered!: Promise<void>;
+
+  constructor(
+    private readonly database: Database,
+    private readonly ingest: IngestEvents,
+    private readonly downlink: DownlinkPublisher,
+    private readonly alarms: AlarmRepository,
+    private readonly states: BedRuleStateRepository,
+    private readonly contexts: BedContextRepository,
+    private readonly ruleConfig: RuleConfigService,
+    private readonly applier: AlarmApplier,
+    private readonly stream: AlarmStream,
+    private readonly config: AlarmsConfig,
+    private readonly clock: Clock,
+  ) {
+    this.timers = new BedTimers(() => this.clock.now(), (bedId) => void this.tick(bedId));
+  }
+
+  onModuleInit(): void {
+    // Subscribe before devices can connect; every job waits for recovery to finish first.
+    this.recovered = this.recover();
+    this.queue.hold(this.recovered.catch(() => undefined));
+    this.subscriptions = [
+      this.ingest.telemetry$.subscribe((points) => this.onTelemetry(points)),
+      this.ingest.events$.subscribe((e) => this.onEvent(e)),
+      this.ingest.status$.subscribe((s) => this.onStatus(s)),
+    ];
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.subscriptions.forEach((s) => s.unsubscribe());
+    this.timers.stop();
+    await this.queue.idle();
+  }
+
+  /** Resolves once boot recovery is done (tests, readiness). */
+  ready(): Promise<void> {
+    return this.recovered;
+  }
+
+  onTelemetry(points: readonly TelemetryPoint[]): void {
+    const now = this.clock.now();
+    const byBed = new Map<string, RuleInput[]>();
+    for (const p of points) if (p.bedId) byBed.set(p.bedId, [...(byBed.get(p.bedId) ?? []), telemetryInput(p)]);
+    for (const [bedId, inputs] of byBed) void this.enqueue(bedId, inputs, now, {});
+  }
+
+  onEvent(e: StoredDeviceEvent): void {
+    if (!e.bedId) return;
+    void this.enqueue(e.bedId, [eventInput(e)], e.receivedAt, { event: e });
+  }
+
+  onStatus(s: DeviceStatusChange): void {
+    const input = statusInput(s);
+    if (!input || !s.bedId) return;
+    void this.enqueue(s.bedId, [input], s.at, {});
+  }
+
+  tick(bedId: string): Promise<void> {
+    return this.queue.run(bedId, () => this.process(bedId, [{ type: 'tick' }], this.clock.now(), {})).then(() => undefined, (err) => this.failed(bedId, err));
+  }
+
+  /** Runs an operator change in the bed's queue and one transaction with the rule inputs it returns. */
+  operate(bedId: string, step: OperatorStep): Promise<ApplyOutcome> {
+    return this.queue.run(bedId, () => this.process(bedId, [], this.clock.now(), {}, step));
+  }
+
+  /** Rules changed for these beds (or every bed when null): drop cached rule sets and re-arm timers under the new rules. */
+  async rulesChanged(bedIds: string[] | null): Promise<void> {
+    const ids = bedIds ?? [...this.beds.keys()];
+    if (bedIds === null) this.ruleSets.clear();
+    for (const id of ids) this.ruleSets.delete(id);
+    await Promise.all(ids.map((id) => this.tick(id)));
+  }
+
+  /** Cached state of a bed (for diagnostics and tests). */
+  async bedState(bedId: string): Promise<BedRuleState> {
+    return this.queue.run(bedId, async () => (await this.entry(bedId)).state);
+  }
+
+  private enqueue(bedId: string, inputs: RuleInput[], now: number, source: Source): Promise<void> {
+    return this.queue.run(bedId, () => this.process(bedId, inputs, now, source).then(() => undefined)).catch((err) => this.failed(bedId, err));
+  }
+
+  private failed(bedId: string, err: unknown): void {
+    if (err instanceof DomainError && err.code === 'NOT_FOUND') {
+      // An event for a bed that no longer exists: nothing to retry.
+      this.log.warn({ msg: 'input for unknown bed dropped', bedId });
+      return;
+    }
+    // The input is in device_events (or will be superseded by the next sample): retry from the cursor soon.
+    this.log.error({ msg: 'rule evaluation not committed; retrying', bedId, err: (err as Error).message });
+    const entry = this.beds.get(bedId);
+    if (entry) entry.needsReplay = true;
+    this.timers.set(bedId, this.clock.now() + RETRY_MS);
+  }
+
+  private async process(bedId: string, inputs: RuleInput[], now: number, source: Source, step?: OperatorStep): Promise<ApplyOutcome> {
+    const entry = await this.entry(bedId);
+    if (entry.needsReplay) {
+      entry.needsReplay = false;
+      await this.replay(entry, (entry.cursor ?? now) - REPLAY_MARGIN_MS);
+    }
+    const ruleSet = await this.ruleSet(bedId);
+    const dueEscalations = [...entry.escalations].filter(([, at]) => at <= now).map(([id]) => id);
+    const cursor = source.event ? Math.max(entry.cursor ?? 0, source.event.receivedAt) : entry.cursor;
+
+    const run = (state: BedRuleState, list: RuleInput[]) => {
+      const actions: RuleAction[] = [];
+      for (const input of list) {
+        const r = evaluate(ruleSet, state, input, now);
+        state = r.state;
+        actions.push(...r.actions);
+      }
+      return { state, actions };
+    };
+    // Evaluate first (pure): only transactions that will append alarm events need to take turns.
+    let result = step ? null : run(entry.state, inputs);
+    const transaction = async () => this.database.db.transaction().execute(async (tx) => {
+      const out = new ApplyOutcome();
+      if (step) result = run(entry.state, [...(await step(tx, out, entry)), ...inputs]);
+      const { state, actions } = result!;
+      await this.states.save(tx, { bedId, state, nextDeadline: nextDeadline(state), eventCursor: cursor });
+      await this.alarms.logActions(tx, bedId, actions);
+      await this.applier.apply(tx, entry.ctx.organisationId, actions, out);
+      await this.applier.escalate(tx, dueEscalations, now, out);
+      return out;
+    });
+    const ordered = step !== undefined || result!.actions.length > 0 || dueEscalations.length > 0;
+    const out = ordered
+      ? await this.eventsLock.lock(async () => {
+        const o = await transaction();
+        this.stream.emit(o.events);
+        return o;
+      })
+      : await transaction();
+
+    entry.state = result!.state;
+    entry.cursor = cursor;
+    for (const [id, at] of out.escalations) {
+      if (at === null) entry.escalations.delete(id);
+      else entry.escalations.set(id, at);
+    }
+    this.schedule(entry);
+    if (source.event) this.ackEvent(source.event, out);
+    return out;
+  }
+
+  private ackEvent(event: NonNullable<Source['event']>, out: ApplyOutcome): void {
+    const kind = kindForEvent(event.type);
+    const alarm = kind ? out.raisedOrUpdated.get(kind) : undefined;
+    if (!alarm) return;
+    void this.downlink.sendAck(event.deviceId, { eventId: event.eventId, status: 'alarm', alarmId: alarm.id })
+      .catch((err) => this.log.warn({ msg: 'alarm ack not sent', deviceId: event.deviceId, err: (err as Error).message }));
+  }
+
+  private schedule(entry: BedEntry): void {
+    const candidates = [nextDeadline(entry.state), ...entry.escalations.values()].filter((t): t is number => t !== null);
+    this.timers.set(entry.ctx.bedId, candidates.length ? Math.min(...candidates) : null);
+  }
+
+  private async entry(bedId: string): Promise<BedEntry> {
+    const cached = this.beds.get(bedId);
+    if (cached) return cached;
+    const ctx = await this.contexts.get(bedId);
+    const stored = await this.states.get(bedId);
+    // Only devices heard from before count towards silence: a device still in its box is not "offline".
+    const devices = ctx.devices.filter((d) => d.lastSeenAt !== null).map((d) => ({ id: d.id, kind: d.kind, lastSeenAt: d.lastSeenAt! }));
+    const entry: BedEntry = { ctx, state: stored?.state ?? initialBedState(bedId, { devices }), cursor: stored?.eventCursor ?? null, escalations: new Map(), needsReplay: false };
+    this.beds.set(bedId, entry);
+    return entry;
+  }
+
+  private async ruleSet(bedId: string): Promise<RuleSet> {
+    let rs = this.ruleSets.get(bedId);
+    if (!rs) {
+      rs = (await this.ruleConfig.effective(bedId)).ruleSet;
+      this.ruleSets.set(bedId, rs);
+    }
+    return rs;
+  }
+
+  /** Device events stored at or after `since` are evaluated at their stored receive time (replay gives the same episode keys). */
+  private async replay(entry: BedEntry, since: number): Promise<void> {
+    const events = await this.contexts.eventsSince(entry.ctx.bedId, since);
+    for (const e of events) await this.process(entry.ctx.bedId, [eventInput(e)], e.receivedAt, { event: e });
+  }
+
+  /**
+   * Boot: restore every saved bed, replay the device events stored after its cursor (an event is
+   * stored before PUBACK, so one the hub acknowledged but never evaluated is not lost), then tick
+   * at now: overdue timers fire in order at their own instants, and escalations resume.
+   */
+  private async recover(): Promise<void> {
+    const started = this.clock.now();
+    const stored = await this.states.all();
+    const escalations = await this.alarms.pendingEscalations();
+    const adopted = await this.contexts.bedsWithEventsSince(started - this.config.adoptReplayMs);
+    const bedIds = new Set([...stored.map((s) => s.bedId), ...adopted, ...escalations.map((e) => e.bedId)]);
+    await Promise.all([...bedIds].map(async (bedId) => {
+      try {
+        const entry = await this.entry(bedId);
+        for (const e of escalations) if (e.bedId === bedId) entry.escalations.set(e.id, e.at);
+        await this.replay(entry, entry.cursor === null ? started - this.config.adoptReplayMs : entry.cursor - REPLAY_MARGIN_MS);
+        await this.process(bedId, [{ type: 'tick' }], this.clock.now(), {});
+      } catch (err) {
+        this.failed(bedId, err);
+      }
+    }));
+    this.log.log(`recovered ${bedIds.size} bed(s), ${escalations.length} alarm(s) awaiting acknowledgement, in ${this.clock.now() - started} ms`);
+  }
+}

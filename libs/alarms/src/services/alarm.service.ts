@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { Clock, DomainError, notFound } from '@bedside/common';
+import { AlarmDomainError, acknowledgeAlarm, escalateIfDue, resolveAlarm, type OperatorOutcome, type RuleInput } from '@bedside/rules';
+import { AlarmsConfig } from '../alarms.config';
+import type { AuthUser } from '@bedside/auth';
+import { toAlarmView, toAuditView, type AlarmRecord, type AlarmView, type AuditView } from '../model/alarm-record';
+import { AlarmRepository, type AlarmFilter, type Executor } from '../persistence/alarm.repository';
+import { AlarmApplier, type ApplyOutcome } from '../runtime/alarm-applier';
+import { MaintenanceRepository, type MaintenanceWindow } from '../persistence/maintenance.repository';
+import { RulesRunner } from '../runtime/rules-runner.service';
+
+export interface AlarmDetail {
+  alarm: AlarmView;
+  timeline: AuditView[];
+  incident: { id: string; alarms: AlarmView[] };
+}
+
+/** Lifecycle rules from libs/rules surface as 409 (transition) or 400 (outcome). */
+function asDomainError(err: unknown): unknown {
+  if (!(err instanceof AlarmDomainError)) return err;
+  return new DomainError(err.code === 'ALARM_INVALID_OUTCOME' ? 'VALIDATION_FAILED' : 'INVALID_TRANSITION', err.message, { code: err.code });
+}
+
+/**
+ * Operator actions. Each runs in the bed's queue (never concurrently with the rules for that bed)
+ * and in one transaction with the audit entry and the stream event.
+ */
+@Injectable()
+export class AlarmService {
+  constructor(
+    private readonly alarms: AlarmRepository,
+    private readonly maintenance: MaintenanceRepository,
+    private readonly runner: RulesRunner,
+    private readonly applier: AlarmApplier,
+    private readonly clock: Clock,
+    private readonly config: AlarmsConfig,
+  ) {}
+
+  list(filter: AlarmFilter): Promise<AlarmView[]> {
+    return this.alarms.list(filter);
+  }
+
+  async get(id: string): Promise<AlarmDetail> {
+    const alarm = await this.find(id);
+    return { alarm: toAlarmView(alarm), timeline: alarm.audit.map(toAuditView), incident: { id: alarm.incidentId, alarms: await this.alarms.incident(alarm.incidentId) } };
+  }
+
+  /** The alarm if the user may see it: another organisation's alarm answers 404, as if absent. */
+  async getFor(id: string, user: AuthUser): Promise<AlarmDetail> {
+    const detail = await this.get(id);
+    if (user.organisationId && detail.alarm.organisationId !== user.organisationId) throw notFound('alarm', id);
+    return detail;
+  }
+
+  /** A call-centre step on the alarm's timeline (dispatch, call made, …) without a state change. */
+  recordActivity(id: string, user: AuthUser, action: string, note: string): Promise<AlarmDetail> {
+    return this.change(id, async (tx, out, prev, at) => {
+      await this.alarms.appendAudit(tx, prev.id, [{ at, actor: user.username, action, from: prev.status, to: prev.status, note }]);
+      out.events.push(await this.alarms.appendEvent(tx, 'alarm.updated', prev, at));
+      return [];
+    });
+  }
+
+  /**
+   * Escalates a raised alarm at once because no console confirmed showing it in time. Resolves
+   * false when it was acknowledged, resolved or already escalated meanwhile.
+   */
+  async escalateUndisplayed(id: string, timeoutMs: number): Promise<boolean> {
+    let escalated = false;
+    await this.change(id, async (tx, out, prev, at) => {
+      if (prev.status !== 'raised' || prev.escalationLevel > 0 || prev.suppressed) return [];
+      const result = escalateIfDue(prev, at, { escalateAfterMs: Math.min(timeoutMs, at - prev.raisedAt), repeatEveryMs: this.config.escalation.repeatEveryMs });
+      if (!result.escalated) return [];
+      const audit = [...result.alarm.audit];
+      audit[audit.length - 1] = { ...audit[audit.length - 1], note: `not shown on any console within ${Math.round(timeoutMs / 1000)} s; escalation level ${result.alarm.escalationLevel}` };
+      await this.applier.saveChange(tx, prev, { ...result.alarm, audit }, 'alarm.escalated', at, out);
+      escalated = true;
+      return [];
+    });
+    return escalated;
+  }
+
+  acknowledge(id: string, user: AuthUser, note?: string): Promise<AlarmDetail> {
+    return this.change(id, async (tx, out, prev, at) => {
+      const next = acknowledgeAlarm(prev, { at, actor: user.username, note });
+      await this.applier.saveChange(tx, prev, next, 'alarm.acknowledged', at, out);
+      return [];
+    });
+  }
+
+  /** Resolving tells the rules in the same transaction, so the next SOS press is a new alarm even after a crash. */
+  resolve(id: string, user: AuthUser, outcome: OperatorOutcome, note?: string): Promise<AlarmDetail> {
+    return this.change(id, async (tx, out, prev, at) => {
+      const next = resolveAlarm(prev, { at, actor: user.username, outcome, note });
+      await this.applier.saveChange(tx, prev, next, 'alarm.resolved', at, out);
+      return [{ type: 'alarm.resolved', kind: prev.kind, subject: prev.subject, key: prev.key }];
+    });
+  }
+
+  addNote(id: string, user: AuthUser, text: string): Promise<AlarmDetail> {
+    return this.change(id, async (tx, out, prev, at) => {
+      await this.alarms.appendAudit(tx, prev.id, [{ at, actor: user.username, action: 'note', from: prev.status, to: prev.status, note: text }]);
+      out.events.push(await this.alarms.appendEvent(tx, 'alarm.updated', prev, at));
+      return [];
+    });
+  }
+
+  async silence(bedId: string, user: AuthUser, until: number, reason: string): Promise<MaintenanceWindow> {
+    const now = this.clock.now();
+    if (until <= now) throw new DomainError('VALIDATION_FAILED', '`until` must be in the future', { until: new Date(until).toISOString() });
+    let window!: MaintenanceWindow;
+    await this.runner.operate(bedId, async (tx) => {
+      await this.maintenance.end(tx, bedId, now, user.username);
+      window = await this.maintenance.start(tx, bedId, now, until, reason, user.username);
+      return [{ type: 'silence', until, actor: user.username, note: reason }];
+    });
+    return window;
+  }
+
+  async endSilence(bedId: string, user: AuthUser): Promise<{ ended: number }> {
+    let ended = 0;
+    await this.runner.operate(bedId, async (tx) => {
+      ended = await this.maintenance.end(tx, bedId, this.clock.now(), user.username);
+      return [{ type: 'silence', until: null, actor: user.username }];
+    });
+    return { ended };
+  }
+
+  listSilences(bedId: string): Promise<MaintenanceWindow[]> {
+    return this.maintenance.list(bedId);
+  }
+
+  private async change(id: string, step: (tx: Executor, out: ApplyOutcome, prev: AlarmRecord, at: number) => Promise<RuleInput[]>): Promise<AlarmDetail> {
+    const { bedId } = await this.find(id);
+    try {
+      await this.runner.operate(bedId, async (tx, out) => {
+        const prev = await this.alarms.get(tx, id, true);
+        if (!prev) throw notFound('alarm', id);
+        const at = Math.max(this.clock.now(), prev.audit.at(-1)?.at ?? 0);
+        return step(tx, out, prev, at);
+      });
+    } catch (err) {
+      throw asDomainError(err);
+    }
+    return this.get(id);
+  }
+
+  private async find(id: string): Promise<AlarmRecord> {
+    const alarm = await this.alarms.get(this.alarms.db, id);
+    if (!alarm) throw notFound('alarm', id);
+    return alarm;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './callcentre.module';
+export * from './webhooks/webhook-signature';
+export * from './dispatch/dispatch.repository';

@@ -1,0 +1,28 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { IsISO8601, IsOptional } from 'class-validator';
+import { CurrentUser, Roles, type AuthUser } from '@bedside/auth';
+import { Clock, DomainError } from '@bedside/common';
+import { KpiRepository } from './kpi.repository';
+
+export class KpiQuery {
+  @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @IsOptional() @IsISO8601({ strict: true }) to?: string;
+}
+
+@ApiTags('call centre')
+@Controller('api/alarms/kpis')
+export class KpisController {
+  constructor(private readonly kpis: KpiRepository, private readonly clock: Clock) {}
+
+  /** Default window: the last 24 hours. */
+  @Get()
+  @Roles('admin', 'supervisor')
+  get(@Query() q: KpiQuery, @CurrentUser() me: AuthUser) {
+    const now = new Date(this.clock.now());
+    const to = q.to ? new Date(q.to) : now;
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 86_400_000);
+    if (from >= to) throw new DomainError('VALIDATION_FAILED', '`from` must be before `to`');
+    return this.kpis.compute(me.organisationId ?? undefined, from, to, now);
+  }
+}
