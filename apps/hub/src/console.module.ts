@@ -7,7 +7,7 @@ import { ServeStaticModule } from '@nestjs/serve-static';
 @Module({})
 export class ConsoleModule {
   static register(): DynamicModule {
-    const rootPath = join(__dirname, '../../console');
+    const rootPath = join(__dirname, '../../../console'); // dist/apps/hub/src -> dist/console
     if (!existsSync(join(rootPath, 'index.html'))) {
       new Logger('Console').warn(`web console not built (${rootPath} missing): run "npm run build"`);
       return { module: ConsoleModule };

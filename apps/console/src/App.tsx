@@ -1,0 +1,45 @@
+import { AlarmDetailPage } from './alarm/AlarmDetailPage';
+import { useAuth } from './auth/useAuth';
+import { useI18n } from './i18n/useI18n';
+import { Header } from './layout/Header';
+import { LoginPage } from './login/LoginPage';
+import { AlarmQueueProvider } from './queue/AlarmQueueProvider';
+import { QueuePage } from './queue/QueuePage';
+import { Link } from './router/Link';
+import { matchRoute, usePath } from './router/router';
+import { SoundProvider } from './sound/SoundProvider';
+import { SupervisorPage } from './supervisor/SupervisorPage';
+
+/** Signed out: the login page, whatever the URL. Signed in: the live queue runs under every page. */
+export function App() {
+  const { user } = useAuth();
+  const path = usePath();
+  if (!user) return <LoginPage />;
+  return (
+    <AlarmQueueProvider key={user.id}>
+      <SoundProvider>
+        <Header path={path} />
+        <Page path={path} />
+      </SoundProvider>
+    </AlarmQueueProvider>
+  );
+}
+
+function Page({ path }: { path: string }) {
+  const { t } = useI18n();
+  const route = matchRoute(path);
+  switch (route.name) {
+    case 'queue':
+      return <QueuePage />;
+    case 'alarm':
+      return <AlarmDetailPage key={route.id} id={route.id} />;
+    case 'supervisor':
+      return <SupervisorPage />;
+    case 'notFound':
+      return (
+        <main className="page">
+          <Link href="/">← {t('nav.back')}</Link>
+        </main>
+      );
+  }
+}

@@ -1,0 +1,72 @@
+import { useCallback } from 'react';
+import { DISPATCHES_PATH, useSupports } from '../api/capabilities';
+import { alarmFromResponse } from '../api/endpoints';
+import { ApiError } from '../api/errors';
+import { ErrorMessage } from '../components/ErrorMessage';
+import { useI18n } from '../i18n/useI18n';
+import { useAlarmQueue } from '../queue/useAlarmQueue';
+import { Link } from '../router/Link';
+import { AcknowledgeButton } from './AcknowledgeButton';
+import { AlarmSummary } from './AlarmSummary';
+import { ContactsList } from './ContactsList';
+import { DeviceList } from './DeviceList';
+import { DispatchPanel } from './DispatchPanel';
+import { NoteForm } from './NoteForm';
+import { ResidentCard } from './ResidentCard';
+import { ResolveForm } from './ResolveForm';
+import { Timeline } from './Timeline';
+import { useAlarmDetail } from './useAlarmDetail';
+import { useBedContext } from './useBedContext';
+import { VitalsPanel } from './VitalsPanel';
+
+/** Everything an operator needs for one alarm: who, where, whom to call, what happened, what to do. */
+export function AlarmDetailPage({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { upsert } = useAlarmQueue();
+  const { detail, error, loading, reload } = useAlarmDetail(id);
+  const ctx = useBedContext(detail?.alarm.bedId);
+  const dispatchSupported = useSupports(DISPATCHES_PATH);
+
+  const afterAction = useCallback(
+    (res?: unknown) => {
+      const alarm = alarmFromResponse(res);
+      if (alarm) upsert(alarm);
+      void reload();
+    },
+    [upsert, reload],
+  );
+
+  if (!detail) {
+    return (
+      <main className="page detail-page" data-testid="detail-page">
+        <Link href="/" className="back">← {t('nav.back')}</Link>
+        {loading ? <p className="muted">{t('detail.loading')}</p> : error instanceof ApiError && error.status === 404 ? <p className="error">{t('detail.notFound')}</p> : <ErrorMessage error={error} />}
+      </main>
+    );
+  }
+  const { alarm } = detail;
+  const contacts = ctx.household?.contacts ?? [];
+  return (
+    <main className="page detail-page" data-testid="detail-page" data-alarm-id={alarm.id}>
+      <Link href="/" className="back" data-testid="back-to-queue">← {t('nav.back')}</Link>
+      <div className="detail-grid">
+        <div className="col col-left">
+          <ResidentCard resident={ctx.resident} household={ctx.household} />
+          <ContactsList contacts={contacts} />
+          <DeviceList devices={ctx.bed?.devices ?? []} />
+        </div>
+        <div className="col col-main">
+          <AlarmSummary alarm={alarm} bedLabel={ctx.bed?.label ?? null} />
+          <VitalsPanel bedId={alarm.bedId} raisedAt={alarm.raisedAt} />
+          <Timeline detail={detail} />
+        </div>
+        <div className="col col-actions">
+          <AcknowledgeButton alarm={alarm} onDone={afterAction} />
+          {dispatchSupported && <DispatchPanel alarm={alarm} listed={detail.dispatches} contacts={contacts} onChange={afterAction} />}
+          <NoteForm alarmId={alarm.id} onDone={afterAction} />
+          <ResolveForm alarm={alarm} onDone={afterAction} />
+        </div>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,33 @@
+import type { AlarmDetail } from '../api/types';
+import { Panel } from '../components/Panel';
+import { formatDateTime, isoAttr } from '../i18n/format';
+import { useI18n } from '../i18n/useI18n';
+import { buildTimeline } from './buildTimeline';
+
+export function Timeline({ detail }: { detail: AlarmDetail }) {
+  const { t, tx } = useI18n();
+  const items = buildTimeline(detail);
+  return (
+    <Panel title={t('timeline.title')} testId="timeline">
+      {items.length === 0 ? (
+        <p className="muted">{t('timeline.empty')}</p>
+      ) : (
+        <ol className="timeline">
+          {items.map((e) => (
+            <li key={e.key} className={`tl tl-${e.action}`} data-testid="timeline-entry" data-action={e.action}>
+              <time dateTime={isoAttr(e.at)}>{formatDateTime(e.at)}</time>
+              <span className="tl-action">{tx('action', e.action)}</span>
+              {e.from && e.to && e.from !== e.to && (
+                <span className="muted small">
+                  {tx('state', e.from)} → {tx('state', e.to)}
+                </span>
+              )}
+              <span className="muted small">{t('timeline.by', { actor: e.actor || t('timeline.system') })}</span>
+              {e.note && <p className="tl-text">{e.note}</p>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </Panel>
+  );
+}

@@ -1,0 +1,34 @@
+import type { User } from '../api/types';
+
+/** The login lives in sessionStorage: one tab, one shift; closing the tab logs out. */
+const KEY = 'bedside.session';
+
+export interface Session {
+  token: string;
+  expiresAt: string | number;
+  user: User;
+}
+
+export function loadSession(): Session | null {
+  try {
+    const raw = sessionStorage.getItem(KEY);
+    if (!raw) return null;
+    const s = JSON.parse(raw) as Session;
+    const exp = new Date(s.expiresAt).getTime();
+    if (!s.token || (Number.isFinite(exp) && exp <= Date.now())) {
+      sessionStorage.removeItem(KEY);
+      return null;
+    }
+    return s;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(s: Session): void {
+  sessionStorage.setItem(KEY, JSON.stringify(s));
+}
+
+export function clearSession(): void {
+  sessionStorage.removeItem(KEY);
+}

@@ -1,0 +1,33 @@
+import { canSupervise, useAuth } from '../auth/useAuth';
+import { useI18n } from '../i18n/useI18n';
+import { Link } from '../router/Link';
+import { LanguageSwitch } from './LanguageSwitch';
+import { SoundToggle } from './SoundToggle';
+import { StreamIndicator } from './StreamIndicator';
+import { UserMenu } from './UserMenu';
+
+export function Header({ path }: { path: string }) {
+  const { t } = useI18n();
+  const { user } = useAuth();
+  const active = (p: string) => (p === '/' ? path === '/' || path.startsWith('/alarms') : path.startsWith(p)) ? 'active' : '';
+  return (
+    <header className="topbar">
+      <span className="brand">{t('app.title')}</span>
+      <nav>
+        <Link href="/" className={active('/')} data-testid="nav-queue">
+          {t('nav.queue')}
+        </Link>
+        {canSupervise(user?.role) && (
+          <Link href="/supervisor" className={active('/supervisor')} data-testid="nav-supervisor">
+            {t('nav.supervisor')}
+          </Link>
+        )}
+      </nav>
+      <span className="spacer" />
+      <StreamIndicator />
+      <SoundToggle />
+      <LanguageSwitch />
+      <UserMenu />
+    </header>
+  );
+}

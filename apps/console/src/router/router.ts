@@ -1,0 +1,32 @@
+import { useSyncExternalStore } from 'react';
+
+/** A tiny History API router: the console has three pages, not worth a dependency. */
+const listeners = new Set<() => void>();
+const notify = () => listeners.forEach((l) => l());
+window.addEventListener('popstate', notify);
+
+export function navigate(path: string, replace = false): void {
+  if (path === window.location.pathname) return;
+  if (replace) window.history.replaceState(null, '', path);
+  else window.history.pushState(null, '', path);
+  notify();
+}
+
+const subscribe = (l: () => void) => {
+  listeners.add(l);
+  return () => listeners.delete(l);
+};
+
+export function usePath(): string {
+  return useSyncExternalStore(subscribe, () => window.location.pathname);
+}
+
+export type Route = { name: 'queue' } | { name: 'alarm'; id: string } | { name: 'supervisor' } | { name: 'notFound' };
+
+export function matchRoute(path: string): Route {
+  if (path === '/' || path === '' || path === '/index.html') return { name: 'queue' };
+  const alarm = /^\/alarms\/([^/]+)\/?$/.exec(path);
+  if (alarm) return { name: 'alarm', id: decodeURIComponent(alarm[1]) };
+  if (/^\/supervisor\/?$/.test(path)) return { name: 'supervisor' };
+  return { name: 'notFound' };
+}
