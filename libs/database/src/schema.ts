@@ -160,6 +160,8 @@ export interface BedRuleStateTable {
   next_deadline: Timestamp | null;
   event_cursor: Timestamp | null;
   updated_at: Timestamp;
+  /** Increases with every state change of the bed; a write never replaces a higher version. */
+  version: ColumnType<number, number | undefined, number>;
 }
 
 export interface RuleActionsTable {

@@ -3,6 +3,7 @@ import { foundation } from './0001-foundation';
 import { alarms } from './0002-alarms';
 import { identity } from './0003-identity';
 import { callcentre } from './0004-callcentre';
+import { bedStateVersion } from './0005-bed-state-version';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-alarms': alarms,
   '0003-identity': identity,
   '0004-callcentre': callcentre,
+  '0005-bed-state-version': bedStateVersion,
 };
