@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Database, createKysely, migrateToLatest } from '@bedside/database';
-import { startPostgres, type PostgresServer } from '@bedside/testing';
+import type { Database } from '@bedside/database';
+import { testDatabaseEngines } from '@bedside/testing';
 import { DeviceEventRepository } from '../../ingest/src/device-event.repository';
 import { DeviceStateRepository } from '../../ingest/src/device-state.repository';
 import { EnvDto } from '@bedside/config';
@@ -14,38 +11,7 @@ import { OrganisationRepository } from './organisations/organisation.repository'
 import { ResidentRepository } from './residents/resident.repository';
 
 /** The same repository suite against embedded PGlite and a real PostgreSQL server. */
-type Engine = { name: string; open: () => Promise<Database>; close: () => Promise<void> };
-
-let pgServer: PostgresServer | undefined;
-const dirs: string[] = [];
-
-const engines: Engine[] = [
-  {
-    name: 'pglite',
-    open: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'bedside-repo-'));
-      dirs.push(dir);
-      const { db, engine } = createKysely({ dataDir: dir });
-      await migrateToLatest(db);
-      return new Database(db, engine);
-    },
-    close: async () => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })),
-  },
-  {
-    name: 'postgresql',
-    open: async () => {
-      pgServer = await startPostgres();
-      const url = await pgServer.createDatabase('repo_test');
-      const { db, engine } = createKysely({ url, dataDir: '/nonexistent' });
-      await migrateToLatest(db);
-      await migrateToLatest(db); // idempotent
-      return new Database(db, engine);
-    },
-    close: async () => pgServer?.stop(),
-  },
-];
-
-describe.each(engines)('registry repositories on $name', (engine) => {
+describe.each(testDatabaseEngines('registry'))('registry repositories on $name', (engine) => {
   let database: Database;
   let orgs: OrganisationRepository;
   let households: HouseholdRepository;
@@ -63,7 +29,6 @@ describe.each(engines)('registry repositories on $name', (engine) => {
   }, 60_000);
 
   afterAll(async () => {
-    await database?.close();
     await engine.close();
   });
 

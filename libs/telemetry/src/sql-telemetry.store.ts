@@ -2,17 +2,8 @@ import { sql } from 'kysely';
 import type { Database, TelemetrySamplesTable } from '@bedside/database';
 import type { Insertable, Selectable } from 'kysely';
 import { TelemetryStore, type TelemetryStoreStats } from './telemetry.store';
-import type { AggregateQuery, AggregateRow, TelemetryPoint, TelemetryQuery } from './telemetry-point';
+import { STORED_NAME as COLUMN, type AggregateQuery, type AggregateRow, type TelemetryPoint, type TelemetryQuery } from './telemetry-point';
 
-const COLUMN = {
-  heartRate: 'heart_rate',
-  respirationRate: 'respiration_rate',
-  movement: 'movement',
-  signalQuality: 'signal_quality',
-  spo2: 'spo2',
-  steps: 'steps',
-  battery: 'battery',
-} as const;
 
 // 14 bind parameters a row. PostgreSQL caps a statement at 65535, but PGlite's protocol parser
 // reads the parameter count as a signed 16-bit number and breaks past 32767: stay below that.

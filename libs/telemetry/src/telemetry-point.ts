@@ -24,6 +24,20 @@ export const NUMERIC_FIELDS = ['heartRate', 'respirationRate', 'movement', 'sign
 export type NumericField = (typeof NUMERIC_FIELDS)[number];
 export const BOOLEAN_FIELDS = ['inBed', 'worn'] as const;
 
+/** Storage name of each sample field: the SQL column and the InfluxDB field key alike. */
+export const STORED_NAME = {
+  heartRate: 'heart_rate',
+  respirationRate: 'respiration_rate',
+  movement: 'movement',
+  signalQuality: 'signal_quality',
+  spo2: 'spo2',
+  steps: 'steps',
+  battery: 'battery',
+  inBed: 'in_bed',
+  worn: 'worn',
+  seq: 'seq',
+} as const satisfies Record<NumericField | (typeof BOOLEAN_FIELDS)[number] | 'seq', string>;
+
 export interface TelemetryQuery {
   bedId?: string;
   deviceId?: string;

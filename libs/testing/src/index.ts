@@ -4,3 +4,4 @@ export * from './postgres-server';
 export * from './hub-process';
 export * from './hub-api';
 export * from './influx-server';
+export * from './test-databases';

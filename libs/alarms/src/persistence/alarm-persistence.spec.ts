@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Clock } from '@bedside/common';
-import { Database, createKysely, migrateToLatest } from '@bedside/database';
+import type { Database } from '@bedside/database';
 import { IngestEvents } from '@bedside/ingest';
 import type { DownlinkPublisher } from '@bedside/broker';
-import { startPostgres, type PostgresServer } from '@bedside/testing';
+import { testDatabaseEngines } from '@bedside/testing';
 import { DEFAULT_AUTO_RESOLVE_POLICY, type RaiseAction, type RuleAction } from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
 import { AlarmApplier, ApplyOutcome } from '../runtime/alarm-applier';
@@ -19,33 +16,6 @@ import { BedRuleStateRepository } from './bed-rule-state.repository';
 import { RuleSetRepository } from './rule-set.repository';
 
 /** Alarm persistence and boot recovery against embedded PGlite and a real PostgreSQL server. */
-type Engine = { name: string; open: () => Promise<Database>; close: () => Promise<void> };
-let pgServer: PostgresServer | undefined;
-const dirs: string[] = [];
-const engines: Engine[] = [
-  {
-    name: 'pglite',
-    open: async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'bedside-alarms-'));
-      dirs.push(dir);
-      const { db, engine } = createKysely({ dataDir: dir });
-      await migrateToLatest(db);
-      return new Database(db, engine);
-    },
-    close: async () => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })),
-  },
-  {
-    name: 'postgresql',
-    open: async () => {
-      pgServer = await startPostgres();
-      const { db, engine } = createKysely({ url: await pgServer.createDatabase('alarms_test'), dataDir: '/nonexistent' });
-      await migrateToLatest(db);
-      return new Database(db, engine);
-    },
-    close: async () => pgServer?.stop(),
-  },
-];
-
 class FakeClock extends Clock {
   constructor(public t: number) {
     super();
@@ -58,7 +28,7 @@ class FakeClock extends Clock {
 const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
 const config = new AlarmsConfig({ escalateAfterMs: 60_000, repeatEveryMs: 60_000 }, DEFAULT_AUTO_RESOLVE_POLICY, 3_600_000, 15_000);
 
-describe.each(engines)('alarm persistence on $name', (engine) => {
+describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engine) => {
   let database: Database;
   let alarms: AlarmRepository;
   let applier: AlarmApplier;
@@ -80,7 +50,6 @@ describe.each(engines)('alarm persistence on $name', (engine) => {
   }, 120_000);
 
   afterAll(async () => {
-    await database?.close();
     await engine.close();
   });
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Point, type PointSettings } from '@influxdata/influxdb-client';
 import { TelemetryStore, type TelemetryStoreStats } from '../telemetry.store';
-import { NUMERIC_FIELDS, type AggregateQuery, type AggregateRow, type NumericField, type TelemetryPoint, type TelemetryQuery } from '../telemetry-point';
+import { NUMERIC_FIELDS, STORED_NAME, type AggregateQuery, type AggregateRow, type NumericField, type TelemetryPoint, type TelemetryQuery } from '../telemetry-point';
 import { DiskSpool } from './disk-spool';
 import { durationLiteral, quoteIdent, quoteString, timeLiteral } from './influxql';
 
@@ -37,19 +37,8 @@ export interface InfluxTelemetryStoreOptions {
   logger?: LoggerService;
 }
 
-/** TelemetryPoint property -> InfluxDB field key. */
-export const INFLUX_FIELD: Record<NumericField | 'inBed' | 'worn' | 'seq', string> = {
-  heartRate: 'heart_rate',
-  respirationRate: 'respiration_rate',
-  movement: 'movement',
-  signalQuality: 'signal_quality',
-  spo2: 'spo2',
-  steps: 'steps',
-  battery: 'battery',
-  inBed: 'in_bed',
-  worn: 'worn',
-  seq: 'seq',
-};
+/** TelemetryPoint property -> InfluxDB field key (the same names as the SQL columns). */
+export const INFLUX_FIELD = STORED_NAME;
 const FLOAT_FIELDS = ['heartRate', 'respirationRate', 'movement', 'signalQuality', 'spo2', 'battery'] as const;
 
 // Timestamps are numbers of ms and the write URL says precision=ms.
