@@ -44,3 +44,12 @@ it.each([
   expect(down.acks.map((a) => a.status)).toContain('stored');
   await client.endAsync();
 });
+
+it('refuses a device after repeated failed logins, even with the right secret, until the window passes', async () => {
+  const { devices } = await hubApi(hub).provisionBed('throttle');
+  const creds = devices.wearable.credentials as Creds;
+  for (let i = 0; i < 5; i++) expect((await connectDevice(hub.mqttUrl, creds, { password: `guess-${i}` }).then(() => null, (e) => e))?.code).toBe(4);
+  expect((await connectDevice(hub.mqttUrl, creds).then(() => null, (e) => e))?.code).toBe(5);
+  const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+  expect(text).toMatch(/bedside_mqtt_auth_failures_total\{reason="throttled"\} [1-9]/);
+});

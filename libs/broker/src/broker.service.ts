@@ -99,6 +99,7 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.sweepTimer = setInterval(() => {
       this.rateLimiter.sweep();
       this.authenticator.throttle.sweep();
+      this.authenticator.addressThrottle.sweep();
     }, 30_000).unref();
 
     this.ports.tcp = await this.listen(createNetServer((s) => this.accept(s)), env.MQTT_PORT, 'mqtt');

@@ -15,19 +15,23 @@ export class DeviceAuthenticator {
   private readonly log = new Logger('DeviceAuthenticator');
   readonly throttle: LoginThrottle;
 
+  /** Cellular devices often share one carrier NAT address: limit the address loosely, the device id strictly. */
+  readonly addressThrottle: LoginThrottle;
+
   constructor(private readonly devices: DeviceRepository, private readonly metrics: Metrics, env: EnvDto, private readonly clock: Clock) {
     this.throttle = new LoginThrottle(env.MQTT_AUTH_FAILURES_MAX, env.MQTT_AUTH_FAILURE_WINDOW_MS, () => clock.now());
+    this.addressThrottle = new LoginThrottle(env.MQTT_AUTH_FAILURES_MAX * 20, env.MQTT_AUTH_FAILURE_WINDOW_MS, () => clock.now());
   }
 
   async login(clientId: string, username: string | undefined, password: Buffer | undefined, remoteAddress: string): Promise<LoginResult> {
     const result = await this.check(clientId, username, password, remoteAddress);
     if (result.ok) {
-      this.throttle.recordSuccess(`dev:${username}`);
+      this.throttle.recordSuccess(username!);
     } else {
       this.metrics.authFailures.inc({ reason: result.reason });
       if (result.reason !== 'throttled') {
-        this.throttle.recordFailure(`ip:${remoteAddress}`);
-        if (username) this.throttle.recordFailure(`dev:${username}`);
+        this.addressThrottle.recordFailure(remoteAddress);
+        if (username) this.throttle.recordFailure(username);
       }
       this.log.warn({ msg: 'mqtt login refused', reason: result.reason, clientId, username, remoteAddress });
     }
@@ -35,7 +39,7 @@ export class DeviceAuthenticator {
   }
 
   private async check(clientId: string, username: string | undefined, password: Buffer | undefined, remoteAddress: string): Promise<LoginResult> {
-    if (this.throttle.isBlocked(`ip:${remoteAddress}`) || (username && this.throttle.isBlocked(`dev:${username}`))) return { ok: false, reason: 'throttled' };
+    if (this.addressThrottle.isBlocked(remoteAddress) || (username && this.throttle.isBlocked(username))) return { ok: false, reason: 'throttled' };
     if (!username || !password) return { ok: false, reason: 'no-credentials' };
     if (clientId !== username) return { ok: false, reason: 'client-id-mismatch' };
     const identity = await this.devices.findIdentity(username);
