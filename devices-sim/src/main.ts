@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { checkCommand } from './commands/check.command';
+import { demoCommand } from './commands/demo.command';
 import { fleetCommand } from './commands/fleet.command';
 import { loadCommand } from './commands/load.command';
 import { scenarioCommand } from './commands/scenario.command';
@@ -12,7 +13,7 @@ export function buildProgram(): Command {
     .description('Bedside device simulator: fleets, scenarios, commissioning checks, live watch and load')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [fleetCommand(), scenarioCommand(), checkCommand(), watchCommand(), loadCommand()]) {
+  for (const cmd of [fleetCommand(), scenarioCommand(), checkCommand(), watchCommand(), loadCommand(), demoCommand()]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   return program;

@@ -7,6 +7,8 @@ import type { HubRestClient } from './hub-rest.client';
 export interface ProvisionOptions {
   /** IANA zone of the household (the night window of bed-exit rules is local). */
   timeZone?: string;
+  /** Provision into this organisation instead of creating one. */
+  organisationId?: string;
   concurrency?: number;
   onBed?: (done: number, total: number) => void;
 }
@@ -18,7 +20,7 @@ interface Created {
 /** Creates organisation, then per bed: household, resident, bed and one device of each kind. */
 export async function provisionBeds(api: HubRestClient, count: number, prefix: string, opts: ProvisionOptions = {}): Promise<BedCredentials[]> {
   const run = randomUUID().slice(0, 8);
-  const org = await api.post<Created>('/api/organisations', { name: `devices-sim ${prefix} ${run}` });
+  const org = opts.organisationId ? { id: opts.organisationId } : await api.post<Created>('/api/organisations', { name: `devices-sim ${prefix} ${run}` });
   let done = 0;
   return mapLimit(Array.from({ length: count }, (_, i) => i), opts.concurrency ?? 8, async (i) => {
     const label = `${prefix}-${i + 1}`;

@@ -29,6 +29,7 @@ export const malformedScenario: ScenarioDefinition = {
   name: 'malformed', summary: 'sends bad payloads and prints the error the hub returns on `errors` for each', devices: ['mattress'],
   expect: () => ({ type: 'errors', note: `${BAD_PAYLOADS.length} bad payloads, each answered with the matching error code` }),
   estimateMs: () => BAD_PAYLOADS.length * 500,
+  fastRules: () => null,
   run: async (ctx) => {
     const d = ctx.device('mattress');
     let mismatches = 0;

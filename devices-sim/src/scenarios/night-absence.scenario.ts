@@ -1,5 +1,6 @@
 import type { AnySample } from '../models/model.types';
-import { HUB_RULES, MARGIN_MS, type ScenarioDefinition } from './scenario-definition';
+import { fmtMs } from '../cli/output';
+import { FAST_RULES, HUB_RULES, leadIn, type ScenarioDefinition } from './scenario-definition';
 
 /**
  * A fixed-offset IANA zone (Etc/GMT±N) in which it is about 23:00 now, so the hub's night window
@@ -16,14 +17,15 @@ export function zoneWhereItIsNight(now = Date.now()): string {
 export const nightAbsenceScenario: ScenarioDefinition = {
   name: 'night-absence', summary: `out of bed at night and not back within ${HUB_RULES.nightReturnWithinMs / 60_000} min`, devices: ['mattress'],
   timeZone: () => zoneWhereItIsNight(),
-  expect: () => ({ type: 'alarm', kind: 'bed_exit', note: `raised ${HUB_RULES.nightReturnWithinMs / 60_000} min after the exit, inside the night window (household provisioned in a zone where it is ~23:00 now)` }),
-  estimateMs: () => 30_000 + HUB_RULES.nightReturnWithinMs + MARGIN_MS + HUB_RULES.presenceDebounceMs + 5_000,
-  run: async (ctx) => {
+  expect: (o) => ({ type: 'alarm', kind: 'bed_exit', severity: 'major', note: `raised ${fmtMs(o.rules.nightReturnWithinMs)} after the exit, inside the night window (household provisioned in a zone where it is ~23:00 now)` }),
+  estimateMs: (o) => leadIn(o, 30_000) + o.rules.nightReturnWithinMs + o.marginMs + o.rules.presenceDebounceMs + 5_000,
+  fastRules: () => ({ bedExit: { returnWithinMs: FAST_RULES.nightReturnWithinMs }, presence: { returnDebounceMs: FAST_RULES.presenceDebounceMs } }),
+  run: async (ctx, o) => {
     const inBed = (s: AnySample) => ({ ...s, inBed: true, heartRate: 58, respirationRate: 13, movement: 1, signalQuality: 88 }) as AnySample;
-    await ctx.phase('asleep in bed', 30_000, { kinds: ['mattress'], hold: false, override: { mattress: inBed } });
+    await ctx.phase('asleep in bed', leadIn(o, 30_000), { kinds: ['mattress'], hold: false, override: { mattress: inBed } });
     await ctx.event('mattress', 'bed.exit');
-    await ctx.phase('bed empty', HUB_RULES.nightReturnWithinMs + MARGIN_MS, { kinds: ['mattress'], hold: true, untilDone: true, override: { mattress: (s) => ({ ts: s.ts, inBed: false, movement: 0 }) as AnySample } });
+    await ctx.phase('bed empty', o.rules.nightReturnWithinMs + o.marginMs, { kinds: ['mattress'], hold: true, untilDone: true, override: { mattress: (s) => ({ ts: s.ts, inBed: false, movement: 0 }) as AnySample } });
     await ctx.event('mattress', 'bed.return');
-    await ctx.phase('back in bed (the alarm clears after the return debounce)', HUB_RULES.presenceDebounceMs + 5_000, { kinds: ['mattress'], hold: true, override: { mattress: inBed } });
+    await ctx.phase('back in bed (the alarm clears after the return debounce)', o.rules.presenceDebounceMs + 5_000, { kinds: ['mattress'], hold: true, override: { mattress: inBed } });
   },
 };

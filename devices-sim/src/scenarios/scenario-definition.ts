@@ -1,15 +1,37 @@
 import type { DeviceKind } from '@bedside/contracts';
 import type { ScenarioContext } from './scenario-context';
 
-export interface ScenarioOptions {
-  cancelled: boolean;
+/** The hub rule timings a scenario is built around (real time: hub timers, never scaled). */
+export interface HubRuleTimings {
+  warmupMs: number;
+  fallCancelWindowMs: number;
+  heartRateCriticalForMs: number;
+  apneaForMs: number;
+  spo2ForMs: number;
+  nightReturnWithinMs: number;
+  presenceDebounceMs: number;
+  offlineSilentAfterMs: number;
+  lowBatteryThreshold: number;
 }
 
-/** What the scenario promises the hub will do. */
+export interface ScenarioOptions {
+  cancelled: boolean;
+  /** --fast-rules: the bed got the scenario's fastRules override, `rules` holds the shortened values. */
+  fast: boolean;
+  /** Timings in force on the hub for this bed (HUB_RULES without --fast-rules). */
+  rules: HubRuleTimings;
+  /** Added to every hub timer before declaring the alarm missing. */
+  marginMs: number;
+}
+
+/** What the scenario promises the hub will do. `device`: the alarm's subject must be that device of the bed. */
 export type Expectation =
-  | { type: 'alarm'; kind: string; note: string }
+  | { type: 'alarm'; kind: string; severity: string; device?: DeviceKind; note: string }
   | { type: 'no-alarm'; kind: string; note: string }
   | { type: 'errors'; note: string };
+
+/** A partial rule set (the body of PUT /api/beds/:id/rules). */
+export type RuleOverride = Record<string, unknown>;
 
 export interface ScenarioDefinition {
   name: string;
@@ -20,12 +42,17 @@ export interface ScenarioDefinition {
   expect: (o: ScenarioOptions) => Expectation;
   /** Real-time estimate at time scale 1, for the plan printed up front. */
   estimateMs: (o: ScenarioOptions) => number;
+  /**
+   * --fast-rules: the bed override that shortens this scenario's hold times (null: the scenario has
+   * no hub timer to shorten, e.g. SOS raises at once).
+   */
+  fastRules: (o: Pick<ScenarioOptions, 'cancelled'>) => RuleOverride | null;
   /** Sends everything; returns once the expectation can be judged. */
   run: (ctx: ScenarioContext, o: ScenarioOptions) => Promise<void>;
 }
 
-/** Hub rule timings the scenarios are built around (default rule set; real time, not scaled). */
-export const HUB_RULES = {
+/** Hub rule timings of the default rule set (libs/rules default-rule-set.ts). */
+export const HUB_RULES: HubRuleTimings = {
   warmupMs: 60_000,
   fallCancelWindowMs: 30_000,
   heartRateCriticalForMs: 30_000,
@@ -35,7 +62,48 @@ export const HUB_RULES = {
   presenceDebounceMs: 30_000,
   offlineSilentAfterMs: 5 * 60_000,
   lowBatteryThreshold: 15,
+};
+
+/** Margin added to every hub timer before declaring the alarm missing (default rules). */
+export const MARGIN_MS = 20_000;
+
+/** Margin with --fast-rules: holds of a few seconds, so a shorter wait for the alarm. */
+export const FAST_MARGIN_MS = 10_000;
+
+/**
+ * The shortened hold times --fast-rules puts on the scenario's bed. Each scenario PUTs only the
+ * fields its own alarm depends on (see `fastRules` of each definition).
+ */
+export const FAST_RULES = {
+  warmupMs: 3_000,
+  fallCancelWindowMs: 6_000,
+  heartRateCriticalForMs: 3_000,
+  heartRateMajorForMs: 6_000,
+  apneaForMs: 3_000,
+  spo2ForMs: 4_000,
+  nightReturnWithinMs: 6_000,
+  presenceDebounceMs: 3_000,
+  offlineSilentAfterMs: 6_000,
 } as const;
 
-/** Margin added to every hub timer before declaring the alarm missing. */
-export const MARGIN_MS = 20_000;
+/** The default options (help text, estimates): real default rules. */
+export const DEFAULT_OPTIONS: ScenarioOptions = { cancelled: false, fast: false, rules: HUB_RULES, marginMs: MARGIN_MS };
+
+/** Sender-side lead-in phases (before the incident) shrink to at most 3 s with --fast-rules. */
+export const leadIn = (o: Pick<ScenarioOptions, 'fast'>, ms: number): number => (o.fast ? Math.min(ms, 3_000) : ms);
+
+/** Reads the timings back from an effective rule set (GET /api/beds/:id/rules/effective). */
+export function timingsFromRuleSet(rs: Record<string, any>): HubRuleTimings {
+  const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+  return {
+    warmupMs: num(rs.suppression?.warmupMs, HUB_RULES.warmupMs),
+    fallCancelWindowMs: num(rs.fall?.cancelWindowMs, HUB_RULES.fallCancelWindowMs),
+    heartRateCriticalForMs: num(rs.heartRate?.critical?.forMs, HUB_RULES.heartRateCriticalForMs),
+    apneaForMs: num(rs.apnea?.critical?.forMs, HUB_RULES.apneaForMs),
+    spo2ForMs: num(rs.spo2?.major?.forMs, HUB_RULES.spo2ForMs),
+    nightReturnWithinMs: num(rs.bedExit?.returnWithinMs, HUB_RULES.nightReturnWithinMs),
+    presenceDebounceMs: num(rs.presence?.returnDebounceMs, HUB_RULES.presenceDebounceMs),
+    offlineSilentAfterMs: num(rs.deviceOffline?.silentAfterMs, HUB_RULES.offlineSilentAfterMs),
+    lowBatteryThreshold: num(rs.lowBattery?.threshold, HUB_RULES.lowBatteryThreshold),
+  };
+}

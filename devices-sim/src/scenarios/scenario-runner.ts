@@ -15,6 +15,8 @@ export interface ScenarioResult {
   verdict: Verdict;
   reason: string;
   alarms: RaisedAlarm[];
+  /** The alarm that met (or, for no-alarm, broke) the expectation. */
+  matched: RaisedAlarm | null;
   acks: number;
   errors: number;
   durationMs: number;
@@ -61,12 +63,15 @@ export async function runScenario(def: ScenarioDefinition, bed: BedCredentials, 
   }
   const done = new AbortController();
   const alarms: RaisedAlarm[] = [];
+  // Device-scoped kinds (offline, battery) name the device in `subject`: the alarm must be that device's.
+  const subject = expectation.type === 'alarm' && expectation.device ? bed.devices[expectation.device].deviceId : null;
+  const matches = (a: RaisedAlarm) => 'kind' in expectation && a.kind === expectation.kind && (subject === null || a.subject === subject);
   stream?.onAlarm((a) => {
     if (a.bedId !== bed.bedId) return;
     alarms.push(a);
-    out.line(out.paint('info', `  <- hub raised alarm ${a.kind} (${a.severity}) id ${a.id}`));
+    out.line(out.paint('info', `  <- hub raised alarm ${a.kind} (${a.severity}) id ${a.id}${a.subject ? ` for ${String(a.subject)}` : ''}`));
     out.record({ type: 'alarm', ...a });
-    if ('kind' in expectation && a.kind === expectation.kind) done.abort();
+    if (matches(a)) done.abort();
   });
   if (noStream) out.line(out.paint('skip', `alarm step will be skipped: ${noStream}`));
 
@@ -81,15 +86,16 @@ export async function runScenario(def: ScenarioDefinition, bed: BedCredentials, 
   stream?.close();
   await Promise.all(Object.values(devices).map((d) => d!.end()));
   const durationMs = Date.now() - t0;
-  const base = { alarms, acks, errors, durationMs };
+  const hit = alarms.find(matches) ?? null;
+  const base = { alarms, acks, errors, durationMs, matched: hit };
   if (failure) return { ...base, verdict: 'fail', reason: failure.message };
   if (expectation.type === 'errors') return { ...base, verdict: 'pass', reason: expectation.note };
   if (noStream) return { ...base, verdict: 'skip', reason: `skipped: ${noStream}` };
-  const hit = alarms.find((a) => a.kind === expectation.kind);
   if (expectation.type === 'alarm') {
-    return hit
-      ? { ...base, verdict: 'pass', reason: `${hit.kind} alarm ${hit.id} (${hit.severity}) raised ${fmtMs(hit.receivedAt - t0)} into the scenario` }
-      : { ...base, verdict: 'fail', reason: `no ${expectation.kind} alarm for bed ${bed.bedId} (${expectation.note})` };
+    const what = `${expectation.kind} alarm${subject ? ` for ${expectation.device} ${subject}` : ''}`;
+    if (!hit) return { ...base, verdict: 'fail', reason: `no ${what} for bed ${bed.bedId} (${expectation.note})` };
+    if (hit.severity !== expectation.severity) return { ...base, verdict: 'fail', reason: `${what} ${hit.id} raised as ${hit.severity}, expected ${expectation.severity}` };
+    return { ...base, verdict: 'pass', reason: `${hit.kind} alarm ${hit.id} (${hit.severity}) raised ${fmtMs(hit.receivedAt - t0)} into the scenario` };
   }
   return hit ? { ...base, verdict: 'fail', reason: `unexpected ${hit.kind} alarm ${hit.id}` } : { ...base, verdict: 'pass', reason: `no ${expectation.kind} alarm (${expectation.note})` };
 }
