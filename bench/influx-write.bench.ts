@@ -16,10 +16,23 @@ import type { TelemetryPoint } from '../libs/telemetry/src/telemetry-point';
 
 const quiet = { log: () => undefined, warn: (m: unknown) => console.error(String(m)), error: (m: unknown) => console.error(String(m)) };
 
-async function main(): Promise<void> {
-  const total = Number(process.argv[2] ?? 500_000);
-  const batchSize = Number(process.argv[3] ?? 5000);
-  const maxInFlight = Number(process.argv[4] ?? 2);
+export interface InfluxWriteResult {
+  bench: 'influx-write';
+  influxd: string;
+  points: number;
+  batchSize: number;
+  maxInFlight: number;
+  pointsPerWriteCall: number;
+  seconds: number;
+  pointsPerSecond: number;
+  counted: number;
+  written: number;
+  spooled: number;
+  rejected: number;
+}
+
+/** One run: a fresh influxd, `total` points through InfluxTelemetryStore, counted back. Used by run-all. */
+export async function influxWriteBench(total = 500_000, batchSize = 5000, maxInFlight = 2): Promise<InfluxWriteResult> {
   const devices = 1000;
   const chunk = 1000; // points per write() call, like an ingest group commit
   const influx = await startInflux({ database: 'bench' });
@@ -54,19 +67,26 @@ async function main(): Promise<void> {
     await store.close();
     const res = await influx.query('SELECT COUNT("seq") FROM "telemetry"');
     const counted = Number(res.results?.[0]?.series?.[0]?.values?.[0]?.[1] ?? 0);
-    console.log(JSON.stringify({
+    return {
       bench: 'influx-write', influxd: '1.6.7', points: total, batchSize, maxInFlight, pointsPerWriteCall: chunk,
       seconds: Number(seconds.toFixed(3)), pointsPerSecond: Math.round(total / seconds),
       counted, written: stats.written, spooled: stats.spooled, rejected: stats.rejected,
-    }));
-    if (counted !== total) process.exitCode = 1;
+    };
   } finally {
     await influx.stop();
     rmSync(spoolDir, { recursive: true, force: true });
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+async function main(): Promise<void> {
+  const r = await influxWriteBench(Number(process.argv[2] ?? 500_000), Number(process.argv[3] ?? 5000), Number(process.argv[4] ?? 2));
+  console.log(JSON.stringify(r));
+  if (r.counted !== r.points) process.exitCode = 1;
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,22 +1,35 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { DEVICE_KINDS, type DeviceKind } from '@bedside/contracts';
 import { intOption, numberOption, parseCommon, withCommonOptions } from '../cli/common-options';
-import { EXIT } from '../cli/exit-codes';
+import { EXIT, UsageError } from '../cli/exit-codes';
 import { Output } from '../cli/output';
 import { connectDevices, type SimDevice } from '../fleet/connect-devices';
 import { obtainBeds } from '../fleet/obtain-beds';
+import { openAlarmStream, type AlarmStream } from '../hub/alarm-stream';
+import type { BedCredentials } from '../hub/credentials';
+import { loadLoadCredentials } from '../load/lean-provisioner';
 import { runOpenLoop } from '../load/open-loop';
+import { SosProbe, type SosResult } from '../load/sos-probe';
 import { createBedModels } from '../models/bed-models';
 import type { SignalModel } from '../models/model.types';
+import { sleep } from '../util/sleep';
 
 export function loadCommand(): Command {
   return withCommonOptions(new Command('load'))
     .description('open-loop load for benchmarks: throughput, loss and publish->PUBACK latency percentiles')
-    .option('--beds <n>', 'number of beds (3 devices each, one connection per device)', '10')
+    .option('--beds <n>', 'number of beds (one connection per device)', '10')
+    .option('--kinds <list>', 'device kinds per bed that connect and send telemetry, comma-separated', DEVICE_KINDS.join(','))
     .option('--rate <hz>', 'telemetry messages per second per device', '1')
-    .option('--duration <s>', 'seconds of sending', '10')
-    .addOption(new Option('--qos <n>', 'QoS of the telemetry').choices(['0', '1']).default('1'))
+    .option('--duration <s>', 'seconds of sending (one measurement window)', '10')
+    .option('--qos <list>', 'QoS of the telemetry: 0, 1, or a list such as 0,1 (one window each, in order)', '1')
+    .option('--runs <n>', 'repeat the windows (all --qos values) this many times on the same connections', '1')
+    .option('--pause <s>', 'idle seconds between windows', '1')
+    .option('--hold <s>', 'idle seconds after connecting, before the first window (memory per idle connection)', '0')
     .option('--drain <s>', 'seconds to wait for outstanding PUBACKs after the last send', '10')
     .option('--connect-rate <n>', 'new connections per second (the hub throttles per address)', '100')
+    .option('--sos <n>', 'call-button presses per window, each from a different bed, timed to alarm.raised on the alarm stream (needs --admin)', '0')
+    .option('--sos-offset <n>', 'index of the first bed whose button presses (rotate across invocations)', '0')
+    .option('--sos-timeout <s>', 'seconds to wait for the alarm of a press', '10')
     .option('--credentials <file>', 'use beds from a credentials file instead of provisioning')
     .option('--save-credentials <file>', 'write provisioned credentials to this file')
     .addHelpText('after', `
@@ -24,69 +37,150 @@ Sends on a fixed timetable without waiting for acks (open loop) and records, in 
 histograms, the publish->PUBACK latency (QoS 1; the hub acks after storing) and how late the
 scheduler sent each message. Loss = QoS 1 messages sent but not PUBACKed.
 
+With --runs/--qos lists every window is reported as a {"type":"window"} record (with --json,
+"window-start" is printed when a window begins so a harness can sample the server), then one
+"summary". --hold prints {"type":"connected"} and idles before the first window.
+
 Exit codes: 0 no loss, 1 loss or failed publishes, 2 usage, 3 hub unreachable.
 
 Examples:
   devices-sim load --admin admin:secret --beds 100 --rate 1 --duration 60
-  devices-sim load --credentials beds.json --beds 20 --rate 5 --duration 30 --qos 1 --json`)
+  devices-sim load --credentials beds.json --beds 20 --rate 5 --duration 30 --qos 1 --json
+  devices-sim load --credentials beds.json --beds 1000 --kinds mattress --qos 0,1 --runs 3 --duration 5 --sos 10 --admin admin:secret --json`)
     .action(async (raw: Record<string, unknown>) => {
       process.exitCode = await runLoad(raw);
     });
+}
+
+function parseKinds(raw: unknown): DeviceKind[] {
+  const kinds = String(raw).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const k of kinds) if (!(DEVICE_KINDS as readonly string[]).includes(k)) throw new UsageError(`--kinds: unknown kind ${k} (${DEVICE_KINDS.join(', ')})`);
+  if (kinds.length === 0) throw new UsageError('--kinds needs at least one kind');
+  return [...new Set(kinds)] as DeviceKind[];
+}
+
+function parseQos(raw: unknown): (0 | 1)[] {
+  const list = String(raw).split(',').map((s) => s.trim());
+  if (list.length === 0 || list.some((q) => q !== '0' && q !== '1')) throw new UsageError(`--qos must be 0, 1 or a list of them, got ${String(raw)}`);
+  return list.map(Number) as (0 | 1)[];
 }
 
 async function runLoad(raw: Record<string, unknown>): Promise<number> {
   const common = parseCommon(raw);
   const out = new Output(common.json);
   const beds = intOption('--beds', raw.beds, 1, 100_000);
+  const kinds = parseKinds(raw.kinds);
   const rate = numberOption('--rate', raw.rate, 0.001, 1000);
   const duration = numberOption('--duration', raw.duration, 0.1);
-  const qos = Number(raw.qos) as 0 | 1;
+  const qosList = parseQos(raw.qos);
+  const runs = intOption('--runs', raw.runs, 1, 100);
+  const pauseMs = numberOption('--pause', raw.pause, 0) * 1000;
+  const holdMs = numberOption('--hold', raw.hold, 0) * 1000;
   const drainMs = numberOption('--drain', raw.drain, 0) * 1000;
   const perSecond = intOption('--connect-rate', raw.connectRate, 1);
+  const sos = intOption('--sos', raw.sos, 0, 100_000);
+  const sosOffset = intOption('--sos-offset', raw.sosOffset, 0);
+  const sosTimeoutMs = numberOption('--sos-timeout', raw.sosTimeout, 0.1) * 1000;
+  const windows = runs * qosList.length;
 
-  const creds = await obtainBeds(common, { beds, credentials: raw.credentials as string | undefined, saveCredentials: raw.saveCredentials as string | undefined, prefix: 'load' }, out);
+  let creds: BedCredentials[];
+  const needKinds: DeviceKind[] = sos > 0 && !kinds.includes('button') ? [...kinds, 'button'] : kinds;
+  if (raw.credentials) {
+    const file = loadLoadCredentials(String(raw.credentials), kinds);
+    if (file.beds.length < beds) throw new UsageError(`${String(raw.credentials)} holds ${file.beds.length} beds, ${beds} asked for`);
+    out.line(`using ${beds} of ${file.beds.length} beds from ${String(raw.credentials)}`);
+    creds = file.beds.slice(0, beds);
+  } else {
+    creds = await obtainBeds(common, { beds, saveCredentials: raw.saveCredentials as string | undefined, prefix: 'load' }, out);
+  }
+
+  // The alarm stream first: a press must not beat the subscription.
+  let stream: AlarmStream | null = null;
+  let sosUnavailable: string | null = null;
+  if (sos > 0) {
+    if (!common.admin) throw new UsageError('--sos needs --admin (the alarm stream is an admin API)');
+    const auth = 'Basic ' + Buffer.from(`${common.admin.username}:${common.admin.password}`).toString('base64');
+    const opened = await openAlarmStream(common.hub, auth);
+    if (opened.available) stream = opened.stream;
+    else sosUnavailable = opened.reason;
+  }
+  // Buttons of distinct beds (those that have one), rotating from --sos-offset.
+  const pool = creds.filter((b) => b.devices.button);
+  const buttonBeds = stream ? Array.from({ length: Math.min(pool.length, sos * windows) }, (_, k) => pool[(sosOffset + k) % pool.length]) : [];
+
   const c0 = Date.now();
-  const cbar = out.bar('connecting {bar} {value}/{total}', creds.length * 3);
-  const { devices, failures } = await connectDevices(creds, { mqttUrl: common.mqtt, perSecond, onConnected: (n) => cbar?.update(n) });
+  const total = creds.length * kinds.length + buttonBeds.length;
+  const cbar = out.bar('connecting {bar} {value}/{total}', total);
+  const { devices, failures } = await connectDevices(creds, { mqttUrl: common.mqtt, perSecond, kinds, onConnected: (n) => cbar?.update(n) });
+  let buttons: SimDevice[] = [];
+  if (buttonBeds.length > 0) {
+    const b = await connectDevices(buttonBeds, { mqttUrl: common.mqtt, perSecond, kinds: ['button'], lastWill: false });
+    buttons = b.devices;
+    failures.push(...b.failures);
+  }
   cbar?.stop();
   const connectMs = Date.now() - c0;
   if (devices.length === 0) {
     out.warn(`no device could connect to ${common.mqtt}: ${failures[0]?.error.message}`);
     out.record({ type: 'summary', command: 'load', ok: false, connectFailures: failures.length });
+    stream?.close();
     return /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH/.test(failures[0]?.error.message ?? '') ? EXIT.UNREACHABLE : EXIT.FAILED;
   }
-  out.line(`${devices.length} connections in ${connectMs} ms; offering ${(devices.length * rate).toFixed(1)} msg/s for ${duration} s (QoS ${qos})`);
+  out.record({ type: 'connected', devices: devices.length, buttons: buttons.length, connectFailures: failures.length, connectMs });
+  out.line(`${devices.length} connections (+${buttons.length} buttons) in ${connectMs} ms; offering ${(devices.length * rate).toFixed(1)} msg/s for ${duration} s per window, ${windows} window(s)`);
+  if (holdMs > 0) {
+    out.line(`holding ${devices.length} idle connections for ${holdMs / 1000} s`);
+    await sleep(holdMs);
+  }
   const models = new Map<SimDevice, SignalModel>();
   for (const d of devices) models.set(d, createBedModels(common.seed, d.bedIndex)[d.kind]);
+  const probe = stream ? new SosProbe(stream, buttons, 0) : null;
 
-  const bar = out.bar('{bar} {value}/{total} s | sent {sent}', Math.ceil(duration));
-  const r = await runOpenLoop(devices, models, {
-    rate, durationMs: duration * 1000, qos, drainMs,
-    onTick: (ms, sent) => (bar ? bar.update(Math.floor(ms / 1000), { sent }) : out.line(`${Math.floor(ms / 1000)}s sent ${sent}`)),
-  });
-  bar?.update(Math.ceil(duration), { sent: r.sent });
-  bar?.stop();
-  const errors = devices.reduce((a, d) => a + d.client.counters.errors, 0);
-  const reconnects = devices.reduce((a, d) => a + d.client.counters.reconnects, 0);
-  await Promise.all(devices.map((d) => d.client.end()));
-
-  const lost = qos === 1 ? r.sent - r.acked : 0;
-  const latency = r.latency.summary();
-  const lateness = r.lateness.summary();
-  const seconds = r.sendWindowMs / 1000;
-  const summary = {
-    type: 'summary', command: 'load', ok: lost === 0 && r.failed === 0 && failures.length === 0,
-    beds: creds.length, devices: devices.length, connectFailures: failures.length, connectMs, rate, durationS: duration, qos,
-    offeredPerSec: round(devices.length * rate), scheduled: r.scheduled, sent: r.sent, acked: qos === 1 ? r.acked : null, lost, failed: r.failed,
-    lossRatio: r.sent ? round(lost / r.sent, 6) : 0, throughputPerSec: round((qos === 1 ? r.acked : r.sent) / seconds), sendWindowMs: Math.round(r.sendWindowMs),
-    errors, reconnects, latencyMs: qos === 1 ? latency : null, latenessMs: lateness,
-  };
-  out.record(summary);
-  out.line(`sent ${r.sent}/${r.scheduled} | ${qos === 1 ? `PUBACKed ${r.acked} | lost ${lost} | ` : ''}failed ${r.failed} | hub errors ${errors} | throughput ${summary.throughputPerSec}/s`);
-  if (qos === 1) out.line(`publish->PUBACK ms: p50 ${latency.p50} p90 ${latency.p90} p99 ${latency.p99} p99.9 ${latency.p999} max ${latency.max} (n=${latency.count})`);
-  out.line(`scheduler lateness ms: p50 ${lateness.p50} p99 ${lateness.p99} max ${lateness.max}`);
-  out.line(summary.ok ? out.paint('ok', 'OK: no loss') : out.paint('fail', 'FAILED: loss or errors'));
-  return summary.ok ? EXIT.OK : EXIT.FAILED;
+  const results: Record<string, unknown>[] = [];
+  let allOk = failures.length === 0;
+  for (let w = 0; w < windows; w++) {
+    const qos = qosList[w % qosList.length];
+    if (w > 0 && pauseMs > 0) await sleep(pauseMs);
+    out.record({ type: 'window-start', index: w, qos, at: Date.now() });
+    const bar = out.bar('{bar} {value}/{total} s | sent {sent}', Math.ceil(duration));
+    const sosRun: Promise<SosResult | null> = probe && sos > 0 ? probe.run(sos, duration * 1000, sosTimeoutMs) : Promise.resolve(null);
+    const r = await runOpenLoop(devices, models, {
+      rate, durationMs: duration * 1000, qos, drainMs,
+      onTick: (ms, sent) => (bar ? bar.update(Math.floor(ms / 1000), { sent }) : out.line(`${Math.floor(ms / 1000)}s sent ${sent}`)),
+    });
+    bar?.update(Math.ceil(duration), { sent: r.sent });
+    bar?.stop();
+    const sosResult = await sosRun;
+    const errors = devices.reduce((a, d) => a + d.client.counters.errors, 0);
+    const reconnects = devices.reduce((a, d) => a + d.client.counters.reconnects, 0);
+    const lost = qos === 1 ? r.sent - r.acked : 0;
+    const latency = r.latency.summary();
+    const lateness = r.lateness.summary();
+    const seconds = r.sendWindowMs / 1000;
+    const ok = lost === 0 && r.failed === 0 && failures.length === 0;
+    allOk &&= ok;
+    const rec = {
+      type: windows > 1 ? 'window' : 'summary', command: 'load', index: w, ok,
+      beds: creds.length, devices: devices.length, kinds, connectFailures: failures.length, connectMs, rate, durationS: duration, qos,
+      offeredPerSec: round(devices.length * rate), scheduled: r.scheduled, sent: r.sent, acked: qos === 1 ? r.acked : null, lost, failed: r.failed,
+      lossRatio: r.sent ? round(lost / r.sent, 6) : 0, throughputPerSec: round((qos === 1 ? r.acked : r.sent) / seconds), sendWindowMs: Math.round(r.sendWindowMs),
+      errors, reconnects, latencyMs: qos === 1 ? latency : null, latenessMs: lateness,
+      sos: sosResult ?? (sosUnavailable ? { unavailable: sosUnavailable } : null),
+      endedAt: Date.now(),
+    };
+    results.push(rec);
+    out.record(rec);
+    out.line(`[${w + 1}/${windows}] QoS ${qos}: sent ${r.sent}/${r.scheduled} | ${qos === 1 ? `PUBACKed ${r.acked} | lost ${lost} | ` : ''}failed ${r.failed} | hub errors ${errors} | throughput ${rec.throughputPerSec}/s`);
+    if (qos === 1) out.line(`publish->PUBACK ms: p50 ${latency.p50} p90 ${latency.p90} p99 ${latency.p99} p99.9 ${latency.p999} max ${latency.max} (n=${latency.count})`);
+    out.line(`scheduler lateness ms: p50 ${lateness.p50} p99 ${lateness.p99} max ${lateness.max}`);
+    if (sosResult) out.line(`SOS event->alarm ms: p50 ${sosResult.latencyMs.p50} p99 ${sosResult.latencyMs.p99} max ${sosResult.latencyMs.max} (${sosResult.matched}/${sosResult.presses} raised)`);
+    else if (sosUnavailable) out.line(`SOS: not measured, ${sosUnavailable}`);
+  }
+  stream?.close();
+  await Promise.all([...devices, ...buttons].map((d) => d.client.end()));
+  if (windows > 1) out.record({ type: 'summary', command: 'load', ok: allOk, windows: results.length, beds: creds.length, devices: devices.length, buttons: buttons.length, connectMs, connectFailures: failures.length });
+  out.line(allOk ? out.paint('ok', 'OK: no loss') : out.paint('fail', 'FAILED: loss or errors'));
+  return allOk ? EXIT.OK : EXIT.FAILED;
 }
 
 const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;

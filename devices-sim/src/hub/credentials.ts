@@ -1,18 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { DEVICE_KINDS, type DeviceKind } from '@bedside/contracts';
+import { credentialsFor, DEVICE_KINDS, type DeviceCredentials, type DeviceKind } from '@bedside/contracts';
 import { UsageError } from '../cli/exit-codes';
 
-/** What POST /api/devices returns under `credentials`. */
-export interface DeviceCredentials {
-  deviceId: string;
-  mqtt: {
-    username: string;
-    password: string;
-    clientId: string;
-    topics?: Record<string, string>;
-    lastWill?: { topic: string; payload: string; qos: 0 | 1 | 2; retain: boolean };
-  };
-}
+export type { DeviceCredentials } from '@bedside/contracts';
 
 export interface BedCredentials {
   label: string;
@@ -33,7 +23,8 @@ export function saveCredentials(path: string, beds: BedCredentials[], hub: strin
   writeFileSync(path, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
 }
 
-export function loadCredentials(path: string): CredentialsFile {
+/** Reads a credentials file; every bed must have credentials for each of `kinds`. */
+export function loadCredentials(path: string, kinds: readonly DeviceKind[] = DEVICE_KINDS): CredentialsFile {
   let file: CredentialsFile;
   try {
     file = JSON.parse(readFileSync(path, 'utf8')) as CredentialsFile;
@@ -42,7 +33,7 @@ export function loadCredentials(path: string): CredentialsFile {
   }
   if (file?.version !== 1 || !Array.isArray(file.beds)) throw new UsageError(`${path} is not a devices-sim credentials file (version 1)`);
   for (const bed of file.beds) {
-    for (const kind of DEVICE_KINDS) {
+    for (const kind of kinds) {
       const d = bed.devices?.[kind];
       if (!d?.deviceId || !d.mqtt?.password) throw new UsageError(`${path}: bed ${bed.label} lacks ${kind} credentials`);
     }
@@ -51,6 +42,4 @@ export function loadCredentials(path: string): CredentialsFile {
 }
 
 /** Credentials given on the command line (check): the same shape the hub hands out. */
-export function manualCredentials(deviceId: string, secret: string): DeviceCredentials {
-  return { deviceId, mqtt: { username: deviceId, password: secret, clientId: deviceId } };
-}
+export const manualCredentials = credentialsFor;

@@ -7,3 +7,4 @@ export * from './event.dto';
 export * from './status.dto';
 export * from './downlink.dto';
 export * from './validate';
+export * from './credentials';

@@ -10,14 +10,15 @@ interface Rejection {
 }
 
 /**
- * Device liveness kept in memory on the hot path and written in one statement every few
- * seconds: a last-seen UPDATE per message would cost more than storing the message itself.
+ * Device liveness and battery kept in memory on the hot path and written in one statement every
+ * few seconds: an UPDATE per message would cost more than storing the message itself.
  * Status messages and connection changes are rarer and written through at once.
  */
 @Injectable()
 export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger('DeviceState');
   private lastSeen = new Map<string, number>();
+  private battery = new Map<string, number>();
   private rejections = new Map<string, Map<ErrorCode, Rejection>>();
   private timer: NodeJS.Timeout | null = null;
   static readonly FLUSH_MS = 2000;
@@ -63,8 +64,9 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
     await this.database.db.updateTable('devices').set({ online, last_seen_at: new Date(at) }).where('id', '=', deviceId).execute();
   }
 
-  async setBattery(deviceId: string, battery: number): Promise<void> {
-    await this.database.db.updateTable('devices').set({ battery }).where('id', '=', deviceId).execute();
+  /** The latest battery level from telemetry; written with the next flush. */
+  batteryReported(deviceId: string, battery: number): void {
+    this.battery.set(deviceId, battery);
   }
 
   async rejectionsOf(deviceId: string) {
@@ -75,14 +77,23 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
 
   async flush(): Promise<void> {
     const seen = this.lastSeen;
+    const battery = this.battery;
     const rejections = this.rejections;
     this.lastSeen = new Map();
+    this.battery = new Map();
     this.rejections = new Map();
     if (seen.size > 0) {
       const ids = [...seen.keys()];
       const times = ids.map((id) => new Date(seen.get(id)!).toISOString());
       await sql`update devices d set last_seen_at = greatest(d.last_seen_at, v.at)
         from (select unnest(${ids}::text[]) as id, unnest(${times}::timestamptz[]) as at) v
+        where d.id = v.id`.execute(this.database.db);
+    }
+    if (battery.size > 0) {
+      const ids = [...battery.keys()];
+      const levels = ids.map((id) => battery.get(id)!);
+      await sql`update devices d set battery = v.level
+        from (select unnest(${ids}::text[]) as id, unnest(${levels}::real[]) as level) v
         where d.id = v.id`.execute(this.database.db);
     }
     const rows = [...rejections].flatMap(([deviceId, byCode]) => [...byCode].map(([code, r]) => ({ device_id: deviceId, code, count: r.count, last_at: new Date(r.lastAt), last_message: r.lastMessage })));

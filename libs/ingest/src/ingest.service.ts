@@ -79,7 +79,7 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     await this.telemetry.write(points);
     this.bus.telemetry$.next(points);
     const battery = points.findLast((p) => p.battery !== undefined)?.battery;
-    if (battery !== undefined && battery !== null) await this.state.setBattery(session.deviceId, battery);
+    if (battery !== undefined && battery !== null) this.state.batteryReported(session.deviceId, battery);
   }
 
   private async storeEvent(session: DeviceSession, body: DeviceEventDto, receivedAt: number): Promise<void> {

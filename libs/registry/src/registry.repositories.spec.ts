@@ -98,5 +98,8 @@ describe.each(testDatabaseEngines('registry'))('registry repositories on $name',
     expect((await devices.get(id)).status.lastSeenAt?.getTime()).toBe(t);
     await state.setStatus(id, { state: 'online', battery: 50, firmware: '1.0' }, t + 5);
     expect((await devices.get(id)).status).toEqual(expect.objectContaining({ online: true, battery: 50, firmware: '1.0' }));
+    state.batteryReported(id, 42.5);
+    await state.flush();
+    expect((await devices.get(id)).status.battery).toBe(42.5);
   });
 });

@@ -1,40 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, DomainError, conflict, shortToken } from '@bedside/common';
-import { acksTopic, commandsTopic, errorsTopic, eventsTopic, statusTopic, telemetryTopic, type DeviceKind } from '@bedside/contracts';
+import { credentialsFor, type DeviceCredentials, type DeviceKind } from '@bedside/contracts';
 import { BedRepository } from '../beds/bed.repository';
 import { HouseholdRepository } from '../households/household.repository';
 import { OrganisationRepository } from '../organisations/organisation.repository';
 import { DeviceAccessEvents } from './device-access.events';
 import { issueSecret } from './device-secret';
 import { DeviceRepository, type Device } from './device.repository';
-
-/** Returned once, at provisioning or rotation: the hub keeps only a salted hash of the secret. */
-export interface DeviceCredentials {
-  deviceId: string;
-  mqtt: {
-    username: string;
-    password: string;
-    clientId: string;
-    topics: { telemetry: string; events: string; status: string; errors: string; acks: string; commands: string };
-    lastWill: { topic: string; payload: string; qos: 1; retain: true };
-  };
-}
-
-export function credentialsFor(deviceId: string, secret: string): DeviceCredentials {
-  return {
-    deviceId,
-    mqtt: {
-      username: deviceId,
-      password: secret,
-      clientId: deviceId,
-      topics: {
-        telemetry: telemetryTopic(deviceId), events: eventsTopic(deviceId), status: statusTopic(deviceId),
-        errors: errorsTopic(deviceId), acks: acksTopic(deviceId), commands: commandsTopic(deviceId),
-      },
-      lastWill: { topic: statusTopic(deviceId), payload: JSON.stringify({ state: 'offline' }), qos: 1, retain: true },
-    },
-  };
-}
 
 @Injectable()
 export class DevicesService {

@@ -1,0 +1,167 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../../libs/testing/src/free-port';
+import { waitFor } from '../../libs/testing/src/wait-for';
+
+export const ROOT = resolve(__dirname, '../../..');
+const DIST_BENCH = resolve(__dirname, '..');
+const HUB_MAIN = join(ROOT, 'dist/apps/hub/src/main.js');
+const GC_PRELOAD = join(DIST_BENCH, 'gc-on-signal.js');
+
+export interface Server {
+  pid: number;
+  mqttUrl: string;
+  /** Node servers: full GC and memoryUsage() on demand (preload); null for mosquitto. */
+  memFile: string | null;
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export interface HubServer extends Server {
+  httpUrl: string;
+  admin: { username: string; password: string };
+  authHeader: string;
+  dataDir: string;
+}
+
+const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+
+async function halt(p: ChildProcess, timeoutMs = 20_000): Promise<void> {
+  if (p.exitCode !== null || p.signalCode !== null) return;
+  p.kill('SIGTERM');
+  const t = setTimeout(() => p.kill('SIGKILL'), timeoutMs);
+  await exited(p);
+  clearTimeout(t);
+}
+
+function capture(p: ChildProcess): () => string {
+  let out = '';
+  const add = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 40_000) out = out.slice(-20_000);
+  };
+  p.stdout?.on('data', add);
+  p.stderr?.on('data', add);
+  return () => out;
+}
+
+/**
+ * The built hub as its own process (like libs/testing startHub, which it mirrors) with extra
+ * node flags: --expose-gc plus the GC preload, and --cpu-prof for the profile run.
+ */
+export async function spawnHub(o: { env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string; ports?: { http: number; mqtt: number } } = {}): Promise<HubServer> {
+  if (!existsSync(HUB_MAIN)) throw new Error(`${HUB_MAIN} is missing: run "npm run build" first`);
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'bedside-bench-hub-'));
+  const httpPort = o.ports?.http ?? (await freePort());
+  let mqttPort = o.ports?.mqtt ?? (await freePort());
+  while (mqttPort === httpPort) mqttPort = await freePort();
+  const admin = { username: 'admin', password: 'bench-admin-password' };
+  const memFile = join(dataDir, 'bench-mem.json');
+  const proc = spawn(process.execPath, ['--expose-gc', '--require', GC_PRELOAD, ...(o.nodeArgs ?? []), HUB_MAIN], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HTTP_HOST: '127.0.0.1', HTTP_PORT: String(httpPort), MQTT_PORT: String(mqttPort), DATA_DIR: dataDir,
+      ADMIN_USERNAME: admin.username, ADMIN_PASSWORD: admin.password,
+      LOG_LEVEL: 'warn', MQTT_CONNECTIONS_PER_SECOND_PER_IP: '1000000', BENCH_MEM_FILE: memFile,
+      ...o.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs = capture(proc);
+  await waitFor(async () => {
+    if (proc.exitCode !== null) throw new Error(`hub exited with ${proc.exitCode}:\n${logs().slice(-4000)}`);
+    const res = await fetch(`http://127.0.0.1:${httpPort}/health`);
+    return res.status === 200;
+  }, { timeoutMs: 60_000, intervalMs: 200, what: 'hub /health' });
+  return {
+    pid: proc.pid!, httpUrl: `http://127.0.0.1:${httpPort}`, mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, memFile, logs, admin, dataDir,
+    authHeader: 'Basic ' + Buffer.from(`${admin.username}:${admin.password}`).toString('base64'),
+    stop: () => halt(proc, 30_000),
+  };
+}
+
+/** dist/bench/bare-aedes.js: aedes with no hooks, any login accepted. */
+export async function spawnBareAedes(): Promise<Server> {
+  const dir = mkdtempSync(join(tmpdir(), 'bedside-bench-aedes-'));
+  const memFile = join(dir, 'bench-mem.json');
+  const port = await freePort();
+  const proc = spawn(process.execPath, ['--expose-gc', '--require', GC_PRELOAD, join(DIST_BENCH, 'bare-aedes.js'), String(port)], {
+    cwd: ROOT, env: { PATH: process.env.PATH ?? '', BENCH_MEM_FILE: memFile }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs = capture(proc);
+  await waitFor(() => {
+    if (proc.exitCode !== null) throw new Error(`bare aedes exited: ${logs()}`);
+    return logs().includes('listening');
+  }, { timeoutMs: 20_000, what: 'bare aedes' });
+  return {
+    pid: proc.pid!, mqttUrl: `mqtt://127.0.0.1:${port}`, memFile, logs,
+    stop: async () => {
+      await halt(proc);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const MOSQUITTO = '/usr/sbin/mosquitto';
+
+/** Debian's mosquitto on a random loopback port, anonymous, no persistence, no logging. */
+export async function spawnMosquitto(): Promise<Server> {
+  if (!existsSync(MOSQUITTO)) throw new Error(`${MOSQUITTO} is not installed`);
+  const dir = mkdtempSync(join(tmpdir(), 'bedside-bench-mosquitto-'));
+  const port = await freePort();
+  const conf = join(dir, 'mosquitto.conf');
+  writeFileSync(conf, [
+    `listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest none',
+    'max_connections -1', 'max_keepalive 3600', 'set_tcp_nodelay true', '',
+  ].join('\n'));
+  const proc = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const logs = capture(proc);
+  const { connect } = await import('node:net');
+  await waitFor(() => new Promise<boolean>((r) => {
+    if (proc.exitCode !== null) return r(false);
+    const s = connect(port, '127.0.0.1', () => (s.destroy(), r(true)));
+    s.on('error', () => r(false));
+  }), { timeoutMs: 10_000, what: 'mosquitto' });
+  return {
+    pid: proc.pid!, mqttUrl: `mqtt://127.0.0.1:${port}`, memFile: null, logs,
+    stop: async () => {
+      await halt(proc);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Full GC in a node server (preload) and its memory afterwards; RSS only for others. */
+export async function memoryAfterGc(s: Server, rss: (pid: number) => number): Promise<{ rss: number; heapUsed: number | null; external: number | null; gc: boolean }> {
+  if (s.memFile) {
+    try {
+      rmSync(s.memFile, { force: true });
+      process.kill(s.pid, 'SIGWINCH');
+      const m = await waitFor(() => (existsSync(s.memFile!) ? (JSON.parse(readFileSync(s.memFile!, 'utf8')) as { heapUsed: number; external: number; gc: boolean }) : null), { timeoutMs: 10_000, intervalMs: 50, what: 'memory report' });
+      await new Promise((r) => setTimeout(r, 200));
+      return { rss: rss(s.pid), heapUsed: m.heapUsed, external: m.external, gc: m.gc };
+    } catch {
+      /* fall through: RSS only */
+    }
+  }
+  return { rss: rss(s.pid), heapUsed: null, external: null, gc: false };
+}
+
+/** Reads the hub's Prometheus text and sums the samples of `name` matching the labels. */
+export async function scrape(httpUrl: string): Promise<(name: string, labels?: Record<string, string>) => number> {
+  const text = await (await fetch(httpUrl + '/metrics', { signal: AbortSignal.timeout(10_000) })).text();
+  return (name, labels = {}) => {
+    let sum = 0;
+    for (const line of text.split('\n')) {
+      if (!line.startsWith(name)) continue;
+      const m = /^([a-zA-Z_:][\w:]*)(\{([^}]*)\})?\s+(\S+)/.exec(line);
+      if (!m || m[1] !== name) continue;
+      const ls = Object.fromEntries((m[3] ?? '').split(',').filter(Boolean).map((kv) => { const i = kv.indexOf('='); return [kv.slice(0, i), kv.slice(i + 2, -1)]; }));
+      if (Object.entries(labels).every(([k, v]) => ls[k] === v)) sum += Number(m[4]);
+    }
+    return sum;
+  };
+}
