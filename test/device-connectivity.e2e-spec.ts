@@ -238,6 +238,25 @@ describe('bad input', () => {
   });
 });
 
+describe('commands', () => {
+  it('sends a command to a connected device on its commands topic, and refuses one for an absent device', async () => {
+    const btn = other.devices.button.credentials as Creds;
+    expect((await api.post(`/api/devices/${btn.deviceId}/commands`, { type: 'ring', seconds: 10 })).status).toBe(409);
+    const client = await connectDevice(hub.mqttUrl, btn);
+    const got: any[] = [];
+    client.on('message', (topic, payload) => topic.endsWith('/commands') && got.push(JSON.parse(payload.toString())));
+    await client.subscribeAsync(`bedside/v1/devices/${btn.deviceId}/commands`, { qos: 1 });
+    const sent = await api.post(`/api/devices/${btn.deviceId}/commands`, { type: 'ring', seconds: 10 });
+    expect(sent.status).toBe(202);
+    await waitFor(() => got.length === 1, { what: 'command delivered' });
+    expect(got[0]).toEqual(expect.objectContaining({ commandId: sent.body.commandId, type: 'ring', params: { seconds: 10 } }));
+    expect((await api.post(`/api/devices/${btn.deviceId}/commands`, { type: 'ring', seconds: 500 })).status).toBe(400);
+    expect((await api.post(`/api/devices/${btn.deviceId}/commands`, { type: 'reboot', seconds: 5 })).status).toBe(400);
+    expect((await api.post(`/api/devices/${btn.deviceId}/commands`, { type: 'explode' })).status).toBe(400);
+    await client.endAsync();
+  });
+});
+
 describe('REST edge', () => {
   it('needs credentials', async () => {
     const res = await fetch(`${hub.httpUrl}/api/devices`);

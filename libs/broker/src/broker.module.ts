@@ -2,10 +2,12 @@ import { Module } from '@nestjs/common';
 import { RegistryModule } from '@bedside/registry';
 import { BrokerService } from './broker.service';
 import { DeviceAuthenticator } from './device-authenticator';
+import { DeviceCommandsController } from './device-commands.controller';
 import { DownlinkPublisher } from './downlink.publisher';
 
 @Module({
   imports: [RegistryModule],
+  controllers: [DeviceCommandsController],
   providers: [BrokerService, DeviceAuthenticator, DownlinkPublisher],
   exports: [BrokerService, DownlinkPublisher],
 })

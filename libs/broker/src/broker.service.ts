@@ -74,6 +74,10 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.servers.length > 0 && this.servers.every((s) => s.listening);
   }
 
+  isConnected(deviceId: string): boolean {
+    return this.live.has(deviceId);
+  }
+
   get connectedDevices(): number {
     return this.live.size;
   }
