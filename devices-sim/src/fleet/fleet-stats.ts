@@ -1,14 +1,10 @@
+import type { DeviceCounters } from '../mqtt/device-client';
 import type { SimDevice } from './connect-devices';
 
-export interface FleetStats {
+/** The devices' counters summed, with how many there are and how many are connected. */
+export interface FleetStats extends DeviceCounters {
   devices: number;
   connected: number;
-  sent: number;
-  acked: number;
-  failed: number;
-  errors: number;
-  acks: number;
-  reconnects: number;
 }
 
 export function fleetStats(devices: SimDevice[]): FleetStats {
