@@ -100,3 +100,19 @@ describe('backtest', () => {
     expect(invalid.status).toBe(400);
   });
 });
+
+describe('registry changes reach the rules', () => {
+  it('a device unbound from a bed clears its offline alarm there', async () => {
+    const p = await api.provisionBed('moved');
+    const creds = p.devices.wearable.credentials as Creds;
+    const client = await connectDevice(hub.mqttUrl, creds);
+    await client.publishAsync(telemetryTopic(creds.deviceId), JSON.stringify({ ts: Date.now(), seq: 1, samples: [{ heartRate: 70, worn: true }] }), { qos: 1 });
+    (client as any).stream.destroy(); // vanish: the Last Will marks it offline
+    const raised = await stream.waitFor((e) => e.type === 'alarm.raised' && e.data.alarm.bedId === p.bed.id && e.data.alarm.kind === 'device_offline', 10_000);
+    expect((await api.call('DELETE', `/api/devices/${creds.deviceId}/bed`)).status).toBe(200);
+    const cleared = await stream.waitFor((e) => e.type === 'alarm.cleared' && e.data.alarm.id === raised.data.alarm.id, 10_000);
+    expect(cleared.data.alarm.cleared).toBe(true);
+    const detail = (await api.get(`/api/alarms/${raised.data.alarm.id}`)).body;
+    expect(detail.timeline.map((t: any) => t.note ?? '')).toEqual(expect.arrayContaining([expect.stringMatching(/device removed from this bed/)]));
+  }, 30_000);
+});

@@ -11,7 +11,7 @@ import { Clock, ConnectionRateLimiter } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
 import { errorsTopic } from '@bedside/contracts';
 import { Metrics } from '@bedside/observability';
-import { DeviceAccessEvents, DeviceRepository } from '@bedside/registry';
+import { DeviceRepository, RegistryEvents } from '@bedside/registry';
 import { DeviceAuthenticator } from './device-authenticator';
 import { DeviceSessions, type DeviceSession } from './device-session';
 import { DownlinkPublisher } from './downlink.publisher';
@@ -59,7 +59,7 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly authenticator: DeviceAuthenticator,
     private readonly downlink: DownlinkPublisher,
     private readonly metrics: Metrics,
-    private readonly access: DeviceAccessEvents,
+    private readonly registry: RegistryEvents,
     private readonly devices: DeviceRepository,
     private readonly clock: Clock,
   ) {
@@ -99,7 +99,7 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.aedes.on('clientDisconnect', (client) => this.onGone(client));
     this.aedes.on('clientError', (client, err) => this.log.debug({ msg: 'client error', clientId: client?.id, err: err.message }));
     this.aedes.on('connectionError', (_client, err) => this.log.debug({ msg: 'connection error', err: err.message }));
-    this.accessSub = this.access.changes$.subscribe((c) => void this.onAccessChange(c.deviceId, c.reason));
+    this.accessSub = this.registry.deviceAccess$.subscribe((c) => void this.onAccessChange(c.deviceId, c.reason));
     this.sweepTimer = setInterval(() => {
       this.rateLimiter.sweep();
       this.authenticator.throttle.sweep();

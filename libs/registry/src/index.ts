@@ -6,5 +6,5 @@ export * from './residents/resident.repository';
 export * from './beds/bed.repository';
 export * from './devices/device.repository';
 export * from './devices/devices.service';
-export * from './devices/device-access.events';
+export * from './registry.events';
 export * from './devices/device-secret';

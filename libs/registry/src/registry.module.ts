@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BedRepository } from './beds/bed.repository';
 import { BedsController } from './beds/beds.controller';
-import { DeviceAccessEvents } from './devices/device-access.events';
 import { DeviceRepository } from './devices/device.repository';
 import { DevicesController } from './devices/devices.controller';
 import { DevicesService } from './devices/devices.service';
@@ -12,10 +11,11 @@ import { OrganisationsController } from './organisations/organisations.controlle
 import { ResidentRepository } from './residents/resident.repository';
 import { ResidentsController } from './residents/residents.controller';
 import { RegistryAccess } from './registry-access';
+import { RegistryEvents } from './registry.events';
 
 @Module({
   controllers: [OrganisationsController, HouseholdsController, ResidentsController, BedsController, DevicesController],
-  providers: [OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, DeviceAccessEvents, RegistryAccess],
-  exports: [RegistryAccess, OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, DeviceAccessEvents],
+  providers: [OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, RegistryEvents, RegistryAccess],
+  exports: [RegistryAccess, OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, RegistryEvents],
 })
 export class RegistryModule {}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '@bedside/common';
 import type { Database } from '@bedside/database';
 import { IngestEvents } from '@bedside/ingest';
+import { RegistryEvents } from '@bedside/registry';
 import type { DownlinkPublisher } from '@bedside/broker';
 import { testDatabaseEngines } from '@bedside/testing';
 import { DEFAULT_AUTO_RESOLVE_POLICY, type RaiseAction, type RuleAction } from '@bedside/rules';
@@ -125,7 +126,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       const streamed: string[] = [];
       stream.events$.subscribe((e) => streamed.push(`${e.type}:${e.alarm.kind}`));
       const runner = new RulesRunner(database, new IngestEvents(), downlink, alarms, new BedRuleStateRepository(database), contexts,
-        new RuleConfigService(new RuleSetRepository(database), contexts, clock), applier, stream, config, clock);
+        new RuleConfigService(new RuleSetRepository(database), contexts, clock), applier, stream, config, clock, new RegistryEvents());
       runner.onModuleInit();
       await runner.ready();
       await runner.beforeApplicationShutdown();

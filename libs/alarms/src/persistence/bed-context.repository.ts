@@ -35,6 +35,10 @@ export class BedContextRepository {
     return { ...bed, devices: devices.map((d) => ({ id: d.id, kind: d.kind, lastSeenAt: d.last_seen_at?.getTime() ?? null })) };
   }
 
+  async bedsOfHousehold(householdId: string): Promise<string[]> {
+    return (await this.database.db.selectFrom('beds').select('id').where('household_id', '=', householdId).execute()).map((r) => r.id);
+  }
+
   async bedsOfOrganisation(organisationId: string): Promise<string[]> {
     const rows = await this.database.db.selectFrom('beds').innerJoin('households', 'households.id', 'beds.household_id')
       .select('beds.id').where('households.organisation_id', '=', organisationId).execute();

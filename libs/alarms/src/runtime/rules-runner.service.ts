@@ -4,6 +4,7 @@ import { Clock, DomainError } from '@bedside/common';
 import { Database } from '@bedside/database';
 import { DownlinkPublisher } from '@bedside/broker';
 import { IngestEvents, type DeviceStatusChange, type StoredDeviceEvent } from '@bedside/ingest';
+import { RegistryEvents, type DeviceAccessChange } from '@bedside/registry';
 import type { TelemetryPoint } from '@bedside/telemetry';
 import { evaluate, initialBedState, nextDeadline, type BedRuleState, type RuleAction, type RuleInput, type RuleSet } from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
@@ -83,6 +84,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     private readonly stream: AlarmStream,
     private readonly config: AlarmsConfig,
     private readonly clock: Clock,
+    private readonly registry: RegistryEvents,
   ) {
     this.timers = new BedTimers(() => this.clock.now(), (bedId) => void this.tick(bedId));
   }
@@ -95,6 +97,8 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       this.ingest.telemetry$.subscribe((points) => this.onTelemetry(points)),
       this.ingest.events$.subscribe((e) => this.onEvent(e)),
       this.ingest.status$.subscribe((s) => this.onStatus(s)),
+      this.registry.deviceAccess$.subscribe((c) => this.onDeviceAccess(c)),
+      this.registry.householdUpdated$.subscribe(({ householdId }) => void this.onHouseholdUpdated(householdId)),
     ];
     this.checkpointTimer = setInterval(() => void this.checkpoint(), CHECKPOINT_MS);
     this.checkpointTimer.unref();
@@ -132,7 +136,12 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   onTelemetry(points: readonly TelemetryPoint[]): void {
     const now = this.clock.now();
     const byBed = new Map<string, RuleInput[]>();
-    for (const p of points) if (p.bedId) byBed.set(p.bedId, [...(byBed.get(p.bedId) ?? []), telemetryInput(p)]);
+    for (const p of points) {
+      if (!p.bedId) continue;
+      const list = byBed.get(p.bedId);
+      if (list) list.push(telemetryInput(p));
+      else byBed.set(p.bedId, [telemetryInput(p)]);
+    }
     for (const [bedId, inputs] of byBed) void this.enqueue(bedId, inputs, now, {});
   }
 
@@ -145,6 +154,20 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     const input = statusInput(s);
     if (!input || !s.bedId) return;
     void this.enqueue(s.bedId, [input], s.at, {});
+  }
+
+  /** A device that left a bed (moved, unbound, revoked) is forgotten there, so its silence raises nothing. */
+  onDeviceAccess(c: DeviceAccessChange): void {
+    if (c.fromBedId && c.fromBedId !== c.toBedId) void this.enqueue(c.fromBedId, [{ type: 'device.removed', deviceId: c.deviceId }], this.clock.now(), {});
+  }
+
+  /** A household's time zone feeds every bed's effective rules (night window). */
+  private async onHouseholdUpdated(householdId: string): Promise<void> {
+    try {
+      await this.rulesChanged(await this.contexts.bedsOfHousehold(householdId));
+    } catch (err) {
+      this.log.error({ msg: 'rules not refreshed after a household change', householdId, err: (err as Error).message });
+    }
   }
 
   tick(bedId: string): Promise<void> {

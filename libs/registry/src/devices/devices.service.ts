@@ -4,7 +4,7 @@ import { credentialsFor, type DeviceCredentials, type DeviceKind } from '@bedsid
 import { BedRepository } from '../beds/bed.repository';
 import { HouseholdRepository } from '../households/household.repository';
 import { OrganisationRepository } from '../organisations/organisation.repository';
-import { DeviceAccessEvents } from './device-access.events';
+import { RegistryEvents } from '../registry.events';
 import { issueSecret } from './device-secret';
 import { DeviceRepository, type Device } from './device.repository';
 
@@ -15,7 +15,7 @@ export class DevicesService {
     private readonly organisations: OrganisationRepository,
     private readonly beds: BedRepository,
     private readonly households: HouseholdRepository,
-    private readonly access: DeviceAccessEvents,
+    private readonly events: RegistryEvents,
     private readonly clock: Clock,
   ) {}
 
@@ -34,14 +34,16 @@ export class DevicesService {
   async rotate(id: string): Promise<{ device: Device; credentials: DeviceCredentials }> {
     const { secret, salt, hash } = issueSecret();
     await this.devices.setSecret(id, salt, hash, new Date(this.clock.now()));
-    this.access.emit({ deviceId: id, reason: 'credentials-rotated' });
-    return { device: await this.devices.get(id), credentials: credentialsFor(id, secret) };
+    const device = await this.devices.get(id);
+    this.events.deviceAccess$.next({ deviceId: id, reason: 'credentials-rotated', fromBedId: device.bedId, toBedId: device.bedId });
+    return { device, credentials: credentialsFor(id, secret) };
   }
 
   async revoke(id: string): Promise<Device> {
     await this.devices.revoke(id, new Date(this.clock.now()));
-    this.access.emit({ deviceId: id, reason: 'revoked' });
-    return this.devices.get(id);
+    const device = await this.devices.get(id);
+    this.events.deviceAccess$.next({ deviceId: id, reason: 'revoked', fromBedId: device.bedId, toBedId: null });
+    return device;
   }
 
   async bind(id: string, bedId: string): Promise<Device> {
@@ -52,13 +54,14 @@ export class DevicesService {
       throw new DomainError('VALIDATION_FAILED', 'device and bed belong to different organisations', { deviceId: id, bedId });
     }
     const bound = await this.devices.setBed(id, bedId);
-    this.access.emit({ deviceId: id, reason: 'rebound' });
+    this.events.deviceAccess$.next({ deviceId: id, reason: 'rebound', fromBedId: device.bedId, toBedId: bedId });
     return bound;
   }
 
   async unbind(id: string): Promise<Device> {
+    const before = await this.devices.get(id);
     const d = await this.devices.setBed(id, null);
-    this.access.emit({ deviceId: id, reason: 'rebound' });
+    this.events.deviceAccess$.next({ deviceId: id, reason: 'rebound', fromBedId: before.bedId, toBedId: null });
     return d;
   }
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from 
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, type AuthUser } from '@bedside/auth';
 import { RegistryAccess } from '../registry-access';
+import { RegistryEvents } from '../registry.events';
 import { OrganisationRepository } from '../organisations/organisation.repository';
 import { CreateHouseholdDto, UpdateHouseholdDto } from './household.dto';
 import { HouseholdRepository } from './household.repository';
@@ -9,7 +10,7 @@ import { HouseholdRepository } from './household.repository';
 @ApiTags('registry')
 @Controller('api/households')
 export class HouseholdsController {
-  constructor(private readonly households: HouseholdRepository, private readonly organisations: OrganisationRepository, private readonly access: RegistryAccess) {}
+  constructor(private readonly households: HouseholdRepository, private readonly organisations: OrganisationRepository, private readonly access: RegistryAccess, private readonly events: RegistryEvents) {}
 
   @Post()
   @Roles('admin', 'supervisor')
@@ -36,6 +37,8 @@ export class HouseholdsController {
   @Roles('admin', 'supervisor')
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateHouseholdDto, @CurrentUser() user: AuthUser) {
     await this.access.check(user, 'household', id);
-    return this.households.update(id, dto);
+    const updated = await this.households.update(id, dto);
+    this.events.householdUpdated$.next({ householdId: id });
+    return updated;
   }
 }

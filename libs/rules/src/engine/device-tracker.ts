@@ -1,5 +1,6 @@
 import type { DeviceState } from '../model/bed-state';
 import type { DeviceKind } from '../model/rule-input';
+import { clearEpisode } from './episodes';
 import type { EvalContext, RuleModule } from './eval-context';
 
 /**
@@ -10,6 +11,7 @@ export const deviceTracker: RuleModule = {
   name: 'device-tracker',
 
   onInput(ctx, input) {
+    if (input.type === 'device.removed') return removeDevice(ctx, input.deviceId);
     if (input.type !== 'telemetry' && input.type !== 'event' && input.type !== 'status') return;
     const device = touchDevice(ctx, input.deviceId, input.deviceKind);
     if (input.type === 'status') {
@@ -73,6 +75,18 @@ function setWorn(device: DeviceState, worn: boolean, now: number): void {
   if (!worn && device.worn !== false) device.removedSince = now;
   if (worn) device.removedSince = null;
   device.worn = worn;
+}
+
+/** Forgets a device that left the bed; its device-scoped alarms clear (the operator still sees them). */
+function removeDevice(ctx: EvalContext, id: string): void {
+  if (!ctx.state.devices[id]) return;
+  markOffline(ctx, id, ctx.now, 'status'); // drops its vital-sign tracks and the presence it reported
+  if (ctx.state.presence.sourceDeviceId === id) ctx.state.presence.sourceDeviceId = null;
+  if (ctx.state.fall?.deviceId === id) ctx.state.fall = null;
+  delete ctx.state.devices[id];
+  for (const episode of Object.values(ctx.state.episodes)) {
+    if (episode.subject === id) clearEpisode(ctx, episode, { reason: 'device_removed', message: 'device removed from this bed', details: { deviceId: id } });
+  }
 }
 
 /** Offline drops what we knew from the device: its vital-sign tracks and, if it reported presence, presence. */

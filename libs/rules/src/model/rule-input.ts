@@ -92,4 +92,13 @@ export interface AlarmResolvedInput {
   key?: string;
 }
 
-export type RuleInput = TelemetryInput | DeviceEventInput | DeviceStatusInput | TickInput | SilenceInput | AlarmResolvedInput;
+/**
+ * The device no longer belongs to this bed (unbound, moved to another bed, revoked): forget it, so
+ * its silence does not read as "offline" here, and clear the alarms that were about it.
+ */
+export interface DeviceRemovedInput {
+  type: 'device.removed';
+  deviceId: string;
+}
+
+export type RuleInput = TelemetryInput | DeviceEventInput | DeviceStatusInput | TickInput | SilenceInput | AlarmResolvedInput | DeviceRemovedInput;

@@ -28,6 +28,17 @@ describe('device-offline rule', () => {
     expect(bed.mattress({ inBed: true })).toEqual([expect.objectContaining({ type: 'clear', kind: 'device_offline', reason: 'back_online' })]);
   });
 
+  it('forgets a device removed from the bed: its silence raises nothing, its open alarm clears', () => {
+    const bed = new BedHarness({ devices: [{ id: 'm1', kind: 'mattress' }, { id: 'b1', kind: 'button' }] });
+    bed.send({ type: 'status', deviceId: 'b1', online: false, lastWill: true });
+    expect(bed.send({ type: 'device.removed', deviceId: 'b1' })).toEqual([expect.objectContaining({ type: 'clear', kind: 'device_offline', subject: 'b1', reason: 'device_removed' })]);
+    bed.mattress({ inBed: true });
+    bed.advance(4 * MINUTE);
+    bed.mattress({ inBed: true });
+    expect(bed.advance(10 * MINUTE).filter((a) => a.subject === 'b1')).toEqual([]);
+    expect(bed.send({ type: 'device.removed', deviceId: 'b1' })).toEqual([]); // unknown by now: nothing to do
+  });
+
   it('keeps one episode per device', () => {
     const bed = new BedHarness({ devices: [{ id: 'm1', kind: 'mattress' }, { id: 'b1', kind: 'button' }] });
     bed.advance(5 * MINUTE);
