@@ -1,5 +1,5 @@
 import type { RuleSet } from '../config/rule-set';
-import type { BedRuleState } from '../model/bed-state';
+import { cloneBedState, type BedRuleState } from '../model/bed-state';
 import type { RuleAction } from '../model/rule-action';
 import type { RuleInput } from '../model/rule-input';
 import { apneaRule } from '../rules/apnea.rule';
@@ -76,7 +76,7 @@ export function evaluate(ruleSet: RuleSet, state: BedRuleState, input: RuleInput
 function evaluateOnce(ruleSet: RuleSet, state: BedRuleState, input: RuleInput, now: number): Evaluation {
   const ctx: EvalContext = {
     ruleSet,
-    state: structuredClone(state),
+    state: cloneBedState(state),
     now: Math.max(now, state.lastEvaluatedAt ?? now),
     actions: [],
   };
