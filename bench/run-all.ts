@@ -38,6 +38,7 @@ import { summariseProfile, type ProfileSummary } from './lib/profile';
 import { renderMarkdown } from './lib/report';
 import { memoryAfterGc, ROOT, scrape, spawnBareAedes, spawnHub, spawnMosquitto, type HubServer, type Server } from './lib/servers';
 import { round, spread, type Spread } from './lib/stats';
+import { waitFor } from '../libs/testing/src/wait-for';
 
 export const TARGETS = ['hub-embedded', 'hub-prod', 'aedes', 'mosquitto'] as const;
 export type TargetName = (typeof TARGETS)[number];
@@ -58,6 +59,8 @@ export interface BenchOptions {
   windowS: number;
   pauseS: number;
   holdS: number;
+  /** Unmeasured QoS 1 sending after connecting: first messages (bed loading) stay out of the windows. */
+  warmupS: number;
   drainS: number;
   sos: number;
   budgetMin: number;
@@ -94,6 +97,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     windowS: Number(val('--window', 'BENCH_WINDOW_S') ?? (quick ? 1.5 : 5)),
     pauseS: quick ? 0.3 : 1,
     holdS: quick ? 2 : 4,
+    warmupS: quick ? 1 : 3,
     drainS: quick ? 3 : 5,
     sos: Number(val('--sos', 'BENCH_SOS') ?? (quick ? 2 : 10)),
     budgetMin: Number(val('--budget-min', 'BENCH_BUDGET_MIN') ?? (quick ? 2 : 15)),
@@ -317,16 +321,16 @@ async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Promise<St
   const args = [
     '--mqtt', t.server.mqttUrl, '--credentials', creds, '--beds', String(beds), '--kinds', 'mattress', '--rate', '1',
     '--duration', String(o.windowS), '--qos', '0,1', '--runs', String(o.runs), '--pause', String(o.pauseS), '--hold', String(o.holdS),
-    '--drain', String(o.drainS), '--connect-rate', '2000',
+    '--drain', String(o.drainS), '--connect-rate', '2000', '--warmup', String(o.warmupS),
     ...(isHub ? ['--hub', t.hub!.httpUrl, '--admin', `${t.hub!.admin.username}:${t.hub!.admin.password}`, '--sos', String(sosPerWindow), '--sos-offset', String(t.sosOffset), '--sos-timeout', '10'] : []),
   ];
   t.sosOffset += sosPerWindow * windowsPerStep;
-  const timeoutMs = 120_000 + beds * 40 + windowsPerStep * (o.windowS + o.drainS + o.pauseS + 12) * 1000;
+  const timeoutMs = 120_000 + beds * 40 + (o.warmupS + o.drainS) * 1000 + windowsPerStep * (o.windowS + o.drainS + o.pauseS + 12) * 1000;
   const res = await runLoad(args, {
     timeoutMs,
     onRecord: async (r, genPid) => {
-      if (r.type === 'connected') {
-        connected = r;
+      if (r.type === 'connected') connected = r;
+      if ((r.type === 'connected' && o.warmupS === 0) || r.type === 'warmed-up') {
         await sleep(Math.max(0, o.holdS * 1000 - 1500));
         memAfter = await memoryAfterGc(t.server, rssBytes);
       } else if (r.type === 'window-start') {
@@ -475,36 +479,42 @@ async function spoolTest(t: LiveTarget, beds: number, o: BenchOptions): Promise<
   };
 }
 
-async function profileHub(t: LiveTarget, beds: number, o: BenchOptions, work: string): Promise<{ summary: ProfileSummary; load: Record<string, unknown> | null }> {
+/**
+ * Profiles a steady window only: the hub runs as in the steps, the load connects and sends, and
+ * the preload (bench/profile-on-signal.ts) samples from 5 s after the first window starts for
+ * PROFILE_WINDOW_S, so start-up, provisioning and the connect storm stay out of the picture.
+ */
+const PROFILE_WINDOW_S = 10;
+async function profileHub(t: LiveTarget, beds: number, o: BenchOptions): Promise<{ summary: ProfileSummary; load: Record<string, unknown> | null }> {
   const creds = await t.credsFor(beds);
   const hub = t.hub!;
-  const dataDir = hub.dataDir;
-  const profDir = mkdtempSync(join(work, `prof-${t.name}-`));
-  await hub.stop();
-  const env: Record<string, string> = {};
-  if (t.name === 'hub-prod') {
-    env.DATABASE_URL = `postgres://bedside@127.0.0.1:${t.pg!.port}/bedside`;
-    env.INFLUX_URL = t.influx!.url;
-    env.INFLUX_DATABASE = 'bedside';
-  }
-  const prof = await spawnHub({ env, dataDir, nodeArgs: ['--cpu-prof', '--cpu-prof-dir', profDir] });
-  t.server = prof;
-  t.hub = prof;
+  const profileFile = join(hub.dataDir, 'bench-window.cpuprofile');
+  rmSync(profileFile, { force: true });
+  const windowS = o.quick ? 2 : PROFILE_WINDOW_S;
   let load: LoadRecord | null = null;
-  try {
-    await runLoad(['--mqtt', prof.mqttUrl, '--hub', prof.httpUrl, '--admin', `${prof.admin.username}:${prof.admin.password}`, '--credentials', creds, '--beds', String(beds), '--kinds', 'mattress',
-      '--rate', '1', '--duration', String(o.quick ? 3 : 15), '--qos', '1', '--drain', '10', '--connect-rate', '2000', '--sos', String(o.sos), '--sos-offset', String(t.sosOffset)], {
-      timeoutMs: 180_000, onRecord: (r) => void (r.type === 'summary' && (load = r)),
-    });
-    t.sosOffset += o.sos;
-  } finally {
-    await prof.stop();
-  }
-  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) throw new Error('no .cpuprofile written');
+  let profiling: Promise<void> | null = null;
+  await runLoad(['--mqtt', hub.mqttUrl, '--hub', hub.httpUrl, '--admin', `${hub.admin.username}:${hub.admin.password}`, '--credentials', creds, '--beds', String(beds), '--kinds', 'mattress',
+    '--rate', '1', '--duration', String(windowS + 10), '--qos', '1', '--drain', '10', '--connect-rate', '2000', '--sos', String(o.sos), '--sos-offset', String(t.sosOffset)], {
+    timeoutMs: 180_000,
+    onRecord: (r) => {
+      if (r.type === 'summary') load = r;
+      if (r.type === 'window-start' && !profiling) {
+        profiling = (async () => {
+          await sleep(5_000);
+          process.kill(hub.pid, 'SIGURG');
+          await sleep(windowS * 1000);
+          process.kill(hub.pid, 'SIGURG');
+        })();
+      }
+    },
+  });
+  t.sosOffset += o.sos;
+  if (profiling) await profiling;
+  await waitFor(() => existsSync(profileFile), { timeoutMs: 20_000, intervalMs: 100, what: 'window profile' });
+  await sleep(500);
   const keep = join(o.outDir, `profile-${t.name}.cpuprofile`);
-  writeFileSync(keep, readFileSync(join(profDir, file)));
-  return { summary: { ...summariseProfile(join(profDir, file)), file: keep.replace(ROOT + '/', '') }, load };
+  writeFileSync(keep, readFileSync(profileFile));
+  return { summary: { ...summariseProfile(keep), file: keep.replace(ROOT + '/', '') }, load };
 }
 
 function computeRatios(targets: TargetResult[]): Record<string, unknown> {
@@ -557,7 +567,7 @@ export async function runBench(o: BenchOptions): Promise<{ results: BenchResults
   const results: BenchResults = {
     version: 1, startedAt: new Date(started).toISOString(), finishedAt: '', elapsedS: 0, options: o, machine,
     settings: {
-      load: `devices-sim load, own process, 1 mattress connection per bed (MQTT 3.1.1, clean session, keepalive 30 s), telemetry 1 msg/s per bed, open loop; windows of ${o.windowS} s, QoS 0 and 1 interleaved, ${o.runs} runs each; drain ${o.drainS} s; ${o.holdS} s idle hold after connecting`,
+      load: `devices-sim load, own process, 1 mattress connection per bed (MQTT 3.1.1, clean session, keepalive 30 s), telemetry 1 msg/s per bed, open loop; windows of ${o.windowS} s, QoS 0 and 1 interleaved, ${o.runs} runs each; drain ${o.drainS} s; after connecting, ${o.warmupS} s of unmeasured QoS 1 warm-up, then ${o.holdS} s idle hold`,
       hub: 'LOG_LEVEL=warn, MQTT_CONNECTIONS_PER_SECOND_PER_IP=1000000 (bench only), everything else default (INGEST_COMMIT_DELAY_MS=2, INGEST_COMMIT_MAX_BATCH=2000, INFLUX_BATCH_SIZE=5000, INFLUX_FLUSH_MS=500)',
       postgres: 'PostgreSQL from libs/testing startPostgres: fsync=off, max_connections=200, loopback',
       influxd: 'influxd 1.6 from libs/testing startInflux: inmem index, wal-fsync-delay 0s, HTTP only',
@@ -582,7 +592,7 @@ export async function runBench(o: BenchOptions): Promise<{ results: BenchResults
         t = await startTarget(name, work);
         for (const beds of o.steps) {
           const left = budgetMs - (Date.now() - started);
-          const needed = (beds / 200 + o.runs * 2 * (o.windowS + o.pauseS + 2) + o.holdS) * 1000;
+          const needed = (beds / 200 + o.runs * 2 * (o.windowS + o.pauseS + 2) + o.holdS + o.warmupS + 2) * 1000;
           const reserve = o.targets.slice(o.targets.indexOf(name) + 1).length * 40_000 + (o.profile ? 60_000 : 0) + (o.spool && name !== 'hub-prod' ? 0 : 0);
           if (needed + reserve > left && tr.steps.length > 0) {
             notes.push(`${name}: stopped before ${beds} beds to stay within the ${o.budgetMin} min budget`);
@@ -610,7 +620,7 @@ export async function runBench(o: BenchOptions): Promise<{ results: BenchResults
           const beds = ok.length ? ok[ok.length - 1].beds : o.steps[0];
           log(`profiling ${name} at ${beds} beds`);
           try {
-            const p = await profileHub(t, beds, o, work);
+            const p = await profileHub(t, beds, o);
             results.profiles.push({ target: name, beds, load: p.load, summary: p.summary });
           } catch (err) {
             notes.push(`${name}: profile failed: ${(err as Error).message}`);

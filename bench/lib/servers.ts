@@ -9,6 +9,7 @@ export const ROOT = resolve(__dirname, '../../..');
 const DIST_BENCH = resolve(__dirname, '..');
 const HUB_MAIN = join(ROOT, 'dist/apps/hub/src/main.js');
 const GC_PRELOAD = join(DIST_BENCH, 'gc-on-signal.js');
+const PROFILE_PRELOAD = join(DIST_BENCH, 'profile-on-signal.js');
 
 export interface Server {
   pid: number;
@@ -49,7 +50,7 @@ function capture(p: ChildProcess): () => string {
 
 /**
  * The built hub as its own process (like libs/testing startHub, which it mirrors) with extra
- * node flags: --expose-gc plus the GC preload, and --cpu-prof for the profile run.
+ * node flags: --expose-gc plus the GC and window-profile preloads.
  */
 export async function spawnHub(o: { env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string; ports?: { http: number; mqtt: number } } = {}): Promise<HubServer> {
   if (!existsSync(HUB_MAIN)) throw new Error(`${HUB_MAIN} is missing: run "npm run build" first`);
@@ -59,13 +60,13 @@ export async function spawnHub(o: { env?: Record<string, string>; nodeArgs?: str
   while (mqttPort === httpPort) mqttPort = await freePort();
   const admin = { username: 'admin', password: 'bench-admin-password' };
   const memFile = join(dataDir, 'bench-mem.json');
-  const proc = spawn(process.execPath, ['--expose-gc', '--require', GC_PRELOAD, ...(o.nodeArgs ?? []), HUB_MAIN], {
+  const proc = spawn(process.execPath, ['--expose-gc', '--require', GC_PRELOAD, '--require', PROFILE_PRELOAD, ...(o.nodeArgs ?? []), HUB_MAIN], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
       HTTP_HOST: '127.0.0.1', HTTP_PORT: String(httpPort), MQTT_PORT: String(mqttPort), DATA_DIR: dataDir,
       ADMIN_USERNAME: admin.username, ADMIN_PASSWORD: admin.password,
-      LOG_LEVEL: 'warn', MQTT_CONNECTIONS_PER_SECOND_PER_IP: '1000000', BENCH_MEM_FILE: memFile,
+      LOG_LEVEL: 'warn', MQTT_CONNECTIONS_PER_SECOND_PER_IP: '1000000', BENCH_MEM_FILE: memFile, BENCH_PROFILE_FILE: join(dataDir, 'bench-window.cpuprofile'),
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -24,7 +24,8 @@ export function loadCommand(): Command {
     .option('--qos <list>', 'QoS of the telemetry: 0, 1, or a list such as 0,1 (one window each, in order)', '1')
     .option('--runs <n>', 'repeat the windows (all --qos values) this many times on the same connections', '1')
     .option('--pause <s>', 'idle seconds between windows', '1')
-    .option('--hold <s>', 'idle seconds after connecting, before the first window (memory per idle connection)', '0')
+    .option('--warmup <s>', 'unmeasured QoS 1 sending after connecting, so the first window does not pay for first messages (0 = none)', '0')
+    .option('--hold <s>', 'idle seconds after connecting (and warming up), before the first window (memory per idle connection)', '0')
     .option('--drain <s>', 'seconds to wait for outstanding PUBACKs after the last send', '10')
     .option('--connect-rate <n>', 'new connections per second (the hub throttles per address)', '100')
     .option('--sos <n>', 'call-button presses per window, each from a different bed, timed to alarm.raised on the alarm stream (needs --admin)', '0')
@@ -76,6 +77,7 @@ async function runLoad(raw: Record<string, unknown>): Promise<number> {
   const runs = intOption('--runs', raw.runs, 1, 100);
   const pauseMs = numberOption('--pause', raw.pause, 0) * 1000;
   const holdMs = numberOption('--hold', raw.hold, 0) * 1000;
+  const warmupMs = numberOption('--warmup', raw.warmup, 0) * 1000;
   const drainMs = numberOption('--drain', raw.drain, 0) * 1000;
   const perSecond = intOption('--connect-rate', raw.connectRate, 1);
   const sos = intOption('--sos', raw.sos, 0, 100_000);
@@ -128,12 +130,19 @@ async function runLoad(raw: Record<string, unknown>): Promise<number> {
   }
   out.record({ type: 'connected', devices: devices.length, buttons: buttons.length, connectFailures: failures.length, connectMs });
   out.line(`${devices.length} connections (+${buttons.length} buttons) in ${connectMs} ms; offering ${(devices.length * rate).toFixed(1)} msg/s for ${duration} s per window, ${windows} window(s)`);
+  const models = new Map<SimDevice, SignalModel>();
+  for (const d of devices) models.set(d, createBedModels(common.seed, d.bedIndex)[d.kind]);
+  if (warmupMs > 0) {
+    // A server's first message from a device costs more (a hub loads the bed's rules and state):
+    // measured windows should show the steady state.
+    const w = await runOpenLoop(devices, models, { rate, durationMs: warmupMs, qos: 1, drainMs });
+    out.record({ type: 'warmed-up', sent: w.sent, acked: w.acked });
+    out.line(`warmed up: ${w.acked}/${w.sent} PUBACKed`);
+  }
   if (holdMs > 0) {
     out.line(`holding ${devices.length} idle connections for ${holdMs / 1000} s`);
     await sleep(holdMs);
   }
-  const models = new Map<SimDevice, SignalModel>();
-  for (const d of devices) models.set(d, createBedModels(common.seed, d.bedIndex)[d.kind]);
   const probe = stream ? new SosProbe(stream, buttons, 0) : null;
 
   const results: Record<string, unknown>[] = [];
