@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { Duplex, pipeline } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer } from 'node:tls';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes';
@@ -15,7 +15,7 @@ import { DeviceRepository, RegistryEvents } from '@bedside/registry';
 import { DeviceAuthenticator } from './device-authenticator';
 import { DeviceSessions, type DeviceSession } from './device-session';
 import { DownlinkPublisher } from './downlink.publisher';
-import { MqttFrameGuard, type OversizeInfo } from './mqtt-frame-guard';
+import { MqttFrameGuard, guardReads, type OversizeInfo } from './mqtt-frame-guard';
 import { deviceMaySubscribe, uplinkChannelFor } from './topic-acl';
 import type { UplinkChannel } from '@bedside/contracts';
 
@@ -169,15 +169,16 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.handle(socket, address);
   }
 
-  /** Puts the frame guard between the transport and aedes. */
+  /** Hands the connection to aedes with the frame guard on its reads. */
   private handle(transport: Duplex, address: string): void {
-    const guard = new MqttFrameGuard(this.env.MQTT_MAX_PACKET_BYTES);
-    pipeline(transport, guard, () => undefined);
-    const conn = Duplex.from({ readable: guard, writable: transport });
-    conn.on('error', () => undefined); // aedes reports connection errors itself
-    this.remoteAddresses.set(conn, address);
-    const client = this.aedes.handle(conn);
-    guard.once('oversize', (info: OversizeInfo) => void this.onOversize(client, transport, info));
+    let client: Client | null = null;
+    guardReads(transport, new MqttFrameGuard(this.env.MQTT_MAX_PACKET_BYTES, (info) => {
+      if (client) void this.onOversize(client, transport, info);
+      else transport.destroy(); // cannot happen: aedes reads only after handle() returns
+    }));
+    transport.on('error', () => undefined); // aedes reports connection errors itself
+    this.remoteAddresses.set(transport, address);
+    client = this.aedes.handle(transport);
   }
 
   private async onOversize(client: Client, transport: Duplex, info: OversizeInfo): Promise<void> {

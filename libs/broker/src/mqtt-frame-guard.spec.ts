@@ -1,45 +1,63 @@
+import { PassThrough } from 'node:stream';
 import mqttPacket from 'mqtt-packet';
-import { MqttFrameGuard, type OversizeInfo } from './mqtt-frame-guard';
+import { MqttFrameGuard, guardReads, type OversizeInfo } from './mqtt-frame-guard';
 
 function publish(payloadBytes: number): Buffer {
   return mqttPacket.generate({ cmd: 'publish', topic: 'a/b', payload: Buffer.alloc(payloadBytes, 1), qos: 0, retain: false, dup: false });
 }
 
-async function run(limit: number, chunks: Buffer[]): Promise<{ out: Buffer; oversize: OversizeInfo[] }> {
-  const guard = new MqttFrameGuard(limit);
-  const parts: Buffer[] = [];
+function run(limit: number, chunks: Buffer[]): { out: Buffer; oversize: OversizeInfo[] } {
   const oversize: OversizeInfo[] = [];
-  guard.on('data', (d: Buffer) => parts.push(d));
-  guard.on('oversize', (o: OversizeInfo) => oversize.push(o));
-  for (const c of chunks) guard.write(c);
-  guard.end();
-  await new Promise((r) => guard.on('end', r));
+  const guard = new MqttFrameGuard(limit, (o) => oversize.push(o));
+  const parts = chunks.map((c) => guard.filter(c)).filter((c): c is Buffer => c !== null);
   return { out: Buffer.concat(parts), oversize };
 }
 
 describe('MqttFrameGuard', () => {
-  it('passes packets under the limit unchanged, however they are split', async () => {
+  it('passes packets under the limit unchanged, however they are split', () => {
     const stream = Buffer.concat([publish(10), publish(200), publish(1000)]);
     const chunks = [];
     for (let i = 0; i < stream.length; i += 7) chunks.push(stream.subarray(i, i + 7));
-    const { out, oversize } = await run(2000, chunks);
+    const { out, oversize } = run(2000, chunks);
     expect(out.equals(stream)).toBe(true);
     expect(oversize).toEqual([]);
   });
 
-  it('stops before an oversized packet and reports its declared size', async () => {
+  it('stops before an oversized packet and reports its declared size', () => {
     const small = publish(10);
     const big = publish(5000);
-    const { out, oversize } = await run(1024, [Buffer.concat([small, big.subarray(0, 100)]), big.subarray(100)]);
+    const { out, oversize } = run(1024, [Buffer.concat([small, big.subarray(0, 100)]), big.subarray(100), publish(1)]);
     expect(out.equals(small)).toBe(true);
     expect(oversize).toEqual([{ packetType: 3, size: big.length, limit: 1024 }]);
   });
 
-  it('detects an oversized header split across chunks (multi-byte remaining length)', async () => {
+  it('detects an oversized header split across chunks (multi-byte remaining length)', () => {
     const big = publish(300_000); // remaining length takes three bytes
-    const { out, oversize } = await run(65_536, [big.subarray(0, 2), big.subarray(2, 3), big.subarray(3, 50)]);
+    const { out, oversize } = run(65_536, [big.subarray(0, 2), big.subarray(2, 3), big.subarray(3, 50)]);
     expect(oversize).toHaveLength(1);
     expect(oversize[0].size).toBe(big.length);
     expect(out.length).toBeLessThan(4); // only the header bytes seen before the length was known
+  });
+});
+
+describe('guardReads', () => {
+  it('filters what a reader pulls with read() and drops everything after an oversized packet', async () => {
+    const conn = new PassThrough();
+    const oversize: OversizeInfo[] = [];
+    guardReads(conn, new MqttFrameGuard(1024, (o) => oversize.push(o)));
+    const small = publish(10);
+    const got: Buffer[] = [];
+    conn.on('readable', () => {
+      for (let c = conn.read() as Buffer | null; c !== null; c = conn.read() as Buffer | null) got.push(c);
+    });
+    conn.write(small);
+    await new Promise((r) => setImmediate(r));
+    conn.write(publish(5000));
+    await new Promise((r) => setImmediate(r));
+    conn.write(publish(1));
+    await new Promise((r) => setImmediate(r));
+    expect(Buffer.concat(got).equals(small)).toBe(true);
+    expect(oversize).toHaveLength(1);
+    expect(conn.readableLength).toBe(0); // refused bytes are consumed, not left to pile up
   });
 });

@@ -49,6 +49,9 @@ const RETRY_MS = 1_000;
 const CHECKPOINT_MS = 5_000;
 
 type Source = { event?: Pick<StoredDeviceEvent, 'deviceId' | 'eventId' | 'type' | 'receivedAt'> };
+const NO_SOURCE: Source = Object.freeze({});
+/** What process() returns when nothing was written (most telemetry): one shared, never-filled outcome instead of two Maps per message. */
+const UNCHANGED: ApplyOutcome = Object.freeze(new ApplyOutcome());
 /** An operator change written in the same transaction, before the rule inputs it returns are evaluated. */
 export type OperatorStep = (tx: Executor, out: ApplyOutcome, entry: { ctx: BedContext; state: BedRuleState }) => Promise<RuleInput[]>;
 
@@ -135,6 +138,11 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
 
   onTelemetry(points: readonly TelemetryPoint[]): void {
     const now = this.clock.now();
+    if (points.length === 1) {
+      // The usual message: one sample of one device.
+      if (points[0].bedId) void this.enqueue(points[0].bedId, [telemetryInput(points[0])], now, NO_SOURCE);
+      return;
+    }
     const byBed = new Map<string, RuleInput[]>();
     for (const p of points) {
       if (!p.bedId) continue;
@@ -142,7 +150,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       if (list) list.push(telemetryInput(p));
       else byBed.set(p.bedId, [telemetryInput(p)]);
     }
-    for (const [bedId, inputs] of byBed) void this.enqueue(bedId, inputs, now, {});
+    for (const [bedId, inputs] of byBed) void this.enqueue(bedId, inputs, now, NO_SOURCE);
   }
 
   onEvent(e: StoredDeviceEvent): void {
@@ -240,7 +248,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
         entry.version += 1;
       }
       this.schedule(entry);
-      return new ApplyOutcome();
+      return UNCHANGED;
     }
     const version = entry.version + 1;
     const transaction = async () => this.database.db.transaction().execute(async (tx) => {
