@@ -65,8 +65,9 @@ export class EnvDto {
   @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
   INFLUX_BATCH_SIZE = 5000;
 
+  /** A telemetry PUBACK waits for its batch (in InfluxDB or the spool): this bounds its latency. */
   @Transform(toInt) @IsInt() @Min(10) @Max(1000)
-  INFLUX_FLUSH_MS = 500;
+  INFLUX_FLUSH_MS = 200;
 
   /** Upper bound of the on-disk spool used while InfluxDB is unreachable. */
   @Transform(toInt) @IsInt() @Min(1024 * 1024)

@@ -45,6 +45,32 @@ describe('BedTimers (fake clock)', () => {
     expect(fired).toEqual([far]);
   });
 
+  it('a later deadline keeps the armed timeout and fires at the new instant, not before', () => {
+    const fired: number[] = [];
+    const timers = new BedTimers(() => Date.now(), (_bed, at) => fired.push(at));
+    const spy = jest.spyOn(global, 'setTimeout');
+    timers.set('a', 1_010_000);
+    for (let k = 1; k <= 5; k++) timers.set('a', 1_010_000 + k * 1_000); // slides with every sample
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(timers.get('a')).toBe(1_015_000);
+    jest.advanceTimersByTime(14_999);
+    expect(fired).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(fired).toEqual([1_015_000]);
+    spy.mockRestore();
+  });
+
+  it('an earlier deadline re-arms at once', () => {
+    const fired: number[] = [];
+    const timers = new BedTimers(() => Date.now(), (_bed, at) => fired.push(at));
+    timers.set('a', 1_010_000);
+    timers.set('a', 1_003_000);
+    jest.advanceTimersByTime(3_000);
+    expect(fired).toEqual([1_003_000]);
+    jest.advanceTimersByTime(20_000);
+    expect(fired).toEqual([1_003_000]);
+  });
+
   it('stop() clears everything and refuses new timers', () => {
     const fired: string[] = [];
     const timers = new BedTimers(() => Date.now(), (bed) => fired.push(bed));

@@ -1,9 +1,22 @@
 // setTimeout fires at once beyond 2^31-1 ms; far deadlines are re-armed on the way.
 const MAX_DELAY_MS = 2 ** 31 - 1;
 
-/** Exactly one timer per bed, armed at the bed's next deadline. */
+interface Armed {
+  /** The bed's deadline. */
+  at: number;
+  /** When the underlying setTimeout fires: at or before `at`. */
+  firesAt: number;
+  handle: NodeJS.Timeout;
+}
+
+/**
+ * Exactly one timer per bed, armed at the bed's next deadline. A device's silence deadline
+ * slides later with every message, so a later deadline keeps the armed timeout and only
+ * records the new instant; when the timeout fires early it re-arms for the rest. Clearing and
+ * re-creating a timeout per message per bed was a visible share of the hot path.
+ */
 export class BedTimers {
-  private readonly timers = new Map<string, { at: number; handle: NodeJS.Timeout }>();
+  private readonly timers = new Map<string, Armed>();
   private stopped = false;
 
   constructor(
@@ -11,21 +24,33 @@ export class BedTimers {
     private readonly onDue: (bedId: string, at: number) => void,
   ) {}
 
-  /** Replaces the bed's timer; null cancels it. A deadline in the past fires at once (catch-up after a restart). */
+  /** Sets the bed's deadline; null cancels it. A deadline in the past fires at once (catch-up after a restart). */
   set(bedId: string, at: number | null): void {
     const current = this.timers.get(bedId);
-    if (current && current.at === at) return;
+    if (current && at !== null && at >= current.firesAt && !this.stopped) {
+      current.at = at;
+      return;
+    }
     if (current) clearTimeout(current.handle);
     this.timers.delete(bedId);
     if (at === null || this.stopped) return;
-    const delay = Math.min(Math.max(0, at - this.now()), MAX_DELAY_MS);
-    const handle = setTimeout(() => {
-      this.timers.delete(bedId);
-      if (this.now() < at) this.set(bedId, at);
-      else this.onDue(bedId, at);
-    }, delay);
-    handle.unref?.();
-    this.timers.set(bedId, { at, handle });
+    this.arm(bedId, at);
+  }
+
+  private arm(bedId: string, at: number): void {
+    const now = this.now();
+    const delay = Math.min(Math.max(0, at - now), MAX_DELAY_MS);
+    const armed: Armed = {
+      at,
+      firesAt: now + delay,
+      handle: setTimeout(() => {
+        this.timers.delete(bedId);
+        if (this.now() < armed.at) this.arm(bedId, armed.at);
+        else this.onDue(bedId, armed.at);
+      }, delay),
+    };
+    armed.handle.unref?.();
+    this.timers.set(bedId, armed);
   }
 
   get(bedId: string): number | null {

@@ -18,7 +18,7 @@ export interface InfluxTelemetryStoreOptions {
   password?: string;
   /** Lines per HTTP write; default 5000. */
   batchSize?: number;
-  /** A partial batch is sent after this long; default 500 ms. */
+  /** A partial batch is sent after this long; default 200 ms. */
   flushMs?: number;
   /** Folder of the on-disk spool (the hub uses DATA_DIR/spool). */
   spoolDir: string;
@@ -206,7 +206,7 @@ export class InfluxTelemetryStore extends TelemetryStore {
     this.logger = opts.logger ?? new Logger('InfluxTelemetryStore');
     this.measurement = opts.measurement ?? 'telemetry';
     this.batchSize = opts.batchSize ?? 5000;
-    this.flushMs = Math.min(opts.flushMs ?? 500, 1000);
+    this.flushMs = Math.min(opts.flushMs ?? 200, 1000);
     this.writeTimeoutMs = opts.writeTimeoutMs ?? 10_000;
     this.queryTimeoutMs = opts.queryTimeoutMs ?? 30_000;
     this.retryMinMs = opts.retryMinMs ?? 200;
