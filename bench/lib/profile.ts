@@ -58,6 +58,15 @@ export function summariseProfile(file: string): ProfileSummary {
   const self = new Map<number, number>();
   for (let i = 0; i < p.samples.length; i++) self.set(p.samples[i], (self.get(p.samples[i]) ?? 0) + (p.timeDeltas[i] ?? 0) / 1000);
   const durationMs = (p.endTime - p.startTime) / 1000;
+  // The window profiler's own work (the inspector serialising the profile when it stops) is not the hub's.
+  const profiler = new Set<number>();
+  const mark = (id: number, under: boolean) => {
+    const n = byId.get(id)!;
+    const inside = under || n.callFrame.url.includes('profile-on-signal');
+    if (inside) profiler.add(id);
+    for (const c of n.children ?? []) mark(c, inside);
+  };
+  mark(p.nodes[0].id, false);
   const key = (n: CpuNode) => `${n.callFrame.functionName || '(anonymous)'}|${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
   const areas = new Map<Area, number>();
   const fns = new Map<string, { ms: number; area: Area }>();
@@ -65,8 +74,12 @@ export function summariseProfile(file: string): ProfileSummary {
   for (const n of p.nodes) {
     const ms = self.get(n.id) ?? 0;
     if (!ms) continue;
+    if (profiler.has(n.id)) {
+      idle += ms;
+      continue;
+    }
     const area = areaOf(n.callFrame.functionName, n.callFrame.url);
-    if (area === 'idle' || n.callFrame.functionName === '(program)') idle += area === 'idle' ? ms : 0;
+    if (area === 'idle') idle += ms;
     areas.set(area, (areas.get(area) ?? 0) + ms);
     const k = key(n);
     const f = fns.get(k) ?? { ms: 0, area };

@@ -26,8 +26,12 @@ export interface DeviceStatusChange {
 }
 
 /**
- * What ingest has durably stored, as in-process streams for the rules engine and live views.
- * Each item is emitted once, after it is stored; redeliveries are not re-emitted.
+ * What ingest accepted, as in-process streams for the rules engine and live views. Events and
+ * status are emitted once, after they are stored (an alarm never rests on an event that could
+ * be lost), redeliveries not re-emitted. Telemetry is emitted as soon as it is validated, while
+ * its batch is still on the way to storage: readings are idempotent for the rules (a
+ * retransmission after a failed store repeats a sample), and evaluating them on arrival spreads
+ * the work evenly instead of in a burst each time a storage batch lands.
  */
 @Injectable()
 export class IngestEvents {

@@ -83,8 +83,9 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     // The samples were parsed for this message alone, so they become the points in place: an
     // object spread over samples of varying shape went megamorphic and cost ~3 µs per message.
     const points: TelemetryPoint[] = body.samples.map((s) => Object.assign(s, { ts: s.ts ?? body.ts, seq: body.seq, deviceId: session.deviceId, bedId: session.bedId, kind: session.kind }));
-    await this.telemetry.write(points);
+    const stored = this.telemetry.write(points);
     this.bus.telemetry$.next(points);
+    await stored;
     const battery = points.findLast((p) => p.battery !== undefined)?.battery;
     if (battery !== undefined && battery !== null) this.state.batteryReported(session.deviceId, battery);
   }
