@@ -1,5 +1,5 @@
 import type { RuleSet } from '../config/rule-set';
-import { cloneBedState, type BedRuleState } from '../model/bed-state';
+import { cloneBedState, newRecord, type BedRuleState } from '../model/bed-state';
 import type { RuleAction } from '../model/rule-action';
 import type { RuleInput } from '../model/rule-input';
 import { apneaRule } from '../rules/apnea.rule';
@@ -114,7 +114,7 @@ function isRedelivery(ctx: EvalContext, input: RuleInput): boolean {
 }
 
 function collectTimers(ctx: EvalContext): Record<string, number> {
-  const timers: Record<string, number> = {};
+  const timers = newRecord<number>();
   for (const m of MODULES) {
     for (const [name, at] of m.timers?.(ctx) ?? []) {
       // Anything due at or before now was just checked; only the future needs a tick.

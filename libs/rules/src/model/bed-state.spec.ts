@@ -14,11 +14,14 @@ function populated(): BedRuleState {
 }
 
 describe('cloneBedState', () => {
-  it('is equal to the original, like structuredClone', () => {
+  it('is equal to the original, like structuredClone (id-keyed records become null-prototype)', () => {
     const s = populated();
-    expect(cloneBedState(s)).toStrictEqual(structuredClone(s));
+    const c = cloneBedState(s);
+    expect(c).toEqual(structuredClone(s));
+    expect(JSON.stringify(c)).toBe(JSON.stringify(s));
+    expect(Object.getPrototypeOf(c.devices)).toBeNull();
     const empty = initialBedState('bed-2');
-    expect(cloneBedState(empty)).toStrictEqual(structuredClone(empty));
+    expect(cloneBedState(empty)).toEqual(structuredClone(empty));
   });
 
   it('shares nothing mutable with the original', () => {
