@@ -17,7 +17,7 @@ export interface DatabaseTarget {
   dataDir: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
-  onIdleError?: (err: Error) => void;
+  onConnectionError?: (err: Error) => void;
 }
 
 export function createKysely(target: DatabaseTarget): { db: Kysely<DB>; engine: 'postgres' | 'pglite' } {
@@ -25,7 +25,12 @@ export function createKysely(target: DatabaseTarget): { db: Kysely<DB>; engine: 
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
     // An idle client losing its server (restart, failover) is reported here; without a
     // listener the process would crash. The next query opens a fresh connection.
-    pool.on('error', (err) => target.onIdleError?.(err));
+    pool.on('error', (err) => target.onConnectionError?.(err));
+    // A client checked out between two statements of a transaction (idle in JS, not in a
+    // query) emits 'error' on itself when the server goes, and pg-pool listens only to idle
+    // ones: without this the hub died mid-outage. The transaction's next statement fails and
+    // is handled (nothing acknowledged, the device retransmits).
+    pool.on('connect', (client) => client.on('error', (err) => target.onConnectionError?.(err)));
     return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
   }
   const dir = resolve(target.dataDir, 'pglite');
