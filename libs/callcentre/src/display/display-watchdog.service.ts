@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { AlarmService, AlarmStream } from '@bedside/alarms';
+import { Clock } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
 import { DisplayRepository } from './display.repository';
 
@@ -15,15 +16,26 @@ export class DisplayWatchdog implements OnApplicationBootstrap, OnModuleDestroy 
   private sub: Subscription | null = null;
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly stream: AlarmStream, private readonly displays: DisplayRepository, private readonly alarms: AlarmService, private readonly env: EnvDto) {}
+  constructor(private readonly stream: AlarmStream, private readonly displays: DisplayRepository, private readonly alarms: AlarmService, private readonly env: EnvDto, private readonly clock: Clock) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.sub = this.stream.events$.subscribe((e) => {
-      if (e.type !== 'alarm.raised' || e.alarm.suppressed || this.timers.has(e.alarm.id)) return;
-      const timer = setTimeout(() => void this.check(e.alarm.id), this.env.DISPLAY_CONFIRM_TIMEOUT_MS);
-      timer.unref();
-      this.timers.set(e.alarm.id, timer);
+      if (e.type === 'alarm.raised' && !e.alarm.suppressed) this.watch(e.alarm.id, this.clock.now() + this.env.DISPLAY_CONFIRM_TIMEOUT_MS);
     });
+    // Timers live in memory: after a restart, alarms raised before it and never shown are
+    // watched again from their raise instant (an overdue one is checked at once).
+    try {
+      for (const a of await this.displays.undisplayedRaised()) this.watch(a.id, a.raisedAt.getTime() + this.env.DISPLAY_CONFIRM_TIMEOUT_MS);
+    } catch (err) {
+      this.log.error({ msg: 'undisplayed alarms not re-watched after start', err: (err as Error).message });
+    }
+  }
+
+  private watch(alarmId: string, dueAt: number): void {
+    if (this.timers.has(alarmId)) return;
+    const timer = setTimeout(() => void this.check(alarmId), Math.max(0, dueAt - this.clock.now()));
+    timer.unref();
+    this.timers.set(alarmId, timer);
   }
 
   onModuleDestroy(): void {
