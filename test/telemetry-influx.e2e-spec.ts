@@ -51,6 +51,10 @@ it('stores telemetry in InfluxDB, spools it through an outage and a hub restart,
   const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
   const depth = Number(/bedside_telemetry_spool_depth_points\{store="influx"\} (\d+)/.exec(metrics)?.[1] ?? -1);
   expect(depth).toBeGreaterThan(0);
+  // Reads while InfluxDB is down: a clear 503, not an opaque 500.
+  const down = await api.get(`/api/beds/${bed.id}/vitals?from=${new Date(t0 - 1000).toISOString()}&to=${new Date(t0 + 60_000).toISOString()}&interval=10s&fields=heartRate`);
+  expect(down.status).toBe(503);
+  expect(down.body).toEqual(expect.objectContaining({ code: 'UNAVAILABLE', message: expect.stringContaining('InfluxDB is not answering') }));
 
   await hub.stop(); // graceful: flushes to the spool, InfluxDB still down
   await influx.restart();

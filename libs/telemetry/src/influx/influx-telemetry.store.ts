@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DomainError } from '@bedside/common';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Point, escape, type PointSettings } from '@influxdata/influxdb-client';
 import { TelemetryStore, type TelemetryStoreStats } from '../telemetry.store';
@@ -118,6 +119,10 @@ export function toLineProtocol(p: TelemetryPoint, measurement = 'telemetry'): st
   const bed = p.bedId ? `,bed_id=${escape.tag(p.bedId)}` : '';
   const kind = String(p.kind);
   return `${escape.measurement(measurement)}${bed},device_id=${escape.tag(p.deviceId)}${kind ? `,kind=${escape.tag(kind)}` : ''} ${fields} ${p.ts}`;
+}
+
+function unavailable(why: string): DomainError {
+  return new DomainError('UNAVAILABLE', `telemetry cannot be read now: ${why}; readings sent meanwhile are kept and can be read once it is back`);
 }
 
 interface Deferred {
@@ -499,11 +504,16 @@ export class InfluxTelemetryStore extends TelemetryStore {
   // ---------------------------------------------------------------- reads
 
   private async influxql(q: string): Promise<InfluxSeries[]> {
-    const res = await fetch(`${this.queryUrl}&q=${encodeURIComponent(q)}`, {
-      headers: this.headers,
-      signal: AbortSignal.timeout(this.queryTimeoutMs),
-    });
-    const text = await res.text();
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(`${this.queryUrl}&q=${encodeURIComponent(q)}`, { headers: this.headers, signal: AbortSignal.timeout(this.queryTimeoutMs) });
+      text = await res.text();
+    } catch (err) {
+      // Down or not answering: the caller gets 503 with the reason, not an opaque 500.
+      throw unavailable(`InfluxDB is not answering (${(err as Error).message})`);
+    }
+    if (res.status >= 500 || res.status === 429) throw unavailable(`InfluxDB answered HTTP ${res.status}`);
     let body: InfluxQueryResponse;
     try {
       body = JSON.parse(text) as InfluxQueryResponse;
