@@ -107,6 +107,14 @@ export class EnvDto {
   @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
   INGEST_COMMIT_MAX_BATCH = 2000;
 
+  /**
+   * Group commit of telemetry (events keep INGEST_COMMIT_DELAY_MS: an SOS must not wait). A
+   * telemetry PUBACK waits this much longer; in exchange a small fleet on the embedded store
+   * writes a few batches a second instead of one transaction per sample.
+   */
+  @Transform(toInt) @IsInt() @Min(0) @Max(1000)
+  TELEMETRY_COMMIT_DELAY_MS = 50;
+
   /** An unacknowledged alarm escalates after this, and again every ALARM_ESCALATE_REPEAT_MS. */
   @Transform(toInt) @IsInt() @Min(100)
   ALARM_ESCALATE_AFTER_MS = 60_000;

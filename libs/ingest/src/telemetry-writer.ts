@@ -9,7 +9,7 @@ export class TelemetryWriter {
   private readonly commit: GroupCommit<TelemetryPoint[]>;
 
   constructor(private readonly store: TelemetryStore, env: EnvDto) {
-    this.commit = new GroupCommit((batches) => this.store.write(batches.flat()), { delayMs: env.INGEST_COMMIT_DELAY_MS, maxBatch: env.INGEST_COMMIT_MAX_BATCH });
+    this.commit = new GroupCommit((batches) => this.store.write(batches.flat()), { delayMs: env.TELEMETRY_COMMIT_DELAY_MS, maxBatch: env.INGEST_COMMIT_MAX_BATCH });
   }
 
   /** Resolves when the points are durable. */
