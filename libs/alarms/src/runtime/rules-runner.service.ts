@@ -298,8 +298,9 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   private schedule(entry: BedEntry): void {
-    const candidates = [nextDeadline(entry.state), ...entry.escalations.values()].filter((t): t is number => t !== null);
-    this.timers.set(entry.ctx.bedId, candidates.length ? Math.min(...candidates) : null);
+    let next = nextDeadline(entry.state);
+    for (const at of entry.escalations.values()) if (next === null || at < next) next = at;
+    this.timers.set(entry.ctx.bedId, next);
   }
 
   private async entry(bedId: string): Promise<BedEntry> {

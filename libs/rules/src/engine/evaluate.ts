@@ -99,8 +99,12 @@ export function evaluateWithClock(ruleSet: RuleSet, state: BedRuleState, input: 
  * Schedule one timer per bed for it (it may be in the past after a restart: then tick at once).
  */
 export function nextDeadline(state: BedRuleState): number | null {
-  const times = Object.values(state.timers);
-  return times.length === 0 ? null : Math.min(...times);
+  let next: number | null = null;
+  for (const name in state.timers) {
+    const at = state.timers[name];
+    if (next === null || at < next) next = at;
+  }
+  return next;
 }
 
 function isRedelivery(ctx: EvalContext, input: RuleInput): boolean {
