@@ -1,7 +1,7 @@
 /**
  * Bedside benchmark suite (issue 7, brief §8). `npm run bench` = build + this file.
  *
- *   node dist/bench/run-all.js            full run (manual; ~15 min on 2 cores)
+ *   node dist/bench/run-all.js            full run (manual; ~25 min on 2 cores)
  *   node dist/bench/run-all.js --quick    CI smoke: tiny fleet, embedded hub + bare aedes, seconds
  *
  * Options (argv, or env in brackets):
@@ -100,7 +100,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     warmupS: quick ? 1 : 3,
     drainS: quick ? 3 : 5,
     sos: Number(val('--sos', 'BENCH_SOS') ?? (quick ? 2 : 10)),
-    budgetMin: Number(val('--budget-min', 'BENCH_BUDGET_MIN') ?? (quick ? 2 : 15)),
+    budgetMin: Number(val('--budget-min', 'BENCH_BUDGET_MIN') ?? (quick ? 2 : 35)),
     profile: flag('profile', !quick),
     spool: flag('spool', !quick),
     influx: flag('influx', !quick),
@@ -568,7 +568,7 @@ export async function runBench(o: BenchOptions): Promise<{ results: BenchResults
     version: 1, startedAt: new Date(started).toISOString(), finishedAt: '', elapsedS: 0, options: o, machine,
     settings: {
       load: `devices-sim load, own process, 1 mattress connection per bed (MQTT 3.1.1, clean session, keepalive 30 s), telemetry 1 msg/s per bed, open loop; windows of ${o.windowS} s, QoS 0 and 1 interleaved, ${o.runs} runs each; drain ${o.drainS} s; after connecting, ${o.warmupS} s of unmeasured QoS 1 warm-up, then ${o.holdS} s idle hold`,
-      hub: 'LOG_LEVEL=warn, MQTT_CONNECTIONS_PER_SECOND_PER_IP=1000000 (bench only), everything else default (INGEST_COMMIT_DELAY_MS=2, INGEST_COMMIT_MAX_BATCH=2000, INFLUX_BATCH_SIZE=5000, INFLUX_FLUSH_MS=200)',
+      hub: 'LOG_LEVEL=warn, MQTT_CONNECTIONS_PER_SECOND_PER_IP=1000000 (bench only), everything else default (INGEST_COMMIT_DELAY_MS=2, TELEMETRY_COMMIT_DELAY_MS=50, INGEST_COMMIT_MAX_BATCH=2000, INFLUX_BATCH_SIZE=5000, INFLUX_FLUSH_MS=200)',
       postgres: 'PostgreSQL from libs/testing startPostgres: fsync=off, max_connections=200, loopback',
       influxd: 'influxd 1.6 from libs/testing startInflux: inmem index, wal-fsync-delay 0s, HTTP only',
       aedes: 'bench/bare-aedes.ts: Aedes.createBroker() defaults, no hooks (any login), in-memory persistence',

@@ -95,15 +95,15 @@ export function renderMarkdown(r: BenchResults, jsonRel: string, notes: string):
   for (const p of r.profiles) {
     const s = p.summary;
     const ld = p.load as Record<string, any> | null;
-    L.push(`### ${p.target} at ${p.beds} beds (QoS 1, ${ld ? `${ld.sent} messages, p99 ${ld.latencyMs?.p99} ms` : 'load summary missing'})`, '');
-    L.push(`\`node --cpu-prof\` over the whole hub process life (${(s.durationMs / 1000).toFixed(1)} s, busy ${(s.busyMs / 1000).toFixed(1)} s incl. start-up and connects); profile: \`${s.file}\`. Self time by area, % of busy time:`, '');
+    L.push(`### ${p.target} at ${p.beds} beds (QoS 1 profile run: ${ld ? `${ld.sent} messages, PUBACK p99 ${ld.latencyMs?.p99} ms with the profiler on` : 'load summary missing'})`, '');
+    L.push(`CPU profile of a steady QoS 1 window only, sampled through the inspector (bench/profile-on-signal.ts) from 5 s after the window began (${(s.durationMs / 1000).toFixed(1)} s; the hub's main thread was busy ${(s.busyMs / 1000).toFixed(1)} s of it; start-up, provisioning, connects and the profiler's own work excluded); profile: \`${s.file}\`. Self time by area, % of busy time:`, '');
     L.push('| area | self ms | % |', '| --- | ---: | ---: |', ...s.areas.map((a) => `| ${a.area} | ${a.selfMs} | ${a.pctOfBusy} |`), '');
     L.push('Top self-time functions:', '', '| function | where | area | self ms | % |', '| --- | --- | --- | ---: | ---: |', ...s.topSelf.slice(0, 15).map((x) => `| \`${x.fn}\` | ${x.where} | ${x.area} | ${x.selfMs} | ${x.pctOfBusy} |`), '');
     L.push('Our code, inclusive time (parse -> validate -> store -> evaluate -> publish):', '', '| function | where | total ms | % |', '| --- | --- | ---: | ---: |', ...s.topOurInclusive.slice(0, 12).map((x) => `| \`${x.fn}\` | ${x.where} | ${x.totalMs} | ${x.pctOfBusy} |`), '');
   }
   if (r.notes.length) L.push('## Run notes', '', ...r.notes.map((n) => `- ${n}`), '');
   L.push('## How to reproduce', '');
-  L.push('```sh', 'npm run bench                                   # build + full run (~15 min), writes bench/results/<timestamp>.json and this file', 'node dist/bench/run-all.js --quick --no-docs     # CI smoke (also: test/bench-smoke.e2e-spec.ts)', 'node dist/bench/run-all.js --targets hub-prod,mosquitto --steps 500,1000 --runs 5 --window 10', 'node dist/bench/influx-write.bench.js 500000     # InfluxDB write throughput alone', '```', '');
+  L.push('```sh', 'npm run bench                                   # build + full run (~25 min), writes bench/results/<timestamp>.json and this file', 'node dist/bench/run-all.js --quick --no-docs     # CI smoke (also: test/bench-smoke.e2e-spec.ts)', 'node dist/bench/run-all.js --targets hub-prod,mosquitto --steps 500,1000 --runs 5 --window 10', 'node dist/bench/influx-write.bench.js 500000     # InfluxDB write throughput alone', '```', '');
   L.push('Needs /usr/sbin/mosquitto, /usr/bin/influxd (1.6) and PostgreSQL (/usr/lib/postgresql/*/bin). Run as root (or with a high hard `nofile` limit) for steps above ~9,000 connections: the suite raises its own RLIMIT_NOFILE with `prlimit` and the servers and generator inherit it. Absolute numbers drift on shared machines; compare the ratios.', '');
   return L.join('\n');
 }
