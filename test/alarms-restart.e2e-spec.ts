@@ -1,7 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { eventsTopic, telemetryTopic } from '@bedside/contracts';
 import { toLocal } from '@bedside/rules';
-import { hubApi, startHub, type HubProcess } from '@bedside/testing';
+import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
 import { openAlarmStream, type AlarmStreamClient, type ReceivedAlarmEvent } from '../libs/alarms/src/testing/alarm-stream-client';
 import { connectDevice, type Creds } from './mqtt-helpers';
 
@@ -74,6 +74,12 @@ describe('kill -9 of the hub', () => {
     await hub.kill();
     before.close();
     await hub.restart();
+    // Ready once boot recovery has replayed what the kill interrupted.
+    const ready = await waitFor(async () => {
+      const r = await fetch(`${hub.httpUrl}/health/ready`);
+      return r.status === 200 ? ((await r.json()) as { checks: { rules: { recovery: string } } }) : null;
+    }, { what: 'readiness after restart', timeoutMs: 20_000 });
+    expect(ready.checks.rules.recovery).toBe('done');
 
     const after = await stream(lastSeen);
     const exitAlarm = await after.waitFor(raised(absent.bed.id, 'bed_exit'), ABSENCE_MS + 10_000);

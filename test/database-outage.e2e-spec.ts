@@ -36,6 +36,7 @@ it('runs on PostgreSQL and loses nothing acknowledged across a database outage',
   expect(acked).toEqual([]); // nothing stored, so nothing acknowledged
   const health = await fetch(`${hub.httpUrl}/health`);
   expect(health.status).toBe(503);
+  expect((await fetch(`${hub.httpUrl}/health/ready`)).status).toBe(503);
 
   await pg.resume();
   await Promise.all(publishes);

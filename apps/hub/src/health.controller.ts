@@ -1,6 +1,7 @@
 import { Controller, Get, Header, HttpStatus, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { RulesRunner } from '@bedside/alarms';
 import { Public } from '@bedside/auth';
 import { BrokerService } from '@bedside/broker';
 import { Database } from '@bedside/database';
@@ -9,19 +10,35 @@ import { Metrics } from '@bedside/observability';
 @ApiTags('operations')
 @Controller()
 export class HealthController {
-  constructor(private readonly broker: BrokerService, private readonly database: Database, private readonly metrics: Metrics) {}
+  constructor(private readonly broker: BrokerService, private readonly database: Database, private readonly metrics: Metrics, private readonly rules: RulesRunner) {}
 
-  /** Liveness and readiness in one: the broker listens and the database answers. */
+  /** Liveness: the broker listens and the database answers. */
   @Public()
   @Get('health')
   async health(@Res() res: Response) {
-    const database = await this.database.ping();
-    const broker = this.broker.listening;
-    const ok = database && broker;
-    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({
-      status: ok ? 'ok' : 'unavailable',
-      checks: { broker: { listening: broker, ports: this.broker.ports, connectedDevices: this.broker.connectedDevices }, database: { reachable: database, engine: this.database.engine } },
-    });
+    const checks = await this.checks();
+    const ok = checks.database.reachable && checks.broker.listening;
+    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({ status: ok ? 'ok' : 'unavailable', checks });
+  }
+
+  /**
+   * Readiness: live, and the rules engine has finished boot recovery, so alarms flow again. A
+   * load balancer or a rolling restart waits for this before sending devices and consoles over.
+   */
+  @Public()
+  @Get('health/ready')
+  async ready(@Res() res: Response) {
+    const checks = { ...(await this.checks()), rules: { recovery: this.rules.recovery } };
+    const ok = checks.database.reachable && checks.broker.listening && checks.rules.recovery === 'done';
+    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({ status: ok ? 'ready' : 'not ready', checks });
+  }
+
+  private async checks() {
+    const reachable = await this.database.ping();
+    return {
+      broker: { listening: this.broker.listening, ports: this.broker.ports, connectedDevices: this.broker.connectedDevices },
+      database: { reachable, engine: this.database.engine },
+    };
   }
 
   @Public()

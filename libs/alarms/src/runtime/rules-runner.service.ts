@@ -73,6 +73,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   private readonly timers: BedTimers;
   private subscriptions: Subscription[] = [];
   private recovered!: Promise<void>;
+  private recoveryState: 'running' | 'done' | 'failed' = 'running';
   private checkpointTimer: NodeJS.Timeout | null = null;
   private checkpointing: Promise<void> = Promise.resolve();
 
@@ -96,6 +97,11 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   onModuleInit(): void {
     // Subscribe before devices can connect; every job waits for recovery to finish first.
     this.recovered = this.recover();
+    this.recovered.then(() => (this.recoveryState = 'done'), (err: Error) => {
+      // Inputs still get evaluated (the gate opens), but what was missed before the restart was not replayed.
+      this.recoveryState = 'failed';
+      this.log.error({ msg: 'boot recovery failed; events stored before the restart were not replayed', err: err.message });
+    });
     this.queue.hold(this.recovered.catch(() => undefined));
     this.subscriptions = [
       this.ingest.telemetry$.subscribe((points) => this.onTelemetry(points)),
@@ -137,9 +143,14 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     await this.checkpoint();
   }
 
-  /** Resolves once boot recovery is done (tests, readiness). */
+  /** Resolves once boot recovery is done (tests). */
   ready(): Promise<void> {
     return this.recovered;
+  }
+
+  /** Boot recovery (saved states restored, missed events replayed, overdue timers fired): for readiness. */
+  get recovery(): 'running' | 'done' | 'failed' {
+    return this.recoveryState;
   }
 
   onTelemetry(points: readonly TelemetryPoint[]): void {
