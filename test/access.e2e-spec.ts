@@ -94,6 +94,22 @@ describe('organisation isolation', () => {
     const devices = (await op.get('/api/devices')).body;
     expect(devices.every((d: any) => d.organisationId === bedA.org.id)).toBe(true);
   });
+
+  it('keeps another organisation\'s vitals, device data, bed rules and silences out of reach (404), not its own', async () => {
+    const op = asToken((await login('op-a', 'op-a-password')).body.token);
+    const [b, dB] = [bedB.bed.id, bedB.devices.button.device.id];
+    for (const path of [`/api/beds/${b}/vitals`, `/api/devices/${dB}/telemetry`, `/api/devices/${dB}/events`, `/api/devices/${dB}/rejections`,
+      `/api/beds/${b}/rules`, `/api/beds/${b}/rules/effective`, `/api/beds/${b}/rules/history`, `/api/beds/${b}/silences`, `/api/beds/${b}/rule-actions`]) {
+      expect([path, (await op.get(path)).status]).toEqual([path, 404]);
+    }
+    expect((await op.post(`/api/beds/${b}/silence`, { until: new Date(Date.now() + 3600_000).toISOString(), reason: 'x' })).status).toBe(404);
+    expect((await op.put(`/api/beds/${b}/rules`, { heartRate: { major: { forMs: 5000 } } })).status).toBe(404);
+    expect((await op.post(`/api/beds/${b}/backtest`, { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date().toISOString() })).status).toBe(404);
+    const [a, dA] = [bedA.bed.id, bedA.devices.button.device.id];
+    for (const path of [`/api/beds/${a}/vitals`, `/api/devices/${dA}/telemetry`, `/api/beds/${a}/rules/effective`, `/api/beds/${a}/silences`]) {
+      expect([path, (await op.get(path)).status]).toEqual([path, 200]);
+    }
+  });
 });
 
 describe('audit log', () => {

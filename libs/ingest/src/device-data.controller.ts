@@ -3,7 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import { DomainError } from '@bedside/common';
-import { DeviceRepository } from '@bedside/registry';
+import { CurrentUser, type AuthUser } from '@bedside/auth';
+import { RegistryAccess } from '@bedside/registry';
 import { TelemetryStore } from '@bedside/telemetry';
 import { DeviceEventRepository } from './device-event.repository';
 import { DeviceStateRepository } from './device-state.repository';
@@ -28,35 +29,35 @@ function range(q: TimeRangeQuery): { from: Date; to: Date; limit: number } {
   return { from, to, limit: q.limit ?? 1000 };
 }
 
-/** What a device has sent, as stored: for installers and device makers. */
+/** What a device has sent, as stored: for installers and device makers; another organisation's device is a 404. */
 @ApiTags('devices')
 @Controller('api/devices/:id')
 export class DeviceDataController {
   constructor(
-    private readonly devices: DeviceRepository,
+    private readonly access: RegistryAccess,
     private readonly events: DeviceEventRepository,
     private readonly state: DeviceStateRepository,
     private readonly telemetry: TelemetryStore,
   ) {}
 
   @Get('events')
-  async listEvents(@Param('id') id: string, @Query() q: TimeRangeQuery) {
-    await this.devices.get(id);
+  async listEvents(@Param('id') id: string, @Query() q: TimeRangeQuery, @CurrentUser() user: AuthUser) {
+    await this.access.check(user, 'device', id);
     const { from, to, limit } = range(q);
     return this.events.list(id, from, to, limit);
   }
 
   @Get('telemetry')
-  async listTelemetry(@Param('id') id: string, @Query() q: TimeRangeQuery) {
-    await this.devices.get(id);
+  async listTelemetry(@Param('id') id: string, @Query() q: TimeRangeQuery, @CurrentUser() user: AuthUser) {
+    await this.access.check(user, 'device', id);
     const { from, to, limit } = range(q);
     await this.telemetry.flush();
     return this.telemetry.query({ deviceId: id, from: from.getTime(), to: to.getTime(), limit });
   }
 
   @Get('rejections')
-  async listRejections(@Param('id') id: string) {
-    await this.devices.get(id);
+  async listRejections(@Param('id') id: string, @CurrentUser() user: AuthUser) {
+    await this.access.check(user, 'device', id);
     return this.state.rejectionsOf(id);
   }
 }

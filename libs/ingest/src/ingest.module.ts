@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BrokerModule } from '@bedside/broker';
 import { RegistryModule } from '@bedside/registry';
+import { VitalsController } from '@bedside/telemetry';
 import { DeviceDataController } from './device-data.controller';
 import { DeviceEventRepository } from './device-event.repository';
 import { DeviceStateRepository } from './device-state.repository';
@@ -10,7 +11,8 @@ import { TelemetryWriter } from './telemetry-writer';
 
 @Module({
   imports: [BrokerModule, RegistryModule],
-  controllers: [DeviceDataController],
+  // Both read stored device data and check the caller's organisation through RegistryAccess.
+  controllers: [DeviceDataController, VitalsController],
   providers: [IngestService, DeviceEventRepository, DeviceStateRepository, TelemetryWriter, IngestEvents],
   exports: [IngestEvents, DeviceEventRepository, DeviceStateRepository],
 })

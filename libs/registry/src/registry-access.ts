@@ -19,10 +19,10 @@ export class RegistryAccess {
     return user.organisationId ?? undefined;
   }
 
+  /** 404 when the record does not exist or belongs to another organisation than the user's. */
   async check(user: AuthUser, what: Owned, id: string): Promise<void> {
-    if (!user.organisationId) return;
     const org = await this.organisationOf(what, id);
-    if (org !== user.organisationId) throw notFound(what, id);
+    if (org === undefined || (user.organisationId && org !== user.organisationId)) throw notFound(what, id);
   }
 
   checkOrganisation(user: AuthUser, organisationId: string): void {

@@ -3,18 +3,17 @@ import { Metrics } from '@bedside/observability';
 import { registerTelemetryMetrics } from './telemetry.metrics';
 import { EnvDto } from '@bedside/config';
 import { Database } from '@bedside/database';
-import { VitalsController } from './http/vitals.controller';
 import { createTelemetryStore } from './telemetry.factory';
 import { TelemetryStore } from './telemetry.store';
 
 /**
- * Provides the TelemetryStore chosen by config and the vitals REST endpoint. Needs EnvDto
+ * Provides the TelemetryStore chosen by config (its vitals REST endpoint is registered by
+ * IngestModule, next to the registry access it checks). Needs EnvDto
  * (ConfigModule) and Database (DatabaseModule). The store is flushed and closed in the last
  * shutdown phase, after the broker stopped (phase 1) and ingest wrote what it accepted (phase 2).
  */
 @Global()
 @Module({
-  controllers: [VitalsController],
   providers: [
     {
       provide: TelemetryStore,

@@ -3,6 +3,7 @@ import { Test } from '@nestjs/testing';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import request from 'supertest';
 import type { AggregateQuery, AggregateRow, TelemetryPoint, TelemetryQuery } from '../telemetry-point';
+import { RegistryAccess } from '@bedside/registry';
 import { TelemetryStore } from '../telemetry.store';
 import { VitalsController } from './vitals.controller';
 
@@ -32,8 +33,10 @@ describe('VitalsController', () => {
   const store = new FakeStore();
 
   beforeAll(async () => {
-    const mod = await Test.createTestingModule({ controllers: [VitalsController], providers: [{ provide: TelemetryStore, useValue: store }] }).compile();
+    const mod = await Test.createTestingModule({ controllers: [VitalsController], providers: [{ provide: TelemetryStore, useValue: store }, { provide: RegistryAccess, useValue: { check: async () => undefined } }] }).compile();
     app = mod.createNestApplication({ logger: false });
+    // The auth guard's part: a signed-in platform admin (organisation access is RegistryAccess's, faked above).
+    app.use((req: { user?: unknown }, _res: unknown, next: () => void) => ((req.user = { username: 'admin', role: 'admin', organisationId: null }), next()));
     await app.init();
   });
   afterAll(async () => app?.close());
