@@ -1,7 +1,7 @@
-import { Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { HttpException, Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Observable, tap } from 'rxjs';
-import { Clock } from '@bedside/common';
+import { Clock, DOMAIN_ERROR_STATUS, DomainError } from '@bedside/common';
 import type { AuthUser } from '../current-user.decorator';
 import { AuditRepository } from './audit.repository';
 
@@ -33,7 +33,8 @@ export class AuditInterceptor implements NestInterceptor {
     };
     return next.handle().pipe(tap({
       next: () => write(context.switchToHttp().getResponse<Response>().statusCode),
-      error: (err: { getStatus?: () => number; code?: string }) => write(err.getStatus?.() ?? (err.code === 'NOT_FOUND' ? 404 : err.code === 'FORBIDDEN' ? 403 : 400)),
+      // The status the HTTP edge (http-exception.filter.ts) answers with.
+      error: (err: unknown) => write(err instanceof DomainError ? DOMAIN_ERROR_STATUS[err.code] : err instanceof HttpException ? err.getStatus() : 500),
     }));
   }
 }
