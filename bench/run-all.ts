@@ -593,7 +593,7 @@ export async function runBench(o: BenchOptions): Promise<{ results: BenchResults
         for (const beds of o.steps) {
           const left = budgetMs - (Date.now() - started);
           const needed = (beds / 200 + o.runs * 2 * (o.windowS + o.pauseS + 2) + o.holdS + o.warmupS + 2) * 1000;
-          const reserve = o.targets.slice(o.targets.indexOf(name) + 1).length * 40_000 + (o.profile ? 60_000 : 0) + (o.spool && name !== 'hub-prod' ? 0 : 0);
+          const reserve = o.targets.slice(o.targets.indexOf(name) + 1).length * 40_000 + (o.profile ? 60_000 : 0);
           if (needed + reserve > left && tr.steps.length > 0) {
             notes.push(`${name}: stopped before ${beds} beds to stay within the ${o.budgetMin} min budget`);
             break;

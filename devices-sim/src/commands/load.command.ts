@@ -86,7 +86,6 @@ async function runLoad(raw: Record<string, unknown>): Promise<number> {
   const windows = runs * qosList.length;
 
   let creds: BedCredentials[];
-  const needKinds: DeviceKind[] = sos > 0 && !kinds.includes('button') ? [...kinds, 'button'] : kinds;
   if (raw.credentials) {
     const file = loadLoadCredentials(String(raw.credentials), kinds);
     if (file.beds.length < beds) throw new UsageError(`${String(raw.credentials)} holds ${file.beds.length} beds, ${beds} asked for`);

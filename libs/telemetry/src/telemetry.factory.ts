@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { EnvDto } from '@bedside/config';
 import type { Database } from '@bedside/database';
-import { InfluxTelemetryStore } from './influx/influx-telemetry.store';
+import { InfluxTelemetryStore, influxSpoolDir } from './influx/influx-telemetry.store';
 import { SqlTelemetryStore } from './sql-telemetry.store';
 import type { TelemetryStore } from './telemetry.store';
 
@@ -12,6 +11,7 @@ import type { TelemetryStore } from './telemetry.store';
  */
 export function createTelemetryStore(env: EnvDto, database: Database, logger: LoggerService = new Logger('Telemetry')): TelemetryStore {
   if (env.INFLUX_URL) {
+    const spoolDir = influxSpoolDir(env.DATA_DIR);
     const store = new InfluxTelemetryStore({
       url: env.INFLUX_URL,
       database: env.INFLUX_DATABASE,
@@ -21,11 +21,11 @@ export function createTelemetryStore(env: EnvDto, database: Database, logger: Lo
       password: env.INFLUX_PASSWORD,
       batchSize: env.INFLUX_BATCH_SIZE,
       flushMs: env.INFLUX_FLUSH_MS,
-      spoolDir: join(env.DATA_DIR, 'spool'),
+      spoolDir,
       spoolMaxBytes: env.INFLUX_SPOOL_MAX_BYTES,
       logger,
     });
-    logger.log(`telemetry: InfluxDB at ${env.INFLUX_URL} (database ${env.INFLUX_DATABASE}${env.INFLUX_RETENTION_POLICY ? `, rp ${env.INFLUX_RETENTION_POLICY}` : ''}), spool ${join(env.DATA_DIR, 'spool')}`);
+    logger.log(`telemetry: InfluxDB at ${env.INFLUX_URL} (database ${env.INFLUX_DATABASE}${env.INFLUX_RETENTION_POLICY ? `, rp ${env.INFLUX_RETENTION_POLICY}` : ''}), spool ${spoolDir}`);
     return store;
   }
   logger.log(`telemetry: SQL table telemetry_samples (${database.engine})`);

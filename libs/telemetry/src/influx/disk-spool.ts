@@ -505,6 +505,3 @@ export class DiskSpool {
     }
   }
 }
-
-/** File name pattern of the spool's segments (for tests and tooling). */
-export const SPOOL_SEGMENT_PATTERN = SEGMENT_RE;
