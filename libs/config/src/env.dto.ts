@@ -108,9 +108,10 @@ export class EnvDto {
   INGEST_COMMIT_MAX_BATCH = 2000;
 
   /**
-   * Group commit of telemetry (events keep INGEST_COMMIT_DELAY_MS: an SOS must not wait). A
-   * telemetry PUBACK waits this much longer; in exchange a small fleet on the embedded store
-   * writes a few batches a second instead of one transaction per sample.
+   * Group commit of telemetry in the SQL store (events keep INGEST_COMMIT_DELAY_MS: an SOS must
+   * not wait). A telemetry PUBACK waits this much longer; in exchange a small fleet on the
+   * embedded store writes a few batches a second instead of one transaction per sample.
+   * InfluxDB batches by INFLUX_FLUSH_MS instead.
    */
   @Transform(toInt) @IsInt() @Min(0) @Max(1000)
   TELEMETRY_COMMIT_DELAY_MS = 50;

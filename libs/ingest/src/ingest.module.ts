@@ -7,13 +7,12 @@ import { DeviceEventRepository } from './device-event.repository';
 import { DeviceStateRepository } from './device-state.repository';
 import { IngestEvents } from './ingest.events';
 import { IngestService } from './ingest.service';
-import { TelemetryWriter } from './telemetry-writer';
 
 @Module({
   imports: [BrokerModule, RegistryModule],
   // Both read stored device data and check the caller's organisation through RegistryAccess.
   controllers: [DeviceDataController, VitalsController],
-  providers: [IngestService, DeviceEventRepository, DeviceStateRepository, TelemetryWriter, IngestEvents],
+  providers: [IngestService, DeviceEventRepository, DeviceStateRepository, IngestEvents],
   exports: [IngestEvents, DeviceEventRepository, DeviceStateRepository],
 })
 export class IngestModule {}

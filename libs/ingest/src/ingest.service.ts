@@ -4,11 +4,10 @@ import { Clock } from '@bedside/common';
 import { BrokerService, DownlinkPublisher, type ConnectionChange, type DeviceSession } from '@bedside/broker';
 import { validateUplink, type DeviceEventDto, type DeviceStatusDto, type TelemetryMessage, type UplinkChannel } from '@bedside/contracts';
 import { Metrics } from '@bedside/observability';
-import type { TelemetryPoint } from '@bedside/telemetry';
+import { TelemetryStore, type TelemetryPoint } from '@bedside/telemetry';
 import { DeviceEventRepository } from './device-event.repository';
 import { DeviceStateRepository } from './device-state.repository';
 import { IngestEvents } from './ingest.events';
-import { TelemetryWriter } from './telemetry-writer';
 
 /**
  * Every device publish passes through here before it is acknowledged: validate, store
@@ -28,7 +27,7 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly downlink: DownlinkPublisher,
     private readonly events: DeviceEventRepository,
     private readonly state: DeviceStateRepository,
-    private readonly telemetry: TelemetryWriter,
+    private readonly telemetry: TelemetryStore,
     private readonly bus: IngestEvents,
     private readonly metrics: Metrics,
     private readonly clock: Clock,
@@ -43,7 +42,7 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
 
   /** Runs before the database closes: everything accepted gets written. */
   async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all([this.telemetry.drain(), this.events.drain()]);
+    await Promise.all([this.telemetry.flush(), this.events.drain()]);
     await this.state.flush();
   }
 

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { GroupCommit } from '@bedside/common';
 import type { Database, TelemetrySamplesTable } from '@bedside/database';
 import type { Insertable, Selectable } from 'kysely';
 import { TelemetryStore, type TelemetryStoreStats } from './telemetry.store';
@@ -36,12 +37,23 @@ function fromRow(r: Selectable<TelemetrySamplesTable>): TelemetryPoint {
 export class SqlTelemetryStore extends TelemetryStore {
   readonly name = 'sql';
   private written = 0;
+  private readonly commit: GroupCommit<TelemetryPoint[]>;
 
-  constructor(private readonly database: Database) {
+  /**
+   * Writes from many devices are group-committed: gathered for `delayMs` (up to `maxBatch`
+   * writes) into one transaction, so a fleet costs a few inserts a second rather than one per
+   * sample. Each write() still resolves only once its points are stored.
+   */
+  constructor(private readonly database: Database, batching: { delayMs: number; maxBatch: number } = { delayMs: 0, maxBatch: 2000 }) {
     super();
+    this.commit = new GroupCommit((batches) => this.insert(batches.flat()), batching);
   }
 
-  async write(points: TelemetryPoint[]): Promise<void> {
+  write(points: TelemetryPoint[]): Promise<void> {
+    return this.commit.submit(points);
+  }
+
+  private async insert(points: TelemetryPoint[]): Promise<void> {
     for (let i = 0; i < points.length; i += ROWS_PER_INSERT) {
       const rows = points.slice(i, i + ROWS_PER_INSERT).map(toRow);
       await this.database.db.insertInto('telemetry_samples').values(rows)
@@ -94,6 +106,11 @@ export class SqlTelemetryStore extends TelemetryStore {
     return out;
   }
 
-  async flush(): Promise<void> {}
-  async close(): Promise<void> {}
+  flush(): Promise<void> {
+    return this.commit.drain();
+  }
+
+  close(): Promise<void> {
+    return this.commit.drain();
+  }
 }

@@ -29,5 +29,5 @@ export function createTelemetryStore(env: EnvDto, database: Database, logger: Lo
     return store;
   }
   logger.log(`telemetry: SQL table telemetry_samples (${database.engine})`);
-  return new SqlTelemetryStore(database);
+  return new SqlTelemetryStore(database, { delayMs: env.TELEMETRY_COMMIT_DELAY_MS, maxBatch: env.INGEST_COMMIT_MAX_BATCH });
 }
