@@ -48,11 +48,6 @@ export function processTree(root: number): number[] {
   return out;
 }
 
-/** CPU seconds of a process tree (exited children are not counted: sample while they live). */
-export function treeCpuSeconds(root: number): number {
-  return processTree(root).reduce((a, p) => a + cpuSeconds(p), 0);
-}
-
 /** VmRSS in bytes. */
 export function rssBytes(pid: number): number {
   try {

@@ -24,9 +24,9 @@ export interface AppliedOverride {
  */
 export async function putBedRules(api: HubRestClient, bedId: string, override: Record<string, unknown>): Promise<AppliedOverride> {
   const path = `/api/beds/${encodeURIComponent(bedId)}/rules`;
-  const before = (await api.get<{ ruleSet: Record<string, any> }>(`${path}/effective`)).ruleSet;
+  const before = await effectiveRules(api, bedId);
   const put = await api.request<{ version?: number }>('PUT', path, override);
-  const after = (await api.get<{ ruleSet: Record<string, any> }>(`${path}/effective`)).ruleSet;
+  const after = await effectiveRules(api, bedId);
   return { bedId, override, version: typeof put?.version === 'number' ? put.version : null, effective: after, changed: diffLeaves(before, after) };
 }
 

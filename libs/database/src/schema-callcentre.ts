@@ -1,7 +1,5 @@
-import type { ColumnType, Generated, JSONColumnType } from 'kysely';
-
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+import type { Generated, JSONColumnType } from 'kysely';
+import type { CreatedAt, Timestamp } from './schema';
 
 export interface WebhooksTable {
   id: string;

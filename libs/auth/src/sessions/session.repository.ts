@@ -31,8 +31,4 @@ export class SessionRepository {
   async revoke(token: string, at: Date): Promise<void> {
     await this.database.db.updateTable('sessions').set({ revoked_at: at }).where('token_hash', '=', hashToken(token)).execute();
   }
-
-  async revokeAllOf(userId: string, at: Date): Promise<void> {
-    await this.database.db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
-  }
 }

@@ -47,8 +47,4 @@ export class UserRepository {
     if (organisationId) q = q.where('organisation_id', '=', organisationId);
     return (await q.orderBy('username').execute()).map(toUser);
   }
-
-  async setDisabled(id: string, disabled: boolean, at: Date): Promise<void> {
-    await this.database.db.updateTable('users').set({ disabled_at: disabled ? at : null }).where('id', '=', id).execute();
-  }
 }

@@ -75,22 +75,6 @@ export interface RuleSet {
   tamper: { enabled: boolean; severity: Severity };
 }
 
-/** Which RuleSet section configures each kind. */
-export const RULE_SECTION: Record<RuleKind, keyof RuleSet> = {
-  sos: 'sos',
-  fall: 'fall',
-  bed_exit: 'bedExit',
-  prolonged_absence: 'prolongedAbsence',
-  heart_rate: 'heartRate',
-  respiration: 'respiration',
-  apnea: 'apnea',
-  spo2: 'spo2',
-  device_offline: 'deviceOffline',
-  low_battery: 'lowBattery',
-  not_worn: 'notWorn',
-  tamper: 'tamper',
-};
-
 type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> | null } : T;
 
 /**

@@ -21,9 +21,6 @@ export type RuleKind = (typeof RULE_KINDS)[number];
 /** Kinds whose episode ends only when an operator resolves it: there is no condition to clear by itself. */
 export const EVENT_KINDS: readonly RuleKind[] = ['sos', 'fall', 'tamper'];
 
-/** Kinds that belong to one device rather than to the bed, so two devices get two episodes. */
-export const DEVICE_SCOPED_KINDS: readonly RuleKind[] = ['device_offline', 'low_battery', 'not_worn', 'tamper'];
-
 export function isRuleKind(value: unknown): value is RuleKind {
   return typeof value === 'string' && (RULE_KINDS as readonly string[]).includes(value);
 }
