@@ -2,6 +2,9 @@ import type { DeviceState } from '../model/bed-state';
 import type { DeviceKind } from '../model/rule-input';
 import { clearEpisode } from './episodes';
 import type { EvalContext, RuleModule } from './eval-context';
+import { nameCache } from './name-cache';
+
+const silentTimerName = nameCache((id) => `device:${id}:silent`);
 
 /**
  * Keeps each device's online state, battery and worn flag. Runs even when the offline rule is disabled,
@@ -30,16 +33,20 @@ export const deviceTracker: RuleModule = {
 
   check(ctx) {
     const silentAfter = ctx.ruleSet.deviceOffline.silentAfterMs;
-    for (const [id, device] of Object.entries(ctx.state.devices)) {
+    const devices = ctx.state.devices;
+    for (const id in devices) {
+      const device = devices[id];
       // offlineSince is when the silence limit passed, not when the tick ran: keeps the episode key replay-stable.
       if (device.online && ctx.now - device.lastSeenAt >= silentAfter) markOffline(ctx, id, device.lastSeenAt + silentAfter, 'silent');
     }
   },
 
-  timers(ctx) {
-    return Object.entries(ctx.state.devices)
-      .filter(([, d]) => d.online)
-      .map(([id, d]) => [`device:${id}:silent`, d.lastSeenAt + ctx.ruleSet.deviceOffline.silentAfterMs] as const);
+  timers(ctx, add) {
+    const devices = ctx.state.devices;
+    for (const id in devices) {
+      const d = devices[id];
+      if (d.online) add(silentTimerName(id), d.lastSeenAt + ctx.ruleSet.deviceOffline.silentAfterMs);
+    }
   },
 };
 

@@ -3,6 +3,7 @@ import type { ActionDetails } from '../model/rule-action';
 import type { RuleKind } from '../model/rule-kind';
 import { compareSeverity, type Severity } from '../model/severity';
 import { isSilenced, type EvalContext } from './eval-context';
+import { nameCache } from './name-cache';
 
 /** Why an action happened: machine reason, short English message, observed values. */
 export interface Finding {
@@ -11,8 +12,13 @@ export interface Finding {
   details: ActionDetails;
 }
 
+const subjectIds = new Map<RuleKind, (subject: string) => string>();
+
 export function episodeId(kind: RuleKind, subject: string | null): string {
-  return subject === null ? kind : `${kind}:${subject}`;
+  if (subject === null) return kind;
+  let ids = subjectIds.get(kind);
+  if (!ids) subjectIds.set(kind, (ids = nameCache((s) => `${kind}:${s}`)));
+  return ids(subject);
 }
 
 /**

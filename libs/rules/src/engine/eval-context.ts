@@ -12,8 +12,8 @@ export interface EvalContext {
   readonly actions: RuleAction[];
 }
 
-/** Named instants at which a tick is needed; null or past entries are dropped. */
-export type TimerEntry = readonly [name: string, at: number | null];
+/** Receives a named instant at which a tick is needed; null or past instants are dropped. */
+export type TimerSink = (name: string, at: number | null) => void;
 
 /**
  * One concern of the engine. `onInput` records what a message says; `check` decides at `now` from the state
@@ -23,7 +23,7 @@ export interface RuleModule {
   readonly name: string;
   onInput?(ctx: EvalContext, input: RuleInput): void;
   check?(ctx: EvalContext): void;
-  timers?(ctx: EvalContext): TimerEntry[];
+  timers?(ctx: EvalContext, add: TimerSink): void;
 }
 
 export function isSilenced(ctx: EvalContext, kind: RuleKind): boolean {

@@ -67,10 +67,12 @@ export function evaluate(ruleSet: RuleSet, state: BedRuleState, input: RuleInput
   for (let i = 0, due = nextDeadline(current); due !== null && due < now && i < MAX_CATCH_UP; i++, due = nextDeadline(current)) {
     const caughtUp = evaluateOnce(ruleSet, current, TICK, due);
     current = caughtUp.state;
-    actions.push(...caughtUp.actions);
+    for (const a of caughtUp.actions) actions.push(a);
   }
   const result = evaluateOnce(ruleSet, current, input, now);
-  return { state: result.state, actions: [...actions, ...result.actions] };
+  if (actions.length === 0) return result;
+  for (const a of result.actions) actions.push(a);
+  return { state: result.state, actions };
 }
 
 function evaluateOnce(ruleSet: RuleSet, state: BedRuleState, input: RuleInput, now: number): Evaluation {
@@ -119,11 +121,11 @@ function isRedelivery(ctx: EvalContext, input: RuleInput): boolean {
 
 function collectTimers(ctx: EvalContext): Record<string, number> {
   const timers = newRecord<number>();
-  for (const m of MODULES) {
-    for (const [name, at] of m.timers?.(ctx) ?? []) {
-      // Anything due at or before now was just checked; only the future needs a tick.
-      if (at !== null && at > ctx.now) timers[name] = at;
-    }
-  }
+  const now = ctx.now;
+  // Anything due at or before now was just checked; only the future needs a tick.
+  const add = (name: string, at: number | null) => {
+    if (at !== null && at > now) timers[name] = at;
+  };
+  for (const m of MODULES) m.timers?.(ctx, add);
   return timers;
 }

@@ -26,10 +26,10 @@ export const presenceTracker: RuleModule = {
     }
   },
 
-  timers(ctx) {
+  timers(ctx, add) {
     const p = ctx.state.presence;
     const pending = p.absentSince !== null || getEpisode(ctx, 'bed_exit') || getEpisode(ctx, 'prolonged_absence');
-    return p.inBed === true && p.changedAt !== null && pending ? [['presence:return', p.changedAt + ctx.ruleSet.presence.returnDebounceMs]] : [];
+    if (p.inBed === true && p.changedAt !== null && pending) add('presence:return', p.changedAt + ctx.ruleSet.presence.returnDebounceMs);
   },
 };
 

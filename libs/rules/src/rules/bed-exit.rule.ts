@@ -24,11 +24,11 @@ export const bedExitRule: RuleModule = {
     });
   },
 
-  timers(ctx) {
+  timers(ctx, add) {
     const rule = ctx.ruleSet.bedExit;
-    if (!rule.enabled || !isOutOfBed(ctx) || getEpisode(ctx, 'bed_exit')) return [];
+    if (!rule.enabled || !isOutOfBed(ctx) || getEpisode(ctx, 'bed_exit')) return;
     const since = countingSince(ctx) ?? nextWindowStart(ctx.now, rule.nightWindow, ctx.ruleSet.timeZone);
-    return [['bed-exit', since + rule.returnWithinMs]];
+    add('bed-exit', since + rule.returnWithinMs);
   },
 };
 

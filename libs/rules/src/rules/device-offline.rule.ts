@@ -10,7 +10,9 @@ export const deviceOfflineRule: RuleModule = {
   name: 'device-offline',
   check(ctx) {
     const rule = ctx.ruleSet.deviceOffline;
-    for (const [id, device] of Object.entries(ctx.state.devices)) {
+    const devices = ctx.state.devices;
+    for (const id in devices) {
+      const device = devices[id];
       const episode = getEpisode(ctx, 'device_offline', id);
       if (!device.online && !episode && rule.enabled) {
         const reason = device.offlineReason ?? 'silent';

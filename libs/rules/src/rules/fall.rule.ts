@@ -60,8 +60,8 @@ export const fallRule: RuleModule = {
     else if (ctx.now - pending.detectedAt >= rule.cancelWindowMs) raisePending(ctx, rule.severity, 'fall_not_cancelled', 'fall detected and not cancelled');
   },
 
-  timers(ctx) {
-    return ctx.state.fall ? [['fall:cancel-window', ctx.state.fall.detectedAt + ctx.ruleSet.fall.cancelWindowMs]] : [];
+  timers(ctx, add) {
+    if (ctx.state.fall) add('fall:cancel-window', ctx.state.fall.detectedAt + ctx.ruleSet.fall.cancelWindowMs);
   },
 };
 

@@ -23,8 +23,8 @@ export const maintenanceSilence: RuleModule = {
     if (ctx.state.silence && ctx.now >= ctx.state.silence.until) endSilence(ctx);
   },
 
-  timers(ctx) {
-    return ctx.state.silence ? [['silence:end', ctx.state.silence.until]] : [];
+  timers(ctx, add) {
+    if (ctx.state.silence) add('silence:end', ctx.state.silence.until);
   },
 };
 

@@ -1,12 +1,17 @@
 import { clearEpisode, getEpisode, raiseEpisode } from '../engine/episodes';
 import type { RuleModule } from '../engine/eval-context';
+import { nameCache } from '../engine/name-cache';
+
+const timerName = nameCache((id) => `not-worn:${id}`);
 
 /** Wearable off the body for `afterMs` (default 12 h); clears when worn again. */
 export const notWornRule: RuleModule = {
   name: 'not-worn',
   check(ctx) {
     const rule = ctx.ruleSet.notWorn;
-    for (const [id, device] of Object.entries(ctx.state.devices)) {
+    const devices = ctx.state.devices;
+    for (const id in devices) {
+      const device = devices[id];
       const episode = getEpisode(ctx, 'not_worn', id);
       if (!episode && rule.enabled && device.worn === false && device.removedSince !== null && ctx.now - device.removedSince >= rule.afterMs) {
         raiseEpisode(ctx, 'not_worn', id, rule.severity, device.removedSince, {
@@ -19,10 +24,12 @@ export const notWornRule: RuleModule = {
       }
     }
   },
-  timers(ctx) {
-    if (!ctx.ruleSet.notWorn.enabled) return [];
-    return Object.entries(ctx.state.devices)
-      .filter(([id, d]) => d.worn === false && d.removedSince !== null && !getEpisode(ctx, 'not_worn', id))
-      .map(([id, d]) => [`not-worn:${id}`, d.removedSince! + ctx.ruleSet.notWorn.afterMs] as const);
+  timers(ctx, add) {
+    if (!ctx.ruleSet.notWorn.enabled) return;
+    const devices = ctx.state.devices;
+    for (const id in devices) {
+      const d = devices[id];
+      if (d.worn === false && d.removedSince !== null && !getEpisode(ctx, 'not_worn', id)) add(timerName(id), d.removedSince + ctx.ruleSet.notWorn.afterMs);
+    }
   },
 };

@@ -31,13 +31,11 @@ export const prolongedAbsenceRule: RuleModule = {
     }
   },
 
-  timers(ctx) {
+  timers(ctx, add) {
     const rule = ctx.ruleSet.prolongedAbsence;
-    if (!rule.enabled || !isOutOfBed(ctx) || getEpisode(ctx, 'prolonged_absence')) return [];
-    return [
-      ['prolonged-absence:duration', ctx.state.presence.absentSince! + rule.maxDurationMs],
-      ['prolonged-absence:return-by', returnByDeadline(ctx)],
-    ];
+    if (!rule.enabled || !isOutOfBed(ctx) || getEpisode(ctx, 'prolonged_absence')) return;
+    add('prolonged-absence:duration', ctx.state.presence.absentSince! + rule.maxDurationMs);
+    add('prolonged-absence:return-by', returnByDeadline(ctx));
   },
 };
 

@@ -1,6 +1,7 @@
 import type { RuleSet, VitalBand, VitalRule } from '../config/rule-set';
 import { clearEpisode, getEpisode, raiseEpisode, updateEpisode } from '../engine/episodes';
-import type { EvalContext, RuleModule, TimerEntry } from '../engine/eval-context';
+import type { EvalContext, RuleModule } from '../engine/eval-context';
+import { nameCache } from '../engine/name-cache';
 import { vitalSuppression } from '../engine/suppression';
 import type { VitalTrack } from '../model/bed-state';
 import type { DeviceKind, TelemetryInput } from '../model/rule-input';
@@ -31,7 +32,12 @@ const SINCE: Record<Tier, 'criticalSince' | 'majorSince'> = { critical: 'critica
  */
 export function vitalSignRule(spec: VitalSpec): RuleModule {
   const prefix = `${spec.kind}@`;
-  const tracks = (ctx: EvalContext) => Object.entries(ctx.state.vitals).filter(([id]) => id.startsWith(prefix));
+  const trackId = nameCache((deviceId) => prefix + deviceId);
+  const timerName = { critical: nameCache((id) => `${id}:critical`), major: nameCache((id) => `${id}:major`) };
+  const clearTimerName = nameCache((id) => `${id}:clear`);
+  // The tracks are read with plain loops over the bed's vitals: this runs for every module on
+  // every sample, and building entry arrays for it was a tenth of the evaluation's cost.
+  const isOwn = (id: string) => id.startsWith(prefix);
 
   return {
     name: spec.kind,
@@ -40,7 +46,7 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
       if (input.type !== 'telemetry' || !spec.sources.includes(input.deviceKind)) return;
       const value = (input as Partial<Record<VitalSpec['field'], number | null>>)[spec.field];
       if (value === undefined) return;
-      const id = prefix + input.deviceId;
+      const id = trackId(input.deviceId);
       if (value === null || !Number.isFinite(value) || vitalSuppression(ctx.ruleSet, ctx.state, input as TelemetryInput, ctx.now) !== null) {
         delete ctx.state.vitals[id];
         return;
@@ -67,26 +73,26 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
         return;
       }
       if (episode && isRecovered(ctx, rule)) {
-        const values = tracks(ctx).map(([, t]) => t.value);
-        clearEpisode(ctx, episode, { reason: `${spec.kind}_normal`, message: `${spec.label} back to normal`, details: { value: values[0] ?? null } });
+        clearEpisode(ctx, episode, { reason: `${spec.kind}_normal`, message: `${spec.label} back to normal`, details: { value: firstValue(ctx) } });
       }
     },
 
-    timers(ctx) {
+    timers(ctx, add) {
       const rule = ctx.ruleSet[spec.section];
       const episode = getEpisode(ctx, spec.kind);
-      const out: TimerEntry[] = [];
-      for (const [id, track] of tracks(ctx)) {
+      const vitals = ctx.state.vitals;
+      for (const id in vitals) {
+        if (!isOwn(id)) continue;
+        const track = vitals[id];
         for (const tier of TIERS) {
           const band = rule[tier];
           const since = track[SINCE[tier]];
           if (!band || since === null || !rule.enabled) continue;
           if (episode && compareSeverity(tier, episode.severity) <= 0) continue;
-          out.push([`${id}:${tier}`, since + band.forMs]);
+          add(timerName[tier](id), since + band.forMs);
         }
-        if (episode && track.clearSince !== null) out.push([`${id}:clear`, track.clearSince + rule.clearForMs]);
+        if (episode && track.clearSince !== null) add(clearTimerName(id), track.clearSince + rule.clearForMs);
       }
-      return out;
     },
   };
 
@@ -103,12 +109,16 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
     };
   }
 
+  /** The worst tier held for its `forMs` by any device, the longest-held one first. */
   function firedTier(ctx: EvalContext, rule: VitalRule) {
+    const vitals = ctx.state.vitals;
     for (const tier of TIERS) {
       const band = rule[tier];
       if (!band) continue;
       let best: { tier: Tier; since: number; track: VitalTrack; deviceId: string } | null = null;
-      for (const [id, track] of tracks(ctx)) {
+      for (const id in vitals) {
+        if (!isOwn(id)) continue;
+        const track = vitals[id];
         const since = track[SINCE[tier]];
         if (since !== null && ctx.now - since >= band.forMs && (!best || since < best.since)) {
           best = { tier, since, track, deviceId: id.slice(prefix.length) };
@@ -119,13 +129,24 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
     return null;
   }
 
+  /** No device breaches any tier, and at least one has been back inside the clear band for `clearForMs`. */
   function isRecovered(ctx: EvalContext, rule: VitalRule): boolean {
-    const all = tracks(ctx).map(([, t]) => t);
-    return (
-      all.length > 0 &&
-      all.every((t) => t.majorSince === null && t.criticalSince === null) &&
-      all.some((t) => t.clearSince !== null && ctx.now - t.clearSince >= rule.clearForMs)
-    );
+    const vitals = ctx.state.vitals;
+    let any = false;
+    let cleared = false;
+    for (const id in vitals) {
+      if (!isOwn(id)) continue;
+      const t = vitals[id];
+      if (t.majorSince !== null || t.criticalSince !== null) return false;
+      any = true;
+      if (t.clearSince !== null && ctx.now - t.clearSince >= rule.clearForMs) cleared = true;
+    }
+    return any && cleared;
+  }
+
+  function firstValue(ctx: EvalContext): number | null {
+    for (const id in ctx.state.vitals) if (isOwn(id)) return ctx.state.vitals[id].value;
+    return null;
   }
 }
 
