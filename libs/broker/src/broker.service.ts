@@ -91,7 +91,7 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
       maxClientsIdLength: 64,
       keepaliveLimit: 3600,
       authenticate: (client, username, password, done) => void this.authenticate(client, username, password, done),
-      authorizePublish: (client, packet, done) => void this.authorizePublish(client, packet, done),
+      authorizePublish: (client, packet, done) => this.authorizePublish(client, packet, done),
       authorizeSubscribe: (client, sub, done) => done(null, this.authorizeSubscribe(client, sub.topic) ? sub : null),
     });
     this.downlink.attach(this.aedes);
@@ -221,29 +221,34 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     return ok;
   }
 
-  private async authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): Promise<void> {
+  private authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
     const session = DeviceSessions.of(client);
     if (!session) return done(new Error('publish without a device session'));
     const channel = uplinkChannelFor(session.deviceId, packet.topic);
-    if (!channel) {
-      // MQTT 3.1.1 §3.3.5: an unauthorised PUBLISH is either acknowledged or the connection is
-      // closed. We close it, after telling the device why on its own errors topic.
-      this.metrics.aclDenials.inc({ action: 'publish' });
-      this.metrics.messagesRejected.inc({ reason: 'TOPIC_NOT_ALLOWED' });
-      this.log.warn({ msg: 'publish outside own topics; closing', deviceId: session.deviceId, topic: packet.topic });
-      await this.downlink.sendError(session.deviceId, {
-        code: 'TOPIC_NOT_ALLOWED', topic: packet.topic, message: `a device may publish only to ${errorsTopic(session.deviceId).replace(/errors$/, '{telemetry|events|status}')}; the connection is closed`,
-        errors: [{ field: 'topic', reason: 'not one of this device\'s uplink topics' }],
-      }).catch(() => undefined);
-      return done(new Error(`topic not allowed: ${packet.topic}`));
-    }
+    if (!channel) return void this.refuseTopic(session, packet.topic, done);
     if (!this.uplinkHandler) return done(new Error('ingest not ready'));
+    let handled: Promise<void>;
     try {
-      await this.uplinkHandler(session, channel, packet);
-      done(null);
+      handled = this.uplinkHandler(session, channel, packet);
     } catch (err) {
-      done(err as Error);
+      return done(err as Error);
     }
+    handled.then(() => done(null), (err: Error) => done(err));
+  }
+
+  /**
+   * MQTT 3.1.1 §3.3.5: an unauthorised PUBLISH is either acknowledged or the connection is
+   * closed. We close it, after telling the device why on its own errors topic.
+   */
+  private async refuseTopic(session: DeviceSession, topic: string, done: (err?: Error | null) => void): Promise<void> {
+    this.metrics.aclDenials.inc({ action: 'publish' });
+    this.metrics.messagesRejected.inc({ reason: 'TOPIC_NOT_ALLOWED' });
+    this.log.warn({ msg: 'publish outside own topics; closing', deviceId: session.deviceId, topic });
+    await this.downlink.sendError(session.deviceId, {
+      code: 'TOPIC_NOT_ALLOWED', topic, message: `a device may publish only to ${errorsTopic(session.deviceId).replace(/errors$/, '{telemetry|events|status}')}; the connection is closed`,
+      errors: [{ field: 'topic', reason: 'not one of this device\'s uplink topics' }],
+    }).catch(() => undefined);
+    done(new Error(`topic not allowed: ${topic}`));
   }
 
   private onReady(client: Client): void {

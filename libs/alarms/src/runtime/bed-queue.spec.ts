@@ -37,4 +37,23 @@ describe('BedQueue', () => {
     expect(ran).toEqual(['a']);
     await q.idle();
   });
+
+  it('is idle for a bed only when the gate is open and none of its jobs is queued or running', async () => {
+    const q = new BedQueue();
+    let open!: () => void;
+    q.hold(new Promise((r) => (open = r)));
+    expect(q.isIdle('a')).toBe(false); // recovery still running
+    open();
+    await tick();
+    expect(q.isIdle('a')).toBe(true);
+    let release!: () => void;
+    const job = q.run('a', () => new Promise<void>((r) => (release = r)));
+    expect(q.isIdle('a')).toBe(false);
+    expect(q.isIdle('b')).toBe(true);
+    await tick();
+    release();
+    await job;
+    await tick();
+    expect(q.isIdle('a')).toBe(true);
+  });
 });

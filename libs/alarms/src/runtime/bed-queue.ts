@@ -5,10 +5,24 @@
 export class BedQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
   private gate: Promise<void> = Promise.resolve();
+  private gateOpen = true;
 
   /** Jobs wait for `gate` (e.g. boot recovery) before running. */
   hold(gate: Promise<void>): void {
     this.gate = gate;
+    this.gateOpen = false;
+    void gate.then(() => {
+      if (this.gate === gate) this.gateOpen = true;
+    });
+  }
+
+  /**
+   * True when a job for this bed could start right now: the gate is open and nothing of the bed
+   * is queued or running. Work done synchronously at such a moment is serialised as if it had
+   * been queued, without a promise round trip.
+   */
+  isIdle(bedId: string): boolean {
+    return this.gateOpen && !this.tails.has(bedId);
   }
 
   run<T>(bedId: string, job: () => Promise<T>): Promise<T> {

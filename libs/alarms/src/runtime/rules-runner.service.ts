@@ -6,7 +6,7 @@ import { DownlinkPublisher } from '@bedside/broker';
 import { IngestEvents, type DeviceStatusChange, type StoredDeviceEvent } from '@bedside/ingest';
 import { RegistryEvents, type DeviceAccessChange } from '@bedside/registry';
 import type { TelemetryPoint } from '@bedside/telemetry';
-import { evaluate, initialBedState, nextDeadline, type BedRuleState, type RuleAction, type RuleInput, type RuleSet } from '@bedside/rules';
+import { evaluate, initialBedState, nextDeadline, type BedRuleState, type Evaluation, type RuleAction, type RuleInput, type RuleSet } from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
 import { AlarmRepository, type Executor } from '../persistence/alarm.repository';
 import { BedContextRepository, type BedContext } from '../persistence/bed-context.repository';
@@ -53,6 +53,25 @@ type Source = { event?: Pick<StoredDeviceEvent, 'deviceId' | 'eventId' | 'type' 
 const NO_SOURCE: Source = Object.freeze({});
 /** What process() returns when nothing was written (most telemetry): one shared, never-filled outcome instead of two Maps per message. */
 const UNCHANGED: ApplyOutcome = Object.freeze(new ApplyOutcome());
+const DONE: Promise<void> = Promise.resolve();
+
+/** The inputs evaluated in order from `state`, their actions concatenated. */
+function runInputs(ruleSet: RuleSet, state: BedRuleState, inputs: readonly RuleInput[], now: number): Evaluation {
+  if (inputs.length === 1) return evaluate(ruleSet, state, inputs[0], now);
+  const actions: RuleAction[] = [];
+  for (const input of inputs) {
+    const r = evaluate(ruleSet, state, input, now);
+    state = r.state;
+    for (const a of r.actions) actions.push(a);
+  }
+  return { state, actions };
+}
+
+function hasDueEscalation(entry: BedEntry, now: number): boolean {
+  for (const at of entry.escalations.values()) if (at <= now) return true;
+  return false;
+}
+
 /** An operator change written in the same transaction, before the rule inputs it returns are evaluated. */
 export type OperatorStep = (tx: Executor, out: ApplyOutcome, entry: { ctx: BedContext; state: BedRuleState }) => Promise<RuleInput[]>;
 
@@ -218,7 +237,37 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   private enqueue(bedId: string, inputs: RuleInput[], now: number, source: Source): Promise<void> {
+    if (!source.event && this.evaluateInline(bedId, inputs, now)) return DONE;
     return this.queue.run(bedId, () => this.process(bedId, inputs, now, source).then(() => undefined)).catch((err) => this.failed(bedId, err));
+  }
+
+  /**
+   * The hot path, without a promise: a loaded bed with nothing queued, inputs that move only
+   * readings. Evaluated at once and kept for the next checkpoint; false when the evaluation needs
+   * the queue (a bed or rules to load, a replay, an escalation due, a transaction to write), which
+   * then evaluates it again in turn. Per-bed order holds: nothing of this bed is queued or running.
+   */
+  private evaluateInline(bedId: string, inputs: RuleInput[], now: number): boolean {
+    const entry = this.beds.get(bedId);
+    const ruleSet = this.ruleSets.get(bedId);
+    if (!entry || !ruleSet || entry.needsReplay || !this.queue.isIdle(bedId) || hasDueEscalation(entry, now)) return false;
+    try {
+      return this.keepIfReadingsOnly(entry, runInputs(ruleSet, entry.state, inputs, now));
+    } catch (err) {
+      this.failed(bedId, err);
+      return true;
+    }
+  }
+
+  /** Nothing raised, nothing durable changed (sameDurableState): keep the new state in memory for the next checkpoint. */
+  private keepIfReadingsOnly(entry: BedEntry, result: Evaluation): boolean {
+    if (result.actions.length > 0 || !sameDurableState(entry.state, result.state)) return false;
+    if (result.state !== entry.state) {
+      entry.state = result.state;
+      entry.version += 1;
+    }
+    this.schedule(entry);
+    return true;
   }
 
   private failed(bedId: string, err: unknown): void {
@@ -246,31 +295,13 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     const dueEscalations = entry.escalations.size === 0 ? [] : [...entry.escalations].filter(([, at]) => at <= now).map(([id]) => id);
     const cursor = source.event ? Math.max(entry.cursor ?? 0, source.event.receivedAt) : entry.cursor;
 
-    const run = (state: BedRuleState, list: RuleInput[]) => {
-      const actions: RuleAction[] = [];
-      for (const input of list) {
-        const r = evaluate(ruleSet, state, input, now);
-        state = r.state;
-        actions.push(...r.actions);
-      }
-      return { state, actions };
-    };
     // Evaluate first (pure): only transactions that will append alarm events need to take turns.
-    let result = step ? null : run(entry.state, inputs);
-    if (result && result.actions.length === 0 && dueEscalations.length === 0 && !source.event && sameDurableState(entry.state, result.state)) {
-      // Only readings moved (nothing raised, nothing started or stopped): keep the new state in
-      // memory for the next checkpoint.
-      if (result.state !== entry.state) {
-        entry.state = result.state;
-        entry.version += 1;
-      }
-      this.schedule(entry);
-      return UNCHANGED;
-    }
+    let result = step ? null : runInputs(ruleSet, entry.state, inputs, now);
+    if (result && dueEscalations.length === 0 && !source.event && this.keepIfReadingsOnly(entry, result)) return UNCHANGED;
     const version = entry.version + 1;
     const transaction = async () => this.database.db.transaction().execute(async (tx) => {
       const out = new ApplyOutcome();
-      if (step) result = run(entry.state, [...(await step(tx, out, entry)), ...inputs]);
+      if (step) result = runInputs(ruleSet, entry.state, [...(await step(tx, out, entry)), ...inputs], now);
       const { state, actions } = result!;
       await this.states.save(tx, { bedId, state, nextDeadline: nextDeadline(state), eventCursor: cursor, version });
       await this.alarms.logActions(tx, bedId, actions);
