@@ -1,3 +1,5 @@
+import { inSlices } from './in-slices';
+
 /**
  * Gathers items from many concurrent callers into one write: the first item opens a batch,
  * which is flushed after `delayMs` or at `maxBatch` items, whichever comes first. Every caller
@@ -35,8 +37,8 @@ export class GroupCommit<T, R = void> {
     const batch = this.batch;
     this.batch = [];
     const p = this.flushFn(batch.map((b) => b.item)).then(
-      (results) => batch.forEach((b, i) => b.resolve((results ? results[i] : undefined) as R)),
-      (err) => batch.forEach((b) => b.reject(err)),
+      (results) => inSlices(batch, (b, i) => b.resolve((results ? results[i] : undefined) as R)),
+      (err) => inSlices(batch, (b) => b.reject(err)),
     ).finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
   }

@@ -4,3 +4,4 @@ export * from './ids';
 export * from './group-commit';
 export * from './clock.module';
 export * from './login-throttle';
+export * from './in-slices';

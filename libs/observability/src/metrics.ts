@@ -20,6 +20,12 @@ export class Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry],
   });
 
+  /** The call centre's clock: a button press or fall reaching the operators' live stream. */
+  readonly eventToAlarm = new Histogram({
+    name: 'bedside_alarm_event_to_stream_seconds', help: 'Time from receiving a device event to the alarm it raised or updated on the live stream', labelNames: ['kind'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'bedside_' });
   }

@@ -15,6 +15,7 @@ import { AlarmRepository } from './alarm.repository';
 import { BedContextRepository } from './bed-context.repository';
 import { BedRuleStateRepository } from './bed-rule-state.repository';
 import { RuleSetRepository } from './rule-set.repository';
+import { Metrics } from '@bedside/observability';
 
 /** Alarm persistence and boot recovery against embedded PGlite and a real PostgreSQL server. */
 class FakeClock extends Clock {
@@ -126,7 +127,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       const streamed: string[] = [];
       stream.events$.subscribe((e) => streamed.push(`${e.type}:${e.alarm.kind}`));
       const runner = new RulesRunner(database, new IngestEvents(), downlink, alarms, new BedRuleStateRepository(database), contexts,
-        new RuleConfigService(new RuleSetRepository(database), contexts, clock), applier, stream, config, clock, new RegistryEvents());
+        new RuleConfigService(new RuleSetRepository(database), contexts, clock), applier, stream, config, clock, new RegistryEvents(), new Metrics());
       runner.onModuleInit();
       await runner.ready();
       await runner.beforeApplicationShutdown();

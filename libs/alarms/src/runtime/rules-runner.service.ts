@@ -4,6 +4,7 @@ import { Clock, DomainError } from '@bedside/common';
 import { Database } from '@bedside/database';
 import { DownlinkPublisher } from '@bedside/broker';
 import { IngestEvents, type DeviceStatusChange, type StoredDeviceEvent } from '@bedside/ingest';
+import { Metrics } from '@bedside/observability';
 import { RegistryEvents, type DeviceAccessChange } from '@bedside/registry';
 import type { TelemetryPoint } from '@bedside/telemetry';
 import { evaluate, initialBedState, nextDeadline, type BedRuleState, type Evaluation, type RuleAction, type RuleInput, type RuleSet } from '@bedside/rules';
@@ -109,6 +110,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     private readonly config: AlarmsConfig,
     private readonly clock: Clock,
     private readonly registry: RegistryEvents,
+    private readonly metrics: Metrics,
   ) {
     this.timers = new BedTimers(() => this.clock.now(), (bedId) => void this.tick(bedId));
   }
@@ -327,14 +329,16 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       else entry.escalations.set(id, at);
     }
     this.schedule(entry);
-    if (source.event) this.ackEvent(source.event, out);
+    if (source.event) this.eventRaised(source.event, out);
     return out;
   }
 
-  private ackEvent(event: NonNullable<Source['event']>, out: ApplyOutcome): void {
+  /** The device learns which alarm its event raised (a call button can show "help is coming"); the delay is measured. */
+  private eventRaised(event: NonNullable<Source['event']>, out: ApplyOutcome): void {
     const kind = kindForEvent(event.type);
     const alarm = kind ? out.raisedOrUpdated.get(kind) : undefined;
-    if (!alarm) return;
+    if (!kind || !alarm) return;
+    this.metrics.eventToAlarm.observe({ kind }, (this.clock.now() - event.receivedAt) / 1000);
     void this.downlink.sendAck(event.deviceId, { eventId: event.eventId, status: 'alarm', alarmId: alarm.id })
       .catch((err) => this.log.warn({ msg: 'alarm ack not sent', deviceId: event.deviceId, err: (err as Error).message }));
   }

@@ -30,7 +30,10 @@ export function episodeKey(bedId: string, kind: RuleKind, subject: string | null
 }
 
 export function getEpisode(ctx: EvalContext, kind: RuleKind, subject: string | null = null): Episode | undefined {
-  return ctx.state.episodes[episodeId(kind, subject)];
+  const episodes = ctx.state.episodes;
+  // Most beds have no open episode: answer without building the id (device rules ask per device, per sample).
+  for (const _ in episodes) return episodes[episodeId(kind, subject)];
+  return undefined;
 }
 
 export function raiseEpisode(ctx: EvalContext, kind: RuleKind, subject: string | null, severity: Severity, startedAt: number, finding: Finding): Episode {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { DomainError } from '@bedside/common';
+import { DomainError, SETTLE_SLICE, inSlices } from '@bedside/common';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Point, escape, type PointSettings } from '@influxdata/influxdb-client';
 import { TelemetryStore, type TelemetryStoreStats } from '../telemetry.store';
@@ -143,8 +143,14 @@ function deferred(): Deferred {
   return { promise, resolve, reject };
 }
 
-interface Batch extends Deferred {
+interface Batch {
   lines: string[];
+  /** One waiter per SETTLE_SLICE lines, settled one per turn of the event loop (see inSlices). */
+  acks: Deferred[];
+}
+
+function settle(b: Batch, err?: Error): void {
+  inSlices(b.acks, (ack) => (err ? ack.reject(err) : ack.resolve()), 1);
 }
 
 type SendResult = { ok: true } | { ok: false; reason: string };
@@ -255,12 +261,15 @@ export class InfluxTelemetryStore extends TelemetryStore {
         firstError ||= `${line.error} (device ${p.deviceId}, ts ${p.ts})`;
         continue;
       }
-      if (!this.current) {
-        this.current = { ...deferred(), lines: [] };
-        this.track(this.current.promise);
-      }
+      this.current ??= { lines: [], acks: [] };
       const batch = this.current;
-      if (batch.lines.length === 0 || waits[waits.length - 1] !== batch.promise) waits.push(batch.promise);
+      if (batch.lines.length % SETTLE_SLICE === 0) {
+        const ack = deferred();
+        this.track(ack.promise);
+        batch.acks.push(ack);
+      }
+      const ack = batch.acks[batch.acks.length - 1].promise;
+      if (waits[waits.length - 1] !== ack) waits.push(ack);
       batch.lines.push(line);
       this.bufferedLines++;
       if (batch.lines.length >= this.batchSize) this.cut();
@@ -315,7 +324,7 @@ export class InfluxTelemetryStore extends TelemetryStore {
     const r = await this.sendLines(b.lines.join('\n'), b.lines.length);
     if (r.ok) {
       this.bufferedLines -= b.lines.length;
-      b.resolve();
+      settle(b);
       return;
     }
     if (this.mode === 'direct') {
@@ -331,11 +340,11 @@ export class InfluxTelemetryStore extends TelemetryStore {
     this.spool.append(b.lines).then(
       () => {
         this.bufferedLines -= b.lines.length;
-        b.resolve();
+        settle(b);
       },
       (err: Error) => {
         this.bufferedLines -= b.lines.length;
-        b.reject(new Error(`InfluxDB unavailable and the spool failed: ${err.message}`));
+        settle(b, new Error(`InfluxDB unavailable and the spool failed: ${err.message}`));
       },
     );
   }
