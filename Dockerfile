@@ -16,4 +16,5 @@ COPY --from=build /app/devices-sim/bin ./devices-sim/bin
 VOLUME /data
 EXPOSE 3000 1883 8883 8083
 USER node
-CMD ["node", "dist/apps/hub/src/main.js"]
+# Node flags as in `npm start` (a larger young generation: ~7 % less CPU per message, see docs/benchmarks.md).
+CMD ["node", "--max-semi-space-size=32", "dist/apps/hub/src/main.js"]

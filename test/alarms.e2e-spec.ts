@@ -94,6 +94,10 @@ describe('alarm scenarios over MQTT', () => {
     const ack = await waitFor(() => down.acks.find((a) => a.eventId === 'sos-1' && a.status === 'alarm'), { what: 'alarm ack' });
     expect(ack.alarmId).toBe(e.data.alarm.id);
     expect(down.acks.find((a) => a.eventId === 'sos-1' && a.status === 'stored')).toBeDefined();
+    // The call centre's clock is exported: press received -> alarm on the live stream.
+    const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+    const count = metrics.split('\n').find((l) => l.startsWith('bedside_alarm_event_to_stream_seconds_count{kind="sos"}'));
+    expect(Number(count?.split(' ')[1])).toBeGreaterThanOrEqual(1);
   });
 
   it('fall not cancelled: critical after the cancel window', async () => {

@@ -10,6 +10,9 @@ const DIST_BENCH = resolve(__dirname, '..');
 const HUB_MAIN = join(ROOT, 'dist/apps/hub/src/main.js');
 const GC_PRELOAD = join(DIST_BENCH, 'gc-on-signal.js');
 const PROFILE_PRELOAD = join(DIST_BENCH, 'profile-on-signal.js');
+/** The Node flags `npm start` gives the hub (package.json), so the bench measures what production runs. */
+export const HUB_NODE_FLAGS: string[] = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
+  .scripts.start.split(/\s+/).filter((a) => a.startsWith('--'));
 
 export interface Server {
   pid: number;
@@ -60,7 +63,7 @@ export async function spawnHub(o: { env?: Record<string, string>; nodeArgs?: str
   while (mqttPort === httpPort) mqttPort = await freePort();
   const admin = { username: 'admin', password: 'bench-admin-password' };
   const memFile = join(dataDir, 'bench-mem.json');
-  const proc = spawn(process.execPath, ['--expose-gc', '--require', GC_PRELOAD, '--require', PROFILE_PRELOAD, ...(o.nodeArgs ?? []), HUB_MAIN], {
+  const proc = spawn(process.execPath, [...HUB_NODE_FLAGS, '--expose-gc', '--require', GC_PRELOAD, '--require', PROFILE_PRELOAD, ...(o.nodeArgs ?? []), HUB_MAIN], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
