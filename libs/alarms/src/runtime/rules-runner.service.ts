@@ -23,6 +23,10 @@ import { eventInput, kindForEvent, statusInput, telemetryInput } from './input-m
 
 interface BedEntry {
   ctx: BedContext;
+  /** Effective rules, loaded on first use and dropped when they change. */
+  ruleSet: RuleSet | null;
+  /** Bumped on every rules change, so a load that raced one is not cached. */
+  rulesGeneration: number;
   state: BedRuleState;
   /** received_at of the last device event evaluated. */
   cursor: number | null;
@@ -86,7 +90,6 @@ export type OperatorStep = (tx: Executor, out: ApplyOutcome, entry: { ctx: BedCo
 export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   private readonly log = new Logger('RulesRunner');
   private readonly beds = new Map<string, BedEntry>();
-  private readonly ruleSets = new Map<string, RuleSet>();
   private readonly queue = new BedQueue();
   /** alarm_events ids must reach the stream in order: transactions that append them take turns. */
   private readonly eventsLock = new AsyncMutex();
@@ -228,8 +231,12 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   /** Rules changed for these beds (or every bed when null): drop cached rule sets and re-arm timers under the new rules. */
   async rulesChanged(bedIds: string[] | null): Promise<void> {
     const ids = bedIds ?? [...this.beds.keys()];
-    if (bedIds === null) this.ruleSets.clear();
-    for (const id of ids) this.ruleSets.delete(id);
+    for (const id of ids) {
+      const entry = this.beds.get(id);
+      if (!entry) continue;
+      entry.ruleSet = null;
+      entry.rulesGeneration += 1;
+    }
     await Promise.all(ids.map((id) => this.tick(id)));
   }
 
@@ -251,7 +258,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
    */
   private evaluateInline(bedId: string, inputs: RuleInput[], now: number): boolean {
     const entry = this.beds.get(bedId);
-    const ruleSet = this.ruleSets.get(bedId);
+    const ruleSet = entry?.ruleSet;
     if (!entry || !ruleSet || entry.needsReplay || !this.queue.isIdle(bedId) || hasDueEscalation(entry, now)) return false;
     try {
       return this.keepIfReadingsOnly(entry, runInputs(ruleSet, entry.state, inputs, now));
@@ -293,7 +300,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       entry.needsReplay = false;
       await this.replay(entry, (entry.cursor ?? now) - REPLAY_MARGIN_MS);
     }
-    const ruleSet = this.ruleSets.get(bedId) ?? await this.ruleSet(bedId);
+    const ruleSet = entry.ruleSet ?? await this.loadRules(entry);
     const dueEscalations = entry.escalations.size === 0 ? [] : [...entry.escalations].filter(([, at]) => at <= now).map(([id]) => id);
     const cursor = source.event ? Math.max(entry.cursor ?? 0, source.event.receivedAt) : entry.cursor;
 
@@ -357,18 +364,16 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     // Only devices heard from before count towards silence: a device still in its box is not "offline".
     const devices = ctx.devices.filter((d) => d.lastSeenAt !== null).map((d) => ({ id: d.id, kind: d.kind, lastSeenAt: d.lastSeenAt! }));
     const version = stored?.version ?? 0;
-    const entry: BedEntry = { ctx, state: stored?.state ?? initialBedState(bedId, { devices }), cursor: stored?.eventCursor ?? null, escalations: new Map(), needsReplay: false, version, savedVersion: version };
+    const entry: BedEntry = { ctx, ruleSet: null, rulesGeneration: 0, state: stored?.state ?? initialBedState(bedId, { devices }), cursor: stored?.eventCursor ?? null, escalations: new Map(), needsReplay: false, version, savedVersion: version };
     this.beds.set(bedId, entry);
     return entry;
   }
 
-  private async ruleSet(bedId: string): Promise<RuleSet> {
-    let rs = this.ruleSets.get(bedId);
-    if (!rs) {
-      rs = (await this.ruleConfig.effective(bedId)).ruleSet;
-      this.ruleSets.set(bedId, rs);
-    }
-    return rs;
+  private async loadRules(entry: BedEntry): Promise<RuleSet> {
+    const generation = entry.rulesGeneration;
+    const { ruleSet } = await this.ruleConfig.effective(entry.ctx.bedId);
+    if (entry.rulesGeneration === generation) entry.ruleSet = ruleSet;
+    return ruleSet;
   }
 
   /** Device events stored at or after `since` are evaluated at their stored receive time (replay gives the same episode keys). */
