@@ -19,6 +19,7 @@ import { AsyncMutex } from './async-mutex';
 import { BedQueue } from './bed-queue';
 import { sameDurableState } from './durable-state';
 import { BedTimers } from './bed-timers';
+import { SharedRuleSets } from './shared-rule-sets';
 import { eventInput, kindForEvent, statusInput, telemetryInput } from './input-mapper';
 
 interface BedEntry {
@@ -91,6 +92,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   private readonly log = new Logger('RulesRunner');
   private readonly beds = new Map<string, BedEntry>();
   private readonly queue = new BedQueue();
+  private readonly ruleSets = new SharedRuleSets();
   /** alarm_events ids must reach the stream in order: transactions that append them take turns. */
   private readonly eventsLock = new AsyncMutex();
   private readonly timers: BedTimers;
@@ -372,8 +374,9 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   private async loadRules(entry: BedEntry): Promise<RuleSet> {
     const generation = entry.rulesGeneration;
     const { ruleSet } = await this.ruleConfig.effective(entry.ctx.bedId);
-    if (entry.rulesGeneration === generation) entry.ruleSet = ruleSet;
-    return ruleSet;
+    const shared = this.ruleSets.share(ruleSet);
+    if (entry.rulesGeneration === generation) entry.ruleSet = shared;
+    return shared;
   }
 
   /** Device events stored at or after `since` are evaluated at their stored receive time (replay gives the same episode keys). */

@@ -36,7 +36,7 @@ export const DEFAULT_RULE_SET: RuleSet = deepFreeze({
 } satisfies RuleSet);
 
 // Frozen so no caller can change the defaults for every other bed by accident.
-function deepFreeze<T>(value: T): T {
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
