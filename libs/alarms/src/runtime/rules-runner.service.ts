@@ -54,6 +54,11 @@ const RETRY_MS = 1_000;
  */
 const CHECKPOINT_MS = 5_000;
 const CHECKPOINT_SLICE = 250;
+/**
+ * How long telemetry is gathered before it is evaluated (see onTelemetry). At 10,000 msg/s a
+ * batch is ~500 evaluations, ~5 ms of work; vital-sign and presence rules hold for seconds.
+ */
+const TELEMETRY_BATCH_MS = 50;
 
 type Source = { event?: Pick<StoredDeviceEvent, 'deviceId' | 'eventId' | 'type' | 'receivedAt'> };
 const NO_SOURCE: Source = Object.freeze({});
@@ -100,6 +105,8 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   private recovered!: Promise<void>;
   private recoveryState: 'running' | 'done' | 'failed' = 'running';
   private checkpointTimer: NodeJS.Timeout | null = null;
+  private telemetryBatch: { bedId: string; inputs: RuleInput[]; now: number }[] = [];
+  private telemetryTimer: NodeJS.Timeout | null = null;
   private checkpointing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -163,6 +170,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     this.subscriptions.forEach((s) => s.unsubscribe());
+    this.evaluateTelemetryBatch();
     this.timers.stop();
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     await this.queue.idle();
@@ -179,11 +187,17 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     return this.recoveryState;
   }
 
+  /**
+   * Telemetry is gathered for TELEMETRY_BATCH_MS and then evaluated bed after bed in one go:
+   * evaluations run back to back find the engine's code and the shared rules in the CPU caches,
+   * where one evaluation between every two MQTT packets found them evicted (A/B in bench/NOTES.md).
+   * Each input keeps its arrival time; device events are not batched.
+   */
   onTelemetry(points: readonly TelemetryPoint[]): void {
     const now = this.clock.now();
     if (points.length === 1) {
       // The usual message: one sample of one device.
-      if (points[0].bedId) void this.enqueue(points[0].bedId, [telemetryInput(points[0])], now, NO_SOURCE);
+      if (points[0].bedId) this.batchTelemetry(points[0].bedId, [telemetryInput(points[0])], now);
       return;
     }
     const byBed = new Map<string, RuleInput[]>();
@@ -193,7 +207,20 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       if (list) list.push(telemetryInput(p));
       else byBed.set(p.bedId, [telemetryInput(p)]);
     }
-    for (const [bedId, inputs] of byBed) void this.enqueue(bedId, inputs, now, NO_SOURCE);
+    for (const [bedId, inputs] of byBed) this.batchTelemetry(bedId, inputs, now);
+  }
+
+  private batchTelemetry(bedId: string, inputs: RuleInput[], now: number): void {
+    this.telemetryBatch.push({ bedId, inputs, now });
+    this.telemetryTimer ??= setTimeout(() => this.evaluateTelemetryBatch(), TELEMETRY_BATCH_MS);
+  }
+
+  private evaluateTelemetryBatch(): void {
+    if (this.telemetryTimer) clearTimeout(this.telemetryTimer);
+    this.telemetryTimer = null;
+    const batch = this.telemetryBatch;
+    this.telemetryBatch = [];
+    for (const t of batch) void this.enqueue(t.bedId, t.inputs, t.now, NO_SOURCE);
   }
 
   onEvent(e: StoredDeviceEvent): void {
