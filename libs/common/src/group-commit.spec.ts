@@ -39,4 +39,13 @@ describe('GroupCommit', () => {
     await gc.drain();
     expect(done).toBe(true);
   });
+
+  it('drain also waits until every caller of a large batch has been answered (they are told in slices)', async () => {
+    const gc = new GroupCommit<number>(async () => undefined, { delayMs: 1000, maxBatch: 10_000 });
+    let answered = 0;
+    for (let i = 0; i < 1_000; i++) void gc.submit(i).then(() => answered++);
+    await gc.drain();
+    await Promise.resolve(); // the last callers' own continuations
+    expect(answered).toBe(1_000);
+  });
 });

@@ -24,7 +24,7 @@ export class GroupCommit<T, R = void> {
     });
   }
 
-  /** Flushes what is gathered and waits for every write under way. */
+  /** Flushes what is gathered and waits for every write under way and for all its callers to be answered. */
   async drain(): Promise<void> {
     this.flushNow();
     await Promise.all([...this.inFlight]);

@@ -64,7 +64,6 @@ type Source = { event?: Pick<StoredDeviceEvent, 'deviceId' | 'eventId' | 'type' 
 const NO_SOURCE: Source = Object.freeze({});
 /** What process() returns when nothing was written (most telemetry): one shared, never-filled outcome instead of two Maps per message. */
 const UNCHANGED: ApplyOutcome = Object.freeze(new ApplyOutcome());
-const DONE: Promise<void> = Promise.resolve();
 
 /** The inputs evaluated in order from `state`, their actions concatenated. */
 function runInputs(ruleSet: RuleSet, state: BedRuleState, inputs: readonly RuleInput[], now: number): Evaluation {
@@ -78,9 +77,14 @@ function runInputs(ruleSet: RuleSet, state: BedRuleState, inputs: readonly RuleI
   return { state, actions };
 }
 
-function hasDueEscalation(entry: BedEntry, now: number): boolean {
-  for (const at of entry.escalations.values()) if (at <= now) return true;
-  return false;
+const NONE_DUE: readonly string[] = Object.freeze([]);
+
+/** Ids of the bed's unacknowledged alarms whose escalation is due at `now`. */
+function dueEscalations(entry: BedEntry, now: number): readonly string[] {
+  if (entry.escalations.size === 0) return NONE_DUE; // most beds, on every message
+  const due: string[] = [];
+  for (const [id, at] of entry.escalations) if (at <= now) due.push(id);
+  return due;
 }
 
 /** An operator change written in the same transaction, before the rule inputs it returns are evaluated. */
@@ -220,23 +224,23 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     this.telemetryTimer = null;
     const batch = this.telemetryBatch;
     this.telemetryBatch = [];
-    for (const t of batch) void this.enqueue(t.bedId, t.inputs, t.now, NO_SOURCE);
+    for (const t of batch) this.enqueue(t.bedId, t.inputs, t.now, NO_SOURCE);
   }
 
   onEvent(e: StoredDeviceEvent): void {
     if (!e.bedId) return;
-    void this.enqueue(e.bedId, [eventInput(e)], e.receivedAt, { event: e });
+    this.enqueue(e.bedId, [eventInput(e)], e.receivedAt, { event: e });
   }
 
   onStatus(s: DeviceStatusChange): void {
     const input = statusInput(s);
     if (!input || !s.bedId) return;
-    void this.enqueue(s.bedId, [input], s.at, {});
+    this.enqueue(s.bedId, [input], s.at, {});
   }
 
   /** A device that left a bed (moved, unbound, revoked) is forgotten there, so its silence raises nothing. */
   onDeviceAccess(c: DeviceAccessChange): void {
-    if (c.fromBedId && c.fromBedId !== c.toBedId) void this.enqueue(c.fromBedId, [{ type: 'device.removed', deviceId: c.deviceId }], this.clock.now(), {});
+    if (c.fromBedId && c.fromBedId !== c.toBedId) this.enqueue(c.fromBedId, [{ type: 'device.removed', deviceId: c.deviceId }], this.clock.now(), {});
   }
 
   /** A household's time zone feeds every bed's effective rules (night window). */
@@ -274,9 +278,9 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     return this.queue.run(bedId, async () => (await this.entry(bedId)).state);
   }
 
-  private enqueue(bedId: string, inputs: RuleInput[], now: number, source: Source): Promise<void> {
-    if (!source.event && this.evaluateInline(bedId, inputs, now)) return DONE;
-    return this.queue.run(bedId, () => this.process(bedId, inputs, now, source).then(() => undefined)).catch((err) => this.failed(bedId, err));
+  private enqueue(bedId: string, inputs: RuleInput[], now: number, source: Source): void {
+    if (!source.event && this.evaluateInline(bedId, inputs, now)) return;
+    this.queue.run(bedId, () => this.process(bedId, inputs, now, source)).catch((err) => this.failed(bedId, err));
   }
 
   /**
@@ -288,7 +292,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   private evaluateInline(bedId: string, inputs: RuleInput[], now: number): boolean {
     const entry = this.beds.get(bedId);
     const ruleSet = entry?.ruleSet;
-    if (!entry || !ruleSet || entry.needsReplay || !this.queue.isIdle(bedId) || hasDueEscalation(entry, now)) return false;
+    if (!entry || !ruleSet || entry.needsReplay || !this.queue.isIdle(bedId) || dueEscalations(entry, now).length > 0) return false;
     try {
       return this.keepIfReadingsOnly(entry, runInputs(ruleSet, entry.state, inputs, now));
     } catch (err) {
@@ -330,12 +334,12 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       await this.replay(entry, (entry.cursor ?? now) - REPLAY_MARGIN_MS);
     }
     const ruleSet = entry.ruleSet ?? await this.loadRules(entry);
-    const dueEscalations = entry.escalations.size === 0 ? [] : [...entry.escalations].filter(([, at]) => at <= now).map(([id]) => id);
+    const due = dueEscalations(entry, now);
     const cursor = source.event ? Math.max(entry.cursor ?? 0, source.event.receivedAt) : entry.cursor;
 
     // Evaluate first (pure): only transactions that will append alarm events need to take turns.
     let result = step ? null : runInputs(ruleSet, entry.state, inputs, now);
-    if (result && dueEscalations.length === 0 && !source.event && this.keepIfReadingsOnly(entry, result)) return UNCHANGED;
+    if (result && due.length === 0 && !source.event && this.keepIfReadingsOnly(entry, result)) return UNCHANGED;
     const version = entry.version + 1;
     const transaction = async () => this.database.db.transaction().execute(async (tx) => {
       const out = new ApplyOutcome();
@@ -344,10 +348,10 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       await this.states.save(tx, { bedId, state, nextDeadline: nextDeadline(state), eventCursor: cursor, version });
       await this.alarms.logActions(tx, bedId, actions);
       await this.applier.apply(tx, entry.ctx.organisationId, actions, out);
-      await this.applier.escalate(tx, dueEscalations, now, out);
+      await this.applier.escalate(tx, due, now, out);
       return out;
     });
-    const ordered = step !== undefined || result!.actions.length > 0 || dueEscalations.length > 0;
+    const ordered = step !== undefined || result!.actions.length > 0 || due.length > 0;
     const out = ordered
       ? await this.eventsLock.lock(async () => {
         const o = await transaction();

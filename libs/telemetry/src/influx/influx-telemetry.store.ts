@@ -150,7 +150,7 @@ interface Batch {
 }
 
 function settle(b: Batch, err?: Error): void {
-  inSlices(b.acks, (ack) => (err ? ack.reject(err) : ack.resolve()), 1);
+  void inSlices(b.acks, (ack) => (err ? ack.reject(err) : ack.resolve()), 1);
 }
 
 type SendResult = { ok: true } | { ok: false; reason: string };
