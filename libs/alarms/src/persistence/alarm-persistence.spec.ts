@@ -102,6 +102,34 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect((await alarms.list({ bedId, includeSuppressed: true })).map((a) => a.key)).toContain('hr:silenced');
   });
 
+  it('raises an evaluation\'s lone alarm in one statement with its rule state and journal; the stored stream payload names the chained incident', async () => {
+    const states = new BedRuleStateRepository(database);
+    const db = database.db;
+    const action = raise('fall:alone', T0 + 30_000, { kind: 'fall', severity: 'critical' });
+    const saved = { bedId, state: { marker: 'alone' } as never, nextDeadline: null, eventCursor: T0 + 30_000, version: 7 };
+    const before = await alarms.lastEventId();
+    const out = new ApplyOutcome();
+    await applier.raiseAlone(db, orgId, action, out, [states.saveQuery(db, [saved]), alarms.logActionsQuery(db, bedId, [action])]);
+
+    const hr = await alarms.getByKey(db, 'hr:1');
+    const fall = await alarms.getByKey(db, 'fall:alone');
+    expect(fall).toEqual(expect.objectContaining({ status: 'raised', severity: 'critical', incidentId: hr!.incidentId }));
+    expect(fall!.audit.map((a) => [a.action, a.at])).toEqual([['raise', T0 + 30_000]]);
+    expect(out.events).toEqual([expect.objectContaining({ type: 'alarm.raised', alarm: expect.objectContaining({ id: fall!.id, incidentId: hr!.incidentId }) })]);
+    expect(await alarms.eventsAfter(before)).toEqual(out.events);
+    expect(out.raisedOrUpdated.get('fall')).toEqual(expect.objectContaining({ id: fall!.id, incidentId: hr!.incidentId }));
+    expect(await states.get(bedId)).toEqual(expect.objectContaining({ state: { marker: 'alone' }, version: 7 }));
+    expect(await alarms.actions(bedId, new Date(T0 + 30_000), new Date(T0 + 30_001))).toEqual([action]);
+
+    // A replay raises nothing and appends no event, but the writes beside it still land.
+    const replay = new ApplyOutcome();
+    await applier.raiseAlone(db, orgId, action, replay, [states.saveQuery(db, [{ ...saved, version: 8 }])]);
+    expect(replay.events).toEqual([]);
+    expect(await alarms.lastEventId()).toBe(out.events[0].id);
+    expect((await states.get(bedId))!.version).toBe(8);
+    await db.deleteFrom('bed_rule_state').where('bed_id', '=', bedId).execute(); // the boot test below starts from no saved state
+  });
+
   it('escalates when due and records the next escalation; the stream log reads back in id order', async () => {
     const hr = await alarms.getByKey(alarms.db, 'hr:1');
     const out = new ApplyOutcome();

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Compilable, type InsertResult, type Kysely, type OperationNodeSource, type Selectable } from 'kysely';
 import { Database, type AlarmsTable, type DB } from '@bedside/database';
 import type { AlarmAuditEntry, AlarmOutcome, AlarmStatus, RuleAction, RuleKind, Severity } from '@bedside/rules';
 import { DEFAULT_INCIDENT_GAP_MS, SEVERITIES } from '@bedside/rules';
@@ -7,6 +7,9 @@ import { toAlarmView, type AlarmEventType, type AlarmRecord, type AlarmStreamEve
 
 /** A connection or an open transaction: every write of one evaluation shares the caller's transaction. */
 export type Executor = Kysely<DB>;
+
+/** A write that can run inside another statement as a data-modifying CTE (one round trip for several writes). */
+export type AlongsideWrite = OperationNodeSource & Compilable<InsertResult>;
 
 export interface AlarmFilter {
   /** Only this organisation's alarms (a user bound to one). */
@@ -53,16 +56,47 @@ export class AlarmRepository {
     return this.database.db;
   }
 
-  /** Inserts a newly raised alarm with its audit entries. False when the episode key exists already (a replay). */
-  async insert(ex: Executor, a: AlarmRecord): Promise<boolean> {
-    const inserted = await ex.insertInto('alarms').values({
+  /**
+   * A raised alarm in one statement, so one round trip and atomic without BEGIN/COMMIT: it joins
+   * the bed's incident when the bed's latest alarm is within the gap (libs/rules
+   * groupIntoIncidents), and the row, its audit entries and its stream event are written only if
+   * the episode key is new (a replay after a crash finds it and gets null). `alongside` are writes
+   * of the same evaluation (rule state, action journal) that commit or fail with it.
+   */
+  async insertRaised(
+    ex: Executor, a: AlarmRecord, o: { chainIncident: boolean; event: { type: AlarmEventType; at: number } | null },
+    alongside: readonly AlongsideWrite[] = [], gapMs = DEFAULT_INCIDENT_GAP_MS,
+  ): Promise<{ incidentId: string; event: AlarmStreamEvent | null } | null> {
+    const chained = ex.selectFrom('alarms').select('incident_id').where('bed_id', '=', a.bedId).where('suppressed', '=', false)
+      .where('raised_at', '<=', new Date(a.raisedAt)).where('raised_at', '>=', new Date(a.raisedAt - gapMs)).orderBy('raised_at', 'desc').limit(1);
+    const inserted = ex.insertInto('alarms').values({
       id: a.id, organisation_id: a.organisationId, bed_id: a.bedId, subject: a.subject, kind: a.kind, started_at: new Date(a.startedAt),
-      raised_at: new Date(a.raisedAt), incident_id: a.incidentId, suppressed: a.suppressed, reason: a.reason, message: a.message,
-      details: JSON.stringify(a.details), idempotency_key: a.key, ...columns(a),
-    }).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('id').executeTakeFirst();
-    if (!inserted) return false;
-    await this.appendAudit(ex, a.id, a.audit);
-    return true;
+      raised_at: new Date(a.raisedAt), suppressed: a.suppressed, reason: a.reason, message: a.message, details: JSON.stringify(a.details),
+      idempotency_key: a.key, ...columns(a), incident_id: o.chainIncident ? sql<string>`coalesce((${chained}), ${a.id})` : a.id,
+    }).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning(['id', 'incident_id']);
+    const audit = JSON.stringify(a.audit.map((e) => ({ at: new Date(e.at).toISOString(), actor: e.actor, action: e.action, from_state: e.from, to_state: e.to, note: e.note })));
+    const view = toAlarmView(a);
+    const ctes = [
+      ...alongside.map((w, i) => sql`${sql.id(`alongside_${i}`)} as (${w})`),
+      sql`inserted as (${inserted})`,
+      sql`audit as (insert into alarm_audit (alarm_id, at, actor, action, from_state, to_state, note)
+        select inserted.id, x.* from inserted, jsonb_to_recordset(${audit}::jsonb) as x(at timestamptz, actor text, action text, from_state text, to_state text, note text))`,
+    ];
+    if (o.event) {
+      // The stored payload carries the incident chosen above, like the event returned here.
+      const payload = JSON.stringify({ alarm: view, at: new Date(o.event.at).toISOString() });
+      ctes.push(sql`event as (insert into alarm_events (alarm_id, type, at, payload)
+        select inserted.id, ${o.event.type}, ${new Date(o.event.at)}::timestamptz, jsonb_set(${payload}::jsonb, '{alarm,incidentId}', to_jsonb(inserted.incident_id)) from inserted
+        returning id)`);
+    }
+    const { rows } = await sql<{ incident_id: string; event_id: string | null }>`with ${sql.join(ctes)}
+      select inserted.incident_id, ${o.event ? sql`(select id from event)` : sql`null`} as event_id from inserted`.execute(ex);
+    const row = rows[0];
+    if (!row) return null;
+    const event = o.event && row.event_id !== null
+      ? { id: Number(row.event_id), type: o.event.type, alarm: { ...view, incidentId: row.incident_id }, at: new Date(o.event.at).toISOString() }
+      : null;
+    return { incidentId: row.incident_id, event };
   }
 
   /** Writes the changed columns and the audit entries `next` has beyond `prev`. */
@@ -118,13 +152,6 @@ export class AlarmRepository {
     return rows.map((r) => ({ at: r.at.getTime(), actor: r.actor, action: r.action as AlarmAuditEntry['action'], from: r.from_state as AlarmStatus | null, to: r.to_state as AlarmStatus, note: r.note }));
   }
 
-  /** Chaining incidents (libs/rules groupIntoIncidents): join the bed's latest alarm's incident when within the gap. */
-  async incidentFor(ex: Executor, bedId: string, raisedAt: number, ownId: string, gapMs = DEFAULT_INCIDENT_GAP_MS): Promise<string> {
-    const last = await ex.selectFrom('alarms').select(['incident_id', 'raised_at']).where('bed_id', '=', bedId).where('suppressed', '=', false)
-      .where('raised_at', '<=', new Date(raisedAt)).orderBy('raised_at', 'desc').limit(1).executeTakeFirst();
-    return last && raisedAt - last.raised_at.getTime() <= gapMs ? last.incident_id : ownId;
-  }
-
   async incident(incidentId: string): Promise<AlarmView[]> {
     const rows = await this.db.selectFrom('alarms').selectAll().where('incident_id', '=', incidentId).orderBy('raised_at').execute();
     return rows.map((r) => toAlarmView(toRecord(r, [])));
@@ -155,10 +182,14 @@ export class AlarmRepository {
 
   /** Journal of every rule action; a replayed action (same key, type, instant) is written once. */
   async logActions(ex: Executor, bedId: string, actions: readonly RuleAction[]): Promise<void> {
-    if (actions.length === 0) return;
-    await ex.insertInto('rule_actions').values(actions.map((a) => ({
+    if (actions.length > 0) await this.logActionsQuery(ex, bedId, actions).execute();
+  }
+
+  /** The journal write as a query (see insertRaised's `alongside`); `actions` must not be empty. */
+  logActionsQuery(ex: Executor, bedId: string, actions: readonly RuleAction[]) {
+    return ex.insertInto('rule_actions').values(actions.map((a) => ({
       bed_id: bedId, key: a.key, type: a.type, kind: a.kind, at: new Date(a.at), suppressed: a.suppressed, action: JSON.stringify(a),
-    }))).onConflict((oc) => oc.columns(['key', 'type', 'at']).doNothing()).execute();
+    }))).onConflict((oc) => oc.columns(['key', 'type', 'at']).doNothing());
   }
 
   async actions(bedId: string, from: Date, to: Date): Promise<RuleAction[]> {

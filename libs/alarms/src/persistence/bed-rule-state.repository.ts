@@ -24,15 +24,19 @@ export class BedRuleStateRepository {
 
   /** One statement for many beds (the periodic checkpoint); stale versions lose. */
   async saveMany(ex: Executor, list: readonly StoredBedState[]): Promise<void> {
-    if (list.length === 0) return;
+    if (list.length > 0) await this.saveQuery(ex, list).execute();
+  }
+
+  /** The upsert as a query (see AlarmRepository.insertRaised's `alongside`); `list` must not be empty. */
+  saveQuery(ex: Executor, list: readonly StoredBedState[]) {
     const now = new Date();
-    await ex.insertInto('bed_rule_state').values(list.map((s) => ({
+    return ex.insertInto('bed_rule_state').values(list.map((s) => ({
       bed_id: s.bedId, state: JSON.stringify(s.state), next_deadline: s.nextDeadline === null ? null : new Date(s.nextDeadline),
       event_cursor: s.eventCursor === null ? null : new Date(s.eventCursor), updated_at: now, version: s.version,
     }))).onConflict((oc) => oc.column('bed_id').doUpdateSet({
       state: sql`excluded.state`, next_deadline: sql`excluded.next_deadline`, event_cursor: sql`excluded.event_cursor`,
       updated_at: sql`excluded.updated_at`, version: sql`excluded.version`,
-    }).where('bed_rule_state.version', '<=', sql<number>`excluded.version`)).execute();
+    }).where('bed_rule_state.version', '<=', sql<number>`excluded.version`));
   }
 
   async get(bedId: string): Promise<StoredBedState | null> {

@@ -1,17 +1,17 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { Clock, DomainError } from '@bedside/common';
+import { Clock, DomainError, inSlices } from '@bedside/common';
 import { Database } from '@bedside/database';
 import { DownlinkPublisher } from '@bedside/broker';
 import { IngestEvents, type DeviceStatusChange, type StoredDeviceEvent } from '@bedside/ingest';
 import { Metrics } from '@bedside/observability';
 import { RegistryEvents, type DeviceAccessChange } from '@bedside/registry';
 import type { TelemetryPoint } from '@bedside/telemetry';
-import { evaluate, initialBedState, nextDeadline, type BedRuleState, type Evaluation, type RuleAction, type RuleInput, type RuleSet } from '@bedside/rules';
+import { evaluate, initialBedState, nextDeadline, type BedRuleState, type Evaluation, type RaiseAction, type RuleAction, type RuleInput, type RuleSet } from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
 import { AlarmRepository, type Executor } from '../persistence/alarm.repository';
 import { BedContextRepository, type BedContext } from '../persistence/bed-context.repository';
-import { BedRuleStateRepository } from '../persistence/bed-rule-state.repository';
+import { BedRuleStateRepository, type StoredBedState } from '../persistence/bed-rule-state.repository';
 import { RuleConfigService } from '../services/rule-config.service';
 import { AlarmApplier, ApplyOutcome } from './alarm-applier';
 import { AlarmStream } from './alarm-stream';
@@ -59,6 +59,8 @@ const CHECKPOINT_SLICE = 250;
  * batch is ~500 evaluations, ~5 ms of work; vital-sign and presence rules hold for seconds.
  */
 const TELEMETRY_BATCH_MS = 50;
+/** Telemetry evaluations per event-loop turn (~1-2 ms of work). */
+const EVALUATION_SLICE = 200;
 
 type Source = { event?: Pick<StoredDeviceEvent, 'deviceId' | 'eventId' | 'type' | 'receivedAt'> };
 const NO_SOURCE: Source = Object.freeze({});
@@ -75,6 +77,11 @@ function runInputs(ruleSet: RuleSet, state: BedRuleState, inputs: readonly RuleI
     for (const a of r.actions) actions.push(a);
   }
   return { state, actions };
+}
+
+/** The raise when it is an evaluation's only action (an SOS press, a fall), else null. */
+function loneRaise(actions: readonly RuleAction[]): RaiseAction | null {
+  return actions.length === 1 && actions[0].type === 'raise' ? actions[0] : null;
 }
 
 const NONE_DUE: readonly string[] = Object.freeze([]);
@@ -111,6 +118,8 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   private checkpointTimer: NodeJS.Timeout | null = null;
   private telemetryBatch: { bedId: string; inputs: RuleInput[]; now: number }[] = [];
   private telemetryTimer: NodeJS.Timeout | null = null;
+  /** Batches whose slices are still being evaluated (awaited at shutdown). */
+  private evaluating: Promise<void> = Promise.resolve();
   private checkpointing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -174,7 +183,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     this.subscriptions.forEach((s) => s.unsubscribe());
-    this.evaluateTelemetryBatch();
+    await this.evaluateTelemetryBatch();
     this.timers.stop();
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
     await this.queue.idle();
@@ -219,12 +228,18 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     this.telemetryTimer ??= setTimeout(() => this.evaluateTelemetryBatch(), TELEMETRY_BATCH_MS);
   }
 
-  private evaluateTelemetryBatch(): void {
+  /**
+   * In slices (inSlices): a batch gathered while the loop was slow can hold thousands of inputs,
+   * and a database reply an SOS waits for should not wait behind all of them.
+   */
+  private evaluateTelemetryBatch(): Promise<void> {
     if (this.telemetryTimer) clearTimeout(this.telemetryTimer);
     this.telemetryTimer = null;
     const batch = this.telemetryBatch;
     this.telemetryBatch = [];
-    for (const t of batch) this.enqueue(t.bedId, t.inputs, t.now, NO_SOURCE);
+    // After the previous batch's last slice: a bed's samples are evaluated in arrival order.
+    this.evaluating = this.evaluating.then(() => inSlices(batch, (t) => this.enqueue(t.bedId, t.inputs, t.now, NO_SOURCE), EVALUATION_SLICE));
+    return this.evaluating;
   }
 
   onEvent(e: StoredDeviceEvent): void {
@@ -341,16 +356,20 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     let result = step ? null : runInputs(ruleSet, entry.state, inputs, now);
     if (result && due.length === 0 && !source.event && this.keepIfReadingsOnly(entry, result)) return UNCHANGED;
     const version = entry.version + 1;
-    const transaction = async () => this.database.db.transaction().execute(async (tx) => {
-      const out = new ApplyOutcome();
-      if (step) result = runInputs(ruleSet, entry.state, [...(await step(tx, out, entry)), ...inputs], now);
-      const { state, actions } = result!;
-      await this.states.save(tx, { bedId, state, nextDeadline: nextDeadline(state), eventCursor: cursor, version });
-      await this.alarms.logActions(tx, bedId, actions);
-      await this.applier.apply(tx, entry.ctx.organisationId, actions, out);
-      await this.applier.escalate(tx, due, now, out);
-      return out;
-    });
+    const saved = (state: BedRuleState) => ({ bedId, state, nextDeadline: nextDeadline(state), eventCursor: cursor, version });
+    const lone = !step && due.length === 0 ? loneRaise(result!.actions) : null;
+    const transaction = async () => lone
+      ? this.raiseAlone(entry, lone, saved(result!.state))
+      : this.database.db.transaction().execute(async (tx) => {
+        const out = new ApplyOutcome();
+        if (step) result = runInputs(ruleSet, entry.state, [...(await step(tx, out, entry)), ...inputs], now);
+        const { state, actions } = result!;
+        await this.states.save(tx, saved(state));
+        await this.alarms.logActions(tx, bedId, actions);
+        await this.applier.apply(tx, entry.ctx.organisationId, actions, out);
+        await this.applier.escalate(tx, due, now, out);
+        return out;
+      });
     const ordered = step !== undefined || result!.actions.length > 0 || due.length > 0;
     const out = ordered
       ? await this.eventsLock.lock(async () => {
@@ -370,6 +389,14 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     }
     this.schedule(entry);
     if (source.event) this.eventRaised(source.event, out);
+    return out;
+  }
+
+  /** One statement: the alarm with the bed's rule state and the action journal (AlarmApplier.raiseAlone). */
+  private async raiseAlone(entry: BedEntry, action: RaiseAction, saved: StoredBedState): Promise<ApplyOutcome> {
+    const db = this.database.db;
+    const out = new ApplyOutcome();
+    await this.applier.raiseAlone(db, entry.ctx.organisationId, action, out, [this.states.saveQuery(db, [saved]), this.alarms.logActionsQuery(db, entry.ctx.bedId, [action])]);
     return out;
   }
 
