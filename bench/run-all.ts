@@ -192,6 +192,14 @@ export interface BenchResults {
   notes: string[];
 }
 
+/**
+ * The load generator's CPU priority (devices-sim load --nice). In production the devices are
+ * elsewhere; here the generator (~0.6 core at 10,000 beds, QoS 1) shares two cores with the
+ * server, PostgreSQL and influxd, and at equal priority it took CPU the server needed. It
+ * applies to every target alike; its lateness is reported, and a lagging generator breaks a step.
+ */
+const GENERATOR_NICE = 19;
+
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -321,7 +329,7 @@ async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Promise<St
   const args = [
     '--mqtt', t.server.mqttUrl, '--credentials', creds, '--beds', String(beds), '--kinds', 'mattress', '--rate', '1',
     '--duration', String(o.windowS), '--qos', '0,1', '--runs', String(o.runs), '--pause', String(o.pauseS), '--hold', String(o.holdS),
-    '--drain', String(o.drainS), '--connect-rate', '2000', '--warmup', String(o.warmupS),
+    '--drain', String(o.drainS), '--connect-rate', '2000', '--warmup', String(o.warmupS), '--nice', String(GENERATOR_NICE),
     ...(isHub ? ['--hub', t.hub!.httpUrl, '--admin', `${t.hub!.admin.username}:${t.hub!.admin.password}`, '--sos', String(sosPerWindow), '--sos-offset', String(t.sosOffset), '--sos-timeout', '10'] : []),
   ];
   t.sosOffset += sosPerWindow * windowsPerStep;
@@ -567,14 +575,14 @@ export async function runBench(o: BenchOptions): Promise<{ results: BenchResults
   const results: BenchResults = {
     version: 1, startedAt: new Date(started).toISOString(), finishedAt: '', elapsedS: 0, options: o, machine,
     settings: {
-      load: `devices-sim load, own process, 1 mattress connection per bed (MQTT 3.1.1, clean session, keepalive 30 s), telemetry 1 msg/s per bed, open loop; windows of ${o.windowS} s, QoS 0 and 1 interleaved, ${o.runs} runs each; drain ${o.drainS} s; after connecting, ${o.warmupS} s of unmeasured QoS 1 warm-up, then ${o.holdS} s idle hold`,
+      load: `devices-sim load, own process at nice ${GENERATOR_NICE} (every thread; the devices would be elsewhere in production, here they share the two cores), 1 mattress connection per bed (MQTT 3.1.1, clean session, keepalive 30 s), telemetry 1 msg/s per bed, open loop; windows of ${o.windowS} s, QoS 0 and 1 interleaved, ${o.runs} runs each; drain ${o.drainS} s; after connecting, ${o.warmupS} s of unmeasured QoS 1 warm-up, then ${o.holdS} s idle hold`,
       hub: `node ${HUB_NODE_FLAGS.join(' ')} (as npm start), LOG_LEVEL=warn, MQTT_CONNECTIONS_PER_SECOND_PER_IP=1000000 (bench only), everything else default (INGEST_COMMIT_DELAY_MS=2, TELEMETRY_COMMIT_DELAY_MS=50, INGEST_COMMIT_MAX_BATCH=2000, INFLUX_BATCH_SIZE=5000, INFLUX_FLUSH_MS=200)`,
       postgres: 'PostgreSQL from libs/testing startPostgres: fsync=off, max_connections=200, loopback',
       influxd: 'influxd 1.6 from libs/testing startInflux: inmem index, wal-fsync-delay 0s, HTTP only',
       aedes: 'bench/bare-aedes.ts: Aedes.createBroker() defaults, no hooks (any login), in-memory persistence',
       mosquitto: 'allow_anonymous true, persistence false, log_dest none, max_connections -1, set_tcp_nodelay true',
       subscriber: 'relays: one mqtt.js subscriber in the harness on bedside/v1/devices/+/telemetry (QoS 0), counts every message',
-      sos: `hub targets: ${o.sos} call-button presses per window ({eventId, type: button.pressed, ts}, QoS 1), each on a different bed, timed publish -> alarm.raised on GET /api/alarms/stream`,
+      sos: `hub targets: ${o.sos} call-button presses per window ({eventId, type: button.pressed, ts}, QoS 1), each on a different bed, timed publish -> alarm.raised on GET /api/alarms/stream, from the load's SOS probe process (its own event loop, normal priority)`,
     },
     targets: [], ratios: {}, influxWrite: null, spool: null, profiles: [], notes,
   };

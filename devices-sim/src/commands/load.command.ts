@@ -5,11 +5,12 @@ import { EXIT, UsageError } from '../cli/exit-codes';
 import { Output } from '../cli/output';
 import { connectDevices, type SimDevice } from '../fleet/connect-devices';
 import { obtainBeds } from '../fleet/obtain-beds';
-import { openAlarmStream, type AlarmStream } from '../hub/alarm-stream';
 import type { BedCredentials } from '../hub/credentials';
 import { loadLoadCredentials } from '../load/lean-provisioner';
 import { runOpenLoop } from '../load/open-loop';
-import { SosProbe, type SosResult } from '../load/sos-probe';
+import type { SosResult } from '../load/sos-probe';
+import { SosProbeProcess } from '../load/sos-probe-process';
+import { lowerPriority } from '../util/lower-priority';
 import { createBedModels } from '../models/bed-models';
 import type { SignalModel } from '../models/model.types';
 import { sleep } from '../util/sleep';
@@ -31,6 +32,7 @@ export function loadCommand(): Command {
     .option('--sos <n>', 'call-button presses per window, each from a different bed, timed to alarm.raised on the alarm stream (needs --admin)', '0')
     .option('--sos-offset <n>', 'index of the first bed whose button presses (rotate across invocations)', '0')
     .option('--sos-timeout <s>', 'seconds to wait for the alarm of a press', '10')
+    .option('--nice <n>', 'lower this generator\'s CPU priority (1-19) once the SOS probe has started, so on a shared machine the system under test is served first')
     .option('--credentials <file>', 'use beds from a credentials file instead of provisioning')
     .option('--save-credentials <file>', 'write provisioned credentials to this file')
     .addHelpText('after', `
@@ -41,6 +43,10 @@ scheduler sent each message. Loss = QoS 1 messages sent but not PUBACKed.
 With --runs/--qos lists every window is reported as a {"type":"window"} record (with --json,
 "window-start" is printed when a window begins so a harness can sample the server), then one
 "summary". --hold prints {"type":"connected"} and idles before the first window.
+
+--sos presses call buttons from a probe process of its own (its buttons and the alarm-stream
+reader do not share an event loop with thousands of simulated devices), at normal priority
+even with --nice.
 
 Exit codes: 0 no loss, 1 loss or failed publishes, 2 usage, 3 hub unreachable.
 
@@ -83,6 +89,7 @@ async function runLoad(raw: Record<string, unknown>): Promise<number> {
   const sos = intOption('--sos', raw.sos, 0, 100_000);
   const sosOffset = intOption('--sos-offset', raw.sosOffset, 0);
   const sosTimeoutMs = numberOption('--sos-timeout', raw.sosTimeout, 0.1) * 1000;
+  const nice = raw.nice === undefined ? null : intOption('--nice', raw.nice, 1, 19);
   const windows = runs * qosList.length;
 
   let creds: BedCredentials[];
@@ -95,40 +102,42 @@ async function runLoad(raw: Record<string, unknown>): Promise<number> {
     creds = await obtainBeds(common, { beds, saveCredentials: raw.saveCredentials as string | undefined, prefix: 'load' }, out);
   }
 
-  // The alarm stream first: a press must not beat the subscription.
-  let stream: AlarmStream | null = null;
-  let sosUnavailable: string | null = null;
-  if (sos > 0) {
-    if (!common.admin) throw new UsageError('--sos needs --admin (the alarm stream is an admin API)');
-    const auth = 'Basic ' + Buffer.from(`${common.admin.username}:${common.admin.password}`).toString('base64');
-    const opened = await openAlarmStream(common.hub, auth);
-    if (opened.available) stream = opened.stream;
-    else sosUnavailable = opened.reason;
-  }
+  if (sos > 0 && !common.admin) throw new UsageError('--sos needs --admin (the alarm stream is an admin API)');
   // Buttons of distinct beds (those that have one), rotating from --sos-offset.
   const pool = creds.filter((b) => b.devices.button);
-  const buttonBeds = stream ? Array.from({ length: Math.min(pool.length, sos * windows) }, (_, k) => pool[(sosOffset + k) % pool.length]) : [];
+  const buttonBeds = sos > 0 ? Array.from({ length: Math.min(pool.length, sos * windows) }, (_, k) => pool[(sosOffset + k) % pool.length]) : [];
 
   const c0 = Date.now();
-  const total = creds.length * kinds.length + buttonBeds.length;
-  const cbar = out.bar('connecting {bar} {value}/{total}', total);
-  const { devices, failures } = await connectDevices(creds, { mqttUrl: common.mqtt, perSecond, kinds, onConnected: (n) => cbar?.update(n) });
-  let buttons: SimDevice[] = [];
-  if (buttonBeds.length > 0) {
-    const b = await connectDevices(buttonBeds, { mqttUrl: common.mqtt, perSecond, kinds: ['button'], lastWill: false });
-    buttons = b.devices;
-    failures.push(...b.failures);
+  // The probe first (its stream must be open before any press), in its own process at normal priority.
+  let probe: SosProbeProcess | null = null;
+  let sosUnavailable: string | null = null;
+  const failures: { deviceId: string; error: Error }[] = [];
+  let buttons = 0;
+  if (buttonBeds.length > 0 && common.admin) {
+    const authHeader = 'Basic ' + Buffer.from(`${common.admin.username}:${common.admin.password}`).toString('base64');
+    const started = await SosProbeProcess.start({ hubUrl: common.hub, authHeader, mqttUrl: common.mqtt, beds: buttonBeds, perSecond });
+    if ('unavailable' in started) sosUnavailable = started.unavailable;
+    else {
+      probe = started.probe;
+      buttons = started.buttons;
+      failures.push(...started.failures.map((f) => ({ deviceId: f.deviceId, error: new Error(f.error) })));
+    }
   }
+  if (nice !== null) lowerPriority(nice);
+  const cbar = out.bar('connecting {bar} {value}/{total}', creds.length * kinds.length);
+  const connected = await connectDevices(creds, { mqttUrl: common.mqtt, perSecond, kinds, onConnected: (n) => cbar?.update(n) });
+  const devices = connected.devices;
+  failures.push(...connected.failures);
   cbar?.stop();
   const connectMs = Date.now() - c0;
   if (devices.length === 0) {
     out.warn(`no device could connect to ${common.mqtt}: ${failures[0]?.error.message}`);
     out.record({ type: 'summary', command: 'load', ok: false, connectFailures: failures.length });
-    stream?.close();
+    await probe?.stop();
     return /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH/.test(failures[0]?.error.message ?? '') ? EXIT.UNREACHABLE : EXIT.FAILED;
   }
-  out.record({ type: 'connected', devices: devices.length, buttons: buttons.length, connectFailures: failures.length, connectMs });
-  out.line(`${devices.length} connections (+${buttons.length} buttons) in ${connectMs} ms; offering ${(devices.length * rate).toFixed(1)} msg/s for ${duration} s per window, ${windows} window(s)`);
+  out.record({ type: 'connected', devices: devices.length, buttons, connectFailures: failures.length, connectMs });
+  out.line(`${devices.length} connections (+${buttons} buttons) in ${connectMs} ms; offering ${(devices.length * rate).toFixed(1)} msg/s for ${duration} s per window, ${windows} window(s)`);
   const models = new Map<SimDevice, SignalModel>();
   for (const d of devices) models.set(d, createBedModels(common.seed, d.bedIndex)[d.kind]);
   if (warmupMs > 0) {
@@ -142,7 +151,6 @@ async function runLoad(raw: Record<string, unknown>): Promise<number> {
     out.line(`holding ${devices.length} idle connections for ${holdMs / 1000} s`);
     await sleep(holdMs);
   }
-  const probe = stream ? new SosProbe(stream, buttons, 0) : null;
 
   const results: Record<string, unknown>[] = [];
   let allOk = failures.length === 0;
@@ -151,7 +159,7 @@ async function runLoad(raw: Record<string, unknown>): Promise<number> {
     if (w > 0 && pauseMs > 0) await sleep(pauseMs);
     out.record({ type: 'window-start', index: w, qos, at: Date.now() });
     const bar = out.bar('{bar} {value}/{total} s | sent {sent}', Math.ceil(duration));
-    const sosRun: Promise<SosResult | null> = probe && sos > 0 ? probe.run(sos, duration * 1000, sosTimeoutMs) : Promise.resolve(null);
+    const sosRun: Promise<SosResult | null> = probe ? probe.run(sos, duration * 1000, sosTimeoutMs) : Promise.resolve(null);
     const r = await runOpenLoop(devices, models, {
       rate, durationMs: duration * 1000, qos, drainMs,
       onTick: (ms, sent) => (bar ? bar.update(Math.floor(ms / 1000), { sent }) : out.line(`${Math.floor(ms / 1000)}s sent ${sent}`)),
@@ -184,9 +192,8 @@ async function runLoad(raw: Record<string, unknown>): Promise<number> {
     if (sosResult) out.line(`SOS event->alarm ms: p50 ${sosResult.latencyMs.p50} p99 ${sosResult.latencyMs.p99} max ${sosResult.latencyMs.max} (${sosResult.matched}/${sosResult.presses} raised)`);
     else if (sosUnavailable) out.line(`SOS: not measured, ${sosUnavailable}`);
   }
-  stream?.close();
-  await Promise.all([...devices, ...buttons].map((d) => d.client.end()));
-  if (windows > 1) out.record({ type: 'summary', command: 'load', ok: allOk, windows: results.length, beds: creds.length, devices: devices.length, buttons: buttons.length, connectMs, connectFailures: failures.length });
+  await Promise.all([probe?.stop(), ...devices.map((d) => d.client.end())]);
+  if (windows > 1) out.record({ type: 'summary', command: 'load', ok: allOk, windows: results.length, beds: creds.length, devices: devices.length, buttons, connectMs, connectFailures: failures.length });
   out.line(allOk ? out.paint('ok', 'OK: no loss') : out.paint('fail', 'FAILED: loss or errors'));
   return allOk ? EXIT.OK : EXIT.FAILED;
 }
