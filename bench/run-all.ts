@@ -576,7 +576,7 @@ export async function runBench(o: BenchOptions): Promise<{ results: BenchResults
     version: 1, startedAt: new Date(started).toISOString(), finishedAt: '', elapsedS: 0, options: o, machine,
     settings: {
       load: `devices-sim load, own process at nice ${GENERATOR_NICE} (every thread; the devices would be elsewhere in production, here they share the two cores), 1 mattress connection per bed (MQTT 3.1.1, clean session, keepalive 30 s), telemetry 1 msg/s per bed, open loop; windows of ${o.windowS} s, QoS 0 and 1 interleaved, ${o.runs} runs each; drain ${o.drainS} s; after connecting, ${o.warmupS} s of unmeasured QoS 1 warm-up, then ${o.holdS} s idle hold`,
-      hub: `node ${HUB_NODE_FLAGS.join(' ')} (as npm start), LOG_LEVEL=warn, MQTT_CONNECTIONS_PER_SECOND_PER_IP=1000000 (bench only), everything else default (INGEST_COMMIT_DELAY_MS=2, TELEMETRY_COMMIT_DELAY_MS=50, INGEST_COMMIT_MAX_BATCH=2000, INFLUX_BATCH_SIZE=5000, INFLUX_FLUSH_MS=200)`,
+      hub: `node ${HUB_NODE_FLAGS.join(' ')} (as npm start), LOG_LEVEL=warn, MQTT_CONNECTIONS_PER_SECOND_PER_IP=1000000 (bench only), everything else default (INGEST_COMMIT_DELAY_MS=0, TELEMETRY_COMMIT_DELAY_MS=50, INGEST_COMMIT_MAX_BATCH=2000, INFLUX_BATCH_SIZE=5000, INFLUX_FLUSH_MS=200)`,
       postgres: 'PostgreSQL from libs/testing startPostgres: fsync=off, max_connections=200, loopback',
       influxd: 'influxd 1.6 from libs/testing startInflux: inmem index, wal-fsync-delay 0s, HTTP only',
       aedes: 'bench/bare-aedes.ts: Aedes.createBroker() defaults, no hooks (any login), in-memory persistence',

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs';
 import { GroupCommit } from './group-commit';
 
 describe('GroupCommit', () => {
@@ -27,6 +28,19 @@ describe('GroupCommit', () => {
     await expect(Promise.all([gc.submit(1), gc.submit(2)])).rejects.toThrow('disk full');
     fail = false;
     await expect(gc.submit(3)).resolves.toBeUndefined();
+  });
+
+  it('with delayMs 0 writes what one event-loop turn submitted in one batch, before the next turn\'s timers', async () => {
+    const batches: number[][] = [];
+    const gc = new GroupCommit<number>(async (items) => void batches.push(items), { delayMs: 0, maxBatch: 100 });
+    // From an I/O callback, as a socket read is: the flush must not wait for a timer.
+    const seenByTimer = await new Promise<number>((done) => stat(__filename, () => {
+      setTimeout(() => done(batches.length), 0);
+      void gc.submit(1);
+      void gc.submit(2);
+    }));
+    expect(seenByTimer).toBe(1);
+    expect(batches).toEqual([[1, 2]]);
   });
 
   it('drain waits for writes in flight', async () => {

@@ -4,11 +4,13 @@ import { inSlices } from './in-slices';
  * Gathers items from many concurrent callers into one write: the first item opens a batch,
  * which is flushed after `delayMs` or at `maxBatch` items, whichever comes first. Every caller
  * learns the outcome of the write that carried its item, so an acknowledgement can wait for it
- * (group commit, as in PostgreSQL's commit_delay).
+ * (group commit, as in PostgreSQL's commit_delay). `delayMs` 0 flushes at the end of the
+ * current event-loop turn (setImmediate): what that turn read is written together, and nothing
+ * waits for the next turn's timers.
  */
 export class GroupCommit<T, R = void> {
   private batch: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private cancelTimer: (() => void) | null = null;
   private inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -20,7 +22,7 @@ export class GroupCommit<T, R = void> {
     return new Promise<R>((resolve, reject) => {
       this.batch.push({ item, resolve, reject });
       if (this.batch.length >= this.opts.maxBatch) this.flushNow();
-      else if (!this.timer) this.timer = setTimeout(() => this.flushNow(), this.opts.delayMs);
+      else if (!this.cancelTimer) this.cancelTimer = this.schedule();
     });
   }
 
@@ -30,9 +32,18 @@ export class GroupCommit<T, R = void> {
     await Promise.all([...this.inFlight]);
   }
 
+  private schedule(): () => void {
+    if (this.opts.delayMs === 0) {
+      const immediate = setImmediate(() => this.flushNow());
+      return () => clearImmediate(immediate);
+    }
+    const timer = setTimeout(() => this.flushNow(), this.opts.delayMs);
+    return () => clearTimeout(timer);
+  }
+
   private flushNow(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancelTimer?.();
+    this.cancelTimer = null;
     if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];

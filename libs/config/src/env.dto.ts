@@ -100,9 +100,14 @@ export class EnvDto {
   @Transform(toInt) @IsInt() @Min(1)
   MQTT_CONNECTIONS_PER_SECOND_PER_IP = 200;
 
-  /** Group commit: how long ingest waits to gather writes into one transaction. */
+  /**
+   * Group commit of device events: how long ingest waits to gather them into one insert. 0 (the
+   * default) writes at the end of the event-loop turn that read them: everything read in that
+   * turn goes together, and an SOS does not wait for the next turn's timers (under load a turn is
+   * tens of milliseconds).
+   */
   @Transform(toInt) @IsInt() @Min(0) @Max(1000)
-  INGEST_COMMIT_DELAY_MS = 2;
+  INGEST_COMMIT_DELAY_MS = 0;
 
   @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
   INGEST_COMMIT_MAX_BATCH = 2000;
