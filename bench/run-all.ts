@@ -332,7 +332,7 @@ async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Promise<St
     '--drain', String(o.drainS), '--connect-rate', '2000', '--warmup', String(o.warmupS), '--nice', String(GENERATOR_NICE),
     ...(isHub ? ['--hub', t.hub!.httpUrl, '--admin', `${t.hub!.admin.username}:${t.hub!.admin.password}`, '--sos', String(sosPerWindow), '--sos-offset', String(t.sosOffset), '--sos-timeout', '10'] : []),
   ];
-  t.sosOffset += sosPerWindow * windowsPerStep;
+  t.sosOffset += sosPerWindow > 0 ? sosPerWindow * windowsPerStep + 1 : 0; // + the probe's warm-up press
   const timeoutMs = 120_000 + beds * 40 + (o.warmupS + o.drainS) * 1000 + windowsPerStep * (o.windowS + o.drainS + o.pauseS + 12) * 1000;
   const res = await runLoad(args, {
     timeoutMs,
@@ -516,7 +516,7 @@ async function profileHub(t: LiveTarget, beds: number, o: BenchOptions): Promise
       }
     },
   });
-  t.sosOffset += o.sos;
+  t.sosOffset += o.sos + 1; // + the probe's warm-up press
   if (profiling) await profiling;
   await waitFor(() => existsSync(profileFile), { timeoutMs: 20_000, intervalMs: 100, what: 'window profile' });
   await sleep(500);

@@ -4,7 +4,7 @@ import type { BedCredentials } from '../hub/credentials';
 import type { SosResult } from './sos-probe';
 
 export type ProbeRequest =
-  | { type: 'start'; hubUrl: string; authHeader: string; mqttUrl: string; beds: BedCredentials[]; perSecond: number }
+  | { type: 'start'; hubUrl: string; authHeader: string; mqttUrl: string; beds: BedCredentials[]; perSecond: number; timeoutMs: number }
   | { type: 'run'; presses: number; windowMs: number; timeoutMs: number }
   | { type: 'stop' };
 
