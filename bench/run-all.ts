@@ -200,6 +200,9 @@ export interface BenchResults {
  */
 const GENERATOR_NICE = 19;
 
+/** Beds whose call buttons one `devices-sim load --sos` run uses: a press each, plus its probe's warm-up press. */
+const sosBedsUsed = (presses: number, windows: number) => (presses > 0 ? presses * windows + 1 : 0);
+
 const log = (msg: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -332,7 +335,7 @@ async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Promise<St
     '--drain', String(o.drainS), '--connect-rate', '2000', '--warmup', String(o.warmupS), '--nice', String(GENERATOR_NICE),
     ...(isHub ? ['--hub', t.hub!.httpUrl, '--admin', `${t.hub!.admin.username}:${t.hub!.admin.password}`, '--sos', String(sosPerWindow), '--sos-offset', String(t.sosOffset), '--sos-timeout', '10'] : []),
   ];
-  t.sosOffset += sosPerWindow > 0 ? sosPerWindow * windowsPerStep + 1 : 0; // + the probe's warm-up press
+  t.sosOffset += sosBedsUsed(sosPerWindow, windowsPerStep);
   const timeoutMs = 120_000 + beds * 40 + (o.warmupS + o.drainS) * 1000 + windowsPerStep * (o.windowS + o.drainS + o.pauseS + 12) * 1000;
   const res = await runLoad(args, {
     timeoutMs,
@@ -516,7 +519,7 @@ async function profileHub(t: LiveTarget, beds: number, o: BenchOptions): Promise
       }
     },
   });
-  t.sosOffset += o.sos + 1; // + the probe's warm-up press
+  t.sosOffset += sosBedsUsed(o.sos, 1);
   if (profiling) await profiling;
   await waitFor(() => existsSync(profileFile), { timeoutMs: 20_000, intervalMs: 100, what: 'window profile' });
   await sleep(500);

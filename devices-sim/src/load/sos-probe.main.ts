@@ -4,9 +4,8 @@
  * devices. Pressing a button and watching the stream are what one device and one console do;
  * sharing a loop with the whole fleet measured the generator's own lag, not the hub's.
  */
-import { connectDevices } from '../fleet/connect-devices';
+import { connectDevices, type SimDevice } from '../fleet/connect-devices';
 import { openAlarmStream, type AlarmStream } from '../hub/alarm-stream';
-import type { SimDevice } from '../fleet/connect-devices';
 import { SosProbe } from './sos-probe';
 import type { ProbeReply, ProbeRequest } from './sos-probe-process';
 

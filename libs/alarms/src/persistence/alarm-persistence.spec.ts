@@ -109,7 +109,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     const saved = { bedId, state: { marker: 'alone' } as never, nextDeadline: null, eventCursor: T0 + 30_000, version: 7 };
     const before = await alarms.lastEventId();
     const out = new ApplyOutcome();
-    await applier.raiseAlone(db, orgId, action, out, [states.saveQuery(db, [saved]), alarms.logActionsQuery(db, bedId, [action])]);
+    await applier.raise(db, orgId, action, out, [states.saveQuery(db, [saved]), alarms.logActionsQuery(db, bedId, [action])]);
 
     const hr = await alarms.getByKey(db, 'hr:1');
     const fall = await alarms.getByKey(db, 'fall:alone');
@@ -123,7 +123,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
 
     // A replay raises nothing and appends no event, but the writes beside it still land.
     const replay = new ApplyOutcome();
-    await applier.raiseAlone(db, orgId, action, replay, [states.saveQuery(db, [{ ...saved, version: 8 }])]);
+    await applier.raise(db, orgId, action, replay, [states.saveQuery(db, [{ ...saved, version: 8 }])]);
     expect(replay.events).toEqual([]);
     expect(await alarms.lastEventId()).toBe(out.events[0].id);
     expect((await states.get(bedId))!.version).toBe(8);

@@ -38,6 +38,17 @@ function toRecord(r: Selectable<AlarmsTable>, audit: AlarmAuditEntry[]): AlarmRe
   };
 }
 
+/** An audit entry as alarm_audit columns (a Date serialises as ISO for jsonb_to_recordset too). */
+const auditColumns = (e: Omit<AlarmAuditEntry, 'action'> & { action: string }) => ({
+  at: new Date(e.at), actor: e.actor, action: e.action, from_state: e.from, to_state: e.to, note: e.note,
+});
+
+/** The alarm_events payload: what the stream sends, and replays after a reconnect. */
+function streamPayload(alarm: AlarmView, at: number): { atIso: string; json: string } {
+  const atIso = new Date(at).toISOString();
+  return { atIso, json: JSON.stringify({ alarm, at: atIso }) };
+}
+
 function columns(a: AlarmRecord) {
   return {
     severity: a.severity, state: a.status, cleared: a.cleared, cleared_at: date(a.clearedAt), cancelled_by_resident_at: date(a.cancelledByResidentAt),
@@ -59,43 +70,43 @@ export class AlarmRepository {
   /**
    * A raised alarm in one statement, so one round trip and atomic without BEGIN/COMMIT: it joins
    * the bed's incident when the bed's latest alarm is within the gap (libs/rules
-   * groupIntoIncidents), and the row, its audit entries and its stream event are written only if
-   * the episode key is new (a replay after a crash finds it and gets null). `alongside` are writes
-   * of the same evaluation (rule state, action journal) that commit or fail with it.
+   * groupIntoIncidents), and the row, its audit entries and its `alarm.raised` stream event are
+   * written only if the episode key is new (a replay after a crash finds it and gets null). A
+   * suppressed alarm (maintenance silence) is recorded only: its own incident, no stream event.
+   * `alongside` are writes of the same evaluation (rule state, action journal) that commit or
+   * fail with it.
    */
-  async insertRaised(
-    ex: Executor, a: AlarmRecord, o: { chainIncident: boolean; event: { type: AlarmEventType; at: number } | null },
-    alongside: readonly AlongsideWrite[] = [], gapMs = DEFAULT_INCIDENT_GAP_MS,
-  ): Promise<{ incidentId: string; event: AlarmStreamEvent | null } | null> {
+  async insertRaised(ex: Executor, a: AlarmRecord, alongside: readonly AlongsideWrite[] = [], gapMs = DEFAULT_INCIDENT_GAP_MS): Promise<{ incidentId: string; event: AlarmStreamEvent | null } | null> {
+    const streamed = !a.suppressed;
     const chained = ex.selectFrom('alarms').select('incident_id').where('bed_id', '=', a.bedId).where('suppressed', '=', false)
       .where('raised_at', '<=', new Date(a.raisedAt)).where('raised_at', '>=', new Date(a.raisedAt - gapMs)).orderBy('raised_at', 'desc').limit(1);
     const inserted = ex.insertInto('alarms').values({
       id: a.id, organisation_id: a.organisationId, bed_id: a.bedId, subject: a.subject, kind: a.kind, started_at: new Date(a.startedAt),
       raised_at: new Date(a.raisedAt), suppressed: a.suppressed, reason: a.reason, message: a.message, details: JSON.stringify(a.details),
-      idempotency_key: a.key, ...columns(a), incident_id: o.chainIncident ? sql<string>`coalesce((${chained}), ${a.id})` : a.id,
+      idempotency_key: a.key, ...columns(a), incident_id: streamed ? sql<string>`coalesce((${chained}), ${a.id})` : a.id,
     }).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning(['id', 'incident_id']);
-    const audit = JSON.stringify(a.audit.map((e) => ({ at: new Date(e.at).toISOString(), actor: e.actor, action: e.action, from_state: e.from, to_state: e.to, note: e.note })));
     const view = toAlarmView(a);
+    const payload = streamPayload(view, a.raisedAt);
     const ctes = [
       ...alongside.map((w, i) => sql`${sql.id(`alongside_${i}`)} as (${w})`),
       sql`inserted as (${inserted})`,
       sql`audit as (insert into alarm_audit (alarm_id, at, actor, action, from_state, to_state, note)
-        select inserted.id, x.* from inserted, jsonb_to_recordset(${audit}::jsonb) as x(at timestamptz, actor text, action text, from_state text, to_state text, note text))`,
+        select inserted.id, x.* from inserted, jsonb_to_recordset(${JSON.stringify(a.audit.map(auditColumns))}::jsonb)
+          as x(at timestamptz, actor text, action text, from_state text, to_state text, note text))`,
     ];
-    if (o.event) {
-      // The stored payload carries the incident chosen above, like the event returned here.
-      const payload = JSON.stringify({ alarm: view, at: new Date(o.event.at).toISOString() });
+    // The stored payload carries the incident chosen above, like the event returned here.
+    if (streamed) {
       ctes.push(sql`event as (insert into alarm_events (alarm_id, type, at, payload)
-        select inserted.id, ${o.event.type}, ${new Date(o.event.at)}::timestamptz, jsonb_set(${payload}::jsonb, '{alarm,incidentId}', to_jsonb(inserted.incident_id)) from inserted
+        select inserted.id, ${'alarm.raised'}, ${new Date(a.raisedAt)}::timestamptz, jsonb_set(${payload.json}::jsonb, '{alarm,incidentId}', to_jsonb(inserted.incident_id)) from inserted
         returning id)`);
     }
     const { rows } = await sql<{ incident_id: string; event_id: string | null }>`with ${sql.join(ctes)}
-      select inserted.incident_id, ${o.event ? sql`(select id from event)` : sql`null`} as event_id from inserted`.execute(ex);
+      select inserted.incident_id, ${streamed ? sql`(select id from event)` : sql`null`} as event_id from inserted`.execute(ex);
     const row = rows[0];
     if (!row) return null;
-    const event = o.event && row.event_id !== null
-      ? { id: Number(row.event_id), type: o.event.type, alarm: { ...view, incidentId: row.incident_id }, at: new Date(o.event.at).toISOString() }
-      : null;
+    const event: AlarmStreamEvent | null = row.event_id === null
+      ? null
+      : { id: Number(row.event_id), type: 'alarm.raised', alarm: { ...view, incidentId: row.incident_id }, at: payload.atIso };
     return { incidentId: row.incident_id, event };
   }
 
@@ -111,18 +122,16 @@ export class AlarmRepository {
    */
   async appendAudit(ex: Executor, alarmId: string, entries: readonly (Omit<AlarmAuditEntry, 'action'> & { action: string })[]): Promise<void> {
     if (entries.length === 0) return;
-    await ex.insertInto('alarm_audit').values(entries.map((e) => ({
-      alarm_id: alarmId, at: new Date(e.at), actor: e.actor, action: e.action, from_state: e.from, to_state: e.to, note: e.note,
-    }))).execute();
+    await ex.insertInto('alarm_audit').values(entries.map((e) => ({ alarm_id: alarmId, ...auditColumns(e) }))).execute();
   }
 
   /** Appends to the stream log; the returned id is the SSE event id. */
   async appendEvent(ex: Executor, type: AlarmEventType, alarm: AlarmRecord, at: number): Promise<AlarmStreamEvent> {
     const view = toAlarmView(alarm);
-    const atIso = new Date(at).toISOString();
-    const row = await ex.insertInto('alarm_events').values({ alarm_id: alarm.id, type, at: new Date(at), payload: JSON.stringify({ alarm: view, at: atIso }) })
+    const payload = streamPayload(view, at);
+    const row = await ex.insertInto('alarm_events').values({ alarm_id: alarm.id, type, at: new Date(at), payload: payload.json })
       .returning('id').executeTakeFirstOrThrow();
-    return { id: Number(row.id), type, alarm: view, at: atIso };
+    return { id: Number(row.id), type, alarm: view, at: payload.atIso };
   }
 
   async eventsAfter(afterId: number, limit = 1000): Promise<AlarmStreamEvent[]> {

@@ -68,15 +68,12 @@ export class AlarmApplier {
   }
 
   /**
-   * An evaluation whose only action is this raise (an SOS, a fall): the alarm and `alongside`
-   * (the bed's rule state, the action journal) in one statement instead of a transaction of six.
-   * Each round trip waits for a turn of a busy event loop, so this is most of an alarm's latency.
+   * A raise in one statement (AlarmRepository.insertRaised). When it is an evaluation's only
+   * action (an SOS, a fall), the runner passes the bed's rule state and the action journal as
+   * `alongside` and needs no transaction: each round trip waits for a turn of a busy event loop,
+   * so that is most of an alarm's latency.
    */
-  raiseAlone(ex: Executor, organisationId: string, action: RaiseAction, out: ApplyOutcome, alongside: readonly AlongsideWrite[]): Promise<void> {
-    return this.raise(ex, organisationId, action, out, alongside);
-  }
-
-  private async raise(ex: Executor, organisationId: string, action: RaiseAction, out: ApplyOutcome, alongside: readonly AlongsideWrite[] = []): Promise<void> {
+  async raise(ex: Executor, organisationId: string, action: RaiseAction, out: ApplyOutcome, alongside: readonly AlongsideWrite[] = []): Promise<void> {
     const id = newId();
     const base = applyRuleAction(null, action, id);
     let rec: AlarmRecord = {
@@ -88,8 +85,7 @@ export class AlarmApplier {
       rec = { ...rec, status: 'resolved', resolvedAt: action.at, resolvedBy: SYSTEM_ACTOR, audit: [...rec.audit, { at: action.at, actor: SYSTEM_ACTOR, action: 'resolve', from: 'raised', to: 'resolved', note: 'maintenance silence' }] };
     }
     rec = this.withNext(rec);
-    const event = rec.suppressed ? null : { type: 'alarm.raised' as const, at: action.at };
-    const raised = await this.alarms.insertRaised(ex, rec, { chainIncident: !rec.suppressed, event }, alongside);
+    const raised = await this.alarms.insertRaised(ex, rec, alongside);
     if (!raised?.event) return; // replay after a crash (raised before), or silenced
     out.events.push(raised.event);
     out.escalations.set(rec.id, rec.nextEscalationAt);

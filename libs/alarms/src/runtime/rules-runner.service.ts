@@ -392,11 +392,11 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     return out;
   }
 
-  /** One statement: the alarm with the bed's rule state and the action journal (AlarmApplier.raiseAlone). */
+  /** One statement: the alarm with the bed's rule state and the action journal (AlarmApplier.raise). */
   private async raiseAlone(entry: BedEntry, action: RaiseAction, saved: StoredBedState): Promise<ApplyOutcome> {
     const db = this.database.db;
     const out = new ApplyOutcome();
-    await this.applier.raiseAlone(db, entry.ctx.organisationId, action, out, [this.states.saveQuery(db, [saved]), this.alarms.logActionsQuery(db, entry.ctx.bedId, [action])]);
+    await this.applier.raise(db, entry.ctx.organisationId, action, out, [this.states.saveQuery(db, [saved]), this.alarms.logActionsQuery(db, entry.ctx.bedId, [action])]);
     return out;
   }
 
