@@ -9,7 +9,7 @@ import type { DeviceKind } from '@bedside/contracts';
 import { intOption, numberOption } from '../cli/common-options';
 import { EXIT, UsageError } from '../cli/exit-codes';
 import { Output, fmtMs } from '../cli/output';
-import { connectDevices, type SimDevice } from '../fleet/connect-devices';
+import { connectDevices, deviceClients, type SimDevice } from '../fleet/connect-devices';
 import { fleetStats, statsLine } from '../fleet/fleet-stats';
 import { streamTelemetry } from '../fleet/stream-telemetry';
 import { openAlarmStream, type AlarmStream, type RaisedAlarm } from '../hub/alarm-stream';
@@ -207,7 +207,7 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
       for (const inc of incidents) if (!inc.alarm && inc.bedId === a.bedId && inc.kind === a.kind && inc.startedAt !== null) inc.alarm = a;
     });
 
-    const { devices: connected, failures } = await connectDevices(creds, { mqttUrl, reconnect: true });
+    const { devices: connected, failures } = await connectDevices(creds, { create: deviceClients({ mqttUrl, reconnect: true }) });
     devices = connected;
     if (failures.length) throw new Error(`${failures.length} devices could not connect, e.g. ${failures[0].deviceId}: ${failures[0].error.message}`);
     const models = new Map<SimDevice, OverridableModel>();

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { intOption, numberOption, parseCommon, withCommonOptions } from '../cli/common-options';
 import { EXIT } from '../cli/exit-codes';
 import { Output } from '../cli/output';
-import { connectDevices, type SimDevice } from '../fleet/connect-devices';
+import { connectDevices, deviceClients, type SimDevice } from '../fleet/connect-devices';
 import { fleetStats, statsLine } from '../fleet/fleet-stats';
 import { obtainBeds } from '../fleet/obtain-beds';
 import { streamTelemetry } from '../fleet/stream-telemetry';
@@ -49,7 +49,7 @@ async function runFleet(raw: Record<string, unknown>): Promise<number> {
 
   const creds = await obtainBeds(common, { beds, credentials: raw.credentials as string | undefined, saveCredentials: raw.saveCredentials as string | undefined, prefix: 'fleet' }, out);
   const connectBar = out.bar('connecting {bar} {value}/{total} devices', creds.length * 3);
-  const { devices, failures } = await connectDevices(creds, { mqttUrl: common.mqtt, reconnect: true, onConnected: (n) => connectBar?.update(n) });
+  const { devices, failures } = await connectDevices(creds, { create: deviceClients({ mqttUrl: common.mqtt, reconnect: true }), onConnected: (n) => connectBar?.update(n) });
   connectBar?.stop();
   for (const f of failures.slice(0, 5)) out.warn(`connect failed for ${f.deviceId}: ${f.error.message}`);
   if (devices.length === 0) {

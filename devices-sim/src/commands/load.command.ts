@@ -3,11 +3,12 @@ import { DEVICE_KINDS, type DeviceKind } from '@bedside/contracts';
 import { intOption, numberOption, parseCommon, withCommonOptions } from '../cli/common-options';
 import { EXIT, UsageError } from '../cli/exit-codes';
 import { Output } from '../cli/output';
-import { connectDevices, type SimDevice } from '../fleet/connect-devices';
+import { connectDevices } from '../fleet/connect-devices';
 import { obtainBeds } from '../fleet/obtain-beds';
 import type { BedCredentials } from '../hub/credentials';
 import { loadLoadCredentials } from '../load/lean-provisioner';
-import { runOpenLoop } from '../load/open-loop';
+import { LoadDeviceConnection } from '../load/load-device-connection';
+import { runOpenLoop, type LoadDevice } from '../load/open-loop';
 import type { SosResult } from '../load/sos-probe';
 import { SosProbeProcess } from '../load/sos-probe-process';
 import { lowerPriority } from '../util/lower-priority';
@@ -126,7 +127,7 @@ async function runLoad(raw: Record<string, unknown>): Promise<number> {
   }
   if (nice !== null) lowerPriority(nice);
   const cbar = out.bar('connecting {bar} {value}/{total}', creds.length * kinds.length);
-  const connected = await connectDevices(creds, { mqttUrl: common.mqtt, perSecond, kinds, onConnected: (n) => cbar?.update(n) });
+  const connected = await connectDevices(creds, { create: (c, kind) => new LoadDeviceConnection(c, kind, { mqttUrl: common.mqtt }), perSecond, kinds, onConnected: (n) => cbar?.update(n) });
   const devices = connected.devices;
   failures.push(...connected.failures);
   cbar?.stop();
@@ -139,7 +140,7 @@ async function runLoad(raw: Record<string, unknown>): Promise<number> {
   }
   out.record({ type: 'connected', devices: devices.length, buttons, connectFailures: failures.length, connectMs });
   out.line(`${devices.length} connections (+${buttons} buttons) in ${connectMs} ms; offering ${(devices.length * rate).toFixed(1)} msg/s for ${duration} s per window, ${windows} window(s)`);
-  const models = new Map<SimDevice, SignalModel>();
+  const models = new Map<LoadDevice, SignalModel>();
   for (const d of devices) models.set(d, createBedModels(common.seed, d.bedIndex)[d.kind]);
   if (warmupMs > 0) {
     // A server's first message from a device costs more (a hub loads the bed's rules and state):

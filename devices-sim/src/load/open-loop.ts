@@ -1,5 +1,6 @@
 import { telemetryTopic } from '@bedside/contracts';
 import type { SimDevice } from '../fleet/connect-devices';
+import type { LoadDeviceConnection } from './load-device-connection';
 import type { SignalModel } from '../models/model.types';
 import { sleep } from '../util/sleep';
 import { LatencyHistogram } from './latency-histogram';
@@ -29,7 +30,9 @@ export interface OpenLoopResult {
  * offset_i + k / rate); the scheduler sends what is due without waiting for acks, so a slow hub
  * shows up as latency and lateness, not as a lower offered rate (no coordinated omission).
  */
-export async function runOpenLoop(devices: SimDevice[], models: Map<SimDevice, SignalModel>, o: OpenLoopOptions): Promise<OpenLoopResult> {
+export type LoadDevice = SimDevice<LoadDeviceConnection>;
+
+export async function runOpenLoop(devices: LoadDevice[], models: Map<LoadDevice, SignalModel>, o: OpenLoopOptions): Promise<OpenLoopResult> {
   const n = devices.length;
   const perDevice = Math.max(1, Math.floor((o.durationMs / 1000) * o.rate));
   const total = perDevice * n;

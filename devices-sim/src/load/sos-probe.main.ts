@@ -4,7 +4,7 @@
  * devices. Pressing a button and watching the stream are what one device and one console do;
  * sharing a loop with the whole fleet measured the generator's own lag, not the hub's.
  */
-import { connectDevices, type SimDevice } from '../fleet/connect-devices';
+import { connectDevices, deviceClients, type SimDevice } from '../fleet/connect-devices';
 import { openAlarmStream, type AlarmStream } from '../hub/alarm-stream';
 import { SosProbe } from './sos-probe';
 import type { ProbeReply, ProbeRequest } from './sos-probe-process';
@@ -20,7 +20,7 @@ async function handle(m: ProbeRequest): Promise<void> {
     const opened = await openAlarmStream(m.hubUrl, m.authHeader);
     if (!opened.available) return reply({ type: 'unavailable', reason: opened.reason });
     stream = opened.stream;
-    const connected = await connectDevices(m.beds, { mqttUrl: m.mqttUrl, perSecond: m.perSecond, kinds: ['button'], lastWill: false });
+    const connected = await connectDevices(m.beds, { create: deviceClients({ mqttUrl: m.mqttUrl, lastWill: false }), perSecond: m.perSecond, kinds: ['button'] });
     buttons = connected.devices;
     probe = new SosProbe(stream, buttons, 0);
     // Warm-up: the first press of a fresh process runs cold code (MQTT.js publish, the SSE
