@@ -9,6 +9,7 @@ import { DEFAULT_AUTO_RESOLVE_POLICY, type RaiseAction, type RuleAction } from '
 import { AlarmsConfig } from '../alarms.config';
 import { AlarmApplier, ApplyOutcome } from '../runtime/alarm-applier';
 import { AlarmStream } from '../runtime/alarm-stream';
+import type { AlarmStreamEvent } from '../model/alarm-record';
 import { RulesRunner } from '../runtime/rules-runner.service';
 import { RuleConfigService } from '../services/rule-config.service';
 import { AlarmRepository } from './alarm.repository';
@@ -60,7 +61,10 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   });
   const applyAll = async (actions: RuleAction[]) => {
     const out = new ApplyOutcome();
-    await database.db.transaction().execute((tx) => applier.apply(tx, orgId, actions, out));
+    await database.db.transaction().execute(async (tx) => {
+      await applier.apply(tx, orgId, actions, out);
+      await applier.appendDrafted(tx, out);
+    });
     return out;
   };
 
@@ -133,7 +137,11 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   it('escalates when due and records the next escalation; the stream log reads back in id order', async () => {
     const hr = await alarms.getByKey(alarms.db, 'hr:1');
     const out = new ApplyOutcome();
-    await database.db.transaction().execute((tx) => applier.escalate(tx, [hr!.id], T0 + 61_000, out));
+    await database.db.transaction().execute(async (tx) => {
+      await applier.escalate(tx, [hr!.id], T0 + 61_000, out);
+      expect(out.drafts.map((d) => d.type)).toEqual(['alarm.escalated']); // appended last, in one statement
+      await applier.appendDrafted(tx, out);
+    });
     expect(out.events.map((e) => [e.type, e.alarm.escalationLevel])).toEqual([['alarm.escalated', 1]]);
     expect(out.escalations.get(hr!.id)).toBe(T0 + 120_000);
     const all = await alarms.eventsAfter(0);
@@ -143,23 +151,60 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(await alarms.lastEventId()).toBe(ids[ids.length - 1]);
   });
 
+  /** A RulesRunner over this database, booted: its device acks and live stream events. */
+  const startRunner = async (clock: Clock) => {
+    const acks: unknown[] = [];
+    const downlink = { sendAck: async (_d: string, a: unknown) => void acks.push(a) } as unknown as DownlinkPublisher;
+    const contexts = new BedContextRepository(database);
+    const stream = new AlarmStream();
+    const streamed: AlarmStreamEvent[] = [];
+    stream.events$.subscribe((e) => streamed.push(e));
+    const ingest = new IngestEvents();
+    const runner = new RulesRunner(database, ingest, downlink, alarms, new BedRuleStateRepository(database), contexts,
+      new RuleConfigService(new RuleSetRepository(database), contexts, clock), applier, stream, config, clock, new RegistryEvents(), new Metrics());
+    runner.onModuleInit();
+    await runner.ready();
+    return { runner, ingest, acks, streamed };
+  };
+
+  it('an open operator transaction on one bed does not hold up an SOS on another (the stream lock covers a transaction\'s event append and commit only)', async () => {
+    const householdId = randomUUID();
+    const otherBed = randomUUID();
+    const otherButton = `button-${randomUUID().slice(0, 8)}`;
+    await database.db.insertInto('households').values({ id: householdId, organisation_id: orgId, name: 'h2', address: 'a', time_zone: 'Europe/Berlin', contacts: '[]' }).execute();
+    await database.db.insertInto('beds').values({ id: otherBed, household_id: householdId, resident_id: null, label: 'bed 2' }).execute();
+    await database.db.insertInto('devices').values({ id: otherButton, organisation_id: orgId, kind: 'button', serial: otherButton, model: 'T1', bed_id: otherBed, secret_salt: 's', secret_hash: 'h', credentials_issued_at: new Date(T0) }).execute();
+    const clock = new FakeClock(T0 + 90_000);
+    const { runner, ingest, streamed } = await startRunner(clock);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let entered!: () => void;
+    const inStep = new Promise<void>((r) => (entered = r));
+    const operating = runner.operate(bedId, async () => {
+      entered();
+      await gate; // an operator transaction that is still running
+      return [];
+    });
+    await inStep;
+    ingest.events$.next({ deviceId: otherButton, kind: 'button', bedId: otherBed, eventId: 'press-meanwhile', type: 'button.pressed', ts: clock.t, receivedAt: clock.t, seq: 1 });
+    const raised = () => streamed.some((e) => e.type === 'alarm.raised' && e.alarm.bedId === otherBed);
+    // PGlite has one connection: there the raise waits for the transaction (and must not deadlock with it).
+    if (engine.name === 'pglite') open();
+    for (let i = 0; i < 200 && !raised(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(raised()).toBe(true);
+    open();
+    await operating;
+    await runner.beforeApplicationShutdown();
+  });
+
   it('on boot, replays a device event that was stored (and PUBACKed) but never evaluated; a second boot raises nothing twice', async () => {
     const clock = new FakeClock(T0 + 100_000);
     // Stored by ingest just before a crash: no rule state mentions it.
     await database.db.insertInto('device_events').values({ device_id: buttonId, event_id: 'press-lost', type: 'button.pressed', bed_id: bedId, device_ts: new Date(T0 + 99_000), received_at: new Date(T0 + 99_500) }).execute();
     const boot = async () => {
-      const acks: unknown[] = [];
-      const downlink = { sendAck: async (_d: string, a: unknown) => void acks.push(a) } as unknown as DownlinkPublisher;
-      const contexts = new BedContextRepository(database);
-      const stream = new AlarmStream();
-      const streamed: string[] = [];
-      stream.events$.subscribe((e) => streamed.push(`${e.type}:${e.alarm.kind}`));
-      const runner = new RulesRunner(database, new IngestEvents(), downlink, alarms, new BedRuleStateRepository(database), contexts,
-        new RuleConfigService(new RuleSetRepository(database), contexts, clock), applier, stream, config, clock, new RegistryEvents(), new Metrics());
-      runner.onModuleInit();
-      await runner.ready();
+      const { runner, acks, streamed } = await startRunner(clock);
       await runner.beforeApplicationShutdown();
-      return { acks, streamed };
+      return { acks, streamed: streamed.map((e) => `${e.type}:${e.alarm.kind}`) };
     };
     const first = await boot();
     expect(first.streamed).toContain('alarm.raised:sos');

@@ -3,7 +3,7 @@ import { sql, type Compilable, type InsertResult, type Kysely, type OperationNod
 import { Database, type AlarmsTable, type DB } from '@bedside/database';
 import type { AlarmAuditEntry, AlarmOutcome, AlarmStatus, RuleAction, RuleKind, Severity } from '@bedside/rules';
 import { DEFAULT_INCIDENT_GAP_MS, SEVERITIES } from '@bedside/rules';
-import { toAlarmView, type AlarmEventType, type AlarmRecord, type AlarmStreamEvent, type AlarmView } from '../model/alarm-record';
+import { toAlarmView, type AlarmEventType, type AlarmRecord, type AlarmStreamEvent, type AlarmView, type EventDraft } from '../model/alarm-record';
 
 /** A connection or an open transaction: every write of one evaluation shares the caller's transaction. */
 export type Executor = Kysely<DB>;
@@ -74,10 +74,13 @@ export class AlarmRepository {
    * written only if the episode key is new (a replay after a crash finds it and gets null). A
    * suppressed alarm (maintenance silence) is recorded only: its own incident, no stream event.
    * `alongside` are writes of the same evaluation (rule state, action journal) that commit or
-   * fail with it.
+   * fail with it. Inside a transaction (`withEvent` false) the caller drafts the event instead:
+   * a transaction appends its events last (appendEvents).
    */
-  async insertRaised(ex: Executor, a: AlarmRecord, alongside: readonly AlongsideWrite[] = [], gapMs = DEFAULT_INCIDENT_GAP_MS): Promise<{ incidentId: string; event: AlarmStreamEvent | null } | null> {
+  async insertRaised(ex: Executor, a: AlarmRecord, o: { alongside?: readonly AlongsideWrite[]; withEvent: boolean }, gapMs = DEFAULT_INCIDENT_GAP_MS): Promise<{ incidentId: string; event: AlarmStreamEvent | null } | null> {
+    const alongside = o.alongside ?? [];
     const streamed = !a.suppressed;
+    const withEvent = streamed && o.withEvent;
     const chained = ex.selectFrom('alarms').select('incident_id').where('bed_id', '=', a.bedId).where('suppressed', '=', false)
       .where('raised_at', '<=', new Date(a.raisedAt)).where('raised_at', '>=', new Date(a.raisedAt - gapMs)).orderBy('raised_at', 'desc').limit(1);
     const inserted = ex.insertInto('alarms').values({
@@ -95,13 +98,13 @@ export class AlarmRepository {
           as x(at timestamptz, actor text, action text, from_state text, to_state text, note text))`,
     ];
     // The stored payload carries the incident chosen above, like the event returned here.
-    if (streamed) {
+    if (withEvent) {
       ctes.push(sql`event as (insert into alarm_events (alarm_id, type, at, payload)
         select inserted.id, ${'alarm.raised'}, ${new Date(a.raisedAt)}::timestamptz, jsonb_set(${payload.json}::jsonb, '{alarm,incidentId}', to_jsonb(inserted.incident_id)) from inserted
         returning id)`);
     }
     const { rows } = await sql<{ incident_id: string; event_id: string | null }>`with ${sql.join(ctes)}
-      select inserted.incident_id, ${streamed ? sql`(select id from event)` : sql`null`} as event_id from inserted`.execute(ex);
+      select inserted.incident_id, ${withEvent ? sql`(select id from event)` : sql`null`} as event_id from inserted`.execute(ex);
     const row = rows[0];
     if (!row) return null;
     const event: AlarmStreamEvent | null = row.event_id === null
@@ -125,13 +128,19 @@ export class AlarmRepository {
     await ex.insertInto('alarm_audit').values(entries.map((e) => ({ alarm_id: alarmId, ...auditColumns(e) }))).execute();
   }
 
-  /** Appends to the stream log; the returned id is the SSE event id. */
-  async appendEvent(ex: Executor, type: AlarmEventType, alarm: AlarmRecord, at: number): Promise<AlarmStreamEvent> {
-    const view = toAlarmView(alarm);
-    const payload = streamPayload(view, at);
-    const row = await ex.insertInto('alarm_events').values({ alarm_id: alarm.id, type, at: new Date(at), payload: payload.json })
-      .returning('id').executeTakeFirstOrThrow();
-    return { id: Number(row.id), type, alarm: view, at: payload.atIso };
+  /**
+   * Appends to the stream log in one statement; the ids are the SSE event ids, in `drafts` order
+   * (a multi-row VALUES draws its bigserial ids row by row).
+   */
+  async appendEvents(ex: Executor, drafts: readonly EventDraft[]): Promise<AlarmStreamEvent[]> {
+    if (drafts.length === 0) return [];
+    const built = drafts.map((d) => {
+      const view = toAlarmView(d.alarm);
+      return { type: d.type, view, payload: streamPayload(view, d.at), row: { alarm_id: d.alarm.id, type: d.type, at: new Date(d.at) } };
+    });
+    const rows = await ex.insertInto('alarm_events').values(built.map((b) => ({ ...b.row, payload: b.payload.json }))).returning('id').execute();
+    const ids = rows.map((r) => Number(r.id)).sort((x, y) => x - y);
+    return built.map((b, i) => ({ id: ids[i], type: b.type, alarm: b.view, at: b.payload.atIso }));
   }
 
   async eventsAfter(afterId: number, limit = 1000): Promise<AlarmStreamEvent[]> {

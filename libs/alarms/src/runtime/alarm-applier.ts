@@ -5,12 +5,15 @@ import {
   type Alarm, type RaiseAction, type RuleAction, type RuleKind,
 } from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
-import type { AlarmEventType, AlarmRecord, AlarmStreamEvent } from '../model/alarm-record';
+import type { AlarmEventType, AlarmRecord, AlarmStreamEvent, EventDraft } from '../model/alarm-record';
 import { AlarmRepository, type AlongsideWrite, type Executor } from '../persistence/alarm.repository';
 
 /** What one transaction changed, for after the commit: stream events, escalation timers, alarms for device acks. */
 export class ApplyOutcome {
+  /** Appended to alarm_events, for the live stream after the commit. */
   readonly events: AlarmStreamEvent[] = [];
+  /** Events of a transaction, appended by appendDrafted as its last statement. */
+  readonly drafts: EventDraft[] = [];
   /** alarm id -> next escalation instant, or null when it no longer escalates. */
   readonly escalations = new Map<string, number | null>();
   /** Alarms raised or updated, by kind (the device that caused them gets the id in its ack). */
@@ -53,16 +56,26 @@ export class AlarmApplier {
       const { alarm, escalated } = escalateIfDue(prev, now, this.config.escalation);
       const next = this.withNext(alarm as AlarmRecord);
       if (escalated || next.nextEscalationAt !== prev.nextEscalationAt) await this.alarms.save(ex, prev, next);
-      if (escalated) out.events.push(await this.alarms.appendEvent(ex, 'alarm.escalated', next, now));
+      if (escalated) out.drafts.push({ type: 'alarm.escalated', alarm: next, at: now });
       out.escalations.set(id, next.nextEscalationAt);
     }
   }
 
-  /** Saves an operator change made with the state machine and appends its stream event. */
+  /**
+   * Appends the transaction's drafted events in one statement, in draft order. The runner calls
+   * it last, holding the stream lock until the commit: only this and the commit wait for other
+   * transactions' events, so an SOS is not held up by a long operator transaction.
+   */
+  async appendDrafted(ex: Executor, out: ApplyOutcome): Promise<void> {
+    out.events.push(...(await this.alarms.appendEvents(ex, out.drafts)));
+    out.drafts.length = 0;
+  }
+
+  /** Saves an operator change made with the state machine and drafts its stream event. */
   async saveChange(ex: Executor, prev: AlarmRecord, changed: Alarm, type: AlarmEventType, at: number, out: ApplyOutcome): Promise<AlarmRecord> {
     const next = this.withNext(changed as AlarmRecord);
     await this.alarms.save(ex, prev, next);
-    out.events.push(await this.alarms.appendEvent(ex, type, next, at));
+    out.drafts.push({ type, alarm: next, at });
     out.escalations.set(next.id, next.nextEscalationAt);
     return next;
   }
@@ -70,10 +83,11 @@ export class AlarmApplier {
   /**
    * A raise in one statement (AlarmRepository.insertRaised). When it is an evaluation's only
    * action (an SOS, a fall), the runner passes the bed's rule state and the action journal as
-   * `alongside` and needs no transaction: each round trip waits for a turn of a busy event loop,
-   * so that is most of an alarm's latency.
+   * `alone` and needs no transaction: the statement also appends the stream event, so one round
+   * trip (each waits for a turn of a busy event loop: most of an alarm's latency). Inside a
+   * transaction the event is drafted.
    */
-  async raise(ex: Executor, organisationId: string, action: RaiseAction, out: ApplyOutcome, alongside: readonly AlongsideWrite[] = []): Promise<void> {
+  async raise(ex: Executor, organisationId: string, action: RaiseAction, out: ApplyOutcome, alone?: readonly AlongsideWrite[]): Promise<void> {
     const id = newId();
     const base = applyRuleAction(null, action, id);
     let rec: AlarmRecord = {
@@ -85,11 +99,13 @@ export class AlarmApplier {
       rec = { ...rec, status: 'resolved', resolvedAt: action.at, resolvedBy: SYSTEM_ACTOR, audit: [...rec.audit, { at: action.at, actor: SYSTEM_ACTOR, action: 'resolve', from: 'raised', to: 'resolved', note: 'maintenance silence' }] };
     }
     rec = this.withNext(rec);
-    const raised = await this.alarms.insertRaised(ex, rec, alongside);
-    if (!raised?.event) return; // replay after a crash (raised before), or silenced
-    out.events.push(raised.event);
+    const raised = await this.alarms.insertRaised(ex, rec, { alongside: alone, withEvent: alone !== undefined });
+    if (!raised || rec.suppressed) return; // replay after a crash (raised before), or silenced
+    const alarm = { ...rec, incidentId: raised.incidentId };
+    if (raised.event) out.events.push(raised.event);
+    else out.drafts.push({ type: 'alarm.raised', alarm, at: rec.raisedAt });
     out.escalations.set(rec.id, rec.nextEscalationAt);
-    out.raisedOrUpdated.set(rec.kind, { ...rec, incidentId: raised.incidentId });
+    out.raisedOrUpdated.set(rec.kind, alarm);
   }
 
   private async change(ex: Executor, action: Exclude<RuleAction, { type: 'raise' }>, out: ApplyOutcome): Promise<void> {
@@ -114,7 +130,7 @@ export class AlarmApplier {
       }
     }
     await this.alarms.save(ex, prev, next);
-    for (const type of events) out.events.push(await this.alarms.appendEvent(ex, type, next, at));
+    for (const type of events) out.drafts.push({ type, alarm: next, at });
     out.escalations.set(next.id, next.nextEscalationAt);
     if (action.type === 'update') out.raisedOrUpdated.set(next.kind, next);
   }

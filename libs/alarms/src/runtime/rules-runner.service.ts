@@ -352,32 +352,24 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     const due = dueEscalations(entry, now);
     const cursor = source.event ? Math.max(entry.cursor ?? 0, source.event.receivedAt) : entry.cursor;
 
-    // Evaluate first (pure): only transactions that will append alarm events need to take turns.
+    // Evaluate first (pure): readings that change nothing durable need no write at all.
     let result = step ? null : runInputs(ruleSet, entry.state, inputs, now);
     if (result && due.length === 0 && !source.event && this.keepIfReadingsOnly(entry, result)) return UNCHANGED;
     const version = entry.version + 1;
     const saved = (state: BedRuleState) => ({ bedId, state, nextDeadline: nextDeadline(state), eventCursor: cursor, version });
     const lone = !step && due.length === 0 ? loneRaise(result!.actions) : null;
-    const transaction = async () => lone
-      ? this.raiseAlone(entry, lone, saved(result!.state))
-      : this.database.db.transaction().execute(async (tx) => {
-        const out = new ApplyOutcome();
-        if (step) result = runInputs(ruleSet, entry.state, [...(await step(tx, out, entry)), ...inputs], now);
+    const out = lone
+      ? await this.raiseAlone(entry, lone, saved(result!.state))
+      : await this.inTransaction(async (tx) => {
+        const o = new ApplyOutcome();
+        if (step) result = runInputs(ruleSet, entry.state, [...(await step(tx, o, entry)), ...inputs], now);
         const { state, actions } = result!;
         await this.states.save(tx, saved(state));
         await this.alarms.logActions(tx, bedId, actions);
-        await this.applier.apply(tx, entry.ctx.organisationId, actions, out);
-        await this.applier.escalate(tx, due, now, out);
-        return out;
-      });
-    const ordered = step !== undefined || result!.actions.length > 0 || due.length > 0;
-    const out = ordered
-      ? await this.eventsLock.lock(async () => {
-        const o = await transaction();
-        this.stream.emit(o.events);
+        await this.applier.apply(tx, entry.ctx.organisationId, actions, o);
+        await this.applier.escalate(tx, due, now, o);
         return o;
-      })
-      : await transaction();
+      });
 
     entry.state = result!.state;
     entry.cursor = cursor;
@@ -392,12 +384,39 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     return out;
   }
 
-  /** One statement: the alarm with the bed's rule state and the action journal (AlarmApplier.raise). */
-  private async raiseAlone(entry: BedEntry, action: RaiseAction, saved: StoredBedState): Promise<ApplyOutcome> {
-    const db = this.database.db;
-    const out = new ApplyOutcome();
-    await this.applier.raise(db, entry.ctx.organisationId, action, out, [this.states.saveQuery(db, [saved]), this.alarms.logActionsQuery(db, entry.ctx.bedId, [action])]);
-    return out;
+  /**
+   * Stream events reach the console in alarm_events id order, so their appends commit in id
+   * order: the stream lock is taken for the transaction's last statement (its drafted events)
+   * and the commit, not around the transaction, so a long operator or escalation transaction
+   * does not hold up an SOS. Lock order is always connection, then stream lock (a holder never
+   * waits for the pool, PGlite's one connection included).
+   */
+  private async inTransaction(work: (tx: Executor) => Promise<ApplyOutcome>): Promise<ApplyOutcome> {
+    const held: { release?: () => void } = {};
+    try {
+      const out = await this.database.db.transaction().execute(async (tx) => {
+        const o = await work(tx);
+        if (o.drafts.length > 0) {
+          held.release = await this.eventsLock.acquire();
+          await this.applier.appendDrafted(tx, o);
+        }
+        return o;
+      });
+      this.stream.emit(out.events);
+      return out;
+    } finally {
+      held.release?.();
+    }
+  }
+
+  /** One statement on a connection of its own: the alarm with the bed's rule state and the action journal (AlarmApplier.raise). */
+  private raiseAlone(entry: BedEntry, action: RaiseAction, saved: StoredBedState): Promise<ApplyOutcome> {
+    return this.database.db.connection().execute((db) => this.eventsLock.lock(async () => {
+      const out = new ApplyOutcome();
+      await this.applier.raise(db, entry.ctx.organisationId, action, out, [this.states.saveQuery(db, [saved]), this.alarms.logActionsQuery(db, entry.ctx.bedId, [action])]);
+      this.stream.emit(out.events);
+      return out;
+    }));
   }
 
   /** The device learns which alarm its event raised (a call button can show "help is coming"); the delay is measured. */

@@ -56,7 +56,7 @@ export class AlarmService {
   recordActivity(id: string, user: AuthUser, action: string, note: string): Promise<AlarmDetail> {
     return this.change(id, async (tx, out, prev, at) => {
       await this.alarms.appendAudit(tx, prev.id, [{ at, actor: user.username, action, from: prev.status, to: prev.status, note }]);
-      out.events.push(await this.alarms.appendEvent(tx, 'alarm.updated', prev, at));
+      out.drafts.push({ type: 'alarm.updated', alarm: prev, at });
       return [];
     });
   }
@@ -100,7 +100,7 @@ export class AlarmService {
   addNote(id: string, user: AuthUser, text: string): Promise<AlarmDetail> {
     return this.change(id, async (tx, out, prev, at) => {
       await this.alarms.appendAudit(tx, prev.id, [{ at, actor: user.username, action: 'note', from: prev.status, to: prev.status, note: text }]);
-      out.events.push(await this.alarms.appendEvent(tx, 'alarm.updated', prev, at));
+      out.drafts.push({ type: 'alarm.updated', alarm: prev, at });
       return [];
     });
   }
