@@ -73,7 +73,7 @@ describe('LoadDeviceConnection (real aedes over TCP)', () => {
     await c.subscribeDownlinks();
     const client = broker.clientOf(creds.mqtt.clientId);
     expect(client).toBeDefined();
-    expect(client.will?.topic).toBe(creds.mqtt.lastWill.topic);
+    expect((client as unknown as { will?: { topic: string } }).will?.topic).toBe(creds.mqtt.lastWill.topic);
     expect(broker.subscribed.sort()).toEqual([acksTopic(c.deviceId), errorsTopic(c.deviceId)].sort());
 
     await c.publishRaw(telemetryTopic(c.deviceId), '{"seq":1}', 1);
