@@ -83,11 +83,11 @@ export class AlarmApplier {
   /**
    * A raise in one statement (AlarmRepository.insertRaised). When it is an evaluation's only
    * action (an SOS, a fall), the runner passes the bed's rule state and the action journal as
-   * `alone` and needs no transaction: the statement also appends the stream event, so one round
-   * trip (each waits for a turn of a busy event loop: most of an alarm's latency). Inside a
-   * transaction the event is drafted.
+   * `alongside` and needs no transaction: the statement also appends the stream event, so one
+   * round trip (each waits for a turn of a busy event loop: most of an alarm's latency). Without
+   * `alongside` the raise is inside a transaction and its event is drafted.
    */
-  async raise(ex: Executor, organisationId: string, action: RaiseAction, out: ApplyOutcome, alone?: readonly AlongsideWrite[]): Promise<void> {
+  async raise(ex: Executor, organisationId: string, action: RaiseAction, out: ApplyOutcome, alongside?: readonly AlongsideWrite[]): Promise<void> {
     const id = newId();
     const base = applyRuleAction(null, action, id);
     let rec: AlarmRecord = {
@@ -99,7 +99,7 @@ export class AlarmApplier {
       rec = { ...rec, status: 'resolved', resolvedAt: action.at, resolvedBy: SYSTEM_ACTOR, audit: [...rec.audit, { at: action.at, actor: SYSTEM_ACTOR, action: 'resolve', from: 'raised', to: 'resolved', note: 'maintenance silence' }] };
     }
     rec = this.withNext(rec);
-    const raised = await this.alarms.insertRaised(ex, rec, { alongside: alone, withEvent: alone !== undefined });
+    const raised = await this.alarms.insertRaised(ex, rec, { alongside, withEvent: alongside !== undefined });
     if (!raised || rec.suppressed) return; // replay after a crash (raised before), or silenced
     const alarm = { ...rec, incidentId: raised.incidentId };
     if (raised.event) out.events.push(raised.event);
