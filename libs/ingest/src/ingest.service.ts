@@ -43,7 +43,7 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
   /** Runs before the database closes: everything accepted gets written. */
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all([this.telemetry.flush(), this.events.drain()]);
-    await this.state.flush();
+    await this.state.flush(true);
   }
 
   /**

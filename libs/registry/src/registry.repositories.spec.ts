@@ -102,4 +102,27 @@ describe.each(testDatabaseEngines('registry'))('registry repositories on $name',
     await state.flush();
     expect((await devices.get(id)).status.battery).toBe(42.5);
   });
+
+  it('stores a connected device\'s last-seen instant at the resolution, and exactly at shutdown', async () => {
+    const org = await orgs.create('seen');
+    const { salt, hash } = issueSecret();
+    const id = `wearable-seen-${engine.name}`;
+    await devices.insert({ id, organisationId: org.id, kind: 'wearable', serial: `W-seen-${engine.name}`, model: 'W', firmware: null, salt, hash, at: new Date() });
+    const state = new DeviceStateRepository(database);
+    const lastSeen = async () => (await devices.get(id)).status.lastSeenAt?.getTime();
+    const t = Date.UTC(2026, 0, 2);
+    const step = DeviceStateRepository.LAST_SEEN_RESOLUTION_MS;
+    state.seen(id, t);
+    await state.flush();
+    expect(await lastSeen()).toBe(t); // the first instant at once
+    state.seen(id, t + step - 1);
+    await state.flush();
+    expect(await lastSeen()).toBe(t); // within the resolution: no row rewritten
+    state.seen(id, t + step);
+    await state.flush();
+    expect(await lastSeen()).toBe(t + step);
+    state.seen(id, t + step + 1000);
+    await state.flush(true);
+    expect(await lastSeen()).toBe(t + step + 1000); // shutdown: exact
+  });
 });
