@@ -33,7 +33,7 @@ import { fakeBeds, provisionLean, type LeanFleetRoot } from '../devices-sim/src/
 import { influxWriteBench, type InfluxWriteResult } from './influx-write.bench';
 import { runLoad, type LoadRecord } from './lib/load';
 import { machineInfo } from './lib/machine';
-import { cpuSeconds, processTree, raiseFileLimit, rssBytes } from './lib/proc';
+import { cpuSeconds, processTree, raiseFileLimit, rssBytes, treeCpuSeconds } from './lib/proc';
 import { summariseProfile, type ProfileSummary } from './lib/profile';
 import { renderMarkdown } from './lib/report';
 import { HUB_NODE_FLAGS, memoryAfterGc, ROOT, scrape, spawnBareAedes, spawnHub, spawnMosquitto, type HubServer, type Server } from './lib/servers';
@@ -347,7 +347,7 @@ async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Promise<St
         memAfter = await memoryAfterGc(t.server, rssBytes);
       } else if (r.type === 'window-start') {
         const backend = t.backendPids();
-        start = { cpu: cpuSeconds(t.server.pid), backend: backend.reduce((a, p) => a + cpuSeconds(p), 0), gen: cpuSeconds(genPid), delivered: await t.delivered() };
+        start = { cpu: cpuSeconds(t.server.pid), backend: treeCpuSeconds(backend), gen: cpuSeconds(genPid), delivered: await t.delivered() };
       } else if (r.type === 'window' && start) {
         const s = start;
         start = null;
@@ -355,7 +355,7 @@ async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Promise<St
         const delivered = (await settle(t.delivered, s.delivered + r.sent, 5000)) - s.delivered;
         const cpu = cpuSeconds(t.server.pid) - s.cpu;
         const backendPids = t.backendPids();
-        const backend = backendPids.length ? backendPids.reduce((a, p) => a + cpuSeconds(p), 0) - s.backend : null;
+        const backend = backendPids.length ? treeCpuSeconds(backendPids) - s.backend : null;
         const gen = cpuSeconds(genPid) - s.gen;
         const undelivered = Math.max(0, r.sent - delivered);
         const unacked = qos === 1 ? r.sent - (r.acked ?? 0) : 0;

@@ -10,10 +10,23 @@ try {
 
 /** utime + stime of one process, in seconds (/proc/<pid>/stat fields 14 and 15). */
 export function cpuSeconds(pid: number): number {
+  return statCpu(pid, false);
+}
+
+/**
+ * CPU of a process tree (all its live processes), in seconds, including descendants that exited:
+ * each process adds cutime + cstime (fields 16 and 17, children it has reaped). Summing utime +
+ * stime alone went backwards whenever a PostgreSQL backend exited during a window.
+ */
+export function treeCpuSeconds(pids: readonly number[]): number {
+  return pids.reduce((a, p) => a + statCpu(p, true), 0);
+}
+
+function statCpu(pid: number, withReaped: boolean): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / clkTck;
+    return (Number(f[11]) + Number(f[12]) + (withReaped ? Number(f[13]) + Number(f[14]) : 0)) / clkTck;
   } catch {
     return 0;
   }
