@@ -1,8 +1,8 @@
 import { connect, type Socket } from 'node:net';
 import { generate, parser, type IPublishPacket, type Packet } from 'mqtt-packet';
-import { acksTopic, errorsTopic, statusTopic, type DeviceKind } from '@bedside/contracts';
+import { acksTopic, errorsTopic, type DeviceKind } from '@bedside/contracts';
 import type { DeviceCredentials } from '../hub/credentials';
-import { ConnackError, type DeviceCounters } from '../mqtt/device-client';
+import { ConnackError, lastWillOf, type DeviceCounters } from '../mqtt/device-client';
 
 export interface LoadConnectionOptions {
   mqttUrl: string;
@@ -47,7 +47,7 @@ export class LoadDeviceConnection {
   connect(): Promise<void> {
     const url = new URL(this.opts.mqttUrl);
     const { mqtt: m } = this.credentials;
-    const will = m.lastWill ?? { topic: statusTopic(this.deviceId), payload: JSON.stringify({ state: 'offline' }), qos: 1 as const, retain: true };
+    const will = lastWillOf(this.credentials);
     const keepaliveSec = this.opts.keepaliveSec ?? 30;
     return new Promise((resolve, reject) => {
       const socket = connect({ host: url.hostname, port: Number(url.port || 1883), noDelay: true });

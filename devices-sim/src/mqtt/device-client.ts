@@ -22,6 +22,11 @@ export class ConnackError extends Error {
   }
 }
 
+/** The device's Last Will: from its credentials, or offline status on its status topic (older credentials files). */
+export function lastWillOf(c: DeviceCredentials): { topic: string; payload: string; qos: 1; retain: true } {
+  return c.mqtt.lastWill ?? { topic: statusTopic(c.deviceId), payload: JSON.stringify({ state: 'offline' }), qos: 1, retain: true };
+}
+
 export interface DeviceClientOptions {
   mqttUrl: string;
   /** Reconnect automatically (fleet); off for check and scenarios. */
@@ -69,7 +74,7 @@ export class DeviceClient extends EventEmitter {
   /** Resolves on CONNACK 0; rejects with ConnackError or the transport error. */
   connect(): Promise<void> {
     const { mqtt: m } = this.credentials;
-    const will = this.opts.lastWill === false ? undefined : m.lastWill ?? { topic: statusTopic(this.deviceId), payload: JSON.stringify({ state: 'offline' }), qos: 1 as const, retain: true };
+    const will = this.opts.lastWill === false ? undefined : lastWillOf(this.credentials);
     const options: IClientOptions = {
       clientId: m.clientId, username: m.username, password: m.password, protocolVersion: 4, clean: true,
       reconnectPeriod: this.opts.reconnect ? 1000 : 0, connectTimeout: this.opts.connectTimeoutMs ?? 10_000, keepalive: this.opts.keepaliveSec ?? 30,

@@ -73,14 +73,14 @@ export class AlarmRepository {
    * groupIntoIncidents), and the row, its audit entries and its `alarm.raised` stream event are
    * written only if the episode key is new (a replay after a crash finds it and gets null). A
    * suppressed alarm (maintenance silence) is recorded only: its own incident, no stream event.
-   * `alongside` are writes of the same evaluation (rule state, action journal) that commit or
-   * fail with it. Inside a transaction (`withEvent` false) the caller drafts the event instead:
-   * a transaction appends its events last (appendEvents).
+   * With `alongside` (writes of the same evaluation: rule state, action journal) the raise is a
+   * statement of its own that commits or fails with them, and it appends its stream event too.
+   * Without, it runs inside a transaction, which appends its events last (appendEvents): the
+   * caller drafts this one.
    */
-  async insertRaised(ex: Executor, a: AlarmRecord, o: { alongside?: readonly AlongsideWrite[]; withEvent: boolean }, gapMs = DEFAULT_INCIDENT_GAP_MS): Promise<{ incidentId: string; event: AlarmStreamEvent | null } | null> {
-    const alongside = o.alongside ?? [];
+  async insertRaised(ex: Executor, a: AlarmRecord, alongside?: readonly AlongsideWrite[], gapMs = DEFAULT_INCIDENT_GAP_MS): Promise<{ incidentId: string; event: AlarmStreamEvent | null } | null> {
     const streamed = !a.suppressed;
-    const withEvent = streamed && o.withEvent;
+    const withEvent = streamed && alongside !== undefined;
     const chained = ex.selectFrom('alarms').select('incident_id').where('bed_id', '=', a.bedId).where('suppressed', '=', false)
       .where('raised_at', '<=', new Date(a.raisedAt)).where('raised_at', '>=', new Date(a.raisedAt - gapMs)).orderBy('raised_at', 'desc').limit(1);
     const inserted = ex.insertInto('alarms').values({
@@ -91,7 +91,7 @@ export class AlarmRepository {
     const view = toAlarmView(a);
     const payload = streamPayload(view, a.raisedAt);
     const ctes = [
-      ...alongside.map((w, i) => sql`${sql.id(`alongside_${i}`)} as (${w})`),
+      ...(alongside ?? []).map((w, i) => sql`${sql.id(`alongside_${i}`)} as (${w})`),
       sql`inserted as (${inserted})`,
       sql`audit as (insert into alarm_audit (alarm_id, at, actor, action, from_state, to_state, note)
         select inserted.id, x.* from inserted, jsonb_to_recordset(${JSON.stringify(a.audit.map(auditColumns))}::jsonb)
@@ -134,13 +134,12 @@ export class AlarmRepository {
    */
   async appendEvents(ex: Executor, drafts: readonly EventDraft[]): Promise<AlarmStreamEvent[]> {
     if (drafts.length === 0) return [];
-    const built = drafts.map((d) => {
-      const view = toAlarmView(d.alarm);
-      return { type: d.type, view, payload: streamPayload(view, d.at), row: { alarm_id: d.alarm.id, type: d.type, at: new Date(d.at) } };
-    });
-    const rows = await ex.insertInto('alarm_events').values(built.map((b) => ({ ...b.row, payload: b.payload.json }))).returning('id').execute();
+    const views = drafts.map((d) => toAlarmView(d.alarm));
+    const payloads = drafts.map((d, i) => streamPayload(views[i], d.at));
+    const rows = await ex.insertInto('alarm_events')
+      .values(drafts.map((d, i) => ({ alarm_id: d.alarm.id, type: d.type, at: new Date(d.at), payload: payloads[i].json }))).returning('id').execute();
     const ids = rows.map((r) => Number(r.id)).sort((x, y) => x - y);
-    return built.map((b, i) => ({ id: ids[i], type: b.type, alarm: b.view, at: b.payload.atIso }));
+    return drafts.map((d, i) => ({ id: ids[i], type: d.type, alarm: views[i], at: payloads[i].atIso }));
   }
 
   async eventsAfter(afterId: number, limit = 1000): Promise<AlarmStreamEvent[]> {

@@ -99,7 +99,7 @@ export class AlarmApplier {
       rec = { ...rec, status: 'resolved', resolvedAt: action.at, resolvedBy: SYSTEM_ACTOR, audit: [...rec.audit, { at: action.at, actor: SYSTEM_ACTOR, action: 'resolve', from: 'raised', to: 'resolved', note: 'maintenance silence' }] };
     }
     rec = this.withNext(rec);
-    const raised = await this.alarms.insertRaised(ex, rec, { alongside, withEvent: alongside !== undefined });
+    const raised = await this.alarms.insertRaised(ex, rec, alongside);
     if (!raised || rec.suppressed) return; // replay after a crash (raised before), or silenced
     const alarm = { ...rec, incidentId: raised.incidentId };
     if (raised.event) out.events.push(raised.event);

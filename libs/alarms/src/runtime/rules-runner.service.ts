@@ -48,9 +48,9 @@ const RETRY_MS = 1_000;
  * action, no device event) is checkpointed in batched writes this often instead of one
  * transaction per sample: at 10,000 beds and 1 Hz that is ~670 rows a second instead of ten
  * thousand transactions (at 5 s, 2,000 rows a second kept PostgreSQL busy enough that device
- * events stored during a checkpoint waited up to ~150 ms). What a crash can lose is only what sliding readings moved (last-seen
- * instants, latest values): after a restart a silent device's offline timer may fire up to this
- * much early. Conditions starting, alarms, events and timers being armed are always written at
+ * events stored during a checkpoint waited up to ~150 ms). What a crash can lose is only what
+ * sliding readings moved (last-seen instants, latest values): after a restart a silent device's
+ * offline timer may fire up to this much early. Conditions starting, alarms, events and timers being armed are always written at
  * once in their own transaction.
  */
 const CHECKPOINT_MS = 15_000;
