@@ -17,7 +17,7 @@ let failNext = 1; // the receiver answers 500 to the first delivery, to exercise
 
 const asToken = (token: string) => hubApi({ httpUrl: hub.httpUrl, authHeader: `Bearer ${token}` });
 async function login(username: string) {
-  const res = await fetch(`${hub.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: `${username}-password` }) });
+  const res = await fetch(`${hub.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: `${username}-copper-kettle` }) });
   return ((await res.json()) as { token: string }).token;
 }
 
@@ -44,7 +44,7 @@ beforeAll(async () => {
   bedA = await admin.provisionBed('A');
   bedB = await admin.provisionBed('B');
   for (const [username, role, org] of [['op-a', 'operator', bedA.org.id], ['sup-a', 'supervisor', bedA.org.id], ['op-b', 'operator', bedB.org.id]] as const) {
-    expect((await admin.post('/api/users', { username, password: `${username}-password`, displayName: username, role, organisationId: org })).status).toBe(201);
+    expect((await admin.post('/api/users', { username, password: `${username}-copper-kettle`, displayName: username, role, organisationId: org })).status).toBe(201);
   }
 }, 90_000);
 

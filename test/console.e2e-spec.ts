@@ -18,8 +18,8 @@ const ROOT = resolve(__dirname, '..');
 const CONSOLE_DIR = join(ROOT, 'dist/console');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const OPERATOR = { username: 'console-op', password: 'console-op-password', displayName: '张敏' };
-const SUPERVISOR = { username: 'console-sup', password: 'console-sup-password', displayName: '李主管' };
+const OPERATOR = { username: 'console-op', password: 'console-op-copper-kettle', displayName: '张敏' };
+const SUPERVISOR = { username: 'console-sup', password: 'console-sup-copper-kettle', displayName: '李主管' };
 
 let hub: HubProcess;
 let api: ReturnType<typeof hubApi>;

@@ -1,10 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
-import { CurrentUser, Roles, type AuthUser } from '@bedside/auth';
+import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { DomainError, shortToken } from '@bedside/common';
 import { COMMAND_TYPES, type CommandType } from '@bedside/contracts';
-import { RegistryAccess } from '@bedside/registry';
 import { BrokerService } from './broker.service';
 import { DownlinkPublisher } from './downlink.publisher';
 
@@ -23,13 +22,12 @@ export class SendCommandDto {
 @ApiTags('devices')
 @Controller('api/devices/:id/commands')
 export class DeviceCommandsController {
-  constructor(private readonly downlink: DownlinkPublisher, private readonly broker: BrokerService, private readonly access: RegistryAccess) {}
+  constructor(private readonly downlink: DownlinkPublisher, private readonly broker: BrokerService) {}
 
   @Post()
   @HttpCode(202)
-  @Roles('admin', 'supervisor', 'operator', 'installer')
+  @Authenticated({ permission: 'device.command', owns: [inPath('device')] })
   async send(@Param('id') id: string, @Body() dto: SendCommandDto, @CurrentUser() user: AuthUser) {
-    await this.access.check(user, 'device', id);
     if (dto.seconds !== undefined && dto.type !== 'ring' && dto.type !== 'set-sample-interval') throw new DomainError('VALIDATION_FAILED', `${dto.type} takes no seconds`);
     if (dto.type === 'ring' && dto.seconds !== undefined && dto.seconds > 120) throw new DomainError('VALIDATION_FAILED', 'seconds must not be greater than 120 for ring');
     // QoS 1 to a live session only: a device that is away would get a stale "ring" much later.

@@ -5,3 +5,4 @@ export * from './group-commit';
 export * from './clock.module';
 export * from './login-throttle';
 export * from './in-slices';
+export * from './uuid-param';

@@ -10,6 +10,9 @@ export interface UsersTable {
   role: 'admin' | 'supervisor' | 'operator' | 'installer';
   password_hash: string;
   disabled_at: Timestamp | null;
+  /** Set when the user was deleted: the row is anonymised and kept for the audit trail. */
+  deleted_at: Timestamp | null;
+  password_changed_at: Timestamp | null;
   created_at: CreatedAt;
 }
 

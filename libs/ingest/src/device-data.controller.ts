@@ -3,8 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
 import { DomainError } from '@bedside/common';
-import { CurrentUser, type AuthUser } from '@bedside/auth';
-import { RegistryAccess } from '@bedside/registry';
+import { Authenticated, inPath } from '@bedside/auth';
 import { TelemetryStore } from '@bedside/telemetry';
 import { DeviceEventRepository } from './device-event.repository';
 import { DeviceStateRepository } from './device-state.repository';
@@ -34,30 +33,29 @@ function range(q: TimeRangeQuery): { from: Date; to: Date; limit: number } {
 @Controller('api/devices/:id')
 export class DeviceDataController {
   constructor(
-    private readonly access: RegistryAccess,
     private readonly events: DeviceEventRepository,
     private readonly state: DeviceStateRepository,
     private readonly telemetry: TelemetryStore,
   ) {}
 
   @Get('events')
-  async listEvents(@Param('id') id: string, @Query() q: TimeRangeQuery, @CurrentUser() user: AuthUser) {
-    await this.access.check(user, 'device', id);
+  @Authenticated({ permission: 'device.read', owns: [inPath('device')] })
+  listEvents(@Param('id') id: string, @Query() q: TimeRangeQuery) {
     const { from, to, limit } = range(q);
     return this.events.list(id, from, to, limit);
   }
 
   @Get('telemetry')
-  async listTelemetry(@Param('id') id: string, @Query() q: TimeRangeQuery, @CurrentUser() user: AuthUser) {
-    await this.access.check(user, 'device', id);
+  @Authenticated({ permission: 'device.read', owns: [inPath('device')], residentData: true })
+  async listTelemetry(@Param('id') id: string, @Query() q: TimeRangeQuery) {
     const { from, to, limit } = range(q);
     await this.telemetry.flush();
     return this.telemetry.query({ deviceId: id, from: from.getTime(), to: to.getTime(), limit });
   }
 
   @Get('rejections')
-  async listRejections(@Param('id') id: string, @CurrentUser() user: AuthUser) {
-    await this.access.check(user, 'device', id);
+  @Authenticated({ permission: 'device.read', owns: [inPath('device')] })
+  listRejections(@Param('id') id: string) {
     return this.state.rejectionsOf(id);
   }
 }

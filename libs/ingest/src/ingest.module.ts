@@ -10,7 +10,7 @@ import { IngestService } from './ingest.service';
 
 @Module({
   imports: [BrokerModule, RegistryModule],
-  // Both read stored device data and check the caller's organisation through RegistryAccess.
+  // Both read stored device data; the authorization guard checks the caller's organisation first.
   controllers: [DeviceDataController, VitalsController],
   providers: [IngestService, DeviceEventRepository, DeviceStateRepository, IngestEvents],
   exports: [IngestEvents, DeviceEventRepository, DeviceStateRepository],

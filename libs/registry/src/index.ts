@@ -1,5 +1,4 @@
 export * from './registry.module';
-export * from './registry-access';
 export * from './organisations/organisation.repository';
 export * from './households/household.repository';
 export * from './residents/resident.repository';

@@ -10,12 +10,11 @@ import { OrganisationRepository } from './organisations/organisation.repository'
 import { OrganisationsController } from './organisations/organisations.controller';
 import { ResidentRepository } from './residents/resident.repository';
 import { ResidentsController } from './residents/residents.controller';
-import { RegistryAccess } from './registry-access';
 import { RegistryEvents } from './registry.events';
 
 @Module({
   controllers: [OrganisationsController, HouseholdsController, ResidentsController, BedsController, DevicesController],
-  providers: [OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, RegistryEvents, RegistryAccess],
-  exports: [RegistryAccess, OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, RegistryEvents],
+  providers: [OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, RegistryEvents],
+  exports: [OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, RegistryEvents],
 })
 export class RegistryModule {}

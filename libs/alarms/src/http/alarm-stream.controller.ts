@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import type { AuthUser } from '@bedside/auth';
+import { Authenticated, type AuthUser } from '@bedside/auth';
 import { ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError } from '@bedside/common';
@@ -22,6 +22,7 @@ export class AlarmStreamController {
   constructor(private readonly stream: AlarmStream, private readonly alarms: AlarmRepository, private readonly config: AlarmsConfig) {}
 
   @Get('stream')
+  @Authenticated({ permission: 'alarm.read', residentData: true })
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'lastEventId', required: false, description: 'resume after this event id (same as the Last-Event-ID header)' })
   async open(@Req() req: Request & { user?: AuthUser }, @Res() res: Response, @Query('lastEventId') lastEventIdQuery?: string): Promise<void> {

@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser } from '@bedside/auth';
+import { Authenticated, CurrentUser, inPath, inQuery, scopeOf, type AuthUser } from '@bedside/auth';
 import { AlarmService } from '../services/alarm.service';
 import { AcknowledgeDto, AlarmQueryDto, NoteDto, ResolveDto } from './alarm.dto';
 
@@ -11,37 +11,39 @@ export class AlarmsController {
 
   /** Most severe first, then oldest. */
   @Get()
+  @Authenticated({ permission: 'alarm.read', owns: [inQuery('bed', 'bedId')], residentData: true })
   list(@Query() q: AlarmQueryDto, @CurrentUser() user: AuthUser) {
     return this.alarms.list({
-      organisationId: user.organisationId ?? undefined,
+      organisationId: scopeOf(user),
       state: q.state, severity: q.severity, kind: q.kind, bedId: q.bedId, includeSuppressed: q.includeSuppressed, limit: q.limit,
       from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined,
     });
   }
 
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser) {
-    return this.alarms.getFor(id, user);
+  @Authenticated({ permission: 'alarm.read', owns: [inPath('alarm')], residentData: true })
+  get(@Param('id') id: string) {
+    return this.alarms.get(id);
   }
 
   @Post(':id/acknowledge')
   @HttpCode(200)
-  async acknowledge(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AcknowledgeDto, @CurrentUser() user: AuthUser) {
-    await this.alarms.getFor(id, user);
+  @Authenticated({ permission: 'alarm.handle', owns: [inPath('alarm')] })
+  acknowledge(@Param('id') id: string, @Body() dto: AcknowledgeDto, @CurrentUser() user: AuthUser) {
     return this.alarms.acknowledge(id, user, dto.note);
   }
 
   @Post(':id/resolve')
   @HttpCode(200)
-  async resolve(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ResolveDto, @CurrentUser() user: AuthUser) {
-    await this.alarms.getFor(id, user);
+  @Authenticated({ permission: 'alarm.handle', owns: [inPath('alarm')] })
+  resolve(@Param('id') id: string, @Body() dto: ResolveDto, @CurrentUser() user: AuthUser) {
     return this.alarms.resolve(id, user, dto.outcome, dto.note);
   }
 
   @Post(':id/notes')
   @HttpCode(200)
-  async note(@Param('id', ParseUUIDPipe) id: string, @Body() dto: NoteDto, @CurrentUser() user: AuthUser) {
-    await this.alarms.getFor(id, user);
+  @Authenticated({ permission: 'alarm.handle', owns: [inPath('alarm')] })
+  note(@Param('id') id: string, @Body() dto: NoteDto, @CurrentUser() user: AuthUser) {
     return this.alarms.addNote(id, user, dto.text);
   }
 }

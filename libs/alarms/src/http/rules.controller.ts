@@ -1,7 +1,6 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser } from '@bedside/auth';
-import { OrganisationRepository } from '@bedside/registry';
+import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { BedContextRepository } from '../persistence/bed-context.repository';
 import { RulesRunner } from '../runtime/rules-runner.service';
 import { RuleConfigService } from '../services/rule-config.service';
@@ -9,36 +8,32 @@ import { RuleConfigService } from '../services/rule-config.service';
 @ApiTags('rules')
 @Controller('api')
 export class RulesController {
-  constructor(
-    private readonly rules: RuleConfigService,
-    private readonly runner: RulesRunner,
-    private readonly organisations: OrganisationRepository,
-    private readonly beds: BedContextRepository,
-  ) {}
+  constructor(private readonly rules: RuleConfigService, private readonly runner: RulesRunner, private readonly beds: BedContextRepository) {}
 
   @Get('rules/default')
+  @Authenticated({ permission: 'rules.read' })
   defaults() {
     return this.rules.defaults();
   }
 
   @Get('organisations/:id/rules')
-  async getOrg(@Param('id', ParseUUIDPipe) id: string) {
-    await this.organisations.get(id);
+  @Authenticated({ permission: 'rules.read', owns: [inPath('organisation')] })
+  getOrg(@Param('id') id: string) {
     return this.rules.current('organisation', id);
   }
 
   @Put('organisations/:id/rules')
   @ApiBody({ schema: { type: 'object', example: { bedExit: { nightWindow: { start: '21:30', end: '06:30' } } } } })
-  async putOrg(@Param('id', ParseUUIDPipe) id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: AuthUser) {
-    await this.organisations.get(id);
+  @Authenticated({ permission: 'rules.write', owns: [inPath('organisation')] })
+  async putOrg(@Param('id') id: string, @Body() body: Record<string, unknown>, @CurrentUser() user: AuthUser) {
     const version = await this.rules.put('organisation', id, body, user.username);
     await this.runner.rulesChanged(await this.beds.bedsOfOrganisation(id));
     return version;
   }
 
   @Get('organisations/:id/rules/history')
-  async orgHistory(@Param('id', ParseUUIDPipe) id: string) {
-    await this.organisations.get(id);
+  @Authenticated({ permission: 'rules.read', owns: [inPath('organisation')] })
+  orgHistory(@Param('id') id: string) {
     return this.rules.history('organisation', id);
   }
 }

@@ -45,13 +45,6 @@ export class AlarmService {
     return { alarm: toAlarmView(alarm), timeline: alarm.audit.map(toAuditView), incident: { id: alarm.incidentId, alarms: await this.alarms.incident(alarm.incidentId) } };
   }
 
-  /** The alarm if the user may see it: another organisation's alarm answers 404, as if absent. */
-  async getFor(id: string, user: AuthUser): Promise<AlarmDetail> {
-    const detail = await this.get(id);
-    if (user.organisationId && detail.alarm.organisationId !== user.organisationId) throw notFound('alarm', id);
-    return detail;
-  }
-
   /** A call-centre step on the alarm's timeline (dispatch, call made, …) without a state change. */
   recordActivity(id: string, user: AuthUser, action: string, note: string): Promise<AlarmDetail> {
     return this.change(id, async (tx, out, prev, at) => {

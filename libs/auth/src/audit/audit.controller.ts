@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsISO8601, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { CurrentUser, type AuthUser } from '../current-user.decorator';
-import { Roles } from '../roles.decorator';
+import { Authenticated } from '../policy/route-access';
 import { AuditRepository } from './audit.repository';
 
 export class AuditQuery {
@@ -21,7 +21,7 @@ export class AuditController {
 
   /** Newest first; a supervisor sees their own organisation's entries. */
   @Get()
-  @Roles('admin', 'supervisor')
+  @Authenticated({ permission: 'audit.read' })
   list(@Query() q: AuditQuery, @CurrentUser() me: AuthUser) {
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * 86_400_000);

@@ -1,14 +1,22 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../current-user.decorator';
+import { Authenticated } from '../policy/route-access';
 import { Public } from '../public.decorator';
+import { ChangeOwnPasswordDto } from '../users/user.dto';
+import { UserService } from '../users/user.service';
 import { LoginDto } from './auth.dto';
 import { AuthService } from './auth.service';
+
+const bearerOf = (header: string | undefined): string | undefined => {
+  const [scheme, token] = (header ?? '').split(' ');
+  return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
+};
 
 @ApiTags('auth')
 @Controller('api/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(private readonly auth: AuthService, private readonly users: UserService) {}
 
   @Public()
   @Post('login')
@@ -19,13 +27,23 @@ export class AuthController {
 
   @Post('logout')
   @HttpCode(204)
+  @Authenticated({ permission: 'self' })
   async logout(@Headers('authorization') header: string | undefined) {
-    const [scheme, token] = (header ?? '').split(' ');
-    if (scheme?.toLowerCase() === 'bearer' && token) await this.auth.logout(token);
+    const token = bearerOf(header);
+    if (token) await this.auth.logout(token);
   }
 
   @Get('me')
+  @Authenticated({ permission: 'self' })
   me(@CurrentUser() user: AuthUser) {
     return user;
+  }
+
+  /** Needs the current password; every other session of the user ends. */
+  @Post('password')
+  @HttpCode(204)
+  @Authenticated({ permission: 'self' })
+  async changePassword(@Body() dto: ChangeOwnPasswordDto, @CurrentUser() me: AuthUser, @Headers('authorization') header: string | undefined) {
+    await this.users.changeOwnPassword(me, dto.currentPassword, dto.newPassword, bearerOf(header));
   }
 }

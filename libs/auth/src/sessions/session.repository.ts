@@ -24,8 +24,16 @@ export class SessionRepository {
       .where('sessions.expires_at', '>', now)
       .where('sessions.revoked_at', 'is', null)
       .where('users.disabled_at', 'is', null)
+      .where('users.deleted_at', 'is', null)
       .executeTakeFirst();
     return r && { userId: r.id, username: r.username, displayName: r.display_name, role: r.role as Role, organisationId: r.organisation_id };
+  }
+
+  /** Ends every live session of a user (disabled, deleted, new password, new role), optionally but one. */
+  async revokeAllOf(userId: string, at: Date, exceptToken?: string): Promise<void> {
+    let q = this.database.db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+    if (exceptToken) q = q.where('token_hash', '!=', hashToken(exceptToken));
+    await q.execute();
   }
 
   async revoke(token: string, at: Date): Promise<void> {

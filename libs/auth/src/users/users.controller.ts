@@ -1,33 +1,69 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { DomainError } from '@bedside/common';
-import { CurrentUser, type AuthUser } from '../current-user.decorator';
-import { Roles } from '../roles.decorator';
-import { hashPassword } from './password-hash';
-import { CreateUserDto } from './user.dto';
+import { CurrentUser, scopeOf, type AuthUser } from '../current-user.decorator';
+import { Authenticated, inBody, inPath } from '../policy/route-access';
+import { CreateUserDto, ResetPasswordDto, UpdateUserDto } from './user.dto';
 import { UserRepository } from './user.repository';
+import { UserService } from './user.service';
 
 @ApiTags('auth')
 @Controller('api/users')
 export class UsersController {
-  constructor(private readonly users: UserRepository) {}
+  constructor(private readonly users: UserRepository, private readonly service: UserService) {}
 
   /** Admins create anyone; supervisors create operators and installers in their own organisation. */
   @Post()
-  @Roles('admin', 'supervisor')
-  async create(@Body() dto: CreateUserDto, @CurrentUser() me: AuthUser) {
-    if (me.role === 'supervisor') {
-      if (dto.role === 'admin' || dto.role === 'supervisor') throw new DomainError('FORBIDDEN', 'supervisors may create operators and installers only');
-      if (dto.organisationId && dto.organisationId !== me.organisationId) throw new DomainError('FORBIDDEN', 'supervisors may create users in their own organisation only');
-    }
-    const organisationId = me.organisationId ?? dto.organisationId ?? null;
-    if (!organisationId && dto.role !== 'admin') throw new DomainError('VALIDATION_FAILED', 'organisationId is required for this role');
-    return this.users.create({ organisationId, username: dto.username, displayName: dto.displayName, role: dto.role, passwordHash: await hashPassword(dto.password) });
+  @Authenticated({ permission: 'user.manage', owns: [inBody('organisation', 'organisationId')] })
+  create(@Body() dto: CreateUserDto, @CurrentUser() me: AuthUser) {
+    return this.service.create(dto, me);
   }
 
   @Get()
-  @Roles('admin', 'supervisor')
+  @Authenticated({ permission: 'user.read' })
   list(@CurrentUser() me: AuthUser) {
-    return this.users.list(me.organisationId);
+    return this.users.list(scopeOf(me) ?? null);
+  }
+
+  @Get(':id')
+  @Authenticated({ permission: 'user.read', owns: [inPath('user')] })
+  get(@Param('id') id: string) {
+    return this.users.get(id);
+  }
+
+  /** Display name or role; a new role ends the user's sessions at once. */
+  @Patch(':id')
+  @Authenticated({ permission: 'user.manage', owns: [inPath('user')] })
+  update(@Param('id') id: string, @Body() dto: UpdateUserDto, @CurrentUser() me: AuthUser) {
+    return this.service.update(id, dto, me);
+  }
+
+  @Post(':id/disable')
+  @HttpCode(200)
+  @Authenticated({ permission: 'user.manage', owns: [inPath('user')] })
+  disable(@Param('id') id: string, @CurrentUser() me: AuthUser) {
+    return this.service.setDisabled(id, true, me);
+  }
+
+  @Post(':id/enable')
+  @HttpCode(200)
+  @Authenticated({ permission: 'user.manage', owns: [inPath('user')] })
+  enable(@Param('id') id: string, @CurrentUser() me: AuthUser) {
+    return this.service.setDisabled(id, false, me);
+  }
+
+  /** Sets a new password chosen by an administrator or supervisor; the user's sessions end. */
+  @Post(':id/password')
+  @HttpCode(204)
+  @Authenticated({ permission: 'user.manage', owns: [inPath('user')] })
+  async resetPassword(@Param('id') id: string, @Body() dto: ResetPasswordDto, @CurrentUser() me: AuthUser) {
+    await this.service.resetPassword(id, dto.password, me);
+  }
+
+  /** Anonymises the user (name, sign-in) and keeps the audit trail that names them. */
+  @Delete(':id')
+  @HttpCode(204)
+  @Authenticated({ permission: 'user.manage', owns: [inPath('user')] })
+  async remove(@Param('id') id: string, @CurrentUser() me: AuthUser) {
+    await this.service.remove(id, me);
   }
 }

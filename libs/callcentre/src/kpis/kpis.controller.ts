@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
-import { CurrentUser, Roles, type AuthUser } from '@bedside/auth';
+import { Authenticated, CurrentUser, type AuthUser } from '@bedside/auth';
 import { Clock, DomainError } from '@bedside/common';
 import { KpiRepository } from './kpi.repository';
 
@@ -17,7 +17,7 @@ export class KpisController {
 
   /** Default window: the last 24 hours. */
   @Get()
-  @Roles('admin', 'supervisor')
+  @Authenticated({ permission: 'kpi.read' })
   get(@Query() q: KpiQuery, @CurrentUser() me: AuthUser) {
     const now = new Date(this.clock.now());
     const to = q.to ? new Date(q.to) : now;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { Database } from '@bedside/database';
-import { newId, notFound } from '@bedside/common';
+import { newId } from '@bedside/common';
 
 export interface Webhook {
   id: string;
@@ -39,12 +39,6 @@ export class WebhookRepository {
     let q = this.database.db.selectFrom('webhooks').selectAll();
     if (organisationId) q = q.where('organisation_id', '=', organisationId);
     return (await q.orderBy('created_at').execute()).map((r) => ({ id: r.id, organisationId: r.organisation_id, url: r.url, eventTypes: r.event_types, active: r.active, createdBy: r.created_by, createdAt: r.created_at }));
-  }
-
-  async organisationOf(id: string): Promise<string> {
-    const r = await this.database.db.selectFrom('webhooks').select('organisation_id').where('id', '=', id).executeTakeFirst();
-    if (!r) throw notFound('webhook', id);
-    return r.organisation_id;
   }
 
   async setActive(id: string, active: boolean): Promise<void> {

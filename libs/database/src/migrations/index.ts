@@ -4,6 +4,7 @@ import { alarms } from './0002-alarms';
 import { identity } from './0003-identity';
 import { callcentre } from './0004-callcentre';
 import { bedStateVersion } from './0005-bed-state-version';
+import { userLifecycle } from './0006-user-lifecycle';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003-identity': identity,
   '0004-callcentre': callcentre,
   '0005-bed-state-version': bedStateVersion,
+  '0006-user-lifecycle': userLifecycle,
 };

@@ -1,9 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, type AuthUser } from '@bedside/auth';
-import { RegistryAccess } from '../registry-access';
+import { Authenticated, CurrentUser, inBody, inPath, inQuery, scopeOf, type AuthUser } from '@bedside/auth';
 import { DomainError } from '@bedside/common';
-import { HouseholdRepository } from '../households/household.repository';
 import { ResidentRepository } from '../residents/resident.repository';
 import { DeviceRepository } from '../devices/device.repository';
 import { AssignResidentDto, CreateBedDto } from './bed.dto';
@@ -12,41 +10,32 @@ import { BedRepository } from './bed.repository';
 @ApiTags('registry')
 @Controller('api/beds')
 export class BedsController {
-  constructor(
-    private readonly beds: BedRepository,
-    private readonly households: HouseholdRepository,
-    private readonly residents: ResidentRepository,
-    private readonly devices: DeviceRepository,
-    private readonly access: RegistryAccess,
-  ) {}
+  constructor(private readonly beds: BedRepository, private readonly residents: ResidentRepository, private readonly devices: DeviceRepository) {}
 
   @Post()
-  @Roles('admin', 'supervisor')
-  async create(@Body() dto: CreateBedDto, @CurrentUser() user: AuthUser) {
-    await this.access.check(user, 'household', dto.householdId);
-    await this.households.get(dto.householdId);
+  @Authenticated({ permission: 'registry.write', owns: [inBody('household', 'householdId'), inBody('resident', 'residentId')], residentData: true })
+  async create(@Body() dto: CreateBedDto) {
     if (dto.residentId) await this.checkResident(dto.residentId, dto.householdId);
     return this.beds.create({ householdId: dto.householdId, residentId: dto.residentId ?? null, label: dto.label });
   }
 
   @Get()
   @ApiQuery({ name: 'householdId', required: false })
-  async list(@CurrentUser() user: AuthUser, @Query('householdId', new ParseUUIDPipe({ optional: true })) householdId?: string) {
-    if (householdId) await this.access.check(user, 'household', householdId);
-    return this.beds.list(householdId, this.access.scope(user));
+  @Authenticated({ permission: 'registry.read', owns: [inQuery('household', 'householdId')], residentData: true })
+  list(@CurrentUser() user: AuthUser, @Query('householdId') householdId?: string) {
+    return this.beds.list(householdId, scopeOf(user));
   }
 
   @Get(':id')
-  async get(@Param('id', ParseUUIDPipe) id: string, @CurrentUser() user: AuthUser) {
-    await this.access.check(user, 'bed', id);
+  @Authenticated({ permission: 'registry.read', owns: [inPath('bed')], residentData: true })
+  async get(@Param('id') id: string) {
     const bed = await this.beds.get(id);
     return { ...bed, devices: await this.devices.listByBed(id) };
   }
 
   @Put(':id/resident')
-  @Roles('admin', 'supervisor')
-  async assignResident(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AssignResidentDto, @CurrentUser() user: AuthUser) {
-    await this.access.check(user, 'bed', id);
+  @Authenticated({ permission: 'registry.write', owns: [inPath('bed'), inBody('resident', 'residentId')], residentData: true })
+  async assignResident(@Param('id') id: string, @Body() dto: AssignResidentDto) {
     const bed = await this.beds.get(id);
     if (dto.residentId) await this.checkResident(dto.residentId, bed.householdId);
     return this.beds.assignResident(id, dto.residentId ?? null);
@@ -55,7 +44,7 @@ export class BedsController {
   private async checkResident(residentId: string, householdId: string) {
     const resident = await this.residents.get(residentId);
     if (resident.householdId !== householdId) {
-      throw new DomainError('VALIDATION_FAILED', 'resident lives in another household', { residentId, householdId });
+      throw new DomainError('VALIDATION_FAILED', 'residentId: the resident lives in another household', { field: 'residentId', residentId, householdId });
     }
   }
 }

@@ -21,6 +21,9 @@ export class DevicesService {
 
   async provision(input: { organisationId: string; kind: DeviceKind; serial: string; model: string; firmware?: string; id?: string; bedId?: string }): Promise<{ device: Device; credentials: DeviceCredentials }> {
     await this.organisations.get(input.organisationId);
+    // Everything that can refuse the request is checked before the insert: a refused
+    // provisioning leaves no device behind, with credentials nobody received.
+    if (input.bedId) await this.checkSameOrganisation(input.organisationId, input.bedId, { bedId: input.bedId });
     if (await this.devices.serialExists(input.serial)) throw conflict(`a device with serial ${input.serial} is already provisioned`, { serial: input.serial });
     const id = input.id ?? `${input.kind}-${shortToken(10)}`;
     if (await this.devices.idExists(id)) throw conflict(`device id ${id} is taken`, { id });
@@ -48,14 +51,18 @@ export class DevicesService {
 
   async bind(id: string, bedId: string): Promise<Device> {
     const device = await this.devices.get(id);
-    const bed = await this.beds.get(bedId);
-    const household = await this.households.get(bed.householdId);
-    if (household.organisationId !== device.organisationId) {
-      throw new DomainError('VALIDATION_FAILED', 'device and bed belong to different organisations', { deviceId: id, bedId });
-    }
+    await this.checkSameOrganisation(device.organisationId, bedId, { deviceId: id, bedId });
     const bound = await this.devices.setBed(id, bedId);
     this.events.deviceAccess$.next({ deviceId: id, reason: 'rebound', fromBedId: device.bedId, toBedId: bedId });
     return bound;
+  }
+
+  private async checkSameOrganisation(organisationId: string, bedId: string, details: Record<string, unknown>): Promise<void> {
+    const bed = await this.beds.get(bedId);
+    const household = await this.households.get(bed.householdId);
+    if (household.organisationId !== organisationId) {
+      throw new DomainError('VALIDATION_FAILED', 'bedId: the device and the bed belong to different organisations', { field: 'bedId', ...details });
+    }
   }
 
   async unbind(id: string): Promise<Device> {

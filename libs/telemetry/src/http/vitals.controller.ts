@@ -1,7 +1,6 @@
-import { BadRequestException, Controller, Get, Inject, Param, ParseUUIDPipe, Query, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Inject, Param, Query, ValidationPipe } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, type AuthUser } from '@bedside/auth';
-import { RegistryAccess } from '@bedside/registry';
+import { Authenticated, inPath } from '@bedside/auth';
 import { NUMERIC_FIELDS, type NumericField, type TelemetryPoint } from '../telemetry-point';
 import { TelemetryStore } from '../telemetry.store';
 import {
@@ -16,15 +15,15 @@ const IDENTITY = ['deviceId', 'kind', 'ts', 'seq'] as const;
 @ApiExtraModels(AggregateStatsDto)
 @Controller('api/beds')
 export class VitalsController {
-  constructor(@Inject(TelemetryStore) private readonly store: TelemetryStore, private readonly access: RegistryAccess) {}
+  constructor(@Inject(TelemetryStore) private readonly store: TelemetryStore) {}
 
   @Get(':bedId/vitals')
   @ApiOperation({ summary: 'Vitals of a bed over a time range: raw samples, or min/mean/max/count per interval' })
   @ApiParam({ name: 'bedId', format: 'uuid' })
   @ApiOkResponse({ type: VitalsResponseDto })
   @ApiBadRequestResponse({ description: 'Bad bed id, range, interval or field' })
-  async vitals(@Param('bedId', new ParseUUIDPipe()) bedId: string, @Query(queryPipe) q: VitalsQueryDto, @CurrentUser() user: AuthUser): Promise<VitalsResponseDto> {
-    await this.access.check(user, 'bed', bedId); // another organisation's bed is a 404
+  @Authenticated({ permission: 'vitals.read', owns: [inPath('bed', 'bedId')], residentData: true })
+  async vitals(@Param('bedId') bedId: string, @Query(queryPipe) q: VitalsQueryDto): Promise<VitalsResponseDto> {
     const to = q.to ?? Date.now();
     const from = q.from ?? to - DEFAULT_RANGE_MS;
     if (from >= to) throw new BadRequestException(['from must be before to']);
