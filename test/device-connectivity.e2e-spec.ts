@@ -264,11 +264,14 @@ describe('REST edge', () => {
   });
 
   it('rejects bad bodies with the offending field', async () => {
-    const r = await api.post('/api/devices', { organisationId: 'nope', kind: 'toaster', serial: '', model: 'x', extra: 1 });
+    const r = await api.post('/api/devices', { organisationId: bed.org.id, kind: 'toaster', serial: '', model: 'x', extra: 1 });
     expect(r.status).toBe(400);
-    expect(r.body.message).toMatch(/organisationId/);
     expect(r.body.message).toMatch(/kind/);
+    expect(r.body.message).toMatch(/serial/);
     expect(r.body.message).toMatch(/extra/);
+    // A record reference is checked first, by the authorization guard, before anything else of the body.
+    const ref = await api.post('/api/devices', { organisationId: 'nope', kind: 'button', serial: 'S-1', model: 'x' });
+    expect([ref.status, ref.body.message]).toEqual([400, 'organisationId must be a UUID']);
   });
 
   it('refuses a duplicate serial with 409 and an unknown device with 404', async () => {

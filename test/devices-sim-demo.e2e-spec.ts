@@ -34,7 +34,7 @@ it('demo --duration 40: hub + fleet + scripted incidents, alarms visible to the 
     const hub = await waitFor(() => lines().find((l) => l.type === 'hub'), { timeoutMs: 90_000, intervalMs: 200, what: `demo "hub" record (stderr: ${stderr.slice(-500)})` });
     expect(hub).toMatchObject({
       consoleUrl: `http://localhost:${httpPort}`, httpUrl: `http://127.0.0.1:${httpPort}`, mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
-      operator: { username: 'demo', password: 'demo-password-1' }, admin: { username: 'admin', password: expect.stringMatching(/.{8,}/) },
+      operator: { username: 'demo', password: 'demo-lantern-harbour' }, admin: { username: 'admin', password: expect.stringMatching(/.{8,}/) },
     });
     const home = await fetch(`${hub.httpUrl}/`);
     expect(home.status).toBe(200);

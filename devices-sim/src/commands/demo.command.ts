@@ -26,7 +26,7 @@ import { sleep } from '../util/sleep';
 const HUB_MAIN = resolve(__dirname, '../../../apps/hub/src/main.js');
 const REPO_ROOT = resolve(__dirname, '../../../..');
 
-export const DEMO_OPERATOR = { username: 'demo', password: 'demo-password-1', displayName: 'Demo operator' } as const;
+export const DEMO_OPERATOR = { username: 'demo', password: 'demo-lantern-harbour', displayName: 'Demo operator' } as const;
 
 /** A scripted incident: what is done to which bed, when (after the fleet is streaming), and the alarm it must raise. */
 interface Incident {

@@ -24,7 +24,8 @@ describe('checkPasswordPolicy', () => {
   });
 
   it('refuses a password built from the username', () => {
-    expect(refusal('op-zhang-password', 'op-zhang')).toMatch(/guess/);
+    expect(refusal('op-zhang-password', 'op-zhang')).toMatch(/built from the username/);
+    expect(refusal('self-1-self-1', 'self-1')).toMatch(/built from the username/);
   });
 
   it('accepts a passphrase of unrelated words', () => {

@@ -9,6 +9,9 @@ const MIN_SCORE = 3;
 
 let estimator: ZxcvbnFactory | undefined;
 
+/** What is left of a password once every copy of the username is taken out. */
+const withoutName = (password: string, username: string): string => password.toLowerCase().split(username.toLowerCase()).join('');
+
 /**
  * Refuses the obviously weak, as NIST SP 800-63B §5.1.1.2 asks: too short, blank, on the
  * common-password and common-word lists, keyboard walks, and anything built from the user's own
@@ -22,7 +25,10 @@ export function checkPasswordPolicy(password: string, user: { username: string; 
   if (password.trim().length === 0) refuse('must not be blank');
   if (password.toLowerCase() === user.username.toLowerCase()) refuse('must not be the username');
   estimator ??= new ZxcvbnFactory({ dictionary: { ...dictionary }, graphs: adjacencyGraphs });
-  const result = estimator.check(password, [user.username, ...(user.displayName ? [user.displayName] : []), 'bedside']);
+  const known = [user.username, ...(user.displayName ? [user.displayName] : []), 'bedside'];
+  const result = estimator.check(password, known);
+  // The rest must stand on its own: "<username>-password" is as weak as "password".
+  if (result.score >= MIN_SCORE && estimator.check(withoutName(password, user.username), known).score < MIN_SCORE) refuse('must not be built from the username');
   if (result.score < MIN_SCORE) {
     const hint = result.feedback.warning ? ` (${result.feedback.warning})` : '';
     refuse(`is too easy to guess${hint}: use a longer phrase of unrelated words`);
