@@ -5,3 +5,5 @@ export * from './group-commit';
 export * from './clock.module';
 export * from './login-throttle';
 export * from './in-slices';
+export * from './http/at-least-one-field.decorator';
+export * from './http/query-transforms';

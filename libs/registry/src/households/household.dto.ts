@@ -1,3 +1,4 @@
+import { AtLeastOneField } from '@bedside/common';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsTimeZone, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
@@ -38,4 +39,6 @@ export class CreateHouseholdDto {
   contacts?: ContactDto[];
 }
 
-export class UpdateHouseholdDto extends PartialType(OmitType(CreateHouseholdDto, ['organisationId'] as const)) {}
+/** A partial update: at least one field; `null` is refused like any wrong type, not taken as "unset". */
+@AtLeastOneField()
+export class UpdateHouseholdDto extends PartialType(OmitType(CreateHouseholdDto, ['organisationId'] as const), { skipNullProperties: false }) {}
