@@ -7,3 +7,4 @@ export * from './login-throttle';
 export * from './in-slices';
 export * from './http/at-least-one-field.decorator';
 export * from './http/query-transforms';
+export * from './http/is-optional-non-null.decorator';
