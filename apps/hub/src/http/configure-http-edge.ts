@@ -28,11 +28,11 @@ export function configureHttpEdge(app: NestExpressApplication, options: HttpEdge
       if (refused.status === 413) res.setHeader('connection', 'close'); // the unread body is not drained
       return next(refused);
     }
-    readBody(req, options.maxBytes).then(
-      (raw) => {
-        req.body = parseJsonBody(raw, options);
+    readBody(req, options.maxBytes)
+      .then((raw) => parseJsonBody(raw, options))
+      .then((body) => {
+        req.body = body;
         next();
-      },
-    ).catch(next);
+      }, next);
   });
 }

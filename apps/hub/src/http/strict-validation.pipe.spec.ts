@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { BadRequestException } from '@nestjs/common';
 import { PartialType } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
-import { AtLeastOneField } from '@bedside/common';
+import { AtLeastOneField, IsOptionalNonNull } from '@bedside/common';
 import { StrictValidationPipe } from './strict-validation.pipe';
 
 class CreateThing {
@@ -12,6 +12,10 @@ class CreateThing {
 
 @AtLeastOneField()
 class UpdateThing extends PartialType(CreateThing, { skipNullProperties: false }) {}
+
+class CreateWithDefault {
+  @IsOptionalNonNull() @IsString() timeZone?: string;
+}
 
 const pipe = new StrictValidationPipe();
 const body = (metatype: new () => unknown, value: unknown) => pipe.transform(value, { type: 'body', metatype });
@@ -30,5 +34,10 @@ describe('StrictValidationPipe', () => {
   it('accepts a partial update and refuses unknown properties', async () => {
     await expect(body(UpdateThing, { note: 'x' })).resolves.toEqual(expect.objectContaining({ note: 'x' }));
     expect(await messages(body(UpdateThing, { note: 'x', admin: true }))).toEqual(['property admin should not exist']);
+  });
+
+  it('lets an optional property be absent but not null where it is declared IsOptionalNonNull', async () => {
+    await expect(body(CreateWithDefault, {})).resolves.toBeInstanceOf(CreateWithDefault);
+    expect(await messages(body(CreateWithDefault, { timeZone: null }))).toEqual(['timeZone must be a string']);
   });
 });
