@@ -13,12 +13,15 @@ export default defineConfig({
   build: {
     outDir: '../../dist/console',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in the served build: they would publish the console's full source (OWASP WSTG-INFO-05).
+    sourcemap: false,
     chunkSizeWarningLimit: 1500,
   },
+  // changeOrigin off: the hub then sees the dev server's Host, which matches the browser's
+  // Origin, so its cross-site check lets the console's own changes through.
   server: {
     port: 5173,
-    proxy: { '/api': { target: hub, changeOrigin: true } },
+    proxy: { '/api': { target: hub, changeOrigin: false } },
   },
-  preview: { proxy: { '/api': { target: hub, changeOrigin: true } } },
+  preview: { proxy: { '/api': { target: hub, changeOrigin: false } } },
 });

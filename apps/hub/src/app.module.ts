@@ -1,4 +1,4 @@
-import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AlarmsModule } from '@bedside/alarms';
@@ -15,6 +15,8 @@ import { TelemetryModule } from '@bedside/telemetry';
 import { ConsoleModule } from './console.module';
 import { HealthController } from './health.controller';
 import { HttpExceptionFilter } from './http-exception.filter';
+import { StrictValidationPipe } from './http/strict-validation.pipe';
+import { loggerOptions } from './logger-options';
 
 /** Composition only: the hub is the sum of the library modules. */
 @Module({})
@@ -24,7 +26,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(env),
-        LoggerModule.forRoot({ pinoHttp: { level: env.LOG_LEVEL, autoLogging: false, base: { service: 'bedside-hub' } } }),
+        LoggerModule.forRoot(loggerOptions(env.LOG_LEVEL)),
         ClockModule,
         ObservabilityModule,
         DatabaseModule,
@@ -41,7 +43,7 @@ export class AppModule {
       controllers: [HealthController],
       providers: [
         { provide: APP_FILTER, useClass: HttpExceptionFilter },
-        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
+        { provide: APP_PIPE, useValue: new StrictValidationPipe() },
       ],
     };
   }

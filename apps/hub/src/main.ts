@@ -1,9 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '@bedside/config';
 import { AppModule } from './app.module';
+import { configureHttpEdge } from './http/configure-http-edge';
+
+/** Deepest JSON nesting a request body may have; API bodies need a handful of levels. */
+const MAX_BODY_DEPTH = 32;
 
 async function bootstrap(): Promise<void> {
   let env;
@@ -16,9 +21,11 @@ async function bootstrap(): Promise<void> {
     }
     throw err;
   }
-  const app = await NestFactory.create(AppModule.forRoot(env), { bufferLogs: true });
+  // bodyParser off: the HTTP edge parses JSON bodies itself, after its own checks.
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
+  configureHttpEdge(app, { maxBytes: env.HTTP_BODY_LIMIT_BYTES, maxDepth: MAX_BODY_DEPTH, allowedOrigins: env.HTTP_ALLOWED_ORIGINS });
   const openapi = SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Bedside hub').setDescription('Registry, devices and telemetry of the Bedside home-care bed service')
     .setVersion('1').addBasicAuth().addSecurityRequirements('basic').build());

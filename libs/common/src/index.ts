@@ -5,4 +5,7 @@ export * from './group-commit';
 export * from './clock.module';
 export * from './login-throttle';
 export * from './in-slices';
-export * from './uuid-param';
+export * from './http/at-least-one-field.decorator';
+export * from './http/query-transforms';
+export * from './http/is-optional-non-null.decorator';
+export * from './http/uuid-param';

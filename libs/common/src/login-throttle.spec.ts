@@ -15,6 +15,21 @@ describe('LoginThrottle', () => {
     expect(t.isBlocked('10.0.0.1')).toBe(false);
   });
 
+  it('says how long a blocked key waits: until enough failures age out of the window', () => {
+    let now = 0;
+    const t = new LoginThrottle(3, 60_000, () => now);
+    expect(t.retryAfterMs('k')).toBe(0);
+    for (let i = 0; i < 4; i++) {
+      t.recordFailure('k');
+      now += 1000;
+    }
+    // failures at 0, 1, 2 and 3 s: the key unblocks when the one at 1 s ages out
+    expect(t.retryAfterMs('k')).toBe(57_000);
+    now += 57_000;
+    expect(t.isBlocked('k')).toBe(false);
+    expect(t.retryAfterMs('k')).toBe(0);
+  });
+
   it('a success clears the key', () => {
     const t = new LoginThrottle(2, 60_000, () => 0);
     t.recordFailure('d');

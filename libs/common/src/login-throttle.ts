@@ -12,6 +12,13 @@ export class LoginThrottle {
     return this.recent(key).length >= this.max;
   }
 
+  /** Milliseconds until a blocked key is let through again (enough failures age out); 0 if not blocked. */
+  retryAfterMs(key: string): number {
+    const list = this.recent(key);
+    if (list.length < this.max) return 0;
+    return Math.max(0, list[list.length - this.max] + this.windowMs - this.now());
+  }
+
   recordFailure(key: string): void {
     const list = this.recent(key);
     list.push(this.now());

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -16,6 +16,18 @@ export class EnvDto {
 
   @IsString()
   HTTP_HOST = '0.0.0.0';
+
+  /** Largest REST request body, bytes; larger ones are refused with 413 before being read. */
+  @Transform(toInt) @IsInt() @Min(1024) @Max(16 * 1024 * 1024)
+  HTTP_BODY_LIMIT_BYTES = 256 * 1024;
+
+  /**
+   * Comma-separated origins (scheme://host[:port]) besides the hub's own host from which a
+   * browser may change data, e.g. when a proxy rewrites the Host header. Empty: the hub's own only.
+   */
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value))
+  @IsArray() @Matches(/^https?:\/\/[^/\s]+$/, { each: true, message: 'HTTP_ALLOWED_ORIGINS must list origins like https://console.example.org, without a path' })
+  HTTP_ALLOWED_ORIGINS: string[] = [];
 
   @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   MQTT_PORT = 1883;

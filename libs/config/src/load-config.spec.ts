@@ -15,6 +15,15 @@ describe('loadConfig', () => {
     expect(c.DATABASE_URL).toContain('127.0.0.1');
   });
 
+  it('reads the HTTP edge settings: body limit and extra allowed origins', () => {
+    expect(loadConfig({}).HTTP_ALLOWED_ORIGINS).toEqual([]);
+    const c = loadConfig({ HTTP_BODY_LIMIT_BYTES: '65536', HTTP_ALLOWED_ORIGINS: 'https://console.example.org, http://10.0.0.5:5173' });
+    expect(c.HTTP_BODY_LIMIT_BYTES).toBe(65536);
+    expect(c.HTTP_ALLOWED_ORIGINS).toEqual(['https://console.example.org', 'http://10.0.0.5:5173']);
+    expect(() => loadConfig({ HTTP_ALLOWED_ORIGINS: 'https://console.example.org/path' })).toThrow(/HTTP_ALLOWED_ORIGINS/);
+    expect(() => loadConfig({ HTTP_BODY_LIMIT_BYTES: '10' })).toThrow(/HTTP_BODY_LIMIT_BYTES/);
+  });
+
   it('lists every bad key at once', () => {
     try {
       loadConfig({ HTTP_PORT: 'abc', MQTT_PORT: '70000', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });

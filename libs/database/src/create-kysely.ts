@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -23,14 +24,17 @@ export interface DatabaseTarget {
 export function createKysely(target: DatabaseTarget): { db: Kysely<DB>; engine: 'postgres' | 'pglite' } {
   if (target.url) {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    // Bound to this (boot-time) async context: a connection's events otherwise run in the context
+    // of the request that opened it, and the request-scoped logger would tag the report with it.
+    const report = AsyncResource.bind((err: Error) => target.onConnectionError?.(err));
     // An idle client losing its server (restart, failover) is reported here; without a
     // listener the process would crash. The next query opens a fresh connection.
-    pool.on('error', (err) => target.onConnectionError?.(err));
+    pool.on('error', report);
     // A client checked out between two statements of a transaction (idle in JS, not in a
     // query) emits 'error' on itself when the server goes, and pg-pool listens only to idle
     // ones: without this the hub died mid-outage. The transaction's next statement fails and
     // is handled (nothing acknowledged, the device retransmits).
-    pool.on('connect', (client) => client.on('error', (err) => target.onConnectionError?.(err)));
+    pool.on('connect', (client) => client.on('error', report));
     return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
   }
   const dir = resolve(target.dataDir, 'pglite');

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import { toStrictBoolean, toStrictInt } from '@bedside/common';
 import { ALARM_OUTCOMES, RULE_KINDS, SEVERITIES, type OperatorOutcome } from '@bedside/rules';
 
 const STATES = ['raised', 'acknowledged', 'resolved'] as const;
@@ -26,10 +27,10 @@ export class AlarmQueryDto {
   @ApiPropertyOptional({ description: 'raised before (ISO 8601)' }) @IsOptional() @IsISO8601({ strict: true })
   to?: string;
 
-  @ApiPropertyOptional({ description: 'include alarms recorded under a maintenance silence' }) @IsOptional() @Transform(({ value }) => value === 'true' || value === true) 
+  @ApiPropertyOptional({ description: 'include alarms recorded under a maintenance silence' }) @IsOptional() @Transform(toStrictBoolean) @IsBoolean()
   includeSuppressed?: boolean;
 
-  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5000)
+  @ApiPropertyOptional() @IsOptional() @Transform(toStrictInt) @IsInt() @Min(1) @Max(5000)
   limit?: number;
 }
 

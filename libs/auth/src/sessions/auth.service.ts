@@ -23,7 +23,7 @@ export class AuthService {
   async login(username: string, password: string, ip: string): Promise<{ token: string; expiresAt: Date; user: User }> {
     if (this.perAddress.isBlocked(ip) || this.perUser.isBlocked(username)) {
       this.log.warn({ msg: 'login throttled', username, ip });
-      throw new DomainError('RATE_LIMITED', 'too many failed sign-ins; wait and try again');
+      throw new DomainError('RATE_LIMITED', 'too many failed sign-ins; wait and try again', { retryAfterSeconds: Math.ceil(Math.max(this.perAddress.retryAfterMs(ip), this.perUser.retryAfterMs(username)) / 1000) });
     }
     const found = await this.users.findForLogin(username);
     const ok = await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH);

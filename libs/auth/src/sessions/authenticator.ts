@@ -46,7 +46,8 @@ export class Authenticator {
     const username = colon > 0 ? decoded.slice(0, colon) : '';
     if (this.basicPerAddress.isBlocked(ip) || this.basicPerUser.isBlocked(username)) {
       this.log.warn({ msg: 'basic authentication throttled', ip });
-      throw new DomainError('RATE_LIMITED', 'too many failed sign-ins; wait and try again');
+      const retryAfterMs = Math.max(this.basicPerAddress.retryAfterMs(ip), this.basicPerUser.retryAfterMs(username));
+      throw new DomainError('RATE_LIMITED', 'too many failed sign-ins; wait and try again', { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) });
     }
     // Compare digests so the comparison takes the same time whatever the lengths.
     const ok = colon > 0

@@ -1,3 +1,4 @@
+import { AtLeastOneField } from '@bedside/common';
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
 
@@ -19,4 +20,6 @@ export class CreateResidentDto {
   notes?: string;
 }
 
-export class UpdateResidentDto extends PartialType(OmitType(CreateResidentDto, ['householdId'] as const)) {}
+/** A partial update: at least one field; `null` is refused like any wrong type, not taken as "unset". */
+@AtLeastOneField()
+export class UpdateResidentDto extends PartialType(OmitType(CreateResidentDto, ['householdId'] as const), { skipNullProperties: false }) {}

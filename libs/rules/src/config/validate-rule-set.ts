@@ -25,7 +25,9 @@ type Spec =
   | { t: 'object'; fields: Record<string, Spec> }
   | { t: 'nullable'; inner: Spec };
 
-const ms: Spec = { t: 'number', min: 0, integer: true };
+/** Longest duration a rule may hold, wait or window: a week. Beyond it a timer would never fire in practice, and past 2^31 ms Node's timers overflow. */
+const MAX_DURATION_MS = 7 * 24 * 60 * 60 * 1000;
+const ms: Spec = { t: 'number', min: 0, max: MAX_DURATION_MS, integer: true };
 const bool: Spec = { t: 'boolean' };
 const sev: Spec = { t: 'severity' };
 const num: Spec = { t: 'number' };
@@ -60,13 +62,13 @@ const RULE_SET_SPEC: Spec = {
     },
     prolongedAbsence: {
       t: 'object',
-      fields: { enabled: bool, severity: sev, maxDurationMs: { t: 'number', min: 1, integer: true }, returnBy: { t: 'nullable', inner: { t: 'localTime' } } },
+      fields: { enabled: bool, severity: sev, maxDurationMs: { t: 'number', min: 1, max: MAX_DURATION_MS, integer: true }, returnBy: { t: 'nullable', inner: { t: 'localTime' } } },
     },
     heartRate: vital,
     respiration: vital,
     apnea: vital,
     spo2: vital,
-    deviceOffline: { t: 'object', fields: { enabled: bool, severity: sev, silentAfterMs: { t: 'number', min: 1, integer: true } } },
+    deviceOffline: { t: 'object', fields: { enabled: bool, severity: sev, silentAfterMs: { t: 'number', min: 1, max: MAX_DURATION_MS, integer: true } } },
     lowBattery: { t: 'object', fields: { enabled: bool, severity: sev, threshold: { t: 'number', min: 0, max: 100 }, clearMargin: { t: 'number', min: 0 } } },
     notWorn: { t: 'object', fields: { enabled: bool, severity: sev, afterMs: ms } },
     tamper: { t: 'object', fields: { enabled: bool, severity: sev } },

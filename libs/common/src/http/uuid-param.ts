@@ -1,5 +1,5 @@
 import { ParseUUIDPipe } from '@nestjs/common';
-import { DomainError } from './domain-error';
+import { DomainError } from '../domain-error';
 
 /** A path or query parameter that must be a UUID; the refusal names the parameter. */
 export const uuidParam = (name: string, options: { optional?: boolean } = {}) =>
