@@ -71,6 +71,7 @@ beforeAll(async () => {
   ids.alarm = await waitFor(async () => (await api.get(`/api/alarms?bedId=${bed.id}`)).body[0]?.id, { what: 'SOS alarm' });
   ids.dispatch = (await api.post(`/api/alarms/${ids.alarm}/dispatches`, { responderType: 'keyholder', responderName: 'Son' })).body.id;
   ids.webhook = (await api.post('/api/webhooks', { url: 'http://127.0.0.1:9/hook', organisationId: org.id })).body.id;
+  ids.user = (await api.post('/api/users', { username: 'bad-input-target', password: 'copper kettle harbour', displayName: 'target', role: 'operator', organisationId: org.id })).body.id;
   for (const [k, v] of Object.entries(ids)) if (typeof v !== 'string') throw new Error(`setup: no ${k} id`);
 
   const cases = operations().flatMap(casesOf);
@@ -104,7 +105,7 @@ function pathId(template: string, name: string): string {
   if (name === 'bedId') return ids.bed;
   const collection = template.split('/')[2];
   const byCollection: Record<string, string> = {
-    organisations: ids.organisation, households: ids.household, residents: ids.resident, beds: ids.bed, devices: ids.device, alarms: ids.alarm, webhooks: ids.webhook,
+    organisations: ids.organisation, households: ids.household, residents: ids.resident, beds: ids.bed, devices: ids.device, alarms: ids.alarm, webhooks: ids.webhook, users: ids.user,
   };
   return byCollection[collection];
 }

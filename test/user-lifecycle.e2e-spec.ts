@@ -2,6 +2,9 @@ import { hubApi, startHub, type HubProcess } from '@bedside/testing';
 import { passwordOf, signIn, type Api } from './tenant-fixture';
 
 /** Users over the real API: disable, enable, role change, password reset, delete, own password, and the throttles. */
+// Each step signs in and hashes passwords (scrypt) several times: slow by design.
+jest.setTimeout(30_000);
+
 let hub: HubProcess;
 let admin: Api;
 let orgId: string;

@@ -1,23 +1,24 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
-import { DomainError } from '@bedside/common';
+import { DomainError, toStrictInt } from '@bedside/common';
 import { Authenticated, inPath } from '@bedside/auth';
 import { TelemetryStore } from '@bedside/telemetry';
 import { DeviceEventRepository } from './device-event.repository';
 import { DeviceStateRepository } from './device-state.repository';
 
 export class TimeRangeQuery {
-  /** ISO 8601; default 24 h before `to`. */
+  @ApiPropertyOptional({ format: 'date-time', description: 'default: 24 h before `to`' })
   @IsOptional() @IsISO8601({ strict: true })
   from?: string;
 
-  /** ISO 8601; default now. */
+  @ApiPropertyOptional({ format: 'date-time', description: 'default: now' })
   @IsOptional() @IsISO8601({ strict: true })
   to?: string;
 
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  @ApiPropertyOptional({ minimum: 1, maximum: 10_000 })
+  @IsOptional() @Transform(toStrictInt) @IsInt() @Min(1) @Max(10_000)
   limit?: number;
 }
 

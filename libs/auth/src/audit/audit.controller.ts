@@ -1,17 +1,18 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsISO8601, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsISO8601, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { toStrictInt } from '@bedside/common';
 import { CurrentUser, type AuthUser } from '../current-user.decorator';
 import { Authenticated } from '../policy/route-access';
 import { AuditRepository } from './audit.repository';
 
 export class AuditQuery {
-  @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @IsOptional() @IsISO8601({ strict: true }) to?: string;
-  @IsOptional() @IsString() actor?: string;
-  @IsOptional() @IsString() targetId?: string;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(5000) limit?: number;
+  @ApiPropertyOptional({ format: 'date-time', description: 'default: 7 days before `to`' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'default: now' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ description: 'username of the actor' }) @IsOptional() @IsString() @Length(1, 200) actor?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) targetId?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 5000 }) @IsOptional() @Transform(toStrictInt) @IsInt() @Min(1) @Max(5000) limit?: number;
 }
 
 @ApiTags('auth')
