@@ -80,6 +80,17 @@ describe('roles', () => {
   });
 });
 
+describe('refused creates', () => {
+  it('a provisioning refused for its bed leaves no device behind: the retry succeeds', async () => {
+    const serial = `refused-${Date.now()}`;
+    const body = { organisationId: bedA.org.id, kind: 'button', serial, model: 'B1' };
+    expect((await admin.post('/api/devices', { ...body, bedId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
+    expect((await admin.post('/api/devices', { ...body, bedId: bedB.bed.id })).status).toBe(400); // the platform admin sees B's bed, but it is not A's
+    expect((await admin.get(`/api/devices?organisationId=${bedA.org.id}`)).body.map((d: any) => d.serial)).not.toContain(serial);
+    expect((await admin.post('/api/devices', { ...body, bedId: bedA.bed.id })).status).toBe(201);
+  });
+});
+
 describe('organisation isolation', () => {
   it('lists and reads only the user\'s own organisation; others answer 404', async () => {
     const op = asToken((await login('op-a', 'op-a-copper-kettle')).body.token);
