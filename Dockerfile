@@ -2,7 +2,9 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# npm install, not npm ci: the lock file npm 11 writes lists only the build platform's optional
+# native binaries (e.g. @swc/core-linux-x64-gnu), which npm ci refuses as out of sync elsewhere.
+RUN npm install --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
@@ -13,6 +15,8 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./
 COPY --from=build /app/devices-sim/bin ./devices-sim/bin
+# The hub runs as `node`: it must own the data volume it writes PGlite and the spool into.
+RUN mkdir -p /data && chown node:node /data
 VOLUME /data
 EXPOSE 3000 1883 8883 8083
 USER node

@@ -5,6 +5,7 @@ import { RegistryModule } from '@bedside/registry';
 import { EnvDto } from '@bedside/config';
 import { AlarmsConfig } from './alarms.config';
 import { AlarmStreamController } from './http/alarm-stream.controller';
+import { OpenStreams } from './http/open-streams';
 import { AlarmsController } from './http/alarms.controller';
 import { BedAlarmsController } from './http/bed-alarms.controller';
 import { RulesController } from './http/rules.controller';
@@ -28,7 +29,7 @@ import { RuleConfigService } from './services/rule-config.service';
   providers: [
     { provide: AlarmsConfig, inject: [EnvDto], useFactory: (env: EnvDto) => AlarmsConfig.fromEnv(env) },
     AlarmRepository, BedContextRepository, BedRuleStateRepository, MaintenanceRepository, RuleSetRepository,
-    AlarmApplier, AlarmStream, RulesRunner, AlarmService, BacktestService, RuleConfigService,
+    AlarmApplier, AlarmStream, RulesRunner, AlarmService, BacktestService, RuleConfigService, OpenStreams,
   ],
   exports: [AlarmStream, AlarmService, AlarmRepository, RulesRunner, RuleConfigService],
 })

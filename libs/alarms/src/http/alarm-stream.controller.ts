@@ -7,6 +7,7 @@ import { AlarmsConfig } from '../alarms.config';
 import type { AlarmStreamEvent } from '../model/alarm-record';
 import { AlarmRepository } from '../persistence/alarm.repository';
 import { AlarmStream } from '../runtime/alarm-stream';
+import { OpenStreams } from './open-streams';
 
 const PAGE = 1000;
 
@@ -19,7 +20,7 @@ const PAGE = 1000;
 @ApiTags('alarms')
 @Controller('api/alarms')
 export class AlarmStreamController {
-  constructor(private readonly stream: AlarmStream, private readonly alarms: AlarmRepository, private readonly config: AlarmsConfig) {}
+  constructor(private readonly stream: AlarmStream, private readonly alarms: AlarmRepository, private readonly config: AlarmsConfig, private readonly streams: OpenStreams) {}
 
   @Get('stream')
   @Authenticated({ permission: 'alarm.read', residentData: true })
@@ -30,6 +31,7 @@ export class AlarmStreamController {
     const raw = req.header('last-event-id') ?? lastEventIdQuery;
     if (raw !== undefined && !/^\d{1,15}$/.test(raw)) throw new DomainError('VALIDATION_FAILED', 'Last-Event-ID must be a non-negative integer', { lastEventId: raw });
 
+    if (!this.streams.add(res)) throw new DomainError('UNAVAILABLE', 'the hub is shutting down; reconnect shortly');
     let cursor = raw === undefined ? null : Number(raw);
     let live = false;
     let closed = false;
