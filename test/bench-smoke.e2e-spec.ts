@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * CI smoke of the benchmark suite (issue 7): `run-all --quick` against the embedded hub and
+ * CI smoke of the benchmark suite: `run-all --quick` against the embedded hub and
  * bare aedes with a tiny fleet, so the suite never rots. Needs `npm run build` first (the e2e
  * script builds). Asserts well-formed results, positive numbers and zero loss at that load.
  */

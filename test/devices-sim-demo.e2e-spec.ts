@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { freePort, waitFor } from '@bedside/testing';
 
 /**
- * Issue 6 item 8, the demo: one command starts the built hub and a small fleet with scripted
+ * The demo: one command starts the built hub and a small fleet with scripted
  * incidents, and alarms arrive within a minute. Smoke test of `devices-sim demo --duration 40`:
  * while it runs, the printed operator signs in over REST and sees alarms of the demo organisation;
  * at the end the summary reports the three scripted incidents raised, the hub is stopped and the

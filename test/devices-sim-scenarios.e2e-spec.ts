@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { hubApi, startHub, type HubProcess } from '@bedside/testing';
 
 /**
- * Issue 6, "each scenario raises the alarm it promises on a running hub (end to end, real TCP)":
+ * Each scenario raises the alarm it promises on a running hub (end to end, real TCP):
  * one built hub, every scenario run by the compiled CLI as a child process with --fast-rules (its
  * bed gets an override shortening the scenario's hold times to a few seconds), all at once, each
  * on its own bed. The CLI's JSON output must report the promised alarm (kind + severity, and the
