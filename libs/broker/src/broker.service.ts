@@ -12,10 +12,12 @@ import { EnvDto } from '@bedside/config';
 import { errorsTopic } from '@bedside/contracts';
 import { Metrics } from '@bedside/observability';
 import { DeviceRepository, RegistryEvents } from '@bedside/registry';
+import { BrokerMetrics } from './broker.metrics';
 import { DeviceAuthenticator } from './device-authenticator';
 import { DeviceSessions, type DeviceSession } from './device-session';
 import { DownlinkPublisher } from './downlink.publisher';
 import { MqttFrameGuard, guardReads, type OversizeInfo } from './mqtt-frame-guard';
+import { boundWrites } from './outbound-guard';
 import { deviceMaySubscribe, uplinkChannelFor } from './topic-acl';
 import type { UplinkChannel } from '@bedside/contracts';
 
@@ -59,6 +61,7 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly authenticator: DeviceAuthenticator,
     private readonly downlink: DownlinkPublisher,
     private readonly metrics: Metrics,
+    private readonly brokerMetrics: BrokerMetrics,
     private readonly registry: RegistryEvents,
     private readonly devices: DeviceRepository,
     private readonly clock: Clock,
@@ -85,6 +88,11 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     const env = this.env;
     this.aedes = await Aedes.createBroker({
+      // No global cap on deliveries in flight: aedes' emitter queues *every* publish behind the
+      // cap, and a delivery to a socket that is not read holds its slot until the drain timeout,
+      // so one stuck device would stall all downlinks. Each connection's own backlog is bounded
+      // instead (MQTT_MAX_OUTBOUND_BYTES, see handle()).
+      concurrency: 0,
       connectTimeout: env.MQTT_CONNECT_TIMEOUT_MS,
       drainTimeout: env.MQTT_DRAIN_TIMEOUT_MS,
       maxTopicLevels: env.MQTT_MAX_TOPIC_LEVELS,
@@ -114,7 +122,13 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     if (env.MQTT_WS_PORT !== undefined) {
       const http = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n'));
       // MQTT over WebSocket uses the "mqtt" subprotocol and binary frames (MQTT 3.1.1 §6).
-      this.wss = new WebSocketServer({ server: http, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false) });
+      // maxPayload: ws buffers a whole frame (and a fragmented message) before handing it on,
+      // so without it a peer could make the hub hold any amount before the frame guard or
+      // CONNECT; an MQTT packet never needs more than MQTT_MAX_PACKET_BYTES.
+      this.wss = new WebSocketServer({
+        server: http, maxPayload: env.MQTT_MAX_PACKET_BYTES, perMessageDeflate: false,
+        handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false),
+      });
       this.wss.on('connection', (ws, req) => {
         const address = req.socket.remoteAddress ?? 'unknown';
         if (!this.rateLimiter.allow(address)) {
@@ -176,6 +190,11 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
       if (client) void this.onOversize(client, transport, info);
       else transport.destroy(); // cannot happen: aedes reads only after handle() returns
     }));
+    boundWrites(transport, this.env.MQTT_MAX_OUTBOUND_BYTES, (buffered) => {
+      this.brokerMetrics.connectionsDropped.inc({ reason: 'outbound_backlog' });
+      this.log.warn({ msg: 'connection not reading; dropping it', deviceId: DeviceSessions.of(client)?.deviceId, buffered, limit: this.env.MQTT_MAX_OUTBOUND_BYTES });
+      transport.destroy();
+    });
     transport.on('error', () => undefined); // aedes reports connection errors itself
     this.remoteAddresses.set(transport, address);
     client = this.aedes.handle(transport);
@@ -186,10 +205,10 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     const session = DeviceSessions.of(client);
     this.log.warn({ msg: 'packet too large; closing connection', deviceId: session?.deviceId, size: info.size, limit: info.limit, packetType: info.packetType });
     if (session) {
-      await this.downlink.sendError(session.deviceId, {
+      await this.downlink.sendFinalError(session.deviceId, {
         code: 'PACKET_TOO_LARGE', topic: '', errors: [{ field: '', reason: `packet of ${info.size} bytes exceeds the limit of ${info.limit} bytes` }],
         message: `packet of ${info.size} bytes exceeds the limit of ${info.limit} bytes; the connection is closed`,
-      }).catch(() => undefined);
+      });
     }
     client.close();
     transport.destroy();
@@ -244,10 +263,10 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.metrics.aclDenials.inc({ action: 'publish' });
     this.metrics.messagesRejected.inc({ reason: 'TOPIC_NOT_ALLOWED' });
     this.log.warn({ msg: 'publish outside own topics; closing', deviceId: session.deviceId, topic });
-    await this.downlink.sendError(session.deviceId, {
+    await this.downlink.sendFinalError(session.deviceId, {
       code: 'TOPIC_NOT_ALLOWED', topic, message: `a device may publish only to ${errorsTopic(session.deviceId).replace(/errors$/, '{telemetry|events|status}')}; the connection is closed`,
       errors: [{ field: 'topic', reason: 'not one of this device\'s uplink topics' }],
-    }).catch(() => undefined);
+    });
     done(new Error(`topic not allowed: ${topic}`));
   }
 

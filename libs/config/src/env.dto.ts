@@ -89,6 +89,20 @@ export class EnvDto {
   @Transform(toInt) @IsInt() @Min(100)
   MQTT_DRAIN_TIMEOUT_MS = 30_000;
 
+  /**
+   * Bytes the hub holds for one connection that does not read what it is sent; past this the
+   * connection is dropped (only that one: no other device waits for it).
+   */
+  @Transform(toInt) @IsInt() @Min(16 * 1024) @Max(256 * 1024 * 1024)
+  MQTT_MAX_OUTBOUND_BYTES = 1024 * 1024;
+
+  /**
+   * Longest keep alive honoured, seconds. A CONNECT with keep alive 0 (off, MQTT 3.1.1
+   * §3.1.2.10) or above this is accepted and supervised as if it had asked for this.
+   */
+  @Transform(toInt) @IsInt() @Min(10) @Max(65535)
+  MQTT_KEEPALIVE_MAX_S = 3600;
+
   /** Failed logins allowed per client address and per device id within the window. */
   @Transform(toInt) @IsInt() @Min(1)
   MQTT_AUTH_FAILURES_MAX = 5;
