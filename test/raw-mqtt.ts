@@ -23,22 +23,25 @@ export interface RawMqtt {
 
 export async function rawConnection(transport: RawTransport, port: number): Promise<RawMqtt> {
   let stream: Duplex;
+  let isClosed = false;
+  let closed: Promise<void>;
   if (transport === 'tcp') {
     const socket = tcpConnect(port, '127.0.0.1');
     await new Promise((r, j) => socket.once('connect', r).once('error', j));
     stream = socket;
+    closed = new Promise<void>((r) => socket.once('close', () => { isClosed = true; r(); }));
   } else {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/mqtt`, 'mqtt');
     await new Promise((r, j) => ws.once('open', r).once('error', j));
     stream = createWebSocketStream(ws);
+    // The stream only closes once both its sides have ended; the socket's close is what counts.
+    closed = new Promise<void>((r) => ws.once('close', () => { isClosed = true; r(); }));
   }
   const parser = mqttPacket.parser({ protocolVersion: 4 });
   const packets: Packet[] = [];
   parser.on('packet', (p) => packets.push(p));
   stream.on('data', (d: Buffer) => parser.parse(d));
   stream.on('error', () => undefined);
-  let isClosed = false;
-  const closed = new Promise<void>((r) => stream.once('close', () => { isClosed = true; r(); }));
   return {
     stream, packets, closed,
     isClosed: () => isClosed,

@@ -121,6 +121,10 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (env.MQTT_WS_PORT !== undefined) {
       const http = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n'));
+      // The upgrade request is the WebSocket's pre-CONNECT phase: bounded in time like a TCP
+      // connection's wait for CONNECT (its size is bounded by Node's header limit).
+      http.headersTimeout = env.MQTT_CONNECT_TIMEOUT_MS;
+      http.requestTimeout = env.MQTT_CONNECT_TIMEOUT_MS;
       // MQTT over WebSocket uses the "mqtt" subprotocol and binary frames (MQTT 3.1.1 §6).
       // maxPayload: ws buffers a whole frame (and a fragmented message) before handing it on,
       // so without it a peer could make the hub hold any amount before the frame guard or
@@ -189,7 +193,7 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     guardReads(transport, new MqttFrameGuard(this.env.MQTT_MAX_PACKET_BYTES, (info) => {
       if (client) void this.onOversize(client, transport, info);
       else transport.destroy(); // cannot happen: aedes reads only after handle() returns
-    }));
+    }, this.env.MQTT_MAX_CONNECT_BYTES));
     boundWrites(transport, this.env.MQTT_MAX_OUTBOUND_BYTES, (buffered) => {
       this.brokerMetrics.connectionsDropped.inc({ reason: 'outbound_backlog' });
       this.log.warn({ msg: 'connection not reading; dropping it', deviceId: DeviceSessions.of(client)?.deviceId, buffered, limit: this.env.MQTT_MAX_OUTBOUND_BYTES });
@@ -201,9 +205,10 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async onOversize(client: Client, transport: Duplex, info: OversizeInfo): Promise<void> {
-    this.metrics.messagesRejected.inc({ reason: 'PACKET_TOO_LARGE' });
     const session = DeviceSessions.of(client);
-    this.log.warn({ msg: 'packet too large; closing connection', deviceId: session?.deviceId, size: info.size, limit: info.limit, packetType: info.packetType });
+    if (session) this.metrics.messagesRejected.inc({ reason: 'PACKET_TOO_LARGE' });
+    else this.metrics.connectionsRefused.inc({ reason: 'connect_too_large' });
+    this.log.warn({ msg: session ? 'packet too large; closing connection' : 'CONNECT over the pre-CONNECT budget; closing connection', deviceId: session?.deviceId, size: info.size, limit: info.limit, packetType: info.packetType });
     if (session) {
       await this.downlink.sendFinalError(session.deviceId, {
         code: 'PACKET_TOO_LARGE', topic: '', errors: [{ field: '', reason: `packet of ${info.size} bytes exceeds the limit of ${info.limit} bytes` }],

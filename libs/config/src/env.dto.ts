@@ -80,6 +80,13 @@ export class EnvDto {
   @Transform(toInt) @IsInt() @Min(256) @Max(256 * 1024 * 1024)
   MQTT_MAX_PACKET_BYTES = 64 * 1024;
 
+  /**
+   * Pre-CONNECT budget: the largest first packet (which must be the CONNECT) an unauthenticated
+   * connection may send, bytes, over TCP, TLS and WebSocket alike.
+   */
+  @Transform(toInt) @IsInt() @Min(256) @Max(64 * 1024)
+  MQTT_MAX_CONNECT_BYTES = 4096;
+
   @Transform(toInt) @IsInt() @Min(5) @Max(100)
   MQTT_MAX_TOPIC_LEVELS = 16;
 
