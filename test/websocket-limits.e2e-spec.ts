@@ -89,7 +89,7 @@ it('over ws, a device frame larger than the packet limit closes that connection;
   const url = `ws://127.0.0.1:${wsPort}/mqtt`;
   const bystander = await connectDevice(url, other);
   const client = await connectDevice(url, creds);
-  const gone = new Promise((r) => client.once('close', r));
+  const gone = new Promise<void>((r) => client.once('close', () => r()));
   client.publish(`bedside/v1/devices/${creds.deviceId}/telemetry`, Buffer.alloc(200 * 1024, 0x20), { qos: 1 });
   await gone;
   await bystander.publishAsync(`bedside/v1/devices/${other.deviceId}/telemetry`, JSON.stringify({ ts: Date.now(), seq: 1, samples: [{ battery: 80 }] }), { qos: 1 });

@@ -49,6 +49,8 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Last revocation or rotation per device, to catch a login that raced it. */
   private readonly accessRevokedAt = new Map<string, number>();
   private readonly remoteAddresses = new WeakMap<object, string>();
+  /** Connections being replaced by the same device's new one (session takeover). */
+  private readonly takenOver = new WeakSet<Client>();
   private readonly rateLimiter: ConnectionRateLimiter;
   private uplinkHandler: UplinkHandler | null = null;
   private accessSub: Subscription | null = null;
@@ -103,6 +105,15 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
       authorizeSubscribe: (client, sub, done) => done(null, this.authorizeSubscribe(client, sub.topic) ? sub : null),
     });
     this.downlink.attach(this.aedes);
+    // aedes closes a client id's old connection inside registerClient (handlers/connect.js),
+    // after the new one has logged in and just before its CONNACK: the one moment a takeover
+    // is certain.
+    const internals = this.aedes as unknown as { registerClient(client: Client): void };
+    const registerClient = internals.registerClient.bind(this.aedes);
+    internals.registerClient = (client: Client) => {
+      this.prepareTakeover(client);
+      registerClient(client);
+    };
     this.aedes.on('clientReady', (client) => this.onReady(client));
     this.aedes.on('clientDisconnect', (client) => this.onGone(client));
     this.aedes.on('clientError', (client, err) => this.log.debug({ msg: 'client error', clientId: client?.id, err: err.message }));
@@ -235,6 +246,22 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /**
+   * The device is back on a new connection, so aedes is about to close the old one (MQTT 3.1.1
+   * §3.1.4-2). That closing is not the device going away: its Last Will would tell the rules it
+   * is offline (a page to an operator) only for the new connection to say online milliseconds
+   * later. The old connection leaves without its will and without a "disconnected" change; the
+   * new one's will (stored at CONNECT) replaces it.
+   */
+  private prepareTakeover(client: Client): void {
+    const old = (this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients[client.id];
+    if (!old || old === client) return;
+    const wills = old as unknown as { will: unknown; _will: unknown };
+    wills.will = null;
+    wills._will = null;
+    this.takenOver.add(old);
+  }
+
   private authorizeSubscribe(client: Client, filter: string): boolean {
     const session = DeviceSessions.of(client);
     const ok = !!session && deviceMaySubscribe(session.deviceId, filter);
@@ -290,6 +317,11 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   private onGone(client: Client): void {
     const session = DeviceSessions.of(client);
     if (!session || this.live.get(session.deviceId) !== client) return; // a takeover already replaced it
+    if (this.takenOver.has(client)) {
+      // Replaced by the device's own new connection, which reports 'connected' when ready.
+      this.live.delete(session.deviceId);
+      return;
+    }
     this.live.delete(session.deviceId);
     this.metrics.connectedDevices.set(this.live.size);
     this.connections$.next({ session, state: 'disconnected', at: this.clock.now() });
