@@ -18,6 +18,8 @@ import { DeviceSessions, type DeviceSession } from './device-session';
 import { DownlinkPublisher } from './downlink.publisher';
 import { MqttFrameGuard, guardReads, type OversizeInfo } from './mqtt-frame-guard';
 import { boundWrites } from './outbound-guard';
+import { connectViolation, supervisedKeepAlive } from './connect-conformance';
+import { markRedeliveriesDup } from './redelivery-dup';
 import { deviceMaySubscribe, uplinkChannelFor } from './topic-acl';
 import type { UplinkChannel } from '@bedside/contracts';
 
@@ -99,12 +101,23 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
       drainTimeout: env.MQTT_DRAIN_TIMEOUT_MS,
       maxTopicLevels: env.MQTT_MAX_TOPIC_LEVELS,
       maxClientsIdLength: 64,
-      keepaliveLimit: 3600,
+      // No keepaliveLimit: aedes would refuse 0 and large values with CONNACK 6, a code MQTT
+      // 3.1.1 does not have; preConnect serves them with the hub's own cap instead.
+      preConnect: (client, packet, done) => {
+        const violation = connectViolation(packet);
+        if (violation) {
+          this.log.warn({ msg: 'CONNECT violates MQTT 3.1.1; closing', clientId: packet.clientId, violation });
+          return done(new Error(violation), false);
+        }
+        packet.keepalive = supervisedKeepAlive(packet.keepalive ?? 0, env.MQTT_KEEPALIVE_MAX_S);
+        done(null, true);
+      },
       authenticate: (client, username, password, done) => void this.authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => this.authorizePublish(client, packet, done),
       authorizeSubscribe: (client, sub, done) => done(null, this.authorizeSubscribe(client, sub.topic) ? sub : null),
     });
     this.downlink.attach(this.aedes);
+    markRedeliveriesDup(this.aedes);
     // aedes closes a client id's old connection inside registerClient (handlers/connect.js),
     // after the new one has logged in and just before its CONNACK: the one moment a takeover
     // is certain.
@@ -275,6 +288,10 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   private authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
     const session = DeviceSessions.of(client);
     if (!session) return done(new Error('publish without a device session'));
+    // §2.3.1-1: a QoS 1/2 PUBLISH carries a non-zero packet id; 0 is a protocol violation, so the
+    // connection is closed unacknowledged and nothing stored. (A Last Will, published by the
+    // hub itself, has no packet id and no cmd.)
+    if (packet.cmd === 'publish' && packet.qos > 0 && !packet.messageId) return done(new Error('QoS > 0 PUBLISH with packet identifier 0'));
     const channel = uplinkChannelFor(session.deviceId, packet.topic);
     if (!channel) return void this.refuseTopic(session, packet.topic, done);
     if (!this.uplinkHandler) return done(new Error('ingest not ready'));
