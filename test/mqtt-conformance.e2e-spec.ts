@@ -2,7 +2,7 @@ import mqttPacket from 'mqtt-packet';
 import { acksTopic, eventsTopic } from '@bedside/contracts';
 import { freePort, hubApi, startHub, type HubProcess } from '@bedside/testing';
 import type { Creds } from './mqtt-helpers';
-import { rawDevice, type RawTransport } from './raw-mqtt';
+import { rawConnection, rawDevice, type RawTransport } from './raw-mqtt';
 
 /** MQTT 3.1.1 rules the hub keeps, each over TCP and WebSocket, with the clause it follows. */
 let hub: HubProcess;
@@ -37,7 +37,6 @@ describe.each<[RawTransport, () => number]>([
   });
 
   it('§3.1.2-14: a CONNECT with Will QoS 3 is a protocol violation: closed, no CONNACK', async () => {
-    const { rawConnection } = await import('./raw-mqtt');
     const raw = await rawConnection(transport, port());
     raw.stream.write(connectWithWillQos3(bed.devices.mattress.credentials));
     await raw.closed;
@@ -46,7 +45,6 @@ describe.each<[RawTransport, () => number]>([
 
   it('§3.1.3-10/§4.7.1: a Will Topic with a wildcard is refused: closed, no CONNACK', async () => {
     const creds = bed.devices.mattress.credentials as Creds;
-    const { rawConnection } = await import('./raw-mqtt');
     const raw = await rawConnection(transport, port());
     raw.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: creds.mqtt.clientId, username: creds.mqtt.username, password: Buffer.from(creds.mqtt.password), keepalive: 30, will: { topic: 'bedside/v1/devices/+/status', payload: Buffer.from('{"state":"offline"}'), qos: 1, retain: true } });
     await raw.closed;
