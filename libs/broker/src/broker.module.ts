@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { RegistryModule } from '@bedside/registry';
+import { BrokerMetrics } from './broker.metrics';
 import { BrokerService } from './broker.service';
 import { DeviceAuthenticator } from './device-authenticator';
 import { DeviceCommandsController } from './device-commands.controller';
@@ -8,7 +9,7 @@ import { DownlinkPublisher } from './downlink.publisher';
 @Module({
   imports: [RegistryModule],
   controllers: [DeviceCommandsController],
-  providers: [BrokerService, DeviceAuthenticator, DownlinkPublisher],
+  providers: [BrokerService, BrokerMetrics, DeviceAuthenticator, DownlinkPublisher],
   exports: [BrokerService, DownlinkPublisher],
 })
 export class BrokerModule {}

@@ -12,10 +12,14 @@ import { EnvDto } from '@bedside/config';
 import { errorsTopic } from '@bedside/contracts';
 import { Metrics } from '@bedside/observability';
 import { DeviceRepository, RegistryEvents } from '@bedside/registry';
+import { BrokerMetrics } from './broker.metrics';
 import { DeviceAuthenticator } from './device-authenticator';
 import { DeviceSessions, type DeviceSession } from './device-session';
 import { DownlinkPublisher } from './downlink.publisher';
 import { MqttFrameGuard, guardReads, type OversizeInfo } from './mqtt-frame-guard';
+import { boundWrites } from './outbound-guard';
+import { connectViolation, supervisedKeepAlive } from './connect-conformance';
+import { markRedeliveriesDup } from './redelivery-dup';
 import { deviceMaySubscribe, uplinkChannelFor } from './topic-acl';
 import type { UplinkChannel } from '@bedside/contracts';
 
@@ -47,6 +51,8 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Last revocation or rotation per device, to catch a login that raced it. */
   private readonly accessRevokedAt = new Map<string, number>();
   private readonly remoteAddresses = new WeakMap<object, string>();
+  /** Connections being replaced by the same device's new one (session takeover). */
+  private readonly takenOver = new WeakSet<Client>();
   private readonly rateLimiter: ConnectionRateLimiter;
   private uplinkHandler: UplinkHandler | null = null;
   private accessSub: Subscription | null = null;
@@ -59,6 +65,7 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly authenticator: DeviceAuthenticator,
     private readonly downlink: DownlinkPublisher,
     private readonly metrics: Metrics,
+    private readonly brokerMetrics: BrokerMetrics,
     private readonly registry: RegistryEvents,
     private readonly devices: DeviceRepository,
     private readonly clock: Clock,
@@ -85,16 +92,41 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   async onApplicationBootstrap(): Promise<void> {
     const env = this.env;
     this.aedes = await Aedes.createBroker({
+      // No global cap on deliveries in flight: aedes' emitter queues *every* publish behind the
+      // cap, and a delivery to a socket that is not read holds its slot until the drain timeout,
+      // so one stuck device would stall all downlinks. Each connection's own backlog is bounded
+      // instead (MQTT_MAX_OUTBOUND_BYTES, see handle()).
+      concurrency: 0,
       connectTimeout: env.MQTT_CONNECT_TIMEOUT_MS,
       drainTimeout: env.MQTT_DRAIN_TIMEOUT_MS,
       maxTopicLevels: env.MQTT_MAX_TOPIC_LEVELS,
       maxClientsIdLength: 64,
-      keepaliveLimit: 3600,
+      // No keepaliveLimit: aedes would refuse 0 and large values with CONNACK 6, a code MQTT
+      // 3.1.1 does not have; preConnect serves them with the hub's own cap instead.
+      preConnect: (client, packet, done) => {
+        const violation = connectViolation(packet);
+        if (violation) {
+          this.log.warn({ msg: 'CONNECT violates MQTT 3.1.1; closing', clientId: packet.clientId, violation });
+          return done(new Error(violation), false);
+        }
+        packet.keepalive = supervisedKeepAlive(packet.keepalive ?? 0, env.MQTT_KEEPALIVE_MAX_S);
+        done(null, true);
+      },
       authenticate: (client, username, password, done) => void this.authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => this.authorizePublish(client, packet, done),
       authorizeSubscribe: (client, sub, done) => done(null, this.authorizeSubscribe(client, sub.topic) ? sub : null),
     });
     this.downlink.attach(this.aedes);
+    markRedeliveriesDup(this.aedes);
+    // aedes closes a client id's old connection inside registerClient (handlers/connect.js),
+    // after the new one has logged in and just before its CONNACK: the one moment a takeover
+    // is certain.
+    const internals = this.aedes as unknown as { registerClient(client: Client): void };
+    const registerClient = internals.registerClient.bind(this.aedes);
+    internals.registerClient = (client: Client) => {
+      this.prepareTakeover(client);
+      registerClient(client);
+    };
     this.aedes.on('clientReady', (client) => this.onReady(client));
     this.aedes.on('clientDisconnect', (client) => this.onGone(client));
     this.aedes.on('clientError', (client, err) => this.log.debug({ msg: 'client error', clientId: client?.id, err: err.message }));
@@ -113,8 +145,18 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     if (env.MQTT_WS_PORT !== undefined) {
       const http = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n'));
+      // The upgrade request is the WebSocket's pre-CONNECT phase: bounded in time like a TCP
+      // connection's wait for CONNECT (its size is bounded by Node's header limit).
+      http.headersTimeout = env.MQTT_CONNECT_TIMEOUT_MS;
+      http.requestTimeout = env.MQTT_CONNECT_TIMEOUT_MS;
       // MQTT over WebSocket uses the "mqtt" subprotocol and binary frames (MQTT 3.1.1 §6).
-      this.wss = new WebSocketServer({ server: http, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false) });
+      // maxPayload: ws buffers a whole frame (and a fragmented message) before handing it on,
+      // so without it a peer could make the hub hold any amount before the frame guard or
+      // CONNECT; an MQTT packet never needs more than MQTT_MAX_PACKET_BYTES.
+      this.wss = new WebSocketServer({
+        server: http, maxPayload: env.MQTT_MAX_PACKET_BYTES, perMessageDeflate: false,
+        handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false),
+      });
       this.wss.on('connection', (ws, req) => {
         const address = req.socket.remoteAddress ?? 'unknown';
         if (!this.rateLimiter.allow(address)) {
@@ -175,21 +217,27 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     guardReads(transport, new MqttFrameGuard(this.env.MQTT_MAX_PACKET_BYTES, (info) => {
       if (client) void this.onOversize(client, transport, info);
       else transport.destroy(); // cannot happen: aedes reads only after handle() returns
-    }));
+    }, this.env.MQTT_MAX_CONNECT_BYTES));
+    boundWrites(transport, this.env.MQTT_MAX_OUTBOUND_BYTES, (buffered) => {
+      this.brokerMetrics.connectionsDropped.inc({ reason: 'outbound_backlog' });
+      this.log.warn({ msg: 'connection not reading; dropping it', deviceId: DeviceSessions.of(client)?.deviceId, buffered, limit: this.env.MQTT_MAX_OUTBOUND_BYTES });
+      transport.destroy();
+    });
     transport.on('error', () => undefined); // aedes reports connection errors itself
     this.remoteAddresses.set(transport, address);
     client = this.aedes.handle(transport);
   }
 
   private async onOversize(client: Client, transport: Duplex, info: OversizeInfo): Promise<void> {
-    this.metrics.messagesRejected.inc({ reason: 'PACKET_TOO_LARGE' });
     const session = DeviceSessions.of(client);
-    this.log.warn({ msg: 'packet too large; closing connection', deviceId: session?.deviceId, size: info.size, limit: info.limit, packetType: info.packetType });
+    if (session) this.metrics.messagesRejected.inc({ reason: 'PACKET_TOO_LARGE' });
+    else this.metrics.connectionsRefused.inc({ reason: 'connect_too_large' });
+    this.log.warn({ msg: session ? 'packet too large; closing connection' : 'CONNECT over the pre-CONNECT budget; closing connection', deviceId: session?.deviceId, size: info.size, limit: info.limit, packetType: info.packetType });
     if (session) {
-      await this.downlink.sendError(session.deviceId, {
+      await this.downlink.sendFinalError(session.deviceId, {
         code: 'PACKET_TOO_LARGE', topic: '', errors: [{ field: '', reason: `packet of ${info.size} bytes exceeds the limit of ${info.limit} bytes` }],
         message: `packet of ${info.size} bytes exceeds the limit of ${info.limit} bytes; the connection is closed`,
-      }).catch(() => undefined);
+      });
     }
     client.close();
     transport.destroy();
@@ -211,6 +259,22 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
+  /**
+   * The device is back on a new connection, so aedes is about to close the old one (MQTT 3.1.1
+   * §3.1.4-2). That closing is not the device going away: its Last Will would tell the rules it
+   * is offline (a page to an operator) only for the new connection to say online milliseconds
+   * later. The old connection leaves without its will and without a "disconnected" change; the
+   * new one's will (stored at CONNECT) replaces it.
+   */
+  private prepareTakeover(client: Client): void {
+    const old = (this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients[client.id];
+    if (!old || old === client) return;
+    const wills = old as unknown as { will: unknown; _will: unknown };
+    wills.will = null;
+    wills._will = null;
+    this.takenOver.add(old);
+  }
+
   private authorizeSubscribe(client: Client, filter: string): boolean {
     const session = DeviceSessions.of(client);
     const ok = !!session && deviceMaySubscribe(session.deviceId, filter);
@@ -224,6 +288,10 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   private authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
     const session = DeviceSessions.of(client);
     if (!session) return done(new Error('publish without a device session'));
+    // §2.3.1-1: a QoS 1/2 PUBLISH carries a non-zero packet id; 0 is a protocol violation, so the
+    // connection is closed unacknowledged and nothing stored. (A Last Will, published by the
+    // hub itself, has no packet id and no cmd.)
+    if (packet.cmd === 'publish' && packet.qos > 0 && !packet.messageId) return done(new Error('QoS > 0 PUBLISH with packet identifier 0'));
     const channel = uplinkChannelFor(session.deviceId, packet.topic);
     if (!channel) return void this.refuseTopic(session, packet.topic, done);
     if (!this.uplinkHandler) return done(new Error('ingest not ready'));
@@ -244,10 +312,10 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.metrics.aclDenials.inc({ action: 'publish' });
     this.metrics.messagesRejected.inc({ reason: 'TOPIC_NOT_ALLOWED' });
     this.log.warn({ msg: 'publish outside own topics; closing', deviceId: session.deviceId, topic });
-    await this.downlink.sendError(session.deviceId, {
+    await this.downlink.sendFinalError(session.deviceId, {
       code: 'TOPIC_NOT_ALLOWED', topic, message: `a device may publish only to ${errorsTopic(session.deviceId).replace(/errors$/, '{telemetry|events|status}')}; the connection is closed`,
       errors: [{ field: 'topic', reason: 'not one of this device\'s uplink topics' }],
-    }).catch(() => undefined);
+    });
     done(new Error(`topic not allowed: ${topic}`));
   }
 
@@ -266,6 +334,11 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   private onGone(client: Client): void {
     const session = DeviceSessions.of(client);
     if (!session || this.live.get(session.deviceId) !== client) return; // a takeover already replaced it
+    if (this.takenOver.has(client)) {
+      // Replaced by the device's own new connection, which reports 'connected' when ready.
+      this.live.delete(session.deviceId);
+      return;
+    }
     this.live.delete(session.deviceId);
     this.metrics.connectedDevices.set(this.live.size);
     this.connections$.next({ session, state: 'disconnected', at: this.clock.now() });

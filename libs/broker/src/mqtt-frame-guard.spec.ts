@@ -61,3 +61,22 @@ describe('guardReads', () => {
     expect(conn.readableLength).toBe(0); // refused bytes are consumed, not left to pile up
   });
 });
+
+describe('MqttFrameGuard pre-CONNECT budget', () => {
+  const connect = (passwordBytes: number) => mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'dev-1', keepalive: 30, username: 'dev-1', password: Buffer.alloc(passwordBytes, 0x61) });
+
+  it('holds the first packet to the smaller budget and later ones to the packet limit', () => {
+    const oversize: OversizeInfo[] = [];
+    const guard = new MqttFrameGuard(8192, (o) => oversize.push(o), 1024);
+    const first = connect(100);
+    expect(guard.filter(Buffer.concat([first, publish(4000)]))?.length).toBe(first.length + publish(4000).length);
+    expect(oversize).toEqual([]);
+  });
+
+  it('refuses a first packet over the budget from its header alone', () => {
+    const oversize: OversizeInfo[] = [];
+    const guard = new MqttFrameGuard(8192, (o) => oversize.push(o), 1024);
+    expect(guard.filter(connect(2000).subarray(0, 4))).toBeNull();
+    expect(oversize).toEqual([expect.objectContaining({ packetType: 1, limit: 1024 })]);
+  });
+});

@@ -19,10 +19,17 @@ export class MqttFrameGuard {
   private bodyLeft = 0;
   private header: number[] = [];
   private blocked = false;
+  private first = true;
 
+  /**
+   * `firstLimit`: the pre-CONNECT budget. The first packet must be the CONNECT (MQTT 3.1.1
+   * §3.1.0-1, aedes closes otherwise), and a CONNECT is small, so an unauthenticated peer may
+   * make the hub buffer only this much.
+   */
   constructor(
     private readonly limit: number,
     private readonly onOversize: (info: OversizeInfo) => void,
+    private readonly firstLimit = limit,
   ) {}
 
   /** What of `chunk` may reach the MQTT parser: all of it, the part before an oversized packet, or nothing (null). */
@@ -51,8 +58,10 @@ export class MqttFrameGuard {
       const size = this.header.length + remaining;
       const packetType = this.header[0] >> 4;
       this.header = [];
-      if (size > this.limit) {
-        this.onOversize({ packetType, size, limit: this.limit });
+      const limit = this.first ? Math.min(this.limit, this.firstLimit) : this.limit;
+      this.first = false;
+      if (size > limit) {
+        this.onOversize({ packetType, size, limit });
         return this.block(chunk.subarray(0, packetStart));
       }
       this.bodyLeft = remaining;

@@ -92,6 +92,13 @@ export class EnvDto {
   @Transform(toInt) @IsInt() @Min(256) @Max(256 * 1024 * 1024)
   MQTT_MAX_PACKET_BYTES = 64 * 1024;
 
+  /**
+   * Pre-CONNECT budget: the largest first packet (which must be the CONNECT) an unauthenticated
+   * connection may send, bytes, over TCP, TLS and WebSocket alike.
+   */
+  @Transform(toInt) @IsInt() @Min(256) @Max(64 * 1024)
+  MQTT_MAX_CONNECT_BYTES = 4096;
+
   @Transform(toInt) @IsInt() @Min(5) @Max(100)
   MQTT_MAX_TOPIC_LEVELS = 16;
 
@@ -100,6 +107,20 @@ export class EnvDto {
 
   @Transform(toInt) @IsInt() @Min(100)
   MQTT_DRAIN_TIMEOUT_MS = 30_000;
+
+  /**
+   * Bytes the hub holds for one connection that does not read what it is sent; past this the
+   * connection is dropped (only that one: no other device waits for it).
+   */
+  @Transform(toInt) @IsInt() @Min(16 * 1024) @Max(256 * 1024 * 1024)
+  MQTT_MAX_OUTBOUND_BYTES = 1024 * 1024;
+
+  /**
+   * Longest keep alive honoured, seconds. A CONNECT with keep alive 0 (off, MQTT 3.1.1
+   * §3.1.2.10) or above this is accepted and supervised as if it had asked for this.
+   */
+  @Transform(toInt) @IsInt() @Min(10) @Max(65535)
+  MQTT_KEEPALIVE_MAX_S = 3600;
 
   /** Failed logins allowed per client address and per device id within the window. */
   @Transform(toInt) @IsInt() @Min(1)

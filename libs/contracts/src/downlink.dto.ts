@@ -4,7 +4,7 @@ import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, ValidateNested } 
 
 export const ERROR_CODES = [
   'MALFORMED_JSON', // payload is not UTF-8 JSON
-  'INVALID_PAYLOAD', // JSON, but fields are missing, unknown, of the wrong type or out of range
+  'INVALID_PAYLOAD', // JSON, but too deep, with text the hub cannot store, or fields missing, unknown, of the wrong type or out of range
   'EVENT_NOT_ALLOWED', // event type this kind of device cannot send
   'TOPIC_NOT_ALLOWED', // publish outside the device's own uplink topics; the connection is closed
   'PACKET_TOO_LARGE', // packet over the hub's limit; the connection is closed
@@ -25,7 +25,10 @@ export class ErrorMessageDto {
   @IsString() topic!: string;
   @IsOptional() @IsInt() seq?: number;
   @IsOptional() @IsString() eventId?: string;
+  /** The first MAX_FIELD_ERRORS_SENT field errors. */
   @IsArray() @ValidateNested({ each: true }) @Type(() => FieldErrorDto) errors!: FieldErrorDto[];
+  /** How many field errors there were, when `errors` lists only the first of them. */
+  @IsOptional() @IsInt() errorCount?: number;
   /** Hub time, ms. */
   @IsInt() ts!: number;
 }

@@ -50,3 +50,39 @@ describe('topics', () => {
     expect(parseDeviceTopic('bedside/v1/devices/mat-1/other')).toBeNull();
   });
 });
+
+describe('validateUplink: payloads that must be rejected, never stored or thrown', () => {
+  it('refuses U+0000 in a status string as INVALID_PAYLOAD', () => {
+    const r = validateUplink('mattress', 'status', '{"state":"online","firmware":"2.4\\u00001"}');
+    expect(!r.ok && r.code).toBe('INVALID_PAYLOAD');
+  });
+
+  it('refuses invalid UTF-8 inside a JSON string as MALFORMED_JSON', () => {
+    const r = validateUplink('mattress', 'status', Buffer.concat([Buffer.from('{"state":"online","firmware":"2.'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]));
+    expect(!r.ok && r.code).toBe('MALFORMED_JSON');
+  });
+
+  it('refuses deep nesting in unknown fields without throwing', () => {
+    const r = validateUplink('mattress', 'status', `{"state":"online","x":${'['.repeat(2000)}${']'.repeat(2000)}}`);
+    expect(!r.ok && r.code).toBe('INVALID_PAYLOAD');
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses a %s key at the top and nested', (key) => {
+    const top = validateUplink('button', 'events', `{"eventId":"e1","type":"button.pressed","ts":${ts},"${key}":{"x":1}}`);
+    expect(!top.ok && top.code).toBe('INVALID_PAYLOAD');
+    expect(!top.ok && top.errors.map((e) => e.field)).toContain(key);
+    const nested = validateUplink('button', 'telemetry', `{"ts":${ts},"seq":1,"samples":[{"battery":50,"${key}":{}}]}`);
+    expect(!nested.ok && nested.code).toBe('INVALID_PAYLOAD');
+  });
+
+  it('caps the errors it lists and counts the rest', () => {
+    const samples = Array.from({ length: 300 }, () => ({ inBed: 'yes', heartRate: 999, ['x'.repeat(1000)]: 1 }));
+    const r = validateUplink('mattress', 'telemetry', JSON.stringify({ ts, seq: 1, samples }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toHaveLength(20);
+    expect(r.errorCount).toBe(900);
+    expect(r.message).toMatch(/and 880 more$/);
+    expect(JSON.stringify(r).length).toBeLessThan(16 * 1024);
+  });
+});

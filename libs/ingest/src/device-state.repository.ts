@@ -3,6 +3,14 @@ import { sql } from 'kysely';
 import { Database } from '@bedside/database';
 import type { DeviceStatusDto, ErrorCode } from '@bedside/contracts';
 
+/**
+ * Rejection messages quote device input (field names): text PostgreSQL cannot hold (U+0000,
+ * an unpaired surrogate) would fail the whole flush, every device's counts with it.
+ */
+export function storableText(text: string): string {
+  return text.replace(/\u0000/g, '\uFFFD').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 interface Rejection {
   count: number;
   lastAt: number;
@@ -57,7 +65,7 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
     const r = byCode.get(code) ?? { count: 0, lastAt: at, lastMessage: message };
     r.count += 1;
     r.lastAt = at;
-    r.lastMessage = message.slice(0, 1000);
+    r.lastMessage = storableText(message.slice(0, 1000));
     byCode.set(code, r);
   }
 
@@ -116,9 +124,26 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
     }
     const rows = [...rejections].flatMap(([deviceId, byCode]) => [...byCode].map(([code, r]) => ({ device_id: deviceId, code, count: r.count, last_at: new Date(r.lastAt), last_message: r.lastMessage })));
     if (rows.length > 0) {
-      await this.database.db.insertInto('device_rejections').values(rows).onConflict((oc) => oc.columns(['device_id', 'code']).doUpdateSet({
-        count: sql`device_rejections.count + excluded.count`, last_at: sql`excluded.last_at`, last_message: sql`excluded.last_message`,
-      })).execute();
+      try {
+        await this.database.db.insertInto('device_rejections').values(rows).onConflict((oc) => oc.columns(['device_id', 'code']).doUpdateSet({
+          count: sql`device_rejections.count + excluded.count`, last_at: sql`excluded.last_at`, last_message: sql`excluded.last_message`,
+        })).execute();
+      } catch (err) {
+        this.keepForNextFlush(rejections);
+        throw err;
+      }
+    }
+  }
+
+  /** Counts a failed flush could not write are added back, not lost. */
+  private keepForNextFlush(unsaved: Map<string, Map<ErrorCode, Rejection>>): void {
+    for (const [deviceId, byCode] of unsaved) {
+      for (const [code, r] of byCode) {
+        let now = this.rejections.get(deviceId);
+        if (!now) this.rejections.set(deviceId, (now = new Map()));
+        const later = now.get(code);
+        now.set(code, later ? { count: later.count + r.count, lastAt: later.lastAt, lastMessage: later.lastMessage } : r);
+      }
     }
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit }
 import type { PublishPacket } from 'aedes';
 import { Clock } from '@bedside/common';
 import { BrokerService, DownlinkPublisher, type ConnectionChange, type DeviceSession } from '@bedside/broker';
-import { validateUplink, type DeviceEventDto, type DeviceStatusDto, type TelemetryMessage, type UplinkChannel } from '@bedside/contracts';
+import { EVENT_ID_PATTERN, invalid, validateUplink, type DeviceEventDto, type DeviceStatusDto, type Rejection, type TelemetryMessage, type UplinkChannel } from '@bedside/contracts';
 import { Metrics } from '@bedside/observability';
 import { TelemetryStore, type TelemetryPoint } from '@bedside/telemetry';
 import { DeviceEventRepository } from './device-event.repository';
@@ -74,6 +74,10 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
       },
       (err: Error) => {
         stopTimer();
+        if (channel === 'status' && refusedForItsContent(err)) {
+          // A status is written alone, so this refusal is this message's own: retrying cannot help.
+          return this.reject(session, packet, invalid('INVALID_PAYLOAD', [{ field: '', reason: `the hub cannot store this message: ${err.message}` }]));
+        }
         this.metrics.storeFailures.inc({ channel });
         this.log.error({ msg: 'store failed; message left unacknowledged', deviceId: session.deviceId, channel, err: err.message });
         throw err;
@@ -81,13 +85,16 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     );
   }
 
-  private async reject(session: DeviceSession, packet: PublishPacket, failure: Exclude<ReturnType<typeof validateUplink>, { ok: true }>): Promise<void> {
+  /** Acknowledged at once: the error downlink is sent, not waited for (the device may not be reading). */
+  private reject(session: DeviceSession, packet: PublishPacket, failure: Rejection): Promise<void> {
     this.metrics.messagesRejected.inc({ reason: failure.code });
     this.state.rejected(session.deviceId, failure.code, failure.message, this.clock.now());
-    this.log.warn({ msg: 'message rejected', deviceId: session.deviceId, topic: packet.topic, code: failure.code, errors: failure.errors });
-    const ids = peekIds(packet.payload as Buffer);
-    await this.downlink.sendError(session.deviceId, { code: failure.code, message: failure.message, topic: packet.topic, errors: failure.errors, ...ids })
-      .catch((err) => this.log.warn({ msg: 'error downlink failed', deviceId: session.deviceId, err: (err as Error).message }));
+    this.log.warn({ msg: 'message rejected', deviceId: session.deviceId, topic: packet.topic, code: failure.code, errors: failure.errors, errorCount: failure.errorCount });
+    const ids = failure.code === 'MALFORMED_JSON' ? {} : peekIds(packet.payload as Buffer);
+    this.downlink.sendError(session.deviceId, {
+      code: failure.code, message: failure.message, topic: packet.topic, errors: failure.errors, ...(failure.errorCount !== undefined && { errorCount: failure.errorCount }), ...ids,
+    });
+    return Promise.resolve();
   }
 
   private storeTelemetry(session: DeviceSession, body: TelemetryMessage): Promise<void> {
@@ -107,7 +114,7 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     if (fresh) this.bus.events$.next(event);
     else this.metrics.messagesDuplicate.inc({ channel: 'events' });
     // The receipt lets a call button light "help is coming"; it is sent for redeliveries too.
-    void this.downlink.sendAck(session.deviceId, { eventId: body.eventId, status: fresh ? 'stored' : 'duplicate' }).catch(() => undefined);
+    this.downlink.sendAck(session.deviceId, { eventId: body.eventId, status: fresh ? 'stored' : 'duplicate' });
   }
 
   private async storeStatus(session: DeviceSession, body: DeviceStatusDto, at: number): Promise<void> {
@@ -127,13 +134,25 @@ function channelMetrics(metrics: Metrics, channel: UplinkChannel) {
 }
 type ChannelMetrics = ReturnType<typeof channelMetrics>;
 
-/** Best effort: echo seq/eventId of a rejected message so the device can match the error. */
+/**
+ * PostgreSQL "data exception" (SQLSTATE class 22): the row's own values cannot be stored, e.g.
+ * text it cannot hold. A connection or server failure has another class and stays an outage.
+ */
+function refusedForItsContent(err: Error): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('22');
+}
+
+/**
+ * Best effort: echo seq/eventId of a rejected message so the device can match the error. Only
+ * for text the guard let through (valid UTF-8, bounded depth), and only an eventId that is one.
+ */
 function peekIds(payload: Buffer): { seq?: number; eventId?: string } {
   try {
     const v = JSON.parse(payload.toString('utf8')) as Record<string, unknown>;
     return {
       ...(Number.isInteger(v.seq) && { seq: v.seq as number }),
-      ...(typeof v.eventId === 'string' && v.eventId.length <= 64 && { eventId: v.eventId }),
+      ...(typeof v.eventId === 'string' && EVENT_ID_PATTERN.test(v.eventId) && { eventId: v.eventId }),
     };
   } catch {
     return {};

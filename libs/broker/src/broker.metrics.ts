@@ -1,0 +1,15 @@
+import { Injectable } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import { Metrics } from '@bedside/observability';
+
+/** The broker's own counters, in the hub's one registry (GET /metrics). */
+@Injectable()
+export class BrokerMetrics {
+  readonly connectionsDropped: Counter<'reason'>;
+  readonly quotaExceeded: Counter<'kind'>;
+
+  constructor(metrics: Metrics) {
+    this.connectionsDropped = new Counter({ name: 'bedside_mqtt_connections_dropped_total', help: 'Live device connections the hub dropped to protect the others, by reason', labelNames: ['reason'] as const, registers: [metrics.registry] });
+    this.quotaExceeded = new Counter({ name: 'bedside_mqtt_quota_exceeded_total', help: 'Device publishes over the per-device inbound quota, by kind (messages or bytes)', labelNames: ['kind'] as const, registers: [metrics.registry] });
+  }
+}

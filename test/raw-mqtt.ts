@@ -1,0 +1,60 @@
+import { connect as tcpConnect } from 'node:net';
+import type { Duplex } from 'node:stream';
+import mqttPacket, { type Packet } from 'mqtt-packet';
+import WebSocket, { createWebSocketStream } from 'ws';
+import { waitFor } from '@bedside/testing';
+import type { Creds } from './mqtt-helpers';
+
+export type RawTransport = 'tcp' | 'ws';
+
+/**
+ * A device speaking MQTT 3.1.1 packet by packet over a real socket, to send what a well-behaved
+ * client library never would (or to stop reading) and to see every packet the hub answers.
+ */
+export interface RawMqtt {
+  stream: Duplex;
+  packets: Packet[];
+  send(packet: Record<string, unknown>): boolean;
+  next(pred: (p: any) => boolean, what: string, timeoutMs?: number): Promise<any>;
+  closed: Promise<void>;
+  isClosed(): boolean;
+  destroy(): void;
+}
+
+export async function rawConnection(transport: RawTransport, port: number): Promise<RawMqtt> {
+  let stream: Duplex;
+  let isClosed = false;
+  let closed: Promise<void>;
+  if (transport === 'tcp') {
+    const socket = tcpConnect(port, '127.0.0.1');
+    await new Promise((r, j) => socket.once('connect', r).once('error', j));
+    stream = socket;
+    closed = new Promise<void>((r) => socket.once('close', () => { isClosed = true; r(); }));
+  } else {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/mqtt`, 'mqtt');
+    await new Promise((r, j) => ws.once('open', r).once('error', j));
+    stream = createWebSocketStream(ws);
+    // The stream only closes once both its sides have ended; the socket's close is what counts.
+    closed = new Promise<void>((r) => ws.once('close', () => { isClosed = true; r(); }));
+  }
+  const parser = mqttPacket.parser({ protocolVersion: 4 });
+  const packets: Packet[] = [];
+  parser.on('packet', (p) => packets.push(p));
+  stream.on('data', (d: Buffer) => parser.parse(d));
+  stream.on('error', () => undefined);
+  return {
+    stream, packets, closed,
+    isClosed: () => isClosed,
+    send: (packet) => stream.write(mqttPacket.generate(packet as unknown as Packet)),
+    next: (pred, what, timeoutMs = 5000) => waitFor(() => packets.find(pred), { what, timeoutMs }),
+    destroy: () => stream.destroy(),
+  };
+}
+
+/** Connects and logs in as `creds`; resolves with the connection and its CONNACK. */
+export async function rawDevice(transport: RawTransport, port: number, creds: Creds, connect: Record<string, unknown> = {}) {
+  const raw = await rawConnection(transport, port);
+  raw.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: creds.mqtt.clientId, username: creds.mqtt.username, password: Buffer.from(creds.mqtt.password), keepalive: 30, ...connect });
+  const connack = await raw.next((p) => p.cmd === 'connack', 'CONNACK');
+  return { raw, connack };
+}
