@@ -59,11 +59,12 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
         return;
       }
       const rule = ctx.ruleSet[spec.section];
+      const neutral = spec.ignores?.(value, ctx.ruleSet) ?? false;
       const ignored = ignoredReading(ctx, spec.kind, input as TelemetryInput);
       let track = vitals[id];
       if (ignored !== null) {
         // One journal entry per run of ignored readings, and only for runs that would have mattered.
-        if (rule.enabled && track?.ignoredReason !== ignored && isAbnormal(value, rule)) {
+        if (rule.enabled && !neutral && track?.ignoredReason !== ignored && isAbnormal(value, rule)) {
           track ??= vitals[id] = newTrack(ctx.sampleTs);
           track.ignoredReason = ignored;
           recordIgnored(ctx, spec.kind, input.deviceId, ctx.sampleTs, {
@@ -81,7 +82,7 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
       const jumpSince = track.jumpSince;
       const jumpValue = track.jumpValue;
       const pending = pendingSince(track);
-      const step = advanceTrack(track, value, ctx.sampleTs, ctx.sampleMaxGapMs, rule, spec.ignores?.(value, ctx.ruleSet) ?? false, ctx.ruleSet.artefacts.jumpConfirmMs);
+      const step = advanceTrack(track, value, ctx.sampleTs, ctx.sampleMaxGapMs, rule, neutral, ctx.ruleSet.artefacts.jumpConfirmMs);
       if (step === 'jump_pending') return;
       track.ignoredReason = null;
       if (step === 'accepted' || !rule.enabled) return;
@@ -91,7 +92,7 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
           message: `${spec.label}: ${IGNORED_READING_MESSAGES.hold_gap} (${Math.round((ctx.sampleTs - lastAt) / 1000)} s without a sample)`,
           details: { deviceId: input.deviceId, lastSampleTs: lastAt, nextSampleTs: ctx.sampleTs, maxGapMs: ctx.sampleMaxGapMs },
         });
-      } else if (jumpValue !== null && isAbnormal(jumpValue, rule)) {
+      } else if (jumpValue !== null && isAbnormal(jumpValue, rule) && !(spec.ignores?.(jumpValue, ctx.ruleSet) ?? false)) {
         recordIgnored(ctx, spec.kind, input.deviceId, jumpSince!, {
           reason: 'ignored_implausible_jump',
           message: `${spec.label} ${jumpValue} ${spec.unit} ignored: ${IGNORED_READING_MESSAGES.implausible_jump}`,
