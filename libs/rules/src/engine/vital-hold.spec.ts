@@ -1,5 +1,5 @@
 import type { RuleAction } from '../model/rule-action';
-import { BedHarness, MINUTE, SECOND, series, type TimedSample } from '../testing/bed-harness';
+import { BedHarness, MINUTE, NOON_SHANGHAI, SECOND, series, type TimedSample } from '../testing/bed-harness';
 
 const MATTRESS = { deviceKind: 'mattress' } as const;
 const WEARABLE = { deviceKind: 'wearable' } as const;
@@ -32,7 +32,9 @@ describe('hold semantics (event time)', () => {
     const { streamed, batched } = bothWays(samples, 2 * MINUTE);
     const raise = batched.find((a) => a.type === 'raise' && a.kind === 'heart_rate');
     expect(raise).toMatchObject({ severity: 'critical', reason: 'heart_rate_low' });
-    expect(raise!.details['since']).toBe((raise as { startedAt: number }).startedAt);
+    // The episode starts at its first sample (t0 + 10 s), and is raised when the upload arrives (t0 + 2 min).
+    const t0 = NOON_SHANGHAI + SECOND;
+    expect(raise).toMatchObject({ startedAt: t0 + 10 * SECOND, at: t0 + 2 * MINUTE, details: expect.objectContaining({ since: t0 + 10 * SECOND }) });
     expect(verdict(batched)).toEqual(verdict(streamed));
   });
 
