@@ -28,7 +28,7 @@ describe('sameDurableState', () => {
     ['presence', (s) => void (s.presence.absentSince = 1)],
     ['a vital tier starts', (s) => void (s.vitals['heartRate@m1'] = {
       value: 30, at: 1, acceptedAt: 1, majorSince: 1, criticalSince: null, clearSince: null,
-      majorSamples: 1, criticalSamples: 0, jumpSince: null, jumpValue: null, jumpSamples: 0, ignoredReason: null,
+      majorSamples: 1, criticalSamples: 0, jumpSince: null, jumpValue: null, jumpSamples: 0, ignoredReason: null, ignoredAt: null,
     })],
     ['a pending fall', (s) => void (s.fall = { detectedAt: 1, deviceId: 'w1', eventId: null, motionless: false, detections: 1 })],
     ['an episode', (s) => void (s.episodes.sos = { kind: 'sos', subject: null, key: 'k', startedAt: 1, raisedAt: 1, severity: 'critical', repeatCount: 0, suppressed: false, resolvedAt: null, cancelledAt: null })],

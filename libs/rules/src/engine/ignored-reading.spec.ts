@@ -96,13 +96,17 @@ describe('ignored readings (artefact rules)', () => {
     expect(bed.ofType('ignored')).toEqual([expect.objectContaining({ kind: 'heart_rate', reason: 'ignored_low_signal', startedAt: t0 })]);
   });
 
-  it('a new run with another reason is recorded again; an accepted reading ends the run', () => {
+  it('signal flickering around the threshold is one run; a new reason or a minute without such readings starts another', () => {
     const bed = bedWith();
     const t0 = bed.now + SECOND;
-    bed.deliver(series(MATTRESS, t0, SECOND, 30, (i) => inBed(150, 14, i < 10 || i >= 20 ? 20 : 90)));
-    expect(bed.ofType('ignored').map((a) => [a.reason, a.startedAt])).toEqual([
+    // Quality alternates 20 / 90 for 30 s, then nothing abnormal is ignored for 61 s, then low again.
+    bed.deliver(series(MATTRESS, t0, SECOND, 150, (i) => inBed(i < 30 || i >= 91 ? 150 : 62, 14, i % 2 === 0 && (i < 30 || i >= 91) ? 20 : 90)));
+    const settle = series(MATTRESS, t0 + 200 * SECOND, SECOND, 10, () => ({ inBed: false }));
+    bed.deliver([...settle, ...series(MATTRESS, t0 + 210 * SECOND, SECOND, 5, () => inBed(0, 14))]);
+    expect(bed.ofType('ignored', 'heart_rate').map((a) => [a.reason, a.startedAt])).toEqual([
       ['ignored_low_signal', t0],
-      ['ignored_low_signal', t0 + 20 * SECOND],
+      ['ignored_low_signal', t0 + 92 * SECOND],
+      ['ignored_settling', t0 + 210 * SECOND],
     ]);
   });
 

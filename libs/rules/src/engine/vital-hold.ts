@@ -11,7 +11,8 @@ export type HoldStep = 'accepted' | 'jump_pending' | 'jump_rejected' | 'gap';
 export function newTrack(ts: number): VitalTrack {
   return {
     value: null, at: ts, acceptedAt: ts, majorSince: null, criticalSince: null, clearSince: null,
-    majorSamples: 0, criticalSamples: 0, jumpSince: null, jumpValue: null, jumpSamples: 0, ignoredReason: null,
+    majorSamples: 0, criticalSamples: 0, jumpSince: null, jumpValue: null, jumpSamples: 0,
+    ignoredReason: null, ignoredAt: null,
   };
 }
 

@@ -57,8 +57,12 @@ export interface VitalTrack {
   jumpSince: number | null;
   jumpValue: number | null;
   jumpSamples: number;
-  /** Why the current run of ignored abnormal readings was ignored (already recorded), else null. */
+  /**
+   * The last recorded run of ignored abnormal readings: why, and the time of its latest reading. Such
+   * readings for the same reason less than `eventTime.maxGapMs` apart are one run (one journal entry).
+   */
   ignoredReason: string | null;
+  ignoredAt: number | null;
 }
 
 export interface PendingFall {
@@ -178,6 +182,7 @@ const copyVital = (v: VitalTrack): VitalTrack => ({
   value: v.value, at: v.at, acceptedAt: v.acceptedAt ?? v.at, majorSince: v.majorSince, criticalSince: v.criticalSince, clearSince: v.clearSince,
   majorSamples: v.majorSamples ?? 0, criticalSamples: v.criticalSamples ?? 0, jumpSince: v.jumpSince ?? null, jumpValue: v.jumpValue ?? null,
   jumpSamples: v.jumpSamples ?? 0, ignoredReason: v.ignoredReason ?? null,
+  ignoredAt: v.ignoredAt ?? null,
 });
 const copyEpisode = (e: Episode): Episode => ({
   kind: e.kind, subject: e.subject, key: e.key, startedAt: e.startedAt, raisedAt: e.raisedAt, severity: e.severity,

@@ -63,9 +63,13 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
       const ignored = ignoredReading(ctx, spec.kind, input as TelemetryInput);
       let track = vitals[id];
       if (ignored !== null) {
-        // One journal entry per run of ignored readings, and only for runs that would have mattered.
-        if (rule.enabled && !neutral && track?.ignoredReason !== ignored && isAbnormal(value, rule)) {
-          track ??= vitals[id] = newTrack(ctx.sampleTs);
+        // One journal entry per run of ignored readings, and only for runs that would have mattered:
+        // readings flickering around a signal threshold are one run, not one entry per flicker.
+        if (!rule.enabled || neutral || !isAbnormal(value, rule)) return;
+        track ??= vitals[id] = newTrack(ctx.sampleTs);
+        const sameRun = track.ignoredReason === ignored && track.ignoredAt !== null && Math.abs(ctx.sampleTs - track.ignoredAt) <= ctx.ruleSet.eventTime.maxGapMs;
+        track.ignoredAt = ctx.sampleTs;
+        if (!sameRun) {
           track.ignoredReason = ignored;
           recordIgnored(ctx, spec.kind, input.deviceId, ctx.sampleTs, {
             reason: `ignored_${ignored}`,
@@ -83,9 +87,7 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
       const jumpValue = track.jumpValue;
       const pending = pendingSince(track);
       const step = advanceTrack(track, value, ctx.sampleTs, ctx.sampleMaxGapMs, rule, neutral, ctx.ruleSet.artefacts.jumpConfirmMs);
-      if (step === 'jump_pending') return;
-      track.ignoredReason = null;
-      if (step === 'accepted' || !rule.enabled) return;
+      if (step === 'accepted' || step === 'jump_pending' || !rule.enabled) return;
       if (step === 'gap') {
         recordIgnored(ctx, spec.kind, input.deviceId, pending!, {
           reason: 'hold_gap',
