@@ -176,6 +176,17 @@ describe('alarm scenarios over MQTT', () => {
     await expectStreamedAlarm(m, { ...normalMattress, respirationRate: 0 }, p, 'apnea', 'critical', HOLD);
   });
 
+  it('an episode inside one upload: 90 s of heart rate 36 in a 2-minute batch raises on arrival, dated from its first sample', async () => {
+    const p = await bedWithRules('batch', { heartRate: { major: { forMs: 2 * 60_000 }, critical: { forMs: 30_000 } } });
+    const m = await device(p, 'mattress');
+    const first = Date.now() - 120_000;
+    const samples = Array.from({ length: 120 }, (_, i) => ({ ...normalMattress, ts: first + i * 1000, heartRate: i >= 10 && i < 100 ? 36 : 62 }));
+    const t0 = Date.now();
+    await m.client.publishAsync(telemetryTopic(m.creds.deviceId), JSON.stringify({ ts: t0, seq: m.seq(), samples }), { qos: 1 });
+    const e = await expectAlarm(p, 'heart_rate', 'critical', t0, 0);
+    expect(Date.parse(String(e.data.alarm.startedAt))).toBe(first + 10_000);
+  });
+
   it('low SpO2: major from the wearable', async () => {
     const p = await bedWithRules('spo2');
     const w = await device(p, 'wearable');
