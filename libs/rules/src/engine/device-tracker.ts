@@ -26,7 +26,11 @@ export const deviceTracker: RuleModule = {
       return;
     }
     if (input.type === 'telemetry') {
-      if (placeSample(ctx, device, input.ts ?? ctx.now)) dropVitalTracks(ctx, input.deviceId);
+      if (placeSample(ctx, device, input.ts ?? ctx.now)) {
+        dropVitalTracks(ctx, input.deviceId);
+        // A stay in bed stamped on the old timeline would read as "just lay down" for as long as the jump.
+        if (device.inBedSince !== null) device.inBedSince = 0;
+      }
       if (input.deviceKind === 'mattress' && !ctx.sampleLate && typeof input.inBed === 'boolean') {
         if (!input.inBed) device.inBedSince = null;
         else if (device.inBedSince === null) device.inBedSince = ctx.sampleTs;

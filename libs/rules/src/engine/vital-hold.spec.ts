@@ -117,12 +117,18 @@ describe('hold semantics (event time)', () => {
 
     it('a sample much older than the newest starts a new timeline (device clock reset): nothing held carries over', () => {
       const bed = bedWith();
-      const t0 = bed.now + SECOND;
-      bed.deliver(series(MATTRESS, t0, SECOND, 20, () => mattress(150)));
+      const t0 = bed.now + 5 * SECOND;
+      // Lay down on the old timeline (settled after a minute), then a short bradycardia it cuts off.
+      bed.deliver(series(MATTRESS, bed.now + SECOND, SECOND, 4, () => ({ inBed: false })));
+      bed.deliver(series(MATTRESS, t0, SECOND, 100, (i) => mattress(i < 80 ? 62 : 38)));
       const reset = series(MATTRESS, t0 - 20 * MINUTE, SECOND, 20, () => mattress(150));
       for (const s of reset) bed.send(s);
       expect(bed.raises()).toEqual([]);
       expect(bed.state.devices['m1']!.lastSampleTs).toBe(t0 - 20 * MINUTE + 19 * SECOND);
+      expect(bed.state.vitals['heart_rate@m1']).toMatchObject({ criticalSince: t0 - 20 * MINUTE, majorSince: t0 - 20 * MINUTE });
+      // Counting starts again on the new timeline (no settling window from the old one).
+      bed.deliver(series(MATTRESS, t0 - 20 * MINUTE + 20 * SECOND, SECOND, 31, () => mattress(150)));
+      expect(bed.raises('heart_rate')).toEqual([expect.objectContaining({ startedAt: t0 - 20 * MINUTE })]);
     });
 
     it('is per device: a wearable upload arriving after live mattress samples is not late', () => {
