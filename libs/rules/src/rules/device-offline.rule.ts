@@ -1,8 +1,7 @@
 import { clearEpisode, getEpisode, raiseEpisode } from '../engine/episodes';
 import type { RuleModule } from '../engine/eval-context';
-import type { DeviceState } from '../model/bed-state';
-
 import { nameCache } from '../engine/name-cache';
+import type { DeviceState } from '../model/bed-state';
 
 const clearTimerName = nameCache((id) => `device-offline:${id}:clear`);
 
@@ -42,7 +41,7 @@ export const deviceOfflineRule: RuleModule = {
   },
 };
 
-/** Online, not disconnecting, for `clearAfterMs` already. */
+/** Online, not disconnecting, for `clearAfterMs` already (drops shorter than the grace never made it offline). */
 function isBackToStay(device: DeviceState, now: number, clearAfterMs: number): boolean {
   return device.online && device.disconnectedAt === null && now - device.onlineSince >= clearAfterMs;
 }
