@@ -37,6 +37,7 @@ describe('sameDurableState', () => {
     ['a timer armed', (s) => void (s.timers.other = 1)],
     ['a disconnect in its grace', (s) => void (s.devices.m1.disconnectedAt = 1)],
     ['someone lying down', (s) => void (s.devices.m1.inBedSince = 1)],
+    ['a warm-up starting', (s) => void (s.devices.m1.warmupFromTs = null)],
   ];
   it.each(changes)('notices %s', (_what, change) => {
     const s = steadyBed();

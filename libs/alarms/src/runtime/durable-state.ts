@@ -30,7 +30,7 @@ function sameRecords<T extends object>(a: Record<string, T>, b: Record<string, T
 
 /** Everything but what each sample moves: last seen (hub time), the event-time watermark and the sample interval. */
 const sameDevice = (x: BedRuleState['devices'][string], y: BedRuleState['devices'][string]) =>
-  x.kind === y.kind && x.online === y.online && x.onlineSince === y.onlineSince && x.offlineSince === y.offlineSince
+  x.kind === y.kind && x.online === y.online && x.onlineSince === y.onlineSince && x.warmupFromTs === y.warmupFromTs && x.offlineSince === y.offlineSince
   && x.offlineReason === y.offlineReason && x.battery === y.battery && x.worn === y.worn && x.removedSince === y.removedSince
   && x.disconnectedAt === y.disconnectedAt && x.disconnectReason === y.disconnectReason && x.inBedSince === y.inBedSince;
 

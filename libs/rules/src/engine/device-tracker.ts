@@ -28,9 +28,11 @@ export const deviceTracker: RuleModule = {
     if (input.type === 'telemetry') {
       if (placeSample(ctx, device, input.ts ?? ctx.now)) {
         dropVitalTracks(ctx, input.deviceId);
-        // A stay in bed stamped on the old timeline would read as "just lay down" for as long as the jump.
+        // Instants stamped on the old timeline would read as "just now" for as long as the jump.
         if (device.inBedSince !== null) device.inBedSince = 0;
+        if (device.warmupFromTs !== null) device.warmupFromTs = 0;
       }
+      if (device.warmupFromTs === null && !ctx.sampleLate) device.warmupFromTs = ctx.sampleTs;
       if (input.deviceKind === 'mattress' && !ctx.sampleLate && typeof input.inBed === 'boolean') {
         if (!input.inBed) device.inBedSince = null;
         else if (device.inBedSince === null) device.inBedSince = ctx.sampleTs;
@@ -84,6 +86,7 @@ function touchDevice(ctx: EvalContext, id: string, kind: DeviceKind | undefined,
       online: true,
       lastSeenAt: ctx.now,
       onlineSince: ctx.now,
+      warmupFromTs: null,
       offlineSince: null,
       offlineReason: null,
       battery: null,
@@ -105,6 +108,7 @@ function touchDevice(ctx: EvalContext, id: string, kind: DeviceKind | undefined,
   if (!device.online) {
     device.online = true;
     device.onlineSince = ctx.now;
+    device.warmupFromTs = null;
     device.offlineSince = null;
     device.offlineReason = null;
   }

@@ -13,7 +13,8 @@ export type VitalSuppression = 'device_offline' | 'warming_up' | 'bed_empty' | '
 export function vitalSuppression(ruleSet: RuleSet, state: BedRuleState, input: TelemetryInput, now: number): VitalSuppression | null {
   const device = state.devices[input.deviceId];
   if (!device || !device.online) return 'device_offline';
-  if (now - device.onlineSince < ruleSet.suppression.warmupMs) return 'warming_up';
+  const ts = input.ts ?? now;
+  if (device.warmupFromTs === null || ts - device.warmupFromTs < ruleSet.suppression.warmupMs) return 'warming_up';
   if (input.deviceKind === 'mattress') {
     const inBed = typeof input.inBed === 'boolean' ? input.inBed : state.presence.inBed;
     if (inBed !== true) return 'bed_empty';

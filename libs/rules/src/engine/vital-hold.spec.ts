@@ -46,6 +46,17 @@ describe('hold semantics (event time)', () => {
     expect(verdict(batched)).toEqual(verdict(streamed));
   });
 
+  it('applies the warm-up of a device that just came online in event time, so an upload is judged like a stream', () => {
+    const run = (uploadEveryMs: number) => {
+      const bed = new BedHarness({ devices: [] }); // the mattress is new: it warms up from its first sample
+      bed.deliver(series(MATTRESS, bed.now + SECOND, SECOND, 180, () => mattress(150)), { uploadEveryMs });
+      return bed.log;
+    };
+    const streamed = run(0);
+    expect(vitalRaises(streamed)).toEqual([expect.objectContaining({ kind: 'heart_rate', startedAt: NOON_SHANGHAI + 61 * SECOND })]);
+    expect(verdict(run(2 * MINUTE))).toEqual(verdict(streamed));
+  });
+
   it('does not hold a dip at the end of an upload through the gap until the next upload', () => {
     // 8 samples 15 s apart every 2 minutes; the last two of one upload at 89-91 %, the next upload normal.
     const samples = (t0: number) => series(WEARABLE, t0, 15 * SECOND, 32, (i) => wearable(i === 14 ? 90 : i === 15 ? 89 : 96));

@@ -7,8 +7,13 @@ export interface DeviceState {
   kind: DeviceKind;
   online: boolean;
   lastSeenAt: number;
-  /** When it last came online; vital signs are ignored during the warm-up after it. */
+  /** When it last came online (hub clock). */
   onlineSince: number;
+  /**
+   * Event time of its first sample since it came online: vital signs taken within the warm-up after it
+   * are ignored (in event time, so an upload is judged like a stream). null until that sample.
+   */
+  warmupFromTs: number | null;
   offlineSince: number | null;
   /** How it went offline: 'silent' (no message), 'status' or 'last_will'. */
   offlineReason: 'silent' | 'status' | 'last_will' | null;
@@ -141,6 +146,7 @@ export function initialBedState(bedId: string, options: { devices?: InitialDevic
       online: true,
       lastSeenAt: d.lastSeenAt,
       onlineSince,
+      warmupFromTs: onlineSince,
       offlineSince: null,
       offlineReason: null,
       battery: null,
@@ -173,7 +179,8 @@ export function initialBedState(bedId: string, options: { devices?: InitialDevic
 // JSON and mutated in place went megamorphic in V8 and cost microseconds per object.
 // `?? null` / `?? 0`: states saved before these fields existed are restored without them.
 const copyDevice = (d: DeviceState): DeviceState => ({
-  kind: d.kind, online: d.online, lastSeenAt: d.lastSeenAt, onlineSince: d.onlineSince, offlineSince: d.offlineSince,
+  kind: d.kind, online: d.online, lastSeenAt: d.lastSeenAt, onlineSince: d.onlineSince,
+  warmupFromTs: d.warmupFromTs === undefined ? d.onlineSince : d.warmupFromTs, offlineSince: d.offlineSince,
   offlineReason: d.offlineReason, battery: d.battery, worn: d.worn, removedSince: d.removedSince,
   disconnectedAt: d.disconnectedAt ?? null, disconnectReason: d.disconnectReason ?? null, lastSampleTs: d.lastSampleTs ?? null,
   sampleIntervalMs: d.sampleIntervalMs ?? null, inBedSince: d.inBedSince === undefined ? 0 : d.inBedSince,
