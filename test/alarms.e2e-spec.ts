@@ -26,13 +26,16 @@ const hhmm = (ms: number, tz: string) => {
 };
 const fastRules = (extra: Record<string, unknown> = {}) => ({
   suppression: { warmupMs: 0 },
+  // Holds of a second or two: no settling window, jumps count at once, a Last Will counts at once.
+  artefacts: { settleAfterInBedMs: 0, jumpConfirmMs: 0 },
+  deviceOffline: { graceMs: 0, clearAfterMs: 0 },
   fall: { cancelWindowMs: HOLD },
   // A night window around "now" in the household's zone, whatever the time of day the suite runs.
   bedExit: { returnWithinMs: HOLD, nightWindow: { start: hhmm(Date.now() - 3600_000, 'Asia/Shanghai'), end: hhmm(Date.now() + 3600_000, 'Asia/Shanghai') } },
   heartRate: { major: { forMs: HOLD }, critical: { forMs: HOLD / 2 } },
   respiration: { major: { forMs: HOLD } },
   apnea: { critical: { forMs: HOLD } },
-  spo2: { major: { forMs: HOLD } },
+  spo2: { major: { forMs: HOLD }, minSamples: 1 },
   ...extra,
 });
 
@@ -53,6 +56,31 @@ async function device(p: Provisioned, kind: 'mattress' | 'button' | 'wearable'):
 
 const telemetry = (d: Awaited<ReturnType<typeof device>>, sample: Record<string, unknown>) =>
   d.client.publishAsync(telemetryTopic(d.creds.deviceId), JSON.stringify({ ts: Date.now(), seq: d.seq(), samples: [sample] }), { qos: 1 });
+/**
+ * Sends the reading every 250 ms, each sample with its own ts, until the returned stop is called: holds
+ * are judged on what samples show, so a single sample followed by silence raises nothing.
+ */
+function streamReading(d: Awaited<ReturnType<typeof device>>, sample: Record<string, unknown>): () => void {
+  let stopped = false;
+  void (async () => {
+    while (!stopped) {
+      await telemetry(d, sample);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return () => void (stopped = true);
+}
+
+async function expectStreamedAlarm(d: Awaited<ReturnType<typeof device>>, sample: Record<string, unknown>, p: Provisioned, kind: string, severity: string, holdMs: number) {
+  const t0 = Date.now();
+  const stop = streamReading(d, sample);
+  try {
+    return await expectAlarm(p, kind, severity, t0, holdMs);
+  } finally {
+    stop();
+  }
+}
+
 const event = (d: Awaited<ReturnType<typeof device>>, type: string, eventId: string) =>
   d.client.publishAsync(eventsTopic(d.creds.deviceId), JSON.stringify({ eventId, type, ts: Date.now() }), { qos: 1 });
 
@@ -133,33 +161,36 @@ describe('alarm scenarios over MQTT', () => {
   it('bradycardia: major after the major hold', async () => {
     const p = await bedWithRules('brady');
     const m = await device(p, 'mattress');
-    const t0 = Date.now();
-    await telemetry(m, { ...normalMattress, heartRate: 42 });
-    await expectAlarm(p, 'heart_rate', 'major', t0, HOLD);
+    await expectStreamedAlarm(m, { ...normalMattress, heartRate: 42 }, p, 'heart_rate', 'major', HOLD);
   });
 
   it('tachycardia: critical after the critical hold', async () => {
     const p = await bedWithRules('tachy');
     const m = await device(p, 'mattress');
-    const t0 = Date.now();
-    await telemetry(m, { ...normalMattress, heartRate: 150 });
-    await expectAlarm(p, 'heart_rate', 'critical', t0, HOLD / 2);
+    await expectStreamedAlarm(m, { ...normalMattress, heartRate: 150 }, p, 'heart_rate', 'critical', HOLD / 2);
   });
 
   it('apnea: critical when no breathing is detected in bed', async () => {
     const p = await bedWithRules('apnea');
     const m = await device(p, 'mattress');
+    await expectStreamedAlarm(m, { ...normalMattress, respirationRate: 0 }, p, 'apnea', 'critical', HOLD);
+  });
+
+  it('an episode inside one upload: 90 s of heart rate 36 in a 2-minute batch raises on arrival, dated from its first sample', async () => {
+    const p = await bedWithRules('batch', { heartRate: { major: { forMs: 2 * 60_000 }, critical: { forMs: 30_000 } } });
+    const m = await device(p, 'mattress');
+    const first = Date.now() - 120_000;
+    const samples = Array.from({ length: 120 }, (_, i) => ({ ...normalMattress, ts: first + i * 1000, heartRate: i >= 10 && i < 100 ? 36 : 62 }));
     const t0 = Date.now();
-    await telemetry(m, { ...normalMattress, respirationRate: 0 });
-    await expectAlarm(p, 'apnea', 'critical', t0, HOLD);
+    await m.client.publishAsync(telemetryTopic(m.creds.deviceId), JSON.stringify({ ts: t0, seq: m.seq(), samples }), { qos: 1 });
+    const e = await expectAlarm(p, 'heart_rate', 'critical', t0, 0);
+    expect(Date.parse(String(e.data.alarm.startedAt))).toBe(first + 10_000);
   });
 
   it('low SpO2: major from the wearable', async () => {
     const p = await bedWithRules('spo2');
     const w = await device(p, 'wearable');
-    const t0 = Date.now();
-    await telemetry(w, { worn: true, heartRate: 70, spo2: 88, battery: 80 });
-    await expectAlarm(p, 'spo2', 'major', t0, HOLD);
+    await expectStreamedAlarm(w, { worn: true, heartRate: 70, spo2: 88, battery: 80 }, p, 'spo2', 'major', HOLD);
   });
 
   it('offline via Last Will: minor at once', async () => {

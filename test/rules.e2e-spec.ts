@@ -104,6 +104,7 @@ describe('backtest', () => {
 describe('registry changes reach the rules', () => {
   it('a device unbound from a bed clears its offline alarm there', async () => {
     const p = await api.provisionBed('moved');
+    expect((await api.put(`/api/beds/${p.bed.id}/rules`, { deviceOffline: { graceMs: 0 } })).status).toBe(200); // the Last Will counts at once
     const creds = p.devices.wearable.credentials as Creds;
     const client = await connectDevice(hub.mqttUrl, creds);
     await client.publishAsync(telemetryTopic(creds.deviceId), JSON.stringify({ ts: Date.now(), seq: 1, samples: [{ heartRate: 70, worn: true }] }), { qos: 1 });

@@ -55,14 +55,14 @@ export const eventScenarios: ScenarioDefinition[] = [
   },
   {
     name: 'offline-lwt', summary: 'wearable drops its TCP connection; the broker publishes its Last Will {"state":"offline"}', devices: ['wearable'],
-    expect: () => ({ type: 'alarm', kind: 'device_offline', severity: 'minor', device: 'wearable', note: 'raised at once on the Last Will' }),
-    estimateMs: (o) => leadIn(o, 10_000) + 20_000,
-    fastRules: () => null,
+    expect: (o) => ({ type: 'alarm', kind: 'device_offline', severity: 'minor', device: 'wearable', note: `raised on the Last Will once the wearable stayed offline ${sec(o.rules.offlineGraceMs)}` }),
+    estimateMs: (o) => leadIn(o, 10_000) + o.rules.offlineGraceMs + o.marginMs,
+    fastRules: () => ({ deviceOffline: { graceMs: FAST_RULES.offlineGraceMs } }),
     run: async (ctx, o) => {
       await ctx.phase('online, streaming', leadIn(o, 10_000), { kinds: ['wearable'], hold: false, override: { wearable: worn } });
       ctx.device('wearable').dropConnection();
       ctx.log('wearable TCP connection destroyed without DISCONNECT: the broker must publish the Last Will');
-      await ctx.wait('for the offline alarm', 20_000, true);
+      await ctx.wait('for the offline alarm', o.rules.offlineGraceMs + o.marginMs, true);
     },
   },
   {

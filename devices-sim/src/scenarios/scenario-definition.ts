@@ -4,6 +4,10 @@ import type { ScenarioContext } from './scenario-context';
 /** The hub rule timings a scenario is built around (real time: hub timers, never scaled). */
 export interface HubRuleTimings {
   warmupMs: number;
+  /** Mattress readings are ignored this long after someone lies down. */
+  settleAfterInBedMs: number;
+  /** A jump beyond a vital sign's maxStep counts once it persists this long. */
+  jumpConfirmMs: number;
   fallCancelWindowMs: number;
   heartRateCriticalForMs: number;
   apneaForMs: number;
@@ -11,6 +15,8 @@ export interface HubRuleTimings {
   nightReturnWithinMs: number;
   presenceDebounceMs: number;
   offlineSilentAfterMs: number;
+  /** An offline status (Last Will) counts once the device stays offline this long. */
+  offlineGraceMs: number;
   lowBatteryThreshold: number;
 }
 
@@ -54,6 +60,8 @@ export interface ScenarioDefinition {
 /** Hub rule timings of the default rule set (libs/rules default-rule-set.ts). */
 export const HUB_RULES: HubRuleTimings = {
   warmupMs: 60_000,
+  settleAfterInBedMs: 60_000,
+  jumpConfirmMs: 10_000,
   fallCancelWindowMs: 30_000,
   heartRateCriticalForMs: 30_000,
   apneaForMs: 30_000,
@@ -61,6 +69,7 @@ export const HUB_RULES: HubRuleTimings = {
   nightReturnWithinMs: 20 * 60_000,
   presenceDebounceMs: 30_000,
   offlineSilentAfterMs: 5 * 60_000,
+  offlineGraceMs: 60_000,
   lowBatteryThreshold: 15,
 };
 
@@ -76,6 +85,8 @@ export const FAST_MARGIN_MS = 10_000;
  */
 export const FAST_RULES = {
   warmupMs: 3_000,
+  settleAfterInBedMs: 3_000,
+  jumpConfirmMs: 1_000,
   fallCancelWindowMs: 6_000,
   heartRateCriticalForMs: 3_000,
   heartRateMajorForMs: 6_000,
@@ -84,6 +95,7 @@ export const FAST_RULES = {
   nightReturnWithinMs: 6_000,
   presenceDebounceMs: 3_000,
   offlineSilentAfterMs: 6_000,
+  offlineGraceMs: 3_000,
 } as const;
 
 /** The default options (help text, estimates): real default rules. */
@@ -97,6 +109,8 @@ export function timingsFromRuleSet(rs: Record<string, any>): HubRuleTimings {
   const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
   return {
     warmupMs: num(rs.suppression?.warmupMs, HUB_RULES.warmupMs),
+    settleAfterInBedMs: num(rs.artefacts?.settleAfterInBedMs, HUB_RULES.settleAfterInBedMs),
+    jumpConfirmMs: num(rs.artefacts?.jumpConfirmMs, HUB_RULES.jumpConfirmMs),
     fallCancelWindowMs: num(rs.fall?.cancelWindowMs, HUB_RULES.fallCancelWindowMs),
     heartRateCriticalForMs: num(rs.heartRate?.critical?.forMs, HUB_RULES.heartRateCriticalForMs),
     apneaForMs: num(rs.apnea?.critical?.forMs, HUB_RULES.apneaForMs),
@@ -104,6 +118,7 @@ export function timingsFromRuleSet(rs: Record<string, any>): HubRuleTimings {
     nightReturnWithinMs: num(rs.bedExit?.returnWithinMs, HUB_RULES.nightReturnWithinMs),
     presenceDebounceMs: num(rs.presence?.returnDebounceMs, HUB_RULES.presenceDebounceMs),
     offlineSilentAfterMs: num(rs.deviceOffline?.silentAfterMs, HUB_RULES.offlineSilentAfterMs),
+    offlineGraceMs: num(rs.deviceOffline?.graceMs, HUB_RULES.offlineGraceMs),
     lowBatteryThreshold: num(rs.lowBattery?.threshold, HUB_RULES.lowBatteryThreshold),
   };
 }

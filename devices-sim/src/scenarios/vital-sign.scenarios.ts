@@ -1,8 +1,10 @@
 import type { AnySample } from '../models/model.types';
 import { FAST_RULES, leadIn, type HubRuleTimings, type ScenarioDefinition, type ScenarioOptions } from './scenario-definition';
 
-/** In bed (or worn) with normal vitals until the hub's sensor warm-up after coming online is over. */
+/** Worn with normal vitals until the hub's sensor warm-up after coming online is over. */
 const warm = (o: ScenarioOptions) => leadIn(o, 5_000) + o.rules.warmupMs;
+/** In bed with normal vitals until the warm-up and the settling after lying down are over (both count from the first sample). */
+const settled = (o: ScenarioOptions) => leadIn(o, 5_000) + Math.max(o.rules.warmupMs, o.rules.settleAfterInBedMs);
 const sec = (ms: number) => `${+(ms / 1000).toFixed(1)} s`;
 
 function mattressVital(
@@ -11,12 +13,13 @@ function mattressVital(
 ): ScenarioDefinition {
   return {
     name, summary, devices: ['mattress'],
-    expect: (o) => ({ type: 'alarm', ...alarm, note: `${what} held ${sec(forMs(o.rules))} after the ${sec(o.rules.warmupMs)} sensor warm-up` }),
-    estimateMs: (o) => warm(o) + forMs(o.rules) + o.marginMs,
-    fastRules: () => ({ suppression: { warmupMs: FAST_RULES.warmupMs }, ...fast }),
+    expect: (o) => ({ type: 'alarm', ...alarm, note: `${what} held ${sec(forMs(o.rules))} after the ${sec(Math.max(o.rules.warmupMs, o.rules.settleAfterInBedMs))} sensor warm-up and settling` }),
+    estimateMs: (o) => settled(o) + forMs(o.rules) + o.marginMs,
+    // A change beyond the rule's maxStep is confirmed before it counts: shortened too, so it stays under the hold.
+    fastRules: () => ({ suppression: { warmupMs: FAST_RULES.warmupMs }, artefacts: { settleAfterInBedMs: FAST_RULES.settleAfterInBedMs, jumpConfirmMs: FAST_RULES.jumpConfirmMs }, ...fast }),
     run: async (ctx, o) => {
       const inBed = (s: AnySample) => ({ ...s, inBed: true, heartRate: 62, respirationRate: 14, movement: 2, signalQuality: 90 }) as AnySample;
-      await ctx.phase('in bed, normal vitals (hub warm-up)', warm(o), { kinds: ['mattress'], hold: true, override: { mattress: inBed } });
+      await ctx.phase('in bed, normal vitals (hub warm-up and settling)', settled(o), { kinds: ['mattress'], hold: true, override: { mattress: inBed } });
       await ctx.phase(what, forMs(o.rules) + o.marginMs, { kinds: ['mattress'], hold: true, untilDone: true, override: { mattress: (s) => override(inBed(s)) } });
       await ctx.phase('back to normal', leadIn(o, 5_000), { kinds: ['mattress'], hold: false, override: { mattress: inBed } });
     },

@@ -12,6 +12,7 @@ const valid: [new () => object, Record<string, unknown>][] = [
   [MattressTelemetryDto, { ts, seq: 5, samples: [{ inBed: true, heartRate: 61.5, respirationRate: 14, movement: 0, signalQuality: 97, ts }] }],
   [MattressTelemetryDto, { ts, seq: 0, samples: [{ inBed: false, heartRate: null, respirationRate: null }] }],
   [WearableTelemetryDto, { ts, seq: 9, samples: [{ heartRate: 80, spo2: 95, steps: 10, worn: true, battery: 40 }] }],
+  [WearableTelemetryDto, { ts, seq: 10, samples: [{ ts, spo2: 95, movement: 35.5, signalQuality: 60 }] }],
   [ButtonTelemetryDto, { ts, seq: 1, samples: [{ battery: 100 }] }],
   [DeviceEventDto, { eventId: 'a-1:2.3', type: 'fall.detected', ts, confidence: 0.5, seq: 3 }],
   [DeviceStatusDto, { state: 'online', ts, firmware: '1.2.3', battery: 10, rssi: -90 }],

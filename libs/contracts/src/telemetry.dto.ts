@@ -51,6 +51,14 @@ export class WearableSampleDto extends SampleBase {
   /** Battery charge, percent. */
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(100)
   battery?: number;
+
+  /** Wrist movement intensity, 0 (still) to 100: SpO2 taken in motion is not trusted; none after a fall reads as motionless. */
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(100)
+  movement?: number;
+
+  /** Optical (PPG) signal quality, 0 to 100: low at poor perfusion or a loose fit. */
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(100)
+  signalQuality?: number;
 }
 
 export class ButtonSampleDto extends SampleBase {

@@ -106,6 +106,18 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect((await alarms.list({ bedId, includeSuppressed: true })).map((a) => a.key)).toContain('hr:silenced');
   });
 
+  it('journals ignored readings without touching any alarm; a replayed entry is written once', async () => {
+    const ignored: RuleAction = {
+      type: 'ignored', bedId, kind: 'heart_rate', subject: 'm1', key: `${bedId}:heart_rate:m1:${T0}:ignored_settling`, at: T0 + 25_000, suppressed: false,
+      startedAt: T0, reason: 'ignored_settling', message: 'heart rate 0 bpm ignored: mattress settling after someone lay down', details: { value: 0, deviceId: 'm1', ts: T0 },
+    };
+    const out = await applyAll([ignored]);
+    expect(out.events).toEqual([]);
+    await alarms.logActions(alarms.db, bedId, [ignored]);
+    await alarms.logActions(alarms.db, bedId, [ignored]);
+    expect(await alarms.actions(bedId, new Date(T0 + 25_000), new Date(T0 + 25_001))).toEqual([ignored]);
+  });
+
   it('raises an evaluation\'s lone alarm in one statement with its rule state and journal; the stored stream payload names the chained incident', async () => {
     const states = new BedRuleStateRepository(database);
     const db = database.db;

@@ -20,7 +20,7 @@ export class ApplyOutcome {
   readonly raisedOrUpdated = new Map<RuleKind, AlarmRecord>();
 }
 
-const EVENT_FOR: Record<Exclude<RuleAction['type'], 'raise'>, AlarmEventType> = { update: 'alarm.updated', clear: 'alarm.cleared', cancelled: 'alarm.updated' };
+const EVENT_FOR: Record<Exclude<RuleAction['type'], 'raise' | 'ignored'>, AlarmEventType> = { update: 'alarm.updated', clear: 'alarm.cleared', cancelled: 'alarm.updated' };
 
 /**
  * Turns rule actions into alarm rows through the libs/rules state machine, inside the caller's
@@ -109,6 +109,7 @@ export class AlarmApplier {
   }
 
   private async change(ex: Executor, action: Exclude<RuleAction, { type: 'raise' }>, out: ApplyOutcome): Promise<void> {
+    if (action.type === 'ignored') return; // readings not used: the journal keeps why
     if (action.type === 'cancelled' && !action.raised) return; // nothing raised: the journal keeps the cancel
     const prev = await this.alarms.getByKey(ex, action.key);
     if (!prev) {

@@ -26,12 +26,18 @@ describe('sameDurableState', () => {
     ['a device is added', (s) => void (s.devices.w1 = { ...s.devices.m1 })],
     ['a device is removed', (s) => void delete s.devices.m1],
     ['presence', (s) => void (s.presence.absentSince = 1)],
-    ['a vital tier starts', (s) => void (s.vitals['heartRate@m1'] = { value: 30, at: 1, majorSince: 1, criticalSince: null, clearSince: null })],
+    ['a vital tier starts', (s) => void (s.vitals['heartRate@m1'] = {
+      value: 30, at: 1, acceptedAt: 1, majorSince: 1, criticalSince: null, clearSince: null,
+      majorSamples: 1, criticalSamples: 0, jumpSince: null, jumpValue: null, jumpSamples: 0, ignoredReason: null, ignoredAt: null,
+    })],
     ['a pending fall', (s) => void (s.fall = { detectedAt: 1, deviceId: 'w1', eventId: null, motionless: false, detections: 1 })],
     ['an episode', (s) => void (s.episodes.sos = { kind: 'sos', subject: null, key: 'k', startedAt: 1, raisedAt: 1, severity: 'critical', repeatCount: 0, suppressed: false, resolvedAt: null, cancelledAt: null })],
     ['a silence', (s) => void (s.silence = { since: 0, until: 1, actor: null, note: null })],
     ['a new event id', (s) => void s.seenEventIds.push('m1/e1')],
     ['a timer armed', (s) => void (s.timers.other = 1)],
+    ['a disconnect in its grace', (s) => void (s.devices.m1.disconnectedAt = 1)],
+    ['someone lying down', (s) => void (s.devices.m1.inBedSince = 1)],
+    ['a warm-up starting', (s) => void (s.devices.m1.warmupFromTs = null)],
   ];
   it.each(changes)('notices %s', (_what, change) => {
     const s = steadyBed();
@@ -45,6 +51,8 @@ describe('sameDurableState', () => {
     const s = steadyBed();
     const c = cloneBedState(s);
     c.devices.m1.lastSeenAt += 5000;
+    c.devices.m1.lastSampleTs = (c.devices.m1.lastSampleTs ?? 0) + 5000;
+    c.devices.m1.sampleIntervalMs = 1234;
     for (const k of Object.keys(c.timers)) c.timers[k] += 5000;
     for (const v of Object.values(c.vitals)) v.value = (v.value ?? 0) + 1;
     expect(sameDurableState(s, c)).toBe(true);

@@ -2,7 +2,7 @@ import type { BedRuleState } from '@bedside/rules';
 
 type Flat = object | null;
 
-function sameFlat(a: Flat, b: Flat, ignore?: string): boolean {
+function sameFlat(a: Flat, b: Flat): boolean {
   if (a === b) return true;
   if (a === null || b === null) return false;
   const x = a as Record<string, unknown>;
@@ -10,7 +10,7 @@ function sameFlat(a: Flat, b: Flat, ignore?: string): boolean {
   let n = 0;
   for (const k in x) {
     n++;
-    if (k !== ignore && x[k] !== y[k]) return false;
+    if (x[k] !== y[k]) return false;
   }
   for (const _ in y) n--;
   return n === 0;
@@ -28,6 +28,12 @@ function sameRecords<T extends object>(a: Record<string, T>, b: Record<string, T
   return n === 0;
 }
 
+/** Everything but what each sample moves: last seen (hub time), the event-time watermark and the sample interval. */
+const sameDevice = (x: BedRuleState['devices'][string], y: BedRuleState['devices'][string]) =>
+  x.kind === y.kind && x.online === y.online && x.onlineSince === y.onlineSince && x.warmupFromTs === y.warmupFromTs && x.offlineSince === y.offlineSince
+  && x.offlineReason === y.offlineReason && x.battery === y.battery && x.worn === y.worn && x.removedSince === y.removedSince
+  && x.disconnectedAt === y.disconnectedAt && x.disconnectReason === y.disconnectReason && x.inBedSince === y.inBedSince;
+
 const sameVital = (x: BedRuleState['vitals'][string], y: BedRuleState['vitals'][string]) =>
   x.majorSince === y.majorSince && x.criticalSince === y.criticalSince && x.clearSince === y.clearSince;
 
@@ -42,8 +48,9 @@ function sameKeys(a: Record<string, unknown>, b: Record<string, unknown>): boole
 }
 
 /**
- * True when two states differ only in what every sample moves (a device's last-seen instant, the
- * latest reading of a vital sign, timer instants that slide with them), which the periodic
+ * True when two states differ only in what every sample moves (a device's last-seen instant and
+ * sample clock, the latest reading of a vital sign and how many samples showed it, timer instants
+ * that slide with them), which the periodic
  * checkpoint covers. Anything else must survive a crash the moment it changes and is written
  * in a transaction: which devices are online, presence and absences, since when a vital sign is
  * breached, a pending fall, episodes, silences, the newest event id and which timers are armed.
@@ -51,7 +58,7 @@ function sameKeys(a: Record<string, unknown>, b: Record<string, unknown>): boole
  */
 export function sameDurableState(a: BedRuleState, b: BedRuleState): boolean {
   if (a === b) return true;
-  return sameRecords(a.devices, b.devices, (x, y) => sameFlat(x, y, 'lastSeenAt'))
+  return sameRecords(a.devices, b.devices, sameDevice)
     && sameRecords(a.vitals, b.vitals, sameVital)
     && sameFlat(a.presence, b.presence)
     && sameFlat(a.fall, b.fall)

@@ -1,4 +1,4 @@
-import { eventInput, kindForEvent, statusInput, telemetryInput } from './input-mapper';
+import { eventInput, inTimeOrder, kindForEvent, statusInput, telemetryInput } from './input-mapper';
 
 describe('input mapping', () => {
   it('maps mattress and wearable samples to telemetry inputs, button samples to a battery status', () => {
@@ -8,6 +8,17 @@ describe('input mapping', () => {
       .toEqual(expect.objectContaining({ type: 'telemetry', deviceKind: 'wearable', spo2: 90, worn: true, battery: 50 }));
     expect(telemetryInput({ deviceId: 'btn', bedId: 'b', kind: 'button', seq: 1, ts: 5, battery: 9 }))
       .toEqual(expect.objectContaining({ type: 'status', deviceKind: 'button', online: true, battery: 9 }));
+  });
+
+  it('puts a message\'s samples in time order, copying only when they are not', () => {
+    const point = (ts: number) => ({ deviceId: 'm', bedId: 'b', kind: 'mattress' as const, seq: 1, ts });
+    const ordered = [point(1), point(2), point(2), point(3)];
+    expect(inTimeOrder(ordered)).toBe(ordered);
+    expect(inTimeOrder([point(3), point(1), point(2)]).map((p) => p.ts)).toEqual([1, 2, 3]);
+  });
+
+  it('keeps each sample\'s own ts on its rule input (holds are judged on it)', () => {
+    expect(telemetryInput({ deviceId: 'm', bedId: 'b', kind: 'mattress', seq: 1, ts: 42, inBed: true })).toMatchObject({ ts: 42 });
   });
 
   it('maps events with their id so redeliveries are recognised', () => {

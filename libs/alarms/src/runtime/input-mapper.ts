@@ -13,6 +13,17 @@ export function telemetryInput(p: TelemetryPoint): RuleInput {
   return { type: 'status', deviceId: p.deviceId, deviceKind: p.kind, ts: p.ts, online: true, battery: p.battery ?? null };
 }
 
+/**
+ * A message's samples in time order: the rules skip a sample older than one of its device already
+ * evaluated, and some devices list a batch newest first. Copies only when out of order.
+ */
+export function inTimeOrder(points: readonly TelemetryPoint[]): readonly TelemetryPoint[] {
+  for (let i = 1; i < points.length; i++) {
+    if (points[i].ts < points[i - 1].ts) return [...points].sort((a, b) => a.ts - b.ts);
+  }
+  return points;
+}
+
 export function eventInput(e: Pick<StoredDeviceEvent, 'deviceId' | 'kind' | 'eventId' | 'type' | 'ts'>): DeviceEventInput {
   return { type: 'event', deviceId: e.deviceId, deviceKind: e.kind, eventId: e.eventId, event: e.type, ts: e.ts };
 }

@@ -20,7 +20,7 @@ import { BedQueue } from './bed-queue';
 import { sameDurableState } from './durable-state';
 import { BedTimers } from './bed-timers';
 import { SharedRuleSets } from './shared-rule-sets';
-import { eventInput, kindForEvent, statusInput, telemetryInput } from './input-mapper';
+import { eventInput, inTimeOrder, kindForEvent, statusInput, telemetryInput } from './input-mapper';
 
 interface BedEntry {
   ctx: BedContext;
@@ -205,10 +205,14 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
    * Telemetry is gathered for TELEMETRY_BATCH_MS and then evaluated bed after bed in one go:
    * evaluations run back to back find the engine's code and the shared rules in the CPU caches,
    * where one evaluation between every two MQTT packets found them evicted (A/B in bench/NOTES.md).
-   * Each input keeps its arrival time; device events are not batched.
+   * Each input keeps its arrival time as `now` (the hub clock: timers, silence, episodes' raise
+   * instants); vital-sign holds read each sample's own `ts`, so an upload of two minutes of samples
+   * is judged as if they had been streamed, and a device clock never moves the hub's timers.
+   * Device events are not batched.
    */
-  onTelemetry(points: readonly TelemetryPoint[]): void {
+  onTelemetry(received: readonly TelemetryPoint[]): void {
     const now = this.clock.now();
+    const points = inTimeOrder(received);
     if (points.length === 1) {
       // The usual message: one sample of one device.
       if (points[0].bedId) this.batchTelemetry(points[0].bedId, [telemetryInput(points[0])], now);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@bedside/common';
 import { TelemetryStore } from '@bedside/telemetry';
-import { backtest, initialBedState, resolveRuleSet, type BacktestAlarm, type RuleSetOverride, type TimedInput } from '@bedside/rules';
+import { backtest, initialBedState, resolveRuleSet, type BacktestAlarm, type BacktestIgnored, type RuleSetOverride, type TimedInput } from '@bedside/rules';
 import { BedContextRepository } from '../persistence/bed-context.repository';
 import { RuleSetRepository } from '../persistence/rule-set.repository';
 import { eventInput, telemetryInput } from '../runtime/input-mapper';
@@ -12,6 +12,8 @@ export interface BacktestReport {
   to: string;
   inputs: { telemetry: number; events: number };
   alarms: (Omit<BacktestAlarm, 'startedAt' | 'raisedAt' | 'clearedAt' | 'cancelledAt'> & { startedAt: string; raisedAt: string; clearedAt: string | null; cancelledAt: string | null })[];
+  /** Runs of readings not used (artefacts, late samples) and pending conditions dropped at gaps: why no alarm. */
+  ignored: (Omit<BacktestIgnored, 'startedAt' | 'at'> & { startedAt: string; at: string })[];
   actions: number;
   ticks: number;
 }
@@ -22,7 +24,8 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 
 /**
  * Replays a bed's stored telemetry and device events through a proposed rule set (the bed's
- * overrides replaced by `override`). Telemetry is timed by device ts, events by receive time.
+ * overrides replaced by `override`). Telemetry is timed by device ts, events by receive time;
+ * vital-sign holds use each sample's ts, as live, so the verdict does not depend on upload timing.
  * Status history (Last Will) is not stored, so offline episodes come only from silence.
  */
 @Injectable()
@@ -50,6 +53,7 @@ export class BacktestService {
       bedId, from: new Date(from).toISOString(), to: new Date(to).toISOString(),
       inputs: { telemetry: points.length, events: events.length },
       alarms: result.alarms.map((a) => ({ ...a, startedAt: iso(a.startedAt)!, raisedAt: iso(a.raisedAt)!, clearedAt: iso(a.clearedAt), cancelledAt: iso(a.cancelledAt) })),
+      ignored: result.ignored.map((i) => ({ ...i, startedAt: iso(i.startedAt)!, at: iso(i.at)! })),
       actions: result.actions.length,
       ticks: result.ticks,
     };

@@ -192,6 +192,8 @@ export function applyRuleAction(alarm: Alarm | null, action: RuleAction, newId?:
       return markAlarmCleared(alarm, { at: action.at, note: action.message });
     case 'cancelled':
       return recordResidentCancel(alarm, { at: action.at, actor: action.subject ? `device:${action.subject}` : 'device', note: action.message });
+    case 'ignored':
+      return alarm; // journal only
   }
 }
 

@@ -1,7 +1,8 @@
 import { DEFAULT_RULE_SET } from '../config/default-rule-set';
 import { mergeRuleSets } from '../config/merge-rule-set';
 import type { RuleInput } from '../model/rule-input';
-import { localTime, MINUTE, SECOND } from '../testing/bed-harness';
+import { initialBedState } from '../model/bed-state';
+import { BedHarness, localTime, MINUTE, NOON_SHANGHAI, SECOND, series } from '../testing/bed-harness';
 import { backtest, type TimedInput } from './backtest';
 
 const T = localTime('Asia/Shanghai', '2025-01-15T23:00');
@@ -60,5 +61,23 @@ describe('backtest', () => {
     expect(backtest(DEFAULT_RULE_SET, inputs, { bedId: 'bed-1' }).alarms).toEqual([
       expect.objectContaining({ kind: 'sos', suppressed: true, cancelledAt: T + 2 }),
     ]);
+  });
+
+  it('judges holds like the live engine: stored samples replayed at their ts give the live verdict of an upload', () => {
+    // 2 minutes of 1 Hz mattress samples, uploaded in one message live; 90 s of HR 36 and a settling run.
+    const samples = [
+      ...series({ deviceKind: 'mattress' }, NOON_SHANGHAI + SECOND, SECOND, 10, () => ({ inBed: false })),
+      ...series({ deviceKind: 'mattress' }, NOON_SHANGHAI + 11 * SECOND, SECOND, 200, (i) => ({ inBed: true, heartRate: i < 20 ? 0 : i >= 70 && i < 160 ? 36 : 62, respirationRate: 14, signalQuality: 90 })),
+    ];
+    const live = new BedHarness();
+    live.deliver(samples, { uploadEveryMs: 2 * MINUTE });
+    const replayed = backtest(DEFAULT_RULE_SET, samples.map((input) => ({ at: input.ts, input })), {
+      bedId: 'bed-1', initialState: initialBedState('bed-1', { devices: [{ id: 'm1', kind: 'mattress', lastSeenAt: NOON_SHANGHAI }] }),
+    });
+    const liveRaises = live.raises('heart_rate');
+    expect(liveRaises).toHaveLength(1);
+    expect(replayed.alarms.map((a) => [a.key, a.startedAt])).toEqual(liveRaises.map((a) => [a.key, a.startedAt]));
+    expect(replayed.ignored).toEqual([expect.objectContaining({ kind: 'heart_rate', reason: 'ignored_settling', deviceId: 'm1', startedAt: NOON_SHANGHAI + 11 * SECOND })]);
+    expect(live.ofType('ignored').map((a) => a.key)).toEqual(replayed.actions.filter((a) => a.type === 'ignored').map((a) => a.key));
   });
 });

@@ -7,7 +7,10 @@ import type { RuleKind } from '../model/rule-kind';
 import type { Severity } from '../model/severity';
 
 export interface TimedInput {
-  /** When the hub received it (ms epoch); becomes `now` for its evaluation. */
+  /**
+   * When the hub received it (ms epoch); becomes `now` for its evaluation (timers, offline). Vital-sign
+   * holds use each sample's own `ts`, exactly as live.
+   */
   at: number;
   input: RuleInput;
 }
@@ -37,8 +40,20 @@ export interface BacktestAlarm {
   details: ActionDetails;
 }
 
+/** Readings the rules did not use (or a pending condition dropped at a gap), one per run: why no alarm. */
+export interface BacktestIgnored {
+  kind: RuleKind;
+  deviceId: string | null;
+  reason: string;
+  startedAt: number;
+  at: number;
+  message: string;
+  details: ActionDetails;
+}
+
 export interface BacktestResult {
   alarms: BacktestAlarm[];
+  ignored: BacktestIgnored[];
   /** Every action, in order, including cancels before raise and suppressed ones. */
   actions: RuleAction[];
   state: BedRuleState;
@@ -79,12 +94,17 @@ export function backtest(ruleSet: RuleSet, inputs: readonly TimedInput[], contex
     tickUntil(context.until);
     if ((state.lastEvaluatedAt ?? -Infinity) < context.until) run({ type: 'tick' }, context.until);
   }
-  return { alarms: summarise(actions), actions, state, ticks };
+  const ignored: BacktestIgnored[] = [];
+  for (const a of actions) {
+    if (a.type === 'ignored') ignored.push({ kind: a.kind, deviceId: a.subject, reason: a.reason, startedAt: a.startedAt, at: a.at, message: a.message, details: a.details });
+  }
+  return { alarms: summarise(actions), ignored, actions, state, ticks };
 }
 
 function summarise(actions: readonly RuleAction[]): BacktestAlarm[] {
   const byKey = new Map<string, BacktestAlarm>();
   for (const a of actions) {
+    if (a.type === 'ignored') continue;
     if (a.type === 'raise') {
       if (byKey.has(a.key)) continue;
       byKey.set(a.key, {

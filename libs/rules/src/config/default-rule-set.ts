@@ -12,6 +12,13 @@ export const DEFAULT_RULE_SET: RuleSet = deepFreeze({
   version: 1,
   timeZone: 'Asia/Shanghai',
   suppression: { minSignalQuality: 30, warmupMs: 60 * SECOND },
+  // Two missed samples break a hold; a 5 s floor absorbs 1 Hz jitter, a minute is the longest a
+  // reading is assumed to persist unseen.
+  eventTime: { gapFactor: 2, minGapMs: 5 * SECOND, maxGapMs: MINUTE, clockResetMs: 10 * MINUTE },
+  // Ballistocardiography mattresses need up to a minute after someone lies down to lock onto the
+  // heartbeat and breathing (they report 0 meanwhile). Pulse oximetry is unreliable in motion and at
+  // poor perfusion, the commonest source of false desaturation alarms.
+  artefacts: { settleAfterInBedMs: MINUTE, jumpConfirmMs: 10 * SECOND, spo2: { maxMovement: 30, minSignalQuality: 50 } },
   presence: { returnDebounceMs: 30 * SECOND },
   maintenance: { exemptKinds: [] },
   sos: { enabled: true, severity: 'critical', repeatSeverity: 'critical' },
@@ -24,12 +31,18 @@ export const DEFAULT_RULE_SET: RuleSet = deepFreeze({
     critical: { low: 40, high: 140, forMs: 30 * SECOND },
     clearMargin: 5,
     clearForMs: MINUTE,
+    minSamples: 1,
+    // 0 <-> 70 bpm from one sample to the next at good signal is the sensor losing or finding the pulse.
+    maxStep: 40,
   },
-  respiration: { enabled: true, major: { low: 8, high: 26, forMs: 2 * MINUTE }, critical: null, clearMargin: 2, clearForMs: MINUTE },
+  respiration: { enabled: true, major: { low: 8, high: 26, forMs: 2 * MINUTE }, critical: null, clearMargin: 2, clearForMs: MINUTE, minSamples: 1, maxStep: 10 },
   // Respiration rate 0 is "no breathing detected"; any rate >= 1 held 10 s ends the apnea.
-  apnea: { enabled: true, major: null, critical: { low: 0, high: null, forMs: 30 * SECOND }, clearMargin: 1, clearForMs: 10 * SECOND },
-  spo2: { enabled: true, major: { low: 91, high: null, forMs: MINUTE }, critical: null, clearMargin: 2, clearForMs: MINUTE },
-  deviceOffline: { enabled: true, severity: 'minor', silentAfterMs: 5 * MINUTE },
+  apnea: { enabled: true, major: null, critical: { low: 0, high: null, forMs: 30 * SECOND }, clearMargin: 1, clearForMs: 10 * SECOND, minSamples: 1, maxStep: 10 },
+  // Desaturation can be fast, so no step limit; three consecutive low samples rule out a lone dip.
+  spo2: { enabled: true, major: { low: 91, high: null, forMs: MINUTE }, critical: null, clearMargin: 2, clearForMs: MINUTE, minSamples: 3, maxStep: null },
+  // A dropped connection that returns within a minute needs no one; a flapping one raises one alarm,
+  // which clears once the device has stayed back for a minute.
+  deviceOffline: { enabled: true, severity: 'minor', silentAfterMs: 5 * MINUTE, graceMs: MINUTE, clearAfterMs: MINUTE },
   lowBattery: { enabled: true, severity: 'warning', threshold: 15, clearMargin: 5 },
   notWorn: { enabled: true, severity: 'warning', afterMs: 12 * HOUR },
   tamper: { enabled: true, severity: 'minor' },

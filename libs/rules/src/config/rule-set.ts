@@ -21,6 +21,13 @@ export interface VitalRule {
   critical: VitalBand | null;
   clearMargin: number;
   clearForMs: number;
+  /** A tier fires only once this many consecutive samples breach it (besides holding for `forMs`). */
+  minSamples: number;
+  /**
+   * A change at least this large between consecutive samples is held back as a likely artefact until it
+   * persists for `artefacts.jumpConfirmMs`; once confirmed it counts from its first sample. null: off.
+   */
+  maxStep: number | null;
 }
 
 export interface NightWindow {
@@ -37,6 +44,29 @@ export interface RuleSet {
     minSignalQuality: number;
     /** Vital signs from a device are ignored for this long after it comes online. */
     warmupMs: number;
+  };
+  /** Holds are judged on each sample's own time (`ts`); see the README's "Hold semantics". */
+  eventTime: {
+    /** A hold breaks when consecutive samples of a device are further apart than this many of its sample intervals... */
+    gapFactor: number;
+    /** ...but never less than this (jitter of fast devices)... */
+    minGapMs: number;
+    /** ...and never more than this, whatever the device's interval. */
+    maxGapMs: number;
+    /** A sample this much older than the device's newest starts a new timeline (clock reset, backlog upload). */
+    clockResetMs: number;
+  };
+  artefacts: {
+    /** Mattress vital signs are ignored for this long after the mattress senses someone lying down. */
+    settleAfterInBedMs: number;
+    /** How long a jump beyond a rule's `maxStep` must persist to count as real. */
+    jumpConfirmMs: number;
+    spo2: {
+      /** SpO2 samples with wearable movement above this (0..100) are ignored; null: off. */
+      maxMovement: number | null;
+      /** SpO2 samples with signal quality below this (0..100) are ignored (poor perfusion or fit). */
+      minSignalQuality: number;
+    };
   };
   presence: {
     /** A return to bed shorter than this is ignored (sitting on the edge), so absence keeps counting. */
@@ -69,7 +99,15 @@ export interface RuleSet {
   respiration: VitalRule;
   apnea: VitalRule;
   spo2: VitalRule;
-  deviceOffline: { enabled: boolean; severity: Severity; silentAfterMs: number };
+  deviceOffline: {
+    enabled: boolean;
+    severity: Severity;
+    silentAfterMs: number;
+    /** An offline status (or Last Will) counts only once the device has stayed offline this long. */
+    graceMs: number;
+    /** The offline alarm clears once the device has stayed back online this long. */
+    clearAfterMs: number;
+  };
   lowBattery: { enabled: boolean; severity: Severity; threshold: number; clearMargin: number };
   notWorn: { enabled: boolean; severity: Severity; afterMs: number };
   tamper: { enabled: boolean; severity: Severity };

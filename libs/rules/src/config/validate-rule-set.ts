@@ -35,8 +35,13 @@ const nullableNum: Spec = { t: 'nullable', inner: num };
 const band: Spec = { t: 'nullable', inner: { t: 'object', fields: { low: nullableNum, high: nullableNum, forMs: ms } } };
 const vital: Spec = {
   t: 'object',
-  fields: { enabled: bool, major: band, critical: band, clearMargin: { t: 'number', min: 0 }, clearForMs: ms },
+  fields: {
+    enabled: bool, major: band, critical: band, clearMargin: { t: 'number', min: 0, max: 100 }, clearForMs: ms,
+    minSamples: { t: 'number', min: 1, max: 100, integer: true }, maxStep: { t: 'nullable', inner: { t: 'number', min: 1, max: 300 } },
+  },
 };
+const HOUR_MS = 3_600_000;
+const percent: Spec = { t: 'number', min: 0, max: 100 };
 
 const RULE_SET_SPEC: Spec = {
   t: 'object',
@@ -44,6 +49,23 @@ const RULE_SET_SPEC: Spec = {
     version: { t: 'literal', value: 1 },
     timeZone: { t: 'timeZone' },
     suppression: { t: 'object', fields: { minSignalQuality: { t: 'number', min: 0, max: 100 }, warmupMs: ms } },
+    eventTime: {
+      t: 'object',
+      fields: {
+        gapFactor: { t: 'number', min: 1, max: 10 },
+        minGapMs: { t: 'number', min: 1000, max: 10 * 60_000, integer: true },
+        maxGapMs: { t: 'number', min: 1000, max: 10 * 60_000, integer: true },
+        clockResetMs: { t: 'number', min: 60_000, max: 24 * HOUR_MS, integer: true },
+      },
+    },
+    artefacts: {
+      t: 'object',
+      fields: {
+        settleAfterInBedMs: { t: 'number', min: 0, max: 5 * 60_000, integer: true },
+        jumpConfirmMs: { t: 'number', min: 0, max: 60_000, integer: true },
+        spo2: { t: 'object', fields: { maxMovement: { t: 'nullable', inner: percent }, minSignalQuality: percent } },
+      },
+    },
     presence: { t: 'object', fields: { returnDebounceMs: ms } },
     maintenance: { t: 'object', fields: { exemptKinds: { t: 'kinds' } } },
     sos: { t: 'object', fields: { enabled: bool, severity: sev, repeatSeverity: sev } },
@@ -68,8 +90,14 @@ const RULE_SET_SPEC: Spec = {
     respiration: vital,
     apnea: vital,
     spo2: vital,
-    deviceOffline: { t: 'object', fields: { enabled: bool, severity: sev, silentAfterMs: { t: 'number', min: 1, max: MAX_DURATION_MS, integer: true } } },
-    lowBattery: { t: 'object', fields: { enabled: bool, severity: sev, threshold: { t: 'number', min: 0, max: 100 }, clearMargin: { t: 'number', min: 0 } } },
+    deviceOffline: {
+      t: 'object',
+      fields: {
+        enabled: bool, severity: sev, silentAfterMs: { t: 'number', min: 1, max: MAX_DURATION_MS, integer: true },
+        graceMs: { t: 'number', min: 0, max: HOUR_MS, integer: true }, clearAfterMs: { t: 'number', min: 0, max: HOUR_MS, integer: true },
+      },
+    },
+    lowBattery: { t: 'object', fields: { enabled: bool, severity: sev, threshold: { t: 'number', min: 0, max: 100 }, clearMargin: { t: 'number', min: 0, max: 100 } } },
     notWorn: { t: 'object', fields: { enabled: bool, severity: sev, afterMs: ms } },
     tamper: { t: 'object', fields: { enabled: bool, severity: sev } },
   },
@@ -160,6 +188,8 @@ function checkSemantics(rs: RuleSet, errors: RuleSetError[]): void {
       }
     }
   }
+  if (rs.eventTime.minGapMs > rs.eventTime.maxGapMs) errors.push({ path: 'eventTime.minGapMs', message: 'must be <= maxGapMs' });
+  if (rs.eventTime.clockResetMs < rs.eventTime.maxGapMs) errors.push({ path: 'eventTime.clockResetMs', message: 'must be >= maxGapMs' });
   const { start, end } = rs.bedExit.nightWindow;
   if (start === end) errors.push({ path: 'bedExit.nightWindow.end', message: 'must differ from start' });
 }

@@ -91,3 +91,21 @@ export function recordUnraisedCancel(ctx: EvalContext, kind: RuleKind, subject: 
 function base(ctx: EvalContext, episode: Episode) {
   return { bedId: ctx.state.bedId, kind: episode.kind, subject: episode.subject, key: episode.key, at: ctx.now, suppressed: episode.suppressed };
 }
+
+/**
+ * Journal entry for readings not used (or a pending condition dropped at a gap): no alarm, no episode.
+ * `subject` is the device; the key is deterministic (kind, device, first reading's time, reason).
+ */
+export function recordIgnored(ctx: EvalContext, kind: RuleKind, deviceId: string, startedAt: number, finding: Finding): void {
+  ctx.actions.push({
+    type: 'ignored',
+    bedId: ctx.state.bedId,
+    kind,
+    subject: deviceId,
+    key: `${episodeKey(ctx.state.bedId, kind, deviceId, startedAt)}:${finding.reason}`,
+    at: ctx.now,
+    suppressed: false,
+    startedAt,
+    ...finding,
+  });
+}

@@ -81,6 +81,9 @@ function evaluateOnce(ruleSet: RuleSet, state: BedRuleState, input: RuleInput, n
     state: cloneBedState(state),
     now: Math.max(now, state.lastEvaluatedAt ?? now),
     actions: [],
+    sampleTs: now,
+    sampleLate: false,
+    sampleMaxGapMs: 0,
   };
   // A redelivered device event acts as a tick: due timers still fire, the event is not counted twice.
   const effective = isRedelivery(ctx, input) ? TICK : input;

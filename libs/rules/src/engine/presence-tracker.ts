@@ -6,7 +6,8 @@ export const presenceTracker: RuleModule = {
   name: 'presence-tracker',
 
   onInput(ctx, input) {
-    if (input.type === 'telemetry' && input.deviceKind === 'mattress' && typeof input.inBed === 'boolean') {
+    // A late sample is older than what the mattress already said: it must not turn presence back.
+    if (input.type === 'telemetry' && input.deviceKind === 'mattress' && typeof input.inBed === 'boolean' && !ctx.sampleLate) {
       observePresence(ctx, input.inBed, input.deviceId);
     } else if (input.type === 'event' && (input.event === 'bed.exit' || input.event === 'bed.return')) {
       observePresence(ctx, input.event === 'bed.return', input.deviceId);

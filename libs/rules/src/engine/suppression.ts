@@ -2,16 +2,19 @@ import type { BedRuleState } from '../model/bed-state';
 import type { TelemetryInput } from '../model/rule-input';
 import type { RuleSet } from '../config/rule-set';
 
-export type VitalSuppression = 'device_offline' | 'warming_up' | 'bed_empty' | 'not_worn' | 'low_signal';
+export type VitalSuppression = 'device_offline' | 'warming_up' | 'bed_empty' | 'not_worn';
 
 /**
- * Why vital signs in this sample must not drive alarms, or null when they may. Readings from an empty
- * mattress, a wearable off the body, a weak signal or a sensor still settling are noise, not symptoms.
+ * Why vital signs in this sample are not the resident's at all, or null when they may be. Readings from
+ * an empty mattress, a wearable off the body or a sensor just powered on say nothing about the resident:
+ * what the device held so far is dropped (pending conditions start again). Compare ignoredReading(),
+ * for readings of the resident that cannot be trusted.
  */
 export function vitalSuppression(ruleSet: RuleSet, state: BedRuleState, input: TelemetryInput, now: number): VitalSuppression | null {
   const device = state.devices[input.deviceId];
   if (!device || !device.online) return 'device_offline';
-  if (now - device.onlineSince < ruleSet.suppression.warmupMs) return 'warming_up';
+  const ts = input.ts ?? now;
+  if (device.warmupFromTs === null || ts - device.warmupFromTs < ruleSet.suppression.warmupMs) return 'warming_up';
   if (input.deviceKind === 'mattress') {
     const inBed = typeof input.inBed === 'boolean' ? input.inBed : state.presence.inBed;
     if (inBed !== true) return 'bed_empty';
@@ -19,6 +22,5 @@ export function vitalSuppression(ruleSet: RuleSet, state: BedRuleState, input: T
     const worn = typeof input.worn === 'boolean' ? input.worn : device.worn;
     if (worn === false) return 'not_worn';
   }
-  if (typeof input.signalQuality === 'number' && input.signalQuality < ruleSet.suppression.minSignalQuality) return 'low_signal';
   return null;
 }

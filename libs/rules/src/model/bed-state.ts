@@ -7,8 +7,13 @@ export interface DeviceState {
   kind: DeviceKind;
   online: boolean;
   lastSeenAt: number;
-  /** When it last came online; vital signs are ignored during the warm-up after it. */
+  /** When it last came online (hub clock). */
   onlineSince: number;
+  /**
+   * Event time of its first sample since it came online: vital signs taken within the warm-up after it
+   * are ignored (in event time, so an upload is judged like a stream). null until that sample.
+   */
+  warmupFromTs: number | null;
   offlineSince: number | null;
   /** How it went offline: 'silent' (no message), 'status' or 'last_will'. */
   offlineReason: 'silent' | 'status' | 'last_will' | null;
@@ -16,6 +21,15 @@ export interface DeviceState {
   worn: boolean | null;
   /** Since when the wearable has been off the body. */
   removedSince: number | null;
+  /** Hub time of an offline status (or Last Will) still inside its grace; the device counts as online until it passes. */
+  disconnectedAt: number | null;
+  disconnectReason: 'status' | 'last_will' | null;
+  /** Event time (`ts`) of the newest sample evaluated: older samples are late. */
+  lastSampleTs: number | null;
+  /** Smoothed interval between the device's samples (event time); sets how long a gap may be. */
+  sampleIntervalMs: number | null;
+  /** Mattress: event time of the first in-bed sample of the current stay (vital signs settle after it). */
+  inBedSince: number | null;
 }
 
 export interface PresenceState {
@@ -27,13 +41,33 @@ export interface PresenceState {
   sourceDeviceId: string | null;
 }
 
-/** One vital sign from one device: since when each tier has been breached, and since when it is back to normal. */
+/**
+ * One vital sign from one device, in event time (sample `ts`): since when each tier has been breached,
+ * and since when it is back to normal, as shown by samples with no gap between them.
+ */
 export interface VitalTrack {
+  /** Last accepted reading (the reference for jumps); null before the first one. */
   value: number | null;
+  /** Time of the last sample that counted (accepted or a jump being confirmed): gaps are measured from it. */
   at: number;
+  /** Time of the last accepted reading: holds are judged up to it. */
+  acceptedAt: number;
   majorSince: number | null;
   criticalSince: number | null;
   clearSince: number | null;
+  /** Consecutive samples breaching each tier. */
+  majorSamples: number;
+  criticalSamples: number;
+  /** First sample of a jump beyond `maxStep` not confirmed yet (its readings are held back), else null. */
+  jumpSince: number | null;
+  jumpValue: number | null;
+  jumpSamples: number;
+  /**
+   * The last recorded run of ignored abnormal readings: why, and the time of its latest reading. Such
+   * readings for the same reason less than `eventTime.maxGapMs` apart are one run (one journal entry).
+   */
+  ignoredReason: string | null;
+  ignoredAt: number | null;
 }
 
 export interface PendingFall {
@@ -112,11 +146,18 @@ export function initialBedState(bedId: string, options: { devices?: InitialDevic
       online: true,
       lastSeenAt: d.lastSeenAt,
       onlineSince,
+      warmupFromTs: onlineSince,
       offlineSince: null,
       offlineReason: null,
       battery: null,
       worn: null,
       removedSince: null,
+      disconnectedAt: null,
+      disconnectReason: null,
+      lastSampleTs: null,
+      sampleIntervalMs: null,
+      // Restored from the registry, like onlineSince: not treated as someone just lying down.
+      inBedSince: 0,
     };
   }
   return {
@@ -136,11 +177,20 @@ export function initialBedState(bedId: string, options: { devices?: InitialDevic
 
 // Field-by-field copies: one object shape per site. A spread ({ ...d }) over states restored from
 // JSON and mutated in place went megamorphic in V8 and cost microseconds per object.
+// `?? null` / `?? 0`: states saved before these fields existed are restored without them.
 const copyDevice = (d: DeviceState): DeviceState => ({
-  kind: d.kind, online: d.online, lastSeenAt: d.lastSeenAt, onlineSince: d.onlineSince, offlineSince: d.offlineSince,
+  kind: d.kind, online: d.online, lastSeenAt: d.lastSeenAt, onlineSince: d.onlineSince,
+  warmupFromTs: d.warmupFromTs === undefined ? d.onlineSince : d.warmupFromTs, offlineSince: d.offlineSince,
   offlineReason: d.offlineReason, battery: d.battery, worn: d.worn, removedSince: d.removedSince,
+  disconnectedAt: d.disconnectedAt ?? null, disconnectReason: d.disconnectReason ?? null, lastSampleTs: d.lastSampleTs ?? null,
+  sampleIntervalMs: d.sampleIntervalMs ?? null, inBedSince: d.inBedSince === undefined ? 0 : d.inBedSince,
 });
-const copyVital = (v: VitalTrack): VitalTrack => ({ value: v.value, at: v.at, majorSince: v.majorSince, criticalSince: v.criticalSince, clearSince: v.clearSince });
+const copyVital = (v: VitalTrack): VitalTrack => ({
+  value: v.value, at: v.at, acceptedAt: v.acceptedAt ?? v.at, majorSince: v.majorSince, criticalSince: v.criticalSince, clearSince: v.clearSince,
+  majorSamples: v.majorSamples ?? 0, criticalSamples: v.criticalSamples ?? 0, jumpSince: v.jumpSince ?? null, jumpValue: v.jumpValue ?? null,
+  jumpSamples: v.jumpSamples ?? 0, ignoredReason: v.ignoredReason ?? null,
+  ignoredAt: v.ignoredAt ?? null,
+});
 const copyEpisode = (e: Episode): Episode => ({
   kind: e.kind, subject: e.subject, key: e.key, startedAt: e.startedAt, raisedAt: e.raisedAt, severity: e.severity,
   repeatCount: e.repeatCount, suppressed: e.suppressed, resolvedAt: e.resolvedAt, cancelledAt: e.cancelledAt,

@@ -47,4 +47,14 @@ export interface CancelledAction extends ActionBase {
   raised: boolean;
 }
 
-export type RuleAction = RaiseAction | UpdateAction | ClearAction | CancelledAction;
+/**
+ * Readings that would have been abnormal were not used (sensor settling, motion, poor signal, an
+ * implausible jump, a late sample), or a pending condition ended unknown at a gap in the samples.
+ * Journal only: no alarm. One per run of such readings (`subject` = device, `startedAt` = first one).
+ */
+export interface IgnoredAction extends ActionBase {
+  type: 'ignored';
+  startedAt: number;
+}
+
+export type RuleAction = RaiseAction | UpdateAction | ClearAction | CancelledAction | IgnoredAction;

@@ -2,7 +2,11 @@ import type { RuleKind } from './rule-kind';
 
 export type DeviceKind = 'mattress' | 'wearable' | 'button' | 'other';
 
-/** Fields shared by every message that comes from a device. `ts` is the device clock, kept for details only. */
+/**
+ * Fields shared by every message that comes from a device. `ts` is the device clock: for telemetry it is
+ * the sample's own time, on which vital-sign holds are judged (absent: the evaluation's `now`); for
+ * events and statuses it is kept for details only (timers run on the hub clock).
+ */
 interface FromDevice {
   deviceId: string;
   ts?: number;
@@ -28,8 +32,9 @@ export interface WearableTelemetryInput extends FromDevice {
   worn?: boolean | null;
   /** Percent. */
   battery?: number | null;
-  /** Accelerometer activity; used only to spot "no movement after a fall". */
+  /** Accelerometer activity (0..100): "no movement after a fall", and SpO2 measured in motion is ignored. */
   movement?: number | null;
+  /** 0..100, the optical (PPG) signal: low at poor perfusion or a loose fit; SpO2 needs more than other readings. */
   signalQuality?: number | null;
 }
 

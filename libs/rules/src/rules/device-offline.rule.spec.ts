@@ -15,22 +15,70 @@ describe('device-offline rule', () => {
     lastWill | reason
     ${true}  | ${'offline_last_will'}
     ${false} | ${'offline_status'}
-  `('raises at once on an offline status (lastWill=$lastWill)', ({ lastWill, reason }) => {
+  `('raises on an offline status (lastWill=$lastWill) once the device has stayed offline for the grace', ({ lastWill, reason }) => {
     const bed = new BedHarness();
-    expect(bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill })).toEqual([expect.objectContaining({ type: 'raise', kind: 'device_offline', reason })]);
+    const droppedAt = bed.now;
+    expect(bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill })).toEqual([]);
+    expect(bed.advance(MINUTE - 1)).toEqual([]);
+    expect(bed.state.devices['m1']!.online).toBe(true);
+    expect(bed.advance(1)).toEqual([expect.objectContaining({ type: 'raise', kind: 'device_offline', reason, startedAt: droppedAt })]);
   });
 
-  it('clears on the next message and does not raise twice while offline', () => {
+  it('raises at once with no grace', () => {
+    const bed = new BedHarness({ overrides: { deviceOffline: { graceMs: 0 } } });
+    expect(bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true })).toEqual([expect.objectContaining({ type: 'raise', kind: 'device_offline' })]);
+  });
+
+  it('raises nothing for a connection that drops every 10 s and returns 2 s later', () => {
+    const bed = new BedHarness();
+    for (let i = 0; i < 12; i++) {
+      bed.advance(8 * SECOND);
+      bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true });
+      bed.advance(2 * SECOND);
+      bed.send({ type: 'status', deviceId: 'm1', online: true });
+      bed.mattress({ inBed: true, heartRate: 70 });
+    }
+    bed.advance(2 * MINUTE);
+    expect(bed.raises('device_offline')).toEqual([]);
+    // Never offline, so never warming up again: its readings kept counting.
+    expect(bed.state.devices['m1']).toMatchObject({ online: true, disconnectedAt: null });
+    expect(bed.state.vitals['heart_rate@m1']).toMatchObject({ value: 70 });
+  });
+
+  it('raises one alarm for a connection that stays away past the grace again and again, cleared once it stays back', () => {
+    const bed = new BedHarness();
+    for (let i = 0; i < 5; i++) {
+      bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true });
+      bed.advance(90 * SECOND);
+      bed.send({ type: 'status', deviceId: 'm1', online: true });
+      bed.advance(10 * SECOND);
+    }
+    expect(bed.raises('device_offline')).toHaveLength(1);
+    expect(bed.ofType('clear', 'device_offline')).toHaveLength(0);
+    const backAt = bed.now - 10 * SECOND;
+    expect(bed.advance(MINUTE)).toEqual([expect.objectContaining({ type: 'clear', kind: 'device_offline', reason: 'back_online', at: backAt + MINUTE })]);
+  });
+
+  it('clears once the device has stayed back for clearAfterMs, and does not raise twice while offline', () => {
     const bed = new BedHarness();
     bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true });
     bed.advance(30 * MINUTE);
     expect(bed.raises('device_offline')).toHaveLength(1);
+    expect(bed.mattress({ inBed: true })).toEqual([]);
+    expect(bed.advance(MINUTE)).toEqual([expect.objectContaining({ type: 'clear', kind: 'device_offline', reason: 'back_online' })]);
+  });
+
+  it('clears on the next message with clearAfterMs 0', () => {
+    const bed = new BedHarness({ overrides: { deviceOffline: { clearAfterMs: 0 } } });
+    bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true });
+    bed.advance(30 * MINUTE);
     expect(bed.mattress({ inBed: true })).toEqual([expect.objectContaining({ type: 'clear', kind: 'device_offline', reason: 'back_online' })]);
   });
 
   it('forgets a device removed from the bed: its silence raises nothing, its open alarm clears', () => {
     const bed = new BedHarness({ devices: [{ id: 'm1', kind: 'mattress' }, { id: 'b1', kind: 'button' }] });
     bed.send({ type: 'status', deviceId: 'b1', online: false, lastWill: true });
+    bed.advance(MINUTE);
     expect(bed.send({ type: 'device.removed', deviceId: 'b1' })).toEqual([expect.objectContaining({ type: 'clear', kind: 'device_offline', subject: 'b1', reason: 'device_removed' })]);
     bed.mattress({ inBed: true });
     bed.advance(4 * MINUTE);
@@ -49,12 +97,14 @@ describe('device-offline rule', () => {
     const bed = new BedHarness();
     bed.holdMattress({ inBed: true, heartRate: 150 }, 20 * SECOND);
     bed.send({ type: 'status', deviceId: 'm1', online: false });
+    bed.advance(MINUTE);
     bed.send({ type: 'status', deviceId: 'm1', online: true });
     bed.holdMattress({ inBed: true, heartRate: 150 }, 59 * SECOND);
     expect(bed.raises('heart_rate')).toHaveLength(0);
     const backAt = bed.now - 59 * SECOND;
     bed.holdMattress({ inBed: true, heartRate: 150 }, 40 * SECOND);
-    // First trusted sample is the one at backAt + 64 s (samples every 5 s, warm-up 60 s).
+    // First trusted sample is the one at backAt + 64 s (samples every 5 s, warm-up 60 s; the mattress
+    // settles for 60 s in event time from its first in-bed sample back, at backAt, so that ends first).
     expect(bed.raises('heart_rate')).toEqual([expect.objectContaining({ startedAt: backAt + 64 * SECOND })]);
   });
 

@@ -1,10 +1,15 @@
 import { clearEpisode, getEpisode, raiseEpisode } from '../engine/episodes';
 import type { RuleModule } from '../engine/eval-context';
+import { nameCache } from '../engine/name-cache';
+import type { DeviceState } from '../model/bed-state';
+
+const clearTimerName = nameCache((id) => `device-offline:${id}:clear`);
 
 /**
- * A device is offline after `silentAfterMs` without any message, or at once on an offline status
- * (including the MQTT Last Will). Clears on the next message from it. The device tracker decides
- * online/offline; this rule only turns it into alarms.
+ * A device is offline after `silentAfterMs` without any message, or `graceMs` after an offline status
+ * (including the MQTT Last Will) with nothing heard since. The alarm clears once the device has stayed
+ * back online for `clearAfterMs`: a flapping connection is one alarm, not one per drop. The device
+ * tracker decides online/offline; this rule only turns it into alarms.
  */
 export const deviceOfflineRule: RuleModule = {
   name: 'device-offline',
@@ -21,9 +26,22 @@ export const deviceOfflineRule: RuleModule = {
           message: reason === 'silent' ? `no message from ${device.kind} for ${Math.round(rule.silentAfterMs / 60_000)} min` : `${device.kind} reported offline${reason === 'last_will' ? ' (last will)' : ''}`,
           details: { deviceId: id, deviceKind: device.kind, lastSeenAt: device.lastSeenAt },
         });
-      } else if (device.online && episode) {
-        clearEpisode(ctx, episode, { reason: 'back_online', message: `${device.kind} back online`, details: { deviceId: id } });
+      } else if (episode && isBackToStay(device, ctx.now, rule.clearAfterMs)) {
+        clearEpisode(ctx, episode, { reason: 'back_online', message: `${device.kind} back online`, details: { deviceId: id, onlineSince: device.onlineSince } });
       }
     }
   },
+
+  timers(ctx, add) {
+    const devices = ctx.state.devices;
+    for (const id in devices) {
+      const device = devices[id];
+      if (device.online && device.disconnectedAt === null && getEpisode(ctx, 'device_offline', id)) add(clearTimerName(id), device.onlineSince + ctx.ruleSet.deviceOffline.clearAfterMs);
+    }
+  },
 };
+
+/** Online, not disconnecting, for `clearAfterMs` already (drops shorter than the grace never made it offline). */
+function isBackToStay(device: DeviceState, now: number, clearAfterMs: number): boolean {
+  return device.online && device.disconnectedAt === null && now - device.onlineSince >= clearAfterMs;
+}

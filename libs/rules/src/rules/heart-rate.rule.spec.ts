@@ -26,22 +26,31 @@ describe('heart-rate rule', () => {
       else expect(raises).toEqual([expect.objectContaining({ severity: expected, kind: 'heart_rate', suppressed: false })]);
     });
 
-    it('fires on a tick at exactly the hold time, with no new sample', () => {
+    it('fires on the sample that completes the hold, dated from the first abnormal sample', () => {
       const bed = new BedHarness();
       const start = bed.now;
-      bed.mattress(inBed(150));
-      expect(bed.advance(30 * SECOND - 1)).toEqual([]);
-      const actions = bed.advance(1);
+      bed.holdMattress(inBed(150), 25 * SECOND);
+      expect(bed.raises()).toEqual([]);
+      bed.clock.advance(5 * SECOND);
+      const actions = bed.mattress(inBed(150));
       expect(actions).toEqual([
         expect.objectContaining({ type: 'raise', severity: 'critical', startedAt: start, at: start + 30 * SECOND, reason: 'heart_rate_high' }),
       ]);
-      expect(actions[0]).toMatchObject({ details: { value: 150, deviceId: 'm1', high: 140, forMs: 30 * SECOND } });
+      expect(actions[0]).toMatchObject({ details: { value: 150, deviceId: 'm1', high: 140, forMs: 30 * SECOND, lastSampleTs: start + 30 * SECOND } });
+    });
+
+    it('never fires from one abnormal sample followed by silence (the reading is not assumed to persist)', () => {
+      const bed = new BedHarness();
+      bed.mattress(inBed(150));
+      expect(bed.advance(10 * MINUTE).filter((a) => a.kind === 'heart_rate')).toEqual([]);
     });
 
     it('resets the hold when one normal sample interrupts it', () => {
       const bed = new BedHarness();
       bed.holdMattress(inBed(125), 90 * SECOND);
-      bed.mattress(inBed(80));
+      bed.clock.advance(SECOND);
+      bed.mattress(inBed(100));
+      bed.clock.advance(SECOND);
       bed.holdMattress(inBed(125), 90 * SECOND);
       expect(bed.raises()).toHaveLength(0);
     });
@@ -81,11 +90,13 @@ describe('heart-rate rule', () => {
       expect(bed.ofType('clear', 'heart_rate')).toHaveLength(cleared ? 1 : 0);
     });
 
-    it('clears on a tick when the clear hold ends, then a new episode gets a new key', () => {
+    it('clears on the sample that completes the clear hold, then a new episode gets a new key', () => {
       const bed = new BedHarness();
       bed.holdMattress(inBed(130), 2 * MINUTE);
-      bed.mattress(inBed(80));
-      expect(bed.advance(MINUTE)).toEqual([expect.objectContaining({ type: 'clear', reason: 'heart_rate_normal' })]);
+      bed.clock.advance(5 * SECOND);
+      expect(bed.holdMattress(inBed(100), MINUTE - 1)).toEqual([]);
+      bed.clock.advance(1);
+      expect(bed.mattress(inBed(100))).toEqual([expect.objectContaining({ type: 'clear', reason: 'heart_rate_normal' })]);
       bed.holdMattress(inBed(130), 2 * MINUTE);
       const [first, second] = bed.raises('heart_rate');
       expect(second!.key).not.toEqual(first!.key);
@@ -98,6 +109,7 @@ describe('heart-rate rule', () => {
       ${'bed empty'}           | ${{ inBed: false, heartRate: 150, signalQuality: 80 }}
       ${'presence unknown'}    | ${{ heartRate: 150, signalQuality: 80 }}
       ${'low signal quality'}  | ${{ inBed: true, heartRate: 150, signalQuality: 29 }}
+      ${'no signal quality'}   | ${{ inBed: true, heartRate: 150, signalQuality: 0 }}
       ${'no reading'}          | ${{ inBed: true, heartRate: null, signalQuality: 80 }}
     `('no alarm when $name', ({ sample }) => {
       const bed = new BedHarness();
@@ -120,12 +132,24 @@ describe('heart-rate rule', () => {
       expect(bed.raises('heart_rate')).toEqual([expect.objectContaining({ startedAt: start + 60 * SECOND })]);
     });
 
-    it('a suppressed sample resets the pending hold', () => {
-      const bed = new BedHarness();
+    it('a sample that is not the resident\'s (bed empty) resets the pending hold', () => {
+      const bed = new BedHarness({ overrides: { artefacts: { settleAfterInBedMs: 0 } } });
       bed.holdMattress(inBed(150), 20 * SECOND);
-      bed.mattress({ inBed: true, heartRate: 150, signalQuality: 5 });
-      bed.holdMattress(inBed(150), 20 * SECOND);
+      bed.clock.advance(SECOND);
+      bed.mattress({ inBed: false, heartRate: 150, signalQuality: 80 });
+      bed.clock.advance(SECOND);
+      bed.holdMattress({ ...inBed(150) }, 20 * SECOND);
       expect(bed.raises()).toHaveLength(0);
+    });
+
+    it('a low-signal sample counts as missing: the hold survives it when the gap stays short', () => {
+      const bed = new BedHarness({ overrides: { artefacts: { settleAfterInBedMs: 0 } } });
+      bed.holdMattress(inBed(150), 20 * SECOND);
+      bed.clock.advance(SECOND);
+      bed.mattress({ inBed: true, heartRate: 150, signalQuality: 5 });
+      bed.clock.advance(SECOND);
+      bed.holdMattress(inBed(150), 10 * SECOND);
+      expect(bed.raises('heart_rate')).toEqual([expect.objectContaining({ severity: 'critical' })]);
     });
 
     it('leaves an open alarm open (neither cleared nor re-raised) while the bed is empty', () => {

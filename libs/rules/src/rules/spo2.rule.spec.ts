@@ -34,6 +34,7 @@ describe('SpO2 rule', () => {
   it('is suppressed while the wearable is warming up after coming online', () => {
     const bed = wearableBed();
     bed.send({ type: 'status', deviceId: 'w1', online: false });
+    bed.advance(MINUTE); // past the disconnect grace: offline
     bed.send({ type: 'status', deviceId: 'w1', online: true });
     bed.holdWearable({ spo2: 85, worn: true }, MINUTE);
     expect(bed.raises('spo2')).toHaveLength(0);

@@ -107,6 +107,26 @@ export class BedHarness {
     return out;
   }
 
+  /**
+   * Delivers samples that carry their own `ts` the way a device uploads them: every `uploadEveryMs`
+   * (counted from the first sample) one message with the samples taken in that period, arriving
+   * `delayMs` after the period ends; `uploadEveryMs` 0 streams each sample alone, `delayMs` after its
+   * `ts`. Timers fire on the way, as with the live scheduler.
+   */
+  deliver(samples: readonly TimedSample[], options: { uploadEveryMs?: number; delayMs?: number } = {}): RuleAction[] {
+    const { uploadEveryMs = 0, delayMs = 0 } = options;
+    const out: RuleAction[] = [];
+    if (samples.length === 0) return out;
+    const first = samples[0]!.ts;
+    const arrival = (ts: number) => (uploadEveryMs === 0 ? ts : first + (Math.floor((ts - first) / uploadEveryMs) + 1) * uploadEveryMs) + delayMs;
+    for (let i = 0; i < samples.length;) {
+      const at = arrival(samples[i]!.ts);
+      out.push(...this.advanceTo(Math.max(at, this.now)));
+      for (; i < samples.length && arrival(samples[i]!.ts) === at; i++) out.push(...this.send(samples[i]!));
+    }
+    return out;
+  }
+
   raises(kind?: RuleKind): Extract<RuleAction, { type: 'raise' }>[] {
     return this.log.filter((a): a is Extract<RuleAction, { type: 'raise' }> => a.type === 'raise' && (!kind || a.kind === kind));
   }
@@ -114,6 +134,22 @@ export class BedHarness {
   ofType<T extends RuleAction['type']>(type: T, kind?: RuleKind): Extract<RuleAction, { type: T }>[] {
     return this.log.filter((a): a is Extract<RuleAction, { type: T }> => a.type === type && (!kind || a.kind === kind));
   }
+}
+
+export type TimedSample = (MattressTelemetryInput | WearableTelemetryInput) & { ts: number };
+
+/** `count` samples of one device every `everyMs` from `from`; `fields(i)` gives sample i's readings. */
+export function series(
+  device: { deviceKind: 'mattress' | 'wearable'; deviceId?: string },
+  from: number,
+  everyMs: number,
+  count: number,
+  fields: (i: number) => Mattress | Wearable,
+): TimedSample[] {
+  const deviceId = device.deviceId ?? (device.deviceKind === 'mattress' ? 'm1' : 'w1');
+  const out: TimedSample[] = [];
+  for (let i = 0; i < count; i++) out.push({ type: 'telemetry', deviceKind: device.deviceKind, deviceId, ...fields(i), ts: from + i * everyMs } as TimedSample);
+  return out;
 }
 
 /** Instant of a local "YYYY-MM-DDTHH:MM" in a zone. */
