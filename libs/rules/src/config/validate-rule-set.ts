@@ -71,7 +71,7 @@ const RULE_SET_SPEC: Spec = {
     sos: { t: 'object', fields: { enabled: bool, severity: sev, repeatSeverity: sev } },
     fall: {
       t: 'object',
-      fields: { enabled: bool, severity: sev, cancelWindowMs: ms, motionlessSeverity: sev, motionlessMaxMovement: { t: 'number', min: 0 } },
+      fields: { enabled: bool, severity: sev, cancelWindowMs: ms, motionlessSeverity: sev, motionlessMaxMovement: { t: 'number', min: 0, max: 100 } },
     },
     bedExit: {
       t: 'object',
