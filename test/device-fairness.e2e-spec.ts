@@ -92,6 +92,9 @@ describe.each<[RawTransport, () => string, () => number]>([
     })();
     await new Promise((r) => setTimeout(r, 500));
     const loaded = await pressLatencies(url(), buttons, 4000, 250, `loaded-${transport}`);
+    // How soon the backlog passes the bound depends on how fast this busy machine floods: keep
+    // flooding until the hub drops the stuck connection, within the test's time.
+    const dropped = await waitFor(async () => (await metric('bedside_mqtt_connections_dropped_total', 'reason="outbound_backlog"')) > droppedBefore, { timeoutMs: 20_000, what: 'the stuck connection dropped' }).catch(() => false);
     flooding = false;
     await flood;
     stuck.destroy();
@@ -103,6 +106,6 @@ describe.each<[RawTransport, () => string, () => number]>([
     // Generous bounds for a shared CI machine; a stalled downlink path took tens of seconds.
     expect(summary.loaded.storedP99).toBeLessThan(Math.max(1000, 4 * summary.quiet.storedP99));
     expect(summary.loaded.alarmP99).toBeLessThan(Math.max(1500, 4 * summary.quiet.alarmP99));
-    expect(await metric('bedside_mqtt_connections_dropped_total', 'reason="outbound_backlog"')).toBeGreaterThan(droppedBefore);
-  }, 60_000);
+    expect(dropped).toBe(true);
+  }, 90_000);
 });
