@@ -1,6 +1,7 @@
 import { AlarmDetailPage } from './alarm/AlarmDetailPage';
 import { useAuth } from './auth/useAuth';
 import { useI18n } from './i18n/useI18n';
+import { ConnectionLostBanner } from './layout/ConnectionLostBanner';
 import { Header } from './layout/Header';
 import { LoginPage } from './login/LoginPage';
 import { AlarmQueueProvider } from './queue/AlarmQueueProvider';
@@ -19,6 +20,7 @@ export function App() {
     <AlarmQueueProvider key={user.id}>
       <SoundProvider>
         <Header path={path} />
+        <ConnectionLostBanner />
         <Page path={path} />
       </SoundProvider>
     </AlarmQueueProvider>
