@@ -39,9 +39,19 @@ export const formatDateTime = (v: Time | null | undefined) => show(v, () => form
 export const formatTime = (v: Time | null | undefined) => show(v, () => formatter('time'));
 export const formatHourMinute = (v: Time | null | undefined) => show(v, () => formatter('hourMinute'));
 
-/** Date and time in another zone (the household's), with its UTC offset: "2026/05/12 03:12:04 GMT+8". */
-export const formatDateTimeIn = (v: Time | null | undefined, timeZone: string) => show(v, () => formatter('dateTime', timeZone, true));
-export const formatTimeIn = (v: Time | null | undefined, timeZone: string) => show(v, () => formatter('hourMinute', timeZone, true));
+/** The zone's UTC offset at `ms`, as "GMT+8". */
+function offsetLabel(ms: number, timeZone: string): string {
+  return formatter('hourMinute', timeZone, true).formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+}
+
+const inZone = (v: Time | null | undefined, timeZone: string, kind: 'dateTime' | 'hourMinute') => {
+  const ms = toMs(v);
+  return Number.isFinite(ms) ? `${formatter(kind, timeZone).format(ms)} (${offsetLabel(ms, timeZone)})` : '—';
+};
+
+/** Date and time in another zone (the household's), with its UTC offset: "2026/05/12 03:12:04 (GMT+8)". */
+export const formatDateTimeIn = (v: Time | null | undefined, timeZone: string) => inZone(v, timeZone, 'dateTime');
+export const formatTimeIn = (v: Time | null | undefined, timeZone: string) => inZone(v, timeZone, 'hourMinute');
 
 /** True when the workstation's zone differs from `timeZone` at `at`. */
 export function differsFromLocalZone(timeZone: string, at: number): boolean {
