@@ -131,6 +131,33 @@ afterAll(async () => {
   await hub?.dispose();
 }, 30_000);
 
+describe('console delivery', () => {
+  it('serves hashed assets compressed and immutable, and index.html revalidated', async () => {
+    const index = await fetch(`${hub.httpUrl}/`);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const html = await index.text();
+    const assets = [...html.matchAll(/\/assets\/[\w.-]+\.(?:js|css)/g)].map((m) => m[0]);
+    expect(assets.length).toBeGreaterThan(0);
+    for (const path of assets) {
+      const plain = await fetch(`${hub.httpUrl}${path}`, { headers: { 'accept-encoding': 'identity' } });
+      const plainBytes = (await plain.arrayBuffer()).byteLength;
+      expect(plain.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(plain.headers.get('content-encoding')).toBeNull();
+      for (const encoding of ['br', 'gzip']) {
+        // node's fetch decodes the body; the header and the length say what came over the wire
+        const res = await fetch(`${hub.httpUrl}${path}`, { headers: { 'accept-encoding': encoding } });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-encoding')).toBe(encoding);
+        expect(res.headers.get('vary')).toContain('Accept-Encoding');
+        expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+        expect(Number(res.headers.get('content-length'))).toBeLessThan(plainBytes / 2);
+        expect((await res.arrayBuffer()).byteLength).toBe(plainBytes);
+      }
+    }
+    expect((await fetch(`${hub.httpUrl}/assets/missing-file.js`, { headers: { 'accept-encoding': 'br' } })).status).toBe(404);
+  }, 60_000);
+});
+
 describe('console triage in Chromium', () => {
   it('shows fifty alarms from thirty households with who and where, incidents together, device alarms apart', async () => {
     await signIn(page, OPERATOR);
@@ -245,6 +272,11 @@ describe('console triage in Chromium', () => {
     await page.waitForSelector(`${byTestId('queue-row')}[data-severity="critical"]:has-text("住户 ${pad(fresh.n)}")`, { timeout: 15_000 });
     await page.waitForSelector(`${byTestId('sound-indicator')}[data-muted="false"]`);
     await waitFor(async () => (await tonesSince(page, before, 'square')) > 0, { what: 'the critical pattern after a new critical while muted', timeoutMs: 5000 });
+    // and screen readers hear of it, with who and where
+    const announced = await page.textContent(byTestId('alarm-announcer'));
+    expect(announced).toContain(`住户 ${pad(fresh.n)}`);
+    expect(announced).toContain('紧急呼叫');
+    expect(await page.getAttribute(byTestId('alarm-announcer'), 'aria-live')).toBe('assertive');
   }, 60_000);
 
   it('shows an unmissable banner and sounds within two heartbeats when the stream goes silent', async () => {

@@ -5,6 +5,7 @@ import { ConnectionLostBanner } from './layout/ConnectionLostBanner';
 import { Header } from './layout/Header';
 import { LoginPage } from './login/LoginPage';
 import { AlarmQueueProvider } from './queue/AlarmQueueProvider';
+import { NewAlarmAnnouncer } from './queue/NewAlarmAnnouncer';
 import { QueuePage } from './queue/QueuePage';
 import { Link } from './router/Link';
 import { matchRoute, usePath } from './router/router';
@@ -21,6 +22,7 @@ export function App() {
       <SoundProvider>
         <Header path={path} />
         <ConnectionLostBanner />
+        <NewAlarmAnnouncer />
         <Page path={path} />
       </SoundProvider>
     </AlarmQueueProvider>
