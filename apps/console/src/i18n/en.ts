@@ -285,6 +285,10 @@ export const en: Messages = {
   'note.dispatched': '{type} {name} dispatched{note}',
   'note.dispatch_status': '{name}: {status}{note}',
 
+  'ageBucket.<1m': 'under 1 min',
+  'ageBucket.1-5m': '1–5 min',
+  'ageBucket.5-15m': '5–15 min',
+  'ageBucket.>15m': 'over 15 min',
   'error.generic': 'Something went wrong: {message}',
   'error.network': 'Network error, check the connection.',
   'common.cancel': 'Cancel',

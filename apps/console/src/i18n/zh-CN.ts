@@ -283,6 +283,10 @@ export const zhCN = {
   'note.dispatched': '已派出{type} {name}{note}',
   'note.dispatch_status': '{name}：{status}{note}',
 
+  'ageBucket.<1m': '1 分钟内',
+  'ageBucket.1-5m': '1–5 分钟',
+  'ageBucket.5-15m': '5–15 分钟',
+  'ageBucket.>15m': '15 分钟以上',
   'error.generic': '出错了：{message}',
   'error.network': '网络连接失败，请检查网络。',
   'common.cancel': '取消',
