@@ -234,6 +234,8 @@ describe('call-centre console in Chromium', () => {
     if (await page.$(byTestId('kpi-ack-p50'))) {
       expect(await page.textContent(byTestId('kpi-within-60'))).toMatch(/%/); // the acknowledged SOS counts
       await page.waitForSelector(byTestId('kpi-false-alarm'));
+      expect(await page.textContent(byTestId('kpi-open-by-age'))).toContain('under 1 min'); // the UI is in English by now, no raw "<1m"
+      expect(await page.textContent(byTestId('kpi-open-by-age'))).not.toContain('<1m');
     } else {
       console.warn('console e2e: GET /api/alarms/kpis answered 404; KPIs not exercised');
     }

@@ -1,9 +1,11 @@
 import { AlarmDetailPage } from './alarm/AlarmDetailPage';
 import { useAuth } from './auth/useAuth';
 import { useI18n } from './i18n/useI18n';
+import { ConnectionLostBanner } from './layout/ConnectionLostBanner';
 import { Header } from './layout/Header';
 import { LoginPage } from './login/LoginPage';
 import { AlarmQueueProvider } from './queue/AlarmQueueProvider';
+import { NewAlarmAnnouncer } from './queue/NewAlarmAnnouncer';
 import { QueuePage } from './queue/QueuePage';
 import { Link } from './router/Link';
 import { matchRoute, usePath } from './router/router';
@@ -19,6 +21,8 @@ export function App() {
     <AlarmQueueProvider key={user.id}>
       <SoundProvider>
         <Header path={path} />
+        <ConnectionLostBanner />
+        <NewAlarmAnnouncer />
         <Page path={path} />
       </SoundProvider>
     </AlarmQueueProvider>

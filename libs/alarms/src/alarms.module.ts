@@ -9,6 +9,7 @@ import { OpenStreams } from './http/open-streams';
 import { AlarmsController } from './http/alarms.controller';
 import { BedAlarmsController } from './http/bed-alarms.controller';
 import { RulesController } from './http/rules.controller';
+import { AlarmContextRepository } from './persistence/alarm-context.repository';
 import { AlarmRepository } from './persistence/alarm.repository';
 import { BedContextRepository } from './persistence/bed-context.repository';
 import { BedRuleStateRepository } from './persistence/bed-rule-state.repository';
@@ -17,6 +18,7 @@ import { RuleSetRepository } from './persistence/rule-set.repository';
 import { AlarmApplier } from './runtime/alarm-applier';
 import { AlarmStream } from './runtime/alarm-stream';
 import { RulesRunner } from './runtime/rules-runner.service';
+import { AlarmContextService } from './services/alarm-context.service';
 import { AlarmService } from './services/alarm.service';
 import { BacktestService } from './services/backtest.service';
 import { RuleConfigService } from './services/rule-config.service';
@@ -28,7 +30,7 @@ import { RuleConfigService } from './services/rule-config.service';
   controllers: [AlarmStreamController, AlarmsController, BedAlarmsController, RulesController],
   providers: [
     { provide: AlarmsConfig, inject: [EnvDto], useFactory: (env: EnvDto) => AlarmsConfig.fromEnv(env) },
-    AlarmRepository, BedContextRepository, BedRuleStateRepository, MaintenanceRepository, RuleSetRepository,
+    AlarmRepository, AlarmContextRepository, AlarmContextService, BedContextRepository, BedRuleStateRepository, MaintenanceRepository, RuleSetRepository,
     AlarmApplier, AlarmStream, RulesRunner, AlarmService, BacktestService, RuleConfigService, OpenStreams,
   ],
   exports: [AlarmStream, AlarmService, AlarmRepository, RulesRunner, RuleConfigService],

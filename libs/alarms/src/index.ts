@@ -1,6 +1,7 @@
 export * from './alarms.module';
 export * from './alarms.config';
 export * from './model/alarm-record';
+export * from './model/alarm-context';
 export * from './persistence/alarm.repository';
 export * from './persistence/bed-rule-state.repository';
 export * from './persistence/rule-set.repository';

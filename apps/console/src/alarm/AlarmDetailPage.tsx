@@ -56,7 +56,7 @@ export function AlarmDetailPage({ id }: { id: string }) {
           <DeviceList devices={ctx.bed?.devices ?? []} />
         </div>
         <div className="col col-main">
-          <AlarmSummary alarm={alarm} bedLabel={ctx.bed?.label ?? null} />
+          <AlarmSummary alarm={alarm} bedLabel={alarm.bedLabel ?? ctx.bed?.label ?? null} />
           <VitalsPanel bedId={alarm.bedId} raisedAt={alarm.raisedAt} />
           <Timeline detail={detail} />
         </div>

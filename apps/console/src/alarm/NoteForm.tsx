@@ -1,13 +1,14 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, type FormEvent } from 'react';
 import { endpoints } from '../api/endpoints';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Panel } from '../components/Panel';
 import { useAsyncAction } from '../components/useAsyncAction';
+import { useDraft } from '../components/useDraft';
 import { useI18n } from '../i18n/useI18n';
 
 export function NoteForm({ alarmId, onDone }: { alarmId: string; onDone: () => void }) {
   const { t } = useI18n();
-  const [text, setText] = useState('');
+  const [text, setText, clearText] = useDraft(`note.${alarmId}`);
   const add = useCallback(async (value: string) => {
     await endpoints.addNote(alarmId, value);
     onDone();
@@ -15,7 +16,7 @@ export function NoteForm({ alarmId, onDone }: { alarmId: string; onDone: () => v
   const { run, busy, error } = useAsyncAction(add);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (text.trim() && (await run(text.trim()))) setText('');
+    if (text.trim() && (await run(text.trim()))) clearText();
   };
   return (
     <Panel title={t('notes.title')} testId="note-panel">

@@ -1,18 +1,25 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, type FormEvent } from 'react';
 import { endpoints } from '../api/endpoints';
 import { OUTCOMES, type Alarm, type Outcome } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Panel } from '../components/Panel';
 import { useAsyncAction } from '../components/useAsyncAction';
+import { useDraft } from '../components/useDraft';
 import { useI18n } from '../i18n/useI18n';
 
 export function ResolveForm({ alarm, onDone }: { alarm: Alarm; onDone: (res: unknown) => void }) {
   const { t, tx } = useI18n();
-  const [outcome, setOutcome] = useState<Outcome | ''>('');
-  const [note, setNote] = useState('');
+  const [draftOutcome, setOutcome, clearOutcome] = useDraft(`resolve-outcome.${alarm.id}`);
+  const [note, setNote, clearNote] = useDraft(`resolve-note.${alarm.id}`);
+  const outcome = (OUTCOMES as readonly string[]).includes(draftOutcome) ? (draftOutcome as Outcome) : '';
   const resolve = useCallback(
-    async (o: Outcome, n: string) => onDone(await endpoints.resolve(alarm.id, o, n || undefined)),
-    [alarm.id, onDone],
+    async (o: Outcome, n: string) => {
+      const res = await endpoints.resolve(alarm.id, o, n || undefined);
+      clearOutcome();
+      clearNote();
+      onDone(res);
+    },
+    [alarm.id, onDone, clearOutcome, clearNote],
   );
   const { run, busy, error } = useAsyncAction(resolve);
   if (alarm.state === 'resolved') return null;

@@ -1,11 +1,13 @@
 import type { AlarmDetail } from '../api/types';
 import { Panel } from '../components/Panel';
 import { formatDateTime, isoAttr } from '../i18n/format';
+import { actorName, describeAlarm, localiseNote } from '../i18n/serverText';
 import { useI18n } from '../i18n/useI18n';
 import { buildTimeline } from './buildTimeline';
 
 export function Timeline({ detail }: { detail: AlarmDetail }) {
-  const { t, tx } = useI18n();
+  const i18n = useI18n();
+  const { t, tx } = i18n;
   const items = buildTimeline(detail);
   return (
     <Panel title={t('timeline.title')} testId="timeline">
@@ -22,8 +24,8 @@ export function Timeline({ detail }: { detail: AlarmDetail }) {
                   {tx('state', e.from)} → {tx('state', e.to)}
                 </span>
               )}
-              <span className="muted small">{t('timeline.by', { actor: e.actor || t('timeline.system') })}</span>
-              {e.note && <p className="tl-text">{e.note}</p>}
+              <span className="muted small" data-testid="timeline-actor">{t('timeline.by', { actor: actorName(e.actor, detail.actors, t) })}</span>
+              {e.note && <p className="tl-text">{e.action === 'raise' && detail.alarm.reason ? describeAlarm(detail.alarm, i18n) : localiseNote(e.note, i18n)}</p>}
             </li>
           ))}
         </ol>

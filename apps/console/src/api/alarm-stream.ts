@@ -14,8 +14,21 @@ export interface AlarmStreamHandlers {
 const PATH = '/api/alarms/stream';
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15_000;
-/** No byte (not even a keep-alive comment) for this long: assume a dead connection and reconnect. */
-const IDLE_MS = 45_000;
+/** Heartbeat period assumed until the hub announces its own (x-heartbeat-ms). */
+const DEFAULT_HEARTBEAT_MS = 15_000;
+/**
+ * No byte for this many heartbeat periods: the connection is dead even if TCP has not noticed
+ * (a cut cable, a sleeping NAT), so the console says so and reconnects.
+ */
+const IDLE_HEARTBEATS = 2;
+const IDLE_SLACK_MS = 500;
+
+/** Idle limit for a stream whose hub heartbeats every `header` ms (missing or nonsense: the default). */
+export function idleLimitMs(header: string | null): number {
+  const hb = Number(header);
+  const period = Number.isFinite(hb) && hb >= 100 && hb <= 300_000 ? hb : DEFAULT_HEARTBEAT_MS;
+  return period * IDLE_HEARTBEATS + IDLE_SLACK_MS;
+}
 
 const isAlarmEventType = (t: string): t is AlarmEventType => (ALARM_EVENT_TYPES as readonly string[]).includes(t);
 
@@ -74,13 +87,14 @@ export function openAlarmStream(handlers: AlarmStreamHandlers): () => void {
       lastEventId,
     );
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let idle = setTimeout(() => ctrl.abort(), IDLE_MS);
+    const idleMs = idleLimitMs(res.headers.get('x-heartbeat-ms'));
+    let idle = setTimeout(() => ctrl.abort(), idleMs);
     try {
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
         clearTimeout(idle);
-        idle = setTimeout(() => ctrl.abort(), IDLE_MS);
+        idle = setTimeout(() => ctrl.abort(), idleMs);
         parser.feed(value);
       }
     } finally {

@@ -40,8 +40,20 @@ export interface Alarm {
   message?: string | null;
   details?: Record<string, unknown> | null;
   subject?: string | null;
+  incidentId?: string;
+  startedAt?: Time;
+  /** Why it was raised, as a code (`sos_pressed`, `battery_low`, …): the console words it, with `details`. */
+  reason?: string | null;
+  resolvedBy?: string | null;
+  // Who and where, joined by the hub for list, stream and detail.
   bedLabel?: string | null;
   residentName?: string | null;
+  householdId?: string | null;
+  householdName?: string | null;
+  address?: string | null;
+  timeZone?: string | null;
+  acknowledgedByName?: string | null;
+  resolvedByName?: string | null;
 }
 
 export interface TimelineEntry {
@@ -82,6 +94,8 @@ export interface AlarmDetail {
   timeline: TimelineEntry[];
   notes?: AlarmNote[];
   dispatches?: Dispatch[];
+  /** Display names of the timeline's people, by username. */
+  actors?: Record<string, string>;
 }
 
 export interface DeviceStatus {

@@ -17,6 +17,7 @@ export function loadSession(): Session | null {
     const exp = new Date(s.expiresAt).getTime();
     if (!s.token || (Number.isFinite(exp) && exp <= Date.now())) {
       sessionStorage.removeItem(KEY);
+      if (s.token) sessionStorage.setItem(EXPIRED_KEY, '1');
       return null;
     }
     return s;
@@ -27,6 +28,15 @@ export function loadSession(): Session | null {
 
 export function saveSession(s: Session): void {
   sessionStorage.setItem(KEY, JSON.stringify(s));
+}
+
+const EXPIRED_KEY = 'bedside.sessionExpired';
+
+/** True once after a reload found the stored session expired. */
+export function consumeExpiredMark(): boolean {
+  const marked = sessionStorage.getItem(EXPIRED_KEY) === '1';
+  sessionStorage.removeItem(EXPIRED_KEY);
+  return marked;
 }
 
 export function clearSession(): void {

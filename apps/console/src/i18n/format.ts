@@ -6,26 +6,62 @@ export function toMs(v: Time | null | undefined): number {
   return typeof v === 'number' ? v : new Date(v).getTime();
 }
 
-// Dates follow the browser's locale, always on a 24-hour clock.
-const dateTime = new Intl.DateTimeFormat(undefined, {
-  year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-});
-const timeOnly = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
-const hourMinute = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+// Dates follow the UI language (not the browser's), always on a 24-hour clock. I18nProvider sets it.
+let uiLocale = 'zh-CN';
+const formatters = new Map<string, Intl.DateTimeFormat>();
 
-export function formatDateTime(v: Time | null | undefined): string {
-  const ms = toMs(v);
-  return Number.isFinite(ms) ? dateTime.format(ms) : '—';
+export function setFormatLocale(locale: string): void {
+  uiLocale = locale;
 }
 
-export function formatTime(v: Time | null | undefined): string {
-  const ms = toMs(v);
-  return Number.isFinite(ms) ? timeOnly.format(ms) : '—';
+function formatter(kind: 'dateTime' | 'time' | 'hourMinute', timeZone?: string, zoneLabel = false): Intl.DateTimeFormat {
+  const key = `${uiLocale}|${kind}|${timeZone ?? ''}|${zoneLabel}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const date = kind === 'dateTime' ? { year: 'numeric', month: '2-digit', day: '2-digit' } as const : {};
+    const seconds = kind === 'hourMinute' ? {} : { second: '2-digit' } as const;
+    try {
+      f = new Intl.DateTimeFormat(uiLocale, { ...date, hour: '2-digit', minute: '2-digit', ...seconds, hourCycle: 'h23', timeZone, ...(zoneLabel && { timeZoneName: 'shortOffset' }) });
+    } catch {
+      f = new Intl.DateTimeFormat(uiLocale, { ...date, hour: '2-digit', minute: '2-digit', ...seconds, hourCycle: 'h23' }); // unknown zone
+    }
+    formatters.set(key, f);
+  }
+  return f;
 }
 
-export function formatHourMinute(v: Time | null | undefined): string {
+const show = (v: Time | null | undefined, f: () => Intl.DateTimeFormat) => {
   const ms = toMs(v);
-  return Number.isFinite(ms) ? hourMinute.format(ms) : '—';
+  return Number.isFinite(ms) ? f().format(ms) : '—';
+};
+
+export const formatDateTime = (v: Time | null | undefined) => show(v, () => formatter('dateTime'));
+export const formatTime = (v: Time | null | undefined) => show(v, () => formatter('time'));
+export const formatHourMinute = (v: Time | null | undefined) => show(v, () => formatter('hourMinute'));
+
+/** The zone's UTC offset at `ms`, as "GMT+8". */
+function offsetLabel(ms: number, timeZone: string): string {
+  return formatter('hourMinute', timeZone, true).formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+}
+
+const inZone = (v: Time | null | undefined, timeZone: string, kind: 'dateTime' | 'hourMinute') => {
+  const ms = toMs(v);
+  return Number.isFinite(ms) ? `${formatter(kind, timeZone).format(ms)} (${offsetLabel(ms, timeZone)})` : '—';
+};
+
+/** Date and time in another zone (the household's), with its UTC offset: "2026/05/12 03:12:04 (GMT+8)". */
+export const formatDateTimeIn = (v: Time | null | undefined, timeZone: string) => inZone(v, timeZone, 'dateTime');
+export const formatTimeIn = (v: Time | null | undefined, timeZone: string) => inZone(v, timeZone, 'hourMinute');
+
+/** True when the workstation's zone differs from `timeZone` at `at`. */
+export function differsFromLocalZone(timeZone: string, at: number): boolean {
+  try {
+    const here = new Intl.DateTimeFormat('en', { timeZoneName: 'shortOffset' }).format(at);
+    const there = new Intl.DateTimeFormat('en', { timeZoneName: 'shortOffset', timeZone }).format(at);
+    return here.split(' ').pop() !== there.split(' ').pop();
+  } catch {
+    return false;
+  }
 }
 
 export function isoAttr(v: Time | null | undefined): string | undefined {

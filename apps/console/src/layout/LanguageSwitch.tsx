@@ -8,7 +8,8 @@ export function LanguageSwitch() {
       className="btn btn-small btn-ghost"
       data-testid="language-switch"
       data-locale={locale}
-      aria-label={t('header.languageLabel')}
+      lang={locale === 'zh-CN' ? 'en' : 'zh-CN'}
+      title={t('header.languageLabel')}
       onClick={() => setLocale(locale === 'zh-CN' ? 'en' : 'zh-CN')}
     >
       {t('header.language')}

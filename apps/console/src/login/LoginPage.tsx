@@ -6,7 +6,7 @@ import { LanguageSwitch } from '../layout/LanguageSwitch';
 
 export function LoginPage() {
   const { t } = useI18n();
-  const { login } = useAuth();
+  const { login, expired } = useAuth();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -37,6 +37,11 @@ export function LoginPage() {
           <LanguageSwitch />
         </div>
         <h2>{t('login.title')}</h2>
+        {expired && (
+          <p className="notice" role="status" data-testid="login-expired">
+            {t('login.expired')}
+          </p>
+        )}
         <label>
           {t('login.username')}
           <input name="username" autoComplete="username" required autoFocus value={username} onChange={(e) => setUsername(e.target.value)} data-testid="login-username" />

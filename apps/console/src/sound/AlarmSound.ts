@@ -1,5 +1,4 @@
-import type { Severity } from '../api/types';
-import { PATTERNS } from './beep-patterns';
+import { PATTERNS, type Pattern } from './beep-patterns';
 
 /** Web Audio beeps; no audio files. Browsers keep the context suspended until a user gesture. */
 export class AlarmSound {
@@ -23,11 +22,11 @@ export class AlarmSound {
     return this.ctx === null || this.ctx.state !== 'running';
   }
 
-  play(severity: Severity): void {
+  play(pattern: Pattern): void {
     const ctx = this.context();
     if (!ctx) return;
     if (ctx.state === 'suspended') void ctx.resume().catch(() => undefined);
-    const { tones, gain, wave } = PATTERNS[severity];
+    const { tones, gain, wave } = PATTERNS[pattern];
     const t0 = ctx.currentTime + 0.02;
     for (const tone of tones) {
       const osc = ctx.createOscillator();

@@ -2,10 +2,11 @@ import { createContext, useCallback, useEffect, useMemo, useRef, useState, type 
 import type { Severity } from '../api/types';
 import { useAlarmQueue } from '../queue/useAlarmQueue';
 import { AlarmSound } from './AlarmSound';
-import { CRITICAL_REPEAT_MS } from './beep-patterns';
+import { CONNECTION_LOST_REPEAT_MS, CRITICAL_REPEAT_MS } from './beep-patterns';
 
 export interface SoundControl {
-  muted: boolean;
+  /** Epoch ms the mute ends at, or null when not muted. */
+  mutedUntil: number | null;
   toggleMute(): void;
   /** A critical alarm is unacknowledged (the repeating alert is due, muted or not). */
   alerting: boolean;
@@ -14,20 +15,38 @@ export interface SoundControl {
 }
 
 export const SoundContext = createContext<SoundControl | null>(null);
-const MUTE_KEY = 'bedside.muted'; // sessionStorage: muting lasts one shift (tab), never longer
+
+/** A mute always ends by itself, and lives in memory only: a reload brings the sound back. */
+export const MUTE_MS = 5 * 60_000;
 
 /**
- * Repeats the critical pattern while any critical alarm is unacknowledged, and chimes once
- * (its severity's pattern) for each other newly raised alarm.
+ * Repeats the critical pattern while any critical alarm is unacknowledged, chimes once (its
+ * severity's pattern) for each other newly raised alarm, and sounds while the live stream is
+ * lost. A mute silences what was already on screen: a critical raised during it ends it, and a
+ * lost stream sounds regardless.
  */
 export function SoundProvider({ children }: { children: ReactNode }) {
-  const { alarms } = useAlarmQueue();
+  const { alarms, status } = useAlarmQueue();
   const sound = useRef(new AlarmSound()).current;
-  const [muted, setMuted] = useState(() => sessionStorage.getItem(MUTE_KEY) === '1');
+  const [mutedUntil, setMutedUntil] = useState<number | null>(null);
   const [blocked, setBlocked] = useState(true);
   const chimed = useRef(new Set<string>());
+  const knownCriticals = useRef<Set<string>>(new Set());
 
-  const alerting = alarms.some((a) => a.severity === 'critical' && a.state === 'raised');
+  const criticals = alarms.filter((a) => a.severity === 'critical' && a.state === 'raised');
+  const alerting = criticals.length > 0;
+  const muted = mutedUntil !== null;
+  const newCritical = muted && criticals.some((a) => !knownCriticals.current.has(a.id));
+
+  useEffect(() => {
+    if (newCritical) setMutedUntil(null);
+  }, [newCritical]);
+
+  useEffect(() => {
+    if (mutedUntil === null) return;
+    const t = setTimeout(() => setMutedUntil(null), Math.max(0, mutedUntil - Date.now()));
+    return () => clearTimeout(t);
+  }, [mutedUntil]);
 
   useEffect(() => {
     const unlock = () => {
@@ -50,6 +69,14 @@ export function SoundProvider({ children }: { children: ReactNode }) {
     return () => clearInterval(t);
   }, [alerting, muted, sound]);
 
+  const lost = status === 'reconnecting';
+  useEffect(() => {
+    if (!lost) return;
+    sound.play('connectionLost');
+    const t = setInterval(() => sound.play('connectionLost'), CONNECTION_LOST_REPEAT_MS);
+    return () => clearInterval(t);
+  }, [lost, sound]);
+
   useEffect(() => {
     const fresh = alarms.filter((a) => a.state === 'raised' && a.severity !== 'critical' && !chimed.current.has(a.id));
     fresh.forEach((a) => chimed.current.add(a.id));
@@ -59,13 +86,15 @@ export function SoundProvider({ children }: { children: ReactNode }) {
     if (top) sound.play(top);
   }, [alarms, muted, sound]);
 
+  const criticalIds = criticals.map((a) => a.id).join(',');
   const toggleMute = useCallback(() => {
-    setMuted((m) => {
-      sessionStorage.setItem(MUTE_KEY, m ? '0' : '1');
-      return !m;
+    setMutedUntil((until) => {
+      if (until !== null) return null;
+      knownCriticals.current = new Set(criticalIds.split(',').filter(Boolean));
+      return Date.now() + MUTE_MS;
     });
-  }, []);
+  }, [criticalIds]);
 
-  const value = useMemo(() => ({ muted, toggleMute, alerting, blocked }), [muted, toggleMute, alerting, blocked]);
+  const value = useMemo(() => ({ mutedUntil, toggleMute, alerting, blocked }), [mutedUntil, toggleMute, alerting, blocked]);
   return <SoundContext.Provider value={value}>{children}</SoundContext.Provider>;
 }

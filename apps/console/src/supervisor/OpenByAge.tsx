@@ -6,7 +6,7 @@ const BUCKETS: AgeBucket[] = ['<1m', '1-5m', '5-15m', '>15m'];
 
 /** Horizontal bars: how many alarms are open, by how long they have been open. */
 export function OpenByAge({ data }: { data: Kpis['openByAge'] }) {
-  const { t } = useI18n();
+  const { t, tx } = useI18n();
   const counts = new Map(data.map((d) => [d.bucket, d.count]));
   const max = Math.max(1, ...data.map((d) => d.count));
   return (
@@ -16,7 +16,7 @@ export function OpenByAge({ data }: { data: Kpis['openByAge'] }) {
           const n = counts.get(b) ?? 0;
           return (
             <li key={b} data-bucket={b}>
-              <span className="bar-label">{b}</span>
+              <span className="bar-label">{tx('ageBucket', b)}</span>
               <span className="bar-track">
                 <span className={`bar-fill bar-${i}`} style={{ width: `${(n / max) * 100}%` }} />
               </span>

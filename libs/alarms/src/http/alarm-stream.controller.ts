@@ -7,6 +7,7 @@ import { AlarmsConfig } from '../alarms.config';
 import type { AlarmStreamEvent } from '../model/alarm-record';
 import { AlarmRepository } from '../persistence/alarm.repository';
 import { AlarmStream } from '../runtime/alarm-stream';
+import { AlarmContextService } from '../services/alarm-context.service';
 import { OpenStreams } from './open-streams';
 
 const PAGE = 1000;
@@ -20,7 +21,7 @@ const PAGE = 1000;
 @ApiTags('alarms')
 @Controller('api/alarms')
 export class AlarmStreamController {
-  constructor(private readonly stream: AlarmStream, private readonly alarms: AlarmRepository, private readonly config: AlarmsConfig, private readonly streams: OpenStreams) {}
+  constructor(private readonly stream: AlarmStream, private readonly alarms: AlarmRepository, private readonly config: AlarmsConfig, private readonly streams: OpenStreams, private readonly context: AlarmContextService) {}
 
   @Get('stream')
   @Authenticated({ permission: 'alarm.read', residentData: true })
@@ -36,14 +37,24 @@ export class AlarmStreamController {
     let live = false;
     let closed = false;
     const buffered: AlarmStreamEvent[] = [];
-    const write = (e: AlarmStreamEvent) => {
-      if (closed || (cursor !== null && e.id <= cursor)) return;
-      cursor = e.id;
-      if (organisationId && e.alarm.organisationId !== organisationId) return; // organisation isolation
-      res.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ alarm: e.alarm, at: e.at })}\n\n`);
+    // Events are enriched with who and where (an async lookup, mostly cached) and written in order.
+    let writing: Promise<void> = Promise.resolve();
+    const write = (events: readonly AlarmStreamEvent[]) => {
+      const due = events.filter((e) => {
+        if (closed || (cursor !== null && e.id <= cursor)) return false;
+        cursor = e.id;
+        return !organisationId || e.alarm.organisationId === organisationId; // organisation isolation
+      });
+      if (due.length === 0) return writing;
+      writing = writing.then(async () => {
+        const alarms = await this.context.enrich(due.map((e) => e.alarm)).catch(() => due.map((e) => e.alarm));
+        if (closed || res.writableEnded) return;
+        res.write(due.map((e, i) => `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ alarm: alarms[i], at: e.at })}\n\n`).join(''));
+      }).catch(() => undefined);
+      return writing;
     };
     // Subscribe before reading the log: anything committed after the read is then in the buffer.
-    const sub = this.stream.events$.subscribe((e) => (live ? write(e) : buffered.push(e)));
+    const sub = this.stream.events$.subscribe((e) => (live ? void write([e]) : buffered.push(e)));
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), this.config.heartbeatMs);
     req.on('close', () => {
       closed = true;
@@ -51,14 +62,15 @@ export class AlarmStreamController {
       clearInterval(heartbeat);
     });
 
-    res.status(200).set({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    // The heartbeat period lets a client tell a silent, dead connection from a quiet one.
+    res.status(200).set({ 'x-heartbeat-ms': String(this.config.heartbeatMs), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.flushHeaders();
     res.write('retry: 2000\n\n');
     try {
       if (cursor === null) cursor = await this.alarms.lastEventId();
       for (;;) {
         const page = await this.alarms.eventsAfter(cursor, PAGE);
-        page.forEach(write);
+        await write(page);
         if (page.length < PAGE || closed) break;
       }
     } catch (err) {
@@ -66,8 +78,7 @@ export class AlarmStreamController {
       res.end();
       return;
     }
-    buffered.forEach(write);
-    buffered.length = 0;
+    void write(buffered.splice(0));
     live = true;
   }
 }

@@ -12,6 +12,7 @@ import { AlarmStream } from '../runtime/alarm-stream';
 import type { AlarmStreamEvent } from '../model/alarm-record';
 import { RulesRunner } from '../runtime/rules-runner.service';
 import { RuleConfigService } from '../services/rule-config.service';
+import { AlarmContextRepository } from './alarm-context.repository';
 import { AlarmRepository } from './alarm.repository';
 import { BedContextRepository } from './bed-context.repository';
 import { BedRuleStateRepository } from './bed-rule-state.repository';
@@ -92,6 +93,20 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(spo2!.incidentId).toBe(hr!.incidentId);
     const listed = await alarms.list({ bedId });
     expect(listed.map((a) => a.kind)).toEqual(['heart_rate', 'spo2']); // critical before major
+    // Who and where, joined in the same query: the console needs no lookup per row.
+    expect(listed[0]).toEqual(expect.objectContaining({ bedLabel: 'bed', residentName: null, householdName: 'h', address: 'a', timeZone: 'Europe/Berlin', acknowledgedByName: null }));
+  });
+
+  it('lists with the display names of who acknowledged; the context repository finds the same', async () => {
+    const username = `op-${randomUUID().slice(0, 8)}`;
+    await database.db.insertInto('users').values({ id: randomUUID(), organisation_id: orgId, username, display_name: '张敏', role: 'operator', password_hash: 'x' }).execute();
+    const prev = (await alarms.getByKey(alarms.db, 'spo2:1'))!;
+    await alarms.save(alarms.db, prev, { ...prev, status: 'acknowledged', acknowledgedAt: T0 + 11_000, acknowledgedBy: username });
+    const listed = (await alarms.list({ bedId })).find((a) => a.key === 'spo2:1');
+    expect(listed).toEqual(expect.objectContaining({ acknowledgedBy: username, acknowledgedByName: '张敏' }));
+    const context = new AlarmContextRepository(database);
+    expect((await context.forBeds([bedId])).get(bedId)).toEqual(expect.objectContaining({ bedLabel: 'bed', householdName: 'h', timeZone: 'Europe/Berlin' }));
+    expect(await context.displayNames([username, 'system', 'device:x'])).toEqual(new Map([[username, '张敏']]));
   });
 
   it('auto-resolves a cleared unacknowledged minor alarm and keeps a suppressed one out of the queue', async () => {

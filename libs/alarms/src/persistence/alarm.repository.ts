@@ -3,6 +3,7 @@ import { sql, type Compilable, type InsertResult, type Kysely, type OperationNod
 import { Database, type AlarmsTable, type DB } from '@bedside/database';
 import type { AlarmAuditEntry, AlarmOutcome, AlarmStatus, RuleAction, RuleKind, Severity } from '@bedside/rules';
 import { DEFAULT_INCIDENT_GAP_MS, SEVERITIES } from '@bedside/rules';
+import type { ContextualAlarmView } from '../model/alarm-context';
 import { toAlarmView, type AlarmEventType, type AlarmRecord, type AlarmStreamEvent, type AlarmView, type EventDraft } from '../model/alarm-record';
 
 /** A connection or an open transaction: every write of one evaluation shares the caller's transaction. */
@@ -174,20 +175,36 @@ export class AlarmRepository {
     return rows.map((r) => toAlarmView(toRecord(r, [])));
   }
 
-  /** Ordered like the console queue: most severe first, then oldest. */
-  async list(f: AlarmFilter): Promise<AlarmView[]> {
-    let q = this.db.selectFrom('alarms').selectAll();
-    if (f.state?.length) q = q.where('state', 'in', f.state);
-    if (f.severity?.length) q = q.where('severity', 'in', f.severity);
-    if (f.kind?.length) q = q.where('kind', 'in', f.kind);
-    if (f.bedId) q = q.where('bed_id', '=', f.bedId);
-    if (f.organisationId) q = q.where('organisation_id', '=', f.organisationId);
-    if (f.from) q = q.where('raised_at', '>=', f.from);
-    if (f.to) q = q.where('raised_at', '<', f.to);
-    if (!f.includeSuppressed) q = q.where('suppressed', '=', false);
-    const rank = sql<number>`case severity ${sql.join(SEVERITIES.map((s, i) => sql`when ${s} then ${i}`), sql` `)} end`;
-    const rows = await q.orderBy(rank).orderBy('raised_at').limit(f.limit ?? 500).execute();
-    return rows.map((r) => toAlarmView(toRecord(r, [])));
+  /**
+   * Ordered like the console queue: most severe first, then oldest. Each alarm carries its bed,
+   * resident and household and the display names of who acknowledged and resolved it, joined
+   * here so a queue of many households needs one query.
+   */
+  async list(f: AlarmFilter): Promise<ContextualAlarmView[]> {
+    let q = this.db.selectFrom('alarms')
+      .leftJoin('beds', 'beds.id', 'alarms.bed_id')
+      .leftJoin('households', 'households.id', 'beds.household_id')
+      .leftJoin('residents', 'residents.id', 'beds.resident_id')
+      .leftJoin('users as ack_user', 'ack_user.username', 'alarms.acknowledged_by')
+      .leftJoin('users as res_user', 'res_user.username', 'alarms.resolved_by')
+      .selectAll('alarms')
+      .select(['beds.label as ctx_bed_label', 'residents.name as ctx_resident_name', 'households.id as ctx_household_id', 'households.name as ctx_household_name',
+        'households.address as ctx_address', 'households.time_zone as ctx_time_zone', 'ack_user.display_name as ctx_ack_name', 'res_user.display_name as ctx_res_name']);
+    if (f.state?.length) q = q.where('alarms.state', 'in', f.state);
+    if (f.severity?.length) q = q.where('alarms.severity', 'in', f.severity);
+    if (f.kind?.length) q = q.where('alarms.kind', 'in', f.kind);
+    if (f.bedId) q = q.where('alarms.bed_id', '=', f.bedId);
+    if (f.organisationId) q = q.where('alarms.organisation_id', '=', f.organisationId);
+    if (f.from) q = q.where('alarms.raised_at', '>=', f.from);
+    if (f.to) q = q.where('alarms.raised_at', '<', f.to);
+    if (!f.includeSuppressed) q = q.where('alarms.suppressed', '=', false);
+    const rank = sql<number>`case alarms.severity ${sql.join(SEVERITIES.map((s, i) => sql`when ${s} then ${i}`), sql` `)} end`;
+    const rows = await q.orderBy(rank).orderBy('alarms.raised_at').limit(f.limit ?? 500).execute();
+    return rows.map((r) => ({
+      ...toAlarmView(toRecord(r, [])),
+      bedLabel: r.ctx_bed_label, residentName: r.ctx_resident_name, householdId: r.ctx_household_id, householdName: r.ctx_household_name,
+      address: r.ctx_address, timeZone: r.ctx_time_zone, acknowledgedByName: r.ctx_ack_name, resolvedByName: r.ctx_res_name,
+    }));
   }
 
   /** Unacknowledged alarms with an escalation due, for the per-bed timers after a restart. */

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Clock, DomainError, notFound } from '@bedside/common';
 import { AlarmDomainError, acknowledgeAlarm, escalateIfDue, resolveAlarm, type OperatorOutcome, type RuleInput } from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
+import type { ContextualAlarmView } from '../model/alarm-context';
+import { AlarmContextService } from './alarm-context.service';
 import type { AuthUser } from '@bedside/auth';
 import { toAlarmView, toAuditView, type AlarmRecord, type AlarmView, type AuditView } from '../model/alarm-record';
 import { AlarmRepository, type AlarmFilter, type Executor } from '../persistence/alarm.repository';
@@ -10,9 +12,11 @@ import { MaintenanceRepository, type MaintenanceWindow } from '../persistence/ma
 import { RulesRunner } from '../runtime/rules-runner.service';
 
 export interface AlarmDetail {
-  alarm: AlarmView;
+  alarm: ContextualAlarmView;
   timeline: AuditView[];
   incident: { id: string; alarms: AlarmView[] };
+  /** Display names of the timeline's human actors, by username. */
+  actors: Record<string, string>;
 }
 
 /** Lifecycle rules from libs/rules surface as 409 (transition) or 400 (outcome). */
@@ -34,15 +38,21 @@ export class AlarmService {
     private readonly applier: AlarmApplier,
     private readonly clock: Clock,
     private readonly config: AlarmsConfig,
+    private readonly context: AlarmContextService,
   ) {}
 
-  list(filter: AlarmFilter): Promise<AlarmView[]> {
+  list(filter: AlarmFilter): Promise<ContextualAlarmView[]> {
     return this.alarms.list(filter);
   }
 
   async get(id: string): Promise<AlarmDetail> {
     const alarm = await this.find(id);
-    return { alarm: toAlarmView(alarm), timeline: alarm.audit.map(toAuditView), incident: { id: alarm.incidentId, alarms: await this.alarms.incident(alarm.incidentId) } };
+    const [[view], incident, actors] = await Promise.all([
+      this.context.enrich([toAlarmView(alarm)]),
+      this.alarms.incident(alarm.incidentId),
+      this.context.actorNames(alarm.audit.map((e) => e.actor)),
+    ]);
+    return { alarm: view, timeline: alarm.audit.map(toAuditView), incident: { id: alarm.incidentId, alarms: incident }, actors: Object.fromEntries(actors) };
   }
 
   /** A call-centre step on the alarm's timeline (dispatch, call made, …) without a state change. */

@@ -1,0 +1,48 @@
+import type { Alarm } from '../api/types';
+import { en } from './en';
+import { actorName, describeAlarm, localiseNote } from './serverText';
+import { zhCN } from './zh-CN';
+
+/** A minimal I18n over the real dictionaries (no React). */
+function i18n(locale: 'zh-CN' | 'en') {
+  const dict = (locale === 'en' ? en : zhCN) as Record<string, string>;
+  const fill = (s: string, p?: Record<string, string | number>) => (p ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in p ? String(p[k]) : m)) : s);
+  const tn = (key: string, p?: Record<string, string | number>) => (dict[key] === undefined ? null : fill(dict[key], p));
+  const tx = (prefix: string, v: string | null | undefined, p?: Record<string, string | number>) => (v ? (tn(`${prefix}.${v}`, p) ?? v) : '—');
+  const t = (key: string, p?: Record<string, string | number>) => tn(key, p) ?? key;
+  return { locale, t, tx, tn } as never;
+}
+
+const alarm = (over: Partial<Alarm>): Alarm => ({
+  id: 'a', bedId: 'b', kind: 'sos', severity: 'critical', state: 'raised', cleared: false, repeatCount: 0, raisedAt: 0,
+  acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, outcome: null, escalationLevel: 0, ...over,
+});
+
+describe('server texts in the UI language', () => {
+  it('words an alarm from its reason code and details', () => {
+    expect(describeAlarm(alarm({ reason: 'sos_pressed', message: 'call button pressed' }), i18n('zh-CN'))).toBe('呼叫按钮被按下');
+    expect(describeAlarm(alarm({ kind: 'low_battery', reason: 'battery_low', details: { deviceKind: 'button', battery: 12 } }), i18n('zh-CN'))).toBe('呼叫按钮电量 12%');
+    expect(describeAlarm(alarm({ kind: 'heart_rate', reason: 'heart_rate_high', details: { value: 140, high: 120, forMs: 30_000 } }), i18n('en'))).toBe('Heart rate 140 bpm, above 120 for 30 s');
+  });
+
+  it('falls back to the kind (zh-CN) or the hub text (en) for an unknown code', () => {
+    expect(describeAlarm(alarm({ reason: 'something_new', message: 'something new' }), i18n('zh-CN'))).toBe('紧急呼叫');
+    expect(describeAlarm(alarm({ reason: 'something_new', message: 'something new' }), i18n('en'))).toBe('something new');
+  });
+
+  it('localises notes the hub wrote and leaves an operator note as typed', () => {
+    const zh = i18n('zh-CN');
+    expect(localiseNote('community worker 周丽 dispatched: 带钥匙', zh)).toBe('已派出社区工作人员 周丽 — 带钥匙');
+    expect(localiseNote('周丽: on site', zh)).toBe('周丽：已到达');
+    expect(localiseNote('unacknowledged, escalation level 2', zh)).toBe('未确认，升级至第 2 级');
+    expect(localiseNote('button battery at 12%', zh)).toBe('呼叫按钮电量 12%');
+    expect(localiseNote('已联系儿子', zh)).toBe('已联系儿子');
+  });
+
+  it('names actors as people read them', () => {
+    const { t } = i18n('zh-CN') as unknown as { t: (k: string) => string };
+    expect(actorName('system', {}, t as never)).toBe('系统');
+    expect(actorName('device:abc', {}, t as never)).toBe('住户（设备）');
+    expect(actorName('op1', { op1: '张敏' }, t as never)).toBe('张敏');
+  });
+});
