@@ -1,5 +1,4 @@
 import { useCallback } from 'react';
-import { DISPATCHES_PATH, useSupports } from '../api/capabilities';
 import { alarmFromResponse } from '../api/endpoints';
 import { ApiError } from '../api/errors';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -25,7 +24,6 @@ export function AlarmDetailPage({ id }: { id: string }) {
   const { upsert } = useAlarmQueue();
   const { detail, error, loading, reload } = useAlarmDetail(id);
   const ctx = useBedContext(detail?.alarm.bedId);
-  const dispatchSupported = useSupports(DISPATCHES_PATH);
 
   const afterAction = useCallback(
     (res?: unknown) => {
@@ -62,7 +60,7 @@ export function AlarmDetailPage({ id }: { id: string }) {
         </div>
         <div className="col col-actions">
           <AcknowledgeButton alarm={alarm} onDone={afterAction} />
-          {dispatchSupported && <DispatchPanel alarm={alarm} listed={detail.dispatches} contacts={contacts} onChange={afterAction} />}
+          <DispatchPanel alarm={alarm} listed={detail.dispatches} contacts={contacts} onChange={afterAction} />
           <NoteForm alarmId={alarm.id} onDone={afterAction} />
           <ResolveForm alarm={alarm} onDone={afterAction} />
         </div>
