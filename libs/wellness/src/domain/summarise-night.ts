@@ -1,7 +1,7 @@
 import { toLocal } from '@bedside/rules';
 import { MAX_LISTED, SUMMARY_VERSION, type Absence, type DeviceCoverage, type Gap, type NightAlarm, type NightSummary, type WellnessDeviceKind, type WellnessSample } from './night-summary';
 import { DEFAULT_NIGHT_HOURS, nightWindow, type NightDate, type NightHours } from './night-window';
-import { distributionOf, median, round1 } from './statistics';
+import { distributionOf, round1 } from './statistics';
 
 /** What the figures of a summary mean; every threshold here is documented in the README. */
 export interface SummaryDefinitions {
@@ -46,14 +46,6 @@ interface DeviceSeries {
   intervalMs: number | null;
 }
 
-/** A stretch of time in one known state (in bed, or worn), from the sample that reported it. */
-interface Held {
-  start: number;
-  end: number;
-  on: boolean;
-  sample: WellnessSample;
-}
-
 /**
  * One resident's night, from the samples of their bed's devices and the bed's alarms. Samples
  * outside the night window are ignored, as are repeats of a (device, ts) already seen (the
@@ -69,30 +61,33 @@ export function summariseNight(samples: readonly WellnessSample[], alarms: reado
   const wearables = series.filter((s) => s.kind === 'wearable');
   // One mattress describes the bed; should a bed carry two, the one that reported most.
   const mattress = mostSamples(mattresses.filter((s) => s.samples.some((p) => isBool(p.inBed))));
-  const presence = mattress ? heldStates(mattress, (p) => p.inBed, window.end, def) : [];
-
   let timeInBedMs = 0;
   let timeOutOfBedMs = 0;
   let movementSum = 0;
   let movementCount = 0;
   let restlessMs = 0;
-  for (const h of presence) {
-    if (!h.on) {
-      timeOutOfBedMs += h.end - h.start;
-      continue;
-    }
-    timeInBedMs += h.end - h.start;
-    const movement = h.sample.movement;
-    if (typeof movement === 'number') {
-      movementSum += movement;
-      movementCount++;
-      if (movement >= def.restlessMovement) restlessMs += h.end - h.start;
-    }
+  let firstInBedAt: number | null = null;
+  let lastInBedEnd: number | null = null;
+  const absences = new AbsenceTracker();
+  if (mattress) {
+    forEachHeld(mattress, inBedOf, window.end, def, (start, end, inBed, sample) => {
+      absences.add(start, end, inBed);
+      if (!inBed) {
+        timeOutOfBedMs += end - start;
+        return;
+      }
+      timeInBedMs += end - start;
+      firstInBedAt ??= start;
+      lastInBedEnd = end;
+      const movement = sample.movement;
+      if (typeof movement === 'number') {
+        movementSum += movement;
+        movementCount++;
+        if (movement >= def.restlessMovement) restlessMs += end - start;
+      }
+    });
   }
-  const inBedSpans = presence.filter((h) => h.on);
-  const lastInBed = inBedSpans.at(-1);
-  const absences = absencesOf(presence);
-  const exits = absences.filter((a) => a.durationMs >= def.minAbsenceMs && inCoreHours(a.start, options.timeZone, def));
+  const exits = absences.finish().filter((a) => a.durationMs >= def.minAbsenceMs && inCoreHours(a.start, options.timeZone, def));
 
   const heartRates: number[] = [];
   const respirationRates: number[] = [];
@@ -108,7 +103,8 @@ export function summariseNight(samples: readonly WellnessSample[], alarms: reado
   const spo2: number[] = [];
   for (const w of wearables) for (const p of w.samples) if (p.worn !== false && typeof p.spo2 === 'number') spo2.push(p.spo2);
   const wearable = mostSamples(wearables);
-  const wornMs = wearable ? heldStates(wearable, (p) => p.worn, window.end, def).reduce((sum, h) => sum + (h.on ? h.end - h.start : 0), 0) : 0;
+  let wornMs = 0;
+  if (wearable) forEachHeld(wearable, wornOf, window.end, def, (start, end, worn) => void (worn && (wornMs += end - start)));
 
   const nightAlarms = alarms.filter((a) => !a.suppressed && a.startedAt >= window.start && a.startedAt < window.end).sort((a, b) => a.startedAt - b.startedAt);
   const byKind: Record<string, number> = {};
@@ -125,8 +121,8 @@ export function summariseNight(samples: readonly WellnessSample[], alarms: reado
       timeInBedMs,
       timeOutOfBedMs,
       unknownMs: durationMs - timeInBedMs - timeOutOfBedMs,
-      firstInBedAt: inBedSpans[0]?.start ?? null,
-      finalRiseAt: lastInBed && lastInBed.end < window.end ? lastInBed.end : null,
+      firstInBedAt,
+      finalRiseAt: lastInBedEnd !== null && lastInBedEnd < window.end ? lastInBedEnd : null,
     },
     bedExits: {
       count: exits.length,
@@ -159,38 +155,44 @@ function seriesByDevice(samples: readonly WellnessSample[], start: number, end: 
   }
   let duplicates = 0;
   for (const s of byDevice.values()) {
-    // Stable sort: of two samples with one ts, the first given stays first and is kept.
-    s.samples.sort((a, b) => a.ts - b.ts);
+    // Stable sort: of two samples with one ts, the first given stays first and is kept. Store
+    // reads come sorted already; checking costs one pass, sorting objects far more.
+    if (!isSorted(s.samples)) s.samples.sort((a, b) => a.ts - b.ts);
     const unique: WellnessSample[] = [];
     for (const p of s.samples) {
       if (unique.length && unique[unique.length - 1].ts === p.ts) duplicates++;
       else unique.push(p);
     }
     s.samples = unique;
-    const steps: number[] = [];
-    for (let i = 1; i < unique.length; i++) steps.push(unique[i].ts - unique[i - 1].ts);
-    s.intervalMs = steps.length ? median(steps) : null;
+    s.intervalMs = medianStep(unique);
   }
   return { series: [...byDevice.values()].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0)), duplicates };
 }
 
 /**
  * Each reading of the state holds until the next one, unless a gap follows: then it holds for
- * one usual interval and the rest is unknown. One stretch per reading, so that per-reading
- * figures (movement) can be weighted by the time they stand for.
+ * one usual interval and the rest is unknown. Visited stretch by stretch, one per reading, so
+ * that per-reading figures (movement) are weighted by the time they stand for.
  */
-function heldStates(s: DeviceSeries, state: (p: WellnessSample) => boolean | null | undefined, windowEnd: number, def: SummaryDefinitions): Held[] {
+function forEachHeld(s: DeviceSeries, state: (p: WellnessSample) => boolean | null | undefined, windowEnd: number, def: SummaryDefinitions, visit: (start: number, end: number, on: boolean, sample: WellnessSample) => void): void {
   const interval = s.intervalMs ?? def.fallbackIntervalMs;
   const gapAfter = def.gapFactor * interval;
-  const readings = s.samples.filter((p) => isBool(state(p)));
-  const out: Held[] = [];
-  for (let i = 0; i < readings.length; i++) {
-    const p = readings[i];
-    const next = readings[i + 1]?.ts;
+  const samples = s.samples;
+  let i = nextReading(samples, state, 0);
+  while (i < samples.length) {
+    const p = samples[i];
+    const j = nextReading(samples, state, i + 1);
+    const next = j < samples.length ? samples[j].ts : undefined;
     const end = next !== undefined && next - p.ts <= gapAfter ? next : Math.min(p.ts + interval, next ?? windowEnd, windowEnd);
-    out.push({ start: p.ts, end, on: state(p) === true, sample: p });
+    visit(p.ts, end, state(p) === true, p);
+    i = j;
   }
-  return out;
+}
+
+function nextReading(samples: readonly WellnessSample[], state: (p: WellnessSample) => boolean | null | undefined, from: number): number {
+  let i = from;
+  while (i < samples.length && !isBool(state(samples[i]))) i++;
+  return i;
 }
 
 /**
@@ -198,22 +200,27 @@ function heldStates(s: DeviceSeries, state: (p: WellnessSample) => boolean | nul
  * bed to the next reading in bed, across any data gap in between; one still open when the
  * readings stop ends at the last out-of-bed instant and is marked not returned.
  */
-function absencesOf(presence: readonly Held[]): Absence[] {
-  const out: Absence[] = [];
-  let seenInBed = false;
-  let open: { start: number; lastEnd: number } | null = null;
-  for (const h of presence) {
-    if (h.on) {
-      if (open) out.push({ start: open.start, end: h.start, durationMs: h.start - open.start, returned: true });
-      open = null;
-      seenInBed = true;
-    } else if (seenInBed) {
-      if (open) open.lastEnd = h.end;
-      else open = { start: h.start, lastEnd: h.end };
+class AbsenceTracker {
+  private readonly absences: Absence[] = [];
+  private seenInBed = false;
+  private open: { start: number; lastEnd: number } | null = null;
+
+  add(start: number, end: number, inBed: boolean): void {
+    if (inBed) {
+      if (this.open) this.absences.push({ start: this.open.start, end: start, durationMs: start - this.open.start, returned: true });
+      this.open = null;
+      this.seenInBed = true;
+    } else if (this.seenInBed) {
+      if (this.open) this.open.lastEnd = end;
+      else this.open = { start, lastEnd: end };
     }
   }
-  if (open) out.push({ start: open.start, end: open.lastEnd, durationMs: open.lastEnd - open.start, returned: false });
-  return out;
+
+  finish(): Absence[] {
+    if (this.open) this.absences.push({ start: this.open.start, end: this.open.lastEnd, durationMs: this.open.lastEnd - this.open.start, returned: false });
+    this.open = null;
+    return this.absences;
+  }
 }
 
 function inCoreHours(epochMs: number, timeZone: string, def: SummaryDefinitions): boolean {
@@ -253,4 +260,36 @@ function mostSamples(series: readonly DeviceSeries[]): DeviceSeries | undefined 
 }
 
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const inBedOf = (p: WellnessSample) => p.inBed;
+const wornOf = (p: WellnessSample) => p.worn;
+
+/**
+ * Median spacing of sorted samples. Devices send at a fixed cadence, so the spacings take few
+ * distinct values: counting them beats sorting one number per sample.
+ */
+function medianStep(samples: readonly WellnessSample[]): number | null {
+  if (samples.length < 2) return null;
+  const counts = new Map<number, number>();
+  for (let i = 1; i < samples.length; i++) {
+    const step = samples[i].ts - samples[i - 1].ts;
+    counts.set(step, (counts.get(step) ?? 0) + 1);
+  }
+  const steps = Float64Array.from(counts.keys()).sort();
+  const n = samples.length - 1;
+  // The value at a 0-based rank, walking the counts in order.
+  const at = (rank: number) => {
+    let seen = 0;
+    for (const step of steps) {
+      seen += counts.get(step)!;
+      if (rank < seen) return step;
+    }
+    return steps[steps.length - 1];
+  };
+  return n % 2 ? at((n - 1) / 2) : (at(n / 2 - 1) + at(n / 2)) / 2;
+}
+
+function isSorted(samples: readonly WellnessSample[]): boolean {
+  for (let i = 1; i < samples.length; i++) if (samples[i].ts < samples[i - 1].ts) return false;
+  return true;
+}
 const count = (series: readonly DeviceSeries[]) => series.reduce((sum, s) => sum + s.samples.length, 0);
