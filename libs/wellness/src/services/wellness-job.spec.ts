@@ -5,6 +5,7 @@ import { IngestEvents } from '@bedside/ingest';
 import { SqlTelemetryStore, type TelemetryPoint } from '@bedside/telemetry';
 import { testDatabaseEngines } from '@bedside/testing';
 import { addNights, nightWindow } from '../domain/night-window';
+import { summariseNight } from '../domain/summarise-night';
 import { syntheticNight } from '../testing/night-fixture';
 import { BedNightSourceRepository } from '../persistence/bed-night-source.repository';
 import { NightRequestRepository } from '../persistence/night-request.repository';
@@ -117,6 +118,24 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
     expect(answer.nights).toHaveLength(1);
     expect(answer.nights[0]).toEqual({ ...before, revision: before.revision + 1, computedAt: clock.now() });
   });
+
+  it('reads a night of 1 Hz samples from two devices page by page, each sample once', async () => {
+    const night = '2026-02-20';
+    const wearableId = `wearable-${randomUUID().slice(0, 8)}`;
+    await database.db.insertInto('devices').values({ id: wearableId, organisation_id: orgId, kind: 'wearable', serial: wearableId, model: 'W1', bed_id: bedId, secret_salt: 's', secret_hash: 'h', credentials_issued_at: new Date() }).execute();
+    const mattress = syntheticNight({ night, timeZone, mattressId, intervalMs: 1000, absences: [{ at: '03:00', minutes: 7 }] });
+    // The wearable shares every instant with the mattress, and one extra sample shifts the page
+    // boundaries (10,000 rows) into the middle of a shared instant.
+    const wearable = mattress.map((p) => ({ deviceId: wearableId, kind: 'wearable' as const, ts: p.ts, worn: true, spo2: 95 }));
+    const all = [...mattress, ...wearable, { deviceId: wearableId, kind: 'wearable' as const, ts: mattress[0].ts + 500, worn: true, spo2: 95 }];
+    await store.write(all.map((p) => ({ ...p, bedId, seq: 1 }) as TelemetryPoint));
+    await service.recompute(residentId, night, night);
+    const [stored] = await summaries.ofBed(bedId, night, night);
+    const devices = [{ deviceId: mattressId, kind: 'mattress' as const }, { deviceId: wearableId, kind: 'wearable' as const }];
+    expect(stored.summary).toEqual(summariseNight(all, [], { night, timeZone, devices }));
+    expect(stored.summary.samples).toEqual({ mattress: 64_800, wearable: 64_801, duplicates: 0 });
+    expect(stored.summary.bedExits.count).toBe(1);
+  }, 60_000);
 
   it('reads a resident’s nights over a range and refuses bad ranges', async () => {
     expect((await service.residentNights(residentId, '2026-03-03', '2026-03-04')).nights.map((n) => n.night)).toEqual(['2026-03-03', '2026-03-04']);
