@@ -138,6 +138,15 @@ describe('wellness over MQTT and REST', () => {
     expect(byNight.get(silent).summary.hasData).toBe(false);
     expect(byNight.get(silent).deviations).toEqual([{ code: 'no_data', value: null, baseline: null, threshold: null }]);
     expect((await api.get(`/api/organisations/${p.org.id}/wellness/deviations?date=${silent}`)).body.residents).toEqual([expect.objectContaining({ residentId: p.resident.id })]);
+
+    // The organisation tolerates a larger rise: after a recompute the night is no longer flagged.
+    expect((await api.get(`/api/organisations/${p.org.id}/wellness/thresholds`)).body).toEqual(expect.objectContaining({ defaults: true }));
+    const put = await api.put(`/api/organisations/${p.org.id}/wellness/thresholds`, { restingHeartRate: { minChange: 20 } });
+    expect(put).toEqual({ status: 200, body: expect.objectContaining({ organisationId: p.org.id, defaults: false, thresholds: expect.objectContaining({ restingHeartRate: { minChange: 20, madFactor: 3 }, bedExits: { minChange: 2, madFactor: 3 } }) }) });
+    expect((await api.put(`/api/organisations/${p.org.id}/wellness/thresholds`, { restingHeartRate: { minChange: -1 } })).status).toBe(400);
+    expect((await api.put(`/api/organisations/${p.org.id}/wellness/thresholds`, { loudness: {} })).status).toBe(400);
+    const again = await api.post(`/api/residents/${p.resident.id}/wellness/recompute`, { from: last, to: last });
+    expect(again.body.nights[0].deviations).toEqual([]);
   }, 120_000);
 
   it('refuses malformed nights and ranges', async () => {

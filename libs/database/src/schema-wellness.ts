@@ -28,8 +28,17 @@ export interface NightSummaryRequestsTable {
   reason: 'late_data' | 'manual';
 }
 
+export interface WellnessThresholdsTable {
+  organisation_id: string;
+  /** The organisation's complete DeviationThresholds (defaults merged in when saved). */
+  thresholds: JSONColumnType<Record<string, unknown>>;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
 declare module './schema' {
   interface DB {
+    wellness_thresholds: WellnessThresholdsTable;
     night_summaries: NightSummariesTable;
     night_summary_requests: NightSummaryRequestsTable;
   }

@@ -20,6 +20,7 @@ import { SqlTelemetryStore, type TelemetryPoint } from '@bedside/telemetry';
 import { summariseNight } from '../src/domain/summarise-night';
 import { BedNightSourceRepository } from '../src/persistence/bed-night-source.repository';
 import { NightSummaryRepository } from '../src/persistence/night-summary.repository';
+import { WellnessThresholdsRepository } from '../src/persistence/wellness-thresholds.repository';
 import { NightComputer } from '../src/services/night-computer.service';
 import { WellnessConfig } from '../src/services/wellness.config';
 import { syntheticNight } from '../src/testing/night-fixture';
@@ -80,7 +81,7 @@ async function storage(): Promise<void> {
     console.log(`storage: ${DB_BEDS} bed-nights written to ${engine} in ${((Date.now() - writeStarted) / 1000).toFixed(1)} s`);
 
     const config = new WellnessConfig(300_000, 1_800_000, 7);
-    const computer = new NightComputer(store, new BedNightSourceRepository(database), new NightSummaryRepository(database), config, new SystemClock());
+    const computer = new NightComputer(store, new BedNightSourceRepository(database), new NightSummaryRepository(database), new WellnessThresholdsRepository(database), config, new SystemClock());
     let started = process.hrtime.bigint();
     for (const bedId of beds) await computer.compute(bedId, night);
     let ms = Number(process.hrtime.bigint() - started) / 1e6;

@@ -5,6 +5,7 @@ import { WellnessController } from './http/wellness.controller';
 import { BedNightSourceRepository } from './persistence/bed-night-source.repository';
 import { NightRequestRepository } from './persistence/night-request.repository';
 import { NightSummaryRepository } from './persistence/night-summary.repository';
+import { WellnessThresholdsRepository } from './persistence/wellness-thresholds.repository';
 import { LateDataTracker } from './services/late-data.tracker';
 import { NightComputer } from './services/night-computer.service';
 import { WellnessConfig } from './services/wellness.config';
@@ -17,7 +18,7 @@ import { WellnessService } from './services/wellness.service';
   controllers: [WellnessController],
   providers: [
     { provide: WellnessConfig, inject: [EnvDto], useFactory: (env: EnvDto) => WellnessConfig.fromEnv(env) },
-    BedNightSourceRepository, NightRequestRepository, NightSummaryRepository, LateDataTracker, NightComputer, WellnessJob, WellnessService,
+    BedNightSourceRepository, NightRequestRepository, NightSummaryRepository, WellnessThresholdsRepository, LateDataTracker, NightComputer, WellnessJob, WellnessService,
   ],
   exports: [WellnessService],
 })

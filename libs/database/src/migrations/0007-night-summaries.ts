@@ -3,7 +3,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
 /**
  * Wellness: one summary per bed and night (the local date the night starts), with the baseline
  * and deviations it was assessed against; and the nights waiting to be (re)computed because
- * telemetry for them arrived after they were summarised, or a supervisor asked.
+ * telemetry for them arrived after they were summarised, or a supervisor asked; and each
+ * organisation's deviation thresholds where it changed the defaults.
  */
 export const nightSummaries: Migration = {
   async up(db: Kysely<unknown>) {
@@ -37,6 +38,13 @@ export const nightSummaries: Migration = {
       .addColumn('requested_at', 'timestamptz', (c) => c.notNull())
       .addColumn('reason', 'text', (c) => c.notNull().check(sql`reason in ('late_data', 'manual')`))
       .addPrimaryKeyConstraint('night_summary_requests_pk', ['bed_id', 'night'])
+      .execute();
+
+    await db.schema.createTable('wellness_thresholds')
+      .addColumn('organisation_id', 'uuid', (c) => c.primaryKey().references('organisations.id'))
+      .addColumn('thresholds', 'jsonb', (c) => c.notNull())
+      .addColumn('updated_by', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
       .execute();
   },
 };

@@ -1,7 +1,7 @@
 import { syntheticNight, type SyntheticNight } from '../testing/night-fixture';
 import { assessNights } from './assess-nights';
 import { computeBaseline } from './baseline';
-import { deviationsOf } from './deviations';
+import { DEFAULT_DEVIATION_THRESHOLDS, deviationsOf, mergeThresholds } from './deviations';
 import type { NightSummary } from './night-summary';
 import { addNights } from './night-window';
 import { summariseNight } from './summarise-night';
@@ -108,5 +108,13 @@ describe('assessNights', () => {
     const assessed = assessNights(history, history);
     expect(assessed.map((a) => a.baseline.ready)).toEqual([false, false, false, false, false, false, false, true, true]);
     expect(assessed.map((a) => a.deviations.map((d) => d.code))).toEqual([[], [], [], [], [], [], [], [], ['resting_heart_rate_up']]);
+  });
+});
+
+describe('mergeThresholds', () => {
+  it('replaces the given parts of the defaults, ignoring fields left undefined', () => {
+    expect(mergeThresholds(DEFAULT_DEVIATION_THRESHOLDS, { restingHeartRate: { minChange: 20, madFactor: undefined }, timeInBed: undefined })).toEqual({
+      ...DEFAULT_DEVIATION_THRESHOLDS, restingHeartRate: { minChange: 20, madFactor: 3 },
+    });
   });
 });

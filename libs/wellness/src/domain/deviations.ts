@@ -72,3 +72,20 @@ export function deviationsOf(summary: NightSummary, baseline: Baseline, threshol
   fall('time_in_bed_down', 'timeInBedMs', thresholds.timeInBed);
   return out;
 }
+
+/**
+ * The defaults with the given parts replaced: what an organisation's partial change amounts to.
+ * A part given as undefined (an unset DTO field) keeps the default.
+ */
+export function mergeThresholds(base: DeviationThresholds, change: { [K in keyof DeviationThresholds]?: Partial<DeviationThresholds[K]> }): DeviationThresholds {
+  return {
+    bedExits: { ...base.bedExits, ...defined(change.bedExits) },
+    restingHeartRate: { ...base.restingHeartRate, ...defined(change.restingHeartRate) },
+    restingRespirationRate: { ...base.restingRespirationRate, ...defined(change.restingRespirationRate) },
+    timeInBed: { ...base.timeInBed, ...defined(change.timeInBed) },
+  };
+}
+
+function defined<T extends object>(part: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(part ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

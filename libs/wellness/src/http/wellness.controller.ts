@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { Authenticated, inPath } from '@bedside/auth';
+import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { WellnessService } from '../services/wellness.service';
-import { DeviationsQueryDto, NightRangeQueryDto, RecomputeNightsDto, ResidentWellnessDto, WellnessDeviationsDto } from './wellness.dto';
+import { DeviationsQueryDto, EffectiveThresholdsDto, NightRangeQueryDto, RecomputeNightsDto, ResidentWellnessDto, WellnessDeviationsDto, WellnessThresholdsDto } from './wellness.dto';
 
 @ApiTags('wellness')
 @Controller('api')
@@ -35,5 +35,23 @@ export class WellnessController {
   @Authenticated({ permission: 'vitals.read', owns: [inPath('organisation')], residentData: true })
   async deviations(@Param('id') id: string, @Query() q: DeviationsQueryDto): Promise<WellnessDeviationsDto> {
     return { organisationId: id, ...(await this.wellness.flagged(id, q.date)) };
+  }
+
+  @Get('organisations/:id/wellness/thresholds')
+  @ApiOperation({ summary: "The organisation's deviation thresholds (the defaults unless changed)" })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: EffectiveThresholdsDto })
+  @Authenticated({ permission: 'rules.read', owns: [inPath('organisation')] })
+  async thresholds(@Param('id') id: string): Promise<EffectiveThresholdsDto> {
+    return { organisationId: id, ...(await this.wellness.thresholds(id)) };
+  }
+
+  @Put('organisations/:id/wellness/thresholds')
+  @ApiOperation({ summary: 'Set the deviation thresholds: the defaults with the given parts replaced; used for nights computed from now on' })
+  @ApiParam({ name: 'id', format: 'uuid' })
+  @ApiOkResponse({ type: EffectiveThresholdsDto })
+  @Authenticated({ permission: 'rules.write', owns: [inPath('organisation')] })
+  async setThresholds(@Param('id') id: string, @Body() dto: WellnessThresholdsDto, @CurrentUser() user: AuthUser): Promise<EffectiveThresholdsDto> {
+    return { organisationId: id, ...(await this.wellness.setThresholds(id, dto, user.username)) };
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 const NIGHT_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const NIGHT_MESSAGE = (field: string) => ({ message: `${field} must be a night date, YYYY-MM-DD` });
@@ -77,4 +78,49 @@ export class WellnessDeviationsDto {
   @ApiProperty({ format: 'uuid' }) organisationId!: string;
   @ApiProperty() night!: string;
   @ApiProperty({ type: [FlaggedResidentDto] }) residents!: FlaggedResidentDto[];
+}
+
+export class RiseThresholdDto {
+  @ApiPropertyOptional({ description: 'Least rise above the baseline median that flags, in the figure\'s unit', example: 2 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0.1) @Max(1000)
+  minChange?: number;
+
+  @ApiPropertyOptional({ description: 'Or this many baseline MADs, whichever is larger', example: 3 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(10)
+  madFactor?: number;
+}
+
+export class FallThresholdDto {
+  @ApiPropertyOptional({ description: 'Least fall below the baseline median that flags, as a fraction of it', example: 0.3 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0.01) @Max(1)
+  minFraction?: number;
+
+  @ApiPropertyOptional({ description: 'Or this many baseline MADs, whichever is larger', example: 3 })
+  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(10)
+  madFactor?: number;
+}
+
+/** Parts left out take the defaults. */
+export class WellnessThresholdsDto {
+  @ApiPropertyOptional({ type: RiseThresholdDto, description: 'Bed exits (count); default minChange 2, madFactor 3' })
+  @IsOptional() @ValidateNested() @Type(() => RiseThresholdDto)
+  bedExits?: RiseThresholdDto;
+
+  @ApiPropertyOptional({ type: RiseThresholdDto, description: 'Resting heart rate (bpm); default minChange 8, madFactor 3' })
+  @IsOptional() @ValidateNested() @Type(() => RiseThresholdDto)
+  restingHeartRate?: RiseThresholdDto;
+
+  @ApiPropertyOptional({ type: RiseThresholdDto, description: 'Resting respiration rate (/min); default minChange 4, madFactor 3' })
+  @IsOptional() @ValidateNested() @Type(() => RiseThresholdDto)
+  restingRespirationRate?: RiseThresholdDto;
+
+  @ApiPropertyOptional({ type: FallThresholdDto, description: 'Time in bed; default minFraction 0.3, madFactor 3' })
+  @IsOptional() @ValidateNested() @Type(() => FallThresholdDto)
+  timeInBed?: FallThresholdDto;
+}
+
+export class EffectiveThresholdsDto {
+  @ApiProperty({ format: 'uuid' }) organisationId!: string;
+  @ApiProperty({ description: 'True while the organisation keeps the defaults' }) defaults!: boolean;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Every threshold in force' }) thresholds!: object;
 }

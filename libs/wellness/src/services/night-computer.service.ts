@@ -7,6 +7,7 @@ import { addNights, nightWindow, type NightDate } from '../domain/night-window';
 import { summariseNight } from '../domain/summarise-night';
 import { BedNightSourceRepository } from '../persistence/bed-night-source.repository';
 import { NightSummaryRepository, type StoredNight } from '../persistence/night-summary.repository';
+import { WellnessThresholdsRepository } from '../persistence/wellness-thresholds.repository';
 import { WellnessConfig } from './wellness.config';
 
 const PAGE = 10_000;
@@ -22,6 +23,7 @@ export class NightComputer {
     private readonly store: TelemetryStore,
     private readonly source: BedNightSourceRepository,
     private readonly summaries: NightSummaryRepository,
+    private readonly organisationThresholds: WellnessThresholdsRepository,
     private readonly config: WellnessConfig,
     private readonly clock: Clock,
   ) {}
@@ -30,7 +32,8 @@ export class NightComputer {
   async compute(bedId: string, night: NightDate): Promise<Omit<StoredNight, 'revision'> | null> {
     const bed = await this.source.bed(bedId);
     if (!bed?.residentId) return null;
-    const { hours, definitions, baseline, thresholds } = this.config;
+    const { hours, definitions, baseline } = this.config;
+    const thresholds = (await this.organisationThresholds.of(bed.organisationId)) ?? this.config.thresholds;
     const window = nightWindow(night, bed.timeZone, hours);
     const [samples, alarms] = await Promise.all([this.samples(bedId, window.start, window.end), this.source.alarms(bedId, window.start, window.end)]);
     const summary = summariseNight(samples, alarms, { night, timeZone: bed.timeZone, hours, devices: bed.devices, definitions });

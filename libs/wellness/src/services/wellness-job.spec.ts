@@ -10,6 +10,7 @@ import { syntheticNight } from '../testing/night-fixture';
 import { BedNightSourceRepository } from '../persistence/bed-night-source.repository';
 import { NightRequestRepository } from '../persistence/night-request.repository';
 import { NightSummaryRepository } from '../persistence/night-summary.repository';
+import { WellnessThresholdsRepository } from '../persistence/wellness-thresholds.repository';
 import { LateDataTracker } from './late-data.tracker';
 import { NightComputer } from './night-computer.service';
 import { WellnessConfig } from './wellness.config';
@@ -63,10 +64,11 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
     const source = new BedNightSourceRepository(database);
     summaries = new NightSummaryRepository(database);
     const requests = new NightRequestRepository(database);
-    const computer = new NightComputer(store, source, summaries, config, clock);
+    const thresholds = new WellnessThresholdsRepository(database);
+    const computer = new NightComputer(store, source, summaries, thresholds, config, clock);
     tracker = new LateDataTracker(source, config, clock);
     job = new WellnessJob(new IngestEvents(), tracker, computer, source, requests, store, config, clock);
-    service = new WellnessService(summaries, source, computer, store, clock);
+    service = new WellnessService(summaries, source, computer, store, thresholds, config, clock);
   }, 120_000);
 
   afterAll(async () => {
@@ -136,6 +138,19 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
     expect(stored.summary.samples).toEqual({ mattress: 64_800, wearable: 64_801, duplicates: 0 });
     expect(stored.summary.bedExits.count).toBe(1);
   }, 60_000);
+
+  it('assesses with the organisation’s own thresholds once it sets them', async () => {
+    expect(await service.thresholds(orgId)).toEqual(expect.objectContaining({ defaults: true, thresholds: expect.objectContaining({ bedExits: { minChange: 2, madFactor: 3 } }) }));
+    const set = await service.setThresholds(orgId, { bedExits: { minChange: 4 } }, 'supervisor-1');
+    expect(set).toEqual({ defaults: false, thresholds: expect.objectContaining({ bedExits: { minChange: 4, madFactor: 3 }, restingHeartRate: { minChange: 8, madFactor: 3 } }) });
+    // Stored nights keep their flags until computed again.
+    expect((await service.flagged(orgId, LAST)).residents).toHaveLength(1);
+    await service.recompute(residentId, LAST, LAST);
+    expect((await service.flagged(orgId, LAST)).residents).toEqual([]);
+    await service.setThresholds(orgId, {}, 'supervisor-1');
+    await service.recompute(residentId, LAST, LAST);
+    expect((await service.flagged(orgId, LAST)).residents).toHaveLength(1);
+  });
 
   it('reads a resident’s nights over a range and refuses bad ranges', async () => {
     expect((await service.residentNights(residentId, '2026-03-03', '2026-03-04')).nights.map((n) => n.night)).toEqual(['2026-03-03', '2026-03-04']);

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, DomainError } from '@bedside/common';
 import { TelemetryStore } from '@bedside/telemetry';
+import { mergeThresholds, type DeviationThresholds } from '../domain/deviations';
 import { addNights, isNightDate, nightsBetween, type NightDate } from '../domain/night-window';
 import { BedNightSourceRepository } from '../persistence/bed-night-source.repository';
 import { NightSummaryRepository, type FlaggedResident, type StoredNight } from '../persistence/night-summary.repository';
+import { WellnessThresholdsRepository } from '../persistence/wellness-thresholds.repository';
 import { NightComputer } from './night-computer.service';
+import { WellnessConfig } from './wellness.config';
 
 /** Longest range of nights one call reads. */
 export const MAX_READ_NIGHTS = 366;
@@ -26,8 +29,26 @@ export class WellnessService {
     private readonly source: BedNightSourceRepository,
     private readonly computer: NightComputer,
     private readonly store: TelemetryStore,
+    private readonly organisationThresholds: WellnessThresholdsRepository,
+    private readonly config: WellnessConfig,
     private readonly clock: Clock,
   ) {}
+
+  async thresholds(organisationId: string): Promise<{ thresholds: DeviationThresholds; defaults: boolean }> {
+    const own = await this.organisationThresholds.of(organisationId);
+    return { thresholds: own ?? this.config.thresholds, defaults: own === null };
+  }
+
+  /**
+   * The organisation's thresholds become the defaults with the given parts replaced (a part left
+   * out is the default again). Nights computed from now on use them; stored nights keep the
+   * flags they were assessed with until recomputed.
+   */
+  async setThresholds(organisationId: string, change: Parameters<typeof mergeThresholds>[1], by: string): Promise<{ thresholds: DeviationThresholds; defaults: boolean }> {
+    const thresholds = mergeThresholds(this.config.thresholds, change);
+    await this.organisationThresholds.save(organisationId, thresholds, by, new Date(this.clock.now()));
+    return { thresholds, defaults: false };
+  }
 
   async residentNights(residentId: string, from: string | undefined, to: string | undefined): Promise<NightRange & { nights: StoredNight[] }> {
     const range = this.range(from, to, MAX_READ_NIGHTS);
