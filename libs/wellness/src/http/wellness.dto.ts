@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNumber, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsOptionalNonNull } from '@bedside/common';
+import { IsNumber, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 const NIGHT_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const NIGHT_MESSAGE = (field: string) => ({ message: `${field} must be a night date, YYYY-MM-DD` });
@@ -82,40 +83,40 @@ export class WellnessDeviationsDto {
 
 export class RiseThresholdDto {
   @ApiPropertyOptional({ description: 'Least rise above the baseline median that flags, in the figure\'s unit', example: 2 })
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0.1) @Max(1000)
+  @IsOptionalNonNull() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0.1) @Max(1000)
   minChange?: number;
 
   @ApiPropertyOptional({ description: 'Or this many baseline MADs, whichever is larger', example: 3 })
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(10)
+  @IsOptionalNonNull() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(10)
   madFactor?: number;
 }
 
 export class FallThresholdDto {
   @ApiPropertyOptional({ description: 'Least fall below the baseline median that flags, as a fraction of it', example: 0.3 })
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0.01) @Max(1)
+  @IsOptionalNonNull() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0.01) @Max(1)
   minFraction?: number;
 
   @ApiPropertyOptional({ description: 'Or this many baseline MADs, whichever is larger', example: 3 })
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(10)
+  @IsOptionalNonNull() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(10)
   madFactor?: number;
 }
 
 /** Parts left out take the defaults. */
 export class WellnessThresholdsDto {
   @ApiPropertyOptional({ type: RiseThresholdDto, description: 'Bed exits (count); default minChange 2, madFactor 3' })
-  @IsOptional() @ValidateNested() @Type(() => RiseThresholdDto)
+  @IsOptionalNonNull() @IsObject() @ValidateNested() @Type(() => RiseThresholdDto)
   bedExits?: RiseThresholdDto;
 
   @ApiPropertyOptional({ type: RiseThresholdDto, description: 'Resting heart rate (bpm); default minChange 8, madFactor 3' })
-  @IsOptional() @ValidateNested() @Type(() => RiseThresholdDto)
+  @IsOptionalNonNull() @IsObject() @ValidateNested() @Type(() => RiseThresholdDto)
   restingHeartRate?: RiseThresholdDto;
 
   @ApiPropertyOptional({ type: RiseThresholdDto, description: 'Resting respiration rate (/min); default minChange 4, madFactor 3' })
-  @IsOptional() @ValidateNested() @Type(() => RiseThresholdDto)
+  @IsOptionalNonNull() @IsObject() @ValidateNested() @Type(() => RiseThresholdDto)
   restingRespirationRate?: RiseThresholdDto;
 
   @ApiPropertyOptional({ type: FallThresholdDto, description: 'Time in bed; default minFraction 0.3, madFactor 3' })
-  @IsOptional() @ValidateNested() @Type(() => FallThresholdDto)
+  @IsOptionalNonNull() @IsObject() @ValidateNested() @Type(() => FallThresholdDto)
   timeInBed?: FallThresholdDto;
 }
 
