@@ -1,7 +1,7 @@
 import type { Distribution } from './statistics';
 import type { NightDate } from './night-window';
 
-/** Bumped whenever a definition below changes: stored summaries of an older version are recomputed. */
+/** Bumped whenever a definition below changes; each stored night records the version it was computed with. */
 export const SUMMARY_VERSION = 1;
 
 export type WellnessDeviceKind = 'mattress' | 'wearable' | 'button';
