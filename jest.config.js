@@ -18,7 +18,7 @@ const esmOnly = [
   'uint8array-extras', '@standard-schema', 'kysely', 'kysely-pglite-dialect', '@electric-sql',
 ];
 const aliases = {};
-for (const lib of ['common', 'auth', 'contracts', 'config', 'database', 'registry', 'broker', 'ingest', 'telemetry', 'rules', 'alarms', 'callcentre', 'observability', 'testing']) {
+for (const lib of ['common', 'auth', 'contracts', 'config', 'database', 'registry', 'broker', 'ingest', 'telemetry', 'rules', 'alarms', 'callcentre', 'wellness', 'observability', 'testing']) {
   aliases[`^@bedside/${lib}$`] = `<rootDir>/libs/${lib}/src`;
 }
 const common = {

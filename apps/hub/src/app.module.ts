@@ -12,6 +12,7 @@ import { IngestModule } from '@bedside/ingest';
 import { ObservabilityModule } from '@bedside/observability';
 import { RegistryModule } from '@bedside/registry';
 import { TelemetryModule } from '@bedside/telemetry';
+import { WellnessModule } from '@bedside/wellness';
 import { ConsoleModule } from './console.module';
 import { HealthController } from './health.controller';
 import { HttpExceptionFilter } from './http-exception.filter';
@@ -39,6 +40,7 @@ export class AppModule {
         // Before AlarmsModule: its static routes (/api/alarms/kpis) must be registered ahead of /api/alarms/:id.
         CallCentreModule,
         AlarmsModule,
+        WellnessModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -174,6 +174,18 @@ export class EnvDto {
   @Transform(toInt) @IsInt() @Min(1000) @Max(600_000)
   DISPLAY_CONFIRM_TIMEOUT_MS = 10_000;
 
+  /** How often the wellness job looks for ended nights and nights with late telemetry to summarise. */
+  @Transform(toInt) @IsInt() @Min(500) @Max(3_600_000)
+  WELLNESS_SWEEP_MS = 300_000;
+
+  /** A night is summarised this long after its window ends, for samples devices still hold. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(12 * 3_600_000)
+  WELLNESS_GRACE_MS = 1_800_000;
+
+  /** Ended nights without a summary the job fills in, counting back from the last (after downtime). */
+  @Transform(toInt) @IsInt() @Min(1) @Max(60)
+  WELLNESS_CATCH_UP_NIGHTS = 7;
+
   /** How long a call-centre login lasts (a 24 h shift plus handover by default). */
   @Transform(toInt) @IsInt() @Min(5) @Max(7 * 24 * 60)
   SESSION_TTL_MINUTES = 26 * 60;

@@ -24,6 +24,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HTTP_BODY_LIMIT_BYTES: '10' })).toThrow(/HTTP_BODY_LIMIT_BYTES/);
   });
 
+  it('reads the wellness job settings', () => {
+    expect(loadConfig({})).toEqual(expect.objectContaining({ WELLNESS_SWEEP_MS: 300_000, WELLNESS_GRACE_MS: 1_800_000, WELLNESS_CATCH_UP_NIGHTS: 7 }));
+    expect(loadConfig({ WELLNESS_SWEEP_MS: '1000', WELLNESS_GRACE_MS: '0', WELLNESS_CATCH_UP_NIGHTS: '28' })).toEqual(expect.objectContaining({ WELLNESS_SWEEP_MS: 1000, WELLNESS_GRACE_MS: 0, WELLNESS_CATCH_UP_NIGHTS: 28 }));
+    expect(() => loadConfig({ WELLNESS_SWEEP_MS: '10' })).toThrow(/WELLNESS_SWEEP_MS/);
+    expect(() => loadConfig({ WELLNESS_CATCH_UP_NIGHTS: '0' })).toThrow(/WELLNESS_CATCH_UP_NIGHTS/);
+  });
+
   it('lists every bad key at once', () => {
     try {
       loadConfig({ HTTP_PORT: 'abc', MQTT_PORT: '70000', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });

@@ -1,6 +1,7 @@
 export * from './schema';
 export * from './schema-identity';
 export * from './schema-callcentre';
+export * from './schema-wellness';
 export * from './database';
 export * from './create-kysely';
 export * from './database.module';

@@ -5,6 +5,7 @@ import { identity } from './0003-identity';
 import { callcentre } from './0004-callcentre';
 import { bedStateVersion } from './0005-bed-state-version';
 import { userLifecycle } from './0006-user-lifecycle';
+import { nightSummaries } from './0007-night-summaries';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-callcentre': callcentre,
   '0005-bed-state-version': bedStateVersion,
   '0006-user-lifecycle': userLifecycle,
+  '0007-night-summaries': nightSummaries,
 };
