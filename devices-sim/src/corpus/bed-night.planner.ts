@@ -52,13 +52,15 @@ export function planBedNight(o: CorpusOptions, bedIndex: number): BedNight {
   const sleep = planNight(seed, start, o.utcOffsetMinutes, CORPUS_NIGHT_TIMES);
   const sleepOnset = sleep.spans.find((s) => s.value !== 'awake')?.start ?? sleep.bedtime;
   const lastInBed = Math.min(sleep.wake, end);
+  // True events fall inside the observed part of the night, asleep, with time to be detected.
+  const eventRange = { from: Math.max(sleepOnset + 30 * MIN, start + 10 * MIN), until: lastInBed - 20 * MIN };
 
   const trips = planToiletTrips(rng.fork('trips'), resident.toiletTrips, sleepOnset + 45 * MIN, sleep.wake - 30 * MIN);
   const events: TrueEvent[] = [];
   const falls: BedNight['falls'] = [];
   if (eventType) {
     const erng = rng.fork('event');
-    const made = placeTrueEvent(erng, eventType, bedIndex, trips, sleepOnset, lastInBed, o.utcOffsetMinutes);
+    const made = eventRange.until > eventRange.from ? placeTrueEvent(erng, eventType, bedIndex, trips, eventRange, o.utcOffsetMinutes) : null;
     if (made) {
       events.push(made.event);
       if (made.trip) {
@@ -123,21 +125,24 @@ export function planBedNight(o: CorpusOptions, bedIndex: number): BedNight {
   return { bedIndex, seed, start, end, utcOffsetMinutes: o.utcOffsetMinutes, resident, sleep, artefacts: kept, worn, falls, events };
 }
 
-function placeTrueEvent(rng: Prng, type: TrueEventType, bedIndex: number, trips: Span<'out'>[], sleepOnset: number, lastInBed: number, utcOffsetMinutes: number): { event: TrueEvent; trip?: Span<'out'> } | null {
+function placeTrueEvent(rng: Prng, type: TrueEventType, bedIndex: number, trips: Span<'out'>[], range: { from: number; until: number }, utcOffsetMinutes: number): { event: TrueEvent; trip?: Span<'out'> } | null {
   const make = (start: number, onset: number, end: number, detail: string): TrueEvent => ({
     type, bedIndex, alarmKind: ALARM_KIND_OF[type], start, onset, end, deadline: onset + CLINICAL_WINDOW_MS[type], detail,
   });
   if (type === 'night_absence') {
-    // Leaves between 23:30 and 03:30 local and stays away 25-45 min (found on the floor, wandering).
-    const midnight = localMidnightAfter(sleepOnset, utcOffsetMinutes);
-    const leave = Math.max(sleepOnset + 30 * MIN, midnight + rng.uniform(-0.5, 3.5) * HOUR);
+    // Leaves between 22:30 and 04:30 local, stays away 25-45 min (found on the floor, wandering).
+    const midnight = localMidnightAfter(range.from - 6 * HOUR, utcOffsetMinutes);
+    const from = Math.max(range.from, midnight - 1.5 * HOUR);
+    const until = Math.min(range.until, midnight + 4.5 * HOUR);
     const away = rng.uniform(25, 45) * MIN;
-    if (leave + away > lastInBed) return null;
+    if (until - away <= from) return null;
+    const leave = rng.uniform(from, until - away);
     return { event: make(leave, leave + 20 * MIN, leave + away, `out of bed ${Math.round(away / MIN)} min`), trip: { start: leave, end: leave + away, value: 'out' } };
   }
   if (type === 'fall') {
     // Falls on the way to the toilet, is not able to cancel, is back in bed within 15 min.
-    const leave = rng.uniform(sleepOnset + 60 * MIN, lastInBed - 60 * MIN);
+    if (range.until - 15 * MIN <= range.from) return null;
+    const leave = rng.uniform(range.from, range.until - 15 * MIN);
     const at = leave + rng.uniform(1, 3) * MIN;
     const trip = { start: leave, end: leave + rng.uniform(8, 15) * MIN, value: 'out' as const };
     return { event: make(at, at, at, 'fall detected, not cancelled'), trip };
@@ -149,7 +154,7 @@ function placeTrueEvent(rng: Prng, type: TrueEventType, bedIndex: number, trips:
     desaturation: rng.uniform(90, 180),
   }[type] * SEC;
   for (let attempt = 0; attempt < 50; attempt++) {
-    const at = rng.uniform(sleepOnset + 60 * MIN, lastInBed - 40 * MIN);
+    const at = rng.uniform(range.from, range.until);
     const span = { start: at, end: at + duration };
     if (trips.some((t) => overlaps(t, span, 10 * MIN))) continue;
     const level = { bradycardia: 'HR 36', tachycardia: 'HR 150', apnea: 'no breathing', desaturation: 'SpO2 86-89 %' }[type];

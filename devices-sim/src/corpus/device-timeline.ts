@@ -13,13 +13,15 @@ export const MAX_SAMPLES_PER_MESSAGE = 300;
  * drops after which what was measured meanwhile is sent on reconnecting. A generator, because a
  * mattress night is tens of thousands of samples.
  */
-export function* deviceTimeline(night: BedNight, kind: DeviceKind): Generator<DeviceAction> {
+export function* deviceTimeline(night: BedNight, kind: DeviceKind, from = night.start): Generator<DeviceAction> {
   const mode = night.resident.upload[kind];
   const sample: SampleAt<AnySample> = kind === 'mattress' ? mattressSampler(night) : kind === 'wearable' ? wearableSampler(night) : buttonSampler(night);
   const others = [...eventsOf(night, kind), ...linkChanges(night, kind)].sort((a, b) => a.at - b.at || order(a) - order(b));
   const uploadEvery = mode.kind === 'batch' ? mode.uploadEveryMs : mode.sampleEveryMs;
-  // Batching devices are not in step with each other.
-  let nextUpload = night.start + (mode.kind === 'batch' ? Math.round(new Prng(night.seed).fork(`phase:${kind}`).uniform(0, uploadEvery)) : 0);
+  // The first message goes out at once (the device has just connected); after that batching
+  // devices are not in step with each other.
+  const phase = mode.kind === 'batch' ? Math.round(new Prng(night.seed).fork(`phase:${kind}`).uniform(0, uploadEvery)) : 0;
+  let nextUpload = from;
   let connected = true;
   let buffer: AnySample[] = [];
   let held: DeviceAction[] = [];
@@ -42,11 +44,13 @@ export function* deviceTimeline(night: BedNight, kind: DeviceKind): Generator<De
     else held.push(a);
   }
   let oi = 0;
-  for (let t = night.start; t < night.end; t += mode.sampleEveryMs) {
+  for (let t = from, first = true; t < night.end; t += mode.sampleEveryMs) {
     while (oi < others.length && others[oi].at <= t) yield* handle(others[oi++]);
     buffer.push(sample(t));
     if (t >= nextUpload) {
       yield* flush(t);
+      if (first) nextUpload = from + phase;
+      first = false;
       while (nextUpload <= t) nextUpload += uploadEvery;
     }
   }

@@ -38,9 +38,9 @@ export function mattressSampler(night: BedNight): SampleAt<MattressSample> {
   const hrNoise = new OuNoise(rng.fork('hr'), 2.5, 60_000);
   const rrNoise = new OuNoise(rng.fork('rr'), 0.8, 90_000);
   const r = night.resident;
-  let last = night.start;
+  let last: number | null = null;
   return (t) => {
-    const dt = t - last;
+    const dt = last === null ? 0 : t - last;
     last = t;
     const hrN = hrNoise.step(dt);
     const rrN = rrNoise.step(dt);
@@ -93,13 +93,13 @@ export function wearableSampler(night: BedNight): SampleAt<WearableSample> {
   const r = night.resident;
   const battery0 = rng.uniform(50, 100);
   const drainPerHour = rng.uniform(1, 2);
-  let last = night.start;
+  let last: number | null = null;
   return (t) => {
-    const dt = t - last;
+    const dt = last === null ? 0 : t - last;
     last = t;
     const hrN = hrNoise.step(dt);
     const spo2N = spo2Noise.step(dt);
-    const battery = round1(battery0 - (drainPerHour * (t - night.start)) / HOUR);
+    const battery = round1(clamp(battery0 - (drainPerHour * (t - night.start)) / HOUR, 0, 100));
     if (!night.worn.some((w) => t >= w.start && t < w.end)) return { ts: t, worn: false, battery };
     const stage = bedStateAt(night.sleep, t);
     const c = circadian(t, night.utcOffsetMinutes);
