@@ -48,7 +48,8 @@ export function planBedNight(o: CorpusOptions, bedIndex: number): BedNight {
   const end = o.start + o.hours * HOUR;
   const eventType = eventTypeOf(bedIndex, o.eventShare);
   const resident = drawResidentProfile(rng.fork('resident'));
-  if (eventType === 'desaturation') resident.wearable = { wornAtNight: true, removesAtFraction: null };
+  // Desaturations and falls are seen by the wearable: its resident wears it all night.
+  if (eventType === 'desaturation' || eventType === 'fall') resident.wearable = { wornAtNight: true, removesAtFraction: null };
   const sleep = planNight(seed, start, o.utcOffsetMinutes, CORPUS_NIGHT_TIMES);
   const sleepOnset = sleep.spans.find((s) => s.value !== 'awake')?.start ?? sleep.bedtime;
   const lastInBed = Math.min(sleep.wake, end);

@@ -141,6 +141,7 @@ describe('realistic-night corpus', () => {
         const fall = timeline(n, 'wearable').filter((a) => a.type === 'event' && a.event.startsWith('fall.'));
         expect(fall.some((a) => a.type === 'event' && a.event === 'fall.detected' && a.ts === Math.round(e.onset))).toBe(true);
         expect(n.falls.find((f) => f.at === e.onset)?.cancelAt).toBeNull();
+        expect(n.worn.some((w) => e.onset >= w.start && e.onset < w.end)).toBe(true);
       }
     }
   });
