@@ -13,9 +13,10 @@ export interface CompressedClock {
 /**
  * Environment that runs a process (the hub) on a compressed clock: libfaketime preloaded starts
  * its clock at `start` and scales Date.now, the monotonic clock and every timer wait by
- * `speed`. Transport and operator-workflow timings are stretched by the same factor so they stay
- * what they are in real time (a TCP connect or a group commit does not get faster because the
- * residents' night does); nothing that decides an alarm is changed.
+ * `speed`. Transport and operator-workflow timings are stretched by the same factor (as far as
+ * each setting allows) so they stay about what they are in real time: a TCP connect or a group
+ * commit does not get faster because the residents' night does. Nothing that decides an alarm
+ * is changed.
  */
 export function compressedClockEnv(c: CompressedClock): Record<string, string> {
   if (!existsSync(LIBFAKETIME)) throw new Error(`${LIBFAKETIME} is missing: install the Debian package "faketime" (scripts/install-test-deps.sh)`);
