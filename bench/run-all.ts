@@ -15,6 +15,9 @@
  *   --budget-min m [BENCH_BUDGET_MIN]  stop stepping when the run has used this long
  *   --no-profile --no-spool --no-influx   skip those parts; --profile/--spool/--influx force them
  *   --out dir [BENCH_OUT]           results folder (default bench/results)
+ *   --no-corpus / --corpus          skip / force the realistic-nights corpus (on by default, off with --quick)
+ *   --corpus-beds n --corpus-hours h --corpus-speed x [BENCH_CORPUS_BEDS, _HOURS, _SPEED]
+ *   --corpus-previous rev|none [BENCH_CORPUS_PREVIOUS]  the previous release to compare with (default 25e4bf4)
  *   --render results.json [--supplement more.json]  only regenerate docs/benchmarks.md from results
  *
  * Every target gets the same load: `devices-sim load` in its own process, one MQTT connection
@@ -30,6 +33,7 @@ import { startPostgres, type PostgresServer } from '../libs/testing/src/postgres
 import { HubRestClient } from '../devices-sim/src/hub/hub-rest.client';
 import type { BedCredentials } from '../devices-sim/src/hub/credentials';
 import { fakeBeds, provisionLean, type LeanFleetRoot } from '../devices-sim/src/load/lean-provisioner';
+import { corpusBench, DEFAULT_CORPUS_BENCH, type CorpusBenchOptions, type CorpusBenchResult } from './corpus.bench';
 import { influxWriteBench, type InfluxWriteResult } from './influx-write.bench';
 import { runLoad, type LoadRecord } from './lib/load';
 import { machineInfo } from './lib/machine';
@@ -68,6 +72,8 @@ export interface BenchOptions {
   spool: boolean;
   influx: boolean;
   outDir: string;
+  /** Realistic nights against this checkout and the previous release; null: skipped. */
+  corpus: CorpusBenchOptions | null;
   /** Break thresholds. */
   maxLoss: number;
   maxP99Ms: number;
@@ -105,6 +111,13 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     spool: flag('spool', !quick),
     influx: flag('influx', !quick),
     outDir: val('--out', 'BENCH_OUT') ?? join(ROOT, 'bench/results'),
+    corpus: flag('corpus', !quick) ? {
+      beds: Number(val('--corpus-beds', 'BENCH_CORPUS_BEDS') ?? DEFAULT_CORPUS_BENCH.beds),
+      hours: Number(val('--corpus-hours', 'BENCH_CORPUS_HOURS') ?? DEFAULT_CORPUS_BENCH.hours),
+      speed: Number(val('--corpus-speed', 'BENCH_CORPUS_SPEED') ?? DEFAULT_CORPUS_BENCH.speed),
+      seed: DEFAULT_CORPUS_BENCH.seed,
+      previous: ((p) => (p === 'none' ? null : p))(val('--corpus-previous', 'BENCH_CORPUS_PREVIOUS') ?? DEFAULT_CORPUS_BENCH.previous),
+    } : null,
     maxLoss: 0.001,
     maxP99Ms: 1000,
   };
@@ -189,6 +202,8 @@ export interface BenchResults {
   influxWrite: { runs: InfluxWriteResult[]; pointsPerSecond: Spread | null } | null;
   spool: SpoolResult | { error: string } | null;
   profiles: { target: TargetName; beds: number; load: Record<string, unknown> | null; summary: ProfileSummary }[];
+  /** Realistic nights, this checkout and the previous release side by side. */
+  corpus?: CorpusBenchResult | null;
   notes: string[];
 }
 
@@ -654,6 +669,10 @@ export async function runBench(o: BenchOptions): Promise<{ results: BenchResults
         runs.push(await influxWriteBench(points, 5000, 2));
       }
       results.influxWrite = { runs, pointsPerSecond: spread(runs.map((r) => r.pointsPerSecond)) };
+    }
+    if (o.corpus) {
+      // Last, on an otherwise idle machine: its hubs run many times faster than real time.
+      results.corpus = await corpusBench(o.corpus, log);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

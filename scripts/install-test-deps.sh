@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the test suite starts by itself: PostgreSQL 15 (repository tests, outage
 # tests), InfluxDB 1.6 (telemetry contract and outage tests), Mosquitto (benchmark baseline),
-# Chromium (console browser tests) and a CJK font so zh-CN screenshots are legible. Nothing is
+# Chromium (console browser tests), a CJK font so zh-CN screenshots are legible, and
+# libfaketime (the realistic-night corpus runs the hub on a compressed clock). Nothing is
 # started here; the tests run each server on a random loopback port in a temp folder.
 set -euo pipefail
-packages=(postgresql influxdb mosquitto chromium fonts-wqy-microhei)
+packages=(postgresql influxdb mosquitto chromium fonts-wqy-microhei faketime)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,26 @@
 import type { BenchResults, QosSummary, StepResult } from '../run-all';
 import type { Spread } from './stats';
+import { renderCorpus } from '../corpus.bench';
+
+/** What the corpus is and how to run it; part of the generated page so a bench run keeps it. */
+export const REALISTIC_NIGHTS_HOWTO = [
+  '**What it is.** A project-owned corpus of home-care nights (`devices-sim/src/corpus/`; the published characteristics behind each parameter are in its README): per bed a resident aged 65-95 (resting heart rate 52-78, breathing 12-18 /min, SpO2 baseline 94.5-98 %), sleep stages in 80-110 min cycles with heart and breathing rate following them, bedtime about 21:40 and rising about 06:40 local, 0-3 toilet trips of 3-15 min, 1-4 turnovers an hour (movement spike, signal quality below 30, HR/RR 0 for 5-20 s), the mattress reporting HR 0 / RR 0 at good signal for 10-40 s after lying down and 5-25 s while getting up, wearable SpO2 motion dips to 84-91 % with 40 % of turnovers, a low reading as the wearable comes off, the wearable off all night for one resident in five, 0-2 link dropouts of 2-15 s per device and a flapping link (2 s every 10 s for 2-5 min) on 6 % of beds, and 5 % of nights with a false fall detection that the wearer cancels. Mattresses stream 1 Hz samples one per message (30 %) or upload batches every 60-120 s; wearables stream every 5 s (40 %) or send 8 samples 15 s apart every 2 min; call buttons report their battery every minute.',
+  '',
+  '**True events** (one bed in three; types in turn): bradycardia HR 35-37 for 90-180 s, tachycardia HR about 150 for 60-180 s, apnea (no breathing, good signal) for 35-60 s, desaturation SpO2 86-89 % for 90-180 s, night absence of 25-45 min, an uncancelled fall on the way to the toilet. Each must reach the call centre within its clinical window from onset: 3 min for heart rate and apnea, 4 min for SpO2 (1 min hold plus a 2-minute wearable batch), 2 min after the 20th minute away for the absence, 45 s for the fall (30 s cancel window). Every alarm on the stream is sorted: true (its event, in the window), late (up to 10 min after), repeat (a second alarm for the same event: counted as unneeded) or false, with what the night was doing just before it.',
+  '',
+  '**Compressed clock.** The hub runs under Debian\'s libfaketime (`LD_PRELOAD` + `FAKETIME=\'@2026-01-10 12:30:00 x60\'`, see `libs/testing/src/compressed-clock.ts`): Date.now, the monotonic clock and timer waits all run 60 times faster, so absence, offline and fall timers fire on the residents\' time. Transport and call-centre workflow timings that are not alarm decisions are stretched by the same factor (MQTT connect timeout, telemetry group commit, escalation). The runner reads the hub\'s clock from its HTTP `Date` header (offset known to about +-0.1 s of hub time), stamps every message with hub time and sends it when the hub\'s clock reaches it; it measures its own lateness, the hub\'s PUBACK delay and the clock drift over the night, and declares the run **distorted** (not judged) when any exceeds 10 s of hub time. The hub\'s own polling timers also run 60 times as often (the webhook dispatcher polls every 500 ms of hub time), which is what limits the speed on two cores.',
+  '',
+  '**Run it.**',
+  '',
+  '```sh',
+  'npm run build',
+  'node dist/bench/corpus.bench.js --beds 20 --hours 10 --speed 60 --previous 25e4bf4   # both hubs, side by side (~25 min)',
+  'node --experimental-vm-modules node_modules/jest/bin/jest.js test/night-corpus --selectProjects e2e --runInBand   # 12 beds x 3 h at x60, asserts the targets',
+  '# against a hub you run yourself (its clock compressed or not):',
+  "LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 FAKETIME='@2026-01-10 12:30:00 x60' TZ=UTC npm start",
+  'node devices-sim/bin/devices-sim.js corpus --admin admin:secret --beds 20 --speed 60 [--hours 10] [--seed 1] [--json]',
+  '```',
+].join('\n');
 
 const f = (s: Spread | null | undefined, unit = '', scale = 1): string => {
   if (!s) return '–';
@@ -101,6 +122,9 @@ export function renderMarkdown(r: BenchResults, jsonRel: string, notes: string):
     L.push('Top self-time functions:', '', '| function | where | area | self ms | % |', '| --- | --- | --- | ---: | ---: |', ...s.topSelf.slice(0, 15).map((x) => `| \`${x.fn}\` | ${x.where} | ${x.area} | ${x.selfMs} | ${x.pctOfBusy} |`), '');
     L.push('Our code, inclusive time (parse -> validate -> store -> evaluate -> publish):', '', '| function | where | total ms | % |', '| --- | --- | ---: | ---: |', ...s.topOurInclusive.slice(0, 12).map((x) => `| \`${x.fn}\` | ${x.where} | ${x.totalMs} | ${x.pctOfBusy} |`), '');
   }
+  L.push('## Realistic nights', '');
+  if (r.corpus) L.push(...renderCorpus(r.corpus), '', REALISTIC_NIGHTS_HOWTO, '');
+  else L.push('Not run in this benchmark (`--no-corpus` or `--quick`).', '', REALISTIC_NIGHTS_HOWTO, '');
   if (r.notes.length) L.push('## Run notes', '', ...r.notes.map((n) => `- ${n}`), '');
   L.push('## How to reproduce', '');
   L.push('```sh', 'npm run bench                                   # build + full run (~25 min), writes bench/results/<timestamp>.json and this file', 'node dist/bench/run-all.js --quick --no-docs     # CI smoke (also: test/bench-smoke.e2e-spec.ts)', 'node dist/bench/run-all.js --targets hub-prod,mosquitto --steps 500,1000 --runs 5 --window 10', 'node dist/bench/influx-write.bench.js 500000     # InfluxDB write throughput alone', '```', '');

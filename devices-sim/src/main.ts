@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { checkCommand } from './commands/check.command';
+import { corpusCommand } from './commands/corpus.command';
 import { demoCommand } from './commands/demo.command';
 import { fleetCommand } from './commands/fleet.command';
 import { loadCommand } from './commands/load.command';
@@ -10,10 +11,10 @@ import { EXIT, HubUnreachableError, UsageError, isUnreachable } from './cli/exit
 /** devices-sim: simulated beds for installers, demos and load. */
 export function buildProgram(): Command {
   const program = new Command('devices-sim')
-    .description('Bedside device simulator: fleets, scenarios, commissioning checks, live watch and load')
+    .description('Bedside device simulator: fleets, scenarios, commissioning checks, live watch, load and realistic nights')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [fleetCommand(), scenarioCommand(), checkCommand(), watchCommand(), loadCommand(), demoCommand()]) {
+  for (const cmd of [fleetCommand(), scenarioCommand(), checkCommand(), watchCommand(), loadCommand(), demoCommand(), corpusCommand()]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   return program;

@@ -28,12 +28,22 @@ export interface NightPlan {
  * starts at. Sleep cycles of 80-110 min: light, deep, light, REM, with deep sleep shrinking and
  * REM growing through the night; 0-2 short bed exits (toilet) with a return.
  */
-export function planNight(seed: number, t: number, utcOffsetMinutes: number): NightPlan {
+export interface NightTimes {
+  /** Mean bedtime and wake time, local hours after noon (10.5 = 22:30). */
+  bedtimeAfterNoonH: number;
+  wakeAfterNoonH: number;
+  /** Spread of both, minutes (one standard deviation). */
+  sdMinutes: number;
+}
+
+const DEFAULT_NIGHT_TIMES: NightTimes = { bedtimeAfterNoonH: 10.5, wakeAfterNoonH: 18.5, sdMinutes: 25 };
+
+export function planNight(seed: number, t: number, utcOffsetMinutes: number, times: NightTimes = DEFAULT_NIGHT_TIMES): NightPlan {
   const dayStart = sleepDayStart(t, utcOffsetMinutes);
   const rng = new Prng(hashSeed(`${seed}:night:${dayStart}`));
-  // dayStart is local noon: bedtime ~22:30, wake ~06:30 local.
-  const bedtime = dayStart + 10.5 * HOUR + rng.normal(0, 25 * MIN);
-  const wake = dayStart + 18.5 * HOUR + rng.normal(0, 25 * MIN);
+  // dayStart is local noon: by default bedtime ~22:30, wake ~06:30 local.
+  const bedtime = dayStart + times.bedtimeAfterNoonH * HOUR + rng.normal(0, times.sdMinutes * MIN);
+  const wake = dayStart + times.wakeAfterNoonH * HOUR + rng.normal(0, times.sdMinutes * MIN);
   const spans: Span<BedState>[] = [];
   const onset = bedtime + rng.uniform(8, 30) * MIN;
   spans.push({ start: bedtime, end: onset, value: 'awake' });

@@ -5,3 +5,4 @@ export * from './hub-process';
 export * from './hub-api';
 export * from './influx-server';
 export * from './test-databases';
+export * from './compressed-clock';

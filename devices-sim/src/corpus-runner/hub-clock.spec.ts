@@ -1,0 +1,45 @@
+import { createServer, type Server } from 'node:http';
+import { checkHubSpeed, syncHubClock } from './hub-clock';
+
+/** A hub stand-in whose clock runs at `speed` from a fixed start, shown only in whole seconds (HTTP Date). */
+function fakeHub(speed: number): Promise<{ url: string; server: Server; virtualNow: () => number }> {
+  const realStart = Date.now();
+  const virtualStart = Date.UTC(2026, 0, 10, 12, 30, 0);
+  const virtualNow = () => virtualStart + (Date.now() - realStart) * speed;
+  const server = createServer((_req, res) => {
+    res.setHeader('Date', new Date(virtualNow()).toUTCString());
+    res.end('{}');
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, virtualNow })));
+}
+
+describe('hub clock from the Date header', () => {
+  it('finds a x60 clock to well under a second of hub time', async () => {
+    const hub = await fakeHub(60);
+    try {
+      const clock = await syncHubClock(hub.url, 60);
+      expect(Math.abs(clock.now() - hub.virtualNow())).toBeLessThan(1500);
+      expect(clock.uncertaintyMs).toBeLessThan(1000);
+      expect(clock.toReal(clock.toVirtual(1_000_000))).toBeCloseTo(1_000_000, 6);
+    } finally {
+      hub.server.close();
+    }
+  });
+
+  it('notices a hub running at another speed than given', async () => {
+    const hub = await fakeHub(30);
+    try {
+      const since = Date.now();
+      const clock = await syncHubClock(hub.url, 60).catch((err: Error) => err);
+      // Either the Date answers already contradict x60, or the second sync drifts.
+      if (clock instanceof Error) expect(clock.message).toMatch(/does not run at x60/);
+      else {
+        await new Promise((r) => setTimeout(r, 1500));
+        const { measuredSpeed } = await checkHubSpeed(hub.url, clock, since);
+        expect(Math.abs(measuredSpeed - 30)).toBeLessThan(6);
+      }
+    } finally {
+      hub.server.close();
+    }
+  });
+});
