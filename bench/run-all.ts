@@ -1,5 +1,5 @@
 /**
- * Bedside benchmark suite (issue 7, brief §8). `npm run bench` = build + this file.
+ * Bedside benchmark suite. `npm run bench` = build + this file.
  *
  *   node dist/bench/run-all.js            full run (manual; ~25 min on 2 cores)
  *   node dist/bench/run-all.js --quick    CI smoke: tiny fleet, embedded hub + bare aedes, seconds

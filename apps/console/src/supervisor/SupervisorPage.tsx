@@ -8,7 +8,7 @@ import { OpenByAge } from './OpenByAge';
 import { percent } from './percent';
 import { KPI_RANGES, useKpis, type KpiRange } from './useKpis';
 
-/** Telecare targets (brief §6): 97.5 % acknowledged within 60 s, 99 % within 180 s. */
+/** Telecare answer-time targets (TEC Quality standard practice): 97.5 % acknowledged within 60 s, 99 % within 180 s. */
 const TARGET_60 = 0.975;
 const TARGET_180 = 0.99;
 

@@ -5,8 +5,9 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
 /**
- * Defaults from the brief (Sleepace / Chinese vendor defaults, ThingsBoard assisted living, NEWS2,
- * telecare practice). Margins, clear holds, warm-up and debounce are ours: the brief is silent on them.
+ * Defaults from Sleepace and Chinese vendor defaults, the ThingsBoard assisted-living template,
+ * NEWS2 and telecare practice. Margins, clear holds, warm-up and debounce are our choices; the
+ * reasons are in the rules README.
  */
 export const DEFAULT_RULE_SET: RuleSet = deepFreeze({
   version: 1,

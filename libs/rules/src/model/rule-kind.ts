@@ -1,6 +1,6 @@
 /**
  * Alarm kinds the rules produce. snake_case because they are stored in SQL and sent to the console.
- * `tamper` is not in the brief's table: devices report it, so it gets a (minor) rule rather than being dropped.
+ * `tamper` is an extra kind: devices report it, so it gets a (minor) rule rather than being dropped.
  */
 export const RULE_KINDS = [
   'sos',
