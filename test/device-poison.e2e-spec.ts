@@ -1,6 +1,6 @@
 import { eventsTopic, statusTopic, telemetryTopic } from '@bedside/contracts';
-import { freePort, hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
-import { connectDevice, listenDownlinks, type Creds } from './mqtt-helpers';
+import { waitFor, type HubProcess, type hubApi } from '@bedside/testing';
+import { connectDevice, listenDownlinks, startHubWithWebSocket, type Creds } from './mqtt-helpers';
 
 /**
  * No payload may poison a device: whatever a device sends is either stored or rejected with a
@@ -12,9 +12,7 @@ let api: ReturnType<typeof hubApi>;
 let wsPort: number;
 
 beforeAll(async () => {
-  wsPort = await freePort();
-  hub = await startHub({ MQTT_WS_PORT: String(wsPort) });
-  api = hubApi(hub);
+  ({ hub, api, wsPort } = await startHubWithWebSocket());
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import mqttPacket from 'mqtt-packet';
 import { acksTopic, eventsTopic } from '@bedside/contracts';
-import { freePort, hubApi, startHub, type HubProcess } from '@bedside/testing';
-import type { Creds } from './mqtt-helpers';
+import { type HubProcess, type hubApi } from '@bedside/testing';
+import { startHubWithWebSocket, type Creds } from './mqtt-helpers';
 import { rawConnection, rawDevice, type RawTransport } from './raw-mqtt';
 
 /** MQTT 3.1.1 rules the hub keeps, each over TCP and WebSocket, with the clause it follows. */
@@ -10,9 +10,7 @@ let api: ReturnType<typeof hubApi>;
 let wsPort: number;
 
 beforeAll(async () => {
-  wsPort = await freePort();
-  hub = await startHub({ MQTT_WS_PORT: String(wsPort) });
-  api = hubApi(hub);
+  ({ hub, api, wsPort } = await startHubWithWebSocket());
 }, 60_000);
 
 afterAll(async () => {

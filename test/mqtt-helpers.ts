@@ -1,5 +1,6 @@
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { errorsTopic, acksTopic } from '@bedside/contracts';
+import { freePort, hubApi, startHub, type HubProcess } from '@bedside/testing';
 
 export interface Creds {
   deviceId: string;
@@ -48,4 +49,11 @@ export async function listenDownlinks(client: MqttClient, deviceId: string) {
 
 export function closed(client: MqttClient): Promise<void> {
   return new Promise((r) => (client.connected ? client.once('close', () => r()) : r()));
+}
+
+/** A hub with its MQTT-over-WebSocket listener on as well, for suites that run on both transports. */
+export async function startHubWithWebSocket(env: Record<string, string> = {}): Promise<{ hub: HubProcess; api: ReturnType<typeof hubApi>; wsPort: number }> {
+  const wsPort = await freePort();
+  const hub = await startHub({ ...env, MQTT_WS_PORT: String(wsPort) });
+  return { hub, api: hubApi(hub), wsPort };
 }

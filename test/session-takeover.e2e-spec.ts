@@ -1,6 +1,6 @@
 import { statusTopic } from '@bedside/contracts';
-import { freePort, hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
-import { connectDevice, type Creds } from './mqtt-helpers';
+import { waitFor, type HubProcess, type hubApi } from '@bedside/testing';
+import { connectDevice, startHubWithWebSocket, type Creds } from './mqtt-helpers';
 
 /**
  * A device that reconnects while the hub still holds its old connection takes the session over
@@ -12,9 +12,7 @@ let api: ReturnType<typeof hubApi>;
 let wsPort: number;
 
 beforeAll(async () => {
-  wsPort = await freePort();
-  hub = await startHub({ MQTT_WS_PORT: String(wsPort) });
-  api = hubApi(hub);
+  ({ hub, api, wsPort } = await startHubWithWebSocket());
 }, 60_000);
 
 afterAll(async () => {
