@@ -1,24 +1,15 @@
+import type { DeviceKind } from '@bedside/contracts';
+import type { TelemetryPoint } from '@bedside/telemetry';
 import type { Distribution } from './statistics';
 import type { NightDate } from './night-window';
 
 /** Bumped whenever a definition below changes; each stored night records the version it was computed with. */
 export const SUMMARY_VERSION = 1;
 
-export type WellnessDeviceKind = 'mattress' | 'wearable' | 'button';
+export type WellnessDeviceKind = DeviceKind;
 
-/** One stored sample, as the telemetry store returns it (structurally a TelemetryPoint). */
-export interface WellnessSample {
-  deviceId: string;
-  kind: WellnessDeviceKind;
-  ts: number;
-  heartRate?: number | null;
-  respirationRate?: number | null;
-  inBed?: boolean | null;
-  movement?: number | null;
-  signalQuality?: number | null;
-  spo2?: number | null;
-  worn?: boolean | null;
-}
+/** The fields of a stored sample the summaries read. */
+export type WellnessSample = Pick<TelemetryPoint, 'deviceId' | 'kind' | 'ts' | 'heartRate' | 'respirationRate' | 'inBed' | 'movement' | 'signalQuality' | 'spo2' | 'worn'>;
 
 export interface NightAlarm {
   id: string;

@@ -64,7 +64,7 @@ export class NightComputer {
     let seenAtCursor = new Set<string>();
     for (;;) {
       const page = await this.store.query({ bedId, from: cursor, to, limit: PAGE });
-      for (const p of page) if (p.ts !== cursor || !seenAtCursor.has(p.deviceId)) out.push(p as WellnessSample);
+      for (const p of page) if (p.ts !== cursor || !seenAtCursor.has(p.deviceId)) out.push(p);
       if (page.length < PAGE) return out;
       const last = page[page.length - 1].ts;
       // The next page starts at the last instant again, since other devices may share it; what
