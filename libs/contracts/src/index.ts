@@ -8,3 +8,4 @@ export * from './status.dto';
 export * from './downlink.dto';
 export * from './validate';
 export * from './credentials';
+export * from './json-text-guard';

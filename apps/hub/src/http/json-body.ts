@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { EdgeError, invalidField } from './edge-error';
-import { jsonDepthExceeds } from './json-depth';
+import { checkJsonText } from '@bedside/contracts';
 import { findUnsafeText } from './unsafe-text';
 
 export interface JsonBodyLimits {
@@ -40,16 +40,14 @@ export function checkBodyHeaders(req: Pick<IncomingMessage, 'method' | 'headers'
 /** Parses a complete body; undefined for an empty one. Throws EdgeError naming what is wrong. */
 export function parseJsonBody(raw: Buffer, limits: JsonBodyLimits): unknown {
   if (raw.length === 0) return undefined;
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
-  } catch {
-    throw invalidField('body', 'is not valid UTF-8', 'invalid-encoding');
-  }
-  if (jsonDepthExceeds(text, limits.maxDepth)) throw invalidField('body', `is nested deeper than ${limits.maxDepth} levels`, 'too-deep');
+  // Encoding and depth from the bytes, before anything parses or recurses; unsafe text is left
+  // to findUnsafeText below, which names the field it is in.
+  const fault = checkJsonText(raw, limits.maxDepth);
+  if (fault?.kind === 'encoding') throw invalidField('body', 'is not valid UTF-8', 'invalid-encoding');
+  if (fault?.kind === 'depth') throw invalidField('body', `is nested deeper than ${limits.maxDepth} levels`, 'too-deep');
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(raw.toString('utf8'));
   } catch (err) {
     throw invalidField('body', `is not valid JSON: ${(err as Error).message}`, 'malformed-json');
   }
