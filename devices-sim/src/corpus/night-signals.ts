@@ -4,7 +4,16 @@ import { OuNoise } from '../models/ou-noise';
 import { Prng, clamp, round1 } from '../models/prng';
 import { bedStateAt, type SleepStage } from '../models/sleep-plan';
 import type { ButtonSample, MattressSample, WearableSample } from '../models/model.types';
+import { movementIn, type MovementProfile } from '../models/stage-movement';
 import type { Artefact, ArtefactKind, BedNight, TrueEvent } from './corpus.types';
+
+/** Movement by sleep stage as the corpus is calibrated (sources in its README). */
+const CORPUS_MOVEMENT: MovementProfile = {
+  awake: { range: [2, 20] },
+  light: { range: [0, 4], burst: { chance: 0.03, range: [10, 35] } },
+  deep: { range: [0, 2] },
+  rem: { range: [0, 2], burst: { chance: 0.02, range: [5, 15] } },
+};
 
 const HOUR = 3600_000;
 const HR_OFFSET: Record<SleepStage, number> = { awake: 5, light: 0, deep: -5, rem: 3 };
@@ -60,25 +69,12 @@ export function mattressSampler(night: BedNight): SampleAt<MattressSample> {
     if (artefact) {
       return { ts: t, inBed: true, heartRate: 0, respirationRate: 0, movement: round1(rng.uniform(2, 10)), signalQuality: Math.round(rng.uniform(55, 90)) };
     }
-    const movement = round1(movementFor(rng, stage));
+    const movement = round1(movementIn(rng, stage, CORPUS_MOVEMENT));
     const heartRate = round1(clamp(r.restingHeartRate + 3 * c + HR_OFFSET[stage] + hrN + movement * 0.08, 48, 110));
     const respirationRate = round1(clamp(r.restingRespiration + 0.8 * c + RR_OFFSET[stage] + rrN * (stage === 'rem' ? 1.5 : 1), 10, 24));
     const signalQuality = Math.round(clamp(94 - movement * 0.6 + rng.normal(0, 3), 40, 100));
     return { ts: t, inBed: true, heartRate, respirationRate, movement, signalQuality };
   };
-}
-
-function movementFor(rng: Prng, stage: SleepStage): number {
-  switch (stage) {
-    case 'awake':
-      return rng.uniform(2, 20);
-    case 'light':
-      return rng.chance(0.03) ? rng.uniform(10, 35) : rng.uniform(0, 4);
-    case 'deep':
-      return rng.uniform(0, 2);
-    case 'rem':
-      return rng.chance(0.02) ? rng.uniform(5, 15) : rng.uniform(0, 2);
-  }
 }
 
 /**

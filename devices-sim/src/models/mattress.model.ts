@@ -3,6 +3,14 @@ import { Prng, clamp, round1 } from './prng';
 import type { ResidentModel } from './resident.model';
 import type { SleepStage } from './sleep-plan';
 import type { MattressSample, ModelEvent, ModelOutput, SignalModel } from './model.types';
+import { movementIn, type MovementProfile } from './stage-movement';
+
+const MATTRESS_MOVEMENT: MovementProfile = {
+  awake: { range: [8, 40] },
+  light: { range: [0, 4], burst: { chance: 0.04, range: [15, 55] } },
+  deep: { range: [0, 2] },
+  rem: { range: [0, 2], burst: { chance: 0.02, range: [5, 15] } },
+};
 
 const HR_OFFSET: Record<SleepStage, number> = { awake: 6, light: 0, deep: -6, rem: 4 };
 const RR_OFFSET: Record<SleepStage, number> = { awake: 2, light: 0, deep: -1.5, rem: 1.5 };
@@ -39,24 +47,10 @@ export class MattressModel implements SignalModel<MattressSample> {
     if (state.bed === 'out') return { sample: { ts: t, inBed: false, movement: 0 }, events };
 
     const stage = state.bed;
-    const movement = clamp(round1(this.movementFor(stage)), 0, 100);
+    const movement = clamp(round1(movementIn(this.rng, stage, MATTRESS_MOVEMENT)), 0, 100);
     const heartRate = clamp(round1(this.resident.restingHeartRate + 3 * state.circadian + HR_OFFSET[stage] + hrNoise + movement * 0.08), 42, 125);
     const respirationRate = clamp(round1(this.resident.restingRespiration + 0.8 * state.circadian + RR_OFFSET[stage] + rrNoise * (stage === 'rem' ? 1.6 : 1)), 9, 24);
     const signalQuality = clamp(Math.round(94 - movement * 0.7 + this.rng.normal(0, 3)), 20, 100);
     return { sample: { ts: t, inBed: true, heartRate, respirationRate, movement, signalQuality }, events };
-  }
-
-  private movementFor(stage: SleepStage): number {
-    const r = this.rng;
-    switch (stage) {
-      case 'awake':
-        return r.uniform(8, 40);
-      case 'light':
-        return r.chance(0.04) ? r.uniform(15, 55) : r.uniform(0, 4);
-      case 'deep':
-        return r.uniform(0, 2);
-      case 'rem':
-        return r.chance(0.02) ? r.uniform(5, 15) : r.uniform(0, 2);
-    }
   }
 }
