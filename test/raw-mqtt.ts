@@ -19,12 +19,15 @@ export interface RawMqtt {
   closed: Promise<void>;
   isClosed(): boolean;
   destroy(): void;
+  /** Stops reading the socket for good, as a device that never reads would. */
+  stopReading(): void;
 }
 
 export async function rawConnection(transport: RawTransport, port: number): Promise<RawMqtt> {
   let stream: Duplex;
   let isClosed = false;
   let closed: Promise<void>;
+  let socketOf: { pause(): void } | undefined;
   if (transport === 'tcp') {
     const socket = tcpConnect(port, '127.0.0.1');
     await new Promise((r, j) => socket.once('connect', r).once('error', j));
@@ -34,6 +37,7 @@ export async function rawConnection(transport: RawTransport, port: number): Prom
     const ws = new WebSocket(`ws://127.0.0.1:${port}/mqtt`, 'mqtt');
     await new Promise((r, j) => ws.once('open', r).once('error', j));
     stream = createWebSocketStream(ws);
+    socketOf = ws;
     // The stream only closes once both its sides have ended; the socket's close is what counts.
     closed = new Promise<void>((r) => ws.once('close', () => { isClosed = true; r(); }));
   }
@@ -48,6 +52,12 @@ export async function rawConnection(transport: RawTransport, port: number): Prom
     send: (packet) => stream.write(mqttPacket.generate(packet as unknown as Packet)),
     next: (pred, what, timeoutMs = 5000) => waitFor(() => packets.find(pred), { what, timeoutMs }),
     destroy: () => stream.destroy(),
+    // Over WebSocket the stream's pause alone lets ws keep reading frames into memory; pausing
+    // the WebSocket stops the socket itself, so the hub's writes really back up.
+    stopReading: () => {
+      stream.pause();
+      socketOf?.pause();
+    },
   };
 }
 
