@@ -14,11 +14,37 @@ const swc = [
   },
 ];
 const esmOnly = [
-  '@nestjs', 'aedes', 'file-type', 'strtok3', 'token-types', '@tokenizer', '@borewit',
-  'uint8array-extras', '@standard-schema', 'kysely', 'kysely-pglite-dialect', '@electric-sql',
+  '@nestjs',
+  'aedes',
+  'file-type',
+  'strtok3',
+  'token-types',
+  '@tokenizer',
+  '@borewit',
+  'uint8array-extras',
+  '@standard-schema',
+  'kysely',
+  'kysely-pglite-dialect',
+  '@electric-sql',
 ];
 const aliases = {};
-for (const lib of ['common', 'auth', 'contracts', 'config', 'database', 'registry', 'broker', 'ingest', 'telemetry', 'rules', 'alarms', 'callcentre', 'wellness', 'observability', 'testing']) {
+for (const lib of [
+  'common',
+  'auth',
+  'contracts',
+  'config',
+  'database',
+  'registry',
+  'broker',
+  'ingest',
+  'telemetry',
+  'rules',
+  'alarms',
+  'callcentre',
+  'wellness',
+  'observability',
+  'testing',
+]) {
   aliases[`^@bedside/${lib}$`] = `<rootDir>/libs/${lib}/src`;
 }
 const common = {
@@ -31,6 +57,10 @@ const common = {
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,devices-sim,bench}/**/*.spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/apps/*/test/**/*.e2e-spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/apps/*/test/**/*.e2e-spec.ts'],
+    },
   ],
 };

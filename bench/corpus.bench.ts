@@ -28,7 +28,13 @@ export interface CorpusBenchOptions {
   previous: string | null;
 }
 
-export const DEFAULT_CORPUS_BENCH: CorpusBenchOptions = { beds: 20, hours: 10, speed: 60, seed: 1, previous: '25e4bf4' };
+export const DEFAULT_CORPUS_BENCH: CorpusBenchOptions = {
+  beds: 20,
+  hours: 10,
+  speed: 60,
+  seed: 1,
+  previous: '25e4bf4',
+};
 
 export interface CorpusBenchRun {
   label: string;
@@ -49,7 +55,13 @@ export interface CorpusBenchResult {
 /** The hub's clock starts at 20:30 in Asia/Shanghai; the runner waits for 21:00 on it. */
 const HUB_CLOCK_START = new Date('2026-01-10T12:30:00Z');
 
-async function runAgainst(root: string, label: string, commit: string, o: CorpusBenchOptions, log: (s: string) => void): Promise<CorpusBenchRun> {
+async function runAgainst(
+  root: string,
+  label: string,
+  commit: string,
+  o: CorpusBenchOptions,
+  log: (s: string) => void,
+): Promise<CorpusBenchRun> {
   const t0 = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'bedside-corpus-hub-'));
   const httpPort = await freePort();
@@ -58,8 +70,14 @@ async function runAgainst(root: string, label: string, commit: string, o: Corpus
   const proc = spawn(process.execPath, [join(root, 'dist/apps/hub/src/main.js')], {
     cwd: root,
     env: {
-      PATH: process.env.PATH ?? '', HTTP_HOST: '127.0.0.1', HTTP_PORT: String(httpPort), MQTT_PORT: String(mqttPort), DATA_DIR: dataDir,
-      ADMIN_USERNAME: admin.username, ADMIN_PASSWORD: admin.password, LOG_LEVEL: 'warn',
+      PATH: process.env.PATH ?? '',
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: String(httpPort),
+      MQTT_PORT: String(mqttPort),
+      DATA_DIR: dataDir,
+      ADMIN_USERNAME: admin.username,
+      ADMIN_PASSWORD: admin.password,
+      LOG_LEVEL: 'warn',
       ...compressedClockEnv({ start: HUB_CLOCK_START, speed: o.speed }),
     },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -67,18 +85,52 @@ async function runAgainst(root: string, label: string, commit: string, o: Corpus
   let stderr = '';
   proc.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   try {
-    await waitFor(async () => {
-      if (proc.exitCode !== null) throw new Error(`hub exited with ${proc.exitCode}: ${stderr}`);
-      return (await fetch(`http://127.0.0.1:${httpPort}/health`)).status === 200;
-    }, { timeoutMs: 120_000, intervalMs: 200, what: 'hub /health' });
+    await waitFor(
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`hub exited with ${proc.exitCode}: ${stderr}`);
+        return (await fetch(`http://127.0.0.1:${httpPort}/health`)).status === 200;
+      },
+      { timeoutMs: 120_000, intervalMs: 200, what: 'hub /health' },
+    );
     log(`corpus: ${label} (${commit.slice(0, 9)}): ${o.beds} beds x ${o.hours} h at x${o.speed}`);
-    const r = await runCorpus({
-      hub: `http://127.0.0.1:${httpPort}`, mqtt: `mqtt://127.0.0.1:${mqttPort}`, admin, seed: o.seed, beds: o.beds, hours: o.hours, speed: o.speed,
-      eventShare: 1 / 3, startHour: 21, utcOffsetMinutes: 480, timeZone: 'Asia/Shanghai', targets: DEFAULT_TARGETS, maxLagMs: 10_000,
-    }, { phase: (t) => log(`corpus: ${label}: ${t}`) });
-    return { label, commit, realS: Math.round((Date.now() - t0) / 1000), figures: r.figures, distorted: r.distorted, stream: r.stream, clock: r.clock };
+    const r = await runCorpus(
+      {
+        hub: `http://127.0.0.1:${httpPort}`,
+        mqtt: `mqtt://127.0.0.1:${mqttPort}`,
+        admin,
+        seed: o.seed,
+        beds: o.beds,
+        hours: o.hours,
+        speed: o.speed,
+        eventShare: 1 / 3,
+        startHour: 21,
+        utcOffsetMinutes: 480,
+        timeZone: 'Asia/Shanghai',
+        targets: DEFAULT_TARGETS,
+        maxLagMs: 10_000,
+      },
+      { phase: (t) => log(`corpus: ${label}: ${t}`) },
+    );
+    return {
+      label,
+      commit,
+      realS: Math.round((Date.now() - t0) / 1000),
+      figures: r.figures,
+      distorted: r.distorted,
+      stream: r.stream,
+      clock: r.clock,
+    };
   } catch (err) {
-    return { label, commit, realS: Math.round((Date.now() - t0) / 1000), figures: null, distorted: null, stream: null, clock: null, error: (err as Error).message };
+    return {
+      label,
+      commit,
+      realS: Math.round((Date.now() - t0) / 1000),
+      figures: null,
+      distorted: null,
+      stream: null,
+      clock: null,
+      error: (err as Error).message,
+    };
   } finally {
     if (proc.exitCode === null) {
       proc.kill('SIGTERM');
@@ -104,42 +156,83 @@ export async function corpusBench(o: CorpusBenchOptions, log: (s: string) => voi
       const build = buildRevision(o.previous, log);
       runs.push(await runAgainst(build.root, `previous release ${o.previous}`, build.commit, o, log));
     } catch (err) {
-      runs.push({ label: `previous release ${o.previous}`, commit: o.previous, realS: 0, figures: null, distorted: null, stream: null, clock: null, error: (err as Error).message });
+      runs.push({
+        label: `previous release ${o.previous}`,
+        commit: o.previous,
+        realS: 0,
+        figures: null,
+        distorted: null,
+        stream: null,
+        clock: null,
+        error: (err as Error).message,
+      });
     }
   }
   return { options: o, runs };
 }
 
 const n3 = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : v.toFixed(3));
-const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '–' : `${Math.round(v * 100)} %`);
+const pct = (v: number | null | undefined): string =>
+  v === null || v === undefined ? '–' : `${Math.round(v * 100)} %`;
 
 /** Markdown tables: false alarms per bed-night by kind and sensitivity by event type, one column per hub. */
 export function renderCorpus(c: CorpusBenchResult): string[] {
   const L: string[] = [];
   const o = c.options;
   const cols = c.runs.map((r) => `${r.label} \`${r.commit.slice(0, 9)}\``);
-  L.push(`${o.beds} beds x ${o.hours} h (${(o.beds * o.hours) / 10} bed-nights), seed ${o.seed}, one bed in three with a true event; each hub under libfaketime at x${o.speed}. Targets: <= ${DEFAULT_TARGETS.maxFalseAlarmsPerBedNight} false alarms per bed-night, 100 % of true events within their clinical window.`, '');
+  L.push(
+    `${o.beds} beds x ${o.hours} h (${(o.beds * o.hours) / 10} bed-nights), seed ${o.seed}, one bed in three with a true event; each hub under libfaketime at x${o.speed}. Targets: <= ${DEFAULT_TARGETS.maxFalseAlarmsPerBedNight} false alarms per bed-night, 100 % of true events within their clinical window.`,
+    '',
+  );
   for (const r of c.runs) {
     if (r.error) L.push(`- ${r.label}: **failed**: ${r.error.split('\n')[0]}`);
-    else L.push(`- ${r.label}: ${r.realS} s real; generator lateness p99 ${((r.stream?.latenessP99Ms ?? 0) / 1000).toFixed(1)} s, PUBACK p99 ${((r.stream?.pubackP99Ms ?? 0) / 1000).toFixed(1)} s (hub time); clock drift ${r.clock?.driftMs} ms${r.distorted ? `; **distorted**: ${r.distorted}` : ''}`);
+    else
+      L.push(
+        `- ${r.label}: ${r.realS} s real; generator lateness p99 ${((r.stream?.latenessP99Ms ?? 0) / 1000).toFixed(1)} s, PUBACK p99 ${((r.stream?.pubackP99Ms ?? 0) / 1000).toFixed(1)} s (hub time); clock drift ${r.clock?.driftMs} ms${r.distorted ? `; **distorted**: ${r.distorted}` : ''}`,
+      );
   }
   L.push('');
   const kinds = [...new Set(c.runs.flatMap((r) => Object.keys(r.figures?.falseAlarms.byKind ?? {})))].sort();
   L.push(`| false alarms per bed-night | ${cols.join(' | ')} |`, `| --- |${cols.map(() => ' ---: |').join('')}`);
-  L.push(`| **all kinds** | ${c.runs.map((r) => (r.figures ? `**${n3(r.figures.falseAlarms.perBedNight)}** (${r.figures.falseAlarms.total})` : '–')).join(' | ')} |`);
-  for (const k of kinds) L.push(`| ${k} | ${c.runs.map((r) => { const x = r.figures?.falseAlarms.byKind[k]; return x ? `${n3(x.perBedNight)} (${x.count})` : r.figures ? '0' : '–'; }).join(' | ')} |`);
+  L.push(
+    `| **all kinds** | ${c.runs.map((r) => (r.figures ? `**${n3(r.figures.falseAlarms.perBedNight)}** (${r.figures.falseAlarms.total})` : '–')).join(' | ')} |`,
+  );
+  for (const k of kinds)
+    L.push(
+      `| ${k} | ${c.runs
+        .map((r) => {
+          const x = r.figures?.falseAlarms.byKind[k];
+          return x ? `${n3(x.perBedNight)} (${x.count})` : r.figures ? '0' : '–';
+        })
+        .join(' | ')} |`,
+    );
   L.push('');
   const types = [...new Set(c.runs.flatMap((r) => Object.keys(r.figures?.sensitivity ?? {})))];
-  L.push(`| sensitivity in window (detected / events; median delay from onset) | ${cols.join(' | ')} |`, `| --- |${cols.map(() => ' ---: |').join('')}`);
+  L.push(
+    `| sensitivity in window (detected / events; median delay from onset) | ${cols.join(' | ')} |`,
+    `| --- |${cols.map(() => ' ---: |').join('')}`,
+  );
   for (const t of types) {
-    L.push(`| ${t} | ${c.runs.map((r) => {
-      const s = r.figures?.sensitivity[t as keyof CorpusFigures['sensitivity']];
-      return s ? `${pct(s.sensitivity)} (${s.inWindow}/${s.events}${s.late ? `, ${s.late} late` : ''}${s.delayMs ? `; ${(s.delayMs.median / 1000).toFixed(0)} s` : ''})` : '–';
-    }).join(' | ')} |`);
+    L.push(
+      `| ${t} | ${c.runs
+        .map((r) => {
+          const s = r.figures?.sensitivity[t as keyof CorpusFigures['sensitivity']];
+          return s
+            ? `${pct(s.sensitivity)} (${s.inWindow}/${s.events}${s.late ? `, ${s.late} late` : ''}${s.delayMs ? `; ${(s.delayMs.median / 1000).toFixed(0)} s` : ''})`
+            : '–';
+        })
+        .join(' | ')} |`,
+    );
   }
   const causes = c.runs[0]?.figures?.falseAlarms.byCause ?? {};
   if (Object.keys(causes).length) {
-    L.push('', `False alarms of ${c.runs[0].label} by what the night was doing just before: ${Object.entries(causes).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join('; ')}.`);
+    L.push(
+      '',
+      `False alarms of ${c.runs[0].label} by what the night was doing just before: ${Object.entries(causes)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join('; ')}.`,
+    );
   }
   return L;
 }
@@ -149,20 +242,24 @@ if (require.main === module) {
   const val = (f: string, d: string) => (argv.includes(f) ? argv[argv.indexOf(f) + 1] : d);
   const previous = val('--previous', DEFAULT_CORPUS_BENCH.previous!);
   const o: CorpusBenchOptions = {
-    beds: Number(val('--beds', String(DEFAULT_CORPUS_BENCH.beds))), hours: Number(val('--hours', String(DEFAULT_CORPUS_BENCH.hours))),
-    speed: Number(val('--speed', String(DEFAULT_CORPUS_BENCH.speed))), seed: Number(val('--seed', String(DEFAULT_CORPUS_BENCH.seed))),
+    beds: Number(val('--beds', String(DEFAULT_CORPUS_BENCH.beds))),
+    hours: Number(val('--hours', String(DEFAULT_CORPUS_BENCH.hours))),
+    speed: Number(val('--speed', String(DEFAULT_CORPUS_BENCH.speed))),
+    seed: Number(val('--seed', String(DEFAULT_CORPUS_BENCH.seed))),
     previous: previous === 'none' ? null : previous,
   };
   const log = (s: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${s}\n`);
-  corpusBench(o, log).then((res) => {
-    const dir = join(ROOT, 'bench/results');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-corpus.json`);
-    writeFileSync(file, JSON.stringify(res, null, 2) + '\n');
-    process.stdout.write(renderCorpus(res).join('\n') + `\n\nraw: ${file.replace(ROOT + '/', '')}\n`);
-    process.exit(res.runs.every((r) => !r.error) ? 0 : 1);
-  }).catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  corpusBench(o, log)
+    .then((res) => {
+      const dir = join(ROOT, 'bench/results');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-corpus.json`);
+      writeFileSync(file, JSON.stringify(res, null, 2) + '\n');
+      process.stdout.write(renderCorpus(res).join('\n') + `\n\nraw: ${file.replace(ROOT + '/', '')}\n`);
+      process.exit(res.runs.every((r) => !r.error) ? 0 : 1);
+    })
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
 }

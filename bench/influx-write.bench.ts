@@ -14,7 +14,11 @@ import { startInflux } from '../libs/testing/src/influx-server';
 import { InfluxTelemetryStore } from '../libs/telemetry/src/influx/influx-telemetry.store';
 import type { TelemetryPoint } from '../libs/telemetry/src/telemetry-point';
 
-const quiet = { log: () => undefined, warn: (m: unknown) => console.error(String(m)), error: (m: unknown) => console.error(String(m)) };
+const quiet = {
+  log: () => undefined,
+  warn: (m: unknown) => console.error(String(m)),
+  error: (m: unknown) => console.error(String(m)),
+};
 
 export interface InfluxWriteResult {
   bench: 'influx-write';
@@ -38,7 +42,16 @@ export async function influxWriteBench(total = 500_000, batchSize = 5000, maxInF
   const influx = await startInflux({ database: 'bench' });
   const spoolDir = mkdtempSync(join(tmpdir(), 'bedside-bench-spool-'));
   try {
-    const store = new InfluxTelemetryStore({ url: influx.url, database: 'bench', batchSize, flushMs: 500, maxInFlight, spoolDir, spoolMaxBytes: 1 << 30, logger: quiet });
+    const store = new InfluxTelemetryStore({
+      url: influx.url,
+      database: 'bench',
+      batchSize,
+      flushMs: 500,
+      maxInFlight,
+      spoolDir,
+      spoolMaxBytes: 1 << 30,
+      logger: quiet,
+    });
     const t0 = Date.UTC(2025, 0, 1);
     const make = (i: number): TelemetryPoint => ({
       deviceId: `mat-${String(i % devices).padStart(5, '0')}`,
@@ -68,9 +81,18 @@ export async function influxWriteBench(total = 500_000, batchSize = 5000, maxInF
     const res = await influx.query('SELECT COUNT("seq") FROM "telemetry"');
     const counted = Number(res.results?.[0]?.series?.[0]?.values?.[0]?.[1] ?? 0);
     return {
-      bench: 'influx-write', influxd: '1.6.7', points: total, batchSize, maxInFlight, pointsPerWriteCall: chunk,
-      seconds: Number(seconds.toFixed(3)), pointsPerSecond: Math.round(total / seconds),
-      counted, written: stats.written, spooled: stats.spooled, rejected: stats.rejected,
+      bench: 'influx-write',
+      influxd: '1.6.7',
+      points: total,
+      batchSize,
+      maxInFlight,
+      pointsPerWriteCall: chunk,
+      seconds: Number(seconds.toFixed(3)),
+      pointsPerSecond: Math.round(total / seconds),
+      counted,
+      written: stats.written,
+      spooled: stats.spooled,
+      rejected: stats.rejected,
     };
   } finally {
     await influx.stop();
@@ -79,7 +101,11 @@ export async function influxWriteBench(total = 500_000, batchSize = 5000, maxInF
 }
 
 async function main(): Promise<void> {
-  const r = await influxWriteBench(Number(process.argv[2] ?? 500_000), Number(process.argv[3] ?? 5000), Number(process.argv[4] ?? 2));
+  const r = await influxWriteBench(
+    Number(process.argv[2] ?? 500_000),
+    Number(process.argv[3] ?? 5000),
+    Number(process.argv[4] ?? 2),
+  );
   console.log(JSON.stringify(r));
   if (r.counted !== r.points) process.exitCode = 1;
 }

@@ -15,7 +15,9 @@ if (file) {
     if (!session) {
       const s = new Session();
       s.connect();
-      s.post('Profiler.enable', () => s.post('Profiler.setSamplingInterval', { interval: 500 }, () => s.post('Profiler.start')));
+      s.post('Profiler.enable', () =>
+        s.post('Profiler.setSamplingInterval', { interval: 500 }, () => s.post('Profiler.start')),
+      );
       session = s;
       return;
     }

@@ -40,7 +40,17 @@ import { machineInfo } from './lib/machine';
 import { cpuSeconds, processTree, raiseFileLimit, rssBytes, treeCpuSeconds } from './lib/proc';
 import { summariseProfile, type ProfileSummary } from './lib/profile';
 import { renderMarkdown } from './lib/report';
-import { HUB_NODE_FLAGS, memoryAfterGc, ROOT, scrape, spawnBareAedes, spawnHub, spawnMosquitto, type HubServer, type Server } from './lib/servers';
+import {
+  HUB_NODE_FLAGS,
+  memoryAfterGc,
+  ROOT,
+  scrape,
+  spawnBareAedes,
+  spawnHub,
+  spawnMosquitto,
+  type HubServer,
+  type Server,
+} from './lib/servers';
 import { round, spread, type Spread } from './lib/stats';
 import { waitFor } from '../libs/testing/src/wait-for';
 
@@ -90,15 +100,22 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     return env[e] || undefined;
   };
   const quick = has('--quick') || env.BENCH_QUICK === '1';
-  const list = (s: string | undefined) => s?.split(',').map((x) => x.trim()).filter(Boolean);
-  const targets = (list(val('--targets', 'BENCH_TARGETS')) ?? (quick ? ['hub-embedded', 'aedes'] : [...TARGETS])) as TargetName[];
+  const list = (s: string | undefined) =>
+    s
+      ?.split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const targets = (list(val('--targets', 'BENCH_TARGETS')) ??
+    (quick ? ['hub-embedded', 'aedes'] : [...TARGETS])) as TargetName[];
   for (const t of targets) if (!TARGETS.includes(t)) throw new Error(`unknown target ${t} (${TARGETS.join(', ')})`);
   const flag = (name: string, dflt: boolean) => (has(`--no-${name}`) ? false : has(`--${name}`) ? true : dflt);
   return {
     quick,
     docs: !(has('--no-docs') || env.BENCH_NO_DOCS === '1'),
     targets,
-    steps: (list(val('--steps', 'BENCH_STEPS')) ?? (quick ? ['20'] : ['250', '500', '1000', '2500', '5000', '10000'])).map(Number),
+    steps: (
+      list(val('--steps', 'BENCH_STEPS')) ?? (quick ? ['20'] : ['250', '500', '1000', '2500', '5000', '10000'])
+    ).map(Number),
     runs: Number(val('--runs', 'BENCH_RUNS') ?? 3),
     windowS: Number(val('--window', 'BENCH_WINDOW_S') ?? (quick ? 1.5 : 5)),
     pauseS: quick ? 0.3 : 1,
@@ -111,13 +128,17 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     spool: flag('spool', !quick),
     influx: flag('influx', !quick),
     outDir: val('--out', 'BENCH_OUT') ?? join(ROOT, 'bench/results'),
-    corpus: flag('corpus', !quick) ? {
-      beds: Number(val('--corpus-beds', 'BENCH_CORPUS_BEDS') ?? DEFAULT_CORPUS_BENCH.beds),
-      hours: Number(val('--corpus-hours', 'BENCH_CORPUS_HOURS') ?? DEFAULT_CORPUS_BENCH.hours),
-      speed: Number(val('--corpus-speed', 'BENCH_CORPUS_SPEED') ?? DEFAULT_CORPUS_BENCH.speed),
-      seed: DEFAULT_CORPUS_BENCH.seed,
-      previous: ((p) => (p === 'none' ? null : p))(val('--corpus-previous', 'BENCH_CORPUS_PREVIOUS') ?? DEFAULT_CORPUS_BENCH.previous),
-    } : null,
+    corpus: flag('corpus', !quick)
+      ? {
+          beds: Number(val('--corpus-beds', 'BENCH_CORPUS_BEDS') ?? DEFAULT_CORPUS_BENCH.beds),
+          hours: Number(val('--corpus-hours', 'BENCH_CORPUS_HOURS') ?? DEFAULT_CORPUS_BENCH.hours),
+          speed: Number(val('--corpus-speed', 'BENCH_CORPUS_SPEED') ?? DEFAULT_CORPUS_BENCH.speed),
+          seed: DEFAULT_CORPUS_BENCH.seed,
+          previous: ((p) => (p === 'none' ? null : p))(
+            val('--corpus-previous', 'BENCH_CORPUS_PREVIOUS') ?? DEFAULT_CORPUS_BENCH.previous,
+          ),
+        }
+      : null,
     maxLoss: 0.001,
     maxP99Ms: 1000,
   };
@@ -136,7 +157,10 @@ export interface WindowResult {
   serverCpuUsPerMsg: number;
   backendCpuUsPerMsg: number | null;
   generatorCpuUsPerMsg: number;
-  sos: { presses: number; matched: number; p50: number; p99: number; p999: number; max: number } | { unavailable: string } | null;
+  sos:
+    | { presses: number; matched: number; p50: number; p99: number; p999: number; max: number }
+    | { unavailable: string }
+    | null;
 }
 
 export interface QosSummary {
@@ -160,9 +184,26 @@ export interface StepResult {
   connections: number;
   connectMs: number;
   connectFailures: number;
-  memory: { before: number; after: number; bytesPerConnection: number; heapBytesPerConnection: number | null; gc: boolean } | null;
+  memory: {
+    before: number;
+    after: number;
+    bytesPerConnection: number;
+    heapBytesPerConnection: number | null;
+    gc: boolean;
+  } | null;
   qos: QosSummary[];
-  sos: { windows: number; presses: number; matched: number; p50Ms: Spread | null; p99Ms: Spread | null; p999Ms: Spread | null; maxMs: Spread | null } | { unavailable: string } | null;
+  sos:
+    | {
+        windows: number;
+        presses: number;
+        matched: number;
+        p50Ms: Spread | null;
+        p99Ms: Spread | null;
+        p999Ms: Spread | null;
+        maxMs: Spread | null;
+      }
+    | { unavailable: string }
+    | null;
   broken: string | null;
   windows: WindowResult[];
   error?: string;
@@ -253,10 +294,22 @@ interface LiveTarget {
 
 async function relaySubscriber(url: string): Promise<{ count: () => number; end: () => Promise<void> }> {
   let n = 0;
-  const c = await mqtt.connectAsync(url, { clientId: `bench-subscriber-${process.pid}`, clean: true, reconnectPeriod: 0, protocolVersion: 4 });
+  const c = await mqtt.connectAsync(url, {
+    clientId: `bench-subscriber-${process.pid}`,
+    clean: true,
+    reconnectPeriod: 0,
+    protocolVersion: 4,
+  });
   c.on('message', () => n++);
   await c.subscribeAsync('bedside/v1/devices/+/telemetry', { qos: 0 });
-  return { count: () => n, end: () => c.endAsync().then(() => undefined, () => undefined) };
+  return {
+    count: () => n,
+    end: () =>
+      c.endAsync().then(
+        () => undefined,
+        () => undefined,
+      ),
+  };
 }
 
 async function startTarget(name: TargetName, work: string): Promise<LiveTarget> {
@@ -265,11 +318,19 @@ async function startTarget(name: TargetName, work: string): Promise<LiveTarget> 
     const server = name === 'aedes' ? await spawnBareAedes() : await spawnMosquitto();
     const sub = await relaySubscriber(server.mqttUrl);
     return {
-      name, server, hub: null, backendPids: () => [], provisioning: [], sosOffset: 0,
+      name,
+      server,
+      hub: null,
+      backendPids: () => [],
+      provisioning: [],
+      sosOffset: 0,
       delivered: async () => sub.count(),
       credsFor: async (beds) => {
         const file = join(credsDir, `beds-${beds}.json`);
-        writeFileSync(file, JSON.stringify({ version: 1, createdAt: new Date().toISOString(), beds: fakeBeds(beds, name) }));
+        writeFileSync(
+          file,
+          JSON.stringify({ version: 1, createdAt: new Date().toISOString(), beds: fakeBeds(beds, name) }),
+        );
         return file;
       },
       stop: async () => {
@@ -293,13 +354,25 @@ async function startTarget(name: TargetName, work: string): Promise<LiveTarget> 
   let root: LeanFleetRoot | undefined;
   const beds: BedCredentials[] = [];
   const t: LiveTarget = {
-    name, server: hub, hub, pg, influx, provisioning: [], sosOffset: 0,
+    name,
+    server: hub,
+    hub,
+    pg,
+    influx,
+    provisioning: [],
+    sosOffset: 0,
     backendPids: () => (name === 'hub-prod' ? childTrees(['postgres', 'influxd']) : []),
     delivered: async () => (await scrape(hub.httpUrl))('bedside_mqtt_messages_stored_total', { channel: 'telemetry' }),
     credsFor: async (n) => {
       if (beds.length < n) {
         const t0 = Date.now();
-        const more = await provisionLean(api, n - beds.length, { prefix: name, firstIndex: beds.length, root, concurrency: 16, kindsFor: (i) => (i < 2000 ? ['mattress', 'button'] : ['mattress']) });
+        const more = await provisionLean(api, n - beds.length, {
+          prefix: name,
+          firstIndex: beds.length,
+          root,
+          concurrency: 16,
+          kindsFor: (i) => (i < 2000 ? ['mattress', 'button'] : ['mattress']),
+        });
         root = more.root;
         beds.push(...more.beds);
         t.provisioning.push({ beds: more.beds.length, ms: Date.now() - t0 });
@@ -346,13 +419,55 @@ async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Promise<St
   const sosPerWindow = isHub ? o.sos : 0;
   const windowsPerStep = o.runs * 2;
   const args = [
-    '--mqtt', t.server.mqttUrl, '--credentials', creds, '--beds', String(beds), '--kinds', 'mattress', '--rate', '1',
-    '--duration', String(o.windowS), '--qos', '0,1', '--runs', String(o.runs), '--pause', String(o.pauseS), '--hold', String(o.holdS),
-    '--drain', String(o.drainS), '--connect-rate', '2000', '--warmup', String(o.warmupS), '--nice', String(GENERATOR_NICE),
-    ...(isHub ? ['--hub', t.hub!.httpUrl, '--admin', `${t.hub!.admin.username}:${t.hub!.admin.password}`, '--sos', String(sosPerWindow), '--sos-offset', String(t.sosOffset), '--sos-timeout', '10'] : []),
+    '--mqtt',
+    t.server.mqttUrl,
+    '--credentials',
+    creds,
+    '--beds',
+    String(beds),
+    '--kinds',
+    'mattress',
+    '--rate',
+    '1',
+    '--duration',
+    String(o.windowS),
+    '--qos',
+    '0,1',
+    '--runs',
+    String(o.runs),
+    '--pause',
+    String(o.pauseS),
+    '--hold',
+    String(o.holdS),
+    '--drain',
+    String(o.drainS),
+    '--connect-rate',
+    '2000',
+    '--warmup',
+    String(o.warmupS),
+    '--nice',
+    String(GENERATOR_NICE),
+    ...(isHub
+      ? [
+          '--hub',
+          t.hub!.httpUrl,
+          '--admin',
+          `${t.hub!.admin.username}:${t.hub!.admin.password}`,
+          '--sos',
+          String(sosPerWindow),
+          '--sos-offset',
+          String(t.sosOffset),
+          '--sos-timeout',
+          '10',
+        ]
+      : []),
   ];
   t.sosOffset += sosBedsUsed(sosPerWindow, windowsPerStep);
-  const timeoutMs = 120_000 + beds * 40 + (o.warmupS + o.drainS) * 1000 + windowsPerStep * (o.windowS + o.drainS + o.pauseS + 12) * 1000;
+  const timeoutMs =
+    120_000 +
+    beds * 40 +
+    (o.warmupS + o.drainS) * 1000 +
+    windowsPerStep * (o.windowS + o.drainS + o.pauseS + 12) * 1000;
   const res = await runLoad(args, {
     timeoutMs,
     onRecord: async (r, genPid) => {
@@ -362,7 +477,12 @@ async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Promise<St
         memAfter = await memoryAfterGc(t.server, rssBytes);
       } else if (r.type === 'window-start') {
         const backend = t.backendPids();
-        start = { cpu: cpuSeconds(t.server.pid), backend: treeCpuSeconds(backend), gen: cpuSeconds(genPid), delivered: await t.delivered() };
+        start = {
+          cpu: cpuSeconds(t.server.pid),
+          backend: treeCpuSeconds(backend),
+          gen: cpuSeconds(genPid),
+          delivered: await t.delivered(),
+        };
       } else if (r.type === 'window' && start) {
         const s = start;
         start = null;
@@ -375,15 +495,33 @@ async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Promise<St
         const undelivered = Math.max(0, r.sent - delivered);
         const unacked = qos === 1 ? r.sent - (r.acked ?? 0) : 0;
         const lost = isHub && qos === 1 ? unacked : Math.max(undelivered, unacked);
-        const good = qos === 1 && isHub ? r.acked ?? 0 : Math.min(delivered, r.sent);
+        const good = qos === 1 && isHub ? (r.acked ?? 0) : Math.min(delivered, r.sent);
         const sosRec = r.sos as Record<string, any> | null;
         windows.push({
-          qos, sent: r.sent, delivered: good, lossRatio: r.sent ? lost / r.sent : 0, throughputPerSec: good / (r.sendWindowMs / 1000),
-          p50Ms: r.latencyMs?.p50 ?? null, p99Ms: r.latencyMs?.p99 ?? null, p999Ms: r.latencyMs?.p999 ?? null, latenessP99Ms: r.latenessMs.p99,
+          qos,
+          sent: r.sent,
+          delivered: good,
+          lossRatio: r.sent ? lost / r.sent : 0,
+          throughputPerSec: good / (r.sendWindowMs / 1000),
+          p50Ms: r.latencyMs?.p50 ?? null,
+          p99Ms: r.latencyMs?.p99 ?? null,
+          p999Ms: r.latencyMs?.p999 ?? null,
+          latenessP99Ms: r.latenessMs.p99,
           serverCpuUsPerMsg: good ? (cpu / good) * 1e6 : NaN,
           backendCpuUsPerMsg: backend !== null && good ? (backend / good) * 1e6 : null,
           generatorCpuUsPerMsg: r.sent ? (gen / r.sent) * 1e6 : NaN,
-          sos: !sosRec ? null : 'unavailable' in sosRec ? { unavailable: sosRec.unavailable } : { presses: sosRec.presses, matched: sosRec.matched, p50: sosRec.latencyMs.p50, p99: sosRec.latencyMs.p99, p999: sosRec.latencyMs.p999, max: sosRec.latencyMs.max },
+          sos: !sosRec
+            ? null
+            : 'unavailable' in sosRec
+              ? { unavailable: sosRec.unavailable }
+              : {
+                  presses: sosRec.presses,
+                  matched: sosRec.matched,
+                  p50: sosRec.latencyMs.p50,
+                  p99: sosRec.latencyMs.p99,
+                  p999: sosRec.latencyMs.p999,
+                  max: sosRec.latencyMs.max,
+                },
         });
       }
     },
@@ -391,14 +529,28 @@ async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Promise<St
   const c = connected as LoadRecord | null;
   const connections = c?.devices ?? 0;
   const step: StepResult = {
-    beds, connections, connectMs: c?.connectMs ?? 0, connectFailures: c?.connectFailures ?? beds,
-    memory: null, qos: [], sos: null, broken: null, windows,
+    beds,
+    connections,
+    connectMs: c?.connectMs ?? 0,
+    connectFailures: c?.connectFailures ?? beds,
+    memory: null,
+    qos: [],
+    sos: null,
+    broken: null,
+    windows,
   };
   const ma = memAfter as typeof memBefore | null;
   if (ma && connections > 0) {
     step.memory = {
-      before: memBefore.rss, after: ma.rss, bytesPerConnection: Math.round((ma.rss - memBefore.rss) / connections),
-      heapBytesPerConnection: ma.heapUsed !== null && memBefore.heapUsed !== null ? Math.round((ma.heapUsed + (ma.external ?? 0) - memBefore.heapUsed - (memBefore.external ?? 0)) / connections) : null,
+      before: memBefore.rss,
+      after: ma.rss,
+      bytesPerConnection: Math.round((ma.rss - memBefore.rss) / connections),
+      heapBytesPerConnection:
+        ma.heapUsed !== null && memBefore.heapUsed !== null
+          ? Math.round(
+              (ma.heapUsed + (ma.external ?? 0) - memBefore.heapUsed - (memBefore.external ?? 0)) / connections,
+            )
+          : null,
       gc: ma.gc,
     };
   }
@@ -410,17 +562,25 @@ async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Promise<St
   for (const qos of [0, 1] as const) {
     const ws = windows.filter((w) => w.qos === qos);
     const q: QosSummary = {
-      qos, windows: ws.length, offeredPerSec: connections,
-      throughputPerSec: spread(ws.map((w) => w.throughputPerSec)), lossRatio: spread(ws.map((w) => w.lossRatio)),
-      p50Ms: spread(ws.map((w) => w.p50Ms)), p99Ms: spread(ws.map((w) => w.p99Ms)), p999Ms: spread(ws.map((w) => w.p999Ms)),
-      latenessP99Ms: spread(ws.map((w) => w.latenessP99Ms)), serverCpuUsPerMsg: spread(ws.map((w) => w.serverCpuUsPerMsg)),
-      backendCpuUsPerMsg: spread(ws.map((w) => w.backendCpuUsPerMsg)), generatorCpuUsPerMsg: spread(ws.map((w) => w.generatorCpuUsPerMsg)),
+      qos,
+      windows: ws.length,
+      offeredPerSec: connections,
+      throughputPerSec: spread(ws.map((w) => w.throughputPerSec)),
+      lossRatio: spread(ws.map((w) => w.lossRatio)),
+      p50Ms: spread(ws.map((w) => w.p50Ms)),
+      p99Ms: spread(ws.map((w) => w.p99Ms)),
+      p999Ms: spread(ws.map((w) => w.p999Ms)),
+      latenessP99Ms: spread(ws.map((w) => w.latenessP99Ms)),
+      serverCpuUsPerMsg: spread(ws.map((w) => w.serverCpuUsPerMsg)),
+      backendCpuUsPerMsg: spread(ws.map((w) => w.backendCpuUsPerMsg)),
+      generatorCpuUsPerMsg: spread(ws.map((w) => w.generatorCpuUsPerMsg)),
       broken: null,
     };
     const why: string[] = [];
     if ((q.lossRatio?.median ?? 1) > o.maxLoss) why.push(`loss ${round((q.lossRatio?.median ?? 1) * 100)} %`);
     if (qos === 1 && (q.p99Ms?.median ?? 0) > o.maxP99Ms) why.push(`p99 ${q.p99Ms?.median} ms`);
-    if ((q.latenessP99Ms?.median ?? 0) > o.maxP99Ms) why.push(`generator lagging (lateness p99 ${q.latenessP99Ms?.median} ms)`);
+    if ((q.latenessP99Ms?.median ?? 0) > o.maxP99Ms)
+      why.push(`generator lagging (lateness p99 ${q.latenessP99Ms?.median} ms)`);
     if (step.connectFailures > beds * 0.001) why.push(`${step.connectFailures} connect failures`);
     q.broken = why.length ? why.join(', ') : null;
     step.qos.push(q);
@@ -435,8 +595,13 @@ async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Promise<St
       const ok = sw as { presses: number; matched: number; p50: number; p99: number; p999: number; max: number }[];
       const withData = ok.filter((s) => s.matched > 0);
       step.sos = {
-        windows: ok.length, presses: ok.reduce((a, s) => a + s.presses, 0), matched: ok.reduce((a, s) => a + s.matched, 0),
-        p50Ms: spread(withData.map((s) => s.p50)), p99Ms: spread(withData.map((s) => s.p99)), p999Ms: spread(withData.map((s) => s.p999)), maxMs: spread(withData.map((s) => s.max)),
+        windows: ok.length,
+        presses: ok.reduce((a, s) => a + s.presses, 0),
+        matched: ok.reduce((a, s) => a + s.matched, 0),
+        p50Ms: spread(withData.map((s) => s.p50)),
+        p99Ms: spread(withData.map((s) => s.p99)),
+        p999Ms: spread(withData.map((s) => s.p999)),
+        maxMs: spread(withData.map((s) => s.max)),
       };
     }
   }
@@ -475,33 +640,62 @@ async function spoolTest(t: LiveTarget, beds: number, o: BenchOptions): Promise<
   const outageMs = 10_000;
   const duration = 35;
   let summary: LoadRecord | undefined;
-  await runLoad(['--mqtt', hub.mqttUrl, '--credentials', creds, '--beds', String(beds), '--kinds', 'mattress', '--rate', '1', '--duration', String(duration), '--qos', '1', '--runs', '1', '--drain', '10', '--connect-rate', '2000'], {
-    timeoutMs: 180_000,
-    onRecord: (r) => {
-      if (r.type === 'summary') summary = r;
-      if (r.type === 'window-start') {
-        void (async () => {
-          await sleep(5000);
-          log(`spool: killing influxd for ${outageMs / 1000} s`);
-          killedAt = Date.now();
-          await influx.kill();
-          await sleep(outageMs);
-          await influx.restart();
-          restartedAt = Date.now();
-          log('spool: influxd restarted');
-        })();
-      }
+  await runLoad(
+    [
+      '--mqtt',
+      hub.mqttUrl,
+      '--credentials',
+      creds,
+      '--beds',
+      String(beds),
+      '--kinds',
+      'mattress',
+      '--rate',
+      '1',
+      '--duration',
+      String(duration),
+      '--qos',
+      '1',
+      '--runs',
+      '1',
+      '--drain',
+      '10',
+      '--connect-rate',
+      '2000',
+    ],
+    {
+      timeoutMs: 180_000,
+      onRecord: (r) => {
+        if (r.type === 'summary') summary = r;
+        if (r.type === 'window-start') {
+          void (async () => {
+            await sleep(5000);
+            log(`spool: killing influxd for ${outageMs / 1000} s`);
+            killedAt = Date.now();
+            await influx.kill();
+            await sleep(outageMs);
+            await influx.restart();
+            restartedAt = Date.now();
+            log('spool: influxd restarted');
+          })();
+        }
+      },
     },
-  });
+  );
   const deadline = Date.now() + 60_000;
   while (caughtUpAt === null && Date.now() < deadline && restartedAt) await sleep(250);
   polling = false;
   await poll;
   const written = (await scrape(hub.httpUrl))('bedside_telemetry_points_written') - written0;
   return {
-    beds, outageMs: restartedAt && killedAt ? restartedAt - killedAt : 0, peakSpoolPoints: peakPoints, peakSpoolBytes: peakBytes,
-    catchUpMs: caughtUpAt !== null && restartedAt ? Math.max(0, caughtUpAt - restartedAt) : null, pointsWrittenDuringRun: written,
-    lossRatio: summary?.lossRatio ?? 1, p99Ms: summary?.latencyMs?.p99 ?? null,
+    beds,
+    outageMs: restartedAt && killedAt ? restartedAt - killedAt : 0,
+    peakSpoolPoints: peakPoints,
+    peakSpoolBytes: peakBytes,
+    catchUpMs: caughtUpAt !== null && restartedAt ? Math.max(0, caughtUpAt - restartedAt) : null,
+    pointsWrittenDuringRun: written,
+    lossRatio: summary?.lossRatio ?? 1,
+    p99Ms: summary?.latencyMs?.p99 ?? null,
     series: series.filter((_, i) => i % 4 === 0),
   };
 }
@@ -512,7 +706,11 @@ async function spoolTest(t: LiveTarget, beds: number, o: BenchOptions): Promise<
  * PROFILE_WINDOW_S, so start-up, provisioning and the connect storm stay out of the picture.
  */
 const PROFILE_WINDOW_S = 10;
-async function profileHub(t: LiveTarget, beds: number, o: BenchOptions): Promise<{ summary: ProfileSummary; load: Record<string, unknown> | null }> {
+async function profileHub(
+  t: LiveTarget,
+  beds: number,
+  o: BenchOptions,
+): Promise<{ summary: ProfileSummary; load: Record<string, unknown> | null }> {
   const creds = await t.credsFor(beds);
   const hub = t.hub!;
   const profileFile = join(hub.dataDir, 'bench-window.cpuprofile');
@@ -520,21 +718,50 @@ async function profileHub(t: LiveTarget, beds: number, o: BenchOptions): Promise
   const windowS = o.quick ? 2 : PROFILE_WINDOW_S;
   let load: LoadRecord | null = null;
   let profiling: Promise<void> | null = null;
-  await runLoad(['--mqtt', hub.mqttUrl, '--hub', hub.httpUrl, '--admin', `${hub.admin.username}:${hub.admin.password}`, '--credentials', creds, '--beds', String(beds), '--kinds', 'mattress',
-    '--rate', '1', '--duration', String(windowS + 10), '--qos', '1', '--drain', '10', '--connect-rate', '2000', '--sos', String(o.sos), '--sos-offset', String(t.sosOffset)], {
-    timeoutMs: 180_000,
-    onRecord: (r) => {
-      if (r.type === 'summary') load = r;
-      if (r.type === 'window-start' && !profiling) {
-        profiling = (async () => {
-          await sleep(5_000);
-          process.kill(hub.pid, 'SIGURG');
-          await sleep(windowS * 1000);
-          process.kill(hub.pid, 'SIGURG');
-        })();
-      }
+  await runLoad(
+    [
+      '--mqtt',
+      hub.mqttUrl,
+      '--hub',
+      hub.httpUrl,
+      '--admin',
+      `${hub.admin.username}:${hub.admin.password}`,
+      '--credentials',
+      creds,
+      '--beds',
+      String(beds),
+      '--kinds',
+      'mattress',
+      '--rate',
+      '1',
+      '--duration',
+      String(windowS + 10),
+      '--qos',
+      '1',
+      '--drain',
+      '10',
+      '--connect-rate',
+      '2000',
+      '--sos',
+      String(o.sos),
+      '--sos-offset',
+      String(t.sosOffset),
+    ],
+    {
+      timeoutMs: 180_000,
+      onRecord: (r) => {
+        if (r.type === 'summary') load = r;
+        if (r.type === 'window-start' && !profiling) {
+          profiling = (async () => {
+            await sleep(5_000);
+            process.kill(hub.pid, 'SIGURG');
+            await sleep(windowS * 1000);
+            process.kill(hub.pid, 'SIGURG');
+          })();
+        }
+      },
     },
-  });
+  );
   t.sosOffset += sosBedsUsed(o.sos, 1);
   if (profiling) await profiling;
   await waitFor(() => existsSync(profileFile), { timeoutMs: 20_000, intervalMs: 100, what: 'window profile' });
@@ -555,7 +782,8 @@ function computeRatios(targets: TargetResult[]): Record<string, unknown> {
     }
     return best;
   };
-  const cpuAt = (t: TargetResult | undefined, beds: number, qos: 0 | 1) => t?.steps.find((s) => s.beds === beds)?.qos.find((q) => q.qos === qos)?.serverCpuUsPerMsg?.median ?? null;
+  const cpuAt = (t: TargetResult | undefined, beds: number, qos: 0 | 1) =>
+    t?.steps.find((s) => s.beds === beds)?.qos.find((q) => q.qos === qos)?.serverCpuUsPerMsg?.median ?? null;
   for (const hubName of ['hub-embedded', 'hub-prod'] as const) {
     const hub = by(hubName);
     if (!hub) continue;
@@ -565,7 +793,15 @@ function computeRatios(targets: TargetResult[]): Record<string, unknown> {
         const h = cpuAt(hub, s.beds, qos);
         const a = cpuAt(by('aedes'), s.beds, qos);
         const m = cpuAt(by('mosquitto'), s.beds, qos);
-        rows.push({ beds: s.beds, hubCpuUsPerMsg: h, aedesCpuUsPerMsg: a, mosquittoCpuUsPerMsg: m, hubOverAedes: h && a ? round(h / a) : null, hubOverMosquitto: h && m ? round(h / m) : null, hubBroken: s.qos.find((q) => q.qos === qos)?.broken ?? null });
+        rows.push({
+          beds: s.beds,
+          hubCpuUsPerMsg: h,
+          aedesCpuUsPerMsg: a,
+          mosquittoCpuUsPerMsg: m,
+          hubOverAedes: h && a ? round(h / a) : null,
+          hubOverMosquitto: h && m ? round(h / m) : null,
+          hubBroken: s.qos.find((q) => q.qos === qos)?.broken ?? null,
+        });
       }
       const hs = sustained(hub, qos);
       const ms = sustained(by('mosquitto'), qos);
@@ -575,24 +811,36 @@ function computeRatios(targets: TargetResult[]): Record<string, unknown> {
         sustained: { hub: hs, aedes: as, mosquitto: ms },
         throughputHubOverMosquitto: hs && ms ? round(hs.throughput / ms.throughput) : null,
         throughputHubOverAedes: hs && as ? round(hs.throughput / as.throughput) : null,
-        mosquittoAtLadderTop: ms && by('mosquitto')!.steps.length > 0 && ms.beds === by('mosquitto')!.steps[by('mosquitto')!.steps.length - 1].beds,
+        mosquittoAtLadderTop:
+          ms &&
+          by('mosquitto')!.steps.length > 0 &&
+          ms.beds === by('mosquitto')!.steps[by('mosquitto')!.steps.length - 1].beds,
       };
     }
   }
   return out;
 }
 
-export async function runBench(o: BenchOptions): Promise<{ results: BenchResults; jsonPath: string; mdPath: string | null }> {
+export async function runBench(
+  o: BenchOptions,
+): Promise<{ results: BenchResults; jsonPath: string; mdPath: string | null }> {
   const started = Date.now();
   const nofile = raiseFileLimit(200_000);
   mkdirSync(o.outDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'bedside-bench-'));
   const machine = machineInfo(nofile, ROOT);
-  log(`machine: ${machine.cpuModel}, ${machine.cores} cores, load average ${machine.loadAverageAtStart.join(' ')}; nofile ${nofile}`);
+  log(
+    `machine: ${machine.cpuModel}, ${machine.cores} cores, load average ${machine.loadAverageAtStart.join(' ')}; nofile ${nofile}`,
+  );
   const budgetMs = o.budgetMin * 60_000;
   const notes: string[] = [];
   const results: BenchResults = {
-    version: 1, startedAt: new Date(started).toISOString(), finishedAt: '', elapsedS: 0, options: o, machine,
+    version: 1,
+    startedAt: new Date(started).toISOString(),
+    finishedAt: '',
+    elapsedS: 0,
+    options: o,
+    machine,
     settings: {
       load: `devices-sim load, own process at nice ${GENERATOR_NICE} (every thread; the devices would be elsewhere in production, here they share the two cores), 1 mattress connection per bed (MQTT 3.1.1, clean session, keepalive 30 s), telemetry 1 msg/s per bed, open loop; windows of ${o.windowS} s, QoS 0 and 1 interleaved, ${o.runs} runs each; drain ${o.drainS} s; after connecting, ${o.warmupS} s of unmeasured QoS 1 warm-up, then ${o.holdS} s idle hold`,
       hub: `node ${HUB_NODE_FLAGS.join(' ')} (as npm start), LOG_LEVEL=warn, MQTT_CONNECTIONS_PER_SECOND_PER_IP=1000000 (bench only), everything else default (INGEST_COMMIT_DELAY_MS=0, TELEMETRY_COMMIT_DELAY_MS=50, INGEST_COMMIT_MAX_BATCH=2000, INFLUX_BATCH_SIZE=5000, INFLUX_FLUSH_MS=200)`,
@@ -600,10 +848,16 @@ export async function runBench(o: BenchOptions): Promise<{ results: BenchResults
       influxd: 'influxd 1.6 from libs/testing startInflux: inmem index, wal-fsync-delay 0s, HTTP only',
       aedes: 'bench/bare-aedes.ts: Aedes.createBroker() defaults, no hooks (any login), in-memory persistence',
       mosquitto: 'allow_anonymous true, persistence false, log_dest none, max_connections -1, set_tcp_nodelay true',
-      subscriber: 'relays: one mqtt.js subscriber in the harness on bedside/v1/devices/+/telemetry (QoS 0), counts every message',
+      subscriber:
+        'relays: one mqtt.js subscriber in the harness on bedside/v1/devices/+/telemetry (QoS 0), counts every message',
       sos: `hub targets: ${o.sos} call-button presses per window ({eventId, type: button.pressed, ts}, QoS 1), each on a different bed, timed publish -> alarm.raised on GET /api/alarms/stream, from the load's SOS probe process (its own event loop, normal priority)`,
     },
-    targets: [], ratios: {}, influxWrite: null, spool: null, profiles: [], notes,
+    targets: [],
+    ratios: {},
+    influxWrite: null,
+    spool: null,
+    profiles: [],
+    notes,
   };
   try {
     for (const name of o.targets) {
@@ -628,7 +882,12 @@ export async function runBench(o: BenchOptions): Promise<{ results: BenchResults
           log(`target ${name}: ${beds} beds`);
           const step = await runStep(t, beds, o);
           tr.steps.push(step);
-          const q = step.qos.map((x) => `QoS${x.qos} ${x.throughputPerSec?.median ?? '-'} msg/s loss ${round((x.lossRatio?.median ?? 0) * 100)} % p99 ${x.p99Ms?.median ?? '-'} ms cpu ${x.serverCpuUsPerMsg?.median ?? '-'} µs/msg`).join(' | ');
+          const q = step.qos
+            .map(
+              (x) =>
+                `QoS${x.qos} ${x.throughputPerSec?.median ?? '-'} msg/s loss ${round((x.lossRatio?.median ?? 0) * 100)} % p99 ${x.p99Ms?.median ?? '-'} ms cpu ${x.serverCpuUsPerMsg?.median ?? '-'} µs/msg`,
+            )
+            .join(' | ');
           log(`target ${name}: ${beds} beds -> ${q}${step.broken ? ` BROKEN (${step.broken})` : ''}`);
           if (step.broken) break;
         }
@@ -687,7 +946,14 @@ export async function runBench(o: BenchOptions): Promise<{ results: BenchResults
   if (o.docs) {
     mdPath = join(ROOT, 'docs/benchmarks.md');
     const notesFile = join(ROOT, 'bench/NOTES.md');
-    writeFileSync(mdPath, renderMarkdown(results, jsonPath.replace(ROOT + '/', ''), existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : ''));
+    writeFileSync(
+      mdPath,
+      renderMarkdown(
+        results,
+        jsonPath.replace(ROOT + '/', ''),
+        existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : '',
+      ),
+    );
   }
   log(`done in ${results.elapsedS} s: ${jsonPath}${mdPath ? ` and ${mdPath}` : ''}`);
   return { results, jsonPath, mdPath };
@@ -706,7 +972,9 @@ export function renderFromResults(file: string, supplement?: string): string {
       mine.steps.push(...t.steps.filter((s) => !have.has(s.beds)));
       mine.steps.sort((a, b) => a.beds - b.beds);
     }
-    results.notes.push(`Steps of ${extra.targets.map((t) => t.name).join(', ')} beyond the main run come from a supplementary run (${supplement.replace(ROOT + '/', '')}, started ${extra.startedAt.slice(11, 16)} UTC, same generator and settings, load average at start ${extra.machine.loadAverageAtStart.join(', ')}).`);
+    results.notes.push(
+      `Steps of ${extra.targets.map((t) => t.name).join(', ')} beyond the main run come from a supplementary run (${supplement.replace(ROOT + '/', '')}, started ${extra.startedAt.slice(11, 16)} UTC, same generator and settings, load average at start ${extra.machine.loadAverageAtStart.join(', ')}).`,
+    );
     results.ratios = computeRatios(results.targets);
   }
   for (const p of results.profiles) {
@@ -715,14 +983,19 @@ export function renderFromResults(file: string, supplement?: string): string {
   }
   const mdPath = join(ROOT, 'docs/benchmarks.md');
   const notesFile = join(ROOT, 'bench/NOTES.md');
-  writeFileSync(mdPath, renderMarkdown(results, file.replace(ROOT + '/', ''), existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : ''));
+  writeFileSync(
+    mdPath,
+    renderMarkdown(results, file.replace(ROOT + '/', ''), existsSync(notesFile) ? readFileSync(notesFile, 'utf8') : ''),
+  );
   return mdPath;
 }
 
 if (require.main === module && process.argv.includes('--render')) {
   const abs = (f: string) => (f.startsWith('/') ? f : join(process.cwd(), f));
   const file = process.argv[process.argv.indexOf('--render') + 1];
-  const sup = process.argv.includes('--supplement') ? abs(process.argv[process.argv.indexOf('--supplement') + 1]) : undefined;
+  const sup = process.argv.includes('--supplement')
+    ? abs(process.argv[process.argv.indexOf('--supplement') + 1])
+    : undefined;
   log(`wrote ${renderFromResults(abs(file), sup)}`);
 } else if (require.main === module) {
   runBench(parseOptions(process.argv.slice(2)))
@@ -732,4 +1005,3 @@ if (require.main === module && process.argv.includes('--render')) {
       process.exit(1);
     });
 }
-

@@ -12,13 +12,40 @@ let a: Tenant;
 let b: Tenant;
 const as = {} as Record<RoleName, string>;
 
-interface DeclaredRoute { method: string; path: string; handler: string; public: boolean; access?: { permission: string; platform?: boolean }; roles: string[] | 'anyone' }
-interface Operation { method: string; path: string; parameters: { name: string; in: string }[]; bodySchema?: Schema }
-interface Schema { $ref?: string; type?: string; properties?: Record<string, Schema>; required?: string[]; enum?: unknown[]; example?: unknown; format?: string; items?: Schema; minimum?: number; minLength?: number }
+interface DeclaredRoute {
+  method: string;
+  path: string;
+  handler: string;
+  public: boolean;
+  access?: { permission: string; platform?: boolean };
+  roles: string[] | 'anyone';
+}
+interface Operation {
+  method: string;
+  path: string;
+  parameters: { name: string; in: string }[];
+  bodySchema?: Schema;
+}
+interface Schema {
+  $ref?: string;
+  type?: string;
+  properties?: Record<string, Schema>;
+  required?: string[];
+  enum?: unknown[];
+  example?: unknown;
+  format?: string;
+  items?: Schema;
+  minimum?: number;
+  minLength?: number;
+}
 
 beforeAll(async () => {
   // No escalation during the walk: B's alarm must change only if someone of A could change it.
-  hub = await startHub({ LOGIN_FAILURES_MAX: '50', DISPLAY_CONFIRM_TIMEOUT_MS: '600000', ALARM_ESCALATE_AFTER_MS: '600000' });
+  hub = await startHub({
+    LOGIN_FAILURES_MAX: '50',
+    DISPLAY_CONFIRM_TIMEOUT_MS: '600000',
+    ALARM_ESCALATE_AFTER_MS: '600000',
+  });
   admin = hubApi(hub);
   a = await buildTenant(hub, admin, 'A');
   b = await buildTenant(hub, admin, 'B');
@@ -30,10 +57,16 @@ afterAll(async () => {
 });
 
 /** Calls without waiting for a stream's end: an SSE answer is read for a moment, then dropped. */
-async function call(authorization: string, method: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
+async function call(
+  authorization: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; text: string }> {
   const ctrl = new AbortController();
   const res = await fetch(hub.httpUrl + path, {
-    method, signal: ctrl.signal,
+    method,
+    signal: ctrl.signal,
     headers: { authorization, ...(body !== undefined && { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
@@ -42,7 +75,10 @@ async function call(authorization: string, method: string, path: string, body?: 
     let text = '';
     const until = Date.now() + 1000;
     while (Date.now() < until) {
-      const chunk = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), until - Date.now()))]);
+      const chunk = await Promise.race([
+        reader.read(),
+        new Promise<null>((r) => setTimeout(() => r(null), until - Date.now())),
+      ]);
       if (!chunk || chunk.done) break;
       text += Buffer.from(chunk.value).toString();
     }
@@ -55,23 +91,39 @@ async function call(authorization: string, method: string, path: string, body?: 
 /** Fills a route's path parameters with one tenant's ids, chosen by the collection the parameter follows. */
 function fillPath(template: string, t: Tenant): string {
   const byCollection: Record<string, string> = {
-    organisations: t.org.id, households: t.household.id, residents: t.resident.id, beds: t.bed.id, devices: t.devices.button.device.id,
-    alarms: t.alarm.id, webhooks: t.webhook.id, users: t.target.id, dispatches: t.dispatch.id,
+    organisations: t.org.id,
+    households: t.household.id,
+    residents: t.resident.id,
+    beds: t.bed.id,
+    devices: t.devices.button.device.id,
+    alarms: t.alarm.id,
+    webhooks: t.webhook.id,
+    users: t.target.id,
+    dispatches: t.dispatch.id,
   };
   const parts = template.split('/');
-  return parts.map((part, i) => {
-    const name = /^[:{](\w+)}?$/.exec(part)?.[1];
-    if (!name) return part;
-    if (name === 'bedId') return t.bed.id;
-    if (name === 'alarmId') return t.alarm.id;
-    if (name === 'dispatchId') return t.dispatch.id;
-    const id = byCollection[parts[i - 1]];
-    if (!id) throw new Error(`no id for ${name} in ${template}`);
-    return id;
-  }).join('/');
+  return parts
+    .map((part, i) => {
+      const name = /^[:{](\w+)}?$/.exec(part)?.[1];
+      if (!name) return part;
+      if (name === 'bedId') return t.bed.id;
+      if (name === 'alarmId') return t.alarm.id;
+      if (name === 'dispatchId') return t.dispatch.id;
+      const id = byCollection[parts[i - 1]];
+      if (!id) throw new Error(`no id for ${name} in ${template}`);
+      return id;
+    })
+    .join('/');
 }
 
-const ID_FIELDS = (t: Tenant): Record<string, string> => ({ organisationId: t.org.id, householdId: t.household.id, residentId: t.resident.id, bedId: t.bed.id, deviceId: t.devices.button.device.id, alarmId: t.alarm.id });
+const ID_FIELDS = (t: Tenant): Record<string, string> => ({
+  organisationId: t.org.id,
+  householdId: t.household.id,
+  residentId: t.resident.id,
+  bedId: t.bed.id,
+  deviceId: t.devices.button.device.id,
+  alarmId: t.alarm.id,
+});
 
 describe('role matrix (generated from the declared route table)', () => {
   let routes: DeclaredRoute[];
@@ -83,19 +135,34 @@ describe('role matrix (generated from the declared route table)', () => {
   it('every route is public or declares a permission', () => {
     expect(routes.length).toBeGreaterThan(40);
     expect(routes.filter((r) => !r.public && !r.access)).toEqual([]);
-    expect(routes.filter((r) => r.public).map((r) => `${r.method} ${r.path}`).sort()).toEqual(['GET /health', 'GET /health/ready', 'GET /metrics', 'POST /api/auth/login'].sort());
+    expect(
+      routes
+        .filter((r) => r.public)
+        .map((r) => `${r.method} ${r.path}`)
+        .sort(),
+    ).toEqual(['GET /health', 'GET /health/ready', 'GET /metrics', 'POST /api/auth/login'].sort());
   });
 
   it('answers 403 exactly to the roles the table leaves out', async () => {
     // Sign-out last: it ends the session the other calls use.
-    const ordered = routes.filter((r) => !r.public).sort((x, y) => Number(x.path === '/api/auth/logout') - Number(y.path === '/api/auth/logout'));
+    const ordered = routes
+      .filter((r) => !r.public)
+      .sort((x, y) => Number(x.path === '/api/auth/logout') - Number(y.path === '/api/auth/logout'));
     const wrong: string[] = [];
     for (const role of ROLES) {
       for (const route of ordered) {
         const allowed = Array.isArray(route.roles) && route.roles.includes(role) && !route.access?.platform;
         const path = fillPath(route.path, a);
-        const { status } = await call(as[role], route.method, path, ['POST', 'PUT', 'PATCH'].includes(route.method) ? {} : undefined);
-        if (allowed === (status === 403)) wrong.push(`${role} ${route.method} ${route.path}: ${status} (${allowed ? 'allowed' : 'refused'} by the table)`);
+        const { status } = await call(
+          as[role],
+          route.method,
+          path,
+          ['POST', 'PUT', 'PATCH'].includes(route.method) ? {} : undefined,
+        );
+        if (allowed === (status === 403))
+          wrong.push(
+            `${role} ${route.method} ${route.path}: ${status} (${allowed ? 'allowed' : 'refused'} by the table)`,
+          );
       }
     }
     expect(wrong).toEqual([]);
@@ -107,11 +174,28 @@ describe('organisation isolation over every OpenAPI operation', () => {
   let schemas: Record<string, Schema>;
 
   beforeAll(async () => {
-    const doc = (await admin.get('/api/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: { content?: Record<string, { schema: Schema }> } }>>; components: { schemas: Record<string, Schema> } };
+    const doc = (await admin.get('/api/openapi.json')).body as {
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters?: { name: string; in: string }[];
+            requestBody?: { content?: Record<string, { schema: Schema }> };
+          }
+        >
+      >;
+      components: { schemas: Record<string, Schema> };
+    };
     schemas = doc.components.schemas;
-    operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({
-      method: method.toUpperCase(), path, parameters: op.parameters ?? [], bodySchema: op.requestBody?.content?.['application/json']?.schema,
-    })));
+    operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({
+        method: method.toUpperCase(),
+        path,
+        parameters: op.parameters ?? [],
+        bodySchema: op.requestBody?.content?.['application/json']?.schema,
+      })),
+    );
   });
 
   /** A plausible body for the schema, with every id field pointing at the other tenant. */
@@ -121,7 +205,8 @@ describe('organisation isolation over every OpenAPI operation', () => {
     if (s.example !== undefined && !s.properties) return s.example;
     if (s.type === 'object' || s.properties) {
       const out: Record<string, unknown> = {};
-      for (const [name, prop] of Object.entries(s.properties ?? {})) out[name] = ID_FIELDS(t)[name] ?? sample(prop, name);
+      for (const [name, prop] of Object.entries(s.properties ?? {}))
+        out[name] = ID_FIELDS(t)[name] ?? sample(prop, name);
       return out;
     }
     return sample(s, 'body');
@@ -131,7 +216,8 @@ describe('organisation isolation over every OpenAPI operation', () => {
     const s = schema.$ref ? schemas[schema.$ref.split('/').pop()!] : schema;
     if (s.example !== undefined) return s.example;
     if (s.enum) return s.enum[0];
-    if (s.format === 'date-time' || /until|from|to/.test(name)) return new Date(Date.now() + (name === 'from' ? -3600_000 : 3600_000)).toISOString();
+    if (s.format === 'date-time' || /until|from|to/.test(name))
+      return new Date(Date.now() + (name === 'from' ? -3600_000 : 3600_000)).toISOString();
     if (s.type === 'integer' || s.type === 'number') return s.minimum ?? 1;
     if (s.type === 'boolean') return false;
     if (s.type === 'array') return [];
@@ -168,19 +254,25 @@ describe('organisation isolation over every OpenAPI operation', () => {
     const ordered = operations.filter((o) => o.path !== '/api/auth/logout');
     for (const role of ROLES) {
       for (const op of ordered) {
-        const query = op.parameters.filter((p) => p.in === 'query').map((p) => [p.name, ID_FIELDS(b)[p.name] ?? (p.name === 'lastEventId' ? '0' : undefined)] as const).filter(([, v]) => v !== undefined);
+        const query = op.parameters
+          .filter((p) => p.in === 'query')
+          .map((p) => [p.name, ID_FIELDS(b)[p.name] ?? (p.name === 'lastEventId' ? '0' : undefined)] as const)
+          .filter(([, v]) => v !== undefined);
         const qs = query.length ? '?' + new URLSearchParams(query as [string, string][]).toString() : '';
         const path = fillPath(op.path, b) + qs;
         const body = bodyFor(op.bodySchema, b);
         const { status, text } = await call(sessions[role], op.method, path, body);
         calls++;
-        if (status === 401 && op.path !== '/api/auth/login') leaks.push(`${role} ${op.method} ${path}: 401, the walk lost its session`);
+        if (status === 401 && op.path !== '/api/auth/login')
+          leaks.push(`${role} ${op.method} ${path}: 401, the walk lost its session`);
         if (status >= 500) leaks.push(`${role} ${op.method} ${path}: ${status}`);
         // An id the caller sent may be echoed ("bed … not found"); anything else of B may not appear.
         const sent = path + JSON.stringify(body ?? null);
         if (op.path === '/api/audit' && status === 200) {
           // A's audit log records A's own attempts, B's ids included; it must hold nothing of B's own.
-          const foreign = (JSON.parse(text) as { organisationId: string | null }[]).filter((e) => e.organisationId !== a.org.id);
+          const foreign = (JSON.parse(text) as { organisationId: string | null }[]).filter(
+            (e) => e.organisationId !== a.org.id,
+          );
           if (foreign.length) leaks.push(`${role} GET /api/audit: ${foreign.length} entries of another organisation`);
           continue;
         }

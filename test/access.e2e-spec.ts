@@ -9,7 +9,11 @@ let bedB: Awaited<ReturnType<ReturnType<typeof hubApi>['provisionBed']>>;
 const asToken = (token: string) => hubApi({ httpUrl: hub.httpUrl, authHeader: `Bearer ${token}` });
 
 async function login(username: string, password: string) {
-  const res = await fetch(`${hub.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const res = await fetch(`${hub.httpUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   return { status: res.status, body: (await res.json()) as any };
 }
 
@@ -18,8 +22,19 @@ beforeAll(async () => {
   admin = hubApi(hub);
   bedA = await admin.provisionBed('A');
   bedB = await admin.provisionBed('B');
-  for (const [username, role, org] of [['op-a', 'operator', bedA.org.id], ['sup-a', 'supervisor', bedA.org.id], ['inst-a', 'installer', bedA.org.id], ['op-b', 'operator', bedB.org.id]] as const) {
-    const r = await admin.post('/api/users', { username, password: `${username}-copper-kettle`, displayName: username, role, organisationId: org });
+  for (const [username, role, org] of [
+    ['op-a', 'operator', bedA.org.id],
+    ['sup-a', 'supervisor', bedA.org.id],
+    ['inst-a', 'installer', bedA.org.id],
+    ['op-b', 'operator', bedB.org.id],
+  ] as const) {
+    const r = await admin.post('/api/users', {
+      username,
+      password: `${username}-copper-kettle`,
+      displayName: username,
+      role,
+      organisationId: org,
+    });
     expect(r.status).toBe(201);
   }
 }, 90_000);
@@ -32,10 +47,14 @@ describe('sessions', () => {
   it('logs in, answers /me, and logs out for good', async () => {
     const { status, body } = await login('op-a', 'op-a-copper-kettle');
     expect(status).toBe(200);
-    expect(body.user).toEqual(expect.objectContaining({ username: 'op-a', role: 'operator', organisationId: bedA.org.id }));
+    expect(body.user).toEqual(
+      expect.objectContaining({ username: 'op-a', role: 'operator', organisationId: bedA.org.id }),
+    );
     expect(new Date(body.expiresAt).getTime()).toBeGreaterThan(Date.now() + 3600_000);
     const api = asToken(body.token);
-    expect((await api.get('/api/auth/me')).body).toEqual(expect.objectContaining({ username: 'op-a', displayName: 'op-a', role: 'operator', organisationId: bedA.org.id }));
+    expect((await api.get('/api/auth/me')).body).toEqual(
+      expect.objectContaining({ username: 'op-a', displayName: 'op-a', role: 'operator', organisationId: bedA.org.id }),
+    );
     expect((await api.post('/api/auth/logout')).status).toBe(204);
     expect((await api.get('/api/auth/me')).status).toBe(401);
   });
@@ -55,7 +74,11 @@ describe('sessions', () => {
   });
 
   it('validates the login body', async () => {
-    const res = await fetch(`${hub.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: '' }) });
+    const res = await fetch(`${hub.httpUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: '' }),
+    });
     expect(res.status).toBe(400);
   });
 });
@@ -63,20 +86,68 @@ describe('sessions', () => {
 describe('roles', () => {
   it('an operator cannot provision devices or create users (403)', async () => {
     const op = asToken((await login('op-a', 'op-a-copper-kettle')).body.token);
-    expect((await op.post('/api/devices', { organisationId: bedA.org.id, kind: 'button', serial: 'x-1', model: 'B' })).status).toBe(403);
-    expect((await op.post('/api/users', { username: 'evil', password: 'evil-copper-kettle', displayName: 'e', role: 'admin' })).status).toBe(403);
+    expect(
+      (await op.post('/api/devices', { organisationId: bedA.org.id, kind: 'button', serial: 'x-1', model: 'B' }))
+        .status,
+    ).toBe(403);
+    expect(
+      (
+        await op.post('/api/users', {
+          username: 'evil',
+          password: 'evil-copper-kettle',
+          displayName: 'e',
+          role: 'admin',
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('an installer provisions devices in its own organisation only', async () => {
     const inst = asToken((await login('inst-a', 'inst-a-copper-kettle')).body.token);
-    expect((await inst.post('/api/devices', { organisationId: bedA.org.id, kind: 'button', serial: `inst-${Date.now()}`, model: 'B' })).status).toBe(201);
-    expect((await inst.post('/api/devices', { organisationId: bedB.org.id, kind: 'button', serial: `inst-b-${Date.now()}`, model: 'B' })).status).toBe(404);
+    expect(
+      (
+        await inst.post('/api/devices', {
+          organisationId: bedA.org.id,
+          kind: 'button',
+          serial: `inst-${Date.now()}`,
+          model: 'B',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await inst.post('/api/devices', {
+          organisationId: bedB.org.id,
+          kind: 'button',
+          serial: `inst-b-${Date.now()}`,
+          model: 'B',
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('a supervisor creates operators but not supervisors or admins', async () => {
     const sup = asToken((await login('sup-a', 'sup-a-copper-kettle')).body.token);
-    expect((await sup.post('/api/users', { username: 'op-a2', password: 'op-a2-copper-kettle', displayName: 'x', role: 'operator' })).status).toBe(201);
-    expect((await sup.post('/api/users', { username: 'sup-a2', password: 'sup-a2-copper-kettle', displayName: 'x', role: 'supervisor' })).status).toBe(403);
+    expect(
+      (
+        await sup.post('/api/users', {
+          username: 'op-a2',
+          password: 'op-a2-copper-kettle',
+          displayName: 'x',
+          role: 'operator',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await sup.post('/api/users', {
+          username: 'sup-a2',
+          password: 'sup-a2-copper-kettle',
+          displayName: 'x',
+          role: 'supervisor',
+        })
+      ).status,
+    ).toBe(403);
   });
 });
 
@@ -84,15 +155,19 @@ describe('refused creates', () => {
   it('a provisioning refused for its bed leaves no device behind: the retry succeeds', async () => {
     const serial = `refused-${Date.now()}`;
     const body = { organisationId: bedA.org.id, kind: 'button', serial, model: 'B1' };
-    expect((await admin.post('/api/devices', { ...body, bedId: '00000000-0000-4000-8000-000000000000' })).status).toBe(404);
+    expect((await admin.post('/api/devices', { ...body, bedId: '00000000-0000-4000-8000-000000000000' })).status).toBe(
+      404,
+    );
     expect((await admin.post('/api/devices', { ...body, bedId: bedB.bed.id })).status).toBe(400); // the platform admin sees B's bed, but it is not A's
-    expect((await admin.get(`/api/devices?organisationId=${bedA.org.id}`)).body.map((d: any) => d.serial)).not.toContain(serial);
+    expect(
+      (await admin.get(`/api/devices?organisationId=${bedA.org.id}`)).body.map((d: any) => d.serial),
+    ).not.toContain(serial);
     expect((await admin.post('/api/devices', { ...body, bedId: bedA.bed.id })).status).toBe(201);
   });
 });
 
 describe('organisation isolation', () => {
-  it('lists and reads only the user\'s own organisation; others answer 404', async () => {
+  it("lists and reads only the user's own organisation; others answer 404", async () => {
     const op = asToken((await login('op-a', 'op-a-copper-kettle')).body.token);
     const beds = (await op.get('/api/beds')).body;
     expect(beds.map((b: any) => b.id)).toEqual([bedA.bed.id]);
@@ -106,23 +181,47 @@ describe('organisation isolation', () => {
     expect(devices.every((d: any) => d.organisationId === bedA.org.id)).toBe(true);
   });
 
-  it('keeps another organisation\'s vitals, device data, bed rules and silences out of reach (404), not its own', async () => {
+  it("keeps another organisation's vitals, device data, bed rules and silences out of reach (404), not its own", async () => {
     const op = asToken((await login('op-a', 'op-a-copper-kettle')).body.token);
     const [b, dB] = [bedB.bed.id, bedB.devices.button.device.id];
-    for (const path of [`/api/beds/${b}/vitals`, `/api/devices/${dB}/telemetry`, `/api/devices/${dB}/events`, `/api/devices/${dB}/rejections`,
-      `/api/beds/${b}/rules`, `/api/beds/${b}/rules/effective`, `/api/beds/${b}/rules/history`, `/api/beds/${b}/silences`, `/api/beds/${b}/rule-actions`]) {
+    for (const path of [
+      `/api/beds/${b}/vitals`,
+      `/api/devices/${dB}/telemetry`,
+      `/api/devices/${dB}/events`,
+      `/api/devices/${dB}/rejections`,
+      `/api/beds/${b}/rules`,
+      `/api/beds/${b}/rules/effective`,
+      `/api/beds/${b}/rules/history`,
+      `/api/beds/${b}/silences`,
+      `/api/beds/${b}/rule-actions`,
+    ]) {
       expect([path, (await op.get(path)).status]).toEqual([path, 404]);
     }
     // A supervisor holds these permissions, so only the organisation check stands in the way.
     const sup = asToken((await login('sup-a', 'sup-a-copper-kettle')).body.token);
-    expect((await sup.post(`/api/beds/${b}/silence`, { until: new Date(Date.now() + 3600_000).toISOString(), reason: 'x' })).status).toBe(404);
+    expect(
+      (await sup.post(`/api/beds/${b}/silence`, { until: new Date(Date.now() + 3600_000).toISOString(), reason: 'x' }))
+        .status,
+    ).toBe(404);
     expect((await sup.put(`/api/beds/${b}/rules`, { heartRate: { major: { forMs: 5000 } } })).status).toBe(404);
-    expect((await sup.post(`/api/beds/${b}/backtest`, { from: new Date(Date.now() - 3600_000).toISOString(), to: new Date().toISOString() })).status).toBe(404);
+    expect(
+      (
+        await sup.post(`/api/beds/${b}/backtest`, {
+          from: new Date(Date.now() - 3600_000).toISOString(),
+          to: new Date().toISOString(),
+        })
+      ).status,
+    ).toBe(404);
     expect((await sup.put(`/api/organisations/${bedB.org.id}/rules`, { sos: { enabled: false } })).status).toBe(404);
     expect((await sup.get(`/api/organisations/${bedB.org.id}/rules`)).status).toBe(404);
     expect((await sup.get(`/api/organisations/${bedB.org.id}/rules/history`)).status).toBe(404);
     const [a, dA] = [bedA.bed.id, bedA.devices.button.device.id];
-    for (const path of [`/api/beds/${a}/vitals`, `/api/devices/${dA}/telemetry`, `/api/beds/${a}/rules/effective`, `/api/beds/${a}/silences`]) {
+    for (const path of [
+      `/api/beds/${a}/vitals`,
+      `/api/devices/${dA}/telemetry`,
+      `/api/beds/${a}/rules/effective`,
+      `/api/beds/${a}/silences`,
+    ]) {
       expect([path, (await op.get(path)).status]).toEqual([path, 200]);
     }
   });
@@ -136,12 +235,30 @@ describe('audit log', () => {
     expect((await op.get('/api/households')).status).toBe(200);
     const sup = asToken((await login('sup-a', 'sup-a-copper-kettle')).body.token);
     const entries = (await sup.get('/api/audit?limit=200')).body;
-    expect(entries).toEqual(expect.arrayContaining([
-      expect.objectContaining({ actor: 'op-a', targetType: 'residents', targetId: bedA.resident.id, status: 200, action: expect.stringMatching(/^read /) }),
-      expect.objectContaining({ actor: 'op-a', targetType: 'devices', status: 403 }),
-      expect.objectContaining({ actor: 'op-a', action: 'read Residents.list', status: 200, details: expect.objectContaining({ returned: { count: 1, ids: [bedA.resident.id] } }) }),
-      expect.objectContaining({ actor: 'op-a', action: 'read Households.list', status: 200, details: expect.objectContaining({ returned: { count: 1, ids: [bedA.household.id] } }) }),
-    ]));
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          actor: 'op-a',
+          targetType: 'residents',
+          targetId: bedA.resident.id,
+          status: 200,
+          action: expect.stringMatching(/^read /),
+        }),
+        expect.objectContaining({ actor: 'op-a', targetType: 'devices', status: 403 }),
+        expect.objectContaining({
+          actor: 'op-a',
+          action: 'read Residents.list',
+          status: 200,
+          details: expect.objectContaining({ returned: { count: 1, ids: [bedA.resident.id] } }),
+        }),
+        expect.objectContaining({
+          actor: 'op-a',
+          action: 'read Households.list',
+          status: 200,
+          details: expect.objectContaining({ returned: { count: 1, ids: [bedA.household.id] } }),
+        }),
+      ]),
+    );
     expect(entries.every((e: any) => e.organisationId === bedA.org.id)).toBe(true);
     expect(JSON.stringify(entries)).not.toMatch(/op-a2-copper-kettle/); // passwords are redacted
     const op2 = asToken((await login('op-a', 'op-a-copper-kettle')).body.token);

@@ -2,7 +2,11 @@ import type { MqttClient } from 'mqtt';
 import { eventsTopic, telemetryTopic } from '@bedside/contracts';
 import { toLocal } from '@bedside/rules';
 import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
-import { openAlarmStream, type AlarmStreamClient, type ReceivedAlarmEvent } from '../libs/alarms/src/testing/alarm-stream-client';
+import {
+  openAlarmStream,
+  type AlarmStreamClient,
+  type ReceivedAlarmEvent,
+} from '../libs/alarms/src/testing/alarm-stream-client';
 import { connectDevice, type Creds } from './mqtt-helpers';
 
 /**
@@ -24,7 +28,8 @@ const hhmm = (ms: number) => {
   return `${String(l.hour).padStart(2, '0')}:${String(l.minute).padStart(2, '0')}`;
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const raised = (bedId: string, kind: string) => (e: ReceivedAlarmEvent) => e.type === 'alarm.raised' && e.data.alarm.bedId === bedId && e.data.alarm.kind === kind;
+const raised = (bedId: string, kind: string) => (e: ReceivedAlarmEvent) =>
+  e.type === 'alarm.raised' && e.data.alarm.bedId === bedId && e.data.alarm.kind === kind;
 
 async function connect(p: Provisioned, kind: 'mattress' | 'button'): Promise<{ client: MqttClient; id: string }> {
   const creds = p.devices[kind].credentials as Creds;
@@ -54,19 +59,42 @@ afterAll(async () => {
 describe('kill -9 of the hub', () => {
   it('keeps the pending absence timer and the open alarm; escalates after restart; duplicates nothing', async () => {
     const absent = await api.provisionBed('absent');
-    expect((await api.put(`/api/beds/${absent.bed.id}/rules`, {
-      suppression: { warmupMs: 0 },
-      bedExit: { returnWithinMs: ABSENCE_MS, nightWindow: { start: hhmm(Date.now() - 3600_000), end: hhmm(Date.now() + 3600_000) } },
-    })).status).toBe(200);
+    expect(
+      (
+        await api.put(`/api/beds/${absent.bed.id}/rules`, {
+          suppression: { warmupMs: 0 },
+          bedExit: {
+            returnWithinMs: ABSENCE_MS,
+            nightWindow: { start: hhmm(Date.now() - 3600_000), end: hhmm(Date.now() + 3600_000) },
+          },
+        })
+      ).status,
+    ).toBe(200);
     const sos = await api.provisionBed('sos');
 
     const before = await stream();
     const mattress = await connect(absent, 'mattress');
-    await mattress.client.publishAsync(telemetryTopic(mattress.id), JSON.stringify({ ts: Date.now(), seq: 1, samples: [{ inBed: true, heartRate: 62, respirationRate: 14, signalQuality: 90 }] }), { qos: 1 });
+    await mattress.client.publishAsync(
+      telemetryTopic(mattress.id),
+      JSON.stringify({
+        ts: Date.now(),
+        seq: 1,
+        samples: [{ inBed: true, heartRate: 62, respirationRate: 14, signalQuality: 90 }],
+      }),
+      { qos: 1 },
+    );
     const exitAt = Date.now();
-    await mattress.client.publishAsync(telemetryTopic(mattress.id), JSON.stringify({ ts: Date.now(), seq: 2, samples: [{ inBed: false }] }), { qos: 1 });
+    await mattress.client.publishAsync(
+      telemetryTopic(mattress.id),
+      JSON.stringify({ ts: Date.now(), seq: 2, samples: [{ inBed: false }] }),
+      { qos: 1 },
+    );
     const button = await connect(sos, 'button');
-    await button.client.publishAsync(eventsTopic(button.id), JSON.stringify({ eventId: 'press-1', type: 'button.pressed', ts: Date.now() }), { qos: 1 });
+    await button.client.publishAsync(
+      eventsTopic(button.id),
+      JSON.stringify({ eventId: 'press-1', type: 'button.pressed', ts: Date.now() }),
+      { qos: 1 },
+    );
     const sosRaised = await before.waitFor(raised(sos.bed.id, 'sos'), 5000);
     const lastSeen = before.lastEventId()!;
     expect(before.events.some((e) => e.type === 'alarm.escalated')).toBe(false);
@@ -75,10 +103,13 @@ describe('kill -9 of the hub', () => {
     before.close();
     await hub.restart();
     // Ready once boot recovery has replayed what the kill interrupted.
-    const ready = await waitFor(async () => {
-      const r = await fetch(`${hub.httpUrl}/health/ready`);
-      return r.status === 200 ? ((await r.json()) as { checks: { rules: { recovery: string } } }) : null;
-    }, { what: 'readiness after restart', timeoutMs: 20_000 });
+    const ready = await waitFor(
+      async () => {
+        const r = await fetch(`${hub.httpUrl}/health/ready`);
+        return r.status === 200 ? ((await r.json()) as { checks: { rules: { recovery: string } } }) : null;
+      },
+      { what: 'readiness after restart', timeoutMs: 20_000 },
+    );
     expect(ready.checks.rules.recovery).toBe('done');
 
     const after = await stream(lastSeen);
@@ -89,10 +120,19 @@ describe('kill -9 of the hub', () => {
     expect(raisedAt - exitAt).toBeLessThanOrEqual(ABSENCE_MS + 1000);
     expect(exitAlarm.receivedAt - exitAt).toBeLessThanOrEqual(ABSENCE_MS + 1000);
 
-    const escalated = await after.waitFor((e) => e.type === 'alarm.escalated' && e.data.alarm.id === sosRaised.data.alarm.id, ESCALATE_MS + 5000);
+    const escalated = await after.waitFor(
+      (e) => e.type === 'alarm.escalated' && e.data.alarm.id === sosRaised.data.alarm.id,
+      ESCALATE_MS + 5000,
+    );
     expect(escalated.data.alarm).toEqual(expect.objectContaining({ state: 'raised', escalationLevel: 1 }));
     // And it keeps escalating until acknowledged.
-    await after.waitFor((e) => e.type === 'alarm.escalated' && e.data.alarm.id === sosRaised.data.alarm.id && e.data.alarm.escalationLevel === 2, ESCALATE_MS + 3000);
+    await after.waitFor(
+      (e) =>
+        e.type === 'alarm.escalated' &&
+        e.data.alarm.id === sosRaised.data.alarm.id &&
+        e.data.alarm.escalationLevel === 2,
+      ESCALATE_MS + 3000,
+    );
     const ack = await api.post(`/api/alarms/${sosRaised.data.alarm.id}/acknowledge`, {});
     expect(ack.status).toBe(200);
     await sleep(ESCALATE_MS + 500);
@@ -100,7 +140,9 @@ describe('kill -9 of the hub', () => {
 
     const sosAlarms = (await api.get(`/api/alarms?bedId=${sos.bed.id}`)).body;
     expect(sosAlarms).toHaveLength(1);
-    expect(sosAlarms[0]).toEqual(expect.objectContaining({ id: sosRaised.data.alarm.id, state: 'acknowledged', escalationLevel: 2 }));
+    expect(sosAlarms[0]).toEqual(
+      expect.objectContaining({ id: sosRaised.data.alarm.id, state: 'acknowledged', escalationLevel: 2 }),
+    );
     const exitAlarms = (await api.get(`/api/alarms?bedId=${absent.bed.id}&kind=bed_exit`)).body;
     expect(exitAlarms).toHaveLength(1);
     const timeline = (await api.get(`/api/alarms/${sosRaised.data.alarm.id}`)).body.timeline.map((t: any) => t.action);
@@ -119,7 +161,12 @@ describe('SSE resume', () => {
     const p = await api.provisionBed('resume');
     const watcher = await stream(); // stays connected: the reference of what was sent
     const button = await connect(p, 'button');
-    const press = (id: string) => button.client.publishAsync(eventsTopic(button.id), JSON.stringify({ eventId: id, type: 'button.pressed', ts: Date.now() }), { qos: 1 });
+    const press = (id: string) =>
+      button.client.publishAsync(
+        eventsTopic(button.id),
+        JSON.stringify({ eventId: id, type: 'button.pressed', ts: Date.now() }),
+        { qos: 1 },
+      );
 
     const client = await stream();
     await press('r-1');
@@ -140,17 +187,32 @@ describe('SSE resume', () => {
     await resumed.waitFor((e) => e.id === second.id);
     await byQuery.waitFor((e) => e.id === second.id);
     const expected = watcher.events.filter((e) => e.id > cut && e.id <= second.id).map((e) => [e.id, e.type]);
-    expect(expected.map(([, t]) => t)).toEqual(['alarm.updated', 'alarm.acknowledged', 'alarm.resolved', 'alarm.raised']);
+    expect(expected.map(([, t]) => t)).toEqual([
+      'alarm.updated',
+      'alarm.acknowledged',
+      'alarm.resolved',
+      'alarm.raised',
+    ]);
     expect(resumed.events.map((e) => [e.id, e.type])).toEqual(expected);
     expect(byQuery.events.map((e) => [e.id, e.type])).toEqual(expected);
 
     // Then live, with no gap and no duplicate at the seam.
     expect((await api.post(`/api/alarms/${second.data.alarm.id}/acknowledge`, {})).status).toBe(200);
-    const live = await resumed.waitFor((e) => e.type === 'alarm.acknowledged' && e.data.alarm.id === second.data.alarm.id);
-    expect(live.id).toBe(watcher.events.find((e) => e.type === 'alarm.acknowledged' && e.data.alarm.id === second.data.alarm.id)?.id);
+    const live = await resumed.waitFor(
+      (e) => e.type === 'alarm.acknowledged' && e.data.alarm.id === second.data.alarm.id,
+    );
+    expect(live.id).toBe(
+      watcher.events.find((e) => e.type === 'alarm.acknowledged' && e.data.alarm.id === second.data.alarm.id)?.id,
+    );
     const ids = resumed.events.map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
 
-    expect((await fetch(`${hub.httpUrl}/api/alarms/stream`, { headers: { authorization: hub.authHeader, 'last-event-id': 'abc' } })).status).toBe(400);
+    expect(
+      (
+        await fetch(`${hub.httpUrl}/api/alarms/stream`, {
+          headers: { authorization: hub.authHeader, 'last-event-id': 'abc' },
+        })
+      ).status,
+    ).toBe(400);
   }, 30_000);
 });

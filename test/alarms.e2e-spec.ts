@@ -2,7 +2,11 @@ import type { MqttClient } from 'mqtt';
 import { eventsTopic, telemetryTopic } from '@bedside/contracts';
 import { toLocal } from '@bedside/rules';
 import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
-import { openAlarmStream, type AlarmStreamClient, type ReceivedAlarmEvent } from '../libs/alarms/src/testing/alarm-stream-client';
+import {
+  openAlarmStream,
+  type AlarmStreamClient,
+  type ReceivedAlarmEvent,
+} from '../libs/alarms/src/testing/alarm-stream-client';
 import { connectDevice, listenDownlinks, type Creds } from './mqtt-helpers';
 
 /**
@@ -31,7 +35,13 @@ const fastRules = (extra: Record<string, unknown> = {}) => ({
   deviceOffline: { graceMs: 0, clearAfterMs: 0 },
   fall: { cancelWindowMs: HOLD },
   // A night window around "now" in the household's zone, whatever the time of day the suite runs.
-  bedExit: { returnWithinMs: HOLD, nightWindow: { start: hhmm(Date.now() - 3600_000, 'Asia/Shanghai'), end: hhmm(Date.now() + 3600_000, 'Asia/Shanghai') } },
+  bedExit: {
+    returnWithinMs: HOLD,
+    nightWindow: {
+      start: hhmm(Date.now() - 3600_000, 'Asia/Shanghai'),
+      end: hhmm(Date.now() + 3600_000, 'Asia/Shanghai'),
+    },
+  },
   heartRate: { major: { forMs: HOLD }, critical: { forMs: HOLD / 2 } },
   respiration: { major: { forMs: HOLD } },
   apnea: { critical: { forMs: HOLD } },
@@ -46,7 +56,10 @@ async function bedWithRules(label: string, extra: Record<string, unknown> = {}):
   return p;
 }
 
-async function device(p: Provisioned, kind: 'mattress' | 'button' | 'wearable'): Promise<{ client: MqttClient; creds: Creds; seq: () => number }> {
+async function device(
+  p: Provisioned,
+  kind: 'mattress' | 'button' | 'wearable',
+): Promise<{ client: MqttClient; creds: Creds; seq: () => number }> {
   const creds = p.devices[kind].credentials as Creds;
   const client = await connectDevice(hub.mqttUrl, creds);
   clients.push(client);
@@ -55,7 +68,11 @@ async function device(p: Provisioned, kind: 'mattress' | 'button' | 'wearable'):
 }
 
 const telemetry = (d: Awaited<ReturnType<typeof device>>, sample: Record<string, unknown>) =>
-  d.client.publishAsync(telemetryTopic(d.creds.deviceId), JSON.stringify({ ts: Date.now(), seq: d.seq(), samples: [sample] }), { qos: 1 });
+  d.client.publishAsync(
+    telemetryTopic(d.creds.deviceId),
+    JSON.stringify({ ts: Date.now(), seq: d.seq(), samples: [sample] }),
+    { qos: 1 },
+  );
 /**
  * Sends the reading every 250 ms, each sample with its own ts, until the returned stop is called: holds
  * are judged on what samples show, so a single sample followed by silence raises nothing.
@@ -71,7 +88,14 @@ function streamReading(d: Awaited<ReturnType<typeof device>>, sample: Record<str
   return () => void (stopped = true);
 }
 
-async function expectStreamedAlarm(d: Awaited<ReturnType<typeof device>>, sample: Record<string, unknown>, p: Provisioned, kind: string, severity: string, holdMs: number) {
+async function expectStreamedAlarm(
+  d: Awaited<ReturnType<typeof device>>,
+  sample: Record<string, unknown>,
+  p: Provisioned,
+  kind: string,
+  severity: string,
+  holdMs: number,
+) {
   const t0 = Date.now();
   const stop = streamReading(d, sample);
   try {
@@ -84,10 +108,17 @@ async function expectStreamedAlarm(d: Awaited<ReturnType<typeof device>>, sample
 const event = (d: Awaited<ReturnType<typeof device>>, type: string, eventId: string) =>
   d.client.publishAsync(eventsTopic(d.creds.deviceId), JSON.stringify({ eventId, type, ts: Date.now() }), { qos: 1 });
 
-const raisedFor = (bedId: string, kind?: string) => (e: ReceivedAlarmEvent) => e.type === 'alarm.raised' && e.data.alarm.bedId === bedId && (!kind || e.data.alarm.kind === kind);
+const raisedFor = (bedId: string, kind?: string) => (e: ReceivedAlarmEvent) =>
+  e.type === 'alarm.raised' && e.data.alarm.bedId === bedId && (!kind || e.data.alarm.kind === kind);
 
 /** Waits for the alarm and checks severity and delay from the condition's onset. */
-async function expectAlarm(p: Provisioned, kind: string, severity: string, onset: number, holdMs: number): Promise<ReceivedAlarmEvent> {
+async function expectAlarm(
+  p: Provisioned,
+  kind: string,
+  severity: string,
+  onset: number,
+  holdMs: number,
+): Promise<ReceivedAlarmEvent> {
   scenarioBeds.set(p.bed.id, { kind, severity });
   const e = await stream.waitFor(raisedFor(p.bed.id, kind), holdMs + SLACK + 3000);
   expect(e.data.alarm.severity).toBe(severity);
@@ -119,12 +150,16 @@ describe('alarm scenarios over MQTT', () => {
     const t0 = Date.now();
     await event(btn, 'button.pressed', 'sos-1');
     const e = await expectAlarm(p, 'sos', 'critical', t0, 0);
-    const ack = await waitFor(() => down.acks.find((a) => a.eventId === 'sos-1' && a.status === 'alarm'), { what: 'alarm ack' });
+    const ack = await waitFor(() => down.acks.find((a) => a.eventId === 'sos-1' && a.status === 'alarm'), {
+      what: 'alarm ack',
+    });
     expect(ack.alarmId).toBe(e.data.alarm.id);
     expect(down.acks.find((a) => a.eventId === 'sos-1' && a.status === 'stored')).toBeDefined();
     // The call centre's clock is exported: press received -> alarm on the live stream.
     const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
-    const count = metrics.split('\n').find((l) => l.startsWith('bedside_alarm_event_to_stream_seconds_count{kind="sos"}'));
+    const count = metrics
+      .split('\n')
+      .find((l) => l.startsWith('bedside_alarm_event_to_stream_seconds_count{kind="sos"}'));
     expect(Number(count?.split(' ')[1])).toBeGreaterThanOrEqual(1);
   });
 
@@ -180,9 +215,15 @@ describe('alarm scenarios over MQTT', () => {
     const p = await bedWithRules('batch', { heartRate: { major: { forMs: 2 * 60_000 }, critical: { forMs: 30_000 } } });
     const m = await device(p, 'mattress');
     const first = Date.now() - 120_000;
-    const samples = Array.from({ length: 120 }, (_, i) => ({ ...normalMattress, ts: first + i * 1000, heartRate: i >= 10 && i < 100 ? 36 : 62 }));
+    const samples = Array.from({ length: 120 }, (_, i) => ({
+      ...normalMattress,
+      ts: first + i * 1000,
+      heartRate: i >= 10 && i < 100 ? 36 : 62,
+    }));
     const t0 = Date.now();
-    await m.client.publishAsync(telemetryTopic(m.creds.deviceId), JSON.stringify({ ts: t0, seq: m.seq(), samples }), { qos: 1 });
+    await m.client.publishAsync(telemetryTopic(m.creds.deviceId), JSON.stringify({ ts: t0, seq: m.seq(), samples }), {
+      qos: 1,
+    });
     const e = await expectAlarm(p, 'heart_rate', 'critical', t0, 0);
     expect(Date.parse(String(e.data.alarm.startedAt))).toBe(first + 10_000);
   });
@@ -268,11 +309,18 @@ describe('alarm lifecycle over REST', () => {
     expect((await api.post(`/api/alarms/${id}/notes`, { text: 'son on his way' })).status).toBe(200);
     const resolved = await api.post(`/api/alarms/${id}/resolve`, { outcome: 'assisted', note: 'helped back to bed' });
     expect(resolved.status).toBe(200);
-    expect(resolved.body.alarm).toEqual(expect.objectContaining({ state: 'resolved', outcome: 'assisted', resolvedBy: 'admin' }));
+    expect(resolved.body.alarm).toEqual(
+      expect.objectContaining({ state: 'resolved', outcome: 'assisted', resolvedBy: 'admin' }),
+    );
     expect(resolved.body.timeline.map((t: any) => t.action)).toEqual(['raise', 'acknowledge', 'note', 'resolve']);
     expect(resolved.body.incident.alarms.map((a: any) => a.id)).toContain(id);
     await stream.waitFor((e) => e.type === 'alarm.resolved' && e.data.alarm.id === id);
-    expect(stream.events.filter((e) => e.data.alarm.id === id).map((e) => e.type)).toEqual(['alarm.raised', 'alarm.acknowledged', 'alarm.updated', 'alarm.resolved']);
+    expect(stream.events.filter((e) => e.data.alarm.id === id).map((e) => e.type)).toEqual([
+      'alarm.raised',
+      'alarm.acknowledged',
+      'alarm.updated',
+      'alarm.resolved',
+    ]);
 
     // Resolution reached the rules: the next press is a new alarm, not a repeat of the closed one.
     await event(btn, 'button.pressed', 'life-2');

@@ -65,13 +65,35 @@ beforeAll(async () => {
   doc = (await api.get('/api/openapi.json')).body;
   const { org, household, resident, bed, devices } = await api.provisionBed('bad input');
   const creds = devices.button.credentials as Creds;
-  Object.assign(ids, { organisation: org.id, household: household.id, resident: resident.id, bed: bed.id, device: (devices.mattress.credentials as Creds).deviceId });
+  Object.assign(ids, {
+    organisation: org.id,
+    household: household.id,
+    resident: resident.id,
+    bed: bed.id,
+    device: (devices.mattress.credentials as Creds).deviceId,
+  });
   button = await connectDevice(hub.mqttUrl, creds);
-  await button.publishAsync(eventsTopic(creds.deviceId), JSON.stringify({ eventId: 'sos-1', type: 'button.pressed', ts: Date.now() }), { qos: 1 });
-  ids.alarm = await waitFor(async () => (await api.get(`/api/alarms?bedId=${bed.id}`)).body[0]?.id, { what: 'SOS alarm' });
-  ids.dispatch = (await api.post(`/api/alarms/${ids.alarm}/dispatches`, { responderType: 'keyholder', responderName: 'Son' })).body.id;
+  await button.publishAsync(
+    eventsTopic(creds.deviceId),
+    JSON.stringify({ eventId: 'sos-1', type: 'button.pressed', ts: Date.now() }),
+    { qos: 1 },
+  );
+  ids.alarm = await waitFor(async () => (await api.get(`/api/alarms?bedId=${bed.id}`)).body[0]?.id, {
+    what: 'SOS alarm',
+  });
+  ids.dispatch = (
+    await api.post(`/api/alarms/${ids.alarm}/dispatches`, { responderType: 'keyholder', responderName: 'Son' })
+  ).body.id;
   ids.webhook = (await api.post('/api/webhooks', { url: 'http://127.0.0.1:9/hook', organisationId: org.id })).body.id;
-  ids.user = (await api.post('/api/users', { username: 'bad-input-target', password: 'copper kettle harbour', displayName: 'target', role: 'operator', organisationId: org.id })).body.id;
+  ids.user = (
+    await api.post('/api/users', {
+      username: 'bad-input-target',
+      password: 'copper kettle harbour',
+      displayName: 'target',
+      role: 'operator',
+      organisationId: org.id,
+    })
+  ).body.id;
   for (const [k, v] of Object.entries(ids)) if (typeof v !== 'string') throw new Error(`setup: no ${k} id`);
 
   const cases = operations().flatMap(casesOf);
@@ -90,7 +112,12 @@ function operations(): Operation[] {
   const ops: Operation[] = [];
   for (const [template, byMethod] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(byMethod)) {
-      ops.push({ method: method.toUpperCase(), template, parameters: op.parameters ?? [], body: op.requestBody?.content?.['application/json']?.schema });
+      ops.push({
+        method: method.toUpperCase(),
+        template,
+        parameters: op.parameters ?? [],
+        body: op.requestBody?.content?.['application/json']?.schema,
+      });
     }
   }
   return ops;
@@ -105,7 +132,14 @@ function pathId(template: string, name: string): string {
   if (name === 'bedId') return ids.bed;
   const collection = template.split('/')[2];
   const byCollection: Record<string, string> = {
-    organisations: ids.organisation, households: ids.household, residents: ids.resident, beds: ids.bed, devices: ids.device, alarms: ids.alarm, webhooks: ids.webhook, users: ids.user,
+    organisations: ids.organisation,
+    households: ids.household,
+    residents: ids.resident,
+    beds: ids.bed,
+    devices: ids.device,
+    alarms: ids.alarm,
+    webhooks: ids.webhook,
+    users: ids.user,
   };
   return byCollection[collection];
 }
@@ -113,7 +147,12 @@ function pathId(template: string, name: string): string {
 /** A plausible value for a property: real ids, enum members, examples, then by type. */
 function sample(name: string, schema: Schema): unknown {
   const s = resolve(schema);
-  const idFor: Record<string, string> = { organisationId: ids.organisation, householdId: ids.household, residentId: ids.resident, bedId: ids.bed };
+  const idFor: Record<string, string> = {
+    organisationId: ids.organisation,
+    householdId: ids.household,
+    residentId: ids.resident,
+    bedId: ids.bed,
+  };
   if (idFor[name]) return idFor[name];
   if (s.enum) return s.enum[0];
   if (s.example !== undefined) return s.example;
@@ -130,8 +169,13 @@ function sample(name: string, schema: Schema): unknown {
       return {};
     default: {
       const byName: Record<string, unknown> = {
-        url: 'http://127.0.0.1:9/hook', until: new Date(Date.now() + 3_600_000).toISOString(), from: new Date(Date.now() - 3_600_000).toISOString(),
-        to: new Date().toISOString(), password: 'Correct-Horse-Battery-9', username: 'bad-input-user', timeZone: 'Asia/Shanghai',
+        url: 'http://127.0.0.1:9/hook',
+        until: new Date(Date.now() + 3_600_000).toISOString(),
+        from: new Date(Date.now() - 3_600_000).toISOString(),
+        to: new Date().toISOString(),
+        password: 'Correct-Horse-Battery-9',
+        username: 'bad-input-user',
+        timeZone: 'Asia/Shanghai',
       };
       return byName[name] ?? 'text';
     }
@@ -139,22 +183,36 @@ function sample(name: string, schema: Schema): unknown {
 }
 
 /** Every property of a body schema, nested objects and array items included, with its JSON path. */
-function properties(schema: Schema, path: (string | number)[] = []): { path: (string | number)[]; schema: Schema; required: boolean }[] {
+function properties(
+  schema: Schema,
+  path: (string | number)[] = [],
+): { path: (string | number)[]; schema: Schema; required: boolean }[] {
   const s = resolve(schema);
-  const props = s.properties ?? (s.example && typeof s.example === 'object' && !Array.isArray(s.example) ? inferred(s.example as Record<string, unknown>) : {});
+  const props =
+    s.properties ??
+    (s.example && typeof s.example === 'object' && !Array.isArray(s.example)
+      ? inferred(s.example as Record<string, unknown>)
+      : {});
   const out: ReturnType<typeof properties> = [];
   for (const [name, raw] of Object.entries(props)) {
     const p = resolve(raw);
     out.push({ path: [...path, name], schema: p, required: (s.required ?? []).includes(name) });
-    if (p.properties || (p.example && typeof p.example === 'object' && !Array.isArray(p.example))) out.push(...properties(p, [...path, name]));
-    if (p.type === 'array' && p.items && resolve(p.items).properties) out.push(...properties(p.items, [...path, name, 0]));
+    if (p.properties || (p.example && typeof p.example === 'object' && !Array.isArray(p.example)))
+      out.push(...properties(p, [...path, name]));
+    if (p.type === 'array' && p.items && resolve(p.items).properties)
+      out.push(...properties(p.items, [...path, name, 0]));
   }
   return out;
 }
 
 /** Schemas inferred from an example, for free-form bodies (rule overrides) documented by example only. */
 function inferred(example: Record<string, unknown>): Record<string, Schema> {
-  return Object.fromEntries(Object.entries(example).map(([k, v]) => [k, v !== null && typeof v === 'object' ? { type: 'object', example: v } : { type: typeof v, example: v }]));
+  return Object.fromEntries(
+    Object.entries(example).map(([k, v]) => [
+      k,
+      v !== null && typeof v === 'object' ? { type: 'object', example: v } : { type: typeof v, example: v },
+    ]),
+  );
 }
 
 function withValue(base: unknown, path: (string | number)[], value: unknown, remove = false): unknown {
@@ -180,21 +238,34 @@ function casesOf(op: Operation): Case[] {
   const pathOf = (overrides: Record<string, string> = {}) =>
     op.template.replace(/\{(\w+)\}/g, (_, p: string) => overrides[p] ?? encodeURIComponent(pathId(op.template, p)));
   const cases: Case[] = [];
-  const add = (what: string, c: Omit<Case, 'op' | 'what' | 'method'>) => cases.push({ op: name, what, method: op.method, ...c });
+  const add = (what: string, c: Omit<Case, 'op' | 'what' | 'method'>) =>
+    cases.push({ op: name, what, method: op.method, ...c });
   const bodySchema = op.body && resolve(op.body);
   const base = bodySchema && sample('body', bodySchema);
   // Path and query cases send a plausible body, so that only the parameter is wrong.
   const withBase = base === undefined ? {} : { body: JSON.stringify(base), contentType: 'application/json' };
 
   add('an unknown query parameter with U+0000', { url: `${pathOf()}?probe=a%00b`, ...withBase, names: ['probe'] });
-  add('an unknown query parameter with malformed percent-encoding', { url: `${pathOf()}?probe=${BAD_ENCODING}`, ...withBase, names: ['probe'] });
+  add('an unknown query parameter with malformed percent-encoding', {
+    url: `${pathOf()}?probe=${BAD_ENCODING}`,
+    ...withBase,
+    names: ['probe'],
+  });
 
   for (const p of op.parameters.filter((x) => x.in === 'path')) {
     const real = encodeURIComponent(pathId(op.template, p.name));
     const names = [p.name, 'path'];
     add(`path ${p.name} with U+0000`, { url: pathOf({ [p.name]: `${real}%00` }), ...withBase, names });
-    add(`path ${p.name} with malformed percent-encoding`, { url: pathOf({ [p.name]: `${real}${BAD_ENCODING}` }), ...withBase, names });
-    add(`path ${p.name} with an encoded lone surrogate`, { url: pathOf({ [p.name]: SURROGATE_ENCODED }), ...withBase, names });
+    add(`path ${p.name} with malformed percent-encoding`, {
+      url: pathOf({ [p.name]: `${real}${BAD_ENCODING}` }),
+      ...withBase,
+      names,
+    });
+    add(`path ${p.name} with an encoded lone surrogate`, {
+      url: pathOf({ [p.name]: SURROGATE_ENCODED }),
+      ...withBase,
+      names,
+    });
     add(`path ${p.name} not an id`, { url: pathOf({ [p.name]: 'not-an-id' }), ...withBase, names });
     add(`path ${p.name} huge`, { url: pathOf({ [p.name]: HUGE.slice(0, 8000) }), ...withBase, names });
   }
@@ -207,36 +278,73 @@ function casesOf(op: Operation): Case[] {
     add(`query ${q.name} with malformed percent-encoding`, { url: url(BAD_ENCODING), ...withBase, names });
     add(`query ${q.name} with an encoded lone surrogate`, { url: url(SURROGATE_ENCODED), ...withBase, names });
     add(`query ${q.name} huge`, { url: url(HUGE.slice(0, 8000)), ...withBase, names });
-    const wrong = s.type === 'boolean' ? 'maybe' : s.type === 'number' || s.type === 'integer' ? 'abc' : s.type === 'array' || s.items ? 'bogus' : /Id$/.test(q.name) ? 'not-a-uuid' : /^(from|to)$/.test(q.name) ? 'yesterday' : undefined;
+    const wrong =
+      s.type === 'boolean'
+        ? 'maybe'
+        : s.type === 'number' || s.type === 'integer'
+          ? 'abc'
+          : s.type === 'array' || s.items
+            ? 'bogus'
+            : /Id$/.test(q.name)
+              ? 'not-a-uuid'
+              : /^(from|to)$/.test(q.name)
+                ? 'yesterday'
+                : undefined;
     if (wrong) add(`query ${q.name} of the wrong type (${wrong})`, { url: url(wrong), ...withBase, names });
   }
 
   const isWrite = ['POST', 'PUT', 'PATCH', 'DELETE'].includes(op.method);
   if (!isWrite) return cases;
   const url = pathOf();
-  for (const [type, body] of [['text/plain', '{"a":1}'], ['application/x-www-form-urlencoded', 'a=1'], ['multipart/form-data; boundary=b', '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--b--']]) {
+  for (const [type, body] of [
+    ['text/plain', '{"a":1}'],
+    ['application/x-www-form-urlencoded', 'a=1'],
+    ['multipart/form-data; boundary=b', '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--b--'],
+  ]) {
     add(`body as ${type}`, { url, body, contentType: type, names: ['Content-Type'] });
   }
   add('body nested 5000 levels', { url, body: DEEP, contentType: 'application/json', names: ['body'] });
   add('body malformed JSON', { url, body: '{"a":', contentType: 'application/json', names: ['body'] });
-  add('body of 300 KiB', { url, body: JSON.stringify({ a: 'x'.repeat(300 * 1024) }), contentType: 'application/json', names: ['larger than'] });
-  for (const literal of ['null', '[]', '"text"', '42']) add(`body ${literal}`, { url, body: literal, contentType: 'application/json', names: ['body'] });
+  add('body of 300 KiB', {
+    url,
+    body: JSON.stringify({ a: 'x'.repeat(300 * 1024) }),
+    contentType: 'application/json',
+    names: ['larger than'],
+  });
+  for (const literal of ['null', '[]', '"text"', '42'])
+    add(`body ${literal}`, { url, body: literal, contentType: 'application/json', names: ['body'] });
   if (!bodySchema) return cases;
 
   const required = bodySchema.required ?? [];
   const requiredNames = required.length ? required : Object.keys(bodySchema.properties ?? {});
   add('no body', { url, names: ['body', 'JSON object', ...requiredNames] });
   add('empty object', { url, body: '{}', contentType: 'application/json', names: ['body', ...requiredNames] });
-  add('unknown property', { url, body: JSON.stringify({ ...(base as object), bogusField: 1 }), contentType: 'application/json', names: ['bogusField'] });
-  add('property name with U+0000', { url, body: JSON.stringify({ ...(base as object), ['k\u0000']: 1 }), contentType: 'application/json', names: ['body'] });
+  add('unknown property', {
+    url,
+    body: JSON.stringify({ ...(base as object), bogusField: 1 }),
+    contentType: 'application/json',
+    names: ['bogusField'],
+  });
+  add('property name with U+0000', {
+    url,
+    body: JSON.stringify({ ...(base as object), ['k\u0000']: 1 }),
+    contentType: 'application/json',
+    names: ['body'],
+  });
   for (const prop of properties(bodySchema)) {
     const label = prop.path.join('.');
     const last = String(prop.path.filter((k) => typeof k === 'string').pop());
     const json = (v: unknown, remove = false) => JSON.stringify(withValue(base, prop.path, v, remove));
     const names = [last];
-    add(`${label} of the wrong type`, { url, body: json(wrongTypeFor(prop.schema)), contentType: 'application/json', names });
+    add(`${label} of the wrong type`, {
+      url,
+      body: json(wrongTypeFor(prop.schema)),
+      contentType: 'application/json',
+      names,
+    });
     add(`${label} null`, { url, body: json(null), contentType: 'application/json', names });
-    if (prop.required) add(`${label} missing`, { url, body: json(undefined, true), contentType: 'application/json', names });
+    if (prop.required)
+      add(`${label} missing`, { url, body: json(undefined, true), contentType: 'application/json', names });
     if (prop.schema.type === 'string' || prop.schema.type === undefined) {
       add(`${label} with U+0000`, { url, body: json(NUL), contentType: 'application/json', names });
       add(`${label} with a lone surrogate`, { url, body: json(LONE), contentType: 'application/json', names });
@@ -273,16 +381,22 @@ async function send(c: Case): Promise<Answer> {
 
 async function runAll(cases: Case[], concurrency: number): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < cases.length) answers.push(await send(cases[next++]));
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < cases.length) answers.push(await send(cases[next++]));
+    }),
+  );
 }
 
 const show = (a: Answer) => `${a.op} | ${a.what} -> ${a.status} ${a.text.slice(0, 200)}`;
 
 it('covers every operation of the OpenAPI document', () => {
   const covered = new Set(answers.map((a) => a.op));
-  expect(operations().filter((op) => !covered.has(`${op.method} ${op.template}`)).map((op) => `${op.method} ${op.template}`)).toEqual([]);
+  expect(
+    operations()
+      .filter((op) => !covered.has(`${op.method} ${op.template}`))
+      .map((op) => `${op.method} ${op.template}`),
+  ).toEqual([]);
   expect(answers.length).toBeGreaterThan(500);
 });
 
@@ -292,7 +406,10 @@ it('answers no bad input with a 5xx', () => {
 
 it('names the offending field or reason in every 400, 413 and 415', () => {
   // Whole words: `id` must not be found inside "Validation" or "uuid".
-  const names = (a: Answer) => a.names.some((n) => new RegExp(`(^|[^A-Za-z0-9])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9])`).test(a.text));
+  const names = (a: Answer) =>
+    a.names.some((n) =>
+      new RegExp(`(^|[^A-Za-z0-9])${n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^A-Za-z0-9])`).test(a.text),
+    );
   const unnamed = answers.filter((a) => [400, 413, 415].includes(a.status) && !names(a));
   expect(unnamed.map(show)).toEqual([]);
 });

@@ -17,9 +17,14 @@ describe('bench smoke (run-all --quick)', () => {
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'bedside-bench-smoke-'));
     const run = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(process.execPath, [RUN_ALL, '--quick', '--no-docs', '--targets', 'hub-embedded,aedes', '--out', out], { timeout: 90_000, env: { PATH: process.env.PATH ?? '' } }, (err, _stdout, stderr) => {
-        resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stderr });
-      });
+      execFile(
+        process.execPath,
+        [RUN_ALL, '--quick', '--no-docs', '--targets', 'hub-embedded,aedes', '--out', out],
+        { timeout: 90_000, env: { PATH: process.env.PATH ?? '' } },
+        (err, _stdout, stderr) => {
+          resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stderr });
+        },
+      );
     });
     if (run.code !== 0) throw new Error(`run-all --quick failed (${run.code}):\n${run.stderr.slice(-4000)}`);
     const file = readdirSync(out).find((f) => f.endsWith('.json'));
@@ -37,28 +42,31 @@ describe('bench smoke (run-all --quick)', () => {
     expect(results.targets.map((t: any) => t.name)).toEqual(['hub-embedded', 'aedes']);
   });
 
-  it.each(['hub-embedded', 'aedes'])('%s: delivers every message with positive throughput, latency and CPU per message', (name) => {
-    const t = results.targets.find((x: any) => x.name === name);
-    expect(t.error).toBeUndefined();
-    expect(t.steps.length).toBeGreaterThanOrEqual(1);
-    const step = t.steps[0];
-    expect(step.error).toBeUndefined();
-    expect(step.connections).toBe(step.beds);
-    expect(step.connectFailures).toBe(0);
-    expect(step.broken).toBeNull();
-    for (const qos of [0, 1]) {
-      const q = step.qos.find((x: any) => x.qos === qos);
-      expect(q.windows).toBeGreaterThanOrEqual(3);
-      expect(q.throughputPerSec.median).toBeGreaterThan(0);
-      expect(q.lossRatio.max).toBe(0);
-      expect(q.serverCpuUsPerMsg.median).toBeGreaterThan(0);
-      if (qos === 1) {
-        expect(q.p50Ms.median).toBeGreaterThan(0);
-        expect(q.p99Ms.median).toBeGreaterThanOrEqual(q.p50Ms.median);
+  it.each(['hub-embedded', 'aedes'])(
+    '%s: delivers every message with positive throughput, latency and CPU per message',
+    (name) => {
+      const t = results.targets.find((x: any) => x.name === name);
+      expect(t.error).toBeUndefined();
+      expect(t.steps.length).toBeGreaterThanOrEqual(1);
+      const step = t.steps[0];
+      expect(step.error).toBeUndefined();
+      expect(step.connections).toBe(step.beds);
+      expect(step.connectFailures).toBe(0);
+      expect(step.broken).toBeNull();
+      for (const qos of [0, 1]) {
+        const q = step.qos.find((x: any) => x.qos === qos);
+        expect(q.windows).toBeGreaterThanOrEqual(3);
+        expect(q.throughputPerSec.median).toBeGreaterThan(0);
+        expect(q.lossRatio.max).toBe(0);
+        expect(q.serverCpuUsPerMsg.median).toBeGreaterThan(0);
+        if (qos === 1) {
+          expect(q.p50Ms.median).toBeGreaterThan(0);
+          expect(q.p99Ms.median).toBeGreaterThanOrEqual(q.p50Ms.median);
+        }
       }
-    }
-    expect(step.memory.after).toBeGreaterThan(0);
-  });
+      expect(step.memory.after).toBeGreaterThan(0);
+    },
+  );
 
   it('times SOS presses to alarm.raised on the hub stream (or says why not)', () => {
     const sos = results.targets.find((x: any) => x.name === 'hub-embedded').steps[0].sos;

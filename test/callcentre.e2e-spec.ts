@@ -17,13 +17,21 @@ let failNext = 1; // the receiver answers 500 to the first delivery, to exercise
 
 const asToken = (token: string) => hubApi({ httpUrl: hub.httpUrl, authHeader: `Bearer ${token}` });
 async function login(username: string) {
-  const res = await fetch(`${hub.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: `${username}-copper-kettle` }) });
+  const res = await fetch(`${hub.httpUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: `${username}-copper-kettle` }),
+  });
   return ((await res.json()) as { token: string }).token;
 }
 
 async function pressSos(creds: Creds, eventId: string) {
   const client = await connectDevice(hub.mqttUrl, creds);
-  await client.publishAsync(eventsTopic(creds.deviceId), JSON.stringify({ eventId, type: 'button.pressed', ts: Date.now() }), { qos: 1 });
+  await client.publishAsync(
+    eventsTopic(creds.deviceId),
+    JSON.stringify({ eventId, type: 'button.pressed', ts: Date.now() }),
+    { qos: 1 },
+  );
   await client.endAsync();
 }
 
@@ -43,8 +51,22 @@ beforeAll(async () => {
   admin = hubApi(hub);
   bedA = await admin.provisionBed('A');
   bedB = await admin.provisionBed('B');
-  for (const [username, role, org] of [['op-a', 'operator', bedA.org.id], ['sup-a', 'supervisor', bedA.org.id], ['op-b', 'operator', bedB.org.id]] as const) {
-    expect((await admin.post('/api/users', { username, password: `${username}-copper-kettle`, displayName: username, role, organisationId: org })).status).toBe(201);
+  for (const [username, role, org] of [
+    ['op-a', 'operator', bedA.org.id],
+    ['sup-a', 'supervisor', bedA.org.id],
+    ['op-b', 'operator', bedB.org.id],
+  ] as const) {
+    expect(
+      (
+        await admin.post('/api/users', {
+          username,
+          password: `${username}-copper-kettle`,
+          displayName: username,
+          role,
+          organisationId: org,
+        })
+      ).status,
+    ).toBe(201);
   }
 }, 90_000);
 
@@ -60,20 +82,30 @@ describe('display confirmation', () => {
     try {
       await pressSos(bedA.devices.button.credentials, 'unseen-1');
       const raised = await stream.waitFor((e) => e.type === 'alarm.raised' && e.data.alarm.bedId === bedA.bed.id, 5000);
-      const escalated = await stream.waitFor((e) => e.type === 'alarm.escalated' && e.data.alarm.id === raised.data.alarm.id, 6000);
+      const escalated = await stream.waitFor(
+        (e) => e.type === 'alarm.escalated' && e.data.alarm.id === raised.data.alarm.id,
+        6000,
+      );
       expect(escalated.receivedAt - raised.receivedAt).toBeGreaterThanOrEqual(1500);
       expect(escalated.data.alarm.escalationLevel).toBe(1);
       const detail = (await asToken(opA).get(`/api/alarms/${raised.data.alarm.id}`)).body;
-      expect(detail.timeline.map((t: any) => t.note ?? '')).toEqual(expect.arrayContaining([expect.stringMatching(/not shown on any console within 2 s/)]));
+      expect(detail.timeline.map((t: any) => t.note ?? '')).toEqual(
+        expect.arrayContaining([expect.stringMatching(/not shown on any console within 2 s/)]),
+      );
 
       // Resolve it, then raise another one and confirm its display at once: no escalation.
       await asToken(opA).post(`/api/alarms/${raised.data.alarm.id}/acknowledge`, {});
       await asToken(opA).post(`/api/alarms/${raised.data.alarm.id}/resolve`, { outcome: 'false_alarm' });
       await pressSos(bedA.devices.button.credentials, 'seen-1');
-      const second = await stream.waitFor((e) => e.type === 'alarm.raised' && e.data.alarm.id !== raised.data.alarm.id, 5000);
+      const second = await stream.waitFor(
+        (e) => e.type === 'alarm.raised' && e.data.alarm.id !== raised.data.alarm.id,
+        5000,
+      );
       expect((await asToken(opA).post(`/api/alarms/${second.data.alarm.id}/displayed`)).status).toBe(204);
       await new Promise((r) => setTimeout(r, 3000));
-      expect(stream.events.filter((e) => e.type === 'alarm.escalated' && e.data.alarm.id === second.data.alarm.id)).toEqual([]);
+      expect(
+        stream.events.filter((e) => e.type === 'alarm.escalated' && e.data.alarm.id === second.data.alarm.id),
+      ).toEqual([]);
     } finally {
       stream.close();
     }
@@ -86,20 +118,37 @@ describe('dispatch', () => {
     const open = (await op.get('/api/alarms?state=open')).body;
     const alarm = open.find((a: any) => a.bedId === bedA.bed.id);
     expect(alarm).toBeDefined();
-    const created = await op.post(`/api/alarms/${alarm.id}/dispatches`, { responderType: 'keyholder', responderName: '王伟', note: 'has the key, 10 min away' });
+    const created = await op.post(`/api/alarms/${alarm.id}/dispatches`, {
+      responderType: 'keyholder',
+      responderName: '王伟',
+      note: 'has the key, 10 min away',
+    });
     expect(created.status).toBe(201);
     expect(created.body.status).toBe('dispatched');
     for (const status of ['en_route', 'on_site']) {
-      expect((await op.post(`/api/alarms/${alarm.id}/dispatches/${created.body.id}/status`, { status })).status).toBe(201);
+      expect((await op.post(`/api/alarms/${alarm.id}/dispatches/${created.body.id}/status`, { status })).status).toBe(
+        201,
+      );
     }
     const back = await op.post(`/api/alarms/${alarm.id}/dispatches/${created.body.id}/status`, { status: 'en_route' });
     expect(back.status).toBe(409);
-    expect((await op.post(`/api/alarms/${alarm.id}/dispatches/${created.body.id}/status`, { status: 'closed', note: 'resident fine' })).status).toBe(201);
+    expect(
+      (
+        await op.post(`/api/alarms/${alarm.id}/dispatches/${created.body.id}/status`, {
+          status: 'closed',
+          note: 'resident fine',
+        })
+      ).status,
+    ).toBe(201);
     const list = (await op.get(`/api/alarms/${alarm.id}/dispatches`)).body;
     expect(list[0].history.map((h: any) => h.status)).toEqual(['dispatched', 'en_route', 'on_site', 'closed']);
     const timeline = (await op.get(`/api/alarms/${alarm.id}`)).body.timeline.map((t: any) => t.action);
-    expect(timeline).toEqual(expect.arrayContaining(['dispatch', 'dispatch.en_route', 'dispatch.on_site', 'dispatch.closed']));
-    expect((await op.post(`/api/alarms/${alarm.id}/dispatches`, { responderType: 'plumber', responderName: 'x' })).status).toBe(400);
+    expect(timeline).toEqual(
+      expect.arrayContaining(['dispatch', 'dispatch.en_route', 'dispatch.on_site', 'dispatch.closed']),
+    );
+    expect(
+      (await op.post(`/api/alarms/${alarm.id}/dispatches`, { responderType: 'plumber', responderName: 'x' })).status,
+    ).toBe(400);
   });
 });
 
@@ -108,7 +157,9 @@ describe('organisation isolation of alarms', () => {
     const opB = await login('op-b');
     const api = asToken(opB);
     const a = (await admin.get('/api/alarms?state=open')).body.find((x: any) => x.bedId === bedA.bed.id);
-    expect((await api.get('/api/alarms?state=open,resolved')).body.filter((x: any) => x.organisationId === bedA.org.id)).toEqual([]);
+    expect(
+      (await api.get('/api/alarms?state=open,resolved')).body.filter((x: any) => x.organisationId === bedA.org.id),
+    ).toEqual([]);
     expect((await api.get(`/api/alarms/${a.id}`)).status).toBe(404);
     expect((await api.post(`/api/alarms/${a.id}/acknowledge`, {})).status).toBe(404);
     expect((await api.get(`/api/alarms/${a.id}/dispatches`)).status).toBe(404);
@@ -144,7 +195,11 @@ describe('KPIs', () => {
 
 describe('webhooks', () => {
   it('delivers signed alarm events, retries a failure, and records every delivery', async () => {
-    const created = await admin.post('/api/webhooks', { url: receiverUrl, organisationId: bedB.org.id, eventTypes: ['alarm.raised', 'alarm.acknowledged'] });
+    const created = await admin.post('/api/webhooks', {
+      url: receiverUrl,
+      organisationId: bedB.org.id,
+      eventTypes: ['alarm.raised', 'alarm.acknowledged'],
+    });
     expect(created.status).toBe(201);
     const secret = created.body.secret as string;
     await pressSos(bedB.devices.button.credentials, 'hook-1');
@@ -157,11 +212,19 @@ describe('webhooks', () => {
     expect(second.headers['x-bedside-event']).toBe('alarm.raised');
     expect(verifyWebhook(secret, second.body, String(second.headers['x-bedside-signature']), Date.now())).toBe(true);
     expect(verifyWebhook('wrong', second.body, String(second.headers['x-bedside-signature']), Date.now())).toBe(false);
-    const deliveries = await waitFor(async () => {
-      const d = (await admin.get(`/api/webhooks/${created.body.id}/deliveries`)).body;
-      return d[0]?.status === 'delivered' ? d : null;
-    }, { what: 'delivery recorded' });
-    expect(deliveries[0]).toMatchObject({ eventType: 'alarm.raised', status: 'delivered', attempts: 2, lastStatus: 204 });
+    const deliveries = await waitFor(
+      async () => {
+        const d = (await admin.get(`/api/webhooks/${created.body.id}/deliveries`)).body;
+        return d[0]?.status === 'delivered' ? d : null;
+      },
+      { what: 'delivery recorded' },
+    );
+    expect(deliveries[0]).toMatchObject({
+      eventType: 'alarm.raised',
+      status: 'delivered',
+      attempts: 2,
+      lastStatus: 204,
+    });
     // Organisation A's alarms never reach B's webhook.
     expect(received.every((r) => JSON.parse(r.body).alarm.organisationId === bedB.org.id)).toBe(true);
     expect((await asToken(await login('op-b')).get('/api/webhooks')).status).toBe(403);

@@ -51,7 +51,11 @@ const RECORD_TONES = () => {
 };
 
 async function newPage(opts: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<Page> {
-  const context = await browser.newContext({ locale: opts.locale ?? 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: opts.viewport ?? { width: 1440, height: 900 } });
+  const context = await browser.newContext({
+    locale: opts.locale ?? 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: opts.viewport ?? { width: 1440, height: 900 },
+  });
   contexts.push(context);
   await context.addInitScript(RECORD_TONES);
   const p = await context.newPage();
@@ -75,17 +79,24 @@ async function publish(creds: Creds, topic: string, payload: unknown): Promise<v
   await client.endAsync();
 }
 
-const press = (home: Home, id: string) => publish(home.button, eventsTopic(home.button.deviceId), { eventId: id, type: 'button.pressed', ts: Date.now() });
+const press = (home: Home, id: string) =>
+  publish(home.button, eventsTopic(home.button.deviceId), { eventId: id, type: 'button.pressed', ts: Date.now() });
 
 /** Tones started since `since` (epoch ms) with this oscillator type. */
 const tonesSince = (p: Page, since: number, type: string) =>
-  p.evaluate(([s, ty]) => ((globalThis as any).__tones as { type: string; at: number }[]).filter((x) => x.at >= s && x.type === ty).length, [since, type] as const);
+  p.evaluate(
+    ([s, ty]) =>
+      ((globalThis as any).__tones as { type: string; at: number }[]).filter((x) => x.at >= s && x.type === ty).length,
+    [since, type] as const,
+  );
 
 const rowCount = (p: Page) => p.$$eval(byTestId('queue-row'), (els) => els.length);
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/console/index.html'))) throw new Error('dist/console is missing: run "npm run build" first');
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (never download a browser)`);
+  if (!existsSync(join(ROOT, 'dist/console/index.html')))
+    throw new Error('dist/console is missing: run "npm run build" first');
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (never download a browser)`);
   mkdirSync(ARTIFACTS, { recursive: true });
   hub = await startHub({ ALARM_SSE_HEARTBEAT_MS: String(HEARTBEAT_MS) });
   api = hubApi(hub);
@@ -97,15 +108,38 @@ beforeAll(async () => {
   }
   // One more household than the queue needs: it raises the critical that breaks a mute.
   for (let n = 1; n <= HOUSEHOLDS + 1; n++) {
-    const household = (await api.post('/api/households', {
-      organisationId: org.id, name: `家庭 ${pad(n)}`, address: `和平区 幸福路 ${n} 号 ${n % 6 + 1} 单元`, timeZone: 'Asia/Shanghai',
-      contacts: [{ name: `子女 ${pad(n)}`, phone: `+86 138 0000 00${pad(n)}`, role: 'keyholder', callOrder: 1 }],
-    })).body;
-    const resident = (await api.post('/api/residents', { householdId: household.id, name: `住户 ${pad(n)}`, birthYear: 1938 + (n % 10) })).body;
-    const bed = (await api.post('/api/beds', { householdId: household.id, residentId: resident.id, label: n % 2 ? '主卧床' : '次卧床' })).body;
+    const household = (
+      await api.post('/api/households', {
+        organisationId: org.id,
+        name: `家庭 ${pad(n)}`,
+        address: `和平区 幸福路 ${n} 号 ${(n % 6) + 1} 单元`,
+        timeZone: 'Asia/Shanghai',
+        contacts: [{ name: `子女 ${pad(n)}`, phone: `+86 138 0000 00${pad(n)}`, role: 'keyholder', callOrder: 1 }],
+      })
+    ).body;
+    const resident = (
+      await api.post('/api/residents', {
+        householdId: household.id,
+        name: `住户 ${pad(n)}`,
+        birthYear: 1938 + (n % 10),
+      })
+    ).body;
+    const bed = (
+      await api.post('/api/beds', {
+        householdId: household.id,
+        residentId: resident.id,
+        label: n % 2 ? '主卧床' : '次卧床',
+      })
+    ).body;
     const creds: Partial<Record<'button' | 'wearable', Creds>> = {};
     for (const kind of ['button', 'wearable'] as const) {
-      const r = await api.post('/api/devices', { organisationId: org.id, kind, serial: `${kind}-triage-${n}-${Math.random().toString(36).slice(2)}`, model: 'T1', bedId: bed.id });
+      const r = await api.post('/api/devices', {
+        organisationId: org.id,
+        kind,
+        serial: `${kind}-triage-${n}-${Math.random().toString(36).slice(2)}`,
+        model: 'T1',
+        bedId: bed.id,
+      });
       if (r.status !== 201) throw new Error(`provisioning failed: ${r.status} ${JSON.stringify(r.body)}`);
       creds[kind] = r.body.credentials;
     }
@@ -119,7 +153,16 @@ beforeAll(async () => {
 
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
   });
   page = await newPage();
 }, 180_000);
@@ -154,7 +197,9 @@ describe('console delivery', () => {
         expect((await res.arrayBuffer()).byteLength).toBe(plainBytes);
       }
     }
-    expect((await fetch(`${hub.httpUrl}/assets/missing-file.js`, { headers: { 'accept-encoding': 'br' } })).status).toBe(404);
+    expect(
+      (await fetch(`${hub.httpUrl}/assets/missing-file.js`, { headers: { 'accept-encoding': 'br' } })).status,
+    ).toBe(404);
   }, 60_000);
 });
 
@@ -165,23 +210,52 @@ describe('console triage in Chromium', () => {
     // 30 SOS, 6 falls, 8 tamper reports and 6 low batteries: 36 for people, 14 technical.
     for (const home of queue) await press(home, `sos-${home.n}`);
     for (const home of queue.slice(0, 6)) {
-      await publish(home.wearable, eventsTopic(home.wearable.deviceId), { eventId: `fall-${home.n}`, type: 'fall.detected', ts: Date.now(), confidence: 0.9 });
+      await publish(home.wearable, eventsTopic(home.wearable.deviceId), {
+        eventId: `fall-${home.n}`,
+        type: 'fall.detected',
+        ts: Date.now(),
+        confidence: 0.9,
+      });
     }
-    for (const home of queue.slice(10, 18)) await publish(home.wearable, eventsTopic(home.wearable.deviceId), { eventId: `tamper-${home.n}`, type: 'tamper', ts: Date.now() });
+    for (const home of queue.slice(10, 18))
+      await publish(home.wearable, eventsTopic(home.wearable.deviceId), {
+        eventId: `tamper-${home.n}`,
+        type: 'tamper',
+        ts: Date.now(),
+      });
     const now = Date.now();
     for (const home of queue.slice(20, 26)) {
-      await publish(home.wearable, telemetryTopic(home.wearable.deviceId), { ts: now, seq: 1, samples: [{ ts: now, worn: true, heartRate: 72, spo2: 97, battery: 8 }] });
+      await publish(home.wearable, telemetryTopic(home.wearable.deviceId), {
+        ts: now,
+        seq: 1,
+        samples: [{ ts: now, worn: true, heartRate: 72, spo2: 97, battery: 8 }],
+      });
     }
 
-    await page.waitForFunction((sel) => Number((globalThis as any).document.querySelector(sel)?.dataset.count) >= 36, byTestId('tab-alarms'), { timeout: 30_000 });
-    await page.waitForFunction((sel) => Number((globalThis as any).document.querySelector(sel)?.dataset.count) >= 14, byTestId('tab-technical'), { timeout: 30_000 });
+    await page.waitForFunction(
+      (sel) => Number((globalThis as any).document.querySelector(sel)?.dataset.count) >= 36,
+      byTestId('tab-alarms'),
+      { timeout: 30_000 },
+    );
+    await page.waitForFunction(
+      (sel) => Number((globalThis as any).document.querySelector(sel)?.dataset.count) >= 14,
+      byTestId('tab-technical'),
+      { timeout: 30_000 },
+    );
     expect(await rowCount(page)).toBeGreaterThanOrEqual(36);
 
-    const rows = await page.$$eval(byTestId('queue-row'), (els) => els.map((e: any) => ({
-      kind: e.dataset.kind, incident: e.dataset.incidentId, text: e.textContent as string,
-      resident: e.querySelector('[data-testid="row-resident"]').textContent as string, address: e.querySelector('[data-testid="row-address"]').textContent as string,
-    })));
-    expect(rows.every((r) => /住户 \d\d/.test(r.resident) && /家庭 \d\d/.test(r.resident) && /卧床/.test(r.resident))).toBe(true);
+    const rows = await page.$$eval(byTestId('queue-row'), (els) =>
+      els.map((e: any) => ({
+        kind: e.dataset.kind,
+        incident: e.dataset.incidentId,
+        text: e.textContent as string,
+        resident: e.querySelector('[data-testid="row-resident"]').textContent as string,
+        address: e.querySelector('[data-testid="row-address"]').textContent as string,
+      })),
+    );
+    expect(
+      rows.every((r) => /住户 \d\d/.test(r.resident) && /家庭 \d\d/.test(r.resident) && /卧床/.test(r.resident)),
+    ).toBe(true);
     expect(rows.every((r) => r.address.includes('和平区 幸福路'))).toBe(true);
     expect(rows.some((r) => UUID.test(r.text))).toBe(false);
     expect(rows.some((r) => ['device_offline', 'low_battery', 'not_worn', 'tamper'].includes(r.kind))).toBe(false);
@@ -199,21 +273,33 @@ describe('console triage in Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'console-queue-50-1440x900.png'), fullPage: true });
     const small = await newPage({ viewport: { width: 1280, height: 720 } });
     await signIn(small, OPERATOR);
-    await small.waitForFunction((sel) => (globalThis as any).document.querySelectorAll(sel).length >= 36, byTestId('queue-row'));
+    await small.waitForFunction(
+      (sel) => (globalThis as any).document.querySelectorAll(sel).length >= 36,
+      byTestId('queue-row'),
+    );
     await small.screenshot({ path: join(ARTIFACTS, 'console-queue-50-1280x720.png') });
     await small.context().close();
   }, 180_000);
 
   it('filters by severity, kind and state and searches by resident, household or address', async () => {
     await page.fill(byTestId('queue-search'), '住户 07');
-    await page.waitForFunction((sel) => (globalThis as any).document.querySelectorAll(sel).length === 1, byTestId('queue-row'));
+    await page.waitForFunction(
+      (sel) => (globalThis as any).document.querySelectorAll(sel).length === 1,
+      byTestId('queue-row'),
+    );
     expect(await page.textContent(byTestId('row-resident'))).toContain('住户 07');
     await page.fill(byTestId('queue-search'), '幸福路 13 号');
-    await page.waitForFunction((sel) => (globalThis as any).document.querySelectorAll(sel).length === 1, byTestId('queue-row'));
+    await page.waitForFunction(
+      (sel) => (globalThis as any).document.querySelectorAll(sel).length === 1,
+      byTestId('queue-row'),
+    );
     await page.fill(byTestId('queue-search'), '');
 
     await page.selectOption(byTestId('filter-kind'), 'fall');
-    await page.waitForFunction((sel) => [...(globalThis as any).document.querySelectorAll(sel)].every((e: any) => e.dataset.kind === 'fall'), byTestId('queue-row'));
+    await page.waitForFunction(
+      (sel) => [...(globalThis as any).document.querySelectorAll(sel)].every((e: any) => e.dataset.kind === 'fall'),
+      byTestId('queue-row'),
+    );
     expect(await rowCount(page)).toBe(6);
     await page.selectOption(byTestId('filter-kind'), '');
     await page.selectOption(byTestId('filter-state'), 'acknowledged');
@@ -221,7 +307,11 @@ describe('console triage in Chromium', () => {
     expect(await page.textContent(byTestId('queue-empty'))).toContain('没有符合筛选条件的告警');
     await page.selectOption(byTestId('filter-state'), '');
     await page.selectOption(byTestId('filter-severity'), 'critical');
-    await page.waitForFunction((sel) => [...(globalThis as any).document.querySelectorAll(sel)].every((e: any) => e.dataset.severity === 'critical'), byTestId('queue-row'));
+    await page.waitForFunction(
+      (sel) =>
+        [...(globalThis as any).document.querySelectorAll(sel)].every((e: any) => e.dataset.severity === 'critical'),
+      byTestId('queue-row'),
+    );
     await page.selectOption(byTestId('filter-severity'), '');
   }, 60_000);
 
@@ -238,16 +328,28 @@ describe('console triage in Chromium', () => {
     await page.click(byTestId('bulk-select-all'));
     expect(await page.textContent(byTestId('bulk-acknowledge'))).toMatch(/确认所选（\d+）/);
     await page.click(byTestId('bulk-acknowledge'));
-    await page.waitForFunction((sel) => [...(globalThis as any).document.querySelectorAll(sel)].every((e: any) => e.dataset.state === 'acknowledged'), byTestId('queue-row'), { timeout: 30_000 });
+    await page.waitForFunction(
+      (sel) =>
+        [...(globalThis as any).document.querySelectorAll(sel)].every((e: any) => e.dataset.state === 'acknowledged'),
+      byTestId('queue-row'),
+      { timeout: 30_000 },
+    );
     const handlers = await page.$$eval(byTestId('row-handler'), (els) => els.map((e) => e.textContent));
     expect(handlers.length).toBeGreaterThanOrEqual(14);
     expect(handlers.every((h) => h === OPERATOR.displayName)).toBe(true);
 
     // The other operator's console shows it live, by display name.
-    await other.waitForFunction((sel) => {
-      const rows = [...(globalThis as any).document.querySelectorAll(sel)];
-      return rows.length >= 14 && rows.every((e: any) => e.dataset.state === 'acknowledged' && e.textContent.includes('张敏'));
-    }, byTestId('queue-row'), { timeout: 15_000 });
+    await other.waitForFunction(
+      (sel) => {
+        const rows = [...(globalThis as any).document.querySelectorAll(sel)];
+        return (
+          rows.length >= 14 &&
+          rows.every((e: any) => e.dataset.state === 'acknowledged' && e.textContent.includes('张敏'))
+        );
+      },
+      byTestId('queue-row'),
+      { timeout: 15_000 },
+    );
     await other.context().close();
     await page.click(byTestId('tab-alarms'));
   }, 90_000);
@@ -269,9 +371,14 @@ describe('console triage in Chromium', () => {
     const fresh = homes[HOUSEHOLDS];
     const before = Date.now();
     await press(fresh, 'sos-new-critical');
-    await page.waitForSelector(`${byTestId('queue-row')}[data-severity="critical"]:has-text("住户 ${pad(fresh.n)}")`, { timeout: 15_000 });
+    await page.waitForSelector(`${byTestId('queue-row')}[data-severity="critical"]:has-text("住户 ${pad(fresh.n)}")`, {
+      timeout: 15_000,
+    });
     await page.waitForSelector(`${byTestId('sound-indicator')}[data-muted="false"]`);
-    await waitFor(async () => (await tonesSince(page, before, 'square')) > 0, { what: 'the critical pattern after a new critical while muted', timeoutMs: 5000 });
+    await waitFor(async () => (await tonesSince(page, before, 'square')) > 0, {
+      what: 'the critical pattern after a new critical while muted',
+      timeoutMs: 5000,
+    });
     // and screen readers hear of it, with who and where
     const announced = await page.textContent(byTestId('alarm-announcer'));
     expect(announced).toContain(`住户 ${pad(fresh.n)}`);
@@ -290,7 +397,10 @@ describe('console triage in Chromium', () => {
       expect(detectedMs).toBeLessThanOrEqual(2 * HEARTBEAT_MS + 1500);
       expect(await page.getAttribute(byTestId('connection-lost'), 'role')).toBe('alert');
       expect(await page.textContent(byTestId('connection-lost'))).toContain('实时连接已中断');
-      await waitFor(async () => (await tonesSince(page, stoppedAt, 'sawtooth')) > 0, { what: 'the connection-lost sound', timeoutMs: 3000 });
+      await waitFor(async () => (await tonesSince(page, stoppedAt, 'sawtooth')) > 0, {
+        what: 'the connection-lost sound',
+        timeoutMs: 3000,
+      });
       await page.screenshot({ path: join(ARTIFACTS, 'console-connection-lost.png') });
     } finally {
       process.kill(pid, 'SIGCONT');
@@ -313,7 +423,9 @@ describe('console triage in Chromium', () => {
     await page.click(byTestId('acknowledge'));
     await page.waitForSelector(`${byTestId('alarm-summary')}[data-state="acknowledged"]`);
     expect(await page.textContent(byTestId('acknowledged-at'))).toContain(`· ${OPERATOR.displayName}`);
-    await waitFor(async () => (await actors()).includes(OPERATOR.displayName), { what: 'the operator by display name on the timeline' });
+    await waitFor(async () => (await actors()).includes(OPERATOR.displayName), {
+      what: 'the operator by display name on the timeline',
+    });
     const who = await actors();
     expect(who).toContain('系统');
     expect(who.some((a) => /system|triage-op/.test(a))).toBe(false);
@@ -364,7 +476,13 @@ describe('console triage in Chromium', () => {
     expect(await page.inputValue(byTestId('resolve-outcome'))).toBe('assisted');
     expect(await page.inputValue(byTestId('resolve-note'))).toBe('老人按错按钮，已确认平安');
     await page.click(byTestId('note-submit'));
-    await page.waitForFunction((sel) => [...(globalThis as any).document.querySelectorAll(sel)].some((e: any) => e.textContent?.includes('十分钟后回电')), byTestId('timeline-entry'));
+    await page.waitForFunction(
+      (sel) =>
+        [...(globalThis as any).document.querySelectorAll(sel)].some((e: any) =>
+          e.textContent?.includes('十分钟后回电'),
+        ),
+      byTestId('timeline-entry'),
+    );
     expect(await page.inputValue(byTestId('note-text'))).toBe('');
     expect(browserErrors.filter((e) => !/401|404|Failed to load resource/.test(e))).toEqual([]);
   }, 60_000);

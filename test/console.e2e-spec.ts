@@ -32,14 +32,19 @@ let button: MqttClient | null = null;
 const browserErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(CONSOLE_DIR, 'index.html'))) throw new Error(`${CONSOLE_DIR}/index.html is missing: run "npm run build" first`);
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (never download a browser)`);
+  if (!existsSync(join(CONSOLE_DIR, 'index.html')))
+    throw new Error(`${CONSOLE_DIR}/index.html is missing: run "npm run build" first`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (never download a browser)`);
   mkdirSync(ARTIFACTS, { recursive: true });
 
   hub = await startHub();
   api = hubApi(hub);
   bed = await api.provisionBed('console');
-  for (const [u, role] of [[OPERATOR, 'operator'], [SUPERVISOR, 'supervisor']] as const) {
+  for (const [u, role] of [
+    [OPERATOR, 'operator'],
+    [SUPERVISOR, 'supervisor'],
+  ] as const) {
     const user = await api.post('/api/users', { ...u, role, organisationId: bed.org.id });
     if (user.status !== 201) throw new Error(`POST /api/users answered ${user.status}: ${JSON.stringify(user.body)}`);
   }
@@ -47,9 +52,22 @@ beforeAll(async () => {
   consoleUrl = await consoleOrigin();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
   });
-  context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
+  context = await browser.newContext({
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    viewport: { width: 1440, height: 900 },
+  });
   page = await context.newPage();
   page.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => msg.type() === 'error' && browserErrors.push(`console: ${msg.text()}`));
@@ -93,7 +111,9 @@ describe('call-centre console in Chromium', () => {
     await page.waitForSelector(byTestId('queue-page'));
     await page.waitForSelector(`${byTestId('stream-status')}[data-status="live"]`, { timeout: 15_000 });
     expect(await page.textContent(byTestId('current-user'))).toContain(OPERATOR.displayName);
-    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('bedside.session'))).toContain('"token"');
+    expect(await page.evaluate(() => (globalThis as any).sessionStorage.getItem('bedside.session'))).toContain(
+      '"token"',
+    );
   }, 30_000);
 
   let alarmId: string;
@@ -105,23 +125,48 @@ describe('call-centre console in Chromium', () => {
     const m = await connectDevice(hub.mqttUrl, mattress);
     const w = await connectDevice(hub.mqttUrl, wearable);
     const times = Array.from({ length: 40 }, (_, i) => now - 10 * 60_000 + i * 15_000);
-    await m.publishAsync(telemetryTopic(mattress.deviceId), JSON.stringify({
-      ts: now, seq: 1,
-      samples: times.map((ts, i) => ({ ts, inBed: true, heartRate: 68 + (i % 7), respirationRate: 14 + (i % 4), movement: 5, signalQuality: 95 })),
-    }), { qos: 1 });
-    await w.publishAsync(telemetryTopic(wearable.deviceId), JSON.stringify({
-      ts: now, seq: 1, samples: times.map((ts, i) => ({ ts, worn: true, heartRate: 70 + (i % 5), spo2: 95 + (i % 3), battery: 80 })),
-    }), { qos: 1 });
+    await m.publishAsync(
+      telemetryTopic(mattress.deviceId),
+      JSON.stringify({
+        ts: now,
+        seq: 1,
+        samples: times.map((ts, i) => ({
+          ts,
+          inBed: true,
+          heartRate: 68 + (i % 7),
+          respirationRate: 14 + (i % 4),
+          movement: 5,
+          signalQuality: 95,
+        })),
+      }),
+      { qos: 1 },
+    );
+    await w.publishAsync(
+      telemetryTopic(wearable.deviceId),
+      JSON.stringify({
+        ts: now,
+        seq: 1,
+        samples: times.map((ts, i) => ({ ts, worn: true, heartRate: 70 + (i % 5), spo2: 95 + (i % 3), battery: 80 })),
+      }),
+      { qos: 1 },
+    );
     await Promise.all([m.endAsync(), w.endAsync()]);
     const q = `from=${new Date(now - 15 * 60_000).toISOString()}&to=${new Date(now + 60_000).toISOString()}&interval=30s&fields=heartRate,respirationRate,spo2`;
-    await waitFor(async () => ((await api.get(`/api/beds/${bed.bed.id}/vitals?${q}`)).body?.buckets ?? []).length > 0, { what: 'vitals stored', timeoutMs: 15_000 });
+    await waitFor(async () => ((await api.get(`/api/beds/${bed.bed.id}/vitals?${q}`)).body?.buckets ?? []).length > 0, {
+      what: 'vitals stored',
+      timeoutMs: 15_000,
+    });
   }, 30_000);
 
   it('shows an SOS from the call button without a reload, sounding until acknowledged', async () => {
     await page.evaluate(() => ((globalThis as any).__sameDocument = true));
     const creds = bed.devices.button.credentials as Creds;
     button = await connectDevice(hub.mqttUrl, creds);
-    await button.publishAsync(eventsTopic(creds.deviceId), JSON.stringify({ eventId: 'sos-console-1', type: 'button.pressed', ts: Date.now() }), { qos: 1 });
+    await button.publishAsync(
+      eventsTopic(creds.deviceId),
+      JSON.stringify({ eventId: 'sos-console-1', type: 'button.pressed', ts: Date.now() }),
+      { qos: 1 },
+    );
 
     const row = await page.waitForSelector(`${byTestId('queue-row')}[data-severity="critical"]`, { timeout: 15_000 });
     alarmId = (await row.getAttribute('data-alarm-id'))!;
@@ -174,13 +219,19 @@ describe('call-centre console in Chromium', () => {
     await page.waitForSelector(`${byTestId('dispatch')}[data-status="en_route"]`);
     await page.click(byTestId('dispatch-set-on_site'));
     await page.waitForSelector(`${byTestId('dispatch')}[data-status="on_site"]`);
-    await waitFor(async () => (await actions()).some((a) => a.includes('dispatch')), { what: 'dispatch in the timeline' });
+    await waitFor(async () => (await actions()).some((a) => a.includes('dispatch')), {
+      what: 'dispatch in the timeline',
+    });
   }, 30_000);
 
   it('adds a note that lands in the timeline', async () => {
     await page.fill(byTestId('note-text'), '已联系儿子，正在赶往');
     await page.click(byTestId('note-submit'));
-    await page.waitForFunction((sel) => [...(globalThis as any).document.querySelectorAll(sel)].some((e: any) => e.textContent?.includes('已联系儿子')), byTestId('timeline-entry'));
+    await page.waitForFunction(
+      (sel) =>
+        [...(globalThis as any).document.querySelectorAll(sel)].some((e: any) => e.textContent?.includes('已联系儿子')),
+      byTestId('timeline-entry'),
+    );
   }, 30_000);
 
   it('resolves with an outcome; the timeline shows every step and the queue lets it go', async () => {

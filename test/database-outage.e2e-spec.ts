@@ -25,13 +25,29 @@ it('runs on PostgreSQL and loses nothing acknowledged across a database outage',
   expect(((await (await fetch(`${hub.httpUrl}/health`)).json()) as any).checks.database.engine).toBe('postgres');
   const { devices } = await api.provisionBed('outage');
   const creds = devices.button.credentials as Creds;
-  const client = await connectDevice(hub.mqttUrl, creds, { clean: false, reconnectPeriod: 250, reconnectOnConnackError: true });
+  const client = await connectDevice(hub.mqttUrl, creds, {
+    clean: false,
+    reconnectPeriod: 250,
+    reconnectOnConnackError: true,
+  });
   const acked: string[] = [];
-  await client.publishAsync(eventsTopic(creds.deviceId), JSON.stringify({ eventId: 'before', type: 'button.pressed', ts: Date.now() }), { qos: 1 });
+  await client.publishAsync(
+    eventsTopic(creds.deviceId),
+    JSON.stringify({ eventId: 'before', type: 'button.pressed', ts: Date.now() }),
+    { qos: 1 },
+  );
 
   await pg.halt();
   const during = Array.from({ length: 10 }, (_, i) => `during-${i}`);
-  const publishes = during.map((id) => client.publishAsync(eventsTopic(creds.deviceId), JSON.stringify({ eventId: id, type: 'button.pressed', ts: Date.now() }), { qos: 1 }).then(() => acked.push(id)));
+  const publishes = during.map((id) =>
+    client
+      .publishAsync(
+        eventsTopic(creds.deviceId),
+        JSON.stringify({ eventId: id, type: 'button.pressed', ts: Date.now() }),
+        { qos: 1 },
+      )
+      .then(() => acked.push(id)),
+  );
   await new Promise((r) => setTimeout(r, 1500));
   expect(acked).toEqual([]); // nothing stored, so nothing acknowledged
   const health = await fetch(`${hub.httpUrl}/health`);
@@ -41,14 +57,25 @@ it('runs on PostgreSQL and loses nothing acknowledged across a database outage',
   await pg.resume();
   await Promise.all(publishes);
   expect(acked.sort()).toEqual([...during].sort());
-  await client.publishAsync(telemetryTopic(creds.deviceId), JSON.stringify({ ts: Date.now(), seq: 1, samples: [{ battery: 88 }] }), { qos: 1 });
+  await client.publishAsync(
+    telemetryTopic(creds.deviceId),
+    JSON.stringify({ ts: Date.now(), seq: 1, samples: [{ battery: 88 }] }),
+    { qos: 1 },
+  );
 
-  const events = await waitFor(async () => {
-    const r = await api.get(`/api/devices/${creds.deviceId}/events?from=${new Date(Date.now() - 600_000).toISOString()}`);
-    return r.status === 200 && r.body.length >= 11 ? r.body : null;
-  }, { what: 'events stored' });
+  const events = await waitFor(
+    async () => {
+      const r = await api.get(
+        `/api/devices/${creds.deviceId}/events?from=${new Date(Date.now() - 600_000).toISOString()}`,
+      );
+      return r.status === 200 && r.body.length >= 11 ? r.body : null;
+    },
+    { what: 'events stored' },
+  );
   expect(events.map((e: any) => e.eventId).sort()).toEqual(['before', ...during].sort());
-  const failures = (await (await fetch(`${hub.httpUrl}/metrics`)).text()).split('\n').find((l) => l.startsWith('bedside_ingest_store_failures_total{channel="events"}'));
+  const failures = (await (await fetch(`${hub.httpUrl}/metrics`)).text())
+    .split('\n')
+    .find((l) => l.startsWith('bedside_ingest_store_failures_total{channel="events"}'));
   expect(Number(failures?.split(' ').pop())).toBeGreaterThanOrEqual(1);
   await client.endAsync();
 }, 60_000);

@@ -33,19 +33,36 @@ describe('provision -> connect -> publish -> stored', () => {
     const client = await connectDevice(hub.mqttUrl, mat);
     const down = await listenDownlinks(client, mat.deviceId);
     const t0 = now() - 5000;
-    await client.publishAsync(telemetryTopic(mat.deviceId), JSON.stringify({
-      ts: t0 + 2000, seq: 1,
-      samples: [
-        { ts: t0, inBed: true, heartRate: 62, respirationRate: 14, movement: 3, signalQuality: 95 },
-        { ts: t0 + 1000, inBed: true, heartRate: 63, respirationRate: 15, movement: 2, signalQuality: 94 },
-      ],
-    }), { qos: 1 });
-    await client.publishAsync(eventsTopic(mat.deviceId), JSON.stringify({ eventId: 'evt-1', type: 'bed.exit', ts: t0 + 1500 }), { qos: 1 });
+    await client.publishAsync(
+      telemetryTopic(mat.deviceId),
+      JSON.stringify({
+        ts: t0 + 2000,
+        seq: 1,
+        samples: [
+          { ts: t0, inBed: true, heartRate: 62, respirationRate: 14, movement: 3, signalQuality: 95 },
+          { ts: t0 + 1000, inBed: true, heartRate: 63, respirationRate: 15, movement: 2, signalQuality: 94 },
+        ],
+      }),
+      { qos: 1 },
+    );
+    await client.publishAsync(
+      eventsTopic(mat.deviceId),
+      JSON.stringify({ eventId: 'evt-1', type: 'bed.exit', ts: t0 + 1500 }),
+      { qos: 1 },
+    );
 
     const telemetry = await api.get(`/api/devices/${mat.deviceId}/telemetry?from=${new Date(t0 - 1000).toISOString()}`);
     expect(telemetry.status).toBe(200);
     expect(telemetry.body).toEqual([
-      expect.objectContaining({ deviceId: mat.deviceId, bedId: bed.bed.id, ts: t0, heartRate: 62, respirationRate: 14, inBed: true, seq: 1 }),
+      expect.objectContaining({
+        deviceId: mat.deviceId,
+        bedId: bed.bed.id,
+        ts: t0,
+        heartRate: 62,
+        respirationRate: 14,
+        inBed: true,
+        seq: 1,
+      }),
       expect.objectContaining({ ts: t0 + 1000, heartRate: 63 }),
     ]);
     const events = await api.get(`/api/devices/${mat.deviceId}/events?from=${new Date(t0 - 1000).toISOString()}`);
@@ -63,11 +80,30 @@ describe('provision -> connect -> publish -> stored', () => {
     parser.on('packet', (p) => packets.push(p));
     socket.on('data', (d) => parser.parse(d));
     await new Promise((r) => socket.once('connect', r));
-    socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: btn.mqtt.clientId, username: btn.mqtt.username, password: Buffer.from(btn.mqtt.password), keepalive: 30 }));
+    socket.write(
+      mqttPacket.generate({
+        cmd: 'connect',
+        protocolId: 'MQTT',
+        protocolVersion: 4,
+        clean: true,
+        clientId: btn.mqtt.clientId,
+        username: btn.mqtt.username,
+        password: Buffer.from(btn.mqtt.password),
+        keepalive: 30,
+      }),
+    );
     await waitFor(() => packets.find((p) => p.cmd === 'connack'), { what: 'connack' });
     expect(packets.find((p) => p.cmd === 'connack').returnCode).toBe(0);
     const payload = JSON.stringify({ eventId: 'press-42', type: 'button.pressed', ts: now() });
-    const publish = { cmd: 'publish' as const, topic: eventsTopic(btn.deviceId), payload, qos: 1 as const, messageId: 7, retain: false, dup: false };
+    const publish = {
+      cmd: 'publish' as const,
+      topic: eventsTopic(btn.deviceId),
+      payload,
+      qos: 1 as const,
+      messageId: 7,
+      retain: false,
+      dup: false,
+    };
     socket.write(mqttPacket.generate(publish));
     socket.write(mqttPacket.generate({ ...publish, dup: true })); // as after a lost PUBACK (MQTT 3.1.1 §4.4)
     await waitFor(() => packets.filter((p) => p.cmd === 'puback').length === 2, { what: 'two PUBACKs' });
@@ -81,11 +117,17 @@ describe('provision -> connect -> publish -> stored', () => {
   it('keeps device status from the status topic and marks the device offline through its Last Will', async () => {
     const wear = bed.devices.wearable.credentials as Creds;
     const client = await connectDevice(hub.mqttUrl, wear);
-    await client.publishAsync(statusTopic(wear.deviceId), JSON.stringify({ state: 'online', ts: now(), firmware: '3.1.4', battery: 77, rssi: -61 }), { qos: 1, retain: true });
+    await client.publishAsync(
+      statusTopic(wear.deviceId),
+      JSON.stringify({ state: 'online', ts: now(), firmware: '3.1.4', battery: 77, rssi: -61 }),
+      { qos: 1, retain: true },
+    );
     let device = (await api.get(`/api/devices/${wear.deviceId}`)).body;
     expect(device.status).toEqual(expect.objectContaining({ online: true, firmware: '3.1.4', battery: 77, rssi: -61 }));
     (client as any).stream.destroy(); // vanish without DISCONNECT: the broker publishes the will
-    await waitFor(async () => !(await api.get(`/api/devices/${wear.deviceId}`)).body.status.online, { what: 'device offline' });
+    await waitFor(async () => !(await api.get(`/api/devices/${wear.deviceId}`)).body.status.online, {
+      what: 'device offline',
+    });
     device = (await api.get(`/api/devices/${wear.deviceId}`)).body;
     expect(device.status.lastSeenAt).not.toBeNull();
     client.end(true);
@@ -94,10 +136,13 @@ describe('provision -> connect -> publish -> stored', () => {
 
 describe('authentication', () => {
   const refusal = async (creds: Creds, override: { username?: string; password?: string; clientId?: string }) => {
-    const err = await connectDevice(hub.mqttUrl, creds, override).then((c) => {
-      c.end(true);
-      return null;
-    }, (e) => e);
+    const err = await connectDevice(hub.mqttUrl, creds, override).then(
+      (c) => {
+        c.end(true);
+        return null;
+      },
+      (e) => e,
+    );
     expect(err).not.toBeNull();
     return (err as { code?: number }).code;
   };
@@ -107,7 +152,9 @@ describe('authentication', () => {
   });
 
   it('refuses an unknown device', async () => {
-    expect(await refusal(bed.devices.mattress.credentials, { username: 'mattress-nobody', clientId: 'mattress-nobody' })).toBe(5);
+    expect(
+      await refusal(bed.devices.mattress.credentials, { username: 'mattress-nobody', clientId: 'mattress-nobody' }),
+    ).toBe(5);
   });
 
   it('refuses a clientId that differs from the username', async () => {
@@ -119,7 +166,12 @@ describe('authentication', () => {
   });
 
   it('revoking a device drops its live connection and refuses it afterwards; rotation issues a working secret', async () => {
-    const extra = await api.post('/api/devices', { organisationId: bed.org.id, kind: 'button', serial: `revoke-${now()}`, model: 'B1' });
+    const extra = await api.post('/api/devices', {
+      organisationId: bed.org.id,
+      kind: 'button',
+      serial: `revoke-${now()}`,
+      model: 'B1',
+    });
     const creds = extra.body.credentials as Creds;
     const client = await connectDevice(hub.mqttUrl, creds);
     const gone = closed(client);
@@ -142,21 +194,40 @@ describe('topic ACL', () => {
     const seen: string[] = [];
     spy.on('message', (t) => seen.push(t));
     // MQTT.js reports a SUBACK failure code (0x80, MQTT 3.1.1 §3.9.3) as an error carrying the packet.
-    const granted = await new Promise<number[]>((resolve) => spy.subscribe(
-      ['#', '$SYS/#', 'bedside/v1/devices/+/telemetry', `bedside/v1/devices/${theirs.deviceId}/acks`, `bedside/v1/devices/${mine.deviceId}/acks`],
-      (err, g) => resolve(err ? (err as unknown as { packet: { granted: number[] } }).packet.granted : (g ?? []).map((x) => x.qos)),
-    ));
+    const granted = await new Promise<number[]>((resolve) =>
+      spy.subscribe(
+        [
+          '#',
+          '$SYS/#',
+          'bedside/v1/devices/+/telemetry',
+          `bedside/v1/devices/${theirs.deviceId}/acks`,
+          `bedside/v1/devices/${mine.deviceId}/acks`,
+        ],
+        (err, g) =>
+          resolve(
+            err ? (err as unknown as { packet: { granted: number[] } }).packet.granted : (g ?? []).map((x) => x.qos),
+          ),
+      ),
+    );
     expect(granted).toEqual([128, 128, 128, 128, 0]);
 
     const victim = await connectDevice(hub.mqttUrl, theirs);
-    await victim.publishAsync(telemetryTopic(theirs.deviceId), JSON.stringify({ ts: now(), seq: 1, samples: [{ heartRate: 70, spo2: 97 }] }), { qos: 1 });
-    await victim.publishAsync(eventsTopic(theirs.deviceId), JSON.stringify({ eventId: 'w-1', type: 'wearable.worn', ts: now() }), { qos: 1 });
+    await victim.publishAsync(
+      telemetryTopic(theirs.deviceId),
+      JSON.stringify({ ts: now(), seq: 1, samples: [{ heartRate: 70, spo2: 97 }] }),
+      { qos: 1 },
+    );
+    await victim.publishAsync(
+      eventsTopic(theirs.deviceId),
+      JSON.stringify({ eventId: 'w-1', type: 'wearable.worn', ts: now() }),
+      { qos: 1 },
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(seen).toEqual([]);
     await Promise.all([spy.endAsync(), victim.endAsync()]);
   });
 
-  it('closes a device that publishes to another device\'s topic, after telling it why', async () => {
+  it("closes a device that publishes to another device's topic, after telling it why", async () => {
     const mine = bed.devices.mattress.credentials as Creds;
     const theirs = other.devices.mattress.credentials as Creds;
     const victim = await connectDevice(hub.mqttUrl, theirs);
@@ -164,13 +235,25 @@ describe('topic ACL', () => {
     const attacker = await connectDevice(hub.mqttUrl, mine);
     const down = await listenDownlinks(attacker, mine.deviceId);
     const gone = closed(attacker);
-    attacker.publish(`bedside/v1/devices/${theirs.deviceId}/commands`, JSON.stringify({ commandId: 'x', type: 'reboot', ts: now() }), { qos: 1 });
-    attacker.publish(telemetryTopic(theirs.deviceId), JSON.stringify({ ts: now(), seq: 9, samples: [{ inBed: false }] }), { qos: 1 });
+    attacker.publish(
+      `bedside/v1/devices/${theirs.deviceId}/commands`,
+      JSON.stringify({ commandId: 'x', type: 'reboot', ts: now() }),
+      { qos: 1 },
+    );
+    attacker.publish(
+      telemetryTopic(theirs.deviceId),
+      JSON.stringify({ ts: now(), seq: 9, samples: [{ inBed: false }] }),
+      { qos: 1 },
+    );
     await gone;
-    expect(down.errors[0]).toEqual(expect.objectContaining({ code: 'TOPIC_NOT_ALLOWED', topic: `bedside/v1/devices/${theirs.deviceId}/commands` }));
+    expect(down.errors[0]).toEqual(
+      expect.objectContaining({ code: 'TOPIC_NOT_ALLOWED', topic: `bedside/v1/devices/${theirs.deviceId}/commands` }),
+    );
     await new Promise((r) => setTimeout(r, 200));
     expect(victimSaw.all).toEqual([]);
-    const stored = await api.get(`/api/devices/${theirs.deviceId}/telemetry?from=${new Date(now() - 60_000).toISOString()}`);
+    const stored = await api.get(
+      `/api/devices/${theirs.deviceId}/telemetry?from=${new Date(now() - 60_000).toISOString()}`,
+    );
     expect(stored.body.filter((p: any) => p.seq === 9)).toEqual([]);
     expect(await metric('bedside_mqtt_acl_denials_total', 'action="publish"')).toBeGreaterThanOrEqual(1);
     await victim.endAsync();
@@ -180,10 +263,25 @@ describe('topic ACL', () => {
 describe('bad input', () => {
   const cases: [string, string | Buffer, string, RegExp][] = [
     ['malformed JSON', '{"ts": 1, "seq":', 'MALFORMED_JSON', /not valid JSON/],
-    ['wrong type', JSON.stringify({ ts: Date.now(), seq: 'one', samples: [{ inBed: true }] }), 'INVALID_PAYLOAD', /seq/],
-    ['out of range', JSON.stringify({ ts: Date.now(), seq: 1, samples: [{ inBed: true, heartRate: 400 }] }), 'INVALID_PAYLOAD', /samples\[0\]\.heartRate/],
+    [
+      'wrong type',
+      JSON.stringify({ ts: Date.now(), seq: 'one', samples: [{ inBed: true }] }),
+      'INVALID_PAYLOAD',
+      /seq/,
+    ],
+    [
+      'out of range',
+      JSON.stringify({ ts: Date.now(), seq: 1, samples: [{ inBed: true, heartRate: 400 }] }),
+      'INVALID_PAYLOAD',
+      /samples\[0\]\.heartRate/,
+    ],
     ['missing field', JSON.stringify({ seq: 1, samples: [{ inBed: true }] }), 'INVALID_PAYLOAD', /ts/],
-    ['unknown field', JSON.stringify({ ts: Date.now(), seq: 1, samples: [{ inBed: true, hartRate: 60 }] }), 'INVALID_PAYLOAD', /hartRate/],
+    [
+      'unknown field',
+      JSON.stringify({ ts: Date.now(), seq: 1, samples: [{ inBed: true, hartRate: 60 }] }),
+      'INVALID_PAYLOAD',
+      /hartRate/,
+    ],
   ];
 
   it.each(cases)('%s: error on the errors topic naming the problem, counted', async (_name, payload, code, pattern) => {
@@ -205,7 +303,11 @@ describe('bad input', () => {
     const btn = bed.devices.button.credentials as Creds;
     const client = await connectDevice(hub.mqttUrl, btn);
     const down = await listenDownlinks(client, btn.deviceId);
-    await client.publishAsync(eventsTopic(btn.deviceId), JSON.stringify({ eventId: 'f1', type: 'fall.detected', ts: now() }), { qos: 1 });
+    await client.publishAsync(
+      eventsTopic(btn.deviceId),
+      JSON.stringify({ eventId: 'f1', type: 'fall.detected', ts: now() }),
+      { qos: 1 },
+    );
     const err = await waitFor(() => down.errors[0], { what: 'error message' });
     expect(err).toEqual(expect.objectContaining({ code: 'EVENT_NOT_ALLOWED', eventId: 'f1' }));
     await client.endAsync();
@@ -224,8 +326,14 @@ describe('bad input', () => {
     expect(down.errors[0].message).toMatch(/exceeds the limit of 8192 bytes/);
     expect(await metric('bedside_mqtt_messages_rejected_total', 'reason="PACKET_TOO_LARGE"')).toBeGreaterThanOrEqual(1);
     // The hub still serves everyone else.
-    await bystander.publishAsync(telemetryTopic(wear.deviceId), JSON.stringify({ ts: now(), seq: 100, samples: [{ heartRate: 71 }] }), { qos: 1 });
-    const stored = await api.get(`/api/devices/${wear.deviceId}/telemetry?from=${new Date(now() - 60_000).toISOString()}`);
+    await bystander.publishAsync(
+      telemetryTopic(wear.deviceId),
+      JSON.stringify({ ts: now(), seq: 100, samples: [{ heartRate: 71 }] }),
+      { qos: 1 },
+    );
+    const stored = await api.get(
+      `/api/devices/${wear.deviceId}/telemetry?from=${new Date(now() - 60_000).toISOString()}`,
+    );
     expect(stored.body.some((p: any) => p.seq === 100)).toBe(true);
     expect((await fetch(`${hub.httpUrl}/health`)).status).toBe(200);
     await bystander.endAsync();
@@ -234,7 +342,12 @@ describe('bad input', () => {
   it('records rejections per device and reason for installers', async () => {
     const mat = bed.devices.mattress.credentials as Creds;
     const r = await api.get(`/api/devices/${mat.deviceId}/rejections`);
-    expect(r.body).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'MALFORMED_JSON', count: 1 }), expect.objectContaining({ code: 'INVALID_PAYLOAD', count: 4 })]));
+    expect(r.body).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'MALFORMED_JSON', count: 1 }),
+        expect.objectContaining({ code: 'INVALID_PAYLOAD', count: 4 }),
+      ]),
+    );
   });
 });
 
@@ -249,7 +362,9 @@ describe('commands', () => {
     const sent = await api.post(`/api/devices/${btn.deviceId}/commands`, { type: 'ring', seconds: 10 });
     expect(sent.status).toBe(202);
     await waitFor(() => got.length === 1, { what: 'command delivered' });
-    expect(got[0]).toEqual(expect.objectContaining({ commandId: sent.body.commandId, type: 'ring', params: { seconds: 10 } }));
+    expect(got[0]).toEqual(
+      expect.objectContaining({ commandId: sent.body.commandId, type: 'ring', params: { seconds: 10 } }),
+    );
     expect((await api.post(`/api/devices/${btn.deviceId}/commands`, { type: 'ring', seconds: 500 })).status).toBe(400);
     expect((await api.post(`/api/devices/${btn.deviceId}/commands`, { type: 'reboot', seconds: 5 })).status).toBe(400);
     expect((await api.post(`/api/devices/${btn.deviceId}/commands`, { type: 'explode' })).status).toBe(400);
@@ -264,7 +379,13 @@ describe('REST edge', () => {
   });
 
   it('rejects bad bodies with the offending field', async () => {
-    const r = await api.post('/api/devices', { organisationId: bed.org.id, kind: 'toaster', serial: '', model: 'x', extra: 1 });
+    const r = await api.post('/api/devices', {
+      organisationId: bed.org.id,
+      kind: 'toaster',
+      serial: '',
+      model: 'x',
+      extra: 1,
+    });
     expect(r.status).toBe(400);
     expect(r.body.message).toMatch(/kind/);
     expect(r.body.message).toMatch(/serial/);
@@ -276,7 +397,9 @@ describe('REST edge', () => {
 
   it('refuses a duplicate serial with 409 and an unknown device with 404', async () => {
     const serial = bed.devices.mattress.device.serial;
-    expect((await api.post('/api/devices', { organisationId: bed.org.id, kind: 'mattress', serial, model: 'M' })).status).toBe(409);
+    expect(
+      (await api.post('/api/devices', { organisationId: bed.org.id, kind: 'mattress', serial, model: 'M' })).status,
+    ).toBe(409);
     expect((await api.get('/api/devices/mattress-doesnotexist')).status).toBe(404);
   });
 

@@ -17,7 +17,11 @@ let wsPort: number;
 
 beforeAll(async () => {
   wsPort = await freePort();
-  hub = await startHub({ MQTT_WS_PORT: String(wsPort), MQTT_DRAIN_TIMEOUT_MS: '15000', MQTT_MAX_OUTBOUND_BYTES: String(64 * 1024) });
+  hub = await startHub({
+    MQTT_WS_PORT: String(wsPort),
+    MQTT_DRAIN_TIMEOUT_MS: '15000',
+    MQTT_MAX_OUTBOUND_BYTES: String(64 * 1024),
+  });
   api = hubApi(hub);
 }, 60_000);
 
@@ -25,37 +29,45 @@ afterAll(async () => {
   await hub?.dispose();
 });
 
-const p = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+const p = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
 /** SOS presses from `buttons` every `everyMs` for `forMs`: latency of each press's stored and alarm acks. */
 async function pressLatencies(url: string, buttons: Creds[], forMs: number, everyMs: number, tag: string) {
   const stored: number[] = [];
   const alarm: number[] = [];
   const sent = new Map<string, number>();
-  const clients = await Promise.all(buttons.map(async (b) => {
-    const c = await connectDevice(url, b);
-    c.on('message', (_t, payload) => {
-      const ack = JSON.parse(payload.toString());
-      const at = sent.get(`${b.deviceId}/${ack.eventId}`);
-      if (at === undefined) return;
-      if (ack.status === 'stored') stored.push(Date.now() - at);
-      if (ack.status === 'alarm') alarm.push(Date.now() - at);
-    });
-    await c.subscribeAsync(devicePrefix(b.deviceId) + 'acks', { qos: 1 });
-    return c;
-  }));
+  const clients = await Promise.all(
+    buttons.map(async (b) => {
+      const c = await connectDevice(url, b);
+      c.on('message', (_t, payload) => {
+        const ack = JSON.parse(payload.toString());
+        const at = sent.get(`${b.deviceId}/${ack.eventId}`);
+        if (at === undefined) return;
+        if (ack.status === 'stored') stored.push(Date.now() - at);
+        if (ack.status === 'alarm') alarm.push(Date.now() - at);
+      });
+      await c.subscribeAsync(devicePrefix(b.deviceId) + 'acks', { qos: 1 });
+      return c;
+    }),
+  );
   const end = Date.now() + forMs;
   let n = 0;
   while (Date.now() < end) {
     for (const [i, c] of clients.entries()) {
       const eventId = `${tag}-${n}`;
       sent.set(`${buttons[i].deviceId}/${eventId}`, Date.now());
-      c.publish(eventsTopic(buttons[i].deviceId), JSON.stringify({ eventId, type: 'button.pressed', ts: Date.now() }), { qos: 1 });
+      c.publish(eventsTopic(buttons[i].deviceId), JSON.stringify({ eventId, type: 'button.pressed', ts: Date.now() }), {
+        qos: 1,
+      });
     }
     n++;
     await new Promise((r) => setTimeout(r, everyMs));
   }
-  await waitFor(() => stored.length === sent.size && alarm.length === sent.size, { timeoutMs: 20_000, what: `all acks for ${tag} (${stored.length}/${alarm.length} of ${sent.size})` }).catch(() => undefined);
+  await waitFor(() => stored.length === sent.size && alarm.length === sent.size, {
+    timeoutMs: 20_000,
+    what: `all acks for ${tag} (${stored.length}/${alarm.length} of ${sent.size})`,
+  }).catch(() => undefined);
   await Promise.all(clients.map((c) => c.endAsync()));
   return { sent: sent.size, stored, alarm };
 }
@@ -64,7 +76,7 @@ describe.each<[RawTransport, () => string, () => number]>([
   ['tcp', () => hub.mqttUrl, () => hub.mqttPort],
   ['ws', () => `ws://127.0.0.1:${wsPort}/mqtt`, () => wsPort],
 ])('over %s', (transport, url, port) => {
-  it('a device that publishes without pause and never reads does not delay the others\' acks; it alone is dropped', async () => {
+  it("a device that publishes without pause and never reads does not delay the others' acks; it alone is dropped", async () => {
     const beds = await Promise.all([0, 1, 2, 3].map((i) => api.provisionBed(`fair-${transport}-${i}`)));
     const buttons = beds.slice(1).map((b) => b.devices.button.credentials as Creds);
     const quiet = await pressLatencies(url(), buttons, 1500, 250, `quiet-${transport}`);
@@ -72,7 +84,11 @@ describe.each<[RawTransport, () => string, () => number]>([
     const stuckCreds = beds[0].devices.mattress.credentials as Creds;
     const { raw: stuck, connack } = await rawDevice(transport, port(), stuckCreds);
     expect(connack.returnCode).toBe(0);
-    stuck.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: devicePrefix(stuckCreds.deviceId) + '#', qos: 1 }] });
+    stuck.send({
+      cmd: 'subscribe',
+      messageId: 1,
+      subscriptions: [{ topic: devicePrefix(stuckCreds.deviceId) + '#', qos: 1 }],
+    });
     await stuck.next((x) => x.cmd === 'suback', 'SUBACK');
     stuck.stopReading(); // from here on it never reads
     let messageId = 1;
@@ -82,7 +98,15 @@ describe.each<[RawTransport, () => string, () => number]>([
       while (flooding && !stuck.isClosed()) {
         while (stuck.stream.writableLength < 512 * 1024) {
           messageId = (messageId % 65535) + 1;
-          stuck.send({ cmd: 'publish', topic: statusTopic(stuckCreds.deviceId), payload: body, qos: 1, messageId, retain: false, dup: false });
+          stuck.send({
+            cmd: 'publish',
+            topic: statusTopic(stuckCreds.deviceId),
+            payload: body,
+            qos: 1,
+            messageId,
+            retain: false,
+            dup: false,
+          });
         }
         await new Promise((r) => setTimeout(r, 2));
       }
@@ -90,12 +114,18 @@ describe.each<[RawTransport, () => string, () => number]>([
     await new Promise((r) => setTimeout(r, 500));
     const loaded = await pressLatencies(url(), buttons, 4000, 250, `loaded-${transport}`);
     // Keep flooding until the hub drops the stuck connection (backlog bound or drain timeout).
-    const dropped = await waitFor(() => stuck.isClosed(), { timeoutMs: 30_000, what: 'the stuck connection dropped' }).catch(() => false);
+    const dropped = await waitFor(() => stuck.isClosed(), {
+      timeoutMs: 30_000,
+      what: 'the stuck connection dropped',
+    }).catch(() => false);
     flooding = false;
     await flood;
     stuck.destroy();
 
-    const summary = { quiet: { storedP99: p(quiet.stored, 0.99), alarmP99: p(quiet.alarm, 0.99) }, loaded: { storedP99: p(loaded.stored, 0.99), alarmP99: p(loaded.alarm, 0.99) } };
+    const summary = {
+      quiet: { storedP99: p(quiet.stored, 0.99), alarmP99: p(quiet.alarm, 0.99) },
+      loaded: { storedP99: p(loaded.stored, 0.99), alarmP99: p(loaded.alarm, 0.99) },
+    };
     console.log(`fairness over ${transport}: ${JSON.stringify(summary)}`);
     expect(loaded.stored).toHaveLength(loaded.sent);
     expect(loaded.alarm).toHaveLength(loaded.sent);

@@ -43,10 +43,18 @@ describe.each(transports)('over %s', (transport, url) => {
 
   it('a status with U+0000 in a string is acknowledged and refused, and the next message is stored', async () => {
     const mat = bed.devices.mattress.credentials as Creds;
-    const { client, err } = await rejectionOf(mat, statusTopic(mat.deviceId), '{"state":"online","firmware":"2.4\\u00001"}');
+    const { client, err } = await rejectionOf(
+      mat,
+      statusTopic(mat.deviceId),
+      '{"state":"online","firmware":"2.4\\u00001"}',
+    );
     expect(err).toEqual(expect.objectContaining({ code: 'INVALID_PAYLOAD', topic: statusTopic(mat.deviceId) }));
     expect(err.message).toMatch(/U\+0000/);
-    await client.publishAsync(statusTopic(mat.deviceId), JSON.stringify({ state: 'online', ts: ts(), firmware: '2.4.2' }), { qos: 1 });
+    await client.publishAsync(
+      statusTopic(mat.deviceId),
+      JSON.stringify({ state: 'online', ts: ts(), firmware: '2.4.2' }),
+      { qos: 1 },
+    );
     expect((await api.get(`/api/devices/${mat.deviceId}`)).body.status.firmware).toBe('2.4.2');
     await client.endAsync();
   });
@@ -60,24 +68,41 @@ describe.each(transports)('over %s', (transport, url) => {
     await client.endAsync();
   });
 
-  it('a field name with U+0000 is refused and every device\'s rejection counts are still recorded', async () => {
+  it("a field name with U+0000 is refused and every device's rejection counts are still recorded", async () => {
     const btn = bed.devices.button.credentials as Creds;
     const mat = bed.devices.mattress.credentials as Creds;
-    const { client, err } = await rejectionOf(btn, telemetryTopic(btn.deviceId), `{"ts":${ts()},"seq":1,"samples":[{"battery":50}],"na\\u0000me":1}`);
+    const { client, err } = await rejectionOf(
+      btn,
+      telemetryTopic(btn.deviceId),
+      `{"ts":${ts()},"seq":1,"samples":[{"battery":50}],"na\\u0000me":1}`,
+    );
     expect(err.code).toBe('INVALID_PAYLOAD');
     await client.endAsync();
     // A field name that *is* storable but odd still reaches the rejection log.
-    const other = await rejectionOf(btn, telemetryTopic(btn.deviceId), `{"ts":${ts()},"seq":2,"samples":[{"battery":50}],"na\\u00e9me":1}`);
+    const other = await rejectionOf(
+      btn,
+      telemetryTopic(btn.deviceId),
+      `{"ts":${ts()},"seq":2,"samples":[{"battery":50}],"na\\u00e9me":1}`,
+    );
     expect(other.err.errors[0].field).toBe('naéme');
     await other.client.endAsync();
-    await waitFor(async () => (await api.get(`/api/devices/${btn.deviceId}/rejections`)).body.find((r: any) => r.code === 'INVALID_PAYLOAD')?.count === 2, { what: 'button rejections saved' });
+    await waitFor(
+      async () =>
+        (await api.get(`/api/devices/${btn.deviceId}/rejections`)).body.find((r: any) => r.code === 'INVALID_PAYLOAD')
+          ?.count === 2,
+      { what: 'button rejections saved' },
+    );
     const mine = (await api.get(`/api/devices/${mat.deviceId}/rejections`)).body;
     expect(mine).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'INVALID_PAYLOAD', count: 1 })]));
   });
 
   it('invalid UTF-8 inside a JSON string is MALFORMED_JSON, never stored as U+FFFD', async () => {
     const mat = bed.devices.mattress.credentials as Creds;
-    const payload = Buffer.concat([Buffer.from('{"state":"online","firmware":"2.'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    const payload = Buffer.concat([
+      Buffer.from('{"state":"online","firmware":"2.'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
     const { client, err } = await rejectionOf(mat, statusTopic(mat.deviceId), payload);
     expect(err.code).toBe('MALFORMED_JSON');
     expect((await api.get(`/api/devices/${mat.deviceId}`)).body.status.firmware).toBe('2.4.2');
@@ -87,10 +112,16 @@ describe.each(transports)('over %s', (transport, url) => {
   it.each(['__proto__', 'constructor'])('a %s key is an unknown field like any other', async (key) => {
     const btn = bed.devices.button.credentials as Creds;
     const eventId = `proto-${key.length}`;
-    const { client, err } = await rejectionOf(btn, eventsTopic(btn.deviceId), `{"eventId":"${eventId}","type":"button.pressed","ts":${ts()},"${key}":{"isAdmin":true}}`);
+    const { client, err } = await rejectionOf(
+      btn,
+      eventsTopic(btn.deviceId),
+      `{"eventId":"${eventId}","type":"button.pressed","ts":${ts()},"${key}":{"isAdmin":true}}`,
+    );
     expect(err).toEqual(expect.objectContaining({ code: 'INVALID_PAYLOAD', eventId }));
     expect(err.errors.map((e: any) => e.field)).toContain(key);
-    expect((await api.get(`/api/devices/${btn.deviceId}/events`)).body.map((e: any) => e.eventId)).not.toContain(eventId);
+    expect((await api.get(`/api/devices/${btn.deviceId}/events`)).body.map((e: any) => e.eventId)).not.toContain(
+      eventId,
+    );
     await client.endAsync();
   });
 

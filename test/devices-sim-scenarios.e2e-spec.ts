@@ -20,15 +20,28 @@ interface Run {
 
 type Json = Record<string, any>;
 
-const jsonLines = (s: string): Json[] => s.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Json);
+const jsonLines = (s: string): Json[] =>
+  s
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Json);
 
 function sim(args: string[], timeoutMs = 90_000): Promise<Run> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { PATH: process.env.PATH ?? '' } }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
-      resolve({ code, stdout, stderr, ms: Date.now() - t0 });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env: { PATH: process.env.PATH ?? '' } },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : null
+          : 0;
+        resolve({ code, stdout, stderr, ms: Date.now() - t0 });
+      },
+    );
   });
 }
 
@@ -44,16 +57,79 @@ interface Case {
 
 const CASES: Case[] = [
   { title: 'fall', args: ['fall'], alarm: { kind: 'fall', severity: 'critical' }, changes: ['fall.cancelWindowMs'] },
-  { title: 'fall --cancelled', args: ['fall', '--cancelled'], alarm: null, noneOf: 'fall', changes: ['fall.cancelWindowMs'] },
-  { title: 'night-absence', args: ['night-absence'], alarm: { kind: 'bed_exit', severity: 'major' }, changes: ['bedExit.returnWithinMs', 'presence.returnDebounceMs'] },
-  { title: 'bradycardia', args: ['bradycardia'], alarm: { kind: 'heart_rate', severity: 'critical' }, changes: ['suppression.warmupMs', 'artefacts.settleAfterInBedMs', 'artefacts.jumpConfirmMs', 'heartRate.critical.forMs', 'heartRate.major.forMs'] },
-  { title: 'tachycardia', args: ['tachycardia'], alarm: { kind: 'heart_rate', severity: 'critical' }, changes: ['suppression.warmupMs', 'artefacts.settleAfterInBedMs', 'artefacts.jumpConfirmMs', 'heartRate.critical.forMs', 'heartRate.major.forMs'] },
-  { title: 'apnea', args: ['apnea'], alarm: { kind: 'apnea', severity: 'critical' }, changes: ['suppression.warmupMs', 'artefacts.settleAfterInBedMs', 'artefacts.jumpConfirmMs', 'apnea.critical.forMs'] },
-  { title: 'low-spo2', args: ['low-spo2'], alarm: { kind: 'spo2', severity: 'major' }, changes: ['suppression.warmupMs', 'spo2.major.forMs'] },
+  {
+    title: 'fall --cancelled',
+    args: ['fall', '--cancelled'],
+    alarm: null,
+    noneOf: 'fall',
+    changes: ['fall.cancelWindowMs'],
+  },
+  {
+    title: 'night-absence',
+    args: ['night-absence'],
+    alarm: { kind: 'bed_exit', severity: 'major' },
+    changes: ['bedExit.returnWithinMs', 'presence.returnDebounceMs'],
+  },
+  {
+    title: 'bradycardia',
+    args: ['bradycardia'],
+    alarm: { kind: 'heart_rate', severity: 'critical' },
+    changes: [
+      'suppression.warmupMs',
+      'artefacts.settleAfterInBedMs',
+      'artefacts.jumpConfirmMs',
+      'heartRate.critical.forMs',
+      'heartRate.major.forMs',
+    ],
+  },
+  {
+    title: 'tachycardia',
+    args: ['tachycardia'],
+    alarm: { kind: 'heart_rate', severity: 'critical' },
+    changes: [
+      'suppression.warmupMs',
+      'artefacts.settleAfterInBedMs',
+      'artefacts.jumpConfirmMs',
+      'heartRate.critical.forMs',
+      'heartRate.major.forMs',
+    ],
+  },
+  {
+    title: 'apnea',
+    args: ['apnea'],
+    alarm: { kind: 'apnea', severity: 'critical' },
+    changes: [
+      'suppression.warmupMs',
+      'artefacts.settleAfterInBedMs',
+      'artefacts.jumpConfirmMs',
+      'apnea.critical.forMs',
+    ],
+  },
+  {
+    title: 'low-spo2',
+    args: ['low-spo2'],
+    alarm: { kind: 'spo2', severity: 'major' },
+    changes: ['suppression.warmupMs', 'spo2.major.forMs'],
+  },
   { title: 'sos', args: ['sos'], alarm: { kind: 'sos', severity: 'critical' }, changes: [] },
-  { title: 'low-battery', args: ['low-battery'], alarm: { kind: 'low_battery', severity: 'warning', device: 'button' }, changes: [] },
-  { title: 'offline-lwt', args: ['offline-lwt'], alarm: { kind: 'device_offline', severity: 'minor', device: 'wearable' }, changes: ['deviceOffline.graceMs'] },
-  { title: 'offline-silence', args: ['offline-silence'], alarm: { kind: 'device_offline', severity: 'minor', device: 'wearable' }, changes: ['deviceOffline.silentAfterMs'] },
+  {
+    title: 'low-battery',
+    args: ['low-battery'],
+    alarm: { kind: 'low_battery', severity: 'warning', device: 'button' },
+    changes: [],
+  },
+  {
+    title: 'offline-lwt',
+    args: ['offline-lwt'],
+    alarm: { kind: 'device_offline', severity: 'minor', device: 'wearable' },
+    changes: ['deviceOffline.graceMs'],
+  },
+  {
+    title: 'offline-silence',
+    args: ['offline-silence'],
+    alarm: { kind: 'device_offline', severity: 'minor', device: 'wearable' },
+    changes: ['deviceOffline.silentAfterMs'],
+  },
   { title: 'malformed', args: ['malformed'], alarm: 'errors', changes: [] },
 ];
 
@@ -62,7 +138,16 @@ const runs = new Map<string, Promise<Run>>();
 
 beforeAll(async () => {
   hub = await startHub();
-  const common = ['--fast-rules', '--json', '--hub', hub.httpUrl, '--mqtt', hub.mqttUrl, '--admin', `${hub.admin.username}:${hub.admin.password}`];
+  const common = [
+    '--fast-rules',
+    '--json',
+    '--hub',
+    hub.httpUrl,
+    '--mqtt',
+    hub.mqttUrl,
+    '--admin',
+    `${hub.admin.username}:${hub.admin.password}`,
+  ];
   // All at once: each scenario provisions its own bed (and organisation), so they cannot see each other's alarms.
   for (const c of CASES) runs.set(c.title, sim(['scenario', ...c.args, ...common]));
 }, 60_000);
@@ -79,7 +164,12 @@ describe('devices-sim scenario --fast-rules against a running hub (real TCP)', (
       const lines = jsonLines(r.stdout);
       const summary = lines.at(-1)!;
       const plan = lines.find((l) => l.type === 'plan')!;
-      expect({ code: r.code, stderr: r.stderr, verdict: summary?.verdict, reason: summary?.reason }).toEqual({ code: 0, stderr: '', verdict: 'pass', reason: expect.any(String) });
+      expect({ code: r.code, stderr: r.stderr, verdict: summary?.verdict, reason: summary?.reason }).toEqual({
+        code: 0,
+        stderr: '',
+        verdict: 'pass',
+        reason: expect.any(String),
+      });
       expect(summary).toMatchObject({ type: 'summary', command: 'scenario', ok: true });
       expect(plan).toMatchObject({ fastRules: true, bedId: summary.bedId });
 
@@ -91,7 +181,8 @@ describe('devices-sim scenario --fast-rules against a running hub (real TCP)', (
       for (const x of rules.changed) if (x.path.endsWith('Ms')) expect(x.to).toBeLessThanOrEqual(6_000);
       if (c.changes.length) {
         const effective = (await hubApi(hub).get(`/api/beds/${summary.bedId}/rules/effective`)).body.ruleSet;
-        for (const x of rules.changed) expect(x.path.split('.').reduce((o: Json, k: string) => o?.[k], effective)).toBe(x.to);
+        for (const x of rules.changed)
+          expect(x.path.split('.').reduce((o: Json, k: string) => o?.[k], effective)).toBe(x.to);
       }
 
       const seen = lines.filter((l) => l.type === 'alarm');
@@ -107,10 +198,17 @@ describe('devices-sim scenario --fast-rules against a running hub (real TCP)', (
         // The hub recorded the cancel, and no alarm exists for the bed.
         const actions = (await hubApi(hub).get(`/api/beds/${summary.bedId}/rule-actions`)).body as Json[];
         expect(actions).toContainEqual(expect.objectContaining({ type: 'cancelled', kind: c.noneOf, raised: false }));
-        expect((await hubApi(hub).get(`/api/alarms?bedId=${summary.bedId}`)).body.filter((a: Json) => a.kind === c.noneOf)).toEqual([]);
+        expect(
+          (await hubApi(hub).get(`/api/alarms?bedId=${summary.bedId}`)).body.filter((a: Json) => a.kind === c.noneOf),
+        ).toEqual([]);
       } else {
         const promised = { kind: c.alarm.kind, severity: c.alarm.severity, bedId: summary.bedId };
-        expect(summary.expect).toMatchObject({ type: 'alarm', kind: c.alarm.kind, severity: c.alarm.severity, ...(c.alarm.device && { device: c.alarm.device }) });
+        expect(summary.expect).toMatchObject({
+          type: 'alarm',
+          kind: c.alarm.kind,
+          severity: c.alarm.severity,
+          ...(c.alarm.device && { device: c.alarm.device }),
+        });
         expect(summary.matched).toMatchObject(promised);
         // Seen on the stream (the CLI prints each alarm.raised event for its bed as it arrives).
         expect(seen).toContainEqual(expect.objectContaining({ ...promised, id: summary.matched.id }));

@@ -30,7 +30,11 @@ it('escalates an alarm raised before a kill -9 and never shown, after the restar
   const creds = p.devices.button.credentials as Creds;
   client = await connectDevice(hub.mqttUrl, creds);
   client.on('error', () => undefined);
-  await client.publishAsync(eventsTopic(creds.deviceId), JSON.stringify({ eventId: 'press-1', type: 'button.pressed', ts: Date.now() }), { qos: 1 });
+  await client.publishAsync(
+    eventsTopic(creds.deviceId),
+    JSON.stringify({ eventId: 'press-1', type: 'button.pressed', ts: Date.now() }),
+    { qos: 1 },
+  );
   const [alarm] = (await api.get(`/api/alarms?bedId=${p.bed.id}`)).body;
   const raisedAt = Date.parse(alarm.raisedAt);
   expect(alarm).toEqual(expect.objectContaining({ kind: 'sos', state: 'raised', escalationLevel: 0 }));
@@ -40,10 +44,15 @@ it('escalates an alarm raised before a kill -9 and never shown, after the restar
   // From the start of the log: on a slow restart the overdue escalation happens at boot, before
   // any console could connect, and a console resuming with Last-Event-ID sees it.
   stream = await openAlarmStream(hub.httpUrl, hub.authHeader, { lastEventId: 0 });
-  const escalated = await stream.waitFor((e) => e.type === 'alarm.escalated' && e.data.alarm.id === alarm.id, DISPLAY_MS + 15_000);
+  const escalated = await stream.waitFor(
+    (e) => e.type === 'alarm.escalated' && e.data.alarm.id === alarm.id,
+    DISPLAY_MS + 15_000,
+  );
   // Due DISPLAY_MS after the raise, not DISPLAY_MS after the restart, and not before.
   expect(Date.parse(escalated.data.at) - raisedAt).toBeGreaterThanOrEqual(DISPLAY_MS - 50);
   const detail = (await api.get(`/api/alarms/${alarm.id}`)).body;
   expect(detail.alarm.escalationLevel).toBe(1);
-  expect(detail.timeline.map((t: any) => t.note ?? '')).toEqual(expect.arrayContaining([expect.stringMatching(/not shown on any console/)]));
+  expect(detail.timeline.map((t: any) => t.note ?? '')).toEqual(
+    expect.arrayContaining([expect.stringMatching(/not shown on any console/)]),
+  );
 }, 60_000);

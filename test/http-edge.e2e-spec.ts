@@ -21,23 +21,32 @@ afterAll(async () => {
   await hub?.dispose();
 });
 
-const headersOf = async (path: string, init: RequestInit = {}) => (await fetch(hub.httpUrl + path, { ...init, headers: { authorization: hub.authHeader, ...init.headers } })).headers;
+const headersOf = async (path: string, init: RequestInit = {}) =>
+  (await fetch(hub.httpUrl + path, { ...init, headers: { authorization: hub.authHeader, ...init.headers } })).headers;
 
 describe('security headers', () => {
-  it.each(['/', '/api/docs', '/api/organisations', '/api/nope'])('%s carries CSP, framing, sniffing and referrer headers, without X-Powered-By', async (path) => {
-    const h = await headersOf(path);
-    expect(h.get('content-security-policy')).toMatch(/default-src 'self'.*script-src 'self';.*frame-ancestors 'none'/);
-    expect(h.get('x-frame-options')).toBe('DENY');
-    expect(h.get('x-content-type-options')).toBe('nosniff');
-    expect(h.get('referrer-policy')).toBe('no-referrer');
-    expect(h.get('x-powered-by')).toBeNull();
-  });
+  it.each(['/', '/api/docs', '/api/organisations', '/api/nope'])(
+    '%s carries CSP, framing, sniffing and referrer headers, without X-Powered-By',
+    async (path) => {
+      const h = await headersOf(path);
+      expect(h.get('content-security-policy')).toMatch(
+        /default-src 'self'.*script-src 'self';.*frame-ancestors 'none'/,
+      );
+      expect(h.get('x-frame-options')).toBe('DENY');
+      expect(h.get('x-content-type-options')).toBe('nosniff');
+      expect(h.get('referrer-policy')).toBe('no-referrer');
+      expect(h.get('x-powered-by')).toBeNull();
+    },
+  );
 
   it('marks API answers no-store, errors and the alarm stream included, but not the OpenAPI document', async () => {
     expect((await headersOf('/api/organisations')).get('cache-control')).toBe('no-store');
     expect((await headersOf('/api/beds/not-a-uuid')).get('cache-control')).toBe('no-store');
     const ctrl = new AbortController();
-    const stream = await fetch(`${hub.httpUrl}/api/alarms/stream`, { headers: { authorization: hub.authHeader }, signal: ctrl.signal });
+    const stream = await fetch(`${hub.httpUrl}/api/alarms/stream`, {
+      headers: { authorization: hub.authHeader },
+      signal: ctrl.signal,
+    });
     expect(stream.headers.get('cache-control')).toMatch(/^no-store/);
     ctrl.abort();
     expect((await headersOf('/api/openapi.json')).get('cache-control') ?? '').not.toMatch(/no-store/);
@@ -58,10 +67,16 @@ describe('security headers', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+      });
       const page = await browser.newPage();
       const violations: string[] = [];
-      page.on('console', (msg) => /Content Security Policy|Refused to/i.test(msg.text()) && violations.push(msg.text()));
+      page.on(
+        'console',
+        (msg) => /Content Security Policy|Refused to/i.test(msg.text()) && violations.push(msg.text()),
+      );
       page.on('pageerror', (err) => violations.push(err.message));
       await page.goto(`${hub.httpUrl}/api/docs`);
       await page.waitForSelector('.opblock-tag', { timeout: 15_000 });
@@ -75,7 +90,11 @@ describe('security headers', () => {
 
 describe('cross-site and non-JSON state changes', () => {
   const createOrg = (headers: Record<string, string>, body = JSON.stringify({ name: 'edge org' })) =>
-    fetch(`${hub.httpUrl}/api/organisations`, { method: 'POST', headers: { authorization: hub.authHeader, 'content-type': 'application/json', ...headers }, body });
+    fetch(`${hub.httpUrl}/api/organisations`, {
+      method: 'POST',
+      headers: { authorization: hub.authHeader, 'content-type': 'application/json', ...headers },
+      body,
+    });
 
   it('refuses a request another origin sends with cached credentials', async () => {
     const r = await createOrg({ origin: 'https://evil.example' });
@@ -92,11 +111,18 @@ describe('cross-site and non-JSON state changes', () => {
   });
 
   it('refuses form, multipart and text bodies with 415 (what a cross-site form can send)', async () => {
-    const bodies: [string, string][] = [['application/x-www-form-urlencoded', 'name=x'], ['multipart/form-data; boundary=b', '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--b--'], ['text/plain', '{"name":"x"}']];
+    const bodies: [string, string][] = [
+      ['application/x-www-form-urlencoded', 'name=x'],
+      ['multipart/form-data; boundary=b', '--b\r\nContent-Disposition: form-data; name="name"\r\n\r\nx\r\n--b--'],
+      ['text/plain', '{"name":"x"}'],
+    ];
     for (const [type, body] of bodies) {
       const r = await createOrg({ 'content-type': type }, body);
       expect(r.status).toBe(415);
-      expect(await r.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/application\/json/) });
+      expect(await r.json()).toMatchObject({
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        message: expect.stringMatching(/application\/json/),
+      });
     }
   });
 
@@ -106,7 +132,9 @@ describe('cross-site and non-JSON state changes', () => {
   });
 
   it('does not refuse cross-site reads, which get no CORS grant and CORP same-origin', async () => {
-    const r = await fetch(`${hub.httpUrl}/api/organisations`, { headers: { authorization: hub.authHeader, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    const r = await fetch(`${hub.httpUrl}/api/organisations`, {
+      headers: { authorization: hub.authHeader, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('access-control-allow-origin')).toBeNull();
     expect(r.headers.get('cross-origin-resource-policy')).toBe('same-origin');
@@ -121,7 +149,12 @@ describe('limits', () => {
   });
 
   it('sends Retry-After with a throttled login', async () => {
-    const login = () => fetch(`${hub.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'nobody', password: 'wrong-password' }) });
+    const login = () =>
+      fetch(`${hub.httpUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'nobody', password: 'wrong-password' }),
+      });
     expect((await login()).status).toBe(401);
     expect((await login()).status).toBe(401);
     const throttled = await login();

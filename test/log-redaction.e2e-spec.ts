@@ -25,18 +25,41 @@ it('keeps Basic credentials, passwords and request details out of the log, acros
   // The connections opened at boot close after the pool's idle timeout (10 s); the requests
   // after that open new ones while they are being handled.
   await new Promise((r) => setTimeout(r, 11_000));
-  await Promise.all(Array.from({ length: 25 }, (_, i) => fetch(`${hub.httpUrl}/api/${i % 2 ? 'organisations' : 'beds'}?q=${i}`, { headers: basic }).then((r) => r.text())));
-  await fetch(`${hub.httpUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'someone', password: loginPassword }) });
-  await fetch(`${hub.httpUrl}/api/organisations`, { method: 'POST', headers: { ...basic, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'a\u0000b' }) });
-  await fetch(`${hub.httpUrl}/api/organisations`, { headers: { authorization: `Basic ${Buffer.from('admin:wrong-guess-password').toString('base64')}` } });
+  await Promise.all(
+    Array.from({ length: 25 }, (_, i) =>
+      fetch(`${hub.httpUrl}/api/${i % 2 ? 'organisations' : 'beds'}?q=${i}`, { headers: basic }).then((r) => r.text()),
+    ),
+  );
+  await fetch(`${hub.httpUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'someone', password: loginPassword }),
+  });
+  await fetch(`${hub.httpUrl}/api/organisations`, {
+    method: 'POST',
+    headers: { ...basic, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'a\u0000b' }),
+  });
+  await fetch(`${hub.httpUrl}/api/organisations`, {
+    headers: { authorization: `Basic ${Buffer.from('admin:wrong-guess-password').toString('base64')}` },
+  });
 
   await pg.halt();
-  await waitFor(() => hub.logs().includes('database connection lost'), { timeoutMs: 15_000, what: 'connection loss logged' });
+  await waitFor(() => hub.logs().includes('database connection lost'), {
+    timeoutMs: 15_000,
+    what: 'connection loss logged',
+  });
   await fetch(`${hub.httpUrl}/api/organisations`, { headers: basic }); // fails while the database is away
   await pg.resume();
 
   const logs = hub.logs();
-  for (const secret of [hub.admin.password, hub.authHeader.slice('Basic '.length), loginPassword, 'wrong-guess-password', Buffer.from('admin:wrong-guess-password').toString('base64')]) {
+  for (const secret of [
+    hub.admin.password,
+    hub.authHeader.slice('Basic '.length),
+    loginPassword,
+    'wrong-guess-password',
+    Buffer.from('admin:wrong-guess-password').toString('base64'),
+  ]) {
     expect(logs).not.toContain(secret);
   }
   expect(logs).not.toMatch(/"authorization"|"cookie"|"headers"/i);

@@ -4,16 +4,30 @@ import { freePort, hubApi, startHub, type HubProcess } from '@bedside/testing';
 
 export interface Creds {
   deviceId: string;
-  mqtt: { username: string; password: string; clientId: string; lastWill: { topic: string; payload: string; qos: 1; retain: true } };
+  mqtt: {
+    username: string;
+    password: string;
+    clientId: string;
+    lastWill: { topic: string; payload: string; qos: 1; retain: true };
+  };
 }
 
 /** Connects like a real device would; rejects with the CONNACK error when refused. */
 export function connectDevice(url: string, creds: Creds, opts: IClientOptions = {}): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const client = mqtt.connect(url, {
-      clientId: creds.mqtt.clientId, username: creds.mqtt.username, password: creds.mqtt.password,
-      reconnectPeriod: 0, connectTimeout: 5000, protocolVersion: 4,
-      will: { topic: creds.mqtt.lastWill.topic, payload: Buffer.from(creds.mqtt.lastWill.payload), qos: 1, retain: true },
+      clientId: creds.mqtt.clientId,
+      username: creds.mqtt.username,
+      password: creds.mqtt.password,
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+      protocolVersion: 4,
+      will: {
+        topic: creds.mqtt.lastWill.topic,
+        payload: Buffer.from(creds.mqtt.lastWill.payload),
+        qos: 1,
+        retain: true,
+      },
       ...opts,
     });
     const onError = (err: Error) => {
@@ -52,7 +66,9 @@ export function closed(client: MqttClient): Promise<void> {
 }
 
 /** A hub with its MQTT-over-WebSocket listener on as well, for suites that run on both transports. */
-export async function startHubWithWebSocket(env: Record<string, string> = {}): Promise<{ hub: HubProcess; api: ReturnType<typeof hubApi>; wsPort: number }> {
+export async function startHubWithWebSocket(
+  env: Record<string, string> = {},
+): Promise<{ hub: HubProcess; api: ReturnType<typeof hubApi>; wsPort: number }> {
   const wsPort = await freePort();
   const hub = await startHub({ ...env, MQTT_WS_PORT: String(wsPort) });
   return { hub, api: hubApi(hub), wsPort };

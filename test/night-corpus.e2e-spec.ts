@@ -22,10 +22,24 @@ let hub: HubProcess;
 let result: CorpusRunResult;
 
 beforeAll(async () => {
-  hub = await startHub({ ...compressedClockEnv({ start: new Date('2026-01-10T12:30:00Z'), speed: SPEED }), LOG_LEVEL: 'warn' });
+  hub = await startHub({
+    ...compressedClockEnv({ start: new Date('2026-01-10T12:30:00Z'), speed: SPEED }),
+    LOG_LEVEL: 'warn',
+  });
   result = await runCorpus({
-    hub: hub.httpUrl, mqtt: hub.mqttUrl, admin: hub.admin, seed: 1, beds: BEDS, hours: HOURS, speed: SPEED, eventShare: 0.5,
-    startHour: 21, utcOffsetMinutes: 480, timeZone: 'Asia/Shanghai', targets: DEFAULT_TARGETS, maxLagMs: 10_000,
+    hub: hub.httpUrl,
+    mqtt: hub.mqttUrl,
+    admin: hub.admin,
+    seed: 1,
+    beds: BEDS,
+    hours: HOURS,
+    speed: SPEED,
+    eventShare: 0.5,
+    startHour: 21,
+    utcOffsetMinutes: 480,
+    timeZone: 'Asia/Shanghai',
+    targets: DEFAULT_TARGETS,
+    maxLagMs: 10_000,
   });
   // The figures, whatever the verdict: they are what the engine's authors need.
   const out = new Output(false);
@@ -43,17 +57,30 @@ describe(`realistic nights: ${BEDS} beds x ${HOURS} h at x${SPEED} through the h
   });
 
   it('true events of every type are declared in the night', () => {
-    expect(Object.keys(result.figures.sensitivity).sort()).toEqual(['apnea', 'bradycardia', 'desaturation', 'fall', 'night_absence', 'tachycardia']);
+    expect(Object.keys(result.figures.sensitivity).sort()).toEqual([
+      'apnea',
+      'bradycardia',
+      'desaturation',
+      'fall',
+      'night_absence',
+      'tachycardia',
+    ]);
   });
 
   it(`at most ${DEFAULT_TARGETS.maxFalseAlarmsPerBedNight} false alarms per bed-night`, () => {
-    const unneeded = result.alarms.filter((a) => a.verdict === 'false' || a.verdict === 'repeat').map((a) => `bed ${a.bedIndex} ${a.kind} at ${new Date(a.raisedAt).toISOString()}: ${a.cause}`);
+    const unneeded = result.alarms
+      .filter((a) => a.verdict === 'false' || a.verdict === 'repeat')
+      .map((a) => `bed ${a.bedIndex} ${a.kind} at ${new Date(a.raisedAt).toISOString()}: ${a.cause}`);
     // On failure the list says which alarms and what the night was doing.
-    expect(result.figures.falseAlarms.perBedNight <= DEFAULT_TARGETS.maxFalseAlarmsPerBedNight ? [] : unneeded).toEqual([]);
+    expect(result.figures.falseAlarms.perBedNight <= DEFAULT_TARGETS.maxFalseAlarmsPerBedNight ? [] : unneeded).toEqual(
+      [],
+    );
   });
 
   it('every true event is raised within its clinical window', () => {
-    const missed = result.missed.map((e) => `bed ${e.bedIndex} ${e.type} (${e.detail}) onset ${new Date(e.onset).toISOString()}`);
+    const missed = result.missed.map(
+      (e) => `bed ${e.bedIndex} ${e.type} (${e.detail}) onset ${new Date(e.onset).toISOString()}`,
+    );
     expect(missed).toEqual([]);
   });
 });

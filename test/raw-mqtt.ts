@@ -32,14 +32,24 @@ export async function rawConnection(transport: RawTransport, port: number): Prom
     const socket = tcpConnect(port, '127.0.0.1');
     await new Promise((r, j) => socket.once('connect', r).once('error', j));
     stream = socket;
-    closed = new Promise<void>((r) => socket.once('close', () => { isClosed = true; r(); }));
+    closed = new Promise<void>((r) =>
+      socket.once('close', () => {
+        isClosed = true;
+        r();
+      }),
+    );
   } else {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/mqtt`, 'mqtt');
     await new Promise((r, j) => ws.once('open', r).once('error', j));
     stream = createWebSocketStream(ws);
     socketOf = ws;
     // The stream only closes once both its sides have ended; the socket's close is what counts.
-    closed = new Promise<void>((r) => ws.once('close', () => { isClosed = true; r(); }));
+    closed = new Promise<void>((r) =>
+      ws.once('close', () => {
+        isClosed = true;
+        r();
+      }),
+    );
   }
   const parser = mqttPacket.parser({ protocolVersion: 4 });
   const packets: Packet[] = [];
@@ -47,7 +57,9 @@ export async function rawConnection(transport: RawTransport, port: number): Prom
   stream.on('data', (d: Buffer) => parser.parse(d));
   stream.on('error', () => undefined);
   return {
-    stream, packets, closed,
+    stream,
+    packets,
+    closed,
     isClosed: () => isClosed,
     send: (packet) => stream.write(mqttPacket.generate(packet as unknown as Packet)),
     next: (pred, what, timeoutMs = 5000) => waitFor(() => packets.find(pred), { what, timeoutMs }),
@@ -62,9 +74,24 @@ export async function rawConnection(transport: RawTransport, port: number): Prom
 }
 
 /** Connects and logs in as `creds`; resolves with the connection and its CONNACK. */
-export async function rawDevice(transport: RawTransport, port: number, creds: Creds, connect: Record<string, unknown> = {}) {
+export async function rawDevice(
+  transport: RawTransport,
+  port: number,
+  creds: Creds,
+  connect: Record<string, unknown> = {},
+) {
   const raw = await rawConnection(transport, port);
-  raw.send({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: creds.mqtt.clientId, username: creds.mqtt.username, password: Buffer.from(creds.mqtt.password), keepalive: 30, ...connect });
+  raw.send({
+    cmd: 'connect',
+    protocolId: 'MQTT',
+    protocolVersion: 4,
+    clean: true,
+    clientId: creds.mqtt.clientId,
+    username: creds.mqtt.username,
+    password: Buffer.from(creds.mqtt.password),
+    keepalive: 30,
+    ...connect,
+  });
   const connack = await raw.next((p) => p.cmd === 'connack', 'CONNACK');
   return { raw, connack };
 }

@@ -29,7 +29,10 @@ describe.each([
     const watcher = await connectDevice(url(), bed.devices.mattress.credentials as Creds);
     let current = await connectDevice(url(), wear);
     // The retained status a new subscriber would see is the device's own, never the will.
-    await current.publishAsync(statusTopic(wear.deviceId), JSON.stringify({ state: 'online', ts: Date.now() }), { qos: 1, retain: true });
+    await current.publishAsync(statusTopic(wear.deviceId), JSON.stringify({ state: 'online', ts: Date.now() }), {
+      qos: 1,
+      retain: true,
+    });
     for (let i = 0; i < 10; i++) {
       const old = current;
       const oldClosed = new Promise<void>((r) => old.once('close', () => r()));
@@ -45,7 +48,9 @@ describe.each([
 
     // A real departure still publishes the will.
     (current as any).stream.destroy();
-    await waitFor(async () => !(await api.get(`/api/devices/${wear.deviceId}`)).body.status.online, { what: 'offline after the will' });
+    await waitFor(async () => !(await api.get(`/api/devices/${wear.deviceId}`)).body.status.online, {
+      what: 'offline after the will',
+    });
     current.end(true);
     await watcher.endAsync();
   }, 30_000);

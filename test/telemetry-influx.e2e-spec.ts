@@ -29,7 +29,17 @@ async function publishBatch(creds: Creds, fromSeq: number, count: number, t0: nu
   const client = await connectDevice(hub.mqttUrl, creds);
   for (let i = 0; i < count; i++) {
     const seq = fromSeq + i;
-    await client.publishAsync(telemetryTopic(creds.deviceId), JSON.stringify({ ts: t0 + seq * 1000, seq, samples: [{ inBed: true, heartRate: 60 + (seq % 10), respirationRate: 14, signalQuality: 90, ts: t0 + seq * 1000 }] }), { qos: 1 });
+    await client.publishAsync(
+      telemetryTopic(creds.deviceId),
+      JSON.stringify({
+        ts: t0 + seq * 1000,
+        seq,
+        samples: [
+          { inBed: true, heartRate: 60 + (seq % 10), respirationRate: 14, signalQuality: 90, ts: t0 + seq * 1000 },
+        ],
+      }),
+      { qos: 1 },
+    );
   }
   await client.endAsync();
 }
@@ -41,8 +51,13 @@ it('stores telemetry in InfluxDB, spools it through an outage and a hub restart,
   const t0 = Date.now() - 3_600_000;
 
   await publishBatch(creds, 0, 20, t0);
-  await waitFor(async () => (await countIn(creds.deviceId)) === 20, { what: 'first 20 samples in InfluxDB', timeoutMs: 10_000 });
-  const vitals = await api.get(`/api/beds/${bed.id}/vitals?from=${new Date(t0 - 1000).toISOString()}&to=${new Date(t0 + 60_000).toISOString()}&interval=10s&fields=heartRate`);
+  await waitFor(async () => (await countIn(creds.deviceId)) === 20, {
+    what: 'first 20 samples in InfluxDB',
+    timeoutMs: 10_000,
+  });
+  const vitals = await api.get(
+    `/api/beds/${bed.id}/vitals?from=${new Date(t0 - 1000).toISOString()}&to=${new Date(t0 + 60_000).toISOString()}&interval=10s&fields=heartRate`,
+  );
   expect(vitals.status).toBe(200);
   expect(vitals.body.buckets.reduce((n: number, r: any) => n + (r.values.heartRate?.count ?? 0), 0)).toBe(20);
 
@@ -52,16 +67,25 @@ it('stores telemetry in InfluxDB, spools it through an outage and a hub restart,
   const depth = Number(/bedside_telemetry_spool_depth_points\{store="influx"\} (\d+)/.exec(metrics)?.[1] ?? -1);
   expect(depth).toBeGreaterThan(0);
   // Reads while InfluxDB is down: a clear 503, not an opaque 500.
-  const down = await api.get(`/api/beds/${bed.id}/vitals?from=${new Date(t0 - 1000).toISOString()}&to=${new Date(t0 + 60_000).toISOString()}&interval=10s&fields=heartRate`);
+  const down = await api.get(
+    `/api/beds/${bed.id}/vitals?from=${new Date(t0 - 1000).toISOString()}&to=${new Date(t0 + 60_000).toISOString()}&interval=10s&fields=heartRate`,
+  );
   expect(down.status).toBe(503);
-  expect(down.body).toEqual(expect.objectContaining({ code: 'UNAVAILABLE', message: expect.stringContaining('InfluxDB is not answering') }));
+  expect(down.body).toEqual(
+    expect.objectContaining({ code: 'UNAVAILABLE', message: expect.stringContaining('InfluxDB is not answering') }),
+  );
 
   await hub.stop(); // graceful: flushes to the spool, InfluxDB still down
   await influx.restart();
   await hub.restart();
-  await waitFor(async () => (await countIn(creds.deviceId)) >= 70, { what: 'spool replayed after restart', timeoutMs: 30_000 });
+  await waitFor(async () => (await countIn(creds.deviceId)) >= 70, {
+    what: 'spool replayed after restart',
+    timeoutMs: 30_000,
+  });
   await new Promise((r) => setTimeout(r, 1000));
   expect(await countIn(creds.deviceId)).toBe(70);
-  const raw = await api.get(`/api/devices/${creds.deviceId}/telemetry?from=${new Date(t0 - 1000).toISOString()}&limit=1000`);
+  const raw = await api.get(
+    `/api/devices/${creds.deviceId}/telemetry?from=${new Date(t0 - 1000).toISOString()}&limit=1000`,
+  );
   expect(raw.body.map((p: any) => p.seq)).toEqual(Array.from({ length: 70 }, (_, i) => i));
 }, 120_000);

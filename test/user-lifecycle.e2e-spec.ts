@@ -14,7 +14,13 @@ const asHeader = (authorization: string) => hubApi({ httpUrl: hub.httpUrl, authH
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 async function createUser(username: string, role: string, organisationId = orgId) {
-  const r = await admin.post('/api/users', { username, password: passwordOf(username), displayName: `${username} 张`, role, organisationId });
+  const r = await admin.post('/api/users', {
+    username,
+    password: passwordOf(username),
+    displayName: `${username} 张`,
+    role,
+    organisationId,
+  });
   expect(r.status).toBe(201);
   return r.body as { id: string };
 }
@@ -36,7 +42,9 @@ describe('a supervisor manages their staff', () => {
     const leaver = await createUser('leaver-1', 'operator');
     const session = asHeader(await signIn(hub, 'leaver-1'));
     expect((await session.get('/api/alarms')).status).toBe(200);
-    expect((await sup.post(`/api/users/${leaver.id}/disable`)).body).toEqual(expect.objectContaining({ id: leaver.id, disabled: true }));
+    expect((await sup.post(`/api/users/${leaver.id}/disable`)).body).toEqual(
+      expect.objectContaining({ id: leaver.id, disabled: true }),
+    );
     expect((await session.get('/api/alarms')).status).toBe(401);
     await expect(signIn(hub, 'leaver-1')).rejects.toThrow(/401/);
     expect((await sup.post(`/api/users/${leaver.id}/enable`)).body.disabled).toBe(false);
@@ -64,11 +72,31 @@ describe('a supervisor manages their staff', () => {
     expect((await sup.post(`/api/users/${peer.id}/disable`)).status).toBe(403);
     expect((await sup.call('DELETE', `/api/users/${peer.id}`)).status).toBe(403);
     const foreign = await createUser('op-foreign', 'operator', otherOrgId);
-    for (const [method, path] of [['GET', ''], ['PATCH', ''], ['POST', '/disable'], ['POST', '/password'], ['DELETE', '']] as const) {
-      const r = await sup.call(method, `/api/users/${foreign.id}${path}`, method === 'GET' || method === 'DELETE' ? undefined : { displayName: 'x', password: 'copper kettle harbour' });
+    for (const [method, path] of [
+      ['GET', ''],
+      ['PATCH', ''],
+      ['POST', '/disable'],
+      ['POST', '/password'],
+      ['DELETE', ''],
+    ] as const) {
+      const r = await sup.call(
+        method,
+        `/api/users/${foreign.id}${path}`,
+        method === 'GET' || method === 'DELETE' ? undefined : { displayName: 'x', password: 'copper kettle harbour' },
+      );
       expect([method, path, r.status]).toEqual([method, path, 404]);
     }
-    expect((await sup.post('/api/users', { username: 'op-x', password: 'copper kettle harbour', displayName: 'x', role: 'operator', organisationId: otherOrgId })).status).toBe(404);
+    expect(
+      (
+        await sup.post('/api/users', {
+          username: 'op-x',
+          password: 'copper kettle harbour',
+          displayName: 'x',
+          role: 'operator',
+          organisationId: otherOrgId,
+        })
+      ).status,
+    ).toBe(404);
   });
 
   it('refuses empty and null changes, naming the field', async () => {
@@ -103,7 +131,9 @@ describe('a supervisor manages their staff', () => {
     expect((await sup.get(`/api/users/${op.id}`)).status).toBe(404);
     expect((await sup.get('/api/users')).body.map((u: { username: string }) => u.username)).not.toContain('op-6');
     const audit = (await sup.get('/api/audit?actor=op-6')).body;
-    expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ actor: 'op-6', action: 'read Residents.list' })]));
+    expect(audit).toEqual(
+      expect.arrayContaining([expect.objectContaining({ actor: 'op-6', action: 'read Residents.list' })]),
+    );
     // The username is free again for a new person.
     await createUser('op-6', 'operator');
   });
@@ -123,7 +153,13 @@ describe('passwords', () => {
     ['the username', 'weak-user-1'],
     ['too short', 'Xq7#pL2'],
   ])('refuses %s when a user is created', async (_why, password) => {
-    const r = await admin.post('/api/users', { username: 'weak-user-1', password, displayName: 'x', role: 'operator', organisationId: orgId });
+    const r = await admin.post('/api/users', {
+      username: 'weak-user-1',
+      password,
+      displayName: 'x',
+      role: 'operator',
+      organisationId: orgId,
+    });
     expect([r.status, r.body.message]).toEqual([400, expect.stringMatching(/^password /)]);
   });
 
@@ -131,21 +167,39 @@ describe('passwords', () => {
     await createUser('self-1', 'operator');
     const here = asHeader(await signIn(hub, 'self-1'));
     const elsewhere = asHeader(await signIn(hub, 'self-1'));
-    const wrong = await here.post('/api/auth/password', { currentPassword: 'not-it-at-all', newPassword: 'velvet orchard compass' });
+    const wrong = await here.post('/api/auth/password', {
+      currentPassword: 'not-it-at-all',
+      newPassword: 'velvet orchard compass',
+    });
     expect([wrong.status, wrong.body.message]).toEqual([400, 'currentPassword is wrong']);
-    expect((await here.post('/api/auth/password', { currentPassword: passwordOf('self-1'), newPassword: 'self-1-self-1' })).status).toBe(400);
-    expect((await here.post('/api/auth/password', { currentPassword: passwordOf('self-1'), newPassword: 'velvet orchard compass' })).status).toBe(204);
+    expect(
+      (await here.post('/api/auth/password', { currentPassword: passwordOf('self-1'), newPassword: 'self-1-self-1' }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await here.post('/api/auth/password', {
+          currentPassword: passwordOf('self-1'),
+          newPassword: 'velvet orchard compass',
+        })
+      ).status,
+    ).toBe(204);
     expect((await here.get('/api/auth/me')).status).toBe(200);
     expect((await elsewhere.get('/api/auth/me')).status).toBe(401);
-    expect((await asHeader(await signIn(hub, 'self-1', 'velvet orchard compass')).get('/api/auth/me')).status).toBe(200);
+    expect((await asHeader(await signIn(hub, 'self-1', 'velvet orchard compass')).get('/api/auth/me')).status).toBe(
+      200,
+    );
   });
 });
 
 describe('throttles', () => {
   it('throttles HTTP Basic like sign-in: after the limit even the right password waits, with Retry-After', async () => {
     const [user, password] = Buffer.from(hub.authHeader.slice(6), 'base64').toString().split(/:(.*)/s);
-    for (let i = 0; i < 3; i++) expect((await asHeader(basic(user, `wrong-${i}`)).get('/api/organisations')).status).toBe(401);
-    const refused = await fetch(`${hub.httpUrl}/api/organisations`, { headers: { authorization: basic(user, password) } });
+    for (let i = 0; i < 3; i++)
+      expect((await asHeader(basic(user, `wrong-${i}`)).get('/api/organisations')).status).toBe(401);
+    const refused = await fetch(`${hub.httpUrl}/api/organisations`, {
+      headers: { authorization: basic(user, password) },
+    });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });

@@ -14,7 +14,11 @@ let wsPort: number;
 
 beforeAll(async () => {
   wsPort = await freePort();
-  hub = await startHub({ MQTT_WS_PORT: String(wsPort), MQTT_CONNECT_TIMEOUT_MS: '1500', MQTT_MAX_CONNECT_BYTES: '1024' });
+  hub = await startHub({
+    MQTT_WS_PORT: String(wsPort),
+    MQTT_CONNECT_TIMEOUT_MS: '1500',
+    MQTT_MAX_CONNECT_BYTES: '1024',
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -23,7 +27,12 @@ afterAll(async () => {
 
 const rss = async () => {
   const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
-  return Number(text.split('\n').find((l) => l.startsWith('bedside_process_resident_memory_bytes '))!.split(' ')[1]);
+  return Number(
+    text
+      .split('\n')
+      .find((l) => l.startsWith('bedside_process_resident_memory_bytes '))!
+      .split(' ')[1],
+  );
 };
 
 /** A WebSocket upgraded by hand, so frames can announce any length (RFC 6455 §5.2). */
@@ -31,8 +40,12 @@ async function upgradedSocket(): Promise<Socket> {
   const socket = tcpConnect(wsPort, '127.0.0.1');
   await new Promise((r, j) => socket.once('connect', r).once('error', j));
   socket.on('error', () => undefined);
-  socket.write(`GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n`);
-  await new Promise<void>((resolve, reject) => socket.once('data', (d) => (d.toString().startsWith('HTTP/1.1 101') ? resolve() : reject(new Error(d.toString())))));
+  socket.write(
+    `GET /mqtt HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n`,
+  );
+  await new Promise<void>((resolve, reject) =>
+    socket.once('data', (d) => (d.toString().startsWith('HTTP/1.1 101') ? resolve() : reject(new Error(d.toString())))),
+  );
   return socket;
 }
 
@@ -63,23 +76,29 @@ it('unauthenticated sockets announcing 64 MiB frames are closed from the frame h
   expect((await rss()) - before).toBeLessThan(32 * 1024 * 1024);
 });
 
-it.each<RawTransport>(['tcp', 'ws'])('over %s, a connection that never sends CONNECT is closed after the connect timeout', async (transport) => {
-  const raw = await rawConnection(transport, transport === 'tcp' ? hub.mqttPort : wsPort);
-  const start = Date.now();
-  await raw.closed;
-  expect(Date.now() - start).toBeGreaterThan(1000);
-  expect(Date.now() - start).toBeLessThan(4000);
-});
+it.each<RawTransport>(['tcp', 'ws'])(
+  'over %s, a connection that never sends CONNECT is closed after the connect timeout',
+  async (transport) => {
+    const raw = await rawConnection(transport, transport === 'tcp' ? hub.mqttPort : wsPort);
+    const start = Date.now();
+    await raw.closed;
+    expect(Date.now() - start).toBeGreaterThan(1000);
+    expect(Date.now() - start).toBeLessThan(4000);
+  },
+);
 
-it.each<RawTransport>(['tcp', 'ws'])('over %s, a first packet over the CONNECT budget is refused from its header, no CONNACK', async (transport) => {
-  const raw = await rawConnection(transport, transport === 'tcp' ? hub.mqttPort : wsPort);
-  // Only the fixed header of a 60 KiB CONNECT: the hub must not wait for the rest.
-  const start = Date.now();
-  raw.stream.write(Buffer.from([0x10, 0x80 | (60_000 & 0x7f), 0x80 | ((60_000 >> 7) & 0x7f), 60_000 >> 14]));
-  await raw.closed;
-  expect(Date.now() - start).toBeLessThan(1000); // not the connect timeout
-  expect(raw.packets).toEqual([]);
-});
+it.each<RawTransport>(['tcp', 'ws'])(
+  'over %s, a first packet over the CONNECT budget is refused from its header, no CONNACK',
+  async (transport) => {
+    const raw = await rawConnection(transport, transport === 'tcp' ? hub.mqttPort : wsPort);
+    // Only the fixed header of a 60 KiB CONNECT: the hub must not wait for the rest.
+    const start = Date.now();
+    raw.stream.write(Buffer.from([0x10, 0x80 | (60_000 & 0x7f), 0x80 | ((60_000 >> 7) & 0x7f), 60_000 >> 14]));
+    await raw.closed;
+    expect(Date.now() - start).toBeLessThan(1000); // not the connect timeout
+    expect(raw.packets).toEqual([]);
+  },
+);
 
 it('over ws, a device frame larger than the packet limit closes that connection; others carry on', async () => {
   const api = hubApi(hub);
@@ -92,7 +111,13 @@ it('over ws, a device frame larger than the packet limit closes that connection;
   const gone = new Promise<void>((r) => client.once('close', () => r()));
   client.publish(`bedside/v1/devices/${creds.deviceId}/telemetry`, Buffer.alloc(200 * 1024, 0x20), { qos: 1 });
   await gone;
-  await bystander.publishAsync(`bedside/v1/devices/${other.deviceId}/telemetry`, JSON.stringify({ ts: Date.now(), seq: 1, samples: [{ battery: 80 }] }), { qos: 1 });
-  await waitFor(async () => (await api.get(`/api/devices/${other.deviceId}/telemetry`)).body.length === 1, { what: 'bystander telemetry stored' });
+  await bystander.publishAsync(
+    `bedside/v1/devices/${other.deviceId}/telemetry`,
+    JSON.stringify({ ts: Date.now(), seq: 1, samples: [{ battery: 80 }] }),
+    { qos: 1 },
+  );
+  await waitFor(async () => (await api.get(`/api/devices/${other.deviceId}/telemetry`)).body.length === 1, {
+    what: 'bystander telemetry stored',
+  });
   await bystander.endAsync();
 });

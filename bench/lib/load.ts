@@ -10,9 +10,20 @@ export type LoadRecord = Record<string, any> & { type: string };
  * hands each JSON record to `onRecord` as it arrives, so the caller can sample the server at
  * window boundaries. Resolves with every record, the exit code and the generator's pid.
  */
-export function runLoad(args: string[], o: { onRecord?: (r: LoadRecord, pid: number) => Promise<void> | void; timeoutMs: number; env?: Record<string, string> }): Promise<{ records: LoadRecord[]; code: number | null; stderr: string; pid: number }> {
+export function runLoad(
+  args: string[],
+  o: {
+    onRecord?: (r: LoadRecord, pid: number) => Promise<void> | void;
+    timeoutMs: number;
+    env?: Record<string, string>;
+  },
+): Promise<{ records: LoadRecord[]; code: number | null; stderr: string; pid: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'devices-sim/bin/devices-sim.js'), 'load', '--json', ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'devices-sim/bin/devices-sim.js'), 'load', '--json', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...o.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const records: LoadRecord[] = [];
     let stderr = '';
     child.stderr.on('data', (d) => {
@@ -28,7 +39,9 @@ export function runLoad(args: string[], o: { onRecord?: (r: LoadRecord, pid: num
         return;
       }
       records.push(rec);
-      chain = chain.then(() => o.onRecord?.(rec, child.pid!)).catch((err) => void (stderr += `\nharness: ${(err as Error).message}`));
+      chain = chain
+        .then(() => o.onRecord?.(rec, child.pid!))
+        .catch((err) => void (stderr += `\nharness: ${(err as Error).message}`));
     });
     const timer = setTimeout(() => {
       stderr += `\nharness: load generator killed after ${o.timeoutMs} ms`;

@@ -31,7 +31,9 @@ export function machineInfo(nofile: number, root: string): MachineInfo {
   const osRelease = existsSync('/etc/os-release') ? readFileSync('/etc/os-release', 'utf8') : '';
   const pretty = /PRETTY_NAME="([^"]+)"/.exec(osRelease)?.[1] ?? 'unknown';
   const debian = existsSync('/etc/debian_version') ? readFileSync('/etc/debian_version', 'utf8').trim() : '';
-  const pgBin = existsSync('/usr/lib/postgresql') ? run('ls', ['/usr/lib/postgresql']).trim().split('\n').sort().pop() : undefined;
+  const pgBin = existsSync('/usr/lib/postgresql')
+    ? run('ls', ['/usr/lib/postgresql']).trim().split('\n').sort().pop()
+    : undefined;
   return {
     cpuModel: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
@@ -41,7 +43,9 @@ export function machineInfo(nofile: number, root: string): MachineInfo {
     node: process.version,
     mosquitto: /mosquitto version (\S+)/.exec(run('/usr/sbin/mosquitto', ['-h']))?.[1] ?? 'not installed',
     influxd: /InfluxDB (\S+)/.exec(run('/usr/bin/influxd', ['version']))?.[1] ?? 'not installed',
-    postgres: pgBin ? /\(PostgreSQL\) (\S+)/.exec(run(`/usr/lib/postgresql/${pgBin}/bin/postgres`, ['--version']))?.[1] ?? 'unknown' : 'not installed',
+    postgres: pgBin
+      ? (/\(PostgreSQL\) (\S+)/.exec(run(`/usr/lib/postgresql/${pgBin}/bin/postgres`, ['--version']))?.[1] ?? 'unknown')
+      : 'not installed',
     nofile,
     loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
     gitCommit: run('git', ['-C', root, 'rev-parse', '--short', 'HEAD']).trim(),

@@ -11,8 +11,11 @@ const HUB_MAIN = join(ROOT, 'dist/apps/hub/src/main.js');
 const GC_PRELOAD = join(DIST_BENCH, 'gc-on-signal.js');
 const PROFILE_PRELOAD = join(DIST_BENCH, 'profile-on-signal.js');
 /** The Node flags `npm start` gives the hub (package.json), so the bench measures what production runs. */
-export const HUB_NODE_FLAGS: string[] = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } })
-  .scripts.start.split(/\s+/).filter((a) => a.startsWith('--'));
+export const HUB_NODE_FLAGS: string[] = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(/\s+/)
+  .filter((a) => a.startsWith('--'));
 
 export interface Server {
   pid: number;
@@ -30,7 +33,8 @@ export interface HubServer extends Server {
   dataDir: string;
 }
 
-const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+const exited = (p: ChildProcess) =>
+  new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
 
 async function halt(p: ChildProcess, timeoutMs = 20_000): Promise<void> {
   if (p.exitCode !== null || p.signalCode !== null) return;
@@ -55,7 +59,14 @@ function capture(p: ChildProcess): () => string {
  * The built hub as its own process (like libs/testing startHub, which it mirrors) with extra
  * node flags: --expose-gc plus the GC and window-profile preloads.
  */
-export async function spawnHub(o: { env?: Record<string, string>; nodeArgs?: string[]; dataDir?: string; ports?: { http: number; mqtt: number } } = {}): Promise<HubServer> {
+export async function spawnHub(
+  o: {
+    env?: Record<string, string>;
+    nodeArgs?: string[];
+    dataDir?: string;
+    ports?: { http: number; mqtt: number };
+  } = {},
+): Promise<HubServer> {
   if (!existsSync(HUB_MAIN)) throw new Error(`${HUB_MAIN} is missing: run "npm run build" first`);
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'bedside-bench-hub-'));
   const httpPort = o.ports?.http ?? (await freePort());
@@ -63,25 +74,54 @@ export async function spawnHub(o: { env?: Record<string, string>; nodeArgs?: str
   while (mqttPort === httpPort) mqttPort = await freePort();
   const admin = { username: 'admin', password: 'bench-admin-password' };
   const memFile = join(dataDir, 'bench-mem.json');
-  const proc = spawn(process.execPath, [...HUB_NODE_FLAGS, '--expose-gc', '--require', GC_PRELOAD, '--require', PROFILE_PRELOAD, ...(o.nodeArgs ?? []), HUB_MAIN], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HTTP_HOST: '127.0.0.1', HTTP_PORT: String(httpPort), MQTT_PORT: String(mqttPort), DATA_DIR: dataDir,
-      ADMIN_USERNAME: admin.username, ADMIN_PASSWORD: admin.password,
-      LOG_LEVEL: 'warn', MQTT_CONNECTIONS_PER_SECOND_PER_IP: '1000000', BENCH_MEM_FILE: memFile, BENCH_PROFILE_FILE: join(dataDir, 'bench-window.cpuprofile'),
-      ...o.env,
+  const proc = spawn(
+    process.execPath,
+    [
+      ...HUB_NODE_FLAGS,
+      '--expose-gc',
+      '--require',
+      GC_PRELOAD,
+      '--require',
+      PROFILE_PRELOAD,
+      ...(o.nodeArgs ?? []),
+      HUB_MAIN,
+    ],
+    {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: String(httpPort),
+        MQTT_PORT: String(mqttPort),
+        DATA_DIR: dataDir,
+        ADMIN_USERNAME: admin.username,
+        ADMIN_PASSWORD: admin.password,
+        LOG_LEVEL: 'warn',
+        MQTT_CONNECTIONS_PER_SECOND_PER_IP: '1000000',
+        BENCH_MEM_FILE: memFile,
+        BENCH_PROFILE_FILE: join(dataDir, 'bench-window.cpuprofile'),
+        ...o.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   const logs = capture(proc);
-  await waitFor(async () => {
-    if (proc.exitCode !== null) throw new Error(`hub exited with ${proc.exitCode}:\n${logs().slice(-4000)}`);
-    const res = await fetch(`http://127.0.0.1:${httpPort}/health`);
-    return res.status === 200;
-  }, { timeoutMs: 60_000, intervalMs: 200, what: 'hub /health' });
+  await waitFor(
+    async () => {
+      if (proc.exitCode !== null) throw new Error(`hub exited with ${proc.exitCode}:\n${logs().slice(-4000)}`);
+      const res = await fetch(`http://127.0.0.1:${httpPort}/health`);
+      return res.status === 200;
+    },
+    { timeoutMs: 60_000, intervalMs: 200, what: 'hub /health' },
+  );
   return {
-    pid: proc.pid!, httpUrl: `http://127.0.0.1:${httpPort}`, mqttUrl: `mqtt://127.0.0.1:${mqttPort}`, memFile, logs, admin, dataDir,
+    pid: proc.pid!,
+    httpUrl: `http://127.0.0.1:${httpPort}`,
+    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    memFile,
+    logs,
+    admin,
+    dataDir,
     authHeader: 'Basic ' + Buffer.from(`${admin.username}:${admin.password}`).toString('base64'),
     stop: () => halt(proc, 30_000),
   };
@@ -92,16 +132,28 @@ export async function spawnBareAedes(): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'bedside-bench-aedes-'));
   const memFile = join(dir, 'bench-mem.json');
   const port = await freePort();
-  const proc = spawn(process.execPath, ['--expose-gc', '--require', GC_PRELOAD, join(DIST_BENCH, 'bare-aedes.js'), String(port)], {
-    cwd: ROOT, env: { PATH: process.env.PATH ?? '', BENCH_MEM_FILE: memFile }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    process.execPath,
+    ['--expose-gc', '--require', GC_PRELOAD, join(DIST_BENCH, 'bare-aedes.js'), String(port)],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', BENCH_MEM_FILE: memFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const logs = capture(proc);
-  await waitFor(() => {
-    if (proc.exitCode !== null) throw new Error(`bare aedes exited: ${logs()}`);
-    return logs().includes('listening');
-  }, { timeoutMs: 20_000, what: 'bare aedes' });
+  await waitFor(
+    () => {
+      if (proc.exitCode !== null) throw new Error(`bare aedes exited: ${logs()}`);
+      return logs().includes('listening');
+    },
+    { timeoutMs: 20_000, what: 'bare aedes' },
+  );
   return {
-    pid: proc.pid!, mqttUrl: `mqtt://127.0.0.1:${port}`, memFile, logs,
+    pid: proc.pid!,
+    mqttUrl: `mqtt://127.0.0.1:${port}`,
+    memFile,
+    logs,
     stop: async () => {
       await halt(proc);
       rmSync(dir, { recursive: true, force: true });
@@ -117,20 +169,36 @@ export async function spawnMosquitto(): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'bedside-bench-mosquitto-'));
   const port = await freePort();
   const conf = join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [
-    `listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'log_dest none',
-    'max_connections -1', 'max_keepalive 3600', 'set_tcp_nodelay true', '',
-  ].join('\n'));
+  writeFileSync(
+    conf,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      'log_dest none',
+      'max_connections -1',
+      'max_keepalive 3600',
+      'set_tcp_nodelay true',
+      '',
+    ].join('\n'),
+  );
   const proc = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   const logs = capture(proc);
   const { connect } = await import('node:net');
-  await waitFor(() => new Promise<boolean>((r) => {
-    if (proc.exitCode !== null) return r(false);
-    const s = connect(port, '127.0.0.1', () => (s.destroy(), r(true)));
-    s.on('error', () => r(false));
-  }), { timeoutMs: 10_000, what: 'mosquitto' });
+  await waitFor(
+    () =>
+      new Promise<boolean>((r) => {
+        if (proc.exitCode !== null) return r(false);
+        const s = connect(port, '127.0.0.1', () => (s.destroy(), r(true)));
+        s.on('error', () => r(false));
+      }),
+    { timeoutMs: 10_000, what: 'mosquitto' },
+  );
   return {
-    pid: proc.pid!, mqttUrl: `mqtt://127.0.0.1:${port}`, memFile: null, logs,
+    pid: proc.pid!,
+    mqttUrl: `mqtt://127.0.0.1:${port}`,
+    memFile: null,
+    logs,
     stop: async () => {
       await halt(proc);
       rmSync(dir, { recursive: true, force: true });
@@ -139,12 +207,21 @@ export async function spawnMosquitto(): Promise<Server> {
 }
 
 /** Full GC in a node server (preload) and its memory afterwards; RSS only for others. */
-export async function memoryAfterGc(s: Server, rss: (pid: number) => number): Promise<{ rss: number; heapUsed: number | null; external: number | null; gc: boolean }> {
+export async function memoryAfterGc(
+  s: Server,
+  rss: (pid: number) => number,
+): Promise<{ rss: number; heapUsed: number | null; external: number | null; gc: boolean }> {
   if (s.memFile) {
     try {
       rmSync(s.memFile, { force: true });
       process.kill(s.pid, 'SIGWINCH');
-      const m = await waitFor(() => (existsSync(s.memFile!) ? (JSON.parse(readFileSync(s.memFile!, 'utf8')) as { heapUsed: number; external: number; gc: boolean }) : null), { timeoutMs: 10_000, intervalMs: 50, what: 'memory report' });
+      const m = await waitFor(
+        () =>
+          existsSync(s.memFile!)
+            ? (JSON.parse(readFileSync(s.memFile!, 'utf8')) as { heapUsed: number; external: number; gc: boolean })
+            : null,
+        { timeoutMs: 10_000, intervalMs: 50, what: 'memory report' },
+      );
       await new Promise((r) => setTimeout(r, 200));
       return { rss: rss(s.pid), heapUsed: m.heapUsed, external: m.external, gc: m.gc };
     } catch {
@@ -163,7 +240,15 @@ export async function scrape(httpUrl: string): Promise<(name: string, labels?: R
       if (!line.startsWith(name)) continue;
       const m = /^([a-zA-Z_:][\w:]*)(\{([^}]*)\})?\s+(\S+)/.exec(line);
       if (!m || m[1] !== name) continue;
-      const ls = Object.fromEntries((m[3] ?? '').split(',').filter(Boolean).map((kv) => { const i = kv.indexOf('='); return [kv.slice(0, i), kv.slice(i + 2, -1)]; }));
+      const ls = Object.fromEntries(
+        (m[3] ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((kv) => {
+            const i = kv.indexOf('=');
+            return [kv.slice(0, i), kv.slice(i + 2, -1)];
+          }),
+      );
       if (Object.entries(labels).every(([k, v]) => ls[k] === v)) sum += Number(m[4]);
     }
     return sum;

@@ -11,10 +11,20 @@ import { EXIT, HubUnreachableError, UsageError, isUnreachable } from './cli/exit
 /** devices-sim: simulated beds for installers, demos and load. */
 export function buildProgram(): Command {
   const program = new Command('devices-sim')
-    .description('Bedside device simulator: fleets, scenarios, commissioning checks, live watch, load and realistic nights')
+    .description(
+      'Bedside device simulator: fleets, scenarios, commissioning checks, live watch, load and realistic nights',
+    )
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const cmd of [fleetCommand(), scenarioCommand(), checkCommand(), watchCommand(), loadCommand(), demoCommand(), corpusCommand()]) {
+  for (const cmd of [
+    fleetCommand(),
+    scenarioCommand(),
+    checkCommand(),
+    watchCommand(),
+    loadCommand(),
+    demoCommand(),
+    corpusCommand(),
+  ]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }
   return program;
@@ -25,7 +35,10 @@ export async function main(argv = process.argv): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.OK : EXIT.USAGE;
+      process.exitCode =
+        err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version'
+          ? EXIT.OK
+          : EXIT.USAGE;
     } else if (err instanceof UsageError) {
       process.stderr.write(`error: ${err.message}\n`);
       process.exitCode = EXIT.USAGE;

@@ -10,7 +10,12 @@ import { Metrics } from '@bedside/observability';
 @ApiTags('operations')
 @Controller()
 export class HealthController {
-  constructor(private readonly broker: BrokerService, private readonly database: Database, private readonly metrics: Metrics, private readonly rules: RulesRunner) {}
+  constructor(
+    private readonly broker: BrokerService,
+    private readonly database: Database,
+    private readonly metrics: Metrics,
+    private readonly rules: RulesRunner,
+  ) {}
 
   /** Liveness: the broker listens and the database answers. */
   @Public()
@@ -30,13 +35,19 @@ export class HealthController {
   async ready(@Res() res: Response) {
     const checks = { ...(await this.checks()), rules: { recovery: this.rules.recovery } };
     const ok = checks.database.reachable && checks.broker.listening && checks.rules.recovery === 'done';
-    res.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).json({ status: ok ? 'ready' : 'not ready', checks });
+    res
+      .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+      .json({ status: ok ? 'ready' : 'not ready', checks });
   }
 
   private async checks() {
     const reachable = await this.database.ping();
     return {
-      broker: { listening: this.broker.listening, ports: this.broker.ports, connectedDevices: this.broker.connectedDevices },
+      broker: {
+        listening: this.broker.listening,
+        ports: this.broker.ports,
+        connectedDevices: this.broker.connectedDevices,
+      },
       database: { reachable, engine: this.database.engine },
     };
   }

@@ -14,12 +14,14 @@ function answer(err: unknown) {
     },
     json: (b: unknown) => void (out.body = b),
   };
-  new HttpExceptionFilter().catch(err, { switchToHttp: () => ({ getResponse: () => res }) } as unknown as ArgumentsHost);
+  new HttpExceptionFilter().catch(err, {
+    switchToHttp: () => ({ getResponse: () => res }),
+  } as unknown as ArgumentsHost);
   return out;
 }
 
 describe('HttpExceptionFilter', () => {
-  it('sets Retry-After on a 429 from the error\'s details', () => {
+  it("sets Retry-After on a 429 from the error's details", () => {
     const r = answer(new DomainError('RATE_LIMITED', 'slow down', { retryAfterSeconds: 41.2 }));
     expect(r.status).toBe(429);
     expect(r.headers['retry-after']).toBe('42');
@@ -32,7 +34,10 @@ describe('HttpExceptionFilter', () => {
 
   it('answers an edge refusal with its status and code', () => {
     const r = answer(new EdgeError(415, 'UNSUPPORTED_MEDIA_TYPE', 'send application/json'));
-    expect(r).toMatchObject({ status: 415, body: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send application/json' } });
+    expect(r).toMatchObject({
+      status: 415,
+      body: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send application/json' },
+    });
     expect(r.headers['retry-after']).toBeUndefined();
   });
 });

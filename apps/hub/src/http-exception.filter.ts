@@ -26,26 +26,43 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     if (err instanceof EdgeError) {
-      res.status(err.status).json({ code: err.code, message: err.message, ...(err.details && { details: err.details }) });
+      res
+        .status(err.status)
+        .json({ code: err.code, message: err.message, ...(err.details && { details: err.details }) });
       return;
     }
     if (err instanceof HttpException) {
       const status = err.getStatus();
       const body = err.getResponse();
-      const messages = typeof body === 'object' && body && 'message' in body ? (body as { message: unknown }).message : err.message;
+      const messages =
+        typeof body === 'object' && body && 'message' in body ? (body as { message: unknown }).message : err.message;
       const list = Array.isArray(messages) ? messages.map(String) : [String(messages)];
       if (status === 429) res.setHeader('retry-after', String(DEFAULT_RETRY_AFTER_SECONDS));
-      res.status(status).json({ code: status === 400 ? 'VALIDATION_FAILED' : `HTTP_${status}`, message: list.join('; '), ...(Array.isArray(messages) && { details: { errors: list } }) });
+      res
+        .status(status)
+        .json({
+          code: status === 400 ? 'VALIDATION_FAILED' : `HTTP_${status}`,
+          message: list.join('; '),
+          ...(Array.isArray(messages) && { details: { errors: list } }),
+        });
       return;
     }
     const errorId = randomUUID();
-    this.log.error({ msg: 'unhandled error', errorId, err: err instanceof Error ? { message: err.message, stack: err.stack } : err });
-    res.status(500).json({ code: 'INTERNAL', message: 'internal error; quote the error id when reporting it', errorId });
+    this.log.error({
+      msg: 'unhandled error',
+      errorId,
+      err: err instanceof Error ? { message: err.message, stack: err.stack } : err,
+    });
+    res
+      .status(500)
+      .json({ code: 'INTERNAL', message: 'internal error; quote the error id when reporting it', errorId });
   }
 }
 
 /** Retry-After in delay-seconds (RFC 9110 §10.2.3), sent with every 429 so clients know when to come back (RFC 6585 §4). */
 function retryAfterSeconds(details: Record<string, unknown> | undefined): number {
   const s = details?.retryAfterSeconds;
-  return typeof s === 'number' && Number.isFinite(s) && s >= 0 ? Math.max(1, Math.ceil(s)) : DEFAULT_RETRY_AFTER_SECONDS;
+  return typeof s === 'number' && Number.isFinite(s) && s >= 0
+    ? Math.max(1, Math.ceil(s))
+    : DEFAULT_RETRY_AFTER_SECONDS;
 }

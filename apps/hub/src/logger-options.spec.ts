@@ -9,7 +9,11 @@ function capture() {
   const req = new IncomingMessage(new Socket());
   req.method = 'POST';
   req.url = '/api/residents?name=%E6%9D%8E';
-  req.headers = { authorization: 'Basic YWRtaW46aHVudGVyMg==', cookie: 'session=abc', 'content-type': 'application/json' };
+  req.headers = {
+    authorization: 'Basic YWRtaW46aHVudGVyMg==',
+    cookie: 'session=abc',
+    'content-type': 'application/json',
+  };
   middleware(req, new ServerResponse(req));
   return { lines, log: (req as IncomingMessage & { log: import('pino').Logger }).log, req };
 }
@@ -33,7 +37,15 @@ describe('loggerOptions', () => {
 
   it('redacts passwords, secrets, tokens and bodies wherever they are logged', () => {
     const { lines, log } = capture();
-    log.info({ password: 'hunter2', user: { passwordHash: 'scrypt$x', token: 'tok-1' }, hook: { secret: 's3cret' }, body: { name: '李秀英' } }, 'x');
+    log.info(
+      {
+        password: 'hunter2',
+        user: { passwordHash: 'scrypt$x', token: 'tok-1' },
+        hook: { secret: 's3cret' },
+        body: { name: '李秀英' },
+      },
+      'x',
+    );
     const out = lines.join('');
     expect(out).not.toMatch(/hunter2|scrypt\$x|tok-1|s3cret|李秀英/);
     expect(out).toMatch(/\[redacted\]/);

@@ -7,8 +7,14 @@ import type { LevelWithSilent } from 'pino';
  * personal data). A second line of defence behind the serializers below.
  */
 export const REDACTED_PATHS = [
-  'req.headers.authorization', 'req.headers["proxy-authorization"]', 'req.headers.cookie', 'res.headers["set-cookie"]',
-  ...['authorization', 'password', 'passwordHash', 'secret', 'token', 'credentials', 'body'].flatMap((k) => [k, `*.${k}`]),
+  'req.headers.authorization',
+  'req.headers["proxy-authorization"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  ...['authorization', 'password', 'passwordHash', 'secret', 'token', 'credentials', 'body'].flatMap((k) => [
+    k,
+    `*.${k}`,
+  ]),
 ];
 
 interface SerializedRequest {

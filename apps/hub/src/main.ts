@@ -22,13 +22,27 @@ async function bootstrap(): Promise<void> {
     throw err;
   }
   // bodyParser off: the HTTP edge parses JSON bodies itself, after its own checks.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
-  configureHttpEdge(app, { maxBytes: env.HTTP_BODY_LIMIT_BYTES, maxDepth: MAX_BODY_DEPTH, allowedOrigins: env.HTTP_ALLOWED_ORIGINS });
-  const openapi = SwaggerModule.createDocument(app, new DocumentBuilder()
-    .setTitle('Bedside hub').setDescription('Registry, devices and telemetry of the Bedside home-care bed service')
-    .setVersion('1').addBasicAuth().addSecurityRequirements('basic').build());
+  configureHttpEdge(app, {
+    maxBytes: env.HTTP_BODY_LIMIT_BYTES,
+    maxDepth: MAX_BODY_DEPTH,
+    allowedOrigins: env.HTTP_ALLOWED_ORIGINS,
+  });
+  const openapi = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Bedside hub')
+      .setDescription('Registry, devices and telemetry of the Bedside home-care bed service')
+      .setVersion('1')
+      .addBasicAuth()
+      .addSecurityRequirements('basic')
+      .build(),
+  );
   SwaggerModule.setup('api/docs', app, openapi, { jsonDocumentUrl: 'api/openapi.json' });
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   app.get(Logger).log(`http listening on ${env.HTTP_HOST}:${(app.getHttpServer().address() as { port: number }).port}`);

@@ -27,13 +27,23 @@ export interface StepDef {
  * Runs steps in order, printing a pass/fail/skip line with its duration as each ends. After a
  * failure the remaining steps are reported as skipped ("not run").
  */
-export async function runSteps(steps: StepDef[], out: Output, record: Record<string, unknown> = {}): Promise<StepResult[]> {
+export async function runSteps(
+  steps: StepDef[],
+  out: Output,
+  record: Record<string, unknown> = {},
+): Promise<StepResult[]> {
   const results: StepResult[] = [];
   let failed: StepResult | null = null;
   for (const [i, s] of steps.entries()) {
     const prefix = `[${i + 1}/${steps.length}]`;
     if (failed) {
-      const r: StepResult = { step: s.id, label: s.label, status: 'skip', durationMs: 0, detail: `not run: step "${failed.label}" failed` };
+      const r: StepResult = {
+        step: s.id,
+        label: s.label,
+        status: 'skip',
+        durationMs: 0,
+        detail: `not run: step "${failed.label}" failed`,
+      };
       results.push(r);
       print(out, prefix, r, record);
       continue;
@@ -46,10 +56,20 @@ export async function runSteps(steps: StepDef[], out: Output, record: Record<str
       r = { step: s.id, label: s.label, status: 'pass', durationMs: performance.now() - t0, detail };
     } catch (err) {
       const durationMs = performance.now() - t0;
-      if (err instanceof SkipStep) r = { step: s.id, label: s.label, status: 'skip', durationMs, detail: `skipped: ${err.message}` };
+      if (err instanceof SkipStep)
+        r = { step: s.id, label: s.label, status: 'skip', durationMs, detail: `skipped: ${err.message}` };
       else {
-        const unreachable = !(err instanceof ConnackError) && (err instanceof HubUnreachableError || isUnreachable(err));
-        r = { step: s.id, label: s.label, status: 'fail', durationMs, detail: (unreachable && !(err instanceof HubUnreachableError) ? 'hub unreachable: ' : '') + (err as Error).message, ...(unreachable && { unreachable: true }) };
+        const unreachable =
+          !(err instanceof ConnackError) && (err instanceof HubUnreachableError || isUnreachable(err));
+        r = {
+          step: s.id,
+          label: s.label,
+          status: 'fail',
+          durationMs,
+          detail:
+            (unreachable && !(err instanceof HubUnreachableError) ? 'hub unreachable: ' : '') + (err as Error).message,
+          ...(unreachable && { unreachable: true }),
+        };
         failed = r;
       }
     }
@@ -60,7 +80,12 @@ export async function runSteps(steps: StepDef[], out: Output, record: Record<str
 }
 
 function print(out: Output, prefix: string, r: StepResult, record: Record<string, unknown>): void {
-  const mark = r.status === 'pass' ? out.paint('ok', 'PASS') : r.status === 'fail' ? out.paint('fail', 'FAIL') : out.paint('skip', 'SKIP');
+  const mark =
+    r.status === 'pass'
+      ? out.paint('ok', 'PASS')
+      : r.status === 'fail'
+        ? out.paint('fail', 'FAIL')
+        : out.paint('skip', 'SKIP');
   out.line(`${prefix} ${mark} ${r.label} (${fmtMs(r.durationMs)})${r.detail ? ' - ' + r.detail : ''}`.padEnd(60));
   out.record({ type: 'step', ...record, ...r, durationMs: Math.round(r.durationMs) });
 }

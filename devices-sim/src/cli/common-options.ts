@@ -28,7 +28,8 @@ export function parseCommon(raw: Record<string, unknown>): CommonOptions {
     throw new UsageError(`--hub ${hub} is not a URL`);
   }
   const mqtt = raw.mqtt ? String(raw.mqtt) : `mqtt://${hubUrl.hostname}:1883`;
-  if (!/^mqtts?:\/\/|^wss?:\/\//.test(mqtt)) throw new UsageError(`--mqtt ${mqtt} must start with mqtt://, mqtts://, ws:// or wss://`);
+  if (!/^mqtts?:\/\/|^wss?:\/\//.test(mqtt))
+    throw new UsageError(`--mqtt ${mqtt} must start with mqtt://, mqtts://, ws:// or wss://`);
   let admin: CommonOptions['admin'];
   if (raw.admin) {
     const s = String(raw.admin);
@@ -41,13 +42,15 @@ export function parseCommon(raw: Record<string, unknown>): CommonOptions {
 
 export function intOption(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
   return n;
 }
 
 export function numberOption(name: string, value: unknown, min: number, max = Number.MAX_VALUE): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`${name} must be a number from ${min} to ${max}, got ${String(value)}`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`${name} must be a number from ${min} to ${max}, got ${String(value)}`);
   return n;
 }
 

@@ -26,10 +26,21 @@ export function describeCause(err: unknown): string {
   return [inner?.code, inner?.message ?? String(err)].filter(Boolean).join(' ');
 }
 
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 export function isUnreachable(err: unknown): boolean {
   if (err instanceof HubUnreachableError) return true;
   const e = err as { code?: string; name?: string; cause?: { code?: string } };
-  return UNREACHABLE_CODES.has(e?.code ?? '') || UNREACHABLE_CODES.has(e?.cause?.code ?? '') || e?.name === 'TimeoutError';
+  return (
+    UNREACHABLE_CODES.has(e?.code ?? '') || UNREACHABLE_CODES.has(e?.cause?.code ?? '') || e?.name === 'TimeoutError'
+  );
 }

@@ -12,7 +12,10 @@ export class Output {
   readonly tty: boolean;
   private readonly colors: ReturnType<typeof pc.createColors>;
 
-  constructor(readonly json: boolean, private readonly stdout: NodeJS.WriteStream = process.stdout) {
+  constructor(
+    readonly json: boolean,
+    private readonly stdout: NodeJS.WriteStream = process.stdout,
+  ) {
     this.tty = !json && stdout.isTTY === true;
     this.colors = pc.createColors(this.tty && !process.env.NO_COLOR);
   }
@@ -44,14 +47,23 @@ export class Output {
   /** A progress bar on a TTY; null otherwise (callers then print periodic lines). */
   bar(format: string, total: number): SingleBar | null {
     if (!this.tty) return null;
-    const bar = new SingleBar({ format, hideCursor: true, clearOnComplete: false, stopOnComplete: false }, Presets.shades_classic);
+    const bar = new SingleBar(
+      { format, hideCursor: true, clearOnComplete: false, stopOnComplete: false },
+      Presets.shades_classic,
+    );
     bar.start(total, 0);
     return bar;
   }
 
   multibar(): MultiBar | null {
-    return this.tty ? new MultiBar({ hideCursor: true, clearOnComplete: false, format: ' {bar} {percentage}% | {label}' }, Presets.shades_classic) : null;
+    return this.tty
+      ? new MultiBar(
+          { hideCursor: true, clearOnComplete: false, format: ' {bar} {percentage}% | {label}' },
+          Presets.shades_classic,
+        )
+      : null;
   }
 }
 
-export const fmtMs = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 60_000).toFixed(1)} min`);
+export const fmtMs = (ms: number): string =>
+  ms < 1000 ? `${Math.round(ms)} ms` : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 60_000).toFixed(1)} min`;

@@ -13,7 +13,9 @@ export function checkCommand(): Command {
     .requiredOption('--secret <secret>', 'device secret (MQTT password)')
     .addOption(new Option('--kind <kind>', 'device kind').choices([...DEVICE_KINDS]).makeOptionMandatory())
     .option('--timeout <ms>', 'how long each step waits for the hub', '10000')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Steps: connect + authenticate, subscribe to errors/acks, status online seen via REST,
 telemetry stored, event acked, bad message -> error, test alarm on the alarm stream.
 Steps that read the hub back need --admin; without it they are skipped.
@@ -22,7 +24,8 @@ Exit codes: 0 all steps passed or skipped, 1 a step failed, 2 usage, 3 hub unrea
 
 Example:
   devices-sim check --hub http://hub:3000 --mqtt mqtt://hub:1883 --admin admin:secret \\
-    --device-id button-ab12cd34ef --secret 9f2c... --kind button`)
+    --device-id button-ab12cd34ef --secret 9f2c... --kind button`,
+    )
     .action(async (raw: Record<string, unknown>) => {
       process.exitCode = await runCheck(raw);
     });
@@ -33,7 +36,13 @@ async function runCheck(raw: Record<string, unknown>): Promise<number> {
   const out = new Output(common.json);
   const kind = raw.kind as DeviceKind;
   if (!raw.deviceId || !raw.secret) throw new UsageError('--device-id and --secret are required');
-  const o = { ...common, deviceId: String(raw.deviceId), secret: String(raw.secret), kind, timeoutMs: intOption('--timeout', raw.timeout, 100) };
+  const o = {
+    ...common,
+    deviceId: String(raw.deviceId),
+    secret: String(raw.secret),
+    kind,
+    timeoutMs: intOption('--timeout', raw.timeout, 100),
+  };
   out.line(out.bold(`Commissioning check: ${kind} ${o.deviceId} via ${o.mqtt}${o.admin ? ` and ${o.hub}` : ''}`));
   const { steps, cleanup } = checkSteps(o);
   const t0 = performance.now();
@@ -44,9 +53,20 @@ async function runCheck(raw: Record<string, unknown>): Promise<number> {
   const summary = { passed: count('pass'), failed: count('fail'), skipped: count('skip') };
   const total = performance.now() - t0;
   const code = !failed ? EXIT.OK : failed.unreachable ? EXIT.UNREACHABLE : EXIT.FAILED;
-  out.line(failed
-    ? out.paint('fail', `FAILED at step "${failed.label}": ${failed.detail}`) + ` (${summary.passed} passed, ${summary.skipped} skipped, ${fmtMs(total)})`
-    : out.paint('ok', `OK: ${summary.passed} passed, ${summary.skipped} skipped in ${fmtMs(total)}`));
-  out.record({ type: 'summary', command: 'check', ok: !failed, ...(failed && { failedStep: failed.step }), ...summary, durationMs: Math.round(total), exitCode: code });
+  out.line(
+    failed
+      ? out.paint('fail', `FAILED at step "${failed.label}": ${failed.detail}`) +
+          ` (${summary.passed} passed, ${summary.skipped} skipped, ${fmtMs(total)})`
+      : out.paint('ok', `OK: ${summary.passed} passed, ${summary.skipped} skipped in ${fmtMs(total)}`),
+  );
+  out.record({
+    type: 'summary',
+    command: 'check',
+    ok: !failed,
+    ...(failed && { failedStep: failed.step }),
+    ...summary,
+    durationMs: Math.round(total),
+    exitCode: code,
+  });
   return code;
 }

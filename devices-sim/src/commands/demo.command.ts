@@ -26,7 +26,11 @@ import { sleep } from '../util/sleep';
 const HUB_MAIN = resolve(__dirname, '../../../apps/hub/src/main.js');
 const REPO_ROOT = resolve(__dirname, '../../../..');
 
-export const DEMO_OPERATOR = { username: 'demo', password: 'demo-lantern-harbour', displayName: 'Demo operator' } as const;
+export const DEMO_OPERATOR = {
+  username: 'demo',
+  password: 'demo-lantern-harbour',
+  displayName: 'Demo operator',
+} as const;
 
 /** A scripted incident: what is done to which bed, when (after the fleet is streaming), and the alarm it must raise. */
 interface Incident {
@@ -49,26 +53,51 @@ interface IncidentContext {
 
 const restingInBed = (s: AnySample) => {
   const m = s as { heartRate?: number; respirationRate?: number; movement?: number; signalQuality?: number };
-  return { ...s, inBed: true, heartRate: m.heartRate ?? 64, respirationRate: m.respirationRate ?? 14, movement: m.movement ?? 3, signalQuality: Math.max(m.signalQuality ?? 85, 80) } as AnySample;
+  return {
+    ...s,
+    inBed: true,
+    heartRate: m.heartRate ?? 64,
+    respirationRate: m.respirationRate ?? 14,
+    movement: m.movement ?? 3,
+    signalQuality: Math.max(m.signalQuality ?? 85, 80),
+  } as AnySample;
 };
 
 const INCIDENTS: Incident[] = [
   {
-    name: 'SOS press', bedIndex: 0, atMs: 8_000, kind: 'sos', severity: 'critical', withinMs: 10_000, rulesFrom: null,
+    name: 'SOS press',
+    bedIndex: 0,
+    atMs: 8_000,
+    kind: 'sos',
+    severity: 'critical',
+    withinMs: 10_000,
+    rulesFrom: null,
     start: async ({ device }) => {
       const { eventId } = await device('button').client.publishEvent('button.pressed');
       return `call button pressed (event ${eventId})`;
     },
   },
   {
-    name: 'fall', bedIndex: 1, atMs: 14_000, kind: 'fall', severity: 'critical', withinMs: 20_000, rulesFrom: 'fall',
+    name: 'fall',
+    bedIndex: 1,
+    atMs: 14_000,
+    kind: 'fall',
+    severity: 'critical',
+    withinMs: 20_000,
+    rulesFrom: 'fall',
     start: async ({ device }) => {
       const { eventId } = await device('wearable').client.publishEvent('fall.detected', { confidence: 0.94 });
       return `wearable fall.detected (event ${eventId}), not cancelled`;
     },
   },
   {
-    name: 'bradycardia', bedIndex: 2, atMs: 20_000, kind: 'heart_rate', severity: 'critical', withinMs: 20_000, rulesFrom: 'bradycardia',
+    name: 'bradycardia',
+    bedIndex: 2,
+    atMs: 20_000,
+    kind: 'heart_rate',
+    severity: 'critical',
+    withinMs: 20_000,
+    rulesFrom: 'bradycardia',
     start: async ({ override }) => {
       override('mattress', (s) => ({ ...restingInBed(s), heartRate: 36 }) as AnySample);
       setTimeout(() => override('mattress', restingInBed), 45_000).unref();
@@ -93,16 +122,24 @@ class OverridableModel implements SignalModel {
 
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('start a hub on embedded defaults plus a small fleet with scripted incidents: alarms in the console within a minute')
+    .description(
+      'start a hub on embedded defaults plus a small fleet with scripted incidents: alarms in the console within a minute',
+    )
     .option('--http-port <n>', 'hub HTTP port (default 3000, or a free one if 3000 is busy)')
     .option('--mqtt-port <n>', 'hub MQTT port (default 1883, or a free one if 1883 is busy)')
     .option('--data-dir <dir>', 'keep the hub data here (default: a temporary directory removed on exit)')
     .option('--beds <n>', 'beds in the fleet (at least 3: the first three get the incidents)', '6')
-    .option('--duration <s>', 'stop by itself this many seconds after the fleet starts streaming; 0 = until Ctrl-C', '0')
+    .option(
+      '--duration <s>',
+      'stop by itself this many seconds after the fleet starts streaming; 0 = until Ctrl-C',
+      '0',
+    )
     .option('--seed <n>', 'seed of the signal models', '1')
     .option('--hub-logs', "copy the hub's log to stderr", false)
     .option('--json', 'machine-readable output: one JSON object per line (the last is the summary)', false)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Starts the built hub (dist/apps/hub/src/main.js: run "npm run build" first) with embedded PGlite,
 creates an operator "${DEMO_OPERATOR.username}" / "${DEMO_OPERATOR.password}", provisions the beds and streams
 them at 1 message per second per device. Scripted incidents on the first three beds:
@@ -117,7 +154,8 @@ Exit codes: 0 ok, 1 the hub failed or an incident's alarm did not arrive, 2 usag
 Examples:
   npm run demo
   devices-sim demo --duration 120 --data-dir ./data-demo
-  devices-sim demo --http-port 3100 --mqtt-port 1884 --duration 40 --json`)
+  devices-sim demo --http-port 3100 --mqtt-port 1884 --duration 40 --json`,
+    )
     .action(async (raw: Record<string, unknown>) => {
       process.exitCode = await runDemo(raw);
     });
@@ -129,7 +167,8 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
   const beds = intOption('--beds', raw.beds, 3, 200);
   const duration = numberOption('--duration', raw.duration, 0);
   const seed = intOption('--seed', raw.seed, 0);
-  if (!existsSync(HUB_MAIN)) throw new UsageError(`the hub is not built (${HUB_MAIN} is missing): run "npm run build" first`);
+  if (!existsSync(HUB_MAIN))
+    throw new UsageError(`the hub is not built (${HUB_MAIN} is missing): run "npm run build" first`);
   const httpPort = await choosePort('--http-port', raw.httpPort, 3000);
   const mqttPort = await choosePort('--mqtt-port', raw.mqttPort, 1883);
   if (httpPort.port === mqttPort.port) throw new UsageError('--http-port and --mqtt-port must differ');
@@ -152,17 +191,34 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const t0 = Date.now();
-  const hub = startHubProcess({ dataDir, httpPort: httpPort.port, mqttPort: mqttPort.port, adminPassword: admin.password, copyLogs: raw.hubLogs === true });
+  const hub = startHubProcess({
+    dataDir,
+    httpPort: httpPort.port,
+    mqttPort: mqttPort.port,
+    adminPassword: admin.password,
+    copyLogs: raw.hubLogs === true,
+  });
   const alarms: RaisedAlarm[] = [];
   let devices: SimDevice[] = [];
   let stopStreaming: (() => void) | null = null;
   let stream: AlarmStream | null = null;
   let failure: string | null = null;
   let fleetStart = Date.now();
-  const incidents: { name: string; bed: string; bedId: string | null; kind: string; severity: string; startedAt: number | null; dueBy: number | null; alarm: RaisedAlarm | null }[] = [];
+  const incidents: {
+    name: string;
+    bed: string;
+    bedId: string | null;
+    kind: string;
+    severity: string;
+    startedAt: number | null;
+    dueBy: number | null;
+    alarm: RaisedAlarm | null;
+  }[] = [];
 
   try {
-    out.line(`starting the hub (${HUB_MAIN.replace(REPO_ROOT + '/', '')}), data in ${dataDir}${keepData ? '' : ' (temporary)'}...`);
+    out.line(
+      `starting the hub (${HUB_MAIN.replace(REPO_ROOT + '/', '')}), data in ${dataDir}${keepData ? '' : ' (temporary)'}...`,
+    );
     await hub.ready(apiUrl, stop.signal);
     if (stop.signal.aborted) throw new Error('interrupted');
     out.line(`hub up in ${fmtMs(Date.now() - t0)}`);
@@ -174,10 +230,18 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
     if (!orgId) {
       orgId = (await api.post<{ id: string }>('/api/organisations', { name: 'Bedside demo' })).id;
       try {
-        await api.post('/api/users', { username: DEMO_OPERATOR.username, password: DEMO_OPERATOR.password, displayName: DEMO_OPERATOR.displayName, role: 'operator', organisationId: orgId });
+        await api.post('/api/users', {
+          username: DEMO_OPERATOR.username,
+          password: DEMO_OPERATOR.password,
+          displayName: DEMO_OPERATOR.displayName,
+          role: 'operator',
+          organisationId: orgId,
+        });
       } catch (err) {
         if (!(err instanceof HttpError && err.status === 409)) throw err;
-        out.warn(`user ${DEMO_OPERATOR.username} already exists (not in a demo organisation): sign in as admin instead`);
+        out.warn(
+          `user ${DEMO_OPERATOR.username} already exists (not in a demo organisation): sign in as admin instead`,
+        );
       }
     }
     const creds = await provisionBeds(api, beds, 'demo', { organisationId: orgId });
@@ -202,14 +266,25 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
     stream.onAlarm((a) => {
       alarms.push(a);
       const label = labels.get(a.bedId) ?? a.bedId ?? 'no bed';
-      out.line(out.paint('info', `${clock()} ALARM ${a.kind} (${a.severity}) on bed ${label}${a.subject ? ` [${String(a.subject)}]` : ''}`));
+      out.line(
+        out.paint(
+          'info',
+          `${clock()} ALARM ${a.kind} (${a.severity}) on bed ${label}${a.subject ? ` [${String(a.subject)}]` : ''}`,
+        ),
+      );
       out.record({ type: 'alarm', bed: label, ...a });
-      for (const inc of incidents) if (!inc.alarm && inc.bedId === a.bedId && inc.kind === a.kind && inc.startedAt !== null) inc.alarm = a;
+      for (const inc of incidents)
+        if (!inc.alarm && inc.bedId === a.bedId && inc.kind === a.kind && inc.startedAt !== null) inc.alarm = a;
     });
 
-    const { devices: connected, failures } = await connectDevices(creds, { create: deviceClients({ mqttUrl, reconnect: true }) });
+    const { devices: connected, failures } = await connectDevices(creds, {
+      create: deviceClients({ mqttUrl, reconnect: true }),
+    });
     devices = connected;
-    if (failures.length) throw new Error(`${failures.length} devices could not connect, e.g. ${failures[0].deviceId}: ${failures[0].error.message}`);
+    if (failures.length)
+      throw new Error(
+        `${failures.length} devices could not connect, e.g. ${failures[0].deviceId}: ${failures[0].error.message}`,
+      );
     const models = new Map<SimDevice, OverridableModel>();
     const byBed = new Map<number, Record<DeviceKind, SignalModel>>();
     for (const d of devices) {
@@ -221,19 +296,46 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
       const d = devices.find((x) => x.bedIndex === inc.bedIndex && x.kind === 'mattress');
       if (d) models.get(d)!.fn = restingInBed;
     }
-    await Promise.all(devices.map((d) => d.client.publishStatus({ state: 'online', ts: Date.now(), firmware: 'sim-1.0', rssi: -55, ...(d.kind !== 'mattress' && { battery: 90 }) })));
+    await Promise.all(
+      devices.map((d) =>
+        d.client.publishStatus({
+          state: 'online',
+          ts: Date.now(),
+          firmware: 'sim-1.0',
+          rssi: -55,
+          ...(d.kind !== 'mattress' && { battery: 90 }),
+        }),
+      ),
+    );
     stopStreaming = streamTelemetry(devices, models as Map<SimDevice, SignalModel>, 1, 1, () => undefined);
     fleetStart = Date.now();
 
     printBanner(out, { httpUrl, mqttUrl, admin, dataDir, keepData, beds: creds.length, duration });
     out.record({
-      type: 'hub', consoleUrl: httpUrl, httpUrl: apiUrl, mqttUrl, docsUrl: `${httpUrl}/api/docs`, dataDir, keepData,
-      admin, operator: { username: DEMO_OPERATOR.username, password: DEMO_OPERATOR.password }, pid: hub.proc.pid,
+      type: 'hub',
+      consoleUrl: httpUrl,
+      httpUrl: apiUrl,
+      mqttUrl,
+      docsUrl: `${httpUrl}/api/docs`,
+      dataDir,
+      keepData,
+      admin,
+      operator: { username: DEMO_OPERATOR.username, password: DEMO_OPERATOR.password },
+      pid: hub.proc.pid,
     });
 
     for (const inc of INCIDENTS) {
       const bed = creds[inc.bedIndex];
-      const entry = { name: inc.name, bed: bed.label, bedId: bed.bedId, kind: inc.kind, severity: inc.severity, startedAt: null as number | null, dueBy: null as number | null, alarm: null as RaisedAlarm | null };
+      const entry = {
+        name: inc.name,
+        bed: bed.label,
+        bedId: bed.bedId,
+        kind: inc.kind,
+        severity: inc.severity,
+        startedAt: null as number | null,
+        dueBy: null as number | null,
+        alarm: null as RaisedAlarm | null,
+      };
       incidents.push(entry);
       const ctx: IncidentContext = {
         device: (kind) => devices.find((d) => d.bedIndex === inc.bedIndex && d.kind === kind)!,
@@ -249,8 +351,17 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
         entry.dueBy = entry.startedAt + inc.withinMs;
         try {
           const what = await inc.start(ctx);
-          out.line(`${clock()} incident on bed ${bed.label}: ${inc.name} - ${what} (expect ${inc.kind}, ${inc.severity})`);
-          out.record({ type: 'incident', name: inc.name, bed: bed.label, bedId: bed.bedId, detail: what, expect: { kind: inc.kind, severity: inc.severity } });
+          out.line(
+            `${clock()} incident on bed ${bed.label}: ${inc.name} - ${what} (expect ${inc.kind}, ${inc.severity})`,
+          );
+          out.record({
+            type: 'incident',
+            name: inc.name,
+            bed: bed.label,
+            bedId: bed.bedId,
+            detail: what,
+            expect: { kind: inc.kind, severity: inc.severity },
+          });
         } catch (err) {
           out.warn(`incident ${inc.name} on bed ${bed.label} failed: ${(err as Error).message}`);
         }
@@ -290,39 +401,83 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
     if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     process.off('SIGINT', hardStop);
     process.off('SIGTERM', hardStop);
-    out.line(`hub stopped${/code 0|SIGTERM/.test(exit) ? '' : ` (${exit})`}${keepData ? `; data kept in ${dataDir}` : ''}`);
+    out.line(
+      `hub stopped${/code 0|SIGTERM/.test(exit) ? '' : ` (${exit})`}${keepData ? `; data kept in ${dataDir}` : ''}`,
+    );
   }
 
   const now = Date.now();
   const missed = incidents.filter((i) => !i.alarm && i.dueBy !== null && i.dueBy <= now);
-  if (!failure && missed.length) failure = `no alarm for ${missed.map((i) => `${i.name} (${i.kind}) on bed ${i.bed}`).join(', ')}`;
+  if (!failure && missed.length)
+    failure = `no alarm for ${missed.map((i) => `${i.name} (${i.kind}) on bed ${i.bed}`).join(', ')}`;
   const wrongSeverity = incidents.filter((i) => i.alarm && i.alarm.severity !== i.severity);
-  if (!failure && wrongSeverity.length) failure = wrongSeverity.map((i) => `${i.name} raised ${i.alarm!.kind} as ${i.alarm!.severity}, expected ${i.severity}`).join('; ');
+  if (!failure && wrongSeverity.length)
+    failure = wrongSeverity
+      .map((i) => `${i.name} raised ${i.alarm!.kind} as ${i.alarm!.severity}, expected ${i.severity}`)
+      .join('; ');
   if (failure) {
     out.warn(`demo failed: ${failure}`);
     if (hub.exited() || /hub/.test(failure)) out.warn(`last hub log lines:\n${hub.logTail(40)}`);
   }
   const ok = failure === null;
-  out.line((ok ? out.paint('ok', 'demo done: ') : out.paint('fail', 'demo failed: ')) + `${alarms.length} alarms raised in ${fmtMs(Date.now() - t0)}`);
+  out.line(
+    (ok ? out.paint('ok', 'demo done: ') : out.paint('fail', 'demo failed: ')) +
+      `${alarms.length} alarms raised in ${fmtMs(Date.now() - t0)}`,
+  );
   out.record({
-    type: 'summary', command: 'demo', ok, reason: failure, durationMs: Date.now() - t0, alarmsRaised: alarms.length,
-    alarms: alarms.map((a) => ({ id: a.id, kind: a.kind, severity: a.severity, bedId: a.bedId, subject: a.subject ?? null })),
-    incidents: incidents.map((i) => ({ name: i.name, bed: i.bed, bedId: i.bedId, expect: { kind: i.kind, severity: i.severity }, started: i.startedAt !== null, alarm: i.alarm ? { id: i.alarm.id, kind: i.alarm.kind, severity: i.alarm.severity } : null })),
+    type: 'summary',
+    command: 'demo',
+    ok,
+    reason: failure,
+    durationMs: Date.now() - t0,
+    alarmsRaised: alarms.length,
+    alarms: alarms.map((a) => ({
+      id: a.id,
+      kind: a.kind,
+      severity: a.severity,
+      bedId: a.bedId,
+      subject: a.subject ?? null,
+    })),
+    incidents: incidents.map((i) => ({
+      name: i.name,
+      bed: i.bed,
+      bedId: i.bedId,
+      expect: { kind: i.kind, severity: i.severity },
+      started: i.startedAt !== null,
+      alarm: i.alarm ? { id: i.alarm.id, kind: i.alarm.kind, severity: i.alarm.severity } : null,
+    })),
   });
   return ok ? EXIT.OK : EXIT.FAILED;
 }
 
-function printBanner(out: Output, o: { httpUrl: string; mqttUrl: string; admin: { username: string; password: string }; dataDir: string; keepData: boolean; beds: number; duration: number }): void {
+function printBanner(
+  out: Output,
+  o: {
+    httpUrl: string;
+    mqttUrl: string;
+    admin: { username: string; password: string };
+    dataDir: string;
+    keepData: boolean;
+    beds: number;
+    duration: number;
+  },
+): void {
   const b = (s: string) => out.bold(s);
   out.line('');
   out.line(b('Bedside demo is running'));
-  out.line(`  console      ${b(o.httpUrl)}   sign in as ${b(DEMO_OPERATOR.username)} / ${b(DEMO_OPERATOR.password)} (operator)`);
+  out.line(
+    `  console      ${b(o.httpUrl)}   sign in as ${b(DEMO_OPERATOR.username)} / ${b(DEMO_OPERATOR.password)} (operator)`,
+  );
   out.line(`  REST API     ${o.httpUrl}/api/docs   admin (HTTP Basic): ${o.admin.username} / ${o.admin.password}`);
   out.line(`  MQTT         ${o.mqttUrl}`);
   out.line(`  fleet        ${o.beds} beds (mattress, call button, wearable each), 1 message/s per device`);
   out.line(`  incidents    SOS at ~8 s (bed demo-1), fall at ~14 s (demo-2), bradycardia at ~20 s (demo-3)`);
   out.line(`  data         ${o.dataDir}${o.keepData ? '' : ' (removed on exit)'}`);
-  out.line(o.duration ? `  stops by itself after ${o.duration} s (Ctrl-C stops earlier)` : '  Ctrl-C stops the fleet and the hub');
+  out.line(
+    o.duration
+      ? `  stops by itself after ${o.duration} s (Ctrl-C stops earlier)`
+      : '  Ctrl-C stops the fleet and the hub',
+  );
   out.line('');
 }
 
@@ -374,16 +529,34 @@ interface HubHandle {
  * its own process group, so a Ctrl-C in the terminal reaches only the demo, which then stops the
  * hub once with SIGTERM (a graceful shutdown) after the fleet has disconnected.
  */
-function startHubProcess(o: { dataDir: string; httpPort: number; mqttPort: number; adminPassword: string; copyLogs: boolean }): HubHandle {
+function startHubProcess(o: {
+  dataDir: string;
+  httpPort: number;
+  mqttPort: number;
+  adminPassword: string;
+  copyLogs: boolean;
+}): HubHandle {
   const logFile = join(o.dataDir, 'hub.log');
   const log = createWriteStream(logFile, { flags: 'a' });
   let tail: string[] = [];
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NODE_ENV: 'production',
-    DATA_DIR: o.dataDir, HTTP_PORT: String(o.httpPort), MQTT_PORT: String(o.mqttPort), HTTP_HOST: '127.0.0.1',
-    ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: o.adminPassword, LOG_LEVEL: 'info',
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NODE_ENV: 'production',
+    DATA_DIR: o.dataDir,
+    HTTP_PORT: String(o.httpPort),
+    MQTT_PORT: String(o.mqttPort),
+    HTTP_HOST: '127.0.0.1',
+    ADMIN_USERNAME: 'admin',
+    ADMIN_PASSWORD: o.adminPassword,
+    LOG_LEVEL: 'info',
   };
-  const proc = spawn(process.execPath, [HUB_MAIN], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const proc = spawn(process.execPath, [HUB_MAIN], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const onData = (d: Buffer) => {
     log.write(d);
     if (o.copyLogs) process.stderr.write(d);

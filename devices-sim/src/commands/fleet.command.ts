@@ -21,7 +21,9 @@ export function fleetCommand(): Command {
     .addOption(new Option('--qos <n>', 'telemetry QoS').choices(['0', '1']).default('1'))
     .option('--presses-per-day <n>', 'random call-button presses per bed per day (raise real SOS alarms)', '0')
     .option('--utc-offset <min>', "residents' local time offset from UTC, minutes (sleep schedule)", '480')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Every device gets its own MQTT connection with the Last Will from its credentials, publishes
 status online (retained), then telemetry from the seeded signal models and the events they
 produce (bed exit/return, worn/removed, presses). The live summary shows messages sent,
@@ -31,7 +33,8 @@ Exit codes: 0 ok, 1 the hub rejected messages or publishes failed, 2 usage, 3 hu
 
 Examples:
   devices-sim fleet --admin admin:secret --beds 10 --rate 1 --duration 60 --save-credentials beds.json
-  devices-sim fleet --credentials beds.json --beds 10 --mqtt mqtt://hub:1883 --json`)
+  devices-sim fleet --credentials beds.json --beds 10 --mqtt mqtt://hub:1883 --json`,
+    )
     .action(async (raw: Record<string, unknown>) => {
       process.exitCode = await runFleet(raw);
     });
@@ -47,27 +50,61 @@ async function runFleet(raw: Record<string, unknown>): Promise<number> {
   const pressesPerDay = numberOption('--presses-per-day', raw.pressesPerDay, 0, 1000);
   const utcOffsetMinutes = intOption('--utc-offset', raw.utcOffset, -720, 840);
 
-  const creds = await obtainBeds(common, { beds, credentials: raw.credentials as string | undefined, saveCredentials: raw.saveCredentials as string | undefined, prefix: 'fleet' }, out);
+  const creds = await obtainBeds(
+    common,
+    {
+      beds,
+      credentials: raw.credentials as string | undefined,
+      saveCredentials: raw.saveCredentials as string | undefined,
+      prefix: 'fleet',
+    },
+    out,
+  );
   const connectBar = out.bar('connecting {bar} {value}/{total} devices', creds.length * 3);
-  const { devices, failures } = await connectDevices(creds, { create: deviceClients({ mqttUrl: common.mqtt, reconnect: true }), onConnected: (n) => connectBar?.update(n) });
+  const { devices, failures } = await connectDevices(creds, {
+    create: deviceClients({ mqttUrl: common.mqtt, reconnect: true }),
+    onConnected: (n) => connectBar?.update(n),
+  });
   connectBar?.stop();
   for (const f of failures.slice(0, 5)) out.warn(`connect failed for ${f.deviceId}: ${f.error.message}`);
   if (devices.length === 0) {
     out.warn(`no device could connect to ${common.mqtt}`);
     out.record({ type: 'summary', command: 'fleet', ok: false, connectFailures: failures.length });
-    return failures.every((f) => /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH/.test(f.error.message)) ? EXIT.UNREACHABLE : EXIT.FAILED;
+    return failures.every((f) => /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH/.test(f.error.message))
+      ? EXIT.UNREACHABLE
+      : EXIT.FAILED;
   }
-  out.line(`${devices.length} devices connected${failures.length ? `, ${failures.length} failed` : ''}; streaming at ${rate}/s per device (QoS ${qos})${duration ? ` for ${duration} s` : ', Ctrl-C to stop'}`);
+  out.line(
+    `${devices.length} devices connected${failures.length ? `, ${failures.length} failed` : ''}; streaming at ${rate}/s per device (QoS ${qos})${duration ? ` for ${duration} s` : ', Ctrl-C to stop'}`,
+  );
 
   const models = new Map<SimDevice, SignalModel>();
   const byBed = new Map<number, ReturnType<typeof createBedModels>>();
   for (const d of devices) {
-    if (!byBed.has(d.bedIndex)) byBed.set(d.bedIndex, createBedModels(common.seed, d.bedIndex, { utcOffsetMinutes, pressesPerDay }));
+    if (!byBed.has(d.bedIndex))
+      byBed.set(d.bedIndex, createBedModels(common.seed, d.bedIndex, { utcOffsetMinutes, pressesPerDay }));
     models.set(d, byBed.get(d.bedIndex)![d.kind]);
   }
   const hubErrors: string[] = [];
-  for (const d of devices) d.client.on('hub-error', (e: { code: string; message: string }) => hubErrors.length < 20 && hubErrors.push(`${d.client.deviceId}: ${e.code} ${e.message}`));
-  await Promise.all(devices.map((d) => d.client.publishStatus({ state: 'online', ts: Date.now(), firmware: 'sim-1.0', rssi: -55, ...(d.kind !== 'mattress' && { battery: 90 }) }).catch(() => undefined)));
+  for (const d of devices)
+    d.client.on(
+      'hub-error',
+      (e: { code: string; message: string }) =>
+        hubErrors.length < 20 && hubErrors.push(`${d.client.deviceId}: ${e.code} ${e.message}`),
+    );
+  await Promise.all(
+    devices.map((d) =>
+      d.client
+        .publishStatus({
+          state: 'online',
+          ts: Date.now(),
+          firmware: 'sim-1.0',
+          rssi: -55,
+          ...(d.kind !== 'mattress' && { battery: 90 }),
+        })
+        .catch(() => undefined),
+    ),
+  );
 
   const stop = streamTelemetry(devices, models, rate, qos, () => undefined);
   const abort = new AbortController();
@@ -95,13 +132,26 @@ async function runFleet(raw: Record<string, unknown>): Promise<number> {
   if (out.tty && !bar) process.stdout.write('\n');
   await sleep(500); // let in-flight PUBACKs and acks arrive
   const s = fleetStats(devices);
-  await Promise.all(devices.map(async (d) => {
-    await d.client.publishStatus({ state: 'offline', ts: Date.now() }).catch(() => undefined);
-    await d.client.end();
-  }));
+  await Promise.all(
+    devices.map(async (d) => {
+      await d.client.publishStatus({ state: 'offline', ts: Date.now() }).catch(() => undefined);
+      await d.client.end();
+    }),
+  );
   const ok = s.errors === 0 && s.failed === 0;
   for (const e of hubErrors.slice(0, 10)) out.warn(`hub error: ${e}`);
-  out.line((ok ? out.paint('ok', 'done: ') : out.paint('fail', 'done with problems: ')) + statsLine(s) + ` in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  out.record({ type: 'summary', command: 'fleet', ok, durationMs: Date.now() - t0, connectFailures: failures.length, ...s });
+  out.line(
+    (ok ? out.paint('ok', 'done: ') : out.paint('fail', 'done with problems: ')) +
+      statsLine(s) +
+      ` in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  out.record({
+    type: 'summary',
+    command: 'fleet',
+    ok,
+    durationMs: Date.now() - t0,
+    connectFailures: failures.length,
+    ...s,
+  });
   return ok ? EXIT.OK : EXIT.FAILED;
 }

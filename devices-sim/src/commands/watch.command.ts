@@ -17,7 +17,9 @@ export function watchCommand(): Command {
     .option('--since <s>', 'start this many seconds in the past', '10')
     .option('--duration <s>', 'stop after this many seconds; 0 = until Ctrl-C', '0')
     .option('--quiet', 'only the periodic summary, not every message', false)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 The hub does not yet let admins subscribe over MQTT, so watch polls the REST API
 (GET /api/devices/:id, /telemetry, /events with a moving "from") and rebuilds each message the
 device sent. Every message is validated with the same contract code the hub uses. Skew is
@@ -27,7 +29,8 @@ telemetry (an upper bound including the poll interval).
 Exit codes: 0 every message valid, 1 invalid messages seen, 2 usage, 3 hub unreachable.
 
 Example:
-  devices-sim watch --hub http://hub:3000 --admin admin:secret --device-id mattress-3k9x2m1q7z`)
+  devices-sim watch --hub http://hub:3000 --admin admin:secret --device-id mattress-3k9x2m1q7z`,
+    )
     .action(async (raw: Record<string, unknown>) => {
       process.exitCode = await runWatch(raw);
     });
@@ -39,7 +42,12 @@ async function runWatch(raw: Record<string, unknown>): Promise<number> {
   const api = new HubRestClient(common.hub, requireAdmin(common, 'watch'));
   const interval = intOption('--interval', raw.interval, 100);
   const duration = numberOption('--duration', raw.duration, 0);
-  const source: WatchSource = new RestWatchSource(api, String(raw.deviceId), interval, numberOption('--since', raw.since, 0) * 1000);
+  const source: WatchSource = new RestWatchSource(
+    api,
+    String(raw.deviceId),
+    interval,
+    numberOption('--since', raw.since, 0) * 1000,
+  );
   const stats = new WatchStats();
   let kind: Parameters<typeof validateUplink>[0] = 'mattress';
   let lastError = '';
@@ -47,11 +55,22 @@ async function runWatch(raw: Record<string, unknown>): Promise<number> {
   const onMessage = (m: WatchedMessage) => {
     const v = validateUplink(kind, m.channel, JSON.stringify(m.body));
     stats.add(m, v.ok);
-    out.record({ type: 'message', channel: m.channel, valid: v.ok, ...(!v.ok && { code: v.code, errors: v.errors }), seq: m.seq, deviceTs: m.deviceTs, receivedAt: m.receivedAt, body: m.body });
+    out.record({
+      type: 'message',
+      channel: m.channel,
+      valid: v.ok,
+      ...(!v.ok && { code: v.code, errors: v.errors }),
+      seq: m.seq,
+      deviceTs: m.deviceTs,
+      receivedAt: m.receivedAt,
+      body: m.body,
+    });
     if (raw.quiet) return;
     const time = new Date(m.deviceTs ?? m.receivedAt ?? m.observedAt).toISOString().slice(11, 23);
     const verdict = v.ok ? out.paint('ok', 'valid') : out.paint('fail', `INVALID ${v.code}: ${v.message}`);
-    out.line(`${time} ${m.channel.padEnd(9)} ${m.seq !== null ? `seq ${m.seq}`.padEnd(12) : ''.padEnd(12)} ${verdict} ${out.paint('dim', brief(m))}`);
+    out.line(
+      `${time} ${m.channel.padEnd(9)} ${m.seq !== null ? `seq ${m.seq}`.padEnd(12) : ''.padEnd(12)} ${verdict} ${out.paint('dim', brief(m))}`,
+    );
   };
   const onError = (err: Error) => {
     if (err.message !== lastError) out.warn(`poll failed: ${err.message}`);
@@ -59,7 +78,11 @@ async function runWatch(raw: Record<string, unknown>): Promise<number> {
   };
   const target = await source.start(onMessage, onError);
   kind = target.kind;
-  out.line(out.bold(`watching ${target.kind} ${target.deviceId} (bed ${target.bedId ?? 'none'}) via ${source.name} every ${interval} ms`));
+  out.line(
+    out.bold(
+      `watching ${target.kind} ${target.deviceId} (bed ${target.bedId ?? 'none'}) via ${source.name} every ${interval} ms`,
+    ),
+  );
 
   const abort = new AbortController();
   const onSigint = () => abort.abort();
@@ -88,7 +111,16 @@ function brief(m: WatchedMessage): string {
   if (m.channel === 'telemetry') {
     const samples = (m.body.samples as Record<string, unknown>[]) ?? [];
     const last = samples.at(-1) ?? {};
-    return `${samples.length} sample(s) ` + Object.entries(last).filter(([k]) => k !== 'ts').map(([k, v]) => `${k}=${v}`).join(' ');
+    return (
+      `${samples.length} sample(s) ` +
+      Object.entries(last)
+        .filter(([k]) => k !== 'ts')
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')
+    );
   }
-  return Object.entries(m.body).filter(([k]) => k !== 'ts').map(([k, v]) => `${k}=${v}`).join(' ');
+  return Object.entries(m.body)
+    .filter(([k]) => k !== 'ts')
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 }

@@ -1,5 +1,11 @@
 import { DEVICE_KINDS } from '@bedside/contracts';
-import { classifyAlarms, type ClassifiedAlarm, type CorpusFigures, type ObservedAlarm, type Targets } from '../corpus/alarm-classifier';
+import {
+  classifyAlarms,
+  type ClassifiedAlarm,
+  type CorpusFigures,
+  type ObservedAlarm,
+  type Targets,
+} from '../corpus/alarm-classifier';
 import { nightStartAfter, planCorpus } from '../corpus/corpus';
 import type { CorpusOptions, TrueEvent } from '../corpus/corpus.types';
 import { deviceTimeline } from '../corpus/device-timeline';
@@ -70,7 +76,9 @@ export async function runCorpus(o: CorpusRunOptions, hooks: CorpusRunHooks = {})
   let clock = await syncHubClock(o.hub, o.speed);
   const firstSync = Date.now();
   const beds = await provisionBeds(api, o.beds, 'corpus', { timeZone: o.timeZone, concurrency: 4 });
-  const stream = await openAlarmStream(o.hub, api.authHeader).catch((err) => (isClosedSocket(err) ? openAlarmStream(o.hub, api.authHeader) : Promise.reject(err)));
+  const stream = await openAlarmStream(o.hub, api.authHeader).catch((err) =>
+    isClosedSocket(err) ? openAlarmStream(o.hub, api.authHeader) : Promise.reject(err),
+  );
   if (!stream.available) throw new Error(`the hub at ${o.hub} has no alarm stream`);
 
   // Devices connect shortly before the night: their connections take real time, which the
@@ -81,10 +89,14 @@ export async function runCorpus(o: CorpusRunOptions, hooks: CorpusRunHooks = {})
     const waitRealMs = clock.toReal(start - leadVirtualMs) - Date.now();
     if (waitRealMs > MAX_WAIT_REAL_MS) {
       stream.stream.close();
-      throw new UsageError(`the night starts at ${new Date(start).toISOString()} on the hub clock, ${Math.round(waitRealMs / 60_000)} min from now at x${o.speed}: use --start now, or start the hub's clock before ${o.startHour}:00`);
+      throw new UsageError(
+        `the night starts at ${new Date(start).toISOString()} on the hub clock, ${Math.round(waitRealMs / 60_000)} min from now at x${o.speed}: use --start now, or start the hub's clock before ${o.startHour}:00`,
+      );
     }
     if (waitRealMs > 0) {
-      hooks.phase?.(`waiting for ${new Date(start - leadVirtualMs).toISOString()} on the hub clock (${(waitRealMs / 1000).toFixed(1)} s)`);
+      hooks.phase?.(
+        `waiting for ${new Date(start - leadVirtualMs).toISOString()} on the hub clock (${(waitRealMs / 1000).toFixed(1)} s)`,
+      );
       await sleep(waitRealMs);
     }
   }
@@ -92,7 +104,9 @@ export async function runCorpus(o: CorpusRunOptions, hooks: CorpusRunHooks = {})
   const speedCheck = await checkHubSpeed(o.hub, clock, firstSync);
   if (Date.now() - firstSync > 2000 && Math.abs(speedCheck.measuredSpeed / o.speed - 1) > 0.1) {
     stream.stream.close();
-    throw new UsageError(`the hub's clock runs at about x${speedCheck.measuredSpeed.toFixed(1)}, not x${o.speed}: give the hub's speed with --speed`);
+    throw new UsageError(
+      `the hub's clock runs at about x${speedCheck.measuredSpeed.toFixed(1)}, not x${o.speed}: give the hub's speed with --speed`,
+    );
   }
   const initial = speedCheck.clock;
   clock = initial;
@@ -103,17 +117,35 @@ export async function runCorpus(o: CorpusRunOptions, hooks: CorpusRunHooks = {})
     stream.stream.close();
     throw err;
   });
-  await Promise.all(devices.map((d) => d.client.publishStatus({ state: 'online', ts: Math.round(clock.now()), firmware: 'corpus-1.0' })));
+  await Promise.all(
+    devices.map((d) =>
+      d.client.publishStatus({ state: 'online', ts: Math.round(clock.now()), firmware: 'corpus-1.0' }),
+    ),
+  );
   // From now on every device reports; the observed night starts after the hub's warm-up.
   const from = Math.ceil(clock.now() / 1000) * 1000;
   if (o.startHour === 'now') start = from + 60_000;
-  const corpus: CorpusOptions = { seed: o.seed, beds: o.beds, start, hours: o.hours, utcOffsetMinutes: o.utcOffsetMinutes, eventShare: o.eventShare };
+  const corpus: CorpusOptions = {
+    seed: o.seed,
+    beds: o.beds,
+    start,
+    hours: o.hours,
+    utcOffsetMinutes: o.utcOffsetMinutes,
+    eventShare: o.eventShare,
+  };
   const nights = planCorpus(corpus);
   const end = start + o.hours * 3600_000;
 
   hooks.phase?.(`night ${new Date(start).toISOString()} .. ${new Date(end).toISOString()} (hub clock) at x${o.speed}`);
-  const streamed = devices.map((d) => ({ bedIndex: d.bedIndex, kind: d.kind, client: d.client, timeline: deviceTimeline(nights[d.bedIndex], d.kind, Math.min(from, start)) }));
-  const stats = await streamTimelines(streamed, clock, { onProgress: (now) => hooks.progress?.(now, start, end, stream.stream.alarms.length) });
+  const streamed = devices.map((d) => ({
+    bedIndex: d.bedIndex,
+    kind: d.kind,
+    client: d.client,
+    timeline: deviceTimeline(nights[d.bedIndex], d.kind, Math.min(from, start)),
+  }));
+  const stats = await streamTimelines(streamed, clock, {
+    onProgress: (now) => hooks.progress?.(now, start, end, stream.stream.alarms.length),
+  });
   // Alarms raised up to the end of the night may still be on their way.
   await sleep(Math.max(500, 60_000 / o.speed));
   stream.stream.close();
@@ -123,22 +155,51 @@ export async function runCorpus(o: CorpusRunOptions, hooks: CorpusRunHooks = {})
   const observed = toObserved(stream.stream.alarms, beds, clock, start, end);
   const { alarms, figures, missed } = classifyAlarms(nights, observed, o.hours, o.targets);
   const clockDriftMs = Math.abs(finalCheck.clock.offset - initial.offset);
-  const distorted = clockDriftMs > o.maxLagMs
-    ? `the hub's clock drifted ${Math.round(clockDriftMs / 1000)} s from ours during the night (measured x${finalCheck.measuredSpeed.toFixed(2)}): is --speed the hub's factor?`
-    : stats.latenessP99Ms > o.maxLagMs
-    ? `the generator fell ${Math.round(stats.latenessP99Ms / 1000)} s (hub time, p99) behind: lower --speed or --beds`
-    : stats.pubackP99Ms > o.maxLagMs
-      ? `the hub took ${Math.round(stats.pubackP99Ms / 1000)} s (hub time, p99) to acknowledge telemetry: lower --speed or --beds`
-      : stats.publishFailures + stats.reconnectFailures > 0 ? `${stats.publishFailures} publishes and ${stats.reconnectFailures} reconnects failed` : null;
+  const distorted =
+    clockDriftMs > o.maxLagMs
+      ? `the hub's clock drifted ${Math.round(clockDriftMs / 1000)} s from ours during the night (measured x${finalCheck.measuredSpeed.toFixed(2)}): is --speed the hub's factor?`
+      : stats.latenessP99Ms > o.maxLagMs
+        ? `the generator fell ${Math.round(stats.latenessP99Ms / 1000)} s (hub time, p99) behind: lower --speed or --beds`
+        : stats.pubackP99Ms > o.maxLagMs
+          ? `the hub took ${Math.round(stats.pubackP99Ms / 1000)} s (hub time, p99) to acknowledge telemetry: lower --speed or --beds`
+          : stats.publishFailures + stats.reconnectFailures > 0
+            ? `${stats.publishFailures} publishes and ${stats.reconnectFailures} reconnects failed`
+            : null;
   const { admin: _admin, ...shown } = o;
   return {
-    options: shown, start, end, realMs: Date.now() - t0,
-    clock: { speed: o.speed, measuredSpeed: Math.round(finalCheck.measuredSpeed * 1000) / 1000, uncertaintyMs: Math.round(clock.uncertaintyMs), driftMs: Math.round(clockDriftMs) },
-    stream: stats, distorted, figures, alarms, missed, ok: figures.ok && distorted === null,
+    options: shown,
+    start,
+    end,
+    realMs: Date.now() - t0,
+    clock: {
+      speed: o.speed,
+      measuredSpeed: Math.round(finalCheck.measuredSpeed * 1000) / 1000,
+      uncertaintyMs: Math.round(clock.uncertaintyMs),
+      driftMs: Math.round(clockDriftMs),
+    },
+    stream: stats,
+    distorted,
+    figures,
+    alarms,
+    missed,
+    ok: figures.ok && distorted === null,
   };
 }
 
-function toObserved(raised: { id: string; bedId: string | null; kind: string; severity: string; receivedAt: number; [k: string]: unknown }[], beds: BedCredentials[], clock: HubClock, start: number, end: number): ObservedAlarm[] {
+function toObserved(
+  raised: {
+    id: string;
+    bedId: string | null;
+    kind: string;
+    severity: string;
+    receivedAt: number;
+    [k: string]: unknown;
+  }[],
+  beds: BedCredentials[],
+  clock: HubClock,
+  start: number,
+  end: number,
+): ObservedAlarm[] {
   const index = new Map(beds.map((b, i) => [b.bedId, i]));
   const out: ObservedAlarm[] = [];
   for (const a of raised) {
@@ -146,7 +207,15 @@ function toObserved(raised: { id: string; bedId: string | null; kind: string; se
     if (bedIndex === undefined) continue;
     const raisedAt = typeof a.raisedAt === 'string' ? Date.parse(a.raisedAt) : clock.toVirtual(a.receivedAt);
     if (raisedAt < start || raisedAt > end) continue;
-    out.push({ id: a.id, bedIndex, kind: a.kind, severity: a.severity, raisedAt, seenAt: Math.round(clock.toVirtual(a.receivedAt)), subject: (a.subject as string | null | undefined) ?? null });
+    out.push({
+      id: a.id,
+      bedIndex,
+      kind: a.kind,
+      severity: a.severity,
+      raisedAt,
+      seenAt: Math.round(clock.toVirtual(a.receivedAt)),
+      subject: (a.subject as string | null | undefined) ?? null,
+    });
   }
   return out;
 }
@@ -155,8 +224,17 @@ function toObserved(raised: { id: string; bedId: string | null; kind: string; se
  * Every device of every bed connected, a few at a time and with retries: a hub on a compressed
  * clock gives a slow login (password hashing) proportionally less of its connect timeout.
  */
-async function connectPatiently(beds: BedCredentials[], mqttUrl: string): Promise<{ bedIndex: number; kind: (typeof DEVICE_KINDS)[number]; client: DeviceClient }[]> {
-  const all = beds.flatMap((bed, bedIndex) => DEVICE_KINDS.map((kind) => ({ bedIndex, kind, client: new DeviceClient(bed.devices[kind], kind, { mqttUrl, reconnect: false, keepaliveSec: KEEPALIVE_SEC }) })));
+async function connectPatiently(
+  beds: BedCredentials[],
+  mqttUrl: string,
+): Promise<{ bedIndex: number; kind: (typeof DEVICE_KINDS)[number]; client: DeviceClient }[]> {
+  const all = beds.flatMap((bed, bedIndex) =>
+    DEVICE_KINDS.map((kind) => ({
+      bedIndex,
+      kind,
+      client: new DeviceClient(bed.devices[kind], kind, { mqttUrl, reconnect: false, keepaliveSec: KEEPALIVE_SEC }),
+    })),
+  );
   await mapLimit(all, 4, async (d) => {
     for (let attempt = 1; ; attempt++) {
       try {

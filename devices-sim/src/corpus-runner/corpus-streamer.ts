@@ -33,17 +33,27 @@ const SAMPLE_CAP = 100_000;
  * virtual time reaches it, with its own virtual timestamp. One loop for the whole fleet, so a
  * slow machine shows as lateness (reported) rather than as reordering.
  */
-export async function streamTimelines(devices: StreamedDevice[], clock: HubClock, o: { onProgress?: (virtualNow: number) => void; signal?: AbortSignal } = {}): Promise<StreamStats> {
+export async function streamTimelines(
+  devices: StreamedDevice[],
+  clock: HubClock,
+  o: { onProgress?: (virtualNow: number) => void; signal?: AbortSignal } = {},
+): Promise<StreamStats> {
   const lateness: number[] = [];
   const puback: number[] = [];
   const stats = { messages: 0, events: 0, drops: 0, publishFailures: 0, reconnectFailures: 0 };
-  const sampleInto = (arr: number[], v: number) => (arr.length < SAMPLE_CAP ? arr.push(v) : (arr[Math.floor(Math.random() * SAMPLE_CAP)] = v));
+  const sampleInto = (arr: number[], v: number) =>
+    arr.length < SAMPLE_CAP ? arr.push(v) : (arr[Math.floor(Math.random() * SAMPLE_CAP)] = v);
   const inFlight = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     inFlight.add(p);
     void p.finally(() => inFlight.delete(p));
   };
-  const live = devices.map((d) => ({ d, next: d.timeline.next(), busy: null as Promise<void> | null, sending: new Set<Promise<unknown>>() }));
+  const live = devices.map((d) => ({
+    d,
+    next: d.timeline.next(),
+    busy: null as Promise<void> | null,
+    sending: new Set<Promise<unknown>>(),
+  }));
   const send = (s: (typeof live)[number], p: Promise<unknown>) => {
     s.sending.add(p);
     void p.finally(() => s.sending.delete(p));
@@ -65,14 +75,25 @@ export async function streamTimelines(devices: StreamedDevice[], clock: HubClock
         if (a.type === 'telemetry') {
           stats.messages++;
           const sent = Date.now();
-          send(s, client.publishTelemetry(a.samples, 1, a.at).then(() => sampleInto(puback, (Date.now() - sent) * clock.speed), () => stats.publishFailures++));
+          send(
+            s,
+            client.publishTelemetry(a.samples, 1, a.at).then(
+              () => sampleInto(puback, (Date.now() - sent) * clock.speed),
+              () => stats.publishFailures++,
+            ),
+          );
         } else if (a.type === 'event') {
           stats.events++;
-          send(s, client.publishEvent(a.event, { ts: a.ts, confidence: a.confidence }).catch(() => stats.publishFailures++));
+          send(
+            s,
+            client.publishEvent(a.event, { ts: a.ts, confidence: a.confidence }).catch(() => stats.publishFailures++),
+          );
         } else if (a.type === 'drop') {
           stats.drops++;
           // What the device already handed to its link is delivered; the drop cuts what follows.
-          s.busy = Promise.allSettled([...s.sending]).then(() => client.dropConnection()).finally(() => (s.busy = null));
+          s.busy = Promise.allSettled([...s.sending])
+            .then(() => client.dropConnection())
+            .finally(() => (s.busy = null));
         } else {
           s.busy = (async () => {
             for (let attempt = 1; ; attempt++) {
@@ -98,7 +119,13 @@ export async function streamTimelines(devices: StreamedDevice[], clock: HubClock
     await sleep(TICK_MS);
   }
   await Promise.allSettled([...inFlight]);
-  return { ...stats, latenessP99Ms: p99(lateness), latenessMaxMs: max(lateness), pubackP99Ms: p99(puback), pubackMaxMs: max(puback) };
+  return {
+    ...stats,
+    latenessP99Ms: p99(lateness),
+    latenessMaxMs: max(lateness),
+    pubackP99Ms: p99(puback),
+    pubackMaxMs: max(puback),
+  };
 }
 
 function p99(values: number[]): number {

@@ -10,7 +10,11 @@ function fakeHub(speed: number): Promise<{ url: string; server: Server; virtualN
     res.setHeader('Date', new Date(virtualNow()).toUTCString());
     res.end('{}');
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, virtualNow })));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({ url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, virtualNow }),
+    ),
+  );
 }
 
 describe('hub clock from the Date header', () => {

@@ -14,7 +14,9 @@ export interface HubClock {
 
 export function hubClock(speed: number, offset: number, uncertaintyMs: number): HubClock {
   return {
-    speed, offset, uncertaintyMs,
+    speed,
+    offset,
+    uncertaintyMs,
     now: () => offset + speed * Date.now(),
     toVirtual: (real) => offset + speed * real,
     toReal: (virtual) => (virtual - offset) / speed,
@@ -42,7 +44,8 @@ export async function syncHubClock(hubUrl: string, speed: number, maxRealMs = 30
       date = res.headers.get('date');
     } catch (err) {
       if (isClosedSocket(err)) continue;
-      if (isUnreachable(err) || (err as Error).message === 'fetch failed') throw new HubUnreachableError(`hub at ${hubUrl}`, err);
+      if (isUnreachable(err) || (err as Error).message === 'fetch failed')
+        throw new HubUnreachableError(`hub at ${hubUrl}`, err);
       throw err;
     }
     const received = Date.now();
@@ -50,7 +53,10 @@ export async function syncHubClock(hubUrl: string, speed: number, maxRealMs = 30
     const d = Date.parse(date);
     lo = Math.max(lo, d - speed * received);
     hi = Math.min(hi, d + 1000 - speed * sent);
-    if (lo > hi) throw new UsageError(`the hub's clock does not run at x${speed} (its Date header is inconsistent with that speed)`);
+    if (lo > hi)
+      throw new UsageError(
+        `the hub's clock does not run at x${speed} (its Date header is inconsistent with that speed)`,
+      );
   }
   return hubClock(speed, (lo + hi) / 2, (hi - lo) / 2);
 }
@@ -59,7 +65,11 @@ export async function syncHubClock(hubUrl: string, speed: number, maxRealMs = 30
  * Checks that the hub's clock still agrees with `clock` (same speed): a wrong `--speed` shows
  * as a drift of the offset between two syncs.
  */
-export async function checkHubSpeed(hubUrl: string, clock: HubClock, since: number): Promise<{ measuredSpeed: number; clock: HubClock }> {
+export async function checkHubSpeed(
+  hubUrl: string,
+  clock: HubClock,
+  since: number,
+): Promise<{ measuredSpeed: number; clock: HubClock }> {
   const again = await syncHubClock(hubUrl, clock.speed);
   const elapsedReal = Date.now() - since;
   const measuredSpeed = clock.speed + (again.offset - clock.offset) / Math.max(1, elapsedReal);

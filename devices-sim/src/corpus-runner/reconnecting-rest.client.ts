@@ -20,5 +20,8 @@ export class ReconnectingRestClient extends HubRestClient {
 export function isClosedSocket(err: unknown): boolean {
   const e = err as { code?: string; message?: string; cause?: { code?: string; cause?: { code?: string } } };
   const codes = [e?.code, e?.cause?.code, e?.cause?.cause?.code];
-  return codes.some((c) => c === 'ECONNRESET' || c === 'UND_ERR_SOCKET' || c === 'EPIPE') || /other side closed|ECONNRESET/.test(e?.message ?? '');
+  return (
+    codes.some((c) => c === 'ECONNRESET' || c === 'UND_ERR_SOCKET' || c === 'EPIPE') ||
+    /other side closed|ECONNRESET/.test(e?.message ?? '')
+  );
 }

@@ -9,7 +9,14 @@ describe('alarm classifier', () => {
   const nights = planCorpus(OPTIONS);
   const events = nights.flatMap((n) => n.events);
   let n = 0;
-  const alarm = (bedIndex: number, kind: string, seenAt: number): ObservedAlarm => ({ id: `a${n++}`, bedIndex, kind, severity: 'critical', raisedAt: seenAt, seenAt });
+  const alarm = (bedIndex: number, kind: string, seenAt: number): ObservedAlarm => ({
+    id: `a${n++}`,
+    bedIndex,
+    kind,
+    severity: 'critical',
+    raisedAt: seenAt,
+    seenAt,
+  });
 
   it('every event raised in its window: sensitivity 1, no false alarm, delays from onset', () => {
     const alarms = events.map((e) => alarm(e.bedIndex, e.alarmKind, e.onset + 5_000));
@@ -18,7 +25,8 @@ describe('alarm classifier', () => {
     expect(figures.minSensitivity).toBe(1);
     expect(figures.falseAlarms.total).toBe(0);
     expect(figures.ok).toBe(true);
-    for (const s of Object.values(figures.sensitivity)) expect(s.delayMs).toEqual({ min: 5_000, median: 5_000, max: 5_000 });
+    for (const s of Object.values(figures.sensitivity))
+      expect(s.delayMs).toEqual({ min: 5_000, median: 5_000, max: 5_000 });
   });
 
   it('wrong kind, wrong bed, late, repeats and nothing at all', () => {

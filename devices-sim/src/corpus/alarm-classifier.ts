@@ -43,7 +43,12 @@ export interface CorpusFigures {
   hours: number;
   bedNights: number;
   alarms: number;
-  falseAlarms: { total: number; perBedNight: number; byKind: Record<string, { count: number; perBedNight: number }>; byCause: Record<string, number> };
+  falseAlarms: {
+    total: number;
+    perBedNight: number;
+    byKind: Record<string, { count: number; perBedNight: number }>;
+    byCause: Record<string, number>;
+  };
   sensitivity: Partial<Record<TrueEventType, EventTypeFigures>>;
   /** Lowest sensitivity over the event types present (null: no true events). */
   minSensitivity: number | null;
@@ -60,7 +65,12 @@ const CAUSE_LOOKBACK_MS = 10 * 60_000;
  * event's window (the first one only: more are repeats), a late one matches after the window,
  * anything else is false. True events with no alarm in their window are missed.
  */
-export function classifyAlarms(nights: BedNight[], alarms: ObservedAlarm[], hours: number, targets: Targets = DEFAULT_TARGETS): { alarms: ClassifiedAlarm[]; figures: CorpusFigures; missed: TrueEvent[] } {
+export function classifyAlarms(
+  nights: BedNight[],
+  alarms: ObservedAlarm[],
+  hours: number,
+  targets: Targets = DEFAULT_TARGETS,
+): { alarms: ClassifiedAlarm[]; figures: CorpusFigures; missed: TrueEvent[] } {
   const byBed = new Map(nights.map((n) => [n.bedIndex, n]));
   const detected = new Map<TrueEvent, ClassifiedAlarm>();
   const lateFor = new Map<TrueEvent, ClassifiedAlarm>();
@@ -72,7 +82,11 @@ export function classifyAlarms(nights: BedNight[], alarms: ObservedAlarm[], hour
     const late = candidates.find((e) => a.seenAt > e.deadline && a.seenAt <= e.deadline + LATE_GRACE_MS);
     const match = inWindow ?? late;
     if (match && !detected.has(match) && !lateFor.has(match)) {
-      const c: ClassifiedAlarm = { ...a, verdict: inWindow ? 'true' : 'late', event: { type: match.type, onset: match.onset, delayMs: a.seenAt - match.onset } };
+      const c: ClassifiedAlarm = {
+        ...a,
+        verdict: inWindow ? 'true' : 'late',
+        event: { type: match.type, onset: match.onset, delayMs: a.seenAt - match.onset },
+      };
       (inWindow ? detected : lateFor).set(match, c);
       classified.push(c);
     } else if (match) {
@@ -98,7 +112,10 @@ export function classifyAlarms(nights: BedNight[], alarms: ObservedAlarm[], hour
   for (const type of TRUE_EVENT_TYPES) {
     const of = events.filter((e) => e.type === type);
     if (of.length === 0) continue;
-    const delays = of.map((e) => detected.get(e)?.event?.delayMs).filter((d): d is number => d !== undefined).sort((x, y) => x - y);
+    const delays = of
+      .map((e) => detected.get(e)?.event?.delayMs)
+      .filter((d): d is number => d !== undefined)
+      .sort((x, y) => x - y);
     const late = of.filter((e) => lateFor.has(e)).length;
     sensitivity[type] = {
       events: of.length,
@@ -106,7 +123,9 @@ export function classifyAlarms(nights: BedNight[], alarms: ObservedAlarm[], hour
       late,
       missed: of.length - delays.length - late,
       sensitivity: round3(delays.length / of.length),
-      delayMs: delays.length ? { min: delays[0], median: delays[Math.floor((delays.length - 1) / 2)], max: delays.at(-1)! } : null,
+      delayMs: delays.length
+        ? { min: delays[0], median: delays[Math.floor((delays.length - 1) / 2)], max: delays.at(-1)! }
+        : null,
     };
   }
   const present = Object.values(sensitivity);
@@ -118,9 +137,13 @@ export function classifyAlarms(nights: BedNight[], alarms: ObservedAlarm[], hour
     alarms: classified,
     missed: events.filter((e) => !detected.has(e)),
     figures: {
-      beds: nights.length, hours, bedNights: round3(nightsWorth), alarms: alarms.length,
+      beds: nights.length,
+      hours,
+      bedNights: round3(nightsWorth),
+      alarms: alarms.length,
       falseAlarms: { total: unneeded.length, perBedNight, byKind, byCause },
-      sensitivity, minSensitivity,
+      sensitivity,
+      minSensitivity,
       targets: { ...targets, falseAlarmsMet, sensitivityMet },
       ok: falseAlarmsMet && sensitivityMet,
     },
@@ -130,9 +153,16 @@ export function classifyAlarms(nights: BedNight[], alarms: ObservedAlarm[], hour
 /** The artefact or behaviour of the bed's night closest before the alarm, for the engine's authors. */
 export function causeOf(night: BedNight, a: ObservedAlarm): string {
   const from = a.raisedAt - CAUSE_LOOKBACK_MS;
-  const device = a.kind === 'spo2' ? 'wearable' : a.kind === 'heart_rate' || a.kind === 'apnea' || a.kind === 'respiration' ? null : undefined;
+  const device =
+    a.kind === 'spo2'
+      ? 'wearable'
+      : a.kind === 'heart_rate' || a.kind === 'apnea' || a.kind === 'respiration'
+        ? null
+        : undefined;
   const near = night.artefacts
-    .filter((x) => x.start <= a.raisedAt && x.end >= from && (device === undefined || device === null || x.device === device))
+    .filter(
+      (x) => x.start <= a.raisedAt && x.end >= from && (device === undefined || device === null || x.device === device),
+    )
     .sort((x, y) => y.end - x.end);
   if (a.kind === 'device_offline') {
     const drop = near.find((x) => x.value === 'dropout');

@@ -1,7 +1,14 @@
 import { Prng, hashSeed } from '../models/prng';
 import { planNight, type Span } from '../models/sleep-plan';
 import { drawResidentProfile } from './resident-profile';
-import { TRUE_EVENT_TYPES, type Artefact, type BedNight, type CorpusOptions, type TrueEvent, type TrueEventType } from './corpus.types';
+import {
+  TRUE_EVENT_TYPES,
+  type Artefact,
+  type BedNight,
+  type CorpusOptions,
+  type TrueEvent,
+  type TrueEventType,
+} from './corpus.types';
 
 const SEC = 1000;
 const MIN = 60 * SEC;
@@ -26,7 +33,12 @@ export const CLINICAL_WINDOW_MS: Record<TrueEventType, number> = {
 };
 
 export const ALARM_KIND_OF: Record<TrueEventType, string> = {
-  bradycardia: 'heart_rate', tachycardia: 'heart_rate', apnea: 'apnea', desaturation: 'spo2', night_absence: 'bed_exit', fall: 'fall',
+  bradycardia: 'heart_rate',
+  tachycardia: 'heart_rate',
+  apnea: 'apnea',
+  desaturation: 'spo2',
+  night_absence: 'bed_exit',
+  fall: 'fall',
 };
 
 /** Beds that get a true event: spread evenly, `share` of them; event types in turn so each type appears. */
@@ -49,7 +61,8 @@ export function planBedNight(o: CorpusOptions, bedIndex: number): BedNight {
   const eventType = eventTypeOf(bedIndex, o.eventShare);
   const resident = drawResidentProfile(rng.fork('resident'));
   // Desaturations and falls are seen by the wearable: its resident wears it all night.
-  if (eventType === 'desaturation' || eventType === 'fall') resident.wearable = { wornAtNight: true, removesAtFraction: null };
+  if (eventType === 'desaturation' || eventType === 'fall')
+    resident.wearable = { wornAtNight: true, removesAtFraction: null };
   const sleep = planNight(seed, start, o.utcOffsetMinutes, CORPUS_NIGHT_TIMES);
   const sleepOnset = sleep.spans.find((s) => s.value !== 'awake')?.start ?? sleep.bedtime;
   const lastInBed = Math.min(sleep.wake, end);
@@ -61,7 +74,10 @@ export function planBedNight(o: CorpusOptions, bedIndex: number): BedNight {
   const falls: BedNight['falls'] = [];
   if (eventType) {
     const erng = rng.fork('event');
-    const made = eventRange.until > eventRange.from ? placeTrueEvent(erng, eventType, bedIndex, trips, eventRange, o.utcOffsetMinutes) : null;
+    const made =
+      eventRange.until > eventRange.from
+        ? placeTrueEvent(erng, eventType, bedIndex, trips, eventRange, o.utcOffsetMinutes)
+        : null;
     if (made) {
       events.push(made.event);
       if (made.trip) {
@@ -69,7 +85,12 @@ export function planBedNight(o: CorpusOptions, bedIndex: number): BedNight {
         trips.push(made.trip);
         trips.sort((a, b) => a.start - b.start);
       }
-      if (eventType === 'fall') falls.push({ at: made.event.onset, cancelAt: null, confidence: Math.round(erng.uniform(0.8, 0.97) * 100) / 100 });
+      if (eventType === 'fall')
+        falls.push({
+          at: made.event.onset,
+          cancelAt: null,
+          confidence: Math.round(erng.uniform(0.8, 0.97) * 100) / 100,
+        });
     }
   }
   sleep.exits = trips;
@@ -79,23 +100,36 @@ export function planBedNight(o: CorpusOptions, bedIndex: number): BedNight {
   // Mattresses report HR 0 / RR 0 at good signal while they settle on a new occupant, and again
   // for a few seconds while the occupant sits up before the pressure drops.
   const entries = [sleep.bedtime, ...trips.map((t) => t.end)].filter((t) => t >= start && t < lastInBed);
-  for (const t of entries) artefacts.push({ device: 'mattress', value: 'lie-down', start: t, end: t + arng.uniform(10, 40) * SEC });
+  for (const t of entries)
+    artefacts.push({ device: 'mattress', value: 'lie-down', start: t, end: t + arng.uniform(10, 40) * SEC });
   const exits = [...trips.map((t) => t.start), sleep.wake].filter((t) => t > start && t < end);
-  for (const t of exits) artefacts.push({ device: 'mattress', value: 'getting-up', start: t - arng.uniform(5, 25) * SEC, end: t });
+  for (const t of exits)
+    artefacts.push({ device: 'mattress', value: 'getting-up', start: t - arng.uniform(5, 25) * SEC, end: t });
 
   const inBedSpans = spansInBed(sleep.bedtime, lastInBed, trips);
   for (const span of inBedSpans) {
     // Turnovers as a Poisson process; the wearable's optical SpO2 often dips with the motion.
-    for (let t = span.start + expGap(arng, resident.turnoversPerHour); t < span.end - 60 * SEC; t += expGap(arng, resident.turnoversPerHour)) {
+    for (
+      let t = span.start + expGap(arng, resident.turnoversPerHour);
+      t < span.end - 60 * SEC;
+      t += expGap(arng, resident.turnoversPerHour)
+    ) {
       const len = arng.uniform(5, 20) * SEC;
       artefacts.push({ device: 'mattress', value: 'turnover', start: t, end: t + len });
-      if (arng.chance(0.4)) artefacts.push({ device: 'wearable', value: 'spo2-motion-dip', start: t + arng.uniform(0, 5) * SEC, end: t + len + arng.uniform(5, 25) * SEC });
+      if (arng.chance(0.4))
+        artefacts.push({
+          device: 'wearable',
+          value: 'spo2-motion-dip',
+          start: t + arng.uniform(0, 5) * SEC,
+          end: t + len + arng.uniform(5, 25) * SEC,
+        });
     }
   }
 
   const worn = wornSpans(resident, sleep.bedtime, start, end);
   const removal = worn.find((w) => w.end < end);
-  if (removal && arng.chance(0.5)) artefacts.push({ device: 'wearable', value: 'removal-reading', start: removal.end - 20 * SEC, end: removal.end });
+  if (removal && arng.chance(0.5))
+    artefacts.push({ device: 'wearable', value: 'removal-reading', start: removal.end - 20 * SEC, end: removal.end });
 
   for (const device of ['mattress', 'wearable', 'button'] as const) {
     const n = arng.int(0, 2);
@@ -107,7 +141,8 @@ export function planBedNight(o: CorpusOptions, bedIndex: number): BedNight {
   if (resident.flakyLink) {
     const from = arng.uniform(start + 30 * MIN, end - 60 * MIN);
     const until = from + arng.uniform(2, 5) * MIN;
-    for (let t = from; t < until; t += 10 * SEC) artefacts.push({ device: resident.flakyLink, value: 'dropout', start: t, end: t + 2 * SEC });
+    for (let t = from; t < until; t += 10 * SEC)
+      artefacts.push({ device: resident.flakyLink, value: 'dropout', start: t, end: t + 2 * SEC });
   }
   if (arng.chance(0.05) && worn.length > 0) {
     // A false fall detection (a knock against the bed rail) that the wearer cancels.
@@ -119,16 +154,48 @@ export function planBedNight(o: CorpusOptions, bedIndex: number): BedNight {
   }
 
   // A true event is a clean recording: no artefact inside it or just around it.
-  const quiet = events.filter((e) => e.type !== 'night_absence' && e.type !== 'fall').map((e) => ({ start: e.start - 2 * MIN, end: e.end + 2 * MIN }));
-  const kept = artefacts.filter((a) => !(a.value === 'turnover' || a.value === 'spo2-motion-dip' || a.value === 'dropout') || !quiet.some((q) => overlaps(a, q, 0)));
+  const quiet = events
+    .filter((e) => e.type !== 'night_absence' && e.type !== 'fall')
+    .map((e) => ({ start: e.start - 2 * MIN, end: e.end + 2 * MIN }));
+  const kept = artefacts.filter(
+    (a) =>
+      !(a.value === 'turnover' || a.value === 'spo2-motion-dip' || a.value === 'dropout') ||
+      !quiet.some((q) => overlaps(a, q, 0)),
+  );
   kept.sort((a, b) => a.start - b.start);
   falls.sort((a, b) => a.at - b.at);
-  return { bedIndex, seed, start, end, utcOffsetMinutes: o.utcOffsetMinutes, resident, sleep, artefacts: kept, worn, falls, events };
+  return {
+    bedIndex,
+    seed,
+    start,
+    end,
+    utcOffsetMinutes: o.utcOffsetMinutes,
+    resident,
+    sleep,
+    artefacts: kept,
+    worn,
+    falls,
+    events,
+  };
 }
 
-function placeTrueEvent(rng: Prng, type: TrueEventType, bedIndex: number, trips: Span<'out'>[], range: { from: number; until: number }, utcOffsetMinutes: number): { event: TrueEvent; trip?: Span<'out'> } | null {
+function placeTrueEvent(
+  rng: Prng,
+  type: TrueEventType,
+  bedIndex: number,
+  trips: Span<'out'>[],
+  range: { from: number; until: number },
+  utcOffsetMinutes: number,
+): { event: TrueEvent; trip?: Span<'out'> } | null {
   const make = (start: number, onset: number, end: number, detail: string): TrueEvent => ({
-    type, bedIndex, alarmKind: ALARM_KIND_OF[type], start, onset, end, deadline: onset + CLINICAL_WINDOW_MS[type], detail,
+    type,
+    bedIndex,
+    alarmKind: ALARM_KIND_OF[type],
+    start,
+    onset,
+    end,
+    deadline: onset + CLINICAL_WINDOW_MS[type],
+    detail,
   });
   if (type === 'night_absence') {
     // Leaves between 22:30 and 04:30 local, stays away 25-45 min (found on the floor, wandering).
@@ -138,7 +205,10 @@ function placeTrueEvent(rng: Prng, type: TrueEventType, bedIndex: number, trips:
     const away = rng.uniform(25, 45) * MIN;
     if (until - away <= from) return null;
     const leave = rng.uniform(from, until - away);
-    return { event: make(leave, leave + 20 * MIN, leave + away, `out of bed ${Math.round(away / MIN)} min`), trip: { start: leave, end: leave + away, value: 'out' } };
+    return {
+      event: make(leave, leave + 20 * MIN, leave + away, `out of bed ${Math.round(away / MIN)} min`),
+      trip: { start: leave, end: leave + away, value: 'out' },
+    };
   }
   if (type === 'fall') {
     // Falls on the way to the toilet, is not able to cancel, is back in bed within 15 min.
@@ -148,17 +218,20 @@ function placeTrueEvent(rng: Prng, type: TrueEventType, bedIndex: number, trips:
     const trip = { start: leave, end: leave + rng.uniform(8, 15) * MIN, value: 'out' as const };
     return { event: make(at, at, at, 'fall detected, not cancelled'), trip };
   }
-  const duration = {
-    bradycardia: rng.uniform(90, 180),
-    tachycardia: rng.uniform(60, 180),
-    apnea: rng.uniform(35, 60),
-    desaturation: rng.uniform(90, 180),
-  }[type] * SEC;
+  const duration =
+    {
+      bradycardia: rng.uniform(90, 180),
+      tachycardia: rng.uniform(60, 180),
+      apnea: rng.uniform(35, 60),
+      desaturation: rng.uniform(90, 180),
+    }[type] * SEC;
   for (let attempt = 0; attempt < 50; attempt++) {
     const at = rng.uniform(range.from, range.until);
     const span = { start: at, end: at + duration };
     if (trips.some((t) => overlaps(t, span, 10 * MIN))) continue;
-    const level = { bradycardia: 'HR 36', tachycardia: 'HR 150', apnea: 'no breathing', desaturation: 'SpO2 86-89 %' }[type];
+    const level = { bradycardia: 'HR 36', tachycardia: 'HR 150', apnea: 'no breathing', desaturation: 'SpO2 86-89 %' }[
+      type
+    ];
     return { event: make(at, at, at + duration, `${level} for ${Math.round(duration / SEC)} s`) };
   }
   return null;
@@ -199,5 +272,8 @@ function localMidnightAfter(t: number, utcOffsetMinutes: number): number {
 
 const expGap = (rng: Prng, perHour: number): number => (-Math.log(1 - rng.next()) / perHour) * HOUR;
 
-export const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }, margin: number): boolean =>
-  a.start < b.end + margin && a.end > b.start - margin;
+export const overlaps = (
+  a: { start: number; end: number },
+  b: { start: number; end: number },
+  margin: number,
+): boolean => a.start < b.end + margin && a.end > b.start - margin;

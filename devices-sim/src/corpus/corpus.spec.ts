@@ -52,7 +52,8 @@ describe('realistic-night corpus', () => {
       expect(r.spo2Baseline).toBeLessThanOrEqual(98);
       expect(n.sleep.exits.length).toBeLessThanOrEqual(3);
       for (const x of n.sleep.exits) expect(x.end - x.start).toBeLessThanOrEqual(15 * 60_000);
-      for (const a of n.artefacts.filter((x) => x.value === 'lie-down')) expect(a.end - a.start).toBeLessThanOrEqual(40_000);
+      for (const a of n.artefacts.filter((x) => x.value === 'lie-down'))
+        expect(a.end - a.start).toBeLessThanOrEqual(40_000);
       expect(n.events).toEqual([]);
     }
   });
@@ -67,9 +68,22 @@ describe('realistic-night corpus', () => {
           if (a.type === 'telemetry' && i % 20 === 0) {
             expect(a.samples.length).toBeLessThanOrEqual(MAX_SAMPLES_PER_MESSAGE);
             expect(a.samples.filter((x) => x.ts! > a.at)).toEqual([]);
-            expect(validateUplink(kind, 'telemetry', JSON.stringify({ ts: a.at, seq: 1, samples: a.samples }))).toMatchObject({ ok: true });
+            expect(
+              validateUplink(kind, 'telemetry', JSON.stringify({ ts: a.at, seq: 1, samples: a.samples })),
+            ).toMatchObject({ ok: true });
           } else if (a.type === 'event') {
-            expect(validateUplink(kind, 'events', JSON.stringify({ eventId: 'e1', type: a.event, ts: a.ts, ...(a.confidence !== undefined && { confidence: a.confidence }) }))).toMatchObject({ ok: true });
+            expect(
+              validateUplink(
+                kind,
+                'events',
+                JSON.stringify({
+                  eventId: 'e1',
+                  type: a.event,
+                  ts: a.ts,
+                  ...(a.confidence !== undefined && { confidence: a.confidence }),
+                }),
+              ),
+            ).toMatchObject({ ok: true });
           }
         }
       }
@@ -86,13 +100,24 @@ describe('realistic-night corpus', () => {
       const inBed = mattress.filter((s) => s.inBed);
       const zeros = inBed.filter((s) => s.heartRate === 0 || s.respirationRate === 0);
       const undeclaredZeros = zeros.filter((s) => !within(artefacts, s.ts!));
-      const outOfRange = inBed.filter((s) => !zeros.includes(s) && (s.heartRate! < hr[0] || s.heartRate! > hr[1] || s.respirationRate! < rr[0] || s.respirationRate! > rr[1]));
-      expect({ wrongPresence, undeclaredZeros, outOfRange }).toEqual({ wrongPresence: [], undeclaredZeros: [], outOfRange: [] });
+      const outOfRange = inBed.filter(
+        (s) =>
+          !zeros.includes(s) &&
+          (s.heartRate! < hr[0] || s.heartRate! > hr[1] || s.respirationRate! < rr[0] || s.respirationRate! > rr[1]),
+      );
+      expect({ wrongPresence, undeclaredZeros, outOfRange }).toEqual({
+        wrongPresence: [],
+        undeclaredZeros: [],
+        outOfRange: [],
+      });
       expect(inBed.length).toBeGreaterThan(6 * 3600);
       const dips = night.artefacts.filter((a) => a.device === 'wearable');
       const worn = (samplesOf(timeline(night, 'wearable')) as WearableSample[]).filter((s) => s.worn);
       const undeclaredLow = worn.filter((s) => s.spo2! < spo2[0] && !within(dips, s.ts!));
-      expect({ undeclaredLow, tooHigh: worn.filter((s) => s.spo2! > spo2[1]) }).toEqual({ undeclaredLow: [], tooHigh: [] });
+      expect({ undeclaredLow, tooHigh: worn.filter((s) => s.spo2! > spo2[1]) }).toEqual({
+        undeclaredLow: [],
+        tooHigh: [],
+      });
     }
   });
 
@@ -100,12 +125,19 @@ describe('realistic-night corpus', () => {
     for (const night of nights) {
       for (const kind of ['mattress', 'wearable'] as const) {
         const mode = night.resident.upload[kind];
-        const tele = timeline(night, kind).filter((a) => a.type === 'telemetry') as Extract<DeviceAction, { type: 'telemetry' }>[];
+        const tele = timeline(night, kind).filter((a) => a.type === 'telemetry') as Extract<
+          DeviceAction,
+          { type: 'telemetry' }
+        >[];
         const all = timeline(night, kind);
         const afterReconnect = new Set(all.filter((a, i) => i > 0 && all[i - 1].type === 'reconnect'));
-        if (mode.kind === 'stream') expect(tele.filter((a) => !afterReconnect.has(a)).every((a) => a.samples.length === 1)).toBe(true);
+        if (mode.kind === 'stream')
+          expect(tele.filter((a) => !afterReconnect.has(a)).every((a) => a.samples.length === 1)).toBe(true);
         else {
-          const gaps = tele.slice(2).map((a, i) => a.at - tele[i + 1].at).filter((g) => g > 30_000);
+          const gaps = tele
+            .slice(2)
+            .map((a, i) => a.at - tele[i + 1].at)
+            .filter((g) => g > 30_000);
           expect(Math.max(...gaps)).toBeLessThanOrEqual(mode.uploadEveryMs + 20_000);
           expect(mode.uploadEveryMs).toBeGreaterThanOrEqual(60_000);
           expect(mode.uploadEveryMs).toBeLessThanOrEqual(120_000);
@@ -125,9 +157,19 @@ describe('realistic-night corpus', () => {
       if (e.type === 'bradycardia' || e.type === 'tachycardia' || e.type === 'apnea') {
         const inside = (samplesOf(timeline(n, 'mattress')) as MattressSample[]).filter(during);
         expect(inside.length).toBeGreaterThanOrEqual(Math.floor((e.end - e.start) / 1000) - 1);
-        const off = inside.filter((s) => s.signalQuality! < 80 || (e.type === 'bradycardia' ? s.heartRate! > 38 : e.type === 'tachycardia' ? s.heartRate! < 140 : s.respirationRate !== 0));
+        const off = inside.filter(
+          (s) =>
+            s.signalQuality! < 80 ||
+            (e.type === 'bradycardia'
+              ? s.heartRate! > 38
+              : e.type === 'tachycardia'
+                ? s.heartRate! < 140
+                : s.respirationRate !== 0),
+        );
         expect(off).toEqual([]);
-        expect(e.end - e.start).toBeGreaterThanOrEqual(e.type === 'apnea' ? 35_000 : e.type === 'tachycardia' ? 60_000 : 90_000);
+        expect(e.end - e.start).toBeGreaterThanOrEqual(
+          e.type === 'apnea' ? 35_000 : e.type === 'tachycardia' ? 60_000 : 90_000,
+        );
       } else if (e.type === 'desaturation') {
         const inside = (samplesOf(timeline(n, 'wearable')) as WearableSample[]).filter(during);
         expect(inside.length).toBeGreaterThan(0);
@@ -136,10 +178,16 @@ describe('realistic-night corpus', () => {
       } else if (e.type === 'night_absence') {
         const exit = n.sleep.exits.find((x) => x.start === e.start)!;
         expect(exit.end - exit.start).toBeGreaterThan(20 * 60_000);
-        expect(timeline(n, 'mattress').some((a) => a.type === 'event' && a.event === 'bed.exit' && a.at === Math.round(e.start))).toBe(true);
+        expect(
+          timeline(n, 'mattress').some(
+            (a) => a.type === 'event' && a.event === 'bed.exit' && a.at === Math.round(e.start),
+          ),
+        ).toBe(true);
       } else {
         const fall = timeline(n, 'wearable').filter((a) => a.type === 'event' && a.event.startsWith('fall.'));
-        expect(fall.some((a) => a.type === 'event' && a.event === 'fall.detected' && a.ts === Math.round(e.onset))).toBe(true);
+        expect(
+          fall.some((a) => a.type === 'event' && a.event === 'fall.detected' && a.ts === Math.round(e.onset)),
+        ).toBe(true);
         expect(n.falls.find((f) => f.at === e.onset)?.cancelAt).toBeNull();
         expect(n.worn.some((w) => e.onset >= w.start && e.onset < w.end)).toBe(true);
       }

@@ -19,7 +19,14 @@ export interface CorpusOptions {
 /** Hours of one bed-night: false alarms are counted per bed per 10 observed hours. */
 export const NIGHT_HOURS = 10;
 
-export const TRUE_EVENT_TYPES = ['bradycardia', 'tachycardia', 'apnea', 'desaturation', 'night_absence', 'fall'] as const;
+export const TRUE_EVENT_TYPES = [
+  'bradycardia',
+  'tachycardia',
+  'apnea',
+  'desaturation',
+  'night_absence',
+  'fall',
+] as const;
 export type TrueEventType = (typeof TRUE_EVENT_TYPES)[number];
 
 /**
@@ -64,7 +71,8 @@ export interface ResidentProfile {
 }
 
 /** A short artefact of the sensors or the link, declared so alarms can be traced to it. */
-export type ArtefactKind = 'lie-down' | 'getting-up' | 'turnover' | 'spo2-motion-dip' | 'removal-reading' | 'dropout' | 'cancelled-fall';
+export type ArtefactKind =
+  'lie-down' | 'getting-up' | 'turnover' | 'spo2-motion-dip' | 'removal-reading' | 'dropout' | 'cancelled-fall';
 
 export interface Artefact extends Span<ArtefactKind> {
   device: DeviceKind;

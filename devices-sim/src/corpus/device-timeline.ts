@@ -15,19 +15,24 @@ export const MAX_SAMPLES_PER_MESSAGE = 300;
  */
 export function* deviceTimeline(night: BedNight, kind: DeviceKind, from = night.start): Generator<DeviceAction> {
   const mode = night.resident.upload[kind];
-  const sample: SampleAt<AnySample> = kind === 'mattress' ? mattressSampler(night) : kind === 'wearable' ? wearableSampler(night) : buttonSampler(night);
-  const others = [...eventsOf(night, kind), ...linkChanges(night, kind)].sort((a, b) => a.at - b.at || order(a) - order(b));
+  const sample: SampleAt<AnySample> =
+    kind === 'mattress' ? mattressSampler(night) : kind === 'wearable' ? wearableSampler(night) : buttonSampler(night);
+  const others = [...eventsOf(night, kind), ...linkChanges(night, kind)].sort(
+    (a, b) => a.at - b.at || order(a) - order(b),
+  );
   const uploadEvery = mode.kind === 'batch' ? mode.uploadEveryMs : mode.sampleEveryMs;
   // The first message goes out at once (the device has just connected); after that batching
   // devices are not in step with each other.
-  const phase = mode.kind === 'batch' ? Math.round(new Prng(night.seed).fork(`phase:${kind}`).uniform(0, uploadEvery)) : 0;
+  const phase =
+    mode.kind === 'batch' ? Math.round(new Prng(night.seed).fork(`phase:${kind}`).uniform(0, uploadEvery)) : 0;
   let nextUpload = from;
   let connected = true;
   let buffer: AnySample[] = [];
   let held: DeviceAction[] = [];
   function* flush(at: number): Generator<DeviceAction> {
     if (!connected) return;
-    for (let i = 0; i < buffer.length; i += MAX_SAMPLES_PER_MESSAGE) yield { at, type: 'telemetry', samples: buffer.slice(i, i + MAX_SAMPLES_PER_MESSAGE) };
+    for (let i = 0; i < buffer.length; i += MAX_SAMPLES_PER_MESSAGE)
+      yield { at, type: 'telemetry', samples: buffer.slice(i, i + MAX_SAMPLES_PER_MESSAGE) };
     buffer = [];
   }
   function* handle(a: DeviceAction): Generator<DeviceAction> {
@@ -61,7 +66,13 @@ export function* deviceTimeline(night: BedNight, kind: DeviceKind, from = night.
 const order = (a: DeviceAction): number => (a.type === 'drop' ? 0 : a.type === 'reconnect' ? 2 : 1);
 
 function eventsOf(night: BedNight, kind: DeviceKind): DeviceAction[] {
-  const ev = (at: number, event: EventType, confidence?: number): DeviceAction => ({ at: Math.round(at), type: 'event', event, ts: Math.round(at), ...(confidence !== undefined && { confidence }) });
+  const ev = (at: number, event: EventType, confidence?: number): DeviceAction => ({
+    at: Math.round(at),
+    type: 'event',
+    event,
+    ts: Math.round(at),
+    ...(confidence !== undefined && { confidence }),
+  });
   const inWindow = (t: number) => t > night.start && t < night.end;
   if (kind === 'mattress') {
     const out: DeviceAction[] = [];
@@ -90,7 +101,9 @@ function eventsOf(night: BedNight, kind: DeviceKind): DeviceAction[] {
 }
 
 function linkChanges(night: BedNight, kind: DeviceKind): DeviceAction[] {
-  const drops = night.artefacts.filter((a) => a.device === kind && a.value === 'dropout').sort((a, b) => a.start - b.start);
+  const drops = night.artefacts
+    .filter((a) => a.device === kind && a.value === 'dropout')
+    .sort((a, b) => a.start - b.start);
   const merged: { start: number; end: number }[] = [];
   for (const d of drops) {
     const prev = merged.at(-1);
@@ -98,5 +111,8 @@ function linkChanges(night: BedNight, kind: DeviceKind): DeviceAction[] {
     if (prev && d.start <= prev.end + 1000) prev.end = Math.max(prev.end, d.end);
     else merged.push({ start: d.start, end: d.end });
   }
-  return merged.flatMap((d): DeviceAction[] => [{ at: Math.round(d.start), type: 'drop' }, { at: Math.round(d.end), type: 'reconnect' }]);
+  return merged.flatMap((d): DeviceAction[] => [
+    { at: Math.round(d.start), type: 'drop' },
+    { at: Math.round(d.end), type: 'reconnect' },
+  ]);
 }

@@ -33,7 +33,12 @@ function eventAt(night: BedNight, t: number): TrueEvent | undefined {
   return night.events.find((e) => e.type !== 'night_absence' && e.type !== 'fall' && t >= e.start && t < e.end);
 }
 
-function artefactAt(night: BedNight, device: DeviceKind, kinds: readonly ArtefactKind[], t: number): Artefact | undefined {
+function artefactAt(
+  night: BedNight,
+  device: DeviceKind,
+  kinds: readonly ArtefactKind[],
+  t: number,
+): Artefact | undefined {
   return night.artefacts.find((a) => a.device === device && t >= a.start && t < a.end && kinds.includes(a.value));
 }
 
@@ -58,20 +63,48 @@ export function mattressSampler(night: BedNight): SampleAt<MattressSample> {
     const c = circadian(t, night.utcOffsetMinutes);
     const event = eventAt(night, t);
     if (event) {
-      const heartRate = event.type === 'bradycardia' ? round1(36 + rng.normal(0, 0.4)) : event.type === 'tachycardia' ? round1(150 + rng.normal(0, 2)) : round1(clamp(r.restingHeartRate - 2 + hrN, 48, 110));
+      const heartRate =
+        event.type === 'bradycardia'
+          ? round1(36 + rng.normal(0, 0.4))
+          : event.type === 'tachycardia'
+            ? round1(150 + rng.normal(0, 2))
+            : round1(clamp(r.restingHeartRate - 2 + hrN, 48, 110));
       const respirationRate = event.type === 'apnea' ? 0 : round1(clamp(r.restingRespiration + rrN, 10, 24));
-      return { ts: t, inBed: true, heartRate, respirationRate, movement: round1(rng.uniform(0, 1.5)), signalQuality: Math.round(rng.uniform(82, 96)) };
+      return {
+        ts: t,
+        inBed: true,
+        heartRate,
+        respirationRate,
+        movement: round1(rng.uniform(0, 1.5)),
+        signalQuality: Math.round(rng.uniform(82, 96)),
+      };
     }
     const artefact = artefactAt(night, 'mattress', ['lie-down', 'getting-up', 'turnover'], t);
     if (artefact?.value === 'turnover') {
-      return { ts: t, inBed: true, heartRate: 0, respirationRate: 0, movement: round1(rng.uniform(40, 90)), signalQuality: Math.round(rng.uniform(8, 29)) };
+      return {
+        ts: t,
+        inBed: true,
+        heartRate: 0,
+        respirationRate: 0,
+        movement: round1(rng.uniform(40, 90)),
+        signalQuality: Math.round(rng.uniform(8, 29)),
+      };
     }
     if (artefact) {
-      return { ts: t, inBed: true, heartRate: 0, respirationRate: 0, movement: round1(rng.uniform(2, 10)), signalQuality: Math.round(rng.uniform(55, 90)) };
+      return {
+        ts: t,
+        inBed: true,
+        heartRate: 0,
+        respirationRate: 0,
+        movement: round1(rng.uniform(2, 10)),
+        signalQuality: Math.round(rng.uniform(55, 90)),
+      };
     }
     const movement = round1(movementIn(rng, stage, CORPUS_MOVEMENT));
     const heartRate = round1(clamp(r.restingHeartRate + 3 * c + HR_OFFSET[stage] + hrN + movement * 0.08, 48, 110));
-    const respirationRate = round1(clamp(r.restingRespiration + 0.8 * c + RR_OFFSET[stage] + rrN * (stage === 'rem' ? 1.5 : 1), 10, 24));
+    const respirationRate = round1(
+      clamp(r.restingRespiration + 0.8 * c + RR_OFFSET[stage] + rrN * (stage === 'rem' ? 1.5 : 1), 10, 24),
+    );
     const signalQuality = Math.round(clamp(94 - movement * 0.6 + rng.normal(0, 3), 40, 100));
     return { ts: t, inBed: true, heartRate, respirationRate, movement, signalQuality };
   };

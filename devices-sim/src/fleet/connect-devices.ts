@@ -26,14 +26,20 @@ export interface ConnectOptions<C extends ConnectingClient> {
 }
 
 /** DeviceClients with these options (fleet, demo, the SOS probe's buttons). */
-export const deviceClients = (o: DeviceClientOptions) => (credentials: DeviceCredentials, kind: DeviceKind) => new DeviceClient(credentials, kind, o);
+export const deviceClients = (o: DeviceClientOptions) => (credentials: DeviceCredentials, kind: DeviceKind) =>
+  new DeviceClient(credentials, kind, o);
 
 /**
  * One MQTT connection per device, opened at most `perSecond` a second (the hub throttles new
  * connections per address). Returns the devices that connected and the errors of those that did not.
  */
-export async function connectDevices<C extends ConnectingClient>(beds: BedCredentials[], opts: ConnectOptions<C>): Promise<ConnectResult<C>> {
-  const all: SimDevice<C>[] = beds.flatMap((bed, bedIndex) => (opts.kinds ?? DEVICE_KINDS).map((kind) => ({ bedIndex, bed, kind, client: opts.create(bed.devices[kind], kind) })));
+export async function connectDevices<C extends ConnectingClient>(
+  beds: BedCredentials[],
+  opts: ConnectOptions<C>,
+): Promise<ConnectResult<C>> {
+  const all: SimDevice<C>[] = beds.flatMap((bed, bedIndex) =>
+    (opts.kinds ?? DEVICE_KINDS).map((kind) => ({ bedIndex, bed, kind, client: opts.create(bed.devices[kind], kind) })),
+  );
   const perSecond = opts.perSecond ?? 100;
   const failures: { deviceId: string; error: Error }[] = [];
   const devices: SimDevice<C>[] = [];

@@ -8,7 +8,16 @@ export interface FleetStats extends DeviceCounters {
 }
 
 export function fleetStats(devices: SimDevice[]): FleetStats {
-  const s: FleetStats = { devices: devices.length, connected: 0, sent: 0, acked: 0, failed: 0, errors: 0, acks: 0, reconnects: 0 };
+  const s: FleetStats = {
+    devices: devices.length,
+    connected: 0,
+    sent: 0,
+    acked: 0,
+    failed: 0,
+    errors: 0,
+    acks: 0,
+    reconnects: 0,
+  };
   for (const d of devices) {
     const c = d.client.counters;
     if (d.client.connected) s.connected++;

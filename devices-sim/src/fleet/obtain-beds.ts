@@ -17,7 +17,8 @@ export interface ObtainOptions {
 export async function obtainBeds(common: CommonOptions, o: ObtainOptions, out: Output): Promise<BedCredentials[]> {
   if (o.credentials) {
     const file = loadCredentials(o.credentials);
-    if (file.beds.length < o.beds) throw new UsageError(`${o.credentials} holds ${file.beds.length} beds, ${o.beds} asked for`);
+    if (file.beds.length < o.beds)
+      throw new UsageError(`${o.credentials} holds ${file.beds.length} beds, ${o.beds} asked for`);
     out.line(`using ${o.beds} of ${file.beds.length} beds from ${o.credentials}`);
     return file.beds.slice(0, o.beds);
   }

@@ -11,12 +11,24 @@ describe('alarm stream', () => {
       if (mode === 'missing' || req.url !== '/api/alarms/stream') return void res.writeHead(404).end('{}');
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(': hello\n\nevent: alarm.updated\ndata: {"id":"x"}\n\n');
-      setTimeout(() => res.write('id: 7\nevent: alarm.raised\ndata: {"alarm": {"id":"a1","bedId":"b1",\ndata: "kind":"sos","severity":"critical"}, "at": "2026-11-22T12:00:00.000Z"}\n\n'), 50);
+      setTimeout(
+        () =>
+          res.write(
+            'id: 7\nevent: alarm.raised\ndata: {"alarm": {"id":"a1","bedId":"b1",\ndata: "kind":"sos","severity":"critical"}, "at": "2026-11-22T12:00:00.000Z"}\n\n',
+          ),
+        50,
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   });
-  afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  afterAll(
+    () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  );
 
   it('reports a hub without the endpoint as unavailable', async () => {
     mode = 'missing';

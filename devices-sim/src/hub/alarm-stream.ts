@@ -23,7 +23,11 @@ export type AlarmStreamResult = { available: true; stream: AlarmStream } | { ava
 
 export class AlarmStream {
   readonly alarms: RaisedAlarm[] = [];
-  private waiters: { pred: (a: RaisedAlarm) => boolean; resolve: (a: RaisedAlarm | null) => void; timer: NodeJS.Timeout }[] = [];
+  private waiters: {
+    pred: (a: RaisedAlarm) => boolean;
+    resolve: (a: RaisedAlarm | null) => void;
+    timer: NodeJS.Timeout;
+  }[] = [];
 
   private listeners: ((a: RaisedAlarm) => void)[] = [];
 
@@ -68,9 +72,13 @@ export async function openAlarmStream(hubUrl: string, authHeader: string | undef
   const abort = new AbortController();
   let res: Response;
   try {
-    res = await fetch(hubUrl + ALARM_STREAM_PATH, { headers: { accept: 'text/event-stream', ...(authHeader && { authorization: authHeader }) }, signal: abort.signal });
+    res = await fetch(hubUrl + ALARM_STREAM_PATH, {
+      headers: { accept: 'text/event-stream', ...(authHeader && { authorization: authHeader }) },
+      signal: abort.signal,
+    });
   } catch (err) {
-    if (isUnreachable(err) || (err as Error).message === 'fetch failed') throw new HubUnreachableError(`alarm stream at ${hubUrl}`, err);
+    if (isUnreachable(err) || (err as Error).message === 'fetch failed')
+      throw new HubUnreachableError(`alarm stream at ${hubUrl}`, err);
     throw err;
   }
   if (res.status === 404 || res.status === 501) {
@@ -96,7 +104,10 @@ export async function openAlarmStream(hubUrl: string, authHeader: string | undef
 }
 
 /** Minimal text/event-stream parser (WHATWG HTML §9.2): `event:`, `data:` lines, blank line ends an event. */
-export async function readSse(body: ReadableStream<Uint8Array>, onEvent: (event: string, data: string) => void): Promise<void> {
+export async function readSse(
+  body: ReadableStream<Uint8Array>,
+  onEvent: (event: string, data: string) => void,
+): Promise<void> {
   const decoder = new TextDecoder();
   let buffer = '';
   let event = 'message';

@@ -22,16 +22,27 @@ export interface AppliedOverride {
  * reports what changed in the bed's effective rule set (GET /api/beds/:id/rules/effective before
  * and after).
  */
-export async function putBedRules(api: HubRestClient, bedId: string, override: Record<string, unknown>): Promise<AppliedOverride> {
+export async function putBedRules(
+  api: HubRestClient,
+  bedId: string,
+  override: Record<string, unknown>,
+): Promise<AppliedOverride> {
   const path = `/api/beds/${encodeURIComponent(bedId)}/rules`;
   const before = await effectiveRules(api, bedId);
   const put = await api.request<{ version?: number }>('PUT', path, override);
   const after = await effectiveRules(api, bedId);
-  return { bedId, override, version: typeof put?.version === 'number' ? put.version : null, effective: after, changed: diffLeaves(before, after) };
+  return {
+    bedId,
+    override,
+    version: typeof put?.version === 'number' ? put.version : null,
+    effective: after,
+    changed: diffLeaves(before, after),
+  };
 }
 
 export async function effectiveRules(api: HubRestClient, bedId: string): Promise<Record<string, any>> {
-  return (await api.get<{ ruleSet: Record<string, any> }>(`/api/beds/${encodeURIComponent(bedId)}/rules/effective`)).ruleSet;
+  return (await api.get<{ ruleSet: Record<string, any> }>(`/api/beds/${encodeURIComponent(bedId)}/rules/effective`))
+    .ruleSet;
 }
 
 /** Leaf-by-leaf differences between two JSON objects (arrays compared whole). */
@@ -44,4 +55,5 @@ export function diffLeaves(a: unknown, b: unknown, prefix = ''): RuleChange[] {
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [{ path: prefix, from: a, to: b }];
 }
 
-export const describeChange = (c: RuleChange): string => `${c.path}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`;
+export const describeChange = (c: RuleChange): string =>
+  `${c.path}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`;

@@ -31,11 +31,13 @@ export function loadCredentials(path: string, kinds: readonly DeviceKind[] = DEV
   } catch (err) {
     throw new UsageError(`cannot read credentials file ${path}: ${(err as Error).message}`);
   }
-  if (file?.version !== 1 || !Array.isArray(file.beds)) throw new UsageError(`${path} is not a devices-sim credentials file (version 1)`);
+  if (file?.version !== 1 || !Array.isArray(file.beds))
+    throw new UsageError(`${path} is not a devices-sim credentials file (version 1)`);
   for (const bed of file.beds) {
     for (const kind of kinds) {
       const d = bed.devices?.[kind];
-      if (!d?.deviceId || !d.mqtt?.password) throw new UsageError(`${path}: bed ${bed.label} lacks ${kind} credentials`);
+      if (!d?.deviceId || !d.mqtt?.password)
+        throw new UsageError(`${path}: bed ${bed.label} lacks ${kind} credentials`);
     }
   }
   return file;

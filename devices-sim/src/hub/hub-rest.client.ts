@@ -1,8 +1,15 @@
 import { HubUnreachableError, isUnreachable } from '../cli/exit-codes';
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly method: string, readonly path: string, readonly body: unknown) {
-    super(`${method} ${path} answered ${status}: ${typeof body === 'string' ? body : JSON.stringify(body)}`.slice(0, 500));
+  constructor(
+    readonly status: number,
+    readonly method: string,
+    readonly path: string,
+    readonly body: unknown,
+  ) {
+    super(
+      `${method} ${path} answered ${status}: ${typeof body === 'string' ? body : JSON.stringify(body)}`.slice(0, 500),
+    );
   }
 }
 
@@ -10,8 +17,14 @@ export class HttpError extends Error {
 export class HubRestClient {
   readonly authHeader: string | undefined;
 
-  constructor(readonly baseUrl: string, admin?: { username: string; password: string }, private readonly timeoutMs = 10_000) {
-    this.authHeader = admin ? 'Basic ' + Buffer.from(`${admin.username}:${admin.password}`).toString('base64') : undefined;
+  constructor(
+    readonly baseUrl: string,
+    admin?: { username: string; password: string },
+    private readonly timeoutMs = 10_000,
+  ) {
+    this.authHeader = admin
+      ? 'Basic ' + Buffer.from(`${admin.username}:${admin.password}`).toString('base64')
+      : undefined;
   }
 
   async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
@@ -19,12 +32,16 @@ export class HubRestClient {
     try {
       res = await fetch(this.baseUrl + path, {
         method,
-        headers: { ...(this.authHeader && { authorization: this.authHeader }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+        headers: {
+          ...(this.authHeader && { authorization: this.authHeader }),
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      if (isUnreachable(err) || (err as Error).message === 'fetch failed') throw new HubUnreachableError(`hub REST API at ${this.baseUrl}`, err);
+      if (isUnreachable(err) || (err as Error).message === 'fetch failed')
+        throw new HubUnreachableError(`hub REST API at ${this.baseUrl}`, err);
       throw err;
     }
     const text = await res.text();

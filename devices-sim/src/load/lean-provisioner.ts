@@ -23,14 +23,24 @@ export interface LeanFleetRoot {
 export async function provisionLean(
   api: HubRestClient,
   count: number,
-  o: { prefix?: string; kindsFor: (bedIndex: number) => readonly DeviceKind[]; firstIndex?: number; root?: LeanFleetRoot; concurrency?: number; onBed?: (done: number) => void },
+  o: {
+    prefix?: string;
+    kindsFor: (bedIndex: number) => readonly DeviceKind[];
+    firstIndex?: number;
+    root?: LeanFleetRoot;
+    concurrency?: number;
+    onBed?: (done: number) => void;
+  },
 ): Promise<{ root: LeanFleetRoot; beds: BedCredentials[] }> {
   let root = o.root;
   if (!root) {
     const run = randomUUID().slice(0, 8);
     const org = await api.post<Created>('/api/organisations', { name: `bench ${o.prefix ?? 'load'} ${run}` });
     const household = await api.post<Created>('/api/households', {
-      organisationId: org.id, name: `bench household ${run}`, address: '1 Benchmark Road', timeZone: 'Asia/Shanghai',
+      organisationId: org.id,
+      name: `bench household ${run}`,
+      address: '1 Benchmark Road',
+      timeZone: 'Asia/Shanghai',
       contacts: [{ name: 'Bench Keyholder', phone: '+86 138 0000 0000', role: 'keyholder', callOrder: 1 }],
     });
     root = { organisationId: org.id, householdId: household.id, run };
@@ -38,17 +48,28 @@ export async function provisionLean(
   const r = root;
   const first = o.firstIndex ?? 0;
   let done = 0;
-  const beds = await mapLimit(Array.from({ length: count }, (_, i) => first + i), o.concurrency ?? 8, async (i) => {
-    const label = `${o.prefix ?? 'load'}-${i + 1}`;
-    const bed = await api.post<Created>('/api/beds', { householdId: r.householdId, label });
-    const devices = {} as BedCredentials['devices'];
-    for (const kind of o.kindsFor(i)) {
-      const res = await api.post<{ credentials: DeviceCredentials }>('/api/devices', { organisationId: r.organisationId, kind, serial: `BENCH-${kind.slice(0, 1).toUpperCase()}-${r.run}-${i + 1}`, model: `bench ${kind}`, firmware: 'sim-1.0', bedId: bed.id });
-      devices[kind] = { ...res.credentials, kind };
-    }
-    o.onBed?.(++done);
-    return { label, bedId: bed.id, devices };
-  });
+  const beds = await mapLimit(
+    Array.from({ length: count }, (_, i) => first + i),
+    o.concurrency ?? 8,
+    async (i) => {
+      const label = `${o.prefix ?? 'load'}-${i + 1}`;
+      const bed = await api.post<Created>('/api/beds', { householdId: r.householdId, label });
+      const devices = {} as BedCredentials['devices'];
+      for (const kind of o.kindsFor(i)) {
+        const res = await api.post<{ credentials: DeviceCredentials }>('/api/devices', {
+          organisationId: r.organisationId,
+          kind,
+          serial: `BENCH-${kind.slice(0, 1).toUpperCase()}-${r.run}-${i + 1}`,
+          model: `bench ${kind}`,
+          firmware: 'sim-1.0',
+          bedId: bed.id,
+        });
+        devices[kind] = { ...res.credentials, kind };
+      }
+      o.onBed?.(++done);
+      return { label, bedId: bed.id, devices };
+    },
+  );
   return { root: r, beds };
 }
 

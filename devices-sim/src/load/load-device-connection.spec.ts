@@ -38,7 +38,13 @@ async function startBroker(password: string) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    aedes, url, published, wills, held, subscribed, acked,
+    aedes,
+    url,
+    published,
+    wills,
+    held,
+    subscribed,
+    acked,
     hold: (on: boolean) => (holdPublishes = on),
     clientOf: (id: string) => (aedes as unknown as { clients: Record<string, Client> }).clients[id],
     close: async () => {
@@ -89,7 +95,10 @@ describe('LoadDeviceConnection (real aedes over TCP)', () => {
 
   it('rejects a wrong password with the CONNACK return code', async () => {
     const c = new LoadDeviceConnection(credentialsFor(DEVICE, 'wrong'), 'mattress', { mqttUrl: broker.url });
-    const err = await c.connect().then(() => null, (e: unknown) => e);
+    const err = await c.connect().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ConnackError);
     expect((err as ConnackError).returnCode).toBe(4);
   });
@@ -98,7 +107,17 @@ describe('LoadDeviceConnection (real aedes over TCP)', () => {
     const c = new LoadDeviceConnection(creds, 'mattress', { mqttUrl: broker.url });
     await c.connect();
     await c.subscribeDownlinks();
-    broker.aedes.publish({ cmd: 'publish', topic: errorsTopic(c.deviceId), payload: Buffer.from('{"code":"VALIDATION_FAILED"}'), qos: 1, retain: false, dup: false }, () => undefined);
+    broker.aedes.publish(
+      {
+        cmd: 'publish',
+        topic: errorsTopic(c.deviceId),
+        payload: Buffer.from('{"code":"VALIDATION_FAILED"}'),
+        qos: 1,
+        retain: false,
+        dup: false,
+      },
+      () => undefined,
+    );
     await until(() => c.counters.errors === 1);
     // aedes emits 'ack' when the device's PUBACK settles the delivery (MQTT 3.1.1 §4.3.2).
     await until(() => broker.acked.length === 1);

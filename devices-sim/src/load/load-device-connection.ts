@@ -33,7 +33,11 @@ export class LoadDeviceConnection {
   private keepalive: NodeJS.Timeout | null = null;
   private closed: Error | null = null;
 
-  constructor(readonly credentials: DeviceCredentials, readonly kind: DeviceKind, private readonly opts: LoadConnectionOptions) {}
+  constructor(
+    readonly credentials: DeviceCredentials,
+    readonly kind: DeviceKind,
+    private readonly opts: LoadConnectionOptions,
+  ) {}
 
   get deviceId(): string {
     return this.credentials.deviceId;
@@ -52,7 +56,10 @@ export class LoadDeviceConnection {
     return new Promise((resolve, reject) => {
       const socket = connect({ host: url.hostname, port: Number(url.port || 1883), noDelay: true });
       this.socket = socket;
-      const timer = setTimeout(() => fail(new Error(`no CONNACK within ${this.opts.connectTimeoutMs ?? 10_000} ms`)), this.opts.connectTimeoutMs ?? 10_000);
+      const timer = setTimeout(
+        () => fail(new Error(`no CONNACK within ${this.opts.connectTimeoutMs ?? 10_000} ms`)),
+        this.opts.connectTimeoutMs ?? 10_000,
+      );
       let settled = false;
       const fail = (err: Error) => {
         if (!settled) {
@@ -83,11 +90,19 @@ export class LoadDeviceConnection {
         fail(new Error('connection closed before CONNACK'));
         this.onClose();
       });
-      socket.write(generate({
-        cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: m.clientId, keepalive: keepaliveSec,
-        username: m.username, password: Buffer.from(m.password),
-        will: { topic: will.topic, payload: Buffer.from(will.payload), qos: will.qos, retain: will.retain },
-      }));
+      socket.write(
+        generate({
+          cmd: 'connect',
+          protocolId: 'MQTT',
+          protocolVersion: 4,
+          clean: true,
+          clientId: m.clientId,
+          keepalive: keepaliveSec,
+          username: m.username,
+          password: Buffer.from(m.password),
+          will: { topic: will.topic, payload: Buffer.from(will.payload), qos: will.qos, retain: will.retain },
+        }),
+      );
       this.lastSent = Date.now();
     });
   }
@@ -97,7 +112,14 @@ export class LoadDeviceConnection {
     const messageId = this.allocateId();
     return new Promise<void>((resolve, reject) => {
       this.pending.set(messageId, { resolve, reject });
-      this.write({ cmd: 'subscribe', messageId, subscriptions: [{ topic: errorsTopic(this.deviceId), qos: 1 }, { topic: acksTopic(this.deviceId), qos: 1 }] });
+      this.write({
+        cmd: 'subscribe',
+        messageId,
+        subscriptions: [
+          { topic: errorsTopic(this.deviceId), qos: 1 },
+          { topic: acksTopic(this.deviceId), qos: 1 },
+        ],
+      });
     });
   }
 
@@ -179,9 +201,12 @@ export class LoadDeviceConnection {
 
   /** PINGREQ only when nothing else was sent for half the keep-alive (any packet resets the broker's timer, §3.1.2.10). */
   private startKeepalive(sec: number): void {
-    this.keepalive = setInterval(() => {
-      if (!this.closed && Date.now() - this.lastSent >= (sec * 1000) / 2) this.write({ cmd: 'pingreq' });
-    }, (sec * 1000) / 2).unref();
+    this.keepalive = setInterval(
+      () => {
+        if (!this.closed && Date.now() - this.lastSent >= (sec * 1000) / 2) this.write({ cmd: 'pingreq' });
+      },
+      (sec * 1000) / 2,
+    ).unref();
   }
 
   private onClose(): void {

@@ -32,7 +32,11 @@ export interface OpenLoopResult {
  */
 export type LoadDevice = SimDevice<LoadDeviceConnection>;
 
-export async function runOpenLoop(devices: LoadDevice[], models: Map<LoadDevice, SignalModel>, o: OpenLoopOptions): Promise<OpenLoopResult> {
+export async function runOpenLoop(
+  devices: LoadDevice[],
+  models: Map<LoadDevice, SignalModel>,
+  o: OpenLoopOptions,
+): Promise<OpenLoopResult> {
   const n = devices.length;
   const perDevice = Math.max(1, Math.floor((o.durationMs / 1000) * o.rate));
   const total = perDevice * n;

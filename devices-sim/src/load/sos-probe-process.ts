@@ -4,7 +4,15 @@ import type { BedCredentials } from '../hub/credentials';
 import type { SosResult } from './sos-probe';
 
 export type ProbeRequest =
-  | { type: 'start'; hubUrl: string; authHeader: string; mqttUrl: string; beds: BedCredentials[]; perSecond: number; timeoutMs: number }
+  | {
+      type: 'start';
+      hubUrl: string;
+      authHeader: string;
+      mqttUrl: string;
+      beds: BedCredentials[];
+      perSecond: number;
+      timeoutMs: number;
+    }
   | { type: 'run'; presses: number; windowMs: number; timeoutMs: number }
   | { type: 'stop' };
 
@@ -22,8 +30,16 @@ export class SosProbeProcess {
   private constructor(private readonly child: ChildProcess) {}
 
   /** Opens the stream and connects the buttons; `unavailable` when the hub has no alarm stream. */
-  static async start(o: Omit<Extract<ProbeRequest, { type: 'start' }>, 'type'>): Promise<{ probe: SosProbeProcess; buttons: number; failures: { deviceId: string; error: string }[] } | { unavailable: string }> {
-    const child = fork(join(__dirname, 'sos-probe.main.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+  static async start(
+    o: Omit<Extract<ProbeRequest, { type: 'start' }>, 'type'>,
+  ): Promise<
+    | { probe: SosProbeProcess; buttons: number; failures: { deviceId: string; error: string }[] }
+    | { unavailable: string }
+  > {
+    const child = fork(join(__dirname, 'sos-probe.main.js'), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      execArgv: [],
+    });
     const probe = new SosProbeProcess(child);
     const r = await probe.ask({ type: 'start', ...o });
     if (r.type === 'ready') return { probe, buttons: r.buttons, failures: r.failures };

@@ -20,13 +20,21 @@ async function handle(m: ProbeRequest): Promise<void> {
     const opened = await openAlarmStream(m.hubUrl, m.authHeader);
     if (!opened.available) return reply({ type: 'unavailable', reason: opened.reason });
     stream = opened.stream;
-    const connected = await connectDevices(m.beds, { create: deviceClients({ mqttUrl: m.mqttUrl, lastWill: false }), perSecond: m.perSecond, kinds: ['button'] });
+    const connected = await connectDevices(m.beds, {
+      create: deviceClients({ mqttUrl: m.mqttUrl, lastWill: false }),
+      perSecond: m.perSecond,
+      kinds: ['button'],
+    });
     buttons = connected.devices;
     probe = new SosProbe(stream, buttons, 0);
     // Warm-up: the first press of a fresh process runs cold code (MQTT.js publish, the SSE
     // reader); timed, it showed up as one press near 85 ms in every step's first window.
     if (buttons.length > 1) await probe.run(1, 0, m.timeoutMs);
-    return reply({ type: 'ready', buttons: buttons.length, failures: connected.failures.map((f) => ({ deviceId: f.deviceId, error: f.error.message })) });
+    return reply({
+      type: 'ready',
+      buttons: buttons.length,
+      failures: connected.failures.map((f) => ({ deviceId: f.deviceId, error: f.error.message })),
+    });
   }
   if (m.type === 'run') return reply({ type: 'result', result: await probe!.run(m.presses, m.windowMs, m.timeoutMs) });
   stream?.close();

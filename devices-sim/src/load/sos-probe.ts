@@ -23,7 +23,11 @@ export class SosProbe {
   private readonly waiting = new Map<string, { at: number; resolve: () => void }>();
   private next: number;
 
-  constructor(private readonly stream: AlarmStream, private readonly buttons: SimDevice[], offset = 0) {
+  constructor(
+    private readonly stream: AlarmStream,
+    private readonly buttons: SimDevice[],
+    offset = 0,
+  ) {
     this.next = offset;
     stream.onAlarm((raw) => this.onAlarm(raw));
   }
@@ -51,14 +55,24 @@ export class SosProbe {
       }).then((ok) => {
         if (ok) matched++;
       });
-      const ack = d.client.publishEvent('button.pressed').then(() => {
-        acked++;
-        puback.recordMs(performance.now() - at);
-      }, () => undefined);
+      const ack = d.client.publishEvent('button.pressed').then(
+        () => {
+          acked++;
+          puback.recordMs(performance.now() - at);
+        },
+        () => undefined,
+      );
       done.push(raised, ack);
     }
     await Promise.all(done);
-    return { presses, acked, matched, missed: presses - matched, latencyMs: latency.summary(), pubackMs: puback.summary() };
+    return {
+      presses,
+      acked,
+      matched,
+      missed: presses - matched,
+      latencyMs: latency.summary(),
+      pubackMs: puback.summary(),
+    };
   }
 
   private windowHistogram: LatencyHistogram | null = null;

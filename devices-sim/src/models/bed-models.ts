@@ -12,8 +12,15 @@ export interface BedModelOptions {
 }
 
 /** The three device models of one bed, sharing one resident; seeded from (seed, bed index). */
-export function createBedModels(seed: number, bedIndex: number, opts: BedModelOptions = {}): Record<DeviceKind, SignalModel> {
-  const resident = new ResidentModel({ seed: hashSeed(`${seed}:${bedIndex}`), utcOffsetMinutes: opts.utcOffsetMinutes });
+export function createBedModels(
+  seed: number,
+  bedIndex: number,
+  opts: BedModelOptions = {},
+): Record<DeviceKind, SignalModel> {
+  const resident = new ResidentModel({
+    seed: hashSeed(`${seed}:${bedIndex}`),
+    utcOffsetMinutes: opts.utcOffsetMinutes,
+  });
   return {
     mattress: new MattressModel(resident, deviceSeed(seed, bedIndex, 'mattress')),
     wearable: new WearableModel(resident, deviceSeed(seed, bedIndex, 'wearable')),

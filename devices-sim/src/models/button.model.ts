@@ -14,7 +14,10 @@ export class ButtonModel implements SignalModel<ButtonSample> {
   private readonly drainPerHour: number;
   private last: number | null = null;
 
-  constructor(seed: number, private readonly opts: { battery?: number; pressesPerDay?: number; drainPerHour?: number } = {}) {
+  constructor(
+    seed: number,
+    private readonly opts: { battery?: number; pressesPerDay?: number; drainPerHour?: number } = {},
+  ) {
     this.rng = new Prng(seed);
     this.battery = opts.battery ?? this.rng.uniform(70, 100);
     this.drainPerHour = opts.drainPerHour ?? this.rng.uniform(0.002, 0.01);

@@ -28,7 +28,10 @@ export class MattressModel implements SignalModel<MattressSample> {
   private last: number | null = null;
   private inBed: boolean | null = null;
 
-  constructor(private readonly resident: ResidentModel, seed: number) {
+  constructor(
+    private readonly resident: ResidentModel,
+    seed: number,
+  ) {
     this.rng = new Prng(seed);
     this.hrNoise = new OuNoise(this.rng.fork('hr'), 2.5, 60_000);
     this.rrNoise = new OuNoise(this.rng.fork('rr'), 0.8, 90_000);
@@ -48,8 +51,21 @@ export class MattressModel implements SignalModel<MattressSample> {
 
     const stage = state.bed;
     const movement = clamp(round1(movementIn(this.rng, stage, MATTRESS_MOVEMENT)), 0, 100);
-    const heartRate = clamp(round1(this.resident.restingHeartRate + 3 * state.circadian + HR_OFFSET[stage] + hrNoise + movement * 0.08), 42, 125);
-    const respirationRate = clamp(round1(this.resident.restingRespiration + 0.8 * state.circadian + RR_OFFSET[stage] + rrNoise * (stage === 'rem' ? 1.6 : 1)), 9, 24);
+    const heartRate = clamp(
+      round1(this.resident.restingHeartRate + 3 * state.circadian + HR_OFFSET[stage] + hrNoise + movement * 0.08),
+      42,
+      125,
+    );
+    const respirationRate = clamp(
+      round1(
+        this.resident.restingRespiration +
+          0.8 * state.circadian +
+          RR_OFFSET[stage] +
+          rrNoise * (stage === 'rem' ? 1.6 : 1),
+      ),
+      9,
+      24,
+    );
     const signalQuality = clamp(Math.round(94 - movement * 0.7 + this.rng.normal(0, 3)), 20, 100);
     return { sample: { ts: t, inBed: true, heartRate, respirationRate, movement, signalQuality }, events };
   }

@@ -7,7 +7,11 @@ import type { Prng } from './prng';
 export class OuNoise {
   private value = 0;
 
-  constructor(private readonly rng: Prng, private readonly sd: number, private readonly tauMs: number) {}
+  constructor(
+    private readonly rng: Prng,
+    private readonly sd: number,
+    private readonly tauMs: number,
+  ) {}
 
   step(dtMs: number): number {
     const a = Math.exp(-Math.max(0, dtMs) / this.tauMs);

@@ -37,14 +37,20 @@ export class ResidentModel {
   }
 
   nightPlan(t: number): NightPlan {
-    if (!this.plan || t < this.plan.dayStart || t >= this.plan.dayStart + 86_400_000) this.plan = planNight(this.opts.seed, t, this.utcOffsetMinutes);
+    if (!this.plan || t < this.plan.dayStart || t >= this.plan.dayStart + 86_400_000)
+      this.plan = planNight(this.opts.seed, t, this.utcOffsetMinutes);
     return this.plan;
   }
 
   stateAt(t: number): ResidentState {
     const bed = bedStateAt(this.nightPlan(t), t);
     const asleep = bed === 'light' || bed === 'deep' || bed === 'rem';
-    return { bed, asleep, activity: bed === 'out' ? this.activityAt(t) : 0, circadian: circadian(t, this.utcOffsetMinutes) };
+    return {
+      bed,
+      asleep,
+      activity: bed === 'out' ? this.activityAt(t) : 0,
+      circadian: circadian(t, this.utcOffsetMinutes),
+    };
   }
 
   /** Walking in 5-minute blocks during the day (07:00-21:30 local), more in the morning and afternoon. */

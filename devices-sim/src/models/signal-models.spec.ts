@@ -32,7 +32,9 @@ describe('signal models', () => {
         expect(r).toMatchObject({ ok: true });
       }
       for (const e of events) {
-        expect(validateUplink(kind, 'events', JSON.stringify({ eventId: `e-${e.ts}`, ...e }))).toMatchObject({ ok: true });
+        expect(validateUplink(kind, 'events', JSON.stringify({ eventId: `e-${e.ts}`, ...e }))).toMatchObject({
+          ok: true,
+        });
       }
       expect(telemetryTopic('dev-1')).toContain('telemetry');
     });
@@ -49,7 +51,12 @@ describe('signal models', () => {
   it('mattress: physiological ranges, sleep at night, bed exits with return', () => {
     for (const seed of [1, 2, 3, 4, 5]) {
       const { samples, events } = run(seed, 'mattress');
-      const inBed = samples.filter((s) => 'inBed' in s && s.inBed) as { heartRate: number; respirationRate: number; movement: number; signalQuality: number }[];
+      const inBed = samples.filter((s) => 'inBed' in s && s.inBed) as {
+        heartRate: number;
+        respirationRate: number;
+        movement: number;
+        signalQuality: number;
+      }[];
       expect(inBed.length).toBeGreaterThan((6 * 3600_000) / STEP); // at least 6 h in bed
       for (const s of inBed) {
         expect(s.heartRate).toBeGreaterThanOrEqual(40);
@@ -95,7 +102,12 @@ describe('signal models', () => {
 
   it('wearable: heart rate, SpO2, steps by day, worn state and battery', () => {
     const { samples } = run(2, 'wearable', 2 * DAY);
-    const worn = samples.filter((s) => 'worn' in s && s.worn) as { heartRate: number; spo2: number; steps: number; battery: number }[];
+    const worn = samples.filter((s) => 'worn' in s && s.worn) as {
+      heartRate: number;
+      spo2: number;
+      steps: number;
+      battery: number;
+    }[];
     expect(worn.length).toBeGreaterThan(samples.length / 2);
     expect(samples.some((s) => 'worn' in s && s.worn === false)).toBe(true);
     for (const s of worn) {
@@ -104,9 +116,10 @@ describe('signal models', () => {
       expect(s.spo2).toBeGreaterThanOrEqual(90);
       expect(s.spo2).toBeLessThanOrEqual(100);
     }
-    const stepsAt = (h0: number, h1: number) => samples
-      .filter((s) => s.ts! >= START + h0 * 3600_000 && s.ts! < START + h1 * 3600_000)
-      .reduce((a, s) => a + ((s as { steps?: number }).steps ?? 0), 0);
+    const stepsAt = (h0: number, h1: number) =>
+      samples
+        .filter((s) => s.ts! >= START + h0 * 3600_000 && s.ts! < START + h1 * 3600_000)
+        .reduce((a, s) => a + ((s as { steps?: number }).steps ?? 0), 0);
     expect(stepsAt(0, 8)).toBeGreaterThan(500); // afternoon and evening
     expect(stepsAt(13, 17)).toBe(0); // 01:00-05:00 local
     const batteries = samples.map((s) => (s as { battery: number }).battery);

@@ -38,7 +38,12 @@ export interface NightTimes {
 
 const DEFAULT_NIGHT_TIMES: NightTimes = { bedtimeAfterNoonH: 10.5, wakeAfterNoonH: 18.5, sdMinutes: 25 };
 
-export function planNight(seed: number, t: number, utcOffsetMinutes: number, times: NightTimes = DEFAULT_NIGHT_TIMES): NightPlan {
+export function planNight(
+  seed: number,
+  t: number,
+  utcOffsetMinutes: number,
+  times: NightTimes = DEFAULT_NIGHT_TIMES,
+): NightPlan {
   const dayStart = sleepDayStart(t, utcOffsetMinutes);
   const rng = new Prng(hashSeed(`${seed}:night:${dayStart}`));
   // dayStart is local noon: by default bedtime ~22:30, wake ~06:30 local.
@@ -53,7 +58,12 @@ export function planNight(seed: number, t: number, utcOffsetMinutes: number, tim
     const deep = Math.max(0.04, 0.35 - 0.08 * cycle);
     const rem = Math.min(0.4, 0.12 + 0.07 * cycle);
     const light = 1 - deep - rem;
-    for (const [value, share] of [['light', light * 0.6], ['deep', deep], ['light', light * 0.4], ['rem', rem]] as const) {
+    for (const [value, share] of [
+      ['light', light * 0.6],
+      ['deep', deep],
+      ['light', light * 0.4],
+      ['rem', rem],
+    ] as const) {
       const end = Math.min(wake, at + share * len);
       if (end > at) spans.push({ start: at, end, value });
       at = end;
@@ -64,7 +74,8 @@ export function planNight(seed: number, t: number, utcOffsetMinutes: number, tim
   for (let i = 0; i < count; i++) {
     const start = onset + HOUR + rng.next() * Math.max(0, wake - onset - 2 * HOUR);
     const end = start + rng.uniform(3, 12) * MIN;
-    if (!exits.some((e) => start < e.end + 30 * MIN && end > e.start - 30 * MIN)) exits.push({ start, end, value: 'out' });
+    if (!exits.some((e) => start < e.end + 30 * MIN && end > e.start - 30 * MIN))
+      exits.push({ start, end, value: 'out' });
   }
   exits.sort((a, b) => a.start - b.start);
   return { dayStart, bedtime, wake, spans, exits };

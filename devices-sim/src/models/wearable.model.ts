@@ -22,7 +22,11 @@ export class WearableModel implements SignalModel<WearableSample> {
   private worn: boolean | null = null;
   private readonly drainPerHour: number;
 
-  constructor(private readonly resident: ResidentModel, seed: number, opts: { battery?: number; drainPerHour?: number } = {}) {
+  constructor(
+    private readonly resident: ResidentModel,
+    seed: number,
+    opts: { battery?: number; drainPerHour?: number } = {},
+  ) {
     this.rng = new Prng(seed);
     this.hrNoise = new OuNoise(this.rng.fork('hr'), 3, 45_000);
     this.spo2Noise = new OuNoise(this.rng.fork('spo2'), 0.7, 120_000);
@@ -48,7 +52,8 @@ export class WearableModel implements SignalModel<WearableSample> {
     }
     const worn = !this.charging && !showering && this.battery > 0;
     const events: ModelEvent[] = [];
-    if (this.worn !== null && worn !== this.worn) events.push({ type: worn ? 'wearable.worn' : 'wearable.removed', ts: t });
+    if (this.worn !== null && worn !== this.worn)
+      events.push({ type: worn ? 'wearable.worn' : 'wearable.removed', ts: t });
     this.worn = worn;
     const hrNoise = this.hrNoise.step(dt);
     const spo2Noise = this.spo2Noise.step(dt);
@@ -56,10 +61,14 @@ export class WearableModel implements SignalModel<WearableSample> {
     if (!worn) return { sample: { ts: t, worn: false, battery }, events };
 
     const stageOffset = state.bed === 'deep' ? -6 : state.bed === 'rem' ? 4 : state.bed === 'light' ? 0 : 6;
-    const heartRate = clamp(Math.round(this.resident.restingHeartRate + 3 * state.circadian + stageOffset + 30 * state.activity + hrNoise), 42, 130);
+    const heartRate = clamp(
+      Math.round(this.resident.restingHeartRate + 3 * state.circadian + stageOffset + 30 * state.activity + hrNoise),
+      42,
+      130,
+    );
     const spo2 = clamp(round1(96.8 - (state.asleep ? 1 : 0) + spo2Noise), 93, 100);
     const cadence = state.activity > 0 ? 60 + 50 * state.activity : 0; // steps per minute
-    const steps = Math.round((cadence * dt) / 60_000 * (0.9 + 0.2 * this.rng.next()));
+    const steps = Math.round(((cadence * dt) / 60_000) * (0.9 + 0.2 * this.rng.next()));
     return { sample: { ts: t, worn: true, heartRate, spo2, steps, battery }, events };
   }
 }

@@ -1,8 +1,17 @@
 import { EventEmitter } from 'node:events';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import {
-  AckMessageDto, ErrorMessageDto, acksTopic, errorsTopic, eventsTopic, statusTopic, telemetryTopic, validateAs,
-  type DeviceKind, type DeviceStatusDto, type EventType,
+  AckMessageDto,
+  ErrorMessageDto,
+  acksTopic,
+  errorsTopic,
+  eventsTopic,
+  statusTopic,
+  telemetryTopic,
+  validateAs,
+  type DeviceKind,
+  type DeviceStatusDto,
+  type EventType,
 } from '@bedside/contracts';
 import type { DeviceCredentials } from '../hub/credentials';
 import type { AnySample } from '../models/model.types';
@@ -24,7 +33,14 @@ export class ConnackError extends Error {
 
 /** The device's Last Will: from its credentials, or offline status on its status topic (older credentials files). */
 export function lastWillOf(c: DeviceCredentials): { topic: string; payload: string; qos: 1; retain: true } {
-  return c.mqtt.lastWill ?? { topic: statusTopic(c.deviceId), payload: JSON.stringify({ state: 'offline' }), qos: 1, retain: true };
+  return (
+    c.mqtt.lastWill ?? {
+      topic: statusTopic(c.deviceId),
+      payload: JSON.stringify({ state: 'offline' }),
+      qos: 1,
+      retain: true,
+    }
+  );
 }
 
 export interface DeviceClientOptions {
@@ -58,7 +74,11 @@ export class DeviceClient extends EventEmitter {
   private seq: number;
   private eventCounter = 0;
 
-  constructor(readonly credentials: DeviceCredentials, readonly kind: DeviceKind, private readonly opts: DeviceClientOptions) {
+  constructor(
+    readonly credentials: DeviceCredentials,
+    readonly kind: DeviceKind,
+    private readonly opts: DeviceClientOptions,
+  ) {
     super();
     this.seq = opts.firstSeq ?? 0;
   }
@@ -76,9 +96,17 @@ export class DeviceClient extends EventEmitter {
     const { mqtt: m } = this.credentials;
     const will = this.opts.lastWill === false ? undefined : lastWillOf(this.credentials);
     const options: IClientOptions = {
-      clientId: m.clientId, username: m.username, password: m.password, protocolVersion: 4, clean: true,
-      reconnectPeriod: this.opts.reconnect ? 1000 : 0, connectTimeout: this.opts.connectTimeoutMs ?? 10_000, keepalive: this.opts.keepaliveSec ?? 30,
-      ...(will && { will: { topic: will.topic, payload: Buffer.from(will.payload), qos: will.qos, retain: will.retain } }),
+      clientId: m.clientId,
+      username: m.username,
+      password: m.password,
+      protocolVersion: 4,
+      clean: true,
+      reconnectPeriod: this.opts.reconnect ? 1000 : 0,
+      connectTimeout: this.opts.connectTimeoutMs ?? 10_000,
+      keepalive: this.opts.keepaliveSec ?? 30,
+      ...(will && {
+        will: { topic: will.topic, payload: Buffer.from(will.payload), qos: will.qos, retain: will.retain },
+      }),
     };
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -109,7 +137,9 @@ export class DeviceClient extends EventEmitter {
   }
 
   async subscribeDownlinks(): Promise<void> {
-    const granted = await this.mqtt().subscribeAsync([errorsTopic(this.deviceId), acksTopic(this.deviceId)], { qos: 1 });
+    const granted = await this.mqtt().subscribeAsync([errorsTopic(this.deviceId), acksTopic(this.deviceId)], {
+      qos: 1,
+    });
     const refused = granted.filter((g) => g.qos === 128);
     if (refused.length > 0) throw new Error(`subscription refused: ${refused.map((g) => g.topic).join(', ')}`);
   }
@@ -124,10 +154,23 @@ export class DeviceClient extends EventEmitter {
     return { seq, ts };
   }
 
-  async publishEvent(type: EventType, extra: { ts?: number; confidence?: number; eventId?: string } = {}): Promise<{ eventId: string; ts: number }> {
+  async publishEvent(
+    type: EventType,
+    extra: { ts?: number; confidence?: number; eventId?: string } = {},
+  ): Promise<{ eventId: string; ts: number }> {
     const ts = extra.ts ?? Date.now();
     const eventId = extra.eventId ?? `sim-${ts.toString(36)}-${(this.eventCounter++).toString(36)}`;
-    await this.publishRaw(eventsTopic(this.deviceId), JSON.stringify({ eventId, type, ts, seq: this.nextSeq(), ...(extra.confidence !== undefined && { confidence: extra.confidence }) }), 1);
+    await this.publishRaw(
+      eventsTopic(this.deviceId),
+      JSON.stringify({
+        eventId,
+        type,
+        ts,
+        seq: this.nextSeq(),
+        ...(extra.confidence !== undefined && { confidence: extra.confidence }),
+      }),
+      1,
+    );
     return { eventId, ts };
   }
 
@@ -148,7 +191,11 @@ export class DeviceClient extends EventEmitter {
   }
 
   /** Waits for the next downlink matching `pred` on errors or acks. */
-  waitFor<K extends 'hub-error' | 'ack'>(event: K, pred: (m: K extends 'ack' ? AckMessageDto : ErrorMessageDto) => boolean, timeoutMs: number): Promise<(K extends 'ack' ? AckMessageDto : ErrorMessageDto) | null> {
+  waitFor<K extends 'hub-error' | 'ack'>(
+    event: K,
+    pred: (m: K extends 'ack' ? AckMessageDto : ErrorMessageDto) => boolean,
+    timeoutMs: number,
+  ): Promise<(K extends 'ack' ? AckMessageDto : ErrorMessageDto) | null> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => done(null), timeoutMs);
       const listener = (m: K extends 'ack' ? AckMessageDto : ErrorMessageDto) => {

@@ -15,17 +15,41 @@ export function zoneWhereItIsNight(now = Date.now()): string {
 }
 
 export const nightAbsenceScenario: ScenarioDefinition = {
-  name: 'night-absence', summary: `out of bed at night and not back within ${HUB_RULES.nightReturnWithinMs / 60_000} min`, devices: ['mattress'],
+  name: 'night-absence',
+  summary: `out of bed at night and not back within ${HUB_RULES.nightReturnWithinMs / 60_000} min`,
+  devices: ['mattress'],
   timeZone: () => zoneWhereItIsNight(),
-  expect: (o) => ({ type: 'alarm', kind: 'bed_exit', severity: 'major', note: `raised ${fmtMs(o.rules.nightReturnWithinMs)} after the exit, inside the night window (household provisioned in a zone where it is ~23:00 now)` }),
+  expect: (o) => ({
+    type: 'alarm',
+    kind: 'bed_exit',
+    severity: 'major',
+    note: `raised ${fmtMs(o.rules.nightReturnWithinMs)} after the exit, inside the night window (household provisioned in a zone where it is ~23:00 now)`,
+  }),
   estimateMs: (o) => leadIn(o, 30_000) + o.rules.nightReturnWithinMs + o.marginMs + o.rules.presenceDebounceMs + 5_000,
-  fastRules: () => ({ bedExit: { returnWithinMs: FAST_RULES.nightReturnWithinMs }, presence: { returnDebounceMs: FAST_RULES.presenceDebounceMs } }),
+  fastRules: () => ({
+    bedExit: { returnWithinMs: FAST_RULES.nightReturnWithinMs },
+    presence: { returnDebounceMs: FAST_RULES.presenceDebounceMs },
+  }),
   run: async (ctx, o) => {
-    const inBed = (s: AnySample) => ({ ...s, inBed: true, heartRate: 58, respirationRate: 13, movement: 1, signalQuality: 88 }) as AnySample;
-    await ctx.phase('asleep in bed', leadIn(o, 30_000), { kinds: ['mattress'], hold: false, override: { mattress: inBed } });
+    const inBed = (s: AnySample) =>
+      ({ ...s, inBed: true, heartRate: 58, respirationRate: 13, movement: 1, signalQuality: 88 }) as AnySample;
+    await ctx.phase('asleep in bed', leadIn(o, 30_000), {
+      kinds: ['mattress'],
+      hold: false,
+      override: { mattress: inBed },
+    });
     await ctx.event('mattress', 'bed.exit');
-    await ctx.phase('bed empty', o.rules.nightReturnWithinMs + o.marginMs, { kinds: ['mattress'], hold: true, untilDone: true, override: { mattress: (s) => ({ ts: s.ts, inBed: false, movement: 0 }) as AnySample } });
+    await ctx.phase('bed empty', o.rules.nightReturnWithinMs + o.marginMs, {
+      kinds: ['mattress'],
+      hold: true,
+      untilDone: true,
+      override: { mattress: (s) => ({ ts: s.ts, inBed: false, movement: 0 }) as AnySample },
+    });
     await ctx.event('mattress', 'bed.return');
-    await ctx.phase('back in bed (the alarm clears after the return debounce)', o.rules.presenceDebounceMs + 5_000, { kinds: ['mattress'], hold: true, override: { mattress: inBed } });
+    await ctx.phase('back in bed (the alarm clears after the return debounce)', o.rules.presenceDebounceMs + 5_000, {
+      kinds: ['mattress'],
+      hold: true,
+      override: { mattress: inBed },
+    });
   },
 };

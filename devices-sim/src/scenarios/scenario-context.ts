@@ -37,9 +37,21 @@ export class ScenarioContext {
    * timers and run in real time; others are divided by --time-scale. `untilDone` ends the
    * phase as soon as the awaited alarm arrives.
    */
-  async phase(label: string, ms: number, o: { kinds: DeviceKind[]; hold: boolean; override?: Partial<Record<DeviceKind, SampleOverride>>; untilDone?: boolean }): Promise<void> {
+  async phase(
+    label: string,
+    ms: number,
+    o: {
+      kinds: DeviceKind[];
+      hold: boolean;
+      override?: Partial<Record<DeviceKind, SampleOverride>>;
+      untilDone?: boolean;
+    },
+  ): Promise<void> {
     const real = o.hold ? ms : ms / this.timeScale;
-    this.log(`phase: ${label} (${fmtMs(real)}${o.hold ? ', real time: hub rule timer' : this.timeScale !== 1 ? `, x${this.timeScale}` : ''})`, { phase: label, durationMs: Math.round(real) });
+    this.log(
+      `phase: ${label} (${fmtMs(real)}${o.hold ? ', real time: hub rule timer' : this.timeScale !== 1 ? `, x${this.timeScale}` : ''})`,
+      { phase: label, durationMs: Math.round(real) },
+    );
     const end = Date.now() + real;
     let first = true;
     while (Date.now() < end && !(o.untilDone && this.done.aborted)) {
@@ -48,7 +60,8 @@ export class ScenarioContext {
         const base = this.models[kind]!.next(now).sample;
         const sample = o.override?.[kind]?.(base) ?? base;
         const { seq } = await this.device(kind).publishTelemetry([sample], 1, now);
-        if (first) this.log(`  ${kind} telemetry seq ${seq}: ${JSON.stringify(sample)} (then every 1 s)`, { kind, seq, sample });
+        if (first)
+          this.log(`  ${kind} telemetry seq ${seq}: ${JSON.stringify(sample)} (then every 1 s)`, { kind, seq, sample });
       }
       first = false;
       await sleep(Math.min(1000, end - Date.now()), o.untilDone ? this.done : undefined);
@@ -57,7 +70,10 @@ export class ScenarioContext {
 
   async event(kind: DeviceKind, type: EventType, extra: { confidence?: number } = {}): Promise<string> {
     const { eventId } = await this.device(kind).publishEvent(type, extra);
-    this.log(`${kind} event ${type}${extra.confidence !== undefined ? ` (confidence ${extra.confidence})` : ''} id ${eventId} (QoS 1, PUBACKed)`, { kind, event: type, eventId });
+    this.log(
+      `${kind} event ${type}${extra.confidence !== undefined ? ` (confidence ${extra.confidence})` : ''} id ${eventId} (QoS 1, PUBACKed)`,
+      { kind, event: type, eventId },
+    );
     return eventId;
   }
 

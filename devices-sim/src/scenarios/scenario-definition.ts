@@ -99,7 +99,12 @@ export const FAST_RULES = {
 } as const;
 
 /** The default options (help text, estimates): real default rules. */
-export const DEFAULT_OPTIONS: ScenarioOptions = { cancelled: false, fast: false, rules: HUB_RULES, marginMs: MARGIN_MS };
+export const DEFAULT_OPTIONS: ScenarioOptions = {
+  cancelled: false,
+  fast: false,
+  rules: HUB_RULES,
+  marginMs: MARGIN_MS,
+};
 
 /** Sender-side lead-in phases (before the incident) shrink to at most 3 s with --fast-rules. */
 export const leadIn = (o: Pick<ScenarioOptions, 'fast'>, ms: number): number => (o.fast ? Math.min(ms, 3_000) : ms);

@@ -23,7 +23,13 @@ export interface ScenarioResult {
 }
 
 /** Connects the scenario's devices, watches the alarm stream for the bed, runs the script, judges it. */
-export async function runScenario(def: ScenarioDefinition, bed: BedCredentials, common: CommonOptions, o: ScenarioOptions & { timeScale: number }, out: Output): Promise<ScenarioResult> {
+export async function runScenario(
+  def: ScenarioDefinition,
+  bed: BedCredentials,
+  common: CommonOptions,
+  o: ScenarioOptions & { timeScale: number },
+  out: Output,
+): Promise<ScenarioResult> {
   const expectation = def.expect(o);
   const devices: Partial<Record<DeviceKind, DeviceClient>> = {};
   const models: Partial<Record<DeviceKind, SignalModel>> = {};
@@ -44,11 +50,19 @@ export async function runScenario(def: ScenarioDefinition, bed: BedCredentials, 
       if (expectation.type !== 'errors') out.line(`  <- ${kind} error ${e.code}: ${e.message}`);
       out.record({ type: 'error', kind, ...e });
     });
-    await client.publishStatus({ state: 'online', ts: Date.now(), firmware: 'sim-1.0', rssi: -58, ...(kind !== 'mattress' && { battery: 80 }) });
+    await client.publishStatus({
+      state: 'online',
+      ts: Date.now(),
+      firmware: 'sim-1.0',
+      rssi: -58,
+      ...(kind !== 'mattress' && { battery: 80 }),
+    });
     devices[kind] = client;
     models[kind] = bedModels[kind];
   }
-  out.line(`connected ${def.devices.map((k) => `${k} ${bed.devices[k].deviceId}`).join(', ')}; status online (retained)`);
+  out.line(
+    `connected ${def.devices.map((k) => `${k} ${bed.devices[k].deviceId}`).join(', ')}; status online (retained)`,
+  );
 
   let stream: AlarmStream | null = null;
   let noStream = '';
@@ -65,11 +79,17 @@ export async function runScenario(def: ScenarioDefinition, bed: BedCredentials, 
   const alarms: RaisedAlarm[] = [];
   // Device-scoped kinds (offline, battery) name the device in `subject`: the alarm must be that device's.
   const subject = expectation.type === 'alarm' && expectation.device ? bed.devices[expectation.device].deviceId : null;
-  const matches = (a: RaisedAlarm) => 'kind' in expectation && a.kind === expectation.kind && (subject === null || a.subject === subject);
+  const matches = (a: RaisedAlarm) =>
+    'kind' in expectation && a.kind === expectation.kind && (subject === null || a.subject === subject);
   stream?.onAlarm((a) => {
     if (a.bedId !== bed.bedId) return;
     alarms.push(a);
-    out.line(out.paint('info', `  <- hub raised alarm ${a.kind} (${a.severity}) id ${a.id}${a.subject ? ` for ${String(a.subject)}` : ''}`));
+    out.line(
+      out.paint(
+        'info',
+        `  <- hub raised alarm ${a.kind} (${a.severity}) id ${a.id}${a.subject ? ` for ${String(a.subject)}` : ''}`,
+      ),
+    );
     out.record({ type: 'alarm', ...a });
     if (matches(a)) done.abort();
   });
@@ -94,8 +114,19 @@ export async function runScenario(def: ScenarioDefinition, bed: BedCredentials, 
   if (expectation.type === 'alarm') {
     const what = `${expectation.kind} alarm${subject ? ` for ${expectation.device} ${subject}` : ''}`;
     if (!hit) return { ...base, verdict: 'fail', reason: `no ${what} for bed ${bed.bedId} (${expectation.note})` };
-    if (hit.severity !== expectation.severity) return { ...base, verdict: 'fail', reason: `${what} ${hit.id} raised as ${hit.severity}, expected ${expectation.severity}` };
-    return { ...base, verdict: 'pass', reason: `${hit.kind} alarm ${hit.id} (${hit.severity}) raised ${fmtMs(hit.receivedAt - t0)} into the scenario` };
+    if (hit.severity !== expectation.severity)
+      return {
+        ...base,
+        verdict: 'fail',
+        reason: `${what} ${hit.id} raised as ${hit.severity}, expected ${expectation.severity}`,
+      };
+    return {
+      ...base,
+      verdict: 'pass',
+      reason: `${hit.kind} alarm ${hit.id} (${hit.severity}) raised ${fmtMs(hit.receivedAt - t0)} into the scenario`,
+    };
   }
-  return hit ? { ...base, verdict: 'fail', reason: `unexpected ${hit.kind} alarm ${hit.id}` } : { ...base, verdict: 'pass', reason: `no ${expectation.kind} alarm (${expectation.note})` };
+  return hit
+    ? { ...base, verdict: 'fail', reason: `unexpected ${hit.kind} alarm ${hit.id}` }
+    : { ...base, verdict: 'pass', reason: `no ${expectation.kind} alarm (${expectation.note})` };
 }

@@ -6,10 +6,24 @@ interface DeviceView {
   id: string;
   kind: DeviceKind;
   bedId: string | null;
-  status: { online: boolean; lastSeenAt: string | null; battery: number | null; rssi: number | null; firmware: string | null; statusAt: string | null };
+  status: {
+    online: boolean;
+    lastSeenAt: string | null;
+    battery: number | null;
+    rssi: number | null;
+    firmware: string | null;
+    statusAt: string | null;
+  };
 }
 type Point = Record<string, unknown> & { seq: number; ts: number };
-interface EventRow { eventId: string; type: string; ts: string; receivedAt: string; seq: number | string | null; confidence: number | null }
+interface EventRow {
+  eventId: string;
+  type: string;
+  ts: string;
+  receivedAt: string;
+  seq: number | string | null;
+  confidence: number | null;
+}
 
 const IDENTITY = new Set(['deviceId', 'bedId', 'kind', 'seq']);
 const AHEAD_MS = 10 * 60_000; // device clocks running fast still show up
@@ -28,7 +42,12 @@ export class RestWatchSource implements WatchSource {
   private seenEvents = new Set<string>();
   private statusAt: string | null | undefined = undefined;
 
-  constructor(private readonly api: HubRestClient, private readonly deviceId: string, private readonly intervalMs = 1000, sinceMs = 10_000) {
+  constructor(
+    private readonly api: HubRestClient,
+    private readonly deviceId: string,
+    private readonly intervalMs = 1000,
+    sinceMs = 10_000,
+  ) {
     this.telemetryFrom = this.eventsFrom = Date.now() - sinceMs;
   }
 
@@ -73,7 +92,12 @@ export class RestWatchSource implements WatchSource {
     const out: WatchedMessage[] = [];
     if (this.statusAt !== undefined && device.status.statusAt && device.status.statusAt !== this.statusAt) {
       const s = device.status;
-      const body = { state: s.online ? 'online' : 'offline', ...(s.firmware !== null && { firmware: s.firmware }), ...(s.battery !== null && { battery: s.battery }), ...(s.rssi !== null && { rssi: s.rssi }) };
+      const body = {
+        state: s.online ? 'online' : 'offline',
+        ...(s.firmware !== null && { firmware: s.firmware }),
+        ...(s.battery !== null && { battery: s.battery }),
+        ...(s.rssi !== null && { rssi: s.rssi }),
+      };
       out.push({ channel: 'status', body, seq: null, deviceTs: null, receivedAt: Date.parse(s.statusAt!), observedAt });
     }
     this.statusAt = device.status.statusAt;
@@ -88,7 +112,9 @@ export class RestWatchSource implements WatchSource {
       this.telemetryFrom = Math.max(this.telemetryFrom, Number(p.ts) + 1);
     }
     for (const [seq, group] of [...bySeq].sort((a, b) => a[0] - b[0])) {
-      const samples = group.map((p) => Object.fromEntries(Object.entries(p).filter(([k, v]) => !IDENTITY.has(k) && v !== null)));
+      const samples = group.map((p) =>
+        Object.fromEntries(Object.entries(p).filter(([k, v]) => !IDENTITY.has(k) && v !== null)),
+      );
       const ts = Math.min(...group.map((p) => Number(p.ts)));
       out.push({ channel: 'telemetry', body: { ts, seq, samples }, seq, deviceTs: ts, receivedAt: null, observedAt });
     }
@@ -98,7 +124,13 @@ export class RestWatchSource implements WatchSource {
       const ts = Date.parse(e.ts);
       this.eventsFrom = Math.max(this.eventsFrom, ts + 1);
       const seq = e.seq === null ? null : Number(e.seq);
-      const body = { eventId: e.eventId, type: e.type, ts, ...(seq !== null && { seq }), ...(e.confidence !== null && { confidence: e.confidence }) };
+      const body = {
+        eventId: e.eventId,
+        type: e.type,
+        ts,
+        ...(seq !== null && { seq }),
+        ...(e.confidence !== null && { confidence: e.confidence }),
+      };
       out.push({ channel: 'events', body, seq, deviceTs: ts, receivedAt: Date.parse(e.receivedAt), observedAt });
     }
     return out;

@@ -58,14 +58,22 @@ export class WatchStats {
 
   summary(now = Date.now()): WatchSummary {
     this.times = this.times.filter((t) => t.at > now - this.windowMs);
-    const rate = (c: UplinkChannel) => Math.round((this.times.filter((t) => t.channel === c).length / (this.windowMs / 1000)) * 100) / 100;
+    const rate = (c: UplinkChannel) =>
+      Math.round((this.times.filter((t) => t.channel === c).length / (this.windowMs / 1000)) * 100) / 100;
     const sorted = [...this.skews].sort((a, b) => a - b);
     const { gaps, missing } = this.gaps();
     return {
-      messages: this.messages, invalid: this.invalid,
+      messages: this.messages,
+      invalid: this.invalid,
       ratePerSec: { telemetry: rate('telemetry'), events: rate('events'), status: rate('status') },
-      seqGaps: gaps, missingSeq: missing, duplicateSeq: this.duplicates,
-      skewMs: { median: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null, last: this.skews.at(-1) ?? null, source: this.skewSource },
+      seqGaps: gaps,
+      missingSeq: missing,
+      duplicateSeq: this.duplicates,
+      skewMs: {
+        median: sorted.length ? sorted[Math.floor(sorted.length / 2)] : null,
+        last: this.skews.at(-1) ?? null,
+        source: this.skewSource,
+      },
     };
   }
 }

@@ -15,7 +15,10 @@ export class AlarmsConfig {
 
   static fromEnv(env: EnvDto): AlarmsConfig {
     return new AlarmsConfig(
-      { escalateAfterMs: env.ALARM_ESCALATE_AFTER_MS, repeatEveryMs: env.ALARM_ESCALATE_REPEAT_MS ?? env.ALARM_ESCALATE_AFTER_MS },
+      {
+        escalateAfterMs: env.ALARM_ESCALATE_AFTER_MS,
+        repeatEveryMs: env.ALARM_ESCALATE_REPEAT_MS ?? env.ALARM_ESCALATE_AFTER_MS,
+      },
       DEFAULT_AUTO_RESOLVE_POLICY,
       env.ALARM_ADOPT_REPLAY_MS,
       env.ALARM_SSE_HEARTBEAT_MS,

@@ -27,11 +27,21 @@ import { UsersController } from './users/users.controller';
       inject: [EnvDto],
       useFactory: (env: EnvDto) => {
         const { password, generatedFile } = resolveAdminPassword(env.ADMIN_PASSWORD, env.DATA_DIR);
-        if (generatedFile) new Logger('Auth').log(`ADMIN_PASSWORD not set: the password for user "${env.ADMIN_USERNAME}" is in ${generatedFile}`);
+        if (generatedFile)
+          new Logger('Auth').log(
+            `ADMIN_PASSWORD not set: the password for user "${env.ADMIN_USERNAME}" is in ${generatedFile}`,
+          );
         return new AdminCredentials(env.ADMIN_USERNAME, password);
       },
     },
-    UserRepository, UserService, SessionRepository, AuthService, AuditRepository, Authenticator, AccessRepository, RouteTable,
+    UserRepository,
+    UserService,
+    SessionRepository,
+    AuthService,
+    AuditRepository,
+    Authenticator,
+    AccessRepository,
+    RouteTable,
     { provide: APP_GUARD, useClass: AuthorizationGuard },
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],

@@ -6,7 +6,10 @@ import { randomBytes } from 'node:crypto';
  * The bootstrap administrator's password: ADMIN_PASSWORD when set, otherwise one generated at
  * first start and kept in DATA_DIR/admin-password (mode 0600) so the quick start needs no setup.
  */
-export function resolveAdminPassword(configured: string | undefined, dataDir: string): { password: string; generatedFile?: string } {
+export function resolveAdminPassword(
+  configured: string | undefined,
+  dataDir: string,
+): { password: string; generatedFile?: string } {
   if (configured) return { password: configured };
   const file = join(dataDir, 'admin-password');
   if (existsSync(file)) return { password: readFileSync(file, 'utf8').trim(), generatedFile: file };

@@ -9,7 +9,17 @@ export class BrokerMetrics {
   readonly quotaExceeded: Counter<'kind'>;
 
   constructor(metrics: Metrics) {
-    this.connectionsDropped = new Counter({ name: 'bedside_mqtt_connections_dropped_total', help: 'Live device connections the hub dropped to protect the others, by reason', labelNames: ['reason'] as const, registers: [metrics.registry] });
-    this.quotaExceeded = new Counter({ name: 'bedside_mqtt_quota_exceeded_total', help: 'Device publishes over the per-device inbound quota, by kind (messages or bytes)', labelNames: ['kind'] as const, registers: [metrics.registry] });
+    this.connectionsDropped = new Counter({
+      name: 'bedside_mqtt_connections_dropped_total',
+      help: 'Live device connections the hub dropped to protect the others, by reason',
+      labelNames: ['reason'] as const,
+      registers: [metrics.registry],
+    });
+    this.quotaExceeded = new Counter({
+      name: 'bedside_mqtt_quota_exceeded_total',
+      help: 'Device publishes over the per-device inbound quota, by kind (messages or bytes)',
+      labelNames: ['kind'] as const,
+      registers: [metrics.registry],
+    });
   }
 }

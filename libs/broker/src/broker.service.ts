@@ -129,7 +129,9 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     };
     this.aedes.on('clientReady', (client) => this.onReady(client));
     this.aedes.on('clientDisconnect', (client) => this.onGone(client));
-    this.aedes.on('clientError', (client, err) => this.log.debug({ msg: 'client error', clientId: client?.id, err: err.message }));
+    this.aedes.on('clientError', (client, err) =>
+      this.log.debug({ msg: 'client error', clientId: client?.id, err: err.message }),
+    );
     this.aedes.on('connectionError', (_client, err) => this.log.debug({ msg: 'connection error', err: err.message }));
     this.accessSub = this.registry.deviceAccess$.subscribe((c) => void this.onAccessChange(c.deviceId, c.reason));
     this.sweepTimer = setInterval(() => {
@@ -138,13 +140,21 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
       this.authenticator.addressThrottle.sweep();
     }, 30_000).unref();
 
-    this.ports.tcp = await this.listen(createNetServer((s) => this.accept(s)), env.MQTT_PORT, 'mqtt');
+    this.ports.tcp = await this.listen(
+      createNetServer((s) => this.accept(s)),
+      env.MQTT_PORT,
+      'mqtt',
+    );
     if (env.MQTT_TLS_PORT !== undefined && env.TLS_CERT_FILE && env.TLS_KEY_FILE) {
-      const tls = createTlsServer({ cert: readFileSync(env.TLS_CERT_FILE), key: readFileSync(env.TLS_KEY_FILE) }, (s) => this.accept(s));
+      const tls = createTlsServer({ cert: readFileSync(env.TLS_CERT_FILE), key: readFileSync(env.TLS_KEY_FILE) }, (s) =>
+        this.accept(s),
+      );
       this.ports.tls = await this.listen(tls, env.MQTT_TLS_PORT, 'mqtts');
     }
     if (env.MQTT_WS_PORT !== undefined) {
-      const http = createHttpServer((_req, res) => res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n'));
+      const http = createHttpServer((_req, res) =>
+        res.writeHead(426, { 'content-type': 'text/plain' }).end('MQTT over WebSocket only\n'),
+      );
       // The upgrade request is the WebSocket's pre-CONNECT phase: bounded in time like a TCP
       // connection's wait for CONNECT (its size is bounded by Node's header limit).
       http.headersTimeout = env.MQTT_CONNECT_TIMEOUT_MS;
@@ -154,8 +164,11 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
       // so without it a peer could make the hub hold any amount before the frame guard or
       // CONNECT; an MQTT packet never needs more than MQTT_MAX_PACKET_BYTES.
       this.wss = new WebSocketServer({
-        server: http, maxPayload: env.MQTT_MAX_PACKET_BYTES, perMessageDeflate: false,
-        handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false),
+        server: http,
+        maxPayload: env.MQTT_MAX_PACKET_BYTES,
+        perMessageDeflate: false,
+        handleProtocols: (protocols) =>
+          protocols.has('mqtt') ? 'mqtt' : protocols.has('mqttv3.1') ? 'mqttv3.1' : false,
       });
       this.wss.on('connection', (ws, req) => {
         const address = req.socket.remoteAddress ?? 'unknown';
@@ -214,13 +227,25 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   /** Hands the connection to aedes with the frame guard on its reads. */
   private handle(transport: Duplex, address: string): void {
     let client: Client | null = null;
-    guardReads(transport, new MqttFrameGuard(this.env.MQTT_MAX_PACKET_BYTES, (info) => {
-      if (client) void this.onOversize(client, transport, info);
-      else transport.destroy(); // cannot happen: aedes reads only after handle() returns
-    }, this.env.MQTT_MAX_CONNECT_BYTES));
+    guardReads(
+      transport,
+      new MqttFrameGuard(
+        this.env.MQTT_MAX_PACKET_BYTES,
+        (info) => {
+          if (client) void this.onOversize(client, transport, info);
+          else transport.destroy(); // cannot happen: aedes reads only after handle() returns
+        },
+        this.env.MQTT_MAX_CONNECT_BYTES,
+      ),
+    );
     boundWrites(transport, this.env.MQTT_MAX_OUTBOUND_BYTES, (buffered) => {
       this.brokerMetrics.connectionsDropped.inc({ reason: 'outbound_backlog' });
-      this.log.warn({ msg: 'connection not reading; dropping it', deviceId: DeviceSessions.of(client)?.deviceId, buffered, limit: this.env.MQTT_MAX_OUTBOUND_BYTES });
+      this.log.warn({
+        msg: 'connection not reading; dropping it',
+        deviceId: DeviceSessions.of(client)?.deviceId,
+        buffered,
+        limit: this.env.MQTT_MAX_OUTBOUND_BYTES,
+      });
       transport.destroy();
     });
     transport.on('error', () => undefined); // aedes reports connection errors itself
@@ -232,10 +257,18 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     const session = DeviceSessions.of(client);
     if (session) this.metrics.messagesRejected.inc({ reason: 'PACKET_TOO_LARGE' });
     else this.metrics.connectionsRefused.inc({ reason: 'connect_too_large' });
-    this.log.warn({ msg: session ? 'packet too large; closing connection' : 'CONNECT over the pre-CONNECT budget; closing connection', deviceId: session?.deviceId, size: info.size, limit: info.limit, packetType: info.packetType });
+    this.log.warn({
+      msg: session ? 'packet too large; closing connection' : 'CONNECT over the pre-CONNECT budget; closing connection',
+      deviceId: session?.deviceId,
+      size: info.size,
+      limit: info.limit,
+      packetType: info.packetType,
+    });
     if (session) {
       await this.downlink.sendFinalError(session.deviceId, {
-        code: 'PACKET_TOO_LARGE', topic: '', errors: [{ field: '', reason: `packet of ${info.size} bytes exceeds the limit of ${info.limit} bytes` }],
+        code: 'PACKET_TOO_LARGE',
+        topic: '',
+        errors: [{ field: '', reason: `packet of ${info.size} bytes exceeds the limit of ${info.limit} bytes` }],
         message: `packet of ${info.size} bytes exceeds the limit of ${info.limit} bytes; the connection is closed`,
       });
     }
@@ -243,7 +276,12 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     transport.destroy();
   }
 
-  private async authenticate(client: Client, username: string | undefined, password: Buffer | undefined, done: (err: AuthenticateError | null, ok: boolean | null) => void): Promise<void> {
+  private async authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+    done: (err: AuthenticateError | null, ok: boolean | null) => void,
+  ): Promise<void> {
     const address = this.remoteAddresses.get(client.conn) ?? 'unknown';
     try {
       const result = await this.authenticator.login(client.id, username, password, address);
@@ -251,8 +289,16 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
         DeviceSessions.attach(client, result.session);
         return done(null, true);
       }
-      const code = result.reason === 'client-id-mismatch' ? CONNACK_IDENTIFIER_REJECTED : result.reason === 'bad-password' || result.reason === 'no-credentials' ? CONNACK_BAD_CREDENTIALS : CONNACK_NOT_AUTHORIZED;
-      done(Object.assign(new Error(`login refused: ${result.reason}`), { returnCode: code }) as AuthenticateError, false);
+      const code =
+        result.reason === 'client-id-mismatch'
+          ? CONNACK_IDENTIFIER_REJECTED
+          : result.reason === 'bad-password' || result.reason === 'no-credentials'
+            ? CONNACK_BAD_CREDENTIALS
+            : CONNACK_NOT_AUTHORIZED;
+      done(
+        Object.assign(new Error(`login refused: ${result.reason}`), { returnCode: code }) as AuthenticateError,
+        false,
+      );
     } catch (err) {
       this.log.error({ msg: 'login check failed', err: (err as Error).message });
       done(Object.assign(new Error('server unavailable'), { returnCode: 3 }) as AuthenticateError, false);
@@ -291,7 +337,8 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     // §2.3.1-1: a QoS 1/2 PUBLISH carries a non-zero packet id; 0 is a protocol violation, so the
     // connection is closed unacknowledged and nothing stored. (A Last Will, published by the
     // hub itself, has no packet id and no cmd.)
-    if (packet.cmd === 'publish' && packet.qos > 0 && !packet.messageId) return done(new Error('QoS > 0 PUBLISH with packet identifier 0'));
+    if (packet.cmd === 'publish' && packet.qos > 0 && !packet.messageId)
+      return done(new Error('QoS > 0 PUBLISH with packet identifier 0'));
     const channel = uplinkChannelFor(session.deviceId, packet.topic);
     if (!channel) return void this.refuseTopic(session, packet.topic, done);
     if (!this.uplinkHandler) return done(new Error('ingest not ready'));
@@ -301,7 +348,10 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (err) {
       return done(err as Error);
     }
-    handled.then(() => done(null), (err: Error) => done(err));
+    handled.then(
+      () => done(null),
+      (err: Error) => done(err),
+    );
   }
 
   /**
@@ -313,8 +363,10 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.metrics.messagesRejected.inc({ reason: 'TOPIC_NOT_ALLOWED' });
     this.log.warn({ msg: 'publish outside own topics; closing', deviceId: session.deviceId, topic });
     await this.downlink.sendFinalError(session.deviceId, {
-      code: 'TOPIC_NOT_ALLOWED', topic, message: `a device may publish only to ${errorsTopic(session.deviceId).replace(/errors$/, '{telemetry|events|status}')}; the connection is closed`,
-      errors: [{ field: 'topic', reason: 'not one of this device\'s uplink topics' }],
+      code: 'TOPIC_NOT_ALLOWED',
+      topic,
+      message: `a device may publish only to ${errorsTopic(session.deviceId).replace(/errors$/, '{telemetry|events|status}')}; the connection is closed`,
+      errors: [{ field: 'topic', reason: "not one of this device's uplink topics" }],
     });
     done(new Error(`topic not allowed: ${topic}`));
   }

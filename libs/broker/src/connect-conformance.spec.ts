@@ -1,7 +1,15 @@
 import type { ConnectPacket } from 'aedes';
 import { connectViolation, supervisedKeepAlive } from './connect-conformance';
 
-const connect = (will?: Partial<NonNullable<ConnectPacket['will']>>) => ({ cmd: 'connect', clientId: 'd-1', protocolVersion: 4, clean: true, keepalive: 30, ...(will && { will: { topic: 'a/b', payload: Buffer.from('x'), qos: 1, retain: true, ...will } }) }) as unknown as ConnectPacket;
+const connect = (will?: Partial<NonNullable<ConnectPacket['will']>>) =>
+  ({
+    cmd: 'connect',
+    clientId: 'd-1',
+    protocolVersion: 4,
+    clean: true,
+    keepalive: 30,
+    ...(will && { will: { topic: 'a/b', payload: Buffer.from('x'), qos: 1, retain: true, ...will } }),
+  }) as unknown as ConnectPacket;
 
 describe('connectViolation', () => {
   it('accepts no will and a well-formed will', () => {

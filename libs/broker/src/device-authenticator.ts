@@ -5,7 +5,8 @@ import { DeviceRepository, verifySecret } from '@bedside/registry';
 import { Metrics } from '@bedside/observability';
 import type { DeviceSession } from './device-session';
 
-export type LoginRefusal = 'throttled' | 'no-credentials' | 'client-id-mismatch' | 'unknown-device' | 'revoked' | 'bad-password';
+export type LoginRefusal =
+  'throttled' | 'no-credentials' | 'client-id-mismatch' | 'unknown-device' | 'revoked' | 'bad-password';
 
 export type LoginResult = { ok: true; session: DeviceSession } | { ok: false; reason: LoginRefusal };
 
@@ -18,12 +19,24 @@ export class DeviceAuthenticator {
   /** Cellular devices often share one carrier NAT address: limit the address loosely, the device id strictly. */
   readonly addressThrottle: LoginThrottle;
 
-  constructor(private readonly devices: DeviceRepository, private readonly metrics: Metrics, env: EnvDto, private readonly clock: Clock) {
+  constructor(
+    private readonly devices: DeviceRepository,
+    private readonly metrics: Metrics,
+    env: EnvDto,
+    private readonly clock: Clock,
+  ) {
     this.throttle = new LoginThrottle(env.MQTT_AUTH_FAILURES_MAX, env.MQTT_AUTH_FAILURE_WINDOW_MS, () => clock.now());
-    this.addressThrottle = new LoginThrottle(env.MQTT_AUTH_FAILURES_MAX * 20, env.MQTT_AUTH_FAILURE_WINDOW_MS, () => clock.now());
+    this.addressThrottle = new LoginThrottle(env.MQTT_AUTH_FAILURES_MAX * 20, env.MQTT_AUTH_FAILURE_WINDOW_MS, () =>
+      clock.now(),
+    );
   }
 
-  async login(clientId: string, username: string | undefined, password: Buffer | undefined, remoteAddress: string): Promise<LoginResult> {
+  async login(
+    clientId: string,
+    username: string | undefined,
+    password: Buffer | undefined,
+    remoteAddress: string,
+  ): Promise<LoginResult> {
     const result = await this.check(clientId, username, password, remoteAddress);
     if (result.ok) {
       this.throttle.recordSuccess(username!);
@@ -38,14 +51,31 @@ export class DeviceAuthenticator {
     return result;
   }
 
-  private async check(clientId: string, username: string | undefined, password: Buffer | undefined, remoteAddress: string): Promise<LoginResult> {
-    if (this.addressThrottle.isBlocked(remoteAddress) || (username && this.throttle.isBlocked(username))) return { ok: false, reason: 'throttled' };
+  private async check(
+    clientId: string,
+    username: string | undefined,
+    password: Buffer | undefined,
+    remoteAddress: string,
+  ): Promise<LoginResult> {
+    if (this.addressThrottle.isBlocked(remoteAddress) || (username && this.throttle.isBlocked(username)))
+      return { ok: false, reason: 'throttled' };
     if (!username || !password) return { ok: false, reason: 'no-credentials' };
     if (clientId !== username) return { ok: false, reason: 'client-id-mismatch' };
     const identity = await this.devices.findIdentity(username);
     if (!identity) return { ok: false, reason: 'unknown-device' };
-    if (!verifySecret(password.toString('utf8'), identity.secretSalt, identity.secretHash)) return { ok: false, reason: 'bad-password' };
+    if (!verifySecret(password.toString('utf8'), identity.secretSalt, identity.secretHash))
+      return { ok: false, reason: 'bad-password' };
     if (identity.revoked) return { ok: false, reason: 'revoked' };
-    return { ok: true, session: { deviceId: identity.id, kind: identity.kind, organisationId: identity.organisationId, bedId: identity.bedId, remoteAddress, authenticatedAt: this.clock.now() } };
+    return {
+      ok: true,
+      session: {
+        deviceId: identity.id,
+        kind: identity.kind,
+        organisationId: identity.organisationId,
+        bedId: identity.bedId,
+        remoteAddress,
+        authenticatedAt: this.clock.now(),
+      },
+    };
   }
 }

@@ -8,13 +8,16 @@ import { BrokerService } from './broker.service';
 import { DownlinkPublisher } from './downlink.publisher';
 
 export class SendCommandDto {
-  @ApiProperty({ enum: COMMAND_TYPES }) @IsIn(COMMAND_TYPES)
+  @ApiProperty({ enum: COMMAND_TYPES })
+  @IsIn(COMMAND_TYPES)
   type!: CommandType;
 
   /** ring: how long (1-120 s); set-sample-interval: the new interval (1-3600 s). */
   @ApiPropertyOptional({ description: 'ring: 1-120 s; set-sample-interval: 1-3600 s' })
   @ValidateIf((o: SendCommandDto) => o.type === 'ring' || o.type === 'set-sample-interval')
-  @IsInt() @Min(1) @Max(3600)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   seconds?: number;
 }
 
@@ -22,18 +25,28 @@ export class SendCommandDto {
 @ApiTags('devices')
 @Controller('api/devices/:id/commands')
 export class DeviceCommandsController {
-  constructor(private readonly downlink: DownlinkPublisher, private readonly broker: BrokerService) {}
+  constructor(
+    private readonly downlink: DownlinkPublisher,
+    private readonly broker: BrokerService,
+  ) {}
 
   @Post()
   @HttpCode(202)
   @Authenticated({ permission: 'device.command', owns: [inPath('device')] })
   async send(@Param('id') id: string, @Body() dto: SendCommandDto, @CurrentUser() user: AuthUser) {
-    if (dto.seconds !== undefined && dto.type !== 'ring' && dto.type !== 'set-sample-interval') throw new DomainError('VALIDATION_FAILED', `${dto.type} takes no seconds`);
-    if (dto.type === 'ring' && dto.seconds !== undefined && dto.seconds > 120) throw new DomainError('VALIDATION_FAILED', 'seconds must not be greater than 120 for ring');
+    if (dto.seconds !== undefined && dto.type !== 'ring' && dto.type !== 'set-sample-interval')
+      throw new DomainError('VALIDATION_FAILED', `${dto.type} takes no seconds`);
+    if (dto.type === 'ring' && dto.seconds !== undefined && dto.seconds > 120)
+      throw new DomainError('VALIDATION_FAILED', 'seconds must not be greater than 120 for ring');
     // QoS 1 to a live session only: a device that is away would get a stale "ring" much later.
-    if (!this.broker.isConnected(id)) throw new DomainError('CONFLICT', `device ${id} is not connected; the command was not sent`, { deviceId: id });
+    if (!this.broker.isConnected(id))
+      throw new DomainError('CONFLICT', `device ${id} is not connected; the command was not sent`, { deviceId: id });
     const commandId = `cmd-${shortToken(12)}`;
-    await this.downlink.sendCommand(id, { commandId, type: dto.type, ...(dto.seconds !== undefined && { params: { seconds: dto.seconds } }) });
+    await this.downlink.sendCommand(id, {
+      commandId,
+      type: dto.type,
+      ...(dto.seconds !== undefined && { params: { seconds: dto.seconds } }),
+    });
     return { commandId, deviceId: id, type: dto.type, sentBy: user.username };
   }
 }

@@ -1,7 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Aedes } from 'aedes';
 import { Clock } from '@bedside/common';
-import { acksTopic, commandsTopic, errorsTopic, type AckMessageDto, type CommandMessageDto, type ErrorMessageDto } from '@bedside/contracts';
+import {
+  acksTopic,
+  commandsTopic,
+  errorsTopic,
+  type AckMessageDto,
+  type CommandMessageDto,
+  type ErrorMessageDto,
+} from '@bedside/contracts';
 
 /**
  * Hub -> device messages. The only place the hub publishes into the broker, so tests and the
@@ -54,9 +61,12 @@ export class DownlinkPublisher {
   private deliver(topic: string, body: object, qos: 0 | 1, done: () => void): void {
     const broker = this.broker;
     if (!broker || broker.closed) return done();
-    broker.publish({ cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos, retain: false, dup: false }, (err) => {
-      if (err) this.log.debug({ msg: 'downlink not delivered', topic, err: err.message });
-      done();
-    });
+    broker.publish(
+      { cmd: 'publish', topic, payload: Buffer.from(JSON.stringify(body)), qos, retain: false, dup: false },
+      (err) => {
+        if (err) this.log.debug({ msg: 'downlink not delivered', topic, err: err.message });
+        done();
+      },
+    );
   }
 }

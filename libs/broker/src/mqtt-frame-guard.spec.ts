@@ -3,7 +3,14 @@ import mqttPacket from 'mqtt-packet';
 import { MqttFrameGuard, guardReads, type OversizeInfo } from './mqtt-frame-guard';
 
 function publish(payloadBytes: number): Buffer {
-  return mqttPacket.generate({ cmd: 'publish', topic: 'a/b', payload: Buffer.alloc(payloadBytes, 1), qos: 0, retain: false, dup: false });
+  return mqttPacket.generate({
+    cmd: 'publish',
+    topic: 'a/b',
+    payload: Buffer.alloc(payloadBytes, 1),
+    qos: 0,
+    retain: false,
+    dup: false,
+  });
 }
 
 function run(limit: number, chunks: Buffer[]): { out: Buffer; oversize: OversizeInfo[] } {
@@ -63,7 +70,17 @@ describe('guardReads', () => {
 });
 
 describe('MqttFrameGuard pre-CONNECT budget', () => {
-  const connect = (passwordBytes: number) => mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'dev-1', keepalive: 30, username: 'dev-1', password: Buffer.alloc(passwordBytes, 0x61) });
+  const connect = (passwordBytes: number) =>
+    mqttPacket.generate({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 4,
+      clean: true,
+      clientId: 'dev-1',
+      keepalive: 30,
+      username: 'dev-1',
+      password: Buffer.alloc(passwordBytes, 0x61),
+    });
 
   it('holds the first packet to the smaller budget and later ones to the packet limit', () => {
     const oversize: OversizeInfo[] = [];

@@ -13,7 +13,14 @@ interface QueuedPacket {
  * attempt), so it goes out again with DUP 1; one queued while the device was away keeps DUP 0.
  */
 export function markRedeliveriesDup(broker: Aedes): void {
-  const persistence = (broker as unknown as { persistence: unknown }).persistence as { outgoingStream(client: unknown): Readable };
+  const persistence = (broker as unknown as { persistence: unknown }).persistence as {
+    outgoingStream(client: unknown): Readable;
+  };
   const outgoingStream = persistence.outgoingStream.bind(persistence);
-  persistence.outgoingStream = (client) => outgoingStream(client).map((p: QueuedPacket) => (p.messageId ? Object.assign(Object.create(Object.getPrototypeOf(p) as object) as QueuedPacket, p, { dup: true }) : p));
+  persistence.outgoingStream = (client) =>
+    outgoingStream(client).map((p: QueuedPacket) =>
+      p.messageId
+        ? Object.assign(Object.create(Object.getPrototypeOf(p) as object) as QueuedPacket, p, { dup: true })
+        : p,
+    );
 }

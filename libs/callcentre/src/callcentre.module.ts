@@ -17,6 +17,14 @@ import { WebhooksController } from './webhooks/webhooks.controller';
   imports: [AlarmsModule],
   // KpisController first: its static path /api/alarms/kpis must win over /api/alarms/:id.
   controllers: [KpisController, DispatchesController, DisplayController, WebhooksController],
-  providers: [DispatchRepository, DispatchService, DisplayRepository, DisplayWatchdog, KpiRepository, WebhookRepository, WebhookDispatcher],
+  providers: [
+    DispatchRepository,
+    DispatchService,
+    DisplayRepository,
+    DisplayWatchdog,
+    KpiRepository,
+    WebhookRepository,
+    WebhookDispatcher,
+  ],
 })
 export class CallCentreModule {}

@@ -26,4 +26,5 @@ export class DomainError extends Error {
 }
 
 export const notFound = (what: string, id: string) => new DomainError('NOT_FOUND', `${what} ${id} not found`, { id });
-export const conflict = (message: string, details?: Record<string, unknown>) => new DomainError('CONFLICT', message, details);
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new DomainError('CONFLICT', message, details);

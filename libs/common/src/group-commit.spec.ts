@@ -4,10 +4,13 @@ import { GroupCommit } from './group-commit';
 describe('GroupCommit', () => {
   it('writes concurrent submissions in one batch and resolves each with its result', async () => {
     const batches: number[][] = [];
-    const gc = new GroupCommit<number, number>(async (items) => {
-      batches.push(items);
-      return items.map((i) => i * 10);
-    }, { delayMs: 5, maxBatch: 100 });
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        batches.push(items);
+        return items.map((i) => i * 10);
+      },
+      { delayMs: 5, maxBatch: 100 },
+    );
     const results = await Promise.all([1, 2, 3].map((i) => gc.submit(i)));
     expect(results).toEqual([10, 20, 30]);
     expect(batches).toEqual([[1, 2, 3]]);
@@ -22,33 +25,41 @@ describe('GroupCommit', () => {
 
   it('rejects every caller of a failed write, and later batches still work', async () => {
     let fail = true;
-    const gc = new GroupCommit<number>(async () => {
-      if (fail) throw new Error('disk full');
-    }, { delayMs: 1, maxBatch: 10 });
+    const gc = new GroupCommit<number>(
+      async () => {
+        if (fail) throw new Error('disk full');
+      },
+      { delayMs: 1, maxBatch: 10 },
+    );
     await expect(Promise.all([gc.submit(1), gc.submit(2)])).rejects.toThrow('disk full');
     fail = false;
     await expect(gc.submit(3)).resolves.toBeUndefined();
   });
 
-  it('with delayMs 0 writes what one event-loop turn submitted in one batch, before the next turn\'s timers', async () => {
+  it("with delayMs 0 writes what one event-loop turn submitted in one batch, before the next turn's timers", async () => {
     const batches: number[][] = [];
     const gc = new GroupCommit<number>(async (items) => void batches.push(items), { delayMs: 0, maxBatch: 100 });
     // From an I/O callback, as a socket read is: the flush must not wait for a timer.
-    const seenByTimer = await new Promise<number>((done) => stat(__filename, () => {
-      setTimeout(() => done(batches.length), 0);
-      void gc.submit(1);
-      void gc.submit(2);
-    }));
+    const seenByTimer = await new Promise<number>((done) =>
+      stat(__filename, () => {
+        setTimeout(() => done(batches.length), 0);
+        void gc.submit(1);
+        void gc.submit(2);
+      }),
+    );
     expect(seenByTimer).toBe(1);
     expect(batches).toEqual([[1, 2]]);
   });
 
   it('drain waits for writes in flight', async () => {
     let done = false;
-    const gc = new GroupCommit<number>(async () => {
-      await new Promise((r) => setTimeout(r, 20));
-      done = true;
-    }, { delayMs: 1000, maxBatch: 10 });
+    const gc = new GroupCommit<number>(
+      async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        done = true;
+      },
+      { delayMs: 1000, maxBatch: 10 },
+    );
     void gc.submit(1);
     await gc.drain();
     expect(done).toBe(true);

@@ -47,10 +47,12 @@ export class GroupCommit<T, R = void> {
     if (this.batch.length === 0) return;
     const batch = this.batch;
     this.batch = [];
-    const p = this.flushFn(batch.map((b) => b.item)).then(
-      (results) => inSlices(batch, (b, i) => b.resolve((results ? results[i] : undefined) as R)),
-      (err) => inSlices(batch, (b) => b.reject(err)),
-    ).finally(() => this.inFlight.delete(p));
+    const p = this.flushFn(batch.map((b) => b.item))
+      .then(
+        (results) => inSlices(batch, (b, i) => b.resolve((results ? results[i] : undefined) as R)),
+        (err) => inSlices(batch, (b) => b.reject(err)),
+      )
+      .finally(() => this.inFlight.delete(p));
     this.inFlight.add(p);
   }
 }

@@ -8,7 +8,11 @@ export const SETTLE_SLICE = 250;
  * until it ends: at 10,000 messages a second that was a 30-40 ms stall several times a second.
  * Resolves once every item has been handled.
  */
-export function inSlices<T>(items: readonly T[], fn: (item: T, index: number) => void, size = SETTLE_SLICE): Promise<void> {
+export function inSlices<T>(
+  items: readonly T[],
+  fn: (item: T, index: number) => void,
+  size = SETTLE_SLICE,
+): Promise<void> {
   return new Promise((done) => {
     let i = 0;
     const next = () => {

@@ -6,7 +6,11 @@
 export class LoginThrottle {
   private failures = new Map<string, number[]>();
 
-  constructor(private readonly max: number, private readonly windowMs: number, private readonly now: () => number) {}
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+    private readonly now: () => number,
+  ) {}
 
   isBlocked(key: string): boolean {
     return this.recent(key).length >= this.max;
@@ -46,7 +50,10 @@ export class LoginThrottle {
 export class ConnectionRateLimiter {
   private buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly perSecond: number, private readonly now: () => number) {}
+  constructor(
+    private readonly perSecond: number,
+    private readonly now: () => number,
+  ) {}
 
   allow(key: string): boolean {
     const t = this.now();

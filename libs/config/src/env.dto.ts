@@ -1,7 +1,20 @@
 import { Transform } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value);
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -11,126 +24,204 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  * value stops the start with a list of every bad key (see load-config.ts).
  */
 export class EnvDto {
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   HTTP_PORT = 3000;
 
   @IsString()
   HTTP_HOST = '0.0.0.0';
 
   /** Largest REST request body, bytes; larger ones are refused with 413 before being read. */
-  @Transform(toInt) @IsInt() @Min(1024) @Max(16 * 1024 * 1024)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(16 * 1024 * 1024)
   HTTP_BODY_LIMIT_BYTES = 256 * 1024;
 
   /**
    * Comma-separated origins (scheme://host[:port]) besides the hub's own host from which a
    * browser may change data, e.g. when a proxy rewrites the Host header. Empty: the hub's own only.
    */
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value))
-  @IsArray() @Matches(/^https?:\/\/[^/\s]+$/, { each: true, message: 'HTTP_ALLOWED_ORIGINS must list origins like https://console.example.org, without a path' })
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : value,
+  )
+  @IsArray()
+  @Matches(/^https?:\/\/[^/\s]+$/, {
+    each: true,
+    message: 'HTTP_ALLOWED_ORIGINS must list origins like https://console.example.org, without a path',
+  })
   HTTP_ALLOWED_ORIGINS: string[] = [];
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   MQTT_PORT = 1883;
 
   /** MQTT over WebSocket; unset disables the listener. */
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   MQTT_WS_PORT?: number;
 
   /** MQTT over TLS; needs TLS_CERT_FILE and TLS_KEY_FILE. */
-  @Transform(toInt) @IsOptional() @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   MQTT_TLS_PORT?: number;
 
-  @Transform(emptyToUndefined) @ValidateIf((o: EnvDto) => o.MQTT_TLS_PORT !== undefined) @IsString()
+  @Transform(emptyToUndefined)
+  @ValidateIf((o: EnvDto) => o.MQTT_TLS_PORT !== undefined)
+  @IsString()
   TLS_CERT_FILE?: string;
 
-  @Transform(emptyToUndefined) @ValidateIf((o: EnvDto) => o.MQTT_TLS_PORT !== undefined) @IsString()
+  @Transform(emptyToUndefined)
+  @ValidateIf((o: EnvDto) => o.MQTT_TLS_PORT !== undefined)
+  @IsString()
   TLS_KEY_FILE?: string;
 
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   DATA_DIR = './data';
 
   /** PostgreSQL connection string; unset uses embedded PGlite in DATA_DIR. */
-  @Transform(emptyToUndefined) @IsOptional() @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
 
   /** InfluxDB base URL (v1-compatible API); unset stores telemetry in the SQL database. */
-  @Transform(emptyToUndefined) @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   INFLUX_URL?: string;
 
   /** InfluxDB 1.x database, or the database name mapped to a 2.x/3.x bucket. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   INFLUX_DATABASE = 'bedside';
 
-  @IsOptional() @IsString()
+  @IsOptional()
+  @IsString()
   INFLUX_RETENTION_POLICY?: string;
 
   /** Token for InfluxDB 2.x/3.x (sent as `Authorization: Token …`). */
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   INFLUX_TOKEN?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   INFLUX_USERNAME?: string;
 
-  @Transform(emptyToUndefined) @IsOptional() @IsString()
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
   INFLUX_PASSWORD?: string;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   INFLUX_BATCH_SIZE = 5000;
 
   /** A telemetry PUBACK waits for its batch (in InfluxDB or the spool): this bounds its latency. */
-  @Transform(toInt) @IsInt() @Min(10) @Max(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(1000)
   INFLUX_FLUSH_MS = 200;
 
   /** Upper bound of the on-disk spool used while InfluxDB is unreachable. */
-  @Transform(toInt) @IsInt() @Min(1024 * 1024)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024 * 1024)
   INFLUX_SPOOL_MAX_BYTES = 1024 * 1024 * 1024;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
 
   /** Largest MQTT packet accepted, bytes, checked before the packet is buffered. */
-  @Transform(toInt) @IsInt() @Min(256) @Max(256 * 1024 * 1024)
+  @Transform(toInt)
+  @IsInt()
+  @Min(256)
+  @Max(256 * 1024 * 1024)
   MQTT_MAX_PACKET_BYTES = 64 * 1024;
 
   /**
    * Pre-CONNECT budget: the largest first packet (which must be the CONNECT) an unauthenticated
    * connection may send, bytes, over TCP, TLS and WebSocket alike.
    */
-  @Transform(toInt) @IsInt() @Min(256) @Max(64 * 1024)
+  @Transform(toInt)
+  @IsInt()
+  @Min(256)
+  @Max(64 * 1024)
   MQTT_MAX_CONNECT_BYTES = 4096;
 
-  @Transform(toInt) @IsInt() @Min(5) @Max(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(100)
   MQTT_MAX_TOPIC_LEVELS = 16;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   MQTT_CONNECT_TIMEOUT_MS = 10_000;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   MQTT_DRAIN_TIMEOUT_MS = 30_000;
 
   /**
    * Bytes the hub holds for one connection that does not read what it is sent; past this the
    * connection is dropped (only that one: no other device waits for it).
    */
-  @Transform(toInt) @IsInt() @Min(16 * 1024) @Max(256 * 1024 * 1024)
+  @Transform(toInt)
+  @IsInt()
+  @Min(16 * 1024)
+  @Max(256 * 1024 * 1024)
   MQTT_MAX_OUTBOUND_BYTES = 1024 * 1024;
 
   /**
    * Longest keep alive honoured, seconds. A CONNECT with keep alive 0 (off, MQTT 3.1.1
    * §3.1.2.10) or above this is accepted and supervised as if it had asked for this.
    */
-  @Transform(toInt) @IsInt() @Min(10) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(65535)
   MQTT_KEEPALIVE_MAX_S = 3600;
 
   /** Failed logins allowed per client address and per device id within the window. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   MQTT_AUTH_FAILURES_MAX = 5;
 
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   MQTT_AUTH_FAILURE_WINDOW_MS = 60_000;
 
   /** New connections accepted per client address per second. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   MQTT_CONNECTIONS_PER_SECOND_PER_IP = 200;
 
   /**
@@ -139,10 +230,16 @@ export class EnvDto {
    * turn goes together, and an SOS does not wait for the next turn's timers (under load a turn is
    * tens of milliseconds).
    */
-  @Transform(toInt) @IsInt() @Min(0) @Max(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
   INGEST_COMMIT_DELAY_MS = 0;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   INGEST_COMMIT_MAX_BATCH = 2000;
 
   /**
@@ -151,57 +248,92 @@ export class EnvDto {
    * embedded store writes a few batches a second instead of one transaction per sample.
    * InfluxDB batches by INFLUX_FLUSH_MS instead.
    */
-  @Transform(toInt) @IsInt() @Min(0) @Max(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
   TELEMETRY_COMMIT_DELAY_MS = 50;
 
   /** An unacknowledged alarm escalates after this, and again every ALARM_ESCALATE_REPEAT_MS. */
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   ALARM_ESCALATE_AFTER_MS = 60_000;
 
   /** Default: ALARM_ESCALATE_AFTER_MS. */
-  @Transform(toInt) @IsOptional() @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt()
+  @Min(100)
   ALARM_ESCALATE_REPEAT_MS?: number;
 
   /** At start, beds without saved rule state replay device events stored this long before. */
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   ALARM_ADOPT_REPLAY_MS = 3_600_000;
 
   /** SSE heartbeat comment period. */
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   ALARM_SSE_HEARTBEAT_MS = 15_000;
 
   /** An alarm no console has confirmed showing within this time is escalated. */
-  @Transform(toInt) @IsInt() @Min(1000) @Max(600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
   DISPLAY_CONFIRM_TIMEOUT_MS = 10_000;
 
   /** How often the wellness job looks for ended nights and nights with late telemetry to summarise. */
-  @Transform(toInt) @IsInt() @Min(500) @Max(3_600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(3_600_000)
   WELLNESS_SWEEP_MS = 300_000;
 
   /** A night is summarised this long after its window ends, for samples devices still hold. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(12 * 3_600_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(12 * 3_600_000)
   WELLNESS_GRACE_MS = 1_800_000;
 
   /** Ended nights without a summary the job fills in, counting back from the last (after downtime). */
-  @Transform(toInt) @IsInt() @Min(1) @Max(60)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60)
   WELLNESS_CATCH_UP_NIGHTS = 7;
 
   /** How long a call-centre login lasts (a 24 h shift plus handover by default). */
-  @Transform(toInt) @IsInt() @Min(5) @Max(7 * 24 * 60)
+  @Transform(toInt)
+  @IsInt()
+  @Min(5)
+  @Max(7 * 24 * 60)
   SESSION_TTL_MINUTES = 26 * 60;
 
   /** Failed console logins per address and per username within the window before refusing. */
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   LOGIN_FAILURES_MAX = 5;
 
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
 
   /** Bootstrap administrator for the REST API (HTTP Basic) until full user management lands. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   ADMIN_USERNAME = 'admin';
 
   /** Unset: a random password is generated at first start and written to DATA_DIR/admin-password. */
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(8)
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(8)
   ADMIN_PASSWORD?: string;
 }

@@ -10,23 +10,40 @@ describe('loadConfig', () => {
   });
 
   it('parses numbers and urls', () => {
-    const c = loadConfig({ HTTP_PORT: '8080', DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db', INFLUX_URL: 'http://localhost:8086' });
+    const c = loadConfig({
+      HTTP_PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db',
+      INFLUX_URL: 'http://localhost:8086',
+    });
     expect(c.HTTP_PORT).toBe(8080);
     expect(c.DATABASE_URL).toContain('127.0.0.1');
   });
 
   it('reads the HTTP edge settings: body limit and extra allowed origins', () => {
     expect(loadConfig({}).HTTP_ALLOWED_ORIGINS).toEqual([]);
-    const c = loadConfig({ HTTP_BODY_LIMIT_BYTES: '65536', HTTP_ALLOWED_ORIGINS: 'https://console.example.org, http://10.0.0.5:5173' });
+    const c = loadConfig({
+      HTTP_BODY_LIMIT_BYTES: '65536',
+      HTTP_ALLOWED_ORIGINS: 'https://console.example.org, http://10.0.0.5:5173',
+    });
     expect(c.HTTP_BODY_LIMIT_BYTES).toBe(65536);
     expect(c.HTTP_ALLOWED_ORIGINS).toEqual(['https://console.example.org', 'http://10.0.0.5:5173']);
-    expect(() => loadConfig({ HTTP_ALLOWED_ORIGINS: 'https://console.example.org/path' })).toThrow(/HTTP_ALLOWED_ORIGINS/);
+    expect(() => loadConfig({ HTTP_ALLOWED_ORIGINS: 'https://console.example.org/path' })).toThrow(
+      /HTTP_ALLOWED_ORIGINS/,
+    );
     expect(() => loadConfig({ HTTP_BODY_LIMIT_BYTES: '10' })).toThrow(/HTTP_BODY_LIMIT_BYTES/);
   });
 
   it('reads the wellness job settings', () => {
-    expect(loadConfig({})).toEqual(expect.objectContaining({ WELLNESS_SWEEP_MS: 300_000, WELLNESS_GRACE_MS: 1_800_000, WELLNESS_CATCH_UP_NIGHTS: 7 }));
-    expect(loadConfig({ WELLNESS_SWEEP_MS: '1000', WELLNESS_GRACE_MS: '0', WELLNESS_CATCH_UP_NIGHTS: '28' })).toEqual(expect.objectContaining({ WELLNESS_SWEEP_MS: 1000, WELLNESS_GRACE_MS: 0, WELLNESS_CATCH_UP_NIGHTS: 28 }));
+    expect(loadConfig({})).toEqual(
+      expect.objectContaining({
+        WELLNESS_SWEEP_MS: 300_000,
+        WELLNESS_GRACE_MS: 1_800_000,
+        WELLNESS_CATCH_UP_NIGHTS: 7,
+      }),
+    );
+    expect(loadConfig({ WELLNESS_SWEEP_MS: '1000', WELLNESS_GRACE_MS: '0', WELLNESS_CATCH_UP_NIGHTS: '28' })).toEqual(
+      expect.objectContaining({ WELLNESS_SWEEP_MS: 1000, WELLNESS_GRACE_MS: 0, WELLNESS_CATCH_UP_NIGHTS: 28 }),
+    );
     expect(() => loadConfig({ WELLNESS_SWEEP_MS: '10' })).toThrow(/WELLNESS_SWEEP_MS/);
     expect(() => loadConfig({ WELLNESS_CATCH_UP_NIGHTS: '0' })).toThrow(/WELLNESS_CATCH_UP_NIGHTS/);
   });
@@ -43,6 +60,8 @@ describe('loadConfig', () => {
   });
 
   it('requires cert and key when TLS is on', () => {
-    expect(() => loadConfig({ MQTT_TLS_PORT: '8883' })).toThrow(/TLS_CERT_FILE[\s\S]*TLS_KEY_FILE|TLS_KEY_FILE[\s\S]*TLS_CERT_FILE/);
+    expect(() => loadConfig({ MQTT_TLS_PORT: '8883' })).toThrow(
+      /TLS_CERT_FILE[\s\S]*TLS_KEY_FILE|TLS_KEY_FILE[\s\S]*TLS_CERT_FILE/,
+    );
   });
 });

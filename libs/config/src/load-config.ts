@@ -10,9 +10,22 @@ export class ConfigError extends Error {
   }
 }
 
-const KNOWN_KEYS = new Set(Object.keys(new EnvDto()).concat(
-  ['MQTT_WS_PORT', 'MQTT_TLS_PORT', 'TLS_CERT_FILE', 'TLS_KEY_FILE', 'DATABASE_URL', 'INFLUX_URL', 'INFLUX_RETENTION_POLICY', 'INFLUX_TOKEN', 'INFLUX_USERNAME', 'INFLUX_PASSWORD', 'ADMIN_PASSWORD', 'ALARM_ESCALATE_REPEAT_MS'],
-));
+const KNOWN_KEYS = new Set(
+  Object.keys(new EnvDto()).concat([
+    'MQTT_WS_PORT',
+    'MQTT_TLS_PORT',
+    'TLS_CERT_FILE',
+    'TLS_KEY_FILE',
+    'DATABASE_URL',
+    'INFLUX_URL',
+    'INFLUX_RETENTION_POLICY',
+    'INFLUX_TOKEN',
+    'INFLUX_USERNAME',
+    'INFLUX_PASSWORD',
+    'ADMIN_PASSWORD',
+    'ALARM_ESCALATE_REPEAT_MS',
+  ]),
+);
 
 /** Reads the environment once. Throws ConfigError naming every bad key at once. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): EnvDto {
@@ -20,7 +33,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   for (const [k, v] of Object.entries(env)) if (KNOWN_KEYS.has(k) && v !== undefined) relevant[k] = v;
   const config = plainToInstance(EnvDto, relevant, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: true });
-  const problems = errors.map((e) => `${e.property}=${JSON.stringify(relevant[e.property] ?? null)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const problems = errors.map(
+    (e) =>
+      `${e.property}=${JSON.stringify(relevant[e.property] ?? null)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+  );
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

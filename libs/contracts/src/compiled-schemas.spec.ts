@@ -1,4 +1,10 @@
-import { ButtonTelemetryDto, DeviceEventDto, DeviceStatusDto, MattressTelemetryDto, WearableTelemetryDto } from './index';
+import {
+  ButtonTelemetryDto,
+  DeviceEventDto,
+  DeviceStatusDto,
+  MattressTelemetryDto,
+  WearableTelemetryDto,
+} from './index';
 import { compiledValidator } from './compiled-schemas';
 import { validateWithClassValidator } from './validate';
 
@@ -9,7 +15,14 @@ import { validateWithClassValidator } from './validate';
  */
 const ts = Date.UTC(2026, 10, 22);
 const valid: [new () => object, Record<string, unknown>][] = [
-  [MattressTelemetryDto, { ts, seq: 5, samples: [{ inBed: true, heartRate: 61.5, respirationRate: 14, movement: 0, signalQuality: 97, ts }] }],
+  [
+    MattressTelemetryDto,
+    {
+      ts,
+      seq: 5,
+      samples: [{ inBed: true, heartRate: 61.5, respirationRate: 14, movement: 0, signalQuality: 97, ts }],
+    },
+  ],
   [MattressTelemetryDto, { ts, seq: 0, samples: [{ inBed: false, heartRate: null, respirationRate: null }] }],
   [WearableTelemetryDto, { ts, seq: 9, samples: [{ heartRate: 80, spo2: 95, steps: 10, worn: true, battery: 40 }] }],
   [WearableTelemetryDto, { ts, seq: 10, samples: [{ ts, spo2: 95, movement: 35.5, signalQuality: 60 }] }],
@@ -29,7 +42,36 @@ function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const ODD_VALUES: unknown[] = [null, undefined, '', '1', 'x'.repeat(70), -1, 0, 0.5, 1.5, 1e20, -1e20, 251, 101, 49, Number.MAX_SAFE_INTEGER + 2, true, false, [], {}, [1], { a: 1 }, 'online', 'tamper', 'button.pressed', ts, ts - 1e13, 'a b', 'ok_id'];
+const ODD_VALUES: unknown[] = [
+  null,
+  undefined,
+  '',
+  '1',
+  'x'.repeat(70),
+  -1,
+  0,
+  0.5,
+  1.5,
+  1e20,
+  -1e20,
+  251,
+  101,
+  49,
+  Number.MAX_SAFE_INTEGER + 2,
+  true,
+  false,
+  [],
+  {},
+  [1],
+  { a: 1 },
+  'online',
+  'tamper',
+  'button.pressed',
+  ts,
+  ts - 1e13,
+  'a b',
+  'ok_id',
+];
 
 function mutate(value: unknown, r: () => number): unknown {
   if (Array.isArray(value)) {
@@ -53,10 +95,13 @@ function mutate(value: unknown, r: () => number): unknown {
 }
 
 describe('compiled validators agree with class-validator', () => {
-  it.each(valid.map(([cls, body]) => [cls.name, cls, body] as const))('%s: a valid message passes both', (_n, cls, body) => {
-    expect(compiledValidator(cls.name)?.(body)).toBe(true);
-    expect(validateWithClassValidator(cls, body).ok).toBe(true);
-  });
+  it.each(valid.map(([cls, body]) => [cls.name, cls, body] as const))(
+    '%s: a valid message passes both',
+    (_n, cls, body) => {
+      expect(compiledValidator(cls.name)?.(body)).toBe(true);
+      expect(validateWithClassValidator(cls, body).ok).toBe(true);
+    },
+  );
 
   it('never accepts a mutated message that class-validator rejects', () => {
     const r = rng(42);
@@ -67,7 +112,8 @@ describe('compiled validators agree with class-validator', () => {
       if (typeof m !== 'object' || m === null || Array.isArray(m)) continue;
       const fast = compiledValidator(cls.name)!(m);
       const reference = validateWithClassValidator(cls, m).ok;
-      if (fast && !reference) throw new Error(`fast path accepted what class-validator rejects: ${cls.name} ${JSON.stringify(m)}`);
+      if (fast && !reference)
+        throw new Error(`fast path accepted what class-validator rejects: ${cls.name} ${JSON.stringify(m)}`);
       if (!reference) rejected++;
     }
     expect(rejected).toBeGreaterThan(1000); // the mutations really exercise the rejecting side

@@ -23,12 +23,17 @@ function withClassValidatorSemantics(schema: SchemaObject): SchemaObject {
 }
 
 function build(): Map<string, ValidateFunction> {
-  const schemas = validationMetadatasToSchemas({ classTransformerMetadataStorage: defaultMetadataStorage, refPointerPrefix: '#/definitions/' });
+  const schemas = validationMetadatasToSchemas({
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    refPointerPrefix: '#/definitions/',
+  });
   const definitions: Record<string, SchemaObject> = {};
-  for (const [name, schema] of Object.entries(schemas)) definitions[name] = withClassValidatorSemantics(schema as SchemaObject);
+  for (const [name, schema] of Object.entries(schemas))
+    definitions[name] = withClassValidatorSemantics(schema as SchemaObject);
   const ajv = new Ajv({ strict: false, allErrors: false, coerceTypes: false });
   const out = new Map<string, ValidateFunction>();
-  for (const name of Object.keys(definitions)) out.set(name, ajv.compile({ $ref: `#/definitions/${name}`, definitions }));
+  for (const name of Object.keys(definitions))
+    out.set(name, ajv.compile({ $ref: `#/definitions/${name}`, definitions }));
   return out;
 }
 

@@ -5,19 +5,29 @@ import { EVENT_ID_PATTERN, MAX_DEVICE_TS, MAX_SEQ, MIN_DEVICE_TS } from './limit
 
 /** A discrete event (QoS 1). `eventId` is unique per device and makes redelivery harmless. */
 export class DeviceEventDto {
-  @Matches(EVENT_ID_PATTERN, { message: 'eventId must be 1-64 characters of A-Z a-z 0-9 _ . : - starting with a letter or digit' })
+  @Matches(EVENT_ID_PATTERN, {
+    message: 'eventId must be 1-64 characters of A-Z a-z 0-9 _ . : - starting with a letter or digit',
+  })
   eventId!: string;
 
   @IsIn(EVENT_TYPE_NAMES)
   type!: EventType;
 
-  @IsInt() @Min(MIN_DEVICE_TS) @Max(MAX_DEVICE_TS)
+  @IsInt()
+  @Min(MIN_DEVICE_TS)
+  @Max(MAX_DEVICE_TS)
   ts!: number;
 
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_SEQ)
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_SEQ)
   seq?: number;
 
   /** Detector confidence for fall.detected, 0 to 1. */
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(1)
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(1)
   confidence?: number;
 }

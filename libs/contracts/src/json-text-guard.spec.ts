@@ -46,7 +46,9 @@ describe('checkJsonText', () => {
   });
 
   it('reports too deep before unsafe text found earlier, so a caller may walk whatever passes', () => {
-    expect(check(`{"9":"\\u0000","1":${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}}`)?.kind).toBe('depth');
+    expect(check(`{"9":"\\u0000","1":${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}}`)?.kind).toBe(
+      'depth',
+    );
     expect(check('{"9":"\\u0000","1":[[1]]}')?.kind).toBe('text');
   });
 });

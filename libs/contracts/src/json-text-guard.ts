@@ -9,7 +9,11 @@ export interface TextFault {
 }
 
 const NUL: TextFault = { code: 'INVALID_PAYLOAD', kind: 'text', reason: 'strings must not contain U+0000' };
-const LONE_SURROGATE: TextFault = { code: 'INVALID_PAYLOAD', kind: 'text', reason: 'strings must not contain an unpaired surrogate' };
+const LONE_SURROGATE: TextFault = {
+  code: 'INVALID_PAYLOAD',
+  kind: 'text',
+  reason: 'strings must not contain an unpaired surrogate',
+};
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -20,7 +24,8 @@ function hex4(b: Uint8Array, at: number): number {
   let v = 0;
   for (let k = at; k < at + 4; k++) {
     const c = b[k];
-    const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+    const d =
+      c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
     if (d < 0) return -1;
     v = v * 16 + d;
   }
@@ -72,7 +77,8 @@ export function checkJsonText(payload: Uint8Array, maxDepth = MAX_JSON_DEPTH): T
     }
     if (c === QUOTE) inString = true;
     else if (c === 0x7b || c === 0x5b) {
-      if (++depth > maxDepth) return { code: 'INVALID_PAYLOAD', kind: 'depth', reason: `JSON nested deeper than ${maxDepth} levels` };
+      if (++depth > maxDepth)
+        return { code: 'INVALID_PAYLOAD', kind: 'depth', reason: `JSON nested deeper than ${maxDepth} levels` };
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   return textFault;

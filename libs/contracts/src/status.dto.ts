@@ -13,16 +13,27 @@ export class DeviceStatusDto {
   @IsIn(DEVICE_STATES)
   state!: DeviceState;
 
-  @IsOptional() @IsInt() @Min(MIN_DEVICE_TS) @Max(MAX_DEVICE_TS)
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_DEVICE_TS)
+  @Max(MAX_DEVICE_TS)
   ts?: number;
 
-  @IsOptional() @IsString() @Length(1, 64)
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
   firmware?: string;
 
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(100)
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(100)
   battery?: number;
 
   /** Received signal strength, dBm. */
-  @IsOptional() @IsInt() @Min(-130) @Max(0)
+  @IsOptional()
+  @IsInt()
+  @Min(-130)
+  @Max(0)
   rssi?: number;
 }

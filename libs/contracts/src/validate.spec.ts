@@ -5,7 +5,10 @@ const ts = Date.UTC(2026, 10, 22, 12);
 
 describe('validateUplink', () => {
   it.each([
-    ['mattress', { ts, seq: 1, samples: [{ inBed: true, heartRate: 60, respirationRate: 14, movement: 1, signalQuality: 90 }] }],
+    [
+      'mattress',
+      { ts, seq: 1, samples: [{ inBed: true, heartRate: 60, respirationRate: 14, movement: 1, signalQuality: 90 }] },
+    ],
     ['wearable', { ts, seq: 1, samples: [{ heartRate: 70, spo2: 97, steps: 3, worn: true, battery: 50 }] }],
     ['button', { ts, seq: 1, samples: [{ battery: 90 }] }],
   ] as const)('accepts valid %s telemetry', (kind, body) => {
@@ -14,15 +17,29 @@ describe('validateUplink', () => {
   });
 
   it('names every bad field with its path', () => {
-    const r = validateUplink('mattress', 'telemetry', JSON.stringify({ ts: 'now', seq: -1, samples: [{ inBed: 'yes', heartRate: 300, extra: 1 }] }));
+    const r = validateUplink(
+      'mattress',
+      'telemetry',
+      JSON.stringify({ ts: 'now', seq: -1, samples: [{ inBed: 'yes', heartRate: 300, extra: 1 }] }),
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.code).toBe('INVALID_PAYLOAD');
-    expect([...new Set(r.errors.map((e) => e.field))].sort()).toEqual(['samples[0].extra', 'samples[0].heartRate', 'samples[0].inBed', 'seq', 'ts']);
+    expect([...new Set(r.errors.map((e) => e.field))].sort()).toEqual([
+      'samples[0].extra',
+      'samples[0].heartRate',
+      'samples[0].inBed',
+      'seq',
+      'ts',
+    ]);
   });
 
   it('checks fields against the device kind', () => {
-    const r = validateUplink('button', 'telemetry', JSON.stringify({ ts, seq: 1, samples: [{ battery: 50, heartRate: 60 }] }));
+    const r = validateUplink(
+      'button',
+      'telemetry',
+      JSON.stringify({ ts, seq: 1, samples: [{ battery: 50, heartRate: 60 }] }),
+    );
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors[0].field).toBe('samples[0].heartRate');
   });
@@ -33,7 +50,13 @@ describe('validateUplink', () => {
     expect(!arr.ok && arr.code).toBe('INVALID_PAYLOAD');
     const fall = validateUplink('button', 'events', JSON.stringify({ eventId: 'e1', type: 'fall.detected', ts }));
     expect(!fall.ok && fall.code).toBe('EVENT_NOT_ALLOWED');
-    expect(validateUplink('wearable', 'events', JSON.stringify({ eventId: 'e1', type: 'fall.detected', ts, confidence: 0.9 })).ok).toBe(true);
+    expect(
+      validateUplink(
+        'wearable',
+        'events',
+        JSON.stringify({ eventId: 'e1', type: 'fall.detected', ts, confidence: 0.9 }),
+      ).ok,
+    ).toBe(true);
   });
 
   it('accepts a Last Will status without ts', () => {
@@ -58,7 +81,11 @@ describe('validateUplink: payloads that must be rejected, never stored or thrown
   });
 
   it('refuses invalid UTF-8 inside a JSON string as MALFORMED_JSON', () => {
-    const r = validateUplink('mattress', 'status', Buffer.concat([Buffer.from('{"state":"online","firmware":"2.'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]));
+    const r = validateUplink(
+      'mattress',
+      'status',
+      Buffer.concat([Buffer.from('{"state":"online","firmware":"2.'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]),
+    );
     expect(!r.ok && r.code).toBe('MALFORMED_JSON');
   });
 
@@ -68,7 +95,11 @@ describe('validateUplink: payloads that must be rejected, never stored or thrown
   });
 
   it.each(['__proto__', 'constructor', 'prototype'])('refuses a %s key at the top and nested', (key) => {
-    const top = validateUplink('button', 'events', `{"eventId":"e1","type":"button.pressed","ts":${ts},"${key}":{"x":1}}`);
+    const top = validateUplink(
+      'button',
+      'events',
+      `{"eventId":"e1","type":"button.pressed","ts":${ts},"${key}":{"x":1}}`,
+    );
     expect(!top.ok && top.code).toBe('INVALID_PAYLOAD');
     expect(!top.ok && top.errors.map((e) => e.field)).toContain(key);
     const nested = validateUplink('button', 'telemetry', `{"ts":${ts},"seq":1,"samples":[{"battery":50,"${key}":{}}]}`);

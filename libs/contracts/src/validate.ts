@@ -16,8 +16,7 @@ export interface FieldError {
 }
 
 export type Validated<T> =
-  | { ok: true; value: T }
-  | { ok: false; code: ErrorCode; message: string; errors: FieldError[]; errorCount?: number };
+  { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; errors: FieldError[]; errorCount?: number };
 
 export type Rejection = Extract<Validated<never>, { ok: false }>;
 
@@ -31,7 +30,9 @@ const clip = (text: string) => (text.length > MAX_ERROR_TEXT ? `${text.slice(0, 
 export function invalid(code: ErrorCode, errors: FieldError[]): Rejection {
   const shown = errors.slice(0, MAX_FIELD_ERRORS_SENT).map((e) => ({ field: clip(e.field), reason: clip(e.reason) }));
   const more = errors.length - shown.length;
-  const message = shown.map((e) => (e.field === '' ? e.reason : `${e.field}: ${e.reason}`)).join('; ') + (more > 0 ? `; and ${more} more` : '');
+  const message =
+    shown.map((e) => (e.field === '' ? e.reason : `${e.field}: ${e.reason}`)).join('; ') +
+    (more > 0 ? `; and ${more} more` : '');
   return { ok: false, code, message, errors: shown, ...(more > 0 && { errorCount: errors.length }) };
 }
 
@@ -77,7 +78,8 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
  * path and come back as the plain object (structurally the DTO); others get class-validator.
  */
 export function validateAs<T extends object>(cls: Ctor<T>, plain: unknown): Validated<T> {
-  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) return invalid('INVALID_PAYLOAD', [{ field: '', reason: 'payload must be a JSON object' }]);
+  if (typeof plain !== 'object' || plain === null || Array.isArray(plain))
+    return invalid('INVALID_PAYLOAD', [{ field: '', reason: 'payload must be a JSON object' }]);
   if (compiledValidator(cls.name)?.(plain)) return { ok: true, value: plain as T };
   return validateWithClassValidator(cls, plain);
 }
@@ -114,11 +116,17 @@ export type UplinkMessage =
  * Never throws: whatever a payload does to a validator is the payload's fault, so it is a
  * rejection (acknowledged and explained), not a failure that would leave it unacknowledged.
  */
-export function validateUplink(kind: DeviceKind, channel: UplinkChannel, payload: Buffer | string): Validated<UplinkMessage> {
+export function validateUplink(
+  kind: DeviceKind,
+  channel: UplinkChannel,
+  payload: Buffer | string,
+): Validated<UplinkMessage> {
   try {
     return validateParsed(kind, channel, payload);
   } catch (err) {
-    return invalid('INVALID_PAYLOAD', [{ field: '', reason: `payload could not be validated: ${(err as Error).message}` }]);
+    return invalid('INVALID_PAYLOAD', [
+      { field: '', reason: `payload could not be validated: ${(err as Error).message}` },
+    ]);
   }
 }
 

@@ -11,7 +11,11 @@ import { Database } from './database';
       inject: [EnvDto],
       useFactory: async (env: EnvDto) => {
         const log = new Logger('Database');
-        const { db, engine } = createKysely({ url: env.DATABASE_URL, dataDir: env.DATA_DIR, onConnectionError: (err) => log.warn(`database connection lost: ${err.message}`) });
+        const { db, engine } = createKysely({
+          url: env.DATABASE_URL,
+          dataDir: env.DATA_DIR,
+          onConnectionError: (err) => log.warn(`database connection lost: ${err.message}`),
+        });
         const applied = await migrateToLatest(db);
         log.log(`using ${engine}; migrations applied: ${applied.length ? applied.join(', ') : 'none pending'}`);
         return new Database(db, engine);

@@ -4,7 +4,10 @@ import type { DB } from './schema';
 
 /** The hub's SQL database (PGlite or PostgreSQL). Repositories take this, never a pool. */
 export class Database {
-  constructor(readonly db: Kysely<DB>, readonly engine: 'postgres' | 'pglite') {}
+  constructor(
+    readonly db: Kysely<DB>,
+    readonly engine: 'postgres' | 'pglite',
+  ) {}
 
   async ping(): Promise<boolean> {
     try {

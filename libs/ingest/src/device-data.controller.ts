@@ -10,15 +10,21 @@ import { DeviceStateRepository } from './device-state.repository';
 
 export class TimeRangeQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'default: 24 h before `to`' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'default: now' })
-  @IsOptional() @IsISO8601({ strict: true })
+  @IsOptional()
+  @IsISO8601({ strict: true })
   to?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 10_000 })
-  @IsOptional() @Transform(toStrictInt) @IsInt() @Min(1) @Max(10_000)
+  @IsOptional()
+  @Transform(toStrictInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   limit?: number;
 }
 

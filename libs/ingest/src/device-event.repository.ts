@@ -9,8 +9,14 @@ import type { StoredDeviceEvent } from './ingest.events';
 export class DeviceEventRepository {
   private readonly commit: GroupCommit<StoredDeviceEvent, boolean>;
 
-  constructor(private readonly database: Database, env: EnvDto) {
-    this.commit = new GroupCommit((events) => this.insertBatch(events), { delayMs: env.INGEST_COMMIT_DELAY_MS, maxBatch: env.INGEST_COMMIT_MAX_BATCH });
+  constructor(
+    private readonly database: Database,
+    env: EnvDto,
+  ) {
+    this.commit = new GroupCommit((events) => this.insertBatch(events), {
+      delayMs: env.INGEST_COMMIT_DELAY_MS,
+      maxBatch: env.INGEST_COMMIT_MAX_BATCH,
+    });
   }
 
   /** Resolves true if newly stored, false if it was already there (a redelivery). */
@@ -31,10 +37,23 @@ export class DeviceEventRepository {
       seen.add(k);
       return true;
     });
-    const inserted = await this.database.db.insertInto('device_events').values(unique.map((e) => ({
-      device_id: e.deviceId, event_id: e.eventId, type: e.type, bed_id: e.bedId, device_ts: new Date(e.ts), seq: e.seq ?? null, confidence: e.confidence ?? null, received_at: new Date(e.receivedAt),
-   
-    }))).onConflict((oc) => oc.columns(['device_id', 'event_id']).doNothing()).returning(['device_id', 'event_id']).execute();
+    const inserted = await this.database.db
+      .insertInto('device_events')
+      .values(
+        unique.map((e) => ({
+          device_id: e.deviceId,
+          event_id: e.eventId,
+          type: e.type,
+          bed_id: e.bedId,
+          device_ts: new Date(e.ts),
+          seq: e.seq ?? null,
+          confidence: e.confidence ?? null,
+          received_at: new Date(e.receivedAt),
+        })),
+      )
+      .onConflict((oc) => oc.columns(['device_id', 'event_id']).doNothing())
+      .returning(['device_id', 'event_id'])
+      .execute();
     const fresh = new Set(inserted.map((r) => `${r.device_id}\u0000${r.event_id}`));
     const claimed = new Set<string>();
     return events.map((e) => {
@@ -46,9 +65,23 @@ export class DeviceEventRepository {
   }
 
   async list(deviceId: string, from: Date, to: Date, limit: number) {
-    const rows = await this.database.db.selectFrom('device_events').selectAll()
-      .where('device_id', '=', deviceId).where('device_ts', '>=', from).where('device_ts', '<', to)
-      .orderBy('device_ts').limit(limit).execute();
-    return rows.map((r) => ({ eventId: r.event_id, type: r.type, bedId: r.bed_id, ts: r.device_ts, receivedAt: r.received_at, seq: r.seq, confidence: r.confidence }));
+    const rows = await this.database.db
+      .selectFrom('device_events')
+      .selectAll()
+      .where('device_id', '=', deviceId)
+      .where('device_ts', '>=', from)
+      .where('device_ts', '<', to)
+      .orderBy('device_ts')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      eventId: r.event_id,
+      type: r.type,
+      bedId: r.bed_id,
+      ts: r.device_ts,
+      receivedAt: r.received_at,
+      seq: r.seq,
+      confidence: r.confidence,
+    }));
   }
 }

@@ -8,7 +8,9 @@ import type { DeviceStatusDto, ErrorCode } from '@bedside/contracts';
  * an unpaired surrogate) would fail the whole flush, every device's counts with it.
  */
 export function storableText(text: string): string {
-  return text.replace(/\u0000/g, '\uFFFD').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+  return text
+    .replace(/\u0000/g, '\uFFFD')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 interface Rejection {
@@ -44,7 +46,13 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
   constructor(private readonly database: Database) {}
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush().catch((err) => this.log.error({ msg: 'device state flush failed', err: (err as Error).message })), DeviceStateRepository.FLUSH_MS);
+    this.timer = setInterval(
+      () =>
+        void this.flush().catch((err) =>
+          this.log.error({ msg: 'device state flush failed', err: (err as Error).message }),
+        ),
+      DeviceStateRepository.FLUSH_MS,
+    );
     this.timer.unref();
   }
 
@@ -70,18 +78,26 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
   }
 
   async setStatus(deviceId: string, status: DeviceStatusDto, at: number): Promise<void> {
-    await this.database.db.updateTable('devices').set({
-      online: status.state === 'online',
-      status_at: new Date(at),
-      last_seen_at: new Date(at),
-      ...(status.battery !== undefined && { battery: status.battery }),
-      ...(status.rssi !== undefined && { rssi: status.rssi }),
-      ...(status.firmware !== undefined && { reported_firmware: status.firmware }),
-    }).where('id', '=', deviceId).execute();
+    await this.database.db
+      .updateTable('devices')
+      .set({
+        online: status.state === 'online',
+        status_at: new Date(at),
+        last_seen_at: new Date(at),
+        ...(status.battery !== undefined && { battery: status.battery }),
+        ...(status.rssi !== undefined && { rssi: status.rssi }),
+        ...(status.firmware !== undefined && { reported_firmware: status.firmware }),
+      })
+      .where('id', '=', deviceId)
+      .execute();
   }
 
   async setOnline(deviceId: string, online: boolean, at: number): Promise<void> {
-    await this.database.db.updateTable('devices').set({ online, last_seen_at: new Date(at) }).where('id', '=', deviceId).execute();
+    await this.database.db
+      .updateTable('devices')
+      .set({ online, last_seen_at: new Date(at) })
+      .where('id', '=', deviceId)
+      .execute();
   }
 
   /** The latest battery level from telemetry; written with the next flush. */
@@ -91,7 +107,12 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
 
   async rejectionsOf(deviceId: string) {
     await this.flush();
-    const rows = await this.database.db.selectFrom('device_rejections').selectAll().where('device_id', '=', deviceId).orderBy('code').execute();
+    const rows = await this.database.db
+      .selectFrom('device_rejections')
+      .selectAll()
+      .where('device_id', '=', deviceId)
+      .orderBy('code')
+      .execute();
     return rows.map((r) => ({ code: r.code, count: Number(r.count), lastAt: r.last_at, lastMessage: r.last_message }));
   }
 
@@ -122,12 +143,28 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
         from (select unnest(${ids}::text[]) as id, unnest(${levels}::real[]) as level) v
         where d.id = v.id`.execute(this.database.db);
     }
-    const rows = [...rejections].flatMap(([deviceId, byCode]) => [...byCode].map(([code, r]) => ({ device_id: deviceId, code, count: r.count, last_at: new Date(r.lastAt), last_message: r.lastMessage })));
+    const rows = [...rejections].flatMap(([deviceId, byCode]) =>
+      [...byCode].map(([code, r]) => ({
+        device_id: deviceId,
+        code,
+        count: r.count,
+        last_at: new Date(r.lastAt),
+        last_message: r.lastMessage,
+      })),
+    );
     if (rows.length > 0) {
       try {
-        await this.database.db.insertInto('device_rejections').values(rows).onConflict((oc) => oc.columns(['device_id', 'code']).doUpdateSet({
-          count: sql`device_rejections.count + excluded.count`, last_at: sql`excluded.last_at`, last_message: sql`excluded.last_message`,
-        })).execute();
+        await this.database.db
+          .insertInto('device_rejections')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.columns(['device_id', 'code']).doUpdateSet({
+              count: sql`device_rejections.count + excluded.count`,
+              last_at: sql`excluded.last_at`,
+              last_message: sql`excluded.last_message`,
+            }),
+          )
+          .execute();
       } catch (err) {
         this.keepForNextFlush(rejections);
         throw err;
@@ -142,7 +179,10 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
         let now = this.rejections.get(deviceId);
         if (!now) this.rejections.set(deviceId, (now = new Map()));
         const later = now.get(code);
-        now.set(code, later ? { count: later.count + r.count, lastAt: later.lastAt, lastMessage: later.lastMessage } : r);
+        now.set(
+          code,
+          later ? { count: later.count + r.count, lastAt: later.lastAt, lastMessage: later.lastMessage } : r,
+        );
       }
     }
   }

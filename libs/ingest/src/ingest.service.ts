@@ -2,7 +2,16 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit }
 import type { PublishPacket } from 'aedes';
 import { Clock } from '@bedside/common';
 import { BrokerService, DownlinkPublisher, type ConnectionChange, type DeviceSession } from '@bedside/broker';
-import { EVENT_ID_PATTERN, invalid, validateUplink, type DeviceEventDto, type DeviceStatusDto, type Rejection, type TelemetryMessage, type UplinkChannel } from '@bedside/contracts';
+import {
+  EVENT_ID_PATTERN,
+  invalid,
+  validateUplink,
+  type DeviceEventDto,
+  type DeviceStatusDto,
+  type Rejection,
+  type TelemetryMessage,
+  type UplinkChannel,
+} from '@bedside/contracts';
 import { Metrics } from '@bedside/observability';
 import { TelemetryStore, type TelemetryPoint } from '@bedside/telemetry';
 import { DeviceEventRepository } from './device-event.repository';
@@ -32,12 +41,25 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly metrics: Metrics,
     private readonly clock: Clock,
   ) {
-    this.counters = { telemetry: channelMetrics(metrics, 'telemetry'), events: channelMetrics(metrics, 'events'), status: channelMetrics(metrics, 'status') };
+    this.counters = {
+      telemetry: channelMetrics(metrics, 'telemetry'),
+      events: channelMetrics(metrics, 'events'),
+      status: channelMetrics(metrics, 'status'),
+    };
   }
 
   onModuleInit(): void {
     this.broker.setUplinkHandler((session, channel, packet) => this.handle(session, channel, packet));
-    this.broker.connections$.subscribe((c) => void this.onConnection(c).catch((err) => this.log.error({ msg: 'connection state not saved', deviceId: c.session.deviceId, err: (err as Error).message })));
+    this.broker.connections$.subscribe(
+      (c) =>
+        void this.onConnection(c).catch((err) =>
+          this.log.error({
+            msg: 'connection state not saved',
+            deviceId: c.session.deviceId,
+            err: (err as Error).message,
+          }),
+        ),
+    );
   }
 
   /** Runs before the database closes: everything accepted gets written. */
@@ -76,10 +98,19 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
         stopTimer();
         if (channel === 'status' && refusedForItsContent(err)) {
           // A status is written alone, so this refusal is this message's own: retrying cannot help.
-          return this.reject(session, packet, invalid('INVALID_PAYLOAD', [{ field: '', reason: `the hub cannot store this message: ${err.message}` }]));
+          return this.reject(
+            session,
+            packet,
+            invalid('INVALID_PAYLOAD', [{ field: '', reason: `the hub cannot store this message: ${err.message}` }]),
+          );
         }
         this.metrics.storeFailures.inc({ channel });
-        this.log.error({ msg: 'store failed; message left unacknowledged', deviceId: session.deviceId, channel, err: err.message });
+        this.log.error({
+          msg: 'store failed; message left unacknowledged',
+          deviceId: session.deviceId,
+          channel,
+          err: err.message,
+        });
         throw err;
       },
     );
@@ -89,10 +120,22 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
   private reject(session: DeviceSession, packet: PublishPacket, failure: Rejection): Promise<void> {
     this.metrics.messagesRejected.inc({ reason: failure.code });
     this.state.rejected(session.deviceId, failure.code, failure.message, this.clock.now());
-    this.log.warn({ msg: 'message rejected', deviceId: session.deviceId, topic: packet.topic, code: failure.code, errors: failure.errors, errorCount: failure.errorCount });
+    this.log.warn({
+      msg: 'message rejected',
+      deviceId: session.deviceId,
+      topic: packet.topic,
+      code: failure.code,
+      errors: failure.errors,
+      errorCount: failure.errorCount,
+    });
     const ids = failure.code === 'MALFORMED_JSON' ? {} : peekIds(packet.payload as Buffer);
     this.downlink.sendError(session.deviceId, {
-      code: failure.code, message: failure.message, topic: packet.topic, errors: failure.errors, ...(failure.errorCount !== undefined && { errorCount: failure.errorCount }), ...ids,
+      code: failure.code,
+      message: failure.message,
+      topic: packet.topic,
+      errors: failure.errors,
+      ...(failure.errorCount !== undefined && { errorCount: failure.errorCount }),
+      ...ids,
     });
     return Promise.resolve();
   }
@@ -100,7 +143,15 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
   private storeTelemetry(session: DeviceSession, body: TelemetryMessage): Promise<void> {
     // The samples were parsed for this message alone, so they become the points in place: an
     // object spread over samples of varying shape went megamorphic and cost ~3 µs per message.
-    const points: TelemetryPoint[] = body.samples.map((s) => Object.assign(s, { ts: s.ts ?? body.ts, seq: body.seq, deviceId: session.deviceId, bedId: session.bedId, kind: session.kind }));
+    const points: TelemetryPoint[] = body.samples.map((s) =>
+      Object.assign(s, {
+        ts: s.ts ?? body.ts,
+        seq: body.seq,
+        deviceId: session.deviceId,
+        bedId: session.bedId,
+        kind: session.kind,
+      }),
+    );
     const stored = this.telemetry.write(points);
     this.bus.telemetry$.next(points);
     const battery = points.findLast((p) => p.battery !== undefined)?.battery;
@@ -109,7 +160,17 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   private async storeEvent(session: DeviceSession, body: DeviceEventDto, receivedAt: number): Promise<void> {
-    const event = { deviceId: session.deviceId, kind: session.kind, bedId: session.bedId, eventId: body.eventId, type: body.type, ts: body.ts, receivedAt, seq: body.seq, confidence: body.confidence };
+    const event = {
+      deviceId: session.deviceId,
+      kind: session.kind,
+      bedId: session.bedId,
+      eventId: body.eventId,
+      type: body.type,
+      ts: body.ts,
+      receivedAt,
+      seq: body.seq,
+      confidence: body.confidence,
+    };
     const fresh = await this.events.store(event);
     if (fresh) this.bus.events$.next(event);
     else this.metrics.messagesDuplicate.inc({ channel: 'events' });
@@ -119,18 +180,36 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
 
   private async storeStatus(session: DeviceSession, body: DeviceStatusDto, at: number): Promise<void> {
     await this.state.setStatus(session.deviceId, body, at);
-    this.bus.status$.next({ deviceId: session.deviceId, kind: session.kind, bedId: session.bedId, status: body, source: 'status', at });
+    this.bus.status$.next({
+      deviceId: session.deviceId,
+      kind: session.kind,
+      bedId: session.bedId,
+      status: body,
+      source: 'status',
+      at,
+    });
   }
 
   private async onConnection(change: ConnectionChange): Promise<void> {
     const { session, state, at } = change;
     await this.state.setOnline(session.deviceId, state === 'connected', at);
-    this.bus.status$.next({ deviceId: session.deviceId, kind: session.kind, bedId: session.bedId, status: { state: state === 'connected' ? 'online' : 'offline' }, source: 'connection', at });
+    this.bus.status$.next({
+      deviceId: session.deviceId,
+      kind: session.kind,
+      bedId: session.bedId,
+      status: { state: state === 'connected' ? 'online' : 'offline' },
+      source: 'connection',
+      at,
+    });
   }
 }
 
 function channelMetrics(metrics: Metrics, channel: UplinkChannel) {
-  return { received: metrics.messagesReceived.labels(channel), stored: metrics.messagesStored.labels(channel), latency: metrics.storeLatency.labels(channel) };
+  return {
+    received: metrics.messagesReceived.labels(channel),
+    stored: metrics.messagesStored.labels(channel),
+    latency: metrics.storeLatency.labels(channel),
+  };
 }
 type ChannelMetrics = ReturnType<typeof channelMetrics>;
 

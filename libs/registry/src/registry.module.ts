@@ -14,7 +14,23 @@ import { RegistryEvents } from './registry.events';
 
 @Module({
   controllers: [OrganisationsController, HouseholdsController, ResidentsController, BedsController, DevicesController],
-  providers: [OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, RegistryEvents],
-  exports: [OrganisationRepository, HouseholdRepository, ResidentRepository, BedRepository, DeviceRepository, DevicesService, RegistryEvents],
+  providers: [
+    OrganisationRepository,
+    HouseholdRepository,
+    ResidentRepository,
+    BedRepository,
+    DeviceRepository,
+    DevicesService,
+    RegistryEvents,
+  ],
+  exports: [
+    OrganisationRepository,
+    HouseholdRepository,
+    ResidentRepository,
+    BedRepository,
+    DeviceRepository,
+    DevicesService,
+    RegistryEvents,
+  ],
 })
 export class RegistryModule {}

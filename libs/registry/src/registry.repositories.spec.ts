@@ -35,29 +35,64 @@ describe.each(testDatabaseEngines('registry'))('registry repositories on $name',
   it('creates and reads the whole registry chain', async () => {
     const org = await orgs.create('Rizhao call centre');
     const hh = await households.create({
-      organisationId: org.id, name: '张家', address: '日照市东港区 1 号', timeZone: 'Asia/Shanghai',
+      organisationId: org.id,
+      name: '张家',
+      address: '日照市东港区 1 号',
+      timeZone: 'Asia/Shanghai',
       contacts: [
         { name: 'B', phone: '+86 2', role: 'emergency', callOrder: 2 },
         { name: 'A', phone: '+86 1', role: 'keyholder', callOrder: 1 },
       ],
     });
     expect(hh.contacts.map((c) => c.name)).toEqual(['A', 'B']);
-    const res = await residents.create({ householdId: hh.id, name: '张秀兰', birthYear: 1941, conditions: ['COPD'], notes: null });
+    const res = await residents.create({
+      householdId: hh.id,
+      name: '张秀兰',
+      birthYear: 1941,
+      conditions: ['COPD'],
+      notes: null,
+    });
     const bed = await beds.create({ householdId: hh.id, residentId: res.id, label: '卧室' });
     expect(await households.get(hh.id)).toEqual(hh);
     expect((await residents.get(res.id)).conditions).toEqual(['COPD']);
     expect(await beds.list(hh.id)).toEqual([bed]);
     expect((await households.update(hh.id, { timeZone: 'Europe/London' })).timeZone).toBe('Europe/London');
-    await expect(households.create({ organisationId: org.id, name: 'x', address: 'y', timeZone: 'UTC', contacts: [{ name: 'a', phone: '1', role: 'keyholder', callOrder: 1 }, { name: 'b', phone: '2', role: 'keyholder', callOrder: 1 }] }))
-      .rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(
+      households.create({
+        organisationId: org.id,
+        name: 'x',
+        address: 'y',
+        timeZone: 'UTC',
+        contacts: [
+          { name: 'a', phone: '1', role: 'keyholder', callOrder: 1 },
+          { name: 'b', phone: '2', role: 'keyholder', callOrder: 1 },
+        ],
+      }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('stores only a salted hash of a device secret, and revocation and rebinding stick', async () => {
     const org = await orgs.create('Zunyi');
-    const hh = await households.create({ organisationId: org.id, name: 'h', address: 'a', timeZone: 'Asia/Shanghai', contacts: [] });
+    const hh = await households.create({
+      organisationId: org.id,
+      name: 'h',
+      address: 'a',
+      timeZone: 'Asia/Shanghai',
+      contacts: [],
+    });
     const bed = await beds.create({ householdId: hh.id, residentId: null, label: 'b' });
     const { secret, salt, hash } = issueSecret();
-    await devices.insert({ id: `button-${engine.name}`, organisationId: org.id, kind: 'button', serial: `S-${engine.name}`, model: 'B1', firmware: null, salt, hash, at: new Date() });
+    await devices.insert({
+      id: `button-${engine.name}`,
+      organisationId: org.id,
+      kind: 'button',
+      serial: `S-${engine.name}`,
+      model: 'B1',
+      firmware: null,
+      salt,
+      hash,
+      at: new Date(),
+    });
     const identity = await devices.findIdentity(`button-${engine.name}`);
     expect(identity?.secretHash).not.toContain(secret);
     expect(verifySecret(secret, identity!.secretSalt, identity!.secretHash)).toBe(true);
@@ -71,10 +106,28 @@ describe.each(testDatabaseEngines('registry'))('registry repositories on $name',
   it('stores a device event once however often it is delivered, within and across batches', async () => {
     const org = await orgs.create('dup');
     const { salt, hash } = issueSecret();
-    await devices.insert({ id: `wearable-${engine.name}`, organisationId: org.id, kind: 'wearable', serial: `W-${engine.name}`, model: 'W', firmware: null, salt, hash, at: new Date() });
+    await devices.insert({
+      id: `wearable-${engine.name}`,
+      organisationId: org.id,
+      kind: 'wearable',
+      serial: `W-${engine.name}`,
+      model: 'W',
+      firmware: null,
+      salt,
+      hash,
+      at: new Date(),
+    });
     const env = Object.assign(new EnvDto(), { INGEST_COMMIT_DELAY_MS: 5, INGEST_COMMIT_MAX_BATCH: 100 });
     const events = new DeviceEventRepository(database, env);
-    const e = { deviceId: `wearable-${engine.name}`, kind: 'wearable' as const, bedId: null, eventId: 'fall-1', type: 'fall.detected' as const, ts: Date.now(), receivedAt: Date.now() };
+    const e = {
+      deviceId: `wearable-${engine.name}`,
+      kind: 'wearable' as const,
+      bedId: null,
+      eventId: 'fall-1',
+      type: 'fall.detected' as const,
+      ts: Date.now(),
+      receivedAt: Date.now(),
+    };
     const first = await Promise.all([events.store(e), events.store(e), events.store({ ...e, eventId: 'fall-2' })]);
     expect(first).toEqual([true, false, true]);
     expect(await events.store(e)).toBe(false);
@@ -86,7 +139,17 @@ describe.each(testDatabaseEngines('registry'))('registry repositories on $name',
     const org = await orgs.create('state');
     const { salt, hash } = issueSecret();
     const id = `mattress-${engine.name}`;
-    await devices.insert({ id, organisationId: org.id, kind: 'mattress', serial: `M-${engine.name}`, model: 'M', firmware: null, salt, hash, at: new Date() });
+    await devices.insert({
+      id,
+      organisationId: org.id,
+      kind: 'mattress',
+      serial: `M-${engine.name}`,
+      model: 'M',
+      firmware: null,
+      salt,
+      hash,
+      at: new Date(),
+    });
     const state = new DeviceStateRepository(database);
     const t = Date.UTC(2026, 0, 1);
     state.seen(id, t);
@@ -94,20 +157,34 @@ describe.each(testDatabaseEngines('registry'))('registry repositories on $name',
     state.rejected(id, 'INVALID_PAYLOAD', 'worse', t + 1);
     await state.flush();
     state.rejected(id, 'INVALID_PAYLOAD', 'again', t + 2);
-    expect(await state.rejectionsOf(id)).toEqual([expect.objectContaining({ code: 'INVALID_PAYLOAD', count: 3, lastMessage: 'again' })]);
+    expect(await state.rejectionsOf(id)).toEqual([
+      expect.objectContaining({ code: 'INVALID_PAYLOAD', count: 3, lastMessage: 'again' }),
+    ]);
     expect((await devices.get(id)).status.lastSeenAt?.getTime()).toBe(t);
     await state.setStatus(id, { state: 'online', battery: 50, firmware: '1.0' }, t + 5);
-    expect((await devices.get(id)).status).toEqual(expect.objectContaining({ online: true, battery: 50, firmware: '1.0' }));
+    expect((await devices.get(id)).status).toEqual(
+      expect.objectContaining({ online: true, battery: 50, firmware: '1.0' }),
+    );
     state.batteryReported(id, 42.5);
     await state.flush();
     expect((await devices.get(id)).status.battery).toBe(42.5);
   });
 
-  it('stores a connected device\'s last-seen instant at the resolution, and exactly at shutdown', async () => {
+  it("stores a connected device's last-seen instant at the resolution, and exactly at shutdown", async () => {
     const org = await orgs.create('seen');
     const { salt, hash } = issueSecret();
     const id = `wearable-seen-${engine.name}`;
-    await devices.insert({ id, organisationId: org.id, kind: 'wearable', serial: `W-seen-${engine.name}`, model: 'W', firmware: null, salt, hash, at: new Date() });
+    await devices.insert({
+      id,
+      organisationId: org.id,
+      kind: 'wearable',
+      serial: `W-seen-${engine.name}`,
+      model: 'W',
+      firmware: null,
+      salt,
+      hash,
+      at: new Date(),
+    });
     const state = new DeviceStateRepository(database);
     const lastSeen = async () => (await devices.get(id)).status.lastSeenAt?.getTime();
     const t = Date.UTC(2026, 0, 2);

@@ -3,8 +3,13 @@ import { GroupCommit } from '@bedside/common';
 import type { Database, TelemetrySamplesTable } from '@bedside/database';
 import type { Insertable, Selectable } from 'kysely';
 import { TelemetryStore, type TelemetryStoreStats } from './telemetry.store';
-import { STORED_NAME as COLUMN, type AggregateQuery, type AggregateRow, type TelemetryPoint, type TelemetryQuery } from './telemetry-point';
-
+import {
+  STORED_NAME as COLUMN,
+  type AggregateQuery,
+  type AggregateRow,
+  type TelemetryPoint,
+  type TelemetryQuery,
+} from './telemetry-point';
 
 // 14 bind parameters a row. PostgreSQL caps a statement at 65535, but PGlite's protocol parser
 // reads the parameter count as a signed 16-bit number and breaks past 32767: stay below that.
@@ -12,15 +17,31 @@ const ROWS_PER_INSERT = 2000;
 
 function toRow(p: TelemetryPoint): Insertable<TelemetrySamplesTable> {
   return {
-    device_id: p.deviceId, ts: new Date(p.ts), bed_id: p.bedId, kind: p.kind, seq: p.seq,
-    heart_rate: p.heartRate ?? null, respiration_rate: p.respirationRate ?? null, in_bed: p.inBed ?? null,
-    movement: p.movement ?? null, signal_quality: p.signalQuality ?? null, spo2: p.spo2 ?? null,
-    steps: p.steps ?? null, worn: p.worn ?? null, battery: p.battery ?? null,
+    device_id: p.deviceId,
+    ts: new Date(p.ts),
+    bed_id: p.bedId,
+    kind: p.kind,
+    seq: p.seq,
+    heart_rate: p.heartRate ?? null,
+    respiration_rate: p.respirationRate ?? null,
+    in_bed: p.inBed ?? null,
+    movement: p.movement ?? null,
+    signal_quality: p.signalQuality ?? null,
+    spo2: p.spo2 ?? null,
+    steps: p.steps ?? null,
+    worn: p.worn ?? null,
+    battery: p.battery ?? null,
   };
 }
 
 function fromRow(r: Selectable<TelemetrySamplesTable>): TelemetryPoint {
-  const p: TelemetryPoint = { deviceId: r.device_id, bedId: r.bed_id, kind: r.kind as TelemetryPoint['kind'], seq: Number(r.seq), ts: new Date(r.ts).getTime() };
+  const p: TelemetryPoint = {
+    deviceId: r.device_id,
+    bedId: r.bed_id,
+    kind: r.kind as TelemetryPoint['kind'],
+    seq: Number(r.seq),
+    ts: new Date(r.ts).getTime(),
+  };
   if (r.heart_rate !== null) p.heartRate = r.heart_rate;
   if (r.respiration_rate !== null) p.respirationRate = r.respiration_rate;
   if (r.in_bed !== null) p.inBed = r.in_bed;
@@ -44,7 +65,10 @@ export class SqlTelemetryStore extends TelemetryStore {
    * writes) into one transaction, so a fleet costs a few inserts a second rather than one per
    * sample. Each write() still resolves only once its points are stored.
    */
-  constructor(private readonly database: Database, batching: { delayMs: number; maxBatch: number } = { delayMs: 0, maxBatch: 2000 }) {
+  constructor(
+    private readonly database: Database,
+    batching: { delayMs: number; maxBatch: number } = { delayMs: 0, maxBatch: 2000 },
+  ) {
     super();
     this.commit = new GroupCommit((batches) => this.insert(batches.flat()), batching);
   }
@@ -56,7 +80,9 @@ export class SqlTelemetryStore extends TelemetryStore {
   private async insert(points: TelemetryPoint[]): Promise<void> {
     for (let i = 0; i < points.length; i += ROWS_PER_INSERT) {
       const rows = points.slice(i, i + ROWS_PER_INSERT).map(toRow);
-      await this.database.db.insertInto('telemetry_samples').values(rows)
+      await this.database.db
+        .insertInto('telemetry_samples')
+        .values(rows)
         .onConflict((oc) => oc.columns(['device_id', 'ts']).doNothing())
         .execute();
       this.written += rows.length;
@@ -68,19 +94,28 @@ export class SqlTelemetryStore extends TelemetryStore {
   }
 
   async query(q: TelemetryQuery): Promise<TelemetryPoint[]> {
-    let query = this.database.db.selectFrom('telemetry_samples').selectAll()
-      .where('ts', '>=', new Date(q.from)).where('ts', '<', new Date(q.to));
+    let query = this.database.db
+      .selectFrom('telemetry_samples')
+      .selectAll()
+      .where('ts', '>=', new Date(q.from))
+      .where('ts', '<', new Date(q.to));
     if (q.bedId) query = query.where('bed_id', '=', q.bedId);
     if (q.deviceId) query = query.where('device_id', '=', q.deviceId);
-    const rows = await query.orderBy('ts').orderBy('device_id').limit(q.limit ?? 10_000).execute();
+    const rows = await query
+      .orderBy('ts')
+      .orderBy('device_id')
+      .limit(q.limit ?? 10_000)
+      .execute();
     return rows.map(fromRow);
   }
 
   async aggregate(q: AggregateQuery): Promise<AggregateRow[]> {
     const bucket = sql<number>`floor(extract(epoch from ts) * 1000 / ${q.intervalMs})::bigint * ${q.intervalMs}`;
-    let query = this.database.db.selectFrom('telemetry_samples')
+    let query = this.database.db
+      .selectFrom('telemetry_samples')
       .select(bucket.as('bucket'))
-      .where('ts', '>=', new Date(q.from)).where('ts', '<', new Date(q.to));
+      .where('ts', '>=', new Date(q.from))
+      .where('ts', '<', new Date(q.to));
     for (const f of q.fields) {
       const col = sql.ref(COLUMN[f]);
       query = query.select([
@@ -98,7 +133,8 @@ export class SqlTelemetryStore extends TelemetryStore {
       const values: AggregateRow['values'] = {};
       for (const f of q.fields) {
         const count = Number(r[`${f}_count`] ?? 0);
-        if (count > 0) values[f] = { min: Number(r[`${f}_min`]), mean: Number(r[`${f}_mean`]), max: Number(r[`${f}_max`]), count };
+        if (count > 0)
+          values[f] = { min: Number(r[`${f}_min`]), mean: Number(r[`${f}_mean`]), max: Number(r[`${f}_max`]), count };
       }
       // An interval with samples but none of the requested fields is empty for the caller.
       if (Object.keys(values).length > 0) out.push({ ts: Number(r.bucket), values });

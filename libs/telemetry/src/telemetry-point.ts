@@ -20,7 +20,15 @@ export interface TelemetryPoint {
   battery?: number | null;
 }
 
-export const NUMERIC_FIELDS = ['heartRate', 'respirationRate', 'movement', 'signalQuality', 'spo2', 'steps', 'battery'] as const;
+export const NUMERIC_FIELDS = [
+  'heartRate',
+  'respirationRate',
+  'movement',
+  'signalQuality',
+  'spo2',
+  'steps',
+  'battery',
+] as const;
 export type NumericField = (typeof NUMERIC_FIELDS)[number];
 export const BOOLEAN_FIELDS = ['inBed', 'worn'] as const;
 

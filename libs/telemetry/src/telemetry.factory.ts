@@ -9,7 +9,11 @@ import type { TelemetryStore } from './telemetry.store';
  * InfluxDB (v1 HTTP API) when INFLUX_URL is set, with its spool in DATA_DIR/spool; otherwise
  * the `telemetry_samples` table of the hub's SQL database.
  */
-export function createTelemetryStore(env: EnvDto, database: Database, logger: LoggerService = new Logger('Telemetry')): TelemetryStore {
+export function createTelemetryStore(
+  env: EnvDto,
+  database: Database,
+  logger: LoggerService = new Logger('Telemetry'),
+): TelemetryStore {
   if (env.INFLUX_URL) {
     const spoolDir = influxSpoolDir(env.DATA_DIR);
     const store = new InfluxTelemetryStore({
@@ -25,9 +29,14 @@ export function createTelemetryStore(env: EnvDto, database: Database, logger: Lo
       spoolMaxBytes: env.INFLUX_SPOOL_MAX_BYTES,
       logger,
     });
-    logger.log(`telemetry: InfluxDB at ${env.INFLUX_URL} (database ${env.INFLUX_DATABASE}${env.INFLUX_RETENTION_POLICY ? `, rp ${env.INFLUX_RETENTION_POLICY}` : ''}), spool ${spoolDir}`);
+    logger.log(
+      `telemetry: InfluxDB at ${env.INFLUX_URL} (database ${env.INFLUX_DATABASE}${env.INFLUX_RETENTION_POLICY ? `, rp ${env.INFLUX_RETENTION_POLICY}` : ''}), spool ${spoolDir}`,
+    );
     return store;
   }
   logger.log(`telemetry: SQL table telemetry_samples (${database.engine})`);
-  return new SqlTelemetryStore(database, { delayMs: env.TELEMETRY_COMMIT_DELAY_MS, maxBatch: env.INGEST_COMMIT_MAX_BATCH });
+  return new SqlTelemetryStore(database, {
+    delayMs: env.TELEMETRY_COMMIT_DELAY_MS,
+    maxBatch: env.INGEST_COMMIT_MAX_BATCH,
+  });
 }

@@ -4,7 +4,11 @@ import type { TelemetryStore, TelemetryStoreStats } from './telemetry.store';
 
 const EXPORTED: [keyof TelemetryStoreStats, string, string][] = [
   ['written', 'bedside_telemetry_points_written', 'Points accepted by the telemetry store'],
-  ['rejected', 'bedside_telemetry_points_rejected', 'Points refused for good by the store (invalid, field type conflict)'],
+  [
+    'rejected',
+    'bedside_telemetry_points_rejected',
+    'Points refused for good by the store (invalid, field type conflict)',
+  ],
   ['dropped', 'bedside_telemetry_points_dropped', 'Points deleted unsent because the spool reached its bound'],
   ['spoolDepthPoints', 'bedside_telemetry_spool_depth_points', 'Points in the on-disk spool waiting for InfluxDB'],
   ['spoolBytes', 'bedside_telemetry_spool_bytes', 'Bytes of the on-disk spool'],
@@ -16,7 +20,10 @@ const EXPORTED: [keyof TelemetryStoreStats, string, string][] = [
 export function registerTelemetryMetrics(metrics: Metrics, store: TelemetryStore): void {
   for (const [key, name, help] of EXPORTED) {
     new Gauge({
-      name, help, labelNames: ['store'] as const, registers: [metrics.registry],
+      name,
+      help,
+      labelNames: ['store'] as const,
+      registers: [metrics.registry],
       collect() {
         this.set({ store: store.name }, Number(store.stats()[key]));
       },

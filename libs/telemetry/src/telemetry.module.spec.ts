@@ -35,7 +35,11 @@ describe('createTelemetryStore / TelemetryModule', () => {
   });
 
   it('provides TelemetryStore and closes it at shutdown', async () => {
-    const mod = await Test.createTestingModule({ imports: [ConfigModule.forRoot(env()), ObservabilityModule, FakeDatabaseModule, TelemetryModule] }).setLogger(quiet).compile();
+    const mod = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(env()), ObservabilityModule, FakeDatabaseModule, TelemetryModule],
+    })
+      .setLogger(quiet)
+      .compile();
     const app = mod.createNestApplication({ logger: false });
     await app.init();
     const store = app.get(TelemetryStore);

@@ -24,7 +24,10 @@ import { TelemetryStore } from './telemetry.store';
   exports: [TelemetryStore],
 })
 export class TelemetryModule implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(TelemetryStore) private readonly store: TelemetryStore, @Inject(Metrics) private readonly metrics: Metrics) {}
+  constructor(
+    @Inject(TelemetryStore) private readonly store: TelemetryStore,
+    @Inject(Metrics) private readonly metrics: Metrics,
+  ) {}
 
   onModuleInit(): void {
     registerTelemetryMetrics(this.metrics, this.store);

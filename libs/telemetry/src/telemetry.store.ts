@@ -46,6 +46,18 @@ export abstract class TelemetryStore {
 
   /** Metrics; stores without a spool report zeros for the spool gauges. */
   stats(): TelemetryStoreStats {
-    return { written: 0, rejected: 0, dropped: 0, spooled: 0, replayed: 0, bufferedPoints: 0, spoolBytes: 0, spoolSegments: 0, spoolDepthPoints: 0, spoolOldestAgeMs: 0, spooling: false };
+    return {
+      written: 0,
+      rejected: 0,
+      dropped: 0,
+      spooled: 0,
+      replayed: 0,
+      bufferedPoints: 0,
+      spoolBytes: 0,
+      spoolSegments: 0,
+      spoolDepthPoints: 0,
+      spoolOldestAgeMs: 0,
+      spooling: false,
+    };
   }
 }

@@ -11,9 +11,15 @@ const BED = '6f1c2a0e-1b2c-4d3e-8f90-a1b2c3d4e5f6';
 
 class MemoryLogger implements LoggerService {
   readonly lines: string[] = [];
-  log(m: unknown) { this.lines.push(`log ${String(m)}`); }
-  warn(m: unknown) { this.lines.push(`warn ${String(m)}`); }
-  error(m: unknown) { this.lines.push(`error ${String(m)}`); }
+  log(m: unknown) {
+    this.lines.push(`log ${String(m)}`);
+  }
+  warn(m: unknown) {
+    this.lines.push(`warn ${String(m)}`);
+  }
+  error(m: unknown) {
+    this.lines.push(`error ${String(m)}`);
+  }
 }
 
 let influx: InfluxServer;
@@ -32,7 +38,9 @@ async function createDb(name: string): Promise<void> {
 }
 
 async function count(db: string, measurement = 'telemetry'): Promise<number> {
-  const res = await fetch(`${influx.url}/query?db=${db}&q=${encodeURIComponent(`SELECT COUNT("seq") FROM "${measurement}"`)}`);
+  const res = await fetch(
+    `${influx.url}/query?db=${db}&q=${encodeURIComponent(`SELECT COUNT("seq") FROM "${measurement}"`)}`,
+  );
   const body = (await res.json()) as { results: { series?: { values: [unknown, number][] }[] }[] };
   return body.results[0].series?.[0]?.values[0][1] ?? 0;
 }
@@ -57,7 +65,16 @@ function makeStore(database: string, extra: Partial<InfluxTelemetryStoreOptions>
 
 /** Distinct (device, ts) for every index. */
 function point(i: number, t0: number): TelemetryPoint {
-  return { deviceId: `dev-${i % 10}`, bedId: BED, kind: 'mattress', seq: i, ts: t0 + Math.floor(i / 10), inBed: true, heartRate: 60 + (i % 30), respirationRate: 14 };
+  return {
+    deviceId: `dev-${i % 10}`,
+    bedId: BED,
+    kind: 'mattress',
+    seq: i,
+    ts: t0 + Math.floor(i / 10),
+    inBed: true,
+    heartRate: 60 + (i % 30),
+    respirationRate: 14,
+  };
 }
 
 beforeAll(async () => {
@@ -91,10 +108,13 @@ describe('InfluxTelemetryStore durability', () => {
         const batch = Array.from({ length: 50 }, (_, k) => point(issued + k, t0));
         issued += batch.length;
         // Not awaited one by one: many writes in flight, like ingest.
-        void store.write(batch).then(() => {
-          acked += batch.length;
-          if (down) ackedDuringOutage += batch.length;
-        }, (err) => failures.push(err));
+        void store.write(batch).then(
+          () => {
+            acked += batch.length;
+            if (down) ackedDuringOutage += batch.length;
+          },
+          (err) => failures.push(err),
+        );
         await new Promise((r) => setTimeout(r, 5));
       }
     })();
@@ -102,7 +122,10 @@ describe('InfluxTelemetryStore durability', () => {
     await waitFor(() => acked > 2000, { timeoutMs: 10_000, what: 'writes before the outage' });
     await influx.kill();
     down = true;
-    await waitFor(() => store.stats().spooling && store.stats().spoolDepthPoints > 0, { timeoutMs: 10_000, what: 'spooling' });
+    await waitFor(() => store.stats().spooling && store.stats().spoolDepthPoints > 0, {
+      timeoutMs: 10_000,
+      what: 'spooling',
+    });
     const ackedAtKill = acked;
     await new Promise((r) => setTimeout(r, 1500));
     expect(acked).toBeGreaterThan(ackedAtKill + 2000); // write() kept resolving: durable in the spool
@@ -152,7 +175,10 @@ describe('InfluxTelemetryStore durability', () => {
     await influx.kill();
     const first = makeStore('restart', { spoolDir });
     const n = 7000;
-    await Promise.all([first.write(Array.from({ length: 4000 }, (_, i) => point(i, t0))), first.write(Array.from({ length: n - 4000 }, (_, i) => point(4000 + i, t0)))]);
+    await Promise.all([
+      first.write(Array.from({ length: 4000 }, (_, i) => point(i, t0))),
+      first.write(Array.from({ length: n - 4000 }, (_, i) => point(4000 + i, t0))),
+    ]);
     await first.flush();
     expect(first.stats().spoolDepthPoints).toBe(n);
     await first.close();
@@ -178,20 +204,43 @@ describe('InfluxTelemetryStore durability', () => {
     await createDb('conflict');
     const t0 = Date.UTC(2025, 1, 4);
     // heart_rate becomes a string field in this shard: our float heart_rate lines conflict.
-    const res = await fetch(`${influx.url}/write?db=conflict&precision=ms`, { method: 'POST', body: `telemetry,device_id=seed,kind=mattress heart_rate="n/a",seq=0i ${t0}` });
+    const res = await fetch(`${influx.url}/write?db=conflict&precision=ms`, {
+      method: 'POST',
+      body: `telemetry,device_id=seed,kind=mattress heart_rate="n/a",seq=0i ${t0}`,
+    });
     expect(res.status).toBe(204);
     const logger = new MemoryLogger();
     const store = makeStore('conflict', { logger });
-    const bad = (i: number): TelemetryPoint => ({ deviceId: `bad-${i}`, bedId: BED, kind: 'mattress', seq: i, ts: t0 + 1 + i, heartRate: 70 });
-    const good = (i: number): TelemetryPoint => ({ deviceId: `good-${i}`, bedId: BED, kind: 'button', seq: i, ts: t0 + 1 + i, battery: 80 });
+    const bad = (i: number): TelemetryPoint => ({
+      deviceId: `bad-${i}`,
+      bedId: BED,
+      kind: 'mattress',
+      seq: i,
+      ts: t0 + 1 + i,
+      heartRate: 70,
+    });
+    const good = (i: number): TelemetryPoint => ({
+      deviceId: `good-${i}`,
+      bedId: BED,
+      kind: 'button',
+      seq: i,
+      ts: t0 + 1 + i,
+      battery: 80,
+    });
 
-    await store.write([...Array.from({ length: 5 }, (_, i) => bad(i)), ...Array.from({ length: 5 }, (_, i) => good(i))]);
+    await store.write([
+      ...Array.from({ length: 5 }, (_, i) => bad(i)),
+      ...Array.from({ length: 5 }, (_, i) => good(i)),
+    ]);
     expect(store.stats()).toMatchObject({ rejected: 5, written: 5 });
     expect(logger.lines.some((l) => l.startsWith('warn') && /rejected 5/.test(l) && /conflict/.test(l))).toBe(true);
 
     // The same through the spool: replay gets past the refused lines.
     await influx.kill();
-    await store.write([...Array.from({ length: 5 }, (_, i) => bad(100 + i)), ...Array.from({ length: 5 }, (_, i) => good(100 + i))]);
+    await store.write([
+      ...Array.from({ length: 5 }, (_, i) => bad(100 + i)),
+      ...Array.from({ length: 5 }, (_, i) => good(100 + i)),
+    ]);
     expect(store.stats().spoolDepthPoints).toBe(10);
     await influx.restart();
     expect(await store.drain(20_000)).toBe(true);
@@ -216,7 +265,17 @@ describe('InfluxTelemetryStore durability', () => {
     const port = await freePort(); // nothing listens there: connection refused
     const logger = new MemoryLogger();
     const maxBytes = 64 * 1024;
-    const store = new InfluxTelemetryStore({ url: `http://127.0.0.1:${port}`, database: 'none', batchSize: 100, flushMs: 20, spoolDir: tempDir(), spoolMaxBytes: maxBytes, retryMinMs: 50, retryMaxMs: 200, logger });
+    const store = new InfluxTelemetryStore({
+      url: `http://127.0.0.1:${port}`,
+      database: 'none',
+      batchSize: 100,
+      flushMs: 20,
+      spoolDir: tempDir(),
+      spoolMaxBytes: maxBytes,
+      retryMinMs: 50,
+      retryMaxMs: 200,
+      logger,
+    });
     stores.push(store);
     const t0 = Date.UTC(2025, 1, 6);
     const total = 5000;
@@ -227,7 +286,9 @@ describe('InfluxTelemetryStore durability', () => {
     expect(s.spoolBytes).toBeLessThanOrEqual(maxBytes);
     expect(s.spoolDepthPoints + s.dropped).toBe(total);
     expect(s.written).toBe(0);
-    expect(logger.lines.some((l) => l.startsWith('warn') && /spool full/.test(l) && /dropped \d+ oldest lines/.test(l))).toBe(true);
+    expect(
+      logger.lines.some((l) => l.startsWith('warn') && /spool full/.test(l) && /dropped \d+ oldest lines/.test(l)),
+    ).toBe(true);
     await store.close();
   });
 });

@@ -15,15 +15,37 @@ const T0 = Date.UTC(2025, 0, 6, 0, 0, 0);
 /** Each test gets its own day so they cannot see each other's points. */
 const day = (n: number) => T0 + n * DAY;
 
-function mattress(deviceId: string, bedId: string | null, ts: number, hr: number, extra: Partial<TelemetryPoint> = {}): TelemetryPoint {
-  return { deviceId, bedId, kind: 'mattress', seq: ts % 1_000_000, ts, inBed: true, heartRate: hr, respirationRate: 14.25, movement: 3.5, signalQuality: 87.75, ...extra };
+function mattress(
+  deviceId: string,
+  bedId: string | null,
+  ts: number,
+  hr: number,
+  extra: Partial<TelemetryPoint> = {},
+): TelemetryPoint {
+  return {
+    deviceId,
+    bedId,
+    kind: 'mattress',
+    seq: ts % 1_000_000,
+    ts,
+    inBed: true,
+    heartRate: hr,
+    respirationRate: 14.25,
+    movement: 3.5,
+    signalQuality: 87.75,
+    ...extra,
+  };
 }
 
 /**
  * The contract every TelemetryStore implementation passes. `setup` gives a store on empty
  * storage; each test writes to its own day and devices.
  */
-export function describeTelemetryStoreContract(name: string, setup: () => Promise<ContractSubject>, opts: { timeoutMs?: number } = {}): void {
+export function describeTelemetryStoreContract(
+  name: string,
+  setup: () => Promise<ContractSubject>,
+  opts: { timeoutMs?: number } = {},
+): void {
   describe(`TelemetryStore contract: ${name}`, () => {
     let subject: ContractSubject;
     let store: TelemetryStore;
@@ -44,9 +66,31 @@ export function describeTelemetryStoreContract(name: string, setup: () => Promis
     it('round-trips every field of every device kind', async () => {
       const t = day(1);
       const points: TelemetryPoint[] = [
-        { deviceId: 'rt-mat', bedId: BED_A, kind: 'mattress', seq: 7, ts: t, inBed: true, heartRate: 61.5, respirationRate: 14.25, movement: 12.5, signalQuality: 87.75 },
+        {
+          deviceId: 'rt-mat',
+          bedId: BED_A,
+          kind: 'mattress',
+          seq: 7,
+          ts: t,
+          inBed: true,
+          heartRate: 61.5,
+          respirationRate: 14.25,
+          movement: 12.5,
+          signalQuality: 87.75,
+        },
         { deviceId: 'rt-mat', bedId: BED_A, kind: 'mattress', seq: 8, ts: t + 1000, inBed: false },
-        { deviceId: 'rt-wear', bedId: BED_A, kind: 'wearable', seq: 3, ts: t + 500, heartRate: 72, spo2: 97.5, steps: 42, worn: true, battery: 55.5 },
+        {
+          deviceId: 'rt-wear',
+          bedId: BED_A,
+          kind: 'wearable',
+          seq: 3,
+          ts: t + 500,
+          heartRate: 72,
+          spo2: 97.5,
+          steps: 42,
+          worn: true,
+          battery: 55.5,
+        },
         { deviceId: 'rt-btn', bedId: null, kind: 'button', seq: 1, ts: t + 250, battery: 99 },
       ];
       await put(points);
@@ -65,7 +109,13 @@ export function describeTelemetryStoreContract(name: string, setup: () => Promis
       await put([...points.slice(10, 20), ...points.slice(0, 5)]);
       const got = await store.query({ from: t, to: t + DAY, deviceId: 'idem-1' });
       expect(got).toEqual(points);
-      const agg = await store.aggregate({ from: t, to: t + DAY, deviceId: 'idem-1', intervalMs: DAY, fields: ['heartRate'] });
+      const agg = await store.aggregate({
+        from: t,
+        to: t + DAY,
+        deviceId: 'idem-1',
+        intervalMs: DAY,
+        fields: ['heartRate'],
+      });
       expect(agg).toHaveLength(1);
       expect(agg[0].values.heartRate?.count).toBe(50);
     });
@@ -78,8 +128,18 @@ export function describeTelemetryStoreContract(name: string, setup: () => Promis
       await put([...a1, ...a2, ...b1]);
       const range = { from: t, to: t + 60_000 };
       const bedA = await store.query({ ...range, bedId: BED_A });
-      expect(bedA.map((p) => `${p.deviceId}@${p.ts - t}`)).toEqual(['flt-a1@0', 'flt-a2@1000', 'flt-a1@2000', 'flt-a2@3000', 'flt-a1@4000']);
-      expect((await store.query({ ...range, bedId: BED_B })).map((p) => p.deviceId)).toEqual(['flt-b1', 'flt-b1', 'flt-b1']);
+      expect(bedA.map((p) => `${p.deviceId}@${p.ts - t}`)).toEqual([
+        'flt-a1@0',
+        'flt-a2@1000',
+        'flt-a1@2000',
+        'flt-a2@3000',
+        'flt-a1@4000',
+      ]);
+      expect((await store.query({ ...range, bedId: BED_B })).map((p) => p.deviceId)).toEqual([
+        'flt-b1',
+        'flt-b1',
+        'flt-b1',
+      ]);
       expect(await store.query({ ...range, deviceId: 'flt-a2' })).toEqual(a2);
       expect(await store.query({ ...range, deviceId: 'flt-a2', bedId: BED_B })).toEqual([]);
       expect(await store.query({ ...range, deviceId: 'flt-b1', bedId: BED_B })).toEqual(b1);
@@ -115,20 +175,45 @@ export function describeTelemetryStoreContract(name: string, setup: () => Promis
       const t = day(6); // midnight, a multiple of 60 s
       const hr = [
         // interval 0: 60, 70, 80 and one sample without heartRate
-        [t + 1_000, 60], [t + 20_000, 70], [t + 59_999, 80],
+        [t + 1_000, 60],
+        [t + 20_000, 70],
+        [t + 59_999, 80],
         // interval 1 empty; interval 2: 100
         [t + 120_000, 100],
         // interval 3: 50, 55.5
-        [t + 180_000, 50], [t + 239_000, 55.5],
+        [t + 180_000, 50],
+        [t + 239_000, 55.5],
       ] as const;
       const points = hr.map(([ts, v]) => mattress('agg-1', BED_B, ts, v));
-      points.push({ deviceId: 'agg-1', bedId: BED_B, kind: 'mattress', seq: 1, ts: t + 30_000, inBed: false, movement: 1 });
+      points.push({
+        deviceId: 'agg-1',
+        bedId: BED_B,
+        kind: 'mattress',
+        seq: 1,
+        ts: t + 30_000,
+        inBed: false,
+        movement: 1,
+      });
       // the wearable on the same bed adds spo2 in interval 2 only
-      points.push({ deviceId: 'agg-w', bedId: BED_B, kind: 'wearable', seq: 1, ts: t + 130_000, spo2: 96, heartRate: 90 });
+      points.push({
+        deviceId: 'agg-w',
+        bedId: BED_B,
+        kind: 'wearable',
+        seq: 1,
+        ts: t + 130_000,
+        spo2: 96,
+        heartRate: 90,
+      });
       points.push({ deviceId: 'agg-w', bedId: BED_B, kind: 'wearable', seq: 2, ts: t + 140_000, spo2: 98 });
       await put(points);
 
-      const rows = await store.aggregate({ from: t, to: t + 300_000, bedId: BED_B, intervalMs: 60_000, fields: ['heartRate', 'spo2'] });
+      const rows = await store.aggregate({
+        from: t,
+        to: t + 300_000,
+        bedId: BED_B,
+        intervalMs: 60_000,
+        fields: ['heartRate', 'spo2'],
+      });
       expect(rows.map((r) => r.ts)).toEqual([t, t + 120_000, t + 180_000]);
       expect(rows[0].values.heartRate).toEqual({ min: 60, mean: expect.closeTo(70, 6), max: 80, count: 3 });
       expect(rows[0].values.spo2).toBeUndefined();
@@ -137,26 +222,50 @@ export function describeTelemetryStoreContract(name: string, setup: () => Promis
       expect(rows[2].values.heartRate).toEqual({ min: 50, mean: expect.closeTo(52.75, 6), max: 55.5, count: 2 });
 
       // by device, a 2-minute interval: buckets start at epoch multiples of 120 s
-      const dev = await store.aggregate({ from: t + 30_000, to: t + 300_000, deviceId: 'agg-1', intervalMs: 120_000, fields: ['heartRate', 'movement'] });
+      const dev = await store.aggregate({
+        from: t + 30_000,
+        to: t + 300_000,
+        deviceId: 'agg-1',
+        intervalMs: 120_000,
+        fields: ['heartRate', 'movement'],
+      });
       expect(dev.map((r) => r.ts)).toEqual([t, t + 120_000]);
       expect(dev[0].values.heartRate).toEqual({ min: 80, mean: expect.closeTo(80, 6), max: 80, count: 1 });
       expect(dev[0].values.movement).toEqual({ min: 1, mean: expect.closeTo(2.25, 6), max: 3.5, count: 2 });
       expect(dev[1].values.heartRate).toEqual({ min: 50, mean: expect.closeTo(205.5 / 3, 6), max: 100, count: 3 });
 
       // a field nobody sent: no intervals at all
-      expect(await store.aggregate({ from: t, to: t + 300_000, bedId: BED_B, intervalMs: 60_000, fields: ['steps'] })).toEqual([]);
+      expect(
+        await store.aggregate({ from: t, to: t + 300_000, bedId: BED_B, intervalMs: 60_000, fields: ['steps'] }),
+      ).toEqual([]);
     });
 
     it('stores and finds odd device ids (spaces, commas, equals, quotes, backslashes, unicode)', async () => {
       const t = day(7);
-      const ids = ['odd id', 'odd,comma=eq', `odd"double'single`, 'odd\\back\\slash', 'ödd-ünï-😀', "o'; DROP TABLE x; --"];
-      const points = ids.flatMap((id, i) => [mattress(id, BED_A, t + i * 10, 60 + i), mattress(id, BED_A, t + 1000 + i * 10, 61 + i)]);
+      const ids = [
+        'odd id',
+        'odd,comma=eq',
+        `odd"double'single`,
+        'odd\\back\\slash',
+        'ödd-ünï-😀',
+        "o'; DROP TABLE x; --",
+      ];
+      const points = ids.flatMap((id, i) => [
+        mattress(id, BED_A, t + i * 10, 60 + i),
+        mattress(id, BED_A, t + 1000 + i * 10, 61 + i),
+      ]);
       await put(points);
       for (const id of ids) {
         const got = await store.query({ from: t, to: t + DAY, deviceId: id });
         expect(got.map((p) => p.deviceId)).toEqual([id, id]);
         expect(got).toEqual(points.filter((p) => p.deviceId === id));
-        const agg = await store.aggregate({ from: t, to: t + DAY, deviceId: id, intervalMs: DAY, fields: ['heartRate'] });
+        const agg = await store.aggregate({
+          from: t,
+          to: t + DAY,
+          deviceId: id,
+          intervalMs: DAY,
+          fields: ['heartRate'],
+        });
         expect(agg[0].values.heartRate?.count).toBe(2);
       }
       expect(await store.query({ from: t, to: t + DAY, bedId: BED_A })).toHaveLength(ids.length * 2);
@@ -165,9 +274,23 @@ export function describeTelemetryStoreContract(name: string, setup: () => Promis
     it('takes large writes across many batches', async () => {
       const t = day(8);
       const n = 12_345;
-      const points = Array.from({ length: n }, (_, i) => ({ deviceId: `big-${i % 7}`, bedId: BED_A, kind: 'wearable' as const, seq: i, ts: t + Math.floor(i / 7) * 1000, heartRate: 60 + (i % 40), steps: i % 13 }));
+      const points = Array.from({ length: n }, (_, i) => ({
+        deviceId: `big-${i % 7}`,
+        bedId: BED_A,
+        kind: 'wearable' as const,
+        seq: i,
+        ts: t + Math.floor(i / 7) * 1000,
+        heartRate: 60 + (i % 40),
+        steps: i % 13,
+      }));
       await put(points);
-      const agg = await store.aggregate({ from: t, to: t + DAY, bedId: BED_A, intervalMs: DAY, fields: ['heartRate', 'steps'] });
+      const agg = await store.aggregate({
+        from: t,
+        to: t + DAY,
+        bedId: BED_A,
+        intervalMs: DAY,
+        fields: ['heartRate', 'steps'],
+      });
       expect(agg).toHaveLength(1);
       expect(agg[0].values.heartRate).toMatchObject({ min: 60, max: 99, count: n });
       expect(agg[0].values.steps).toMatchObject({ min: 0, max: 12, count: n });

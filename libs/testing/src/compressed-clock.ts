@@ -19,7 +19,8 @@ export interface CompressedClock {
  * is changed.
  */
 export function compressedClockEnv(c: CompressedClock): Record<string, string> {
-  if (!existsSync(LIBFAKETIME)) throw new Error(`${LIBFAKETIME} is missing: install the Debian package "faketime" (scripts/install-test-deps.sh)`);
+  if (!existsSync(LIBFAKETIME))
+    throw new Error(`${LIBFAKETIME} is missing: install the Debian package "faketime" (scripts/install-test-deps.sh)`);
   const stamp = c.start.toISOString().slice(0, 19).replace('T', ' ');
   return {
     LD_PRELOAD: LIBFAKETIME,

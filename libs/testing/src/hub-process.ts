@@ -47,25 +47,34 @@ export async function startHub(env: Record<string, string> = {}): Promise<HubPro
       cwd: ROOT,
       env: {
         PATH: process.env.PATH ?? '',
-        HTTP_HOST: '127.0.0.1', HTTP_PORT: String(httpPort), MQTT_PORT: String(mqttPort), DATA_DIR: dataDir,
-        ADMIN_USERNAME: admin.username, ADMIN_PASSWORD: admin.password, LOG_LEVEL: 'info',
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: String(httpPort),
+        MQTT_PORT: String(mqttPort),
+        DATA_DIR: dataDir,
+        ADMIN_USERNAME: admin.username,
+        ADMIN_PASSWORD: admin.password,
+        LOG_LEVEL: 'info',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     proc.stdout?.on('data', (d) => (output += d.toString()));
     proc.stderr?.on('data', (d) => (output += d.toString()));
-    await waitFor(async () => {
-      if (proc.exitCode !== null) throw new Error(`hub exited with ${proc.exitCode}:\n${output.slice(-4000)}`);
-      const res = await fetch(`http://127.0.0.1:${httpPort}/health`);
-      return res.status === 200;
-    }, { timeoutMs: 30_000, intervalMs: 100, what: 'hub /health' });
+    await waitFor(
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`hub exited with ${proc.exitCode}:\n${output.slice(-4000)}`);
+        const res = await fetch(`http://127.0.0.1:${httpPort}/health`);
+        return res.status === 200;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, what: 'hub /health' },
+    );
   };
-  const waitExit = (signal: NodeJS.Signals) => new Promise<void>((r) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return r();
-    proc.once('exit', () => r());
-    proc.kill(signal);
-  });
+  const waitExit = (signal: NodeJS.Signals) =>
+    new Promise<void>((r) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return r();
+      proc.once('exit', () => r());
+      proc.kill(signal);
+    });
 
   await launch();
   const hub: HubProcess = {

@@ -26,7 +26,11 @@ export interface InfluxServer {
 
 export interface InfluxQueryResponse {
   error?: string;
-  results?: { statement_id?: number; error?: string; series?: { name: string; columns: string[]; values: unknown[][] }[] }[];
+  results?: {
+    statement_id?: number;
+    error?: string;
+    series?: { name: string; columns: string[]; values: unknown[][] }[];
+  }[];
 }
 
 const INFLUXD = '/usr/bin/influxd';
@@ -117,20 +121,27 @@ export async function startInflux(opts: { database?: string } = {}): Promise<Inf
 
   const launch = async (): Promise<void> => {
     stderr = '';
-    const p = spawn(INFLUXD, ['run', '-config', confPath], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, INFLUXDB_REPORTING_DISABLED: 'true' } });
+    const p = spawn(INFLUXD, ['run', '-config', confPath], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, INFLUXDB_REPORTING_DISABLED: 'true' },
+    });
     proc = p;
     p.stderr?.on('data', (d) => {
       stderr += d.toString();
       if (stderr.length > 20_000) stderr = stderr.slice(-10_000);
     });
-    await waitFor(async () => {
-      if (p.exitCode !== null) throw new Error(`influxd exited with ${p.exitCode}: ${stderr}`);
-      const res = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1000) });
-      return res.status === 204;
-    }, { timeoutMs: 30_000, intervalMs: 50, what: 'influxd to answer /ping' });
+    await waitFor(
+      async () => {
+        if (p.exitCode !== null) throw new Error(`influxd exited with ${p.exitCode}: ${stderr}`);
+        const res = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1000) });
+        return res.status === 204;
+      },
+      { timeoutMs: 30_000, intervalMs: 50, what: 'influxd to answer /ping' },
+    );
   };
 
-  const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
+  const exited = (p: ChildProcess) =>
+    new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
 
   const halt = async (signal: NodeJS.Signals): Promise<void> => {
     const p = proc;

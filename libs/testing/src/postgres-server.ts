@@ -34,30 +34,56 @@ export async function startPostgres(): Promise<PostgresServer> {
   const bin = pgBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'bedside-pg-'));
   const asRoot = process.getuid?.() === 0;
-  const wrap = (cmd: string, args: string[]): [string, string[]] => (asRoot ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', cmd, ...args]] : [cmd, args]);
+  const wrap = (cmd: string, args: string[]): [string, string[]] =>
+    asRoot ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', cmd, ...args]] : [cmd, args];
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
     chownSync(dir, uid, gid);
   }
   const data = join(dir, 'data');
-  const [initCmd, initArgs] = wrap(join(bin, 'initdb'), ['-D', data, '-U', 'bedside', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  const [initCmd, initArgs] = wrap(join(bin, 'initdb'), [
+    '-D',
+    data,
+    '-U',
+    'bedside',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-sync',
+  ]);
   execFileSync(initCmd, initArgs, { stdio: 'pipe' });
   const port = await freePort();
   const url = `postgres://bedside@127.0.0.1:${port}/postgres`;
   let proc!: ChildProcess;
   const launch = async () => {
-    const [cmd, args] = wrap(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-h', '127.0.0.1', '-k', dir, '-c', 'fsync=off', '-c', 'max_connections=200']);
+    const [cmd, args] = wrap(join(bin, 'postgres'), [
+      '-D',
+      data,
+      '-p',
+      String(port),
+      '-h',
+      '127.0.0.1',
+      '-k',
+      dir,
+      '-c',
+      'fsync=off',
+      '-c',
+      'max_connections=200',
+    ]);
     proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     proc.stderr?.on('data', (d) => (stderr += d.toString()));
-    await waitFor(async () => {
-      if (proc.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
-      const c = new pg.Client(url);
-      await c.connect();
-      await c.end();
-      return true;
-    }, { timeoutMs: 30_000, what: 'postgres to accept connections' });
+    await waitFor(
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);
+        const c = new pg.Client(url);
+        await c.connect();
+        await c.end();
+        return true;
+      },
+      { timeoutMs: 30_000, what: 'postgres to accept connections' },
+    );
   };
   const halt = async () => {
     if (proc.exitCode === null && proc.signalCode === null) {

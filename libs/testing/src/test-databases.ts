@@ -41,7 +41,10 @@ export function testDatabaseEngines(label: string): TestDatabaseEngine[] {
       name: 'postgresql',
       async open() {
         server = await startPostgres();
-        const { db, engine } = createKysely({ url: await server.createDatabase(label.replace(/\W/g, '_')), dataDir: tmpdir() });
+        const { db, engine } = createKysely({
+          url: await server.createDatabase(label.replace(/\W/g, '_')),
+          dataDir: tmpdir(),
+        });
         await migrateToLatest(db);
         return (database = new Database(db, engine));
       },

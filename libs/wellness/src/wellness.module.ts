@@ -18,7 +18,14 @@ import { WellnessService } from './services/wellness.service';
   controllers: [WellnessController],
   providers: [
     { provide: WellnessConfig, inject: [EnvDto], useFactory: (env: EnvDto) => WellnessConfig.fromEnv(env) },
-    BedNightSourceRepository, NightRequestRepository, NightSummaryRepository, WellnessThresholdsRepository, LateDataTracker, NightComputer, WellnessJob, WellnessService,
+    BedNightSourceRepository,
+    NightRequestRepository,
+    NightSummaryRepository,
+    WellnessThresholdsRepository,
+    LateDataTracker,
+    NightComputer,
+    WellnessJob,
+    WellnessService,
   ],
   exports: [WellnessService],
 })

@@ -12,7 +12,14 @@ export function AcknowledgeButton({ alarm, onDone }: { alarm: Alarm; onDone: (re
   if (alarm.state !== 'raised') return null;
   return (
     <div className="ack-box">
-      <button type="button" className="btn btn-ack btn-block btn-big" data-testid="acknowledge" disabled={busy} onClick={() => void run()} autoFocus>
+      <button
+        type="button"
+        className="btn btn-ack btn-block btn-big"
+        data-testid="acknowledge"
+        disabled={busy}
+        onClick={() => void run()}
+        autoFocus
+      >
         {busy ? t('detail.acknowledging') : t('detail.acknowledge')}
       </button>
       <ErrorMessage error={error} testId="acknowledge-error" />

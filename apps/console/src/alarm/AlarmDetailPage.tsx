@@ -37,8 +37,16 @@ export function AlarmDetailPage({ id }: { id: string }) {
   if (!detail) {
     return (
       <main className="page detail-page" data-testid="detail-page">
-        <Link href="/" className="back">← {t('nav.back')}</Link>
-        {loading ? <p className="muted">{t('detail.loading')}</p> : error instanceof ApiError && error.status === 404 ? <p className="error">{t('detail.notFound')}</p> : <ErrorMessage error={error} />}
+        <Link href="/" className="back">
+          ← {t('nav.back')}
+        </Link>
+        {loading ? (
+          <p className="muted">{t('detail.loading')}</p>
+        ) : error instanceof ApiError && error.status === 404 ? (
+          <p className="error">{t('detail.notFound')}</p>
+        ) : (
+          <ErrorMessage error={error} />
+        )}
       </main>
     );
   }
@@ -46,7 +54,9 @@ export function AlarmDetailPage({ id }: { id: string }) {
   const contacts = ctx.household?.contacts ?? [];
   return (
     <main className="page detail-page" data-testid="detail-page" data-alarm-id={alarm.id}>
-      <Link href="/" className="back" data-testid="back-to-queue">← {t('nav.back')}</Link>
+      <Link href="/" className="back" data-testid="back-to-queue">
+        ← {t('nav.back')}
+      </Link>
       <div className="detail-grid">
         <div className="col col-left">
           <ResidentCard resident={ctx.resident} household={ctx.household} />

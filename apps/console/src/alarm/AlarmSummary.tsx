@@ -21,11 +21,19 @@ export function AlarmSummary({ alarm, bedLabel }: { alarm: Alarm; bedLabel: stri
     if (v === null) return '—';
     if (!zone) return formatDateTime(v);
     const there = formatDateTimeIn(v, zone);
-    return differsFromLocalZone(zone, toMs(v)) ? `${there} (${t('detail.raisedAtLocal', { time: formatDateTime(v) })})` : there;
+    return differsFromLocalZone(zone, toMs(v))
+      ? `${there} (${t('detail.raisedAtLocal', { time: formatDateTime(v) })})`
+      : there;
   };
   const happened = eventTime(alarm);
   return (
-    <section className={`summary-card row-${alarm.severity}`} data-testid="alarm-summary" data-alarm-id={alarm.id} data-state={alarm.state} data-severity={alarm.severity}>
+    <section
+      className={`summary-card row-${alarm.severity}`}
+      data-testid="alarm-summary"
+      data-alarm-id={alarm.id}
+      data-state={alarm.state}
+      data-severity={alarm.severity}
+    >
       <div className="summary-title">
         <SeverityBadge severity={alarm.severity} />
         <h1>{tx('kind', alarm.kind)}</h1>
@@ -33,16 +41,24 @@ export function AlarmSummary({ alarm, bedLabel }: { alarm: Alarm; bedLabel: stri
         <EscalationBadge level={alarm.escalationLevel} />
         {alarm.cleared && <span className="badge cleared">{t('queue.cleared')}</span>}
         <span className="spacer" />
-        {alarm.state !== 'resolved' && <span className="big-age"><AgeTicker since={happened} /></span>}
+        {alarm.state !== 'resolved' && (
+          <span className="big-age">
+            <AgeTicker since={happened} />
+          </span>
+        )}
       </div>
-      <p className="summary-message" data-testid="alarm-message">{describeAlarm(alarm, i18n)}</p>
+      <p className="summary-message" data-testid="alarm-message">
+        {describeAlarm(alarm, i18n)}
+      </p>
       <dl className="facts">
         <dt>{t('detail.bed')}</dt>
         <dd>{bedLabel ?? alarm.bedLabel ?? '—'}</dd>
         {zone && (
           <>
             <dt>{t('detail.householdTime')}</dt>
-            <dd><HouseholdClock timeZone={zone} /></dd>
+            <dd>
+              <HouseholdClock timeZone={zone} />
+            </dd>
           </>
         )}
         {alarm.kind === 'fall' && (
@@ -65,7 +81,10 @@ export function AlarmSummary({ alarm, bedLabel }: { alarm: Alarm; bedLabel: stri
         {alarm.resolvedAt && (
           <>
             <dt>{t('detail.resolvedAt')}</dt>
-            <dd>{at(alarm.resolvedAt)}{alarm.resolvedBy ? ` · ${alarm.resolvedByName ?? alarm.resolvedBy}` : ''}</dd>
+            <dd>
+              {at(alarm.resolvedAt)}
+              {alarm.resolvedBy ? ` · ${alarm.resolvedByName ?? alarm.resolvedBy}` : ''}
+            </dd>
             <dt>{t('detail.outcome')}</dt>
             <dd data-testid="alarm-outcome">{tx('outcome', alarm.outcome)}</dd>
           </>

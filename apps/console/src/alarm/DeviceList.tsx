@@ -16,11 +16,20 @@ export function DeviceList({ devices }: { devices: Device[] }) {
             const online = s.online === undefined ? null : s.online;
             return (
               <li key={d.id} data-testid="device" data-device-id={d.id} data-online={online ?? 'unknown'}>
-                <span className={`dot ${online === null ? 'dot-unknown' : online ? 'dot-on' : 'dot-off'}`} aria-hidden="true" />
+                <span
+                  className={`dot ${online === null ? 'dot-unknown' : online ? 'dot-on' : 'dot-off'}`}
+                  aria-hidden="true"
+                />
                 <strong>{tx('devices.kind', d.kind)}</strong>
-                <span className="muted">{online === null ? t('devices.unknown') : online ? t('devices.online') : t('devices.offline')}</span>
+                <span className="muted">
+                  {online === null ? t('devices.unknown') : online ? t('devices.online') : t('devices.offline')}
+                </span>
                 <span className="device-facts">
-                  {s.battery != null && <span className={s.battery < 20 ? 'warn' : ''}>{t('devices.battery', { value: Math.round(s.battery) })}</span>}
+                  {s.battery != null && (
+                    <span className={s.battery < 20 ? 'warn' : ''}>
+                      {t('devices.battery', { value: Math.round(s.battery) })}
+                    </span>
+                  )}
                   {s.rssi != null && <span>{t('devices.rssi', { value: s.rssi })}</span>}
                   {s.firmware && <span>{t('devices.firmware', { value: s.firmware })}</span>}
                   {s.lastSeenAt && <span>{t('devices.lastSeen', { value: formatDateTime(s.lastSeenAt) })}</span>}

@@ -10,7 +10,17 @@ export interface DispatchRequest {
 }
 
 /** New work order; key-holder names are offered from the household's contacts. */
-export function DispatchForm({ contacts, busy, error, onSubmit }: { contacts: Contact[]; busy: boolean; error: unknown; onSubmit: (r: DispatchRequest) => Promise<boolean> }) {
+export function DispatchForm({
+  contacts,
+  busy,
+  error,
+  onSubmit,
+}: {
+  contacts: Contact[];
+  busy: boolean;
+  error: unknown;
+  onSubmit: (r: DispatchRequest) => Promise<boolean>;
+}) {
   const { t, tx } = useI18n();
   const [responderType, setType] = useState<ResponderType>('keyholder');
   const [responderName, setName] = useState('');
@@ -18,7 +28,11 @@ export function DispatchForm({ contacts, busy, error, onSubmit }: { contacts: Co
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (!responderName.trim()) return;
-    const ok = await onSubmit({ responderType, responderName: responderName.trim(), ...(note.trim() && { note: note.trim() }) });
+    const ok = await onSubmit({
+      responderType,
+      responderName: responderName.trim(),
+      ...(note.trim() && { note: note.trim() }),
+    });
     if (ok) {
       setName('');
       setNote('');
@@ -29,7 +43,11 @@ export function DispatchForm({ contacts, busy, error, onSubmit }: { contacts: Co
       <div className="row2">
         <label>
           {t('dispatch.responderType')}
-          <select value={responderType} onChange={(e) => setType(e.target.value as ResponderType)} data-testid="dispatch-type">
+          <select
+            value={responderType}
+            onChange={(e) => setType(e.target.value as ResponderType)}
+            data-testid="dispatch-type"
+          >
             {RESPONDER_TYPES.map((r) => (
               <option key={r} value={r}>
                 {tx('dispatch.type', r)}
@@ -39,7 +57,14 @@ export function DispatchForm({ contacts, busy, error, onSubmit }: { contacts: Co
         </label>
         <label>
           {t('dispatch.responderName')}
-          <input value={responderName} onChange={(e) => setName(e.target.value)} list="dispatch-contacts" required maxLength={100} data-testid="dispatch-name" />
+          <input
+            value={responderName}
+            onChange={(e) => setName(e.target.value)}
+            list="dispatch-contacts"
+            required
+            maxLength={100}
+            data-testid="dispatch-name"
+          />
           <datalist id="dispatch-contacts">
             {contacts.map((c) => (
               <option key={`${c.callOrder}-${c.phone}`} value={c.name} />
@@ -47,7 +72,13 @@ export function DispatchForm({ contacts, busy, error, onSubmit }: { contacts: Co
           </datalist>
         </label>
       </div>
-      <input value={note} onChange={(e) => setNote(e.target.value)} placeholder={t('dispatch.note')} maxLength={500} data-testid="dispatch-note" />
+      <input
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+        placeholder={t('dispatch.note')}
+        maxLength={500}
+        data-testid="dispatch-note"
+      />
       <ErrorMessage error={error} testId="dispatch-error" />
       <button type="submit" className="btn" disabled={busy || !responderName.trim()} data-testid="dispatch-submit">
         {busy ? t('dispatch.submitting') : t('dispatch.submit')}

@@ -9,23 +9,49 @@ const NEXT: Record<DispatchStatus, DispatchStatus[]> = {
   closed: [],
 };
 
-export function DispatchItem({ dispatch, busy, onStatus }: { dispatch: Dispatch; busy: boolean; onStatus: (s: DispatchStatus) => void }) {
+export function DispatchItem({
+  dispatch,
+  busy,
+  onStatus,
+}: {
+  dispatch: Dispatch;
+  busy: boolean;
+  onStatus: (s: DispatchStatus) => void;
+}) {
   const { tx } = useI18n();
   const next = NEXT[dispatch.status] ?? [];
   return (
-    <li className={`dispatch dispatch-${dispatch.status}`} data-testid="dispatch" data-dispatch-id={dispatch.id} data-status={dispatch.status}>
+    <li
+      className={`dispatch dispatch-${dispatch.status}`}
+      data-testid="dispatch"
+      data-dispatch-id={dispatch.id}
+      data-status={dispatch.status}
+    >
       <div>
-        <strong>{dispatch.responderName}</strong> <span className="muted">· {tx('dispatch.type', dispatch.responderType)}</span>
-        <span className="chip" data-testid="dispatch-status">{tx('dispatch.status', dispatch.status)}</span>
+        <strong>{dispatch.responderName}</strong>{' '}
+        <span className="muted">· {tx('dispatch.type', dispatch.responderType)}</span>
+        <span className="chip" data-testid="dispatch-status">
+          {tx('dispatch.status', dispatch.status)}
+        </span>
         {(dispatch.updatedAt ?? dispatch.dispatchedAt ?? dispatch.createdAt) && (
-          <span className="muted small"> {formatTime(dispatch.updatedAt ?? dispatch.dispatchedAt ?? dispatch.createdAt)}</span>
+          <span className="muted small">
+            {' '}
+            {formatTime(dispatch.updatedAt ?? dispatch.dispatchedAt ?? dispatch.createdAt)}
+          </span>
         )}
         {dispatch.note && <p className="muted small">{dispatch.note}</p>}
       </div>
       {next.length > 0 && (
         <div className="btn-row">
           {next.map((s) => (
-            <button key={s} type="button" className="btn btn-small" disabled={busy} onClick={() => onStatus(s)} data-testid={`dispatch-set-${s}`}>
+            <button
+              key={s}
+              type="button"
+              className="btn btn-small"
+              disabled={busy}
+              onClick={() => onStatus(s)}
+              data-testid={`dispatch-set-${s}`}
+            >
               {tx('dispatch.set', s)}
             </button>
           ))}

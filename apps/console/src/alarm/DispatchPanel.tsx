@@ -13,7 +13,17 @@ import { DispatchItem } from './DispatchItem';
  * Work orders to responders. Listed from the alarm detail's `dispatches` when the hub sends
  * them; hidden altogether if the hub has no dispatch endpoints (404).
  */
-export function DispatchPanel({ alarm, listed, contacts, onChange }: { alarm: Alarm; listed: Dispatch[] | undefined; contacts: Contact[]; onChange: () => void }) {
+export function DispatchPanel({
+  alarm,
+  listed,
+  contacts,
+  onChange,
+}: {
+  alarm: Alarm;
+  listed: Dispatch[] | undefined;
+  contacts: Contact[];
+  onChange: () => void;
+}) {
   const { t } = useI18n();
   const [unsupported, setUnsupported] = useState(false);
   const [local, setLocal] = useState<Dispatch[]>([]);
@@ -31,27 +41,37 @@ export function DispatchPanel({ alarm, listed, contacts, onChange }: { alarm: Al
     return () => ctrl.abort();
   }, [alarm.id, listed, version]);
 
-  const guard = useCallback(async <T,>(p: Promise<T>): Promise<T> => {
-    try {
-      return await p;
-    } catch (err) {
-      if (isNotFound(err) && !listed) setUnsupported(true);
-      throw err;
-    }
-  }, [listed]);
+  const guard = useCallback(
+    async <T,>(p: Promise<T>): Promise<T> => {
+      try {
+        return await p;
+      } catch (err) {
+        if (isNotFound(err) && !listed) setUnsupported(true);
+        throw err;
+      }
+    },
+    [listed],
+  );
 
-  const create = useCallback(async (r: DispatchRequest) => {
-    const d = await guard(endpoints.dispatch(alarm.id, r));
-    if (d && typeof d === 'object' && 'id' in d) setLocal((xs) => [...xs.filter((x) => x.id !== d.id), { ...r, ...d, status: d.status ?? 'dispatched' }]);
-    setVersion((v) => v + 1);
-    onChange();
-  }, [alarm.id, guard, onChange]);
-  const setStatus = useCallback(async (id: string, status: DispatchStatus) => {
-    const d = await guard(endpoints.dispatchStatus(alarm.id, id, status));
-    setLocal((xs) => xs.map((x) => (x.id === id ? { ...x, status, ...(d && typeof d === 'object' ? d : {}) } : x)));
-    setVersion((v) => v + 1);
-    onChange();
-  }, [alarm.id, guard, onChange]);
+  const create = useCallback(
+    async (r: DispatchRequest) => {
+      const d = await guard(endpoints.dispatch(alarm.id, r));
+      if (d && typeof d === 'object' && 'id' in d)
+        setLocal((xs) => [...xs.filter((x) => x.id !== d.id), { ...r, ...d, status: d.status ?? 'dispatched' }]);
+      setVersion((v) => v + 1);
+      onChange();
+    },
+    [alarm.id, guard, onChange],
+  );
+  const setStatus = useCallback(
+    async (id: string, status: DispatchStatus) => {
+      const d = await guard(endpoints.dispatchStatus(alarm.id, id, status));
+      setLocal((xs) => xs.map((x) => (x.id === id ? { ...x, status, ...(d && typeof d === 'object' ? d : {}) } : x)));
+      setVersion((v) => v + 1);
+      onChange();
+    },
+    [alarm.id, guard, onChange],
+  );
 
   const creating = useAsyncAction(create);
   const updating = useAsyncAction(setStatus);
@@ -69,7 +89,9 @@ export function DispatchPanel({ alarm, listed, contacts, onChange }: { alarm: Al
         </ul>
       )}
       <ErrorMessage error={updating.error} testId="dispatch-status-error" />
-      {!closedAlarm && <DispatchForm contacts={contacts} busy={creating.busy} error={creating.error} onSubmit={creating.run} />}
+      {!closedAlarm && (
+        <DispatchForm contacts={contacts} busy={creating.busy} error={creating.error} onSubmit={creating.run} />
+      )}
     </Panel>
   );
 }

@@ -7,7 +7,15 @@ import { CanvasRenderer } from 'echarts/renderers';
 echarts.use([LineChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
 /** A thin React wrapper around one ECharts instance (tree-shaken: line charts only). */
-export default function EChart({ option, height = 260, testId }: { option: echarts.EChartsCoreOption; height?: number; testId?: string }) {
+export default function EChart({
+  option,
+  height = 260,
+  testId,
+}: {
+  option: echarts.EChartsCoreOption;
+  height?: number;
+  testId?: string;
+}) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
 

@@ -23,7 +23,17 @@ export function ResidentCard({ resident, household }: { resident: Resident | nul
           </p>
           <dl className="facts">
             <dt>{t('resident.conditions')}</dt>
-            <dd>{conditions.length ? conditions.map((c) => <span key={c} className="chip">{c}</span>) : <span className="muted">{t('resident.none')}</span>}</dd>
+            <dd>
+              {conditions.length ? (
+                conditions.map((c) => (
+                  <span key={c} className="chip">
+                    {c}
+                  </span>
+                ))
+              ) : (
+                <span className="muted">{t('resident.none')}</span>
+              )}
+            </dd>
             {resident.notes && (
               <>
                 <dt>{t('resident.notes')}</dt>

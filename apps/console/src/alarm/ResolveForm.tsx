@@ -33,7 +33,12 @@ export function ResolveForm({ alarm, onDone }: { alarm: Alarm; onDone: (res: unk
       <form onSubmit={submit} className="stack">
         <label>
           {t('resolve.outcome')}
-          <select value={outcome} onChange={(e) => setOutcome(e.target.value as Outcome)} data-testid="resolve-outcome" required>
+          <select
+            value={outcome}
+            onChange={(e) => setOutcome(e.target.value as Outcome)}
+            data-testid="resolve-outcome"
+            required
+          >
             <option value="">{t('resolve.choose')}</option>
             {OUTCOMES.map((o) => (
               <option key={o} value={o}>
@@ -44,11 +49,22 @@ export function ResolveForm({ alarm, onDone }: { alarm: Alarm; onDone: (res: unk
         </label>
         <label>
           {t('resolve.note')}
-          <textarea rows={2} value={note} onChange={(e) => setNote(e.target.value)} data-testid="resolve-note" maxLength={2000} />
+          <textarea
+            rows={2}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            data-testid="resolve-note"
+            maxLength={2000}
+          />
         </label>
         {needsAck && <p className="hint">{t('resolve.needsAck')}</p>}
         <ErrorMessage error={error} testId="resolve-error" />
-        <button type="submit" className="btn btn-primary" disabled={busy || !outcome || needsAck} data-testid="resolve-submit">
+        <button
+          type="submit"
+          className="btn btn-primary"
+          disabled={busy || !outcome || needsAck}
+          data-testid="resolve-submit"
+        >
           {busy ? t('resolve.submitting') : t('resolve.submit')}
         </button>
       </form>

@@ -24,8 +24,16 @@ export function Timeline({ detail }: { detail: AlarmDetail }) {
                   {tx('state', e.from)} → {tx('state', e.to)}
                 </span>
               )}
-              <span className="muted small" data-testid="timeline-actor">{t('timeline.by', { actor: actorName(e.actor, detail.actors, t) })}</span>
-              {e.note && <p className="tl-text">{e.action === 'raise' && detail.alarm.reason ? describeAlarm(detail.alarm, i18n) : localiseNote(e.note, i18n)}</p>}
+              <span className="muted small" data-testid="timeline-actor">
+                {t('timeline.by', { actor: actorName(e.actor, detail.actors, t) })}
+              </span>
+              {e.note && (
+                <p className="tl-text">
+                  {e.action === 'raise' && detail.alarm.reason
+                    ? describeAlarm(detail.alarm, i18n)
+                    : localiseNote(e.note, i18n)}
+                </p>
+              )}
             </li>
           ))}
         </ol>

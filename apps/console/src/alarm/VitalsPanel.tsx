@@ -30,15 +30,15 @@ export function VitalsPanel({ bedId, raisedAt }: { bedId: string; raisedAt: Time
   );
   return (
     <Panel title={t('vitals.title')} testId="vitals">
-      {loading
-        ? placeholder(t('vitals.loading'), 'vitals-loading')
-        : option
-          ? (
-              <Suspense fallback={placeholder(t('vitals.loading'), 'vitals-loading')}>
-                <EChart option={option} testId="vitals-chart" />
-              </Suspense>
-            )
-          : placeholder(t('vitals.none'), 'vitals-none')}
+      {loading ? (
+        placeholder(t('vitals.loading'), 'vitals-loading')
+      ) : option ? (
+        <Suspense fallback={placeholder(t('vitals.loading'), 'vitals-loading')}>
+          <EChart option={option} testId="vitals-chart" />
+        </Suspense>
+      ) : (
+        placeholder(t('vitals.none'), 'vitals-none')
+      )}
     </Panel>
   );
 }

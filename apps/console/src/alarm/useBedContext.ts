@@ -12,7 +12,13 @@ export interface BedContext {
 
 /** The bed, its resident and household, for the resident card and contacts. */
 export function useBedContext(bedId: string | undefined): BedContext {
-  const [state, setState] = useState<BedContext>({ bed: null, resident: null, household: null, error: null, loading: true });
+  const [state, setState] = useState<BedContext>({
+    bed: null,
+    resident: null,
+    household: null,
+    error: null,
+    loading: true,
+  });
   useEffect(() => {
     if (!bedId) return;
     const ctrl = new AbortController();

@@ -5,7 +5,11 @@ import { formatHourMinute, formatTime, toMs } from '../i18n/format';
 const COLORS: Record<VitalField, string> = { heartRate: '#c62828', respirationRate: '#1565c0', spo2: '#2e7d32' };
 
 /** ECharts option: mean lines per vital (SpO₂ on its own axis) and a marker at the alarm. */
-export function vitalsOption(buckets: VitalsBucket[], raisedAtMs: number, labels: Record<VitalField | 'raised', string>): EChartsCoreOption {
+export function vitalsOption(
+  buckets: VitalsBucket[],
+  raisedAtMs: number,
+  labels: Record<VitalField | 'raised', string>,
+): EChartsCoreOption {
   const series = VITAL_FIELDS.map((field) => ({
     name: labels[field],
     type: 'line',
@@ -49,4 +53,5 @@ export function vitalsOption(buckets: VitalsBucket[], raisedAtMs: number, labels
   };
 }
 
-const roundOrNull = (v: number | null | undefined) => (v == null || !Number.isFinite(v) ? null : Math.round(v * 10) / 10);
+const roundOrNull = (v: number | null | undefined) =>
+  v == null || !Number.isFinite(v) ? null : Math.round(v * 10) / 10;

@@ -56,7 +56,11 @@ export function openAlarmStream(handlers: AlarmStreamHandlers): () => void {
   const connectOnce = async (): Promise<void> => {
     controller = new AbortController();
     const ctrl = controller;
-    const headers: Record<string, string> = { Accept: 'text/event-stream', 'Cache-Control': 'no-cache', ...authHeaders() };
+    const headers: Record<string, string> = {
+      Accept: 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      ...authHeaders(),
+    };
     const resumed = lastEventId !== null;
     if (lastEventId !== null) headers['Last-Event-ID'] = lastEventId;
     const res = await fetch(PATH, { headers, signal: ctrl.signal, cache: 'no-store' });

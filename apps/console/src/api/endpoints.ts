@@ -1,6 +1,19 @@
 import { api, request } from './client';
 import { ApiError } from './errors';
-import type { Alarm, AlarmDetail, Bed, Dispatch, DispatchStatus, Household, Kpis, LoginResponse, Outcome, Resident, ResponderType, VitalsBucket } from './types';
+import type {
+  Alarm,
+  AlarmDetail,
+  Bed,
+  Dispatch,
+  DispatchStatus,
+  Household,
+  Kpis,
+  LoginResponse,
+  Outcome,
+  Resident,
+  ResponderType,
+  VitalsBucket,
+} from './types';
 
 const enc = encodeURIComponent;
 
@@ -17,15 +30,18 @@ async function openAlarms(signal?: AbortSignal): Promise<Alarm[] | { items: Alar
 }
 
 export const endpoints = {
-  login: (username: string, password: string) => request<LoginResponse>('POST', '/api/auth/login', { body: { username, password }, anonymous: true }),
+  login: (username: string, password: string) =>
+    request<LoginResponse>('POST', '/api/auth/login', { body: { username, password }, anonymous: true }),
   logout: () => api.post<void>('/api/auth/logout'),
 
   openAlarms: (signal?: AbortSignal) => openAlarms(signal),
   alarm: (id: string, signal?: AbortSignal) => api.get<AlarmDetail>(`/api/alarms/${enc(id)}`, signal),
   displayed: (id: string) => api.post<void>(`/api/alarms/${enc(id)}/displayed`),
-  acknowledge: (id: string, note?: string) => api.post<unknown>(`/api/alarms/${enc(id)}/acknowledge`, note ? { note } : {}),
+  acknowledge: (id: string, note?: string) =>
+    api.post<unknown>(`/api/alarms/${enc(id)}/acknowledge`, note ? { note } : {}),
   addNote: (id: string, text: string) => api.post<unknown>(`/api/alarms/${enc(id)}/notes`, { text }),
-  resolve: (id: string, outcome: Outcome, note?: string) => api.post<unknown>(`/api/alarms/${enc(id)}/resolve`, note ? { outcome, note } : { outcome }),
+  resolve: (id: string, outcome: Outcome, note?: string) =>
+    api.post<unknown>(`/api/alarms/${enc(id)}/resolve`, note ? { outcome, note } : { outcome }),
   dispatch: (id: string, body: { responderType: ResponderType; responderName: string; note?: string }) =>
     api.post<Dispatch>(`/api/alarms/${enc(id)}/dispatches`, body),
   dispatches: (id: string, signal?: AbortSignal) => api.get<Dispatch[]>(`/api/alarms/${enc(id)}/dispatches`, signal),
@@ -41,7 +57,8 @@ export const endpoints = {
       signal,
     ),
 
-  kpis: (from: Date, to: Date, signal?: AbortSignal) => api.get<Kpis>(`/api/alarms/kpis?from=${enc(from.toISOString())}&to=${enc(to.toISOString())}`, signal),
+  kpis: (from: Date, to: Date, signal?: AbortSignal) =>
+    api.get<Kpis>(`/api/alarms/kpis?from=${enc(from.toISOString())}&to=${enc(to.toISOString())}`, signal),
 };
 
 /** The list endpoint may answer a bare array or a page `{items}`. */
@@ -53,6 +70,13 @@ export function alarmList(body: Alarm[] | { items: Alarm[] } | undefined): Alarm
 /** Actions may answer the alarm, `{alarm}`, or nothing; returns the alarm when there is one. */
 export function alarmFromResponse(res: unknown): Alarm | null {
   const candidate = (res as { alarm?: unknown } | null)?.alarm ?? res;
-  if (candidate && typeof candidate === 'object' && 'id' in candidate && 'state' in candidate && 'severity' in candidate) return candidate as Alarm;
+  if (
+    candidate &&
+    typeof candidate === 'object' &&
+    'id' in candidate &&
+    'state' in candidate &&
+    'severity' in candidate
+  )
+    return candidate as Alarm;
   return null;
 }

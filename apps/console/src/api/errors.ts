@@ -17,4 +17,5 @@ export class ApiError extends Error {
   }
 }
 
-export const isNotFound = (err: unknown): boolean => err instanceof ApiError && (err.status === 404 || err.status === 405 || err.status === 501);
+export const isNotFound = (err: unknown): boolean =>
+  err instanceof ApiError && (err.status === 404 || err.status === 405 || err.status === 501);

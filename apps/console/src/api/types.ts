@@ -19,7 +19,14 @@ export const SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export type AlarmState = 'raised' | 'acknowledged' | 'resolved';
 
-export const OUTCOMES = ['real_emergency', 'assisted', 'false_alarm', 'test', 'cancelled_by_resident', 'device_fault'] as const;
+export const OUTCOMES = [
+  'real_emergency',
+  'assisted',
+  'false_alarm',
+  'test',
+  'cancelled_by_resident',
+  'device_fault',
+] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
 export interface Alarm {
@@ -163,7 +170,14 @@ export interface Kpis {
   falseAlarmRate: { kind: string; rate: number; total: number }[];
 }
 
-export const ALARM_EVENT_TYPES = ['alarm.raised', 'alarm.updated', 'alarm.escalated', 'alarm.acknowledged', 'alarm.cleared', 'alarm.resolved'] as const;
+export const ALARM_EVENT_TYPES = [
+  'alarm.raised',
+  'alarm.updated',
+  'alarm.escalated',
+  'alarm.acknowledged',
+  'alarm.cleared',
+  'alarm.resolved',
+] as const;
 export type AlarmEventType = (typeof ALARM_EVENT_TYPES)[number];
 export interface AlarmEvent {
   type: AlarmEventType;

@@ -1,7 +1,19 @@
 import type { ReactNode } from 'react';
 
 /** A titled card on the detail and supervisor pages. */
-export function Panel({ title, testId, actions, children, className = '' }: { title: string; testId?: string; actions?: ReactNode; children: ReactNode; className?: string }) {
+export function Panel({
+  title,
+  testId,
+  actions,
+  children,
+  className = '',
+}: {
+  title: string;
+  testId?: string;
+  actions?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`panel ${className}`} data-testid={testId}>
       <header className="panel-head">

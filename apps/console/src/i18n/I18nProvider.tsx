@@ -26,7 +26,8 @@ function initialLocale(): Locale {
   return saved === 'en' || saved === 'zh-CN' ? saved : 'zh-CN';
 }
 
-const fill = (s: string, params?: Params) => (params ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m)) : s);
+const fill = (s: string, params?: Params) =>
+  params ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m)) : s;
 
 export function I18nProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(initialLocale);

@@ -236,7 +236,8 @@ export const en: Messages = {
   'sound.mutedFor': 'Muted, {time} left',
   'sound.muteLabel': 'Mute for {min} min (a new critical alarm still sounds)',
   'banner.lost.title': 'Live connection lost',
-  'banner.lost.body': 'New alarms may not appear. Reconnecting… lost for {age}. Stay at the desk; use the backup phone if needed.',
+  'banner.lost.body':
+    'New alarms may not appear. Reconnecting… lost for {age}. Stay at the desk; use the backup phone if needed.',
   'detail.householdTime': 'Household local time',
   'detail.fallAt': 'Fall happened at',
   'detail.raisedAtLocal': 'workstation time {time}',

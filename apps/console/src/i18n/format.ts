@@ -14,16 +14,34 @@ export function setFormatLocale(locale: string): void {
   uiLocale = locale;
 }
 
-function formatter(kind: 'dateTime' | 'time' | 'hourMinute', timeZone?: string, zoneLabel = false): Intl.DateTimeFormat {
+function formatter(
+  kind: 'dateTime' | 'time' | 'hourMinute',
+  timeZone?: string,
+  zoneLabel = false,
+): Intl.DateTimeFormat {
   const key = `${uiLocale}|${kind}|${timeZone ?? ''}|${zoneLabel}`;
   let f = formatters.get(key);
   if (!f) {
-    const date = kind === 'dateTime' ? { year: 'numeric', month: '2-digit', day: '2-digit' } as const : {};
-    const seconds = kind === 'hourMinute' ? {} : { second: '2-digit' } as const;
+    const date = kind === 'dateTime' ? ({ year: 'numeric', month: '2-digit', day: '2-digit' } as const) : {};
+    const seconds = kind === 'hourMinute' ? {} : ({ second: '2-digit' } as const);
     try {
-      f = new Intl.DateTimeFormat(uiLocale, { ...date, hour: '2-digit', minute: '2-digit', ...seconds, hourCycle: 'h23', timeZone, ...(zoneLabel && { timeZoneName: 'shortOffset' }) });
+      f = new Intl.DateTimeFormat(uiLocale, {
+        ...date,
+        hour: '2-digit',
+        minute: '2-digit',
+        ...seconds,
+        hourCycle: 'h23',
+        timeZone,
+        ...(zoneLabel && { timeZoneName: 'shortOffset' }),
+      });
     } catch {
-      f = new Intl.DateTimeFormat(uiLocale, { ...date, hour: '2-digit', minute: '2-digit', ...seconds, hourCycle: 'h23' }); // unknown zone
+      f = new Intl.DateTimeFormat(uiLocale, {
+        ...date,
+        hour: '2-digit',
+        minute: '2-digit',
+        ...seconds,
+        hourCycle: 'h23',
+      }); // unknown zone
     }
     formatters.set(key, f);
   }
@@ -41,7 +59,11 @@ export const formatHourMinute = (v: Time | null | undefined) => show(v, () => fo
 
 /** The zone's UTC offset at `ms`, as "GMT+8". */
 function offsetLabel(ms: number, timeZone: string): string {
-  return formatter('hourMinute', timeZone, true).formatToParts(ms).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  return (
+    formatter('hourMinute', timeZone, true)
+      .formatToParts(ms)
+      .find((p) => p.type === 'timeZoneName')?.value ?? timeZone
+  );
 }
 
 const inZone = (v: Time | null | undefined, timeZone: string, kind: 'dateTime' | 'hourMinute') => {

@@ -6,28 +6,57 @@ import { zhCN } from './zh-CN';
 /** A minimal I18n over the real dictionaries (no React). */
 function i18n(locale: 'zh-CN' | 'en') {
   const dict = (locale === 'en' ? en : zhCN) as Record<string, string>;
-  const fill = (s: string, p?: Record<string, string | number>) => (p ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in p ? String(p[k]) : m)) : s);
-  const tn = (key: string, p?: Record<string, string | number>) => (dict[key] === undefined ? null : fill(dict[key], p));
-  const tx = (prefix: string, v: string | null | undefined, p?: Record<string, string | number>) => (v ? (tn(`${prefix}.${v}`, p) ?? v) : '—');
+  const fill = (s: string, p?: Record<string, string | number>) =>
+    p ? s.replace(/\{(\w+)\}/g, (m, k: string) => (k in p ? String(p[k]) : m)) : s;
+  const tn = (key: string, p?: Record<string, string | number>) =>
+    dict[key] === undefined ? null : fill(dict[key], p);
+  const tx = (prefix: string, v: string | null | undefined, p?: Record<string, string | number>) =>
+    v ? (tn(`${prefix}.${v}`, p) ?? v) : '—';
   const t = (key: string, p?: Record<string, string | number>) => tn(key, p) ?? key;
   return { locale, t, tx, tn } as never;
 }
 
 const alarm = (over: Partial<Alarm>): Alarm => ({
-  id: 'a', bedId: 'b', kind: 'sos', severity: 'critical', state: 'raised', cleared: false, repeatCount: 0, raisedAt: 0,
-  acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, outcome: null, escalationLevel: 0, ...over,
+  id: 'a',
+  bedId: 'b',
+  kind: 'sos',
+  severity: 'critical',
+  state: 'raised',
+  cleared: false,
+  repeatCount: 0,
+  raisedAt: 0,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  resolvedAt: null,
+  outcome: null,
+  escalationLevel: 0,
+  ...over,
 });
 
 describe('server texts in the UI language', () => {
   it('words an alarm from its reason code and details', () => {
-    expect(describeAlarm(alarm({ reason: 'sos_pressed', message: 'call button pressed' }), i18n('zh-CN'))).toBe('呼叫按钮被按下');
-    expect(describeAlarm(alarm({ kind: 'low_battery', reason: 'battery_low', details: { deviceKind: 'button', battery: 12 } }), i18n('zh-CN'))).toBe('呼叫按钮电量 12%');
-    expect(describeAlarm(alarm({ kind: 'heart_rate', reason: 'heart_rate_high', details: { value: 140, high: 120, forMs: 30_000 } }), i18n('en'))).toBe('Heart rate 140 bpm, above 120 for 30 s');
+    expect(describeAlarm(alarm({ reason: 'sos_pressed', message: 'call button pressed' }), i18n('zh-CN'))).toBe(
+      '呼叫按钮被按下',
+    );
+    expect(
+      describeAlarm(
+        alarm({ kind: 'low_battery', reason: 'battery_low', details: { deviceKind: 'button', battery: 12 } }),
+        i18n('zh-CN'),
+      ),
+    ).toBe('呼叫按钮电量 12%');
+    expect(
+      describeAlarm(
+        alarm({ kind: 'heart_rate', reason: 'heart_rate_high', details: { value: 140, high: 120, forMs: 30_000 } }),
+        i18n('en'),
+      ),
+    ).toBe('Heart rate 140 bpm, above 120 for 30 s');
   });
 
   it('falls back to the kind (zh-CN) or the hub text (en) for an unknown code', () => {
     expect(describeAlarm(alarm({ reason: 'something_new', message: 'something new' }), i18n('zh-CN'))).toBe('紧急呼叫');
-    expect(describeAlarm(alarm({ reason: 'something_new', message: 'something new' }), i18n('en'))).toBe('something new');
+    expect(describeAlarm(alarm({ reason: 'something_new', message: 'something new' }), i18n('en'))).toBe(
+      'something new',
+    );
   });
 
   it('localises notes the hub wrote and leaves an operator note as typed', () => {

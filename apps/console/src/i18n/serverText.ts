@@ -5,7 +5,8 @@ import type { I18n, Params } from './I18nProvider';
 type Details = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const minutesBetween = (from: unknown, to: unknown) => {
-  const a = toMs(from as number), b = toMs(to as number);
+  const a = toMs(from as number),
+    b = toMs(to as number);
   return Number.isFinite(a) && Number.isFinite(b) ? Math.max(0, Math.round((b - a) / 60_000)) : null;
 };
 
@@ -15,12 +16,23 @@ function reasonOf(alarm: Alarm, tx: I18n['tx']): { key: string; params: Params }
   const d = (alarm.details ?? {}) as Details;
   const device = tx('devices.kind', typeof d.deviceKind === 'string' ? d.deviceKind : 'other');
   if (reason.startsWith('offline_')) {
-    return d.lastSeenAt ? { key: 'reason.offline_since', params: { device, at: formatDateTime(d.lastSeenAt as number) } } : { key: 'reason.offline', params: { device } };
+    return d.lastSeenAt
+      ? { key: 'reason.offline_since', params: { device, at: formatDateTime(d.lastSeenAt as number) } }
+      : { key: 'reason.offline', params: { device } };
   }
   const vital = /^(heart_rate|respiration|spo2)_(low|high)$/.exec(reason);
   if (vital && num(d.value) !== null) {
     const limit = vital[2] === 'low' ? d.low : d.high;
-    return { key: `reason.vital_${vital[2]}`, params: { vital: tx('vital', vital[1]), value: num(d.value)!, limit: num(limit) ?? '—', unit: tx('unit', vital[1]), s: Math.round((num(d.forMs) ?? 0) / 1000) } };
+    return {
+      key: `reason.vital_${vital[2]}`,
+      params: {
+        vital: tx('vital', vital[1]),
+        value: num(d.value)!,
+        limit: num(limit) ?? '—',
+        unit: tx('unit', vital[1]),
+        s: Math.round((num(d.forMs) ?? 0) / 1000),
+      },
+    };
   }
   switch (reason) {
     case 'sos_pressed':
@@ -33,7 +45,10 @@ function reasonOf(alarm: Alarm, tx: I18n['tx']): { key: string; params: Params }
     case 'battery_low':
       return { key: 'reason.battery_low', params: { device, battery: num(d.battery) ?? '—' } };
     case 'not_worn':
-      return { key: 'reason.not_worn', params: { h: Math.round((minutesBetween(d.removedSince, alarm.raisedAt) ?? 0) / 60) } };
+      return {
+        key: 'reason.not_worn',
+        params: { h: Math.round((minutesBetween(d.removedSince, alarm.raisedAt) ?? 0) / 60) },
+      };
     case 'night_absence':
       return { key: 'reason.night_absence', params: { min: minutesBetween(d.absentSince, alarm.raisedAt) ?? '—' } };
     case 'absent_too_long':
@@ -68,13 +83,32 @@ const NOTE_PATTERNS: { re: RegExp; key: string; params?: (m: RegExpExecArray, tx
   { re: /^fall detected, no movement after it$/, key: 'reason.fall_motionless' },
   { re: /^no movement after the fall$/, key: 'note.fall_no_movement' },
   { re: /^another fall detected$/, key: 'note.fall_repeat' },
-  { re: /^resident cancelled the fall alert (?:within the cancel window|after it was raised)$/, key: 'reason.fall_cancelled' },
+  {
+    re: /^resident cancelled the fall alert (?:within the cancel window|after it was raised)$/,
+    key: 'reason.fall_cancelled',
+  },
   { re: /^device reports tampering$/, key: 'reason.tamper' },
   { re: /^tamper reported again$/, key: 'note.tamper_repeat' },
-  { re: /^(mattress|button|wearable) battery at (\d+)%$/, key: 'reason.battery_low', params: (m, tx) => ({ device: tx('devices.kind', m[1]), battery: m[2] }) },
-  { re: /^(mattress|button|wearable) back online$/, key: 'note.back_online', params: (m, tx) => ({ device: tx('devices.kind', m[1]) }) },
-  { re: /^(mattress|button|wearable) reported offline(?: \(last will\))?$/, key: 'reason.offline', params: (m, tx) => ({ device: tx('devices.kind', m[1]) }) },
-  { re: /^no message from (mattress|button|wearable) for (\d+) min$/, key: 'note.silent', params: (m, tx) => ({ device: tx('devices.kind', m[1]), min: m[2] }) },
+  {
+    re: /^(mattress|button|wearable) battery at (\d+)%$/,
+    key: 'reason.battery_low',
+    params: (m, tx) => ({ device: tx('devices.kind', m[1]), battery: m[2] }),
+  },
+  {
+    re: /^(mattress|button|wearable) back online$/,
+    key: 'note.back_online',
+    params: (m, tx) => ({ device: tx('devices.kind', m[1]) }),
+  },
+  {
+    re: /^(mattress|button|wearable) reported offline(?: \(last will\))?$/,
+    key: 'reason.offline',
+    params: (m, tx) => ({ device: tx('devices.kind', m[1]) }),
+  },
+  {
+    re: /^no message from (mattress|button|wearable) for (\d+) min$/,
+    key: 'note.silent',
+    params: (m, tx) => ({ device: tx('devices.kind', m[1]), min: m[2] }),
+  },
   { re: /^wearable not worn for (\d+) h$/, key: 'reason.not_worn', params: (m) => ({ h: m[1] }) },
   { re: /^wearable worn again$/, key: 'note.worn_again' },
   { re: /^device removed from this bed$/, key: 'note.device_removed' },
@@ -82,14 +116,55 @@ const NOTE_PATTERNS: { re: RegExp; key: string; params?: (m: RegExpExecArray, tx
   { re: /^out of bed during the night for (\d+) min$/, key: 'reason.night_absence', params: (m) => ({ min: m[1] }) },
   { re: /^out of bed for (\d+) min$/, key: 'reason.absent_too_long', params: (m) => ({ min: m[1] }) },
   { re: /^not back in bed by (.+)$/, key: 'reason.not_back_by', params: (m) => ({ time: m[1] }) },
-  { re: /^(heart rate|respiration rate|SpO2) (\d+(?:\.\d+)?) (bpm|\/min|%) beyond the (major|critical) band for (\d+) s$/, key: 'note.vital', params: (m, tx) => ({ vital: tx('vitalLabel', m[1]), value: m[2], unit: m[3] === 'bpm' ? tx('unit', 'heart_rate') : m[3] === '%' ? '%' : tx('unit', 'respiration'), tier: tx('severity', m[4]), s: m[5] }) },
-  { re: /^(heart rate|respiration rate|SpO2) back to normal$/, key: 'note.vital_normal', params: (m, tx) => ({ vital: tx('vitalLabel', m[1]) }) },
+  {
+    re: /^(heart rate|respiration rate|SpO2) (\d+(?:\.\d+)?) (bpm|\/min|%) beyond the (major|critical) band for (\d+) s$/,
+    key: 'note.vital',
+    params: (m, tx) => ({
+      vital: tx('vitalLabel', m[1]),
+      value: m[2],
+      unit: m[3] === 'bpm' ? tx('unit', 'heart_rate') : m[3] === '%' ? '%' : tx('unit', 'respiration'),
+      tier: tx('severity', m[4]),
+      s: m[5],
+    }),
+  },
+  {
+    re: /^(heart rate|respiration rate|SpO2) back to normal$/,
+    key: 'note.vital_normal',
+    params: (m, tx) => ({ vital: tx('vitalLabel', m[1]) }),
+  },
   { re: /^unacknowledged, escalation level (\d+)$/, key: 'note.escalated', params: (m) => ({ level: m[1] }) },
-  { re: /^not shown on any console within (\d+) s; escalation level (\d+)$/, key: 'note.not_displayed', params: (m) => ({ s: m[1], level: m[2] }) },
+  {
+    re: /^not shown on any console within (\d+) s; escalation level (\d+)$/,
+    key: 'note.not_displayed',
+    params: (m) => ({ s: m[1], level: m[2] }),
+  },
   { re: /^cleared before acknowledgement$/, key: 'note.cleared_before_ack' },
-  { re: /^(\w+) still active when the maintenance silence ended$/, key: 'reason.still_active_after_silence', params: (m, tx) => ({ kind: tx('kind', m[1]) }) },
-  { re: /^(key-holder|community worker|ambulance) ([^]+?) dispatched(?:: ([^]*))?$/, key: 'note.dispatched', params: (m, tx) => ({ type: tx('dispatch.type', m[1] === 'key-holder' ? 'keyholder' : m[1] === 'community worker' ? 'community_worker' : 'ambulance'), name: m[2], note: m[3] ? ` — ${m[3]}` : '' }) },
-  { re: /^([^]+?): (en route|on site|closed|dispatched)(?: \(([^]*)\))?$/, key: 'note.dispatch_status', params: (m, tx) => ({ name: m[1], status: tx('dispatch.status', m[2].replace(' ', '_')), note: m[3] ? ` — ${m[3]}` : '' }) },
+  {
+    re: /^(\w+) still active when the maintenance silence ended$/,
+    key: 'reason.still_active_after_silence',
+    params: (m, tx) => ({ kind: tx('kind', m[1]) }),
+  },
+  {
+    re: /^(key-holder|community worker|ambulance) ([^]+?) dispatched(?:: ([^]*))?$/,
+    key: 'note.dispatched',
+    params: (m, tx) => ({
+      type: tx(
+        'dispatch.type',
+        m[1] === 'key-holder' ? 'keyholder' : m[1] === 'community worker' ? 'community_worker' : 'ambulance',
+      ),
+      name: m[2],
+      note: m[3] ? ` — ${m[3]}` : '',
+    }),
+  },
+  {
+    re: /^([^]+?): (en route|on site|closed|dispatched)(?: \(([^]*)\))?$/,
+    key: 'note.dispatch_status',
+    params: (m, tx) => ({
+      name: m[1],
+      status: tx('dispatch.status', m[2].replace(' ', '_')),
+      note: m[3] ? ` — ${m[3]}` : '',
+    }),
+  },
 ];
 
 /** A timeline note in the UI language when the hub wrote it; an operator's own text is left as typed. */

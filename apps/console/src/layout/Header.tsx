@@ -9,7 +9,8 @@ import { UserMenu } from './UserMenu';
 export function Header({ path }: { path: string }) {
   const { t } = useI18n();
   const { user } = useAuth();
-  const active = (p: string) => (p === '/' ? path === '/' || path.startsWith('/alarms') : path.startsWith(p)) ? 'active' : '';
+  const active = (p: string) =>
+    (p === '/' ? path === '/' || path.startsWith('/alarms') : path.startsWith(p)) ? 'active' : '';
   return (
     <header className="topbar">
       <span className="brand">{t('app.title')}</span>

@@ -15,10 +15,20 @@ export function SoundToggle() {
   const { mutedUntil, toggleMute, alerting, blocked } = useSound();
   const muted = mutedUntil !== null;
   return (
-    <span className="sound" data-testid="sound-indicator" data-alerting={alerting} data-muted={muted} data-blocked={blocked}>
+    <span
+      className="sound"
+      data-testid="sound-indicator"
+      data-alerting={alerting}
+      data-muted={muted}
+      data-blocked={blocked}
+    >
       {alerting && !muted && <span className="sound-alert">● {t('sound.playing')}</span>}
       {blocked && !muted && <span className="sound-blocked">{t('sound.enable')}</span>}
-      {muted && <span className="sound-muted" data-testid="mute-countdown">{t('sound.mutedFor', { time: mmss(mutedUntil - now) })}</span>}
+      {muted && (
+        <span className="sound-muted" data-testid="mute-countdown">
+          {t('sound.mutedFor', { time: mmss(mutedUntil - now) })}
+        </span>
+      )}
       <button
         type="button"
         className={`btn btn-small ${muted ? 'btn-warn' : ''}`}

@@ -19,8 +19,10 @@ export function LoginPage() {
     try {
       await login(username.trim(), password);
     } catch (err) {
-      if (err instanceof ApiError && (err.status === 401 || err.code === 'UNAUTHENTICATED')) setError(t('login.error.unauthenticated'));
-      else if (err instanceof ApiError && (err.status === 429 || err.code === 'RATE_LIMITED')) setError(t('login.error.rateLimited'));
+      if (err instanceof ApiError && (err.status === 401 || err.code === 'UNAUTHENTICATED'))
+        setError(t('login.error.unauthenticated'));
+      else if (err instanceof ApiError && (err.status === 429 || err.code === 'RATE_LIMITED'))
+        setError(t('login.error.rateLimited'));
       else if (err instanceof ApiError && err.code === 'NETWORK') setError(t('error.network'));
       else setError(t('login.error.generic', { message: (err as Error).message }));
       setPassword('');
@@ -44,11 +46,27 @@ export function LoginPage() {
         )}
         <label>
           {t('login.username')}
-          <input name="username" autoComplete="username" required autoFocus value={username} onChange={(e) => setUsername(e.target.value)} data-testid="login-username" />
+          <input
+            name="username"
+            autoComplete="username"
+            required
+            autoFocus
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            data-testid="login-username"
+          />
         </label>
         <label>
           {t('login.password')}
-          <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} data-testid="login-password" />
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            data-testid="login-password"
+          />
         </label>
         {error && (
           <p className="error" role="alert" data-testid="login-error">

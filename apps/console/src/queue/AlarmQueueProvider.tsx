@@ -83,6 +83,9 @@ export function AlarmQueueProvider({ children }: { children: ReactNode }) {
   }, []);
   const alarms = useMemo(() => sortAlarms(state.values()), [state]);
 
-  const value = useMemo(() => ({ alarms, status, loading, error, upsert, subscribe }), [alarms, status, loading, error, upsert, subscribe]);
+  const value = useMemo(
+    () => ({ alarms, status, loading, error, upsert, subscribe }),
+    [alarms, status, loading, error, upsert, subscribe],
+  );
   return <AlarmQueueContext.Provider value={value}>{children}</AlarmQueueContext.Provider>;
 }

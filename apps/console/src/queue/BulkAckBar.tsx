@@ -10,7 +10,15 @@ const PARALLEL = 4;
  * Acknowledges the selected technical alarms, each through the ordinary per-alarm route (so
  * each is authorised, audited and streamed like a single acknowledgement), a few at a time.
  */
-export function BulkAckBar({ alarms, selected, onSelect }: { alarms: Alarm[]; selected: ReadonlySet<string>; onSelect(ids: Set<string>): void }) {
+export function BulkAckBar({
+  alarms,
+  selected,
+  onSelect,
+}: {
+  alarms: Alarm[];
+  selected: ReadonlySet<string>;
+  onSelect(ids: Set<string>): void;
+}) {
   const { t } = useI18n();
   const { upsert } = useAlarmQueue();
   const open = alarms.filter((a) => a.state === 'raised');
@@ -36,13 +44,28 @@ export function BulkAckBar({ alarms, selected, onSelect }: { alarms: Alarm[]; se
   return (
     <div className="bulk-bar" data-testid="bulk-bar">
       <label>
-        <input type="checkbox" checked={all} onChange={() => onSelect(all ? new Set() : new Set(open.map((a) => a.id)))} data-testid="bulk-select-all" />
+        <input
+          type="checkbox"
+          checked={all}
+          onChange={() => onSelect(all ? new Set() : new Set(open.map((a) => a.id)))}
+          data-testid="bulk-select-all"
+        />
         {t('queue.bulk.selectAll')}
       </label>
-      <button type="button" className="btn btn-ack" disabled={busy || chosen.length === 0} onClick={() => void run()} data-testid="bulk-acknowledge">
+      <button
+        type="button"
+        className="btn btn-ack"
+        disabled={busy || chosen.length === 0}
+        onClick={() => void run()}
+        data-testid="bulk-acknowledge"
+      >
         {busy ? t('queue.bulk.acking') : t('queue.bulk.ack', { count: chosen.length })}
       </button>
-      {error ? <span className="error small" role="alert">{(error as Error).message}</span> : null}
+      {error ? (
+        <span className="error small" role="alert">
+          {(error as Error).message}
+        </span>
+      ) : null}
     </div>
   );
 }

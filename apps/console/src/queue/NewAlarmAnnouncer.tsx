@@ -24,13 +24,22 @@ export function NewAlarmAnnouncer() {
     alarms.forEach((a) => seen.current!.add(a.id));
     if (fresh.length === 0) return;
     const text = fresh
-      .map((a) => [tx('severity', a.severity), tx('kind', a.kind), a.residentName, a.address, describeAlarm(a, i18n)].filter(Boolean).join('，'))
+      .map((a) =>
+        [tx('severity', a.severity), tx('kind', a.kind), a.residentName, a.address, describeAlarm(a, i18n)]
+          .filter(Boolean)
+          .join('，'),
+      )
       .join('。');
     setMessage({ text, critical: fresh.some((a) => a.severity === 'critical') });
   }, [alarms, loading, tx, i18n]);
 
   return (
-    <div className="sr-only" aria-live={message.critical ? 'assertive' : 'polite'} aria-atomic="true" data-testid="alarm-announcer">
+    <div
+      className="sr-only"
+      aria-live={message.critical ? 'assertive' : 'polite'}
+      aria-atomic="true"
+      data-testid="alarm-announcer"
+    >
       {message.text}
     </div>
   );

@@ -35,7 +35,14 @@ export function QueuePage() {
       <div className="page-head">
         <h1>{t('queue.title')}</h1>
         <QueueSummary alarms={people} />
-        <QueueTabs tab={tab} counts={{ alarms: people.length, technical: technical.length }} onChange={(next) => { setTab(next); setFilter(NO_FILTER); }} />
+        <QueueTabs
+          tab={tab}
+          counts={{ alarms: people.length, technical: technical.length }}
+          onChange={(next) => {
+            setTab(next);
+            setFilter(NO_FILTER);
+          }}
+        />
       </div>
       {error && (
         <p className="error" role="alert" data-testid="queue-error">
@@ -43,12 +50,20 @@ export function QueuePage() {
         </p>
       )}
       <QueueFilters filter={filter} kinds={kinds} onChange={setFilter} />
-      {shown.length !== inTab.length && <p className="muted small" data-testid="queue-shown">{t('queue.shown', { shown: shown.length, total: inTab.length })}</p>}
+      {shown.length !== inTab.length && (
+        <p className="muted small" data-testid="queue-shown">
+          {t('queue.shown', { shown: shown.length, total: inTab.length })}
+        </p>
+      )}
       {tab === 'technical' && <BulkAckBar alarms={shown} selected={selected} onSelect={setSelected} />}
       <table className="queue" data-testid="queue">
         <thead>
           <tr>
-            {tab === 'technical' && <th className="col-select"><span className="sr-only">{t('queue.select')}</span></th>}
+            {tab === 'technical' && (
+              <th className="col-select">
+                <span className="sr-only">{t('queue.select')}</span>
+              </th>
+            )}
             <th className="col-sev">{t('queue.col.severity')}</th>
             <th className="col-kind">{t('queue.col.kind')}</th>
             <th className="col-who">{t('queue.col.resident')}</th>
@@ -60,7 +75,11 @@ export function QueuePage() {
         </thead>
         <tbody>
           {entries.map((e) => (
-            <QueueRow key={e.alarm.id} entry={e} selectable={tab === 'technical' ? { selected: selected.has(e.alarm.id), toggle } : undefined} />
+            <QueueRow
+              key={e.alarm.id}
+              entry={e}
+              selectable={tab === 'technical' ? { selected: selected.has(e.alarm.id), toggle } : undefined}
+            />
           ))}
         </tbody>
       </table>

@@ -49,7 +49,13 @@ export function QueueRow({ entry, selectable }: Props) {
     >
       {selectable && (
         <td className="col-select" onClick={(e) => e.stopPropagation()}>
-          <input type="checkbox" aria-label={t('queue.select')} checked={selectable.selected} onChange={() => selectable.toggle(alarm.id)} data-testid="row-select" />
+          <input
+            type="checkbox"
+            aria-label={t('queue.select')}
+            checked={selectable.selected}
+            onChange={() => selectable.toggle(alarm.id)}
+            data-testid="row-select"
+          />
         </td>
       )}
       <td className="col-sev">
@@ -57,15 +63,23 @@ export function QueueRow({ entry, selectable }: Props) {
       </td>
       <td className="col-kind">
         <strong data-testid="alarm-kind">{tx('kind', alarm.kind)}</strong>
-        {alarm.repeatCount > 0 && <span className="muted small"> · {t('queue.repeat', { count: alarm.repeatCount + 1 })}</span>}
+        {alarm.repeatCount > 0 && (
+          <span className="muted small"> · {t('queue.repeat', { count: alarm.repeatCount + 1 })}</span>
+        )}
         <EscalationBadge level={alarm.escalationLevel} />
-        {grouped && incidentLead && <span className="incident-tag small" data-testid="incident-tag">{t('queue.incident', { count: incidentSize })}</span>}
+        {grouped && incidentLead && (
+          <span className="incident-tag small" data-testid="incident-tag">
+            {t('queue.incident', { count: incidentSize })}
+          </span>
+        )}
       </td>
       <td className="col-who" data-testid="row-resident">
         <strong>{alarm.residentName ?? t('queue.unknownResident')}</strong>
         <span className="muted small block">{[alarm.householdName, alarm.bedLabel].filter(Boolean).join(' · ')}</span>
       </td>
-      <td className="col-addr" data-testid="row-address">{alarm.address ?? '—'}</td>
+      <td className="col-addr" data-testid="row-address">
+        {alarm.address ?? '—'}
+      </td>
       <td className="col-msg" data-testid="row-message">
         {describeAlarm(alarm, i18n)}
         {alarm.cleared && <span className="badge cleared">{t('queue.cleared')}</span>}
@@ -79,7 +93,11 @@ export function QueueRow({ entry, selectable }: Props) {
         ) : (
           <>
             <StateBadge state={alarm.state} />
-            {handler && <span className="small block" data-testid="row-handler">{t('queue.handledBy', { name: handler })}</span>}
+            {handler && (
+              <span className="small block" data-testid="row-handler">
+                {t('queue.handledBy', { name: handler })}
+              </span>
+            )}
           </>
         )}
       </td>

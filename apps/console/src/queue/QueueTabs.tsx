@@ -3,7 +3,15 @@ import { useI18n } from '../i18n/useI18n';
 export type QueueTab = 'alarms' | 'technical';
 
 /** People first; device health in its own tab so it never buries a call. */
-export function QueueTabs({ tab, counts, onChange }: { tab: QueueTab; counts: Record<QueueTab, number>; onChange(t: QueueTab): void }) {
+export function QueueTabs({
+  tab,
+  counts,
+  onChange,
+}: {
+  tab: QueueTab;
+  counts: Record<QueueTab, number>;
+  onChange(t: QueueTab): void;
+}) {
   const { t } = useI18n();
   return (
     <div className="tabs" role="tablist">

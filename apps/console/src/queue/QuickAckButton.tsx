@@ -22,7 +22,11 @@ export function QuickAckButton({ alarm }: { alarm: Alarm }) {
       <button type="button" className="btn btn-ack" data-testid="row-acknowledge" disabled={busy} onClick={click}>
         {busy ? t('detail.acknowledging') : t('detail.acknowledge')}
       </button>
-      {error ? <span className="error small" role="alert" title={(error as Error).message}>!</span> : null}
+      {error ? (
+        <span className="error small" role="alert" title={(error as Error).message}>
+          !
+        </span>
+      ) : null}
     </span>
   );
 }

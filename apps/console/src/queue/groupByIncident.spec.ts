@@ -3,8 +3,20 @@ import { filterAlarms, NO_FILTER } from './filterAlarms';
 import { groupByIncident } from './groupByIncident';
 
 const alarm = (id: string, over: Partial<Alarm>): Alarm => ({
-  id, bedId: 'b', kind: 'sos', severity: 'major', state: 'raised', cleared: false, repeatCount: 0, raisedAt: 0,
-  acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, outcome: null, escalationLevel: 0, ...over,
+  id,
+  bedId: 'b',
+  kind: 'sos',
+  severity: 'major',
+  state: 'raised',
+  cleared: false,
+  repeatCount: 0,
+  raisedAt: 0,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  resolvedAt: null,
+  outcome: null,
+  escalationLevel: 0,
+  ...over,
 });
 
 describe('queue order and filters', () => {
@@ -17,13 +29,25 @@ describe('queue order and filters', () => {
     ];
     const entries = groupByIncident(list);
     expect(entries.map((e) => e.alarm.id)).toEqual(['sos-1', 'fall-1', 'sos-2', 'hr-3']);
-    expect(entries.map((e) => [e.incidentSize, e.incidentLead])).toEqual([[2, true], [2, false], [1, true], [1, true]]);
+    expect(entries.map((e) => [e.incidentSize, e.incidentLead])).toEqual([
+      [2, true],
+      [2, false],
+      [1, true],
+      [1, true],
+    ]);
   });
 
   it('filters by severity, kind and state and searches who and where, every word', () => {
     const list = [
       alarm('a', { residentName: '王秀英', householdName: '王家', address: '和平区 幸福路 3 号', bedLabel: '主卧床' }),
-      alarm('b', { residentName: '李建国', householdName: '李家', address: '河西区 友谊路 8 号', bedLabel: '次卧床', severity: 'critical', state: 'acknowledged' }),
+      alarm('b', {
+        residentName: '李建国',
+        householdName: '李家',
+        address: '河西区 友谊路 8 号',
+        bedLabel: '次卧床',
+        severity: 'critical',
+        state: 'acknowledged',
+      }),
     ];
     expect(filterAlarms(list, { ...NO_FILTER, search: '幸福路 王' }).map((a) => a.id)).toEqual(['a']);
     expect(filterAlarms(list, { ...NO_FILTER, search: '次卧' }).map((a) => a.id)).toEqual(['b']);

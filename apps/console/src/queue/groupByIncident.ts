@@ -21,5 +21,7 @@ export function groupByIncident(alarms: readonly Alarm[]): QueueEntry[] {
     if (g) g.push(a);
     else groups.set(key, [a]);
   }
-  return [...groups.values()].flatMap((g) => g.map((alarm, i) => ({ alarm, incidentSize: g.length, incidentLead: i === 0 })));
+  return [...groups.values()].flatMap((g) =>
+    g.map((alarm, i) => ({ alarm, incidentSize: g.length, incidentLead: i === 0 })),
+  );
 }

@@ -95,6 +95,9 @@ export function SoundProvider({ children }: { children: ReactNode }) {
     });
   }, [criticalIds]);
 
-  const value = useMemo(() => ({ mutedUntil, toggleMute, alerting, blocked }), [mutedUntil, toggleMute, alerting, blocked]);
+  const value = useMemo(
+    () => ({ mutedUntil, toggleMute, alerting, blocked }),
+    [mutedUntil, toggleMute, alerting, blocked],
+  );
   return <SoundContext.Provider value={value}>{children}</SoundContext.Provider>;
 }

@@ -1,5 +1,17 @@
 /** One big number with its label; `good` colours it against a target. */
-export function KpiCard({ label, value, sub, good, testId }: { label: string; value: string; sub?: string; good?: boolean | null; testId: string }) {
+export function KpiCard({
+  label,
+  value,
+  sub,
+  good,
+  testId,
+}: {
+  label: string;
+  value: string;
+  sub?: string;
+  good?: boolean | null;
+  testId: string;
+}) {
   const tone = good === undefined || good === null ? '' : good ? 'kpi-good' : 'kpi-bad';
   return (
     <div className={`kpi ${tone}`} data-testid={testId}>

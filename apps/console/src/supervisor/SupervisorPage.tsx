@@ -41,7 +41,11 @@ export function SupervisorPage() {
           </select>
         </label>
       </div>
-      {unavailable && <p className="muted big" data-testid="kpi-unavailable">{t('supervisor.notAvailable')}</p>}
+      {unavailable && (
+        <p className="muted big" data-testid="kpi-unavailable">
+          {t('supervisor.notAvailable')}
+        </p>
+      )}
       <ErrorMessage error={error} testId="kpi-error" />
       {!kpis && loading && <p className="muted">{t('supervisor.loading')}</p>}
       {kpis && (
@@ -49,8 +53,20 @@ export function SupervisorPage() {
           <div className="kpi-row">
             <KpiCard testId="kpi-ack-p50" label={t('kpi.ackP50')} value={secs(kpis.ackSeconds?.p50)} />
             <KpiCard testId="kpi-ack-p95" label={t('kpi.ackP95')} value={secs(kpis.ackSeconds?.p95)} />
-            <KpiCard testId="kpi-within-60" label={t('kpi.within60')} value={percent(kpis.ackedWithin60s)} sub={t('kpi.target', { target: percent(TARGET_60) })} good={meets(kpis.ackedWithin60s, TARGET_60)} />
-            <KpiCard testId="kpi-within-180" label={t('kpi.within180')} value={percent(kpis.ackedWithin180s)} sub={t('kpi.target', { target: percent(TARGET_180) })} good={meets(kpis.ackedWithin180s, TARGET_180)} />
+            <KpiCard
+              testId="kpi-within-60"
+              label={t('kpi.within60')}
+              value={percent(kpis.ackedWithin60s)}
+              sub={t('kpi.target', { target: percent(TARGET_60) })}
+              good={meets(kpis.ackedWithin60s, TARGET_60)}
+            />
+            <KpiCard
+              testId="kpi-within-180"
+              label={t('kpi.within180')}
+              value={percent(kpis.ackedWithin180s)}
+              sub={t('kpi.target', { target: percent(TARGET_180) })}
+              good={meets(kpis.ackedWithin180s, TARGET_180)}
+            />
           </div>
           <div className="two-col">
             <OpenByAge data={kpis.openByAge ?? []} />

@@ -19,7 +19,12 @@ export function rangeBounds(range: KpiRange, now = new Date()): { from: Date; to
 
 /** KPIs for the range, refreshed every 30 s; `unavailable` when the hub has no KPI endpoint. */
 export function useKpis(range: KpiRange) {
-  const [state, setState] = useState<{ kpis: Kpis | null; error: unknown; unavailable: boolean; loading: boolean }>({ kpis: null, error: null, unavailable: false, loading: true });
+  const [state, setState] = useState<{ kpis: Kpis | null; error: unknown; unavailable: boolean; loading: boolean }>({
+    kpis: null,
+    error: null,
+    unavailable: false,
+    loading: true,
+  });
   useEffect(() => {
     const ctrl = new AbortController();
     const load = async () => {
@@ -29,7 +34,12 @@ export function useKpis(range: KpiRange) {
         setState({ kpis, error: null, unavailable: false, loading: false });
       } catch (error) {
         if (ctrl.signal.aborted) return;
-        setState((s) => ({ ...s, error: isNotFound(error) ? null : error, unavailable: isNotFound(error), loading: false }));
+        setState((s) => ({
+          ...s,
+          error: isNotFound(error) ? null : error,
+          unavailable: isNotFound(error),
+          loading: false,
+        }));
       }
     };
     setState((s) => ({ ...s, loading: true }));

@@ -23,7 +23,10 @@ export function configureHttpEdge(app: NestExpressApplication, options: HttpEdge
   const allowedOrigins = new Set(options.allowedOrigins);
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (isNoStorePath(req.path)) forceNoStore(res);
-    const refused = checkRequestTarget(req.originalUrl) ?? checkCrossSite(req.method, req.headers, allowedOrigins) ?? checkBodyHeaders(req, options);
+    const refused =
+      checkRequestTarget(req.originalUrl) ??
+      checkCrossSite(req.method, req.headers, allowedOrigins) ??
+      checkBodyHeaders(req, options);
     if (refused) {
       if (refused.status === 413) res.setHeader('connection', 'close'); // the unread body is not drained
       return next(refused);

@@ -11,7 +11,11 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * must name this host or one of `allowedOrigins`. Clients that send neither (curl, devices,
  * server-to-server) are not browsers acting for a third party and pass.
  */
-export function checkCrossSite(method: string, headers: IncomingHttpHeaders, allowedOrigins: ReadonlySet<string>): EdgeError | undefined {
+export function checkCrossSite(
+  method: string,
+  headers: IncomingHttpHeaders,
+  allowedOrigins: ReadonlySet<string>,
+): EdgeError | undefined {
   if (!STATE_CHANGING.has(method.toUpperCase())) return undefined;
   const site = headerValue(headers['sec-fetch-site']);
   if (site === 'cross-site' || site === 'same-site') {
@@ -34,4 +38,5 @@ export function checkCrossSite(method: string, headers: IncomingHttpHeaders, all
 
 const headerValue = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
-const refuse = (message: string, details: Record<string, unknown>) => new EdgeError(403, 'CROSS_SITE_REQUEST_REFUSED', message, details);
+const refuse = (message: string, details: Record<string, unknown>) =>
+  new EdgeError(403, 'CROSS_SITE_REQUEST_REFUSED', message, details);

@@ -19,7 +19,10 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * cross-site form posts, which browsers send without a CORS preflight (OWASP CSRF Prevention
  * Cheat Sheet). A declared type is refused even without a body on a state-changing method.
  */
-export function checkBodyHeaders(req: Pick<IncomingMessage, 'method' | 'headers'>, limits: JsonBodyLimits): EdgeError | undefined {
+export function checkBodyHeaders(
+  req: Pick<IncomingMessage, 'method' | 'headers'>,
+  limits: JsonBodyLimits,
+): EdgeError | undefined {
   const contentType = req.headers['content-type'];
   const declaredLength = Number(req.headers['content-length'] ?? 0);
   const hasBody = req.headers['transfer-encoding'] !== undefined || declaredLength > 0;
@@ -28,11 +31,19 @@ export function checkBodyHeaders(req: Pick<IncomingMessage, 'method' | 'headers'
   }
   if (!hasBody && !STATE_CHANGING.has(req.method?.toUpperCase() ?? '')) return undefined;
   const [mediaType, ...params] = contentType.split(';').map((p) => p.trim().toLowerCase());
-  if (mediaType !== 'application/json') return unsupported(`Content-Type ${mediaType || '(empty)'} is not accepted; send application/json`, { contentType: mediaType });
-  const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
-  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return unsupported(`charset ${charset} is not accepted; JSON is UTF-8`, { charset });
+  if (mediaType !== 'application/json')
+    return unsupported(`Content-Type ${mediaType || '(empty)'} is not accepted; send application/json`, {
+      contentType: mediaType,
+    });
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+    return unsupported(`charset ${charset} is not accepted; JSON is UTF-8`, { charset });
   const coding = req.headers['content-encoding']?.trim().toLowerCase();
-  if (coding && coding !== 'identity') return unsupported(`Content-Encoding ${coding} is not accepted`, { contentEncoding: coding });
+  if (coding && coding !== 'identity')
+    return unsupported(`Content-Encoding ${coding} is not accepted`, { contentEncoding: coding });
   if (declaredLength > limits.maxBytes) return tooLarge(limits.maxBytes);
   return undefined;
 }
@@ -44,14 +55,16 @@ export function parseJsonBody(raw: Buffer, limits: JsonBodyLimits): unknown {
   // to findUnsafeText below, which names the field it is in.
   const fault = checkJsonText(raw, limits.maxDepth);
   if (fault?.kind === 'encoding') throw invalidField('body', 'is not valid UTF-8', 'invalid-encoding');
-  if (fault?.kind === 'depth') throw invalidField('body', `is nested deeper than ${limits.maxDepth} levels`, 'too-deep');
+  if (fault?.kind === 'depth')
+    throw invalidField('body', `is nested deeper than ${limits.maxDepth} levels`, 'too-deep');
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));
   } catch (err) {
     throw invalidField('body', `is not valid JSON: ${(err as Error).message}`, 'malformed-json');
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidField('body', 'must be a JSON object', 'not-an-object');
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw invalidField('body', 'must be a JSON object', 'not-an-object');
   const unsafe = findUnsafeText(value, 'body');
   if (unsafe) throw invalidField(unsafe.field, unsafe.problem, 'unsafe-text');
   return value;
@@ -91,5 +104,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer
   });
 }
 
-const unsupported = (message: string, details?: Record<string, unknown>) => new EdgeError(415, 'UNSUPPORTED_MEDIA_TYPE', message, details);
-const tooLarge = (maxBytes: number) => new EdgeError(413, 'PAYLOAD_TOO_LARGE', `request body larger than ${maxBytes} bytes`, { maxBytes });
+const unsupported = (message: string, details?: Record<string, unknown>) =>
+  new EdgeError(415, 'UNSUPPORTED_MEDIA_TYPE', message, details);
+const tooLarge = (maxBytes: number) =>
+  new EdgeError(413, 'PAYLOAD_TOO_LARGE', `request body larger than ${maxBytes} bytes`, { maxBytes });

@@ -11,7 +11,7 @@ describe('no-store on API answers', () => {
     expect(isNoStorePath('/apix')).toBe(false);
   });
 
-  it('overrides a handler\'s own caching when the head is written, keeping no-transform', () => {
+  it("overrides a handler's own caching when the head is written, keeping no-transform", () => {
     const res = new ServerResponse(new IncomingMessage(new Socket()));
     forceNoStore(res);
     res.setHeader('cache-control', 'no-cache, no-transform');

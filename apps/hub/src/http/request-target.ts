@@ -29,11 +29,13 @@ export function checkRequestTarget(url: string): EdgeError | undefined {
     const rawName = (eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' ');
     const rawValue = eq < 0 ? '' : pair.slice(eq + 1).replace(/\+/g, ' ');
     const name = decode(rawName);
-    if (name === undefined) return invalidField(`query.${rawName}`, 'has a name that is not valid percent-encoded UTF-8', 'invalid-encoding');
+    if (name === undefined)
+      return invalidField(`query.${rawName}`, 'has a name that is not valid percent-encoded UTF-8', 'invalid-encoding');
     const nameProblem = unsafeTextProblem(name);
     if (nameProblem) return invalidField('query', `has a parameter name that ${nameProblem}`, 'unsafe-text');
     const value = decode(rawValue);
-    if (value === undefined) return invalidField(`query.${name}`, 'is not valid percent-encoded UTF-8', 'invalid-encoding');
+    if (value === undefined)
+      return invalidField(`query.${name}`, 'is not valid percent-encoded UTF-8', 'invalid-encoding');
     const valueProblem = unsafeTextProblem(value);
     if (valueProblem) return invalidField(`query.${name}`, valueProblem, 'unsafe-text');
   }

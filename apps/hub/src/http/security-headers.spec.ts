@@ -15,7 +15,12 @@ describe('securityHeaders', () => {
   const h = headersOf();
 
   it('sends a strict script policy and forbids framing', () => {
-    const csp = Object.fromEntries(h['content-security-policy'].split(';').map((d) => { const [k, ...v] = d.trim().split(' '); return [k, v.join(' ')]; }));
+    const csp = Object.fromEntries(
+      h['content-security-policy'].split(';').map((d) => {
+        const [k, ...v] = d.trim().split(' ');
+        return [k, v.join(' ')];
+      }),
+    );
     expect(csp['script-src']).toBe("'self'");
     expect(csp['default-src']).toBe("'self'");
     expect(csp['frame-ancestors']).toBe("'none'");

@@ -19,7 +19,15 @@ class CreateWithDefault {
 
 const pipe = new StrictValidationPipe();
 const body = (metatype: new () => unknown, value: unknown) => pipe.transform(value, { type: 'body', metatype });
-const messages = async (p: Promise<unknown>) => ((await p.then(() => { throw new Error('accepted'); }, (e: BadRequestException) => e.getResponse())) as { message: string[] }).message;
+const messages = async (p: Promise<unknown>) =>
+  (
+    (await p.then(
+      () => {
+        throw new Error('accepted');
+      },
+      (e: BadRequestException) => e.getResponse(),
+    )) as { message: string[] }
+  ).message;
 
 describe('StrictValidationPipe', () => {
   it('refuses an empty partial update, listing the fields it may set', async () => {

@@ -14,11 +14,18 @@ export class StrictValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' && needsAtLeastOneField(metadata.metatype) && isEmpty(value)) {
-      const fields = [...new Set(getMetadataStorage().getTargetValidationMetadatas(metadata.metatype!, '', true, false).map((m) => m.propertyName))];
+      const fields = [
+        ...new Set(
+          getMetadataStorage()
+            .getTargetValidationMetadatas(metadata.metatype!, '', true, false)
+            .map((m) => m.propertyName),
+        ),
+      ];
       throw new BadRequestException([`body must set at least one of: ${fields.join(', ')}`]);
     }
     return super.transform(value, metadata);
   }
 }
 
-const isEmpty = (value: unknown) => value === undefined || value === null || (typeof value === 'object' && Object.keys(value).length === 0);
+const isEmpty = (value: unknown) =>
+  value === undefined || value === null || (typeof value === 'object' && Object.keys(value).length === 0);

@@ -17,12 +17,18 @@ describe('unsafeTextProblem', () => {
 describe('findUnsafeText', () => {
   it('names the field by its path', () => {
     const body = JSON.parse('{"name":"ok","contacts":[{"name":"ok"},{"name":"bad\\u0000"}]}');
-    expect(findUnsafeText(body, 'body')).toEqual({ field: 'body.contacts[1].name', problem: expect.stringMatching(/U\+0000/) });
+    expect(findUnsafeText(body, 'body')).toEqual({
+      field: 'body.contacts[1].name',
+      problem: expect.stringMatching(/U\+0000/),
+    });
     expect(findUnsafeText(JSON.parse('{"a b":"\\ud800"}'), 'body')?.field).toBe('body["a b"]');
   });
 
   it('checks property names too', () => {
-    expect(findUnsafeText(JSON.parse('{"x":{"k\\u0000":1}}'), 'body')).toEqual({ field: 'body.x', problem: expect.stringMatching(/property name/) });
+    expect(findUnsafeText(JSON.parse('{"x":{"k\\u0000":1}}'), 'body')).toEqual({
+      field: 'body.x',
+      problem: expect.stringMatching(/property name/),
+    });
   });
 
   it('passes numbers, booleans and nulls', () => {

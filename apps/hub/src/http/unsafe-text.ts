@@ -19,7 +19,8 @@ export interface UnsafeTextFinding {
 }
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-const child = (path: string, key: string) => (IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`);
+const child = (path: string, key: string) =>
+  IDENTIFIER.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 
 /**
  * First unsafe string (value or property name) in a parsed JSON value. Recursive: call it only

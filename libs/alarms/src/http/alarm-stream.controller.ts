@@ -21,16 +21,31 @@ const PAGE = 1000;
 @ApiTags('alarms')
 @Controller('api/alarms')
 export class AlarmStreamController {
-  constructor(private readonly stream: AlarmStream, private readonly alarms: AlarmRepository, private readonly config: AlarmsConfig, private readonly streams: OpenStreams, private readonly context: AlarmContextService) {}
+  constructor(
+    private readonly stream: AlarmStream,
+    private readonly alarms: AlarmRepository,
+    private readonly config: AlarmsConfig,
+    private readonly streams: OpenStreams,
+    private readonly context: AlarmContextService,
+  ) {}
 
   @Get('stream')
   @Authenticated({ permission: 'alarm.read', residentData: true })
   @ApiProduces('text/event-stream')
-  @ApiQuery({ name: 'lastEventId', required: false, description: 'resume after this event id (same as the Last-Event-ID header)' })
-  async open(@Req() req: Request & { user?: AuthUser }, @Res() res: Response, @Query('lastEventId') lastEventIdQuery?: string): Promise<void> {
+  @ApiQuery({
+    name: 'lastEventId',
+    required: false,
+    description: 'resume after this event id (same as the Last-Event-ID header)',
+  })
+  async open(
+    @Req() req: Request & { user?: AuthUser },
+    @Res() res: Response,
+    @Query('lastEventId') lastEventIdQuery?: string,
+  ): Promise<void> {
     const organisationId = req.user?.organisationId ?? null;
     const raw = req.header('last-event-id') ?? lastEventIdQuery;
-    if (raw !== undefined && !/^\d{1,15}$/.test(raw)) throw new DomainError('VALIDATION_FAILED', 'Last-Event-ID must be a non-negative integer', { lastEventId: raw });
+    if (raw !== undefined && !/^\d{1,15}$/.test(raw))
+      throw new DomainError('VALIDATION_FAILED', 'Last-Event-ID must be a non-negative integer', { lastEventId: raw });
 
     if (!this.streams.add(res)) throw new DomainError('UNAVAILABLE', 'the hub is shutting down; reconnect shortly');
     let cursor = raw === undefined ? null : Number(raw);
@@ -46,11 +61,19 @@ export class AlarmStreamController {
         return !organisationId || e.alarm.organisationId === organisationId; // organisation isolation
       });
       if (due.length === 0) return writing;
-      writing = writing.then(async () => {
-        const alarms = await this.context.enrich(due.map((e) => e.alarm)).catch(() => due.map((e) => e.alarm));
-        if (closed || res.writableEnded) return;
-        res.write(due.map((e, i) => `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ alarm: alarms[i], at: e.at })}\n\n`).join(''));
-      }).catch(() => undefined);
+      writing = writing
+        .then(async () => {
+          const alarms = await this.context.enrich(due.map((e) => e.alarm)).catch(() => due.map((e) => e.alarm));
+          if (closed || res.writableEnded) return;
+          res.write(
+            due
+              .map(
+                (e, i) => `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify({ alarm: alarms[i], at: e.at })}\n\n`,
+              )
+              .join(''),
+          );
+        })
+        .catch(() => undefined);
       return writing;
     };
     // Subscribe before reading the log: anything committed after the read is then in the buffer.
@@ -63,7 +86,15 @@ export class AlarmStreamController {
     });
 
     // The heartbeat period lets a client tell a silent, dead connection from a quiet one.
-    res.status(200).set({ 'x-heartbeat-ms': String(this.config.heartbeatMs), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res
+      .status(200)
+      .set({
+        'x-heartbeat-ms': String(this.config.heartbeatMs),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
     res.flushHeaders();
     res.write('retry: 2000\n\n');
     try {

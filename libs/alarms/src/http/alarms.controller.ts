@@ -15,8 +15,14 @@ export class AlarmsController {
   list(@Query() q: AlarmQueryDto, @CurrentUser() user: AuthUser) {
     return this.alarms.list({
       organisationId: scopeOf(user),
-      state: q.state, severity: q.severity, kind: q.kind, bedId: q.bedId, includeSuppressed: q.includeSuppressed, limit: q.limit,
-      from: q.from ? new Date(q.from) : undefined, to: q.to ? new Date(q.to) : undefined,
+      state: q.state,
+      severity: q.severity,
+      kind: q.kind,
+      bedId: q.bedId,
+      includeSuppressed: q.includeSuppressed,
+      limit: q.limit,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
     });
   }
 

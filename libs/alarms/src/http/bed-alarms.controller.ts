@@ -75,7 +75,12 @@ export class BedAlarmsController {
   @HttpCode(200)
   @Authenticated({ permission: 'backtest.run', owns: [bedPath], residentData: true })
   backtest(@Param('id') id: string, @Body() dto: BacktestDto) {
-    return this.backtests.run(id, Date.parse(dto.from), Date.parse(dto.to), dto.override as RuleSetOverride | undefined);
+    return this.backtests.run(
+      id,
+      Date.parse(dto.from),
+      Date.parse(dto.to),
+      dto.override as RuleSetOverride | undefined,
+    );
   }
 
   /** Every rule action for the bed, including cancels that raised nothing and suppressed episodes. */

@@ -8,7 +8,11 @@ import { RuleConfigService } from '../services/rule-config.service';
 @ApiTags('rules')
 @Controller('api')
 export class RulesController {
-  constructor(private readonly rules: RuleConfigService, private readonly runner: RulesRunner, private readonly beds: BedContextRepository) {}
+  constructor(
+    private readonly rules: RuleConfigService,
+    private readonly runner: RulesRunner,
+    private readonly beds: BedContextRepository,
+  ) {}
 
   @Get('rules/default')
   @Authenticated({ permission: 'rules.read' })

@@ -17,9 +17,20 @@ export interface ContextualAlarmView extends AlarmView, AlarmContext {
   resolvedByName: string | null;
 }
 
-export const NO_CONTEXT: AlarmContext = { bedLabel: null, residentName: null, householdId: null, householdName: null, address: null, timeZone: null };
+export const NO_CONTEXT: AlarmContext = {
+  bedLabel: null,
+  residentName: null,
+  householdId: null,
+  householdName: null,
+  address: null,
+  timeZone: null,
+};
 
-export function withContext(alarm: AlarmView, context: AlarmContext | undefined, names: ReadonlyMap<string, string>): ContextualAlarmView {
+export function withContext(
+  alarm: AlarmView,
+  context: AlarmContext | undefined,
+  names: ReadonlyMap<string, string>,
+): ContextualAlarmView {
   return {
     ...alarm,
     ...(context ?? NO_CONTEXT),

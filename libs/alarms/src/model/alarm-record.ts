@@ -12,7 +12,14 @@ export interface AlarmRecord extends Alarm {
   nextEscalationAt: number | null;
 }
 
-export const ALARM_EVENT_TYPES = ['alarm.raised', 'alarm.updated', 'alarm.escalated', 'alarm.acknowledged', 'alarm.cleared', 'alarm.resolved'] as const;
+export const ALARM_EVENT_TYPES = [
+  'alarm.raised',
+  'alarm.updated',
+  'alarm.escalated',
+  'alarm.acknowledged',
+  'alarm.cleared',
+  'alarm.resolved',
+] as const;
 export type AlarmEventType = (typeof ALARM_EVENT_TYPES)[number];
 
 /** What REST and the stream show: ISO times, `state` instead of the library's `status`, no audit array. */
@@ -74,12 +81,33 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 
 export function toAlarmView(a: AlarmRecord): AlarmView {
   return {
-    id: a.id, organisationId: a.organisationId, bedId: a.bedId, subject: a.subject, kind: a.kind, severity: a.severity, state: a.status,
-    cleared: a.cleared, clearedAt: iso(a.clearedAt), cancelledByResidentAt: iso(a.cancelledByResidentAt), repeatCount: a.repeatCount,
-    startedAt: iso(a.startedAt)!, raisedAt: iso(a.raisedAt)!, acknowledgedAt: iso(a.acknowledgedAt), acknowledgedBy: a.acknowledgedBy,
-    resolvedAt: iso(a.resolvedAt), resolvedBy: a.resolvedBy, outcome: a.outcome, escalationLevel: a.escalationLevel,
-    lastEscalatedAt: iso(a.lastEscalatedAt), nextEscalationAt: iso(a.nextEscalationAt), incidentId: a.incidentId, suppressed: a.suppressed,
-    reason: a.reason, message: a.message, details: a.details, key: a.key,
+    id: a.id,
+    organisationId: a.organisationId,
+    bedId: a.bedId,
+    subject: a.subject,
+    kind: a.kind,
+    severity: a.severity,
+    state: a.status,
+    cleared: a.cleared,
+    clearedAt: iso(a.clearedAt),
+    cancelledByResidentAt: iso(a.cancelledByResidentAt),
+    repeatCount: a.repeatCount,
+    startedAt: iso(a.startedAt)!,
+    raisedAt: iso(a.raisedAt)!,
+    acknowledgedAt: iso(a.acknowledgedAt),
+    acknowledgedBy: a.acknowledgedBy,
+    resolvedAt: iso(a.resolvedAt),
+    resolvedBy: a.resolvedBy,
+    outcome: a.outcome,
+    escalationLevel: a.escalationLevel,
+    lastEscalatedAt: iso(a.lastEscalatedAt),
+    nextEscalationAt: iso(a.nextEscalationAt),
+    incidentId: a.incidentId,
+    suppressed: a.suppressed,
+    reason: a.reason,
+    message: a.message,
+    details: a.details,
+    key: a.key,
   };
 }
 

@@ -9,12 +9,21 @@ export class AlarmContextRepository {
 
   async forBeds(bedIds: readonly string[]): Promise<Map<string, AlarmContext>> {
     if (bedIds.length === 0) return new Map();
-    const rows = await this.database.db.selectFrom('beds')
+    const rows = await this.database.db
+      .selectFrom('beds')
       .innerJoin('households', 'households.id', 'beds.household_id')
       .leftJoin('residents', 'residents.id', 'beds.resident_id')
-      .select(['beds.id as bedId', 'beds.label as bedLabel', 'residents.name as residentName', 'households.id as householdId',
-        'households.name as householdName', 'households.address as address', 'households.time_zone as timeZone'])
-      .where('beds.id', 'in', [...new Set(bedIds)]).execute();
+      .select([
+        'beds.id as bedId',
+        'beds.label as bedLabel',
+        'residents.name as residentName',
+        'households.id as householdId',
+        'households.name as householdName',
+        'households.address as address',
+        'households.time_zone as timeZone',
+      ])
+      .where('beds.id', 'in', [...new Set(bedIds)])
+      .execute();
     return new Map(rows.map(({ bedId, ...context }) => [bedId, context]));
   }
 
@@ -22,7 +31,11 @@ export class AlarmContextRepository {
   async displayNames(usernames: readonly string[]): Promise<Map<string, string>> {
     const wanted = [...new Set(usernames)].filter((u) => u && u !== 'system' && !u.startsWith('device'));
     if (wanted.length === 0) return new Map();
-    const rows = await this.database.db.selectFrom('users').select(['username', 'display_name']).where('username', 'in', wanted).execute();
+    const rows = await this.database.db
+      .selectFrom('users')
+      .select(['username', 'display_name'])
+      .where('username', 'in', wanted)
+      .execute();
     return new Map(rows.map((r) => [r.username, r.display_name]));
   }
 }

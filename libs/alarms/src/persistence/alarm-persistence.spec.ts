@@ -30,7 +30,12 @@ class FakeClock extends Clock {
 }
 
 const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
-const config = new AlarmsConfig({ escalateAfterMs: 60_000, repeatEveryMs: 60_000 }, DEFAULT_AUTO_RESOLVE_POLICY, 3_600_000, 15_000);
+const config = new AlarmsConfig(
+  { escalateAfterMs: 60_000, repeatEveryMs: 60_000 },
+  DEFAULT_AUTO_RESOLVE_POLICY,
+  3_600_000,
+  15_000,
+);
 
 describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engine) => {
   let database: Database;
@@ -48,9 +53,35 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     const householdId = randomUUID();
     bedId = randomUUID();
     await database.db.insertInto('organisations').values({ id: orgId, name: 'org' }).execute();
-    await database.db.insertInto('households').values({ id: householdId, organisation_id: orgId, name: 'h', address: 'a', time_zone: 'Europe/Berlin', contacts: '[]' }).execute();
-    await database.db.insertInto('beds').values({ id: bedId, household_id: householdId, resident_id: null, label: 'bed' }).execute();
-    await database.db.insertInto('devices').values({ id: buttonId, organisation_id: orgId, kind: 'button', serial: buttonId, model: 'T1', bed_id: bedId, secret_salt: 's', secret_hash: 'h', credentials_issued_at: new Date(T0) }).execute();
+    await database.db
+      .insertInto('households')
+      .values({
+        id: householdId,
+        organisation_id: orgId,
+        name: 'h',
+        address: 'a',
+        time_zone: 'Europe/Berlin',
+        contacts: '[]',
+      })
+      .execute();
+    await database.db
+      .insertInto('beds')
+      .values({ id: bedId, household_id: householdId, resident_id: null, label: 'bed' })
+      .execute();
+    await database.db
+      .insertInto('devices')
+      .values({
+        id: buttonId,
+        organisation_id: orgId,
+        kind: 'button',
+        serial: buttonId,
+        model: 'T1',
+        bed_id: bedId,
+        secret_salt: 's',
+        secret_hash: 'h',
+        credentials_issued_at: new Date(T0),
+      })
+      .execute();
   }, 120_000);
 
   afterAll(async () => {
@@ -58,7 +89,19 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   });
 
   const raise = (key: string, at: number, extra: Partial<RaiseAction> = {}): RaiseAction => ({
-    type: 'raise', bedId, kind: 'heart_rate', subject: null, key, at, suppressed: false, reason: 'heart_rate_high', message: 'hr high', details: { value: 130 }, severity: 'major', startedAt: at - 1000, ...extra,
+    type: 'raise',
+    bedId,
+    kind: 'heart_rate',
+    subject: null,
+    key,
+    at,
+    suppressed: false,
+    reason: 'heart_rate_high',
+    message: 'hr high',
+    details: { value: 130 },
+    severity: 'major',
+    startedAt: at - 1000,
+    ...extra,
   });
   const applyAll = async (actions: RuleAction[]) => {
     const out = new ApplyOutcome();
@@ -75,14 +118,46 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     const replay = await applyAll([raise('hr:1', T0)]);
     expect(replay.events).toEqual([]);
     const row = await alarms.getByKey(alarms.db, 'hr:1');
-    expect(row).toEqual(expect.objectContaining({ status: 'raised', severity: 'major', nextEscalationAt: T0 + 60_000, incidentId: row!.id }));
+    expect(row).toEqual(
+      expect.objectContaining({
+        status: 'raised',
+        severity: 'major',
+        nextEscalationAt: T0 + 60_000,
+        incidentId: row!.id,
+      }),
+    );
     expect(row!.audit.map((a) => a.action)).toEqual(['raise']);
   });
 
   it('applies update and clear through the state machine, with audit, stream events and incident chaining', async () => {
     const out = await applyAll([
-      { type: 'update', bedId, kind: 'heart_rate', subject: null, key: 'hr:1', at: T0 + 5000, suppressed: false, reason: 'r', message: 'critical now', details: {}, severity: 'critical', previousSeverity: 'major', repeatCount: 0 },
-      { type: 'clear', bedId, kind: 'heart_rate', subject: null, key: 'hr:1', at: T0 + 9000, suppressed: false, reason: 'r', message: 'normal', details: {} },
+      {
+        type: 'update',
+        bedId,
+        kind: 'heart_rate',
+        subject: null,
+        key: 'hr:1',
+        at: T0 + 5000,
+        suppressed: false,
+        reason: 'r',
+        message: 'critical now',
+        details: {},
+        severity: 'critical',
+        previousSeverity: 'major',
+        repeatCount: 0,
+      },
+      {
+        type: 'clear',
+        bedId,
+        kind: 'heart_rate',
+        subject: null,
+        key: 'hr:1',
+        at: T0 + 9000,
+        suppressed: false,
+        reason: 'r',
+        message: 'normal',
+        details: {},
+      },
       raise('spo2:1', T0 + 10_000, { kind: 'spo2' }),
     ]);
     expect(out.events.map((e) => e.type)).toEqual(['alarm.updated', 'alarm.cleared', 'alarm.raised']);
@@ -94,26 +169,67 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     const listed = await alarms.list({ bedId });
     expect(listed.map((a) => a.kind)).toEqual(['heart_rate', 'spo2']); // critical before major
     // Who and where, joined in the same query: the console needs no lookup per row.
-    expect(listed[0]).toEqual(expect.objectContaining({ bedLabel: 'bed', residentName: null, householdName: 'h', address: 'a', timeZone: 'Europe/Berlin', acknowledgedByName: null }));
+    expect(listed[0]).toEqual(
+      expect.objectContaining({
+        bedLabel: 'bed',
+        residentName: null,
+        householdName: 'h',
+        address: 'a',
+        timeZone: 'Europe/Berlin',
+        acknowledgedByName: null,
+      }),
+    );
   });
 
   it('lists with the display names of who acknowledged; the context repository finds the same', async () => {
     const username = `op-${randomUUID().slice(0, 8)}`;
-    await database.db.insertInto('users').values({ id: randomUUID(), organisation_id: orgId, username, display_name: '张敏', role: 'operator', password_hash: 'x' }).execute();
+    await database.db
+      .insertInto('users')
+      .values({
+        id: randomUUID(),
+        organisation_id: orgId,
+        username,
+        display_name: '张敏',
+        role: 'operator',
+        password_hash: 'x',
+      })
+      .execute();
     const prev = (await alarms.getByKey(alarms.db, 'spo2:1'))!;
-    await alarms.save(alarms.db, prev, { ...prev, status: 'acknowledged', acknowledgedAt: T0 + 11_000, acknowledgedBy: username });
+    await alarms.save(alarms.db, prev, {
+      ...prev,
+      status: 'acknowledged',
+      acknowledgedAt: T0 + 11_000,
+      acknowledgedBy: username,
+    });
     const listed = (await alarms.list({ bedId })).find((a) => a.key === 'spo2:1');
     expect(listed).toEqual(expect.objectContaining({ acknowledgedBy: username, acknowledgedByName: '张敏' }));
     const context = new AlarmContextRepository(database);
-    expect((await context.forBeds([bedId])).get(bedId)).toEqual(expect.objectContaining({ bedLabel: 'bed', householdName: 'h', timeZone: 'Europe/Berlin' }));
+    expect((await context.forBeds([bedId])).get(bedId)).toEqual(
+      expect.objectContaining({ bedLabel: 'bed', householdName: 'h', timeZone: 'Europe/Berlin' }),
+    );
     expect(await context.displayNames([username, 'system', 'device:x'])).toEqual(new Map([[username, '张敏']]));
   });
 
   it('auto-resolves a cleared unacknowledged minor alarm and keeps a suppressed one out of the queue', async () => {
     await applyAll([raise('off:1', T0 + 20_000, { kind: 'device_offline', subject: buttonId, severity: 'minor' })]);
-    const out = await applyAll([{ type: 'clear', bedId, kind: 'device_offline', subject: buttonId, key: 'off:1', at: T0 + 21_000, suppressed: false, reason: 'back', message: 'back', details: {} }]);
+    const out = await applyAll([
+      {
+        type: 'clear',
+        bedId,
+        kind: 'device_offline',
+        subject: buttonId,
+        key: 'off:1',
+        at: T0 + 21_000,
+        suppressed: false,
+        reason: 'back',
+        message: 'back',
+        details: {},
+      },
+    ]);
     expect(out.events.map((e) => e.type)).toEqual(['alarm.cleared', 'alarm.resolved']);
-    expect(await alarms.getByKey(alarms.db, 'off:1')).toEqual(expect.objectContaining({ status: 'resolved', outcome: 'auto_resolved', nextEscalationAt: null }));
+    expect(await alarms.getByKey(alarms.db, 'off:1')).toEqual(
+      expect.objectContaining({ status: 'resolved', outcome: 'auto_resolved', nextEscalationAt: null }),
+    );
 
     const silenced = await applyAll([raise('hr:silenced', T0 + 22_000, { suppressed: true })]);
     expect(silenced.events).toEqual([]);
@@ -123,8 +239,17 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
 
   it('journals ignored readings without touching any alarm; a replayed entry is written once', async () => {
     const ignored: RuleAction = {
-      type: 'ignored', bedId, kind: 'heart_rate', subject: 'm1', key: `${bedId}:heart_rate:m1:${T0}:ignored_settling`, at: T0 + 25_000, suppressed: false,
-      startedAt: T0, reason: 'ignored_settling', message: 'heart rate 0 bpm ignored: mattress settling after someone lay down', details: { value: 0, deviceId: 'm1', ts: T0 },
+      type: 'ignored',
+      bedId,
+      kind: 'heart_rate',
+      subject: 'm1',
+      key: `${bedId}:heart_rate:m1:${T0}:ignored_settling`,
+      at: T0 + 25_000,
+      suppressed: false,
+      startedAt: T0,
+      reason: 'ignored_settling',
+      message: 'heart rate 0 bpm ignored: mattress settling after someone lay down',
+      details: { value: 0, deviceId: 'm1', ts: T0 },
     };
     const out = await applyAll([ignored]);
     expect(out.events).toEqual([]);
@@ -133,22 +258,40 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(await alarms.actions(bedId, new Date(T0 + 25_000), new Date(T0 + 25_001))).toEqual([ignored]);
   });
 
-  it('raises an evaluation\'s lone alarm in one statement with its rule state and journal; the stored stream payload names the chained incident', async () => {
+  it("raises an evaluation's lone alarm in one statement with its rule state and journal; the stored stream payload names the chained incident", async () => {
     const states = new BedRuleStateRepository(database);
     const db = database.db;
     const action = raise('fall:alone', T0 + 30_000, { kind: 'fall', severity: 'critical' });
-    const saved = { bedId, state: { marker: 'alone' } as never, nextDeadline: null, eventCursor: T0 + 30_000, version: 7 };
+    const saved = {
+      bedId,
+      state: { marker: 'alone' } as never,
+      nextDeadline: null,
+      eventCursor: T0 + 30_000,
+      version: 7,
+    };
     const before = await alarms.lastEventId();
     const out = new ApplyOutcome();
-    await applier.raise(db, orgId, action, out, [states.saveQuery(db, [saved]), alarms.logActionsQuery(db, bedId, [action])]);
+    await applier.raise(db, orgId, action, out, [
+      states.saveQuery(db, [saved]),
+      alarms.logActionsQuery(db, bedId, [action]),
+    ]);
 
     const hr = await alarms.getByKey(db, 'hr:1');
     const fall = await alarms.getByKey(db, 'fall:alone');
-    expect(fall).toEqual(expect.objectContaining({ status: 'raised', severity: 'critical', incidentId: hr!.incidentId }));
+    expect(fall).toEqual(
+      expect.objectContaining({ status: 'raised', severity: 'critical', incidentId: hr!.incidentId }),
+    );
     expect(fall!.audit.map((a) => [a.action, a.at])).toEqual([['raise', T0 + 30_000]]);
-    expect(out.events).toEqual([expect.objectContaining({ type: 'alarm.raised', alarm: expect.objectContaining({ id: fall!.id, incidentId: hr!.incidentId }) })]);
+    expect(out.events).toEqual([
+      expect.objectContaining({
+        type: 'alarm.raised',
+        alarm: expect.objectContaining({ id: fall!.id, incidentId: hr!.incidentId }),
+      }),
+    ]);
     expect(await alarms.eventsAfter(before)).toEqual(out.events);
-    expect(out.raisedOrUpdated.get('fall')).toEqual(expect.objectContaining({ id: fall!.id, incidentId: hr!.incidentId }));
+    expect(out.raisedOrUpdated.get('fall')).toEqual(
+      expect.objectContaining({ id: fall!.id, incidentId: hr!.incidentId }),
+    );
     expect(await states.get(bedId)).toEqual(expect.objectContaining({ state: { marker: 'alone' }, version: 7 }));
     expect(await alarms.actions(bedId, new Date(T0 + 30_000), new Date(T0 + 30_001))).toEqual([action]);
 
@@ -187,20 +330,59 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     const streamed: AlarmStreamEvent[] = [];
     stream.events$.subscribe((e) => streamed.push(e));
     const ingest = new IngestEvents();
-    const runner = new RulesRunner(database, ingest, downlink, alarms, new BedRuleStateRepository(database), contexts,
-      new RuleConfigService(new RuleSetRepository(database), contexts, clock), applier, stream, config, clock, new RegistryEvents(), new Metrics());
+    const runner = new RulesRunner(
+      database,
+      ingest,
+      downlink,
+      alarms,
+      new BedRuleStateRepository(database),
+      contexts,
+      new RuleConfigService(new RuleSetRepository(database), contexts, clock),
+      applier,
+      stream,
+      config,
+      clock,
+      new RegistryEvents(),
+      new Metrics(),
+    );
     runner.onModuleInit();
     await runner.ready();
     return { runner, ingest, acks, streamed };
   };
 
-  it('an open operator transaction on one bed does not hold up an SOS on another (the stream lock covers a transaction\'s event append and commit only)', async () => {
+  it("an open operator transaction on one bed does not hold up an SOS on another (the stream lock covers a transaction's event append and commit only)", async () => {
     const householdId = randomUUID();
     const otherBed = randomUUID();
     const otherButton = `button-${randomUUID().slice(0, 8)}`;
-    await database.db.insertInto('households').values({ id: householdId, organisation_id: orgId, name: 'h2', address: 'a', time_zone: 'Europe/Berlin', contacts: '[]' }).execute();
-    await database.db.insertInto('beds').values({ id: otherBed, household_id: householdId, resident_id: null, label: 'bed 2' }).execute();
-    await database.db.insertInto('devices').values({ id: otherButton, organisation_id: orgId, kind: 'button', serial: otherButton, model: 'T1', bed_id: otherBed, secret_salt: 's', secret_hash: 'h', credentials_issued_at: new Date(T0) }).execute();
+    await database.db
+      .insertInto('households')
+      .values({
+        id: householdId,
+        organisation_id: orgId,
+        name: 'h2',
+        address: 'a',
+        time_zone: 'Europe/Berlin',
+        contacts: '[]',
+      })
+      .execute();
+    await database.db
+      .insertInto('beds')
+      .values({ id: otherBed, household_id: householdId, resident_id: null, label: 'bed 2' })
+      .execute();
+    await database.db
+      .insertInto('devices')
+      .values({
+        id: otherButton,
+        organisation_id: orgId,
+        kind: 'button',
+        serial: otherButton,
+        model: 'T1',
+        bed_id: otherBed,
+        secret_salt: 's',
+        secret_hash: 'h',
+        credentials_issued_at: new Date(T0),
+      })
+      .execute();
     const clock = new FakeClock(T0 + 90_000);
     const { runner, ingest, streamed } = await startRunner(clock);
     let open!: () => void;
@@ -213,7 +395,16 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       return [];
     });
     await inStep;
-    ingest.events$.next({ deviceId: otherButton, kind: 'button', bedId: otherBed, eventId: 'press-meanwhile', type: 'button.pressed', ts: clock.t, receivedAt: clock.t, seq: 1 });
+    ingest.events$.next({
+      deviceId: otherButton,
+      kind: 'button',
+      bedId: otherBed,
+      eventId: 'press-meanwhile',
+      type: 'button.pressed',
+      ts: clock.t,
+      receivedAt: clock.t,
+      seq: 1,
+    });
     const raised = () => streamed.some((e) => e.type === 'alarm.raised' && e.alarm.bedId === otherBed);
     // PGlite has one connection: there the raise waits for the transaction (and must not deadlock with it).
     if (engine.name === 'pglite') open();
@@ -227,7 +418,17 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   it('on boot, replays a device event that was stored (and PUBACKed) but never evaluated; a second boot raises nothing twice', async () => {
     const clock = new FakeClock(T0 + 100_000);
     // Stored by ingest just before a crash: no rule state mentions it.
-    await database.db.insertInto('device_events').values({ device_id: buttonId, event_id: 'press-lost', type: 'button.pressed', bed_id: bedId, device_ts: new Date(T0 + 99_000), received_at: new Date(T0 + 99_500) }).execute();
+    await database.db
+      .insertInto('device_events')
+      .values({
+        device_id: buttonId,
+        event_id: 'press-lost',
+        type: 'button.pressed',
+        bed_id: bedId,
+        device_ts: new Date(T0 + 99_000),
+        received_at: new Date(T0 + 99_500),
+      })
+      .execute();
     const boot = async () => {
       const { runner, acks, streamed } = await startRunner(clock);
       await runner.beforeApplicationShutdown();
@@ -236,7 +437,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     const first = await boot();
     expect(first.streamed).toContain('alarm.raised:sos');
     expect(first.acks).toEqual([expect.objectContaining({ eventId: 'press-lost', status: 'alarm' })]);
-    const sos = (await alarms.list({ bedId, kind: ['sos'] }));
+    const sos = await alarms.list({ bedId, kind: ['sos'] });
     expect(sos).toHaveLength(1);
     expect(sos[0].raisedAt).toBe(new Date(T0 + 99_500).toISOString()); // evaluated at its stored receive time
 

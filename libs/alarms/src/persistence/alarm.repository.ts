@@ -1,10 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type Compilable, type InsertResult, type Kysely, type OperationNodeSource, type Selectable } from 'kysely';
+import {
+  sql,
+  type Compilable,
+  type InsertResult,
+  type Kysely,
+  type OperationNodeSource,
+  type Selectable,
+} from 'kysely';
 import { Database, type AlarmsTable, type DB } from '@bedside/database';
 import type { AlarmAuditEntry, AlarmOutcome, AlarmStatus, RuleAction, RuleKind, Severity } from '@bedside/rules';
 import { DEFAULT_INCIDENT_GAP_MS, SEVERITIES } from '@bedside/rules';
 import type { ContextualAlarmView } from '../model/alarm-context';
-import { toAlarmView, type AlarmEventType, type AlarmRecord, type AlarmStreamEvent, type AlarmView, type EventDraft } from '../model/alarm-record';
+import {
+  toAlarmView,
+  type AlarmEventType,
+  type AlarmRecord,
+  type AlarmStreamEvent,
+  type AlarmView,
+  type EventDraft,
+} from '../model/alarm-record';
 
 /** A connection or an open transaction: every write of one evaluation shares the caller's transaction. */
 export type Executor = Kysely<DB>;
@@ -30,18 +44,45 @@ const date = (n: number | null): Date | null => (n === null ? null : new Date(n)
 
 function toRecord(r: Selectable<AlarmsTable>, audit: AlarmAuditEntry[]): AlarmRecord {
   return {
-    id: r.id, organisationId: r.organisation_id, bedId: r.bed_id, kind: r.kind as RuleKind, subject: r.subject, key: r.idempotency_key,
-    severity: r.severity as Severity, status: r.state as AlarmStatus, raisedAt: r.raised_at.getTime(), startedAt: r.started_at.getTime(),
-    acknowledgedAt: ms(r.acknowledged_at), acknowledgedBy: r.acknowledged_by, resolvedAt: ms(r.resolved_at), resolvedBy: r.resolved_by,
-    outcome: r.outcome as AlarmOutcome | null, cleared: r.cleared, clearedAt: ms(r.cleared_at), cancelledByResidentAt: ms(r.cancelled_by_resident_at),
-    repeatCount: r.repeat_count, escalationLevel: r.escalation_level, lastEscalatedAt: ms(r.last_escalated_at), nextEscalationAt: ms(r.next_escalation_at),
-    incidentId: r.incident_id, suppressed: r.suppressed, reason: r.reason, message: r.message, details: r.details, audit,
+    id: r.id,
+    organisationId: r.organisation_id,
+    bedId: r.bed_id,
+    kind: r.kind as RuleKind,
+    subject: r.subject,
+    key: r.idempotency_key,
+    severity: r.severity as Severity,
+    status: r.state as AlarmStatus,
+    raisedAt: r.raised_at.getTime(),
+    startedAt: r.started_at.getTime(),
+    acknowledgedAt: ms(r.acknowledged_at),
+    acknowledgedBy: r.acknowledged_by,
+    resolvedAt: ms(r.resolved_at),
+    resolvedBy: r.resolved_by,
+    outcome: r.outcome as AlarmOutcome | null,
+    cleared: r.cleared,
+    clearedAt: ms(r.cleared_at),
+    cancelledByResidentAt: ms(r.cancelled_by_resident_at),
+    repeatCount: r.repeat_count,
+    escalationLevel: r.escalation_level,
+    lastEscalatedAt: ms(r.last_escalated_at),
+    nextEscalationAt: ms(r.next_escalation_at),
+    incidentId: r.incident_id,
+    suppressed: r.suppressed,
+    reason: r.reason,
+    message: r.message,
+    details: r.details,
+    audit,
   };
 }
 
 /** An audit entry as alarm_audit columns (a Date serialises as ISO for jsonb_to_recordset too). */
 const auditColumns = (e: Omit<AlarmAuditEntry, 'action'> & { action: string }) => ({
-  at: new Date(e.at), actor: e.actor, action: e.action, from_state: e.from, to_state: e.to, note: e.note,
+  at: new Date(e.at),
+  actor: e.actor,
+  action: e.action,
+  from_state: e.from,
+  to_state: e.to,
+  note: e.note,
 });
 
 /** The alarm_events payload: what the stream sends, and replays after a reconnect. */
@@ -52,10 +93,21 @@ function streamPayload(alarm: AlarmView, at: number): { atIso: string; json: str
 
 function columns(a: AlarmRecord) {
   return {
-    severity: a.severity, state: a.status, cleared: a.cleared, cleared_at: date(a.clearedAt), cancelled_by_resident_at: date(a.cancelledByResidentAt),
-    repeat_count: a.repeatCount, acknowledged_at: date(a.acknowledgedAt), acknowledged_by: a.acknowledgedBy, resolved_at: date(a.resolvedAt),
-    resolved_by: a.resolvedBy, outcome: a.outcome, escalation_level: a.escalationLevel, last_escalated_at: date(a.lastEscalatedAt),
-    next_escalation_at: date(a.nextEscalationAt), updated_at: new Date(),
+    severity: a.severity,
+    state: a.status,
+    cleared: a.cleared,
+    cleared_at: date(a.clearedAt),
+    cancelled_by_resident_at: date(a.cancelledByResidentAt),
+    repeat_count: a.repeatCount,
+    acknowledged_at: date(a.acknowledgedAt),
+    acknowledged_by: a.acknowledgedBy,
+    resolved_at: date(a.resolvedAt),
+    resolved_by: a.resolvedBy,
+    outcome: a.outcome,
+    escalation_level: a.escalationLevel,
+    last_escalated_at: date(a.lastEscalatedAt),
+    next_escalation_at: date(a.nextEscalationAt),
+    updated_at: new Date(),
   };
 }
 
@@ -79,16 +131,43 @@ export class AlarmRepository {
    * Without, it runs inside a transaction, which appends its events last (appendEvents): the
    * caller drafts this one.
    */
-  async insertRaised(ex: Executor, a: AlarmRecord, alongside?: readonly AlongsideWrite[], gapMs = DEFAULT_INCIDENT_GAP_MS): Promise<{ incidentId: string; event: AlarmStreamEvent | null } | null> {
+  async insertRaised(
+    ex: Executor,
+    a: AlarmRecord,
+    alongside?: readonly AlongsideWrite[],
+    gapMs = DEFAULT_INCIDENT_GAP_MS,
+  ): Promise<{ incidentId: string; event: AlarmStreamEvent | null } | null> {
     const streamed = !a.suppressed;
     const withEvent = streamed && alongside !== undefined;
-    const chained = ex.selectFrom('alarms').select('incident_id').where('bed_id', '=', a.bedId).where('suppressed', '=', false)
-      .where('raised_at', '<=', new Date(a.raisedAt)).where('raised_at', '>=', new Date(a.raisedAt - gapMs)).orderBy('raised_at', 'desc').limit(1);
-    const inserted = ex.insertInto('alarms').values({
-      id: a.id, organisation_id: a.organisationId, bed_id: a.bedId, subject: a.subject, kind: a.kind, started_at: new Date(a.startedAt),
-      raised_at: new Date(a.raisedAt), suppressed: a.suppressed, reason: a.reason, message: a.message, details: JSON.stringify(a.details),
-      idempotency_key: a.key, ...columns(a), incident_id: streamed ? sql<string>`coalesce((${chained}), ${a.id})` : a.id,
-    }).onConflict((oc) => oc.column('idempotency_key').doNothing()).returning(['id', 'incident_id']);
+    const chained = ex
+      .selectFrom('alarms')
+      .select('incident_id')
+      .where('bed_id', '=', a.bedId)
+      .where('suppressed', '=', false)
+      .where('raised_at', '<=', new Date(a.raisedAt))
+      .where('raised_at', '>=', new Date(a.raisedAt - gapMs))
+      .orderBy('raised_at', 'desc')
+      .limit(1);
+    const inserted = ex
+      .insertInto('alarms')
+      .values({
+        id: a.id,
+        organisation_id: a.organisationId,
+        bed_id: a.bedId,
+        subject: a.subject,
+        kind: a.kind,
+        started_at: new Date(a.startedAt),
+        raised_at: new Date(a.raisedAt),
+        suppressed: a.suppressed,
+        reason: a.reason,
+        message: a.message,
+        details: JSON.stringify(a.details),
+        idempotency_key: a.key,
+        ...columns(a),
+        incident_id: streamed ? sql<string>`coalesce((${chained}), ${a.id})` : a.id,
+      })
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning(['id', 'incident_id']);
     const view = toAlarmView(a);
     const payload = streamPayload(view, a.raisedAt);
     const ctes = [
@@ -105,12 +184,20 @@ export class AlarmRepository {
         returning id)`);
     }
     const { rows } = await sql<{ incident_id: string; event_id: string | null }>`with ${sql.join(ctes)}
-      select inserted.incident_id, ${withEvent ? sql`(select id from event)` : sql`null`} as event_id from inserted`.execute(ex);
+      select inserted.incident_id, ${withEvent ? sql`(select id from event)` : sql`null`} as event_id from inserted`.execute(
+      ex,
+    );
     const row = rows[0];
     if (!row) return null;
-    const event: AlarmStreamEvent | null = row.event_id === null
-      ? null
-      : { id: Number(row.event_id), type: 'alarm.raised', alarm: { ...view, incidentId: row.incident_id }, at: payload.atIso };
+    const event: AlarmStreamEvent | null =
+      row.event_id === null
+        ? null
+        : {
+            id: Number(row.event_id),
+            type: 'alarm.raised',
+            alarm: { ...view, incidentId: row.incident_id },
+            at: payload.atIso,
+          };
     return { incidentId: row.incident_id, event };
   }
 
@@ -124,9 +211,16 @@ export class AlarmRepository {
    * `note` and call-centre entries (`dispatch`, `dispatch.on_site`, …) change no state, so the
    * state machine does not know them; the timeline shows them all.
    */
-  async appendAudit(ex: Executor, alarmId: string, entries: readonly (Omit<AlarmAuditEntry, 'action'> & { action: string })[]): Promise<void> {
+  async appendAudit(
+    ex: Executor,
+    alarmId: string,
+    entries: readonly (Omit<AlarmAuditEntry, 'action'> & { action: string })[],
+  ): Promise<void> {
     if (entries.length === 0) return;
-    await ex.insertInto('alarm_audit').values(entries.map((e) => ({ alarm_id: alarmId, ...auditColumns(e) }))).execute();
+    await ex
+      .insertInto('alarm_audit')
+      .values(entries.map((e) => ({ alarm_id: alarmId, ...auditColumns(e) })))
+      .execute();
   }
 
   /**
@@ -137,19 +231,37 @@ export class AlarmRepository {
     if (drafts.length === 0) return [];
     const views = drafts.map((d) => toAlarmView(d.alarm));
     const payloads = drafts.map((d, i) => streamPayload(views[i], d.at));
-    const rows = await ex.insertInto('alarm_events')
-      .values(drafts.map((d, i) => ({ alarm_id: d.alarm.id, type: d.type, at: new Date(d.at), payload: payloads[i].json }))).returning('id').execute();
+    const rows = await ex
+      .insertInto('alarm_events')
+      .values(
+        drafts.map((d, i) => ({ alarm_id: d.alarm.id, type: d.type, at: new Date(d.at), payload: payloads[i].json })),
+      )
+      .returning('id')
+      .execute();
     const ids = rows.map((r) => Number(r.id)).sort((x, y) => x - y);
     return drafts.map((d, i) => ({ id: ids[i], type: d.type, alarm: views[i], at: payloads[i].atIso }));
   }
 
   async eventsAfter(afterId: number, limit = 1000): Promise<AlarmStreamEvent[]> {
-    const rows = await this.db.selectFrom('alarm_events').select(['id', 'type', 'payload']).where('id', '>', afterId).orderBy('id').limit(limit).execute();
-    return rows.map((r) => ({ id: Number(r.id), type: r.type as AlarmEventType, ...(r.payload as { alarm: AlarmView; at: string }) }));
+    const rows = await this.db
+      .selectFrom('alarm_events')
+      .select(['id', 'type', 'payload'])
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      type: r.type as AlarmEventType,
+      ...(r.payload as { alarm: AlarmView; at: string }),
+    }));
   }
 
   async lastEventId(): Promise<number> {
-    const row = await this.db.selectFrom('alarm_events').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('alarm_events')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirst();
     return Number(row?.max ?? 0);
   }
 
@@ -167,11 +279,23 @@ export class AlarmRepository {
 
   async audit(ex: Executor, alarmId: string): Promise<AlarmAuditEntry[]> {
     const rows = await ex.selectFrom('alarm_audit').selectAll().where('alarm_id', '=', alarmId).orderBy('id').execute();
-    return rows.map((r) => ({ at: r.at.getTime(), actor: r.actor, action: r.action as AlarmAuditEntry['action'], from: r.from_state as AlarmStatus | null, to: r.to_state as AlarmStatus, note: r.note }));
+    return rows.map((r) => ({
+      at: r.at.getTime(),
+      actor: r.actor,
+      action: r.action as AlarmAuditEntry['action'],
+      from: r.from_state as AlarmStatus | null,
+      to: r.to_state as AlarmStatus,
+      note: r.note,
+    }));
   }
 
   async incident(incidentId: string): Promise<AlarmView[]> {
-    const rows = await this.db.selectFrom('alarms').selectAll().where('incident_id', '=', incidentId).orderBy('raised_at').execute();
+    const rows = await this.db
+      .selectFrom('alarms')
+      .selectAll()
+      .where('incident_id', '=', incidentId)
+      .orderBy('raised_at')
+      .execute();
     return rows.map((r) => toAlarmView(toRecord(r, [])));
   }
 
@@ -181,15 +305,24 @@ export class AlarmRepository {
    * here so a queue of many households needs one query.
    */
   async list(f: AlarmFilter): Promise<ContextualAlarmView[]> {
-    let q = this.db.selectFrom('alarms')
+    let q = this.db
+      .selectFrom('alarms')
       .leftJoin('beds', 'beds.id', 'alarms.bed_id')
       .leftJoin('households', 'households.id', 'beds.household_id')
       .leftJoin('residents', 'residents.id', 'beds.resident_id')
       .leftJoin('users as ack_user', 'ack_user.username', 'alarms.acknowledged_by')
       .leftJoin('users as res_user', 'res_user.username', 'alarms.resolved_by')
       .selectAll('alarms')
-      .select(['beds.label as ctx_bed_label', 'residents.name as ctx_resident_name', 'households.id as ctx_household_id', 'households.name as ctx_household_name',
-        'households.address as ctx_address', 'households.time_zone as ctx_time_zone', 'ack_user.display_name as ctx_ack_name', 'res_user.display_name as ctx_res_name']);
+      .select([
+        'beds.label as ctx_bed_label',
+        'residents.name as ctx_resident_name',
+        'households.id as ctx_household_id',
+        'households.name as ctx_household_name',
+        'households.address as ctx_address',
+        'households.time_zone as ctx_time_zone',
+        'ack_user.display_name as ctx_ack_name',
+        'res_user.display_name as ctx_res_name',
+      ]);
     if (f.state?.length) q = q.where('alarms.state', 'in', f.state);
     if (f.severity?.length) q = q.where('alarms.severity', 'in', f.severity);
     if (f.kind?.length) q = q.where('alarms.kind', 'in', f.kind);
@@ -198,19 +331,36 @@ export class AlarmRepository {
     if (f.from) q = q.where('alarms.raised_at', '>=', f.from);
     if (f.to) q = q.where('alarms.raised_at', '<', f.to);
     if (!f.includeSuppressed) q = q.where('alarms.suppressed', '=', false);
-    const rank = sql<number>`case alarms.severity ${sql.join(SEVERITIES.map((s, i) => sql`when ${s} then ${i}`), sql` `)} end`;
-    const rows = await q.orderBy(rank).orderBy('alarms.raised_at').limit(f.limit ?? 500).execute();
+    const rank = sql<number>`case alarms.severity ${sql.join(
+      SEVERITIES.map((s, i) => sql`when ${s} then ${i}`),
+      sql` `,
+    )} end`;
+    const rows = await q
+      .orderBy(rank)
+      .orderBy('alarms.raised_at')
+      .limit(f.limit ?? 500)
+      .execute();
     return rows.map((r) => ({
       ...toAlarmView(toRecord(r, [])),
-      bedLabel: r.ctx_bed_label, residentName: r.ctx_resident_name, householdId: r.ctx_household_id, householdName: r.ctx_household_name,
-      address: r.ctx_address, timeZone: r.ctx_time_zone, acknowledgedByName: r.ctx_ack_name, resolvedByName: r.ctx_res_name,
+      bedLabel: r.ctx_bed_label,
+      residentName: r.ctx_resident_name,
+      householdId: r.ctx_household_id,
+      householdName: r.ctx_household_name,
+      address: r.ctx_address,
+      timeZone: r.ctx_time_zone,
+      acknowledgedByName: r.ctx_ack_name,
+      resolvedByName: r.ctx_res_name,
     }));
   }
 
   /** Unacknowledged alarms with an escalation due, for the per-bed timers after a restart. */
   async pendingEscalations(): Promise<{ id: string; bedId: string; at: number }[]> {
-    const rows = await this.db.selectFrom('alarms').select(['id', 'bed_id', 'next_escalation_at']).where('state', '=', 'raised')
-      .where('next_escalation_at', 'is not', null).execute();
+    const rows = await this.db
+      .selectFrom('alarms')
+      .select(['id', 'bed_id', 'next_escalation_at'])
+      .where('state', '=', 'raised')
+      .where('next_escalation_at', 'is not', null)
+      .execute();
     return rows.map((r) => ({ id: r.id, bedId: r.bed_id, at: r.next_escalation_at!.getTime() }));
   }
 
@@ -221,13 +371,31 @@ export class AlarmRepository {
 
   /** The journal write as a query (see insertRaised's `alongside`); `actions` must not be empty. */
   logActionsQuery(ex: Executor, bedId: string, actions: readonly RuleAction[]) {
-    return ex.insertInto('rule_actions').values(actions.map((a) => ({
-      bed_id: bedId, key: a.key, type: a.type, kind: a.kind, at: new Date(a.at), suppressed: a.suppressed, action: JSON.stringify(a),
-    }))).onConflict((oc) => oc.columns(['key', 'type', 'at']).doNothing());
+    return ex
+      .insertInto('rule_actions')
+      .values(
+        actions.map((a) => ({
+          bed_id: bedId,
+          key: a.key,
+          type: a.type,
+          kind: a.kind,
+          at: new Date(a.at),
+          suppressed: a.suppressed,
+          action: JSON.stringify(a),
+        })),
+      )
+      .onConflict((oc) => oc.columns(['key', 'type', 'at']).doNothing());
   }
 
   async actions(bedId: string, from: Date, to: Date): Promise<RuleAction[]> {
-    const rows = await this.db.selectFrom('rule_actions').select('action').where('bed_id', '=', bedId).where('at', '>=', from).where('at', '<', to).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('rule_actions')
+      .select('action')
+      .where('bed_id', '=', bedId)
+      .where('at', '>=', from)
+      .where('at', '<', to)
+      .orderBy('id')
+      .execute();
     return rows.map((r) => r.action as unknown as RuleAction);
   }
 }

@@ -27,39 +27,92 @@ export class BedContextRepository {
   constructor(private readonly database: Database) {}
 
   async get(bedId: string): Promise<BedContext> {
-    const bed = await this.database.db.selectFrom('beds').innerJoin('households', 'households.id', 'beds.household_id')
-      .select(['beds.id as bedId', 'households.organisation_id as organisationId', 'households.id as householdId', 'households.time_zone as timeZone'])
-      .where('beds.id', '=', bedId).executeTakeFirst();
+    const bed = await this.database.db
+      .selectFrom('beds')
+      .innerJoin('households', 'households.id', 'beds.household_id')
+      .select([
+        'beds.id as bedId',
+        'households.organisation_id as organisationId',
+        'households.id as householdId',
+        'households.time_zone as timeZone',
+      ])
+      .where('beds.id', '=', bedId)
+      .executeTakeFirst();
     if (!bed) throw notFound('bed', bedId);
-    const devices = await this.database.db.selectFrom('devices').select(['id', 'kind', 'last_seen_at']).where('bed_id', '=', bedId).where('revoked_at', 'is', null).execute();
-    return { ...bed, devices: devices.map((d) => ({ id: d.id, kind: d.kind, lastSeenAt: d.last_seen_at?.getTime() ?? null })) };
+    const devices = await this.database.db
+      .selectFrom('devices')
+      .select(['id', 'kind', 'last_seen_at'])
+      .where('bed_id', '=', bedId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    return {
+      ...bed,
+      devices: devices.map((d) => ({ id: d.id, kind: d.kind, lastSeenAt: d.last_seen_at?.getTime() ?? null })),
+    };
   }
 
   async bedsOfHousehold(householdId: string): Promise<string[]> {
-    return (await this.database.db.selectFrom('beds').select('id').where('household_id', '=', householdId).execute()).map((r) => r.id);
+    return (
+      await this.database.db.selectFrom('beds').select('id').where('household_id', '=', householdId).execute()
+    ).map((r) => r.id);
   }
 
   async bedsOfOrganisation(organisationId: string): Promise<string[]> {
-    const rows = await this.database.db.selectFrom('beds').innerJoin('households', 'households.id', 'beds.household_id')
-      .select('beds.id').where('households.organisation_id', '=', organisationId).execute();
+    const rows = await this.database.db
+      .selectFrom('beds')
+      .innerJoin('households', 'households.id', 'beds.household_id')
+      .select('beds.id')
+      .where('households.organisation_id', '=', organisationId)
+      .execute();
     return rows.map((r) => r.id);
   }
 
   /** Device events of a bed received at or after `since` (ingest stores them before PUBACK), in arrival order. */
   async eventsSince(bedId: string, since: number, until?: number): Promise<LoggedDeviceEvent[]> {
-    let q = this.database.db.selectFrom('device_events').innerJoin('devices', 'devices.id', 'device_events.device_id')
-      .select(['device_events.device_id', 'devices.kind', 'device_events.bed_id', 'device_events.event_id', 'device_events.type', 'device_events.device_ts', 'device_events.received_at'])
-      .where('device_events.bed_id', '=', bedId).where('device_events.received_at', '>=', new Date(since));
+    let q = this.database.db
+      .selectFrom('device_events')
+      .innerJoin('devices', 'devices.id', 'device_events.device_id')
+      .select([
+        'device_events.device_id',
+        'devices.kind',
+        'device_events.bed_id',
+        'device_events.event_id',
+        'device_events.type',
+        'device_events.device_ts',
+        'device_events.received_at',
+      ])
+      .where('device_events.bed_id', '=', bedId)
+      .where('device_events.received_at', '>=', new Date(since));
     if (until !== undefined) q = q.where('device_events.received_at', '<', new Date(until));
     const rows = await q.orderBy('device_events.received_at').orderBy('device_events.device_ts').execute();
-    return rows.map((r) => ({ deviceId: r.device_id, kind: r.kind, bedId: r.bed_id!, eventId: r.event_id, type: r.type as EventType, ts: r.device_ts.getTime(), receivedAt: r.received_at.getTime() }));
+    return rows.map((r) => ({
+      deviceId: r.device_id,
+      kind: r.kind,
+      bedId: r.bed_id!,
+      eventId: r.event_id,
+      type: r.type as EventType,
+      ts: r.device_ts.getTime(),
+      receivedAt: r.received_at.getTime(),
+    }));
   }
 
   /** Beds with device events since `since` but no saved rule state: their first events may not have been evaluated. */
   async bedsWithEventsSince(since: number): Promise<string[]> {
-    const rows = await this.database.db.selectFrom('device_events').select('bed_id').distinct()
-      .where('received_at', '>=', new Date(since)).where('bed_id', 'is not', null)
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('bed_rule_state').select('bed_id').whereRef('bed_rule_state.bed_id', '=', 'device_events.bed_id'))))
+    const rows = await this.database.db
+      .selectFrom('device_events')
+      .select('bed_id')
+      .distinct()
+      .where('received_at', '>=', new Date(since))
+      .where('bed_id', 'is not', null)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('bed_rule_state')
+              .select('bed_id')
+              .whereRef('bed_rule_state.bed_id', '=', 'device_events.bed_id'),
+          ),
+        ),
+      )
       .execute();
     return rows.map((r) => r.bed_id!);
   }

@@ -30,17 +30,38 @@ export class BedRuleStateRepository {
   /** The upsert as a query (see AlarmRepository.insertRaised's `alongside`); `list` must not be empty. */
   saveQuery(ex: Executor, list: readonly StoredBedState[]) {
     const now = new Date();
-    return ex.insertInto('bed_rule_state').values(list.map((s) => ({
-      bed_id: s.bedId, state: JSON.stringify(s.state), next_deadline: s.nextDeadline === null ? null : new Date(s.nextDeadline),
-      event_cursor: s.eventCursor === null ? null : new Date(s.eventCursor), updated_at: now, version: s.version,
-    }))).onConflict((oc) => oc.column('bed_id').doUpdateSet({
-      state: sql`excluded.state`, next_deadline: sql`excluded.next_deadline`, event_cursor: sql`excluded.event_cursor`,
-      updated_at: sql`excluded.updated_at`, version: sql`excluded.version`,
-    }).where('bed_rule_state.version', '<=', sql<number>`excluded.version`));
+    return ex
+      .insertInto('bed_rule_state')
+      .values(
+        list.map((s) => ({
+          bed_id: s.bedId,
+          state: JSON.stringify(s.state),
+          next_deadline: s.nextDeadline === null ? null : new Date(s.nextDeadline),
+          event_cursor: s.eventCursor === null ? null : new Date(s.eventCursor),
+          updated_at: now,
+          version: s.version,
+        })),
+      )
+      .onConflict((oc) =>
+        oc
+          .column('bed_id')
+          .doUpdateSet({
+            state: sql`excluded.state`,
+            next_deadline: sql`excluded.next_deadline`,
+            event_cursor: sql`excluded.event_cursor`,
+            updated_at: sql`excluded.updated_at`,
+            version: sql`excluded.version`,
+          })
+          .where('bed_rule_state.version', '<=', sql<number>`excluded.version`),
+      );
   }
 
   async get(bedId: string): Promise<StoredBedState | null> {
-    const r = await this.database.db.selectFrom('bed_rule_state').selectAll().where('bed_id', '=', bedId).executeTakeFirst();
+    const r = await this.database.db
+      .selectFrom('bed_rule_state')
+      .selectAll()
+      .where('bed_id', '=', bedId)
+      .executeTakeFirst();
     return r ? this.toStored(r) : null;
   }
 
@@ -49,7 +70,19 @@ export class BedRuleStateRepository {
     return rows.map((r) => this.toStored(r));
   }
 
-  private toStored(r: { bed_id: string; state: unknown; next_deadline: Date | null; event_cursor: Date | null; version: number }): StoredBedState {
-    return { bedId: r.bed_id, state: r.state as BedRuleState, nextDeadline: r.next_deadline?.getTime() ?? null, eventCursor: r.event_cursor?.getTime() ?? null, version: Number(r.version) };
+  private toStored(r: {
+    bed_id: string;
+    state: unknown;
+    next_deadline: Date | null;
+    event_cursor: Date | null;
+    version: number;
+  }): StoredBedState {
+    return {
+      bedId: r.bed_id,
+      state: r.state as BedRuleState,
+      nextDeadline: r.next_deadline?.getTime() ?? null,
+      eventCursor: r.event_cursor?.getTime() ?? null,
+      version: Number(r.version),
+    };
   }
 }

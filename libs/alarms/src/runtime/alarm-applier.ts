@@ -1,8 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { newId } from '@bedside/common';
 import {
-  AlarmDomainError, applyRuleAction, autoResolveIfDue, escalateIfDue, nextEscalationAt, SYSTEM_ACTOR,
-  type Alarm, type RaiseAction, type RuleAction, type RuleKind,
+  AlarmDomainError,
+  applyRuleAction,
+  autoResolveIfDue,
+  escalateIfDue,
+  nextEscalationAt,
+  SYSTEM_ACTOR,
+  type Alarm,
+  type RaiseAction,
+  type RuleAction,
+  type RuleKind,
 } from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
 import type { AlarmEventType, AlarmRecord, AlarmStreamEvent, EventDraft } from '../model/alarm-record';
@@ -20,7 +28,11 @@ export class ApplyOutcome {
   readonly raisedOrUpdated = new Map<RuleKind, AlarmRecord>();
 }
 
-const EVENT_FOR: Record<Exclude<RuleAction['type'], 'raise' | 'ignored'>, AlarmEventType> = { update: 'alarm.updated', clear: 'alarm.cleared', cancelled: 'alarm.updated' };
+const EVENT_FOR: Record<Exclude<RuleAction['type'], 'raise' | 'ignored'>, AlarmEventType> = {
+  update: 'alarm.updated',
+  clear: 'alarm.cleared',
+  cancelled: 'alarm.updated',
+};
 
 /**
  * Turns rule actions into alarm rows through the libs/rules state machine, inside the caller's
@@ -30,7 +42,10 @@ const EVENT_FOR: Record<Exclude<RuleAction['type'], 'raise' | 'ignored'>, AlarmE
 export class AlarmApplier {
   private readonly log = new Logger('Alarms');
 
-  constructor(private readonly alarms: AlarmRepository, private readonly config: AlarmsConfig) {}
+  constructor(
+    private readonly alarms: AlarmRepository,
+    private readonly config: AlarmsConfig,
+  ) {}
 
   async apply(ex: Executor, organisationId: string, actions: readonly RuleAction[], out: ApplyOutcome): Promise<void> {
     for (const action of actions) {
@@ -40,7 +55,13 @@ export class AlarmApplier {
       } catch (err) {
         // A lifecycle rule refusing one action (a race with an operator) must not lose the others.
         if (!(err instanceof AlarmDomainError)) throw err;
-        this.log.warn({ msg: 'rule action not applied', key: action.key, type: action.type, code: err.code, err: err.message });
+        this.log.warn({
+          msg: 'rule action not applied',
+          key: action.key,
+          type: action.type,
+          code: err.code,
+          err: err.message,
+        });
       }
     }
   }
@@ -72,7 +93,14 @@ export class AlarmApplier {
   }
 
   /** Saves an operator change made with the state machine and drafts its stream event. */
-  async saveChange(ex: Executor, prev: AlarmRecord, changed: Alarm, type: AlarmEventType, at: number, out: ApplyOutcome): Promise<AlarmRecord> {
+  async saveChange(
+    ex: Executor,
+    prev: AlarmRecord,
+    changed: Alarm,
+    type: AlarmEventType,
+    at: number,
+    out: ApplyOutcome,
+  ): Promise<AlarmRecord> {
     const next = this.withNext(changed as AlarmRecord);
     await this.alarms.save(ex, prev, next);
     out.drafts.push({ type, alarm: next, at });
@@ -87,16 +115,45 @@ export class AlarmApplier {
    * round trip (each waits for a turn of a busy event loop: most of an alarm's latency). Without
    * `alongside` the raise is inside a transaction and its event is drafted.
    */
-  async raise(ex: Executor, organisationId: string, action: RaiseAction, out: ApplyOutcome, alongside?: readonly AlongsideWrite[]): Promise<void> {
+  async raise(
+    ex: Executor,
+    organisationId: string,
+    action: RaiseAction,
+    out: ApplyOutcome,
+    alongside?: readonly AlongsideWrite[],
+  ): Promise<void> {
     const id = newId();
     const base = applyRuleAction(null, action, id);
     let rec: AlarmRecord = {
-      ...base, organisationId, startedAt: action.startedAt, suppressed: action.suppressed, reason: action.reason, message: action.message,
-      details: action.details, nextEscalationAt: null, incidentId: id,
+      ...base,
+      organisationId,
+      startedAt: action.startedAt,
+      suppressed: action.suppressed,
+      reason: action.reason,
+      message: action.message,
+      details: action.details,
+      nextEscalationAt: null,
+      incidentId: id,
     };
     if (action.suppressed) {
       // Recorded for the audit, closed at once: a silenced bed does not alert.
-      rec = { ...rec, status: 'resolved', resolvedAt: action.at, resolvedBy: SYSTEM_ACTOR, audit: [...rec.audit, { at: action.at, actor: SYSTEM_ACTOR, action: 'resolve', from: 'raised', to: 'resolved', note: 'maintenance silence' }] };
+      rec = {
+        ...rec,
+        status: 'resolved',
+        resolvedAt: action.at,
+        resolvedBy: SYSTEM_ACTOR,
+        audit: [
+          ...rec.audit,
+          {
+            at: action.at,
+            actor: SYSTEM_ACTOR,
+            action: 'resolve',
+            from: 'raised',
+            to: 'resolved',
+            note: 'maintenance silence',
+          },
+        ],
+      };
     }
     rec = this.withNext(rec);
     const raised = await this.alarms.insertRaised(ex, rec, alongside);

@@ -20,7 +20,11 @@ describe('BedQueue', () => {
 
   it('keeps going after a failed job and reports the failure to its caller only', async () => {
     const q = new BedQueue();
-    await expect(q.run('a', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      q.run('a', async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     await expect(q.run('a', async () => 42)).resolves.toBe(42);
   });
 

@@ -6,7 +6,10 @@ describe('BedTimers (fake clock)', () => {
 
   it('keeps exactly one timer per bed and fires it at the deadline', () => {
     const fired: [string, number][] = [];
-    const timers = new BedTimers(() => Date.now(), (bed, at) => fired.push([bed, at]));
+    const timers = new BedTimers(
+      () => Date.now(),
+      (bed, at) => fired.push([bed, at]),
+    );
     timers.set('a', 1_005_000);
     timers.set('a', 1_002_000); // replaces, does not add
     timers.set('b', 1_003_000);
@@ -16,14 +19,20 @@ describe('BedTimers (fake clock)', () => {
     jest.advanceTimersByTime(1);
     expect(fired).toEqual([['a', 1_002_000]]);
     jest.advanceTimersByTime(1_000);
-    expect(fired).toEqual([['a', 1_002_000], ['b', 1_003_000]]);
+    expect(fired).toEqual([
+      ['a', 1_002_000],
+      ['b', 1_003_000],
+    ]);
     jest.advanceTimersByTime(10_000);
     expect(fired).toHaveLength(2); // the replaced deadline never fires
   });
 
   it('fires an overdue deadline at once (restart catch-up) and cancels with null', () => {
     const fired: string[] = [];
-    const timers = new BedTimers(() => Date.now(), (bed) => fired.push(bed));
+    const timers = new BedTimers(
+      () => Date.now(),
+      (bed) => fired.push(bed),
+    );
     timers.set('late', 900_000);
     timers.set('cancelled', 1_001_000);
     timers.set('cancelled', null);
@@ -35,7 +44,10 @@ describe('BedTimers (fake clock)', () => {
 
   it('re-arms deadlines beyond the setTimeout range', () => {
     const fired: number[] = [];
-    const timers = new BedTimers(() => Date.now(), (_bed, at) => fired.push(at));
+    const timers = new BedTimers(
+      () => Date.now(),
+      (_bed, at) => fired.push(at),
+    );
     const far = Date.now() + 2 ** 31 + 10_000;
     timers.set('far', far);
     jest.advanceTimersByTime(2 ** 31 - 1);
@@ -47,7 +59,10 @@ describe('BedTimers (fake clock)', () => {
 
   it('a later deadline keeps the armed timeout and fires at the new instant, not before', () => {
     const fired: number[] = [];
-    const timers = new BedTimers(() => Date.now(), (_bed, at) => fired.push(at));
+    const timers = new BedTimers(
+      () => Date.now(),
+      (_bed, at) => fired.push(at),
+    );
     const spy = jest.spyOn(global, 'setTimeout');
     timers.set('a', 1_010_000);
     for (let k = 1; k <= 5; k++) timers.set('a', 1_010_000 + k * 1_000); // slides with every sample
@@ -62,7 +77,10 @@ describe('BedTimers (fake clock)', () => {
 
   it('an earlier deadline re-arms at once', () => {
     const fired: number[] = [];
-    const timers = new BedTimers(() => Date.now(), (_bed, at) => fired.push(at));
+    const timers = new BedTimers(
+      () => Date.now(),
+      (_bed, at) => fired.push(at),
+    );
     timers.set('a', 1_010_000);
     timers.set('a', 1_003_000);
     jest.advanceTimersByTime(3_000);
@@ -73,7 +91,10 @@ describe('BedTimers (fake clock)', () => {
 
   it('stop() clears everything and refuses new timers', () => {
     const fired: string[] = [];
-    const timers = new BedTimers(() => Date.now(), (bed) => fired.push(bed));
+    const timers = new BedTimers(
+      () => Date.now(),
+      (bed) => fired.push(bed),
+    );
     timers.set('a', Date.now() + 10);
     timers.stop();
     timers.set('b', Date.now() + 10);

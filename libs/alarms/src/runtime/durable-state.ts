@@ -16,7 +16,11 @@ function sameFlat(a: Flat, b: Flat): boolean {
   return n === 0;
 }
 
-function sameRecords<T extends object>(a: Record<string, T>, b: Record<string, T>, same: (x: T, y: T) => boolean): boolean {
+function sameRecords<T extends object>(
+  a: Record<string, T>,
+  b: Record<string, T>,
+  same: (x: T, y: T) => boolean,
+): boolean {
   if (a === b) return true;
   let n = 0;
   for (const k in a) {
@@ -30,9 +34,18 @@ function sameRecords<T extends object>(a: Record<string, T>, b: Record<string, T
 
 /** Everything but what each sample moves: last seen (hub time), the event-time watermark and the sample interval. */
 const sameDevice = (x: BedRuleState['devices'][string], y: BedRuleState['devices'][string]) =>
-  x.kind === y.kind && x.online === y.online && x.onlineSince === y.onlineSince && x.warmupFromTs === y.warmupFromTs && x.offlineSince === y.offlineSince
-  && x.offlineReason === y.offlineReason && x.battery === y.battery && x.worn === y.worn && x.removedSince === y.removedSince
-  && x.disconnectedAt === y.disconnectedAt && x.disconnectReason === y.disconnectReason && x.inBedSince === y.inBedSince;
+  x.kind === y.kind &&
+  x.online === y.online &&
+  x.onlineSince === y.onlineSince &&
+  x.warmupFromTs === y.warmupFromTs &&
+  x.offlineSince === y.offlineSince &&
+  x.offlineReason === y.offlineReason &&
+  x.battery === y.battery &&
+  x.worn === y.worn &&
+  x.removedSince === y.removedSince &&
+  x.disconnectedAt === y.disconnectedAt &&
+  x.disconnectReason === y.disconnectReason &&
+  x.inBedSince === y.inBedSince;
 
 const sameVital = (x: BedRuleState['vitals'][string], y: BedRuleState['vitals'][string]) =>
   x.majorSince === y.majorSince && x.criticalSince === y.criticalSince && x.clearSince === y.clearSince;
@@ -58,12 +71,14 @@ function sameKeys(a: Record<string, unknown>, b: Record<string, unknown>): boole
  */
 export function sameDurableState(a: BedRuleState, b: BedRuleState): boolean {
   if (a === b) return true;
-  return sameRecords(a.devices, b.devices, sameDevice)
-    && sameRecords(a.vitals, b.vitals, sameVital)
-    && sameFlat(a.presence, b.presence)
-    && sameFlat(a.fall, b.fall)
-    && sameRecords(a.episodes, b.episodes, (x, y) => sameFlat(x, y))
-    && sameFlat(a.silence, b.silence)
-    && a.seenEventIds[a.seenEventIds.length - 1] === b.seenEventIds[b.seenEventIds.length - 1]
-    && sameKeys(a.timers, b.timers);
+  return (
+    sameRecords(a.devices, b.devices, sameDevice) &&
+    sameRecords(a.vitals, b.vitals, sameVital) &&
+    sameFlat(a.presence, b.presence) &&
+    sameFlat(a.fall, b.fall) &&
+    sameRecords(a.episodes, b.episodes, (x, y) => sameFlat(x, y)) &&
+    sameFlat(a.silence, b.silence) &&
+    a.seenEventIds[a.seenEventIds.length - 1] === b.seenEventIds[b.seenEventIds.length - 1] &&
+    sameKeys(a.timers, b.timers)
+  );
 }

@@ -5,12 +5,41 @@ import type { DeviceEventInput, DeviceStatusInput, RuleInput, RuleKind } from '@
 /** Telemetry sample -> rule input. Button samples only carry a battery level, which the rules take from a status. */
 export function telemetryInput(p: TelemetryPoint): RuleInput {
   if (p.kind === 'mattress') {
-    return { type: 'telemetry', deviceKind: 'mattress', deviceId: p.deviceId, ts: p.ts, heartRate: p.heartRate, respirationRate: p.respirationRate, inBed: p.inBed, movement: p.movement, signalQuality: p.signalQuality };
+    return {
+      type: 'telemetry',
+      deviceKind: 'mattress',
+      deviceId: p.deviceId,
+      ts: p.ts,
+      heartRate: p.heartRate,
+      respirationRate: p.respirationRate,
+      inBed: p.inBed,
+      movement: p.movement,
+      signalQuality: p.signalQuality,
+    };
   }
   if (p.kind === 'wearable') {
-    return { type: 'telemetry', deviceKind: 'wearable', deviceId: p.deviceId, ts: p.ts, heartRate: p.heartRate, spo2: p.spo2, steps: p.steps, worn: p.worn, battery: p.battery, movement: p.movement, signalQuality: p.signalQuality };
+    return {
+      type: 'telemetry',
+      deviceKind: 'wearable',
+      deviceId: p.deviceId,
+      ts: p.ts,
+      heartRate: p.heartRate,
+      spo2: p.spo2,
+      steps: p.steps,
+      worn: p.worn,
+      battery: p.battery,
+      movement: p.movement,
+      signalQuality: p.signalQuality,
+    };
   }
-  return { type: 'status', deviceId: p.deviceId, deviceKind: p.kind, ts: p.ts, online: true, battery: p.battery ?? null };
+  return {
+    type: 'status',
+    deviceId: p.deviceId,
+    deviceKind: p.kind,
+    ts: p.ts,
+    online: true,
+    battery: p.battery ?? null,
+  };
 }
 
 /**
@@ -24,7 +53,9 @@ export function inTimeOrder(points: readonly TelemetryPoint[]): readonly Telemet
   return points;
 }
 
-export function eventInput(e: Pick<StoredDeviceEvent, 'deviceId' | 'kind' | 'eventId' | 'type' | 'ts'>): DeviceEventInput {
+export function eventInput(
+  e: Pick<StoredDeviceEvent, 'deviceId' | 'kind' | 'eventId' | 'type' | 'ts'>,
+): DeviceEventInput {
   return { type: 'event', deviceId: e.deviceId, deviceKind: e.kind, eventId: e.eventId, event: e.type, ts: e.ts };
 }
 
@@ -37,7 +68,11 @@ export function statusInput(s: DeviceStatusChange): DeviceStatusInput | null {
   const online = s.status.state === 'online';
   if (s.source === 'connection' && !online) return null;
   return {
-    type: 'status', deviceId: s.deviceId, deviceKind: s.kind, online, ts: s.status.ts,
+    type: 'status',
+    deviceId: s.deviceId,
+    deviceKind: s.kind,
+    online,
+    ts: s.status.ts,
     lastWill: !online && s.source === 'status' && s.status.ts === undefined,
     battery: s.status.battery ?? null,
   };

@@ -7,7 +7,17 @@ import { IngestEvents, type DeviceStatusChange, type StoredDeviceEvent } from '@
 import { Metrics } from '@bedside/observability';
 import { RegistryEvents, type DeviceAccessChange } from '@bedside/registry';
 import type { TelemetryPoint } from '@bedside/telemetry';
-import { evaluate, initialBedState, nextDeadline, type BedRuleState, type Evaluation, type RaiseAction, type RuleAction, type RuleInput, type RuleSet } from '@bedside/rules';
+import {
+  evaluate,
+  initialBedState,
+  nextDeadline,
+  type BedRuleState,
+  type Evaluation,
+  type RaiseAction,
+  type RuleAction,
+  type RuleInput,
+  type RuleSet,
+} from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
 import { AlarmRepository, type Executor } from '../persistence/alarm.repository';
 import { BedContextRepository, type BedContext } from '../persistence/bed-context.repository';
@@ -96,7 +106,11 @@ function dueEscalations(entry: BedEntry, now: number): readonly string[] {
 }
 
 /** An operator change written in the same transaction, before the rule inputs it returns are evaluated. */
-export type OperatorStep = (tx: Executor, out: ApplyOutcome, entry: { ctx: BedContext; state: BedRuleState }) => Promise<RuleInput[]>;
+export type OperatorStep = (
+  tx: Executor,
+  out: ApplyOutcome,
+  entry: { ctx: BedContext; state: BedRuleState },
+) => Promise<RuleInput[]>;
 
 /**
  * Wires the pure rules library into the running hub: one evaluation per input and bed, serialised
@@ -138,17 +152,26 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     private readonly registry: RegistryEvents,
     private readonly metrics: Metrics,
   ) {
-    this.timers = new BedTimers(() => this.clock.now(), (bedId) => void this.tick(bedId));
+    this.timers = new BedTimers(
+      () => this.clock.now(),
+      (bedId) => void this.tick(bedId),
+    );
   }
 
   onModuleInit(): void {
     // Subscribe before devices can connect; every job waits for recovery to finish first.
     this.recovered = this.recover();
-    this.recovered.then(() => (this.recoveryState = 'done'), (err: Error) => {
-      // Inputs still get evaluated (the gate opens), but what was missed before the restart was not replayed.
-      this.recoveryState = 'failed';
-      this.log.error({ msg: 'boot recovery failed; events stored before the restart were not replayed', err: err.message });
-    });
+    this.recovered.then(
+      () => (this.recoveryState = 'done'),
+      (err: Error) => {
+        // Inputs still get evaluated (the gate opens), but what was missed before the restart was not replayed.
+        this.recoveryState = 'failed';
+        this.log.error({
+          msg: 'boot recovery failed; events stored before the restart were not replayed',
+          err: err.message,
+        });
+      },
+    );
     this.queue.hold(this.recovered.catch(() => undefined));
     this.subscriptions = [
       this.ingest.telemetry$.subscribe((points) => this.onTelemetry(points)),
@@ -166,17 +189,33 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     this.checkpointing = this.checkpointing.then(async () => {
       const dirty = [...this.beds.values()].filter((e) => e.version > e.savedVersion);
       if (dirty.length === 0) return;
-      const snapshot = dirty.map((e) => ({ entry: e, saved: { bedId: e.ctx.bedId, state: e.state, nextDeadline: nextDeadline(e.state), eventCursor: e.cursor, version: e.version } }));
+      const snapshot = dirty.map((e) => ({
+        entry: e,
+        saved: {
+          bedId: e.ctx.bedId,
+          state: e.state,
+          nextDeadline: nextDeadline(e.state),
+          eventCursor: e.cursor,
+          version: e.version,
+        },
+      }));
       try {
         // In slices, each awaited: serialising ten thousand states in one statement held the
         // event loop long enough to show in the SOS -> alarm p99.
         for (let i = 0; i < snapshot.length; i += CHECKPOINT_SLICE) {
           const slice = snapshot.slice(i, i + CHECKPOINT_SLICE);
-          await this.states.saveMany(this.database.db, slice.map((s) => s.saved));
+          await this.states.saveMany(
+            this.database.db,
+            slice.map((s) => s.saved),
+          );
           for (const s of slice) s.entry.savedVersion = Math.max(s.entry.savedVersion, s.saved.version);
         }
       } catch (err) {
-        this.log.error({ msg: 'rule state checkpoint failed; will retry', beds: dirty.length, err: (err as Error).message });
+        this.log.error({
+          msg: 'rule state checkpoint failed; will retry',
+          beds: dirty.length,
+          err: (err as Error).message,
+        });
       }
     });
     return this.checkpointing;
@@ -243,7 +282,9 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     const batch = this.telemetryBatch;
     this.telemetryBatch = [];
     // After the previous batch's last slice: a bed's samples are evaluated in arrival order.
-    this.evaluating = this.evaluating.then(() => inSlices(batch, (t) => this.enqueue(t.bedId, t.inputs, t.now, NO_SOURCE), EVALUATION_SLICE));
+    this.evaluating = this.evaluating.then(() =>
+      inSlices(batch, (t) => this.enqueue(t.bedId, t.inputs, t.now, NO_SOURCE), EVALUATION_SLICE),
+    );
     return this.evaluating;
   }
 
@@ -260,7 +301,8 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
 
   /** A device that left a bed (moved, unbound, revoked) is forgotten there, so its silence raises nothing. */
   onDeviceAccess(c: DeviceAccessChange): void {
-    if (c.fromBedId && c.fromBedId !== c.toBedId) this.enqueue(c.fromBedId, [{ type: 'device.removed', deviceId: c.deviceId }], this.clock.now(), {});
+    if (c.fromBedId && c.fromBedId !== c.toBedId)
+      this.enqueue(c.fromBedId, [{ type: 'device.removed', deviceId: c.deviceId }], this.clock.now(), {});
   }
 
   /** A household's time zone feeds every bed's effective rules (night window). */
@@ -273,7 +315,12 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   tick(bedId: string): Promise<void> {
-    return this.queue.run(bedId, () => this.process(bedId, [{ type: 'tick' }], this.clock.now(), {})).then(() => undefined, (err) => this.failed(bedId, err));
+    return this.queue
+      .run(bedId, () => this.process(bedId, [{ type: 'tick' }], this.clock.now(), {}))
+      .then(
+        () => undefined,
+        (err) => this.failed(bedId, err),
+      );
   }
 
   /** Runs an operator change in the bed's queue and one transaction with the rule inputs it returns. */
@@ -312,7 +359,8 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   private evaluateInline(bedId: string, inputs: RuleInput[], now: number): boolean {
     const entry = this.beds.get(bedId);
     const ruleSet = entry?.ruleSet;
-    if (!entry || !ruleSet || entry.needsReplay || !this.queue.isIdle(bedId) || dueEscalations(entry, now).length > 0) return false;
+    if (!entry || !ruleSet || entry.needsReplay || !this.queue.isIdle(bedId) || dueEscalations(entry, now).length > 0)
+      return false;
     try {
       return this.keepIfReadingsOnly(entry, runInputs(ruleSet, entry.state, inputs, now));
     } catch (err) {
@@ -345,15 +393,21 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     this.timers.set(bedId, this.clock.now() + RETRY_MS);
   }
 
-  private async process(bedId: string, inputs: RuleInput[], now: number, source: Source, step?: OperatorStep): Promise<ApplyOutcome> {
+  private async process(
+    bedId: string,
+    inputs: RuleInput[],
+    now: number,
+    source: Source,
+    step?: OperatorStep,
+  ): Promise<ApplyOutcome> {
     // Cached bed and rules (every message after a bed's first) are read without awaiting: two
     // fewer promise round trips per message on the hot path.
-    const entry = this.beds.get(bedId) ?? await this.entry(bedId);
+    const entry = this.beds.get(bedId) ?? (await this.entry(bedId));
     if (entry.needsReplay) {
       entry.needsReplay = false;
       await this.replay(entry, (entry.cursor ?? now) - REPLAY_MARGIN_MS);
     }
-    const ruleSet = entry.ruleSet ?? await this.loadRules(entry);
+    const ruleSet = entry.ruleSet ?? (await this.loadRules(entry));
     const due = dueEscalations(entry, now);
     const cursor = source.event ? Math.max(entry.cursor ?? 0, source.event.receivedAt) : entry.cursor;
 
@@ -361,20 +415,26 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     let result = step ? null : runInputs(ruleSet, entry.state, inputs, now);
     if (result && due.length === 0 && !source.event && this.keepIfReadingsOnly(entry, result)) return UNCHANGED;
     const version = entry.version + 1;
-    const saved = (state: BedRuleState) => ({ bedId, state, nextDeadline: nextDeadline(state), eventCursor: cursor, version });
+    const saved = (state: BedRuleState) => ({
+      bedId,
+      state,
+      nextDeadline: nextDeadline(state),
+      eventCursor: cursor,
+      version,
+    });
     const lone = !step && due.length === 0 ? loneRaise(result!.actions) : null;
     const out = lone
       ? await this.raiseAlone(entry, lone, saved(result!.state))
       : await this.inTransaction(async (tx) => {
-        const o = new ApplyOutcome();
-        if (step) result = runInputs(ruleSet, entry.state, [...(await step(tx, o, entry)), ...inputs], now);
-        const { state, actions } = result!;
-        await this.states.save(tx, saved(state));
-        await this.alarms.logActions(tx, bedId, actions);
-        await this.applier.apply(tx, entry.ctx.organisationId, actions, o);
-        await this.applier.escalate(tx, due, now, o);
-        return o;
-      });
+          const o = new ApplyOutcome();
+          if (step) result = runInputs(ruleSet, entry.state, [...(await step(tx, o, entry)), ...inputs], now);
+          const { state, actions } = result!;
+          await this.states.save(tx, saved(state));
+          await this.alarms.logActions(tx, bedId, actions);
+          await this.applier.apply(tx, entry.ctx.organisationId, actions, o);
+          await this.applier.escalate(tx, due, now, o);
+          return o;
+        });
 
     entry.state = result!.state;
     entry.cursor = cursor;
@@ -416,12 +476,17 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
 
   /** One statement on a connection of its own: the alarm with the bed's rule state and the action journal (AlarmApplier.raise). */
   private raiseAlone(entry: BedEntry, action: RaiseAction, saved: StoredBedState): Promise<ApplyOutcome> {
-    return this.database.db.connection().execute((db) => this.eventsLock.lock(async () => {
-      const out = new ApplyOutcome();
-      await this.applier.raise(db, entry.ctx.organisationId, action, out, [this.states.saveQuery(db, [saved]), this.alarms.logActionsQuery(db, entry.ctx.bedId, [action])]);
-      this.stream.emit(out.events);
-      return out;
-    }));
+    return this.database.db.connection().execute((db) =>
+      this.eventsLock.lock(async () => {
+        const out = new ApplyOutcome();
+        await this.applier.raise(db, entry.ctx.organisationId, action, out, [
+          this.states.saveQuery(db, [saved]),
+          this.alarms.logActionsQuery(db, entry.ctx.bedId, [action]),
+        ]);
+        this.stream.emit(out.events);
+        return out;
+      }),
+    );
   }
 
   /** The device learns which alarm its event raised (a call button can show "help is coming"); the delay is measured. */
@@ -430,8 +495,11 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     const alarm = kind ? out.raisedOrUpdated.get(kind) : undefined;
     if (!kind || !alarm) return;
     this.metrics.eventToAlarm.observe({ kind }, (this.clock.now() - event.receivedAt) / 1000);
-    void this.downlink.sendAck(event.deviceId, { eventId: event.eventId, status: 'alarm', alarmId: alarm.id })
-      .catch((err) => this.log.warn({ msg: 'alarm ack not sent', deviceId: event.deviceId, err: (err as Error).message }));
+    void this.downlink
+      .sendAck(event.deviceId, { eventId: event.eventId, status: 'alarm', alarmId: alarm.id })
+      .catch((err) =>
+        this.log.warn({ msg: 'alarm ack not sent', deviceId: event.deviceId, err: (err as Error).message }),
+      );
   }
 
   private schedule(entry: BedEntry): void {
@@ -446,9 +514,21 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     const ctx = await this.contexts.get(bedId);
     const stored = await this.states.get(bedId);
     // Only devices heard from before count towards silence: a device still in its box is not "offline".
-    const devices = ctx.devices.filter((d) => d.lastSeenAt !== null).map((d) => ({ id: d.id, kind: d.kind, lastSeenAt: d.lastSeenAt! }));
+    const devices = ctx.devices
+      .filter((d) => d.lastSeenAt !== null)
+      .map((d) => ({ id: d.id, kind: d.kind, lastSeenAt: d.lastSeenAt! }));
     const version = stored?.version ?? 0;
-    const entry: BedEntry = { ctx, ruleSet: null, rulesGeneration: 0, state: stored?.state ?? initialBedState(bedId, { devices }), cursor: stored?.eventCursor ?? null, escalations: new Map(), needsReplay: false, version, savedVersion: version };
+    const entry: BedEntry = {
+      ctx,
+      ruleSet: null,
+      rulesGeneration: 0,
+      state: stored?.state ?? initialBedState(bedId, { devices }),
+      cursor: stored?.eventCursor ?? null,
+      escalations: new Map(),
+      needsReplay: false,
+      version,
+      savedVersion: version,
+    };
     this.beds.set(bedId, entry);
     return entry;
   }
@@ -478,16 +558,23 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     const escalations = await this.alarms.pendingEscalations();
     const adopted = await this.contexts.bedsWithEventsSince(started - this.config.adoptReplayMs);
     const bedIds = new Set([...stored.map((s) => s.bedId), ...adopted, ...escalations.map((e) => e.bedId)]);
-    await Promise.all([...bedIds].map(async (bedId) => {
-      try {
-        const entry = await this.entry(bedId);
-        for (const e of escalations) if (e.bedId === bedId) entry.escalations.set(e.id, e.at);
-        await this.replay(entry, entry.cursor === null ? started - this.config.adoptReplayMs : entry.cursor - REPLAY_MARGIN_MS);
-        await this.process(bedId, [{ type: 'tick' }], this.clock.now(), {});
-      } catch (err) {
-        this.failed(bedId, err);
-      }
-    }));
-    this.log.log(`recovered ${bedIds.size} bed(s), ${escalations.length} alarm(s) awaiting acknowledgement, in ${this.clock.now() - started} ms`);
+    await Promise.all(
+      [...bedIds].map(async (bedId) => {
+        try {
+          const entry = await this.entry(bedId);
+          for (const e of escalations) if (e.bedId === bedId) entry.escalations.set(e.id, e.at);
+          await this.replay(
+            entry,
+            entry.cursor === null ? started - this.config.adoptReplayMs : entry.cursor - REPLAY_MARGIN_MS,
+          );
+          await this.process(bedId, [{ type: 'tick' }], this.clock.now(), {});
+        } catch (err) {
+          this.failed(bedId, err);
+        }
+      }),
+    );
+    this.log.log(
+      `recovered ${bedIds.size} bed(s), ${escalations.length} alarm(s) awaiting acknowledgement, in ${this.clock.now() - started} ms`,
+    );
   }
 }

@@ -21,7 +21,10 @@ export class AlarmContextService {
   private readonly beds = new Map<string, Cached<AlarmContext | undefined>>();
   private readonly names = new Map<string, Cached<string | undefined>>();
 
-  constructor(private readonly repo: AlarmContextRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly repo: AlarmContextRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async enrich(alarms: readonly AlarmView[]): Promise<ContextualAlarmView[]> {
     const now = this.clock.now();
@@ -34,7 +37,9 @@ export class AlarmContextService {
     for (const u of missingNames) this.names.set(u, { value: names.get(u), at: now });
     if (this.beds.size > 10_000) this.beds.clear();
     if (this.names.size > 10_000) this.names.clear();
-    const known = new Map(actors.flatMap((u) => (this.names.get(u)?.value ? [[u, this.names.get(u)!.value!] as const] : [])));
+    const known = new Map(
+      actors.flatMap((u) => (this.names.get(u)?.value ? [[u, this.names.get(u)!.value!] as const] : [])),
+    );
     return alarms.map((a) => withContext(a, this.beds.get(a.bedId)?.value, known));
   }
 

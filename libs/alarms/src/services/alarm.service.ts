@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, DomainError, notFound } from '@bedside/common';
-import { AlarmDomainError, acknowledgeAlarm, escalateIfDue, resolveAlarm, type OperatorOutcome, type RuleInput } from '@bedside/rules';
+import {
+  AlarmDomainError,
+  acknowledgeAlarm,
+  escalateIfDue,
+  resolveAlarm,
+  type OperatorOutcome,
+  type RuleInput,
+} from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
 import type { ContextualAlarmView } from '../model/alarm-context';
 import { AlarmContextService } from './alarm-context.service';
@@ -22,7 +29,11 @@ export interface AlarmDetail {
 /** Lifecycle rules from libs/rules surface as 409 (transition) or 400 (outcome). */
 function asDomainError(err: unknown): unknown {
   if (!(err instanceof AlarmDomainError)) return err;
-  return new DomainError(err.code === 'ALARM_INVALID_OUTCOME' ? 'VALIDATION_FAILED' : 'INVALID_TRANSITION', err.message, { code: err.code });
+  return new DomainError(
+    err.code === 'ALARM_INVALID_OUTCOME' ? 'VALIDATION_FAILED' : 'INVALID_TRANSITION',
+    err.message,
+    { code: err.code },
+  );
 }
 
 /**
@@ -52,13 +63,20 @@ export class AlarmService {
       this.alarms.incident(alarm.incidentId),
       this.context.actorNames(alarm.audit.map((e) => e.actor)),
     ]);
-    return { alarm: view, timeline: alarm.audit.map(toAuditView), incident: { id: alarm.incidentId, alarms: incident }, actors: Object.fromEntries(actors) };
+    return {
+      alarm: view,
+      timeline: alarm.audit.map(toAuditView),
+      incident: { id: alarm.incidentId, alarms: incident },
+      actors: Object.fromEntries(actors),
+    };
   }
 
   /** A call-centre step on the alarm's timeline (dispatch, call made, …) without a state change. */
   recordActivity(id: string, user: AuthUser, action: string, note: string): Promise<AlarmDetail> {
     return this.change(id, async (tx, out, prev, at) => {
-      await this.alarms.appendAudit(tx, prev.id, [{ at, actor: user.username, action, from: prev.status, to: prev.status, note }]);
+      await this.alarms.appendAudit(tx, prev.id, [
+        { at, actor: user.username, action, from: prev.status, to: prev.status, note },
+      ]);
       out.drafts.push({ type: 'alarm.updated', alarm: prev, at });
       return [];
     });
@@ -72,10 +90,16 @@ export class AlarmService {
     let escalated = false;
     await this.change(id, async (tx, out, prev, at) => {
       if (prev.status !== 'raised' || prev.escalationLevel > 0 || prev.suppressed) return [];
-      const result = escalateIfDue(prev, at, { escalateAfterMs: Math.min(timeoutMs, at - prev.raisedAt), repeatEveryMs: this.config.escalation.repeatEveryMs });
+      const result = escalateIfDue(prev, at, {
+        escalateAfterMs: Math.min(timeoutMs, at - prev.raisedAt),
+        repeatEveryMs: this.config.escalation.repeatEveryMs,
+      });
       if (!result.escalated) return [];
       const audit = [...result.alarm.audit];
-      audit[audit.length - 1] = { ...audit[audit.length - 1], note: `not shown on any console within ${Math.round(timeoutMs / 1000)} s; escalation level ${result.alarm.escalationLevel}` };
+      audit[audit.length - 1] = {
+        ...audit[audit.length - 1],
+        note: `not shown on any console within ${Math.round(timeoutMs / 1000)} s; escalation level ${result.alarm.escalationLevel}`,
+      };
       await this.applier.saveChange(tx, prev, { ...result.alarm, audit }, 'alarm.escalated', at, out);
       escalated = true;
       return [];
@@ -102,7 +126,9 @@ export class AlarmService {
 
   addNote(id: string, user: AuthUser, text: string): Promise<AlarmDetail> {
     return this.change(id, async (tx, out, prev, at) => {
-      await this.alarms.appendAudit(tx, prev.id, [{ at, actor: user.username, action: 'note', from: prev.status, to: prev.status, note: text }]);
+      await this.alarms.appendAudit(tx, prev.id, [
+        { at, actor: user.username, action: 'note', from: prev.status, to: prev.status, note: text },
+      ]);
       out.drafts.push({ type: 'alarm.updated', alarm: prev, at });
       return [];
     });
@@ -110,7 +136,10 @@ export class AlarmService {
 
   async silence(bedId: string, user: AuthUser, until: number, reason: string): Promise<MaintenanceWindow> {
     const now = this.clock.now();
-    if (until <= now) throw new DomainError('VALIDATION_FAILED', '`until` must be in the future', { until: new Date(until).toISOString() });
+    if (until <= now)
+      throw new DomainError('VALIDATION_FAILED', '`until` must be in the future', {
+        until: new Date(until).toISOString(),
+      });
     let window!: MaintenanceWindow;
     await this.runner.operate(bedId, async (tx) => {
       await this.maintenance.end(tx, bedId, now, user.username);
@@ -133,7 +162,10 @@ export class AlarmService {
     return this.maintenance.list(bedId);
   }
 
-  private async change(id: string, step: (tx: Executor, out: ApplyOutcome, prev: AlarmRecord, at: number) => Promise<RuleInput[]>): Promise<AlarmDetail> {
+  private async change(
+    id: string,
+    step: (tx: Executor, out: ApplyOutcome, prev: AlarmRecord, at: number) => Promise<RuleInput[]>,
+  ): Promise<AlarmDetail> {
     const { bedId } = await this.find(id);
     try {
       await this.runner.operate(bedId, async (tx, out) => {

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@bedside/common';
 import { TelemetryStore } from '@bedside/telemetry';
-import { backtest, initialBedState, resolveRuleSet, type BacktestAlarm, type BacktestIgnored, type RuleSetOverride, type TimedInput } from '@bedside/rules';
+import {
+  backtest,
+  initialBedState,
+  resolveRuleSet,
+  type BacktestAlarm,
+  type BacktestIgnored,
+  type RuleSetOverride,
+  type TimedInput,
+} from '@bedside/rules';
 import { BedContextRepository } from '../persistence/bed-context.repository';
 import { RuleSetRepository } from '../persistence/rule-set.repository';
 import { eventInput, telemetryInput } from '../runtime/input-mapper';
@@ -11,7 +19,12 @@ export interface BacktestReport {
   from: string;
   to: string;
   inputs: { telemetry: number; events: number };
-  alarms: (Omit<BacktestAlarm, 'startedAt' | 'raisedAt' | 'clearedAt' | 'cancelledAt'> & { startedAt: string; raisedAt: string; clearedAt: string | null; cancelledAt: string | null })[];
+  alarms: (Omit<BacktestAlarm, 'startedAt' | 'raisedAt' | 'clearedAt' | 'cancelledAt'> & {
+    startedAt: string;
+    raisedAt: string;
+    clearedAt: string | null;
+    cancelledAt: string | null;
+  })[];
   /** Runs of readings not used (artefacts, late samples) and pending conditions dropped at gaps: why no alarm. */
   ignored: (Omit<BacktestIgnored, 'startedAt' | 'at'> & { startedAt: string; at: string })[];
   actions: number;
@@ -30,7 +43,11 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
  */
 @Injectable()
 export class BacktestService {
-  constructor(private readonly telemetry: TelemetryStore, private readonly beds: BedContextRepository, private readonly ruleSets: RuleSetRepository) {}
+  constructor(
+    private readonly telemetry: TelemetryStore,
+    private readonly beds: BedContextRepository,
+    private readonly ruleSets: RuleSetRepository,
+  ) {}
 
   async run(bedId: string, from: number, to: number, override?: RuleSetOverride): Promise<BacktestReport> {
     if (!(from < to)) throw new DomainError('VALIDATION_FAILED', '`from` must be before `to`');
@@ -39,7 +56,12 @@ export class BacktestService {
     const org = await this.ruleSets.latest('organisation', ctx.organisationId);
     const bed = override ? null : await this.ruleSets.latest('bed', bedId);
     const check = resolveRuleSet([org?.body, { timeZone: ctx.timeZone }, override ?? bed?.body]);
-    if (!check.ok) throw new DomainError('VALIDATION_FAILED', `invalid rule override: ${check.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors: check.errors });
+    if (!check.ok)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `invalid rule override: ${check.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+        { errors: check.errors },
+      );
 
     const points = await this.telemetry.query({ bedId, from, to, limit: MAX_SAMPLES });
     const events = await this.beds.eventsSince(bedId, from, to);
@@ -48,11 +70,23 @@ export class BacktestService {
       ...events.map((e) => ({ at: e.receivedAt, input: eventInput(e) })),
     ].sort((a, b) => a.at - b.at);
     const devices = ctx.devices.map((d) => ({ id: d.id, kind: d.kind, lastSeenAt: from }));
-    const result = backtest(check.ruleSet, inputs, { bedId, initialState: initialBedState(bedId, { devices }), until: to });
+    const result = backtest(check.ruleSet, inputs, {
+      bedId,
+      initialState: initialBedState(bedId, { devices }),
+      until: to,
+    });
     return {
-      bedId, from: new Date(from).toISOString(), to: new Date(to).toISOString(),
+      bedId,
+      from: new Date(from).toISOString(),
+      to: new Date(to).toISOString(),
       inputs: { telemetry: points.length, events: events.length },
-      alarms: result.alarms.map((a) => ({ ...a, startedAt: iso(a.startedAt)!, raisedAt: iso(a.raisedAt)!, clearedAt: iso(a.clearedAt), cancelledAt: iso(a.cancelledAt) })),
+      alarms: result.alarms.map((a) => ({
+        ...a,
+        startedAt: iso(a.startedAt)!,
+        raisedAt: iso(a.raisedAt)!,
+        clearedAt: iso(a.clearedAt),
+        cancelledAt: iso(a.cancelledAt),
+      })),
       ignored: result.ignored.map((i) => ({ ...i, startedAt: iso(i.startedAt)!, at: iso(i.at)! })),
       actions: result.actions.length,
       ticks: result.ticks,

@@ -18,14 +18,27 @@ export interface EffectiveRuleSet {
 export class RuleConfigService {
   private readonly log = new Logger('Rules');
 
-  constructor(private readonly repo: RuleSetRepository, private readonly beds: BedContextRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly repo: RuleSetRepository,
+    private readonly beds: BedContextRepository,
+    private readonly clock: Clock,
+  ) {}
 
   defaults(): RuleSet {
     return DEFAULT_RULE_SET;
   }
 
   async current(scope: RuleScope, scopeId: string): Promise<RuleSetVersion> {
-    return (await this.repo.latest(scope, scopeId)) ?? { scope, scopeId, version: 0, body: {}, author: 'system', createdAt: new Date(0).toISOString() };
+    return (
+      (await this.repo.latest(scope, scopeId)) ?? {
+        scope,
+        scopeId,
+        version: 0,
+        body: {},
+        author: 'system',
+        createdAt: new Date(0).toISOString(),
+      }
+    );
   }
 
   history(scope: RuleScope, scopeId: string): Promise<RuleSetVersion[]> {
@@ -33,10 +46,16 @@ export class RuleConfigService {
   }
 
   async put(scope: 'organisation' | 'bed', scopeId: string, body: unknown, author: string): Promise<RuleSetVersion> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DomainError('VALIDATION_FAILED', 'rule override must be a JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new DomainError('VALIDATION_FAILED', 'rule override must be a JSON object');
     const override = body as RuleSetOverride;
     const check = scope === 'bed' ? await this.resolve(scopeId, { bed: override }) : resolveRuleSet([override]);
-    if (!check.ok) throw new DomainError('VALIDATION_FAILED', `invalid rule override: ${check.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, { errors: check.errors });
+    if (!check.ok)
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `invalid rule override: ${check.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+        { errors: check.errors },
+      );
     return this.repo.append(scope, scopeId, override, author, this.clock.now());
   }
 

@@ -2,7 +2,18 @@
 export interface ReceivedAlarmEvent {
   id: number;
   type: string;
-  data: { alarm: { id: string; bedId: string; kind: string; severity: string; state: string; escalationLevel: number; [k: string]: unknown }; at: string };
+  data: {
+    alarm: {
+      id: string;
+      bedId: string;
+      kind: string;
+      severity: string;
+      state: string;
+      escalationLevel: number;
+      [k: string]: unknown;
+    };
+    at: string;
+  };
   receivedAt: number;
 }
 
@@ -16,7 +27,11 @@ export interface AlarmStreamClient {
   close(): void;
 }
 
-export async function openAlarmStream(httpUrl: string, authHeader: string, opts: { lastEventId?: number; query?: boolean } = {}): Promise<AlarmStreamClient> {
+export async function openAlarmStream(
+  httpUrl: string,
+  authHeader: string,
+  opts: { lastEventId?: number; query?: boolean } = {},
+): Promise<AlarmStreamClient> {
   const abort = new AbortController();
   const headers: Record<string, string> = { authorization: authHeader, accept: 'text/event-stream' };
   let url = `${httpUrl}/api/alarms/stream`;
@@ -41,7 +56,12 @@ export async function openAlarmStream(httpUrl: string, authHeader: string, opts:
           buffer = buffer.slice(nl + 1);
           if (line === '') {
             if (cur.data.length) {
-              events.push({ id: Number(cur.id), type: cur.event ?? 'message', data: JSON.parse(cur.data.join('\n')), receivedAt: Date.now() });
+              events.push({
+                id: Number(cur.id),
+                type: cur.event ?? 'message',
+                data: JSON.parse(cur.data.join('\n')),
+                receivedAt: Date.now(),
+              });
               waiters.forEach((w) => w());
             }
             cur = { data: [] };
@@ -79,7 +99,11 @@ export async function openAlarmStream(httpUrl: string, authHeader: string, opts:
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`no matching alarm event within ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => [e.id, e.type, e.data.alarm.kind, e.data.alarm.bedId]))}`));
+          reject(
+            new Error(
+              `no matching alarm event within ${timeoutMs} ms; got ${JSON.stringify(events.map((e) => [e.id, e.type, e.data.alarm.kind, e.data.alarm.bedId]))}`,
+            ),
+          );
         }, timeoutMs);
         waiters.add(check);
       });

@@ -8,11 +8,27 @@ import { Authenticated } from '../policy/route-access';
 import { AuditRepository } from './audit.repository';
 
 export class AuditQuery {
-  @ApiPropertyOptional({ format: 'date-time', description: 'default: 7 days before `to`' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'default: now' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
-  @ApiPropertyOptional({ description: 'username of the actor' }) @IsOptional() @IsString() @Length(1, 200) actor?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'default: 7 days before `to`' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+  @ApiPropertyOptional({ description: 'username of the actor' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  actor?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 200) targetId?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 5000 }) @IsOptional() @Transform(toStrictInt) @IsInt() @Min(1) @Max(5000) limit?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 5000 })
+  @IsOptional()
+  @Transform(toStrictInt)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  limit?: number;
 }
 
 @ApiTags('auth')
@@ -26,6 +42,13 @@ export class AuditController {
   list(@Query() q: AuditQuery, @CurrentUser() me: AuthUser) {
     const to = q.to ? new Date(q.to) : new Date();
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 7 * 86_400_000);
-    return this.audit.query({ organisationId: me.organisationId, from, to, actor: q.actor, targetId: q.targetId, limit: q.limit ?? 500 });
+    return this.audit.query({
+      organisationId: me.organisationId,
+      from,
+      to,
+      actor: q.actor,
+      targetId: q.targetId,
+      limit: q.limit ?? 500,
+    });
   }
 }

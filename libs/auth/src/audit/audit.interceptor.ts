@@ -1,4 +1,11 @@
-import { HttpException, Injectable, Logger, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  HttpException,
+  Injectable,
+  Logger,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Observable, tap } from 'rxjs';
 import { Clock, DOMAIN_ERROR_STATUS, DomainError } from '@bedside/common';
@@ -15,7 +22,10 @@ import { AuditRepository } from './audit.repository';
 export class AuditInterceptor implements NestInterceptor {
   private readonly log = new Logger('Audit');
 
-  constructor(private readonly audit: AuditRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly audit: AuditRepository,
+    private readonly clock: Clock,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
@@ -27,23 +37,43 @@ export class AuditInterceptor implements NestInterceptor {
       const [, , type, id] = path.split('/');
       const details: Record<string, unknown> = { method: req.method, path };
       if (Object.keys(req.query ?? {}).length) details.query = req.query;
-      if (!isRead && req.body && typeof req.body === 'object') details.body = redact(req.body as Record<string, unknown>);
-      if (isRead && Array.isArray(answer)) details.returned = { count: answer.length, ids: answer.slice(0, 500).map(idOf).filter(Boolean) };
-      void this.audit.append({
-        at: new Date(this.clock.now()), actor: req.user!.username, organisationId: req.user!.organisationId,
-        action: `${isRead ? 'read' : req.method.toLowerCase()} ${context.getClass().name.replace(/Controller$/, '')}.${context.getHandler().name}`,
-        targetType: type ?? null, targetId: id ?? null, status, ip: req.ip ?? null, details,
-      }).catch((err) => this.log.error({ msg: 'audit entry not written', err: (err as Error).message, path }));
+      if (!isRead && req.body && typeof req.body === 'object')
+        details.body = redact(req.body as Record<string, unknown>);
+      if (isRead && Array.isArray(answer))
+        details.returned = { count: answer.length, ids: answer.slice(0, 500).map(idOf).filter(Boolean) };
+      void this.audit
+        .append({
+          at: new Date(this.clock.now()),
+          actor: req.user!.username,
+          organisationId: req.user!.organisationId,
+          action: `${isRead ? 'read' : req.method.toLowerCase()} ${context.getClass().name.replace(/Controller$/, '')}.${context.getHandler().name}`,
+          targetType: type ?? null,
+          targetId: id ?? null,
+          status,
+          ip: req.ip ?? null,
+          details,
+        })
+        .catch((err) => this.log.error({ msg: 'audit entry not written', err: (err as Error).message, path }));
     };
-    return next.handle().pipe(tap({
-      next: (answer) => write(context.switchToHttp().getResponse<Response>().statusCode, answer),
-      // The status the HTTP edge (http-exception.filter.ts) answers with.
-      error: (err: unknown) => write(err instanceof DomainError ? DOMAIN_ERROR_STATUS[err.code] : err instanceof HttpException ? err.getStatus() : 500),
-    }));
+    return next.handle().pipe(
+      tap({
+        next: (answer) => write(context.switchToHttp().getResponse<Response>().statusCode, answer),
+        // The status the HTTP edge (http-exception.filter.ts) answers with.
+        error: (err: unknown) =>
+          write(
+            err instanceof DomainError
+              ? DOMAIN_ERROR_STATUS[err.code]
+              : err instanceof HttpException
+                ? err.getStatus()
+                : 500,
+          ),
+      }),
+    );
   }
 }
 
-const idOf = (item: unknown): unknown => (item && typeof item === 'object' && 'id' in item ? (item as { id: unknown }).id : undefined);
+const idOf = (item: unknown): unknown =>
+  item && typeof item === 'object' && 'id' in item ? (item as { id: unknown }).id : undefined;
 
 function redact(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

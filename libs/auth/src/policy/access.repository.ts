@@ -31,21 +31,42 @@ export class AccessRepository {
       case 'organisation':
         return (await db.selectFrom('organisations').select('id').where('id', '=', id).executeTakeFirst())?.id;
       case 'household':
-        return (await db.selectFrom('households').select('organisation_id').where('id', '=', id).executeTakeFirst())?.organisation_id;
+        return (await db.selectFrom('households').select('organisation_id').where('id', '=', id).executeTakeFirst())
+          ?.organisation_id;
       case 'resident':
-        return (await db.selectFrom('residents').innerJoin('households', 'households.id', 'residents.household_id')
-          .select('households.organisation_id').where('residents.id', '=', id).executeTakeFirst())?.organisation_id;
+        return (
+          await db
+            .selectFrom('residents')
+            .innerJoin('households', 'households.id', 'residents.household_id')
+            .select('households.organisation_id')
+            .where('residents.id', '=', id)
+            .executeTakeFirst()
+        )?.organisation_id;
       case 'bed':
-        return (await db.selectFrom('beds').innerJoin('households', 'households.id', 'beds.household_id')
-          .select('households.organisation_id').where('beds.id', '=', id).executeTakeFirst())?.organisation_id;
+        return (
+          await db
+            .selectFrom('beds')
+            .innerJoin('households', 'households.id', 'beds.household_id')
+            .select('households.organisation_id')
+            .where('beds.id', '=', id)
+            .executeTakeFirst()
+        )?.organisation_id;
       case 'device':
-        return (await db.selectFrom('devices').select('organisation_id').where('id', '=', id).executeTakeFirst())?.organisation_id;
+        return (await db.selectFrom('devices').select('organisation_id').where('id', '=', id).executeTakeFirst())
+          ?.organisation_id;
       case 'alarm':
-        return (await db.selectFrom('alarms').select('organisation_id').where('id', '=', id).executeTakeFirst())?.organisation_id;
+        return (await db.selectFrom('alarms').select('organisation_id').where('id', '=', id).executeTakeFirst())
+          ?.organisation_id;
       case 'webhook':
-        return (await db.selectFrom('webhooks').select('organisation_id').where('id', '=', id).executeTakeFirst())?.organisation_id;
+        return (await db.selectFrom('webhooks').select('organisation_id').where('id', '=', id).executeTakeFirst())
+          ?.organisation_id;
       case 'user': {
-        const row = await db.selectFrom('users').select('organisation_id').where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+        const row = await db
+          .selectFrom('users')
+          .select('organisation_id')
+          .where('id', '=', id)
+          .where('deleted_at', 'is', null)
+          .executeTakeFirst();
         return row ? row.organisation_id : undefined;
       }
     }

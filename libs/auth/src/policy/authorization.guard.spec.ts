@@ -23,7 +23,13 @@ class Routes {
   undeclared() {}
 }
 
-const user = (role: Role, organisationId: string | null = ORG_A): AuthUser => ({ userId: 'u1', username: `${role}-1`, displayName: role, role, organisationId });
+const user = (role: Role, organisationId: string | null = ORG_A): AuthUser => ({
+  userId: 'u1',
+  username: `${role}-1`,
+  displayName: role,
+  role,
+  organisationId,
+});
 
 function guardFor(caller: AuthUser) {
   const audit: AuditEntry[] = [];
@@ -38,7 +44,10 @@ function guardFor(caller: AuthUser) {
   return { guard, audit };
 }
 
-function context(handler: keyof Routes, req: { params?: object; query?: object; body?: unknown } = {}): ExecutionContext {
+function context(
+  handler: keyof Routes,
+  req: { params?: object; query?: object; body?: unknown } = {},
+): ExecutionContext {
   const request = { headers: {}, ip: '127.0.0.1', path: '/api/x', method: 'POST', params: {}, query: {}, ...req };
   return {
     getHandler: () => Routes.prototype[handler],
@@ -64,21 +73,32 @@ describe('AuthorizationGuard', () => {
 
   it('refuses roles without the permission, before looking at any record, and audits the refusal', async () => {
     const { guard, audit } = guardFor(user('operator'));
-    await expect(guard.canActivate(context('putRules', { params: { id: BED_B } }))).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect(audit).toEqual([expect.objectContaining({ actor: 'operator-1', status: 403, details: expect.objectContaining({ permission: 'rules.write' }) })]);
+    await expect(guard.canActivate(context('putRules', { params: { id: BED_B } }))).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(audit).toEqual([
+      expect.objectContaining({
+        actor: 'operator-1',
+        status: 403,
+        details: expect.objectContaining({ permission: 'rules.write' }),
+      }),
+    ]);
   });
 
   it.each([
     ['path', 'putRules', { params: { id: BED_B } }],
     ['query', 'list', { query: { bedId: BED_B } }],
     ['body', 'provision', { body: { bedId: BED_B } }],
-  ] as const)("answers 404 for another organisation's record named in the %s, like a missing one", async (_where, handler, req) => {
-    expect(await outcome(user('supervisor'), handler, req)).toBe('NOT_FOUND');
-    const missing = JSON.parse(JSON.stringify(req).replace(BED_B, 'cccccccc-cccc-4ccc-8ccc-cccccccccccc'));
-    expect(await outcome(user('supervisor'), handler, missing)).toBe('NOT_FOUND');
-    const own = JSON.parse(JSON.stringify(req).replace(BED_B, BED_A));
-    expect(await outcome(user('supervisor'), handler, own)).toBe('allowed');
-  });
+  ] as const)(
+    "answers 404 for another organisation's record named in the %s, like a missing one",
+    async (_where, handler, req) => {
+      expect(await outcome(user('supervisor'), handler, req)).toBe('NOT_FOUND');
+      const missing = JSON.parse(JSON.stringify(req).replace(BED_B, 'cccccccc-cccc-4ccc-8ccc-cccccccccccc'));
+      expect(await outcome(user('supervisor'), handler, missing)).toBe('NOT_FOUND');
+      const own = JSON.parse(JSON.stringify(req).replace(BED_B, BED_A));
+      expect(await outcome(user('supervisor'), handler, own)).toBe('allowed');
+    },
+  );
 
   it('lets a platform administrator reach every organisation, and only them create one', async () => {
     expect(await outcome(user('admin', null), 'putRules', { params: { id: BED_B } })).toBe('allowed');
@@ -87,8 +107,12 @@ describe('AuthorizationGuard', () => {
   });
 
   it('refuses malformed ids before any lookup, naming the parameter; leaves wrongly typed body fields to validation', async () => {
-    await expect(guardFor(user('supervisor')).guard.canActivate(context('putRules', { params: { id: 'x\u0000' } }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: 'path parameter id must be a UUID' });
-    await expect(guardFor(user('supervisor')).guard.canActivate(context('list', { query: { bedId: [BED_A, BED_B] } }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'query.bedId' } });
+    await expect(
+      guardFor(user('supervisor')).guard.canActivate(context('putRules', { params: { id: 'x\u0000' } })),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: 'path parameter id must be a UUID' });
+    await expect(
+      guardFor(user('supervisor')).guard.canActivate(context('list', { query: { bedId: [BED_A, BED_B] } })),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED', details: { field: 'query.bedId' } });
     expect(await outcome(user('supervisor'), 'provision', { body: { bedId: 42 } })).toBe('allowed');
   });
 });

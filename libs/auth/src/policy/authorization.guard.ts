@@ -36,7 +36,10 @@ export class AuthorizationGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<AuthRequest>();
     const declared = this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, context.getHandler());
     if (!declared) {
-      this.log.error({ msg: 'route without an access declaration refused', route: `${context.getClass().name}.${context.getHandler().name}` });
+      this.log.error({
+        msg: 'route without an access declaration refused',
+        route: `${context.getClass().name}.${context.getHandler().name}`,
+      });
       throw new DomainError('FORBIDDEN', 'this route declares no access policy');
     }
     req.routeAccess = declared;
@@ -44,7 +47,13 @@ export class AuthorizationGuard implements CanActivate {
     req.user = user;
     if (!roleHas(user.role, declared.permission) || (declared.platform && user.organisationId !== null)) {
       await this.recordDenial(context, req, user, declared);
-      throw new DomainError('FORBIDDEN', declared.platform ? 'only a platform administrator may do this' : `your role (${user.role}) does not have the permission ${declared.permission}`, { permission: declared.permission, role: user.role });
+      throw new DomainError(
+        'FORBIDDEN',
+        declared.platform
+          ? 'only a platform administrator may do this'
+          : `your role (${user.role}) does not have the permission ${declared.permission}`,
+        { permission: declared.permission, role: user.role },
+      );
     }
     for (const ref of declared.owns ?? []) await this.checkOwnership(user, ref, valueOf(req, ref));
     return true;
@@ -55,23 +64,40 @@ export class AuthorizationGuard implements CanActivate {
     if (typeof value !== 'string') {
       // A body field of the wrong type is refused by the route's validation, naming it.
       if (ref.in === 'body') return;
-      throw new DomainError('VALIDATION_FAILED', `${ref.in} parameter ${ref.name} must be given once, as text`, { field: `${ref.in}.${ref.name}` });
+      throw new DomainError('VALIDATION_FAILED', `${ref.in} parameter ${ref.name} must be given once, as text`, {
+        field: `${ref.in}.${ref.name}`,
+      });
     }
     const format = ID_FORMAT[ref.resource];
     if (!format.pattern.test(value)) {
-      throw new DomainError('VALIDATION_FAILED', `${ref.in === 'body' ? '' : `${ref.in} parameter `}${ref.name} must be ${format.description}`, { field: `${ref.in}.${ref.name}` });
+      throw new DomainError(
+        'VALIDATION_FAILED',
+        `${ref.in === 'body' ? '' : `${ref.in} parameter `}${ref.name} must be ${format.description}`,
+        { field: `${ref.in}.${ref.name}` },
+      );
     }
     const owner = await this.access.organisationOf(ref.resource, value);
-    if (owner === undefined || (user.organisationId !== null && owner !== user.organisationId)) throw notFound(ref.resource, value);
+    if (owner === undefined || (user.organisationId !== null && owner !== user.organisationId))
+      throw notFound(ref.resource, value);
   }
 
   // Refused attempts belong in the audit log too; the audit interceptor never sees them.
-  private recordDenial(context: ExecutionContext, req: AuthRequest, user: AuthUser, declared: RouteAccess): Promise<void> {
+  private recordDenial(
+    context: ExecutionContext,
+    req: AuthRequest,
+    user: AuthUser,
+    declared: RouteAccess,
+  ): Promise<void> {
     const [, , targetType, targetId] = req.path.split('/');
     return this.audit.append({
-      at: new Date(this.clock.now()), actor: user.username, organisationId: user.organisationId,
+      at: new Date(this.clock.now()),
+      actor: user.username,
+      organisationId: user.organisationId,
       action: `denied ${req.method.toLowerCase()} ${context.getClass().name.replace(/Controller$/, '')}.${context.getHandler().name}`,
-      targetType: targetType ?? null, targetId: targetId ?? null, status: 403, ip: req.ip ?? null,
+      targetType: targetType ?? null,
+      targetId: targetId ?? null,
+      status: 403,
+      ip: req.ip ?? null,
       details: { method: req.method, path: req.path, role: user.role, permission: declared.permission },
     });
   }

@@ -16,7 +16,12 @@ export interface DeclaredRoute {
   roles: Role[] | 'anyone';
 }
 
-const join = (...parts: string[]) => '/' + parts.flatMap((p) => p.split('/')).filter(Boolean).join('/');
+const join = (...parts: string[]) =>
+  '/' +
+  parts
+    .flatMap((p) => p.split('/'))
+    .filter(Boolean)
+    .join('/');
 
 /**
  * Every REST route with its access declaration, read from the controllers at start. The hub
@@ -27,12 +32,19 @@ const join = (...parts: string[]) => '/' + parts.flatMap((p) => p.split('/')).fi
 export class RouteTable implements OnApplicationBootstrap {
   private routes: DeclaredRoute[] = [];
 
-  constructor(private readonly discovery: DiscoveryService, private readonly scanner: MetadataScanner, private readonly reflector: Reflector) {}
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.routes = this.collect();
     const undeclared = this.routes.filter((r) => !r.public && !r.access);
-    if (undeclared.length) throw new Error(`routes without an access declaration: ${undeclared.map((r) => `${r.method} ${r.path} (${r.handler})`).join(', ')}`);
+    if (undeclared.length)
+      throw new Error(
+        `routes without an access declaration: ${undeclared.map((r) => `${r.method} ${r.path} (${r.handler})`).join(', ')}`,
+      );
   }
 
   list(): DeclaredRoute[] {
@@ -54,7 +66,14 @@ export class RouteTable implements OnApplicationBootstrap {
         const isPublic = Boolean(this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [fn, metatype]));
         const access = this.reflector.get<RouteAccess | undefined>(ROUTE_ACCESS, fn);
         for (const p of Array.isArray(methodPath) ? methodPath : [methodPath]) {
-          out.push({ method, path: join(base, p), handler: `${metatype.name}.${name}`, public: isPublic, access, roles: isPublic ? 'anyone' : access ? rolesWith(access.permission) : [] });
+          out.push({
+            method,
+            path: join(base, p),
+            handler: `${metatype.name}.${name}`,
+            public: isPublic,
+            access,
+            roles: isPublic ? 'anyone' : access ? rolesWith(access.permission) : [],
+          });
         }
       }
     }

@@ -16,7 +16,10 @@ const bearerOf = (header: string | undefined): string | undefined => {
 @ApiTags('auth')
 @Controller('api/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService, private readonly users: UserService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UserService,
+  ) {}
 
   @Public()
   @Post('login')
@@ -43,7 +46,11 @@ export class AuthController {
   @Post('password')
   @HttpCode(204)
   @Authenticated({ permission: 'self' })
-  async changePassword(@Body() dto: ChangeOwnPasswordDto, @CurrentUser() me: AuthUser, @Headers('authorization') header: string | undefined) {
+  async changePassword(
+    @Body() dto: ChangeOwnPasswordDto,
+    @CurrentUser() me: AuthUser,
+    @Headers('authorization') header: string | undefined,
+  ) {
     await this.users.changeOwnPassword(me, dto.currentPassword, dto.newPassword, bearerOf(header));
   }
 }

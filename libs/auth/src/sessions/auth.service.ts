@@ -14,7 +14,12 @@ export class AuthService {
   private readonly perUser: LoginThrottle;
   private readonly perAddress: LoginThrottle;
 
-  constructor(private readonly users: UserRepository, private readonly sessions: SessionRepository, private readonly env: EnvDto, private readonly clock: Clock) {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly sessions: SessionRepository,
+    private readonly env: EnvDto,
+    private readonly clock: Clock,
+  ) {
     this.perUser = new LoginThrottle(env.LOGIN_FAILURES_MAX, env.LOGIN_FAILURE_WINDOW_MS, () => clock.now());
     // A whole call centre usually shares one address: limit it loosely, the username strictly.
     this.perAddress = new LoginThrottle(env.LOGIN_FAILURES_MAX * 10, env.LOGIN_FAILURE_WINDOW_MS, () => clock.now());
@@ -23,7 +28,11 @@ export class AuthService {
   async login(username: string, password: string, ip: string): Promise<{ token: string; expiresAt: Date; user: User }> {
     if (this.perAddress.isBlocked(ip) || this.perUser.isBlocked(username)) {
       this.log.warn({ msg: 'login throttled', username, ip });
-      throw new DomainError('RATE_LIMITED', 'too many failed sign-ins; wait and try again', { retryAfterSeconds: Math.ceil(Math.max(this.perAddress.retryAfterMs(ip), this.perUser.retryAfterMs(username)) / 1000) });
+      throw new DomainError('RATE_LIMITED', 'too many failed sign-ins; wait and try again', {
+        retryAfterSeconds: Math.ceil(
+          Math.max(this.perAddress.retryAfterMs(ip), this.perUser.retryAfterMs(username)) / 1000,
+        ),
+      });
     }
     const found = await this.users.findForLogin(username);
     const ok = await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH);

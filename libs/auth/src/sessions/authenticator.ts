@@ -6,7 +6,10 @@ import type { AuthUser } from '../current-user.decorator';
 import { SessionRepository } from './session.repository';
 
 export class AdminCredentials {
-  constructor(readonly username: string, readonly password: string) {}
+  constructor(
+    readonly username: string,
+    readonly password: string,
+  ) {}
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
@@ -22,9 +25,16 @@ export class Authenticator {
   private readonly basicPerUser: LoginThrottle;
   private readonly basicPerAddress: LoginThrottle;
 
-  constructor(private readonly admin: AdminCredentials, private readonly sessions: SessionRepository, private readonly clock: Clock, env: EnvDto) {
+  constructor(
+    private readonly admin: AdminCredentials,
+    private readonly sessions: SessionRepository,
+    private readonly clock: Clock,
+    env: EnvDto,
+  ) {
     this.basicPerUser = new LoginThrottle(env.LOGIN_FAILURES_MAX, env.LOGIN_FAILURE_WINDOW_MS, () => clock.now());
-    this.basicPerAddress = new LoginThrottle(env.LOGIN_FAILURES_MAX * 10, env.LOGIN_FAILURE_WINDOW_MS, () => clock.now());
+    this.basicPerAddress = new LoginThrottle(env.LOGIN_FAILURES_MAX * 10, env.LOGIN_FAILURE_WINDOW_MS, () =>
+      clock.now(),
+    );
   }
 
   async authenticate(header: string, ip: string): Promise<AuthUser> {
@@ -34,10 +44,19 @@ export class Authenticator {
     if (scheme === 'bearer' && value) {
       const user = await this.sessions.resolve(value, new Date(this.clock.now()));
       if (!user) throw new DomainError('UNAUTHENTICATED', 'session expired, ended or unknown; sign in again');
-      return { userId: user.userId, username: user.username, displayName: user.displayName, role: user.role, organisationId: user.organisationId };
+      return {
+        userId: user.userId,
+        username: user.username,
+        displayName: user.displayName,
+        role: user.role,
+        organisationId: user.organisationId,
+      };
     }
     if (scheme === 'basic' && value) return this.basic(value, ip);
-    throw new DomainError('UNAUTHENTICATED', 'sign in first: Authorization: Bearer <token> (POST /api/auth/login) or HTTP Basic for the bootstrap admin');
+    throw new DomainError(
+      'UNAUTHENTICATED',
+      'sign in first: Authorization: Bearer <token> (POST /api/auth/login) or HTTP Basic for the bootstrap admin',
+    );
   }
 
   private basic(value: string, ip: string): AuthUser {
@@ -47,12 +66,15 @@ export class Authenticator {
     if (this.basicPerAddress.isBlocked(ip) || this.basicPerUser.isBlocked(username)) {
       this.log.warn({ msg: 'basic authentication throttled', ip });
       const retryAfterMs = Math.max(this.basicPerAddress.retryAfterMs(ip), this.basicPerUser.retryAfterMs(username));
-      throw new DomainError('RATE_LIMITED', 'too many failed sign-ins; wait and try again', { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) });
+      throw new DomainError('RATE_LIMITED', 'too many failed sign-ins; wait and try again', {
+        retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
+      });
     }
     // Compare digests so the comparison takes the same time whatever the lengths.
-    const ok = colon > 0
-      && timingSafeEqual(digest(username), digest(this.admin.username))
-      && timingSafeEqual(digest(decoded.slice(colon + 1)), digest(this.admin.password));
+    const ok =
+      colon > 0 &&
+      timingSafeEqual(digest(username), digest(this.admin.username)) &&
+      timingSafeEqual(digest(decoded.slice(colon + 1)), digest(this.admin.password));
     if (!ok) {
       this.basicPerAddress.recordFailure(ip);
       this.basicPerUser.recordFailure(username);
@@ -60,6 +82,12 @@ export class Authenticator {
       throw new DomainError('UNAUTHENTICATED', 'wrong username or password');
     }
     this.basicPerUser.recordSuccess(username);
-    return { userId: null, username: this.admin.username, displayName: this.admin.username, role: 'admin', organisationId: null };
+    return {
+      userId: null,
+      username: this.admin.username,
+      displayName: this.admin.username,
+      role: 'admin',
+      organisationId: null,
+    };
   }
 }

@@ -12,13 +12,18 @@ export class SessionRepository {
 
   async create(userId: string, expiresAt: Date): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await this.database.db.insertInto('sessions').values({ token_hash: hashToken(token), user_id: userId, expires_at: expiresAt }).execute();
+    await this.database.db
+      .insertInto('sessions')
+      .values({ token_hash: hashToken(token), user_id: userId, expires_at: expiresAt })
+      .execute();
     return token;
   }
 
   /** The user behind a live token, or undefined when unknown, expired, revoked or disabled. */
   async resolve(token: string, now: Date): Promise<(AuthUser & { userId: string; displayName: string }) | undefined> {
-    const r = await this.database.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id')
+    const r = await this.database.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
       .select(['users.id', 'users.username', 'users.display_name', 'users.role', 'users.organisation_id'])
       .where('sessions.token_hash', '=', hashToken(token))
       .where('sessions.expires_at', '>', now)
@@ -26,17 +31,33 @@ export class SessionRepository {
       .where('users.disabled_at', 'is', null)
       .where('users.deleted_at', 'is', null)
       .executeTakeFirst();
-    return r && { userId: r.id, username: r.username, displayName: r.display_name, role: r.role as Role, organisationId: r.organisation_id };
+    return (
+      r && {
+        userId: r.id,
+        username: r.username,
+        displayName: r.display_name,
+        role: r.role as Role,
+        organisationId: r.organisation_id,
+      }
+    );
   }
 
   /** Ends every live session of a user (disabled, deleted, new password, new role), optionally but one. */
   async revokeAllOf(userId: string, at: Date, exceptToken?: string): Promise<void> {
-    let q = this.database.db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+    let q = this.database.db
+      .updateTable('sessions')
+      .set({ revoked_at: at })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null);
     if (exceptToken) q = q.where('token_hash', '!=', hashToken(exceptToken));
     await q.execute();
   }
 
   async revoke(token: string, at: Date): Promise<void> {
-    await this.database.db.updateTable('sessions').set({ revoked_at: at }).where('token_hash', '=', hashToken(token)).execute();
+    await this.database.db
+      .updateTable('sessions')
+      .set({ revoked_at: at })
+      .where('token_hash', '=', hashToken(token))
+      .execute();
   }
 }

@@ -18,23 +18,42 @@ const SUPERVISED: readonly Role[] = ['operator', 'installer'];
  */
 @Injectable()
 export class UserService {
-  constructor(private readonly users: UserRepository, private readonly sessions: SessionRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly sessions: SessionRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async create(dto: CreateUserDto, me: AuthUser): Promise<User> {
     this.checkGrantable(me, dto.role);
     const organisationId = me.organisationId ?? dto.organisationId ?? null;
-    if (!organisationId && dto.role !== 'admin') throw new DomainError('VALIDATION_FAILED', 'organisationId is required for this role', { field: 'organisationId' });
+    if (!organisationId && dto.role !== 'admin')
+      throw new DomainError('VALIDATION_FAILED', 'organisationId is required for this role', {
+        field: 'organisationId',
+      });
     checkPasswordPolicy(dto.password, dto);
-    return this.users.create({ organisationId, username: dto.username, displayName: dto.displayName, role: dto.role, passwordHash: await hashPassword(dto.password) });
+    return this.users.create({
+      organisationId,
+      username: dto.username,
+      displayName: dto.displayName,
+      role: dto.role,
+      passwordHash: await hashPassword(dto.password),
+    });
   }
 
   async update(id: string, dto: UpdateUserDto, me: AuthUser): Promise<User> {
-    if (dto.displayName === undefined && dto.role === undefined) throw new DomainError('VALIDATION_FAILED', 'give displayName or role to change', { field: 'body' });
+    if (dto.displayName === undefined && dto.role === undefined)
+      throw new DomainError('VALIDATION_FAILED', 'give displayName or role to change', { field: 'body' });
     const target = await this.manageable(id, me);
     if (dto.role !== undefined && dto.role !== target.role) {
       this.checkGrantable(me, dto.role);
       if (target.id === me.userId) throw new DomainError('FORBIDDEN', 'you cannot change your own role');
-      if (dto.role !== 'admin' && target.organisationId === null) throw new DomainError('VALIDATION_FAILED', 'a platform administrator has no organisation; create a user in an organisation instead', { field: 'role' });
+      if (dto.role !== 'admin' && target.organisationId === null)
+        throw new DomainError(
+          'VALIDATION_FAILED',
+          'a platform administrator has no organisation; create a user in an organisation instead',
+          { field: 'role' },
+        );
     }
     const updated = await this.users.update(id, dto);
     if (dto.role !== undefined && dto.role !== target.role) await this.sessions.revokeAllOf(id, this.now());
@@ -62,12 +81,23 @@ export class UserService {
   }
 
   /** Keeps the current session; every other session of the user ends. */
-  async changeOwnPassword(me: AuthUser, currentPassword: string, newPassword: string, currentToken: string | undefined): Promise<void> {
-    if (!me.userId) throw new DomainError('VALIDATION_FAILED', "the bootstrap administrator's password is set with ADMIN_PASSWORD", { field: 'newPassword' });
+  async changeOwnPassword(
+    me: AuthUser,
+    currentPassword: string,
+    newPassword: string,
+    currentToken: string | undefined,
+  ): Promise<void> {
+    if (!me.userId)
+      throw new DomainError('VALIDATION_FAILED', "the bootstrap administrator's password is set with ADMIN_PASSWORD", {
+        field: 'newPassword',
+      });
     if (!(await verifyPassword(currentPassword, await this.users.passwordHashOf(me.userId)))) {
       throw new DomainError('VALIDATION_FAILED', 'currentPassword is wrong', { field: 'currentPassword' });
     }
-    if (newPassword === currentPassword) throw new DomainError('VALIDATION_FAILED', 'newPassword must differ from the current one', { field: 'newPassword' });
+    if (newPassword === currentPassword)
+      throw new DomainError('VALIDATION_FAILED', 'newPassword must differ from the current one', {
+        field: 'newPassword',
+      });
     checkPasswordPolicy(newPassword, me, 'newPassword');
     await this.users.setPassword(me.userId, await hashPassword(newPassword), this.now());
     await this.sessions.revokeAllOf(me.userId, this.now(), currentToken);
@@ -75,13 +105,16 @@ export class UserService {
 
   private async manageable(id: string, me: AuthUser, selfRefused?: 'disable' | 'delete'): Promise<User> {
     const target = await this.users.get(id);
-    if (me.role === 'supervisor' && !SUPERVISED.includes(target.role)) throw new DomainError('FORBIDDEN', 'supervisors manage operators and installers only');
-    if (selfRefused && target.id === me.userId) throw new DomainError('FORBIDDEN', `you cannot ${selfRefused} yourself`);
+    if (me.role === 'supervisor' && !SUPERVISED.includes(target.role))
+      throw new DomainError('FORBIDDEN', 'supervisors manage operators and installers only');
+    if (selfRefused && target.id === me.userId)
+      throw new DomainError('FORBIDDEN', `you cannot ${selfRefused} yourself`);
     return target;
   }
 
   private checkGrantable(me: AuthUser, role: Role): void {
-    if (me.role === 'supervisor' && !SUPERVISED.includes(role)) throw new DomainError('FORBIDDEN', 'supervisors may give the roles operator and installer only');
+    if (me.role === 'supervisor' && !SUPERVISED.includes(role))
+      throw new DomainError('FORBIDDEN', 'supervisors may give the roles operator and installer only');
   }
 
   private now(): Date {

@@ -9,7 +9,10 @@ import { UserService } from './user.service';
 @ApiTags('auth')
 @Controller('api/users')
 export class UsersController {
-  constructor(private readonly users: UserRepository, private readonly service: UserService) {}
+  constructor(
+    private readonly users: UserRepository,
+    private readonly service: UserService,
+  ) {}
 
   /** Admins create anyone; supervisors create operators and installers in their own organisation. */
   @Post()

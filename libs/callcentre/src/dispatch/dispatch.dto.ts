@@ -6,20 +6,30 @@ export const DISPATCH_STATUSES = ['dispatched', 'en_route', 'on_site', 'closed']
 export type DispatchStatus = (typeof DISPATCH_STATUSES)[number];
 
 export class CreateDispatchDto {
-  @ApiProperty({ enum: RESPONDER_TYPES }) @IsIn(RESPONDER_TYPES)
+  @ApiProperty({ enum: RESPONDER_TYPES })
+  @IsIn(RESPONDER_TYPES)
   responderType!: (typeof RESPONDER_TYPES)[number];
 
-  @ApiProperty({ example: '王伟 (son, key-holder)' }) @IsString() @Length(1, 200)
+  @ApiProperty({ example: '王伟 (son, key-holder)' })
+  @IsString()
+  @Length(1, 200)
   responderName!: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
   note?: string;
 }
 
 export class DispatchStatusDto {
-  @ApiProperty({ enum: DISPATCH_STATUSES.filter((s) => s !== 'dispatched') }) @IsIn(['en_route', 'on_site', 'closed'])
+  @ApiProperty({ enum: DISPATCH_STATUSES.filter((s) => s !== 'dispatched') })
+  @IsIn(['en_route', 'on_site', 'closed'])
   status!: Exclude<DispatchStatus, 'dispatched'>;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(0, 2000)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(0, 2000)
   note?: string;
 }

@@ -24,7 +24,12 @@ export class DispatchesController {
 
   @Post(':dispatchId/status')
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('alarm', 'alarmId')] })
-  status(@Param('alarmId') alarmId: string, @Param('dispatchId', uuidParam('dispatchId')) dispatchId: string, @Body() dto: DispatchStatusDto, @CurrentUser() user: AuthUser) {
+  status(
+    @Param('alarmId') alarmId: string,
+    @Param('dispatchId', uuidParam('dispatchId')) dispatchId: string,
+    @Body() dto: DispatchStatusDto,
+    @CurrentUser() user: AuthUser,
+  ) {
     return this.service.setStatus(alarmId, dispatchId, dto, user);
   }
 }

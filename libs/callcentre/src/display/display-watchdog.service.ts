@@ -16,16 +16,24 @@ export class DisplayWatchdog implements OnApplicationBootstrap, OnModuleDestroy 
   private sub: Subscription | null = null;
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
-  constructor(private readonly stream: AlarmStream, private readonly displays: DisplayRepository, private readonly alarms: AlarmService, private readonly env: EnvDto, private readonly clock: Clock) {}
+  constructor(
+    private readonly stream: AlarmStream,
+    private readonly displays: DisplayRepository,
+    private readonly alarms: AlarmService,
+    private readonly env: EnvDto,
+    private readonly clock: Clock,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.sub = this.stream.events$.subscribe((e) => {
-      if (e.type === 'alarm.raised' && !e.alarm.suppressed) this.watch(e.alarm.id, this.clock.now() + this.env.DISPLAY_CONFIRM_TIMEOUT_MS);
+      if (e.type === 'alarm.raised' && !e.alarm.suppressed)
+        this.watch(e.alarm.id, this.clock.now() + this.env.DISPLAY_CONFIRM_TIMEOUT_MS);
     });
     // Timers live in memory: after a restart, alarms raised before it and never shown are
     // watched again from their raise instant (an overdue one is checked at once).
     try {
-      for (const a of await this.displays.undisplayedRaised()) this.watch(a.id, a.raisedAt.getTime() + this.env.DISPLAY_CONFIRM_TIMEOUT_MS);
+      for (const a of await this.displays.undisplayedRaised())
+        this.watch(a.id, a.raisedAt.getTime() + this.env.DISPLAY_CONFIRM_TIMEOUT_MS);
     } catch (err) {
       this.log.error({ msg: 'undisplayed alarms not re-watched after start', err: (err as Error).message });
     }

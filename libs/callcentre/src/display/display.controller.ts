@@ -7,7 +7,10 @@ import { DisplayRepository } from './display.repository';
 @ApiTags('call centre')
 @Controller('api/alarms/:alarmId/displayed')
 export class DisplayController {
-  constructor(private readonly displays: DisplayRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly displays: DisplayRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /** The console calls this once an alarm is on screen. */
   @Post()

@@ -6,14 +6,23 @@ import { Clock, DomainError } from '@bedside/common';
 import { KpiRepository } from './kpi.repository';
 
 export class KpiQuery {
-  @ApiPropertyOptional({ format: 'date-time', description: 'default: 24 h before `to`' }) @IsOptional() @IsISO8601({ strict: true }) from?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'default: now' }) @IsOptional() @IsISO8601({ strict: true }) to?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'default: 24 h before `to`' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
 }
 
 @ApiTags('call centre')
 @Controller('api/alarms/kpis')
 export class KpisController {
-  constructor(private readonly kpis: KpiRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly kpis: KpiRepository,
+    private readonly clock: Clock,
+  ) {}
 
   /** Default window: the last 24 hours. */
   @Get()

@@ -23,14 +23,21 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private running = false;
   static readonly POLL_MS = 500;
 
-  constructor(private readonly stream: AlarmStream, private readonly hooks: WebhookRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly stream: AlarmStream,
+    private readonly hooks: WebhookRepository,
+    private readonly clock: Clock,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.sub = this.stream.events$.subscribe((e) => {
       const payload = { id: e.id, type: e.type, at: e.at, alarm: e.alarm } as unknown as Record<string, unknown>;
-      void this.hooks.enqueue(e.alarm.organisationId, e.id, e.type, payload, new Date(this.clock.now()))
+      void this.hooks
+        .enqueue(e.alarm.organisationId, e.id, e.type, payload, new Date(this.clock.now()))
         .then((n) => n > 0 && this.kick())
-        .catch((err) => this.log.error({ msg: 'webhook deliveries not queued', eventId: e.id, err: (err as Error).message }));
+        .catch((err) =>
+          this.log.error({ msg: 'webhook deliveries not queued', eventId: e.id, err: (err as Error).message }),
+        );
     });
     this.timer = setInterval(() => this.kick(), WebhookDispatcher.POLL_MS);
     this.timer.unref();
@@ -64,7 +71,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     try {
       const res = await fetch(d.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-bedside-event': d.eventType, 'x-bedside-delivery': `${d.webhookId}:${d.eventId}`, 'x-bedside-signature': signWebhook(d.secret, body, at) },
+        headers: {
+          'content-type': 'application/json',
+          'x-bedside-event': d.eventType,
+          'x-bedside-delivery': `${d.webhookId}:${d.eventId}`,
+          'x-bedside-signature': signWebhook(d.secret, body, at),
+        },
         body,
         signal: AbortSignal.timeout(5000),
       });
@@ -76,7 +88,22 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     const delivered = status !== null && status >= 200 && status < 300;
     const attempt = d.attempts + 1;
     const giveUp = !delivered && attempt >= MAX_ATTEMPTS;
-    if (!delivered) this.log.warn({ msg: giveUp ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry', webhookId: d.webhookId, eventId: d.eventId, attempt, status, error });
-    await this.hooks.recordAttempt(d.id, { delivered, giveUp, status, error: error ?? (delivered ? null : `HTTP ${status}`), nextAttemptAt: new Date(at + backoffMs(attempt)), at: new Date(at) });
+    if (!delivered)
+      this.log.warn({
+        msg: giveUp ? 'webhook delivery failed for good' : 'webhook delivery failed; will retry',
+        webhookId: d.webhookId,
+        eventId: d.eventId,
+        attempt,
+        status,
+        error,
+      });
+    await this.hooks.recordAttempt(d.id, {
+      delivered,
+      giveUp,
+      status,
+      error: error ?? (delivered ? null : `HTTP ${status}`),
+      nextAttemptAt: new Date(at + backoffMs(attempt)),
+      at: new Date(at),
+    });
   }
 }

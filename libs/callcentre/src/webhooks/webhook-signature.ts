@@ -9,7 +9,13 @@ export function signWebhook(secret: string, body: string, at: number): string {
   return `t=${at},v1=${createHmac('sha256', secret).update(`${at}.${body}`).digest('hex')}`;
 }
 
-export function verifyWebhook(secret: string, body: string, header: string, now: number, toleranceMs = 5 * 60_000): boolean {
+export function verifyWebhook(
+  secret: string,
+  body: string,
+  header: string,
+  now: number,
+  toleranceMs = 5 * 60_000,
+): boolean {
   const parts = Object.fromEntries(header.split(',').map((p) => p.split('=') as [string, string]));
   const at = Number(parts.t);
   if (!Number.isFinite(at) || Math.abs(now - at) > toleranceMs || !parts.v1) return false;

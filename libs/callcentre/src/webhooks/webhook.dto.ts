@@ -7,10 +7,15 @@ export class CreateWebhookDto {
   @IsUrl({ protocols: ['http', 'https'], require_tld: false, require_protocol: true })
   url!: string;
 
-  @ApiPropertyOptional({ description: 'the organisation whose alarms to send; defaults to your own' }) @IsOptional() @IsUUID()
+  @ApiPropertyOptional({ description: 'the organisation whose alarms to send; defaults to your own' })
+  @IsOptional()
+  @IsUUID()
   organisationId?: string;
 
   @ApiPropertyOptional({ enum: ALARM_EVENT_TYPES, isArray: true, description: 'empty or absent: every alarm event' })
-  @IsOptional() @IsArray() @ArrayMaxSize(10) @IsIn(ALARM_EVENT_TYPES, { each: true })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @IsIn(ALARM_EVENT_TYPES, { each: true })
   eventTypes?: string[];
 }

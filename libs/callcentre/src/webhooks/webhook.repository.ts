@@ -28,17 +28,49 @@ export interface DueDelivery {
 export class WebhookRepository {
   constructor(private readonly database: Database) {}
 
-  async create(w: { organisationId: string; url: string; secret: string; eventTypes: string[]; createdBy: string }): Promise<Webhook> {
-    const r = await this.database.db.insertInto('webhooks').values({
-      id: newId(), organisation_id: w.organisationId, url: w.url, secret: w.secret, event_types: JSON.stringify(w.eventTypes), active: true, created_by: w.createdBy,
-    }).returningAll().executeTakeFirstOrThrow();
-    return { id: r.id, organisationId: r.organisation_id, url: r.url, eventTypes: r.event_types, active: r.active, createdBy: r.created_by, createdAt: r.created_at };
+  async create(w: {
+    organisationId: string;
+    url: string;
+    secret: string;
+    eventTypes: string[];
+    createdBy: string;
+  }): Promise<Webhook> {
+    const r = await this.database.db
+      .insertInto('webhooks')
+      .values({
+        id: newId(),
+        organisation_id: w.organisationId,
+        url: w.url,
+        secret: w.secret,
+        event_types: JSON.stringify(w.eventTypes),
+        active: true,
+        created_by: w.createdBy,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return {
+      id: r.id,
+      organisationId: r.organisation_id,
+      url: r.url,
+      eventTypes: r.event_types,
+      active: r.active,
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+    };
   }
 
   async list(organisationId?: string): Promise<Webhook[]> {
     let q = this.database.db.selectFrom('webhooks').selectAll();
     if (organisationId) q = q.where('organisation_id', '=', organisationId);
-    return (await q.orderBy('created_at').execute()).map((r) => ({ id: r.id, organisationId: r.organisation_id, url: r.url, eventTypes: r.event_types, active: r.active, createdBy: r.created_by, createdAt: r.created_at }));
+    return (await q.orderBy('created_at').execute()).map((r) => ({
+      id: r.id,
+      organisationId: r.organisation_id,
+      url: r.url,
+      eventTypes: r.event_types,
+      active: r.active,
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+    }));
   }
 
   async setActive(id: string, active: boolean): Promise<void> {
@@ -46,37 +78,114 @@ export class WebhookRepository {
   }
 
   /** One pending delivery per active webhook of the organisation that wants this event type. */
-  async enqueue(organisationId: string, eventId: number, eventType: string, payload: Record<string, unknown>, at: Date): Promise<number> {
-    const hooks = await this.database.db.selectFrom('webhooks').select(['id', 'event_types'])
-      .where('organisation_id', '=', organisationId).where('active', '=', true).execute();
+  async enqueue(
+    organisationId: string,
+    eventId: number,
+    eventType: string,
+    payload: Record<string, unknown>,
+    at: Date,
+  ): Promise<number> {
+    const hooks = await this.database.db
+      .selectFrom('webhooks')
+      .select(['id', 'event_types'])
+      .where('organisation_id', '=', organisationId)
+      .where('active', '=', true)
+      .execute();
     const wanted = hooks.filter((h) => h.event_types.length === 0 || h.event_types.includes(eventType));
     if (wanted.length === 0) return 0;
-    await this.database.db.insertInto('webhook_deliveries').values(wanted.map((h) => ({
-      webhook_id: h.id, event_id: eventId, event_type: eventType, payload: JSON.stringify(payload), status: 'pending' as const, attempts: 0, next_attempt_at: at,
-    }))).onConflict((oc) => oc.columns(['webhook_id', 'event_id']).doNothing()).execute();
+    await this.database.db
+      .insertInto('webhook_deliveries')
+      .values(
+        wanted.map((h) => ({
+          webhook_id: h.id,
+          event_id: eventId,
+          event_type: eventType,
+          payload: JSON.stringify(payload),
+          status: 'pending' as const,
+          attempts: 0,
+          next_attempt_at: at,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['webhook_id', 'event_id']).doNothing())
+      .execute();
     return wanted.length;
   }
 
   async due(now: Date, limit: number): Promise<DueDelivery[]> {
-    const rows = await this.database.db.selectFrom('webhook_deliveries').innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
-      .select(['webhook_deliveries.id', 'webhook_deliveries.webhook_id', 'webhooks.url', 'webhooks.secret', 'webhook_deliveries.event_id', 'webhook_deliveries.event_type', 'webhook_deliveries.payload', 'webhook_deliveries.attempts'])
-      .where('webhook_deliveries.status', '=', 'pending').where('webhook_deliveries.next_attempt_at', '<=', now)
-      .orderBy('webhook_deliveries.id').limit(limit).execute();
-    return rows.map((r) => ({ id: Number(r.id), webhookId: r.webhook_id, url: r.url, secret: r.secret, eventId: Number(r.event_id), eventType: r.event_type, payload: r.payload, attempts: r.attempts }));
+    const rows = await this.database.db
+      .selectFrom('webhook_deliveries')
+      .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
+      .select([
+        'webhook_deliveries.id',
+        'webhook_deliveries.webhook_id',
+        'webhooks.url',
+        'webhooks.secret',
+        'webhook_deliveries.event_id',
+        'webhook_deliveries.event_type',
+        'webhook_deliveries.payload',
+        'webhook_deliveries.attempts',
+      ])
+      .where('webhook_deliveries.status', '=', 'pending')
+      .where('webhook_deliveries.next_attempt_at', '<=', now)
+      .orderBy('webhook_deliveries.id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      webhookId: r.webhook_id,
+      url: r.url,
+      secret: r.secret,
+      eventId: Number(r.event_id),
+      eventType: r.event_type,
+      payload: r.payload,
+      attempts: r.attempts,
+    }));
   }
 
-  async recordAttempt(id: number, outcome: { delivered: boolean; giveUp: boolean; status: number | null; error: string | null; nextAttemptAt: Date; at: Date }): Promise<void> {
-    await this.database.db.updateTable('webhook_deliveries').set({
-      attempts: sql`attempts + 1`,
-      status: outcome.delivered ? 'delivered' : outcome.giveUp ? 'failed' : 'pending',
-      last_status: outcome.status, last_error: outcome.error,
-      next_attempt_at: outcome.nextAttemptAt,
-      ...(outcome.delivered && { delivered_at: outcome.at }),
-    }).where('id', '=', id).execute();
+  async recordAttempt(
+    id: number,
+    outcome: {
+      delivered: boolean;
+      giveUp: boolean;
+      status: number | null;
+      error: string | null;
+      nextAttemptAt: Date;
+      at: Date;
+    },
+  ): Promise<void> {
+    await this.database.db
+      .updateTable('webhook_deliveries')
+      .set({
+        attempts: sql`attempts + 1`,
+        status: outcome.delivered ? 'delivered' : outcome.giveUp ? 'failed' : 'pending',
+        last_status: outcome.status,
+        last_error: outcome.error,
+        next_attempt_at: outcome.nextAttemptAt,
+        ...(outcome.delivered && { delivered_at: outcome.at }),
+      })
+      .where('id', '=', id)
+      .execute();
   }
 
   async deliveries(webhookId: string, limit: number) {
-    const rows = await this.database.db.selectFrom('webhook_deliveries').selectAll().where('webhook_id', '=', webhookId).orderBy('id', 'desc').limit(limit).execute();
-    return rows.map((r) => ({ id: Number(r.id), eventId: Number(r.event_id), eventType: r.event_type, status: r.status, attempts: r.attempts, lastStatus: r.last_status, lastError: r.last_error, nextAttemptAt: r.next_attempt_at, deliveredAt: r.delivered_at, createdAt: r.created_at }));
+    const rows = await this.database.db
+      .selectFrom('webhook_deliveries')
+      .selectAll()
+      .where('webhook_id', '=', webhookId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      eventId: Number(r.event_id),
+      eventType: r.event_type,
+      status: r.status,
+      attempts: r.attempts,
+      lastStatus: r.last_status,
+      lastError: r.last_error,
+      nextAttemptAt: r.next_attempt_at,
+      deliveredAt: r.delivered_at,
+      createdAt: r.created_at,
+    }));
   }
 }

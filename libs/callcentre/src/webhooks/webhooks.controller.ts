@@ -16,9 +16,16 @@ export class WebhooksController {
   @Authenticated({ permission: 'webhook.manage', owns: [inBody('organisation', 'organisationId')] })
   async create(@Body() dto: CreateWebhookDto, @CurrentUser() me: AuthUser) {
     const organisationId = me.organisationId ?? dto.organisationId;
-    if (!organisationId) throw new DomainError('VALIDATION_FAILED', 'organisationId is required', { field: 'organisationId' });
+    if (!organisationId)
+      throw new DomainError('VALIDATION_FAILED', 'organisationId is required', { field: 'organisationId' });
     const secret = randomBytes(32).toString('base64url');
-    const hook = await this.hooks.create({ organisationId, url: dto.url, secret, eventTypes: dto.eventTypes ?? [], createdBy: me.username });
+    const hook = await this.hooks.create({
+      organisationId,
+      url: dto.url,
+      secret,
+      eventTypes: dto.eventTypes ?? [],
+      createdBy: me.username,
+    });
     return { ...hook, secret };
   }
 

@@ -5,4 +5,5 @@ import { ValidateIf } from 'class-validator';
  * is validated (and so refused) like any other value. `@IsOptional()` lets `null` through, and a
  * null then reached NOT NULL columns as a database error.
  */
-export const IsOptionalNonNull = (): PropertyDecorator => ValidateIf((_object: object, value: unknown) => value !== undefined);
+export const IsOptionalNonNull = (): PropertyDecorator =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined);

@@ -4,6 +4,8 @@
  * (`@IsBoolean`, `@IsInt`) refuses it with a message naming the parameter, instead of it being
  * coerced (`maybe` to false, `0x10` to 16).
  */
-export const toStrictBoolean = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);
+export const toStrictBoolean = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
 
-export const toStrictInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value);
+export const toStrictInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value;

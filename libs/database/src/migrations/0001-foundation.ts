@@ -2,13 +2,15 @@ import { sql, type Kysely, type Migration } from 'kysely';
 
 export const foundation: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.createTable('organisations')
+    await db.schema
+      .createTable('organisations')
       .addColumn('id', 'uuid', (c) => c.primaryKey())
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .execute();
 
-    await db.schema.createTable('households')
+    await db.schema
+      .createTable('households')
       .addColumn('id', 'uuid', (c) => c.primaryKey())
       .addColumn('organisation_id', 'uuid', (c) => c.notNull().references('organisations.id'))
       .addColumn('name', 'text', (c) => c.notNull())
@@ -19,7 +21,8 @@ export const foundation: Migration = {
       .execute();
     await db.schema.createIndex('households_org_idx').on('households').column('organisation_id').execute();
 
-    await db.schema.createTable('residents')
+    await db.schema
+      .createTable('residents')
       .addColumn('id', 'uuid', (c) => c.primaryKey())
       .addColumn('household_id', 'uuid', (c) => c.notNull().references('households.id'))
       .addColumn('name', 'text', (c) => c.notNull())
@@ -29,7 +32,8 @@ export const foundation: Migration = {
       .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .execute();
 
-    await db.schema.createTable('beds')
+    await db.schema
+      .createTable('beds')
       .addColumn('id', 'uuid', (c) => c.primaryKey())
       .addColumn('household_id', 'uuid', (c) => c.notNull().references('households.id'))
       .addColumn('resident_id', 'uuid', (c) => c.references('residents.id'))
@@ -37,7 +41,8 @@ export const foundation: Migration = {
       .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .execute();
 
-    await db.schema.createTable('devices')
+    await db.schema
+      .createTable('devices')
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('organisation_id', 'uuid', (c) => c.notNull().references('organisations.id'))
       .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('mattress', 'button', 'wearable')`))
@@ -60,7 +65,8 @@ export const foundation: Migration = {
     await db.schema.createIndex('devices_bed_idx').on('devices').column('bed_id').execute();
 
     // Primary key (device, event id) is the idempotency key for QoS 1 redelivery.
-    await db.schema.createTable('device_events')
+    await db.schema
+      .createTable('device_events')
       .addColumn('device_id', 'text', (c) => c.notNull().references('devices.id'))
       .addColumn('event_id', 'text', (c) => c.notNull())
       .addColumn('type', 'text', (c) => c.notNull())
@@ -71,9 +77,14 @@ export const foundation: Migration = {
       .addColumn('received_at', 'timestamptz', (c) => c.notNull())
       .addPrimaryKeyConstraint('device_events_pk', ['device_id', 'event_id'])
       .execute();
-    await db.schema.createIndex('device_events_time_idx').on('device_events').columns(['device_id', 'device_ts']).execute();
+    await db.schema
+      .createIndex('device_events_time_idx')
+      .on('device_events')
+      .columns(['device_id', 'device_ts'])
+      .execute();
 
-    await db.schema.createTable('device_rejections')
+    await db.schema
+      .createTable('device_rejections')
       .addColumn('device_id', 'text', (c) => c.notNull())
       .addColumn('code', 'text', (c) => c.notNull())
       .addColumn('count', 'bigint', (c) => c.notNull())
@@ -84,7 +95,8 @@ export const foundation: Migration = {
 
     // Embedded telemetry store. (device, ts) is the idempotency key: a redelivered sample
     // overwrites nothing and is not counted twice, matching InfluxDB's series+time semantics.
-    await db.schema.createTable('telemetry_samples')
+    await db.schema
+      .createTable('telemetry_samples')
       .addColumn('device_id', 'text', (c) => c.notNull())
       .addColumn('ts', 'timestamptz', (c) => c.notNull())
       .addColumn('bed_id', 'uuid')

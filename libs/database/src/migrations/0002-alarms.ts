@@ -3,14 +3,17 @@ import { sql, type Kysely, type Migration } from 'kysely';
 /** Rules engine and alarm lifecycle: alarms, their audit timeline and stream log, per-bed rule state, rule sets. */
 export const alarms: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.createTable('alarms')
+    await db.schema
+      .createTable('alarms')
       .addColumn('id', 'uuid', (c) => c.primaryKey())
       .addColumn('organisation_id', 'uuid', (c) => c.notNull().references('organisations.id'))
       .addColumn('bed_id', 'uuid', (c) => c.notNull().references('beds.id'))
       // Device id for device-scoped kinds (offline, battery), null for bed-scoped ones.
       .addColumn('subject', 'text')
       .addColumn('kind', 'text', (c) => c.notNull())
-      .addColumn('severity', 'text', (c) => c.notNull().check(sql`severity in ('critical', 'major', 'minor', 'warning')`))
+      .addColumn('severity', 'text', (c) =>
+        c.notNull().check(sql`severity in ('critical', 'major', 'minor', 'warning')`),
+      )
       .addColumn('state', 'text', (c) => c.notNull().check(sql`state in ('raised', 'acknowledged', 'resolved')`))
       .addColumn('cleared', 'boolean', (c) => c.notNull().defaultTo(false))
       .addColumn('cleared_at', 'timestamptz')
@@ -39,7 +42,8 @@ export const alarms: Migration = {
     await db.schema.createIndex('alarms_state_idx').on('alarms').columns(['state', 'raised_at']).execute();
     await db.schema.createIndex('alarms_bed_idx').on('alarms').columns(['bed_id', 'raised_at']).execute();
 
-    await db.schema.createTable('alarm_audit')
+    await db.schema
+      .createTable('alarm_audit')
       .addColumn('id', 'bigserial', (c) => c.primaryKey())
       .addColumn('alarm_id', 'uuid', (c) => c.notNull().references('alarms.id'))
       .addColumn('at', 'timestamptz', (c) => c.notNull())
@@ -52,7 +56,8 @@ export const alarms: Migration = {
     await db.schema.createIndex('alarm_audit_alarm_idx').on('alarm_audit').columns(['alarm_id', 'id']).execute();
 
     // The durable log behind the live stream: its id is the SSE event id (Last-Event-ID resumes after it).
-    await db.schema.createTable('alarm_events')
+    await db.schema
+      .createTable('alarm_events')
       .addColumn('id', 'bigserial', (c) => c.primaryKey())
       .addColumn('alarm_id', 'uuid', (c) => c.notNull().references('alarms.id'))
       .addColumn('type', 'text', (c) => c.notNull())
@@ -60,7 +65,8 @@ export const alarms: Migration = {
       .addColumn('payload', 'jsonb', (c) => c.notNull())
       .execute();
 
-    await db.schema.createTable('bed_rule_state')
+    await db.schema
+      .createTable('bed_rule_state')
       .addColumn('bed_id', 'uuid', (c) => c.primaryKey().references('beds.id'))
       .addColumn('state', 'jsonb', (c) => c.notNull())
       .addColumn('next_deadline', 'timestamptz')
@@ -70,7 +76,8 @@ export const alarms: Migration = {
       .execute();
 
     // Every rule action, including those that raise nothing (a fall cancelled in time, suppressed episodes).
-    await db.schema.createTable('rule_actions')
+    await db.schema
+      .createTable('rule_actions')
       .addColumn('id', 'bigserial', (c) => c.primaryKey())
       .addColumn('bed_id', 'uuid', (c) => c.notNull())
       .addColumn('key', 'text', (c) => c.notNull())
@@ -84,7 +91,8 @@ export const alarms: Migration = {
     await db.schema.createIndex('rule_actions_bed_idx').on('rule_actions').columns(['bed_id', 'at']).execute();
 
     // Versioned overrides: the latest version per (scope, scope_id) is in force; older ones are history.
-    await db.schema.createTable('rule_sets')
+    await db.schema
+      .createTable('rule_sets')
       .addColumn('id', 'bigserial', (c) => c.primaryKey())
       .addColumn('scope', 'text', (c) => c.notNull().check(sql`scope in ('default', 'organisation', 'bed')`))
       .addColumn('scope_id', 'text', (c) => c.notNull())
@@ -95,7 +103,8 @@ export const alarms: Migration = {
       .addUniqueConstraint('rule_sets_version_uq', ['scope', 'scope_id', 'version'])
       .execute();
 
-    await db.schema.createTable('maintenance')
+    await db.schema
+      .createTable('maintenance')
       .addColumn('id', 'uuid', (c) => c.primaryKey())
       .addColumn('bed_id', 'uuid', (c) => c.notNull().references('beds.id'))
       .addColumn('since', 'timestamptz', (c) => c.notNull())

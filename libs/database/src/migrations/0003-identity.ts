@@ -3,18 +3,22 @@ import { sql, type Kysely, type Migration } from 'kysely';
 /** Call-centre users, their sessions, and the audit log of every action and resident-data read. */
 export const identity: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.createTable('users')
+    await db.schema
+      .createTable('users')
       .addColumn('id', 'uuid', (c) => c.primaryKey())
       .addColumn('organisation_id', 'uuid', (c) => c.references('organisations.id'))
       .addColumn('username', 'text', (c) => c.notNull().unique())
       .addColumn('display_name', 'text', (c) => c.notNull())
-      .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('admin', 'supervisor', 'operator', 'installer')`))
+      .addColumn('role', 'text', (c) =>
+        c.notNull().check(sql`role in ('admin', 'supervisor', 'operator', 'installer')`),
+      )
       .addColumn('password_hash', 'text', (c) => c.notNull())
       .addColumn('disabled_at', 'timestamptz')
       .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .execute();
 
-    await db.schema.createTable('sessions')
+    await db.schema
+      .createTable('sessions')
       .addColumn('token_hash', 'text', (c) => c.primaryKey())
       .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id'))
       .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
@@ -22,7 +26,8 @@ export const identity: Migration = {
       .addColumn('revoked_at', 'timestamptz')
       .execute();
 
-    await db.schema.createTable('audit_log')
+    await db.schema
+      .createTable('audit_log')
       .addColumn('id', 'bigserial', (c) => c.primaryKey())
       .addColumn('at', 'timestamptz', (c) => c.notNull())
       .addColumn('actor', 'text', (c) => c.notNull())

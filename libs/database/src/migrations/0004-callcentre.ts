@@ -3,13 +3,18 @@ import { sql, type Kysely, type Migration } from 'kysely';
 /** Call-centre work: dispatches (work orders), display confirmations, outbound webhooks. */
 export const callcentre: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.createTable('dispatches')
+    await db.schema
+      .createTable('dispatches')
       .addColumn('id', 'uuid', (c) => c.primaryKey())
       .addColumn('alarm_id', 'uuid', (c) => c.notNull())
       .addColumn('organisation_id', 'uuid', (c) => c.notNull())
-      .addColumn('responder_type', 'text', (c) => c.notNull().check(sql`responder_type in ('keyholder', 'community_worker', 'ambulance')`))
+      .addColumn('responder_type', 'text', (c) =>
+        c.notNull().check(sql`responder_type in ('keyholder', 'community_worker', 'ambulance')`),
+      )
       .addColumn('responder_name', 'text', (c) => c.notNull())
-      .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('dispatched', 'en_route', 'on_site', 'closed')`))
+      .addColumn('status', 'text', (c) =>
+        c.notNull().check(sql`status in ('dispatched', 'en_route', 'on_site', 'closed')`),
+      )
       .addColumn('note', 'text')
       .addColumn('history', 'jsonb', (c) => c.notNull())
       .addColumn('created_by', 'text', (c) => c.notNull())
@@ -18,13 +23,15 @@ export const callcentre: Migration = {
       .execute();
     await db.schema.createIndex('dispatches_alarm_idx').on('dispatches').column('alarm_id').execute();
 
-    await db.schema.createTable('alarm_displays')
+    await db.schema
+      .createTable('alarm_displays')
       .addColumn('alarm_id', 'uuid', (c) => c.primaryKey())
       .addColumn('first_displayed_at', 'timestamptz', (c) => c.notNull())
       .addColumn('displayed_by', 'text', (c) => c.notNull())
       .execute();
 
-    await db.schema.createTable('webhooks')
+    await db.schema
+      .createTable('webhooks')
       .addColumn('id', 'uuid', (c) => c.primaryKey())
       .addColumn('organisation_id', 'uuid', (c) => c.notNull())
       .addColumn('url', 'text', (c) => c.notNull())
@@ -35,7 +42,8 @@ export const callcentre: Migration = {
       .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .execute();
 
-    await db.schema.createTable('webhook_deliveries')
+    await db.schema
+      .createTable('webhook_deliveries')
       .addColumn('id', 'bigserial', (c) => c.primaryKey())
       .addColumn('webhook_id', 'uuid', (c) => c.notNull().references('webhooks.id'))
       .addColumn('event_id', 'bigint', (c) => c.notNull())
@@ -50,6 +58,10 @@ export const callcentre: Migration = {
       .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
       .addUniqueConstraint('webhook_deliveries_once', ['webhook_id', 'event_id'])
       .execute();
-    await db.schema.createIndex('webhook_deliveries_due_idx').on('webhook_deliveries').columns(['status', 'next_attempt_at']).execute();
+    await db.schema
+      .createIndex('webhook_deliveries_due_idx')
+      .on('webhook_deliveries')
+      .columns(['status', 'next_attempt_at'])
+      .execute();
   },
 };

@@ -6,6 +6,9 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const bedStateVersion: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.alterTable('bed_rule_state').addColumn('version', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('bed_rule_state')
+      .addColumn('version', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
   },
 };

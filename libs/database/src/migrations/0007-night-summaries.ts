@@ -8,7 +8,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
  */
 export const nightSummaries: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.createTable('night_summaries')
+    await db.schema
+      .createTable('night_summaries')
       .addColumn('bed_id', 'uuid', (c) => c.notNull().references('beds.id'))
       .addColumn('night', 'text', (c) => c.notNull().check(sql`night ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'`))
       // The resident in the bed when the night was computed: their history follows them.
@@ -28,10 +29,19 @@ export const nightSummaries: Migration = {
       .addColumn('computed_at', 'timestamptz', (c) => c.notNull())
       .addPrimaryKeyConstraint('night_summaries_pk', ['bed_id', 'night'])
       .execute();
-    await db.schema.createIndex('night_summaries_resident_idx').on('night_summaries').columns(['resident_id', 'night']).execute();
-    await db.schema.createIndex('night_summaries_org_night_idx').on('night_summaries').columns(['organisation_id', 'night']).execute();
+    await db.schema
+      .createIndex('night_summaries_resident_idx')
+      .on('night_summaries')
+      .columns(['resident_id', 'night'])
+      .execute();
+    await db.schema
+      .createIndex('night_summaries_org_night_idx')
+      .on('night_summaries')
+      .columns(['organisation_id', 'night'])
+      .execute();
 
-    await db.schema.createTable('night_summary_requests')
+    await db.schema
+      .createTable('night_summary_requests')
       .addColumn('bed_id', 'uuid', (c) => c.notNull().references('beds.id'))
       .addColumn('night', 'text', (c) => c.notNull())
       // The latest reason; a computation that started before it leaves the request in place.
@@ -40,7 +50,8 @@ export const nightSummaries: Migration = {
       .addPrimaryKeyConstraint('night_summary_requests_pk', ['bed_id', 'night'])
       .execute();
 
-    await db.schema.createTable('wellness_thresholds')
+    await db.schema
+      .createTable('wellness_thresholds')
       .addColumn('organisation_id', 'uuid', (c) => c.primaryKey().references('organisations.id'))
       .addColumn('thresholds', 'jsonb', (c) => c.notNull())
       .addColumn('updated_by', 'text', (c) => c.notNull())

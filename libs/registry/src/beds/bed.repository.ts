@@ -11,14 +11,24 @@ export interface Bed {
   createdAt: Date;
 }
 
-const toBed = (r: Selectable<BedsTable>): Bed => ({ id: r.id, householdId: r.household_id, residentId: r.resident_id, label: r.label, createdAt: r.created_at });
+const toBed = (r: Selectable<BedsTable>): Bed => ({
+  id: r.id,
+  householdId: r.household_id,
+  residentId: r.resident_id,
+  label: r.label,
+  createdAt: r.created_at,
+});
 
 @Injectable()
 export class BedRepository {
   constructor(private readonly database: Database) {}
 
   async create(b: Omit<Bed, 'id' | 'createdAt'>): Promise<Bed> {
-    const row = await this.database.db.insertInto('beds').values({ id: newId(), household_id: b.householdId, resident_id: b.residentId, label: b.label }).returningAll().executeTakeFirstOrThrow();
+    const row = await this.database.db
+      .insertInto('beds')
+      .values({ id: newId(), household_id: b.householdId, resident_id: b.residentId, label: b.label })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return toBed(row);
   }
 
@@ -31,12 +41,20 @@ export class BedRepository {
   async list(householdId?: string, organisationId?: string): Promise<Bed[]> {
     let q = this.database.db.selectFrom('beds').selectAll('beds');
     if (householdId) q = q.where('beds.household_id', '=', householdId);
-    if (organisationId) q = q.where('beds.household_id', 'in', (eb) => eb.selectFrom('households').select('id').where('organisation_id', '=', organisationId));
+    if (organisationId)
+      q = q.where('beds.household_id', 'in', (eb) =>
+        eb.selectFrom('households').select('id').where('organisation_id', '=', organisationId),
+      );
     return (await q.orderBy('beds.created_at').execute()).map(toBed);
   }
 
   async assignResident(id: string, residentId: string | null): Promise<Bed> {
-    const row = await this.database.db.updateTable('beds').set({ resident_id: residentId }).where('id', '=', id).returningAll().executeTakeFirst();
+    const row = await this.database.db
+      .updateTable('beds')
+      .set({ resident_id: residentId })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
     if (!row) throw notFound('bed', id);
     return toBed(row);
   }

@@ -10,10 +10,18 @@ import { BedRepository } from './bed.repository';
 @ApiTags('registry')
 @Controller('api/beds')
 export class BedsController {
-  constructor(private readonly beds: BedRepository, private readonly residents: ResidentRepository, private readonly devices: DeviceRepository) {}
+  constructor(
+    private readonly beds: BedRepository,
+    private readonly residents: ResidentRepository,
+    private readonly devices: DeviceRepository,
+  ) {}
 
   @Post()
-  @Authenticated({ permission: 'registry.write', owns: [inBody('household', 'householdId'), inBody('resident', 'residentId')], residentData: true })
+  @Authenticated({
+    permission: 'registry.write',
+    owns: [inBody('household', 'householdId'), inBody('resident', 'residentId')],
+    residentData: true,
+  })
   async create(@Body() dto: CreateBedDto) {
     if (dto.residentId) await this.checkResident(dto.residentId, dto.householdId);
     return this.beds.create({ householdId: dto.householdId, residentId: dto.residentId ?? null, label: dto.label });
@@ -34,7 +42,11 @@ export class BedsController {
   }
 
   @Put(':id/resident')
-  @Authenticated({ permission: 'registry.write', owns: [inPath('bed'), inBody('resident', 'residentId')], residentData: true })
+  @Authenticated({
+    permission: 'registry.write',
+    owns: [inPath('bed'), inBody('resident', 'residentId')],
+    residentData: true,
+  })
   async assignResident(@Param('id') id: string, @Body() dto: AssignResidentDto) {
     const bed = await this.beds.get(id);
     if (dto.residentId) await this.checkResident(dto.residentId, bed.householdId);
@@ -44,7 +56,11 @@ export class BedsController {
   private async checkResident(residentId: string, householdId: string) {
     const resident = await this.residents.get(residentId);
     if (resident.householdId !== householdId) {
-      throw new DomainError('VALIDATION_FAILED', 'residentId: the resident lives in another household', { field: 'residentId', residentId, householdId });
+      throw new DomainError('VALIDATION_FAILED', 'residentId: the resident lives in another household', {
+        field: 'residentId',
+        residentId,
+        householdId,
+      });
     }
   }
 }

@@ -8,11 +8,17 @@ import { DevicesService } from './devices.service';
 @ApiTags('devices')
 @Controller('api/devices')
 export class DevicesController {
-  constructor(private readonly service: DevicesService, private readonly devices: DeviceRepository) {}
+  constructor(
+    private readonly service: DevicesService,
+    private readonly devices: DeviceRepository,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ description: 'the device and its MQTT credentials; the password is shown only this once' })
-  @Authenticated({ permission: 'device.manage', owns: [inBody('organisation', 'organisationId'), inBody('bed', 'bedId')] })
+  @Authenticated({
+    permission: 'device.manage',
+    owns: [inBody('organisation', 'organisationId'), inBody('bed', 'bedId')],
+  })
   provision(@Body() dto: ProvisionDeviceDto) {
     return this.service.provision(dto);
   }
@@ -20,8 +26,15 @@ export class DevicesController {
   @Get()
   @ApiQuery({ name: 'organisationId', required: false })
   @ApiQuery({ name: 'bedId', required: false })
-  @Authenticated({ permission: 'device.read', owns: [inQuery('organisation', 'organisationId'), inQuery('bed', 'bedId')] })
-  list(@CurrentUser() user: AuthUser, @Query('organisationId') organisationId?: string, @Query('bedId') bedId?: string) {
+  @Authenticated({
+    permission: 'device.read',
+    owns: [inQuery('organisation', 'organisationId'), inQuery('bed', 'bedId')],
+  })
+  list(
+    @CurrentUser() user: AuthUser,
+    @Query('organisationId') organisationId?: string,
+    @Query('bedId') bedId?: string,
+  ) {
     return this.devices.list({ organisationId: organisationId ?? scopeOf(user), bedId });
   }
 

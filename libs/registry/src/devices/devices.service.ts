@@ -19,16 +19,35 @@ export class DevicesService {
     private readonly clock: Clock,
   ) {}
 
-  async provision(input: { organisationId: string; kind: DeviceKind; serial: string; model: string; firmware?: string; id?: string; bedId?: string }): Promise<{ device: Device; credentials: DeviceCredentials }> {
+  async provision(input: {
+    organisationId: string;
+    kind: DeviceKind;
+    serial: string;
+    model: string;
+    firmware?: string;
+    id?: string;
+    bedId?: string;
+  }): Promise<{ device: Device; credentials: DeviceCredentials }> {
     await this.organisations.get(input.organisationId);
     // Everything that can refuse the request is checked before the insert: a refused
     // provisioning leaves no device behind, with credentials nobody received.
     if (input.bedId) await this.checkSameOrganisation(input.organisationId, input.bedId, { bedId: input.bedId });
-    if (await this.devices.serialExists(input.serial)) throw conflict(`a device with serial ${input.serial} is already provisioned`, { serial: input.serial });
+    if (await this.devices.serialExists(input.serial))
+      throw conflict(`a device with serial ${input.serial} is already provisioned`, { serial: input.serial });
     const id = input.id ?? `${input.kind}-${shortToken(10)}`;
     if (await this.devices.idExists(id)) throw conflict(`device id ${id} is taken`, { id });
     const { secret, salt, hash } = issueSecret();
-    let device = await this.devices.insert({ id, organisationId: input.organisationId, kind: input.kind, serial: input.serial, model: input.model, firmware: input.firmware ?? null, salt, hash, at: new Date(this.clock.now()) });
+    let device = await this.devices.insert({
+      id,
+      organisationId: input.organisationId,
+      kind: input.kind,
+      serial: input.serial,
+      model: input.model,
+      firmware: input.firmware ?? null,
+      salt,
+      hash,
+      at: new Date(this.clock.now()),
+    });
     if (input.bedId) device = await this.bind(id, input.bedId);
     return { device, credentials: credentialsFor(id, secret) };
   }
@@ -38,7 +57,12 @@ export class DevicesService {
     const { secret, salt, hash } = issueSecret();
     await this.devices.setSecret(id, salt, hash, new Date(this.clock.now()));
     const device = await this.devices.get(id);
-    this.events.deviceAccess$.next({ deviceId: id, reason: 'credentials-rotated', fromBedId: device.bedId, toBedId: device.bedId });
+    this.events.deviceAccess$.next({
+      deviceId: id,
+      reason: 'credentials-rotated',
+      fromBedId: device.bedId,
+      toBedId: device.bedId,
+    });
     return { device, credentials: credentialsFor(id, secret) };
   }
 
@@ -57,11 +81,18 @@ export class DevicesService {
     return bound;
   }
 
-  private async checkSameOrganisation(organisationId: string, bedId: string, details: Record<string, unknown>): Promise<void> {
+  private async checkSameOrganisation(
+    organisationId: string,
+    bedId: string,
+    details: Record<string, unknown>,
+  ): Promise<void> {
     const bed = await this.beds.get(bedId);
     const household = await this.households.get(bed.householdId);
     if (household.organisationId !== organisationId) {
-      throw new DomainError('VALIDATION_FAILED', 'bedId: the device and the bed belong to different organisations', { field: 'bedId', ...details });
+      throw new DomainError('VALIDATION_FAILED', 'bedId: the device and the bed belong to different organisations', {
+        field: 'bedId',
+        ...details,
+      });
     }
   }
 

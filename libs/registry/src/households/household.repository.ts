@@ -17,7 +17,15 @@ export interface Household {
 const byCallOrder = (a: Contact, b: Contact) => a.callOrder - b.callOrder;
 
 function toHousehold(r: Selectable<HouseholdsTable>): Household {
-  return { id: r.id, organisationId: r.organisation_id, name: r.name, address: r.address, timeZone: r.time_zone, contacts: [...r.contacts].sort(byCallOrder), createdAt: r.created_at };
+  return {
+    id: r.id,
+    organisationId: r.organisation_id,
+    name: r.name,
+    address: r.address,
+    timeZone: r.time_zone,
+    contacts: [...r.contacts].sort(byCallOrder),
+    createdAt: r.created_at,
+  };
 }
 
 function checkCallOrder(contacts: Contact[]): void {
@@ -33,20 +41,34 @@ export class HouseholdRepository {
 
   async create(h: Omit<Household, 'id' | 'createdAt'>): Promise<Household> {
     checkCallOrder(h.contacts);
-    const row = await this.database.db.insertInto('households').values({
-      id: newId(), organisation_id: h.organisationId, name: h.name, address: h.address, time_zone: h.timeZone, contacts: JSON.stringify(h.contacts),
-    }).returningAll().executeTakeFirstOrThrow();
+    const row = await this.database.db
+      .insertInto('households')
+      .values({
+        id: newId(),
+        organisation_id: h.organisationId,
+        name: h.name,
+        address: h.address,
+        time_zone: h.timeZone,
+        contacts: JSON.stringify(h.contacts),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return toHousehold(row);
   }
 
   async update(id: string, patch: Partial<Omit<Household, 'id' | 'createdAt' | 'organisationId'>>): Promise<Household> {
     if (patch.contacts) checkCallOrder(patch.contacts);
-    const row = await this.database.db.updateTable('households').set({
-      ...(patch.name !== undefined && { name: patch.name }),
-      ...(patch.address !== undefined && { address: patch.address }),
-      ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
-      ...(patch.contacts !== undefined && { contacts: JSON.stringify(patch.contacts) }),
-    }).where('id', '=', id).returningAll().executeTakeFirst();
+    const row = await this.database.db
+      .updateTable('households')
+      .set({
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.address !== undefined && { address: patch.address }),
+        ...(patch.timeZone !== undefined && { time_zone: patch.timeZone }),
+        ...(patch.contacts !== undefined && { contacts: JSON.stringify(patch.contacts) }),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
     if (!row) throw notFound('household', id);
     return toHousehold(row);
   }

@@ -8,12 +8,21 @@ import { HouseholdRepository } from './household.repository';
 @ApiTags('registry')
 @Controller('api/households')
 export class HouseholdsController {
-  constructor(private readonly households: HouseholdRepository, private readonly events: RegistryEvents) {}
+  constructor(
+    private readonly households: HouseholdRepository,
+    private readonly events: RegistryEvents,
+  ) {}
 
   @Post()
   @Authenticated({ permission: 'registry.write', owns: [inBody('organisation', 'organisationId')], residentData: true })
   create(@Body() dto: CreateHouseholdDto) {
-    return this.households.create({ organisationId: dto.organisationId, name: dto.name, address: dto.address, timeZone: dto.timeZone ?? 'Asia/Shanghai', contacts: dto.contacts ?? [] });
+    return this.households.create({
+      organisationId: dto.organisationId,
+      name: dto.name,
+      address: dto.address,
+      timeZone: dto.timeZone ?? 'Asia/Shanghai',
+      contacts: dto.contacts ?? [],
+    });
   }
 
   @Get()

@@ -13,7 +13,11 @@ export class OrganisationRepository {
   constructor(private readonly database: Database) {}
 
   async create(name: string): Promise<Organisation> {
-    const row = await this.database.db.insertInto('organisations').values({ id: newId(), name }).returningAll().executeTakeFirstOrThrow();
+    const row = await this.database.db
+      .insertInto('organisations')
+      .values({ id: newId(), name })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return { id: row.id, name: row.name, createdAt: row.created_at };
   }
 

@@ -12,7 +12,13 @@ export class ResidentsController {
   @Post()
   @Authenticated({ permission: 'registry.write', owns: [inBody('household', 'householdId')], residentData: true })
   create(@Body() dto: CreateResidentDto) {
-    return this.residents.create({ householdId: dto.householdId, name: dto.name, birthYear: dto.birthYear ?? null, conditions: dto.conditions ?? [], notes: dto.notes ?? null });
+    return this.residents.create({
+      householdId: dto.householdId,
+      name: dto.name,
+      birthYear: dto.birthYear ?? null,
+      conditions: dto.conditions ?? [],
+      notes: dto.notes ?? null,
+    });
   }
 
   @Get()

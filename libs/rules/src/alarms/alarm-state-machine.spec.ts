@@ -20,8 +20,10 @@ import {
 } from './alarm-state-machine';
 
 const T = 1_700_000_000_000;
-const raise = (severity: Severity = 'critical', at = T) => raiseAlarm({ id: 'a1', bedId: 'bed-1', kind: 'sos', key: 'bed-1:sos:1', severity, at });
-const acked = (severity: Severity = 'critical') => acknowledgeAlarm(raise(severity), { at: T + 20_000, actor: 'user:op1' });
+const raise = (severity: Severity = 'critical', at = T) =>
+  raiseAlarm({ id: 'a1', bedId: 'bed-1', kind: 'sos', key: 'bed-1:sos:1', severity, at });
+const acked = (severity: Severity = 'critical') =>
+  acknowledgeAlarm(raise(severity), { at: T + 20_000, actor: 'user:op1' });
 
 function expectCode(fn: () => unknown, code: string): void {
   try {
@@ -36,32 +38,76 @@ function expectCode(fn: () => unknown, code: string): void {
 
 describe('alarm state machine', () => {
   it('raised -> acknowledged -> resolved, with an audit entry per transition', () => {
-    const resolved = resolveAlarm(acked(), { at: T + 90_000, actor: 'user:op1', outcome: 'assisted', note: 'helped back to bed' });
-    expect(resolved).toMatchObject({ status: 'resolved', outcome: 'assisted', acknowledgedBy: 'user:op1', resolvedAt: T + 90_000 });
+    const resolved = resolveAlarm(acked(), {
+      at: T + 90_000,
+      actor: 'user:op1',
+      outcome: 'assisted',
+      note: 'helped back to bed',
+    });
+    expect(resolved).toMatchObject({
+      status: 'resolved',
+      outcome: 'assisted',
+      acknowledgedBy: 'user:op1',
+      resolvedAt: T + 90_000,
+    });
     expect(resolved.audit).toEqual([
       { at: T, actor: 'system', action: 'raise', from: null, to: 'raised', note: null },
       { at: T + 20_000, actor: 'user:op1', action: 'acknowledge', from: 'raised', to: 'acknowledged', note: null },
-      { at: T + 90_000, actor: 'user:op1', action: 'resolve', from: 'acknowledged', to: 'resolved', note: 'helped back to bed' },
+      {
+        at: T + 90_000,
+        actor: 'user:op1',
+        action: 'resolve',
+        from: 'acknowledged',
+        to: 'resolved',
+        note: 'helped back to bed',
+      },
     ]);
   });
 
   it.each<[string, (a: Alarm) => unknown, () => Alarm]>([
-    ['resolve without acknowledgement', (a) => resolveAlarm(a, { at: T + 1, actor: 'u', outcome: 'false_alarm' }), () => raise()],
+    [
+      'resolve without acknowledgement',
+      (a) => resolveAlarm(a, { at: T + 1, actor: 'u', outcome: 'false_alarm' }),
+      () => raise(),
+    ],
     ['acknowledge twice', (a) => acknowledgeAlarm(a, { at: T + 30_000, actor: 'u' }), () => acked()],
-    ['acknowledge a resolved alarm', (a) => acknowledgeAlarm(a, { at: T + 200_000, actor: 'u' }), () => resolveAlarm(acked(), { at: T + 100_000, actor: 'u', outcome: 'test' })],
-    ['resolve twice', (a) => resolveAlarm(a, { at: T + 200_000, actor: 'u', outcome: 'test' }), () => resolveAlarm(acked(), { at: T + 100_000, actor: 'u', outcome: 'test' })],
-    ['repeat on a resolved alarm', (a) => recordAlarmRepeat(a, { at: T + 200_000 }), () => resolveAlarm(acked(), { at: T + 100_000, actor: 'u', outcome: 'test' })],
+    [
+      'acknowledge a resolved alarm',
+      (a) => acknowledgeAlarm(a, { at: T + 200_000, actor: 'u' }),
+      () => resolveAlarm(acked(), { at: T + 100_000, actor: 'u', outcome: 'test' }),
+    ],
+    [
+      'resolve twice',
+      (a) => resolveAlarm(a, { at: T + 200_000, actor: 'u', outcome: 'test' }),
+      () => resolveAlarm(acked(), { at: T + 100_000, actor: 'u', outcome: 'test' }),
+    ],
+    [
+      'repeat on a resolved alarm',
+      (a) => recordAlarmRepeat(a, { at: T + 200_000 }),
+      () => resolveAlarm(acked(), { at: T + 100_000, actor: 'u', outcome: 'test' }),
+    ],
   ])('%s throws ALARM_INVALID_TRANSITION', (_name, act, make) => {
     expectCode(() => act(make()), 'ALARM_INVALID_TRANSITION');
   });
 
-  it.each(['real_emergency', 'assisted', 'false_alarm', 'test', 'cancelled_by_resident', 'device_fault'])('accepts outcome %s', (outcome) => {
-    expect(resolveAlarm(acked(), { at: T + 60_000, actor: 'u', outcome: outcome as OperatorOutcome }).outcome).toBe(outcome);
-  });
+  it.each(['real_emergency', 'assisted', 'false_alarm', 'test', 'cancelled_by_resident', 'device_fault'])(
+    'accepts outcome %s',
+    (outcome) => {
+      expect(resolveAlarm(acked(), { at: T + 60_000, actor: 'u', outcome: outcome as OperatorOutcome }).outcome).toBe(
+        outcome,
+      );
+    },
+  );
 
   it('rejects unknown outcomes and the system-only auto_resolved', () => {
-    expectCode(() => resolveAlarm(acked(), { at: T + 60_000, actor: 'u', outcome: 'oops' as never }), 'ALARM_INVALID_OUTCOME');
-    expectCode(() => resolveAlarm(acked(), { at: T + 60_000, actor: 'u', outcome: 'auto_resolved' as never }), 'ALARM_INVALID_OUTCOME');
+    expectCode(
+      () => resolveAlarm(acked(), { at: T + 60_000, actor: 'u', outcome: 'oops' as never }),
+      'ALARM_INVALID_OUTCOME',
+    );
+    expectCode(
+      () => resolveAlarm(acked(), { at: T + 60_000, actor: 'u', outcome: 'auto_resolved' as never }),
+      'ALARM_INVALID_OUTCOME',
+    );
   });
 
   it('rejects a transition timestamped before the last audit entry', () => {
@@ -85,7 +131,8 @@ describe('alarm state machine', () => {
     const cleared = markAlarmCleared(raise(severity), { at: T + 10_000 });
     const { alarm, resolved } = autoResolveIfDue(cleared, T + 10_000);
     expect(resolved).toBe(autoResolves);
-    if (autoResolves) expect(alarm).toMatchObject({ status: 'resolved', outcome: 'auto_resolved', resolvedBy: 'system' });
+    if (autoResolves)
+      expect(alarm).toMatchObject({ status: 'resolved', outcome: 'auto_resolved', resolvedBy: 'system' });
   });
 
   it('auto-resolve waits for the configured delay and skips acknowledged alarms', () => {
@@ -108,7 +155,12 @@ describe('alarm state machine', () => {
     a = recordAlarmRepeat(a, { at: T + 1_000, severity: 'critical' });
     a = recordAlarmRepeat(a, { at: T + 2_000, severity: 'minor' });
     expect(a).toMatchObject({ severity: 'critical', repeatCount: 2 });
-    expect(a.audit[1]).toMatchObject({ action: 'update', note: 'severity major -> critical', from: 'raised', to: 'raised' });
+    expect(a.audit[1]).toMatchObject({
+      action: 'update',
+      note: 'severity major -> critical',
+      from: 'raised',
+      to: 'raised',
+    });
   });
 
   it('records a resident cancel without closing the alarm', () => {
@@ -119,12 +171,12 @@ describe('alarm state machine', () => {
 
   describe('escalation', () => {
     it.each`
-      now              | escalated | level
-      ${T + 59_999}    | ${false}  | ${0}
-      ${T + 60_000}    | ${true}   | ${1}
-      ${T + 119_999}   | ${true}   | ${1}
-      ${T + 120_000}   | ${true}   | ${2}
-      ${T + 330_000}   | ${true}   | ${5}
+      now            | escalated | level
+      ${T + 59_999}  | ${false}  | ${0}
+      ${T + 60_000}  | ${true}   | ${1}
+      ${T + 119_999} | ${true}   | ${1}
+      ${T + 120_000} | ${true}   | ${2}
+      ${T + 330_000} | ${true}   | ${5}
     `('unacknowledged at +$now ms -> escalated=$escalated level=$level', ({ now, escalated, level }) => {
       const result = escalateIfDue(raise(), now);
       expect(result.escalated).toBe(escalated);
@@ -176,9 +228,17 @@ describe('alarm state machine', () => {
     const [raiseAction] = step({ type: 'event', deviceId: 'b1', event: 'button.pressed' }, T);
     let alarm = applyRuleAction(null, raiseAction!, 'alarm-1');
     expect(applyRuleAction(alarm, raiseAction!)).toBe(alarm);
-    for (const a of step({ type: 'event', deviceId: 'b1', event: 'button.pressed' }, T + 1_000)) alarm = applyRuleAction(alarm, a);
-    for (const a of step({ type: 'event', deviceId: 'b1', event: 'button.cancelled' }, T + 2_000)) alarm = applyRuleAction(alarm, a);
-    expect(alarm).toMatchObject({ id: 'alarm-1', key: raiseAction!.key, repeatCount: 1, cancelledByResidentAt: T + 2_000, status: 'raised' });
+    for (const a of step({ type: 'event', deviceId: 'b1', event: 'button.pressed' }, T + 1_000))
+      alarm = applyRuleAction(alarm, a);
+    for (const a of step({ type: 'event', deviceId: 'b1', event: 'button.cancelled' }, T + 2_000))
+      alarm = applyRuleAction(alarm, a);
+    expect(alarm).toMatchObject({
+      id: 'alarm-1',
+      key: raiseAction!.key,
+      repeatCount: 1,
+      cancelledByResidentAt: T + 2_000,
+      status: 'raised',
+    });
     expect(alarm.audit.map((e) => e.action)).toEqual(['raise', 'update', 'resident_cancel']);
     expectCode(() => applyRuleAction(null, { ...raiseAction!, type: 'clear' } as never), 'ALARM_INVALID_TRANSITION');
   });

@@ -6,12 +6,20 @@ import { AlarmDomainError } from './alarm-errors';
 export type AlarmStatus = 'raised' | 'acknowledged' | 'resolved';
 
 /** Outcomes an operator may choose. */
-export const ALARM_OUTCOMES = ['real_emergency', 'assisted', 'false_alarm', 'test', 'cancelled_by_resident', 'device_fault'] as const;
+export const ALARM_OUTCOMES = [
+  'real_emergency',
+  'assisted',
+  'false_alarm',
+  'test',
+  'cancelled_by_resident',
+  'device_fault',
+] as const;
 export type OperatorOutcome = (typeof ALARM_OUTCOMES)[number];
 /** `auto_resolved` is set only by the system, for non-critical alarms that cleared before anyone acknowledged them. */
 export type AlarmOutcome = OperatorOutcome | 'auto_resolved';
 
-export type AlarmAuditAction = 'raise' | 'acknowledge' | 'resolve' | 'clear' | 'update' | 'resident_cancel' | 'escalate';
+export type AlarmAuditAction =
+  'raise' | 'acknowledge' | 'resolve' | 'clear' | 'update' | 'resident_cancel' | 'escalate';
 
 /** Append-only, one per transition or notable change. from === to for changes that keep the status. */
 export interface AlarmAuditEntry {
@@ -55,7 +63,10 @@ export interface EscalationPolicy {
   repeatEveryMs: number;
 }
 
-export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = Object.freeze({ escalateAfterMs: 60_000, repeatEveryMs: 60_000 });
+export const DEFAULT_ESCALATION_POLICY: EscalationPolicy = Object.freeze({
+  escalateAfterMs: 60_000,
+  repeatEveryMs: 60_000,
+});
 
 export interface AutoResolvePolicy {
   /**
@@ -68,7 +79,10 @@ export interface AutoResolvePolicy {
   afterMs: number;
 }
 
-export const DEFAULT_AUTO_RESOLVE_POLICY: AutoResolvePolicy = Object.freeze({ severities: ['minor', 'warning'] as Severity[], afterMs: 0 });
+export const DEFAULT_AUTO_RESOLVE_POLICY: AutoResolvePolicy = Object.freeze({
+  severities: ['minor', 'warning'] as Severity[],
+  afterMs: 0,
+});
 
 export const SYSTEM_ACTOR = 'system';
 
@@ -78,7 +92,17 @@ interface Stamp {
   note?: string;
 }
 
-export function raiseAlarm(params: { id: string; bedId: string; kind: RuleKind; subject?: string | null; key: string; severity: Severity; at: number; actor?: string; note?: string }): Alarm {
+export function raiseAlarm(params: {
+  id: string;
+  bedId: string;
+  kind: RuleKind;
+  subject?: string | null;
+  key: string;
+  severity: Severity;
+  at: number;
+  actor?: string;
+  note?: string;
+}): Alarm {
   return {
     id: params.id,
     bedId: params.bedId,
@@ -105,16 +129,29 @@ export function raiseAlarm(params: { id: string; bedId: string; kind: RuleKind; 
 
 export function acknowledgeAlarm(alarm: Alarm, stamp: Stamp & { actor: string }): Alarm {
   expectStatus(alarm, ['raised'], 'acknowledge', stamp.at);
-  return append({ ...alarm, status: 'acknowledged', acknowledgedAt: stamp.at, acknowledgedBy: stamp.actor }, stamp, 'acknowledge', 'raised');
+  return append(
+    { ...alarm, status: 'acknowledged', acknowledgedAt: stamp.at, acknowledgedBy: stamp.actor },
+    stamp,
+    'acknowledge',
+    'raised',
+  );
 }
 
 /** An operator closes an acknowledged alarm. Resolving needs an acknowledgement first (KPIs measure it). */
 export function resolveAlarm(alarm: Alarm, stamp: Stamp & { actor: string; outcome: OperatorOutcome }): Alarm {
   if (!(ALARM_OUTCOMES as readonly string[]).includes(stamp.outcome)) {
-    throw new AlarmDomainError('ALARM_INVALID_OUTCOME', `unknown outcome ${JSON.stringify(stamp.outcome)}; expected one of ${ALARM_OUTCOMES.join(', ')}`);
+    throw new AlarmDomainError(
+      'ALARM_INVALID_OUTCOME',
+      `unknown outcome ${JSON.stringify(stamp.outcome)}; expected one of ${ALARM_OUTCOMES.join(', ')}`,
+    );
   }
   expectStatus(alarm, ['acknowledged'], 'resolve', stamp.at);
-  return append({ ...alarm, status: 'resolved', resolvedAt: stamp.at, resolvedBy: stamp.actor, outcome: stamp.outcome }, stamp, 'resolve', 'acknowledged');
+  return append(
+    { ...alarm, status: 'resolved', resolvedAt: stamp.at, resolvedBy: stamp.actor, outcome: stamp.outcome },
+    stamp,
+    'resolve',
+    'acknowledged',
+  );
 }
 
 /**
@@ -140,7 +177,12 @@ export function recordAlarmRepeat(alarm: Alarm, stamp: Stamp & { severity?: Seve
 export function recordResidentCancel(alarm: Alarm, stamp: Stamp): Alarm {
   if (alarm.status === 'resolved') return alarm;
   checkTime(alarm, stamp.at);
-  return append({ ...alarm, cancelledByResidentAt: stamp.at }, { ...stamp, actor: stamp.actor ?? 'device' }, 'resident_cancel', alarm.status);
+  return append(
+    { ...alarm, cancelledByResidentAt: stamp.at },
+    { ...stamp, actor: stamp.actor ?? 'device' },
+    'resident_cancel',
+    alarm.status,
+  );
 }
 
 /** When the next escalation is due, or null when the alarm is no longer waiting for acknowledgement. */
@@ -153,17 +195,34 @@ export function nextEscalationAt(alarm: Alarm, policy: EscalationPolicy = DEFAUL
  * Escalates if due at `now`. After a pause (e.g. a restart) it jumps straight to the level the elapsed
  * time implies, with one audit entry, instead of replaying every missed reminder.
  */
-export function escalateIfDue(alarm: Alarm, now: number, policy: EscalationPolicy = DEFAULT_ESCALATION_POLICY): { alarm: Alarm; escalated: boolean } {
+export function escalateIfDue(
+  alarm: Alarm,
+  now: number,
+  policy: EscalationPolicy = DEFAULT_ESCALATION_POLICY,
+): { alarm: Alarm; escalated: boolean } {
   const due = nextEscalationAt(alarm, policy);
   if (due === null || now < due) return { alarm, escalated: false };
   const level = 1 + Math.floor((now - alarm.raisedAt - policy.escalateAfterMs) / policy.repeatEveryMs);
-  const next = append({ ...alarm, escalationLevel: level, lastEscalatedAt: now }, { at: now, note: `unacknowledged, escalation level ${level}` }, 'escalate', 'raised');
+  const next = append(
+    { ...alarm, escalationLevel: level, lastEscalatedAt: now },
+    { at: now, note: `unacknowledged, escalation level ${level}` },
+    'escalate',
+    'raised',
+  );
   return { alarm: next, escalated: true };
 }
 
 /** Resolves a cleared, unacknowledged alarm of an auto-resolvable severity once `afterMs` has passed. */
-export function autoResolveIfDue(alarm: Alarm, now: number, policy: AutoResolvePolicy = DEFAULT_AUTO_RESOLVE_POLICY): { alarm: Alarm; resolved: boolean } {
-  const eligible = alarm.status === 'raised' && alarm.cleared && alarm.clearedAt !== null && policy.severities.includes(alarm.severity);
+export function autoResolveIfDue(
+  alarm: Alarm,
+  now: number,
+  policy: AutoResolvePolicy = DEFAULT_AUTO_RESOLVE_POLICY,
+): { alarm: Alarm; resolved: boolean } {
+  const eligible =
+    alarm.status === 'raised' &&
+    alarm.cleared &&
+    alarm.clearedAt !== null &&
+    policy.severities.includes(alarm.severity);
   if (!eligible || now < alarm.clearedAt! + policy.afterMs) return { alarm, resolved: false };
   const next = append(
     { ...alarm, status: 'resolved', resolvedAt: now, resolvedBy: SYSTEM_ACTOR, outcome: 'auto_resolved' },
@@ -187,23 +246,44 @@ export function applyRuleAction(alarm: Alarm | null, action: RuleAction, newId?:
   switch (action.type) {
     case 'update':
       if (alarm.status === 'resolved') return alarm;
-      return recordAlarmRepeat(alarm, { at: action.at, severity: action.severity, repeatCount: Math.max(action.repeatCount, alarm.repeatCount), note: action.message });
+      return recordAlarmRepeat(alarm, {
+        at: action.at,
+        severity: action.severity,
+        repeatCount: Math.max(action.repeatCount, alarm.repeatCount),
+        note: action.message,
+      });
     case 'clear':
       return markAlarmCleared(alarm, { at: action.at, note: action.message });
     case 'cancelled':
-      return recordResidentCancel(alarm, { at: action.at, actor: action.subject ? `device:${action.subject}` : 'device', note: action.message });
+      return recordResidentCancel(alarm, {
+        at: action.at,
+        actor: action.subject ? `device:${action.subject}` : 'device',
+        note: action.message,
+      });
     case 'ignored':
       return alarm; // journal only
   }
 }
 
 function raiseFromAction(action: RaiseAction, id: string): Alarm {
-  return raiseAlarm({ id, bedId: action.bedId, kind: action.kind, subject: action.subject, key: action.key, severity: action.severity, at: action.at, note: action.message });
+  return raiseAlarm({
+    id,
+    bedId: action.bedId,
+    kind: action.kind,
+    subject: action.subject,
+    key: action.key,
+    severity: action.severity,
+    at: action.at,
+    note: action.message,
+  });
 }
 
 function expectStatus(alarm: Alarm, allowed: AlarmStatus[], what: string, at: number): void {
   if (!allowed.includes(alarm.status)) {
-    throw new AlarmDomainError('ALARM_INVALID_TRANSITION', `cannot ${what} alarm ${alarm.id} in status ${alarm.status}`);
+    throw new AlarmDomainError(
+      'ALARM_INVALID_TRANSITION',
+      `cannot ${what} alarm ${alarm.id} in status ${alarm.status}`,
+    );
   }
   checkTime(alarm, at);
 }
@@ -211,7 +291,11 @@ function expectStatus(alarm: Alarm, allowed: AlarmStatus[], what: string, at: nu
 /** The audit trail is in time order; an earlier timestamp means a clock or ordering bug upstream. */
 function checkTime(alarm: Alarm, at: number): void {
   const last = alarm.audit[alarm.audit.length - 1];
-  if (last && at < last.at) throw new AlarmDomainError('ALARM_TIME_REVERSED', `alarm ${alarm.id}: ${at} is before the last audit entry at ${last.at}`);
+  if (last && at < last.at)
+    throw new AlarmDomainError(
+      'ALARM_TIME_REVERSED',
+      `alarm ${alarm.id}: ${at} is before the last audit entry at ${last.at}`,
+    );
 }
 
 function append(next: Alarm, stamp: Stamp, action: AlarmAuditAction, from: AlarmStatus): Alarm {

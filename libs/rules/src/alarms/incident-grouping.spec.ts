@@ -12,7 +12,14 @@ describe('groupIntoIncidents', () => {
       { id: 'later', bedId: 'b1', raisedAt: 40 * M, severity: 'minor' },
     ]);
     expect(incidents).toEqual([
-      { id: 'fall', bedId: 'b1', alarmIds: ['fall', 'hr', 'spo2'], startedAt: 0, lastRaisedAt: 17 * M, severity: 'critical' },
+      {
+        id: 'fall',
+        bedId: 'b1',
+        alarmIds: ['fall', 'hr', 'spo2'],
+        startedAt: 0,
+        lastRaisedAt: 17 * M,
+        severity: 'critical',
+      },
       { id: 'other-bed', bedId: 'b2', alarmIds: ['other-bed'], startedAt: M, lastRaisedAt: M, severity: 'warning' },
       { id: 'later', bedId: 'b1', alarmIds: ['later'], startedAt: 40 * M, lastRaisedAt: 40 * M, severity: 'minor' },
     ]);

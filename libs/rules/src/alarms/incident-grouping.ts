@@ -24,7 +24,10 @@ export const DEFAULT_INCIDENT_GAP_MS = 10 * 60_000;
  * `gapMs` of the previous alarm in it (chaining, so a fall, then no movement, then a heart-rate alarm
  * are one story). Returns incidents ordered by start.
  */
-export function groupIntoIncidents<T extends GroupableAlarm>(alarms: readonly T[], gapMs: number = DEFAULT_INCIDENT_GAP_MS): Incident[] {
+export function groupIntoIncidents<T extends GroupableAlarm>(
+  alarms: readonly T[],
+  gapMs: number = DEFAULT_INCIDENT_GAP_MS,
+): Incident[] {
   const sorted = [...alarms].sort((a, b) => a.raisedAt - b.raisedAt || a.id.localeCompare(b.id));
   const open = new Map<string, Incident>();
   const incidents: Incident[] = [];
@@ -36,7 +39,14 @@ export function groupIntoIncidents<T extends GroupableAlarm>(alarms: readonly T[
       current.severity = maxSeverity(current.severity, alarm.severity);
       continue;
     }
-    const incident: Incident = { id: alarm.id, bedId: alarm.bedId, alarmIds: [alarm.id], startedAt: alarm.raisedAt, lastRaisedAt: alarm.raisedAt, severity: alarm.severity };
+    const incident: Incident = {
+      id: alarm.id,
+      bedId: alarm.bedId,
+      alarmIds: [alarm.id],
+      startedAt: alarm.raisedAt,
+      lastRaisedAt: alarm.raisedAt,
+      severity: alarm.severity,
+    };
     open.set(alarm.bedId, incident);
     incidents.push(incident);
   }

@@ -6,15 +6,22 @@ import { BedHarness, localTime, MINUTE, NOON_SHANGHAI, SECOND, series } from '..
 import { backtest, type TimedInput } from './backtest';
 
 const T = localTime('Asia/Shanghai', '2025-01-15T23:00');
-const mattress = (extra: object): RuleInput => ({ type: 'telemetry', deviceKind: 'mattress', deviceId: 'm1', ...extra }) as RuleInput;
+const mattress = (extra: object): RuleInput =>
+  ({ type: 'telemetry', deviceKind: 'mattress', deviceId: 'm1', ...extra }) as RuleInput;
 
 /** A night: in bed, gets up at 23:00, back at 23:30; a fall at 23:40 not cancelled; the mattress reports each minute. */
 function night(): TimedInput[] {
   const inputs: TimedInput[] = [];
   for (let m = 0; m <= 60; m++) {
-    inputs.push({ at: T - 5 * MINUTE + m * MINUTE, input: mattress({ inBed: m < 5 || m >= 35, heartRate: 60, respirationRate: 14, signalQuality: 90 }) });
+    inputs.push({
+      at: T - 5 * MINUTE + m * MINUTE,
+      input: mattress({ inBed: m < 5 || m >= 35, heartRate: 60, respirationRate: 14, signalQuality: 90 }),
+    });
   }
-  inputs.push({ at: T + 40 * MINUTE + 1, input: { type: 'event', deviceId: 'w1', deviceKind: 'wearable', event: 'fall.detected' } });
+  inputs.push({
+    at: T + 40 * MINUTE + 1,
+    input: { type: 'event', deviceId: 'w1', deviceKind: 'wearable', event: 'fall.detected' },
+  });
   return inputs.sort((a, b) => a.at - b.at);
 }
 
@@ -33,7 +40,10 @@ describe('backtest', () => {
 
   it('shows what a rule change would have done', () => {
     const lenient = mergeRuleSets(DEFAULT_RULE_SET, { bedExit: { returnWithinMs: 45 * MINUTE } });
-    expect(backtest(lenient, night(), { bedId: 'bed-1' }).alarms.map((a) => a.kind)).toEqual(['fall', 'device_offline']);
+    expect(backtest(lenient, night(), { bedId: 'bed-1' }).alarms.map((a) => a.kind)).toEqual([
+      'fall',
+      'device_offline',
+    ]);
   });
 
   it('keeps ticking until `until` so trailing timers fire', () => {
@@ -67,17 +77,38 @@ describe('backtest', () => {
     // 2 minutes of 1 Hz mattress samples, uploaded in one message live; 90 s of HR 36 and a settling run.
     const samples = [
       ...series({ deviceKind: 'mattress' }, NOON_SHANGHAI + SECOND, SECOND, 10, () => ({ inBed: false })),
-      ...series({ deviceKind: 'mattress' }, NOON_SHANGHAI + 11 * SECOND, SECOND, 200, (i) => ({ inBed: true, heartRate: i < 20 ? 0 : i >= 70 && i < 160 ? 36 : 62, respirationRate: 14, signalQuality: 90 })),
+      ...series({ deviceKind: 'mattress' }, NOON_SHANGHAI + 11 * SECOND, SECOND, 200, (i) => ({
+        inBed: true,
+        heartRate: i < 20 ? 0 : i >= 70 && i < 160 ? 36 : 62,
+        respirationRate: 14,
+        signalQuality: 90,
+      })),
     ];
     const live = new BedHarness();
     live.deliver(samples, { uploadEveryMs: 2 * MINUTE });
-    const replayed = backtest(DEFAULT_RULE_SET, samples.map((input) => ({ at: input.ts, input })), {
-      bedId: 'bed-1', initialState: initialBedState('bed-1', { devices: [{ id: 'm1', kind: 'mattress', lastSeenAt: NOON_SHANGHAI }] }),
-    });
+    const replayed = backtest(
+      DEFAULT_RULE_SET,
+      samples.map((input) => ({ at: input.ts, input })),
+      {
+        bedId: 'bed-1',
+        initialState: initialBedState('bed-1', {
+          devices: [{ id: 'm1', kind: 'mattress', lastSeenAt: NOON_SHANGHAI }],
+        }),
+      },
+    );
     const liveRaises = live.raises('heart_rate');
     expect(liveRaises).toHaveLength(1);
     expect(replayed.alarms.map((a) => [a.key, a.startedAt])).toEqual(liveRaises.map((a) => [a.key, a.startedAt]));
-    expect(replayed.ignored).toEqual([expect.objectContaining({ kind: 'heart_rate', reason: 'ignored_settling', deviceId: 'm1', startedAt: NOON_SHANGHAI + 11 * SECOND })]);
-    expect(live.ofType('ignored').map((a) => a.key)).toEqual(replayed.actions.filter((a) => a.type === 'ignored').map((a) => a.key));
+    expect(replayed.ignored).toEqual([
+      expect.objectContaining({
+        kind: 'heart_rate',
+        reason: 'ignored_settling',
+        deviceId: 'm1',
+        startedAt: NOON_SHANGHAI + 11 * SECOND,
+      }),
+    ]);
+    expect(live.ofType('ignored').map((a) => a.key)).toEqual(
+      replayed.actions.filter((a) => a.type === 'ignored').map((a) => a.key),
+    );
   });
 });

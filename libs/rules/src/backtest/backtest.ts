@@ -96,7 +96,16 @@ export function backtest(ruleSet: RuleSet, inputs: readonly TimedInput[], contex
   }
   const ignored: BacktestIgnored[] = [];
   for (const a of actions) {
-    if (a.type === 'ignored') ignored.push({ kind: a.kind, deviceId: a.subject, reason: a.reason, startedAt: a.startedAt, at: a.at, message: a.message, details: a.details });
+    if (a.type === 'ignored')
+      ignored.push({
+        kind: a.kind,
+        deviceId: a.subject,
+        reason: a.reason,
+        startedAt: a.startedAt,
+        at: a.at,
+        message: a.message,
+        details: a.details,
+      });
   }
   return { alarms: summarise(actions), ignored, actions, state, ticks };
 }

@@ -19,12 +19,27 @@ export const DEFAULT_RULE_SET: RuleSet = deepFreeze({
   // Ballistocardiography mattresses need up to a minute after someone lies down to lock onto the
   // heartbeat and breathing (they report 0 meanwhile). Pulse oximetry is unreliable in motion and at
   // poor perfusion, the commonest source of false desaturation alarms.
-  artefacts: { settleAfterInBedMs: MINUTE, jumpConfirmMs: 10 * SECOND, spo2: { maxMovement: 30, minSignalQuality: 50 } },
+  artefacts: {
+    settleAfterInBedMs: MINUTE,
+    jumpConfirmMs: 10 * SECOND,
+    spo2: { maxMovement: 30, minSignalQuality: 50 },
+  },
   presence: { returnDebounceMs: 30 * SECOND },
   maintenance: { exemptKinds: [] },
   sos: { enabled: true, severity: 'critical', repeatSeverity: 'critical' },
-  fall: { enabled: true, severity: 'critical', cancelWindowMs: 30 * SECOND, motionlessSeverity: 'critical', motionlessMaxMovement: 0 },
-  bedExit: { enabled: true, severity: 'major', nightWindow: { start: '22:00', end: '06:00' }, returnWithinMs: 20 * MINUTE },
+  fall: {
+    enabled: true,
+    severity: 'critical',
+    cancelWindowMs: 30 * SECOND,
+    motionlessSeverity: 'critical',
+    motionlessMaxMovement: 0,
+  },
+  bedExit: {
+    enabled: true,
+    severity: 'major',
+    nightWindow: { start: '22:00', end: '06:00' },
+    returnWithinMs: 20 * MINUTE,
+  },
   prolongedAbsence: { enabled: true, severity: 'minor', maxDurationMs: 4 * HOUR, returnBy: null },
   heartRate: {
     enabled: true,
@@ -36,11 +51,35 @@ export const DEFAULT_RULE_SET: RuleSet = deepFreeze({
     // 0 <-> 70 bpm from one sample to the next at good signal is the sensor losing or finding the pulse.
     maxStep: 40,
   },
-  respiration: { enabled: true, major: { low: 8, high: 26, forMs: 2 * MINUTE }, critical: null, clearMargin: 2, clearForMs: MINUTE, minSamples: 1, maxStep: 10 },
+  respiration: {
+    enabled: true,
+    major: { low: 8, high: 26, forMs: 2 * MINUTE },
+    critical: null,
+    clearMargin: 2,
+    clearForMs: MINUTE,
+    minSamples: 1,
+    maxStep: 10,
+  },
   // Respiration rate 0 is "no breathing detected"; any rate >= 1 held 10 s ends the apnea.
-  apnea: { enabled: true, major: null, critical: { low: 0, high: null, forMs: 30 * SECOND }, clearMargin: 1, clearForMs: 10 * SECOND, minSamples: 1, maxStep: 10 },
+  apnea: {
+    enabled: true,
+    major: null,
+    critical: { low: 0, high: null, forMs: 30 * SECOND },
+    clearMargin: 1,
+    clearForMs: 10 * SECOND,
+    minSamples: 1,
+    maxStep: 10,
+  },
   // Desaturation can be fast, so no step limit; three consecutive low samples rule out a lone dip.
-  spo2: { enabled: true, major: { low: 91, high: null, forMs: MINUTE }, critical: null, clearMargin: 2, clearForMs: MINUTE, minSamples: 3, maxStep: null },
+  spo2: {
+    enabled: true,
+    major: { low: 91, high: null, forMs: MINUTE },
+    critical: null,
+    clearMargin: 2,
+    clearForMs: MINUTE,
+    minSamples: 3,
+    maxStep: null,
+  },
   // A dropped connection that returns within a minute needs no one; a flapping one raises one alarm,
   // which clears once the device has stayed back for a minute.
   deviceOffline: { enabled: true, severity: 'minor', silentAfterMs: 5 * MINUTE, graceMs: MINUTE, clearAfterMs: MINUTE },

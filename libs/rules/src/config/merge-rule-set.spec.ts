@@ -9,7 +9,11 @@ describe('mergeRuleSets', () => {
       { heartRate: { major: { high: 130 }, clearMargin: 3 } },
     );
     expect(merged.timeZone).toBe('America/New_York');
-    expect(merged.heartRate).toEqual({ ...DEFAULT_RULE_SET.heartRate, major: { low: 45, high: 130, forMs: 120_000 }, clearMargin: 3 });
+    expect(merged.heartRate).toEqual({
+      ...DEFAULT_RULE_SET.heartRate,
+      major: { low: 45, high: 130, forMs: 120_000 },
+      clearMargin: 3,
+    });
     expect(merged.bedExit).toEqual({ ...DEFAULT_RULE_SET.bedExit, returnWithinMs: 600_000 });
     expect(merged.spo2).toEqual(DEFAULT_RULE_SET.spo2);
   });

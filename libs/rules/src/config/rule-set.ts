@@ -113,7 +113,11 @@ export interface RuleSet {
   tamper: { enabled: boolean; severity: Severity };
 }
 
-type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> | null } : T;
+type DeepPartial<T> = T extends (infer U)[]
+  ? U[]
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> | null }
+    : T;
 
 /**
  * A partial rule set (organisation or bed/resident level). Objects merge field by field,

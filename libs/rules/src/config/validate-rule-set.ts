@@ -32,12 +32,20 @@ const bool: Spec = { t: 'boolean' };
 const sev: Spec = { t: 'severity' };
 const num: Spec = { t: 'number' };
 const nullableNum: Spec = { t: 'nullable', inner: num };
-const band: Spec = { t: 'nullable', inner: { t: 'object', fields: { low: nullableNum, high: nullableNum, forMs: ms } } };
+const band: Spec = {
+  t: 'nullable',
+  inner: { t: 'object', fields: { low: nullableNum, high: nullableNum, forMs: ms } },
+};
 const vital: Spec = {
   t: 'object',
   fields: {
-    enabled: bool, major: band, critical: band, clearMargin: { t: 'number', min: 0, max: 100 }, clearForMs: ms,
-    minSamples: { t: 'number', min: 1, max: 100, integer: true }, maxStep: { t: 'nullable', inner: { t: 'number', min: 1, max: 300 } },
+    enabled: bool,
+    major: band,
+    critical: band,
+    clearMargin: { t: 'number', min: 0, max: 100 },
+    clearForMs: ms,
+    minSamples: { t: 'number', min: 1, max: 100, integer: true },
+    maxStep: { t: 'nullable', inner: { t: 'number', min: 1, max: 300 } },
   },
 };
 const HOUR_MS = 3_600_000;
@@ -71,7 +79,13 @@ const RULE_SET_SPEC: Spec = {
     sos: { t: 'object', fields: { enabled: bool, severity: sev, repeatSeverity: sev } },
     fall: {
       t: 'object',
-      fields: { enabled: bool, severity: sev, cancelWindowMs: ms, motionlessSeverity: sev, motionlessMaxMovement: { t: 'number', min: 0, max: 100 } },
+      fields: {
+        enabled: bool,
+        severity: sev,
+        cancelWindowMs: ms,
+        motionlessSeverity: sev,
+        motionlessMaxMovement: { t: 'number', min: 0, max: 100 },
+      },
     },
     bedExit: {
       t: 'object',
@@ -84,7 +98,12 @@ const RULE_SET_SPEC: Spec = {
     },
     prolongedAbsence: {
       t: 'object',
-      fields: { enabled: bool, severity: sev, maxDurationMs: { t: 'number', min: 1, max: MAX_DURATION_MS, integer: true }, returnBy: { t: 'nullable', inner: { t: 'localTime' } } },
+      fields: {
+        enabled: bool,
+        severity: sev,
+        maxDurationMs: { t: 'number', min: 1, max: MAX_DURATION_MS, integer: true },
+        returnBy: { t: 'nullable', inner: { t: 'localTime' } },
+      },
     },
     heartRate: vital,
     respiration: vital,
@@ -93,11 +112,22 @@ const RULE_SET_SPEC: Spec = {
     deviceOffline: {
       t: 'object',
       fields: {
-        enabled: bool, severity: sev, silentAfterMs: { t: 'number', min: 1, max: MAX_DURATION_MS, integer: true },
-        graceMs: { t: 'number', min: 0, max: HOUR_MS, integer: true }, clearAfterMs: { t: 'number', min: 0, max: HOUR_MS, integer: true },
+        enabled: bool,
+        severity: sev,
+        silentAfterMs: { t: 'number', min: 1, max: MAX_DURATION_MS, integer: true },
+        graceMs: { t: 'number', min: 0, max: HOUR_MS, integer: true },
+        clearAfterMs: { t: 'number', min: 0, max: HOUR_MS, integer: true },
       },
     },
-    lowBattery: { t: 'object', fields: { enabled: bool, severity: sev, threshold: { t: 'number', min: 0, max: 100 }, clearMargin: { t: 'number', min: 0, max: 100 } } },
+    lowBattery: {
+      t: 'object',
+      fields: {
+        enabled: bool,
+        severity: sev,
+        threshold: { t: 'number', min: 0, max: 100 },
+        clearMargin: { t: 'number', min: 0, max: 100 },
+      },
+    },
     notWorn: { t: 'object', fields: { enabled: bool, severity: sev, afterMs: ms } },
     tamper: { t: 'object', fields: { enabled: bool, severity: sev } },
   },
@@ -115,7 +145,10 @@ export function validateRuleSet(value: unknown): RuleSetValidation {
  * Validates overrides in context: layers them onto `base` (defaults if omitted) and validates the result,
  * so an API can reject a bad bed override before storing it. Paths are those of the merged rule set.
  */
-export function resolveRuleSet(overrides: ReadonlyArray<RuleSetOverride | null | undefined>, base: RuleSet = DEFAULT_RULE_SET): RuleSetValidation {
+export function resolveRuleSet(
+  overrides: ReadonlyArray<RuleSetOverride | null | undefined>,
+  base: RuleSet = DEFAULT_RULE_SET,
+): RuleSetValidation {
   return validateRuleSet(mergeRuleSets(base, ...overrides));
 }
 
@@ -135,14 +168,19 @@ function check(spec: Spec, value: unknown, path: string, errors: RuleSetError[])
       if (!isSeverity(value)) fail('must be one of critical, major, minor, warning');
       return;
     case 'localTime':
-      if (typeof value !== 'string' || parseLocalTime(value) === null) fail('must be a local time "HH:MM" (00:00-23:59)');
+      if (typeof value !== 'string' || parseLocalTime(value) === null)
+        fail('must be a local time "HH:MM" (00:00-23:59)');
       return;
     case 'timeZone':
       if (typeof value !== 'string' || !isValidTimeZone(value)) fail('must be an IANA time zone, e.g. Asia/Shanghai');
       return;
     case 'kinds':
       if (!Array.isArray(value)) fail('must be an array of rule kinds');
-      else value.forEach((k, i) => isRuleKind(k) || errors.push({ path: `${path}[${i}]`, message: `unknown rule kind ${JSON.stringify(k)}` }));
+      else
+        value.forEach(
+          (k, i) =>
+            isRuleKind(k) || errors.push({ path: `${path}[${i}]`, message: `unknown rule kind ${JSON.stringify(k)}` }),
+        );
       return;
     case 'number':
       if (typeof value !== 'number' || !Number.isFinite(value)) return void fail('must be a finite number');
@@ -159,7 +197,8 @@ function check(spec: Spec, value: unknown, path: string, errors: RuleSetError[])
         else check(fieldSpec, record[key], fieldPath, errors);
       }
       for (const key of Object.keys(record)) {
-        if (!(key in spec.fields)) errors.push({ path: path ? `${path}.${key}` : key, message: 'is not a known field' });
+        if (!(key in spec.fields))
+          errors.push({ path: path ? `${path}.${key}` : key, message: 'is not a known field' });
       }
       return;
     }
@@ -170,26 +209,40 @@ function check(spec: Spec, value: unknown, path: string, errors: RuleSetError[])
 function checkSemantics(rs: RuleSet, errors: RuleSetError[]): void {
   for (const section of ['heartRate', 'respiration', 'apnea', 'spo2'] as const) {
     const rule = rs[section];
-    if (rule.major === null && rule.critical === null) errors.push({ path: section, message: 'needs a major or a critical band' });
+    if (rule.major === null && rule.critical === null)
+      errors.push({ path: section, message: 'needs a major or a critical band' });
     for (const tier of ['major', 'critical'] as const) checkBand(rule[tier], `${section}.${tier}`, errors);
     const { major, critical } = rule;
     const widest = major ?? critical;
-    if (widest && widest.low !== null && widest.high !== null && widest.low + rule.clearMargin > widest.high - rule.clearMargin) {
+    if (
+      widest &&
+      widest.low !== null &&
+      widest.high !== null &&
+      widest.low + rule.clearMargin > widest.high - rule.clearMargin
+    ) {
       // Nothing could ever count as recovered: the alarm would never clear.
       errors.push({ path: `${section}.clearMargin`, message: 'leaves no normal range between the band limits' });
     }
     if (major && critical) {
       // A critical band inside the major band would make the critical tier fire on milder readings.
       if (critical.low !== null && (major.low === null || critical.low > major.low)) {
-        errors.push({ path: `${section}.critical.low`, message: 'must be <= major.low (critical is the more extreme band)' });
+        errors.push({
+          path: `${section}.critical.low`,
+          message: 'must be <= major.low (critical is the more extreme band)',
+        });
       }
       if (critical.high !== null && (major.high === null || critical.high < major.high)) {
-        errors.push({ path: `${section}.critical.high`, message: 'must be >= major.high (critical is the more extreme band)' });
+        errors.push({
+          path: `${section}.critical.high`,
+          message: 'must be >= major.high (critical is the more extreme band)',
+        });
       }
     }
   }
-  if (rs.eventTime.minGapMs > rs.eventTime.maxGapMs) errors.push({ path: 'eventTime.minGapMs', message: 'must be <= maxGapMs' });
-  if (rs.eventTime.clockResetMs < rs.eventTime.maxGapMs) errors.push({ path: 'eventTime.clockResetMs', message: 'must be >= maxGapMs' });
+  if (rs.eventTime.minGapMs > rs.eventTime.maxGapMs)
+    errors.push({ path: 'eventTime.minGapMs', message: 'must be <= maxGapMs' });
+  if (rs.eventTime.clockResetMs < rs.eventTime.maxGapMs)
+    errors.push({ path: 'eventTime.clockResetMs', message: 'must be >= maxGapMs' });
   const { start, end } = rs.bedExit.nightWindow;
   if (start === end) errors.push({ path: 'bedExit.nightWindow.end', message: 'must differ from start' });
 }
@@ -197,5 +250,6 @@ function checkSemantics(rs: RuleSet, errors: RuleSetError[]): void {
 function checkBand(band: VitalBand | null, path: string, errors: RuleSetError[]): void {
   if (!band) return;
   if (band.low === null && band.high === null) errors.push({ path, message: 'needs low or high' });
-  if (band.low !== null && band.high !== null && band.low >= band.high) errors.push({ path: `${path}.low`, message: 'must be < high' });
+  if (band.low !== null && band.high !== null && band.low >= band.high)
+    errors.push({ path: `${path}.low`, message: 'must be < high' });
 }

@@ -139,12 +139,22 @@ function removeDevice(ctx: EvalContext, id: string): void {
   if (ctx.state.fall?.deviceId === id) ctx.state.fall = null;
   delete ctx.state.devices[id];
   for (const episode of Object.values(ctx.state.episodes)) {
-    if (episode.subject === id) clearEpisode(ctx, episode, { reason: 'device_removed', message: 'device removed from this bed', details: { deviceId: id } });
+    if (episode.subject === id)
+      clearEpisode(ctx, episode, {
+        reason: 'device_removed',
+        message: 'device removed from this bed',
+        details: { deviceId: id },
+      });
   }
 }
 
 /** Offline drops what we knew from the device: its vital-sign tracks and, if it reported presence, presence. */
-export function markOffline(ctx: EvalContext, id: string, since: number, reason: NonNullable<DeviceState['offlineReason']>): void {
+export function markOffline(
+  ctx: EvalContext,
+  id: string,
+  since: number,
+  reason: NonNullable<DeviceState['offlineReason']>,
+): void {
   const device = ctx.state.devices[id];
   if (!device || !device.online) return;
   device.online = false;

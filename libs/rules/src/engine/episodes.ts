@@ -36,7 +36,14 @@ export function getEpisode(ctx: EvalContext, kind: RuleKind, subject: string | n
   return undefined;
 }
 
-export function raiseEpisode(ctx: EvalContext, kind: RuleKind, subject: string | null, severity: Severity, startedAt: number, finding: Finding): Episode {
+export function raiseEpisode(
+  ctx: EvalContext,
+  kind: RuleKind,
+  subject: string | null,
+  severity: Severity,
+  startedAt: number,
+  finding: Finding,
+): Episode {
   const episode: Episode = {
     kind,
     subject,
@@ -55,11 +62,23 @@ export function raiseEpisode(ctx: EvalContext, kind: RuleKind, subject: string |
 }
 
 /** A repeat and/or a severity upgrade of an open episode. Severity never goes down within an episode. */
-export function updateEpisode(ctx: EvalContext, episode: Episode, change: { severity?: Severity; repeat?: boolean }, finding: Finding): void {
+export function updateEpisode(
+  ctx: EvalContext,
+  episode: Episode,
+  change: { severity?: Severity; repeat?: boolean },
+  finding: Finding,
+): void {
   const previousSeverity = episode.severity;
   if (change.severity && compareSeverity(change.severity, episode.severity) > 0) episode.severity = change.severity;
   if (change.repeat) episode.repeatCount += 1;
-  ctx.actions.push({ type: 'update', ...base(ctx, episode), severity: episode.severity, previousSeverity, repeatCount: episode.repeatCount, ...finding });
+  ctx.actions.push({
+    type: 'update',
+    ...base(ctx, episode),
+    severity: episode.severity,
+    previousSeverity,
+    repeatCount: episode.repeatCount,
+    ...finding,
+  });
 }
 
 /** The condition went away. An episode already resolved by an operator just ends, silently. */
@@ -74,7 +93,13 @@ export function cancelEpisode(ctx: EvalContext, episode: Episode, finding: Findi
 }
 
 /** A cancel before any alarm was raised (fall inside its cancel window): still recorded. */
-export function recordUnraisedCancel(ctx: EvalContext, kind: RuleKind, subject: string | null, startedAt: number, finding: Finding): void {
+export function recordUnraisedCancel(
+  ctx: EvalContext,
+  kind: RuleKind,
+  subject: string | null,
+  startedAt: number,
+  finding: Finding,
+): void {
   ctx.actions.push({
     type: 'cancelled',
     bedId: ctx.state.bedId,
@@ -89,14 +114,27 @@ export function recordUnraisedCancel(ctx: EvalContext, kind: RuleKind, subject: 
 }
 
 function base(ctx: EvalContext, episode: Episode) {
-  return { bedId: ctx.state.bedId, kind: episode.kind, subject: episode.subject, key: episode.key, at: ctx.now, suppressed: episode.suppressed };
+  return {
+    bedId: ctx.state.bedId,
+    kind: episode.kind,
+    subject: episode.subject,
+    key: episode.key,
+    at: ctx.now,
+    suppressed: episode.suppressed,
+  };
 }
 
 /**
  * Journal entry for readings not used (or a pending condition dropped at a gap): no alarm, no episode.
  * `subject` is the device; the key is deterministic (kind, device, first reading's time, reason).
  */
-export function recordIgnored(ctx: EvalContext, kind: RuleKind, deviceId: string, startedAt: number, finding: Finding): void {
+export function recordIgnored(
+  ctx: EvalContext,
+  kind: RuleKind,
+  deviceId: string,
+  startedAt: number,
+  finding: Finding,
+): void {
   ctx.actions.push({
     type: 'ignored',
     bedId: ctx.state.bedId,

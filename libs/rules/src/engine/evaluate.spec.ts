@@ -10,10 +10,46 @@ const T = localTime('Asia/Shanghai', '2025-01-15T22:50');
 
 /** A busy night: vitals, absence, a fall with a cancel window, a silence, a button, a wearable. */
 const SCRIPT: Array<[number, RuleInput]> = [
-  [T, { type: 'telemetry', deviceKind: 'mattress', deviceId: 'm1', inBed: true, heartRate: 62, respirationRate: 14, signalQuality: 90 }],
-  [T + 1 * SECOND, { type: 'telemetry', deviceKind: 'wearable', deviceId: 'w1', heartRate: 64, spo2: 97, worn: true, battery: 40 }],
-  [T + 2 * MINUTE, { type: 'telemetry', deviceKind: 'mattress', deviceId: 'm1', inBed: true, heartRate: 150, respirationRate: 0, signalQuality: 90 }],
-  [T + 3 * MINUTE, { type: 'telemetry', deviceKind: 'mattress', deviceId: 'm1', inBed: true, heartRate: 150, respirationRate: 0, signalQuality: 90 }],
+  [
+    T,
+    {
+      type: 'telemetry',
+      deviceKind: 'mattress',
+      deviceId: 'm1',
+      inBed: true,
+      heartRate: 62,
+      respirationRate: 14,
+      signalQuality: 90,
+    },
+  ],
+  [
+    T + 1 * SECOND,
+    { type: 'telemetry', deviceKind: 'wearable', deviceId: 'w1', heartRate: 64, spo2: 97, worn: true, battery: 40 },
+  ],
+  [
+    T + 2 * MINUTE,
+    {
+      type: 'telemetry',
+      deviceKind: 'mattress',
+      deviceId: 'm1',
+      inBed: true,
+      heartRate: 150,
+      respirationRate: 0,
+      signalQuality: 90,
+    },
+  ],
+  [
+    T + 3 * MINUTE,
+    {
+      type: 'telemetry',
+      deviceKind: 'mattress',
+      deviceId: 'm1',
+      inBed: true,
+      heartRate: 150,
+      respirationRate: 0,
+      signalQuality: 90,
+    },
+  ],
   [T + 4 * MINUTE, { type: 'telemetry', deviceKind: 'mattress', deviceId: 'm1', inBed: false }],
   [T + 5 * MINUTE, { type: 'event', deviceId: 'w1', event: 'fall.detected', eventId: 'f1' }],
   [T + 6 * MINUTE, { type: 'silence', until: T + 8 * MINUTE, actor: 'installer:1' }],
@@ -40,7 +76,8 @@ function run(roundTrip: boolean): { actions: RuleAction[]; states: BedRuleState[
     for (let d = nextDeadline(state); d !== null && d <= at; d = nextDeadline(state)) step({ type: 'tick' }, d);
     step(input, at);
   }
-  for (let d = nextDeadline(state); d !== null && d <= T + 2 * 60 * MINUTE; d = nextDeadline(state)) step({ type: 'tick' }, d);
+  for (let d = nextDeadline(state); d !== null && d <= T + 2 * 60 * MINUTE; d = nextDeadline(state))
+    step({ type: 'tick' }, d);
   return { actions, states };
 }
 
@@ -59,7 +96,9 @@ describe('evaluate', () => {
 
   it('never mutates the state it is given', () => {
     const state = deepFreeze(initialBedState('bed-1'));
-    expect(() => evaluate(DEFAULT_RULE_SET, state, { type: 'event', deviceId: 'b1', event: 'button.pressed' }, T)).not.toThrow();
+    expect(() =>
+      evaluate(DEFAULT_RULE_SET, state, { type: 'event', deviceId: 'b1', event: 'button.pressed' }, T),
+    ).not.toThrow();
     expect(state.episodes).toEqual({});
   });
 
@@ -69,7 +108,14 @@ describe('evaluate', () => {
       bed.holdMattress({ inBed: true, heartRate: 150 }, 25 * SECOND);
       const saved = JSON.stringify(bed.state);
       bed.clock.advance(5 * SECOND);
-      const sample: RuleInput = { type: 'telemetry', deviceKind: 'mattress', deviceId: 'm1', inBed: true, heartRate: 150, ts: bed.now };
+      const sample: RuleInput = {
+        type: 'telemetry',
+        deviceKind: 'mattress',
+        deviceId: 'm1',
+        inBed: true,
+        heartRate: 150,
+        ts: bed.now,
+      };
       const first = bed.send(sample);
       const replay = evaluate(bed.ruleSet, JSON.parse(saved) as BedRuleState, sample, bed.now + 2 * SECOND);
       expect(first).toHaveLength(1);
@@ -91,7 +137,12 @@ describe('evaluate', () => {
     });
 
     it('a redelivery after the state was saved raises nothing new', () => {
-      const bed = new BedHarness({ devices: [{ id: 'm1', kind: 'mattress' }, { id: 'b1', kind: 'button' }] });
+      const bed = new BedHarness({
+        devices: [
+          { id: 'm1', kind: 'mattress' },
+          { id: 'b1', kind: 'button' },
+        ],
+      });
       bed.event('button.pressed', 'b1', { eventId: 'e1' });
       bed.holdMattress({ inBed: true, heartRate: 150 }, 30 * SECOND);
       expect(bed.event('button.pressed', 'b1', { eventId: 'e1' })).toEqual([]);
@@ -134,13 +185,23 @@ describe('evaluate', () => {
 
   it('treats a now earlier than the last evaluation as the last evaluation', () => {
     const first = evaluate(DEFAULT_RULE_SET, initialBedState('bed-1'), { type: 'tick' }, T);
-    const second = evaluate(DEFAULT_RULE_SET, first.state, { type: 'event', deviceId: 'b1', event: 'button.pressed' }, T - MINUTE);
+    const second = evaluate(
+      DEFAULT_RULE_SET,
+      first.state,
+      { type: 'event', deviceId: 'b1', event: 'button.pressed' },
+      T - MINUTE,
+    );
     expect(second.actions[0]).toMatchObject({ at: T, startedAt: T });
   });
 
   it('evaluateWithClock reads the injected clock', () => {
     const clock = new ManualClock(T);
-    const { actions } = evaluateWithClock(DEFAULT_RULE_SET, initialBedState('bed-1'), { type: 'event', deviceId: 'b1', event: 'button.pressed' }, clock);
+    const { actions } = evaluateWithClock(
+      DEFAULT_RULE_SET,
+      initialBedState('bed-1'),
+      { type: 'event', deviceId: 'b1', event: 'button.pressed' },
+      clock,
+    );
     expect(actions[0]).toMatchObject({ at: T });
   });
 });

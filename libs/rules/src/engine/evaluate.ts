@@ -64,7 +64,11 @@ const MAX_CATCH_UP = 100_000;
 export function evaluate(ruleSet: RuleSet, state: BedRuleState, input: RuleInput, now: number): Evaluation {
   let current = state;
   const actions: RuleAction[] = [];
-  for (let i = 0, due = nextDeadline(current); due !== null && due < now && i < MAX_CATCH_UP; i++, due = nextDeadline(current)) {
+  for (
+    let i = 0, due = nextDeadline(current);
+    due !== null && due < now && i < MAX_CATCH_UP;
+    i++, due = nextDeadline(current)
+  ) {
     const caughtUp = evaluateOnce(ruleSet, current, TICK, due);
     current = caughtUp.state;
     for (const a of caughtUp.actions) actions.push(a);

@@ -7,7 +7,12 @@ export const presenceTracker: RuleModule = {
 
   onInput(ctx, input) {
     // A late sample is older than what the mattress already said: it must not turn presence back.
-    if (input.type === 'telemetry' && input.deviceKind === 'mattress' && typeof input.inBed === 'boolean' && !ctx.sampleLate) {
+    if (
+      input.type === 'telemetry' &&
+      input.deviceKind === 'mattress' &&
+      typeof input.inBed === 'boolean' &&
+      !ctx.sampleLate
+    ) {
       observePresence(ctx, input.inBed, input.deviceId);
     } else if (input.type === 'event' && (input.event === 'bed.exit' || input.event === 'bed.return')) {
       observePresence(ctx, input.event === 'bed.return', input.deviceId);
@@ -16,13 +21,18 @@ export const presenceTracker: RuleModule = {
 
   check(ctx) {
     const p = ctx.state.presence;
-    if (p.inBed !== true || p.changedAt === null || ctx.now - p.changedAt < ctx.ruleSet.presence.returnDebounceMs) return;
+    if (p.inBed !== true || p.changedAt === null || ctx.now - p.changedAt < ctx.ruleSet.presence.returnDebounceMs)
+      return;
     // Back in bed long enough: the absence is over.
     p.absentSince = null;
     for (const kind of ['bed_exit', 'prolonged_absence'] as const) {
       const episode = getEpisode(ctx, kind);
       if (episode) {
-        clearEpisode(ctx, episode, { reason: 'returned_to_bed', message: 'back in bed', details: { returnedAt: p.changedAt } });
+        clearEpisode(ctx, episode, {
+          reason: 'returned_to_bed',
+          message: 'back in bed',
+          details: { returnedAt: p.changedAt },
+        });
       }
     }
   },
@@ -30,7 +40,8 @@ export const presenceTracker: RuleModule = {
   timers(ctx, add) {
     const p = ctx.state.presence;
     const pending = p.absentSince !== null || getEpisode(ctx, 'bed_exit') || getEpisode(ctx, 'prolonged_absence');
-    if (p.inBed === true && p.changedAt !== null && pending) add('presence:return', p.changedAt + ctx.ruleSet.presence.returnDebounceMs);
+    if (p.inBed === true && p.changedAt !== null && pending)
+      add('presence:return', p.changedAt + ctx.ruleSet.presence.returnDebounceMs);
   },
 };
 

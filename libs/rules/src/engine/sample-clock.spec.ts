@@ -7,7 +7,15 @@ const eventTime = DEFAULT_RULE_SET.eventTime;
 
 function context(): { ctx: EvalContext; device: EvalContext['state']['devices'][string] } {
   const state = initialBedState('bed-1', { devices: [{ id: 'm1', kind: 'mattress', lastSeenAt: 0 }] });
-  const ctx: EvalContext = { ruleSet: DEFAULT_RULE_SET, state, now: 0, actions: [], sampleTs: 0, sampleLate: false, sampleMaxGapMs: 0 };
+  const ctx: EvalContext = {
+    ruleSet: DEFAULT_RULE_SET,
+    state,
+    now: 0,
+    actions: [],
+    sampleTs: 0,
+    sampleLate: false,
+    sampleMaxGapMs: 0,
+  };
   return { ctx, device: state.devices['m1']! };
 }
 

@@ -10,7 +10,12 @@ export type VitalSuppression = 'device_offline' | 'warming_up' | 'bed_empty' | '
  * what the device held so far is dropped (pending conditions start again). Compare ignoredReading(),
  * for readings of the resident that cannot be trusted.
  */
-export function vitalSuppression(ruleSet: RuleSet, state: BedRuleState, input: TelemetryInput, now: number): VitalSuppression | null {
+export function vitalSuppression(
+  ruleSet: RuleSet,
+  state: BedRuleState,
+  input: TelemetryInput,
+  now: number,
+): VitalSuppression | null {
   const device = state.devices[input.deviceId];
   if (!device || !device.online) return 'device_offline';
   const ts = input.ts ?? now;

@@ -3,8 +3,21 @@ import { BedHarness, MINUTE, NOON_SHANGHAI, SECOND, series, type TimedSample } f
 
 const MATTRESS = { deviceKind: 'mattress' } as const;
 const WEARABLE = { deviceKind: 'wearable' } as const;
-const bedWith = (overrides = {}) => new BedHarness({ devices: [{ id: 'm1', kind: 'mattress' }, { id: 'w1', kind: 'wearable' }], overrides });
-const mattress = (heartRate: number, respirationRate = 14) => ({ inBed: true, heartRate, respirationRate, movement: 2, signalQuality: 90 });
+const bedWith = (overrides = {}) =>
+  new BedHarness({
+    devices: [
+      { id: 'm1', kind: 'mattress' },
+      { id: 'w1', kind: 'wearable' },
+    ],
+    overrides,
+  });
+const mattress = (heartRate: number, respirationRate = 14) => ({
+  inBed: true,
+  heartRate,
+  respirationRate,
+  movement: 2,
+  signalQuality: 90,
+});
 const wearable = (spo2: number, heartRate = 70) => ({ worn: true, heartRate, spo2, movement: 0, signalQuality: 90 });
 
 const VITALS = new Set(['heart_rate', 'respiration', 'apnea', 'spo2']);
@@ -12,7 +25,8 @@ const VITALS = new Set(['heart_rate', 'respiration', 'apnea', 'spo2']);
  * The vital-sign verdict, without the arrival instant (`at`), which differs by upload pattern (device
  * silence is judged on arrival, so offline alarms differ too and are left out).
  */
-const verdict = (actions: readonly RuleAction[]) => actions.filter((a) => VITALS.has(a.kind)).map(({ at: _at, ...rest }) => rest);
+const verdict = (actions: readonly RuleAction[]) =>
+  actions.filter((a) => VITALS.has(a.kind)).map(({ at: _at, ...rest }) => rest);
 const vitalRaises = (actions: readonly RuleAction[]) => actions.filter((a) => a.type === 'raise' && VITALS.has(a.kind));
 
 /** The same samples delivered streamed (each as taken) and in uploads; both verdicts. */
@@ -34,13 +48,18 @@ describe('hold semantics (event time)', () => {
     expect(raise).toMatchObject({ severity: 'critical', reason: 'heart_rate_low' });
     // The episode starts at its first sample (t0 + 10 s), and is raised when the upload arrives (t0 + 2 min).
     const t0 = NOON_SHANGHAI + SECOND;
-    expect(raise).toMatchObject({ startedAt: t0 + 10 * SECOND, at: t0 + 2 * MINUTE, details: expect.objectContaining({ since: t0 + 10 * SECOND }) });
+    expect(raise).toMatchObject({
+      startedAt: t0 + 10 * SECOND,
+      at: t0 + 2 * MINUTE,
+      details: expect.objectContaining({ since: t0 + 10 * SECOND }),
+    });
     expect(verdict(batched)).toEqual(verdict(streamed));
   });
 
   it('gives the same verdict for a wearable streaming and uploading 8 samples every 2 minutes, late or not', () => {
     // SpO2 88 % for 3 minutes in the middle of an hour of 15 s samples.
-    const samples = (t0: number) => series(WEARABLE, t0, 15 * SECOND, 240, (i) => wearable(i >= 100 && i < 112 ? 88 : 96));
+    const samples = (t0: number) =>
+      series(WEARABLE, t0, 15 * SECOND, 240, (i) => wearable(i >= 100 && i < 112 ? 88 : 96));
     const { streamed, batched } = bothWays(samples, 2 * MINUTE, 2 * MINUTE);
     expect(vitalRaises(streamed).map((a) => a.kind)).toEqual(['spo2']);
     expect(verdict(batched)).toEqual(verdict(streamed));
@@ -49,24 +68,31 @@ describe('hold semantics (event time)', () => {
   it('applies the warm-up of a device that just came online in event time, so an upload is judged like a stream', () => {
     const run = (uploadEveryMs: number) => {
       const bed = new BedHarness({ devices: [] }); // the mattress is new: it warms up from its first sample
-      bed.deliver(series(MATTRESS, bed.now + SECOND, SECOND, 180, () => mattress(150)), { uploadEveryMs });
+      bed.deliver(
+        series(MATTRESS, bed.now + SECOND, SECOND, 180, () => mattress(150)),
+        { uploadEveryMs },
+      );
       return bed.log;
     };
     const streamed = run(0);
-    expect(vitalRaises(streamed)).toEqual([expect.objectContaining({ kind: 'heart_rate', startedAt: NOON_SHANGHAI + 61 * SECOND })]);
+    expect(vitalRaises(streamed)).toEqual([
+      expect.objectContaining({ kind: 'heart_rate', startedAt: NOON_SHANGHAI + 61 * SECOND }),
+    ]);
     expect(verdict(run(2 * MINUTE))).toEqual(verdict(streamed));
   });
 
   it('does not hold a dip at the end of an upload through the gap until the next upload', () => {
     // 8 samples 15 s apart every 2 minutes; the last two of one upload at 89-91 %, the next upload normal.
-    const samples = (t0: number) => series(WEARABLE, t0, 15 * SECOND, 32, (i) => wearable(i === 14 ? 90 : i === 15 ? 89 : 96));
+    const samples = (t0: number) =>
+      series(WEARABLE, t0, 15 * SECOND, 32, (i) => wearable(i === 14 ? 90 : i === 15 ? 89 : 96));
     const { streamed, batched } = bothWays(samples, 2 * MINUTE);
     expect(vitalRaises(batched)).toEqual([]);
     expect(verdict(batched)).toEqual(verdict(streamed));
   });
 
   it('does not hold 20 s of HR 0 / RR 0 at the end of a mattress upload', () => {
-    const samples = (t0: number) => series(MATTRESS, t0, SECOND, 240, (i) => (i >= 100 && i < 120 ? mattress(0, 0) : mattress(62)));
+    const samples = (t0: number) =>
+      series(MATTRESS, t0, SECOND, 240, (i) => (i >= 100 && i < 120 ? mattress(0, 0) : mattress(62)));
     const { streamed, batched } = bothWays(samples, 2 * MINUTE);
     expect(vitalRaises(batched)).toEqual([]);
     expect(verdict(batched)).toEqual(verdict(streamed));
@@ -74,7 +100,10 @@ describe('hold semantics (event time)', () => {
 
   it('never holds a single low sample followed by silence', () => {
     const bed = bedWith();
-    bed.deliver(series(WEARABLE, bed.now + SECOND, 15 * SECOND, 8, (i) => wearable(i === 7 ? 90 : 96)), { uploadEveryMs: 2 * MINUTE });
+    bed.deliver(
+      series(WEARABLE, bed.now + SECOND, 15 * SECOND, 8, (i) => wearable(i === 7 ? 90 : 96)),
+      { uploadEveryMs: 2 * MINUTE },
+    );
     bed.advance(30 * MINUTE);
     expect(vitalRaises(bed.log)).toEqual([]);
   });
@@ -96,7 +125,12 @@ describe('hold semantics (event time)', () => {
       bed.deliver(samples);
       expect(bed.raises('heart_rate')).toEqual([]);
       expect(bed.ofType('ignored', 'heart_rate')).toEqual([
-        expect.objectContaining({ reason: 'hold_gap', subject: 'm1', startedAt: t0, details: expect.objectContaining({ lastSampleTs: t0 + 14 * SECOND, nextSampleTs: t0 + 21 * SECOND }) }),
+        expect.objectContaining({
+          reason: 'hold_gap',
+          subject: 'm1',
+          startedAt: t0,
+          details: expect.objectContaining({ lastSampleTs: t0 + 14 * SECOND, nextSampleTs: t0 + 21 * SECOND }),
+        }),
       ]);
       bed.deliver(series(MATTRESS, t0 + 40 * SECOND, SECOND, 12, () => mattress(150)));
       expect(bed.raises('heart_rate')).toEqual([expect.objectContaining({ startedAt: t0 + 21 * SECOND })]);
@@ -108,21 +142,26 @@ describe('hold semantics (event time)', () => {
       capped.deliver(series(MATTRESS, capped.now + SECOND, 70 * SECOND, 6, () => mattress(150)));
       expect(capped.raises('heart_rate')).toEqual([]);
       // ...and continuous under a 3-minute cap (twice the interval, 140 s, is the limit then).
-      const wide = bedWith({ heartRate: { critical: { forMs: 2 * MINUTE } }, eventTime: { maxGapMs: 3 * MINUTE, clockResetMs: 10 * MINUTE } });
+      const wide = bedWith({
+        heartRate: { critical: { forMs: 2 * MINUTE } },
+        eventTime: { maxGapMs: 3 * MINUTE, clockResetMs: 10 * MINUTE },
+      });
       wide.deliver(series(MATTRESS, wide.now + SECOND, 70 * SECOND, 6, () => mattress(150)));
       expect(wide.raises('heart_rate')).toEqual([expect.objectContaining({ severity: 'critical' })]);
     });
   });
 
   describe('late samples', () => {
-    it('skips samples older than the device\'s newest and records abnormal ones once', () => {
+    it("skips samples older than the device's newest and records abnormal ones once", () => {
       const bed = bedWith();
       const t0 = bed.now + SECOND;
       bed.deliver(series(MATTRESS, t0, SECOND, 20, () => mattress(62)));
       const late = series(MATTRESS, t0 - 30 * SECOND, SECOND, 25, () => mattress(150));
       for (const s of late) bed.send(s);
       expect(bed.raises()).toEqual([]);
-      expect(bed.ofType('ignored', 'heart_rate')).toEqual([expect.objectContaining({ reason: 'ignored_late', startedAt: t0 - 30 * SECOND })]);
+      expect(bed.ofType('ignored', 'heart_rate')).toEqual([
+        expect.objectContaining({ reason: 'ignored_late', startedAt: t0 - 30 * SECOND }),
+      ]);
       expect(bed.state.presence.inBed).toBe(true);
     });
 
@@ -136,7 +175,10 @@ describe('hold semantics (event time)', () => {
       for (const s of reset) bed.send(s);
       expect(bed.raises()).toEqual([]);
       expect(bed.state.devices['m1']!.lastSampleTs).toBe(t0 - 20 * MINUTE + 19 * SECOND);
-      expect(bed.state.vitals['heart_rate@m1']).toMatchObject({ criticalSince: t0 - 20 * MINUTE, majorSince: t0 - 20 * MINUTE });
+      expect(bed.state.vitals['heart_rate@m1']).toMatchObject({
+        criticalSince: t0 - 20 * MINUTE,
+        majorSince: t0 - 20 * MINUTE,
+      });
       // Counting starts again on the new timeline (no settling window from the old one).
       bed.deliver(series(MATTRESS, t0 - 20 * MINUTE + 20 * SECOND, SECOND, 31, () => mattress(150)));
       expect(bed.raises('heart_rate')).toEqual([expect.objectContaining({ startedAt: t0 - 20 * MINUTE })]);
@@ -145,13 +187,17 @@ describe('hold semantics (event time)', () => {
     it('is per device: a wearable upload arriving after live mattress samples is not late', () => {
       const bed = bedWith();
       const t0 = bed.now + SECOND;
-      bed.deliver(series(WEARABLE, t0, 15 * SECOND, 8, () => wearable(85)), { uploadEveryMs: 2 * MINUTE });
+      bed.deliver(
+        series(WEARABLE, t0, 15 * SECOND, 8, () => wearable(85)),
+        { uploadEveryMs: 2 * MINUTE },
+      );
       // Mattress samples were streamed meanwhile; interleave them before the wearable's upload.
       const other = bedWith();
-      other.deliver([
-        ...series(MATTRESS, t0, SECOND, 110, () => mattress(62)),
-      ]);
-      other.deliver(series(WEARABLE, t0, 15 * SECOND, 8, () => wearable(85)), { uploadEveryMs: 2 * MINUTE });
+      other.deliver([...series(MATTRESS, t0, SECOND, 110, () => mattress(62))]);
+      other.deliver(
+        series(WEARABLE, t0, 15 * SECOND, 8, () => wearable(85)),
+        { uploadEveryMs: 2 * MINUTE },
+      );
       expect(verdict(other.ofType('raise', 'spo2'))).toEqual(verdict(bed.ofType('raise', 'spo2')));
       expect(bed.raises('spo2')).toHaveLength(1);
     });
@@ -164,7 +210,11 @@ describe('hold semantics (event time)', () => {
       bed.deliver(series(MATTRESS, t0, SECOND, 60, (i) => mattress(i >= 20 && i < 26 ? 0 : 70)));
       expect(bed.raises()).toEqual([]);
       expect(bed.ofType('ignored', 'heart_rate')).toEqual([
-        expect.objectContaining({ reason: 'ignored_implausible_jump', startedAt: t0 + 20 * SECOND, details: expect.objectContaining({ value: 0, from: 70, backTo: 70 }) }),
+        expect.objectContaining({
+          reason: 'ignored_implausible_jump',
+          startedAt: t0 + 20 * SECOND,
+          details: expect.objectContaining({ value: 0, from: 70, backTo: 70 }),
+        }),
       ]);
     });
 
@@ -172,7 +222,9 @@ describe('hold semantics (event time)', () => {
       const bed = bedWith();
       const t0 = bed.now + SECOND;
       bed.deliver(series(MATTRESS, t0, SECOND, 60, (i) => mattress(i >= 20 ? 150 : 70)));
-      expect(bed.raises('heart_rate')).toEqual([expect.objectContaining({ startedAt: t0 + 20 * SECOND, at: t0 + 50 * SECOND, severity: 'critical' })]);
+      expect(bed.raises('heart_rate')).toEqual([
+        expect.objectContaining({ startedAt: t0 + 20 * SECOND, at: t0 + 50 * SECOND, severity: 'critical' }),
+      ]);
     });
 
     it('an artefact spike does not break a real hold underneath it', () => {
@@ -186,7 +238,9 @@ describe('hold semantics (event time)', () => {
       const bed = bedWith({ heartRate: { maxStep: null } });
       const t0 = bed.now + SECOND;
       bed.deliver(series(MATTRESS, t0, SECOND, 40, (i) => mattress(i >= 5 ? 150 : 70)));
-      expect(bed.raises('heart_rate')).toEqual([expect.objectContaining({ startedAt: t0 + 5 * SECOND, at: t0 + 35 * SECOND })]);
+      expect(bed.raises('heart_rate')).toEqual([
+        expect.objectContaining({ startedAt: t0 + 5 * SECOND, at: t0 + 35 * SECOND }),
+      ]);
     });
   });
 
@@ -196,7 +250,9 @@ describe('hold semantics (event time)', () => {
       const bed = bedWith({ eventTime: { maxGapMs: 2 * MINUTE } });
       const t0 = bed.now + SECOND;
       const actions = bed.deliver(series(WEARABLE, t0, MINUTE, 3, () => wearable(88)));
-      expect(actions.filter((a) => a.type === 'raise')).toEqual([expect.objectContaining({ kind: 'spo2', startedAt: t0, at: t0 + 2 * MINUTE })]);
+      expect(actions.filter((a) => a.type === 'raise')).toEqual([
+        expect.objectContaining({ kind: 'spo2', startedAt: t0, at: t0 + 2 * MINUTE }),
+      ]);
     });
   });
 });

@@ -10,9 +10,19 @@ export type HoldStep = 'accepted' | 'jump_pending' | 'jump_rejected' | 'gap';
 
 export function newTrack(ts: number): VitalTrack {
   return {
-    value: null, at: ts, acceptedAt: ts, majorSince: null, criticalSince: null, clearSince: null,
-    majorSamples: 0, criticalSamples: 0, jumpSince: null, jumpValue: null, jumpSamples: 0,
-    ignoredReason: null, ignoredAt: null,
+    value: null,
+    at: ts,
+    acceptedAt: ts,
+    majorSince: null,
+    criticalSince: null,
+    clearSince: null,
+    majorSamples: 0,
+    criticalSamples: 0,
+    jumpSince: null,
+    jumpValue: null,
+    jumpSamples: 0,
+    ignoredReason: null,
+    ignoredAt: null,
   };
 }
 
@@ -24,7 +34,15 @@ export function newTrack(ts: number): VitalTrack {
  * from its first sample, so a real change is not delayed when `jumpConfirmMs` is shorter than the hold.
  * `neutral`: a reading another rule owns (neither abnormal nor normal here).
  */
-export function advanceTrack(track: VitalTrack, value: number, ts: number, maxGapMs: number, rule: VitalRule, neutral: boolean, jumpConfirmMs: number): HoldStep {
+export function advanceTrack(
+  track: VitalTrack,
+  value: number,
+  ts: number,
+  maxGapMs: number,
+  rule: VitalRule,
+  neutral: boolean,
+  jumpConfirmMs: number,
+): HoldStep {
   let step: HoldStep = 'accepted';
   if (track.value !== null && ts - track.at > maxGapMs) {
     if (track.majorSince !== null || track.criticalSince !== null) step = 'gap';
@@ -69,12 +87,17 @@ export function breaches(value: number, band: VitalBand): boolean {
 export function insideClearBand(value: number, rule: VitalRule): boolean {
   const band = rule.major ?? rule.critical;
   if (!band) return false;
-  return (band.low === null || value >= band.low + rule.clearMargin) && (band.high === null || value <= band.high - rule.clearMargin);
+  return (
+    (band.low === null || value >= band.low + rule.clearMargin) &&
+    (band.high === null || value <= band.high - rule.clearMargin)
+  );
 }
 
 /** Would breach a configured tier. */
 export function isAbnormal(value: number, rule: VitalRule): boolean {
-  return (rule.major !== null && breaches(value, rule.major)) || (rule.critical !== null && breaches(value, rule.critical));
+  return (
+    (rule.major !== null && breaches(value, rule.major)) || (rule.critical !== null && breaches(value, rule.critical))
+  );
 }
 
 function isJump(reference: number | null, value: number, rule: VitalRule): boolean {
@@ -82,7 +105,15 @@ function isJump(reference: number | null, value: number, rule: VitalRule): boole
 }
 
 /** `start`: when the shown state began (the sample's time, or the first sample of a confirmed jump). */
-function accept(track: VitalTrack, value: number, ts: number, start: number, samples: number, rule: VitalRule, neutral: boolean): void {
+function accept(
+  track: VitalTrack,
+  value: number,
+  ts: number,
+  start: number,
+  samples: number,
+  rule: VitalRule,
+  neutral: boolean,
+): void {
   const major = !neutral && rule.major !== null && breaches(value, rule.major);
   const critical = !neutral && rule.critical !== null && breaches(value, rule.critical);
   const inside = !neutral && insideClearBand(value, rule);

@@ -1,15 +1,42 @@
 import { cloneBedState, initialBedState, type BedRuleState } from './bed-state';
 
 function populated(): BedRuleState {
-  const s = initialBedState('bed-1', { devices: [{ id: 'm1', kind: 'mattress', lastSeenAt: 1_000 }, { id: 'w1', kind: 'wearable', lastSeenAt: 2_000 }] });
+  const s = initialBedState('bed-1', {
+    devices: [
+      { id: 'm1', kind: 'mattress', lastSeenAt: 1_000 },
+      { id: 'w1', kind: 'wearable', lastSeenAt: 2_000 },
+    ],
+  });
   s.lastEvaluatedAt = 3_000;
   s.presence = { inBed: false, changedAt: 2_500, absentSince: 2_500, sourceDeviceId: 'm1' };
   s.vitals['heartRate@m1'] = {
-    value: 130, at: 2_900, acceptedAt: 2_900, majorSince: 2_000, criticalSince: null, clearSince: null,
-    majorSamples: 3, criticalSamples: 0, jumpSince: null, jumpValue: null, jumpSamples: 0, ignoredReason: null, ignoredAt: null,
+    value: 130,
+    at: 2_900,
+    acceptedAt: 2_900,
+    majorSince: 2_000,
+    criticalSince: null,
+    clearSince: null,
+    majorSamples: 3,
+    criticalSamples: 0,
+    jumpSince: null,
+    jumpValue: null,
+    jumpSamples: 0,
+    ignoredReason: null,
+    ignoredAt: null,
   };
   s.fall = { detectedAt: 2_800, deviceId: 'w1', eventId: 'e-1', motionless: true, detections: 2 };
-  s.episodes.sos = { kind: 'sos', subject: null, key: 'bed-1/sos/1', startedAt: 1, raisedAt: 1, severity: 'critical', repeatCount: 0, suppressed: false, resolvedAt: null, cancelledAt: null };
+  s.episodes.sos = {
+    kind: 'sos',
+    subject: null,
+    key: 'bed-1/sos/1',
+    startedAt: 1,
+    raisedAt: 1,
+    severity: 'critical',
+    repeatCount: 0,
+    suppressed: false,
+    resolvedAt: null,
+    cancelledAt: null,
+  };
   s.silence = { since: 0, until: 10_000, actor: 'u1', note: 'maintenance' };
   s.seenEventIds = ['m1/e-0', 'w1/e-1'];
   s.timers = { 'fall.escalate': 5_000, 'presence.absence': 9_000 };

@@ -106,4 +106,11 @@ export interface DeviceRemovedInput {
   deviceId: string;
 }
 
-export type RuleInput = TelemetryInput | DeviceEventInput | DeviceStatusInput | TickInput | SilenceInput | AlarmResolvedInput | DeviceRemovedInput;
+export type RuleInput =
+  | TelemetryInput
+  | DeviceEventInput
+  | DeviceStatusInput
+  | TickInput
+  | SilenceInput
+  | AlarmResolvedInput
+  | DeviceRemovedInput;

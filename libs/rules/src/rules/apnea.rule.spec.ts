@@ -1,6 +1,12 @@
 import { BedHarness, MINUTE, SECOND } from '../testing/bed-harness';
 
-const breathing = (respirationRate: number, extra: object = {}) => ({ inBed: true, heartRate: 70, respirationRate, signalQuality: 80, ...extra });
+const breathing = (respirationRate: number, extra: object = {}) => ({
+  inBed: true,
+  heartRate: 70,
+  respirationRate,
+  signalQuality: 80,
+  ...extra,
+});
 
 describe('apnea rule', () => {
   it.each`
@@ -11,7 +17,9 @@ describe('apnea rule', () => {
   `('no breathing for $holdMs ms -> fires=$fires (critical)', ({ holdMs, fires }) => {
     const bed = new BedHarness();
     bed.holdMattress(breathing(0), holdMs, SECOND);
-    expect(bed.raises('apnea')).toEqual(fires ? [expect.objectContaining({ severity: 'critical', reason: 'apnea_low' })] : []);
+    expect(bed.raises('apnea')).toEqual(
+      fires ? [expect.objectContaining({ severity: 'critical', reason: 'apnea_low' })] : [],
+    );
   });
 
   it('does not fire when the mattress stops sending after the last 0 (a gap is unknown, not held)', () => {
@@ -43,9 +51,9 @@ describe('apnea rule', () => {
   });
 
   it.each`
-    name              | extra
-    ${'bed empty'}    | ${{ inBed: false }}
-    ${'low signal'}   | ${{ signalQuality: 10 }}
+    name            | extra
+    ${'bed empty'}  | ${{ inBed: false }}
+    ${'low signal'} | ${{ signalQuality: 10 }}
   `('is suppressed when $name', ({ extra }) => {
     const bed = new BedHarness();
     bed.holdMattress(breathing(0, extra), 2 * MINUTE, SECOND);

@@ -35,12 +35,15 @@ describe('bed-exit (night absence) rule', () => {
     ${'America/New_York'} | ${'2025-01-15T23:55'} | ${null}      | ${'2025-01-16T00:15'}
     ${'America/New_York'} | ${'2025-07-16T05:39'} | ${null}      | ${'2025-07-16T05:59'}
     ${'America/New_York'} | ${'2025-07-15T21:59'} | ${null}      | ${'2025-07-15T22:20'}
-  `('$timeZone: out at $exit, back after $backAfterMin min -> raised at $raisedAt', ({ timeZone, exit, backAfterMin, raisedAt }) => {
-    const { bed } = scenario(timeZone, exit, backAfterMin);
-    const raises = bed.raises('bed_exit');
-    if (raisedAt === null) expect(raises).toHaveLength(0);
-    else expect(raises).toEqual([expect.objectContaining({ severity: 'major', at: localTime(timeZone, raisedAt) })]);
-  });
+  `(
+    '$timeZone: out at $exit, back after $backAfterMin min -> raised at $raisedAt',
+    ({ timeZone, exit, backAfterMin, raisedAt }) => {
+      const { bed } = scenario(timeZone, exit, backAfterMin);
+      const raises = bed.raises('bed_exit');
+      if (raisedAt === null) expect(raises).toHaveLength(0);
+      else expect(raises).toEqual([expect.objectContaining({ severity: 'major', at: localTime(timeZone, raisedAt) })]);
+    },
+  );
 
   it('holds for exactly 20 real minutes across the London spring-forward gap', () => {
     const { bed, exitAt } = scenario('Europe/London', '2025-03-30T00:50');
@@ -55,7 +58,10 @@ describe('bed-exit (night absence) rule', () => {
 
   it('supports a custom window and hold', () => {
     const exitAt = localTime('Asia/Shanghai', '2025-01-15T20:00');
-    const bed = new BedHarness({ start: exitAt, overrides: { bedExit: { nightWindow: { start: '19:30', end: '07:00' }, returnWithinMs: 5 * MINUTE } } });
+    const bed = new BedHarness({
+      start: exitAt,
+      overrides: { bedExit: { nightWindow: { start: '19:30', end: '07:00' }, returnWithinMs: 5 * MINUTE } },
+    });
     bed.holdMattress({ inBed: false }, HOUR, MINUTE);
     expect(bed.raises('bed_exit')).toEqual([expect.objectContaining({ at: exitAt + 5 * MINUTE })]);
   });

@@ -20,7 +20,12 @@ export const bedExitRule: RuleModule = {
     raiseEpisode(ctx, 'bed_exit', null, rule.severity, absentSince, {
       reason: 'night_absence',
       message: `out of bed during the night for ${Math.round((ctx.now - absentSince) / 60_000)} min`,
-      details: { absentSince, countingSince: since, timeZone: ctx.ruleSet.timeZone, returnWithinMs: rule.returnWithinMs },
+      details: {
+        absentSince,
+        countingSince: since,
+        timeZone: ctx.ruleSet.timeZone,
+        returnWithinMs: rule.returnWithinMs,
+      },
     });
   },
 

@@ -7,7 +7,14 @@ describe('device-offline rule', () => {
     bed.mattress({ inBed: true });
     expect(bed.advance(5 * MINUTE - 1)).toEqual([]);
     expect(bed.advance(1)).toEqual([
-      expect.objectContaining({ type: 'raise', kind: 'device_offline', subject: 'm1', severity: 'minor', startedAt: lastSeen + 5 * MINUTE, reason: 'offline_silent' }),
+      expect.objectContaining({
+        type: 'raise',
+        kind: 'device_offline',
+        subject: 'm1',
+        severity: 'minor',
+        startedAt: lastSeen + 5 * MINUTE,
+        reason: 'offline_silent',
+      }),
     ]);
   });
 
@@ -15,18 +22,25 @@ describe('device-offline rule', () => {
     lastWill | reason
     ${true}  | ${'offline_last_will'}
     ${false} | ${'offline_status'}
-  `('raises on an offline status (lastWill=$lastWill) once the device has stayed offline for the grace', ({ lastWill, reason }) => {
-    const bed = new BedHarness();
-    const droppedAt = bed.now;
-    expect(bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill })).toEqual([]);
-    expect(bed.advance(MINUTE - 1)).toEqual([]);
-    expect(bed.state.devices['m1']!.online).toBe(true);
-    expect(bed.advance(1)).toEqual([expect.objectContaining({ type: 'raise', kind: 'device_offline', reason, startedAt: droppedAt })]);
-  });
+  `(
+    'raises on an offline status (lastWill=$lastWill) once the device has stayed offline for the grace',
+    ({ lastWill, reason }) => {
+      const bed = new BedHarness();
+      const droppedAt = bed.now;
+      expect(bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill })).toEqual([]);
+      expect(bed.advance(MINUTE - 1)).toEqual([]);
+      expect(bed.state.devices['m1']!.online).toBe(true);
+      expect(bed.advance(1)).toEqual([
+        expect.objectContaining({ type: 'raise', kind: 'device_offline', reason, startedAt: droppedAt }),
+      ]);
+    },
+  );
 
   it('raises at once with no grace', () => {
     const bed = new BedHarness({ overrides: { deviceOffline: { graceMs: 0 } } });
-    expect(bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true })).toEqual([expect.objectContaining({ type: 'raise', kind: 'device_offline' })]);
+    expect(bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true })).toEqual([
+      expect.objectContaining({ type: 'raise', kind: 'device_offline' }),
+    ]);
   });
 
   it('raises nothing for a connection that drops every 10 s and returns 2 s later', () => {
@@ -56,7 +70,9 @@ describe('device-offline rule', () => {
     expect(bed.raises('device_offline')).toHaveLength(1);
     expect(bed.ofType('clear', 'device_offline')).toHaveLength(0);
     const backAt = bed.now - 10 * SECOND;
-    expect(bed.advance(MINUTE)).toEqual([expect.objectContaining({ type: 'clear', kind: 'device_offline', reason: 'back_online', at: backAt + MINUTE })]);
+    expect(bed.advance(MINUTE)).toEqual([
+      expect.objectContaining({ type: 'clear', kind: 'device_offline', reason: 'back_online', at: backAt + MINUTE }),
+    ]);
   });
 
   it('clears once the device has stayed back for clearAfterMs, and does not raise twice while offline', () => {
@@ -65,21 +81,32 @@ describe('device-offline rule', () => {
     bed.advance(30 * MINUTE);
     expect(bed.raises('device_offline')).toHaveLength(1);
     expect(bed.mattress({ inBed: true })).toEqual([]);
-    expect(bed.advance(MINUTE)).toEqual([expect.objectContaining({ type: 'clear', kind: 'device_offline', reason: 'back_online' })]);
+    expect(bed.advance(MINUTE)).toEqual([
+      expect.objectContaining({ type: 'clear', kind: 'device_offline', reason: 'back_online' }),
+    ]);
   });
 
   it('clears on the next message with clearAfterMs 0', () => {
     const bed = new BedHarness({ overrides: { deviceOffline: { clearAfterMs: 0 } } });
     bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true });
     bed.advance(30 * MINUTE);
-    expect(bed.mattress({ inBed: true })).toEqual([expect.objectContaining({ type: 'clear', kind: 'device_offline', reason: 'back_online' })]);
+    expect(bed.mattress({ inBed: true })).toEqual([
+      expect.objectContaining({ type: 'clear', kind: 'device_offline', reason: 'back_online' }),
+    ]);
   });
 
   it('forgets a device removed from the bed: its silence raises nothing, its open alarm clears', () => {
-    const bed = new BedHarness({ devices: [{ id: 'm1', kind: 'mattress' }, { id: 'b1', kind: 'button' }] });
+    const bed = new BedHarness({
+      devices: [
+        { id: 'm1', kind: 'mattress' },
+        { id: 'b1', kind: 'button' },
+      ],
+    });
     bed.send({ type: 'status', deviceId: 'b1', online: false, lastWill: true });
     bed.advance(MINUTE);
-    expect(bed.send({ type: 'device.removed', deviceId: 'b1' })).toEqual([expect.objectContaining({ type: 'clear', kind: 'device_offline', subject: 'b1', reason: 'device_removed' })]);
+    expect(bed.send({ type: 'device.removed', deviceId: 'b1' })).toEqual([
+      expect.objectContaining({ type: 'clear', kind: 'device_offline', subject: 'b1', reason: 'device_removed' }),
+    ]);
     bed.mattress({ inBed: true });
     bed.advance(4 * MINUTE);
     bed.mattress({ inBed: true });
@@ -88,9 +115,19 @@ describe('device-offline rule', () => {
   });
 
   it('keeps one episode per device', () => {
-    const bed = new BedHarness({ devices: [{ id: 'm1', kind: 'mattress' }, { id: 'b1', kind: 'button' }] });
+    const bed = new BedHarness({
+      devices: [
+        { id: 'm1', kind: 'mattress' },
+        { id: 'b1', kind: 'button' },
+      ],
+    });
     bed.advance(5 * MINUTE);
-    expect(bed.raises('device_offline').map((a) => a.subject).sort()).toEqual(['b1', 'm1']);
+    expect(
+      bed
+        .raises('device_offline')
+        .map((a) => a.subject)
+        .sort(),
+    ).toEqual(['b1', 'm1']);
   });
 
   it('inhibits vital signs while offline and applies the warm-up after it comes back', () => {

@@ -23,11 +23,18 @@ export const deviceOfflineRule: RuleModule = {
         const reason = device.offlineReason ?? 'silent';
         raiseEpisode(ctx, 'device_offline', id, rule.severity, device.offlineSince!, {
           reason: `offline_${reason}`,
-          message: reason === 'silent' ? `no message from ${device.kind} for ${Math.round(rule.silentAfterMs / 60_000)} min` : `${device.kind} reported offline${reason === 'last_will' ? ' (last will)' : ''}`,
+          message:
+            reason === 'silent'
+              ? `no message from ${device.kind} for ${Math.round(rule.silentAfterMs / 60_000)} min`
+              : `${device.kind} reported offline${reason === 'last_will' ? ' (last will)' : ''}`,
           details: { deviceId: id, deviceKind: device.kind, lastSeenAt: device.lastSeenAt },
         });
       } else if (episode && isBackToStay(device, ctx.now, rule.clearAfterMs)) {
-        clearEpisode(ctx, episode, { reason: 'back_online', message: `${device.kind} back online`, details: { deviceId: id, onlineSince: device.onlineSince } });
+        clearEpisode(ctx, episode, {
+          reason: 'back_online',
+          message: `${device.kind} back online`,
+          details: { deviceId: id, onlineSince: device.onlineSince },
+        });
       }
     }
   },
@@ -36,7 +43,8 @@ export const deviceOfflineRule: RuleModule = {
     const devices = ctx.state.devices;
     for (const id in devices) {
       const device = devices[id];
-      if (device.online && device.disconnectedAt === null && getEpisode(ctx, 'device_offline', id)) add(clearTimerName(id), device.onlineSince + ctx.ruleSet.deviceOffline.clearAfterMs);
+      if (device.online && device.disconnectedAt === null && getEpisode(ctx, 'device_offline', id))
+        add(clearTimerName(id), device.onlineSince + ctx.ruleSet.deviceOffline.clearAfterMs);
     }
   },
 };

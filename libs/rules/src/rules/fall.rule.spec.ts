@@ -15,11 +15,19 @@ describe('fall rule', () => {
     if (cancelAfterMs !== null) {
       bed.advance(cancelAfterMs);
       expect(bed.event('fall.cancelled', 'w1')).toEqual([
-        expect.objectContaining({ type: 'cancelled', kind: 'fall', raised: false, key: `bed-1:fall:${detectedAt}`, reason: 'fall_cancelled' }),
+        expect.objectContaining({
+          type: 'cancelled',
+          kind: 'fall',
+          raised: false,
+          key: `bed-1:fall:${detectedAt}`,
+          reason: 'fall_cancelled',
+        }),
       ]);
     }
     bed.advance(60 * SECOND);
-    expect(bed.raises('fall')).toEqual(raised ? [expect.objectContaining({ severity: 'critical', key: `bed-1:fall:${detectedAt}` })] : []);
+    expect(bed.raises('fall')).toEqual(
+      raised ? [expect.objectContaining({ severity: 'critical', key: `bed-1:fall:${detectedAt}` })] : [],
+    );
   });
 
   it('raises at exactly the end of the cancel window, on a tick', () => {
@@ -27,7 +35,9 @@ describe('fall rule', () => {
     const detectedAt = bed.now;
     bed.event('fall.detected', 'w1');
     expect(bed.advance(30 * SECOND - 1)).toEqual([]);
-    expect(bed.advance(1)).toEqual([expect.objectContaining({ type: 'raise', at: detectedAt + 30 * SECOND, reason: 'fall_not_cancelled' })]);
+    expect(bed.advance(1)).toEqual([
+      expect.objectContaining({ type: 'raise', at: detectedAt + 30 * SECOND, reason: 'fall_not_cancelled' }),
+    ]);
   });
 
   it('raises at once when the device reports the wearer motionless', () => {
@@ -41,7 +51,9 @@ describe('fall rule', () => {
     const bed = fallBed();
     bed.event('fall.detected', 'w1');
     bed.advance(3 * SECOND);
-    expect(bed.wearable({ movement: 0, worn: true })).toEqual([expect.objectContaining({ type: 'raise', reason: 'fall_motionless' })]);
+    expect(bed.wearable({ movement: 0, worn: true })).toEqual([
+      expect.objectContaining({ type: 'raise', reason: 'fall_motionless' }),
+    ]);
   });
 
   it('movement after the fall keeps the cancel window', () => {
@@ -56,7 +68,9 @@ describe('fall rule', () => {
     bed.event('fall.detected', 'w1');
     bed.advance(30 * SECOND);
     expect(bed.raises('fall')).toEqual([expect.objectContaining({ severity: 'major' })]);
-    expect(bed.wearable({ movement: 0 })).toEqual([expect.objectContaining({ type: 'update', severity: 'critical', previousSeverity: 'major' })]);
+    expect(bed.wearable({ movement: 0 })).toEqual([
+      expect.objectContaining({ type: 'update', severity: 'critical', previousSeverity: 'major' }),
+    ]);
   });
 
   it('a cancel after the raise is recorded and the alarm stays open', () => {
@@ -73,6 +87,8 @@ describe('fall rule', () => {
     bed.event('fall.detected', 'w1', { eventId: 'f2' });
     bed.advance(30 * SECOND);
     expect(bed.state.episodes['fall']).toMatchObject({ repeatCount: 1 });
-    expect(bed.event('fall.detected', 'w1', { eventId: 'f3' })).toEqual([expect.objectContaining({ type: 'update', repeatCount: 2 })]);
+    expect(bed.event('fall.detected', 'w1', { eventId: 'f3' })).toEqual([
+      expect.objectContaining({ type: 'update', repeatCount: 2 }),
+    ]);
   });
 });

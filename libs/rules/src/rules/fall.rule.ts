@@ -17,16 +17,27 @@ export const fallRule: RuleModule = {
     if (input.type === 'event' && input.event === 'fall.detected') {
       const motionless = input.motionless === true;
       if (episode) {
-        updateEpisode(ctx, episode, { repeat: true, severity: motionless ? rule.motionlessSeverity : undefined }, {
-          reason: 'fall_repeat',
-          message: 'another fall detected',
-          details: { deviceId: input.deviceId, motionless },
-        });
+        updateEpisode(
+          ctx,
+          episode,
+          { repeat: true, severity: motionless ? rule.motionlessSeverity : undefined },
+          {
+            reason: 'fall_repeat',
+            message: 'another fall detected',
+            details: { deviceId: input.deviceId, motionless },
+          },
+        );
       } else if (pending) {
         pending.detections += 1;
         pending.motionless ||= motionless;
       } else {
-        ctx.state.fall = { detectedAt: ctx.now, deviceId: input.deviceId, eventId: input.eventId ?? null, motionless, detections: 1 };
+        ctx.state.fall = {
+          detectedAt: ctx.now,
+          deviceId: input.deviceId,
+          eventId: input.eventId ?? null,
+          motionless,
+          detections: 1,
+        };
       }
     } else if (input.type === 'event' && input.event === 'fall.cancelled') {
       const details = { deviceId: input.deviceId };
@@ -38,16 +49,30 @@ export const fallRule: RuleModule = {
           details: { ...details, detectedAt: pending.detectedAt },
         });
       } else if (episode) {
-        cancelEpisode(ctx, episode, { reason: 'fall_cancelled', message: 'resident cancelled the fall alert after it was raised', details });
+        cancelEpisode(ctx, episode, {
+          reason: 'fall_cancelled',
+          message: 'resident cancelled the fall alert after it was raised',
+          details,
+        });
       }
-    } else if (input.type === 'telemetry' && input.deviceKind === 'wearable' && typeof input.movement === 'number' && input.movement <= rule.motionlessMaxMovement) {
+    } else if (
+      input.type === 'telemetry' &&
+      input.deviceKind === 'wearable' &&
+      typeof input.movement === 'number' &&
+      input.movement <= rule.motionlessMaxMovement
+    ) {
       if (pending && pending.deviceId === input.deviceId) pending.motionless = true;
       if (episode && episode.cancelledAt === null && compareSeverity(rule.motionlessSeverity, episode.severity) > 0) {
-        updateEpisode(ctx, episode, { severity: rule.motionlessSeverity }, {
-          reason: 'fall_motionless',
-          message: 'no movement after the fall',
-          details: { deviceId: input.deviceId, movement: input.movement },
-        });
+        updateEpisode(
+          ctx,
+          episode,
+          { severity: rule.motionlessSeverity },
+          {
+            reason: 'fall_motionless',
+            message: 'no movement after the fall',
+            details: { deviceId: input.deviceId, movement: input.movement },
+          },
+        );
       }
     }
   },
@@ -56,8 +81,10 @@ export const fallRule: RuleModule = {
     const pending = ctx.state.fall;
     if (!pending) return;
     const rule = ctx.ruleSet.fall;
-    if (pending.motionless) raisePending(ctx, rule.motionlessSeverity, 'fall_motionless', 'fall detected, no movement after it');
-    else if (ctx.now - pending.detectedAt >= rule.cancelWindowMs) raisePending(ctx, rule.severity, 'fall_not_cancelled', 'fall detected and not cancelled');
+    if (pending.motionless)
+      raisePending(ctx, rule.motionlessSeverity, 'fall_motionless', 'fall detected, no movement after it');
+    else if (ctx.now - pending.detectedAt >= rule.cancelWindowMs)
+      raisePending(ctx, rule.severity, 'fall_not_cancelled', 'fall detected and not cancelled');
   },
 
   timers(ctx, add) {
@@ -65,13 +92,23 @@ export const fallRule: RuleModule = {
   },
 };
 
-function raisePending(ctx: EvalContext, severity: Parameters<typeof raiseEpisode>[3], reason: string, message: string): void {
+function raisePending(
+  ctx: EvalContext,
+  severity: Parameters<typeof raiseEpisode>[3],
+  reason: string,
+  message: string,
+): void {
   const pending = ctx.state.fall!;
   ctx.state.fall = null;
   const episode = raiseEpisode(ctx, 'fall', null, severity, pending.detectedAt, {
     reason,
     message,
-    details: { deviceId: pending.deviceId, eventId: pending.eventId, detectedAt: pending.detectedAt, detections: pending.detections },
+    details: {
+      deviceId: pending.deviceId,
+      eventId: pending.eventId,
+      detectedAt: pending.detectedAt,
+      detections: pending.detections,
+    },
   });
   episode.repeatCount = pending.detections - 1;
 }

@@ -5,25 +5,28 @@ const inBed = (heartRate: number) => ({ inBed: true, heartRate, respirationRate:
 describe('heart-rate rule', () => {
   describe('firing thresholds and hold times', () => {
     it.each`
-      value  | holdMs                 | expected
-      ${121} | ${2 * MINUTE}          | ${'major'}
-      ${120} | ${2 * MINUTE}          | ${'major'}
-      ${119} | ${10 * MINUTE}         | ${null}
-      ${121} | ${2 * MINUTE - 1}      | ${null}
-      ${45}  | ${2 * MINUTE}          | ${'major'}
-      ${46}  | ${10 * MINUTE}         | ${null}
-      ${44}  | ${2 * MINUTE - 1}      | ${null}
-      ${140} | ${30 * SECOND}         | ${'critical'}
-      ${140} | ${30 * SECOND - 1}     | ${null}
-      ${40}  | ${30 * SECOND}         | ${'critical'}
-      ${139} | ${2 * MINUTE}          | ${'major'}
-      ${41}  | ${2 * MINUTE}          | ${'major'}
+      value  | holdMs             | expected
+      ${121} | ${2 * MINUTE}      | ${'major'}
+      ${120} | ${2 * MINUTE}      | ${'major'}
+      ${119} | ${10 * MINUTE}     | ${null}
+      ${121} | ${2 * MINUTE - 1}  | ${null}
+      ${45}  | ${2 * MINUTE}      | ${'major'}
+      ${46}  | ${10 * MINUTE}     | ${null}
+      ${44}  | ${2 * MINUTE - 1}  | ${null}
+      ${140} | ${30 * SECOND}     | ${'critical'}
+      ${140} | ${30 * SECOND - 1} | ${null}
+      ${40}  | ${30 * SECOND}     | ${'critical'}
+      ${139} | ${2 * MINUTE}      | ${'major'}
+      ${41}  | ${2 * MINUTE}      | ${'major'}
     `('$value bpm held $holdMs ms -> $expected', ({ value, holdMs, expected }) => {
       const bed = new BedHarness();
       bed.holdMattress(inBed(value), holdMs);
       const raises = bed.raises('heart_rate');
       if (expected === null) expect(raises).toHaveLength(0);
-      else expect(raises).toEqual([expect.objectContaining({ severity: expected, kind: 'heart_rate', suppressed: false })]);
+      else
+        expect(raises).toEqual([
+          expect.objectContaining({ severity: expected, kind: 'heart_rate', suppressed: false }),
+        ]);
     });
 
     it('fires on the sample that completes the hold, dated from the first abnormal sample', () => {
@@ -34,9 +37,17 @@ describe('heart-rate rule', () => {
       bed.clock.advance(5 * SECOND);
       const actions = bed.mattress(inBed(150));
       expect(actions).toEqual([
-        expect.objectContaining({ type: 'raise', severity: 'critical', startedAt: start, at: start + 30 * SECOND, reason: 'heart_rate_high' }),
+        expect.objectContaining({
+          type: 'raise',
+          severity: 'critical',
+          startedAt: start,
+          at: start + 30 * SECOND,
+          reason: 'heart_rate_high',
+        }),
       ]);
-      expect(actions[0]).toMatchObject({ details: { value: 150, deviceId: 'm1', high: 140, forMs: 30 * SECOND, lastSampleTs: start + 30 * SECOND } });
+      expect(actions[0]).toMatchObject({
+        details: { value: 150, deviceId: 'm1', high: 140, forMs: 30 * SECOND, lastSampleTs: start + 30 * SECOND },
+      });
     });
 
     it('never fires from one abnormal sample followed by silence (the reading is not assumed to persist)', () => {
@@ -61,7 +72,12 @@ describe('heart-rate rule', () => {
       bed.holdMattress(inBed(145), 30 * SECOND);
       const [raise] = bed.raises('heart_rate');
       expect(bed.ofType('update', 'heart_rate')).toEqual([
-        expect.objectContaining({ key: raise!.key, severity: 'critical', previousSeverity: 'major', reason: 'heart_rate_escalated' }),
+        expect.objectContaining({
+          key: raise!.key,
+          severity: 'critical',
+          previousSeverity: 'major',
+          reason: 'heart_rate_escalated',
+        }),
       ]);
       expect(bed.raises()).toHaveLength(1);
     });
@@ -76,13 +92,13 @@ describe('heart-rate rule', () => {
 
   describe('hysteresis', () => {
     it.each`
-      recovery | holdMs             | cleared
-      ${110}   | ${MINUTE}          | ${true}
-      ${115}   | ${MINUTE}          | ${true}
-      ${116}   | ${10 * MINUTE}     | ${false}
-      ${110}   | ${MINUTE - 1}      | ${false}
-      ${50}    | ${MINUTE}          | ${true}
-      ${49}    | ${10 * MINUTE}     | ${false}
+      recovery | holdMs         | cleared
+      ${110}   | ${MINUTE}      | ${true}
+      ${115}   | ${MINUTE}      | ${true}
+      ${116}   | ${10 * MINUTE} | ${false}
+      ${110}   | ${MINUTE - 1}  | ${false}
+      ${50}    | ${MINUTE}      | ${true}
+      ${49}    | ${10 * MINUTE} | ${false}
     `('after a high alarm, $recovery bpm for $holdMs ms -> cleared=$cleared', ({ recovery, holdMs, cleared }) => {
       const bed = new BedHarness();
       bed.holdMattress(inBed(130), 2 * MINUTE);
@@ -96,7 +112,9 @@ describe('heart-rate rule', () => {
       bed.clock.advance(5 * SECOND);
       expect(bed.holdMattress(inBed(100), MINUTE - 1)).toEqual([]);
       bed.clock.advance(1);
-      expect(bed.mattress(inBed(100))).toEqual([expect.objectContaining({ type: 'clear', reason: 'heart_rate_normal' })]);
+      expect(bed.mattress(inBed(100))).toEqual([
+        expect.objectContaining({ type: 'clear', reason: 'heart_rate_normal' }),
+      ]);
       bed.holdMattress(inBed(130), 2 * MINUTE);
       const [first, second] = bed.raises('heart_rate');
       expect(second!.key).not.toEqual(first!.key);
@@ -105,12 +123,12 @@ describe('heart-rate rule', () => {
 
   describe('suppression', () => {
     it.each`
-      name                     | sample
-      ${'bed empty'}           | ${{ inBed: false, heartRate: 150, signalQuality: 80 }}
-      ${'presence unknown'}    | ${{ heartRate: 150, signalQuality: 80 }}
-      ${'low signal quality'}  | ${{ inBed: true, heartRate: 150, signalQuality: 29 }}
-      ${'no signal quality'}   | ${{ inBed: true, heartRate: 150, signalQuality: 0 }}
-      ${'no reading'}          | ${{ inBed: true, heartRate: null, signalQuality: 80 }}
+      name                    | sample
+      ${'bed empty'}          | ${{ inBed: false, heartRate: 150, signalQuality: 80 }}
+      ${'presence unknown'}   | ${{ heartRate: 150, signalQuality: 80 }}
+      ${'low signal quality'} | ${{ inBed: true, heartRate: 150, signalQuality: 29 }}
+      ${'no signal quality'}  | ${{ inBed: true, heartRate: 150, signalQuality: 0 }}
+      ${'no reading'}         | ${{ inBed: true, heartRate: null, signalQuality: 80 }}
     `('no alarm when $name', ({ sample }) => {
       const bed = new BedHarness();
       bed.holdMattress(sample, 10 * MINUTE);
@@ -132,7 +150,7 @@ describe('heart-rate rule', () => {
       expect(bed.raises('heart_rate')).toEqual([expect.objectContaining({ startedAt: start + 60 * SECOND })]);
     });
 
-    it('a sample that is not the resident\'s (bed empty) resets the pending hold', () => {
+    it("a sample that is not the resident's (bed empty) resets the pending hold", () => {
       const bed = new BedHarness({ overrides: { artefacts: { settleAfterInBedMs: 0 } } });
       bed.holdMattress(inBed(150), 20 * SECOND);
       bed.clock.advance(SECOND);
@@ -164,7 +182,9 @@ describe('heart-rate rule', () => {
     it('fires from a worn wearable, not from one that is off the body', () => {
       const worn = new BedHarness({ devices: [{ id: 'w1', kind: 'wearable' }] });
       worn.holdWearable({ heartRate: 38, worn: true }, 30 * SECOND);
-      expect(worn.raises('heart_rate')).toEqual([expect.objectContaining({ severity: 'critical', reason: 'heart_rate_low' })]);
+      expect(worn.raises('heart_rate')).toEqual([
+        expect.objectContaining({ severity: 'critical', reason: 'heart_rate_low' }),
+      ]);
 
       const off = new BedHarness({ devices: [{ id: 'w1', kind: 'wearable' }] });
       off.holdWearable({ heartRate: 38, worn: false }, 5 * MINUTE);
@@ -172,7 +192,12 @@ describe('heart-rate rule', () => {
     });
 
     it('raises one alarm per bed even when both sources breach', () => {
-      const bed = new BedHarness({ devices: [{ id: 'm1', kind: 'mattress' }, { id: 'w1', kind: 'wearable' }] });
+      const bed = new BedHarness({
+        devices: [
+          { id: 'm1', kind: 'mattress' },
+          { id: 'w1', kind: 'wearable' },
+        ],
+      });
       for (let i = 0; i < 8; i++) {
         bed.mattress(inBed(150));
         bed.wearable({ heartRate: 150, worn: true });

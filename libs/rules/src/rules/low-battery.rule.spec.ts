@@ -9,7 +9,9 @@ describe('low-battery rule', () => {
   `('battery $battery% -> fires=$fires (warning)', ({ battery, fires }) => {
     const bed = new BedHarness({ devices: [{ id: 'w1', kind: 'wearable' }] });
     bed.wearable({ battery });
-    expect(bed.raises('low_battery')).toEqual(fires ? [expect.objectContaining({ severity: 'warning', subject: 'w1' })] : []);
+    expect(bed.raises('low_battery')).toEqual(
+      fires ? [expect.objectContaining({ severity: 'warning', subject: 'w1' })] : [],
+    );
   });
 
   it('clears only at threshold + margin (20 %), not on jitter', () => {
@@ -24,6 +26,8 @@ describe('low-battery rule', () => {
 
   it('reads battery from device status too', () => {
     const bed = new BedHarness({ devices: [{ id: 'b1', kind: 'button' }] });
-    expect(bed.send({ type: 'status', deviceId: 'b1', online: true, battery: 10 })).toEqual([expect.objectContaining({ type: 'raise', kind: 'low_battery', subject: 'b1' })]);
+    expect(bed.send({ type: 'status', deviceId: 'b1', online: true, battery: 10 })).toEqual([
+      expect.objectContaining({ type: 'raise', kind: 'low_battery', subject: 'b1' }),
+    ]);
   });
 });

@@ -13,9 +13,17 @@ export const lowBatteryRule: RuleModule = {
       if (device.battery === null) continue;
       const episode = getEpisode(ctx, 'low_battery', id);
       if (!episode && rule.enabled && device.battery <= rule.threshold) {
-        raiseEpisode(ctx, 'low_battery', id, rule.severity, ctx.now, { reason: 'battery_low', message: `${device.kind} battery at ${device.battery}%`, details: details(id, device, rule.threshold) });
+        raiseEpisode(ctx, 'low_battery', id, rule.severity, ctx.now, {
+          reason: 'battery_low',
+          message: `${device.kind} battery at ${device.battery}%`,
+          details: details(id, device, rule.threshold),
+        });
       } else if (episode && device.battery >= rule.threshold + rule.clearMargin) {
-        clearEpisode(ctx, episode, { reason: 'battery_ok', message: `${device.kind} battery at ${device.battery}%`, details: details(id, device, rule.threshold) });
+        clearEpisode(ctx, episode, {
+          reason: 'battery_ok',
+          message: `${device.kind} battery at ${device.battery}%`,
+          details: details(id, device, rule.threshold),
+        });
       }
     }
   },

@@ -4,12 +4,19 @@ describe('maintenance silence', () => {
   it('marks episodes raised while silenced as suppressed', () => {
     const bed = new BedHarness({ devices: [{ id: 'b1', kind: 'button' }] });
     bed.send({ type: 'silence', until: bed.now + HOUR, actor: 'installer:7', note: 'mattress swap' });
-    expect(bed.event('button.pressed')).toEqual([expect.objectContaining({ type: 'raise', kind: 'sos', suppressed: true })]);
+    expect(bed.event('button.pressed')).toEqual([
+      expect.objectContaining({ type: 'raise', kind: 'sos', suppressed: true }),
+    ]);
     expect(bed.event('button.pressed')).toEqual([expect.objectContaining({ type: 'update', suppressed: true })]);
   });
 
   it('re-raises a condition still present when the silence ends; drops suppressed event episodes', () => {
-    const bed = new BedHarness({ devices: [{ id: 'm1', kind: 'mattress' }, { id: 'b1', kind: 'button' }] });
+    const bed = new BedHarness({
+      devices: [
+        { id: 'm1', kind: 'mattress' },
+        { id: 'b1', kind: 'button' },
+      ],
+    });
     const until = bed.now + 10 * MINUTE;
     bed.send({ type: 'silence', until });
     bed.event('button.pressed');
@@ -19,7 +26,13 @@ describe('maintenance silence', () => {
     bed.holdMattress({ inBed: true, heartRate: 150 }, 10 * MINUTE);
     const hr = bed.raises('heart_rate');
     expect(hr).toHaveLength(2);
-    expect(hr[1]).toMatchObject({ suppressed: false, at: until, reason: 'still_active_after_silence', severity: 'critical', details: { suppressedKey: suppressedHr!.key } });
+    expect(hr[1]).toMatchObject({
+      suppressed: false,
+      at: until,
+      reason: 'still_active_after_silence',
+      severity: 'critical',
+      details: { suppressedKey: suppressedHr!.key },
+    });
     expect(bed.raises('sos')).toHaveLength(1);
     expect(bed.state.episodes['sos']).toBeUndefined();
   });
@@ -32,7 +45,10 @@ describe('maintenance silence', () => {
   });
 
   it('exempt kinds still alert', () => {
-    const bed = new BedHarness({ devices: [{ id: 'b1', kind: 'button' }], overrides: { maintenance: { exemptKinds: ['sos'] } } });
+    const bed = new BedHarness({
+      devices: [{ id: 'b1', kind: 'button' }],
+      overrides: { maintenance: { exemptKinds: ['sos'] } },
+    });
     bed.send({ type: 'silence', until: bed.now + HOUR });
     expect(bed.event('button.pressed')).toEqual([expect.objectContaining({ suppressed: false })]);
     expect(bed.event('tamper')).toEqual([expect.objectContaining({ suppressed: true })]);

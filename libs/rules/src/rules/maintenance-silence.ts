@@ -16,7 +16,12 @@ export const maintenanceSilence: RuleModule = {
       if (ctx.state.silence) endSilence(ctx);
       return;
     }
-    ctx.state.silence = { since: ctx.state.silence?.since ?? ctx.now, until: input.until, actor: input.actor ?? null, note: input.note ?? null };
+    ctx.state.silence = {
+      since: ctx.state.silence?.since ?? ctx.now,
+      until: input.until,
+      actor: input.actor ?? null,
+      note: input.note ?? null,
+    };
   },
 
   check(ctx) {

@@ -11,7 +11,9 @@ describe('not-worn rule', () => {
     bed.holdWearable({ worn: false, battery: 80 }, 12 * HOUR - 1, 4 * MINUTE);
     expect(bed.raises('not_worn')).toHaveLength(0);
     bed.advance(1);
-    expect(bed.raises('not_worn')).toEqual([expect.objectContaining({ severity: 'warning', subject: 'w1', startedAt: removedAt, at: removedAt + 12 * HOUR })]);
+    expect(bed.raises('not_worn')).toEqual([
+      expect.objectContaining({ severity: 'warning', subject: 'w1', startedAt: removedAt, at: removedAt + 12 * HOUR }),
+    ]);
   });
 
   it('clears when worn again', () => {

@@ -13,7 +13,13 @@ export const notWornRule: RuleModule = {
     for (const id in devices) {
       const device = devices[id];
       const episode = getEpisode(ctx, 'not_worn', id);
-      if (!episode && rule.enabled && device.worn === false && device.removedSince !== null && ctx.now - device.removedSince >= rule.afterMs) {
+      if (
+        !episode &&
+        rule.enabled &&
+        device.worn === false &&
+        device.removedSince !== null &&
+        ctx.now - device.removedSince >= rule.afterMs
+      ) {
         raiseEpisode(ctx, 'not_worn', id, rule.severity, device.removedSince, {
           reason: 'not_worn',
           message: `wearable not worn for ${Math.round((ctx.now - device.removedSince) / 3_600_000)} h`,
@@ -29,7 +35,8 @@ export const notWornRule: RuleModule = {
     const devices = ctx.state.devices;
     for (const id in devices) {
       const d = devices[id];
-      if (d.worn === false && d.removedSince !== null && !getEpisode(ctx, 'not_worn', id)) add(timerName(id), d.removedSince + ctx.ruleSet.notWorn.afterMs);
+      if (d.worn === false && d.removedSince !== null && !getEpisode(ctx, 'not_worn', id))
+        add(timerName(id), d.removedSince + ctx.ruleSet.notWorn.afterMs);
     }
   },
 };

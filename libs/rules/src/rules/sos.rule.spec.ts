@@ -6,7 +6,14 @@ describe('SOS rule', () => {
   it('raises critical at once on a press', () => {
     const bed = buttonBed();
     expect(bed.event('button.pressed', 'b1', { eventId: 'e1' })).toEqual([
-      expect.objectContaining({ type: 'raise', kind: 'sos', severity: 'critical', startedAt: bed.now, key: `bed-1:sos:${bed.now}`, reason: 'sos_pressed' }),
+      expect.objectContaining({
+        type: 'raise',
+        kind: 'sos',
+        severity: 'critical',
+        startedAt: bed.now,
+        key: `bed-1:sos:${bed.now}`,
+        reason: 'sos_pressed',
+      }),
     ]);
   });
 
@@ -17,14 +24,24 @@ describe('SOS rule', () => {
     const second = bed.event('button.pressed', 'b1', { eventId: 'e2' });
     bed.advance(20 * SECOND);
     const third = bed.event('button.pressed', 'b1', { eventId: 'e3' });
-    expect(second).toEqual([expect.objectContaining({ type: 'update', key: raise!.key, repeatCount: 1, severity: 'critical', reason: 'sos_repeat' })]);
+    expect(second).toEqual([
+      expect.objectContaining({
+        type: 'update',
+        key: raise!.key,
+        repeatCount: 1,
+        severity: 'critical',
+        reason: 'sos_repeat',
+      }),
+    ]);
     expect(third).toEqual([expect.objectContaining({ type: 'update', key: raise!.key, repeatCount: 2 })]);
   });
 
   it('a second press raises severity when the first press is configured lower', () => {
     const bed = buttonBed({ sos: { severity: 'major' } });
     bed.event('button.pressed');
-    expect(bed.event('button.pressed')).toEqual([expect.objectContaining({ type: 'update', previousSeverity: 'major', severity: 'critical' })]);
+    expect(bed.event('button.pressed')).toEqual([
+      expect.objectContaining({ type: 'update', previousSeverity: 'major', severity: 'critical' }),
+    ]);
   });
 
   it('a redelivered press (same event id) is not counted again', () => {
@@ -36,7 +53,9 @@ describe('SOS rule', () => {
   it('a cancel is recorded and the alarm stays open (a later press is a repeat)', () => {
     const bed = buttonBed();
     const [raise] = bed.event('button.pressed');
-    expect(bed.event('button.cancelled')).toEqual([expect.objectContaining({ type: 'cancelled', kind: 'sos', key: raise!.key, raised: true })]);
+    expect(bed.event('button.cancelled')).toEqual([
+      expect.objectContaining({ type: 'cancelled', kind: 'sos', key: raise!.key, raised: true }),
+    ]);
     expect(bed.event('button.pressed')).toEqual([expect.objectContaining({ type: 'update', key: raise!.key })]);
   });
 

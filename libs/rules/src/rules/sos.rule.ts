@@ -11,18 +11,37 @@ export const sosRule: RuleModule = {
     const episode = getEpisode(ctx, 'sos');
     if (input.event === 'button.pressed') {
       if (episode) {
-        updateEpisode(ctx, episode, { severity: rule.repeatSeverity, repeat: true }, {
-          reason: 'sos_repeat',
-          message: `call button pressed again (${episode.repeatCount + 2} presses)`,
+        updateEpisode(
+          ctx,
+          episode,
+          { severity: rule.repeatSeverity, repeat: true },
+          {
+            reason: 'sos_repeat',
+            message: `call button pressed again (${episode.repeatCount + 2} presses)`,
+            details,
+          },
+        );
+      } else {
+        raiseEpisode(ctx, 'sos', null, rule.severity, ctx.now, {
+          reason: 'sos_pressed',
+          message: 'call button pressed',
           details,
         });
-      } else {
-        raiseEpisode(ctx, 'sos', null, rule.severity, ctx.now, { reason: 'sos_pressed', message: 'call button pressed', details });
       }
     } else if (input.event === 'button.cancelled') {
       // A cancel never closes the alarm: the operator still calls back and resolves it.
-      if (episode) cancelEpisode(ctx, episode, { reason: 'sos_cancelled', message: 'resident cancelled the call on the device', details });
-      else recordUnraisedCancel(ctx, 'sos', null, ctx.now, { reason: 'sos_cancelled', message: 'cancel with no open call', details });
+      if (episode)
+        cancelEpisode(ctx, episode, {
+          reason: 'sos_cancelled',
+          message: 'resident cancelled the call on the device',
+          details,
+        });
+      else
+        recordUnraisedCancel(ctx, 'sos', null, ctx.now, {
+          reason: 'sos_cancelled',
+          message: 'cancel with no open call',
+          details,
+        });
     }
   },
 };

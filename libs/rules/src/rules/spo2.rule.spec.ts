@@ -12,7 +12,9 @@ describe('SpO2 rule', () => {
   `('$spo2 % held $holdMs ms -> fires=$fires (major)', ({ spo2, holdMs, fires }) => {
     const bed = wearableBed();
     bed.holdWearable({ spo2, worn: true }, holdMs);
-    expect(bed.raises('spo2')).toEqual(fires ? [expect.objectContaining({ severity: 'major', reason: 'spo2_low' })] : []);
+    expect(bed.raises('spo2')).toEqual(
+      fires ? [expect.objectContaining({ severity: 'major', reason: 'spo2_low' })] : [],
+    );
   });
 
   it('clears only at >= 93 % (margin 2) held 60 s', () => {

@@ -8,7 +8,18 @@ export const tamperRule: RuleModule = {
     if (input.type !== 'event' || input.event !== 'tamper' || !ctx.ruleSet.tamper.enabled) return;
     const details = { deviceId: input.deviceId, eventId: input.eventId ?? null };
     const episode = getEpisode(ctx, 'tamper', input.deviceId);
-    if (episode) updateEpisode(ctx, episode, { repeat: true }, { reason: 'tamper_repeat', message: 'tamper reported again', details });
-    else raiseEpisode(ctx, 'tamper', input.deviceId, ctx.ruleSet.tamper.severity, ctx.now, { reason: 'tamper', message: 'device reports tampering', details });
+    if (episode)
+      updateEpisode(
+        ctx,
+        episode,
+        { repeat: true },
+        { reason: 'tamper_repeat', message: 'tamper reported again', details },
+      );
+    else
+      raiseEpisode(ctx, 'tamper', input.deviceId, ctx.ruleSet.tamper.severity, ctx.now, {
+        reason: 'tamper',
+        message: 'device reports tampering',
+        details,
+      });
   },
 };

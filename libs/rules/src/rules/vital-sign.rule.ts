@@ -27,7 +27,10 @@ export interface VitalSpec {
 const TIERS = ['critical', 'major'] as const;
 type Tier = (typeof TIERS)[number];
 const SINCE: Record<Tier, 'criticalSince' | 'majorSince'> = { critical: 'criticalSince', major: 'majorSince' };
-const SAMPLES: Record<Tier, 'criticalSamples' | 'majorSamples'> = { critical: 'criticalSamples', major: 'majorSamples' };
+const SAMPLES: Record<Tier, 'criticalSamples' | 'majorSamples'> = {
+  critical: 'criticalSamples',
+  major: 'majorSamples',
+};
 
 /**
  * Threshold rule judged in event time (each sample at its own `ts`; see vital-hold.ts): a tier goes
@@ -54,7 +57,11 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
       if (value === undefined) return;
       const id = trackId(input.deviceId);
       const vitals = ctx.state.vitals;
-      if (value === null || !Number.isFinite(value) || vitalSuppression(ctx.ruleSet, ctx.state, input as TelemetryInput, ctx.now) !== null) {
+      if (
+        value === null ||
+        !Number.isFinite(value) ||
+        vitalSuppression(ctx.ruleSet, ctx.state, input as TelemetryInput, ctx.now) !== null
+      ) {
         delete vitals[id];
         return;
       }
@@ -67,7 +74,10 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
         // readings flickering around a signal threshold are one run, not one entry per flicker.
         if (!rule.enabled || neutral || !isAbnormal(value, rule)) return;
         track ??= vitals[id] = newTrack(ctx.sampleTs);
-        const sameRun = track.ignoredReason === ignored && track.ignoredAt !== null && Math.abs(ctx.sampleTs - track.ignoredAt) <= ctx.ruleSet.eventTime.maxGapMs;
+        const sameRun =
+          track.ignoredReason === ignored &&
+          track.ignoredAt !== null &&
+          Math.abs(ctx.sampleTs - track.ignoredAt) <= ctx.ruleSet.eventTime.maxGapMs;
         track.ignoredAt = ctx.sampleTs;
         if (!sameRun) {
           track.ignoredReason = ignored;
@@ -86,15 +96,32 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
       const jumpSince = track.jumpSince;
       const jumpValue = track.jumpValue;
       const pending = pendingSince(track);
-      const step = advanceTrack(track, value, ctx.sampleTs, ctx.sampleMaxGapMs, rule, neutral, ctx.ruleSet.artefacts.jumpConfirmMs);
+      const step = advanceTrack(
+        track,
+        value,
+        ctx.sampleTs,
+        ctx.sampleMaxGapMs,
+        rule,
+        neutral,
+        ctx.ruleSet.artefacts.jumpConfirmMs,
+      );
       if (step === 'accepted' || step === 'jump_pending' || !rule.enabled) return;
       if (step === 'gap') {
         recordIgnored(ctx, spec.kind, input.deviceId, pending!, {
           reason: 'hold_gap',
           message: `${spec.label}: ${IGNORED_READING_MESSAGES.hold_gap} (${Math.round((ctx.sampleTs - lastAt) / 1000)} s without a sample)`,
-          details: { deviceId: input.deviceId, lastSampleTs: lastAt, nextSampleTs: ctx.sampleTs, maxGapMs: ctx.sampleMaxGapMs },
+          details: {
+            deviceId: input.deviceId,
+            lastSampleTs: lastAt,
+            nextSampleTs: ctx.sampleTs,
+            maxGapMs: ctx.sampleMaxGapMs,
+          },
         });
-      } else if (jumpValue !== null && isAbnormal(jumpValue, rule) && !(spec.ignores?.(jumpValue, ctx.ruleSet) ?? false)) {
+      } else if (
+        jumpValue !== null &&
+        isAbnormal(jumpValue, rule) &&
+        !(spec.ignores?.(jumpValue, ctx.ruleSet) ?? false)
+      ) {
         recordIgnored(ctx, spec.kind, input.deviceId, jumpSince!, {
           reason: 'ignored_implausible_jump',
           message: `${spec.label} ${jumpValue} ${spec.unit} ignored: ${IGNORED_READING_MESSAGES.implausible_jump}`,
@@ -112,8 +139,13 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
           reason: `${spec.kind}_${breachDirection(fired.track.value!, rule[fired.tier]!)}`,
           message: `${spec.label} ${fired.track.value} ${spec.unit} beyond the ${fired.tier} band for ${Math.round((fired.track.acceptedAt - fired.since) / 1000)} s`,
           details: {
-            value: fired.track.value, deviceId: fired.deviceId, low: rule[fired.tier]!.low, high: rule[fired.tier]!.high, forMs: rule[fired.tier]!.forMs,
-            since: fired.since, lastSampleTs: fired.track.acceptedAt,
+            value: fired.track.value,
+            deviceId: fired.deviceId,
+            low: rule[fired.tier]!.low,
+            high: rule[fired.tier]!.high,
+            forMs: rule[fired.tier]!.forMs,
+            since: fired.since,
+            lastSampleTs: fired.track.acceptedAt,
           },
         };
         if (!episode) raiseEpisode(ctx, spec.kind, null, fired.tier, fired.since, finding);
@@ -125,7 +157,11 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
         return;
       }
       if (episode && isRecovered(ctx, rule)) {
-        clearEpisode(ctx, episode, { reason: `${spec.kind}_normal`, message: `${spec.label} back to normal`, details: { value: firstValue(ctx) } });
+        clearEpisode(ctx, episode, {
+          reason: `${spec.kind}_normal`,
+          message: `${spec.label} back to normal`,
+          details: { value: firstValue(ctx) },
+        });
       }
     },
   };
@@ -141,7 +177,12 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
         if (!isOwn(id)) continue;
         const track = vitals[id];
         const since = track[SINCE[tier]];
-        if (since !== null && track.acceptedAt - since >= band.forMs && track[SAMPLES[tier]] >= rule.minSamples && (!best || since < best.since)) {
+        if (
+          since !== null &&
+          track.acceptedAt - since >= band.forMs &&
+          track[SAMPLES[tier]] >= rule.minSamples &&
+          (!best || since < best.since)
+        ) {
           best = { tier, since, track, deviceId: id.slice(prefix.length) };
         }
       }
@@ -167,7 +208,8 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
   }
 
   function firstValue(ctx: EvalContext): number | null {
-    for (const id in ctx.state.vitals) if (isOwn(id) && ctx.state.vitals[id].value !== null) return ctx.state.vitals[id].value;
+    for (const id in ctx.state.vitals)
+      if (isOwn(id) && ctx.state.vitals[id].value !== null) return ctx.state.vitals[id].value;
     return null;
   }
 }

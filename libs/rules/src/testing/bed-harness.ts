@@ -38,7 +38,10 @@ export class BedHarness {
   constructor(options: HarnessOptions = {}) {
     this.ruleSet = mergeRuleSets(DEFAULT_RULE_SET, options.overrides);
     this.clock = new ManualClock(options.start ?? NOON_SHANGHAI);
-    const devices = (options.devices ?? [{ id: 'm1', kind: 'mattress' }]).map((d) => ({ ...d, lastSeenAt: this.clock.now() }));
+    const devices = (options.devices ?? [{ id: 'm1', kind: 'mattress' }]).map((d) => ({
+      ...d,
+      lastSeenAt: this.clock.now(),
+    }));
     this.state = initialBedState(options.bedId ?? 'bed-1', { devices });
     // A fresh state has no timers yet: one tick arms them, as the live service does when it adopts a bed.
     this.send({ type: 'tick' });
@@ -118,7 +121,8 @@ export class BedHarness {
     const out: RuleAction[] = [];
     if (samples.length === 0) return out;
     const first = samples[0]!.ts;
-    const arrival = (ts: number) => (uploadEveryMs === 0 ? ts : first + (Math.floor((ts - first) / uploadEveryMs) + 1) * uploadEveryMs) + delayMs;
+    const arrival = (ts: number) =>
+      (uploadEveryMs === 0 ? ts : first + (Math.floor((ts - first) / uploadEveryMs) + 1) * uploadEveryMs) + delayMs;
     for (let i = 0; i < samples.length;) {
       const at = arrival(samples[i]!.ts);
       out.push(...this.advanceTo(Math.max(at, this.now)));
@@ -128,7 +132,9 @@ export class BedHarness {
   }
 
   raises(kind?: RuleKind): Extract<RuleAction, { type: 'raise' }>[] {
-    return this.log.filter((a): a is Extract<RuleAction, { type: 'raise' }> => a.type === 'raise' && (!kind || a.kind === kind));
+    return this.log.filter(
+      (a): a is Extract<RuleAction, { type: 'raise' }> => a.type === 'raise' && (!kind || a.kind === kind),
+    );
   }
 
   ofType<T extends RuleAction['type']>(type: T, kind?: RuleKind): Extract<RuleAction, { type: T }>[] {
@@ -148,7 +154,14 @@ export function series(
 ): TimedSample[] {
   const deviceId = device.deviceId ?? (device.deviceKind === 'mattress' ? 'm1' : 'w1');
   const out: TimedSample[] = [];
-  for (let i = 0; i < count; i++) out.push({ type: 'telemetry', deviceKind: device.deviceKind, deviceId, ...fields(i), ts: from + i * everyMs } as TimedSample);
+  for (let i = 0; i < count; i++)
+    out.push({
+      type: 'telemetry',
+      deviceKind: device.deviceKind,
+      deviceId,
+      ...fields(i),
+      ts: from + i * everyMs,
+    } as TimedSample);
   return out;
 }
 

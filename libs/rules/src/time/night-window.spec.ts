@@ -20,12 +20,16 @@ describe('zoned time', () => {
     const t = fromLocal({ year: 2025, month: 1, day: 15, hour: 22, minute: 0 }, 'Asia/Shanghai');
     expect(t).toBe(utc('2025-01-15T14:00:00'));
     expect(toLocal(t, 'Asia/Shanghai')).toEqual({ year: 2025, month: 1, day: 15, hour: 22, minute: 0, second: 0 });
-    expect(fromLocal({ year: 2025, month: 1, day: 32, hour: 0, minute: 30 }, 'Europe/London')).toBe(utc('2025-02-01T00:30:00'));
+    expect(fromLocal({ year: 2025, month: 1, day: 32, hour: 0, minute: 30 }, 'Europe/London')).toBe(
+      utc('2025-02-01T00:30:00'),
+    );
   });
 
   it('moves a local time inside a DST gap forward', () => {
     // 01:30 does not exist in London on 2025-03-30; 02:30 BST is 01:30 UTC.
-    expect(fromLocal({ year: 2025, month: 3, day: 30, hour: 1, minute: 30 }, 'Europe/London')).toBe(utc('2025-03-30T01:30:00'));
+    expect(fromLocal({ year: 2025, month: 3, day: 30, hour: 1, minute: 30 }, 'Europe/London')).toBe(
+      utc('2025-03-30T01:30:00'),
+    );
   });
 });
 

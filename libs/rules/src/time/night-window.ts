@@ -54,6 +54,20 @@ export function nextWindowStart(epochMs: number, window: NightWindow, timeZone: 
   return nextLocalTime(epochMs, window.start, timeZone);
 }
 
-function atLocalTime(day: { year: number; month: number; day: number }, dayOffset: number, minutes: number, timeZone: string): number {
-  return fromLocal({ year: day.year, month: day.month, day: day.day + dayOffset, hour: Math.floor(minutes / 60), minute: minutes % 60 }, timeZone);
+function atLocalTime(
+  day: { year: number; month: number; day: number },
+  dayOffset: number,
+  minutes: number,
+  timeZone: string,
+): number {
+  return fromLocal(
+    {
+      year: day.year,
+      month: day.month,
+      day: day.day + dayOffset,
+      hour: Math.floor(minutes / 60),
+      minute: minutes % 60,
+    },
+    timeZone,
+  );
 }

@@ -2,7 +2,18 @@ import { toLocal, toLocalUncached, zoneOffsetMs } from './zoned-time';
 
 // Zones with the awkward cases: half-hour DST (Lord Howe), quarter-hour offsets (Kathmandu,
 // Chatham), negative DST (Dublin), Ramadan suspensions (Casablanca), no DST (Shanghai).
-const ZONES = ['Asia/Shanghai', 'Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/St_Johns', 'Africa/Casablanca', 'Europe/Dublin', 'America/Sao_Paulo'];
+const ZONES = [
+  'Asia/Shanghai',
+  'Europe/London',
+  'America/New_York',
+  'Australia/Lord_Howe',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+  'America/St_Johns',
+  'Africa/Casablanca',
+  'Europe/Dublin',
+  'America/Sao_Paulo',
+];
 const FROM = Date.UTC(2023, 0, 1);
 const TO = Date.UTC(2027, 0, 1);
 const HOUR = 3_600_000;
@@ -10,7 +21,7 @@ const HOUR = 3_600_000;
 /** A small deterministic PRNG so a failure names a reproducible instant. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('cached zone offsets agree with ICU', () => {
@@ -38,7 +49,8 @@ describe('cached zone offsets agree with ICU', () => {
         expect([t, toLocal(t, zone)]).toEqual([t, toLocalUncached(t, zone)]);
       }
     }
-    if (!['Asia/Shanghai', 'Asia/Kathmandu', 'America/Sao_Paulo'].includes(zone)) expect(transitions).toBeGreaterThan(0);
+    if (!['Asia/Shanghai', 'Asia/Kathmandu', 'America/Sao_Paulo'].includes(zone))
+      expect(transitions).toBeGreaterThan(0);
   });
 
   it('offsets in whole and partial hours', () => {

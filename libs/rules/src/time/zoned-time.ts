@@ -85,7 +85,14 @@ export function toLocal(epochMs: number, timeZone: string): LocalDateTime {
   // Offsets are whole seconds (LMT ones too), so shifting the instant and reading UTC fields
   // gives exactly ICU's wall clock.
   const d = new Date(epochMs + zoneOffsetMs(epochMs, timeZone));
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds() };
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  };
 }
 
 /**

@@ -32,26 +32,67 @@ describe('VitalsController', () => {
   const store = new FakeStore();
 
   beforeAll(async () => {
-    const mod = await Test.createTestingModule({ controllers: [VitalsController], providers: [{ provide: TelemetryStore, useValue: store }] }).compile();
+    const mod = await Test.createTestingModule({
+      controllers: [VitalsController],
+      providers: [{ provide: TelemetryStore, useValue: store }],
+    }).compile();
     app = mod.createNestApplication({ logger: false });
     // Authorization (the bed's organisation) is the global guard's, tested with the policy; here a signed-in platform admin.
-    app.use((req: { user?: unknown }, _res: unknown, next: () => void) => ((req.user = { username: 'admin', role: 'admin', organisationId: null }), next()));
+    app.use(
+      (req: { user?: unknown }, _res: unknown, next: () => void) => (
+        (req.user = { username: 'admin', role: 'admin', organisationId: null }),
+        next()
+      ),
+    );
     await app.init();
   });
   afterAll(async () => app?.close());
 
   it('returns raw samples for a range given as ISO or epoch ms, with only the requested fields', async () => {
-    store.points = [{ deviceId: 'm1', bedId: BED, kind: 'mattress', seq: 1, ts: 1_736_000_000_000, heartRate: 60, respirationRate: 14, inBed: true }];
-    const res = await request(app.getHttpServer()).get(url).query({ from: '2025-01-04T00:00:00Z', to: '1736000400000', fields: 'heartRate' }).expect(200);
-    expect(store.queries.at(-1)).toEqual({ bedId: BED, from: Date.parse('2025-01-04T00:00:00Z'), to: 1736000400000, limit: 10_000 });
-    expect(res.body.samples).toEqual([{ deviceId: 'm1', kind: 'mattress', seq: 1, ts: 1_736_000_000_000, heartRate: 60, inBed: true }]);
+    store.points = [
+      {
+        deviceId: 'm1',
+        bedId: BED,
+        kind: 'mattress',
+        seq: 1,
+        ts: 1_736_000_000_000,
+        heartRate: 60,
+        respirationRate: 14,
+        inBed: true,
+      },
+    ];
+    const res = await request(app.getHttpServer())
+      .get(url)
+      .query({ from: '2025-01-04T00:00:00Z', to: '1736000400000', fields: 'heartRate' })
+      .expect(200);
+    expect(store.queries.at(-1)).toEqual({
+      bedId: BED,
+      from: Date.parse('2025-01-04T00:00:00Z'),
+      to: 1736000400000,
+      limit: 10_000,
+    });
+    expect(res.body.samples).toEqual([
+      { deviceId: 'm1', kind: 'mattress', seq: 1, ts: 1_736_000_000_000, heartRate: 60, inBed: true },
+    ]);
     expect(res.body.truncated).toBe(false);
   });
 
   it('aggregates when an interval is given', async () => {
-    const res = await request(app.getHttpServer()).get(url).query({ from: 0, to: 3_600_000, interval: '5m', fields: 'heartRate,spo2' }).expect(200);
-    expect(store.aggregates.at(-1)).toEqual({ bedId: BED, from: 0, to: 3_600_000, intervalMs: 300_000, fields: ['heartRate', 'spo2'] });
-    expect(res.body).toMatchObject({ intervalMs: 300_000, buckets: [{ ts: 0, values: { heartRate: { min: 1, mean: 2, max: 3, count: 4 } } }] });
+    const res = await request(app.getHttpServer())
+      .get(url)
+      .query({ from: 0, to: 3_600_000, interval: '5m', fields: 'heartRate,spo2' })
+      .expect(200);
+    expect(store.aggregates.at(-1)).toEqual({
+      bedId: BED,
+      from: 0,
+      to: 3_600_000,
+      intervalMs: 300_000,
+      fields: ['heartRate', 'spo2'],
+    });
+    expect(res.body).toMatchObject({
+      intervalMs: 300_000,
+      buckets: [{ ts: 0, values: { heartRate: { min: 1, mean: 2, max: 3, count: 4 } } }],
+    });
   });
 
   it.each([
@@ -72,6 +113,13 @@ describe('VitalsController', () => {
     const doc = SwaggerModule.createDocument(app, new DocumentBuilder().build());
     const op = doc.paths['/api/beds/{bedId}/vitals']?.get;
     expect(op?.tags).toEqual(['vitals']);
-    expect(op?.parameters?.map((p) => ('name' in p ? p.name : '')).sort()).toEqual(['bedId', 'fields', 'from', 'interval', 'limit', 'to']);
+    expect(op?.parameters?.map((p) => ('name' in p ? p.name : '')).sort()).toEqual([
+      'bedId',
+      'fields',
+      'from',
+      'interval',
+      'limit',
+      'to',
+    ]);
   });
 });

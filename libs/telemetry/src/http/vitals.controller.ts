@@ -4,10 +4,22 @@ import { Authenticated, inPath } from '@bedside/auth';
 import { NUMERIC_FIELDS, type NumericField, type TelemetryPoint } from '../telemetry-point';
 import { TelemetryStore } from '../telemetry.store';
 import {
-  AggregateStatsDto, DEFAULT_RANGE_MS, MAX_BUCKETS, MAX_RAW_LIMIT, MAX_RAW_RANGE_MS, VitalsQueryDto, VitalsResponseDto, type VitalsSampleDto,
+  AggregateStatsDto,
+  DEFAULT_RANGE_MS,
+  MAX_BUCKETS,
+  MAX_RAW_LIMIT,
+  MAX_RAW_RANGE_MS,
+  VitalsQueryDto,
+  VitalsResponseDto,
+  type VitalsSampleDto,
 } from './vitals.dto';
 
-const queryPipe = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true, transformOptions: { enableImplicitConversion: false } });
+const queryPipe = new ValidationPipe({
+  transform: true,
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transformOptions: { enableImplicitConversion: false },
+});
 
 const IDENTITY = ['deviceId', 'kind', 'ts', 'seq'] as const;
 
@@ -31,12 +43,18 @@ export class VitalsController {
 
     if (q.interval !== undefined) {
       const buckets = Math.ceil((to - from) / q.interval);
-      if (buckets > MAX_BUCKETS) throw new BadRequestException([`range / interval gives ${buckets} intervals; at most ${MAX_BUCKETS} are allowed: widen the interval or shorten the range`]);
+      if (buckets > MAX_BUCKETS)
+        throw new BadRequestException([
+          `range / interval gives ${buckets} intervals; at most ${MAX_BUCKETS} are allowed: widen the interval or shorten the range`,
+        ]);
       const rows = await this.store.aggregate({ bedId, from, to, intervalMs: q.interval, fields });
       return { bedId, from, to, fields, intervalMs: q.interval, buckets: rows as VitalsResponseDto['buckets'] };
     }
 
-    if (to - from > MAX_RAW_RANGE_MS) throw new BadRequestException([`raw samples are served for ranges up to ${MAX_RAW_RANGE_MS / 3_600_000}h; give an interval to aggregate a longer range`]);
+    if (to - from > MAX_RAW_RANGE_MS)
+      throw new BadRequestException([
+        `raw samples are served for ranges up to ${MAX_RAW_RANGE_MS / 3_600_000}h; give an interval to aggregate a longer range`,
+      ]);
     const limit = q.limit ?? MAX_RAW_LIMIT;
     const points = await this.store.query({ bedId, from, to, limit });
     return { bedId, from, to, fields, samples: points.map((p) => pick(p, fields)), truncated: points.length >= limit };

@@ -40,32 +40,65 @@ function parseFields(value: unknown): unknown {
 }
 
 export class VitalsQueryDto {
-  @ApiPropertyOptional({ description: 'Start, inclusive: ISO 8601 or epoch ms. Default: `to` minus one hour.', example: '2025-01-01T00:00:00Z' })
-  @IsOptional() @Transform(({ value }) => parseTime(value))
-  @IsInt({ message: 'from must be an ISO 8601 date-time or epoch milliseconds' }) @Min(0, { message: 'from must not be before 1970' })
+  @ApiPropertyOptional({
+    description: 'Start, inclusive: ISO 8601 or epoch ms. Default: `to` minus one hour.',
+    example: '2025-01-01T00:00:00Z',
+  })
+  @IsOptional()
+  @Transform(({ value }) => parseTime(value))
+  @IsInt({ message: 'from must be an ISO 8601 date-time or epoch milliseconds' })
+  @Min(0, { message: 'from must not be before 1970' })
   from?: number;
 
-  @ApiPropertyOptional({ description: 'End, exclusive: ISO 8601 or epoch ms. Default: now.', example: '2025-01-01T01:00:00Z' })
-  @IsOptional() @Transform(({ value }) => parseTime(value))
-  @IsInt({ message: 'to must be an ISO 8601 date-time or epoch milliseconds' }) @Min(1, { message: 'to must be after 1970' })
+  @ApiPropertyOptional({
+    description: 'End, exclusive: ISO 8601 or epoch ms. Default: now.',
+    example: '2025-01-01T01:00:00Z',
+  })
+  @IsOptional()
+  @Transform(({ value }) => parseTime(value))
+  @IsInt({ message: 'to must be an ISO 8601 date-time or epoch milliseconds' })
+  @Min(1, { message: 'to must be after 1970' })
   to?: number;
 
-  @ApiPropertyOptional({ description: 'Aggregate per interval (min/mean/max/count), e.g. 60s, 5m, 1h, 1d. Without it, raw samples are returned.', example: '5m', type: String })
-  @IsOptional() @Transform(({ value }) => parseInterval(value))
+  @ApiPropertyOptional({
+    description:
+      'Aggregate per interval (min/mean/max/count), e.g. 60s, 5m, 1h, 1d. Without it, raw samples are returned.',
+    example: '5m',
+    type: String,
+  })
+  @IsOptional()
+  @Transform(({ value }) => parseInterval(value))
   @IsInt({ message: 'interval must be a whole number followed by ms, s, m, h or d (e.g. 60s, 5m)' })
   @Min(MIN_INTERVAL_MS, { message: `interval must be at least ${MIN_INTERVAL_MS / 1000}s` })
   @Max(MAX_INTERVAL_MS, { message: 'interval must be at most 31d' })
   interval?: number;
 
-  @ApiPropertyOptional({ description: `Comma-separated fields. One or more of: ${NUMERIC_FIELDS.join(', ')}. Default: all.`, example: 'heartRate,spo2', type: String })
-  @IsOptional() @Transform(({ value }) => parseFields(value))
-  @IsArray() @ArrayNotEmpty({ message: 'fields must name at least one field' })
-  @IsIn(NUMERIC_FIELDS as unknown as string[], { each: true, message: `fields: unknown field; known fields are ${NUMERIC_FIELDS.join(', ')}` })
+  @ApiPropertyOptional({
+    description: `Comma-separated fields. One or more of: ${NUMERIC_FIELDS.join(', ')}. Default: all.`,
+    example: 'heartRate,spo2',
+    type: String,
+  })
+  @IsOptional()
+  @Transform(({ value }) => parseFields(value))
+  @IsArray()
+  @ArrayNotEmpty({ message: 'fields must name at least one field' })
+  @IsIn(NUMERIC_FIELDS as unknown as string[], {
+    each: true,
+    message: `fields: unknown field; known fields are ${NUMERIC_FIELDS.join(', ')}`,
+  })
   fields?: NumericField[];
 
-  @ApiPropertyOptional({ description: `Most raw samples returned (default and maximum ${MAX_RAW_LIMIT}).`, example: 1000 })
-  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? undefined : /^\d+$/.test(String(value)) ? Number(value) : value))
-  @IsInt() @Min(1) @Max(MAX_RAW_LIMIT)
+  @ApiPropertyOptional({
+    description: `Most raw samples returned (default and maximum ${MAX_RAW_LIMIT}).`,
+    example: 1000,
+  })
+  @IsOptional()
+  @Transform(({ value }) =>
+    value === undefined || value === '' ? undefined : /^\d+$/.test(String(value)) ? Number(value) : value,
+  )
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RAW_LIMIT)
   limit?: number;
 }
 
@@ -94,7 +127,11 @@ export class AggregateStatsDto {
 
 export class VitalsBucketDto {
   @ApiProperty({ description: 'Interval start, epoch ms' }) ts!: number;
-  @ApiProperty({ description: 'Per field; fields without samples in the interval are absent', type: 'object', additionalProperties: { $ref: '#/components/schemas/AggregateStatsDto' } })
+  @ApiProperty({
+    description: 'Per field; fields without samples in the interval are absent',
+    type: 'object',
+    additionalProperties: { $ref: '#/components/schemas/AggregateStatsDto' },
+  })
   values!: Record<string, AggregateStatsDto>;
 }
 
@@ -104,7 +141,12 @@ export class VitalsResponseDto {
   @ApiProperty({ description: 'epoch ms, exclusive' }) to!: number;
   @ApiProperty({ enum: NUMERIC_FIELDS, isArray: true }) fields!: string[];
   @ApiPropertyOptional({ description: 'Set when aggregated' }) intervalMs?: number;
-  @ApiPropertyOptional({ type: [VitalsSampleDto], description: 'Raw samples, oldest first (without interval)' }) samples?: VitalsSampleDto[];
+  @ApiPropertyOptional({ type: [VitalsSampleDto], description: 'Raw samples, oldest first (without interval)' })
+  samples?: VitalsSampleDto[];
   @ApiPropertyOptional({ description: 'True when the raw result hit the limit' }) truncated?: boolean;
-  @ApiPropertyOptional({ type: [VitalsBucketDto], description: 'Aggregates per interval, oldest first; empty intervals omitted (with interval)' }) buckets?: VitalsBucketDto[];
+  @ApiPropertyOptional({
+    type: [VitalsBucketDto],
+    description: 'Aggregates per interval, oldest first; empty intervals omitted (with interval)',
+  })
+  buckets?: VitalsBucketDto[];
 }

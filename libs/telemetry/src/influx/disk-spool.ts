@@ -1,4 +1,15 @@
-import { closeSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, unlinkSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  unlinkSync,
+} from 'node:fs';
 import { open, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -95,7 +106,12 @@ interface Header {
 
 function parseHeader(buf: Buffer): Header | null {
   if (buf.length < HEADER || buf.readUInt32LE(0) !== MAGIC) return null;
-  return { length: buf.readUInt32LE(4), lines: buf.readUInt32LE(8), crc: buf.readUInt32LE(12), appendedAt: buf.readDoubleLE(16) };
+  return {
+    length: buf.readUInt32LE(4),
+    lines: buf.readUInt32LE(8),
+    crc: buf.readUInt32LE(12),
+    appendedAt: buf.readDoubleLE(16),
+  };
 }
 
 export class DiskSpool {
@@ -154,7 +170,8 @@ export class DiskSpool {
   oldestAgeMs(now = Date.now()): number {
     for (const [i, s] of this.segments.entries()) {
       if (i === 0) {
-        if (this.headOffset < s.size) return Math.max(0, now - (this.headOffset > 0 ? this.headAppendedAt : s.firstAppendedAt));
+        if (this.headOffset < s.size)
+          return Math.max(0, now - (this.headOffset > 0 ? this.headAppendedAt : s.firstAppendedAt));
       } else if (s.size > 0) {
         return Math.max(0, now - s.firstAppendedAt);
       }
@@ -220,7 +237,10 @@ export class DiskSpool {
       let written = 0;
       try {
         while (written < groupBytes) {
-          const { bytesWritten } = await act.fh.writev(written === 0 ? bufs : [Buffer.concat(bufs).subarray(written)], act.seg.size + written);
+          const { bytesWritten } = await act.fh.writev(
+            written === 0 ? bufs : [Buffer.concat(bufs).subarray(written)],
+            act.seg.size + written,
+          );
           written += bytesWritten;
         }
         await act.fh.datasync();
@@ -246,7 +266,9 @@ export class DiskSpool {
       if (len > this.maxBytes) {
         this.pendingLines -= it.lines;
         this.dropped += it.lines;
-        this.logger.warn(`spool: a batch of ${it.lines} lines (${len} bytes) exceeds INFLUX_SPOOL_MAX_BYTES=${this.maxBytes}; dropped`);
+        this.logger.warn(
+          `spool: a batch of ${it.lines} lines (${len} bytes) exceeds INFLUX_SPOOL_MAX_BYTES=${this.maxBytes}; dropped`,
+        );
         it.resolve();
         continue;
       }
@@ -254,7 +276,10 @@ export class DiskSpool {
         if (group.length > 0) await flushGroup();
         else this.dropOldestSegment();
       }
-      if (!this.active || (this.active.seg.size + groupBytes > 0 && this.active.seg.size + groupBytes + len > this.segmentBytes)) {
+      if (
+        !this.active ||
+        (this.active.seg.size + groupBytes > 0 && this.active.seg.size + groupBytes + len > this.segmentBytes)
+      ) {
         await flushGroup();
         await this.rotate();
       }
@@ -291,7 +316,9 @@ export class DiskSpool {
     this.removeHead();
     if (lost > 0) {
       this.dropped += lost;
-      this.logger.warn(`spool full (INFLUX_SPOOL_MAX_BYTES=${this.maxBytes}): dropped ${lost} oldest lines (segment ${head.id}); ${this.dropped} dropped in total`);
+      this.logger.warn(
+        `spool full (INFLUX_SPOOL_MAX_BYTES=${this.maxBytes}): dropped ${lost} oldest lines (segment ${head.id}); ${this.dropped} dropped in total`,
+      );
     }
   }
 
@@ -392,10 +419,12 @@ export class DiskSpool {
     const head = this.segments[0];
     const data = JSON.stringify({ segment: head?.id ?? 0, offset: head ? this.headOffset : 0 });
     const tmp = `${this.cursorPath}.tmp`;
-    this.cursorWrite = this.cursorWrite.then(async () => {
-      await writeFile(tmp, data);
-      await rename(tmp, this.cursorPath);
-    }).catch((err: Error) => this.logger.warn(`spool: cannot write cursor: ${err.message}`));
+    this.cursorWrite = this.cursorWrite
+      .then(async () => {
+        await writeFile(tmp, data);
+        await rename(tmp, this.cursorPath);
+      })
+      .catch((err: Error) => this.logger.warn(`spool: cannot write cursor: ${err.message}`));
     return this.cursorWrite;
   }
 
@@ -429,7 +458,8 @@ export class DiskSpool {
     let cursor: { segment: number; offset: number } = { segment: 0, offset: 0 };
     try {
       const c = JSON.parse(readFileSync(this.cursorPath, 'utf8')) as { segment?: unknown; offset?: unknown };
-      if (typeof c.segment === 'number' && typeof c.offset === 'number') cursor = { segment: c.segment, offset: c.offset };
+      if (typeof c.segment === 'number' && typeof c.offset === 'number')
+        cursor = { segment: c.segment, offset: c.offset };
     } catch {
       /* no cursor yet */
     }
@@ -450,7 +480,8 @@ export class DiskSpool {
       }
       this.segments.push({ id, path, size: seg.size, lines: seg.lines, firstAppendedAt: seg.firstAppendedAt });
       if (id === cursor.segment && cursor.offset > 0) {
-        const at = cursor.offset === seg.size ? { linesBefore: seg.lines, appendedAt: 0 } : seg.boundaries.get(cursor.offset);
+        const at =
+          cursor.offset === seg.size ? { linesBefore: seg.lines, appendedAt: 0 } : seg.boundaries.get(cursor.offset);
         if (at) {
           this.headOffset = cursor.offset;
           this.headLinesConsumed = at.linesBefore;
@@ -465,13 +496,26 @@ export class DiskSpool {
       this.headOffset = 0;
       this.headLinesConsumed = 0;
     }
-    if (truncated > 0) this.logger.warn(`spool: cut ${truncated} bytes of a torn record at the end of the last segment`);
+    if (truncated > 0)
+      this.logger.warn(`spool: cut ${truncated} bytes of a torn record at the end of the last segment`);
     if (this.segments.length > 0) {
-      this.logger.log(`spool: ${this.depthPoints} lines in ${this.segments.length} segment(s) (${this.bytes} bytes) left from a previous run; replaying`);
+      this.logger.log(
+        `spool: ${this.depthPoints} lines in ${this.segments.length} segment(s) (${this.bytes} bytes) left from a previous run; replaying`,
+      );
     }
   }
 
-  private scan(path: string, id: number, verify: boolean): { size: number; lines: number; firstAppendedAt: number; truncatedBytes: number; boundaries: Map<number, { linesBefore: number; appendedAt: number }> } {
+  private scan(
+    path: string,
+    id: number,
+    verify: boolean,
+  ): {
+    size: number;
+    lines: number;
+    firstAppendedAt: number;
+    truncatedBytes: number;
+    boundaries: Map<number, { linesBefore: number; appendedAt: number }>;
+  } {
     const fd = openSync(path, 'r+');
     try {
       const fileSize = fstatSync(fd).size;

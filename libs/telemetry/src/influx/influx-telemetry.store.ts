@@ -3,7 +3,15 @@ import { DomainError, SETTLE_SLICE, inSlices } from '@bedside/common';
 import { Logger, type LoggerService } from '@nestjs/common';
 import { Point, escape, type PointSettings } from '@influxdata/influxdb-client';
 import { TelemetryStore, type TelemetryStoreStats } from '../telemetry.store';
-import { NUMERIC_FIELDS, STORED_NAME, type AggregateQuery, type AggregateRow, type NumericField, type TelemetryPoint, type TelemetryQuery } from '../telemetry-point';
+import {
+  NUMERIC_FIELDS,
+  STORED_NAME,
+  type AggregateQuery,
+  type AggregateRow,
+  type NumericField,
+  type TelemetryPoint,
+  type TelemetryQuery,
+} from '../telemetry-point';
 import { DiskSpool } from './disk-spool';
 import { durationLiteral, quoteIdent, quoteString, timeLiteral } from './influxql';
 
@@ -59,7 +67,8 @@ function badTag(v: string): boolean {
 
 function checkPoint(p: TelemetryPoint): string | null {
   if (typeof p.deviceId !== 'string' || badTag(p.deviceId)) return `unusable device id ${JSON.stringify(p.deviceId)}`;
-  if (p.bedId !== null && p.bedId !== undefined && (typeof p.bedId !== 'string' || (p.bedId !== '' && badTag(p.bedId)))) return `unusable bed id ${JSON.stringify(p.bedId)}`;
+  if (p.bedId !== null && p.bedId !== undefined && (typeof p.bedId !== 'string' || (p.bedId !== '' && badTag(p.bedId))))
+    return `unusable bed id ${JSON.stringify(p.bedId)}`;
   if (!Number.isSafeInteger(p.ts)) return `bad timestamp ${p.ts}`;
   return null;
 }
@@ -89,10 +98,15 @@ export function toLineProtocolWithPoint(p: TelemetryPoint, measurement = 'teleme
 
 type FieldKind = 'float' | 'int' | 'bool';
 /** Field keys in the order Point emits them (sorted), with how each is written. */
-const FIELD_LAYOUT: readonly [keyof TelemetryPoint, string, FieldKind][] = ([
-  ...FLOAT_FIELDS.map((f) => [f, INFLUX_FIELD[f], 'float'] as const),
-  ['seq', 'seq', 'int'], ['steps', 'steps', 'int'], ['inBed', 'in_bed', 'bool'], ['worn', 'worn', 'bool'],
-] as [keyof TelemetryPoint, string, FieldKind][]).sort((a, b) => (a[1] < b[1] ? -1 : 1));
+const FIELD_LAYOUT: readonly [keyof TelemetryPoint, string, FieldKind][] = (
+  [
+    ...FLOAT_FIELDS.map((f) => [f, INFLUX_FIELD[f], 'float'] as const),
+    ['seq', 'seq', 'int'],
+    ['steps', 'steps', 'int'],
+    ['inBed', 'in_bed', 'bool'],
+    ['worn', 'worn', 'bool'],
+  ] as [keyof TelemetryPoint, string, FieldKind][]
+).sort((a, b) => (a[1] < b[1] ? -1 : 1));
 const INT_LIMIT = 9223372036854776e3;
 
 /**
@@ -111,7 +125,8 @@ export function toLineProtocol(p: TelemetryPoint, measurement = 'telemetry'): st
     if (v === null || v === undefined) continue;
     let text: string;
     if (kind === 'bool') text = v ? 'T' : 'F';
-    else if (typeof v !== 'number' || !Number.isFinite(v) || (kind === 'int' && Math.abs(v) >= INT_LIMIT)) return toLineProtocolWithPoint(p, measurement);
+    else if (typeof v !== 'number' || !Number.isFinite(v) || (kind === 'int' && Math.abs(v) >= INT_LIMIT))
+      return toLineProtocolWithPoint(p, measurement);
     else text = kind === 'int' ? `${Math.floor(v)}i` : String(v);
     fields += fields ? `,${key}=${text}` : `${key}=${text}`;
   }
@@ -122,7 +137,10 @@ export function toLineProtocol(p: TelemetryPoint, measurement = 'telemetry'): st
 }
 
 function unavailable(why: string): DomainError {
-  return new DomainError('UNAVAILABLE', `telemetry cannot be read now: ${why}; readings sent meanwhile are kept and can be read once it is back`);
+  return new DomainError(
+    'UNAVAILABLE',
+    `telemetry cannot be read now: ${why}; readings sent meanwhile are kept and can be read once it is back`,
+  );
 }
 
 interface Deferred {
@@ -238,9 +256,16 @@ export class InfluxTelemetryStore extends TelemetryStore {
     query.set('epoch', 'ms');
     this.queryUrl = `${base}/query?${query}`;
     this.headers = opts.token ? { authorization: `Token ${opts.token}` } : {};
-    this.from = opts.retentionPolicy ? `${quoteIdent(opts.retentionPolicy)}.${quoteIdent(this.measurement)}` : quoteIdent(this.measurement);
+    this.from = opts.retentionPolicy
+      ? `${quoteIdent(opts.retentionPolicy)}.${quoteIdent(this.measurement)}`
+      : quoteIdent(this.measurement);
 
-    this.spool = new DiskSpool({ dir: opts.spoolDir, maxBytes: opts.spoolMaxBytes, segmentBytes: opts.spoolSegmentBytes, logger: this.logger });
+    this.spool = new DiskSpool({
+      dir: opts.spoolDir,
+      maxBytes: opts.spoolMaxBytes,
+      segmentBytes: opts.spoolSegmentBytes,
+      logger: this.logger,
+    });
     if (!this.spool.isEmpty) {
       this.mode = 'spooling';
       this.startReplay();
@@ -286,7 +311,10 @@ export class InfluxTelemetryStore extends TelemetryStore {
   }
 
   private track(p: Promise<void>): void {
-    const settled = p.then(() => undefined, () => undefined);
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
     this.outstanding.add(settled);
     void settled.then(() => this.outstanding.delete(settled));
   }
@@ -364,7 +392,10 @@ export class InfluxTelemetryStore extends TelemetryStore {
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      const reason = e.name === 'TimeoutError' ? `no answer within ${this.writeTimeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+      const reason =
+        e.name === 'TimeoutError'
+          ? `no answer within ${this.writeTimeoutMs} ms`
+          : (e.cause?.code ?? e.cause?.message ?? e.message);
       return { ok: false, reason };
     }
     const text = res.status === 204 ? '' : await res.text().catch(() => '');
@@ -395,7 +426,9 @@ export class InfluxTelemetryStore extends TelemetryStore {
     this.rejectLog.pending += n;
     const now = Date.now();
     if (now - this.rejectLog.at >= 10_000) {
-      this.logger.warn(`InfluxDB rejected ${this.rejectLog.pending} telemetry point(s) (${this.counters.rejected} in total); latest: ${message.slice(0, 300)}`);
+      this.logger.warn(
+        `InfluxDB rejected ${this.rejectLog.pending} telemetry point(s) (${this.counters.rejected} in total); latest: ${message.slice(0, 300)}`,
+      );
       this.rejectLog = { at: now, pending: 0 };
     }
   }
@@ -414,7 +447,9 @@ export class InfluxTelemetryStore extends TelemetryStore {
     while (!this.closed) {
       if (this.spool.isEmpty) {
         this.mode = 'direct';
-        this.logger.log(`InfluxDB reachable; spool replayed (${this.counters.replayed} points so far, ${startDepth} pending at start of this replay); writing directly again`);
+        this.logger.log(
+          `InfluxDB reachable; spool replayed (${this.counters.replayed} points so far, ${startDepth} pending at start of this replay); writing directly again`,
+        );
         this.pump();
         return;
       }
@@ -435,7 +470,10 @@ export class InfluxTelemetryStore extends TelemetryStore {
       }
       const r = await this.sendLines(batch.body, batch.lines);
       if (!r.ok) {
-        if (!failing) this.logger.warn(`InfluxDB still unavailable (${r.reason}); ${this.spool.depthPoints} points spooled; retrying with backoff`);
+        if (!failing)
+          this.logger.warn(
+            `InfluxDB still unavailable (${r.reason}); ${this.spool.depthPoints} points spooled; retrying with backoff`,
+          );
         failing = true;
         await this.sleep(delay);
         delay = Math.min(delay * 2, this.retryMaxMs);
@@ -491,7 +529,10 @@ export class InfluxTelemetryStore extends TelemetryStore {
     this.wake?.();
     if (this.replay) await this.replay;
     await this.spool.close();
-    if (!this.spool.isEmpty) this.logger.warn(`closing with ${this.spool.depthPoints} points in the spool; they are replayed at the next start`);
+    if (!this.spool.isEmpty)
+      this.logger.warn(
+        `closing with ${this.spool.depthPoints} points in the spool; they are replayed at the next start`,
+      );
   }
 
   override stats(): TelemetryStoreStats {
@@ -516,7 +557,10 @@ export class InfluxTelemetryStore extends TelemetryStore {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(`${this.queryUrl}&q=${encodeURIComponent(q)}`, { headers: this.headers, signal: AbortSignal.timeout(this.queryTimeoutMs) });
+      res = await fetch(`${this.queryUrl}&q=${encodeURIComponent(q)}`, {
+        headers: this.headers,
+        signal: AbortSignal.timeout(this.queryTimeoutMs),
+      });
       text = await res.text();
     } catch (err) {
       // Down or not answering: the caller gets 503 with the reason, not an opaque 500.

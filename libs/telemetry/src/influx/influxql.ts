@@ -29,6 +29,7 @@ export function timeLiteral(ms: number): string {
 
 /** A duration for GROUP BY time(...). */
 export function durationLiteral(ms: number): string {
-  if (!Number.isSafeInteger(ms) || ms <= 0) throw new RangeError(`interval must be a positive integer number of ms, got ${ms}`);
+  if (!Number.isSafeInteger(ms) || ms <= 0)
+    throw new RangeError(`interval must be a positive integer number of ms, got ${ms}`);
   return `${ms}ms`;
 }

@@ -3,7 +3,7 @@ import { toLineProtocol, toLineProtocolWithPoint } from './influx-telemetry.stor
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 const AWKWARD = ['dev 1', 'a,b', 'k=v', '床位-01', 'x"y', "o'k", 'tab\\x', 'm\u00e9', '=', ' ', ',', 'plain-id'];
@@ -44,7 +44,15 @@ describe('toLineProtocol', () => {
     ['an integer out of range', { steps: 2 ** 64 }],
     ['a missing seq', { seq: undefined }],
   ])('reports %s like the Point path', (_what, change) => {
-    const p = { deviceId: 'd1', bedId: 'b1', kind: 'mattress', seq: 1, ts: 1_700_000_000_000, heartRate: 60, ...change } as TelemetryPoint;
+    const p = {
+      deviceId: 'd1',
+      bedId: 'b1',
+      kind: 'mattress',
+      seq: 1,
+      ts: 1_700_000_000_000,
+      heartRate: 60,
+      ...change,
+    } as TelemetryPoint;
     const reference = toLineProtocolWithPoint(p);
     expect(reference).toHaveProperty('error');
     expect(toLineProtocol(p)).toEqual(reference);

@@ -23,7 +23,14 @@ export type BaselineMetricName = (typeof BASELINE_METRICS)[number];
 
 export type Baseline =
   | { ready: false; night: NightDate; nights: number; required: number }
-  | { ready: true; night: NightDate; nights: number; from: NightDate; to: NightDate; metrics: Record<BaselineMetricName, BaselineMetric | null> };
+  | {
+      ready: true;
+      night: NightDate;
+      nights: number;
+      from: NightDate;
+      to: NightDate;
+      metrics: Record<BaselineMetricName, BaselineMetric | null>;
+    };
 
 /** The figure a baseline tracks, or null when the night lacks it. */
 export function metricOf(summary: NightSummary, name: BaselineMetricName): number | null {
@@ -44,7 +51,11 @@ export function metricOf(summary: NightSummary, name: BaselineMetricName): numbe
  * before it. Medians and MADs rather than means and standard deviations, so a single odd night
  * (a hospital stay, a visit from family) neither drags the baseline nor inflates its spread.
  */
-export function computeBaseline(previous: readonly NightSummary[], night: NightDate, options: Partial<BaselineOptions> = {}): Baseline {
+export function computeBaseline(
+  previous: readonly NightSummary[],
+  night: NightDate,
+  options: Partial<BaselineOptions> = {},
+): Baseline {
   const { windowNights, minNights } = { ...DEFAULT_BASELINE_OPTIONS, ...options };
   const from = addNights(night, -windowNights);
   const to = addNights(night, -1);

@@ -3,7 +3,8 @@ import { metricOf } from './baseline';
 import type { NightSummary } from './night-summary';
 import { round1 } from './statistics';
 
-export type DeviationCode = 'no_data' | 'bed_exits_up' | 'resting_heart_rate_up' | 'resting_respiration_rate_up' | 'time_in_bed_down';
+export type DeviationCode =
+  'no_data' | 'bed_exits_up' | 'resting_heart_rate_up' | 'resting_respiration_rate_up' | 'time_in_bed_down';
 
 /** An advisory signal for a visit, never an alarm: the night departs from the resident's own baseline. */
 export interface Deviation {
@@ -48,7 +49,11 @@ export const DEFAULT_DEVIATION_THRESHOLDS: DeviationThresholds = {
  * How the night departs from the baseline. Nothing is flagged before the baseline is ready (the
  * warm-up), so a new bed does not send a worker out over a device still being set up.
  */
-export function deviationsOf(summary: NightSummary, baseline: Baseline, thresholds: DeviationThresholds = DEFAULT_DEVIATION_THRESHOLDS): Deviation[] {
+export function deviationsOf(
+  summary: NightSummary,
+  baseline: Baseline,
+  thresholds: DeviationThresholds = DEFAULT_DEVIATION_THRESHOLDS,
+): Deviation[] {
   if (!baseline.ready) return [];
   if (!summary.hasData) return [{ code: 'no_data', value: null, baseline: null, threshold: null }];
   const out: Deviation[] = [];
@@ -77,7 +82,10 @@ export function deviationsOf(summary: NightSummary, baseline: Baseline, threshol
  * The defaults with the given parts replaced: what an organisation's partial change amounts to.
  * A part given as undefined (an unset DTO field) keeps the default.
  */
-export function mergeThresholds(base: DeviationThresholds, change: { [K in keyof DeviationThresholds]?: Partial<DeviationThresholds[K]> }): DeviationThresholds {
+export function mergeThresholds(
+  base: DeviationThresholds,
+  change: { [K in keyof DeviationThresholds]?: Partial<DeviationThresholds[K]> },
+): DeviationThresholds {
   return {
     bedExits: { ...base.bedExits, ...defined(change.bedExits) },
     restingHeartRate: { ...base.restingHeartRate, ...defined(change.restingHeartRate) },

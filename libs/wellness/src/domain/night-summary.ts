@@ -9,7 +9,19 @@ export const SUMMARY_VERSION = 1;
 export type WellnessDeviceKind = DeviceKind;
 
 /** The fields of a stored sample the summaries read. */
-export type WellnessSample = Pick<TelemetryPoint, 'deviceId' | 'kind' | 'ts' | 'heartRate' | 'respirationRate' | 'inBed' | 'movement' | 'signalQuality' | 'spo2' | 'worn'>;
+export type WellnessSample = Pick<
+  TelemetryPoint,
+  | 'deviceId'
+  | 'kind'
+  | 'ts'
+  | 'heartRate'
+  | 'respirationRate'
+  | 'inBed'
+  | 'movement'
+  | 'signalQuality'
+  | 'spo2'
+  | 'worn'
+>;
 
 export interface NightAlarm {
   id: string;

@@ -20,9 +20,21 @@ describe('night window', () => {
   });
 
   it('runs from 18:00 local on its date to 12:00 local the next day', () => {
-    expect(nightWindow('2026-01-10', 'Asia/Shanghai')).toEqual({ night: '2026-01-10', start: Date.UTC(2026, 0, 10, 10), end: Date.UTC(2026, 0, 11, 4) });
-    expect(nightWindow('2026-07-10', 'Europe/Berlin')).toEqual({ night: '2026-07-10', start: Date.UTC(2026, 6, 10, 16), end: Date.UTC(2026, 6, 11, 10) });
-    expect(nightWindow('2026-12-31', 'America/New_York')).toEqual({ night: '2026-12-31', start: Date.UTC(2026, 11, 31, 23), end: Date.UTC(2027, 0, 1, 17) });
+    expect(nightWindow('2026-01-10', 'Asia/Shanghai')).toEqual({
+      night: '2026-01-10',
+      start: Date.UTC(2026, 0, 10, 10),
+      end: Date.UTC(2026, 0, 11, 4),
+    });
+    expect(nightWindow('2026-07-10', 'Europe/Berlin')).toEqual({
+      night: '2026-07-10',
+      start: Date.UTC(2026, 6, 10, 16),
+      end: Date.UTC(2026, 6, 11, 10),
+    });
+    expect(nightWindow('2026-12-31', 'America/New_York')).toEqual({
+      night: '2026-12-31',
+      start: Date.UTC(2026, 11, 31, 23),
+      end: Date.UTC(2027, 0, 1, 17),
+    });
   });
 
   it('labels an instant with the night it belongs to, across midnight and the year end', () => {

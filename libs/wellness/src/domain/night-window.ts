@@ -27,7 +27,8 @@ export function parseNightDate(night: NightDate): { year: number; month: number;
   if (!m) throw new RangeError(`invalid night date ${JSON.stringify(night)}`);
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const d = new Date(Date.UTC(year, month - 1, day));
-  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) throw new RangeError(`invalid night date ${JSON.stringify(night)}`);
+  if (d.getUTCFullYear() !== year || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day)
+    throw new RangeError(`invalid night date ${JSON.stringify(night)}`);
   return { year, month, day };
 }
 
@@ -70,14 +71,20 @@ export function nightWindow(night: NightDate, timeZone: string, hours: NightHour
 /** The night an instant belongs to, or null in the daytime hours between two nights. */
 export function nightOf(epochMs: number, timeZone: string, hours: NightHours = DEFAULT_NIGHT_HOURS): NightDate | null {
   const l = toLocal(epochMs, timeZone);
-  if (hours.endHour > hours.startHour) return l.hour >= hours.startHour && l.hour < hours.endHour ? formatDate(l.year, l.month, l.day) : null;
+  if (hours.endHour > hours.startHour)
+    return l.hour >= hours.startHour && l.hour < hours.endHour ? formatDate(l.year, l.month, l.day) : null;
   if (l.hour >= hours.startHour) return formatDate(l.year, l.month, l.day);
   if (l.hour < hours.endHour) return formatDate(l.year, l.month, l.day - 1);
   return null;
 }
 
 /** The latest night whose window has ended at `epochMs` (minus `graceMs` for data still in flight). */
-export function lastEndedNight(epochMs: number, timeZone: string, hours: NightHours = DEFAULT_NIGHT_HOURS, graceMs = 0): NightDate {
+export function lastEndedNight(
+  epochMs: number,
+  timeZone: string,
+  hours: NightHours = DEFAULT_NIGHT_HOURS,
+  graceMs = 0,
+): NightDate {
   const l = toLocal(epochMs - graceMs, timeZone);
   // Tonight or last night, whichever ended last; two candidates are enough for any offset.
   for (let back = 0; back <= 3; back++) {

@@ -1,5 +1,15 @@
 import { toLocal } from '@bedside/rules';
-import { MAX_LISTED, SUMMARY_VERSION, type Absence, type DeviceCoverage, type Gap, type NightAlarm, type NightSummary, type WellnessDeviceKind, type WellnessSample } from './night-summary';
+import {
+  MAX_LISTED,
+  SUMMARY_VERSION,
+  type Absence,
+  type DeviceCoverage,
+  type Gap,
+  type NightAlarm,
+  type NightSummary,
+  type WellnessDeviceKind,
+  type WellnessSample,
+} from './night-summary';
 import { DEFAULT_NIGHT_HOURS, nightWindow, type NightDate, type NightHours } from './night-window';
 import { distributionOf, round1 } from './statistics';
 
@@ -51,7 +61,11 @@ interface DeviceSeries {
  * outside the night window are ignored, as are repeats of a (device, ts) already seen (the
  * first one wins, as in the store), so the answer does not depend on order or redelivery.
  */
-export function summariseNight(samples: readonly WellnessSample[], alarms: readonly NightAlarm[], options: SummariseOptions): NightSummary {
+export function summariseNight(
+  samples: readonly WellnessSample[],
+  alarms: readonly NightAlarm[],
+  options: SummariseOptions,
+): NightSummary {
   const def = { ...DEFAULT_SUMMARY_DEFINITIONS, ...options.definitions };
   const window = nightWindow(options.night, options.timeZone, options.hours ?? DEFAULT_NIGHT_HOURS);
   const durationMs = window.end - window.start;
@@ -87,7 +101,9 @@ export function summariseNight(samples: readonly WellnessSample[], alarms: reado
       }
     });
   }
-  const exits = absences.finish().filter((a) => a.durationMs >= def.minAbsenceMs && inCoreHours(a.start, options.timeZone, def));
+  const exits = absences
+    .finish()
+    .filter((a) => a.durationMs >= def.minAbsenceMs && inCoreHours(a.start, options.timeZone, def));
 
   const heartRates: number[] = [];
   const respirationRates: number[] = [];
@@ -101,12 +117,16 @@ export function summariseNight(samples: readonly WellnessSample[], alarms: reado
   }
 
   const spo2: number[] = [];
-  for (const w of wearables) for (const p of w.samples) if (p.worn !== false && typeof p.spo2 === 'number') spo2.push(p.spo2);
+  for (const w of wearables)
+    for (const p of w.samples) if (p.worn !== false && typeof p.spo2 === 'number') spo2.push(p.spo2);
   const wearable = mostSamples(wearables);
   let wornMs = 0;
-  if (wearable) forEachHeld(wearable, wornOf, window.end, def, (start, end, worn) => void (worn && (wornMs += end - start)));
+  if (wearable)
+    forEachHeld(wearable, wornOf, window.end, def, (start, end, worn) => void (worn && (wornMs += end - start)));
 
-  const nightAlarms = alarms.filter((a) => !a.suppressed && a.startedAt >= window.start && a.startedAt < window.end).sort((a, b) => a.startedAt - b.startedAt);
+  const nightAlarms = alarms
+    .filter((a) => !a.suppressed && a.startedAt >= window.start && a.startedAt < window.end)
+    .sort((a, b) => a.startedAt - b.startedAt);
   const byKind: Record<string, number> = {};
   for (const a of nightAlarms) byKind[a.kind] = (byKind[a.kind] ?? 0) + 1;
 
@@ -139,14 +159,22 @@ export function summariseNight(samples: readonly WellnessSample[], alarms: reado
     alarms: {
       count: nightAlarms.length,
       byKind,
-      items: nightAlarms.slice(0, MAX_LISTED).map((a) => ({ id: a.id, kind: a.kind, severity: a.severity, startedAt: a.startedAt })),
+      items: nightAlarms
+        .slice(0, MAX_LISTED)
+        .map((a) => ({ id: a.id, kind: a.kind, severity: a.severity, startedAt: a.startedAt })),
     },
   };
 }
 
-function seriesByDevice(samples: readonly WellnessSample[], start: number, end: number, bound: readonly { deviceId: string; kind: WellnessDeviceKind }[]): { series: DeviceSeries[]; duplicates: number } {
+function seriesByDevice(
+  samples: readonly WellnessSample[],
+  start: number,
+  end: number,
+  bound: readonly { deviceId: string; kind: WellnessDeviceKind }[],
+): { series: DeviceSeries[]; duplicates: number } {
   const byDevice = new Map<string, DeviceSeries>();
-  for (const d of bound) byDevice.set(d.deviceId, { deviceId: d.deviceId, kind: d.kind, samples: [], intervalMs: null });
+  for (const d of bound)
+    byDevice.set(d.deviceId, { deviceId: d.deviceId, kind: d.kind, samples: [], intervalMs: null });
   for (const p of samples) {
     if (p.ts < start || p.ts >= end) continue;
     let s = byDevice.get(p.deviceId);
@@ -166,7 +194,10 @@ function seriesByDevice(samples: readonly WellnessSample[], start: number, end: 
     s.samples = unique;
     s.intervalMs = medianStep(unique);
   }
-  return { series: [...byDevice.values()].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0)), duplicates };
+  return {
+    series: [...byDevice.values()].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0)),
+    duplicates,
+  };
 }
 
 /**
@@ -174,7 +205,13 @@ function seriesByDevice(samples: readonly WellnessSample[], start: number, end: 
  * one usual interval and the rest is unknown. Visited stretch by stretch, one per reading, so
  * that per-reading figures (movement) are weighted by the time they stand for.
  */
-function forEachHeld(s: DeviceSeries, state: (p: WellnessSample) => boolean | null | undefined, windowEnd: number, def: SummaryDefinitions, visit: (start: number, end: number, on: boolean, sample: WellnessSample) => void): void {
+function forEachHeld(
+  s: DeviceSeries,
+  state: (p: WellnessSample) => boolean | null | undefined,
+  windowEnd: number,
+  def: SummaryDefinitions,
+  visit: (start: number, end: number, on: boolean, sample: WellnessSample) => void,
+): void {
   const interval = s.intervalMs ?? def.fallbackIntervalMs;
   const gapAfter = def.gapFactor * interval;
   const samples = s.samples;
@@ -183,13 +220,18 @@ function forEachHeld(s: DeviceSeries, state: (p: WellnessSample) => boolean | nu
     const p = samples[i];
     const j = nextReading(samples, state, i + 1);
     const next = j < samples.length ? samples[j].ts : undefined;
-    const end = next !== undefined && next - p.ts <= gapAfter ? next : Math.min(p.ts + interval, next ?? windowEnd, windowEnd);
+    const end =
+      next !== undefined && next - p.ts <= gapAfter ? next : Math.min(p.ts + interval, next ?? windowEnd, windowEnd);
     visit(p.ts, end, state(p) === true, p);
     i = j;
   }
 }
 
-function nextReading(samples: readonly WellnessSample[], state: (p: WellnessSample) => boolean | null | undefined, from: number): number {
+function nextReading(
+  samples: readonly WellnessSample[],
+  state: (p: WellnessSample) => boolean | null | undefined,
+  from: number,
+): number {
   let i = from;
   while (i < samples.length && !isBool(state(samples[i]))) i++;
   return i;
@@ -207,7 +249,8 @@ class AbsenceTracker {
 
   add(start: number, end: number, inBed: boolean): void {
     if (inBed) {
-      if (this.open) this.absences.push({ start: this.open.start, end: start, durationMs: start - this.open.start, returned: true });
+      if (this.open)
+        this.absences.push({ start: this.open.start, end: start, durationMs: start - this.open.start, returned: true });
       this.open = null;
       this.seenInBed = true;
     } else if (this.seenInBed) {
@@ -217,7 +260,13 @@ class AbsenceTracker {
   }
 
   finish(): Absence[] {
-    if (this.open) this.absences.push({ start: this.open.start, end: this.open.lastEnd, durationMs: this.open.lastEnd - this.open.start, returned: false });
+    if (this.open)
+      this.absences.push({
+        start: this.open.start,
+        end: this.open.lastEnd,
+        durationMs: this.open.lastEnd - this.open.start,
+        returned: false,
+      });
     this.open = null;
     return this.absences;
   }
@@ -225,7 +274,9 @@ class AbsenceTracker {
 
 function inCoreHours(epochMs: number, timeZone: string, def: SummaryDefinitions): boolean {
   const hour = toLocal(epochMs, timeZone).hour;
-  return def.coreStartHour <= def.coreEndHour ? hour >= def.coreStartHour && hour < def.coreEndHour : hour >= def.coreStartHour || hour < def.coreEndHour;
+  return def.coreStartHour <= def.coreEndHour
+    ? hour >= def.coreStartHour && hour < def.coreEndHour
+    : hour >= def.coreStartHour || hour < def.coreEndHour;
 }
 
 function coverageOf(s: DeviceSeries, start: number, end: number, def: SummaryDefinitions): DeviceCoverage {

@@ -2,7 +2,15 @@ import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestj
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { WellnessService } from '../services/wellness.service';
-import { DeviationsQueryDto, EffectiveThresholdsDto, NightRangeQueryDto, RecomputeNightsDto, ResidentWellnessDto, WellnessDeviationsDto, WellnessThresholdsDto } from './wellness.dto';
+import {
+  DeviationsQueryDto,
+  EffectiveThresholdsDto,
+  NightRangeQueryDto,
+  RecomputeNightsDto,
+  ResidentWellnessDto,
+  WellnessDeviationsDto,
+  WellnessThresholdsDto,
+} from './wellness.dto';
 
 @ApiTags('wellness')
 @Controller('api')
@@ -20,7 +28,9 @@ export class WellnessController {
 
   @Post('residents/:id/wellness/recompute')
   @HttpCode(200)
-  @ApiOperation({ summary: "Compute a resident's nights again from stored telemetry (after a device clock fix or an import)" })
+  @ApiOperation({
+    summary: "Compute a resident's nights again from stored telemetry (after a device clock fix or an import)",
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: ResidentWellnessDto })
   @Authenticated({ permission: 'backtest.run', owns: [inPath('resident')], residentData: true })
@@ -47,11 +57,18 @@ export class WellnessController {
   }
 
   @Put('organisations/:id/wellness/thresholds')
-  @ApiOperation({ summary: 'Set the deviation thresholds: the defaults with the given parts replaced; used for nights computed from now on' })
+  @ApiOperation({
+    summary:
+      'Set the deviation thresholds: the defaults with the given parts replaced; used for nights computed from now on',
+  })
   @ApiParam({ name: 'id', format: 'uuid' })
   @ApiOkResponse({ type: EffectiveThresholdsDto })
   @Authenticated({ permission: 'rules.write', owns: [inPath('organisation')] })
-  async setThresholds(@Param('id') id: string, @Body() dto: WellnessThresholdsDto, @CurrentUser() user: AuthUser): Promise<EffectiveThresholdsDto> {
+  async setThresholds(
+    @Param('id') id: string,
+    @Body() dto: WellnessThresholdsDto,
+    @CurrentUser() user: AuthUser,
+  ): Promise<EffectiveThresholdsDto> {
     return { organisationId: id, ...(await this.wellness.setThresholds(id, dto, user.username)) };
   }
 }

@@ -7,33 +7,48 @@ const NIGHT_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const NIGHT_MESSAGE = (field: string) => ({ message: `${field} must be a night date, YYYY-MM-DD` });
 
 export class NightRangeQueryDto {
-  @ApiPropertyOptional({ description: 'First night (the local date it starts), inclusive. Default: 27 nights before `to`.', example: '2026-03-01' })
-  @IsOptional() @IsString() @Matches(NIGHT_DATE, NIGHT_MESSAGE('from'))
+  @ApiPropertyOptional({
+    description: 'First night (the local date it starts), inclusive. Default: 27 nights before `to`.',
+    example: '2026-03-01',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(NIGHT_DATE, NIGHT_MESSAGE('from'))
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Last night, inclusive. Default: 27 nights after `from`, or today (UTC).', example: '2026-03-28' })
-  @IsOptional() @IsString() @Matches(NIGHT_DATE, NIGHT_MESSAGE('to'))
+  @ApiPropertyOptional({
+    description: 'Last night, inclusive. Default: 27 nights after `from`, or today (UTC).',
+    example: '2026-03-28',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(NIGHT_DATE, NIGHT_MESSAGE('to'))
   to?: string;
 }
 
 export class RecomputeNightsDto {
   @ApiProperty({ description: 'First night to compute again, inclusive.', example: '2026-03-01' })
-  @IsString() @Matches(NIGHT_DATE, NIGHT_MESSAGE('from'))
+  @IsString()
+  @Matches(NIGHT_DATE, NIGHT_MESSAGE('from'))
   from!: string;
 
   @ApiProperty({ description: 'Last night, inclusive; at most 62 nights.', example: '2026-03-07' })
-  @IsString() @Matches(NIGHT_DATE, NIGHT_MESSAGE('to'))
+  @IsString()
+  @Matches(NIGHT_DATE, NIGHT_MESSAGE('to'))
   to!: string;
 }
 
 export class DeviationsQueryDto {
   @ApiProperty({ description: 'The night (the local date it starts).', example: '2026-03-28' })
-  @IsString() @Matches(NIGHT_DATE, NIGHT_MESSAGE('date'))
+  @IsString()
+  @Matches(NIGHT_DATE, NIGHT_MESSAGE('date'))
   date!: string;
 }
 
 export class DeviationDto {
-  @ApiProperty({ enum: ['no_data', 'bed_exits_up', 'resting_heart_rate_up', 'resting_respiration_rate_up', 'time_in_bed_down'] })
+  @ApiProperty({
+    enum: ['no_data', 'bed_exits_up', 'resting_heart_rate_up', 'resting_respiration_rate_up', 'time_in_bed_down'],
+  })
   code!: string;
 
   @ApiProperty({ type: Number, nullable: true, description: "The night's figure" })
@@ -51,10 +66,21 @@ export class StoredNightDto {
   @ApiProperty({ example: '2026-03-28' }) night!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) residentId!: string | null;
   @ApiProperty({ format: 'uuid' }) organisationId!: string;
-  @ApiProperty({ description: 'Night summary; see libs/wellness/README.md for every figure', type: 'object', additionalProperties: true }) summary!: object;
-  @ApiProperty({ description: 'Baseline of the nights before (ready: false during the warm-up)', type: 'object', additionalProperties: true }) baseline!: object;
+  @ApiProperty({
+    description: 'Night summary; see libs/wellness/README.md for every figure',
+    type: 'object',
+    additionalProperties: true,
+  })
+  summary!: object;
+  @ApiProperty({
+    description: 'Baseline of the nights before (ready: false during the warm-up)',
+    type: 'object',
+    additionalProperties: true,
+  })
+  baseline!: object;
   @ApiProperty({ type: [DeviationDto] }) deviations!: DeviationDto[];
-  @ApiProperty({ description: '1 when first stored, +1 each time it is computed or re-assessed again' }) revision!: number;
+  @ApiProperty({ description: '1 when first stored, +1 each time it is computed or re-assessed again' })
+  revision!: number;
   @ApiProperty({ description: 'ms since the epoch' }) computedAt!: number;
 }
 
@@ -82,46 +108,83 @@ export class WellnessDeviationsDto {
 }
 
 export class RiseThresholdDto {
-  @ApiPropertyOptional({ description: 'Least rise above the baseline median that flags, in the figure\'s unit', example: 2 })
-  @IsOptionalNonNull() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0.1) @Max(1000)
+  @ApiPropertyOptional({
+    description: "Least rise above the baseline median that flags, in the figure's unit",
+    example: 2,
+  })
+  @IsOptionalNonNull()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.1)
+  @Max(1000)
   minChange?: number;
 
   @ApiPropertyOptional({ description: 'Or this many baseline MADs, whichever is larger', example: 3 })
-  @IsOptionalNonNull() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(10)
+  @IsOptionalNonNull()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(10)
   madFactor?: number;
 }
 
 export class FallThresholdDto {
-  @ApiPropertyOptional({ description: 'Least fall below the baseline median that flags, as a fraction of it', example: 0.3 })
-  @IsOptionalNonNull() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0.01) @Max(1)
+  @ApiPropertyOptional({
+    description: 'Least fall below the baseline median that flags, as a fraction of it',
+    example: 0.3,
+  })
+  @IsOptionalNonNull()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0.01)
+  @Max(1)
   minFraction?: number;
 
   @ApiPropertyOptional({ description: 'Or this many baseline MADs, whichever is larger', example: 3 })
-  @IsOptionalNonNull() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(10)
+  @IsOptionalNonNull()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(10)
   madFactor?: number;
 }
 
 /** Parts left out take the defaults. */
 export class WellnessThresholdsDto {
   @ApiPropertyOptional({ type: RiseThresholdDto, description: 'Bed exits (count); default minChange 2, madFactor 3' })
-  @IsOptionalNonNull() @IsObject() @ValidateNested() @Type(() => RiseThresholdDto)
+  @IsOptionalNonNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RiseThresholdDto)
   bedExits?: RiseThresholdDto;
 
-  @ApiPropertyOptional({ type: RiseThresholdDto, description: 'Resting heart rate (bpm); default minChange 8, madFactor 3' })
-  @IsOptionalNonNull() @IsObject() @ValidateNested() @Type(() => RiseThresholdDto)
+  @ApiPropertyOptional({
+    type: RiseThresholdDto,
+    description: 'Resting heart rate (bpm); default minChange 8, madFactor 3',
+  })
+  @IsOptionalNonNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RiseThresholdDto)
   restingHeartRate?: RiseThresholdDto;
 
-  @ApiPropertyOptional({ type: RiseThresholdDto, description: 'Resting respiration rate (/min); default minChange 4, madFactor 3' })
-  @IsOptionalNonNull() @IsObject() @ValidateNested() @Type(() => RiseThresholdDto)
+  @ApiPropertyOptional({
+    type: RiseThresholdDto,
+    description: 'Resting respiration rate (/min); default minChange 4, madFactor 3',
+  })
+  @IsOptionalNonNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RiseThresholdDto)
   restingRespirationRate?: RiseThresholdDto;
 
   @ApiPropertyOptional({ type: FallThresholdDto, description: 'Time in bed; default minFraction 0.3, madFactor 3' })
-  @IsOptionalNonNull() @IsObject() @ValidateNested() @Type(() => FallThresholdDto)
+  @IsOptionalNonNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => FallThresholdDto)
   timeInBed?: FallThresholdDto;
 }
 
 export class EffectiveThresholdsDto {
   @ApiProperty({ format: 'uuid' }) organisationId!: string;
   @ApiProperty({ description: 'True while the organisation keeps the defaults' }) defaults!: boolean;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Every threshold in force' }) thresholds!: object;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Every threshold in force' })
+  thresholds!: object;
 }

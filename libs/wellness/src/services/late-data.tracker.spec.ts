@@ -16,23 +16,46 @@ class FakeClock extends Clock {
 }
 
 const GRACE = 30 * 60_000;
-const zones = new Map([['bed-berlin', 'Europe/Berlin'], ['bed-shanghai', 'Asia/Shanghai']]);
+const zones = new Map([
+  ['bed-berlin', 'Europe/Berlin'],
+  ['bed-shanghai', 'Asia/Shanghai'],
+]);
 
-function tracker(now: number, lookup: (ids: readonly string[]) => Promise<Map<string, string>> = async (ids) => new Map(ids.filter((id) => zones.has(id)).map((id) => [id, zones.get(id)!]))) {
+function tracker(
+  now: number,
+  lookup: (ids: readonly string[]) => Promise<Map<string, string>> = async (ids) =>
+    new Map(ids.filter((id) => zones.has(id)).map((id) => [id, zones.get(id)!])),
+) {
   const source = { zonesOf: lookup } as unknown as BedNightSourceRepository;
   return new LateDataTracker(source, new WellnessConfig(60_000, GRACE, 7), new FakeClock(now));
 }
-const point = (bedId: string | null, ts: number): TelemetryPoint => ({ deviceId: 'd', bedId, kind: 'mattress', seq: 1, ts, inBed: true });
+const point = (bedId: string | null, ts: number): TelemetryPoint => ({
+  deviceId: 'd',
+  bedId,
+  kind: 'mattress',
+  seq: 1,
+  ts,
+  inBed: true,
+});
 
 describe('LateDataTracker', () => {
   it('turns late samples into the ended nights of their bed’s zone, once each, including a DST night', async () => {
     const now = nightWindow('2026-10-30', 'Europe/Berlin').end + GRACE;
     const t = tracker(now);
     // 02:30 happens twice on the night the Berlin clocks go back: both instants are that night.
-    t.note([point('bed-berlin', Date.parse('2026-10-25T02:30:00+02:00')), point('bed-berlin', Date.parse('2026-10-25T02:30:00+01:00'))]);
-    t.note([point('bed-shanghai', atNight('2026-10-28', '23:00', 'Asia/Shanghai')), point('bed-shanghai', atNight('2026-10-28', '03:00', 'Asia/Shanghai'))]);
+    t.note([
+      point('bed-berlin', Date.parse('2026-10-25T02:30:00+02:00')),
+      point('bed-berlin', Date.parse('2026-10-25T02:30:00+01:00')),
+    ]);
+    t.note([
+      point('bed-shanghai', atNight('2026-10-28', '23:00', 'Asia/Shanghai')),
+      point('bed-shanghai', atNight('2026-10-28', '03:00', 'Asia/Shanghai')),
+    ]);
     const requests = await t.drain(now);
-    expect(requests.map((r) => `${r.bedId} ${r.night} ${r.reason}`).sort()).toEqual(['bed-berlin 2026-10-24 late_data', 'bed-shanghai 2026-10-28 late_data']);
+    expect(requests.map((r) => `${r.bedId} ${r.night} ${r.reason}`).sort()).toEqual([
+      'bed-berlin 2026-10-24 late_data',
+      'bed-shanghai 2026-10-28 late_data',
+    ]);
     expect(await t.drain(now)).toEqual([]);
   });
 

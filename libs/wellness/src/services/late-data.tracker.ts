@@ -24,7 +24,11 @@ export class LateDataTracker {
   /** Requests drained but not stored (the database was away): handed out again at the next drain. */
   private unsaved: NightRequest[] = [];
 
-  constructor(private readonly source: BedNightSourceRepository, private readonly config: WellnessConfig, private readonly clock: Clock) {}
+  constructor(
+    private readonly source: BedNightSourceRepository,
+    private readonly config: WellnessConfig,
+    private readonly clock: Clock,
+  ) {}
 
   note(points: readonly TelemetryPoint[]): void {
     const horizon = this.clock.now() - this.config.graceMs;

@@ -35,22 +35,53 @@ export class NightComputer {
     const { hours, definitions, baseline } = this.config;
     const thresholds = (await this.organisationThresholds.of(bed.organisationId)) ?? this.config.thresholds;
     const window = nightWindow(night, bed.timeZone, hours);
-    const [samples, alarms] = await Promise.all([this.samples(bedId, window.start, window.end), this.source.alarms(bedId, window.start, window.end)]);
-    const summary = summariseNight(samples, alarms, { night, timeZone: bed.timeZone, hours, devices: bed.devices, definitions });
+    const [samples, alarms] = await Promise.all([
+      this.samples(bedId, window.start, window.end),
+      this.source.alarms(bedId, window.start, window.end),
+    ]);
+    const summary = summariseNight(samples, alarms, {
+      night,
+      timeZone: bed.timeZone,
+      hours,
+      devices: bed.devices,
+      definitions,
+    });
 
-    const around = (await this.summaries.ofBed(bedId, addNights(night, -baseline.windowNights), addNights(night, baseline.windowNights)))
-      .filter((s) => s.residentId === bed.residentId && s.night !== night);
+    const around = (
+      await this.summaries.ofBed(
+        bedId,
+        addNights(night, -baseline.windowNights),
+        addNights(night, baseline.windowNights),
+      )
+    ).filter((s) => s.residentId === bed.residentId && s.night !== night);
     const history = [...around.map((s) => s.summary), summary];
     const [assessed] = assessNights(history, [summary], { baseline, thresholds });
     const computedAt = this.clock.now();
-    const target = { bedId, night, residentId: bed.residentId, organisationId: bed.organisationId, summary, baseline: assessed.baseline, deviations: assessed.deviations, computedAt };
+    const target = {
+      bedId,
+      night,
+      residentId: bed.residentId,
+      organisationId: bed.organisationId,
+      summary,
+      baseline: assessed.baseline,
+      deviations: assessed.deviations,
+      computedAt,
+    };
 
     // Later nights whose assessment this night changes (it is in their baseline window).
     const later = around.filter((s) => s.night > night);
-    const reassessed = assessNights(history, later.map((s) => s.summary), { baseline, thresholds });
+    const reassessed = assessNights(
+      history,
+      later.map((s) => s.summary),
+      { baseline, thresholds },
+    );
     const changed = later.flatMap((stored, i) => {
       const a = reassessed[i];
-      if (JSON.stringify(a.baseline) === JSON.stringify(stored.baseline) && JSON.stringify(a.deviations) === JSON.stringify(stored.deviations)) return [];
+      if (
+        JSON.stringify(a.baseline) === JSON.stringify(stored.baseline) &&
+        JSON.stringify(a.deviations) === JSON.stringify(stored.deviations)
+      )
+        return [];
       return [{ ...stored, baseline: a.baseline, deviations: a.deviations, computedAt }];
     });
     await this.summaries.save([target, ...changed]);

@@ -50,7 +50,9 @@ export class WellnessJob implements OnApplicationBootstrap, BeforeApplicationShu
     if (this.timer) clearTimeout(this.timer);
     await this.running;
     // Late data noted since the last sweep is kept for the next start.
-    await this.saveRequests(this.clock.now()).catch((err: Error) => this.log.warn({ msg: 'late-data requests not saved at shutdown', err: err.message }));
+    await this.saveRequests(this.clock.now()).catch((err: Error) =>
+      this.log.warn({ msg: 'late-data requests not saved at shutdown', err: err.message }),
+    );
   }
 
   private schedule(delayMs: number): void {
@@ -79,7 +81,13 @@ export class WellnessJob implements OnApplicationBootstrap, BeforeApplicationShu
         await this.computer.compute(r.bedId, r.night);
         await this.requests.done(r.bedId, r.night, startedAt);
       });
-      if (due.length || pending.length) this.log.log({ msg: 'nights summarised', ended: due.length, requested: pending.length, ms: this.clock.now() - now });
+      if (due.length || pending.length)
+        this.log.log({
+          msg: 'nights summarised',
+          ended: due.length,
+          requested: pending.length,
+          ms: this.clock.now() - now,
+        });
     } catch (err) {
       this.log.error({ msg: 'wellness sweep failed', err: (err as Error).message });
     }
@@ -102,7 +110,12 @@ export class WellnessJob implements OnApplicationBootstrap, BeforeApplicationShu
       const last = lastEndedNight(now, zone, this.config.hours, this.config.graceMs);
       for (let back = 0; back < this.config.catchUpNights; back++) {
         const night = addNights(last, -back);
-        for (const bedId of await this.source.unsummarised(zone, night, nightWindow(night, zone, this.config.hours).end)) out.push({ bedId, night });
+        for (const bedId of await this.source.unsummarised(
+          zone,
+          night,
+          nightWindow(night, zone, this.config.hours).end,
+        ))
+          out.push({ bedId, night });
       }
     }
     // Oldest night first, so a bed's baselines are built in order.
@@ -113,7 +126,10 @@ export class WellnessJob implements OnApplicationBootstrap, BeforeApplicationShu
    * Beds in parallel, each bed's nights one after the other in the given order: a night's
    * baseline is read from the nights stored before it, so two of one bed must not race.
    */
-  private async computeAll<T extends { bedId: string; night: string }>(items: readonly T[], fn: (item: T) => Promise<unknown>): Promise<void> {
+  private async computeAll<T extends { bedId: string; night: string }>(
+    items: readonly T[],
+    fn: (item: T) => Promise<unknown>,
+  ): Promise<void> {
     const byBed = new Map<string, T[]>();
     for (const item of items) {
       const list = byBed.get(item.bedId);
@@ -129,7 +145,12 @@ export class WellnessJob implements OnApplicationBootstrap, BeforeApplicationShu
           try {
             await fn(item);
           } catch (err) {
-            this.log.error({ msg: 'night not summarised', bedId: item.bedId, night: item.night, err: (err as Error).message });
+            this.log.error({
+              msg: 'night not summarised',
+              bedId: item.bedId,
+              night: item.night,
+              err: (err as Error).message,
+            });
           }
         }
       }

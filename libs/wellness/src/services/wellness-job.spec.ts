@@ -46,18 +46,67 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
   const mattressId = `mattress-${randomUUID().slice(0, 8)}`;
 
   const nightPoints = (night: string, absences = [{ at: '02:00', minutes: 10 }]): TelemetryPoint[] =>
-    syntheticNight({ night, timeZone, mattressId, intervalMs: 5 * 60_000, absences }).map((s) => ({ ...s, bedId, seq: 1 }) as TelemetryPoint);
-  const restless = [{ at: '23:00', minutes: 15 }, { at: '01:00', minutes: 15 }, { at: '02:00', minutes: 15 }, { at: '04:00', minutes: 15 }];
+    syntheticNight({ night, timeZone, mattressId, intervalMs: 5 * 60_000, absences }).map(
+      (s) => ({ ...s, bedId, seq: 1 }) as TelemetryPoint,
+    );
+  const restless = [
+    { at: '23:00', minutes: 15 },
+    { at: '01:00', minutes: 15 },
+    { at: '02:00', minutes: 15 },
+    { at: '04:00', minutes: 15 },
+  ];
 
   beforeAll(async () => {
     database = await engine.open();
     store = new SqlTelemetryStore(database);
     const householdId = randomUUID();
     await database.db.insertInto('organisations').values({ id: orgId, name: 'org' }).execute();
-    await database.db.insertInto('households').values({ id: householdId, organisation_id: orgId, name: 'Wang household', address: 'a', time_zone: timeZone, contacts: '[]' }).execute();
-    await database.db.insertInto('residents').values({ id: residentId, household_id: householdId, name: 'Wang Fang', birth_year: 1940, conditions: '[]', notes: null }).execute();
-    await database.db.insertInto('beds').values({ id: bedId, household_id: householdId, resident_id: residentId, label: 'bed', created_at: new Date(Date.UTC(2026, 0, 1)) }).execute();
-    await database.db.insertInto('devices').values({ id: mattressId, organisation_id: orgId, kind: 'mattress', serial: mattressId, model: 'M1', bed_id: bedId, secret_salt: 's', secret_hash: 'h', credentials_issued_at: new Date() }).execute();
+    await database.db
+      .insertInto('households')
+      .values({
+        id: householdId,
+        organisation_id: orgId,
+        name: 'Wang household',
+        address: 'a',
+        time_zone: timeZone,
+        contacts: '[]',
+      })
+      .execute();
+    await database.db
+      .insertInto('residents')
+      .values({
+        id: residentId,
+        household_id: householdId,
+        name: 'Wang Fang',
+        birth_year: 1940,
+        conditions: '[]',
+        notes: null,
+      })
+      .execute();
+    await database.db
+      .insertInto('beds')
+      .values({
+        id: bedId,
+        household_id: householdId,
+        resident_id: residentId,
+        label: 'bed',
+        created_at: new Date(Date.UTC(2026, 0, 1)),
+      })
+      .execute();
+    await database.db
+      .insertInto('devices')
+      .values({
+        id: mattressId,
+        organisation_id: orgId,
+        kind: 'mattress',
+        serial: mattressId,
+        model: 'M1',
+        bed_id: bedId,
+        secret_salt: 's',
+        secret_hash: 'h',
+        credentials_issued_at: new Date(),
+      })
+      .execute();
 
     clock = new FakeClock(nightWindow(LAST, timeZone).end + GRACE + 60_000);
     const config = new WellnessConfig(60_000, GRACE, 3);
@@ -81,7 +130,11 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
     await store.write(nightPoints(LAST, restless));
     await job.sweep();
     let stored = await summaries.ofBed(bedId, FIRST, LAST);
-    expect(stored.map((s) => [s.night, s.revision, s.summary.hasData, s.baseline.ready])).toEqual([['2026-03-08', 1, true, false], ['2026-03-09', 1, true, false], [LAST, 1, true, false]]);
+    expect(stored.map((s) => [s.night, s.revision, s.summary.hasData, s.baseline.ready])).toEqual([
+      ['2026-03-08', 1, true, false],
+      ['2026-03-09', 1, true, false],
+      [LAST, 1, true, false],
+    ]);
     expect(stored[2].summary.bedExits.count).toBe(4);
 
     await job.sweep();
@@ -99,17 +152,42 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
     await job.sweep();
     const stored = await summaries.ofBed(bedId, FIRST, LAST);
     expect(stored.map((s) => s.night)).toEqual(Array.from({ length: 10 }, (_, i) => addNights(FIRST, i)));
-    expect(stored.map((s) => s.baseline.ready)).toEqual([false, false, false, false, false, false, false, true, true, true]);
+    expect(stored.map((s) => s.baseline.ready)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+    ]);
     // The restless night now stands out against the week before it.
     expect(stored[9].deviations).toEqual([{ code: 'bed_exits_up', value: 4, baseline: 1, threshold: 3 }]);
     // Stored again each time an earlier night joined its baseline.
     expect(stored[9].revision).toBe(8);
-    expect(await service.flagged(orgId, LAST)).toEqual({ night: LAST, residents: [expect.objectContaining({ residentId, residentName: 'Wang Fang', householdName: 'Wang household', bedId, night: LAST, deviations: stored[9].deviations })] });
+    expect(await service.flagged(orgId, LAST)).toEqual({
+      night: LAST,
+      residents: [
+        expect.objectContaining({
+          residentId,
+          residentName: 'Wang Fang',
+          householdName: 'Wang household',
+          bedId,
+          night: LAST,
+          deviations: stored[9].deviations,
+        }),
+      ],
+    });
     expect(await service.flagged(orgId, '2026-03-09')).toEqual({ night: '2026-03-09', residents: [] });
   });
 
   it('ignores live telemetry and telemetry of the night still running', async () => {
-    const live: TelemetryPoint[] = [{ deviceId: mattressId, bedId, kind: 'mattress', seq: 2, ts: clock.now() - 1000, inBed: false }];
+    const live: TelemetryPoint[] = [
+      { deviceId: mattressId, bedId, kind: 'mattress', seq: 2, ts: clock.now() - 1000, inBed: false },
+    ];
     tracker.note(live);
     expect(await tracker.drain(clock.now())).toEqual([]);
   });
@@ -124,25 +202,68 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
   it('reads a night of 1 Hz samples from two devices page by page, each sample once', async () => {
     const night = '2026-02-20';
     const wearableId = `wearable-${randomUUID().slice(0, 8)}`;
-    await database.db.insertInto('devices').values({ id: wearableId, organisation_id: orgId, kind: 'wearable', serial: wearableId, model: 'W1', bed_id: bedId, secret_salt: 's', secret_hash: 'h', credentials_issued_at: new Date() }).execute();
-    const mattress = syntheticNight({ night, timeZone, mattressId, intervalMs: 1000, absences: [{ at: '03:00', minutes: 7 }] });
+    await database.db
+      .insertInto('devices')
+      .values({
+        id: wearableId,
+        organisation_id: orgId,
+        kind: 'wearable',
+        serial: wearableId,
+        model: 'W1',
+        bed_id: bedId,
+        secret_salt: 's',
+        secret_hash: 'h',
+        credentials_issued_at: new Date(),
+      })
+      .execute();
+    const mattress = syntheticNight({
+      night,
+      timeZone,
+      mattressId,
+      intervalMs: 1000,
+      absences: [{ at: '03:00', minutes: 7 }],
+    });
     // The wearable shares every instant with the mattress, and one extra sample shifts the page
     // boundaries (10,000 rows) into the middle of a shared instant.
-    const wearable = mattress.map((p) => ({ deviceId: wearableId, kind: 'wearable' as const, ts: p.ts, worn: true, spo2: 95 }));
-    const all = [...mattress, ...wearable, { deviceId: wearableId, kind: 'wearable' as const, ts: mattress[0].ts + 500, worn: true, spo2: 95 }];
+    const wearable = mattress.map((p) => ({
+      deviceId: wearableId,
+      kind: 'wearable' as const,
+      ts: p.ts,
+      worn: true,
+      spo2: 95,
+    }));
+    const all = [
+      ...mattress,
+      ...wearable,
+      { deviceId: wearableId, kind: 'wearable' as const, ts: mattress[0].ts + 500, worn: true, spo2: 95 },
+    ];
     await store.write(all.map((p) => ({ ...p, bedId, seq: 1 }) as TelemetryPoint));
     await service.recompute(residentId, night, night);
     const [stored] = await summaries.ofBed(bedId, night, night);
-    const devices = [{ deviceId: mattressId, kind: 'mattress' as const }, { deviceId: wearableId, kind: 'wearable' as const }];
+    const devices = [
+      { deviceId: mattressId, kind: 'mattress' as const },
+      { deviceId: wearableId, kind: 'wearable' as const },
+    ];
     expect(stored.summary).toEqual(summariseNight(all, [], { night, timeZone, devices }));
     expect(stored.summary.samples).toEqual({ mattress: 64_800, wearable: 64_801, duplicates: 0 });
     expect(stored.summary.bedExits.count).toBe(1);
   }, 60_000);
 
   it('assesses with the organisation’s own thresholds once it sets them', async () => {
-    expect(await service.thresholds(orgId)).toEqual(expect.objectContaining({ defaults: true, thresholds: expect.objectContaining({ bedExits: { minChange: 2, madFactor: 3 } }) }));
+    expect(await service.thresholds(orgId)).toEqual(
+      expect.objectContaining({
+        defaults: true,
+        thresholds: expect.objectContaining({ bedExits: { minChange: 2, madFactor: 3 } }),
+      }),
+    );
     const set = await service.setThresholds(orgId, { bedExits: { minChange: 4 } }, 'supervisor-1');
-    expect(set).toEqual({ defaults: false, thresholds: expect.objectContaining({ bedExits: { minChange: 4, madFactor: 3 }, restingHeartRate: { minChange: 8, madFactor: 3 } }) });
+    expect(set).toEqual({
+      defaults: false,
+      thresholds: expect.objectContaining({
+        bedExits: { minChange: 4, madFactor: 3 },
+        restingHeartRate: { minChange: 8, madFactor: 3 },
+      }),
+    });
     // Stored nights keep their flags until computed again.
     expect((await service.flagged(orgId, LAST)).residents).toHaveLength(1);
     await service.recompute(residentId, LAST, LAST);
@@ -153,10 +274,17 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
   });
 
   it('reads a resident’s nights over a range and refuses bad ranges', async () => {
-    expect((await service.residentNights(residentId, '2026-03-03', '2026-03-04')).nights.map((n) => n.night)).toEqual(['2026-03-03', '2026-03-04']);
+    expect((await service.residentNights(residentId, '2026-03-03', '2026-03-04')).nights.map((n) => n.night)).toEqual([
+      '2026-03-03',
+      '2026-03-04',
+    ]);
     expect((await service.residentNights(residentId, undefined, LAST)).from).toBe('2026-02-11');
-    await expect(service.residentNights(residentId, '2026-03-04', '2026-03-03')).rejects.toThrow('from must not be after to');
-    await expect(service.residentNights(residentId, '2026-02-30', undefined)).rejects.toThrow('from must be a night date');
+    await expect(service.residentNights(residentId, '2026-03-04', '2026-03-03')).rejects.toThrow(
+      'from must not be after to',
+    );
+    await expect(service.residentNights(residentId, '2026-02-30', undefined)).rejects.toThrow(
+      'from must be a night date',
+    );
     await expect(service.recompute(residentId, '2026-01-01', '2026-03-10')).rejects.toThrow('at most 62 nights');
   });
 });

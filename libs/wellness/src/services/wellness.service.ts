@@ -4,7 +4,11 @@ import { TelemetryStore } from '@bedside/telemetry';
 import { mergeThresholds, type DeviationThresholds } from '../domain/deviations';
 import { addNights, isNightDate, nightsBetween, type NightDate } from '../domain/night-window';
 import { BedNightSourceRepository } from '../persistence/bed-night-source.repository';
-import { NightSummaryRepository, type FlaggedResident, type StoredNight } from '../persistence/night-summary.repository';
+import {
+  NightSummaryRepository,
+  type FlaggedResident,
+  type StoredNight,
+} from '../persistence/night-summary.repository';
 import { WellnessThresholdsRepository } from '../persistence/wellness-thresholds.repository';
 import { NightComputer } from './night-computer.service';
 import { WellnessConfig } from './wellness.config';
@@ -44,13 +48,21 @@ export class WellnessService {
    * out is the default again). Nights computed from now on use them; stored nights keep the
    * flags they were assessed with until recomputed.
    */
-  async setThresholds(organisationId: string, change: Parameters<typeof mergeThresholds>[1], by: string): Promise<{ thresholds: DeviationThresholds; defaults: boolean }> {
+  async setThresholds(
+    organisationId: string,
+    change: Parameters<typeof mergeThresholds>[1],
+    by: string,
+  ): Promise<{ thresholds: DeviationThresholds; defaults: boolean }> {
     const thresholds = mergeThresholds(this.config.thresholds, change);
     await this.organisationThresholds.save(organisationId, thresholds, by, new Date(this.clock.now()));
     return { thresholds, defaults: false };
   }
 
-  async residentNights(residentId: string, from: string | undefined, to: string | undefined): Promise<NightRange & { nights: StoredNight[] }> {
+  async residentNights(
+    residentId: string,
+    from: string | undefined,
+    to: string | undefined,
+  ): Promise<NightRange & { nights: StoredNight[] }> {
     const range = this.range(from, to, MAX_READ_NIGHTS);
     return { ...range, nights: await this.summaries.ofResident(residentId, range.from, range.to) };
   }
@@ -66,7 +78,8 @@ export class WellnessService {
     // Telemetry accepted moments ago may still be on its way to storage.
     await this.store.flush();
     for (const bedId of await this.source.bedsOfResident(residentId)) {
-      for (let night = range.from; night <= range.to; night = addNights(night, 1)) await this.computer.compute(bedId, night);
+      for (let night = range.from; night <= range.to; night = addNights(night, 1))
+        await this.computer.compute(bedId, night);
     }
     return { ...range, nights: await this.summaries.ofResident(residentId, range.from, range.to) };
   }
@@ -74,7 +87,8 @@ export class WellnessService {
   private range(from: string | undefined, to: string | undefined, max: number): NightRange {
     if (from !== undefined && !isNightDate(from)) throw invalid('from', 'from must be a night date, YYYY-MM-DD');
     if (to !== undefined && !isNightDate(to)) throw invalid('to', 'to must be a night date, YYYY-MM-DD');
-    const end = to ?? (from ? addNights(from, DEFAULT_NIGHTS - 1) : new Date(this.clock.now()).toISOString().slice(0, 10));
+    const end =
+      to ?? (from ? addNights(from, DEFAULT_NIGHTS - 1) : new Date(this.clock.now()).toISOString().slice(0, 10));
     const start = from ?? addNights(end, -(DEFAULT_NIGHTS - 1));
     if (start > end) throw invalid('from', 'from must not be after to');
     if (nightsBetween(start, end) + 1 > max) throw invalid('to', `at most ${max} nights at a time`);

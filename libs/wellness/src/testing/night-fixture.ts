@@ -37,7 +37,8 @@ export function syntheticNight(o: SyntheticNight): WellnessSample[] {
   const window = nightWindow(o.night, tz);
   const bed = atNight(o.night, o.bedtime ?? '22:00', tz);
   const rise = atNight(o.night, o.rise ?? '07:00', tz);
-  const spans = (list: { at: string; minutes: number }[] = []) => list.map((a) => ({ from: atNight(o.night, a.at, tz), to: atNight(o.night, a.at, tz) + a.minutes * 60_000 }));
+  const spans = (list: { at: string; minutes: number }[] = []) =>
+    list.map((a) => ({ from: atNight(o.night, a.at, tz), to: atNight(o.night, a.at, tz) + a.minutes * 60_000 }));
   const absences = spans(o.absences);
   const silences = spans(o.silences);
   const within = (t: number, list: { from: number; to: number }[]) => list.some((s) => t >= s.from && t < s.to);
@@ -48,13 +49,24 @@ export function syntheticNight(o: SyntheticNight): WellnessSample[] {
     const inBed = t >= bed && t < rise && !within(t, absences);
     const wobble = (i % 5) - 2;
     out.push({
-      deviceId: o.mattressId ?? 'mattress-1', kind: 'mattress', ts: t, inBed,
-      heartRate: inBed ? (o.heartRate ?? 62) + wobble : 0, respirationRate: inBed ? (o.respirationRate ?? 14) + (wobble > 0 ? 1 : 0) : 0,
-      movement: inBed ? (i % 30 === 0 ? 40 : 3) : 0, signalQuality: inBed ? (o.signalQuality ?? 90) : 10,
+      deviceId: o.mattressId ?? 'mattress-1',
+      kind: 'mattress',
+      ts: t,
+      inBed,
+      heartRate: inBed ? (o.heartRate ?? 62) + wobble : 0,
+      respirationRate: inBed ? (o.respirationRate ?? 14) + (wobble > 0 ? 1 : 0) : 0,
+      movement: inBed ? (i % 30 === 0 ? 40 : 3) : 0,
+      signalQuality: inBed ? (o.signalQuality ?? 90) : 10,
     });
     if (o.wearable) {
       const worn = t >= atNight(o.night, o.wearable.from, tz) && t < atNight(o.night, o.wearable.to, tz);
-      out.push({ deviceId: o.wearable.deviceId, kind: 'wearable', ts: t, worn, ...(worn && { heartRate: 64 + wobble, spo2: o.wearable.spo2 + (wobble > 0 ? 1 : 0) }) });
+      out.push({
+        deviceId: o.wearable.deviceId,
+        kind: 'wearable',
+        ts: t,
+        worn,
+        ...(worn && { heartRate: 64 + wobble, spo2: o.wearable.spo2 + (wobble > 0 ? 1 : 0) }),
+      });
     }
   }
   return out;
