@@ -1,12 +1,9 @@
 # The hub: one image, every role. Build: docker build -t bedside-hub .
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
-COPY package.json package-lock.json ./
-# npm install, not npm ci: the lock file npm 11 writes lists only the build platform's optional
-# native binaries (e.g. @swc/core-linux-x64-gnu), which npm ci refuses as out of sync elsewhere.
-RUN npm install --no-audit --no-fund
 COPY . .
-RUN npm run build && npm prune --omit=dev
+# The same script CI runs and then starts, so the bundle CI proves is the bundle shipped.
+RUN sh scripts/build-bundle.sh
 
 FROM node:20-bookworm-slim
 WORKDIR /app
