@@ -63,9 +63,9 @@ function sampleFor(kind: DeviceKind, seed: number, t: number): AnySample {
       movement: 2,
       signalQuality: 90,
       ts: t,
-    } as AnySample;
-  if (kind === 'wearable') return { ...s, worn: true, heartRate: 72, spo2: 97, steps: 0, ts: t } as AnySample;
-  return s as AnySample;
+    };
+  if (kind === 'wearable') return { ...s, worn: true, heartRate: 72, spo2: 97, steps: 0, ts: t };
+  return s;
 }
 
 /** The commissioning checklist for one device identity. `cleanup` closes what the steps opened. */

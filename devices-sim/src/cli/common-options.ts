@@ -27,12 +27,12 @@ export function parseCommon(raw: Record<string, unknown>): CommonOptions {
   } catch {
     throw new UsageError(`--hub ${hub} is not a URL`);
   }
-  const mqtt = raw.mqtt ? String(raw.mqtt) : `mqtt://${hubUrl.hostname}:1883`;
+  const mqtt = typeof raw.mqtt === 'string' && raw.mqtt ? raw.mqtt : `mqtt://${hubUrl.hostname}:1883`;
   if (!/^mqtts?:\/\/|^wss?:\/\//.test(mqtt))
     throw new UsageError(`--mqtt ${mqtt} must start with mqtt://, mqtts://, ws:// or wss://`);
   let admin: CommonOptions['admin'];
-  if (raw.admin) {
-    const s = String(raw.admin);
+  if (typeof raw.admin === 'string' && raw.admin) {
+    const s = raw.admin;
     const i = s.indexOf(':');
     if (i <= 0) throw new UsageError('--admin must be user:password');
     admin = { username: s.slice(0, i), password: s.slice(i + 1) };

@@ -77,7 +77,7 @@ export async function runCorpus(o: CorpusRunOptions, hooks: CorpusRunHooks = {})
   const firstSync = Date.now();
   const beds = await provisionBeds(api, o.beds, 'corpus', { timeZone: o.timeZone, concurrency: 4 });
   const stream = await openAlarmStream(o.hub, api.authHeader).catch((err) =>
-    isClosedSocket(err) ? openAlarmStream(o.hub, api.authHeader) : Promise.reject(err),
+    isClosedSocket(err) ? openAlarmStream(o.hub, api.authHeader) : Promise.reject(err as Error),
   );
   if (!stream.available) throw new Error(`the hub at ${o.hub} has no alarm stream`);
 
@@ -244,7 +244,7 @@ async function connectPatiently(
       } catch (err) {
         if (attempt >= 6) {
           await Promise.all(all.map((x) => x.client.end()));
-          throw new Error(`${d.client.deviceId} could not connect: ${(err as Error).message}`);
+          throw new Error(`${d.client.deviceId} could not connect: ${(err as Error).message}`, { cause: err });
         }
         await sleep(100 * attempt);
       }

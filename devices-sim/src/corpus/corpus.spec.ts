@@ -125,10 +125,9 @@ describe('realistic-night corpus', () => {
     for (const night of nights) {
       for (const kind of ['mattress', 'wearable'] as const) {
         const mode = night.resident.upload[kind];
-        const tele = timeline(night, kind).filter((a) => a.type === 'telemetry') as Extract<
-          DeviceAction,
-          { type: 'telemetry' }
-        >[];
+        const tele = timeline(night, kind).filter(
+          (a): a is Extract<DeviceAction, { type: 'telemetry' }> => a.type === 'telemetry',
+        );
         const all = timeline(night, kind);
         const afterReconnect = new Set(all.filter((a, i) => i > 0 && all[i - 1].type === 'reconnect'));
         if (mode.kind === 'stream')

@@ -16,6 +16,8 @@ export interface RaisedAlarm {
   kind: string;
   severity: string;
   receivedAt: number;
+  /** The device a device-scoped alarm (offline, battery) is about. */
+  subject?: string | null;
   [key: string]: unknown;
 }
 

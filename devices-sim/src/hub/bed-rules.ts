@@ -13,7 +13,7 @@ export interface AppliedOverride {
   /** Version of the bed's rule override the PUT created. */
   version: number | null;
   /** Effective rule set of the bed after the PUT. */
-  effective: Record<string, any>;
+  effective: Record<string, unknown>;
   changed: RuleChange[];
 }
 
@@ -40,8 +40,8 @@ export async function putBedRules(
   };
 }
 
-export async function effectiveRules(api: HubRestClient, bedId: string): Promise<Record<string, any>> {
-  return (await api.get<{ ruleSet: Record<string, any> }>(`/api/beds/${encodeURIComponent(bedId)}/rules/effective`))
+export async function effectiveRules(api: HubRestClient, bedId: string): Promise<Record<string, unknown>> {
+  return (await api.get<{ ruleSet: Record<string, unknown> }>(`/api/beds/${encodeURIComponent(bedId)}/rules/effective`))
     .ruleSet;
 }
 

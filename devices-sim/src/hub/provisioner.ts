@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DEVICE_KINDS, type DeviceKind } from '@bedside/contracts';
+import { DEVICE_KINDS } from '@bedside/contracts';
 import { mapLimit } from '../util/sleep';
 import type { BedCredentials, DeviceCredentials } from './credentials';
 import type { HubRestClient } from './hub-rest.client';
@@ -57,7 +57,7 @@ export async function provisionBeds(
           firmware: 'sim-1.0',
           bedId: bed.id,
         });
-        devices[kind as DeviceKind] = { ...r.credentials, kind };
+        devices[kind] = { ...r.credentials, kind };
       }
       opts.onBed?.(++done, count);
       return { label, bedId: bed.id, devices };

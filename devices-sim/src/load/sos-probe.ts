@@ -78,7 +78,7 @@ export class SosProbe {
   private windowHistogram: LatencyHistogram | null = null;
 
   private onAlarm(raw: RaisedAlarm): void {
-    const a = ((raw as { alarm?: RaisedAlarm }).alarm ?? raw) as RaisedAlarm;
+    const a = (raw as { alarm?: RaisedAlarm }).alarm ?? raw;
     if (a.kind !== 'sos' || !a.bedId) return;
     const w = this.waiting.get(a.bedId);
     if (!w) return;

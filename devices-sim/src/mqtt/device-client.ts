@@ -240,12 +240,12 @@ export class DeviceClient extends EventEmitter {
       const r = validateAs(ErrorMessageDto, body);
       if (!r.ok) return void this.emit('invalid-downlink', { topic, reason: r.message });
       this.counters.errors++;
-      this.emit('hub-error', body as ErrorMessageDto);
+      this.emit('hub-error', body);
     } else if (topic === acksTopic(this.deviceId)) {
       const r = validateAs(AckMessageDto, body);
       if (!r.ok) return void this.emit('invalid-downlink', { topic, reason: r.message });
       this.counters.acks++;
-      this.emit('ack', body as AckMessageDto);
+      this.emit('ack', body);
     }
   }
 }

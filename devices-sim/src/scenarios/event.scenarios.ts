@@ -31,14 +31,14 @@ export const eventScenarios: ScenarioDefinition[] = [
       await ctx.phase('walking, wearable worn', leadIn(o, 20_000), {
         kinds: ['wearable'],
         hold: false,
-        override: { wearable: (s) => ({ ...worn(s), steps: 2 }) as AnySample },
+        override: { wearable: (s) => ({ ...worn(s), steps: 2 }) },
       });
       await ctx.event('wearable', 'fall.detected', { confidence: 0.93 });
       if (o.cancelled) {
         await ctx.phase('on the floor, resident reaches for the cancel', cancelAfterMs(o), {
           kinds: ['wearable'],
           hold: true,
-          override: { wearable: (s) => ({ ...worn(s), steps: 0 }) as AnySample },
+          override: { wearable: (s) => ({ ...worn(s), steps: 0 }) },
         });
         await ctx.event('wearable', 'fall.cancelled');
         await ctx.phase(
@@ -51,7 +51,7 @@ export const eventScenarios: ScenarioDefinition[] = [
           kinds: ['wearable'],
           hold: true,
           untilDone: true,
-          override: { wearable: (s) => ({ ...worn(s), steps: 0 }) as AnySample },
+          override: { wearable: (s) => ({ ...worn(s), steps: 0 }) },
         });
       }
     },
@@ -89,7 +89,7 @@ export const eventScenarios: ScenarioDefinition[] = [
         await ctx.phase(`battery ${b} %`, step, {
           kinds: ['button'],
           hold: false,
-          override: { button: (s) => ({ ...s, battery: b }) as AnySample },
+          override: { button: (s) => ({ ...s, battery: b }) },
         });
         if (ctx.done.aborted) return;
       }
@@ -97,7 +97,7 @@ export const eventScenarios: ScenarioDefinition[] = [
         kinds: ['button'],
         hold: true,
         untilDone: true,
-        override: { button: (s) => ({ ...s, battery: t - 1 }) as AnySample },
+        override: { button: (s) => ({ ...s, battery: t - 1 }) },
       });
     },
   },

@@ -43,7 +43,7 @@ export const nightAbsenceScenario: ScenarioDefinition = {
       kinds: ['mattress'],
       hold: true,
       untilDone: true,
-      override: { mattress: (s) => ({ ts: s.ts, inBed: false, movement: 0 }) as AnySample },
+      override: { mattress: (s) => ({ ts: s.ts, inBed: false, movement: 0 }) },
     });
     await ctx.event('mattress', 'bed.return');
     await ctx.phase('back in bed (the alarm clears after the return debounce)', o.rules.presenceDebounceMs + 5_000, {

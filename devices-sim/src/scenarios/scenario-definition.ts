@@ -110,20 +110,27 @@ export const DEFAULT_OPTIONS: ScenarioOptions = {
 export const leadIn = (o: Pick<ScenarioOptions, 'fast'>, ms: number): number => (o.fast ? Math.min(ms, 3_000) : ms);
 
 /** Reads the timings back from an effective rule set (GET /api/beds/:id/rules/effective). */
-export function timingsFromRuleSet(rs: Record<string, any>): HubRuleTimings {
-  const num = (v: unknown, fallback: number) => (typeof v === 'number' && Number.isFinite(v) ? v : fallback);
+export function timingsFromRuleSet(rs: Record<string, unknown>): HubRuleTimings {
+  const field = (path: string): unknown =>
+    path
+      .split('.')
+      .reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), rs);
+  const num = (path: string, fallback: number) => {
+    const v = field(path);
+    return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+  };
   return {
-    warmupMs: num(rs.suppression?.warmupMs, HUB_RULES.warmupMs),
-    settleAfterInBedMs: num(rs.artefacts?.settleAfterInBedMs, HUB_RULES.settleAfterInBedMs),
-    jumpConfirmMs: num(rs.artefacts?.jumpConfirmMs, HUB_RULES.jumpConfirmMs),
-    fallCancelWindowMs: num(rs.fall?.cancelWindowMs, HUB_RULES.fallCancelWindowMs),
-    heartRateCriticalForMs: num(rs.heartRate?.critical?.forMs, HUB_RULES.heartRateCriticalForMs),
-    apneaForMs: num(rs.apnea?.critical?.forMs, HUB_RULES.apneaForMs),
-    spo2ForMs: num(rs.spo2?.major?.forMs, HUB_RULES.spo2ForMs),
-    nightReturnWithinMs: num(rs.bedExit?.returnWithinMs, HUB_RULES.nightReturnWithinMs),
-    presenceDebounceMs: num(rs.presence?.returnDebounceMs, HUB_RULES.presenceDebounceMs),
-    offlineSilentAfterMs: num(rs.deviceOffline?.silentAfterMs, HUB_RULES.offlineSilentAfterMs),
-    offlineGraceMs: num(rs.deviceOffline?.graceMs, HUB_RULES.offlineGraceMs),
-    lowBatteryThreshold: num(rs.lowBattery?.threshold, HUB_RULES.lowBatteryThreshold),
+    warmupMs: num('suppression.warmupMs', HUB_RULES.warmupMs),
+    settleAfterInBedMs: num('artefacts.settleAfterInBedMs', HUB_RULES.settleAfterInBedMs),
+    jumpConfirmMs: num('artefacts.jumpConfirmMs', HUB_RULES.jumpConfirmMs),
+    fallCancelWindowMs: num('fall.cancelWindowMs', HUB_RULES.fallCancelWindowMs),
+    heartRateCriticalForMs: num('heartRate.critical.forMs', HUB_RULES.heartRateCriticalForMs),
+    apneaForMs: num('apnea.critical.forMs', HUB_RULES.apneaForMs),
+    spo2ForMs: num('spo2.major.forMs', HUB_RULES.spo2ForMs),
+    nightReturnWithinMs: num('bedExit.returnWithinMs', HUB_RULES.nightReturnWithinMs),
+    presenceDebounceMs: num('presence.returnDebounceMs', HUB_RULES.presenceDebounceMs),
+    offlineSilentAfterMs: num('deviceOffline.silentAfterMs', HUB_RULES.offlineSilentAfterMs),
+    offlineGraceMs: num('deviceOffline.graceMs', HUB_RULES.offlineGraceMs),
+    lowBatteryThreshold: num('lowBattery.threshold', HUB_RULES.lowBatteryThreshold),
   };
 }

@@ -87,7 +87,7 @@ export async function runScenario(
     out.line(
       out.paint(
         'info',
-        `  <- hub raised alarm ${a.kind} (${a.severity}) id ${a.id}${a.subject ? ` for ${String(a.subject)}` : ''}`,
+        `  <- hub raised alarm ${a.kind} (${a.severity}) id ${a.id}${a.subject ? ` for ${a.subject}` : ''}`,
       ),
     );
     out.record({ type: 'alarm', ...a });
@@ -104,7 +104,7 @@ export async function runScenario(
     failure = err as Error;
   }
   stream?.close();
-  await Promise.all(Object.values(devices).map((d) => d!.end()));
+  await Promise.all(Object.values(devices).map((d) => d.end()));
   const durationMs = Date.now() - t0;
   const hit = alarms.find(matches) ?? null;
   const base = { alarms, acks, errors, durationMs, matched: hit };

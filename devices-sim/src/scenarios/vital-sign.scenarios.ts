@@ -76,7 +76,7 @@ export const vitalSignScenarios: ScenarioDefinition[] = [
     { kind: 'heart_rate', severity: 'critical' },
     (r) => r.heartRateCriticalForMs,
     fastHeartRate,
-    (s) => ({ ...s, heartRate: 36 }) as AnySample,
+    (s) => ({ ...s, heartRate: 36 }),
     'heart rate 36 bpm',
   ),
   mattressVital(
@@ -85,7 +85,7 @@ export const vitalSignScenarios: ScenarioDefinition[] = [
     { kind: 'heart_rate', severity: 'critical' },
     (r) => r.heartRateCriticalForMs,
     fastHeartRate,
-    (s) => ({ ...s, heartRate: 148 }) as AnySample,
+    (s) => ({ ...s, heartRate: 148 }),
     'heart rate 148 bpm',
   ),
   mattressVital(
@@ -94,7 +94,7 @@ export const vitalSignScenarios: ScenarioDefinition[] = [
     { kind: 'apnea', severity: 'critical' },
     (r) => r.apneaForMs,
     { apnea: { critical: { forMs: FAST_RULES.apneaForMs } } },
-    (s) => ({ ...s, respirationRate: 0, movement: 0 }) as AnySample,
+    (s) => ({ ...s, respirationRate: 0, movement: 0 }),
     'respiration rate 0 /min',
   ),
   {
@@ -124,7 +124,7 @@ export const vitalSignScenarios: ScenarioDefinition[] = [
         kinds: ['wearable'],
         hold: true,
         untilDone: true,
-        override: { wearable: (s) => ({ ...worn(s), spo2: 88 }) as AnySample },
+        override: { wearable: (s) => ({ ...worn(s), spo2: 88 }) },
       });
     },
   },

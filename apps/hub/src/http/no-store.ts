@@ -12,10 +12,10 @@ export const isNoStorePath = (path: string) => (path === '/api' || path.startsWi
  * weaken it; `no-transform` is kept where a handler asked for it.
  */
 export function forceNoStore(res: ServerResponse): void {
-  const writeHead = res.writeHead;
+  const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
   res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
     const current = String(this.getHeader('cache-control') ?? '');
     this.setHeader('cache-control', /no-transform/i.test(current) ? 'no-store, no-transform' : 'no-store');
-    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
-  } as ServerResponse['writeHead'];
+    return writeHead(...args);
+  };
 }

@@ -3,6 +3,7 @@
  * and unpaired UTF-16 surrogates (not Unicode scalar values, so not encodable as UTF-8; RFC 8259
  * §8.2 leaves their handling undefined). Refused at the edge instead of failing in the database.
  */
+// eslint-disable-next-line no-control-regex -- finding U+0000 is the purpose of this pattern
 const UNSAFE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why `text` is unsafe, or undefined when it is fine. */

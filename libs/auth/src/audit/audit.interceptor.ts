@@ -72,8 +72,7 @@ export class AuditInterceptor implements NestInterceptor {
   }
 }
 
-const idOf = (item: unknown): unknown =>
-  item && typeof item === 'object' && 'id' in item ? (item as { id: unknown }).id : undefined;
+const idOf = (item: unknown): unknown => (item && typeof item === 'object' && 'id' in item ? item.id : undefined);
 
 function redact(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

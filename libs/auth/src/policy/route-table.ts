@@ -54,7 +54,8 @@ export class RouteTable implements OnApplicationBootstrap {
   private collect(): DeclaredRoute[] {
     const out: DeclaredRoute[] = [];
     for (const wrapper of this.discovery.getControllers()) {
-      const { instance, metatype } = wrapper;
+      const instance: unknown = wrapper.instance;
+      const metatype = wrapper.metatype;
       if (!instance || !metatype) continue;
       const base = String(this.reflector.get<string | string[]>(PATH_METADATA, metatype) ?? '');
       const proto = Object.getPrototypeOf(instance) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { Database } from '@bedside/database';
-import type { AuthUser, Role } from '../current-user.decorator';
+import type { AuthUser } from '../current-user.decorator';
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -36,7 +36,7 @@ export class SessionRepository {
         userId: r.id,
         username: r.username,
         displayName: r.display_name,
-        role: r.role as Role,
+        role: r.role,
         organisationId: r.organisation_id,
       }
     );

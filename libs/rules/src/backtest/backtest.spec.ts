@@ -6,8 +6,12 @@ import { BedHarness, localTime, MINUTE, NOON_SHANGHAI, SECOND, series } from '..
 import { backtest, type TimedInput } from './backtest';
 
 const T = localTime('Asia/Shanghai', '2025-01-15T23:00');
-const mattress = (extra: object): RuleInput =>
-  ({ type: 'telemetry', deviceKind: 'mattress', deviceId: 'm1', ...extra }) as RuleInput;
+const mattress = (extra: object): RuleInput => ({
+  type: 'telemetry',
+  deviceKind: 'mattress',
+  deviceId: 'm1',
+  ...extra,
+});
 
 /** A night: in bed, gets up at 23:00, back at 23:30; a fall at 23:40 not cancelled; the mattress reports each minute. */
 function night(): TimedInput[] {

@@ -16,7 +16,7 @@ export function mergeRuleSets(base: RuleSet, ...overrides: ReadonlyArray<RuleSet
 function mergeValue(base: unknown, over: unknown): unknown {
   if (over === undefined) return clone(base);
   if (isPlainObject(over) && isPlainObject(base)) {
-    const out: Record<string, unknown> = clone(base) as Record<string, unknown>;
+    const out: Record<string, unknown> = clone(base);
     for (const [key, value] of Object.entries(over)) out[key] = mergeValue(base[key], value);
     return out;
   }

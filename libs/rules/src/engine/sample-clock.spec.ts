@@ -16,7 +16,7 @@ function context(): { ctx: EvalContext; device: EvalContext['state']['devices'][
     sampleLate: false,
     sampleMaxGapMs: 0,
   };
-  return { ctx, device: state.devices['m1']! };
+  return { ctx, device: state.devices['m1'] };
 }
 
 describe('sample clock', () => {

@@ -174,7 +174,7 @@ describe('hold semantics (event time)', () => {
       const reset = series(MATTRESS, t0 - 20 * MINUTE, SECOND, 20, () => mattress(150));
       for (const s of reset) bed.send(s);
       expect(bed.raises()).toEqual([]);
-      expect(bed.state.devices['m1']!.lastSampleTs).toBe(t0 - 20 * MINUTE + 19 * SECOND);
+      expect(bed.state.devices['m1'].lastSampleTs).toBe(t0 - 20 * MINUTE + 19 * SECOND);
       expect(bed.state.vitals['heart_rate@m1']).toMatchObject({
         criticalSince: t0 - 20 * MINUTE,
         majorSince: t0 - 20 * MINUTE,

@@ -29,7 +29,7 @@ describe('device-offline rule', () => {
       const droppedAt = bed.now;
       expect(bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill })).toEqual([]);
       expect(bed.advance(MINUTE - 1)).toEqual([]);
-      expect(bed.state.devices['m1']!.online).toBe(true);
+      expect(bed.state.devices['m1'].online).toBe(true);
       expect(bed.advance(1)).toEqual([
         expect.objectContaining({ type: 'raise', kind: 'device_offline', reason, startedAt: droppedAt }),
       ]);
@@ -150,6 +150,6 @@ describe('device-offline rule', () => {
     bed.mattress({ inBed: true });
     bed.advance(10 * MINUTE);
     expect(bed.raises()).toHaveLength(0);
-    expect(bed.state.devices['m1']!.online).toBe(false);
+    expect(bed.state.devices['m1'].online).toBe(false);
   });
 });

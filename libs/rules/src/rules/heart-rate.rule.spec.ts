@@ -73,7 +73,7 @@ describe('heart-rate rule', () => {
       const [raise] = bed.raises('heart_rate');
       expect(bed.ofType('update', 'heart_rate')).toEqual([
         expect.objectContaining({
-          key: raise!.key,
+          key: raise.key,
           severity: 'critical',
           previousSeverity: 'major',
           reason: 'heart_rate_escalated',
@@ -117,7 +117,7 @@ describe('heart-rate rule', () => {
       ]);
       bed.holdMattress(inBed(130), 2 * MINUTE);
       const [first, second] = bed.raises('heart_rate');
-      expect(second!.key).not.toEqual(first!.key);
+      expect(second.key).not.toEqual(first.key);
     });
   });
 

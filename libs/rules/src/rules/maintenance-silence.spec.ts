@@ -31,7 +31,7 @@ describe('maintenance silence', () => {
       at: until,
       reason: 'still_active_after_silence',
       severity: 'critical',
-      details: { suppressedKey: suppressedHr!.key },
+      details: { suppressedKey: suppressedHr.key },
     });
     expect(bed.raises('sos')).toHaveLength(1);
     expect(bed.state.episodes['sos']).toBeUndefined();

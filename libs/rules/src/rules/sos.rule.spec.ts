@@ -27,13 +27,13 @@ describe('SOS rule', () => {
     expect(second).toEqual([
       expect.objectContaining({
         type: 'update',
-        key: raise!.key,
+        key: raise.key,
         repeatCount: 1,
         severity: 'critical',
         reason: 'sos_repeat',
       }),
     ]);
-    expect(third).toEqual([expect.objectContaining({ type: 'update', key: raise!.key, repeatCount: 2 })]);
+    expect(third).toEqual([expect.objectContaining({ type: 'update', key: raise.key, repeatCount: 2 })]);
   });
 
   it('a second press raises severity when the first press is configured lower', () => {
@@ -54,9 +54,9 @@ describe('SOS rule', () => {
     const bed = buttonBed();
     const [raise] = bed.event('button.pressed');
     expect(bed.event('button.cancelled')).toEqual([
-      expect.objectContaining({ type: 'cancelled', kind: 'sos', key: raise!.key, raised: true }),
+      expect.objectContaining({ type: 'cancelled', kind: 'sos', key: raise.key, raised: true }),
     ]);
-    expect(bed.event('button.pressed')).toEqual([expect.objectContaining({ type: 'update', key: raise!.key })]);
+    expect(bed.event('button.pressed')).toEqual([expect.objectContaining({ type: 'update', key: raise.key })]);
   });
 
   it('a cancel with no open call is still recorded', () => {
@@ -68,10 +68,10 @@ describe('SOS rule', () => {
     const bed = buttonBed();
     const [first] = bed.event('button.pressed');
     bed.advance(5 * 60 * SECOND);
-    bed.send({ type: 'alarm.resolved', kind: 'sos', key: first!.key });
+    bed.send({ type: 'alarm.resolved', kind: 'sos', key: first.key });
     const [second] = bed.event('button.pressed');
     expect(second).toMatchObject({ type: 'raise', kind: 'sos' });
-    expect(second!.key).not.toBe(first!.key);
+    expect(second.key).not.toBe(first.key);
   });
 
   it('ignores a stale resolve for another episode', () => {

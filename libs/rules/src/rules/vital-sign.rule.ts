@@ -6,7 +6,7 @@ import { nameCache } from '../engine/name-cache';
 import { vitalSuppression } from '../engine/suppression';
 import { advanceTrack, isAbnormal, newTrack } from '../engine/vital-hold';
 import type { VitalTrack } from '../model/bed-state';
-import type { DeviceKind, TelemetryInput } from '../model/rule-input';
+import type { DeviceKind } from '../model/rule-input';
 import type { RuleKind } from '../model/rule-kind';
 import { compareSeverity } from '../model/severity';
 
@@ -60,14 +60,14 @@ export function vitalSignRule(spec: VitalSpec): RuleModule {
       if (
         value === null ||
         !Number.isFinite(value) ||
-        vitalSuppression(ctx.ruleSet, ctx.state, input as TelemetryInput, ctx.now) !== null
+        vitalSuppression(ctx.ruleSet, ctx.state, input, ctx.now) !== null
       ) {
         delete vitals[id];
         return;
       }
       const rule = ctx.ruleSet[spec.section];
       const neutral = spec.ignores?.(value, ctx.ruleSet) ?? false;
-      const ignored = ignoredReading(ctx, spec.kind, input as TelemetryInput);
+      const ignored = ignoredReading(ctx, spec.kind, input);
       let track = vitals[id];
       if (ignored !== null) {
         // One journal entry per run of ignored readings, and only for runs that would have mattered:

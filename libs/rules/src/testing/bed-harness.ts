@@ -120,13 +120,13 @@ export class BedHarness {
     const { uploadEveryMs = 0, delayMs = 0 } = options;
     const out: RuleAction[] = [];
     if (samples.length === 0) return out;
-    const first = samples[0]!.ts;
+    const first = samples[0].ts;
     const arrival = (ts: number) =>
       (uploadEveryMs === 0 ? ts : first + (Math.floor((ts - first) / uploadEveryMs) + 1) * uploadEveryMs) + delayMs;
     for (let i = 0; i < samples.length;) {
-      const at = arrival(samples[i]!.ts);
+      const at = arrival(samples[i].ts);
       out.push(...this.advanceTo(Math.max(at, this.now)));
-      for (; i < samples.length && arrival(samples[i]!.ts) === at; i++) out.push(...this.send(samples[i]!));
+      for (; i < samples.length && arrival(samples[i].ts) === at; i++) out.push(...this.send(samples[i]));
     }
     return out;
   }
@@ -161,7 +161,7 @@ export function series(
       deviceId,
       ...fields(i),
       ts: from + i * everyMs,
-    } as TimedSample);
+    });
   return out;
 }
 

@@ -67,7 +67,7 @@ const offsets = new Map<string, Map<number, number>>();
 /** Offset of the zone from UTC at an instant (local minus UTC), in ms. */
 export function zoneOffsetMs(epochMs: number, timeZone: string): number {
   let zone = offsets.get(timeZone);
-  if (!zone) offsets.set(timeZone, (zone = new Map()));
+  if (!zone) offsets.set(timeZone, (zone = new Map<number, number>()));
   const hour = Math.floor(epochMs / HOUR_MS);
   let offset = zone.get(hour);
   if (offset === undefined) {

@@ -48,7 +48,7 @@ export class VitalsController {
           `range / interval gives ${buckets} intervals; at most ${MAX_BUCKETS} are allowed: widen the interval or shorten the range`,
         ]);
       const rows = await this.store.aggregate({ bedId, from, to, intervalMs: q.interval, fields });
-      return { bedId, from, to, fields, intervalMs: q.interval, buckets: rows as VitalsResponseDto['buckets'] };
+      return { bedId, from, to, fields, intervalMs: q.interval, buckets: rows };
     }
 
     if (to - from > MAX_RAW_RANGE_MS)

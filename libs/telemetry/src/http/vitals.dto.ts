@@ -16,15 +16,17 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
 
 /** '60s', '5m', '1h', '1d', '500ms' -> ms; anything else is left as is for the validator to refuse. */
 export function parseInterval(value: unknown): unknown {
-  if (value === undefined || value === '') return undefined;
-  const m = /^(\d{1,9})(ms|s|m|h|d)$/.exec(String(value).trim());
+  if (typeof value !== 'string') return value;
+  if (value === '') return undefined;
+  const m = /^(\d{1,9})(ms|s|m|h|d)$/.exec(value.trim());
   return m ? Number(m[1]) * UNIT_MS[m[2]] : value;
 }
 
 /** ISO 8601 or epoch ms -> ms; anything else is left as is for the validator to refuse. */
 export function parseTime(value: unknown): unknown {
-  if (value === undefined || value === '') return undefined;
-  const s = String(value).trim();
+  if (typeof value !== 'string') return value;
+  if (value === '') return undefined;
+  const s = value.trim();
   if (/^\d{1,15}$/.test(s)) return Number(s);
   if (/^\d{4}-\d{2}-\d{2}/.test(s)) {
     const t = Date.parse(s);
@@ -35,7 +37,9 @@ export function parseTime(value: unknown): unknown {
 
 function parseFields(value: unknown): unknown {
   if (value === undefined || value === '') return undefined;
-  const list = Array.isArray(value) ? value.flatMap((v) => String(v).split(',')) : String(value).split(',');
+  const items: unknown[] = Array.isArray(value) ? value : [value];
+  if (!items.every((v): v is string => typeof v === 'string')) return value;
+  const list = items.flatMap((v) => v.split(','));
   return list.map((f) => f.trim()).filter((f) => f.length > 0);
 }
 
@@ -82,7 +86,7 @@ export class VitalsQueryDto {
   @Transform(({ value }) => parseFields(value))
   @IsArray()
   @ArrayNotEmpty({ message: 'fields must name at least one field' })
-  @IsIn(NUMERIC_FIELDS as unknown as string[], {
+  @IsIn(NUMERIC_FIELDS, {
     each: true,
     message: `fields: unknown field; known fields are ${NUMERIC_FIELDS.join(', ')}`,
   })
@@ -93,8 +97,12 @@ export class VitalsQueryDto {
     example: 1000,
   })
   @IsOptional()
-  @Transform(({ value }) =>
-    value === undefined || value === '' ? undefined : /^\d+$/.test(String(value)) ? Number(value) : value,
+  @Transform(({ value }: { value: unknown }) =>
+    value === undefined || value === ''
+      ? undefined
+      : typeof value === 'string' && /^\d+$/.test(value)
+        ? Number(value)
+        : value,
   )
   @IsInt()
   @Min(1)
