@@ -39,7 +39,7 @@ export default tseslint.config(
   {
     // Tests read HTTP and MQTT bodies that are untyped by nature (supertest's `body`, parsed
     // JSON); asserting on them is the point, so the any-propagation rules stay off there.
-    files: ['test/**/*.ts', '**/*.spec.ts', '**/*.e2e-spec.ts'],
+    files: ['test/**/*.ts', '**/*.spec.ts', '**/*.*-spec.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -54,13 +54,17 @@ const common = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleNameMapper: aliases,
 };
+// Four tiers, fastest first: unit (no servers, no database), integration (PGlite, PostgreSQL,
+// InfluxDB), e2e (hub processes over TCP) and browser (the console in Chromium).
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,devices-sim,bench}/**/*.spec.ts'] },
     {
       ...common,
-      displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/apps/*/test/**/*.e2e-spec.ts'],
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs,devices-sim,bench}/**/*.integration-spec.ts'],
     },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/**/*.browser-spec.ts'] },
   ],
 };

@@ -39,8 +39,10 @@ describe('hub clock from the Date header', () => {
       if (clock instanceof Error) expect(clock.message).toMatch(/does not run at x60/);
       else {
         await new Promise((r) => setTimeout(r, 1500));
-        const { measuredSpeed } = await checkHubSpeed(hub.url, clock, since);
-        expect(Math.abs(measuredSpeed - 30)).toBeLessThan(6);
+        // A later sync either contradicts x60 outright or measures the real speed.
+        const checked = await checkHubSpeed(hub.url, clock, since).catch((err: Error) => err);
+        if (checked instanceof Error) expect(checked.message).toMatch(/does not run at x60/);
+        else expect(Math.abs(checked.measuredSpeed - 30)).toBeLessThan(6);
       }
     } finally {
       hub.server.close();

@@ -29,7 +29,10 @@ describe('cached zone offsets agree with ICU', () => {
     const rnd = lcg(zone.length * 7919);
     for (let i = 0; i < 3000; i++) {
       const t = Math.floor(FROM + rnd() * (TO - FROM));
-      expect([t, toLocal(t, zone)]).toEqual([t, toLocalUncached(t, zone)]);
+      const cached = toLocal(t, zone);
+      const icu = toLocalUncached(t, zone);
+      // expect() only on a mismatch: 3,000 matcher calls would dominate the run time.
+      if (JSON.stringify(cached) !== JSON.stringify(icu)) expect([t, cached]).toEqual([t, icu]);
     }
   });
 
@@ -39,10 +42,13 @@ describe('cached zone offsets agree with ICU', () => {
       return Date.UTC(l.year, l.month - 1, l.day, l.hour, l.minute, l.second) - t;
     };
     let transitions = 0;
-    for (let h = FROM, before = offset(h); h < TO; h += HOUR) {
-      const after = offset(h + HOUR);
-      if (after === before) continue;
-      before = after;
+    // Offsets change at most once a day (Casablanca's Ramadan suspensions are weeks apart), so a
+    // daily scan finds every transition and an hourly one inside that day places it.
+    for (let d = FROM, before = offset(d); d < TO; d += 24 * HOUR) {
+      if (offset(d + 24 * HOUR) === before) continue;
+      let h = d;
+      while (offset(h + HOUR) === before) h += HOUR;
+      before = offset(h + HOUR);
       transitions++;
       // The transition lies in (h, h + HOUR]: check both sides of it every half minute.
       for (let t = h - 60_000; t <= h + HOUR + 60_000; t += 29_999) {
