@@ -53,9 +53,17 @@ it('runs on PostgreSQL and loses nothing acknowledged across a database outage',
   const health = await fetch(`${hub.httpUrl}/health`);
   expect(health.status).toBe(503);
   expect((await fetch(`${hub.httpUrl}/health/ready`)).status).toBe(503);
+  // REST callers hear "come back shortly", not an internal error, and the outage is logged
+  // as state changes, not once per failed call.
+  for (let i = 0; i < 20; i++) {
+    const res = await fetch(`${hub.httpUrl}/api/alarms`, { headers: { authorization: hub.authHeader } });
+    expect([res.status, ((await res.json()) as { code: string }).code]).toEqual([503, 'DATABASE_UNAVAILABLE']);
+    expect(res.headers.get('retry-after')).toBe('5');
+  }
 
   await pg.resume();
   await Promise.all(publishes);
+  await waitFor(() => hub.logs().includes('database available again'), { what: 'the recovery logged' });
   expect(acked.sort()).toEqual([...during].sort());
   await client.publishAsync(
     telemetryTopic(creds.deviceId),

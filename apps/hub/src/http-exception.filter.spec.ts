@@ -14,13 +14,22 @@ function answer(err: unknown) {
     },
     json: (b: unknown) => void (out.body = b),
   };
-  new HttpExceptionFilter().catch(err, {
+  const database = { unavailable: (_source: string, e: unknown) => (e as { code?: string }).code === '57P01' };
+  new HttpExceptionFilter(database).catch(err, {
     switchToHttp: () => ({ getResponse: () => res }),
   } as unknown as ArgumentsHost);
   return out;
 }
 
 describe('HttpExceptionFilter', () => {
+  it('answers a database outage 503 with a short Retry-After, not a logged 500', () => {
+    const r = answer(
+      Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }),
+    );
+    expect(r).toMatchObject({ status: 503, body: { code: 'DATABASE_UNAVAILABLE' } });
+    expect(r.headers['retry-after']).toBe('5');
+  });
+
   it("sets Retry-After on a 429 from the error's details", () => {
     const r = answer(new DomainError('RATE_LIMITED', 'slow down', { retryAfterSeconds: 41.2 }));
     expect(r.status).toBe(429);

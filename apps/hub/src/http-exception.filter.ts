@@ -1,21 +1,26 @@
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, Inject, Logger, type ExceptionFilter } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Response } from 'express';
 import { DOMAIN_ERROR_STATUS, DomainError } from '@bedside/common';
+import { DatabaseHealth } from '@bedside/database';
 import { EdgeError } from './http/edge-error';
 
 /** Used when a 429 does not say when to retry. */
 const DEFAULT_RETRY_AFTER_SECONDS = 60;
+/** A database outage is usually seconds (a failover, a restart): come back soon. */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /**
  * The REST edge's one error shape: `{ code, message, details? }`. Domain errors map by code;
  * refusals of the HTTP edge carry their own status; Nest's own HTTP errors (validation, 404
- * routes) keep their status; anything else is a 500 with an error id that is also logged, so
- * support can find it.
+ * routes) keep their status; a database outage is a 503 with Retry-After, logged once as part of
+ * the outage; anything else is a 500 with an error id that is also logged, so support can find it.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
   private readonly log = new Logger('Http');
+
+  constructor(@Inject(DatabaseHealth) private readonly database: Pick<DatabaseHealth, 'unavailable'>) {}
 
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
@@ -35,16 +40,19 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const status = err.getStatus();
       const body = err.getResponse();
       const messages =
-        typeof body === 'object' && body && 'message' in body ? (body as { message: unknown }).message : err.message;
+        typeof body === 'object' && body && 'message' in body ? (body).message : err.message;
       const list = Array.isArray(messages) ? messages.map(String) : [String(messages)];
       if (status === 429) res.setHeader('retry-after', String(DEFAULT_RETRY_AFTER_SECONDS));
-      res
-        .status(status)
-        .json({
-          code: status === 400 ? 'VALIDATION_FAILED' : `HTTP_${status}`,
-          message: list.join('; '),
-          ...(Array.isArray(messages) && { details: { errors: list } }),
-        });
+      res.status(status).json({
+        code: status === 400 ? 'VALIDATION_FAILED' : `HTTP_${status}`,
+        message: list.join('; '),
+        ...(Array.isArray(messages) && { details: { errors: list } }),
+      });
+      return;
+    }
+    if (this.database.unavailable('http', err)) {
+      res.setHeader('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      res.status(503).json({ code: 'DATABASE_UNAVAILABLE', message: 'the database is unavailable; retry shortly' });
       return;
     }
     const errorId = randomUUID();

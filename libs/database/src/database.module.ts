@@ -2,6 +2,7 @@ import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nes
 import { EnvDto } from '@bedside/config';
 import { createKysely, migrateToLatest } from './create-kysely';
 import { Database } from './database';
+import { DatabaseHealth } from './database-health';
 
 @Global()
 @Module({
@@ -21,8 +22,9 @@ import { Database } from './database';
         return new Database(db, engine);
       },
     },
+    DatabaseHealth,
   ],
-  exports: [Database],
+  exports: [Database, DatabaseHealth],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(Database) private readonly database: Database) {}

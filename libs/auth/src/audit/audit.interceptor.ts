@@ -9,6 +9,7 @@ import {
 import type { Request, Response } from 'express';
 import { Observable, tap } from 'rxjs';
 import { Clock, DOMAIN_ERROR_STATUS, DomainError } from '@bedside/common';
+import { DatabaseHealth } from '@bedside/database';
 import type { AuthUser } from '../current-user.decorator';
 import type { RouteAccess } from '../policy/route-access';
 import { AuditRepository } from './audit.repository';
@@ -25,6 +26,7 @@ export class AuditInterceptor implements NestInterceptor {
   constructor(
     private readonly audit: AuditRepository,
     private readonly clock: Clock,
+    private readonly database: DatabaseHealth,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -53,7 +55,10 @@ export class AuditInterceptor implements NestInterceptor {
           ip: req.ip ?? null,
           details,
         })
-        .catch((err) => this.log.error({ msg: 'audit entry not written', err: (err as Error).message, path }));
+        .catch((err) => {
+          if (!this.database.unavailable('audit', err))
+            this.log.error({ msg: 'audit entry not written', err: (err as Error).message, path });
+        });
     };
     return next.handle().pipe(
       tap({

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import type { Subscription } from 'rxjs';
 import { AlarmStream } from '@bedside/alarms';
 import { Clock } from '@bedside/common';
+import { DatabaseHealth } from '@bedside/database';
 import { signWebhook } from './webhook-signature';
 import { WebhookRepository, type DueDelivery } from './webhook.repository';
 
@@ -27,6 +28,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     private readonly stream: AlarmStream,
     private readonly hooks: WebhookRepository,
     private readonly clock: Clock,
+    private readonly database: DatabaseHealth,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -35,9 +37,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       void this.hooks
         .enqueue(e.alarm.organisationId, e.id, e.type, payload, new Date(this.clock.now()))
         .then((n) => n > 0 && this.kick())
-        .catch((err) =>
-          this.log.error({ msg: 'webhook deliveries not queued', eventId: e.id, err: (err as Error).message }),
-        );
+        .catch((err) => {
+          if (!this.database.unavailable('webhooks', err))
+            this.log.error({ msg: 'webhook deliveries not queued', eventId: e.id, err: (err as Error).message });
+        });
     });
     this.timer = setInterval(() => this.kick(), WebhookDispatcher.POLL_MS);
     this.timer.unref();
@@ -59,7 +62,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
       const due = await this.hooks.due(new Date(this.clock.now()), 50);
       await Promise.all(due.map((d) => this.deliver(d)));
     } catch (err) {
-      this.log.error({ msg: 'webhook poll failed', err: (err as Error).message });
+      if (!this.database.unavailable('webhooks', err))
+        this.log.error({ msg: 'webhook poll failed', err: (err as Error).message });
     }
   }
 

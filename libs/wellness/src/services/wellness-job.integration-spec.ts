@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Clock } from '@bedside/common';
-import type { Database } from '@bedside/database';
+import { DatabaseHealth, type Database } from '@bedside/database';
 import { IngestEvents } from '@bedside/ingest';
 import { SqlTelemetryStore, type TelemetryPoint } from '@bedside/telemetry';
 import { testDatabaseEngines } from '@bedside/testing';
@@ -116,7 +116,8 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
     const thresholds = new WellnessThresholdsRepository(database);
     const computer = new NightComputer(store, source, summaries, thresholds, config, clock);
     tracker = new LateDataTracker(source, config, clock);
-    job = new WellnessJob(new IngestEvents(), tracker, computer, source, requests, store, config, clock);
+    const health = new DatabaseHealth(database, clock);
+    job = new WellnessJob(new IngestEvents(), tracker, computer, source, requests, store, config, clock, health);
     service = new WellnessService(summaries, source, computer, store, thresholds, config, clock);
   }, 120_000);
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { Clock } from '@bedside/common';
+import { DatabaseHealth } from '@bedside/database';
 import { IngestEvents } from '@bedside/ingest';
 import { TelemetryStore } from '@bedside/telemetry';
 import { addNights, lastEndedNight, nightWindow } from '../domain/night-window';
@@ -37,6 +38,7 @@ export class WellnessJob implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly store: TelemetryStore,
     private readonly config: WellnessConfig,
     private readonly clock: Clock,
+    private readonly database: DatabaseHealth,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -89,7 +91,8 @@ export class WellnessJob implements OnApplicationBootstrap, BeforeApplicationShu
           ms: this.clock.now() - now,
         });
     } catch (err) {
-      this.log.error({ msg: 'wellness sweep failed', err: (err as Error).message });
+      if (!this.database.unavailable('wellness', err))
+        this.log.error({ msg: 'wellness sweep failed', err: (err as Error).message });
     }
   }
 

@@ -1,0 +1,51 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Clock } from '@bedside/common';
+import { Database } from './database';
+import { OutageLog } from './outage-log';
+import { isDatabaseUnavailable } from './unavailable-error';
+
+/** How often a failing database is probed to notice it is back. */
+const PROBE_MS = 2_000;
+
+/**
+ * The one place that knows whether the database is down. Callers report a failed call with
+ * `unavailable(source, err)`: an outage error is logged as part of the outage (once, then a
+ * rate-limited reminder) and true is returned, so the caller does not log it again; any other
+ * error returns false and stays the caller's to log. While down, a probe notices the recovery.
+ */
+@Injectable()
+export class DatabaseHealth implements OnApplicationShutdown {
+  private readonly outage: OutageLog;
+  private probe: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(Database) private readonly database: Database,
+    @Inject(Clock) clock: Clock,
+  ) {
+    const log = new Logger('Database');
+    this.outage = new OutageLog('database', { error: (m) => log.error(m), log: (m) => log.log(m) }, () => clock.now());
+  }
+
+  get down(): boolean {
+    return this.outage.failing;
+  }
+
+  unavailable(source: string, err: unknown): boolean {
+    if (!isDatabaseUnavailable(err)) return false;
+    this.outage.failure(source, err);
+    this.probe ??= setInterval(() => void this.check(), PROBE_MS);
+    this.probe.unref();
+    return true;
+  }
+
+  onApplicationShutdown(): void {
+    if (this.probe) clearInterval(this.probe);
+    this.probe = null;
+  }
+
+  private async check(): Promise<void> {
+    if (!(await this.database.ping())) return;
+    this.outage.recovered();
+    this.onApplicationShutdown();
+  }
+}
