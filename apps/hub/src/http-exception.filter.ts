@@ -39,8 +39,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (err instanceof HttpException) {
       const status = err.getStatus();
       const body = err.getResponse();
-      const messages =
-        typeof body === 'object' && body && 'message' in body ? (body).message : err.message;
+      const messages = typeof body === 'object' && body && 'message' in body ? body.message : err.message;
       const list = Array.isArray(messages) ? messages.map(String) : [String(messages)];
       if (status === 429) res.setHeader('retry-after', String(DEFAULT_RETRY_AFTER_SECONDS));
       res.status(status).json({
