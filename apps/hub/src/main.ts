@@ -27,6 +27,7 @@ async function bootstrap(): Promise<void> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  boundShutdown(env.SHUTDOWN_TIMEOUT_MS, app.get(Logger));
   app.enableShutdownHooks();
   configureHttpEdge(app, {
     maxBytes: env.HTTP_BODY_LIMIT_BYTES,
@@ -46,6 +47,22 @@ async function bootstrap(): Promise<void> {
   SwaggerModule.setup('api/docs', app, openapi, { jsonDocumentUrl: 'api/openapi.json' });
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   app.get(Logger).log(`http listening on ${env.HTTP_HOST}:${(app.getHttpServer().address() as { port: number }).port}`);
+}
+
+/**
+ * Nest runs the shutdown hooks on SIGTERM/SIGINT and then re-raises the signal; a hook stuck on
+ * an unreachable dependency would hold the process until the orchestrator kills it. Past the
+ * bound the hub exits by itself: what was acknowledged is already durable, and the rest was not
+ * acknowledged, so devices resend it to the next hub.
+ */
+function boundShutdown(timeoutMs: number, log: Logger): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => {
+      setTimeout(() => {
+        log.error({ msg: 'shutdown did not finish in time; exiting', timeoutMs });
+        process.exit(1);
+      }, timeoutMs).unref();
+    });
 }
 
 void bootstrap();

@@ -41,6 +41,16 @@ export class EnvDto {
   HTTP_BODY_LIMIT_BYTES = 256 * 1024;
 
   /**
+   * Longest a SIGTERM/SIGINT shutdown may take, ms; past it the hub exits anyway (status 1), so
+   * an orchestrator's own kill timeout (Docker's default is 10 s) never has to cut it off mid-write.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  /**
    * Comma-separated origins (scheme://host[:port]) besides the hub's own host from which a
    * browser may change data, e.g. when a proxy rewrites the Host header. Empty: the hub's own only.
    */
