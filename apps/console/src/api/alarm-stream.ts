@@ -5,10 +5,10 @@ import { ALARM_EVENT_TYPES, type Alarm, type AlarmEvent, type AlarmEventType, ty
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 
 export interface AlarmStreamHandlers {
-  onEvent(e: AlarmEvent): void;
-  onStatus(s: StreamStatus): void;
+  onEvent: (e: AlarmEvent) => void;
+  onStatus: (s: StreamStatus) => void;
   /** After every successful (re)connect; `resumed` when Last-Event-ID was sent. */
-  onOpen(resumed: boolean): void;
+  onOpen: (resumed: boolean) => void;
 }
 
 const PATH = '/api/alarms/stream';

@@ -9,8 +9,8 @@ export interface Auth {
   user: User | null;
   /** Signed out by the hub (expired or revoked session), not by the operator: the sign-in page says so. */
   expired: boolean;
-  login(username: string, password: string): Promise<void>;
-  logout(): Promise<void>;
+  login: (username: string, password: string) => Promise<void>;
+  logout: () => Promise<void>;
 }
 
 export const AuthContext = createContext<Auth | null>(null);

@@ -17,7 +17,7 @@ export function BulkAckBar({
 }: {
   alarms: Alarm[];
   selected: ReadonlySet<string>;
-  onSelect(ids: Set<string>): void;
+  onSelect: (ids: Set<string>) => void;
 }) {
   const { t } = useI18n();
   const { upsert } = useAlarmQueue();

@@ -10,7 +10,7 @@ export function QueueFilters({
 }: {
   filter: QueueFilter;
   kinds: readonly string[];
-  onChange(f: QueueFilter): void;
+  onChange: (f: QueueFilter) => void;
 }) {
   const { t, tx } = useI18n();
   const set = (field: keyof QueueFilter) => (e: { target: { value: string } }) =>

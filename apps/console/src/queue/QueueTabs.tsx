@@ -10,7 +10,7 @@ export function QueueTabs({
 }: {
   tab: QueueTab;
   counts: Record<QueueTab, number>;
-  onChange(t: QueueTab): void;
+  onChange: (t: QueueTab) => void;
 }) {
   const { t } = useI18n();
   return (

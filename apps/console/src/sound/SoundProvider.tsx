@@ -7,7 +7,7 @@ import { CONNECTION_LOST_REPEAT_MS, CRITICAL_REPEAT_MS } from './beep-patterns';
 export interface SoundControl {
   /** Epoch ms the mute ends at, or null when not muted. */
   mutedUntil: number | null;
-  toggleMute(): void;
+  toggleMute: () => void;
   /** A critical alarm is unacknowledged (the repeating alert is due, muted or not). */
   alerting: boolean;
   /** The browser has not allowed audio yet: a click anywhere fixes it. */
