@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '@bedside/common';
 import { Database } from './database';
-import { OutageLog } from './outage-log';
+import { OutageLog } from '@bedside/observability';
 import { isDatabaseUnavailable } from './unavailable-error';
 
 /** How often a failing database is probed to notice it is back. */

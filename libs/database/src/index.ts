@@ -6,5 +6,4 @@ export * from './database';
 export * from './create-kysely';
 export * from './database.module';
 export * from './database-health';
-export * from './outage-log';
 export * from './unavailable-error';
