@@ -32,7 +32,7 @@ describe('partition leases on a real PostgreSQL', () => {
     return m;
   };
   const owners = async () =>
-    (await repo.snapshot()).leases.map((l) => ({ partition: l.partition, owner: l.owner, epoch: l.epoch }));
+    (await repo.snapshot(TTL_MS)).leases.map((l) => ({ partition: l.partition, owner: l.owner, epoch: l.epoch }));
   const countBy = (rows: { owner: string | null }[]) => {
     const c: Record<string, number> = {};
     for (const r of rows) c[r.owner ?? 'none'] = (c[r.owner ?? 'none'] ?? 0) + 1;

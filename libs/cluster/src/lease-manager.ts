@@ -153,7 +153,8 @@ export class LeaseManager {
         this.validUntil = startedAt + this.opts.ttlMs - this.tickMs;
       }
       if (this.draining) return;
-      const snap = await this.repo.snapshot();
+      await this.repo.heartbeat(this.opts.nodeId);
+      const snap = await this.repo.snapshot(this.opts.ttlMs);
       const plan = planLeases({
         self: this.opts.nodeId,
         liveNodes: snap.liveNodes,

@@ -12,7 +12,7 @@ export type HeldLeases = ReadonlyMap<number, number>;
 export interface ClusterSnapshot {
   /** The database's clock (epoch ms): lease expiry is judged by it, never by a node's. */
   dbNow: number;
-  /** Nodes whose liveness lock is held and that are not draining. */
+  /** Nodes whose liveness lock is held, that ticked within the TTL and are not draining. */
   liveNodes: string[];
   leases: LeaseView[];
 }
@@ -74,23 +74,40 @@ export class LeaseRepository {
   async registerNode(nodeId: string): Promise<number> {
     const row = await this.db
       .insertInto('cluster_nodes')
-      .values({ node_id: nodeId, lock_key: sql<number>`nextval('cluster_node_lock_key')`, started_at: sql`now()` })
-      .onConflict((oc) => oc.column('node_id').doUpdateSet({ started_at: sql`now()`, draining: false }))
+      .values({
+        node_id: nodeId,
+        lock_key: sql<number>`nextval('cluster_node_lock_key')`,
+        started_at: sql`now()`,
+        heartbeat_at: sql`now()`,
+      })
+      .onConflict((oc) =>
+        oc.column('node_id').doUpdateSet({ started_at: sql`now()`, heartbeat_at: sql`now()`, draining: false }),
+      )
       .returning('lock_key')
       .executeTakeFirstOrThrow();
     return row.lock_key;
+  }
+
+  /** The node is ticking: counted among the live nodes that share the partitions. */
+  async heartbeat(nodeId: string): Promise<void> {
+    await this.db
+      .updateTable('cluster_nodes')
+      .set({ heartbeat_at: sql`now()` })
+      .where('node_id', '=', nodeId)
+      .execute();
   }
 
   async setDraining(nodeId: string, draining: boolean): Promise<void> {
     await this.db.updateTable('cluster_nodes').set({ draining }).where('node_id', '=', nodeId).execute();
   }
 
-  async snapshot(): Promise<ClusterSnapshot> {
+  /** `ttlMs`: a node that has not ticked for this long is not counted as live. */
+  async snapshot(ttlMs: number): Promise<ClusterSnapshot> {
     const [now, nodes, leases] = await Promise.all([
       sql<{ now: Date }>`select now() as now`.execute(this.db),
       sql<{ node_id: string }>`
         select n.node_id from cluster_nodes n
-        where not n.draining and exists (
+        where not n.draining and n.heartbeat_at > now() - make_interval(secs => ${ttlMs / 1000}) and exists (
           select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.objsubid = 2
             and l.classid::bigint = ${sql.lit(NODE_LOCK_NAMESPACE)} and l.objid::bigint = n.lock_key
             and l.database = (select oid from pg_database where datname = current_database()))`.execute(this.db),

@@ -10,6 +10,7 @@ export interface ClusterNodesTable {
   node_id: string;
   lock_key: number;
   started_at: Timestamp;
+  heartbeat_at: Timestamp;
   draining: Generated<boolean>;
 }
 

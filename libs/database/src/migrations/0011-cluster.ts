@@ -50,6 +50,9 @@ export const cluster: Migration = {
       // Second key of pg_advisory_lock(int, int) held by the node's liveness session.
       .addColumn('lock_key', 'integer', (c) => c.notNull().unique())
       .addColumn('started_at', 'timestamptz', (c) => c.notNull())
+      // Written every tick: a node that holds its lock but stopped ticking (frozen) is not
+      // counted when shares are computed, so its partitions are taken once they expire.
+      .addColumn('heartbeat_at', 'timestamptz', (c) => c.notNull())
       .addColumn('draining', 'boolean', (c) => c.notNull().defaultTo(false))
       .execute();
     await sql`create sequence cluster_node_lock_key as integer`.execute(db);
