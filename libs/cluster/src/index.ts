@@ -4,3 +4,4 @@ export * from './lease.repository';
 export * from './node-lock.repository';
 export * from './lease-manager';
 export * from './partition-fence';
+export * from './haproxy-config';
