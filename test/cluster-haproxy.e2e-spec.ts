@@ -1,5 +1,6 @@
 import { connect as tcpConnect } from 'node:net';
 import mqttPacket from 'mqtt-packet';
+import pgDriver from 'pg';
 import { renderHaproxyConfig } from '@bedside/cluster';
 import {
   freePort,
@@ -28,6 +29,14 @@ describe('cluster behind HAProxy', () => {
   let proxyMqtt: number;
   let proxyHttp: number;
   const devices: Creds[] = [];
+  let db: pgDriver.Client;
+  /** Partitions per lease owner, from PostgreSQL. */
+  const leaseSplit = async () => {
+    const r = await db.query<{ owner: string | null; n: number }>(
+      'select owner_node as owner, count(*)::int as n from partition_leases group by owner_node',
+    );
+    return Object.fromEntries(r.rows.map((x) => [x.owner ?? 'none', x.n]));
+  };
 
   beforeAll(async () => {
     pg = await startPostgres();
@@ -38,11 +47,15 @@ describe('cluster behind HAProxy', () => {
         await startHub({
           DATABASE_URL: url,
           MQTT_PROXY_PROTOCOL: 'true',
+          CLUSTER_NODE_ID: `hub-${'ab'[i]}`,
+          CLUSTER_LEASE_TTL_MS: '3000',
           INGEST_COMMIT_DELAY_MS: '0',
           LOG_LEVEL: 'info',
         }),
       );
     }
+    db = new pgDriver.Client(url);
+    await db.connect();
     const admin = hubApi(hubs[0]);
     for (let i = 0; i < 6; i++) {
       const bed = await admin.provisionBed(`cluster bed ${i}`);
@@ -68,6 +81,7 @@ describe('cluster behind HAProxy', () => {
     );
   });
   afterAll(async () => {
+    await db?.end();
     await proxy?.stop();
     for (const h of hubs) await h.dispose();
     hubs = [];
@@ -106,6 +120,10 @@ describe('cluster behind HAProxy', () => {
     );
 
   it('keeps each client id on one node, spreads ids over both, and moves only a lost node’s devices', async () => {
+    await waitFor(async () => JSON.stringify(await leaseSplit()) === JSON.stringify({ 'hub-a': 32, 'hub-b': 32 }), {
+      timeoutMs: 10_000,
+      what: 'the hubs sharing the partition leases 32/32',
+    });
     const first: number[] = [];
     for (const d of devices) first.push(await landingWhenUp(d));
     for (const [i, d] of devices.entries()) expect(await landing(d)).toBe(first[i]);
@@ -115,6 +133,14 @@ describe('cluster behind HAProxy', () => {
 
     // hub-b goes down hard: its devices reach hub-a once HAProxy's checks mark it down; hub-a's stay.
     await hubs[1].kill();
+    const killedAt = Date.now();
+    await waitFor(async () => (await leaseSplit())['hub-a'] === 64, {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      what: "hub-a taking hub-b's leases",
+    });
+    const leaseTakeoverMs = Date.now() - killedAt;
+    expect(leaseTakeoverMs).toBeLessThan(2500);
     const afterKill: number[] = [];
     for (const d of devices) afterKill.push(await landingWhenUp(d));
     expect(afterKill.every((n) => n === 0)).toBe(true);
@@ -127,8 +153,24 @@ describe('cluster behind HAProxy', () => {
       what: 'hub-b back in rotation',
     });
     for (const [i, d] of devices.entries()) expect(await landingWhenUp(d)).toBe(first[i]);
+    await waitFor(async () => (await leaseSplit())['hub-b'] === 32, {
+      timeoutMs: 10_000,
+      what: 'hub-b given its share back',
+    });
+
+    // A graceful stop (SIGTERM) drains: hub-b hands its leases over before it exits.
+    await hubs[1].stop();
+    const drained = await leaseSplit();
+    expect(drained['hub-b']).toBeUndefined();
+    await waitFor(async () => (await leaseSplit())['hub-a'] === 64, {
+      timeoutMs: 3000,
+      what: 'hub-a taking the drained leases',
+    });
+    expect(hubs[1].logs()).toMatch(/partition leases handed over.*"reason":"drain"/);
+    await hubs[1].restart();
     process.stdout.write(
-      `cluster-haproxy: ${onA}/${devices.length} devices on hub-a, ${devices.length - onA} on hub-b\n`,
+      `cluster-haproxy: ${onA}/${devices.length} devices on hub-a, ${devices.length - onA} on hub-b; ` +
+        `leases of the killed hub taken in ${leaseTakeoverMs} ms\n`,
     );
   });
 

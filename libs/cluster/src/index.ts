@@ -5,3 +5,4 @@ export * from './node-lock.repository';
 export * from './lease-manager';
 export * from './partition-fence';
 export * from './haproxy-config';
+export * from './cluster.module';
