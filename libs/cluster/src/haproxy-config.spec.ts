@@ -1,8 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { renderHaproxyConfig } from './haproxy-config';
+import { join, resolve } from 'node:path';
+import { renderHaproxyConfig, type HaproxyConfigInput } from './haproxy-config';
+
+/** The topology of docker-compose.cluster.yml; deploy/haproxy/haproxy.cfg is rendered from it. */
+const COMPOSE: HaproxyConfigInput = {
+  nodes: [1, 2, 3].map((i) => ({ name: `hub-${i}`, host: `hub-${i}`, mqttPort: 1883, httpPort: 3000 })),
+  bindHost: '0.0.0.0',
+  mqttPort: 1883,
+  httpPort: 3000,
+  maxConnections: 60000,
+  nameserver: '127.0.0.11:53',
+};
 
 const nodes = [
   { name: 'hub-1', host: 'hub-1', mqttPort: 1883, httpPort: 3000 },
@@ -40,6 +50,12 @@ describe('renderHaproxyConfig', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('is what deploy/haproxy/haproxy.cfg holds for docker-compose.cluster.yml', () => {
+    const file = resolve(__dirname, '../../../deploy/haproxy/haproxy.cfg');
+    // On a change, write renderHaproxyConfig(COMPOSE) to that file.
+    expect(readFileSync(file, 'utf8')).toBe(renderHaproxyConfig(COMPOSE));
   });
 
   it('refuses an empty node list', () => {
