@@ -17,6 +17,7 @@ import { NodeLivenessLock } from './node-lock.repository';
 /** Starts the node's lease manager with the hub and drains it on shutdown. */
 @Injectable()
 class ClusterLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly log = new Logger('Cluster');
   constructor(@Inject(LeaseManager) private readonly leases: LeaseManager) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -25,7 +26,13 @@ class ClusterLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
 
   /** After the listeners closed and ingest drained, before the database closes. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.leases.drain();
+    try {
+      await this.leases.drain();
+    } catch (err) {
+      // The database may be gone: ending the liveness session below still lets the others
+      // take the partitions at their next tick.
+      this.log.warn({ msg: 'lease drain failed', err: (err as Error).message });
+    }
     await this.leases.stop();
   }
 }
