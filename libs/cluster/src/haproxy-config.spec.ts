@@ -31,7 +31,7 @@ describe('renderHaproxyConfig', () => {
       lines.indexOf('tcp-request content reject unless { req.payload(0,0),mqtt_is_valid }'),
     );
     expect(lines).toContain('balance hash var(sess.mqtt_client_id)');
-    expect(lines).toContain('hash-type consistent');
+    expect(lines).toContain('hash-type consistent sdbm avalanche');
     expect(lines).toContain('server hub-1 hub-1:1883 check port 3000');
     expect(cfg).toMatch(/default-server .*send-proxy-v2/);
     // Keep alive 3600 s may go 1.5 periods silent before anyone may drop the device.

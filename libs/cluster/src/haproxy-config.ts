@@ -93,12 +93,14 @@ frontend mqtt
 backend hubs_mqtt
     mode tcp
     balance hash var(sess.mqtt_client_id)
-    hash-type consistent
+    # Weight 100 puts 100x more points per node on the hash ring than the default 1, and
+    # avalanche mixes the hash of similar ids: together they keep the node shares close to 1/N.
+    hash-type consistent sdbm avalanche
     timeout server ${mqttIdleS}s
     option httpchk
     http-check send meth GET uri /health/ready
     http-check expect status 200
-    default-server inter ${inter}ms fall 2 rise 2 send-proxy-v2 on-marked-down shutdown-sessions${dns}
+    default-server inter ${inter}ms fall 2 rise 2 weight 100 send-proxy-v2 on-marked-down shutdown-sessions${dns}
 ${servers((n) => `server ${n.name} ${n.host}:${n.mqttPort} check port ${n.httpPort}`)}
 
 frontend http
