@@ -44,6 +44,7 @@ for (const lib of [
   'wellness',
   'observability',
   'testing',
+  'cluster',
 ]) {
   aliases[`^@bedside/${lib}$`] = `<rootDir>/libs/${lib}/src`;
 }

@@ -3,6 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AlarmsModule } from '@bedside/alarms';
 import { CallCentreModule } from '@bedside/callcentre';
+import { ClusterModule } from '@bedside/cluster';
 import { AuthModule } from '@bedside/auth';
 import { BrokerModule } from '@bedside/broker';
 import { ClockModule } from '@bedside/common';
@@ -41,6 +42,7 @@ export class AppModule {
         CallCentreModule,
         AlarmsModule,
         WellnessModule,
+        ClusterModule.forRoot(env),
       ],
       controllers: [HealthController],
       providers: [

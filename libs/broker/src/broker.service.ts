@@ -19,6 +19,7 @@ import { DownlinkPublisher } from './downlink.publisher';
 import { MqttFrameGuard, guardReads, type OversizeInfo } from './mqtt-frame-guard';
 import { boundWrites } from './outbound-guard';
 import { connectViolation, supervisedKeepAlive } from './connect-conformance';
+import { readProxyV2Header } from './proxy-protocol';
 import { markRedeliveriesDup } from './redelivery-dup';
 import { deviceMaySubscribe, uplinkChannelFor } from './topic-acl';
 import type { UplinkChannel } from '@bedside/contracts';
@@ -215,7 +216,24 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private accept(socket: Socket): void {
-    const address = socket.remoteAddress ?? 'unknown';
+    if (!this.env.MQTT_PROXY_PROTOCOL) return this.admit(socket, socket.remoteAddress ?? 'unknown');
+    // Behind HAProxy every connection comes from the proxy: the device's address is in the
+    // PROXY v2 header, read (within the CONNECT time budget) before MQTT starts.
+    readProxyV2Header(socket, this.env.MQTT_CONNECT_TIMEOUT_MS).then(
+      (header) => this.admit(socket, header.command === 'proxy' ? header.address : (socket.remoteAddress ?? 'unknown')),
+      (err: Error) => {
+        this.metrics.connectionsRefused.inc({ reason: 'proxy_header' });
+        this.log.warn({
+          msg: 'PROXY protocol header refused; closing',
+          remoteAddress: socket.remoteAddress,
+          err: err.message,
+        });
+        socket.destroy();
+      },
+    );
+  }
+
+  private admit(socket: Socket, address: string): void {
     if (!this.rateLimiter.allow(address)) {
       this.metrics.connectionsRefused.inc({ reason: 'rate' });
       socket.destroy();

@@ -11,6 +11,8 @@ export const DOMAIN_ERROR_STATUS = {
   RATE_LIMITED: 429,
   INVALID_TRANSITION: 409,
   UNAVAILABLE: 503,
+  // A write by a node whose partition lease was taken over (a stale fencing epoch).
+  PARTITION_FENCED: 503,
 } as const;
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;
 

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import {
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsOptional,
@@ -16,7 +17,7 @@ import {
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === ''
     ? undefined
-    : typeof value === 'string' && /^-?\d+$/.test(value)
+    : (typeof value === 'string' || typeof value === 'number') && /^-?\d+$/.test(String(value))
       ? Number(value)
       : value;
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -338,6 +339,52 @@ export class EnvDto {
   @IsInt()
   @Min(1000)
   LOGIN_FAILURE_WINDOW_MS = 15 * 60_000;
+
+  /**
+   * Accept the PROXY protocol v2 header (sent by HAProxy's `send-proxy-v2`) on the MQTT TCP
+   * listener, so the device's own address is logged and throttled rather than the proxy's. Only
+   * for a listener reachable solely through the proxy: the header is trusted as sent.
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' ? true : value === 'false' || value === '' ? false : value,
+  )
+  @IsBoolean()
+  MQTT_PROXY_PROTOCOL = false;
+
+  /**
+   * This node's name in a cluster; set, the hub runs clustered (partition leases in PostgreSQL,
+   * so DATABASE_URL is required). Unique per live node: a second process with the same name is
+   * refused at start.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+    message: 'CLUSTER_NODE_ID must be 1-63 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  })
+  CLUSTER_NODE_ID?: string;
+
+  /** Partitions beds are spread over; fixed once a cluster has run (changing it means re-partitioning). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(4096)
+  CLUSTER_PARTITIONS = 64;
+
+  /**
+   * A partition lease lasts this long without renewal (renewed every second): how long a frozen
+   * node keeps its partitions. A crashed node's are taken at once (its session lock is gone).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2000)
+  @Max(120_000)
+  CLUSTER_LEASE_TTL_MS = 5000;
+
+  /** NATS server for the cluster's fast path between nodes (core NATS, no JetStream). */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['nats'], require_tld: false, require_protocol: true })
+  NATS_URL?: string;
 
   /** Bootstrap administrator for the REST API (HTTP Basic) until full user management lands. */
   @IsString()

@@ -48,6 +48,36 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WELLNESS_CATCH_UP_NIGHTS: '0' })).toThrow(/WELLNESS_CATCH_UP_NIGHTS/);
   });
 
+  it('reads the cluster settings, and clustered mode requires PostgreSQL', () => {
+    const single = loadConfig({});
+    expect(single.CLUSTER_NODE_ID).toBeUndefined();
+    expect(single.MQTT_PROXY_PROTOCOL).toBe(false);
+    expect(single).toEqual(expect.objectContaining({ CLUSTER_PARTITIONS: 64, CLUSTER_LEASE_TTL_MS: 5000 }));
+    const node = loadConfig({
+      CLUSTER_NODE_ID: 'hub-a.1',
+      DATABASE_URL: 'postgres://u@127.0.0.1:5432/db',
+      CLUSTER_PARTITIONS: '128',
+      CLUSTER_LEASE_TTL_MS: '3000',
+      NATS_URL: 'nats://127.0.0.1:4222',
+      MQTT_PROXY_PROTOCOL: 'true',
+    });
+    expect(node).toEqual(
+      expect.objectContaining({
+        CLUSTER_NODE_ID: 'hub-a.1',
+        CLUSTER_PARTITIONS: 128,
+        CLUSTER_LEASE_TTL_MS: 3000,
+        NATS_URL: 'nats://127.0.0.1:4222',
+        MQTT_PROXY_PROTOCOL: true,
+      }),
+    );
+    expect(() => loadConfig({ CLUSTER_NODE_ID: 'hub-a' })).toThrow(/CLUSTER_NODE_ID.*requires DATABASE_URL/);
+    expect(() => loadConfig({ CLUSTER_NODE_ID: 'a b', DATABASE_URL: 'postgres://u@h/db' })).toThrow(/CLUSTER_NODE_ID/);
+    expect(() => loadConfig({ CLUSTER_LEASE_TTL_MS: '500' })).toThrow(/CLUSTER_LEASE_TTL_MS/);
+    expect(() => loadConfig({ CLUSTER_PARTITIONS: '0' })).toThrow(/CLUSTER_PARTITIONS/);
+    expect(() => loadConfig({ NATS_URL: 'http://127.0.0.1:4222' })).toThrow(/NATS_URL/);
+    expect(() => loadConfig({ MQTT_PROXY_PROTOCOL: 'yes' })).toThrow(/MQTT_PROXY_PROTOCOL/);
+  });
+
   it('lists every bad key at once', () => {
     try {
       loadConfig({ HTTP_PORT: 'abc', MQTT_PORT: '70000', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });

@@ -24,6 +24,8 @@ const KNOWN_KEYS = new Set(
     'INFLUX_PASSWORD',
     'ADMIN_PASSWORD',
     'ALARM_ESCALATE_REPEAT_MS',
+    'CLUSTER_NODE_ID',
+    'NATS_URL',
   ]),
 );
 
@@ -37,6 +39,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     (e) =>
       `${e.property}=${JSON.stringify(relevant[e.property] ?? null)}: ${Object.values(e.constraints ?? {}).join('; ')}`,
   );
+  // A cluster's nodes share their state through PostgreSQL; an embedded PGlite is one process's.
+  if (config.CLUSTER_NODE_ID !== undefined && config.DATABASE_URL === undefined)
+    problems.push(`CLUSTER_NODE_ID=${JSON.stringify(config.CLUSTER_NODE_ID)}: clustered mode requires DATABASE_URL`);
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -6,3 +6,5 @@ export * from './hub-api';
 export * from './influx-server';
 export * from './test-databases';
 export * from './compressed-clock';
+export * from './nats-server';
+export * from './haproxy-server';

@@ -1,0 +1,110 @@
+import { Clock } from '@bedside/common';
+import { LeaseManager, type ReleaseReason } from './lease-manager';
+import type { ClaimedLease, ClusterSnapshot, HeldLeases, LeaseRepository } from './lease.repository';
+import type { NodeLivenessLock } from './node-lock.repository';
+
+class ManualClock extends Clock {
+  t = 1_000_000;
+  now(): number {
+    return this.t;
+  }
+}
+
+/** An in-memory stand-in for the lease table: one node alone, every claim granted. */
+class FakeLeases {
+  epochs = new Map<number, number>();
+  renewFails = false;
+  steal = new Set<number>();
+  live = ['n1'];
+  constructor(private readonly partitions: number) {}
+  ensurePartitions = () => Promise.resolve();
+  registerNode = () => Promise.resolve(1);
+  heartbeat = () => Promise.resolve();
+  setDraining = () => Promise.resolve();
+  snapshot = (): Promise<ClusterSnapshot> =>
+    Promise.resolve({
+      dbNow: 0,
+      liveNodes: this.live,
+      leases: Array.from({ length: this.partitions }, (_, p) => ({
+        partition: p,
+        owner: this.epochs.has(p) && !this.steal.has(p) ? 'n1' : this.steal.has(p) ? 'n2' : null,
+        epoch: this.epochs.get(p) ?? 0,
+        expiresAt: this.epochs.has(p) ? 1 : -Infinity,
+      })),
+    });
+  claim = (_node: string, ps: readonly number[]): Promise<ClaimedLease[]> =>
+    Promise.resolve(
+      ps.map((p) => {
+        this.epochs.set(p, (this.epochs.get(p) ?? 0) + 1);
+        return { partition: p, epoch: this.epochs.get(p)! };
+      }),
+    );
+  renew = (_node: string, held: HeldLeases): Promise<number[]> =>
+    this.renewFails
+      ? Promise.reject(new Error('database unreachable'))
+      : Promise.resolve([...held.keys()].filter((p) => !this.steal.has(p)));
+  release = (_node: string, held: HeldLeases) => Promise.resolve([...held.keys()]);
+}
+
+describe('LeaseManager', () => {
+  const lock = { acquire: () => Promise.resolve(true), held: true, close: () => Promise.resolve() };
+  let clock: ManualClock;
+  let repo: FakeLeases;
+  let manager: LeaseManager;
+  const released: [number, number, ReleaseReason][] = [];
+
+  beforeEach(async () => {
+    clock = new ManualClock();
+    repo = new FakeLeases(4);
+    released.length = 0;
+    manager = new LeaseManager(repo as unknown as LeaseRepository, lock as unknown as NodeLivenessLock, clock, {
+      nodeId: 'n1',
+      partitions: 4,
+      ttlMs: 5000,
+      tickMs: 1000,
+    });
+    manager.addListener({ released: (p, e, r) => void released.push([p, e, r]) });
+    await manager.start();
+  });
+  afterEach(() => manager.stop());
+
+  it('vouches for a lease only until TTL minus one tick after the last renewal it sent', async () => {
+    expect(manager.heldPartitions()).toEqual([0, 1, 2, 3]);
+    expect(manager.epochOf(2)).toBe(1);
+    clock.t += 1000;
+    await manager.tick(); // renewed at this instant
+    repo.renewFails = true;
+    clock.t += 1000;
+    await manager.tick(); // renewal fails: the database may be gone
+    clock.t += 2999;
+    expect(manager.epochOf(2)).toBe(1);
+    clock.t += 1;
+    expect(manager.epochOf(2)).toBeUndefined();
+    expect(manager.heldPartitions()).toEqual([0, 1, 2, 3]);
+  });
+
+  it('drops a lease another node took, telling its listeners, then hands the joiner its share', async () => {
+    // n2 joined and took partition 1 (say, after a pause of n1's renewals).
+    repo.live = ['n1', 'n2'];
+    repo.steal.add(1);
+    clock.t += 1000;
+    await manager.tick();
+    expect(manager.epochOf(1)).toBeUndefined();
+    expect(released[0]).toEqual([1, 1, 'lost']);
+    // Shares are now 2 and 2: n1 gives n2 the one it still lacks.
+    expect(released.slice(1).map(([, , r]) => r)).toEqual(['handover']);
+    expect(manager.heldPartitions()).toHaveLength(2);
+  });
+
+  it('on drain tells listeners first and then holds nothing', async () => {
+    await manager.drain();
+    expect(released.map(([p, , r]) => [p, r])).toEqual([
+      [0, 'drain'],
+      [1, 'drain'],
+      [2, 'drain'],
+      [3, 'drain'],
+    ]);
+    expect(manager.heldPartitions()).toEqual([]);
+    expect(manager.epochOf(0)).toBeUndefined();
+  });
+});

@@ -1,0 +1,210 @@
+import type { Clock } from '@bedside/common';
+import { DomainError } from '@bedside/common';
+import { planLeases } from './lease-plan';
+import type { LeaseRepository } from './lease.repository';
+import type { NodeLivenessLock } from './node-lock.repository';
+
+export type ReleaseReason = 'handover' | 'drain' | 'lost';
+
+/**
+ * Told when this node gains or gives up a partition. `released` runs before the lease is handed
+ * back (handover, drain), so the partition's work stops before another node may start it; when
+ * the lease was lost (taken over or expired) it runs after the fact, and the fence refuses the
+ * stale writes meanwhile.
+ */
+export interface LeaseListener {
+  acquired?(partition: number, epoch: number): void | Promise<void>;
+  released?(partition: number, epoch: number, reason: ReleaseReason): void | Promise<void>;
+}
+
+export interface LeaseManagerOptions {
+  nodeId: string;
+  partitions: number;
+  ttlMs: number;
+  /** How often leases are renewed and the cluster looked at. */
+  tickMs?: number;
+}
+
+export interface LeaseManagerLog {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+}
+
+const quietLog: LeaseManagerLog = { info: () => undefined, warn: () => undefined };
+
+/**
+ * Holds this node's share of the partition leases: claims free, expired and dead nodes'
+ * partitions, renews its own every tick, hands surplus to a node that joined, and releases
+ * everything on drain. Decisions are planLeases'; PostgreSQL arbitrates every claim.
+ */
+export class LeaseManager {
+  private readonly held = new Map<number, number>();
+  /** Local instant until which this node may trust a lease without a newer renewal. */
+  private validUntil = -Infinity;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private draining = false;
+  private stopped = true;
+  private lockKey = 0;
+  private readonly listeners: LeaseListener[] = [];
+  private readonly tickMs: number;
+
+  constructor(
+    private readonly repo: LeaseRepository,
+    private readonly lock: NodeLivenessLock,
+    private readonly clock: Clock,
+    private readonly opts: LeaseManagerOptions,
+    private readonly log: LeaseManagerLog = quietLog,
+  ) {
+    this.tickMs = opts.tickMs ?? 1000;
+    if (this.tickMs * 2 > opts.ttlMs) throw new RangeError('lease TTL must be at least two renewal periods');
+  }
+
+  get nodeId(): string {
+    return this.opts.nodeId;
+  }
+
+  addListener(listener: LeaseListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** The epoch this node holds `partition` at, or undefined when it may not act for it. */
+  epochOf(partition: number): number | undefined {
+    if (this.clock.now() >= this.validUntil) return undefined;
+    return this.held.get(partition);
+  }
+
+  heldPartitions(): number[] {
+    return [...this.held.keys()].sort((a, b) => a - b);
+  }
+
+  async start(): Promise<void> {
+    await this.repo.ensurePartitions(this.opts.partitions);
+    this.lockKey = await this.repo.registerNode(this.opts.nodeId);
+    if (!(await this.lock.acquire(this.lockKey))) {
+      throw new DomainError('CONFLICT', `another live node is already named ${this.opts.nodeId}`, {
+        nodeId: this.opts.nodeId,
+      });
+    }
+    this.stopped = false;
+    await this.tick();
+    this.schedule();
+  }
+
+  /** One renewal and planning round; runs every tickMs on its own, exposed for tests. */
+  tick(): Promise<void> {
+    this.ticking ??= this.runTick().finally(() => (this.ticking = null));
+    return this.ticking;
+  }
+
+  /** Hands every lease back (after its listeners stopped the work) and stops claiming. */
+  async drain(): Promise<void> {
+    this.draining = true;
+    this.clearTimer();
+    await this.ticking;
+    await this.repo.setDraining(this.opts.nodeId, true);
+    await this.releaseAll('drain');
+  }
+
+  /** Stops renewing and ends the liveness session: remaining leases go to the others at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearTimer();
+    await this.ticking;
+    await this.lock.close();
+    const lost = [...this.held];
+    this.held.clear();
+    for (const [p, e] of lost) await this.notifyReleased(p, e, 'lost');
+  }
+
+  private schedule(): void {
+    if (this.stopped || this.draining) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.tick().finally(() => this.schedule());
+    }, this.tickMs);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private async runTick(): Promise<void> {
+    if (this.stopped) return;
+    const startedAt = this.clock.now();
+    try {
+      if (!this.lock.held) {
+        // Our liveness session is gone, so the others may already own our partitions.
+        await this.dropAll();
+        if (!(await this.lock.acquire(this.lockKey))) return;
+        this.log.info('liveness lock re-acquired', { nodeId: this.opts.nodeId });
+      }
+      if (this.held.size > 0) {
+        const renewed = new Set(await this.repo.renew(this.opts.nodeId, this.held, this.opts.ttlMs));
+        for (const [p, e] of [...this.held]) {
+          if (renewed.has(p)) continue;
+          this.held.delete(p);
+          this.log.warn('partition lease lost', { partition: p, epoch: e });
+          await this.notifyReleased(p, e, 'lost');
+        }
+        // Trust the leases for the TTL counted from before the renewal was sent, less one tick
+        // of margin for clock rate differences.
+        this.validUntil = startedAt + this.opts.ttlMs - this.tickMs;
+      }
+      if (this.draining) return;
+      await this.repo.heartbeat(this.opts.nodeId);
+      const snap = await this.repo.snapshot(this.opts.ttlMs);
+      const plan = planLeases({
+        self: this.opts.nodeId,
+        liveNodes: snap.liveNodes,
+        leases: snap.leases,
+        now: snap.dbNow,
+        held: new Set(this.held.keys()),
+        draining: this.draining,
+      });
+      if (plan.release.length) await this.handOver(plan.release, 'handover');
+      if (plan.claim.length) {
+        const claimed = await this.repo.claim(this.opts.nodeId, plan.claim, this.opts.ttlMs);
+        if (claimed.length && this.held.size === 0) this.validUntil = startedAt + this.opts.ttlMs - this.tickMs;
+        for (const c of claimed) {
+          this.held.set(c.partition, c.epoch);
+          this.log.info('partition lease claimed', { partition: c.partition, epoch: c.epoch });
+          for (const l of this.listeners) await l.acquired?.(c.partition, c.epoch);
+        }
+      }
+    } catch (err) {
+      // The database may be unreachable: keep the leases until validUntil passes, then epochOf
+      // stops vouching for them; the next tick tries again.
+      this.log.warn('lease tick failed', { err: (err as Error).message });
+    }
+  }
+
+  private async handOver(partitions: number[], reason: ReleaseReason): Promise<void> {
+    const give = new Map<number, number>();
+    for (const p of partitions) {
+      const e = this.held.get(p);
+      if (e === undefined) continue;
+      give.set(p, e);
+      // Stop acting first: from here epochOf no longer vouches for it.
+      this.held.delete(p);
+      await this.notifyReleased(p, e, reason);
+    }
+    await this.repo.release(this.opts.nodeId, give);
+    if (give.size) this.log.info('partition leases handed over', { partitions: [...give.keys()], reason });
+  }
+
+  private releaseAll(reason: ReleaseReason): Promise<void> {
+    return this.handOver([...this.held.keys()], reason);
+  }
+
+  private async dropAll(): Promise<void> {
+    const lost = [...this.held];
+    this.held.clear();
+    for (const [p, e] of lost) await this.notifyReleased(p, e, 'lost');
+  }
+
+  private async notifyReleased(partition: number, epoch: number, reason: ReleaseReason): Promise<void> {
+    for (const l of this.listeners) await l.released?.(partition, epoch, reason);
+  }
+}

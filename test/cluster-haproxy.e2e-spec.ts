@@ -1,0 +1,217 @@
+import { connect as tcpConnect } from 'node:net';
+import mqttPacket from 'mqtt-packet';
+import pgDriver from 'pg';
+import { renderHaproxyConfig } from '@bedside/cluster';
+import {
+  freePort,
+  hubApi,
+  startHaproxy,
+  startHub,
+  startPostgres,
+  waitFor,
+  type HaproxyServer,
+  type HubProcess,
+  type PostgresServer,
+} from '@bedside/testing';
+import { connectDevice, type Creds } from './mqtt-helpers';
+
+/**
+ * HAProxy (Debian 2.6) in front of two built hubs sharing one PostgreSQL: devices are spread by
+ * a consistent hash of their MQTT client id and keep their node, the hubs see the devices' own
+ * addresses through PROXY protocol v2, and a node that goes down hands its devices to the other.
+ */
+jest.setTimeout(180_000);
+
+describe('cluster behind HAProxy', () => {
+  let pg: PostgresServer;
+  let hubs: HubProcess[] = [];
+  let proxy: HaproxyServer;
+  let proxyMqtt: number;
+  let proxyHttp: number;
+  const devices: Creds[] = [];
+  let db: pgDriver.Client;
+  /** Partitions per lease owner, from PostgreSQL. */
+  const leaseSplit = async () => {
+    const r = await db.query<{ owner: string | null; n: number }>(
+      'select owner_node as owner, count(*)::int as n from partition_leases group by owner_node',
+    );
+    return Object.fromEntries(r.rows.map((x) => [x.owner ?? 'none', x.n]));
+  };
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    const url = await pg.createDatabase('cluster_haproxy');
+    // One after the other: the first applies the migrations and creates the administrator.
+    for (let i = 0; i < 2; i++) {
+      hubs.push(
+        await startHub({
+          DATABASE_URL: url,
+          MQTT_PROXY_PROTOCOL: 'true',
+          CLUSTER_NODE_ID: `hub-${'ab'[i]}`,
+          CLUSTER_LEASE_TTL_MS: '3000',
+          INGEST_COMMIT_DELAY_MS: '0',
+          LOG_LEVEL: 'info',
+        }),
+      );
+    }
+    db = new pgDriver.Client(url);
+    await db.connect();
+    const admin = hubApi(hubs[0]);
+    for (let i = 0; i < 6; i++) {
+      const bed = await admin.provisionBed(`cluster bed ${i}`);
+      for (const d of Object.values(bed.devices)) devices.push(d.credentials as Creds);
+    }
+    proxyMqtt = await freePort();
+    proxyHttp = await freePort();
+    proxy = await startHaproxy(
+      renderHaproxyConfig({
+        bindHost: '127.0.0.1',
+        mqttPort: proxyMqtt,
+        httpPort: proxyHttp,
+        checkIntervalMs: 500,
+        maxConnections: 2000,
+        nodes: hubs.map((h, i) => ({
+          name: `hub-${'ab'[i]}`,
+          host: '127.0.0.1',
+          mqttPort: h.mqttPort,
+          httpPort: h.httpPort,
+        })),
+      }),
+      [proxyMqtt, proxyHttp],
+    );
+  });
+  afterAll(async () => {
+    await db?.end();
+    await proxy?.stop();
+    for (const h of hubs) await h.dispose();
+    hubs = [];
+    await pg?.stop();
+  });
+
+  /** Connects through the proxy and answers which hub holds the connection (the one that can send it a command). */
+  const landing = async (creds: Creds): Promise<number> => {
+    const client = await connectDevice(`mqtt://127.0.0.1:${proxyMqtt}`, creds);
+    try {
+      const answers = await Promise.all(
+        // A hub that is down answers nothing: it does not hold the device either.
+        hubs.map((h) =>
+          hubApi(h)
+            .post(`/api/devices/${creds.deviceId}/commands`, { type: 'identify' })
+            .catch(() => ({ status: 0 })),
+        ),
+      );
+      const at = answers.map((a, i) => (a.status === 202 ? i : -1)).filter((i) => i >= 0);
+      if (at.length !== 1) throw new Error(`device on ${at.length} hubs: ${answers.map((a) => a.status).join(',')}`);
+      return at[0];
+    } finally {
+      await client.endAsync();
+    }
+  };
+  const landingWhenUp = (creds: Creds) =>
+    waitFor(async () => ({ node: await landing(creds) }), {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+      what: `${creds.deviceId} to connect`,
+    }).then(
+      (r) => r.node,
+      (err: Error) => {
+        throw new Error(`${err.message}\n${proxy.logs().slice(-2000)}`);
+      },
+    );
+
+  it('keeps each client id on one node, spreads ids over both, and moves only a lost node’s devices', async () => {
+    await waitFor(async () => JSON.stringify(await leaseSplit()) === JSON.stringify({ 'hub-a': 32, 'hub-b': 32 }), {
+      timeoutMs: 10_000,
+      what: 'the hubs sharing the partition leases 32/32',
+    });
+    const first: number[] = [];
+    for (const d of devices) first.push(await landingWhenUp(d));
+    for (const [i, d] of devices.entries()) expect(await landing(d)).toBe(first[i]);
+    const onA = first.filter((n) => n === 0).length;
+    expect(onA).toBeGreaterThan(0);
+    expect(onA).toBeLessThan(devices.length);
+
+    // hub-b goes down hard: its devices reach hub-a once HAProxy's checks mark it down; hub-a's stay.
+    await hubs[1].kill();
+    const killedAt = Date.now();
+    await waitFor(async () => (await leaseSplit())['hub-a'] === 64, {
+      timeoutMs: 10_000,
+      intervalMs: 20,
+      what: "hub-a taking hub-b's leases",
+    });
+    const leaseTakeoverMs = Date.now() - killedAt;
+    expect(leaseTakeoverMs).toBeLessThan(2500);
+    const afterKill: number[] = [];
+    for (const d of devices) afterKill.push(await landingWhenUp(d));
+    expect(afterKill.every((n) => n === 0)).toBe(true);
+
+    // Back up: the same devices return to hub-b (consistent hashing), the others never moved.
+    await hubs[1].restart();
+    await waitFor(async () => (await landing(devices[first.indexOf(1)]).catch(() => -1)) === 1, {
+      timeoutMs: 20_000,
+      intervalMs: 300,
+      what: 'hub-b back in rotation',
+    });
+    for (const [i, d] of devices.entries()) expect(await landingWhenUp(d)).toBe(first[i]);
+    await waitFor(async () => (await leaseSplit())['hub-b'] === 32, {
+      timeoutMs: 10_000,
+      what: 'hub-b given its share back',
+    });
+
+    // A graceful stop (SIGTERM) drains: hub-b hands its leases over before it exits.
+    await hubs[1].stop();
+    const drained = await leaseSplit();
+    expect(drained['hub-b']).toBeUndefined();
+    await waitFor(async () => (await leaseSplit())['hub-a'] === 64, {
+      timeoutMs: 3000,
+      what: 'hub-a taking the drained leases',
+    });
+    expect(hubs[1].logs()).toMatch(/partition leases handed over.*"reason":"drain"/);
+    await hubs[1].restart();
+    process.stdout.write(
+      `cluster-haproxy: ${onA}/${devices.length} devices on hub-a, ${devices.length - onA} on hub-b; ` +
+        `leases of the killed hub taken in ${leaseTakeoverMs} ms\n`,
+    );
+  });
+
+  it('the hub logs the device’s own address carried by PROXY protocol v2, not the proxy’s', async () => {
+    // The device connects from 127.0.0.2; HAProxy reaches the hubs from 127.0.0.1.
+    const d = devices[0];
+    const packet = mqttPacket.generate({
+      cmd: 'connect',
+      protocolId: 'MQTT',
+      protocolVersion: 4,
+      clean: true,
+      keepalive: 30,
+      clientId: d.mqtt.clientId,
+      username: d.mqtt.username,
+      password: Buffer.from('not-the-secret'),
+    });
+    const refused = await new Promise<number>((resolve, reject) => {
+      const s = tcpConnect({ host: '127.0.0.1', port: proxyMqtt, localAddress: '127.0.0.2' }, () => s.write(packet));
+      s.once('data', (b: Buffer) => {
+        s.destroy();
+        resolve(b[3]); // CONNACK return code (MQTT 3.1.1 §3.2.2.3)
+      });
+      s.once('error', reject);
+    });
+    expect(refused).toBe(4); // bad user name or password
+    const line = await waitFor(
+      () =>
+        hubs
+          .flatMap((h) => h.logs().split('\n'))
+          .find((l) => l.includes('mqtt login refused') && l.includes(d.mqtt.clientId)),
+      { timeoutMs: 5000, what: 'the refusal in a hub log' },
+    );
+    expect(JSON.parse(line)).toMatchObject({ remoteAddress: '127.0.0.2', clientId: d.mqtt.clientId });
+  });
+
+  it('serves REST through the proxy from either node', async () => {
+    const viaProxy = hubApi({ httpUrl: `http://127.0.0.1:${proxyHttp}`, authHeader: hubs[0].authHeader });
+    for (let i = 0; i < 4; i++) {
+      const r = await viaProxy.get<{ id: string }>(`/api/devices/${devices[0].deviceId}`);
+      expect(r.status).toBe(200);
+      expect(r.body.id).toBe(devices[0].deviceId);
+    }
+  });
+});
