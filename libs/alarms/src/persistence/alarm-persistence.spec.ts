@@ -7,8 +7,11 @@ import type { DownlinkPublisher } from '@bedside/broker';
 import { testDatabaseEngines } from '@bedside/testing';
 import { DEFAULT_AUTO_RESOLVE_POLICY, type RaiseAction, type RuleAction } from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
-import { AlarmApplier, ApplyOutcome } from '../runtime/alarm-applier';
+import { AlarmApplier } from '../runtime/alarm-applier';
+import { AlarmCommitter } from '../runtime/alarm-committer';
 import { AlarmStream } from '../runtime/alarm-stream';
+import { BedCheckpoints } from '../runtime/bed-checkpoints';
+import { BedEntries } from '../runtime/bed-entries';
 import type { AlarmStreamEvent } from '../model/alarm-record';
 import { RulesRunner } from '../runtime/rules-runner.service';
 import { RuleConfigService } from '../services/rule-config.service';
@@ -41,6 +44,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   let database: Database;
   let alarms: AlarmRepository;
   let applier: AlarmApplier;
+  let committer: AlarmCommitter;
   let orgId: string;
   let bedId: string;
   const buttonId = `button-${randomUUID().slice(0, 8)}`;
@@ -49,6 +53,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     database = await engine.open();
     alarms = new AlarmRepository(database);
     applier = new AlarmApplier(alarms, config);
+    committer = new AlarmCommitter(database, alarms, new BedRuleStateRepository(database), applier, new AlarmStream());
     orgId = randomUUID();
     const householdId = randomUUID();
     bedId = randomUUID();
@@ -103,14 +108,8 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     startedAt: at - 1000,
     ...extra,
   });
-  const applyAll = async (actions: RuleAction[]) => {
-    const out = new ApplyOutcome();
-    await database.db.transaction().execute(async (tx) => {
-      await applier.apply(tx, orgId, actions, out);
-      await applier.appendDrafted(tx, out);
-    });
-    return out;
-  };
+  const applyAll = (actions: RuleAction[]) =>
+    committer.transaction((tx, out) => applier.apply(tx, orgId, actions, out));
 
   it('raises once per episode key: a replayed raise changes nothing', async () => {
     const first = await applyAll([raise('hr:1', T0)]);
@@ -270,11 +269,11 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       version: 7,
     };
     const before = await alarms.lastEventId();
-    const out = new ApplyOutcome();
-    await applier.raise(db, orgId, action, out, [
-      states.saveQuery(db, [saved]),
-      alarms.logActionsQuery(db, bedId, [action]),
-    ]);
+    const lone = { organisationId: orgId, saved, actions: [action], due: [], now: action.at };
+    const inTransaction = jest.spyOn(committer, 'transaction');
+    const out = await committer.commitEvaluation(lone);
+    expect(inTransaction).not.toHaveBeenCalled();
+    inTransaction.mockRestore();
 
     const hr = await alarms.getByKey(db, 'hr:1');
     const fall = await alarms.getByKey(db, 'fall:alone');
@@ -285,7 +284,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(out.events).toEqual([
       expect.objectContaining({
         type: 'alarm.raised',
-        alarm: expect.objectContaining({ id: fall!.id, incidentId: hr!.incidentId }),
+        alarm: expect.objectContaining({ id: fall!.id, incidentId: hr!.incidentId }) as unknown,
       }),
     ]);
     expect(await alarms.eventsAfter(before)).toEqual(out.events);
@@ -296,8 +295,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(await alarms.actions(bedId, new Date(T0 + 30_000), new Date(T0 + 30_001))).toEqual([action]);
 
     // A replay raises nothing and appends no event, but the writes beside it still land.
-    const replay = new ApplyOutcome();
-    await applier.raise(db, orgId, action, replay, [states.saveQuery(db, [{ ...saved, version: 8 }])]);
+    const replay = await committer.commitEvaluation({ ...lone, saved: { ...saved, version: 8 } });
     expect(replay.events).toEqual([]);
     expect(await alarms.lastEventId()).toBe(out.events[0].id);
     expect((await states.get(bedId))!.version).toBe(8);
@@ -306,11 +304,9 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
 
   it('escalates when due and records the next escalation; the stream log reads back in id order', async () => {
     const hr = await alarms.getByKey(alarms.db, 'hr:1');
-    const out = new ApplyOutcome();
-    await database.db.transaction().execute(async (tx) => {
-      await applier.escalate(tx, [hr!.id], T0 + 61_000, out);
-      expect(out.drafts.map((d) => d.type)).toEqual(['alarm.escalated']); // appended last, in one statement
-      await applier.appendDrafted(tx, out);
+    const out = await committer.transaction(async (tx, o) => {
+      await applier.escalate(tx, [hr!.id], T0 + 61_000, o);
+      expect(o.drafts.map((d) => d.type)).toEqual(['alarm.escalated']); // appended last, in one statement
     });
     expect(out.events.map((e) => [e.type, e.alarm.escalationLevel])).toEqual([['alarm.escalated', 1]]);
     expect(out.escalations.get(hr!.id)).toBe(T0 + 120_000);
@@ -324,25 +320,31 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   /** A RulesRunner over this database, booted: its device acks and live stream events. */
   const startRunner = async (clock: Clock) => {
     const acks: unknown[] = [];
-    const downlink = { sendAck: async (_d: string, a: unknown) => void acks.push(a) } as unknown as DownlinkPublisher;
+    const downlink = {
+      sendAck: (_d: string, a: unknown) => Promise.resolve(void acks.push(a)),
+    } as unknown as DownlinkPublisher;
     const contexts = new BedContextRepository(database);
     const stream = new AlarmStream();
     const streamed: AlarmStreamEvent[] = [];
     stream.events$.subscribe((e) => streamed.push(e));
     const ingest = new IngestEvents();
+    const states = new BedRuleStateRepository(database);
+    const beds = new BedEntries(
+      contexts,
+      states,
+      new RuleConfigService(new RuleSetRepository(database), contexts, clock),
+    );
     const runner = new RulesRunner(
-      database,
+      beds,
+      new AlarmCommitter(database, alarms, states, applier, stream),
+      new BedCheckpoints(database, states, beds),
       ingest,
+      new RegistryEvents(),
       downlink,
       alarms,
-      new BedRuleStateRepository(database),
       contexts,
-      new RuleConfigService(new RuleSetRepository(database), contexts, clock),
-      applier,
-      stream,
       config,
       clock,
-      new RegistryEvents(),
       new Metrics(),
     );
     runner.onModuleInit();
