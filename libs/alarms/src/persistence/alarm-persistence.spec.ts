@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Clock } from '@bedside/common';
+import type { Clock } from '@bedside/common';
 import type { Database } from '@bedside/database';
 import { IngestEvents } from '@bedside/ingest';
 import { RegistryEvents } from '@bedside/registry';
 import type { DownlinkPublisher } from '@bedside/broker';
 import { testDatabaseEngines } from '@bedside/testing';
-import { DEFAULT_AUTO_RESOLVE_POLICY, type RaiseAction, type RuleAction } from '@bedside/rules';
+import { DEFAULT_AUTO_RESOLVE_POLICY, ManualClock, type RaiseAction, type RuleAction } from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
 import { AlarmApplier } from '../runtime/alarm-applier';
 import { AlarmCommitter } from '../runtime/alarm-committer';
@@ -23,14 +23,6 @@ import { RuleSetRepository } from './rule-set.repository';
 import { Metrics } from '@bedside/observability';
 
 /** Alarm persistence and boot recovery against embedded PGlite and a real PostgreSQL server. */
-class FakeClock extends Clock {
-  constructor(public t: number) {
-    super();
-  }
-  now(): number {
-    return this.t;
-  }
-}
 
 const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
 const config = new AlarmsConfig(
@@ -385,7 +377,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
         credentials_issued_at: new Date(T0),
       })
       .execute();
-    const clock = new FakeClock(T0 + 90_000);
+    const clock = new ManualClock(T0 + 90_000);
     const { runner, ingest, streamed } = await startRunner(clock);
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
@@ -403,8 +395,8 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       bedId: otherBed,
       eventId: 'press-meanwhile',
       type: 'button.pressed',
-      ts: clock.t,
-      receivedAt: clock.t,
+      ts: clock.now(),
+      receivedAt: clock.now(),
       seq: 1,
     });
     const raised = () => streamed.some((e) => e.type === 'alarm.raised' && e.alarm.bedId === otherBed);
@@ -418,7 +410,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   });
 
   it('on boot, replays a device event that was stored (and PUBACKed) but never evaluated; a second boot raises nothing twice', async () => {
-    const clock = new FakeClock(T0 + 100_000);
+    const clock = new ManualClock(T0 + 100_000);
     // Stored by ingest just before a crash: no rule state mentions it.
     await database.db
       .insertInto('device_events')
@@ -443,7 +435,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(sos).toHaveLength(1);
     expect(sos[0].raisedAt).toBe(new Date(T0 + 99_500).toISOString()); // evaluated at its stored receive time
 
-    clock.t += 1000;
+    clock.advance(1000);
     const second = await boot();
     expect(second.streamed.filter((s) => s === 'alarm.raised:sos')).toEqual([]);
     expect(await alarms.list({ bedId, kind: ['sos'] })).toHaveLength(1);

@@ -7,7 +7,7 @@ import { initialBedState, type BedRuleState, type InitialDevice } from '../model
 import type { RuleAction } from '../model/rule-action';
 import type { DeviceEventType, MattressTelemetryInput, RuleInput, WearableTelemetryInput } from '../model/rule-input';
 import type { RuleKind } from '../model/rule-kind';
-import { ManualClock } from '../time/clock';
+import { ManualClock } from '../time/manual-clock';
 import { fromLocal } from '../time/zoned-time';
 
 export const SECOND = 1000;
@@ -120,13 +120,13 @@ export class BedHarness {
     const { uploadEveryMs = 0, delayMs = 0 } = options;
     const out: RuleAction[] = [];
     if (samples.length === 0) return out;
-    const first = samples[0]!.ts;
+    const first = samples[0].ts;
     const arrival = (ts: number) =>
       (uploadEveryMs === 0 ? ts : first + (Math.floor((ts - first) / uploadEveryMs) + 1) * uploadEveryMs) + delayMs;
     for (let i = 0; i < samples.length;) {
-      const at = arrival(samples[i]!.ts);
+      const at = arrival(samples[i].ts);
       out.push(...this.advanceTo(Math.max(at, this.now)));
-      for (; i < samples.length && arrival(samples[i]!.ts) === at; i++) out.push(...this.send(samples[i]!));
+      for (; i < samples.length && arrival(samples[i].ts) === at; i++) out.push(...this.send(samples[i]));
     }
     return out;
   }
@@ -161,7 +161,7 @@ export function series(
       deviceId,
       ...fields(i),
       ts: from + i * everyMs,
-    } as TimedSample);
+    });
   return out;
 }
 
