@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
+import { HUB_MAIN, REPO_ROOT, spawnHub } from '../../../libs/testing/src/hub-launcher';
 import type { DeviceKind } from '@bedside/contracts';
 import { intOption, numberOption } from '../cli/common-options';
 import { EXIT, UsageError } from '../cli/exit-codes';
@@ -21,10 +22,6 @@ import { createBedModels } from '../models/bed-models';
 import type { AnySample, ModelOutput, SignalModel } from '../models/model.types';
 import { findScenario } from '../scenarios/scenario-catalog';
 import { sleep } from '../util/sleep';
-
-/** dist/devices-sim/src/commands -> dist/apps/hub/src/main.js (the built hub). */
-const HUB_MAIN = resolve(__dirname, '../../../apps/hub/src/main.js');
-const REPO_ROOT = resolve(__dirname, '../../../..');
 
 export const DEMO_OPERATOR = {
   username: 'demo',
@@ -191,7 +188,7 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const t0 = Date.now();
-  const hub = startHubProcess({
+  const hub = await startHubProcess({
     dataDir,
     httpPort: httpPort.port,
     mqttPort: mqttPort.port,
@@ -219,7 +216,7 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
     out.line(
       `starting the hub (${HUB_MAIN.replace(REPO_ROOT + '/', '')}), data in ${dataDir}${keepData ? '' : ' (temporary)'}...`,
     );
-    await hub.ready(apiUrl, stop.signal);
+    await hub.ready(stop.signal);
     if (stop.signal.aborted) throw new Error('interrupted');
     out.line(`hub up in ${fmtMs(Date.now() - t0)}`);
 
@@ -516,7 +513,7 @@ function anyFreePort(): Promise<number> {
 
 interface HubHandle {
   proc: ChildProcess;
-  ready(apiUrl: string, signal: AbortSignal): Promise<void>;
+  ready(signal: AbortSignal): Promise<void>;
   exited(): boolean;
   exitDescription(): string;
   logTail(lines: number): string;
@@ -525,80 +522,46 @@ interface HubHandle {
 }
 
 /**
- * The built hub as a child process on embedded defaults (PGlite in DATA_DIR, no InfluxDB). It gets
- * its own process group, so a Ctrl-C in the terminal reaches only the demo, which then stops the
- * hub once with SIGTERM (a graceful shutdown) after the fleet has disconnected.
+ * The built hub (libs/testing hub-launcher) on embedded defaults (PGlite in DATA_DIR, no
+ * InfluxDB), its output appended to DATA_DIR/hub.log. It gets its own process group, so a Ctrl-C
+ * in the terminal reaches only the demo, which then stops the hub once with SIGTERM (a graceful
+ * shutdown) after the fleet has disconnected; if the demo itself dies, the hub is stopped too.
  */
-function startHubProcess(o: {
+async function startHubProcess(o: {
   dataDir: string;
   httpPort: number;
   mqttPort: number;
   adminPassword: string;
   copyLogs: boolean;
-}): HubHandle {
+}): Promise<HubHandle> {
   const logFile = join(o.dataDir, 'hub.log');
   const log = createWriteStream(logFile, { flags: 'a' });
-  let tail: string[] = [];
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    NODE_ENV: 'production',
-    DATA_DIR: o.dataDir,
-    HTTP_PORT: String(o.httpPort),
-    MQTT_PORT: String(o.mqttPort),
-    HTTP_HOST: '127.0.0.1',
-    ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: o.adminPassword,
-    LOG_LEVEL: 'info',
-  };
-  const proc = spawn(process.execPath, [HUB_MAIN], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const onData = (d: Buffer) => {
-    log.write(d);
-    if (o.copyLogs) process.stderr.write(d);
-    tail = tail.concat(d.toString().split('\n').filter(Boolean)).slice(-200);
-  };
-  proc.stdout?.on('data', onData);
-  proc.stderr?.on('data', onData);
-  // If the demo itself dies, do not leave the hub running.
-  const killOnExit = () => proc.kill('SIGTERM');
-  process.once('exit', killOnExit);
-  const exited = () => proc.exitCode !== null || proc.signalCode !== null;
-  const exitDescription = () => (proc.signalCode ? `signal ${proc.signalCode}` : `exit code ${proc.exitCode}`);
-  return {
-    proc,
-    exited,
-    exitDescription,
-    logTail: (n) => tail.slice(-n).join('\n') || readTail(logFile, n),
-    async ready(apiUrl, signal) {
-      const deadline = Date.now() + 60_000;
-      while (!signal.aborted) {
-        if (exited()) throw new Error(`the hub exited during start (${exitDescription()})`);
-        try {
-          const res = await fetch(`${apiUrl}/health`, { signal: AbortSignal.timeout(2_000) });
-          if (res.status === 200) return;
-        } catch {
-          /* not listening yet */
-        }
-        if (Date.now() > deadline) throw new Error('the hub did not answer /health within 60 s');
-        await sleep(200, signal);
-      }
+  const hub = await spawnHub({
+    dataDir: o.dataDir,
+    ports: { http: o.httpPort, mqtt: o.mqttPort },
+    adminPassword: o.adminPassword,
+    env: { HOME: process.env.HOME ?? '', NODE_ENV: 'production' },
+    onOutput: (d) => {
+      log.write(d);
+      if (o.copyLogs) process.stderr.write(d);
     },
+    keepOutputChars: 64_000,
+    detached: true,
+    stopOnExit: true,
+    readyTimeoutMs: 60_000,
+  });
+  return {
+    get proc() {
+      return hub.proc;
+    },
+    exited: hub.exited,
+    exitDescription: hub.exitDescription,
+    logTail: (n) => hub.logs().split('\n').filter(Boolean).slice(-n).join('\n') || readTail(logFile, n),
+    ready: (signal) => hub.ready(signal),
     async stop(graceMs) {
-      process.off('exit', killOnExit);
-      if (!exited()) {
-        const gone = new Promise<void>((r) => proc.once('exit', () => r()));
-        proc.kill('SIGTERM');
-        const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-        await gone;
-        clearTimeout(timer);
-      }
+      await hub.stop(graceMs);
       await new Promise<void>((r) => log.end(() => r()));
-      return exitDescription();
+      return hub.exitDescription();
     },
   };
 }
