@@ -1,6 +1,7 @@
 export * from './free-port';
 export * from './wait-for';
 export * from './postgres-server';
+export * from './event-stream';
 export * from './hub-launcher';
 export * from './hub-process';
 export * from './hub-api';
