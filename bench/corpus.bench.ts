@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { compressedClockEnv } from '../libs/testing/src/compressed-clock';
 import { spawnHub } from '../libs/testing/src/hub-launcher';
 import { DEFAULT_TARGETS, type CorpusFigures } from '../devices-sim/src/corpus/alarm-classifier';
@@ -217,15 +218,23 @@ export function renderCorpus(c: CorpusBenchResult): string[] {
 }
 
 if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const val = (f: string, d: string) => (argv.includes(f) ? argv[argv.indexOf(f) + 1] : d);
-  const previous = val('--previous', DEFAULT_CORPUS_BENCH.previous!);
+  const d = DEFAULT_CORPUS_BENCH;
+  const args = new Command('corpus.bench')
+    .description('Realistic nights against this checkout and the previous release')
+    .option('--beds <n>', 'beds', String(d.beds))
+    .option('--hours <h>', 'hours of night', String(d.hours))
+    .option('--speed <x>', 'hub clock speed (libfaketime)', String(d.speed))
+    .option('--seed <n>', 'corpus seed', String(d.seed))
+    .option('--previous <rev>', 'previous release to compare with, or none', d.previous ?? 'none')
+    .allowExcessArguments(false)
+    .parse()
+    .opts<Record<'beds' | 'hours' | 'speed' | 'seed' | 'previous', string>>();
   const o: CorpusBenchOptions = {
-    beds: Number(val('--beds', String(DEFAULT_CORPUS_BENCH.beds))),
-    hours: Number(val('--hours', String(DEFAULT_CORPUS_BENCH.hours))),
-    speed: Number(val('--speed', String(DEFAULT_CORPUS_BENCH.speed))),
-    seed: Number(val('--seed', String(DEFAULT_CORPUS_BENCH.seed))),
-    previous: previous === 'none' ? null : previous,
+    beds: Number(args.beds),
+    hours: Number(args.hours),
+    speed: Number(args.speed),
+    seed: Number(args.seed),
+    previous: args.previous === 'none' ? null : args.previous,
   };
   const log = (s: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${s}\n`);
   corpusBench(o, log)
