@@ -7,8 +7,7 @@ import { storedState } from './bed-entry';
 /**
  * State changed by telemetry or status alone (nothing durable per sameDurableState, no alarm
  * action, no device event) is checkpointed in batched writes this often instead of one
- * transaction per sample: at 10,000 beds and 1 Hz that is a few hundred rows a second instead of
- * ten thousand transactions (a shorter interval kept PostgreSQL busy enough that device events
+ * transaction per sample (a shorter interval kept PostgreSQL busy enough that device events
  * stored during a checkpoint waited visibly). What a crash can lose is only what sliding readings
  * moved (last-seen instants, latest values): after a restart a silent device's offline timer may
  * fire up to this much early. Conditions starting, alarms, events and timers being armed are
