@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@bedside/database';
-import type { RuleAction } from '@bedside/rules';
+import type { RaiseAction, RuleAction } from '@bedside/rules';
 import { AlarmRepository, type Executor } from '../persistence/alarm.repository';
 import { BedRuleStateRepository, type StoredBedState } from '../persistence/bed-rule-state.repository';
 import { AlarmApplier, ApplyOutcome } from './alarm-applier';
@@ -85,10 +85,7 @@ export class AlarmCommitter {
     await this.applier.escalate(tx, write.due, write.now, out);
   }
 
-  private raiseAlone(
-    write: EvaluationWrite,
-    action: Parameters<AlarmApplier['raiseRecord']>[1],
-  ): Promise<ApplyOutcome> {
+  private raiseAlone(write: EvaluationWrite, action: RaiseAction): Promise<ApplyOutcome> {
     const rec = this.applier.raiseRecord(write.organisationId, action);
     return this.database.db.connection().execute((db) =>
       this.eventsLock.lock(async () => {
