@@ -26,6 +26,7 @@ const esmOnly = [
   'kysely',
   'kysely-pglite-dialect',
   '@electric-sql',
+  'eventsource-parser',
 ];
 const aliases = {};
 for (const lib of [

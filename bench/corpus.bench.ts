@@ -7,13 +7,13 @@
  *
  * Alone it prints both runs side by side and writes bench/results/<timestamp>-corpus.json.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { compressedClockEnv } from '../libs/testing/src/compressed-clock';
-import { freePort } from '../libs/testing/src/free-port';
-import { waitFor } from '../libs/testing/src/wait-for';
+import { spawnHub } from '../libs/testing/src/hub-launcher';
 import { DEFAULT_TARGETS, type CorpusFigures } from '../devices-sim/src/corpus/alarm-classifier';
 import { runCorpus, type CorpusRunResult } from '../devices-sim/src/corpus-runner/corpus-runner';
 import { buildRevision } from './lib/revision-build';
@@ -64,40 +64,23 @@ async function runAgainst(
 ): Promise<CorpusBenchRun> {
   const t0 = Date.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'bedside-corpus-hub-'));
-  const httpPort = await freePort();
-  const mqttPort = await freePort();
-  const admin = { username: 'admin', password: 'bench-admin-password' };
-  const proc = spawn(process.execPath, [join(root, 'dist/apps/hub/src/main.js')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      HTTP_HOST: '127.0.0.1',
-      HTTP_PORT: String(httpPort),
-      MQTT_PORT: String(mqttPort),
-      DATA_DIR: dataDir,
-      ADMIN_USERNAME: admin.username,
-      ADMIN_PASSWORD: admin.password,
-      LOG_LEVEL: 'warn',
-      ...compressedClockEnv({ start: HUB_CLOCK_START, speed: o.speed }),
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const hub = await spawnHub({
+    main: join(root, 'dist/apps/hub/src/main.js'),
+    dataDir,
+    adminPassword: 'bench-admin-password',
+    logLevel: 'warn',
+    env: compressedClockEnv({ start: HUB_CLOCK_START, speed: o.speed }),
+    keepOutputChars: 8_000,
+    readyTimeoutMs: 120_000,
   });
-  let stderr = '';
-  proc.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   try {
-    await waitFor(
-      async () => {
-        if (proc.exitCode !== null) throw new Error(`hub exited with ${proc.exitCode}: ${stderr}`);
-        return (await fetch(`http://127.0.0.1:${httpPort}/health`)).status === 200;
-      },
-      { timeoutMs: 120_000, intervalMs: 200, what: 'hub /health' },
-    );
+    await hub.ready();
     log(`corpus: ${label} (${commit.slice(0, 9)}): ${o.beds} beds x ${o.hours} h at x${o.speed}`);
     const r = await runCorpus(
       {
-        hub: `http://127.0.0.1:${httpPort}`,
-        mqtt: `mqtt://127.0.0.1:${mqttPort}`,
-        admin,
+        hub: hub.httpUrl,
+        mqtt: hub.mqttUrl,
+        admin: hub.admin,
         seed: o.seed,
         beds: o.beds,
         hours: o.hours,
@@ -132,10 +115,7 @@ async function runAgainst(
       error: (err as Error).message,
     };
   } finally {
-    if (proc.exitCode === null) {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
-    }
+    await hub.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
@@ -238,15 +218,23 @@ export function renderCorpus(c: CorpusBenchResult): string[] {
 }
 
 if (require.main === module) {
-  const argv = process.argv.slice(2);
-  const val = (f: string, d: string) => (argv.includes(f) ? argv[argv.indexOf(f) + 1] : d);
-  const previous = val('--previous', DEFAULT_CORPUS_BENCH.previous!);
+  const d = DEFAULT_CORPUS_BENCH;
+  const args = new Command('corpus.bench')
+    .description('Realistic nights against this checkout and the previous release')
+    .option('--beds <n>', 'beds', String(d.beds))
+    .option('--hours <h>', 'hours of night', String(d.hours))
+    .option('--speed <x>', 'hub clock speed (libfaketime)', String(d.speed))
+    .option('--seed <n>', 'corpus seed', String(d.seed))
+    .option('--previous <rev>', 'previous release to compare with, or none', d.previous ?? 'none')
+    .allowExcessArguments(false)
+    .parse()
+    .opts<Record<'beds' | 'hours' | 'speed' | 'seed' | 'previous', string>>();
   const o: CorpusBenchOptions = {
-    beds: Number(val('--beds', String(DEFAULT_CORPUS_BENCH.beds))),
-    hours: Number(val('--hours', String(DEFAULT_CORPUS_BENCH.hours))),
-    speed: Number(val('--speed', String(DEFAULT_CORPUS_BENCH.speed))),
-    seed: Number(val('--seed', String(DEFAULT_CORPUS_BENCH.seed))),
-    previous: previous === 'none' ? null : previous,
+    beds: Number(args.beds),
+    hours: Number(args.hours),
+    speed: Number(args.speed),
+    seed: Number(args.seed),
+    previous: args.previous === 'none' ? null : args.previous,
   };
   const log = (s: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${s}\n`);
   corpusBench(o, log)

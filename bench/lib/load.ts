@@ -3,7 +3,36 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { ROOT } from './servers';
 
-export type LoadRecord = Record<string, any> & { type: string };
+export interface Percentiles {
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+/** The load's SOS probe in one window: presses timed to alarm.raised, or why it could not run. */
+export type SosRecord = { unavailable: string } | { presses: number; matched: number; latencyMs: Percentiles };
+
+/** A window's figures (`window`), or the run's when it had one window (`summary`). */
+export interface WindowRecord {
+  type: 'window' | 'summary';
+  qos: 0 | 1;
+  sent: number;
+  acked: number | null;
+  lossRatio: number;
+  sendWindowMs: number;
+  latencyMs: Percentiles | null;
+  latenessMs: Percentiles;
+  sos: SosRecord | null;
+  [field: string]: unknown;
+}
+
+/** One JSON line of `devices-sim load --json` (devices-sim/src/commands/load.command.ts), as the bench reads it. */
+export type LoadRecord =
+  | { type: 'connected'; devices: number; connectMs: number; connectFailures: number; [field: string]: unknown }
+  | { type: 'warmed-up'; sent: number; acked: number }
+  | { type: 'window-start'; index: number; qos: 0 | 1; at: number }
+  | WindowRecord;
 
 /**
  * Runs `devices-sim load --json` as its own process (the same generator for every target) and
@@ -27,7 +56,7 @@ export function runLoad(
     const records: LoadRecord[] = [];
     let stderr = '';
     child.stderr.on('data', (d) => {
-      stderr += d.toString();
+      stderr += String(d);
       if (stderr.length > 20_000) stderr = stderr.slice(-10_000);
     });
     let chain = Promise.resolve();

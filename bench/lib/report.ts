@@ -1,4 +1,4 @@
-import type { BenchResults, QosSummary, StepResult } from '../run-all';
+import type { BenchResults, QosSummary, StepResult } from './results';
 import type { Spread } from './stats';
 import { renderCorpus } from '../corpus.bench';
 
@@ -138,7 +138,7 @@ export function renderMarkdown(r: BenchResults, jsonRel: string, notes: string):
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
   const sus: string[] = [];
-  for (const [key, v] of Object.entries(r.ratios) as [string, any][]) {
+  for (const [key, v] of Object.entries(r.ratios)) {
     const [hub, q] = key.split('.');
     for (const row of v.cpuPerMessage)
       L.push(
@@ -199,7 +199,7 @@ export function renderMarkdown(r: BenchResults, jsonRel: string, notes: string):
   if (r.profiles.length === 0) L.push('Not run.', '');
   for (const p of r.profiles) {
     const s = p.summary;
-    const ld = p.load as Record<string, any> | null;
+    const ld = p.load;
     L.push(
       `### ${p.target} at ${p.beds} beds (QoS 1 profile run: ${ld ? `${ld.sent} messages, PUBACK p99 ${ld.latencyMs?.p99} ms with the profiler on` : 'load summary missing'})`,
       '',

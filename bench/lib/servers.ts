@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../libs/testing/src/free-port';
+import { launchHub } from '../../libs/testing/src/hub-launcher';
 import { waitFor } from '../../libs/testing/src/wait-for';
 
 export const ROOT = resolve(__dirname, '../../..');
 const DIST_BENCH = resolve(__dirname, '..');
-const HUB_MAIN = join(ROOT, 'dist/apps/hub/src/main.js');
 const GC_PRELOAD = join(DIST_BENCH, 'gc-on-signal.js');
 const PROFILE_PRELOAD = join(DIST_BENCH, 'profile-on-signal.js');
 /** The Node flags `npm start` gives the hub (package.json), so the bench measures what production runs. */
@@ -56,8 +56,8 @@ function capture(p: ChildProcess): () => string {
 }
 
 /**
- * The built hub as its own process (like libs/testing startHub, which it mirrors) with extra
- * node flags: --expose-gc plus the GC and window-profile preloads.
+ * The built hub (libs/testing hub-launcher) with extra node flags: those `npm start` gives it,
+ * --expose-gc plus the GC and window-profile preloads.
  */
 export async function spawnHub(
   o: {
@@ -67,16 +67,14 @@ export async function spawnHub(
     ports?: { http: number; mqtt: number };
   } = {},
 ): Promise<HubServer> {
-  if (!existsSync(HUB_MAIN)) throw new Error(`${HUB_MAIN} is missing: run "npm run build" first`);
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'bedside-bench-hub-'));
-  const httpPort = o.ports?.http ?? (await freePort());
-  let mqttPort = o.ports?.mqtt ?? (await freePort());
-  while (mqttPort === httpPort) mqttPort = await freePort();
-  const admin = { username: 'admin', password: 'bench-admin-password' };
   const memFile = join(dataDir, 'bench-mem.json');
-  const proc = spawn(
-    process.execPath,
-    [
+  const hub = await launchHub({
+    dataDir,
+    ports: o.ports,
+    adminPassword: 'bench-admin-password',
+    logLevel: 'warn',
+    nodeArgs: [
       ...HUB_NODE_FLAGS,
       '--expose-gc',
       '--require',
@@ -84,46 +82,26 @@ export async function spawnHub(
       '--require',
       PROFILE_PRELOAD,
       ...(o.nodeArgs ?? []),
-      HUB_MAIN,
     ],
-    {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: String(httpPort),
-        MQTT_PORT: String(mqttPort),
-        DATA_DIR: dataDir,
-        ADMIN_USERNAME: admin.username,
-        ADMIN_PASSWORD: admin.password,
-        LOG_LEVEL: 'warn',
-        MQTT_CONNECTIONS_PER_SECOND_PER_IP: '1000000',
-        BENCH_MEM_FILE: memFile,
-        BENCH_PROFILE_FILE: join(dataDir, 'bench-window.cpuprofile'),
-        ...o.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      MQTT_CONNECTIONS_PER_SECOND_PER_IP: '1000000',
+      BENCH_MEM_FILE: memFile,
+      BENCH_PROFILE_FILE: join(dataDir, 'bench-window.cpuprofile'),
+      ...o.env,
     },
-  );
-  const logs = capture(proc);
-  await waitFor(
-    async () => {
-      if (proc.exitCode !== null) throw new Error(`hub exited with ${proc.exitCode}:\n${logs().slice(-4000)}`);
-      const res = await fetch(`http://127.0.0.1:${httpPort}/health`);
-      return res.status === 200;
-    },
-    { timeoutMs: 60_000, intervalMs: 200, what: 'hub /health' },
-  );
+    keepOutputChars: 40_000,
+    readyTimeoutMs: 60_000,
+  });
   return {
-    pid: proc.pid!,
-    httpUrl: `http://127.0.0.1:${httpPort}`,
-    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
+    pid: hub.proc.pid!,
+    httpUrl: hub.httpUrl,
+    mqttUrl: hub.mqttUrl,
     memFile,
-    logs,
-    admin,
+    logs: hub.logs,
+    admin: hub.admin,
     dataDir,
-    authHeader: 'Basic ' + Buffer.from(`${admin.username}:${admin.password}`).toString('base64'),
-    stop: () => halt(proc, 30_000),
+    authHeader: hub.authHeader,
+    stop: () => hub.stop(30_000),
   };
 }
 

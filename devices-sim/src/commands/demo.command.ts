@@ -1,124 +1,27 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
-import type { DeviceKind } from '@bedside/contracts';
+import { HUB_MAIN, REPO_ROOT } from '../../../libs/testing/src/hub-launcher';
 import { intOption, numberOption } from '../cli/common-options';
 import { EXIT, UsageError } from '../cli/exit-codes';
 import { Output, fmtMs } from '../cli/output';
-import { connectDevices, deviceClients, type SimDevice } from '../fleet/connect-devices';
+import { type SimDevice } from '../fleet/connect-devices';
 import { fleetStats, statsLine } from '../fleet/fleet-stats';
-import { streamTelemetry } from '../fleet/stream-telemetry';
 import { openAlarmStream, type AlarmStream, type RaisedAlarm } from '../hub/alarm-stream';
-import { describeChange, putBedRules } from '../hub/bed-rules';
-import type { BedCredentials } from '../hub/credentials';
-import { HttpError, HubRestClient } from '../hub/hub-rest.client';
-import { provisionBeds } from '../hub/provisioner';
-import { createBedModels } from '../models/bed-models';
-import type { AnySample, ModelOutput, SignalModel } from '../models/model.types';
-import { findScenario } from '../scenarios/scenario-catalog';
+import { HubRestClient } from '../hub/hub-rest.client';
 import { sleep } from '../util/sleep';
+import { printBanner } from '../demo/demo-banner';
+import { connectDemoFleet, streamDemoFleet } from '../demo/demo-fleet';
+import { startHubProcess } from '../demo/demo-hub';
+import { scheduleIncidents, type IncidentProgress } from '../demo/demo-incidents';
+import { DEMO_OPERATOR } from '../demo/demo-operator';
+import { choosePort } from '../demo/demo-ports';
+import { demoFailure, recordSummary } from '../demo/demo-report';
+import { provisionDemo } from '../demo/demo-setup';
 
-/** dist/devices-sim/src/commands -> dist/apps/hub/src/main.js (the built hub). */
-const HUB_MAIN = resolve(__dirname, '../../../apps/hub/src/main.js');
-const REPO_ROOT = resolve(__dirname, '../../../..');
-
-export const DEMO_OPERATOR = {
-  username: 'demo',
-  password: 'demo-lantern-harbour',
-  displayName: 'Demo operator',
-} as const;
-
-/** A scripted incident: what is done to which bed, when (after the fleet is streaming), and the alarm it must raise. */
-interface Incident {
-  name: string;
-  bedIndex: number;
-  atMs: number;
-  kind: string;
-  severity: string;
-  /** The alarm must arrive within this long after `atMs` (hold time + slack). */
-  withinMs: number;
-  /** Scenario whose --fast-rules override the bed gets (null: nothing to shorten). */
-  rulesFrom: string | null;
-  start: (ctx: IncidentContext) => Promise<string>;
-}
-
-interface IncidentContext {
-  device: (kind: DeviceKind) => SimDevice;
-  override: (kind: DeviceKind, fn: ((s: AnySample) => AnySample) | null) => void;
-}
-
-const restingInBed = (s: AnySample) => {
-  const m = s as { heartRate?: number; respirationRate?: number; movement?: number; signalQuality?: number };
-  return {
-    ...s,
-    inBed: true,
-    heartRate: m.heartRate ?? 64,
-    respirationRate: m.respirationRate ?? 14,
-    movement: m.movement ?? 3,
-    signalQuality: Math.max(m.signalQuality ?? 85, 80),
-  } as AnySample;
-};
-
-const INCIDENTS: Incident[] = [
-  {
-    name: 'SOS press',
-    bedIndex: 0,
-    atMs: 8_000,
-    kind: 'sos',
-    severity: 'critical',
-    withinMs: 10_000,
-    rulesFrom: null,
-    start: async ({ device }) => {
-      const { eventId } = await device('button').client.publishEvent('button.pressed');
-      return `call button pressed (event ${eventId})`;
-    },
-  },
-  {
-    name: 'fall',
-    bedIndex: 1,
-    atMs: 14_000,
-    kind: 'fall',
-    severity: 'critical',
-    withinMs: 20_000,
-    rulesFrom: 'fall',
-    start: async ({ device }) => {
-      const { eventId } = await device('wearable').client.publishEvent('fall.detected', { confidence: 0.94 });
-      return `wearable fall.detected (event ${eventId}), not cancelled`;
-    },
-  },
-  {
-    name: 'bradycardia',
-    bedIndex: 2,
-    atMs: 20_000,
-    kind: 'heart_rate',
-    severity: 'critical',
-    withinMs: 20_000,
-    rulesFrom: 'bradycardia',
-    start: async ({ override }) => {
-      override('mattress', (s) => ({ ...restingInBed(s), heartRate: 36 }) as AnySample);
-      setTimeout(() => override('mattress', restingInBed), 45_000).unref();
-      return 'mattress heart rate 36 bpm for 45 s';
-    },
-  },
-];
-
-/** Wraps a model so the demo can replace its samples for a while (the scripted incidents). */
-class OverridableModel implements SignalModel {
-  fn: ((s: AnySample) => AnySample) | null = null;
-  constructor(private readonly base: SignalModel) {}
-  get kind() {
-    return this.base.kind;
-  }
-  next(t: number): ModelOutput {
-    const r = this.base.next(t);
-    // While overridden the sample decides presence: drop the model's own bed exits/returns.
-    return this.fn ? { sample: this.fn(r.sample), events: r.events.filter((e) => !e.type.startsWith('bed.')) } : r;
-  }
-}
+export { DEMO_OPERATOR };
 
 export function demoCommand(): Command {
   return new Command('demo')
@@ -191,7 +94,7 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   const t0 = Date.now();
-  const hub = startHubProcess({
+  const hub = await startHubProcess({
     dataDir,
     httpPort: httpPort.port,
     mqttPort: mqttPort.port,
@@ -203,61 +106,18 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
   let stopStreaming: (() => void) | null = null;
   let stream: AlarmStream | null = null;
   let failure: string | null = null;
-  let fleetStart = Date.now();
-  const incidents: {
-    name: string;
-    bed: string;
-    bedId: string | null;
-    kind: string;
-    severity: string;
-    startedAt: number | null;
-    dueBy: number | null;
-    alarm: RaisedAlarm | null;
-  }[] = [];
+  const incidents: IncidentProgress[] = [];
 
   try {
     out.line(
       `starting the hub (${HUB_MAIN.replace(REPO_ROOT + '/', '')}), data in ${dataDir}${keepData ? '' : ' (temporary)'}...`,
     );
-    await hub.ready(apiUrl, stop.signal);
+    await hub.ready(stop.signal);
     if (stop.signal.aborted) throw new Error('interrupted');
     out.line(`hub up in ${fmtMs(Date.now() - t0)}`);
 
     const api = new HubRestClient(apiUrl, admin);
-    // Reuse the demo organisation (and operator) of an earlier run in the same --data-dir.
-    const users = await api.get<{ username: string; organisationId: string | null }[]>('/api/users');
-    let orgId = users.find((u) => u.username === DEMO_OPERATOR.username)?.organisationId ?? null;
-    if (!orgId) {
-      orgId = (await api.post<{ id: string }>('/api/organisations', { name: 'Bedside demo' })).id;
-      try {
-        await api.post('/api/users', {
-          username: DEMO_OPERATOR.username,
-          password: DEMO_OPERATOR.password,
-          displayName: DEMO_OPERATOR.displayName,
-          role: 'operator',
-          organisationId: orgId,
-        });
-      } catch (err) {
-        if (!(err instanceof HttpError && err.status === 409)) throw err;
-        out.warn(
-          `user ${DEMO_OPERATOR.username} already exists (not in a demo organisation): sign in as admin instead`,
-        );
-      }
-    }
-    const creds = await provisionBeds(api, beds, 'demo', { organisationId: orgId });
-    out.line(`provisioned ${creds.length} beds (${creds.length * 3} devices) in organisation "Bedside demo"`);
-    out.record({ type: 'provisioned', beds: creds.length, devices: creds.length * 3, organisationId: orgId });
-
-    for (const inc of INCIDENTS) {
-      const def = inc.rulesFrom ? findScenario(inc.rulesFrom) : undefined;
-      const override = def?.fastRules({ cancelled: false });
-      const bed = creds[inc.bedIndex];
-      if (!override || !bed.bedId) continue;
-      const applied = await putBedRules(api, bed.bedId, override);
-      out.line(`bed ${bed.label} (${inc.name}): PUT /api/beds/${bed.bedId}/rules ${JSON.stringify(override)}`);
-      for (const c of applied.changed) out.line(`  changed ${describeChange(c)}`);
-      out.record({ type: 'rules', bed: bed.label, bedId: bed.bedId, override, changed: applied.changed });
-    }
+    const creds = await provisionDemo(api, beds, out);
 
     const opened = await openAlarmStream(apiUrl, api.authHeader);
     if (!opened.available) throw new Error(`the hub has no alarm stream: ${opened.reason}`);
@@ -269,7 +129,7 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
       out.line(
         out.paint(
           'info',
-          `${clock()} ALARM ${a.kind} (${a.severity}) on bed ${label}${a.subject ? ` [${String(a.subject)}]` : ''}`,
+          `${clock()} ALARM ${a.kind} (${a.severity}) on bed ${label}${typeof a.subject === 'string' && a.subject ? ` [${a.subject}]` : ''}`,
         ),
       );
       out.record({ type: 'alarm', bed: label, ...a });
@@ -277,38 +137,15 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
         if (!inc.alarm && inc.bedId === a.bedId && inc.kind === a.kind && inc.startedAt !== null) inc.alarm = a;
     });
 
-    const { devices: connected, failures } = await connectDevices(creds, {
-      create: deviceClients({ mqttUrl, reconnect: true }),
-    });
-    devices = connected;
-    if (failures.length)
+    const fleet = await connectDemoFleet(creds, mqttUrl);
+    devices = fleet.devices;
+    if (fleet.failures.length)
       throw new Error(
-        `${failures.length} devices could not connect, e.g. ${failures[0].deviceId}: ${failures[0].error.message}`,
+        `${fleet.failures.length} devices could not connect, e.g. ${fleet.failures[0].deviceId}: ${fleet.failures[0].error.message}`,
       );
-    const models = new Map<SimDevice, OverridableModel>();
-    const byBed = new Map<number, Record<DeviceKind, SignalModel>>();
-    for (const d of devices) {
-      if (!byBed.has(d.bedIndex)) byBed.set(d.bedIndex, createBedModels(seed, d.bedIndex, { utcOffsetMinutes: 480 }));
-      models.set(d, new OverridableModel(byBed.get(d.bedIndex)![d.kind]));
-    }
-    // The bradycardia resident rests in bed from the start, so the mattress has vitals to watch.
-    for (const inc of INCIDENTS.filter((i) => i.name === 'bradycardia')) {
-      const d = devices.find((x) => x.bedIndex === inc.bedIndex && x.kind === 'mattress');
-      if (d) models.get(d)!.fn = restingInBed;
-    }
-    await Promise.all(
-      devices.map((d) =>
-        d.client.publishStatus({
-          state: 'online',
-          ts: Date.now(),
-          firmware: 'sim-1.0',
-          rssi: -55,
-          ...(d.kind !== 'mattress' && { battery: 90 }),
-        }),
-      ),
-    );
-    stopStreaming = streamTelemetry(devices, models as Map<SimDevice, SignalModel>, 1, 1, () => undefined);
-    fleetStart = Date.now();
+    const streaming = await streamDemoFleet(devices, seed);
+    stopStreaming = streaming.stop;
+    const fleetStart = Date.now();
 
     printBanner(out, { httpUrl, mqttUrl, admin, dataDir, keepData, beds: creds.length, duration });
     out.record({
@@ -324,49 +161,15 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
       pid: hub.proc.pid,
     });
 
-    for (const inc of INCIDENTS) {
-      const bed = creds[inc.bedIndex];
-      const entry = {
-        name: inc.name,
-        bed: bed.label,
-        bedId: bed.bedId,
-        kind: inc.kind,
-        severity: inc.severity,
-        startedAt: null as number | null,
-        dueBy: null as number | null,
-        alarm: null as RaisedAlarm | null,
-      };
-      incidents.push(entry);
-      const ctx: IncidentContext = {
-        device: (kind) => devices.find((d) => d.bedIndex === inc.bedIndex && d.kind === kind)!,
-        override: (kind, fn) => {
-          const d = devices.find((x) => x.bedIndex === inc.bedIndex && x.kind === kind);
-          if (d) models.get(d)!.fn = fn;
-        },
-      };
-      void (async () => {
-        await sleep(fleetStart + inc.atMs - Date.now(), stop.signal);
-        if (stop.signal.aborted) return;
-        entry.startedAt = Date.now();
-        entry.dueBy = entry.startedAt + inc.withinMs;
-        try {
-          const what = await inc.start(ctx);
-          out.line(
-            `${clock()} incident on bed ${bed.label}: ${inc.name} - ${what} (expect ${inc.kind}, ${inc.severity})`,
-          );
-          out.record({
-            type: 'incident',
-            name: inc.name,
-            bed: bed.label,
-            bedId: bed.bedId,
-            detail: what,
-            expect: { kind: inc.kind, severity: inc.severity },
-          });
-        } catch (err) {
-          out.warn(`incident ${inc.name} on bed ${bed.label} failed: ${(err as Error).message}`);
-        }
-      })();
-    }
+    scheduleIncidents(incidents, {
+      creds,
+      devices,
+      models: streaming.models,
+      fleetStart,
+      signal: stop.signal,
+      out,
+      clock,
+    });
 
     let lastStats = Date.now();
     while (!stop.signal.aborted && (!duration || Date.now() - fleetStart < duration * 1000)) {
@@ -406,15 +209,7 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
     );
   }
 
-  const now = Date.now();
-  const missed = incidents.filter((i) => !i.alarm && i.dueBy !== null && i.dueBy <= now);
-  if (!failure && missed.length)
-    failure = `no alarm for ${missed.map((i) => `${i.name} (${i.kind}) on bed ${i.bed}`).join(', ')}`;
-  const wrongSeverity = incidents.filter((i) => i.alarm && i.alarm.severity !== i.severity);
-  if (!failure && wrongSeverity.length)
-    failure = wrongSeverity
-      .map((i) => `${i.name} raised ${i.alarm!.kind} as ${i.alarm!.severity}, expected ${i.severity}`)
-      .join('; ');
+  failure = demoFailure(failure, incidents);
   if (failure) {
     out.warn(`demo failed: ${failure}`);
     if (hub.exited() || /hub/.test(failure)) out.warn(`last hub log lines:\n${hub.logTail(40)}`);
@@ -424,189 +219,8 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
     (ok ? out.paint('ok', 'demo done: ') : out.paint('fail', 'demo failed: ')) +
       `${alarms.length} alarms raised in ${fmtMs(Date.now() - t0)}`,
   );
-  out.record({
-    type: 'summary',
-    command: 'demo',
-    ok,
-    reason: failure,
-    durationMs: Date.now() - t0,
-    alarmsRaised: alarms.length,
-    alarms: alarms.map((a) => ({
-      id: a.id,
-      kind: a.kind,
-      severity: a.severity,
-      bedId: a.bedId,
-      subject: a.subject ?? null,
-    })),
-    incidents: incidents.map((i) => ({
-      name: i.name,
-      bed: i.bed,
-      bedId: i.bedId,
-      expect: { kind: i.kind, severity: i.severity },
-      started: i.startedAt !== null,
-      alarm: i.alarm ? { id: i.alarm.id, kind: i.alarm.kind, severity: i.alarm.severity } : null,
-    })),
-  });
+  recordSummary(out, { ok, failure, t0, alarms, incidents });
   return ok ? EXIT.OK : EXIT.FAILED;
 }
 
-function printBanner(
-  out: Output,
-  o: {
-    httpUrl: string;
-    mqttUrl: string;
-    admin: { username: string; password: string };
-    dataDir: string;
-    keepData: boolean;
-    beds: number;
-    duration: number;
-  },
-): void {
-  const b = (s: string) => out.bold(s);
-  out.line('');
-  out.line(b('Bedside demo is running'));
-  out.line(
-    `  console      ${b(o.httpUrl)}   sign in as ${b(DEMO_OPERATOR.username)} / ${b(DEMO_OPERATOR.password)} (operator)`,
-  );
-  out.line(`  REST API     ${o.httpUrl}/api/docs   admin (HTTP Basic): ${o.admin.username} / ${o.admin.password}`);
-  out.line(`  MQTT         ${o.mqttUrl}`);
-  out.line(`  fleet        ${o.beds} beds (mattress, call button, wearable each), 1 message/s per device`);
-  out.line(`  incidents    SOS at ~8 s (bed demo-1), fall at ~14 s (demo-2), bradycardia at ~20 s (demo-3)`);
-  out.line(`  data         ${o.dataDir}${o.keepData ? '' : ' (removed on exit)'}`);
-  out.line(
-    o.duration
-      ? `  stops by itself after ${o.duration} s (Ctrl-C stops earlier)`
-      : '  Ctrl-C stops the fleet and the hub',
-  );
-  out.line('');
-}
-
 const clock = () => new Date().toISOString().slice(11, 19);
-
-/** The default port when free; otherwise a free one (with a note). An explicit port must be free. */
-async function choosePort(name: string, value: unknown, fallback: number): Promise<{ port: number; note?: string }> {
-  if (value !== undefined) {
-    const port = intOption(name, value, 1, 65535);
-    if (!(await portFree(port))) throw new UsageError(`${name} ${port} is in use`);
-    return { port };
-  }
-  if (await portFree(fallback)) return { port: fallback };
-  const port = await anyFreePort();
-  return { port, note: `port ${fallback} is busy: using ${port} (${name} to choose)` };
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const srv = createServer();
-    srv.once('error', () => done(false));
-    srv.listen({ port, host: '0.0.0.0', exclusive: true }, () => srv.close(() => done(true)));
-  });
-}
-
-function anyFreePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '0.0.0.0', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => done(port));
-    });
-  });
-}
-
-interface HubHandle {
-  proc: ChildProcess;
-  ready(apiUrl: string, signal: AbortSignal): Promise<void>;
-  exited(): boolean;
-  exitDescription(): string;
-  logTail(lines: number): string;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves with how it ended. */
-  stop(graceMs: number): Promise<string>;
-}
-
-/**
- * The built hub as a child process on embedded defaults (PGlite in DATA_DIR, no InfluxDB). It gets
- * its own process group, so a Ctrl-C in the terminal reaches only the demo, which then stops the
- * hub once with SIGTERM (a graceful shutdown) after the fleet has disconnected.
- */
-function startHubProcess(o: {
-  dataDir: string;
-  httpPort: number;
-  mqttPort: number;
-  adminPassword: string;
-  copyLogs: boolean;
-}): HubHandle {
-  const logFile = join(o.dataDir, 'hub.log');
-  const log = createWriteStream(logFile, { flags: 'a' });
-  let tail: string[] = [];
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    HOME: process.env.HOME ?? '',
-    NODE_ENV: 'production',
-    DATA_DIR: o.dataDir,
-    HTTP_PORT: String(o.httpPort),
-    MQTT_PORT: String(o.mqttPort),
-    HTTP_HOST: '127.0.0.1',
-    ADMIN_USERNAME: 'admin',
-    ADMIN_PASSWORD: o.adminPassword,
-    LOG_LEVEL: 'info',
-  };
-  const proc = spawn(process.execPath, [HUB_MAIN], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  const onData = (d: Buffer) => {
-    log.write(d);
-    if (o.copyLogs) process.stderr.write(d);
-    tail = tail.concat(d.toString().split('\n').filter(Boolean)).slice(-200);
-  };
-  proc.stdout?.on('data', onData);
-  proc.stderr?.on('data', onData);
-  // If the demo itself dies, do not leave the hub running.
-  const killOnExit = () => proc.kill('SIGTERM');
-  process.once('exit', killOnExit);
-  const exited = () => proc.exitCode !== null || proc.signalCode !== null;
-  const exitDescription = () => (proc.signalCode ? `signal ${proc.signalCode}` : `exit code ${proc.exitCode}`);
-  return {
-    proc,
-    exited,
-    exitDescription,
-    logTail: (n) => tail.slice(-n).join('\n') || readTail(logFile, n),
-    async ready(apiUrl, signal) {
-      const deadline = Date.now() + 60_000;
-      while (!signal.aborted) {
-        if (exited()) throw new Error(`the hub exited during start (${exitDescription()})`);
-        try {
-          const res = await fetch(`${apiUrl}/health`, { signal: AbortSignal.timeout(2_000) });
-          if (res.status === 200) return;
-        } catch {
-          /* not listening yet */
-        }
-        if (Date.now() > deadline) throw new Error('the hub did not answer /health within 60 s');
-        await sleep(200, signal);
-      }
-    },
-    async stop(graceMs) {
-      process.off('exit', killOnExit);
-      if (!exited()) {
-        const gone = new Promise<void>((r) => proc.once('exit', () => r()));
-        proc.kill('SIGTERM');
-        const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
-        await gone;
-        clearTimeout(timer);
-      }
-      await new Promise<void>((r) => log.end(() => r()));
-      return exitDescription();
-    },
-  };
-}
-
-function readTail(file: string, n: number): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-n).join('\n');
-  } catch {
-    return '';
-  }
-}

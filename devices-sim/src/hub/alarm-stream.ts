@@ -1,3 +1,4 @@
+import { readEventStream } from '../../../libs/testing/src/event-stream';
 import { HubUnreachableError, isUnreachable } from '../cli/exit-codes';
 
 /**
@@ -92,47 +93,17 @@ export async function openAlarmStream(hubUrl: string, authHeader: string | undef
     throw new Error(`GET ${ALARM_STREAM_PATH} answered ${res.status}: ${text.slice(0, 200)}`);
   }
   const stream = new AlarmStream(abort);
-  void readSse(res.body, (event, data) => {
-    if (event !== ALARM_RAISED_EVENT) return;
-    try {
-      // The hub sends `data: {alarm: {...}, at}`; the alarm itself is what callers match on.
-      const body = JSON.parse(data) as { alarm?: RaisedAlarm };
-      if (body.alarm) stream.push({ ...body.alarm, receivedAt: Date.now() });
-    } catch {
-      /* ignore a malformed event */
-    }
+  void readEventStream(res.body, {
+    onEvent: ({ event, data }) => {
+      if (event !== ALARM_RAISED_EVENT) return;
+      try {
+        // The hub sends `data: {alarm: {...}, at}`; the alarm itself is what callers match on.
+        const body = JSON.parse(data) as { alarm?: RaisedAlarm };
+        if (body.alarm) stream.push({ ...body.alarm, receivedAt: Date.now() });
+      } catch {
+        /* ignore a malformed event */
+      }
+    },
   }).catch(() => undefined);
   return { available: true, stream };
-}
-
-/** Minimal text/event-stream parser (WHATWG HTML §9.2): `event:`, `data:` lines, blank line ends an event. */
-export async function readSse(
-  body: ReadableStream<Uint8Array>,
-  onEvent: (event: string, data: string) => void,
-): Promise<void> {
-  const decoder = new TextDecoder();
-  let buffer = '';
-  let event = 'message';
-  let data: string[] = [];
-  for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = buffer.search(/\r?\n/)) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(buffer[nl] === '\r' ? nl + 2 : nl + 1);
-      if (line === '') {
-        if (data.length > 0) onEvent(event, data.join('\n'));
-        event = 'message';
-        data = [];
-      } else if (line.startsWith(':')) {
-        continue;
-      } else {
-        const i = line.indexOf(':');
-        const field = i < 0 ? line : line.slice(0, i);
-        const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
-        if (field === 'event') event = value;
-        else if (field === 'data') data.push(value);
-      }
-    }
-  }
 }

@@ -16,6 +16,9 @@ import { BedRuleStateRepository } from './persistence/bed-rule-state.repository'
 import { MaintenanceRepository } from './persistence/maintenance.repository';
 import { RuleSetRepository } from './persistence/rule-set.repository';
 import { AlarmApplier } from './runtime/alarm-applier';
+import { AlarmCommitter } from './runtime/alarm-committer';
+import { BedCheckpoints } from './runtime/bed-checkpoints';
+import { BedEntries } from './runtime/bed-entries';
 import { AlarmStream } from './runtime/alarm-stream';
 import { RulesRunner } from './runtime/rules-runner.service';
 import { AlarmContextService } from './services/alarm-context.service';
@@ -38,6 +41,9 @@ import { RuleConfigService } from './services/rule-config.service';
     MaintenanceRepository,
     RuleSetRepository,
     AlarmApplier,
+    AlarmCommitter,
+    BedEntries,
+    BedCheckpoints,
     AlarmStream,
     RulesRunner,
     AlarmService,

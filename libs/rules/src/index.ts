@@ -8,7 +8,7 @@ export * from './config/rule-set';
 export * from './config/default-rule-set';
 export * from './config/merge-rule-set';
 export * from './config/validate-rule-set';
-export * from './time/clock';
+export * from './time/manual-clock';
 export * from './time/zoned-time';
 export * from './time/night-window';
 export { evaluate, evaluateWithClock, nextDeadline, type Evaluation } from './engine/evaluate';

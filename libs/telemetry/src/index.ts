@@ -2,6 +2,7 @@ export * from './telemetry-point';
 export * from './telemetry.store';
 export * from './sql-telemetry.store';
 export * from './influx/influx-telemetry.store';
+export * from './influx/line-protocol';
 export * from './influx/disk-spool';
 export * from './influx/influxql';
 export * from './telemetry.factory';

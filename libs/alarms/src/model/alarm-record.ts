@@ -63,7 +63,7 @@ export interface AuditView {
 }
 
 /** One entry of the stream (and of alarm_events): `id` is the SSE event id. */
-/** A stream event not yet in alarm_events: a transaction appends its drafts last, in one statement (AlarmApplier.appendDrafted). */
+/** A stream event not yet in alarm_events: a transaction appends its drafts last, in one statement (AlarmCommitter.transaction). */
 export interface EventDraft {
   type: AlarmEventType;
   alarm: AlarmRecord;

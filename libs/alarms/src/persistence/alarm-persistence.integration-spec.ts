@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { Clock } from '@bedside/common';
+import type { Clock } from '@bedside/common';
 import type { Database } from '@bedside/database';
 import { IngestEvents } from '@bedside/ingest';
 import { RegistryEvents } from '@bedside/registry';
 import type { DownlinkPublisher } from '@bedside/broker';
 import { testDatabaseEngines } from '@bedside/testing';
-import { DEFAULT_AUTO_RESOLVE_POLICY, type RaiseAction, type RuleAction } from '@bedside/rules';
+import { DEFAULT_AUTO_RESOLVE_POLICY, ManualClock, type RaiseAction, type RuleAction } from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
-import { AlarmApplier, ApplyOutcome } from '../runtime/alarm-applier';
+import { AlarmApplier } from '../runtime/alarm-applier';
+import { AlarmCommitter } from '../runtime/alarm-committer';
 import { AlarmStream } from '../runtime/alarm-stream';
+import { BedCheckpoints } from '../runtime/bed-checkpoints';
+import { BedEntries } from '../runtime/bed-entries';
 import type { AlarmStreamEvent } from '../model/alarm-record';
 import { RulesRunner } from '../runtime/rules-runner.service';
 import { RuleConfigService } from '../services/rule-config.service';
@@ -20,14 +23,6 @@ import { RuleSetRepository } from './rule-set.repository';
 import { Metrics } from '@bedside/observability';
 
 /** Alarm persistence and boot recovery against embedded PGlite and a real PostgreSQL server. */
-class FakeClock extends Clock {
-  constructor(public t: number) {
-    super();
-  }
-  now(): number {
-    return this.t;
-  }
-}
 
 const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);
 const config = new AlarmsConfig(
@@ -41,6 +36,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   let database: Database;
   let alarms: AlarmRepository;
   let applier: AlarmApplier;
+  let committer: AlarmCommitter;
   let orgId: string;
   let bedId: string;
   const buttonId = `button-${randomUUID().slice(0, 8)}`;
@@ -49,6 +45,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     database = await engine.open();
     alarms = new AlarmRepository(database);
     applier = new AlarmApplier(alarms, config);
+    committer = new AlarmCommitter(database, alarms, new BedRuleStateRepository(database), applier, new AlarmStream());
     orgId = randomUUID();
     const householdId = randomUUID();
     bedId = randomUUID();
@@ -103,14 +100,8 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     startedAt: at - 1000,
     ...extra,
   });
-  const applyAll = async (actions: RuleAction[]) => {
-    const out = new ApplyOutcome();
-    await database.db.transaction().execute(async (tx) => {
-      await applier.apply(tx, orgId, actions, out);
-      await applier.appendDrafted(tx, out);
-    });
-    return out;
-  };
+  const applyAll = (actions: RuleAction[]) =>
+    committer.transaction((tx, out) => applier.apply(tx, orgId, actions, out));
 
   it('raises once per episode key: a replayed raise changes nothing', async () => {
     const first = await applyAll([raise('hr:1', T0)]);
@@ -270,11 +261,11 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       version: 7,
     };
     const before = await alarms.lastEventId();
-    const out = new ApplyOutcome();
-    await applier.raise(db, orgId, action, out, [
-      states.saveQuery(db, [saved]),
-      alarms.logActionsQuery(db, bedId, [action]),
-    ]);
+    const lone = { organisationId: orgId, saved, actions: [action], due: [], now: action.at };
+    const inTransaction = jest.spyOn(committer, 'transaction');
+    const out = await committer.commitEvaluation(lone);
+    expect(inTransaction).not.toHaveBeenCalled();
+    inTransaction.mockRestore();
 
     const hr = await alarms.getByKey(db, 'hr:1');
     const fall = await alarms.getByKey(db, 'fall:alone');
@@ -285,7 +276,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(out.events).toEqual([
       expect.objectContaining({
         type: 'alarm.raised',
-        alarm: expect.objectContaining({ id: fall!.id, incidentId: hr!.incidentId }),
+        alarm: expect.objectContaining({ id: fall!.id, incidentId: hr!.incidentId }) as unknown,
       }),
     ]);
     expect(await alarms.eventsAfter(before)).toEqual(out.events);
@@ -296,8 +287,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(await alarms.actions(bedId, new Date(T0 + 30_000), new Date(T0 + 30_001))).toEqual([action]);
 
     // A replay raises nothing and appends no event, but the writes beside it still land.
-    const replay = new ApplyOutcome();
-    await applier.raise(db, orgId, action, replay, [states.saveQuery(db, [{ ...saved, version: 8 }])]);
+    const replay = await committer.commitEvaluation({ ...lone, saved: { ...saved, version: 8 } });
     expect(replay.events).toEqual([]);
     expect(await alarms.lastEventId()).toBe(out.events[0].id);
     expect((await states.get(bedId))!.version).toBe(8);
@@ -306,11 +296,9 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
 
   it('escalates when due and records the next escalation; the stream log reads back in id order', async () => {
     const hr = await alarms.getByKey(alarms.db, 'hr:1');
-    const out = new ApplyOutcome();
-    await database.db.transaction().execute(async (tx) => {
-      await applier.escalate(tx, [hr!.id], T0 + 61_000, out);
-      expect(out.drafts.map((d) => d.type)).toEqual(['alarm.escalated']); // appended last, in one statement
-      await applier.appendDrafted(tx, out);
+    const out = await committer.transaction(async (tx, o) => {
+      await applier.escalate(tx, [hr!.id], T0 + 61_000, o);
+      expect(o.drafts.map((d) => d.type)).toEqual(['alarm.escalated']); // appended last, in one statement
     });
     expect(out.events.map((e) => [e.type, e.alarm.escalationLevel])).toEqual([['alarm.escalated', 1]]);
     expect(out.escalations.get(hr!.id)).toBe(T0 + 120_000);
@@ -324,25 +312,31 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   /** A RulesRunner over this database, booted: its device acks and live stream events. */
   const startRunner = async (clock: Clock) => {
     const acks: unknown[] = [];
-    const downlink = { sendAck: async (_d: string, a: unknown) => void acks.push(a) } as unknown as DownlinkPublisher;
+    const downlink = {
+      sendAck: (_d: string, a: unknown) => Promise.resolve(void acks.push(a)),
+    } as unknown as DownlinkPublisher;
     const contexts = new BedContextRepository(database);
     const stream = new AlarmStream();
     const streamed: AlarmStreamEvent[] = [];
     stream.events$.subscribe((e) => streamed.push(e));
     const ingest = new IngestEvents();
+    const states = new BedRuleStateRepository(database);
+    const beds = new BedEntries(
+      contexts,
+      states,
+      new RuleConfigService(new RuleSetRepository(database), contexts, clock),
+    );
     const runner = new RulesRunner(
-      database,
+      beds,
+      new AlarmCommitter(database, alarms, states, applier, stream),
+      new BedCheckpoints(database, states, beds),
       ingest,
+      new RegistryEvents(),
       downlink,
       alarms,
-      new BedRuleStateRepository(database),
       contexts,
-      new RuleConfigService(new RuleSetRepository(database), contexts, clock),
-      applier,
-      stream,
       config,
       clock,
-      new RegistryEvents(),
       new Metrics(),
     );
     runner.onModuleInit();
@@ -383,7 +377,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
         credentials_issued_at: new Date(T0),
       })
       .execute();
-    const clock = new FakeClock(T0 + 90_000);
+    const clock = new ManualClock(T0 + 90_000);
     const { runner, ingest, streamed } = await startRunner(clock);
     let open!: () => void;
     const gate = new Promise<void>((r) => (open = r));
@@ -401,8 +395,8 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       bedId: otherBed,
       eventId: 'press-meanwhile',
       type: 'button.pressed',
-      ts: clock.t,
-      receivedAt: clock.t,
+      ts: clock.now(),
+      receivedAt: clock.now(),
       seq: 1,
     });
     const raised = () => streamed.some((e) => e.type === 'alarm.raised' && e.alarm.bedId === otherBed);
@@ -416,7 +410,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   });
 
   it('on boot, replays a device event that was stored (and PUBACKed) but never evaluated; a second boot raises nothing twice', async () => {
-    const clock = new FakeClock(T0 + 100_000);
+    const clock = new ManualClock(T0 + 100_000);
     // Stored by ingest just before a crash: no rule state mentions it.
     await database.db
       .insertInto('device_events')
@@ -441,7 +435,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(sos).toHaveLength(1);
     expect(sos[0].raisedAt).toBe(new Date(T0 + 99_500).toISOString()); // evaluated at its stored receive time
 
-    clock.t += 1000;
+    clock.advance(1000);
     const second = await boot();
     expect(second.streamed.filter((s) => s === 'alarm.raised:sos')).toEqual([]);
     expect(await alarms.list({ bedId, kind: ['sos'] })).toHaveLength(1);

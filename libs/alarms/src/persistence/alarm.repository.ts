@@ -129,7 +129,7 @@ export class AlarmRepository {
    * With `alongside` (writes of the same evaluation: rule state, action journal) the raise is a
    * statement of its own that commits or fails with them, and it appends its stream event too.
    * Without, it runs inside a transaction, which appends its events last (appendEvents): the
-   * caller drafts this one.
+   * caller drafts this one. Which of the two is AlarmCommitter's choice.
    */
   async insertRaised(
     ex: Executor,

@@ -14,13 +14,13 @@ import {
 } from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
 import type { AlarmEventType, AlarmRecord, AlarmStreamEvent, EventDraft } from '../model/alarm-record';
-import { AlarmRepository, type AlongsideWrite, type Executor } from '../persistence/alarm.repository';
+import { AlarmRepository, type Executor } from '../persistence/alarm.repository';
 
-/** What one transaction changed, for after the commit: stream events, escalation timers, alarms for device acks. */
+/** What one commit changed, for after it (AlarmCommitter): stream events, escalation timers, alarms for device acks. */
 export class ApplyOutcome {
   /** Appended to alarm_events, for the live stream after the commit. */
   readonly events: AlarmStreamEvent[] = [];
-  /** Events of a transaction, appended by appendDrafted as its last statement. */
+  /** Events of a transaction, appended by AlarmCommitter as its last statement. */
   readonly drafts: EventDraft[] = [];
   /** alarm id -> next escalation instant, or null when it no longer escalates. */
   readonly escalations = new Map<string, number | null>();
@@ -35,8 +35,10 @@ const EVENT_FOR: Record<Exclude<RuleAction['type'], 'raise' | 'ignored'>, AlarmE
 };
 
 /**
- * Turns rule actions into alarm rows through the libs/rules state machine, inside the caller's
- * transaction. Idempotent under replay: a raise with a known key is skipped by the unique key.
+ * Turns rule actions and operator changes into alarm rows through the libs/rules state machine,
+ * inside the caller's transaction, and drafts their stream events; how they are committed and
+ * streamed is AlarmCommitter's. Idempotent under replay: a raise with a known key is skipped by
+ * the unique key.
  */
 @Injectable()
 export class AlarmApplier {
@@ -82,16 +84,6 @@ export class AlarmApplier {
     }
   }
 
-  /**
-   * Appends the transaction's drafted events in one statement, in draft order. The runner calls
-   * it last, holding the stream lock until the commit: only this and the commit wait for other
-   * transactions' events, so an SOS is not held up by a long operator transaction.
-   */
-  async appendDrafted(ex: Executor, out: ApplyOutcome): Promise<void> {
-    out.events.push(...(await this.alarms.appendEvents(ex, out.drafts)));
-    out.drafts.length = 0;
-  }
-
   /** Saves an operator change made with the state machine and drafts its stream event. */
   async saveChange(
     ex: Executor,
@@ -108,20 +100,14 @@ export class AlarmApplier {
     return next;
   }
 
-  /**
-   * A raise in one statement (AlarmRepository.insertRaised). When it is an evaluation's only
-   * action (an SOS, a fall), the runner passes the bed's rule state and the action journal as
-   * `alongside` and needs no transaction: the statement also appends the stream event, so one
-   * round trip (each waits for a turn of a busy event loop: most of an alarm's latency). Without
-   * `alongside` the raise is inside a transaction and its event is drafted.
-   */
-  async raise(
-    ex: Executor,
-    organisationId: string,
-    action: RaiseAction,
-    out: ApplyOutcome,
-    alongside?: readonly AlongsideWrite[],
-  ): Promise<void> {
+  /** A raise inside the caller's transaction; its stream event is drafted. */
+  async raise(ex: Executor, organisationId: string, action: RaiseAction, out: ApplyOutcome): Promise<void> {
+    const rec = this.raiseRecord(organisationId, action);
+    this.recordRaised(rec, await this.alarms.insertRaised(ex, rec), out);
+  }
+
+  /** The alarm row a raise action makes (not written). */
+  raiseRecord(organisationId: string, action: RaiseAction): AlarmRecord {
     const id = newId();
     const base = applyRuleAction(null, action, id);
     let rec: AlarmRecord = {
@@ -155,14 +141,29 @@ export class AlarmApplier {
         ],
       };
     }
-    rec = this.withNext(rec);
-    const raised = await this.alarms.insertRaised(ex, rec, alongside);
+    return this.withNext(rec);
+  }
+
+  /**
+   * Records what AlarmRepository.insertRaised wrote for `rec`: its stream event (written with it,
+   * or drafted when the raise is inside a transaction), its escalation and its kind.
+   */
+  recordRaised(
+    rec: AlarmRecord,
+    raised: Awaited<ReturnType<AlarmRepository['insertRaised']>>,
+    out: ApplyOutcome,
+  ): void {
     if (!raised || rec.suppressed) return; // replay after a crash (raised before), or silenced
     const alarm = { ...rec, incidentId: raised.incidentId };
     if (raised.event) out.events.push(raised.event);
     else out.drafts.push({ type: 'alarm.raised', alarm, at: rec.raisedAt });
     out.escalations.set(rec.id, rec.nextEscalationAt);
     out.raisedOrUpdated.set(rec.kind, alarm);
+  }
+
+  /** Drafts an `alarm.updated` event for a timeline entry that changes no state (a note, a call-centre step). */
+  draftUpdated(alarm: AlarmRecord, at: number, out: ApplyOutcome): void {
+    out.drafts.push({ type: 'alarm.updated', alarm, at });
   }
 
   private async change(ex: Executor, action: Exclude<RuleAction, { type: 'raise' }>, out: ApplyOutcome): Promise<void> {

@@ -77,7 +77,7 @@ export class AlarmService {
       await this.alarms.appendAudit(tx, prev.id, [
         { at, actor: user.username, action, from: prev.status, to: prev.status, note },
       ]);
-      out.drafts.push({ type: 'alarm.updated', alarm: prev, at });
+      this.applier.draftUpdated(prev, at, out);
       return [];
     });
   }
@@ -129,7 +129,7 @@ export class AlarmService {
       await this.alarms.appendAudit(tx, prev.id, [
         { at, actor: user.username, action: 'note', from: prev.status, to: prev.status, note: text },
       ]);
-      out.drafts.push({ type: 'alarm.updated', alarm: prev, at });
+      this.applier.draftUpdated(prev, at, out);
       return [];
     });
   }

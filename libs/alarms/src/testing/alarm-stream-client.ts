@@ -1,3 +1,5 @@
+import { readEventStream } from '../../../testing/src/event-stream';
+
 /** Test client for GET /api/alarms/stream: collects every SSE event with its arrival time. */
 export interface ReceivedAlarmEvent {
   id: number;
@@ -43,43 +45,19 @@ export async function openAlarmStream(
   const events: ReceivedAlarmEvent[] = [];
   const comments: string[] = [];
   const waiters = new Set<() => void>();
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    let cur: { id?: string; event?: string; data: string[] } = { data: [] };
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl).replace(/\r$/, '');
-          buffer = buffer.slice(nl + 1);
-          if (line === '') {
-            if (cur.data.length) {
-              events.push({
-                id: Number(cur.id),
-                type: cur.event ?? 'message',
-                data: JSON.parse(cur.data.join('\n')),
-                receivedAt: Date.now(),
-              });
-              waiters.forEach((w) => w());
-            }
-            cur = { data: [] };
-          } else if (line.startsWith(':')) comments.push(line.slice(1).trim());
-          else {
-            const i = line.indexOf(':');
-            const field = i < 0 ? line : line.slice(0, i);
-            const value = i < 0 ? '' : line.slice(i + 1).replace(/^ /, '');
-            if (field === 'id') cur.id = value;
-            else if (field === 'event') cur.event = value;
-            else if (field === 'data') cur.data.push(value);
-          }
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
+  // Ends when the stream ends or close() aborts it.
+  void readEventStream(res.body!, {
+    onEvent: (m) => {
+      events.push({
+        id: Number(m.id),
+        type: m.event ?? 'message',
+        data: JSON.parse(m.data) as ReceivedAlarmEvent['data'],
+        receivedAt: Date.now(),
+      });
+      waiters.forEach((w) => w());
+    },
+    onComment: (c) => comments.push(c),
+  }).catch(() => undefined);
   return {
     events,
     comments,

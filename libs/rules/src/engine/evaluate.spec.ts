@@ -3,7 +3,7 @@ import { initialBedState, type BedRuleState } from '../model/bed-state';
 import type { RuleAction } from '../model/rule-action';
 import type { RuleInput } from '../model/rule-input';
 import { BedHarness, localTime, MINUTE, SECOND } from '../testing/bed-harness';
-import { ManualClock } from '../time/clock';
+import { ManualClock } from '../time/manual-clock';
 import { evaluate, evaluateWithClock, nextDeadline } from './evaluate';
 
 const T = localTime('Asia/Shanghai', '2025-01-15T22:50');

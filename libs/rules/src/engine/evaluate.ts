@@ -15,7 +15,7 @@ import { respirationRule } from '../rules/respiration.rule';
 import { sosRule } from '../rules/sos.rule';
 import { spo2Rule } from '../rules/spo2.rule';
 import { tamperRule } from '../rules/tamper.rule';
-import type { Clock } from '../time/clock';
+import type { Clock } from '@bedside/common';
 import { alarmResolution } from './alarm-resolution';
 import { deviceTracker } from './device-tracker';
 import type { EvalContext, RuleModule } from './eval-context';

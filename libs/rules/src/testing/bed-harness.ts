@@ -7,7 +7,7 @@ import { initialBedState, type BedRuleState, type InitialDevice } from '../model
 import type { RuleAction } from '../model/rule-action';
 import type { DeviceEventType, MattressTelemetryInput, RuleInput, WearableTelemetryInput } from '../model/rule-input';
 import type { RuleKind } from '../model/rule-kind';
-import { ManualClock } from '../time/clock';
+import { ManualClock } from '../time/manual-clock';
 import { fromLocal } from '../time/zoned-time';
 
 export const SECOND = 1000;

@@ -1,47 +1,11 @@
-import {
-  closeSync,
-  fstatSync,
-  ftruncateSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  rmSync,
-  unlinkSync,
-} from 'node:fs';
-import { open, rename, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdirSync, rmSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
+import { CursorFile } from './spool-cursor';
+import { checksum, encodeRecord, HEADER, parseHeader, segmentName } from './spool-record';
+import { recoverSpool, type Segment, type SpoolLogger } from './spool-recovery';
 
-/**
- * A bounded, append-only, on-disk FIFO of line-protocol batches: the spool that keeps telemetry
- * while InfluxDB is unreachable.
- *
- * Layout: `<dir>/seg-<16 digit id>.log` segment files, written in id order, plus `cursor.json`
- * (the replay position in the oldest segment). A segment is a sequence of records:
- *
- *   magic u32 | payload length u32 | line count u32 | crc32 u32 | appended at f64 (ms) | payload
- *
- * The payload is the batch's lines joined with '\n'. Appends are queued and written as one
- * group with one fdatasync per segment touched (group commit); `append()` resolves after the
- * fsync. Replay reads records oldest first (`peek`) and advances the cursor once InfluxDB has
- * taken them (`commit`); fully replayed segments are deleted. The cursor is written without
- * fsync: after a power cut a few batches may be sent again, which InfluxDB absorbs (a point with
- * the same series and timestamp overwrites itself).
- *
- * The bound: when an append would take the files past `maxBytes`, the oldest segments are
- * deleted first (newest data wins) and their unsent lines are counted in `dropped`.
- */
-const MAGIC = 0xbed5_0001;
-const HEADER = 24;
-const SEGMENT_RE = /^seg-(\d{16})\.log$/;
-
-export interface SpoolLogger {
-  log(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+export type { SpoolLogger };
 
 export interface DiskSpoolOptions {
   dir: string;
@@ -59,15 +23,6 @@ export interface SpoolBatch {
   position: { segment: number; start: number; end: number };
 }
 
-interface Segment {
-  id: number;
-  path: string;
-  /** Durable (fsynced) bytes. */
-  size: number;
-  lines: number;
-  firstAppendedAt: number;
-}
-
 interface Pending {
   record: Buffer;
   lines: number;
@@ -75,51 +30,28 @@ interface Pending {
   reject: (err: Error) => void;
 }
 
-function segmentName(id: number): string {
-  return `seg-${String(id).padStart(16, '0')}.log`;
-}
-
-function encode(body: string, lines: number, appendedAt: number): Buffer {
-  const payload = Buffer.from(body, 'utf8');
-  const rec = Buffer.allocUnsafe(HEADER + payload.length);
-  rec.writeUInt32LE(MAGIC, 0);
-  rec.writeUInt32LE(payload.length, 4);
-  rec.writeUInt32LE(lines, 8);
-  rec.writeDoubleLE(appendedAt, 16);
-  payload.copy(rec, HEADER);
-  rec.writeUInt32LE(checksum(rec, payload.length), 12);
-  return rec;
-}
-
-function checksum(rec: Buffer, payloadLength: number): number {
-  let c = crc32(rec.subarray(8, 12));
-  c = crc32(rec.subarray(16, HEADER), c);
-  return crc32(rec.subarray(HEADER, HEADER + payloadLength), c);
-}
-
-interface Header {
-  length: number;
-  lines: number;
-  crc: number;
-  appendedAt: number;
-}
-
-function parseHeader(buf: Buffer): Header | null {
-  if (buf.length < HEADER || buf.readUInt32LE(0) !== MAGIC) return null;
-  return {
-    length: buf.readUInt32LE(4),
-    lines: buf.readUInt32LE(8),
-    crc: buf.readUInt32LE(12),
-    appendedAt: buf.readDoubleLE(16),
-  };
-}
-
+/**
+ * A bounded, append-only, on-disk FIFO of line-protocol batches: the spool that keeps telemetry
+ * while InfluxDB is unreachable.
+ *
+ * Layout: `<dir>/seg-<16 digit id>.log` segment files, written in id order, plus `cursor.json`
+ * (the replay position in the oldest segment, CursorFile). A segment is a sequence of records
+ * (spool-record.ts), indexed and repaired at start (recoverSpool). Appends are queued and written as one
+ * group with one fdatasync per segment touched (group commit); `append()` resolves after the
+ * fsync. Replay reads records oldest first (`peek`) and advances the cursor once InfluxDB has
+ * taken them (`commit`); fully replayed segments are deleted. The cursor is written without
+ * fsync: after a power cut a few batches may be sent again, which InfluxDB absorbs (a point with
+ * the same series and timestamp overwrites itself).
+ *
+ * The bound: when an append would take the files past `maxBytes`, the oldest segments are
+ * deleted first (newest data wins) and their unsent lines are counted in `dropped`.
+ */
 export class DiskSpool {
   private readonly dir: string;
   private readonly maxBytes: number;
   private readonly segmentBytes: number;
   private readonly logger: SpoolLogger;
-  private readonly cursorPath: string;
+  private readonly cursor: CursorFile;
 
   /** Oldest first. The last one may be the active (append) segment. */
   private segments: Segment[] = [];
@@ -135,7 +67,6 @@ export class DiskSpool {
   private writing: Promise<void> | null = null;
   private pendingLines = 0;
   private closed = false;
-  private cursorWrite: Promise<void> = Promise.resolve();
 
   /** Lines deleted unsent because of the bound (or found corrupt). */
   dropped = 0;
@@ -145,9 +76,14 @@ export class DiskSpool {
     this.maxBytes = opts.maxBytes;
     this.segmentBytes = Math.max(256, opts.segmentBytes ?? Math.min(16 * 1024 * 1024, Math.floor(opts.maxBytes / 8)));
     this.logger = opts.logger;
-    this.cursorPath = join(this.dir, 'cursor.json');
     mkdirSync(this.dir, { recursive: true });
-    this.recover();
+    this.cursor = new CursorFile(this.dir, (m) => this.logger.warn(m));
+    const recovered = recoverSpool(this.dir, this.cursor, this.logger);
+    this.segments = recovered.segments;
+    this.nextId = recovered.nextId;
+    this.headOffset = recovered.head.offset;
+    this.headLinesConsumed = recovered.head.linesConsumed;
+    this.headAppendedAt = recovered.head.appendedAt;
   }
 
   /** Lines in the spool not yet replayed (durable ones plus appends in progress). */
@@ -194,7 +130,7 @@ export class DiskSpool {
   append(lines: string[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('spool is closed'));
     if (lines.length === 0) return Promise.resolve();
-    const record = encode(lines.join('\n'), lines.length, Date.now());
+    const record = encodeRecord(lines.join('\n'), lines.length, Date.now());
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ record, lines: lines.length, resolve, reject });
       this.pendingLines += lines.length;
@@ -417,21 +353,13 @@ export class DiskSpool {
 
   private writeCursor(): Promise<void> {
     const head = this.segments[0];
-    const data = JSON.stringify({ segment: head?.id ?? 0, offset: head ? this.headOffset : 0 });
-    const tmp = `${this.cursorPath}.tmp`;
-    this.cursorWrite = this.cursorWrite
-      .then(async () => {
-        await writeFile(tmp, data);
-        await rename(tmp, this.cursorPath);
-      })
-      .catch((err: Error) => this.logger.warn(`spool: cannot write cursor: ${err.message}`));
-    return this.cursorWrite;
+    return this.cursor.write({ segment: head?.id ?? 0, offset: head ? this.headOffset : 0 });
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await this.settled();
-    await this.cursorWrite;
+    await this.cursor.settled();
     if (this.active) {
       await this.active.fh.close().catch(() => undefined);
       // An empty active segment is just clutter.
@@ -444,108 +372,6 @@ export class DiskSpool {
     if (this.reader) {
       await this.reader.fh.close().catch(() => undefined);
       this.reader = null;
-    }
-  }
-
-  /** Startup: index the segments left by a previous run, repair a torn tail, apply the cursor. */
-  private recover(): void {
-    const ids = readdirSync(this.dir)
-      .map((f) => SEGMENT_RE.exec(f))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => Number(m[1]))
-      .sort((a, b) => a - b);
-    for (const f of readdirSync(this.dir)) if (f.endsWith('.tmp')) rmSync(join(this.dir, f), { force: true });
-    let cursor: { segment: number; offset: number } = { segment: 0, offset: 0 };
-    try {
-      const c = JSON.parse(readFileSync(this.cursorPath, 'utf8')) as { segment?: unknown; offset?: unknown };
-      if (typeof c.segment === 'number' && typeof c.offset === 'number')
-        cursor = { segment: c.segment, offset: c.offset };
-    } catch {
-      /* no cursor yet */
-    }
-    this.nextId = Math.max(this.nextId, cursor.segment + 1);
-    let truncated = 0;
-    for (const [i, id] of ids.entries()) {
-      const path = join(this.dir, segmentName(id));
-      this.nextId = Math.max(this.nextId, id + 1);
-      if (id < cursor.segment) {
-        unlinkSync(path); // fully replayed before the last stop
-        continue;
-      }
-      const seg = this.scan(path, id, i === ids.length - 1);
-      truncated += seg.truncatedBytes;
-      if (seg.size === 0) {
-        unlinkSync(path);
-        continue;
-      }
-      this.segments.push({ id, path, size: seg.size, lines: seg.lines, firstAppendedAt: seg.firstAppendedAt });
-      if (id === cursor.segment && cursor.offset > 0) {
-        const at =
-          cursor.offset === seg.size ? { linesBefore: seg.lines, appendedAt: 0 } : seg.boundaries.get(cursor.offset);
-        if (at) {
-          this.headOffset = cursor.offset;
-          this.headLinesConsumed = at.linesBefore;
-          this.headAppendedAt = at.appendedAt;
-        }
-      }
-    }
-    // Fully consumed head (stopped right before deleting it).
-    if (this.segments[0] && this.headOffset >= this.segments[0].size) {
-      rmSync(this.segments[0].path, { force: true });
-      this.segments.shift();
-      this.headOffset = 0;
-      this.headLinesConsumed = 0;
-    }
-    if (truncated > 0)
-      this.logger.warn(`spool: cut ${truncated} bytes of a torn record at the end of the last segment`);
-    if (this.segments.length > 0) {
-      this.logger.log(
-        `spool: ${this.depthPoints} lines in ${this.segments.length} segment(s) (${this.bytes} bytes) left from a previous run; replaying`,
-      );
-    }
-  }
-
-  private scan(
-    path: string,
-    id: number,
-    verify: boolean,
-  ): {
-    size: number;
-    lines: number;
-    firstAppendedAt: number;
-    truncatedBytes: number;
-    boundaries: Map<number, { linesBefore: number; appendedAt: number }>;
-  } {
-    const fd = openSync(path, 'r+');
-    try {
-      const fileSize = fstatSync(fd).size;
-      const hdr = Buffer.allocUnsafe(HEADER);
-      const boundaries = new Map<number, { linesBefore: number; appendedAt: number }>();
-      let pos = 0;
-      let lines = 0;
-      let firstAppendedAt = 0;
-      while (pos + HEADER <= fileSize) {
-        readSync(fd, hdr, 0, HEADER, pos);
-        const h = parseHeader(hdr);
-        if (!h || pos + HEADER + h.length > fileSize) break;
-        if (verify) {
-          const rec = Buffer.allocUnsafe(HEADER + h.length);
-          hdr.copy(rec, 0);
-          readSync(fd, rec, HEADER, h.length, pos + HEADER);
-          if (checksum(rec, h.length) !== h.crc) break;
-        }
-        if (pos === 0) firstAppendedAt = h.appendedAt;
-        boundaries.set(pos, { linesBefore: lines, appendedAt: h.appendedAt });
-        lines += h.lines;
-        pos += HEADER + h.length;
-      }
-      if (pos < fileSize) {
-        if (!verify) this.logger.error(`spool: segment ${id} has ${fileSize - pos} unreadable bytes at ${pos}; cut`);
-        ftruncateSync(fd, pos);
-      }
-      return { size: pos, lines, firstAppendedAt, truncatedBytes: fileSize - pos, boundaries };
-    } finally {
-      closeSync(fd);
     }
   }
 }

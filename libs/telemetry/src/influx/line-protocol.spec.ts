@@ -1,5 +1,5 @@
 import type { TelemetryPoint } from '../telemetry-point';
-import { toLineProtocol, toLineProtocolWithPoint } from './influx-telemetry.store';
+import { toLineProtocol, toLineProtocolWithPoint } from './line-protocol';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;

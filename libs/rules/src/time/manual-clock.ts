@@ -1,7 +1,4 @@
-/** Source of "now" (ms epoch). Injected so the rules never read the wall clock themselves. */
-export interface Clock {
-  now(): number;
-}
+import type { Clock } from '@bedside/common';
 
 /** A clock that moves only when told to: for tests, backtests and replays. */
 export class ManualClock implements Clock {

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '@bedside/database';
+import type { RaiseAction, RuleAction } from '@bedside/rules';
+import { AlarmRepository, type Executor } from '../persistence/alarm.repository';
+import { BedRuleStateRepository, type StoredBedState } from '../persistence/bed-rule-state.repository';
+import { AlarmApplier, ApplyOutcome } from './alarm-applier';
+import { AlarmStream } from './alarm-stream';
+import { AsyncMutex } from './async-mutex';
+import { loneRaise } from './bed-evaluation';
+
+/** One evaluation of a bed, to be written: its rule state, its actions and the escalations due. */
+export interface EvaluationWrite {
+  organisationId: string;
+  saved: StoredBedState;
+  actions: readonly RuleAction[];
+  /** Alarm ids whose escalation is due at `now`. */
+  due: readonly string[];
+  now: number;
+}
+
+/**
+ * The one way an alarm change is committed and reaches the live stream. Two strategies, chosen
+ * here only:
+ * - an evaluation whose only write is a raise (an SOS, a fall) is one statement on a connection
+ *   of its own: the alarm, its stream event, the bed's rule state and the action journal
+ *   (AlarmRepository.insertRaised with `alongside`). One round trip, and each round trip waits
+ *   for a turn of a busy event loop: most of an alarm's latency;
+ * - anything else is a transaction whose alarm changes are drafted (AlarmApplier) and whose
+ *   stream events are appended last, in one statement.
+ * Stream events reach the console in alarm_events id order, so their appends commit in id order:
+ * the stream lock is taken for a transaction's last statement (its drafted events) and the commit,
+ * not around the transaction, so a long operator or escalation transaction does not hold up an
+ * SOS. Lock order is always connection, then stream lock (a holder never waits for the pool,
+ * PGlite's one connection included). Events are emitted after the commit.
+ */
+@Injectable()
+export class AlarmCommitter {
+  /** alarm_events ids must reach the stream in order: writes that append them take turns. */
+  private readonly eventsLock = new AsyncMutex();
+
+  constructor(
+    private readonly database: Database,
+    private readonly alarms: AlarmRepository,
+    private readonly states: BedRuleStateRepository,
+    private readonly applier: AlarmApplier,
+    private readonly stream: AlarmStream,
+  ) {}
+
+  /** Commits an evaluation: a lone raise in one statement, anything else in a transaction. */
+  commitEvaluation(write: EvaluationWrite): Promise<ApplyOutcome> {
+    const lone = write.due.length === 0 ? loneRaise(write.actions) : null;
+    if (lone) return this.raiseAlone(write, lone);
+    return this.transaction((tx, out) => this.writeEvaluation(tx, write, out));
+  }
+
+  /**
+   * Runs `work` in a transaction; the alarm changes it drafts into `out` (AlarmApplier, operator
+   * changes) are appended to the stream log last, committed, then streamed.
+   */
+  async transaction(work: (tx: Executor, out: ApplyOutcome) => Promise<void>): Promise<ApplyOutcome> {
+    const held: { release?: () => void } = {};
+    try {
+      const out = await this.database.db.transaction().execute(async (tx) => {
+        const o = new ApplyOutcome();
+        await work(tx, o);
+        if (o.drafts.length > 0) {
+          held.release = await this.eventsLock.acquire();
+          o.events.push(...(await this.alarms.appendEvents(tx, o.drafts)));
+          o.drafts.length = 0;
+        }
+        return o;
+      });
+      this.stream.emit(out.events);
+      return out;
+    } finally {
+      held.release?.();
+    }
+  }
+
+  /** An evaluation's writes inside the caller's transaction (see transaction). */
+  async writeEvaluation(tx: Executor, write: EvaluationWrite, out: ApplyOutcome): Promise<void> {
+    await this.states.save(tx, write.saved);
+    await this.alarms.logActions(tx, write.saved.bedId, write.actions);
+    await this.applier.apply(tx, write.organisationId, write.actions, out);
+    await this.applier.escalate(tx, write.due, write.now, out);
+  }
+
+  private raiseAlone(write: EvaluationWrite, action: RaiseAction): Promise<ApplyOutcome> {
+    const rec = this.applier.raiseRecord(write.organisationId, action);
+    return this.database.db.connection().execute((db) =>
+      this.eventsLock.lock(async () => {
+        const out = new ApplyOutcome();
+        const raised = await this.alarms.insertRaised(db, rec, [
+          this.states.saveQuery(db, [write.saved]),
+          this.alarms.logActionsQuery(db, write.saved.bedId, [action]),
+        ]);
+        this.applier.recordRaised(rec, raised, out);
+        this.stream.emit(out.events);
+        return out;
+      }),
+    );
+  }
+}

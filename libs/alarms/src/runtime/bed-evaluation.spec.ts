@@ -1,0 +1,63 @@
+import { DEFAULT_RULE_SET, evaluate, initialBedState, type RaiseAction, type RuleAction } from '@bedside/rules';
+import { dueEscalations, loneRaise, movesReadingsOnly, runInputs } from './bed-evaluation';
+
+describe('bed evaluation', () => {
+  const t0 = Date.UTC(2026, 10, 22, 3);
+  const mattress = (ts: number, sample: Record<string, unknown>) =>
+    ({ type: 'telemetry', deviceId: 'm1', deviceKind: 'mattress', ts, ...sample }) as never;
+  const bed = () =>
+    evaluate(
+      DEFAULT_RULE_SET,
+      initialBedState('bed-1', { devices: [{ id: 'm1', kind: 'mattress', lastSeenAt: t0 }] }),
+      { type: 'tick' },
+      t0,
+    ).state;
+
+  it('runs several inputs in order, as one evaluation after another', () => {
+    const a = mattress(t0 + 1000, { inBed: true, heartRate: 62, respirationRate: 14, signalQuality: 95 });
+    const b = mattress(t0 + 2000, { inBed: false });
+    const both = runInputs(DEFAULT_RULE_SET, bed(), [a, b], t0 + 2000);
+    const first = evaluate(DEFAULT_RULE_SET, bed(), a, t0 + 2000);
+    const second = evaluate(DEFAULT_RULE_SET, first.state, b, t0 + 2000);
+    expect(both.state).toEqual(second.state);
+    expect(both.actions).toEqual([...first.actions, ...second.actions]);
+  });
+
+  it('keeps a normal sample in memory, and writes when a condition starts', () => {
+    const s = runInputs(
+      DEFAULT_RULE_SET,
+      bed(),
+      [mattress(t0 + 1000, { inBed: true, heartRate: 62, respirationRate: 14, signalQuality: 95 })],
+      t0 + 1000,
+    ).state;
+    const normal = runInputs(
+      DEFAULT_RULE_SET,
+      s,
+      [mattress(t0 + 2000, { inBed: true, heartRate: 63, respirationRate: 14, signalQuality: 95 })],
+      t0 + 2000,
+    );
+    expect(movesReadingsOnly(s, normal)).toBe(true);
+    const left = runInputs(DEFAULT_RULE_SET, s, [mattress(t0 + 2000, { inBed: false })], t0 + 2000);
+    expect(movesReadingsOnly(s, left)).toBe(false);
+    expect(movesReadingsOnly(s, { state: s, actions: [{ type: 'ignored' } as RuleAction] })).toBe(false);
+  });
+
+  it('finds a lone raise only when the raise is the only action', () => {
+    const raise = { type: 'raise', key: 'sos:1' } as RaiseAction;
+    const clear = { type: 'clear', key: 'x' } as RuleAction;
+    expect(loneRaise([raise])).toBe(raise);
+    expect(loneRaise([raise, clear])).toBeNull();
+    expect(loneRaise([clear])).toBeNull();
+    expect(loneRaise([])).toBeNull();
+  });
+
+  it('lists the escalations due at now', () => {
+    const escalations = new Map([
+      ['a', t0],
+      ['b', t0 + 1],
+      ['c', t0 - 5],
+    ]);
+    expect(dueEscalations(escalations, t0)).toEqual(['a', 'c']);
+    expect(dueEscalations(new Map(), t0)).toEqual([]);
+  });
+});
