@@ -37,9 +37,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests read HTTP and MQTT bodies that are untyped by nature (supertest's `body`, parsed
+    // Tests and their helpers read HTTP and MQTT bodies that are untyped by nature (supertest's `body`, parsed
     // JSON); asserting on them is the point, so the any-propagation rules stay off there.
-    files: ['test/**/*.ts', '**/*.spec.ts', '**/*.*-spec.ts'],
+    files: ['test/**/*.ts', 'libs/testing/**/*.ts', 'libs/*/src/testing/**/*.ts', '**/*.spec.ts', '**/*.*-spec.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-member-access': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

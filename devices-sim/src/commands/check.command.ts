@@ -35,11 +35,12 @@ async function runCheck(raw: Record<string, unknown>): Promise<number> {
   const common = parseCommon(raw);
   const out = new Output(common.json);
   const kind = raw.kind as DeviceKind;
-  if (!raw.deviceId || !raw.secret) throw new UsageError('--device-id and --secret are required');
+  if (typeof raw.deviceId !== 'string' || typeof raw.secret !== 'string' || !raw.deviceId || !raw.secret)
+    throw new UsageError('--device-id and --secret are required');
   const o = {
     ...common,
-    deviceId: String(raw.deviceId),
-    secret: String(raw.secret),
+    deviceId: raw.deviceId,
+    secret: raw.secret,
     kind,
     timeoutMs: intOption('--timeout', raw.timeout, 100),
   };

@@ -128,11 +128,11 @@ async function runLoad(raw: Record<string, unknown>): Promise<number> {
   const windows = runs * qosList.length;
 
   let creds: BedCredentials[];
-  if (raw.credentials) {
-    const file = loadLoadCredentials(String(raw.credentials), kinds);
+  if (typeof raw.credentials === 'string' && raw.credentials) {
+    const file = loadLoadCredentials(raw.credentials, kinds);
     if (file.beds.length < beds)
-      throw new UsageError(`${String(raw.credentials)} holds ${file.beds.length} beds, ${beds} asked for`);
-    out.line(`using ${beds} of ${file.beds.length} beds from ${String(raw.credentials)}`);
+      throw new UsageError(`${raw.credentials} holds ${file.beds.length} beds, ${beds} asked for`);
+    out.line(`using ${beds} of ${file.beds.length} beds from ${raw.credentials}`);
     creds = file.beds.slice(0, beds);
   } else {
     creds = await obtainBeds(

@@ -115,12 +115,12 @@ function brief(m: WatchedMessage): string {
       `${samples.length} sample(s) ` +
       Object.entries(last)
         .filter(([k]) => k !== 'ts')
-        .map(([k, v]) => `${k}=${v}`)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
         .join(' ')
     );
   }
   return Object.entries(m.body)
     .filter(([k]) => k !== 'ts')
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
     .join(' ');
 }

@@ -2,7 +2,6 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { Clock } from '@bedside/common';
-import type { RuleSetOverride } from '@bedside/rules';
 import { AlarmRepository } from '../persistence/alarm.repository';
 import { RulesRunner } from '../runtime/rules-runner.service';
 import { AlarmService } from '../services/alarm.service';
@@ -79,7 +78,7 @@ export class BedAlarmsController {
       id,
       Date.parse(dto.from),
       Date.parse(dto.to),
-      dto.override as RuleSetOverride | undefined,
+      dto.override,
     );
   }
 

@@ -104,10 +104,11 @@ export class BedContextRepository {
       .distinct()
       .where('received_at', '>=', new Date(since))
       .where('bed_id', 'is not', null)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('bed_rule_state')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('bed_rule_state')
               .select('bed_id')
               .whereRef('bed_rule_state.bed_id', '=', 'device_events.bed_id'),
           ),
