@@ -11,12 +11,12 @@ const STORAGE_KEY = 'bedside.locale';
 export type Params = Record<string, string | number>;
 export interface I18n {
   locale: Locale;
-  setLocale(l: Locale): void;
-  t(key: MessageKey, params?: Params): string;
+  setLocale: (l: Locale) => void;
+  t: (key: MessageKey, params?: Params) => string;
   /** For keys built from data (`kind.${alarm.kind}`): falls back to the raw value when unknown. */
-  tx(prefix: string, value: string | null | undefined, params?: Params): string;
+  tx: (prefix: string, value: string | null | undefined, params?: Params) => string;
   /** A key built from data, or null when the dictionary has none. */
-  tn(key: string, params?: Params): string | null;
+  tn: (key: string, params?: Params) => string | null;
 }
 
 export const I18nContext = createContext<I18n | null>(null);
