@@ -13,7 +13,10 @@ export function Header({ path }: { path: string }) {
     (p === '/' ? path === '/' || path.startsWith('/alarms') : path.startsWith(p)) ? 'active' : '';
   return (
     <header className="topbar">
-      <span className="brand">{t('app.title')}</span>
+      <span className="brand">
+        <span className="brand-long">{t('app.title')}</span>
+        <span className="brand-short">{t('app.short')}</span>
+      </span>
       <nav>
         <Link href="/" className={active('/')} data-testid="nav-queue">
           {t('nav.queue')}
