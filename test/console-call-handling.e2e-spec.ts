@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument --
    the page's DOM is reached through globalThis inside page.evaluate and API bodies are untyped JSON here */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { eventsTopic, telemetryTopic } from '@bedside/contracts';
@@ -423,6 +423,13 @@ describe('hold', () => {
       before,
       { timeout: 5000 },
     );
+    // Screen readers hear it again too.
+    await page.waitForFunction(
+      (sel) => (globalThis as any).document.querySelector(sel)?.textContent.includes('暂挂到期'),
+      byTestId('alarm-announcer'),
+      { timeout: 5000 },
+    );
+    expect(await page.textContent(byTestId('alarm-announcer'))).toContain('住户 11');
     const detail = (await op1.get(`/api/alarms/${tamper.id}`)).body;
     expect(detail.alarm).toMatchObject({ heldUntil: null, escalationLevel: 1 });
     expect(detail.timeline.at(-1)).toMatchObject({
@@ -492,6 +499,18 @@ describe('history', () => {
     expect(open.body.items.every((a: any) => a.state !== 'resolved')).toBe(true);
     const other = await admin.post('/api/organisations', { name: 'other' });
     expect((await op1.get(`/api/history/alarms?householdId=${other.body.id}`)).status).toBe(404);
+
+    // The export button hands over the file of the current search (UTF-8 with BOM).
+    await page.fill(byTestId('history-q'), '住户 05');
+    await page.click(byTestId('history-search'));
+    await page.waitForSelector(`${byTestId('history-row')}[data-alarm-id="${past.id}"]`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(byTestId('history-export'))]);
+    const saved = join(ARTIFACTS, 'call-handling-export.csv');
+    await download.saveAs(saved);
+    const file = readFileSync(saved);
+    expect([...file.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(file.toString('utf8')).toContain(`${past.id},`);
+    expect(file.toString('utf8')).not.toContain('住户 04');
 
     const csv = await fetch(`${hub.httpUrl}/api/history/alarms.csv?q=${encodeURIComponent('住户 05')}`, {
       headers: { authorization: op1Header },

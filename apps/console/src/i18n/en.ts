@@ -298,6 +298,7 @@ export const en: Messages = {
   'nav.handover': 'Handover',
   'nav.wallboard': 'Wallboard',
   'nav.plans': 'Action plans',
+  'hold.backAnnounce': 'Back from hold',
   'hold.badge': 'held until {time}',
   'hold.title': 'Hold',
   'hold.heldUntil': 'Held until {time}: {reason}',

@@ -295,6 +295,7 @@ export const zhCN = {
   'nav.handover': '交接班',
   'nav.wallboard': '监控大屏',
   'nav.plans': '处置预案',
+  'hold.backAnnounce': '暂挂到期',
   'hold.badge': '暂挂至 {time}',
   'hold.title': '暂挂',
   'hold.heldUntil': '暂挂至 {time}：{reason}',
