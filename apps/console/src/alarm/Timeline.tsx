@@ -31,7 +31,7 @@ export function Timeline({ detail }: { detail: AlarmDetail }) {
                 <p className="tl-text" data-testid="timeline-text">
                   {e.action === 'raise' && detail.alarm.reason
                     ? describeAlarm(detail.alarm, i18n)
-                    : timelineText(e, i18n)}
+                    : timelineText(e, i18n, detail.alarm)}
                 </p>
               )}
             </li>

@@ -95,6 +95,20 @@ describe('coded timeline notes', () => {
     expect(timelineText(dispatched, i18n('zh-CN'))).toBe('已派出社区工作人员 周丽');
   });
 
+  it("words a rule's coded note like an alarm with that reason, else by its English text", () => {
+    const sos = alarm({ kind: 'sos', reason: 'sos_pressed' });
+    const cancel = { note: 'resident cancelled the call on the device', code: 'rule.sos_cancelled', params: {} };
+    expect(timelineText(cancel, i18n('zh-CN'), sos)).toBe(zhCN['reason.sos_cancelled']);
+    const battery = {
+      note: 'button battery at 12%',
+      code: 'rule.battery_low',
+      params: { deviceKind: 'button', battery: 12 },
+    };
+    expect(timelineText(battery, i18n('en'), sos)).toBe('Call button battery at 12%');
+    const repeat = { note: 'call button pressed again (2 presses)', code: 'rule.sos_repeat', params: {} };
+    expect(timelineText(repeat, i18n('zh-CN'), sos)).toBe('呼叫按钮再次被按下（共 2 次）');
+  });
+
   it('falls back to the pattern table for uncoded notes and leaves typed text alone', () => {
     expect(timelineText({ note: 'unacknowledged, escalation level 3' }, i18n('zh-CN'))).toBe('未确认，升级至第 3 级');
     expect(timelineText({ note: '家属说马上到' }, i18n('zh-CN'))).toBe('家属说马上到');

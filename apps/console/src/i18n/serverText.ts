@@ -212,9 +212,19 @@ const CODED: Record<string, (p: CodedParams, tx: I18n['tx']) => Params> = {
  * else (older entries) from the English text by pattern; an operator's own text as typed.
  */
 export function timelineText(
-  e: { note: string | null; code?: string | null; params?: CodedParams | null },
+  e: { at?: Alarm['raisedAt']; note: string | null; code?: string | null; params?: CodedParams | null },
   i18n: Pick<I18n, 'tx' | 'tn'>,
+  alarm?: Alarm,
 ): string {
+  // A rule's note (`rule.<reason>`): worded like an alarm with that reason and details, when known.
+  if (e.code?.startsWith('rule.') && alarm) {
+    const r = reasonOf(
+      { ...alarm, reason: e.code.slice(5), details: e.params ?? {}, raisedAt: e.at ?? alarm.raisedAt },
+      i18n.tx,
+    );
+    const s = r && i18n.tn(r.key, r.params);
+    if (s) return s;
+  }
   if (e.code && CODED[e.code]) {
     const params = e.params ?? {};
     const key = e.code === 'held' && params.escalates === true ? 'held_escalating' : e.code;

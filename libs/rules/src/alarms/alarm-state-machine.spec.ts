@@ -240,6 +240,10 @@ describe('alarm state machine', () => {
       status: 'raised',
     });
     expect(alarm.audit.map((e) => e.action)).toEqual(['raise', 'update', 'resident_cancel']);
+    // Each rule note carries its reason as a code with the action's details, beside the English text.
+    expect(alarm.audit.map((e) => e.code)).toEqual(['rule.sos_pressed', 'rule.sos_repeat', 'rule.sos_cancelled']);
+    expect(alarm.audit[1].note).toBe('call button pressed again (2 presses)');
+    expect(Object.values(alarm.audit[1].params ?? {}).every((v) => v !== null)).toBe(true);
     expectCode(() => applyRuleAction(null, { ...raiseAction!, type: 'clear' } as never), 'ALARM_INVALID_TRANSITION');
   });
 });

@@ -137,6 +137,8 @@ export function raiseAlarm(params: {
   at: number;
   actor?: string;
   note?: string;
+  code?: string;
+  params?: NoteParams;
 }): Alarm {
   return {
     id: params.id,
@@ -159,7 +161,20 @@ export function raiseAlarm(params: {
     escalationLevel: 0,
     lastEscalatedAt: null,
     hold: null,
-    audit: [entry({ at: params.at, actor: params.actor ?? SYSTEM_ACTOR, note: params.note }, 'raise', null, 'raised')],
+    audit: [
+      entry(
+        {
+          at: params.at,
+          actor: params.actor ?? SYSTEM_ACTOR,
+          note: params.note,
+          code: params.code,
+          params: params.params,
+        },
+        'raise',
+        null,
+        'raised',
+      ),
+    ],
   };
 }
 
@@ -210,7 +225,9 @@ export function recordAlarmRepeat(alarm: Alarm, stamp: Stamp & { severity?: Seve
   const coded =
     stamp.note === undefined && raisedSeverity
       ? { code: 'severity_raised', params: { from: alarm.severity, to: severity } }
-      : {};
+      : stamp.code !== undefined
+        ? { code: stamp.code, params: stamp.params }
+        : {};
   return append({ ...alarm, severity, repeatCount }, { ...stamp, note, ...coded }, 'update', alarm.status);
 }
 
@@ -296,14 +313,16 @@ export function applyRuleAction(alarm: Alarm | null, action: RuleAction, newId?:
         severity: action.severity,
         repeatCount: Math.max(action.repeatCount, alarm.repeatCount),
         note: action.message,
+        ...ruleCode(action),
       });
     case 'clear':
-      return markAlarmCleared(alarm, { at: action.at, note: action.message });
+      return markAlarmCleared(alarm, { at: action.at, note: action.message, ...ruleCode(action) });
     case 'cancelled':
       return recordResidentCancel(alarm, {
         at: action.at,
         actor: action.subject ? `device:${action.subject}` : 'device',
         note: action.message,
+        ...ruleCode(action),
       });
     case 'ignored':
       return alarm; // journal only
@@ -320,7 +339,18 @@ function raiseFromAction(action: RaiseAction, id: string): Alarm {
     severity: action.severity,
     at: action.at,
     note: action.message,
+    ...ruleCode(action),
   });
+}
+
+/**
+ * A rule's note as a code: `rule.<reason>` with the action's details (nulls left out), so a console
+ * words it like the alarm's own reason; `message` stays as the English text.
+ */
+function ruleCode(action: RuleAction): { code: string; params: NoteParams } {
+  const params: NoteParams = {};
+  for (const [k, v] of Object.entries(action.details)) if (v !== null) params[k] = v;
+  return { code: `rule.${action.reason}`, params };
 }
 
 function expectStatus(alarm: Alarm, allowed: AlarmStatus[], what: string, at: number): void {
