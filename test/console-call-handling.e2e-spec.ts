@@ -277,6 +277,32 @@ describe('action plans and call lists', () => {
     expect(read.body).toEqual([expect.objectContaining({ kind: 'sos', responders: plan.responders })]);
   });
 
+  it('a supervisor edits the action plan of a kind in the console; operators have no editor', async () => {
+    const page = await newPage();
+    await signIn(page, SUP);
+    await page.click(byTestId('nav-plans'));
+    await page.waitForSelector(byTestId('plan-editor'));
+    await page.selectOption(byTestId('plan-kind'), 'fall');
+    await page.fill(byTestId('plan-steps'), '询问住户是否受伤\n联系持钥匙人上门');
+    await page.fill(byTestId('plan-responders'), '周丽 | +86 24 2345 6789 | community_worker\n120 | 120 | ambulance');
+    await page.click(byTestId('plan-save'));
+    await page.waitForSelector(byTestId('plan-saved'));
+    const fall = ((await op1.get(`/api/organisations/${orgId}/action-plans`)).body as any[]).find(
+      (p) => p.kind === 'fall',
+    );
+    expect(fall).toMatchObject({
+      steps: ['询问住户是否受伤', '联系持钥匙人上门'],
+      responders: [
+        { name: '周丽', phone: '+86 24 2345 6789', type: 'community_worker' },
+        { name: '120', phone: '120', type: 'ambulance' },
+      ],
+      updatedBy: SUP.username,
+    });
+    const operator = await newPage();
+    await signIn(operator, OP1);
+    expect(await operator.$(byTestId('nav-plans'))).toBeNull();
+  }, 60_000);
+
   it('shows the plan in the detail, works the call list in order, puts a call attempt on the timeline and dispatches in one click', async () => {
     const page = await newPage();
     await signIn(page, OP1);

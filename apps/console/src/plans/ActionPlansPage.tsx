@@ -44,7 +44,6 @@ export function ActionPlansPage() {
     const p = plans.find((x) => x.kind === kind);
     setSteps(p ? p.steps.join('\n') : '');
     setResponders(p ? toLines(p.responders) : '');
-    setSaved(false);
   }, [kind, plans]);
 
   const save = useCallback(async () => {
@@ -82,7 +81,14 @@ export function ActionPlansPage() {
         <form className="stack" onSubmit={submit}>
           <label className="field">
             <span>{t('plans.kind')}</span>
-            <select value={kind} onChange={(e) => setKind(e.target.value)} data-testid="plan-kind">
+            <select
+              value={kind}
+              onChange={(e) => {
+                setKind(e.target.value);
+                setSaved(false);
+              }}
+              data-testid="plan-kind"
+            >
               {KINDS.map((k) => (
                 <option key={k} value={k}>
                   {tx('kind', k)}
@@ -93,14 +99,25 @@ export function ActionPlansPage() {
           </label>
           <label className="field">
             <span>{t('plans.steps')}</span>
-            <textarea rows={6} value={steps} onChange={(e) => setSteps(e.target.value)} data-testid="plan-steps" />
+            <textarea
+              rows={6}
+              value={steps}
+              onChange={(e) => {
+                setSteps(e.target.value);
+                setSaved(false);
+              }}
+              data-testid="plan-steps"
+            />
           </label>
           <label className="field">
             <span>{t('plans.responders')}</span>
             <textarea
               rows={4}
               value={responders}
-              onChange={(e) => setResponders(e.target.value)}
+              onChange={(e) => {
+                setResponders(e.target.value);
+                setSaved(false);
+              }}
               placeholder="周丽 | +86 24 2345 6789 | community_worker"
               data-testid="plan-responders"
             />
