@@ -109,6 +109,9 @@ function fillPath(template: string, t: Tenant): string {
       if (name === 'bedId') return t.bed.id;
       if (name === 'alarmId') return t.alarm.id;
       if (name === 'dispatchId') return t.dispatch.id;
+      if (name === 'kind') return 'sos'; // an alarm kind (action plans), not a record
+      // No handover in the tenant: an unknown one must still be refused or 404 like any record.
+      if (name === 'handoverId') return '00000000-0000-4000-8000-000000000000';
       const id = byCollection[parts[i - 1]];
       if (!id) throw new Error(`no id for ${name} in ${template}`);
       return id;

@@ -11,6 +11,11 @@ import { Link } from './router/Link';
 import { matchRoute, usePath } from './router/router';
 import { SoundProvider } from './sound/SoundProvider';
 import { SupervisorPage } from './supervisor/SupervisorPage';
+import { HandoverPage } from './handover/HandoverPage';
+import { HistoryPage } from './history/HistoryPage';
+import { ResidentTimelinePage } from './history/ResidentTimelinePage';
+import { ActionPlansPage } from './plans/ActionPlansPage';
+import { WallboardPage } from './wallboard/WallboardPage';
 
 /** Signed out: the login page, whatever the URL. Signed in: the live queue runs under every page. */
 export function App() {
@@ -39,6 +44,16 @@ function Page({ path }: { path: string }) {
       return <AlarmDetailPage key={route.id} id={route.id} />;
     case 'supervisor':
       return <SupervisorPage />;
+    case 'wallboard':
+      return <WallboardPage />;
+    case 'history':
+      return <HistoryPage />;
+    case 'resident':
+      return <ResidentTimelinePage key={route.id} id={route.id} />;
+    case 'handover':
+      return <HandoverPage />;
+    case 'plans':
+      return <ActionPlansPage />;
     case 'notFound':
       return (
         <main className="page">

@@ -1,4 +1,4 @@
-import type { Generated, JSONColumnType } from 'kysely';
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { CreatedAt, Timestamp } from './schema';
 
 export interface WebhooksTable {
@@ -49,8 +49,75 @@ export interface AlarmDisplaysTable {
   displayed_by: string;
 }
 
+export interface ActionPlanResponder {
+  name: string;
+  phone: string;
+  type: 'keyholder' | 'community_worker' | 'ambulance';
+}
+
+export interface ActionPlansTable {
+  organisation_id: string;
+  kind: string;
+  steps: JSONColumnType<string[]>;
+  responders: JSONColumnType<ActionPlanResponder[]>;
+  updated_by: string;
+  updated_at: Timestamp;
+}
+
+export interface CallAttemptsTable {
+  id: string;
+  alarm_id: string;
+  organisation_id: string;
+  callee_type: 'contact' | 'responder';
+  callee_name: string;
+  phone: string;
+  outcome: 'answered' | 'no_answer' | 'busy' | 'wrong_number';
+  note: string | null;
+  actor: string;
+  at: Timestamp;
+}
+
+export interface HandoverItem {
+  type: 'open' | 'held' | 'follow_up';
+  alarmId: string | null;
+  /** The outgoing shift's words (follow-ups), or empty for alarms listed from the queue. */
+  text: string;
+  kind?: string;
+  severity?: string;
+  state?: string;
+  residentName?: string | null;
+  householdName?: string | null;
+  heldUntil?: string | null;
+  holdReason?: string | null;
+}
+
+export interface HandoversTable {
+  id: string;
+  organisation_id: string;
+  summary: string;
+  items: JSONColumnType<HandoverItem[]>;
+  written_by: string;
+  written_at: Timestamp;
+  acknowledged_by: string | null;
+  acknowledged_at: Timestamp | null;
+}
+
 declare module './schema' {
+  interface AlarmsTable {
+    held_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+    held_until: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+    hold_reason: ColumnType<string | null, string | null | undefined, string | null>;
+    held_by: ColumnType<string | null, string | null | undefined, string | null>;
+    hold_escalates: ColumnType<boolean | null, boolean | null | undefined, boolean | null>;
+  }
+  interface AlarmAuditTable {
+    note_code: ColumnType<string | null, string | null | undefined, string | null>;
+    note_params: ColumnType<Record<string, string | number | boolean> | null, string | null | undefined, string | null>;
+  }
   interface DB {
+    action_plans: ActionPlansTable;
+    call_attempts: CallAttemptsTable;
+    handovers: HandoversTable;
     webhooks: WebhooksTable;
     webhook_deliveries: WebhookDeliveriesTable;
     dispatches: DispatchesTable;

@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useState } from 'react';
 import { alarmFromResponse } from '../api/endpoints';
 import { ApiError } from '../api/errors';
 import { ErrorMessage } from '../components/ErrorMessage';
@@ -6,6 +6,10 @@ import { useI18n } from '../i18n/useI18n';
 import { useAlarmQueue } from '../queue/useAlarmQueue';
 import { Link } from '../router/Link';
 import { AcknowledgeButton } from './AcknowledgeButton';
+import { ActionPlanPanel } from './ActionPlanPanel';
+import { CallListPanel } from './CallListPanel';
+import { HoldPanel } from './HoldPanel';
+import { useCallList } from './useCallList';
 import { AlarmSummary } from './AlarmSummary';
 import { ContactsList } from './ContactsList';
 import { DeviceList } from './DeviceList';
@@ -24,11 +28,14 @@ export function AlarmDetailPage({ id }: { id: string }) {
   const { upsert } = useAlarmQueue();
   const { detail, error, loading, reload } = useAlarmDetail(id);
   const ctx = useBedContext(detail?.alarm.bedId);
+  const [version, setVersion] = useState(0);
+  const calls = useCallList(id, version);
 
   const afterAction = useCallback(
     (res?: unknown) => {
       const alarm = alarmFromResponse(res);
       if (alarm) upsert(alarm);
+      setVersion((v) => v + 1);
       void reload();
     },
     [upsert, reload],
@@ -60,6 +67,7 @@ export function AlarmDetailPage({ id }: { id: string }) {
       <div className="detail-grid">
         <div className="col col-left">
           <ResidentCard resident={ctx.resident} household={ctx.household} />
+          <ActionPlanPanel plan={calls.list?.plan} />
           <ContactsList contacts={contacts} />
           <DeviceList devices={ctx.bed?.devices ?? []} />
         </div>
@@ -70,7 +78,15 @@ export function AlarmDetailPage({ id }: { id: string }) {
         </div>
         <div className="col col-actions">
           <AcknowledgeButton alarm={alarm} onDone={afterAction} />
-          <DispatchPanel alarm={alarm} listed={detail.dispatches} contacts={contacts} onChange={afterAction} />
+          <CallListPanel alarm={alarm} list={calls.list} error={calls.error} onChange={afterAction} />
+          <HoldPanel alarm={alarm} onDone={afterAction} />
+          <DispatchPanel
+            key={version}
+            alarm={alarm}
+            listed={detail.dispatches}
+            contacts={contacts}
+            onChange={afterAction}
+          />
           <NoteForm alarmId={alarm.id} onDone={afterAction} />
           <ResolveForm alarm={alarm} onDone={afterAction} />
         </div>

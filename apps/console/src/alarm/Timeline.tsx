@@ -1,7 +1,7 @@
 import type { AlarmDetail } from '../api/types';
 import { Panel } from '../components/Panel';
 import { formatDateTime, isoAttr } from '../i18n/format';
-import { actorName, describeAlarm, localiseNote } from '../i18n/serverText';
+import { actorName, describeAlarm, timelineText } from '../i18n/serverText';
 import { useI18n } from '../i18n/useI18n';
 import { buildTimeline } from './buildTimeline';
 
@@ -27,11 +27,11 @@ export function Timeline({ detail }: { detail: AlarmDetail }) {
               <span className="muted small" data-testid="timeline-actor">
                 {t('timeline.by', { actor: actorName(e.actor, detail.actors, t) })}
               </span>
-              {e.note && (
-                <p className="tl-text">
+              {(e.note || e.code) && (
+                <p className="tl-text" data-testid="timeline-text">
                   {e.action === 'raise' && detail.alarm.reason
                     ? describeAlarm(detail.alarm, i18n)
-                    : localiseNote(e.note, i18n)}
+                    : timelineText(e, i18n, detail.alarm)}
                 </p>
               )}
             </li>

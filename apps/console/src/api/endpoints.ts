@@ -3,8 +3,19 @@ import { ApiError } from './errors';
 import type {
   Alarm,
   AlarmDetail,
+  ActionPlan,
   Bed,
+  CallAttempt,
+  CallList,
+  CallOutcome,
   Dispatch,
+  Handover,
+  HandoverItem,
+  HistoryPage,
+  HistoryQuery,
+  PlanResponder,
+  ResidentTimelineItem,
+  Wallboard,
   DispatchStatus,
   Household,
   Kpis,
@@ -57,9 +68,55 @@ export const endpoints = {
       signal,
     ),
 
+  callList: (id: string, signal?: AbortSignal) => api.get<CallList>(`/api/alarms/${enc(id)}/call-list`, signal),
+  logCall: (
+    id: string,
+    body: {
+      calleeType: 'contact' | 'responder';
+      calleeName: string;
+      phone: string;
+      outcome: CallOutcome;
+      note?: string;
+    },
+  ) => api.post<CallAttempt>(`/api/alarms/${enc(id)}/calls`, body),
+  hold: (id: string, body: { until: string; reason: string; stopEscalation?: boolean }) =>
+    api.post<unknown>(`/api/alarms/${enc(id)}/hold`, body),
+  endHold: (id: string) => api.post<unknown>(`/api/alarms/${enc(id)}/hold/end`),
+  actionPlans: (orgId: string, signal?: AbortSignal) =>
+    api.get<ActionPlan[]>(`/api/organisations/${enc(orgId)}/action-plans`, signal),
+  putActionPlan: (orgId: string, kind: string, body: { steps: string[]; responders: PlanResponder[] }) =>
+    request<ActionPlan>('PUT', `/api/organisations/${enc(orgId)}/action-plans/${enc(kind)}`, { body }),
+
+  history: (q: HistoryQuery, signal?: AbortSignal) =>
+    api.get<HistoryPage>(`/api/history/alarms?${historyParams(q)}`, signal),
+  residentTimeline: (id: string, signal?: AbortSignal) =>
+    api.get<{ items: ResidentTimelineItem[] }>(`/api/residents/${enc(id)}/timeline`, signal),
+
+  handovers: (orgId: string, signal?: AbortSignal) =>
+    api.get<Handover[]>(`/api/organisations/${enc(orgId)}/handovers`, signal),
+  handoverDraft: (orgId: string, signal?: AbortSignal) =>
+    api.get<{ items: HandoverItem[] }>(`/api/organisations/${enc(orgId)}/handovers/draft`, signal),
+  writeHandover: (orgId: string, body: { summary: string; followUps: { text: string }[] }) =>
+    api.post<Handover>(`/api/organisations/${enc(orgId)}/handovers`, body),
+  acknowledgeHandover: (orgId: string, id: string) =>
+    api.post<Handover>(`/api/organisations/${enc(orgId)}/handovers/${enc(id)}/acknowledge`),
+
+  wallboard: (signal?: AbortSignal) =>
+    api.get<Wallboard>(
+      `/api/wallboard?timeZone=${enc(Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Shanghai')}`,
+      signal,
+    ),
+
   kpis: (from: Date, to: Date, signal?: AbortSignal) =>
     api.get<Kpis>(`/api/alarms/kpis?from=${enc(from.toISOString())}&to=${enc(to.toISOString())}`, signal),
 };
+
+/** The history search as query parameters (empty fields left out). */
+export function historyParams(q: HistoryQuery): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '' && v !== null) p.set(k, String(v));
+  return p.toString();
+}
 
 /** The list endpoint may answer a bare array or a page `{items}`. */
 export function alarmList(body: Alarm[] | { items: Alarm[] } | undefined): Alarm[] {

@@ -61,6 +61,12 @@ export interface Alarm {
   timeZone?: string | null;
   acknowledgedByName?: string | null;
   resolvedByName?: string | null;
+  // Set while an operator holds the alarm: it alerts again at heldUntil.
+  heldSince?: Time | null;
+  heldUntil?: Time | null;
+  holdReason?: string | null;
+  heldBy?: string | null;
+  holdEscalates?: boolean | null;
 }
 
 export interface TimelineEntry {
@@ -70,6 +76,9 @@ export interface TimelineEntry {
   from: string | null;
   to: string | null;
   note: string | null;
+  /** A hub-written note as a code with parameters: the console words it; null for typed text. */
+  code?: string | null;
+  params?: Record<string, string | number | boolean> | null;
 }
 
 export const RESPONDER_TYPES = ['keyholder', 'community_worker', 'ambulance'] as const;
@@ -184,6 +193,138 @@ export interface AlarmEvent {
   id: string | null;
   alarm: Alarm;
   at: Time;
+}
+
+export const CALL_OUTCOMES = ['answered', 'no_answer', 'busy', 'wrong_number'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+export interface PlanResponder {
+  name: string;
+  phone: string;
+  type: ResponderType;
+}
+export interface ActionPlan {
+  kind: string;
+  steps: string[];
+  responders: PlanResponder[];
+  updatedBy: string;
+  updatedAt: Time;
+}
+export interface CallListEntry {
+  calleeType: 'contact' | 'responder';
+  name: string;
+  phone: string;
+  role: string;
+  responderType: ResponderType;
+  relation: string | null;
+  attempts: number;
+  lastOutcome: CallOutcome | null;
+}
+export interface CallAttempt {
+  id: string;
+  calleeType: 'contact' | 'responder';
+  calleeName: string;
+  phone: string;
+  outcome: CallOutcome;
+  note: string | null;
+  actor: string;
+  actorName: string | null;
+  at: Time;
+}
+export interface CallList {
+  plan: ActionPlan | null;
+  entries: CallListEntry[];
+  next: number | null;
+  attempts: CallAttempt[];
+}
+
+export interface HistoryItem extends Alarm {
+  residentId: string | null;
+}
+export interface HistoryPage {
+  items: HistoryItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+export interface HistoryQuery {
+  q?: string;
+  kind?: string;
+  outcome?: string;
+  from?: string;
+  to?: string;
+  residentId?: string;
+  householdId?: string;
+  bedId?: string;
+  page?: number;
+}
+export type ResidentTimelineItem =
+  | { type: 'alarm'; at: Time; alarm: HistoryItem }
+  | {
+      type: 'device_event';
+      at: Time;
+      event: { deviceId: string; deviceKind: string | null; eventId: string; type: string; bedId: string | null };
+    };
+
+export interface HandoverItem {
+  type: 'open' | 'held' | 'follow_up';
+  alarmId: string | null;
+  text: string;
+  kind?: string;
+  severity?: string;
+  state?: string;
+  residentName?: string | null;
+  householdName?: string | null;
+  heldUntil?: Time | null;
+  holdReason?: string | null;
+}
+export interface Handover {
+  id: string;
+  summary: string;
+  items: HandoverItem[];
+  writtenBy: string;
+  writtenByName: string | null;
+  writtenAt: Time;
+  acknowledgedBy: string | null;
+  acknowledgedByName: string | null;
+  acknowledgedAt: Time | null;
+}
+
+export interface Wallboard {
+  at: Time;
+  queue: {
+    open: number;
+    unacknowledged: number;
+    held: number;
+    escalated: number;
+    bySeverity: Record<string, number>;
+    oldestUnacknowledgedSeconds: number | null;
+  };
+  operators: {
+    username: string;
+    displayName: string | null;
+    handlingNow: number;
+    acknowledged: number;
+    resolved: number;
+    calls: number;
+    answerSecondsP50: number | null;
+  }[];
+  escalations: { inWindow: number; openEscalated: number };
+  totals: {
+    raised: number;
+    humanHandled: number;
+    autoResolved: number;
+    ackedWithin60sOfHuman: number | null;
+    ackedWithin180sOfHuman: number | null;
+  };
+  trends: {
+    day: string;
+    raised: number;
+    humanHandled: number;
+    autoResolved: number;
+    ackedWithin60sOfHuman: number | null;
+    answerSecondsP50: number | null;
+    falseAlarms: number;
+  }[];
 }
 
 /** `{code, message}` as the hub answers errors. */

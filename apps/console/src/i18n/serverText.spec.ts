@@ -1,6 +1,6 @@
 import type { Alarm } from '../api/types';
 import { en } from './en';
-import { actorName, describeAlarm, localiseNote } from './serverText';
+import { actorName, describeAlarm, localiseNote, timelineText } from './serverText';
 import { zhCN } from './zh-CN';
 
 /** A minimal I18n over the real dictionaries (no React). */
@@ -73,5 +73,44 @@ describe('server texts in the UI language', () => {
     expect(actorName('system', {}, t as never)).toBe('系统');
     expect(actorName('device:abc', {}, t as never)).toBe('住户（设备）');
     expect(actorName('op1', { op1: '张敏' }, t as never)).toBe('张敏');
+  });
+});
+
+describe('coded timeline notes', () => {
+  it('words a coded note from its parameters in either language, not from the English text', () => {
+    const call = {
+      note: 'called 王伟 (+86 1): no answer',
+      code: 'call',
+      params: { name: '王伟', phone: '+86 1', outcome: 'no_answer', note: '' },
+    };
+    expect(timelineText(call, i18n('zh-CN'))).toBe('拨打 王伟（+86 1）：无人接听');
+    expect(timelineText(call, i18n('en'))).toBe('called 王伟 (+86 1): No answer');
+    const back = {
+      note: 'hold ended at its return time (x); priority level 2',
+      code: 'hold_returned',
+      params: { reason: '等回电', level: 2 },
+    };
+    expect(timelineText(back, i18n('zh-CN'))).toBe('暂挂到期（等回电），优先级升至第 2 级');
+    const dispatched = { note: 'x', code: 'dispatched', params: { type: 'community_worker', name: '周丽', note: '' } };
+    expect(timelineText(dispatched, i18n('zh-CN'))).toBe('已派出社区工作人员 周丽');
+  });
+
+  it("words a rule's coded note like an alarm with that reason, else by its English text", () => {
+    const sos = alarm({ kind: 'sos', reason: 'sos_pressed' });
+    const cancel = { note: 'resident cancelled the call on the device', code: 'rule.sos_cancelled', params: {} };
+    expect(timelineText(cancel, i18n('zh-CN'), sos)).toBe(zhCN['reason.sos_cancelled']);
+    const battery = {
+      note: 'button battery at 12%',
+      code: 'rule.battery_low',
+      params: { deviceKind: 'button', battery: 12 },
+    };
+    expect(timelineText(battery, i18n('en'), sos)).toBe('Call button battery at 12%');
+    const repeat = { note: 'call button pressed again (2 presses)', code: 'rule.sos_repeat', params: {} };
+    expect(timelineText(repeat, i18n('zh-CN'), sos)).toBe('呼叫按钮再次被按下（共 2 次）');
+  });
+
+  it('falls back to the pattern table for uncoded notes and leaves typed text alone', () => {
+    expect(timelineText({ note: 'unacknowledged, escalation level 3' }, i18n('zh-CN'))).toBe('未确认，升级至第 3 级');
+    expect(timelineText({ note: '家属说马上到' }, i18n('zh-CN'))).toBe('家属说马上到');
   });
 });

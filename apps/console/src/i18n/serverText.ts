@@ -54,7 +54,10 @@ function reasonOf(alarm: Alarm, tx: I18n['tx']): { key: string; params: Params }
     case 'absent_too_long':
       return { key: 'reason.absent_too_long', params: { min: minutesBetween(d.absentSince, alarm.raisedAt) ?? '—' } };
     case 'not_back_by':
-      return { key: 'reason.not_back_by', params: { time: String(d.returnBy ?? '—') } };
+      return {
+        key: 'reason.not_back_by',
+        params: { time: typeof d.returnBy === 'string' || typeof d.returnBy === 'number' ? String(d.returnBy) : '—' },
+      };
     case 'still_active_after_silence':
       return { key: 'reason.still_active_after_silence', params: { kind: tx('kind', alarm.kind) } };
     default:
@@ -174,6 +177,61 @@ export function localiseNote(note: string, { tx, tn }: Pick<I18n, 'tx' | 'tn'>):
     if (m) return tn(p.key, p.params?.(m, tx)) ?? note;
   }
   return note;
+}
+
+type CodedParams = Record<string, string | number | boolean>;
+const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+const withDash = (v: unknown) => (str(v) ? ` — ${str(v)}` : '');
+
+/** Parameters of each coded note as its message wants them (worded values, formatted times). */
+const CODED: Record<string, (p: CodedParams, tx: I18n['tx']) => Params> = {
+  escalated: (p) => ({ level: str(p.level) }),
+  not_displayed: (p) => ({ s: str(p.s), level: str(p.level) }),
+  cleared_before_ack: () => ({}),
+  severity_raised: (p, tx) => ({ from: tx('severity', str(p.from)), to: tx('severity', str(p.to)) }),
+  held: (p) => ({ until: formatDateTime(str(p.until)), reason: str(p.reason) }),
+  held_escalating: (p) => ({ until: formatDateTime(str(p.until)), reason: str(p.reason) }),
+  hold_ended: () => ({}),
+  hold_returned: (p) => ({ reason: str(p.reason), level: str(p.level) }),
+  call: (p, tx) => ({
+    name: str(p.name),
+    phone: str(p.phone),
+    outcome: tx('call.outcome', str(p.outcome)),
+    note: withDash(p.note),
+  }),
+  dispatched: (p, tx) => ({ type: tx('dispatch.type', str(p.type)), name: str(p.name), note: withDash(p.note) }),
+  dispatch_status: (p, tx) => ({
+    name: str(p.name),
+    status: tx('dispatch.status', str(p.status)),
+    note: withDash(p.note),
+  }),
+};
+
+/**
+ * A timeline note in the UI language: from its code and parameters when the hub stored them,
+ * else (older entries) from the English text by pattern; an operator's own text as typed.
+ */
+export function timelineText(
+  e: { at?: Alarm['raisedAt']; note: string | null; code?: string | null; params?: CodedParams | null },
+  i18n: Pick<I18n, 'tx' | 'tn'>,
+  alarm?: Alarm,
+): string {
+  // A rule's note (`rule.<reason>`): worded like an alarm with that reason and details, when known.
+  if (e.code?.startsWith('rule.') && alarm) {
+    const r = reasonOf(
+      { ...alarm, reason: e.code.slice(5), details: e.params ?? {}, raisedAt: e.at ?? alarm.raisedAt },
+      i18n.tx,
+    );
+    const s = r && i18n.tn(r.key, r.params);
+    if (s) return s;
+  }
+  if (e.code && CODED[e.code]) {
+    const params = e.params ?? {};
+    const key = e.code === 'held' && params.escalates === true ? 'held_escalating' : e.code;
+    const s = i18n.tn(`note.${key}`, CODED[key](params, i18n.tx));
+    if (s) return s;
+  }
+  return e.note ? localiseNote(e.note, i18n) : '';
 }
 
 /** `system`, `device:…` and usernames as people read them. */

@@ -13,15 +13,32 @@ export function Header({ path }: { path: string }) {
     (p === '/' ? path === '/' || path.startsWith('/alarms') : path.startsWith(p)) ? 'active' : '';
   return (
     <header className="topbar">
-      <span className="brand">{t('app.title')}</span>
+      <span className="brand">
+        <span className="brand-long">{t('app.title')}</span>
+        <span className="brand-short">{t('app.short')}</span>
+      </span>
       <nav>
         <Link href="/" className={active('/')} data-testid="nav-queue">
           {t('nav.queue')}
         </Link>
+        <Link href="/history" className={active('/history')} data-testid="nav-history">
+          {t('nav.history')}
+        </Link>
+        <Link href="/handover" className={active('/handover')} data-testid="nav-handover">
+          {t('nav.handover')}
+        </Link>
         {canSupervise(user?.role) && (
-          <Link href="/supervisor" className={active('/supervisor')} data-testid="nav-supervisor">
-            {t('nav.supervisor')}
-          </Link>
+          <>
+            <Link href="/wallboard" className={active('/wallboard')} data-testid="nav-wallboard">
+              {t('nav.wallboard')}
+            </Link>
+            <Link href="/supervisor" className={active('/supervisor')} data-testid="nav-supervisor">
+              {t('nav.supervisor')}
+            </Link>
+            <Link href="/plans" className={active('/plans')} data-testid="nav-plans">
+              {t('nav.plans')}
+            </Link>
+          </>
         )}
       </nav>
       <span className="spacer" />

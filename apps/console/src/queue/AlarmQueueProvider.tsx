@@ -13,7 +13,7 @@ export interface AlarmQueue {
   /** Apply an alarm the console got back from an action (acknowledge, resolve) before its event arrives. */
   upsert: (alarm: Alarm) => void;
   /** Every stream event, for pages that show one alarm. Returns unsubscribe. */
-  subscribe(fn: (e: AlarmEvent) => void): () => void;
+  subscribe: (fn: (e: AlarmEvent) => void) => () => void;
 }
 
 export const AlarmQueueContext = createContext<AlarmQueue | null>(null);

@@ -9,29 +9,35 @@ import { useAlarmQueue } from './useAlarmQueue';
  */
 export function NewAlarmAnnouncer() {
   const i18n = useI18n();
-  const { tx } = i18n;
+  const { t, tx } = i18n;
   const { alarms, loading } = useAlarmQueue();
   const seen = useRef<Set<string> | null>(null);
+  const held = useRef<Map<string, number>>(new Map());
   const [message, setMessage] = useState({ text: '', critical: false });
 
   useEffect(() => {
     if (loading) return;
     if (seen.current === null) {
       seen.current = new Set(alarms.map((a) => a.id));
+      held.current = new Map(alarms.filter((a) => a.heldUntil).map((a) => [a.id, a.escalationLevel]));
       return;
     }
     const fresh = alarms.filter((a) => a.state === 'raised' && !seen.current!.has(a.id));
+    // Back from hold at its return time (its level went up): news again.
+    const back = alarms.filter((a) => {
+      const level = held.current.get(a.id);
+      return level !== undefined && !a.heldUntil && a.escalationLevel > level;
+    });
     alarms.forEach((a) => seen.current!.add(a.id));
-    if (fresh.length === 0) return;
-    const text = fresh
-      .map((a) =>
-        [tx('severity', a.severity), tx('kind', a.kind), a.residentName, a.address, describeAlarm(a, i18n)]
-          .filter(Boolean)
-          .join('，'),
-      )
-      .join('。');
-    setMessage({ text, critical: fresh.some((a) => a.severity === 'critical') });
-  }, [alarms, loading, tx, i18n]);
+    held.current = new Map(alarms.filter((a) => a.heldUntil).map((a) => [a.id, a.escalationLevel]));
+    if (fresh.length === 0 && back.length === 0) return;
+    const say = (a: (typeof alarms)[number]) =>
+      [tx('severity', a.severity), tx('kind', a.kind), a.residentName, a.address, describeAlarm(a, i18n)]
+        .filter(Boolean)
+        .join('，');
+    const text = [...fresh.map(say), ...back.map((a) => `${t('hold.backAnnounce')}：${say(a)}`)].join('。');
+    setMessage({ text, critical: [...fresh, ...back].some((a) => a.severity === 'critical') });
+  }, [alarms, loading, t, tx, i18n]);
 
   return (
     <div

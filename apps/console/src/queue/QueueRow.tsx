@@ -9,6 +9,8 @@ import { navigate } from '../router/router';
 import { eventTime } from '../alarm/eventTime';
 import type { QueueEntry } from './groupByIncident';
 import { QuickAckButton } from './QuickAckButton';
+import { isHeld } from './sortAlarms';
+import { formatHourMinute } from '../i18n/format';
 import { useConfirmDisplayed } from './useConfirmDisplayed';
 
 interface Props {
@@ -33,9 +35,10 @@ export function QueueRow({ entry, selectable }: Props) {
   const unacked = alarm.state === 'raised';
   const grouped = incidentSize > 1;
   const handler = alarm.acknowledgedByName ?? alarm.acknowledgedBy;
+  const held = isHeld(alarm);
   return (
     <tr
-      className={`queue-row row-${alarm.severity} ${unacked ? 'unacked' : ''} ${grouped ? (incidentLead ? 'incident-lead' : 'incident-member') : ''}`}
+      className={`queue-row row-${alarm.severity} ${unacked ? 'unacked' : ''} ${held ? 'held' : ''} ${grouped ? (incidentLead ? 'incident-lead' : 'incident-member') : ''}`}
       data-testid="queue-row"
       data-alarm-id={alarm.id}
       data-incident-id={alarm.incidentId ?? alarm.id}
@@ -43,6 +46,7 @@ export function QueueRow({ entry, selectable }: Props) {
       data-state={alarm.state}
       data-kind={alarm.kind}
       data-escalation={alarm.escalationLevel}
+      data-held={held ? 'true' : 'false'}
       tabIndex={0}
       onClick={open}
       onKeyDown={onKey}
@@ -67,6 +71,11 @@ export function QueueRow({ entry, selectable }: Props) {
           <span className="muted small"> · {t('queue.repeat', { count: alarm.repeatCount + 1 })}</span>
         )}
         <EscalationBadge level={alarm.escalationLevel} />
+        {held && (
+          <span className="badge held-badge" data-testid="held-badge" title={alarm.holdReason ?? undefined}>
+            {t('hold.badge', { time: formatHourMinute(alarm.heldUntil) })}
+          </span>
+        )}
         {grouped && incidentLead && (
           <span className="incident-tag small" data-testid="incident-tag">
             {t('queue.incident', { count: incidentSize })}

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 
-/** A tiny History API router: the console has three pages, not worth a dependency. */
+/** A tiny History API router: a handful of pages, not worth a dependency. */
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((l) => l());
 window.addEventListener('popstate', notify);
@@ -21,12 +21,27 @@ export function usePath(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
 
-export type Route = { name: 'queue' } | { name: 'alarm'; id: string } | { name: 'supervisor' } | { name: 'notFound' };
+export type Route =
+  | { name: 'queue' }
+  | { name: 'alarm'; id: string }
+  | { name: 'supervisor' }
+  | { name: 'wallboard' }
+  | { name: 'history' }
+  | { name: 'resident'; id: string }
+  | { name: 'handover' }
+  | { name: 'plans' }
+  | { name: 'notFound' };
 
 export function matchRoute(path: string): Route {
   if (path === '/' || path === '' || path === '/index.html') return { name: 'queue' };
   const alarm = /^\/alarms\/([^/]+)\/?$/.exec(path);
   if (alarm) return { name: 'alarm', id: decodeURIComponent(alarm[1]) };
   if (/^\/supervisor\/?$/.test(path)) return { name: 'supervisor' };
+  if (/^\/wallboard\/?$/.test(path)) return { name: 'wallboard' };
+  if (/^\/history\/?$/.test(path)) return { name: 'history' };
+  if (/^\/handover\/?$/.test(path)) return { name: 'handover' };
+  if (/^\/plans\/?$/.test(path)) return { name: 'plans' };
+  const resident = /^\/residents\/([^/]+)\/?$/.exec(path);
+  if (resident) return { name: 'resident', id: decodeURIComponent(resident[1]) };
   return { name: 'notFound' };
 }

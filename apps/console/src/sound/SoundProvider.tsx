@@ -86,6 +86,22 @@ export function SoundProvider({ children }: { children: ReactNode }) {
     if (top) sound.play(top);
   }, [alarms, muted, sound]);
 
+  // An alarm back from hold alerts again like a new one of its severity, muted or not: the
+  // operator parked it and asked to be reminded.
+  // (Taken back early by an operator: no sound, its level stays.)
+  const heldLevels = useRef<Map<string, number>>(new Map());
+  useEffect(() => {
+    const back = alarms.filter((a) => {
+      const level = heldLevels.current.get(a.id);
+      return level !== undefined && !a.heldUntil && a.escalationLevel > level;
+    });
+    heldLevels.current = new Map(alarms.filter((a) => a.heldUntil).map((a) => [a.id, a.escalationLevel]));
+    if (back.length === 0) return;
+    const order: Severity[] = ['critical', 'major', 'minor', 'warning'];
+    const top = order.find((s) => back.some((a) => a.severity === s));
+    if (top) sound.play(top);
+  }, [alarms, sound]);
+
   const criticalIds = criticals.map((a) => a.id).join(',');
   const toggleMute = useCallback(() => {
     setMutedUntil((until) => {

@@ -51,6 +51,12 @@ export interface AlarmView {
   message: string;
   details: ActionDetails;
   key: string;
+  /** Set while an operator holds the alarm: it alerts again at `heldUntil`. */
+  heldSince: string | null;
+  heldUntil: string | null;
+  holdReason: string | null;
+  heldBy: string | null;
+  holdEscalates: boolean | null;
 }
 
 export interface AuditView {
@@ -60,6 +66,9 @@ export interface AuditView {
   from: string | null;
   to: string;
   note: string | null;
+  /** A server-written note as a code with parameters (the console words it); null for free text. */
+  code: string | null;
+  params: Record<string, string | number | boolean> | null;
 }
 
 /** One entry of the stream (and of alarm_events): `id` is the SSE event id. */
@@ -108,9 +117,23 @@ export function toAlarmView(a: AlarmRecord): AlarmView {
     message: a.message,
     details: a.details,
     key: a.key,
+    heldSince: iso(a.hold?.since ?? null),
+    heldUntil: iso(a.hold?.until ?? null),
+    holdReason: a.hold?.reason ?? null,
+    heldBy: a.hold?.by ?? null,
+    holdEscalates: a.hold ? a.hold.escalates : null,
   };
 }
 
 export function toAuditView(e: AlarmAuditEntry): AuditView {
-  return { at: new Date(e.at).toISOString(), actor: e.actor, action: e.action, from: e.from, to: e.to, note: e.note };
+  return {
+    at: new Date(e.at).toISOString(),
+    actor: e.actor,
+    action: e.action,
+    from: e.from,
+    to: e.to,
+    note: e.note,
+    code: e.code ?? null,
+    params: e.code === undefined ? null : (e.params ?? {}),
+  };
 }

@@ -71,6 +71,16 @@ function toRecord(r: Selectable<AlarmsTable>, audit: AlarmAuditEntry[]): AlarmRe
     reason: r.reason,
     message: r.message,
     details: r.details,
+    hold:
+      r.held_until === null || r.held_since === null
+        ? null
+        : {
+            since: r.held_since.getTime(),
+            until: r.held_until.getTime(),
+            reason: r.hold_reason ?? '',
+            by: r.held_by ?? '',
+            escalates: r.hold_escalates ?? false,
+          },
     audit,
   };
 }
@@ -83,6 +93,8 @@ const auditColumns = (e: Omit<AlarmAuditEntry, 'action'> & { action: string }) =
   from_state: e.from,
   to_state: e.to,
   note: e.note,
+  note_code: e.code ?? null,
+  note_params: e.code === undefined ? null : JSON.stringify(e.params ?? {}),
 });
 
 /** The alarm_events payload: what the stream sends, and replays after a reconnect. */
@@ -107,6 +119,11 @@ function columns(a: AlarmRecord) {
     escalation_level: a.escalationLevel,
     last_escalated_at: date(a.lastEscalatedAt),
     next_escalation_at: date(a.nextEscalationAt),
+    held_since: date(a.hold?.since ?? null),
+    held_until: date(a.hold?.until ?? null),
+    hold_reason: a.hold?.reason ?? null,
+    held_by: a.hold?.by ?? null,
+    hold_escalates: a.hold?.escalates ?? null,
     updated_at: new Date(),
   };
 }
@@ -173,9 +190,10 @@ export class AlarmRepository {
     const ctes = [
       ...(alongside ?? []).map((w, i) => sql`${sql.id(`alongside_${i}`)} as (${w})`),
       sql`inserted as (${inserted})`,
-      sql`audit as (insert into alarm_audit (alarm_id, at, actor, action, from_state, to_state, note)
-        select inserted.id, x.* from inserted, jsonb_to_recordset(${JSON.stringify(a.audit.map(auditColumns))}::jsonb)
-          as x(at timestamptz, actor text, action text, from_state text, to_state text, note text))`,
+      sql`audit as (insert into alarm_audit (alarm_id, at, actor, action, from_state, to_state, note, note_code, note_params)
+        select inserted.id, x.at, x.actor, x.action, x.from_state, x.to_state, x.note, x.note_code, x.note_params::jsonb
+          from inserted, jsonb_to_recordset(${JSON.stringify(a.audit.map(auditColumns))}::jsonb)
+          as x(at timestamptz, actor text, action text, from_state text, to_state text, note text, note_code text, note_params text))`,
     ];
     // The stored payload carries the incident chosen above, like the event returned here.
     if (withEvent) {
@@ -286,6 +304,7 @@ export class AlarmRepository {
       from: r.from_state as AlarmStatus | null,
       to: r.to_state as AlarmStatus,
       note: r.note,
+      ...(r.note_code === null ? {} : { code: r.note_code, params: r.note_params ?? {} }),
     }));
   }
 

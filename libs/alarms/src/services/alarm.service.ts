@@ -3,8 +3,12 @@ import { Clock, DomainError, notFound } from '@bedside/common';
 import {
   AlarmDomainError,
   acknowledgeAlarm,
+  endHold,
   escalateIfDue,
+  holdAlarm,
   resolveAlarm,
+  returnFromHoldIfDue,
+  type NoteParams,
   type OperatorOutcome,
   type RuleInput,
 } from '@bedside/rules';
@@ -30,7 +34,9 @@ export interface AlarmDetail {
 function asDomainError(err: unknown): unknown {
   if (!(err instanceof AlarmDomainError)) return err;
   return new DomainError(
-    err.code === 'ALARM_INVALID_OUTCOME' ? 'VALIDATION_FAILED' : 'INVALID_TRANSITION',
+    err.code === 'ALARM_INVALID_OUTCOME' || err.code === 'ALARM_INVALID_HOLD'
+      ? 'VALIDATION_FAILED'
+      : 'INVALID_TRANSITION',
     err.message,
     { code: err.code },
   );
@@ -71,11 +77,20 @@ export class AlarmService {
     };
   }
 
-  /** A call-centre step on the alarm's timeline (dispatch, call made, …) without a state change. */
-  recordActivity(id: string, user: AuthUser, action: string, note: string): Promise<AlarmDetail> {
+  /**
+   * A call-centre step on the alarm's timeline (dispatch, call made, …) without a state change;
+   * `code` and `params` let a console word the note in its language.
+   */
+  recordActivity(
+    id: string,
+    user: AuthUser,
+    action: string,
+    note: string,
+    coded?: { code: string; params: NoteParams },
+  ): Promise<AlarmDetail> {
     return this.change(id, async (tx, out, prev, at) => {
       await this.alarms.appendAudit(tx, prev.id, [
-        { at, actor: user.username, action, from: prev.status, to: prev.status, note },
+        { at, actor: user.username, action, from: prev.status, to: prev.status, note, ...coded },
       ]);
       this.applier.draftUpdated(prev, at, out);
       return [];
@@ -96,9 +111,12 @@ export class AlarmService {
       });
       if (!result.escalated) return [];
       const audit = [...result.alarm.audit];
+      const s = Math.round(timeoutMs / 1000);
       audit[audit.length - 1] = {
         ...audit[audit.length - 1],
-        note: `not shown on any console within ${Math.round(timeoutMs / 1000)} s; escalation level ${result.alarm.escalationLevel}`,
+        note: `not shown on any console within ${s} s; escalation level ${result.alarm.escalationLevel}`,
+        code: 'not_displayed',
+        params: { s, level: result.alarm.escalationLevel },
       };
       await this.applier.saveChange(tx, prev, { ...result.alarm, audit }, 'alarm.escalated', at, out);
       escalated = true;
@@ -122,6 +140,53 @@ export class AlarmService {
       await this.applier.saveChange(tx, prev, next, 'alarm.resolved', at, out);
       return [{ type: 'alarm.resolved', kind: prev.kind, subject: prev.subject, key: prev.key }];
     });
+  }
+
+  /**
+   * Parks the alarm until `until`. Only a supervisor (or an administrator) may stop the
+   * escalation of a held critical alarm.
+   */
+  hold(
+    id: string,
+    user: AuthUser,
+    body: { until: number; reason: string; stopEscalation?: boolean },
+  ): Promise<AlarmDetail> {
+    return this.change(id, async (tx, out, prev, at) => {
+      const next = holdAlarm(prev, {
+        at,
+        actor: user.username,
+        until: body.until,
+        reason: body.reason,
+        stopEscalation: body.stopEscalation,
+        supervisor: user.role === 'supervisor' || user.role === 'admin',
+      });
+      await this.applier.saveChange(tx, prev, next, 'alarm.updated', at, out);
+      return [];
+    });
+  }
+
+  endHold(id: string, user: AuthUser): Promise<AlarmDetail> {
+    return this.change(id, async (tx, out, prev, at) => {
+      const next = endHold(prev, { at, actor: user.username });
+      await this.applier.saveChange(tx, prev, next, 'alarm.updated', at, out);
+      return [];
+    });
+  }
+
+  /**
+   * Brings a held alarm back at its return time, one priority level higher, as an `alarm.escalated`
+   * event (consoles sound it). False when it is no longer held or not yet due.
+   */
+  async returnFromHold(id: string): Promise<boolean> {
+    let returned = false;
+    await this.change(id, async (tx, out, prev, at) => {
+      const result = returnFromHoldIfDue(prev, at);
+      if (!result.returned) return [];
+      await this.applier.saveChange(tx, prev, result.alarm, 'alarm.escalated', at, out);
+      returned = true;
+      return [];
+    });
+    return returned;
   }
 
   addNote(id: string, user: AuthUser, text: string): Promise<AlarmDetail> {

@@ -38,6 +38,7 @@ export class DispatchService {
       user,
       'dispatch',
       `${RESPONDER_LABEL[dto.responderType]} ${dto.responderName} dispatched${dto.note ? `: ${dto.note}` : ''}`,
+      { code: 'dispatched', params: { type: dto.responderType, name: dto.responderName, note: dto.note ?? '' } },
     );
     return d;
   }
@@ -64,6 +65,7 @@ export class DispatchService {
       user,
       `dispatch.${dto.status}`,
       `${current.responderName}: ${dto.status.replace('_', ' ')}${dto.note ? ` (${dto.note})` : ''}`,
+      { code: 'dispatch_status', params: { name: current.responderName, status: dto.status, note: dto.note ?? '' } },
     );
     return d;
   }

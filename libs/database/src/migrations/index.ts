@@ -6,6 +6,7 @@ import { callcentre } from './0004-callcentre';
 import { bedStateVersion } from './0005-bed-state-version';
 import { userLifecycle } from './0006-user-lifecycle';
 import { nightSummaries } from './0007-night-summaries';
+import { callHandling } from './0009-call-handling';
 import { cluster } from './0011-cluster';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
@@ -17,5 +18,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-bed-state-version': bedStateVersion,
   '0006-user-lifecycle': userLifecycle,
   '0007-night-summaries': nightSummaries,
+  '0009-call-handling': callHandling,
   '0011-cluster': cluster,
 };

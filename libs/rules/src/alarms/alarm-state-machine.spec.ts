@@ -127,13 +127,16 @@ describe('alarm state machine', () => {
     ${'major'}    | ${false}
     ${'minor'}    | ${true}
     ${'warning'}  | ${true}
-  `('cleared + unacknowledged $severity -> auto-resolves=$autoResolves', ({ severity, autoResolves }) => {
-    const cleared = markAlarmCleared(raise(severity), { at: T + 10_000 });
-    const { alarm, resolved } = autoResolveIfDue(cleared, T + 10_000);
-    expect(resolved).toBe(autoResolves);
-    if (autoResolves)
-      expect(alarm).toMatchObject({ status: 'resolved', outcome: 'auto_resolved', resolvedBy: 'system' });
-  });
+  `(
+    'cleared + unacknowledged $severity -> auto-resolves=$autoResolves',
+    ({ severity, autoResolves }: { severity: Severity; autoResolves: boolean }) => {
+      const cleared = markAlarmCleared(raise(severity), { at: T + 10_000 });
+      const { alarm, resolved } = autoResolveIfDue(cleared, T + 10_000);
+      expect(resolved).toBe(autoResolves);
+      if (autoResolves)
+        expect(alarm).toMatchObject({ status: 'resolved', outcome: 'auto_resolved', resolvedBy: 'system' });
+    },
+  );
 
   it('auto-resolve waits for the configured delay and skips acknowledged alarms', () => {
     const cleared = markAlarmCleared(raise('minor'), { at: T + 10_000 });
@@ -177,11 +180,14 @@ describe('alarm state machine', () => {
       ${T + 119_999} | ${true}   | ${1}
       ${T + 120_000} | ${true}   | ${2}
       ${T + 330_000} | ${true}   | ${5}
-    `('unacknowledged at +$now ms -> escalated=$escalated level=$level', ({ now, escalated, level }) => {
-      const result = escalateIfDue(raise(), now);
-      expect(result.escalated).toBe(escalated);
-      expect(result.alarm.escalationLevel).toBe(level);
-    });
+    `(
+      'unacknowledged at +$now ms -> escalated=$escalated level=$level',
+      ({ now, escalated, level }: { now: number; escalated: boolean; level: number }) => {
+        const result = escalateIfDue(raise(), now);
+        expect(result.escalated).toBe(escalated);
+        expect(result.alarm.escalationLevel).toBe(level);
+      },
+    );
 
     it('repeats every N seconds until acknowledged, then stops', () => {
       let a = raise();
@@ -226,20 +232,24 @@ describe('alarm state machine', () => {
       return r.actions;
     };
     const [raiseAction] = step({ type: 'event', deviceId: 'b1', event: 'button.pressed' }, T);
-    let alarm = applyRuleAction(null, raiseAction!, 'alarm-1');
-    expect(applyRuleAction(alarm, raiseAction!)).toBe(alarm);
+    let alarm = applyRuleAction(null, raiseAction, 'alarm-1');
+    expect(applyRuleAction(alarm, raiseAction)).toBe(alarm);
     for (const a of step({ type: 'event', deviceId: 'b1', event: 'button.pressed' }, T + 1_000))
       alarm = applyRuleAction(alarm, a);
     for (const a of step({ type: 'event', deviceId: 'b1', event: 'button.cancelled' }, T + 2_000))
       alarm = applyRuleAction(alarm, a);
     expect(alarm).toMatchObject({
       id: 'alarm-1',
-      key: raiseAction!.key,
+      key: raiseAction.key,
       repeatCount: 1,
       cancelledByResidentAt: T + 2_000,
       status: 'raised',
     });
     expect(alarm.audit.map((e) => e.action)).toEqual(['raise', 'update', 'resident_cancel']);
-    expectCode(() => applyRuleAction(null, { ...raiseAction!, type: 'clear' } as never), 'ALARM_INVALID_TRANSITION');
+    // Each rule note carries its reason as a code with the action's details, beside the English text.
+    expect(alarm.audit.map((e) => e.code)).toEqual(['rule.sos_pressed', 'rule.sos_repeat', 'rule.sos_cancelled']);
+    expect(alarm.audit[1].note).toBe('call button pressed again (2 presses)');
+    expect(Object.values(alarm.audit[1].params ?? {}).every((v) => v !== null)).toBe(true);
+    expectCode(() => applyRuleAction(null, { ...raiseAction, type: 'clear' } as never), 'ALARM_INVALID_TRANSITION');
   });
 });

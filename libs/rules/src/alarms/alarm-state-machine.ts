@@ -19,7 +19,19 @@ export type OperatorOutcome = (typeof ALARM_OUTCOMES)[number];
 export type AlarmOutcome = OperatorOutcome | 'auto_resolved';
 
 export type AlarmAuditAction =
-  'raise' | 'acknowledge' | 'resolve' | 'clear' | 'update' | 'resident_cancel' | 'escalate';
+  | 'raise'
+  | 'acknowledge'
+  | 'resolve'
+  | 'clear'
+  | 'update'
+  | 'resident_cancel'
+  | 'escalate'
+  | 'hold'
+  | 'hold_end'
+  | 'hold_return';
+
+/** Parameters of a coded note: plain values a console can put into its own wording. */
+export type NoteParams = Record<string, string | number | boolean>;
 
 /** Append-only, one per transition or notable change. from === to for changes that keep the status. */
 export interface AlarmAuditEntry {
@@ -29,7 +41,26 @@ export interface AlarmAuditEntry {
   from: AlarmStatus | null;
   to: AlarmStatus;
   note: string | null;
+  /**
+   * What the note says as a stable code with parameters, so a console words it in its own language;
+   * `note` keeps the English rendering. Absent for free text and for notes written before codes.
+   */
+  code?: string;
+  params?: NoteParams;
 }
+
+/** An operator parked the alarm until a return time (waiting for a call back, a visit under way). */
+export interface AlarmHold {
+  since: number;
+  until: number;
+  reason: string;
+  by: string;
+  /** Whether unacknowledged escalation keeps running while held: critical alarms only, unless a supervisor stopped it. */
+  escalates: boolean;
+}
+
+/** The longest hold: an alarm must come back within a shift. */
+export const MAX_HOLD_MS = 12 * 3_600_000;
 
 export interface Alarm {
   id: string;
@@ -53,6 +84,8 @@ export interface Alarm {
   /** 0 until the first escalation; doubles as queue priority. */
   escalationLevel: number;
   lastEscalatedAt: number | null;
+  /** Set while held; absent or null otherwise. */
+  hold?: AlarmHold | null;
   audit: AlarmAuditEntry[];
 }
 
@@ -90,6 +123,8 @@ interface Stamp {
   at: number;
   actor?: string;
   note?: string;
+  code?: string;
+  params?: NoteParams;
 }
 
 export function raiseAlarm(params: {
@@ -102,6 +137,8 @@ export function raiseAlarm(params: {
   at: number;
   actor?: string;
   note?: string;
+  code?: string;
+  params?: NoteParams;
 }): Alarm {
   return {
     id: params.id,
@@ -123,7 +160,21 @@ export function raiseAlarm(params: {
     repeatCount: 0,
     escalationLevel: 0,
     lastEscalatedAt: null,
-    audit: [entry({ at: params.at, actor: params.actor ?? SYSTEM_ACTOR, note: params.note }, 'raise', null, 'raised')],
+    hold: null,
+    audit: [
+      entry(
+        {
+          at: params.at,
+          actor: params.actor ?? SYSTEM_ACTOR,
+          note: params.note,
+          code: params.code,
+          params: params.params,
+        },
+        'raise',
+        null,
+        'raised',
+      ),
+    ],
   };
 }
 
@@ -147,7 +198,7 @@ export function resolveAlarm(alarm: Alarm, stamp: Stamp & { actor: string; outco
   }
   expectStatus(alarm, ['acknowledged'], 'resolve', stamp.at);
   return append(
-    { ...alarm, status: 'resolved', resolvedAt: stamp.at, resolvedBy: stamp.actor, outcome: stamp.outcome },
+    { ...alarm, status: 'resolved', resolvedAt: stamp.at, resolvedBy: stamp.actor, outcome: stamp.outcome, hold: null },
     stamp,
     'resolve',
     'acknowledged',
@@ -169,8 +220,15 @@ export function recordAlarmRepeat(alarm: Alarm, stamp: Stamp & { severity?: Seve
   expectStatus(alarm, ['raised', 'acknowledged'], 'repeat', stamp.at);
   const severity = stamp.severity ? maxSeverity(alarm.severity, stamp.severity) : alarm.severity;
   const repeatCount = Math.max(stamp.repeatCount ?? alarm.repeatCount + 1, alarm.repeatCount);
-  const note = stamp.note ?? (severity !== alarm.severity ? `severity ${alarm.severity} -> ${severity}` : undefined);
-  return append({ ...alarm, severity, repeatCount }, { ...stamp, note }, 'update', alarm.status);
+  const raisedSeverity = severity !== alarm.severity;
+  const note = stamp.note ?? (raisedSeverity ? `severity ${alarm.severity} -> ${severity}` : undefined);
+  const coded =
+    stamp.note === undefined && raisedSeverity
+      ? { code: 'severity_raised', params: { from: alarm.severity, to: severity } }
+      : stamp.code !== undefined
+        ? { code: stamp.code, params: stamp.params }
+        : {};
+  return append({ ...alarm, severity, repeatCount }, { ...stamp, note, ...coded }, 'update', alarm.status);
 }
 
 /** The resident cancelled on the device: recorded; the alarm stays open for the operator. Ignored once resolved. */
@@ -185,9 +243,13 @@ export function recordResidentCancel(alarm: Alarm, stamp: Stamp): Alarm {
   );
 }
 
-/** When the next escalation is due, or null when the alarm is no longer waiting for acknowledgement. */
+/**
+ * When the next escalation is due, or null when the alarm is no longer waiting for acknowledgement
+ * or is held without escalation (its return time brings it back instead).
+ */
 export function nextEscalationAt(alarm: Alarm, policy: EscalationPolicy = DEFAULT_ESCALATION_POLICY): number | null {
   if (alarm.status !== 'raised') return null;
+  if (alarm.hold && !alarm.hold.escalates) return null;
   return alarm.raisedAt + policy.escalateAfterMs + alarm.escalationLevel * policy.repeatEveryMs;
 }
 
@@ -205,7 +267,7 @@ export function escalateIfDue(
   const level = 1 + Math.floor((now - alarm.raisedAt - policy.escalateAfterMs) / policy.repeatEveryMs);
   const next = append(
     { ...alarm, escalationLevel: level, lastEscalatedAt: now },
-    { at: now, note: `unacknowledged, escalation level ${level}` },
+    { at: now, note: `unacknowledged, escalation level ${level}`, code: 'escalated', params: { level } },
     'escalate',
     'raised',
   );
@@ -225,8 +287,8 @@ export function autoResolveIfDue(
     policy.severities.includes(alarm.severity);
   if (!eligible || now < alarm.clearedAt! + policy.afterMs) return { alarm, resolved: false };
   const next = append(
-    { ...alarm, status: 'resolved', resolvedAt: now, resolvedBy: SYSTEM_ACTOR, outcome: 'auto_resolved' },
-    { at: now, note: 'cleared before acknowledgement' },
+    { ...alarm, status: 'resolved', resolvedAt: now, resolvedBy: SYSTEM_ACTOR, outcome: 'auto_resolved', hold: null },
+    { at: now, note: 'cleared before acknowledgement', code: 'cleared_before_ack' },
     'resolve',
     'raised',
   );
@@ -251,14 +313,16 @@ export function applyRuleAction(alarm: Alarm | null, action: RuleAction, newId?:
         severity: action.severity,
         repeatCount: Math.max(action.repeatCount, alarm.repeatCount),
         note: action.message,
+        ...ruleCode(action),
       });
     case 'clear':
-      return markAlarmCleared(alarm, { at: action.at, note: action.message });
+      return markAlarmCleared(alarm, { at: action.at, note: action.message, ...ruleCode(action) });
     case 'cancelled':
       return recordResidentCancel(alarm, {
         at: action.at,
         actor: action.subject ? `device:${action.subject}` : 'device',
         note: action.message,
+        ...ruleCode(action),
       });
     case 'ignored':
       return alarm; // journal only
@@ -275,7 +339,18 @@ function raiseFromAction(action: RaiseAction, id: string): Alarm {
     severity: action.severity,
     at: action.at,
     note: action.message,
+    ...ruleCode(action),
   });
+}
+
+/**
+ * A rule's note as a code: `rule.<reason>` with the action's details (nulls left out), so a console
+ * words it like the alarm's own reason; `message` stays as the English text.
+ */
+function ruleCode(action: RuleAction): { code: string; params: NoteParams } {
+  const params: NoteParams = {};
+  for (const [k, v] of Object.entries(action.details)) if (v !== null) params[k] = v;
+  return { code: `rule.${action.reason}`, params };
 }
 
 function expectStatus(alarm: Alarm, allowed: AlarmStatus[], what: string, at: number): void {
@@ -303,7 +378,92 @@ function append(next: Alarm, stamp: Stamp, action: AlarmAuditAction, from: Alarm
 }
 
 function entry(stamp: Stamp, action: AlarmAuditAction, from: AlarmStatus | null, to: AlarmStatus): AlarmAuditEntry {
-  return { at: stamp.at, actor: stamp.actor ?? SYSTEM_ACTOR, action, from, to, note: stamp.note ?? null };
+  const e: AlarmAuditEntry = {
+    at: stamp.at,
+    actor: stamp.actor ?? SYSTEM_ACTOR,
+    action,
+    from,
+    to,
+    note: stamp.note ?? null,
+  };
+  if (stamp.code !== undefined) {
+    e.code = stamp.code;
+    e.params = stamp.params ?? {};
+  }
+  return e;
+}
+
+/**
+ * Parks an open alarm until `until` with a reason. Unacknowledged escalation keeps running for a
+ * held critical alarm (a resident on the floor does not wait for a call back) unless a supervisor
+ * stops it (`stopEscalation`, refused for anyone else); other severities wait for the return.
+ * Holding a held alarm replaces its hold.
+ */
+export function holdAlarm(
+  alarm: Alarm,
+  stamp: Stamp & { actor: string; until: number; reason: string; stopEscalation?: boolean; supervisor: boolean },
+): Alarm {
+  expectStatus(alarm, ['raised', 'acknowledged'], 'hold', stamp.at);
+  const reason = stamp.reason.trim();
+  if (!reason) throw new AlarmDomainError('ALARM_INVALID_HOLD', 'a hold needs a reason');
+  if (!(stamp.until > stamp.at) || stamp.until - stamp.at > MAX_HOLD_MS) {
+    throw new AlarmDomainError(
+      'ALARM_INVALID_HOLD',
+      `the return time must be after now and within ${MAX_HOLD_MS / 3_600_000} h`,
+    );
+  }
+  if (stamp.stopEscalation && !stamp.supervisor) {
+    throw new AlarmDomainError('ALARM_INVALID_HOLD', 'only a supervisor may stop escalation of a held alarm');
+  }
+  const escalates = alarm.severity === 'critical' && !stamp.stopEscalation;
+  const untilIso = new Date(stamp.until).toISOString();
+  return append(
+    { ...alarm, hold: { since: stamp.at, until: stamp.until, reason, by: stamp.actor, escalates } },
+    {
+      at: stamp.at,
+      actor: stamp.actor,
+      note: `held until ${untilIso}: ${reason}${escalates ? ' (escalation continues)' : ''}`,
+      code: 'held',
+      params: { until: untilIso, reason, escalates },
+    },
+    'hold',
+    alarm.status,
+  );
+}
+
+/** An operator takes the alarm back before its return time. */
+export function endHold(alarm: Alarm, stamp: Stamp & { actor: string }): Alarm {
+  if (!alarm.hold) throw new AlarmDomainError('ALARM_INVALID_TRANSITION', `alarm ${alarm.id} is not held`);
+  expectStatus(alarm, ['raised', 'acknowledged'], 'end the hold of', stamp.at);
+  return append(
+    { ...alarm, hold: null },
+    { at: stamp.at, actor: stamp.actor, note: 'hold ended', code: 'hold_ended' },
+    'hold_end',
+    alarm.status,
+  );
+}
+
+/**
+ * At its return time a held alarm alerts again one priority level higher (queue position and the
+ * console's sound follow escalationLevel). Unchanged before the return time or when not held.
+ */
+export function returnFromHoldIfDue(alarm: Alarm, now: number): { alarm: Alarm; returned: boolean } {
+  const hold = alarm.hold;
+  if (!hold || now < hold.until || alarm.status === 'resolved') return { alarm, returned: false };
+  const at = Math.max(now, alarm.audit.at(-1)?.at ?? now);
+  const level = alarm.escalationLevel + 1;
+  const next = append(
+    { ...alarm, hold: null, escalationLevel: level, lastEscalatedAt: at },
+    {
+      at,
+      note: `hold ended at its return time (${hold.reason}); priority level ${level}`,
+      code: 'hold_returned',
+      params: { reason: hold.reason, level },
+    },
+    'hold_return',
+    alarm.status,
+  );
+  return { alarm: next, returned: true };
 }
 
 /** Queue order: most severe first, then highest escalation, then oldest. */

@@ -29,13 +29,16 @@ describe('groupIntoIncidents', () => {
     gapMs     | incidents
     ${10 * M} | ${1}
     ${M}      | ${2}
-  `('gap boundary is inclusive (gap $gapMs -> $incidents)', ({ gapMs, incidents }) => {
-    const alarms = [
-      { id: 'a', bedId: 'b', raisedAt: 0, severity: 'minor' as const },
-      { id: 'b', bedId: 'b', raisedAt: 10 * M, severity: 'minor' as const },
-    ];
-    expect(groupIntoIncidents(alarms, gapMs)).toHaveLength(incidents);
-  });
+  `(
+    'gap boundary is inclusive (gap $gapMs -> $incidents)',
+    ({ gapMs, incidents }: { gapMs: number; incidents: number }) => {
+      const alarms = [
+        { id: 'a', bedId: 'b', raisedAt: 0, severity: 'minor' as const },
+        { id: 'b', bedId: 'b', raisedAt: 10 * M, severity: 'minor' as const },
+      ];
+      expect(groupIntoIncidents(alarms, gapMs)).toHaveLength(incidents);
+    },
+  );
 
   it('does not depend on input order', () => {
     const alarms = [

@@ -1,0 +1,39 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { AlarmService } from '@bedside/alarms';
+import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
+import { HoldDto } from './hold.dto';
+import { HoldTimer } from './hold-timer.service';
+
+@ApiTags('call centre')
+@Controller('api/alarms/:alarmId/hold')
+export class HoldController {
+  constructor(
+    private readonly alarms: AlarmService,
+    private readonly timer: HoldTimer,
+  ) {}
+
+  /** Parks an open alarm with a reason until a return time. */
+  @Post()
+  @HttpCode(200)
+  @Authenticated({ permission: 'alarm.handle', owns: [inPath('alarm', 'alarmId')] })
+  async hold(@Param('alarmId') alarmId: string, @Body() dto: HoldDto, @CurrentUser() user: AuthUser) {
+    const detail = await this.alarms.hold(alarmId, user, {
+      until: Date.parse(dto.until),
+      reason: dto.reason,
+      stopEscalation: dto.stopEscalation,
+    });
+    this.timer.watch(alarmId, Date.parse(detail.alarm.heldUntil ?? dto.until));
+    return detail;
+  }
+
+  /** Takes a held alarm back before its return time. */
+  @Post('end')
+  @HttpCode(200)
+  @Authenticated({ permission: 'alarm.handle', owns: [inPath('alarm', 'alarmId')] })
+  async end(@Param('alarmId') alarmId: string, @CurrentUser() user: AuthUser) {
+    const detail = await this.alarms.endHold(alarmId, user);
+    this.timer.forget(alarmId);
+    return detail;
+  }
+}
