@@ -34,7 +34,7 @@ interface Home {
 let hub: HubProcess;
 let api: ReturnType<typeof hubApi>;
 let browser: Browser;
-let contexts: BrowserContext[] = [];
+const contexts: BrowserContext[] = [];
 let page: Page;
 const homes: Home[] = [];
 const browserErrors: string[] = [];

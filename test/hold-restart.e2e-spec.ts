@@ -1,5 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call --
-   API bodies are untyped JSON here */
 import { eventsTopic } from '@bedside/contracts';
 import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
 import { openAlarmStream, type AlarmStreamClient } from '../libs/alarms/src/testing/alarm-stream-client';

@@ -33,12 +33,7 @@ export function ResolveForm({ alarm, onDone }: { alarm: Alarm; onDone: (res: unk
       <form onSubmit={submit} className="stack">
         <label>
           {t('resolve.outcome')}
-          <select
-            value={outcome}
-            onChange={(e) => setOutcome(e.target.value as Outcome)}
-            data-testid="resolve-outcome"
-            required
-          >
+          <select value={outcome} onChange={(e) => setOutcome(e.target.value)} data-testid="resolve-outcome" required>
             <option value="">{t('resolve.choose')}</option>
             {OUTCOMES.map((o) => (
               <option key={o} value={o}>

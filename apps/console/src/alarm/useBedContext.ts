@@ -22,7 +22,7 @@ export function useBedContext(bedId: string | undefined): BedContext {
   useEffect(() => {
     if (!bedId) return;
     const ctrl = new AbortController();
-    (async () => {
+    void (async () => {
       try {
         const bed = await endpoints.bed(bedId, ctrl.signal);
         const [resident, household] = await Promise.all([

@@ -35,7 +35,7 @@ export function vitalsOption(
     legend: { top: 0, textStyle: { fontSize: 13 } },
     tooltip: {
       trigger: 'axis',
-      valueFormatter: (v: unknown) => (v == null ? '—' : String(v)),
+      valueFormatter: (v: number | string | null | undefined) => (v == null ? '—' : String(v)),
       axisPointer: { label: { formatter: (p: { value: unknown }) => formatTime(Number(p.value)) } },
     },
     xAxis: {

@@ -80,7 +80,7 @@ export function openAlarmStream(handlers: AlarmStreamHandlers): () => void {
         if (!isAlarmEventType(m.event)) return;
         let data: { alarm?: Alarm; at?: Time };
         try {
-          data = JSON.parse(m.data);
+          data = JSON.parse(m.data) as { alarm?: Alarm; at?: Time };
         } catch {
           return;
         }

@@ -10,7 +10,7 @@ export function ErrorMessage({ error, testId = 'error' }: { error: unknown; test
       ? error.code === 'NETWORK'
         ? t('error.network')
         : `${error.code}: ${error.message}`
-      : t('error.generic', { message: (error as Error).message ?? String(error) });
+      : t('error.generic', { message: error instanceof Error ? error.message : JSON.stringify(error) });
   return (
     <p className="error" role="alert" data-testid={testId}>
       {text}
