@@ -42,6 +42,7 @@ for (const lib of [
   'alarms',
   'callcentre',
   'wellness',
+  'supervision',
   'observability',
   'testing',
 ]) {

@@ -12,6 +12,7 @@ import { IngestModule } from '@bedside/ingest';
 import { ObservabilityModule } from '@bedside/observability';
 import { RegistryModule } from '@bedside/registry';
 import { TelemetryModule } from '@bedside/telemetry';
+import { SupervisionModule } from '@bedside/supervision';
 import { WellnessModule } from '@bedside/wellness';
 import { ConsoleModule } from './console.module';
 import { HealthController } from './health.controller';
@@ -41,6 +42,7 @@ export class AppModule {
         CallCentreModule,
         AlarmsModule,
         WellnessModule,
+        SupervisionModule,
       ],
       controllers: [HealthController],
       providers: [
