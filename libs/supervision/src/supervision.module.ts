@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EnvDto } from '@bedside/config';
+import { ReportSourceRepository } from './reports/report-source.repository';
+import { ReportsController } from './reports/reports.controller';
+import { SupervisionReportService } from './reports/supervision-report.service';
 import { RegionRepository } from './regions/region.repository';
 import { RegionsController } from './regions/regions.controller';
 import { SupervisionConfig } from './supervision.config';
@@ -19,10 +22,18 @@ import { VisitsService } from './visits/visits.service';
  */
 @Module({
   // The stream before the visit routes: /api/visits/stream must not be read as /api/visits/:id.
-  controllers: [RegionsController, VisitStreamController, VisitsController, ResidentVisitsController],
+  controllers: [
+    RegionsController,
+    VisitStreamController,
+    VisitsController,
+    ResidentVisitsController,
+    ReportsController,
+  ],
   providers: [
     { provide: SupervisionConfig, inject: [EnvDto], useFactory: (env: EnvDto) => SupervisionConfig.fromEnv(env) },
     RegionRepository,
+    ReportSourceRepository,
+    SupervisionReportService,
     PlanningSourceRepository,
     VisitEvents,
     VisitPlannerJob,
