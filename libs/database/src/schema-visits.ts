@@ -16,7 +16,7 @@ export interface VisitsTable {
   resident_id: string;
   household_id: string;
   source: 'deviation' | 'policy' | 'alarm' | 'manual';
-  /** deviation: the night; policy: the due date; alarm: the alarm id; manual: the visit id. */
+  /** deviation: the night; policy: `after:` the resident's last closed visit (or none); alarm: the alarm id; manual: a new id. */
   source_key: string;
   alarm_id: string | null;
   reason: string;

@@ -4,7 +4,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * Home visits (巡访) as work orders: planned from wellness deviations, from an organisation's
  * visiting policy per resident category, or as an operator's follow-up to an alarm; each with
  * its timeline in `history`, like a dispatch. A visit's source and source key make planning
- * idempotent: the same night, due date or alarm never plans a second visit for a resident.
+ * idempotent: the same night, alarm, or predecessor of a policy visit never plans a second
+ * visit for a resident.
  */
 export const visits: Migration = {
   async up(db: Kysely<unknown>) {

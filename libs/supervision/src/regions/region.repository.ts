@@ -27,6 +27,9 @@ export interface HouseholdRegion {
   district: Pick<Region, 'id' | 'name' | 'code'> | null;
 }
 
+/** Names in the order a Chinese reader expects (pinyin), whatever the database's collation. */
+export const byName = new Intl.Collator('zh-CN').compare;
+
 function toRegion(r: Selectable<RegionsTable>): Region {
   return {
     id: r.id,
@@ -84,11 +87,11 @@ export class RegionRepository {
     return toRegion(r);
   }
 
-  /** The organisation's districts, each with its streets, by name. */
+  /** The organisation's districts, each with its streets, by name (pinyin order). */
   async tree(organisationId: string | undefined): Promise<DistrictTree[]> {
     let q = this.database.db.selectFrom('regions').selectAll();
     if (organisationId) q = q.where('organisation_id', '=', organisationId);
-    const rows = (await q.orderBy('name').orderBy('id').execute()).map(toRegion);
+    const rows = (await q.execute()).map(toRegion).sort((a, b) => byName(a.name, b.name) || a.id.localeCompare(b.id));
     return rows
       .filter((r) => r.kind === 'district')
       .map((d) => ({ ...d, streets: rows.filter((s) => s.parentId === d.id) }));

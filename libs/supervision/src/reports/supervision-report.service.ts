@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, DomainError } from '@bedside/common';
 import { isValidTimeZone } from '@bedside/rules';
-import { RegionRepository, type Region } from '../regions/region.repository';
+import { byName, RegionRepository, type Region } from '../regions/region.repository';
 import { isReportMonth, reportPeriod } from './domain/report-period';
 import { computeSupervisionReport, type ReportInput, type SupervisionFigures } from './domain/supervision-report';
 import { ReportSourceRepository } from './report-source.repository';
@@ -68,7 +68,8 @@ export class SupervisionReportService {
     const districtNames = new Map<string | null, string | null>();
     for (const h of households.filter(inRegion)) districtNames.set(h.districtId, h.districtName);
     const districts = [...districtNames.entries()]
-      .sort(([, a], [, b]) => (a ?? '\uffff').localeCompare(b ?? '\uffff'))
+      // By name, the households not yet placed in a district last.
+      .sort(([, a], [, b]) => (a === null ? 1 : b === null ? -1 : byName(a, b)))
       .map(([districtId, name]) => {
         const ids = households.filter((h) => inRegion(h) && h.districtId === districtId).map((h) => h.householdId);
         const f = computeSupervisionReport(restrict(all, new Set(ids)));

@@ -51,6 +51,17 @@ export class PlanningSourceRepository {
       .where('state', 'in', OPEN_STATES)
       .where('resident_id', 'in', all)
       .execute();
+    const closed = await db
+      .selectFrom('visits')
+      .distinctOn('resident_id')
+      .select(['resident_id', 'id'])
+      .where('state', 'not in', OPEN_STATES)
+      .where('resident_id', 'in', all)
+      .orderBy('resident_id')
+      .orderBy('updated_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    const lastClosed = new Map(closed.map((c) => [c.resident_id, c.id]));
     const lastSeen = new Map(seen.map((s) => [s.resident_id, s.last ? new Date(s.last).getTime() : null]));
     return people.map((p) => ({
       residentId: p.id,
@@ -61,6 +72,7 @@ export class PlanningSourceRepository {
         .map((c) => ({ category: c.category, since: c.since.getTime() })),
       lastSeenAt: lastSeen.get(p.id) ?? null,
       openDueAts: open.filter((o) => o.resident_id === p.id).map((o) => o.due_at.getTime()),
+      lastClosedVisitId: lastClosed.get(p.id) ?? null,
     }));
   }
 

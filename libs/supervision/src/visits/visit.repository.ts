@@ -161,7 +161,7 @@ export class VisitRepository {
     return Number(r.numUpdatedRows) === 1;
   }
 
-  /** Soonest due first; with where each visit is and who it is for. */
+  /** Soonest due first (then first planned); with where each visit is and who it is for. */
   async list(f: VisitFilter): Promise<VisitView[]> {
     let q = this.database.db
       .selectFrom('visits')
@@ -191,6 +191,7 @@ export class VisitRepository {
     if (f.dueTo) q = q.where('visits.due_at', '<', f.dueTo);
     const rows = await q
       .orderBy('visits.due_at')
+      .orderBy('visits.created_at')
       .orderBy('visits.id')
       .limit(f.limit ?? 500)
       .execute();

@@ -11,6 +11,7 @@ const resident = (over: Partial<PlanningResident> = {}): PlanningResident => ({
   categories: [],
   lastSeenAt: null,
   openDueAts: [],
+  lastClosedVisitId: null,
   ...over,
 });
 const flag = (night: string, windowEnd: number, codes = ['bed_exits_up']): FlaggedNight => ({
@@ -64,13 +65,17 @@ describe('visit planner', () => {
     expect(plan({ ...living, lastSeenAt: NOW - 5 * DAY })).toEqual([
       expect.objectContaining({
         source: 'policy',
-        sourceKey: new Date(NOW + 2 * DAY).toISOString().slice(0, 10),
+        sourceKey: 'after:none',
         reason: 'living_alone: at least every 7 days',
         dueAt: NOW + 2 * DAY,
       }),
     ]);
     // Never seen: due one interval after entering the category, i.e. long ago (overdue at once).
     expect(plan(living)).toEqual([expect.objectContaining({ source: 'policy', dueAt: NOW - 53 * DAY })]);
+    // After a visit that found nobody home, the next one follows that visit (a new key), due at once.
+    expect(plan({ ...living, lastSeenAt: NOW - 20 * DAY, lastClosedVisitId: 'v9' })).toEqual([
+      expect.objectContaining({ sourceKey: 'after:v9', dueAt: NOW - 13 * DAY }),
+    ]);
     // Any open visit counts: nothing more is planned.
     expect(plan({ ...living, openDueAts: [NOW + 10 * DAY] })).toEqual([]);
     // No policy for the category, or no category: nothing.

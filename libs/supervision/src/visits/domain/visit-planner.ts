@@ -13,6 +13,8 @@ export interface PlanningResident {
   lastSeenAt: number | null;
   /** Due times of the resident's open (planned or assigned) visits. */
   openDueAts: number[];
+  /** The resident's most recently closed visit (visited, not home or cancelled); null if none. */
+  lastClosedVisitId: string | null;
 }
 
 /** A recent night the wellness assessment flagged. */
@@ -53,7 +55,8 @@ export const DEFAULT_POLICY_LEAD_MS = 2 * DAY_MS;
  * Plans the visits that should exist and do not: for a resident's latest flagged night when
  * nobody has seen them since and no open visit is due as soon; and, per the organisation's
  * policy, one interval after the last visit that found them at home (or after they entered
- * the category), when no visit is open. The result is keyed (source, source key), so planning
+ * the category), when no visit is open - so a visit that found nobody home, or a cancelled
+ * policy visit, is followed by another straight away. The result is keyed (source, source key), so planning
  * the same state again plans nothing new once stored.
  */
 export function planVisits(input: {
@@ -98,7 +101,9 @@ export function planVisits(input: {
         drafts.push({
           ...base,
           source: 'policy',
-          sourceKey: new Date(dueAt).toISOString().slice(0, 10),
+          // The visit that follows the last closed one: a visit that found nobody home (or was
+          // cancelled) is followed by a new one at once, and concurrent sweeps plan it once.
+          sourceKey: `after:${r.lastClosedVisitId ?? 'none'}`,
           reason: `${rule.category}: at least every ${rule.intervalDays} days`,
           dueAt,
         });
