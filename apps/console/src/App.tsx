@@ -7,10 +7,13 @@ import { LoginPage } from './login/LoginPage';
 import { AlarmQueueProvider } from './queue/AlarmQueueProvider';
 import { NewAlarmAnnouncer } from './queue/NewAlarmAnnouncer';
 import { QueuePage } from './queue/QueuePage';
+import { ReportPage } from './report/ReportPage';
+import { ResidentPage } from './resident/ResidentPage';
 import { Link } from './router/Link';
 import { matchRoute, usePath } from './router/router';
 import { SoundProvider } from './sound/SoundProvider';
 import { SupervisorPage } from './supervisor/SupervisorPage';
+import { VisitPlannerPage } from './visits/VisitPlannerPage';
 
 /** Signed out: the login page, whatever the URL. Signed in: the live queue runs under every page. */
 export function App() {
@@ -39,6 +42,12 @@ function Page({ path }: { path: string }) {
       return <AlarmDetailPage key={route.id} id={route.id} />;
     case 'supervisor':
       return <SupervisorPage />;
+    case 'visits':
+      return <VisitPlannerPage />;
+    case 'resident':
+      return <ResidentPage key={route.id} id={route.id} />;
+    case 'reports':
+      return <ReportPage />;
     case 'notFound':
       return (
         <main className="page">

@@ -1,3 +1,4 @@
+import { supervisionEn } from './supervision.en';
 import type { Messages } from './zh-CN';
 
 /** English. Same keys as zh-CN (the compiler enforces it). */
@@ -295,4 +296,5 @@ export const en: Messages = {
   'common.cancel': 'Cancel',
   'common.retry': 'Retry',
   'common.dash': '—',
+  ...supervisionEn,
 };

@@ -1,3 +1,5 @@
+import { supervisionZhCN } from './supervision.zh-CN';
+
 /** Simplified Chinese: the console's default language. `{name}` placeholders are filled by t(). */
 export const zhCN = {
   'app.title': '家庭养老床位 · 呼叫中心',
@@ -292,6 +294,7 @@ export const zhCN = {
   'common.cancel': '取消',
   'common.retry': '重试',
   'common.dash': '—',
+  ...supervisionZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -18,9 +18,19 @@ export function Header({ path }: { path: string }) {
         <Link href="/" className={active('/')} data-testid="nav-queue">
           {t('nav.queue')}
         </Link>
+        {user?.role !== 'installer' && (
+          <Link href="/visits" className={active('/visits')} data-testid="nav-visits">
+            {t('nav.visits')}
+          </Link>
+        )}
         {canSupervise(user?.role) && (
           <Link href="/supervisor" className={active('/supervisor')} data-testid="nav-supervisor">
             {t('nav.supervisor')}
+          </Link>
+        )}
+        {canSupervise(user?.role) && (
+          <Link href="/reports" className={active('/reports')} data-testid="nav-reports">
+            {t('nav.reports')}
           </Link>
         )}
       </nav>

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 
-/** A tiny History API router: the console has three pages, not worth a dependency. */
+/** A tiny History API router: the console has a handful of pages, not worth a dependency. */
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((l) => l());
 window.addEventListener('popstate', notify);
@@ -21,12 +21,23 @@ export function usePath(): string {
   return useSyncExternalStore(subscribe, () => window.location.pathname);
 }
 
-export type Route = { name: 'queue' } | { name: 'alarm'; id: string } | { name: 'supervisor' } | { name: 'notFound' };
+export type Route =
+  | { name: 'queue' }
+  | { name: 'alarm'; id: string }
+  | { name: 'supervisor' }
+  | { name: 'visits' }
+  | { name: 'resident'; id: string }
+  | { name: 'reports' }
+  | { name: 'notFound' };
 
 export function matchRoute(path: string): Route {
   if (path === '/' || path === '' || path === '/index.html') return { name: 'queue' };
   const alarm = /^\/alarms\/([^/]+)\/?$/.exec(path);
   if (alarm) return { name: 'alarm', id: decodeURIComponent(alarm[1]) };
   if (/^\/supervisor\/?$/.test(path)) return { name: 'supervisor' };
+  if (/^\/visits\/?$/.test(path)) return { name: 'visits' };
+  if (/^\/reports\/?$/.test(path)) return { name: 'reports' };
+  const resident = /^\/residents\/([^/]+)\/?$/.exec(path);
+  if (resident) return { name: 'resident', id: decodeURIComponent(resident[1]) };
   return { name: 'notFound' };
 }
