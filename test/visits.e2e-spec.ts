@@ -1,13 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- REST answers are read as untyped JSON, as a client of the API would */
 import { Workbook } from 'exceljs';
 import type { MqttClient } from 'mqtt';
-import { eventsTopic, telemetryTopic } from '@bedside/contracts';
+import { eventsTopic } from '@bedside/contracts';
 import { toLocal } from '@bedside/rules';
 import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
 import { addNights, nightWindow } from '../libs/wellness/src/domain/night-window';
-import type { WellnessSample } from '../libs/wellness/src/domain/night-summary';
-import { syntheticNight, type SyntheticNight } from '../libs/wellness/src/testing/night-fixture';
-import { connectDevice, type Creds } from './mqtt-helpers';
+import type { SyntheticNight } from '../libs/wellness/src/testing/night-fixture';
+import { addCareBed, streamBedNights } from './care-beds';
+import { connectDevice } from './mqtt-helpers';
 import { passwordOf, signIn } from './tenant-fixture';
 
 /**
@@ -32,70 +32,8 @@ const today = () => {
 };
 
 type Bed = Awaited<ReturnType<typeof addBed>>;
-
-/** A household, resident and bed with a mattress, a button and a wearable, in an existing organisation. */
-async function addBed(organisationId: string, label: string) {
-  const created = async (path: string, body: unknown) => {
-    const r = await api.post(path, body);
-    if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
-    return r.body;
-  };
-  const household = await created('/api/households', {
-    organisationId,
-    name: `${label}家`,
-    address: `${label}路 1 号`,
-    timeZone: TZ,
-    contacts: [{ name: '儿子', phone: '+86 138 0000 0001', role: 'keyholder', callOrder: 1 }],
-  });
-  const resident = await created('/api/residents', { householdId: household.id, name: label, birthYear: 1940 });
-  const bed = await created('/api/beds', { householdId: household.id, residentId: resident.id, label });
-  const creds = {} as Record<'mattress' | 'button' | 'wearable', Creds>;
-  for (const kind of ['mattress', 'button', 'wearable'] as const) {
-    const r = await created('/api/devices', {
-      organisationId,
-      kind,
-      serial: `${kind}-${label}-${Math.random().toString(36).slice(2)}`,
-      model: 'T1',
-      bedId: bed.id,
-    });
-    creds[kind] = r.credentials;
-  }
-  return { household, resident, bed, creds };
-}
-
-const FIELDS = {
-  mattress: ['ts', 'inBed', 'heartRate', 'respirationRate', 'movement', 'signalQuality'],
-  wearable: ['ts', 'worn', 'heartRate', 'spo2'],
-} as const;
-const wire = (samples: WellnessSample[], kind: 'mattress' | 'wearable') =>
-  samples
-    .filter((s) => s.kind === kind)
-    .map((s) => Object.fromEntries(FIELDS[kind].filter((f) => s[f] !== undefined).map((f) => [f, s[f]])));
-
-/** Sends a bed's nights as its devices would send a buffer: past samples, 300 per message. */
-async function streamNights(b: Bed, nights: SyntheticNight[]) {
-  for (const kind of ['mattress', 'wearable'] as const) {
-    const client = await connectDevice(hub.mqttUrl, b.creds[kind]);
-    clients.push(client);
-    let seq = 0;
-    for (const n of nights) {
-      const samples = wire(
-        syntheticNight({
-          intervalMs: 5 * 60_000,
-          wearable: { deviceId: 'w', from: '22:30', to: '06:30', spo2: 96 },
-          ...n,
-        }),
-        kind,
-      );
-      for (let i = 0; i < samples.length; i += 300)
-        await client.publishAsync(
-          telemetryTopic(b.creds[kind].deviceId),
-          JSON.stringify({ ts: Date.now(), seq: ++seq, samples: samples.slice(i, i + 300) }),
-          { qos: 1 },
-        );
-    }
-  }
-}
+const addBed = (organisationId: string, label: string) => addCareBed(api, organisationId, label, TZ);
+const streamNights = (b: Bed, nights: SyntheticNight[]) => streamBedNights(hub.mqttUrl, b.creds, nights, clients);
 
 /** Reads the visit stream into `events` until aborted. */
 async function openVisitStream(events: { event: string; data: any }[]) {

@@ -104,7 +104,13 @@ export function ResidentPage({ id }: { id: string }) {
       {!nights && !error && <p className="muted">{t('residentPage.loading')}</p>}
       {nights && nights.length === 0 && <p className="muted">{t('residentPage.noNights')}</p>}
       {nights && nights.length > 0 && (
-        <div className="chart-grid" data-testid="resident-charts" data-nights={nights.length}>
+        <div
+          className="chart-grid"
+          data-testid="resident-charts"
+          data-nights={nights.length}
+          data-baseline-nights={nights.filter((n) => n.baseline.ready).length}
+          data-flagged-nights={nights.filter((n) => n.deviations.length > 0).length}
+        >
           {charts.map((c) => (
             <Panel key={c.key} title={c.title} testId={`chart-${c.key}`}>
               <Suspense fallback={<div style={{ height: 220 }} />}>

@@ -25,7 +25,7 @@ const CODES: Record<MetricName, string> = {
 
 /**
  * One metric over the nights: the night's value (deviating nights in red) over the personal
- * baseline band, median ± 2 × MAD of the nights before it (none while the baseline warms up).
+ * baseline, its median dashed inside a band of ± 2 × MAD (none while the baseline warms up).
  */
 export function wellnessOption(
   nights: StoredNight[],
@@ -37,7 +37,11 @@ export function wellnessOption(
   const band = nights.map((n) => {
     const m = n.baseline.ready ? n.baseline.metrics[metric] : null;
     return m
-      ? { low: round(Math.max(0, m.median - BAND_MADS * m.mad)), high: round(m.median + BAND_MADS * m.mad) }
+      ? {
+          median: round(m.median),
+          low: round(Math.max(0, m.median - BAND_MADS * m.mad)),
+          high: round(m.median + BAND_MADS * m.mad),
+        }
       : null;
   });
   return {
@@ -45,6 +49,7 @@ export function wellnessOption(
     grid: { left: 44, right: 16, top: 28, bottom: 28 },
     tooltip: { trigger: 'axis' },
     legend: { data: [labels.value, labels.baseline], top: 0 },
+    color: ['#2b5fd9', '#5b8def'],
     xAxis: { type: 'category', data: nights.map((n) => n.night.slice(5)) },
     yAxis: { type: 'value', scale: true },
     series: [
@@ -65,6 +70,14 @@ export function wellnessOption(
         lineStyle: { opacity: 0 },
         areaStyle: { color: '#5b8def', opacity: 0.18 },
         data: band.map((b) => (b ? Math.round((b.high - b.low) * 10) / 10 : null)),
+      },
+      {
+        // The median itself, dashed: the band has no width for a resident whose nights never vary.
+        name: labels.baseline,
+        type: 'line',
+        symbol: 'none',
+        lineStyle: { color: '#5b8def', type: 'dashed', width: 1.5 },
+        data: band.map((b) => (b ? b.median : null)),
       },
       {
         name: labels.value,
