@@ -10,8 +10,8 @@ export type DeviceCreds = Record<'mattress' | 'button' | 'wearable', Creds>;
 
 /** A household, resident and bed with a mattress, a button and a wearable, in an existing organisation. */
 export async function addCareBed(api: Api, organisationId: string, label: string, timeZone: string) {
-  const created = async (path: string, body: unknown) => {
-    const r = await api.post(path, body);
+  const created = async <T = { id: string }>(path: string, body: unknown): Promise<T> => {
+    const r = await api.post<T>(path, body);
     if (r.status !== 201) throw new Error(`${path}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
@@ -22,11 +22,19 @@ export async function addCareBed(api: Api, organisationId: string, label: string
     timeZone,
     contacts: [{ name: '儿子', phone: '+86 138 0000 0001', role: 'keyholder', callOrder: 1 }],
   });
-  const resident = await created('/api/residents', { householdId: household.id, name: label, birthYear: 1940 });
-  const bed = await created('/api/beds', { householdId: household.id, residentId: resident.id, label });
+  const resident = await created<{ id: string; name: string }>('/api/residents', {
+    householdId: household.id,
+    name: label,
+    birthYear: 1940,
+  });
+  const bed = await created<{ id: string; createdAt: string }>('/api/beds', {
+    householdId: household.id,
+    residentId: resident.id,
+    label,
+  });
   const creds = {} as DeviceCreds;
   for (const kind of ['mattress', 'button', 'wearable'] as const) {
-    const r = await created('/api/devices', {
+    const r = await created<{ credentials: Creds }>('/api/devices', {
       organisationId,
       kind,
       serial: `${kind}-${label}-${Math.random().toString(36).slice(2)}`,
