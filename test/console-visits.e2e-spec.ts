@@ -136,6 +136,9 @@ describe('visit planner, resident page and supervision report in Chromium', () =
     expect(await page.textContent(byTestId(`visit-${weekly.id}`))).toContain('逾期');
     expect(await page.textContent(byTestId(`visit-${deviation.id}`))).toContain('李爷爷');
     expect(await page.textContent(byTestId(`visit-${deviation.id}`))).toContain('鼓楼区 / 中山路街道');
+    // Reasons in the UI language: the restless, faster-beating nights and the weekly policy.
+    expect(await page.textContent(byTestId(`visit-${deviation.id}`))).toMatch(/夜间离床增多|静息心率升高/);
+    expect(await page.textContent(byTestId(`visit-${weekly.id}`))).toContain('独居：至少每 7 天探访一次');
     expect(await page.textContent(byTestId('visits-count'))).toBe('共 2 条，逾期 1 条');
     await page.screenshot({ path: join(ARTIFACTS, 'visit-planner.png'), fullPage: true });
 

@@ -63,6 +63,17 @@ export const supervisionEn: Record<keyof typeof supervisionZhCN, string> = {
   'visits.outcome.referred': 'Referred',
   'visits.outcome.escalated': 'Escalated',
 
+  'visitReason.deviation': 'night {night}: {codes}',
+  'visitReason.policy': '{category}: at least every {days} days',
+  'deviationCode.no_data': 'no data',
+  'deviationCode.bed_exits_up': 'more bed exits',
+  'deviationCode.resting_heart_rate_up': 'resting heart rate up',
+  'deviationCode.resting_respiration_rate_up': 'respiration rate up',
+  'deviationCode.time_in_bed_down': 'far less time in bed',
+  'category.living_alone': 'living alone',
+  'category.special_difficulty': 'special difficulty',
+  'category.disabled': 'disabled',
+
   'report.title': 'Supervision report',
   'report.month': 'Month',
   'report.organisation': 'Organisation',

@@ -61,6 +61,17 @@ export const supervisionZhCN = {
   'visits.outcome.referred': '已转介',
   'visits.outcome.escalated': '已升级处理',
 
+  'visitReason.deviation': '{night} 夜间：{codes}',
+  'visitReason.policy': '{category}：至少每 {days} 天探访一次',
+  'deviationCode.no_data': '无数据',
+  'deviationCode.bed_exits_up': '夜间离床增多',
+  'deviationCode.resting_heart_rate_up': '静息心率升高',
+  'deviationCode.resting_respiration_rate_up': '呼吸频率升高',
+  'deviationCode.time_in_bed_down': '在床时间明显减少',
+  'category.living_alone': '独居',
+  'category.special_difficulty': '特困',
+  'category.disabled': '失能',
+
   'report.title': '监管报表',
   'report.month': '月份',
   'report.organisation': '机构',

@@ -5,6 +5,7 @@ import { Panel } from '../components/Panel';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/useI18n';
 import { Link } from '../router/Link';
+import { visitReason } from '../visits/visitReason';
 import { wellnessOption } from './wellnessChart';
 import '../visits/supervision.css';
 
@@ -17,7 +18,7 @@ const dateOf = (d: Date) =>
 
 /** A resident's wellness trends over 30 or 90 nights with their baseline band, their visits and alarms. */
 export function ResidentPage({ id }: { id: string }) {
-  const { t, tx } = useI18n();
+  const { t, tx, tn } = useI18n();
   const [range, setRange] = useState<30 | 90>(30);
   const [nights, setNights] = useState<StoredNight[] | null>(null);
   const [visits, setVisits] = useState<Visit[]>([]);
@@ -135,7 +136,7 @@ export function ResidentPage({ id }: { id: string }) {
                       {tx('visits.state', v.state)}
                       {v.overdue && <span className="badge sev sev-critical">{t('visits.overdue')}</span>}
                     </td>
-                    <td>{v.outcome ? tx('visits.outcome', v.outcome) : v.reason}</td>
+                    <td>{v.outcome ? tx('visits.outcome', v.outcome) : visitReason(v, tn)}</td>
                   </tr>
                 ))}
               </tbody>

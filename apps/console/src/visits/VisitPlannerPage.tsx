@@ -6,11 +6,12 @@ import { useI18n } from '../i18n/useI18n';
 import { Link } from '../router/Link';
 import { useVisits } from './useVisits';
 import { VisitActions } from './VisitActions';
+import { visitReason } from './visitReason';
 import './supervision.css';
 
 /** The coordinator's visit list: open visits soonest due first, overdue ones marked, assign and check in. */
 export function VisitPlannerPage() {
-  const { t, tx } = useI18n();
+  const { t, tx, tn } = useI18n();
   const [state, setState] = useState<'open' | ''>('open');
   const [overdue, setOverdue] = useState(false);
   const [districtId, setDistrictId] = useState('');
@@ -99,7 +100,7 @@ export function VisitPlannerPage() {
                 </td>
                 <td>{[v.district?.name, v.street?.name].filter(Boolean).join(' / ') || '—'}</td>
                 <td>
-                  <span className="badge">{tx('visits.source', v.source)}</span> {v.reason}
+                  <span className="badge">{tx('visits.source', v.source)}</span> {visitReason(v, tn)}
                 </td>
                 <td>
                   {formatDateTime(v.dueAt)}
