@@ -333,6 +333,31 @@ describe('regions, visits and the monthly supervision report', () => {
       ['alarm', 'planned'],
     ]);
 
+    // One timeline: the alarm, every step of the visits, newest first.
+    const timeline = (await api.get(`/api/residents/${steady.resident.id}/timeline`)).body;
+    expect(timeline.residentId).toBe(steady.resident.id);
+    const entries = timeline.entries as any[];
+    expect(entries.map((e) => e.at)).toEqual([...entries.map((e) => e.at)].sort((a, b) => b - a));
+    expect(entries.filter((e) => e.type === 'alarm').map((e) => e.alarmId)).toEqual([alarm.id]);
+    expect(entries.filter((e) => e.type === 'visit' && e.visitId === weekly.id).map((e) => e.action)).toEqual([
+      'check_in',
+      'assign',
+      'overdue',
+      'planned',
+    ]);
+    expect(entries.filter((e) => e.type === 'deviation')).toEqual([]);
+    const decliningTimeline = (await api.get(`/api/residents/${declining.resident.id}/timeline`)).body.entries as any[];
+    expect(
+      decliningTimeline
+        .filter((e) => e.type === 'deviation')
+        .map((e) => e.night)
+        .sort(),
+    ).toEqual(decliningNights.filter((n) => n.deviations.length).map((n) => n.night));
+    expect(
+      (await api.get(`/api/residents/${steady.resident.id}/timeline?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z`))
+        .status,
+    ).toBe(400);
+
     // --- The monthly report, checked against counts made here from the other routes.
     const beds = [steady, declining, away];
     const allNights = new Map(

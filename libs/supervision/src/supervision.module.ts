@@ -7,6 +7,7 @@ import { RegionRepository } from './regions/region.repository';
 import { RegionsController } from './regions/regions.controller';
 import { SupervisionConfig } from './supervision.config';
 import { PlanningSourceRepository } from './visits/planning-source.repository';
+import { ResidentTimelineRepository } from './visits/resident-timeline.repository';
 import { ResidentVisitsController } from './visits/resident-visits.controller';
 import { VisitEvents } from './visits/visit-events';
 import { VisitPlannerJob } from './visits/visit-planner.job';
@@ -33,6 +34,7 @@ import { VisitsService } from './visits/visits.service';
     { provide: SupervisionConfig, inject: [EnvDto], useFactory: (env: EnvDto) => SupervisionConfig.fromEnv(env) },
     RegionRepository,
     ReportSourceRepository,
+    ResidentTimelineRepository,
     SupervisionReportService,
     PlanningSourceRepository,
     VisitEvents,

@@ -50,7 +50,8 @@ describe('report downloads', () => {
 
   it('XLSX: one sheet per table with the same figures', async () => {
     const wb = new Workbook();
-    await wb.xlsx.load(await reportXlsx(report));
+    const file = await reportXlsx(report);
+    await wb.xlsx.load(file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual([
       '概况 summary',
       '告警 alarms',

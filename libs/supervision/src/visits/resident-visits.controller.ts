@@ -1,9 +1,16 @@
-import { Body, Controller, Get, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
-import { Clock } from '@bedside/common';
+import { Clock, DomainError } from '@bedside/common';
 import { SupervisionConfig } from '../supervision.config';
-import { FollowUpVisitDto, ManualVisitDto, ResidentCategoriesDto, VisitPoliciesDto } from './visit.dto';
+import {
+  FollowUpVisitDto,
+  ManualVisitDto,
+  ResidentCategoriesDto,
+  TimelineQueryDto,
+  VisitPoliciesDto,
+} from './visit.dto';
+import { ResidentTimelineRepository } from './resident-timeline.repository';
 import { VisitsService } from './visits.service';
 
 /** Visits seen from a resident, an alarm and an organisation's policy. */
@@ -14,7 +21,21 @@ export class ResidentVisitsController {
     private readonly visits: VisitsService,
     private readonly config: SupervisionConfig,
     private readonly clock: Clock,
+    private readonly timeline: ResidentTimelineRepository,
   ) {}
+
+  /** Alarms, visit steps and nights off the baseline, newest first (default: the last 90 days). */
+  @Get('residents/:id/timeline')
+  @Authenticated({ permission: 'dispatch.read', owns: [inPath('resident')], residentData: true })
+  async residentTimeline(@Param('id') id: string, @Query() q: TimelineQueryDto) {
+    const to = q.to ? Date.parse(q.to) : this.clock.now() + 1;
+    const from = q.from ? Date.parse(q.from) : to - 90 * 86_400_000;
+    if (from >= to) throw new DomainError('VALIDATION_FAILED', 'from must be before to', { field: 'from' });
+    return {
+      residentId: id,
+      entries: await this.timeline.of(id, new Date(from), new Date(to), q.limit ?? 500),
+    };
+  }
 
   /** The resident's visits, soonest due first, each with its timeline. */
   @Get('residents/:id/visits')

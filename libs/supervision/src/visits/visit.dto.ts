@@ -206,3 +206,23 @@ export class ResidentCategoriesDto {
   @Type(() => ResidentCategoryDto)
   categories!: ResidentCategoryDto[];
 }
+
+export class TimelineQueryDto {
+  @ApiPropertyOptional({ description: 'ISO 8601; 90 days before `to` if absent' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({ description: 'ISO 8601; now if absent' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toStrictInt)
+  @IsInt()
+  @Min(1)
+  @Max(2000)
+  limit?: number;
+}
