@@ -171,6 +171,8 @@ describe('visit planner, resident page and supervision report in Chromium', () =
       what: 'four charts',
     });
     expect(await page.textContent(byTestId('resident-visits'))).toContain('定期巡访');
+    await page.waitForSelector(`${byTestId('resident-timeline')} tr[data-type="visit"]`);
+    expect(await page.textContent(byTestId('resident-timeline'))).toContain('定期巡访 · 逾期');
     await page.selectOption(byTestId('resident-range'), '90');
     await page.waitForSelector(byTestId('resident-charts'));
     await page.screenshot({ path: join(ARTIFACTS, 'resident-wellness.png'), fullPage: true });

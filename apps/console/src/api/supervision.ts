@@ -44,6 +44,28 @@ export interface Visit {
   history: { at: number; actor: string; action: string; from: string | null; to: string; note: string | null }[];
 }
 
+export type TimelineEntry =
+  | {
+      at: number;
+      type: 'alarm';
+      alarmId: string;
+      kind: string;
+      severity: string;
+      state: string;
+      outcome: string | null;
+    }
+  | {
+      at: number;
+      type: 'visit';
+      visitId: string;
+      source: string;
+      actor: string;
+      action: string;
+      to: string;
+      note: string | null;
+    }
+  | { at: number; type: 'deviation'; night: string; codes: string[] };
+
 export interface Region {
   id: string;
   name: string;
@@ -91,6 +113,8 @@ export const supervisionApi = {
     request<{ id: string; name: string }>('GET', `/api/residents/${id}`, { signal }),
   nights: (residentId: string, from: string, to: string, signal?: AbortSignal) =>
     request<{ nights: StoredNight[] }>('GET', `/api/residents/${residentId}/wellness${qs({ from, to })}`, { signal }),
+  timeline: (residentId: string, from: string, signal?: AbortSignal) =>
+    request<{ entries: TimelineEntry[] }>('GET', `/api/residents/${residentId}/timeline${qs({ from })}`, { signal }),
   residentVisits: (residentId: string, signal?: AbortSignal) =>
     request<Visit[]>('GET', `/api/residents/${residentId}/visits`, { signal }),
   bedAlarms: (bedId: string, signal?: AbortSignal) =>

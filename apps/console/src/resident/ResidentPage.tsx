@@ -1,5 +1,5 @@
 import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
-import { supervisionApi, type StoredNight, type Visit } from '../api/supervision';
+import { supervisionApi, type StoredNight, type TimelineEntry, type Visit } from '../api/supervision';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Panel } from '../components/Panel';
 import { formatDateTime } from '../i18n/format';
@@ -25,6 +25,7 @@ export function ResidentPage({ id }: { id: string }) {
   const [alarms, setAlarms] = useState<Alarm[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [name, setName] = useState('');
+  const [timeline, setTimeline] = useState<TimelineEntry[]>([]);
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -47,6 +48,12 @@ export function ResidentPage({ id }: { id: string }) {
     ])
       .then(async ([w, v]) => {
         setNights(w.nights);
+        const since = new Date(from);
+        since.setHours(0, 0, 0, 0);
+        supervisionApi
+          .timeline(id, since.toISOString(), ctrl.signal)
+          .then((tl) => setTimeline(tl.entries))
+          .catch(() => setTimeline([]));
         setVisits(v);
         const beds = [...new Set(w.nights.map((n) => n.bedId))];
         const lists = await Promise.all(beds.map((b) => supervisionApi.bedAlarms(b, ctrl.signal)));
@@ -163,6 +170,29 @@ export function ResidentPage({ id }: { id: string }) {
           )}
         </Panel>
       </div>
+      <Panel title={t('residentPage.timeline')} testId="resident-timeline">
+        {timeline.length === 0 ? (
+          <p className="muted">{t('residentPage.noTimeline')}</p>
+        ) : (
+          <table className="grid">
+            <tbody>
+              {timeline.map((e, i) => (
+                <tr key={i} data-type={e.type}>
+                  <td>{formatDateTime(e.at)}</td>
+                  <td>{t(`residentPage.timeline.${e.type}`)}</td>
+                  <td>
+                    {e.type === 'alarm'
+                      ? `${tx('kind', e.kind)} · ${e.outcome ? tx('outcome', e.outcome) : tx('state', e.state)}`
+                      : e.type === 'visit'
+                        ? `${tx('visits.source', e.source)} · ${tx('visitAction', e.action)}${e.note ? ` · ${visitReason({ source: e.source as Visit['source'], reason: e.note }, tn)}` : ''}`
+                        : `${e.night} · ${e.codes.map((c) => tx('deviationCode', c)).join('、')}`}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Panel>
     </main>
   );
 }
