@@ -43,6 +43,7 @@ for (const lib of [
   'alarms',
   'callcentre',
   'wellness',
+  'supervision',
   'observability',
   'testing',
   'cluster',

@@ -100,6 +100,8 @@ function fillPath(template: string, t: Tenant): string {
     webhooks: t.webhook.id,
     users: t.target.id,
     dispatches: t.dispatch.id,
+    regions: t.region.id,
+    visits: t.visit.id,
   };
   const parts = template.split('/');
   return parts
@@ -126,6 +128,10 @@ const ID_FIELDS = (t: Tenant): Record<string, string> => ({
   bedId: t.bed.id,
   deviceId: t.devices.button.device.id,
   alarmId: t.alarm.id,
+  parentId: t.region.id,
+  districtId: t.region.id,
+  regionId: t.street.id,
+  streetId: t.street.id,
 });
 
 describe('role matrix (generated from the declared route table)', () => {
@@ -244,6 +250,8 @@ describe('organisation isolation over every OpenAPI operation', () => {
       dispatches: await get(`/api/alarms/${b.alarm.id}/dispatches`),
       webhooks: (await get('/api/webhooks')).filter((w: { organisationId: string }) => w.organisationId === b.org.id),
       users: (await get('/api/users')).filter((u: { organisationId: string }) => u.organisationId === b.org.id),
+      regions: await get(`/api/regions?organisationId=${b.org.id}`),
+      visits: await get(`/api/visits?organisationId=${b.org.id}`),
     };
   }
 

@@ -94,6 +94,16 @@ beforeAll(async () => {
       organisationId: org.id,
     })
   ).body.id;
+  ids.region = (await api.post('/api/regions', { organisationId: org.id, kind: 'district', name: 'district' })).body.id;
+  ids.street = (
+    await api.post('/api/regions', { organisationId: org.id, kind: 'street', parentId: ids.region, name: 'street' })
+  ).body.id;
+  ids.visit = (
+    await api.post(`/api/residents/${resident.id}/visits`, {
+      dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+      reason: 'bad input',
+    })
+  ).body.id;
   for (const [k, v] of Object.entries(ids)) if (typeof v !== 'string') throw new Error(`setup: no ${k} id`);
 
   const cases = operations().flatMap(casesOf);
@@ -140,6 +150,8 @@ function pathId(template: string, name: string): string {
     alarms: ids.alarm,
     webhooks: ids.webhook,
     users: ids.user,
+    regions: ids.region,
+    visits: ids.visit,
   };
   return byCollection[collection];
 }
@@ -152,6 +164,10 @@ function sample(name: string, schema: Schema): unknown {
     householdId: ids.household,
     residentId: ids.resident,
     bedId: ids.bed,
+    parentId: ids.region,
+    districtId: ids.region,
+    regionId: ids.street,
+    streetId: ids.street,
   };
   if (idFor[name]) return idFor[name];
   if (s.enum) return s.enum[0];

@@ -22,8 +22,8 @@ export async function signIn(hub: HubProcess, username: string, password = passw
 
 /**
  * One organisation with every kind of record the API can name: household, resident, bed, three
- * devices, a raised SOS alarm with a dispatch, a webhook, a maintenance silence, rule overrides
- * and one user of each role.
+ * devices, a raised SOS alarm with a dispatch, a webhook, a district and street with the
+ * household in it, a planned visit, a maintenance silence, rule overrides and one user of each role.
  */
 export async function buildTenant(hub: HubProcess, admin: Api, label: string) {
   const bed = await admin.provisionBed(label);
@@ -71,6 +71,24 @@ export async function buildTenant(hub: HubProcess, admin: Api, label: string) {
   ).body;
   const webhook = (await admin.post('/api/webhooks', { organisationId: bed.org.id, url: 'http://127.0.0.1:9/hook' }))
     .body;
+  const region = (
+    await admin.post('/api/regions', { organisationId: bed.org.id, kind: 'district', name: `district ${label}` })
+  ).body;
+  const street = (
+    await admin.post('/api/regions', {
+      organisationId: bed.org.id,
+      kind: 'street',
+      parentId: region.id,
+      name: `street ${label}`,
+    })
+  ).body;
+  await admin.put(`/api/households/${bed.household.id}/region`, { regionId: street.id });
+  const visit = (
+    await admin.post(`/api/residents/${bed.resident.id}/visits`, {
+      dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+      reason: `visit ${label}`,
+    })
+  ).body;
   await admin.put(`/api/organisations/${bed.org.id}/rules`, {
     bedExit: { nightWindow: { start: '21:30', end: '06:30' } },
   });
@@ -86,6 +104,9 @@ export async function buildTenant(hub: HubProcess, admin: Api, label: string) {
     alarm,
     dispatch,
     webhook,
+    region,
+    street,
+    visit,
     /** Every id and unique name of this tenant, to look for in another tenant's answers. */
     markers: [
       bed.org.id,
@@ -95,12 +116,18 @@ export async function buildTenant(hub: HubProcess, admin: Api, label: string) {
       alarm.id,
       dispatch.id,
       webhook.id,
+      region.id,
+      street.id,
+      visit.id,
       target.id,
       ...Object.values(users).map((u) => u.id),
       ...Object.values(bed.devices).map((d) => d.device.id),
       `resident ${label}`,
       `household ${label}`,
       `son of ${label}`,
+      `district ${label}`,
+      `street ${label}`,
+      `visit ${label}`,
     ],
   };
 }

@@ -7,6 +7,8 @@ import { LoginPage } from './login/LoginPage';
 import { AlarmQueueProvider } from './queue/AlarmQueueProvider';
 import { NewAlarmAnnouncer } from './queue/NewAlarmAnnouncer';
 import { QueuePage } from './queue/QueuePage';
+import { ReportPage } from './report/ReportPage';
+import { ResidentPage } from './resident/ResidentPage';
 import { Link } from './router/Link';
 import { matchRoute, usePath } from './router/router';
 import { SoundProvider } from './sound/SoundProvider';
@@ -16,6 +18,7 @@ import { HistoryPage } from './history/HistoryPage';
 import { ResidentTimelinePage } from './history/ResidentTimelinePage';
 import { ActionPlansPage } from './plans/ActionPlansPage';
 import { WallboardPage } from './wallboard/WallboardPage';
+import { VisitPlannerPage } from './visits/VisitPlannerPage';
 
 /** Signed out: the login page, whatever the URL. Signed in: the live queue runs under every page. */
 export function App() {
@@ -48,12 +51,18 @@ function Page({ path }: { path: string }) {
       return <WallboardPage />;
     case 'history':
       return <HistoryPage />;
-    case 'resident':
+    case 'residentTimeline':
       return <ResidentTimelinePage key={route.id} id={route.id} />;
     case 'handover':
       return <HandoverPage />;
     case 'plans':
       return <ActionPlansPage />;
+    case 'visits':
+      return <VisitPlannerPage />;
+    case 'resident':
+      return <ResidentPage key={route.id} id={route.id} />;
+    case 'reports':
+      return <ReportPage />;
     case 'notFound':
       return (
         <main className="page">

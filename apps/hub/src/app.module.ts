@@ -13,6 +13,7 @@ import { IngestModule } from '@bedside/ingest';
 import { ObservabilityModule } from '@bedside/observability';
 import { RegistryModule } from '@bedside/registry';
 import { TelemetryModule } from '@bedside/telemetry';
+import { SupervisionModule } from '@bedside/supervision';
 import { WellnessModule } from '@bedside/wellness';
 import { ConsoleModule } from './console.module';
 import { HealthController } from './health.controller';
@@ -43,6 +44,7 @@ export class AppModule {
         AlarmsModule,
         WellnessModule,
         ClusterModule.forRoot(env),
+        SupervisionModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -8,6 +8,7 @@ import { intOption, numberOption } from '../cli/common-options';
 import { EXIT, UsageError } from '../cli/exit-codes';
 import { Output, fmtMs } from '../cli/output';
 import { type SimDevice } from '../fleet/connect-devices';
+import { seedDemoHistory } from '../history/demo-history';
 import { fleetStats, statsLine } from '../fleet/fleet-stats';
 import { openAlarmStream, type AlarmStream, type RaisedAlarm } from '../hub/alarm-stream';
 import { HubRestClient } from '../hub/hub-rest.client';
@@ -38,6 +39,11 @@ export function demoCommand(): Command {
       '0',
     )
     .option('--seed <n>', 'seed of the signal models', '1')
+    .option(
+      '--history-nights <n>',
+      'past nights each bed uploads as a device buffer once the incidents are under way (wellness summaries, baselines, visits); 0 = none',
+      '28',
+    )
     .option('--hub-logs', "copy the hub's log to stderr", false)
     .option('--json', 'machine-readable output: one JSON object per line (the last is the summary)', false)
     .addHelpText(
@@ -50,6 +56,9 @@ them at 1 message per second per device. Scripted incidents on the first three b
   ~14 s  fall not cancelled (bed 2)               -> fall, critical, after a 6 s cancel window
   ~20 s  heart rate 36 bpm for 45 s (bed 3)       -> heart_rate, critical, after a 3 s hold
 Beds 2 and 3 get the --fast-rules overrides of the fall and bradycardia scenarios (printed).
+  ~25 s  --history-nights past nights of every bed uploaded (seeded; every sixth resident from the
+         fifth slowly deteriorating, from the sixth often away; every third living alone with a weekly
+         visit policy): nightly summaries, baselines and the visit list fill in over the next minutes.
 Ctrl-C (SIGINT) or SIGTERM stops the fleet and the hub cleanly.
 
 Exit codes: 0 ok, 1 the hub failed or an incident's alarm did not arrive, 2 usage.
@@ -70,6 +79,7 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
   const beds = intOption('--beds', raw.beds, 3, 200);
   const duration = numberOption('--duration', raw.duration, 0);
   const seed = intOption('--seed', raw.seed, 0);
+  const historyNights = intOption('--history-nights', raw.historyNights, 0, 120);
   if (!existsSync(HUB_MAIN))
     throw new UsageError(`the hub is not built (${HUB_MAIN} is missing): run "npm run build" first`);
   const httpPort = await choosePort('--http-port', raw.httpPort, 3000);
@@ -117,7 +127,7 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
     out.line(`hub up in ${fmtMs(Date.now() - t0)}`);
 
     const api = new HubRestClient(apiUrl, admin);
-    const creds = await provisionDemo(api, beds, out);
+    const { organisationId, creds } = await provisionDemo(api, beds, out);
 
     const opened = await openAlarmStream(apiUrl, api.authHeader);
     if (!opened.available) throw new Error(`the hub has no alarm stream: ${opened.reason}`);
@@ -170,6 +180,26 @@ async function runDemo(raw: Record<string, unknown>): Promise<number> {
       out,
       clock,
     });
+
+    if (historyNights > 0)
+      void (async () => {
+        // After the scripted incidents: their alarms are not to wait behind weeks of summaries.
+        await sleep(fleetStart + 25_000 - Date.now(), stop.signal);
+        if (stop.signal.aborted) return;
+        try {
+          const h = await seedDemoHistory(api, organisationId, devices, {
+            nights: historyNights,
+            timeZone: 'Asia/Shanghai',
+            seed,
+          });
+          out.line(
+            `${clock()} history: ${historyNights} nights of ${h.beds} beds uploaded (${h.samples} samples); summaries and visits at ${httpUrl}/visits`,
+          );
+          out.record({ type: 'history', nights: historyNights, ...h });
+        } catch (err) {
+          if (!stop.signal.aborted) out.warn(`history upload failed: ${(err as Error).message}`);
+        }
+      })();
 
     let lastStats = Date.now();
     while (!stop.signal.aborted && (!duration || Date.now() - fleetStart < duration * 1000)) {

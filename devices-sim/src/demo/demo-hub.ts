@@ -32,7 +32,13 @@ export async function startHubProcess(o: {
     dataDir: o.dataDir,
     ports: { http: o.httpPort, mqtt: o.mqttPort },
     adminPassword: o.adminPassword,
-    env: { HOME: process.env.HOME ?? '', NODE_ENV: 'production' },
+    env: {
+      HOME: process.env.HOME ?? '',
+      NODE_ENV: 'production',
+      // A demo shows the uploaded history summarised and visits planned within seconds, not minutes.
+      WELLNESS_SWEEP_MS: '5000',
+      VISITS_SWEEP_MS: '5000',
+    },
     onOutput: (d) => {
       log.write(d);
       if (o.copyLogs) process.stderr.write(d);

@@ -11,7 +11,11 @@ import { DEMO_OPERATOR } from './demo-operator';
  * The demo organisation with its operator (reused from an earlier run in the same data folder),
  * its beds, and the shortened rules of the beds that get a scripted incident.
  */
-export async function provisionDemo(api: HubRestClient, beds: number, out: Output): Promise<BedCredentials[]> {
+export async function provisionDemo(
+  api: HubRestClient,
+  beds: number,
+  out: Output,
+): Promise<{ organisationId: string; creds: BedCredentials[] }> {
   // Reuse the demo organisation (and operator) of an earlier run in the same --data-dir.
   const users = await api.get<{ username: string; organisationId: string | null }[]>('/api/users');
   let orgId = users.find((u) => u.username === DEMO_OPERATOR.username)?.organisationId ?? null;
@@ -44,5 +48,5 @@ export async function provisionDemo(api: HubRestClient, beds: number, out: Outpu
     for (const c of applied.changed) out.line(`  changed ${describeChange(c)}`);
     out.record({ type: 'rules', bed: bed.label, bedId: bed.bedId, override, changed: applied.changed });
   }
-  return creds;
+  return { organisationId: orgId, creds };
 }

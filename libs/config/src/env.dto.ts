@@ -322,6 +322,20 @@ export class EnvDto {
   @Max(60)
   WELLNESS_CATCH_UP_NIGHTS = 7;
 
+  /** How often the visit planner runs: plans visits from deviations and policies, flags overdue ones. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(3_600_000)
+  VISITS_SWEEP_MS = 300_000;
+
+  /** A visit planned from a night's deviations is due this long after it is planned. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(14 * 24)
+  VISIT_DEVIATION_DUE_HOURS = 24;
+
   /** How long a call-centre login lasts (a 24 h shift plus handover by default). */
   @Transform(toInt)
   @IsInt()

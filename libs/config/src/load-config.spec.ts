@@ -78,6 +78,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MQTT_PROXY_PROTOCOL: 'yes' })).toThrow(/MQTT_PROXY_PROTOCOL/);
   });
 
+  it('reads the visit planner settings', () => {
+    expect(loadConfig({})).toEqual(
+      expect.objectContaining({ VISITS_SWEEP_MS: 300_000, VISIT_DEVIATION_DUE_HOURS: 24 }),
+    );
+    expect(loadConfig({ VISITS_SWEEP_MS: '1000', VISIT_DEVIATION_DUE_HOURS: '48' })).toEqual(
+      expect.objectContaining({ VISITS_SWEEP_MS: 1000, VISIT_DEVIATION_DUE_HOURS: 48 }),
+    );
+    expect(() => loadConfig({ VISITS_SWEEP_MS: '10' })).toThrow(/VISITS_SWEEP_MS/);
+    expect(() => loadConfig({ VISIT_DEVIATION_DUE_HOURS: '0' })).toThrow(/VISIT_DEVIATION_DUE_HOURS/);
+  });
+
   it('lists every bad key at once', () => {
     try {
       loadConfig({ HTTP_PORT: 'abc', MQTT_PORT: '70000', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });

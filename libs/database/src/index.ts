@@ -3,6 +3,8 @@ export * from './schema-identity';
 export * from './schema-callcentre';
 export * from './schema-wellness';
 export * from './schema-cluster';
+export * from './schema-regions';
+export * from './schema-visits';
 export * from './database';
 export * from './create-kysely';
 export * from './database.module';

@@ -26,6 +26,8 @@ export interface HouseholdsTable {
   address: string;
   time_zone: string;
   contacts: JSONColumnType<Contact[]>;
+  /** The street (regions.kind = 'street') the household is in; null until assigned. */
+  region_id: string | null;
   created_at: CreatedAt;
 }
 

@@ -149,7 +149,7 @@ export function HistoryPage() {
               <td>{tx('kind', a.kind)}</td>
               <td>
                 {a.residentId ? (
-                  <Link href={`/residents/${encodeURIComponent(a.residentId)}`} data-testid="history-resident">
+                  <Link href={`/residents/${encodeURIComponent(a.residentId)}/timeline`} data-testid="history-resident">
                     {a.residentName}
                   </Link>
                 ) : (

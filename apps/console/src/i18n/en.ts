@@ -1,3 +1,4 @@
+import { supervisionEn } from './supervision.en';
 import type { Messages } from './zh-CN';
 
 /** English. Same keys as zh-CN (the compiler enforces it). */
@@ -414,4 +415,5 @@ export const en: Messages = {
   'plans.save': 'Save',
   'plans.saved': 'Saved.',
   'common.dash': '—',
+  ...supervisionEn,
 };

@@ -1,3 +1,5 @@
+import { supervisionZhCN } from './supervision.zh-CN';
+
 /** Simplified Chinese: the console's default language. `{name}` placeholders are filled by t(). */
 export const zhCN = {
   'app.title': '家庭养老床位 · 呼叫中心',
@@ -411,6 +413,7 @@ export const zhCN = {
   'plans.save': '保存',
   'plans.saved': '已保存。',
   'common.dash': '—',
+  ...supervisionZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

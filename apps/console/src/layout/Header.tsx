@@ -27,6 +27,11 @@ export function Header({ path }: { path: string }) {
         <Link href="/handover" className={active('/handover')} data-testid="nav-handover">
           {t('nav.handover')}
         </Link>
+        {user?.role !== 'installer' && (
+          <Link href="/visits" className={active('/visits')} data-testid="nav-visits">
+            {t('nav.visits')}
+          </Link>
+        )}
         {canSupervise(user?.role) && (
           <>
             <Link href="/wallboard" className={active('/wallboard')} data-testid="nav-wallboard">
@@ -39,6 +44,11 @@ export function Header({ path }: { path: string }) {
               {t('nav.plans')}
             </Link>
           </>
+        )}
+        {canSupervise(user?.role) && (
+          <Link href="/reports" className={active('/reports')} data-testid="nav-reports">
+            {t('nav.reports')}
+          </Link>
         )}
       </nav>
       <span className="spacer" />

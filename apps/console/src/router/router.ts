@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 
-/** A tiny History API router: a handful of pages, not worth a dependency. */
+/** A tiny History API router: the console has a handful of pages, not worth a dependency. */
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((l) => l());
 window.addEventListener('popstate', notify);
@@ -27,9 +27,12 @@ export type Route =
   | { name: 'supervisor' }
   | { name: 'wallboard' }
   | { name: 'history' }
-  | { name: 'resident'; id: string }
+  | { name: 'residentTimeline'; id: string }
   | { name: 'handover' }
   | { name: 'plans' }
+  | { name: 'visits' }
+  | { name: 'resident'; id: string }
+  | { name: 'reports' }
   | { name: 'notFound' };
 
 export function matchRoute(path: string): Route {
@@ -41,6 +44,10 @@ export function matchRoute(path: string): Route {
   if (/^\/history\/?$/.test(path)) return { name: 'history' };
   if (/^\/handover\/?$/.test(path)) return { name: 'handover' };
   if (/^\/plans\/?$/.test(path)) return { name: 'plans' };
+  if (/^\/visits\/?$/.test(path)) return { name: 'visits' };
+  if (/^\/reports\/?$/.test(path)) return { name: 'reports' };
+  const residentTimeline = /^\/residents\/([^/]+)\/timeline\/?$/.exec(path);
+  if (residentTimeline) return { name: 'residentTimeline', id: decodeURIComponent(residentTimeline[1]) };
   const resident = /^\/residents\/([^/]+)\/?$/.exec(path);
   if (resident) return { name: 'resident', id: decodeURIComponent(resident[1]) };
   return { name: 'notFound' };

@@ -50,6 +50,11 @@ export class AlarmQueryDto {
   @IsUUID()
   bedId?: string;
 
+  @ApiPropertyOptional({ format: 'uuid', description: 'only households in this district (GET /api/regions)' })
+  @IsOptional()
+  @IsUUID()
+  district?: string;
+
   @ApiPropertyOptional({ description: 'raised at or after (ISO 8601)' })
   @IsOptional()
   @IsISO8601({ strict: true })

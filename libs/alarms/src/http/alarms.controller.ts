@@ -11,7 +11,11 @@ export class AlarmsController {
 
   /** Most severe first, then oldest. */
   @Get()
-  @Authenticated({ permission: 'alarm.read', owns: [inQuery('bed', 'bedId')], residentData: true })
+  @Authenticated({
+    permission: 'alarm.read',
+    owns: [inQuery('bed', 'bedId'), inQuery('region', 'district')],
+    residentData: true,
+  })
   list(@Query() q: AlarmQueryDto, @CurrentUser() user: AuthUser) {
     return this.alarms.list({
       organisationId: scopeOf(user),
@@ -19,6 +23,7 @@ export class AlarmsController {
       severity: q.severity,
       kind: q.kind,
       bedId: q.bedId,
+      districtId: q.district,
       includeSuppressed: q.includeSuppressed,
       limit: q.limit,
       from: q.from ? new Date(q.from) : undefined,

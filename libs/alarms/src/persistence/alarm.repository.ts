@@ -33,11 +33,19 @@ export interface AlarmFilter {
   severity?: Severity[];
   kind?: string[];
   bedId?: string;
+  /** Only households in a street of this district (regions). */
+  districtId?: string;
   from?: Date;
   to?: Date;
   includeSuppressed?: boolean;
   limit?: number;
 }
+
+/** A queue row: the alarm in context, with the district and street of its household (null if unassigned). */
+export type QueueAlarmView = ContextualAlarmView & {
+  district: { id: string; name: string } | null;
+  street: { id: string; name: string } | null;
+};
 
 const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
 const date = (n: number | null): Date | null => (n === null ? null : new Date(n));
@@ -323,12 +331,14 @@ export class AlarmRepository {
    * resident and household and the display names of who acknowledged and resolved it, joined
    * here so a queue of many households needs one query.
    */
-  async list(f: AlarmFilter): Promise<ContextualAlarmView[]> {
+  async list(f: AlarmFilter): Promise<QueueAlarmView[]> {
     let q = this.db
       .selectFrom('alarms')
       .leftJoin('beds', 'beds.id', 'alarms.bed_id')
       .leftJoin('households', 'households.id', 'beds.household_id')
       .leftJoin('residents', 'residents.id', 'beds.resident_id')
+      .leftJoin('regions as street', 'street.id', 'households.region_id')
+      .leftJoin('regions as district', 'district.id', 'street.parent_id')
       .leftJoin('users as ack_user', 'ack_user.username', 'alarms.acknowledged_by')
       .leftJoin('users as res_user', 'res_user.username', 'alarms.resolved_by')
       .selectAll('alarms')
@@ -341,12 +351,17 @@ export class AlarmRepository {
         'households.time_zone as ctx_time_zone',
         'ack_user.display_name as ctx_ack_name',
         'res_user.display_name as ctx_res_name',
+        'street.id as ctx_street_id',
+        'street.name as ctx_street_name',
+        'district.id as ctx_district_id',
+        'district.name as ctx_district_name',
       ]);
     if (f.state?.length) q = q.where('alarms.state', 'in', f.state);
     if (f.severity?.length) q = q.where('alarms.severity', 'in', f.severity);
     if (f.kind?.length) q = q.where('alarms.kind', 'in', f.kind);
     if (f.bedId) q = q.where('alarms.bed_id', '=', f.bedId);
     if (f.organisationId) q = q.where('alarms.organisation_id', '=', f.organisationId);
+    if (f.districtId) q = q.where('district.id', '=', f.districtId);
     if (f.from) q = q.where('alarms.raised_at', '>=', f.from);
     if (f.to) q = q.where('alarms.raised_at', '<', f.to);
     if (!f.includeSuppressed) q = q.where('alarms.suppressed', '=', false);
@@ -369,6 +384,8 @@ export class AlarmRepository {
       timeZone: r.ctx_time_zone,
       acknowledgedByName: r.ctx_ack_name,
       resolvedByName: r.ctx_res_name,
+      district: r.ctx_district_id ? { id: r.ctx_district_id, name: r.ctx_district_name! } : null,
+      street: r.ctx_street_id ? { id: r.ctx_street_id, name: r.ctx_street_name! } : null,
     }));
   }
 

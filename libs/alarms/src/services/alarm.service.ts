@@ -17,7 +17,7 @@ import type { ContextualAlarmView } from '../model/alarm-context';
 import { AlarmContextService } from './alarm-context.service';
 import type { AuthUser } from '@bedside/auth';
 import { toAlarmView, toAuditView, type AlarmRecord, type AlarmView, type AuditView } from '../model/alarm-record';
-import { AlarmRepository, type AlarmFilter, type Executor } from '../persistence/alarm.repository';
+import { AlarmRepository, type AlarmFilter, type Executor, type QueueAlarmView } from '../persistence/alarm.repository';
 import { AlarmApplier, type ApplyOutcome } from '../runtime/alarm-applier';
 import { MaintenanceRepository, type MaintenanceWindow } from '../persistence/maintenance.repository';
 import { RulesRunner } from '../runtime/rules-runner.service';
@@ -58,7 +58,7 @@ export class AlarmService {
     private readonly context: AlarmContextService,
   ) {}
 
-  list(filter: AlarmFilter): Promise<ContextualAlarmView[]> {
+  list(filter: AlarmFilter): Promise<QueueAlarmView[]> {
     return this.alarms.list(filter);
   }
 

@@ -15,6 +15,8 @@ export const ID_FORMAT: Record<Resource, { pattern: RegExp; description: string 
   alarm: { pattern: UUID, description: 'a UUID' },
   webhook: { pattern: UUID, description: 'a UUID' },
   user: { pattern: UUID, description: 'a UUID' },
+  region: { pattern: UUID, description: 'a UUID' },
+  visit: { pattern: UUID, description: 'a UUID' },
 };
 
 /** Absent: no such record. null: a record of the platform itself (a platform administrator). */
@@ -59,6 +61,12 @@ export class AccessRepository {
           ?.organisation_id;
       case 'webhook':
         return (await db.selectFrom('webhooks').select('organisation_id').where('id', '=', id).executeTakeFirst())
+          ?.organisation_id;
+      case 'region':
+        return (await db.selectFrom('regions').select('organisation_id').where('id', '=', id).executeTakeFirst())
+          ?.organisation_id;
+      case 'visit':
+        return (await db.selectFrom('visits').select('organisation_id').where('id', '=', id).executeTakeFirst())
           ?.organisation_id;
       case 'user': {
         const row = await db

@@ -2,7 +2,8 @@ import { SetMetadata } from '@nestjs/common';
 import type { Permission } from './permission';
 
 /** Records whose owning organisation the guard can resolve (access.repository.ts). */
-export type Resource = 'organisation' | 'household' | 'resident' | 'bed' | 'device' | 'alarm' | 'webhook' | 'user';
+export type Resource =
+  'organisation' | 'household' | 'resident' | 'bed' | 'device' | 'alarm' | 'webhook' | 'user' | 'region' | 'visit';
 
 /** Where a request names a record: a path parameter, a query parameter or a top-level body field. */
 export interface ResourceRef {

@@ -7,7 +7,9 @@ import { bedStateVersion } from './0005-bed-state-version';
 import { userLifecycle } from './0006-user-lifecycle';
 import { nightSummaries } from './0007-night-summaries';
 import { callHandling } from './0009-call-handling';
+import { regions } from './0010-regions';
 import { cluster } from './0011-cluster';
+import { visits } from './0012-visits';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -19,5 +21,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-user-lifecycle': userLifecycle,
   '0007-night-summaries': nightSummaries,
   '0009-call-handling': callHandling,
+  '0010-regions': regions,
   '0011-cluster': cluster,
+  '0012-visits': visits,
 };

@@ -1,0 +1,161 @@
+import { authHeaders, notifyUnauthorized, request } from './client';
+import { ApiError } from './errors';
+
+/** The hub's wellness, visit, region and supervision-report routes as the console uses them. */
+
+export interface BaselineMetric {
+  median: number;
+  mad: number;
+  nights: number;
+}
+export type MetricName = 'bedExits' | 'timeInBedMs' | 'restingHeartRate' | 'restingRespirationRate';
+export interface StoredNight {
+  bedId: string;
+  night: string;
+  summary: {
+    hasData: boolean;
+    presence: { timeInBedMs: number };
+    bedExits: { count: number };
+    heartRate: { median: number } | null;
+    respirationRate: { median: number } | null;
+  };
+  baseline: { ready: false } | { ready: true; metrics: Record<MetricName, BaselineMetric | null> };
+  deviations: { code: string; value: number | null; baseline: number | null; threshold: number | null }[];
+}
+
+export interface Visit {
+  id: string;
+  organisationId: string;
+  residentId: string;
+  residentName?: string;
+  householdName?: string;
+  address?: string;
+  district?: { id: string; name: string } | null;
+  street?: { id: string; name: string } | null;
+  source: 'deviation' | 'policy' | 'alarm' | 'manual';
+  reason: string;
+  state: 'planned' | 'assigned' | 'visited' | 'not_home' | 'cancelled';
+  assignee: { kind: 'worker' | 'team'; name: string } | null;
+  dueAt: number;
+  checkedInAt: number | null;
+  outcome: string | null;
+  notes: string | null;
+  overdue: boolean;
+  history: { at: number; actor: string; action: string; from: string | null; to: string; note: string | null }[];
+}
+
+export type TimelineEntry =
+  | {
+      at: number;
+      type: 'alarm';
+      alarmId: string;
+      kind: string;
+      severity: string;
+      state: string;
+      outcome: string | null;
+    }
+  | {
+      at: number;
+      type: 'visit';
+      visitId: string;
+      source: string;
+      actor: string;
+      action: string;
+      to: string;
+      note: string | null;
+    }
+  | { at: number; type: 'deviation'; night: string; codes: string[] };
+
+export interface Region {
+  id: string;
+  name: string;
+  kind: 'district' | 'street';
+  streets?: Region[];
+}
+
+export interface SupervisionReport {
+  organisationId: string;
+  month: string;
+  region: { id: string; name: string; kind: string } | null;
+  bedsInService: number;
+  devicesInService: number;
+  onlineRate: number | null;
+  onlineByBed: { bedId: string; label: string; nightsSummarised: number; onlineRate: number | null }[];
+  alarms: { total: number; byKind: { kind: string; total: number; byOutcome: Record<string, number> }[] };
+  answer: {
+    acknowledged: number;
+    p50Seconds: number | null;
+    p90Seconds: number | null;
+    within60s: number | null;
+    within180s: number | null;
+  };
+  dispatches: { total: number; closed: number };
+  visits: { dueInMonth: number; done: number; notHome: number; cancelled: number; overdue: number };
+  districts: {
+    districtId: string | null;
+    name: string | null;
+    bedsInService: number;
+    onlineRate: number | null;
+    alarms: number;
+    dispatches: number;
+    visitsDone: number;
+    visitsOverdue: number;
+  }[];
+}
+
+const qs = (params: Record<string, string | undefined>) => {
+  const p = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
+  return p.length ? `?${new URLSearchParams(p).toString()}` : '';
+};
+
+export const supervisionApi = {
+  resident: (id: string, signal?: AbortSignal) =>
+    request<{ id: string; name: string }>('GET', `/api/residents/${id}`, { signal }),
+  nights: (residentId: string, from: string, to: string, signal?: AbortSignal) =>
+    request<{ nights: StoredNight[] }>('GET', `/api/residents/${residentId}/wellness${qs({ from, to })}`, { signal }),
+  timeline: (residentId: string, from: string, signal?: AbortSignal) =>
+    request<{ entries: TimelineEntry[] }>('GET', `/api/residents/${residentId}/timeline${qs({ from })}`, { signal }),
+  residentVisits: (residentId: string, signal?: AbortSignal) =>
+    request<Visit[]>('GET', `/api/residents/${residentId}/visits`, { signal }),
+  bedAlarms: (bedId: string, signal?: AbortSignal) =>
+    request<{ id: string; kind: string; severity: string; state: string; raisedAt: string; outcome: string | null }[]>(
+      'GET',
+      `/api/alarms${qs({ bedId, limit: '50' })}`,
+      { signal },
+    ),
+  visits: (filter: Record<string, string | undefined>, signal?: AbortSignal) =>
+    request<Visit[]>('GET', `/api/visits${qs(filter)}`, { signal }),
+  act: (id: string, step: 'assign' | 'check-in' | 'cancel', body: unknown) =>
+    request<Visit>('POST', `/api/visits/${id}/${step}`, { body }),
+  regions: (organisationId?: string, signal?: AbortSignal) =>
+    request<Region[]>('GET', `/api/regions${qs({ organisationId })}`, { signal }),
+  organisations: (signal?: AbortSignal) =>
+    request<{ id: string; name: string }[]>('GET', '/api/organisations', { signal }),
+  report: (organisationId: string, month: string, regionId?: string, signal?: AbortSignal) =>
+    request<SupervisionReport>(
+      'GET',
+      `/api/organisations/${organisationId}/supervision-report${qs({ month, regionId })}`,
+      { signal },
+    ),
+};
+
+/** Downloads the report file with the session's credentials (a plain link could not send them). */
+export async function downloadReport(
+  organisationId: string,
+  month: string,
+  regionId: string | undefined,
+  format: 'csv' | 'xlsx',
+): Promise<void> {
+  const res = await fetch(`/api/organisations/${organisationId}/supervision-report${qs({ month, regionId, format })}`, {
+    headers: authHeaders(),
+  });
+  if (res.status === 401) notifyUnauthorized();
+  if (!res.ok) throw ApiError.from(res.status, (await res.json().catch(() => undefined)) as never);
+  const name = /filename="?([^";]+)"?/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `report.${format}`;
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  URL.revokeObjectURL(url);
+}

@@ -1,0 +1,23 @@
+import type { Visit } from '../api/supervision';
+
+type Tn = (key: string, params?: Record<string, string | number>) => string | null;
+
+/**
+ * The visit's reason in the UI language. The hub writes it as text from fixed patterns
+ * ("night 2026-12-03: bed_exits_up, no_data", "living_alone: at least every 7 days"); anything
+ * else (an operator's own words) is shown as written.
+ */
+export function visitReason(v: Pick<Visit, 'source' | 'reason'>, tn: Tn): string {
+  const code = (c: string) => tn(`deviationCode.${c}`) ?? c;
+  if (v.source === 'deviation') {
+    const m = /^night (\d{4}-\d{2}-\d{2}): (.+)$/.exec(v.reason);
+    if (m)
+      return tn('visitReason.deviation', { night: m[1], codes: m[2].split(', ').map(code).join('、') }) ?? v.reason;
+  }
+  if (v.source === 'policy') {
+    const m = /^([a-z][a-z0-9_]*): at least every (\d+) days$/.exec(v.reason);
+    if (m)
+      return tn('visitReason.policy', { category: tn(`category.${m[1]}`) ?? m[1], days: Number(m[2]) }) ?? v.reason;
+  }
+  return v.reason;
+}

@@ -1,0 +1,224 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-return -- REST answers are read as untyped JSON, as a client of the API would */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { MqttClient } from 'mqtt';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { toLocal } from '@bedside/rules';
+import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
+import { addNights, nightWindow } from '../libs/wellness/src/domain/night-window';
+import { addCareBed, streamBedNights } from './care-beds';
+
+/**
+ * The coordinator's pages in a real browser (Debian's Chromium via playwright-core): two weeks
+ * of nights of two residents reach the hub over MQTT, the visit planner lists the visits (one
+ * overdue), a supervisor assigns and checks one in from the page, opens the resident's trends
+ * with the baseline band, and reads and downloads the month's supervision report. Screenshots go
+ * to test-artifacts/. Needs `npm run build` first.
+ */
+const ROOT = resolve(__dirname, '..');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const TZ = 'Asia/Shanghai';
+const SUPERVISOR = { username: 'visits-sup', password: 'visits-sup-copper-kettle', displayName: '周主任' };
+
+let hub: HubProcess;
+let api: ReturnType<typeof hubApi>;
+let browser: Browser;
+let page: Page;
+const clients: MqttClient[] = [];
+const browserErrors: string[] = [];
+let org: { id: string };
+let steady: Awaited<ReturnType<typeof addCareBed>>;
+let declining: Awaited<ReturnType<typeof addCareBed>>;
+
+const byTestId = (id: string) => `[data-testid="${id}"]`;
+const today = () => {
+  const l = toLocal(Date.now(), TZ);
+  return `${l.year}-${String(l.month).padStart(2, '0')}-${String(l.day).padStart(2, '0')}`;
+};
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'dist/console/index.html')))
+    throw new Error('dist/console is missing: run "npm run build"');
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (never download a browser)`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  hub = await startHub({ WELLNESS_SWEEP_MS: '1000', VISITS_SWEEP_MS: '1000' });
+  api = hubApi(hub);
+  org = (await api.post('/api/organisations', { name: '鼓楼居家养老服务中心' })).body;
+  expect((await api.post('/api/users', { ...SUPERVISOR, role: 'supervisor', organisationId: org.id })).status).toBe(
+    201,
+  );
+  steady = await addCareBed(api, org.id, '王奶奶', TZ);
+  declining = await addCareBed(api, org.id, '李爷爷', TZ);
+  const district = (await api.post('/api/regions', { organisationId: org.id, kind: 'district', name: '鼓楼区' })).body;
+  const street = (
+    await api.post('/api/regions', {
+      organisationId: org.id,
+      kind: 'street',
+      parentId: district.id,
+      name: '中山路街道',
+    })
+  ).body;
+  for (const b of [steady, declining])
+    await api.put(`/api/households/${b.household.id}/region`, { regionId: street.id });
+
+  const last = addNights(today(), -2);
+  const nights = Array.from({ length: 14 }, (_, i) => addNights(last, i - 13));
+  await api.put(`/api/organisations/${org.id}/visit-policies`, {
+    policies: [{ category: 'living_alone', intervalDays: 7 }],
+  });
+  await api.put(`/api/residents/${steady.resident.id}/categories`, {
+    categories: [{ category: 'living_alone', since: new Date(nightWindow(nights[0], TZ).start).toISOString() }],
+  });
+  const usual = [{ at: '02:00', minutes: 10 }];
+  const restless = ['23:00', '01:00', '02:30', '04:00'].map((at) => ({ at, minutes: 15 }));
+  await Promise.all([
+    streamBedNights(
+      hub.mqttUrl,
+      steady.creds,
+      nights.map((night) => ({ night, timeZone: TZ, absences: usual })),
+      clients,
+    ),
+    streamBedNights(
+      hub.mqttUrl,
+      declining.creds,
+      nights.map((night, i) => ({
+        night,
+        timeZone: TZ,
+        absences: i >= 11 ? restless : usual,
+        heartRate: 62 + (i >= 11 ? 10 : 0),
+      })),
+      clients,
+    ),
+  ]);
+  await waitFor(async () => (await api.get(`/api/visits?organisationId=${org.id}&state=open`)).body.length === 2, {
+    timeoutMs: 90_000,
+    intervalMs: 1000,
+    what: 'a deviation visit and the weekly visit',
+  });
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+  });
+  const context = await browser.newContext({
+    locale: 'zh-CN',
+    timezoneId: TZ,
+    viewport: { width: 1440, height: 1000 },
+    acceptDownloads: true,
+  });
+  page = await context.newPage();
+  page.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => msg.type() === 'error' && browserErrors.push(`console: ${msg.text()}`));
+  await page.goto(`${hub.httpUrl}/`);
+  await page.fill(byTestId('login-username'), SUPERVISOR.username);
+  await page.fill(byTestId('login-password'), SUPERVISOR.password);
+  await page.click(byTestId('login-submit'));
+  await page.waitForSelector(byTestId('queue-page'));
+}, 180_000);
+
+afterAll(async () => {
+  for (const c of clients) await c.endAsync().catch(() => undefined);
+  await browser?.close();
+  await hub?.dispose();
+}, 30_000);
+
+describe('visit planner, resident page and supervision report in Chromium', () => {
+  it('lists the visits with the overdue one marked, and assigns and checks one in', async () => {
+    await page.click(byTestId('nav-visits'));
+    await page.waitForSelector(byTestId('visits-table'));
+    const visits = (await api.get(`/api/visits?organisationId=${org.id}&state=open`)).body as any[];
+    const weekly = visits.find((v) => v.source === 'policy');
+    const deviation = visits.find((v) => v.source === 'deviation');
+    expect(await page.getAttribute(byTestId(`visit-${weekly.id}`), 'data-overdue')).toBe('true');
+    expect(await page.getAttribute(byTestId(`visit-${deviation.id}`), 'data-overdue')).toBe('false');
+    expect(await page.textContent(byTestId(`visit-${weekly.id}`))).toContain('逾期');
+    expect(await page.textContent(byTestId(`visit-${deviation.id}`))).toContain('李爷爷');
+    expect(await page.textContent(byTestId(`visit-${deviation.id}`))).toContain('鼓楼区 / 中山路街道');
+    // Reasons in the UI language: the restless, faster-beating nights and the weekly policy.
+    expect(await page.textContent(byTestId(`visit-${deviation.id}`))).toMatch(/夜间离床增多|静息心率升高/);
+    expect(await page.textContent(byTestId(`visit-${weekly.id}`))).toContain('独居：至少每 7 天探访一次');
+    expect(await page.textContent(byTestId('visits-count'))).toBe('共 2 条，逾期 1 条');
+    await page.screenshot({ path: join(ARTIFACTS, 'visit-planner.png'), fullPage: true });
+
+    const row = byTestId(`visit-${deviation.id}`);
+    await page.fill(`${row} ${byTestId('visit-assignee')}`, '张社工');
+    await page.click(`${row} ${byTestId('visit-assign')}`);
+    await page.waitForSelector(`${row}[data-state="assigned"]`);
+    await page.selectOption(`${row} ${byTestId('visit-outcome')}`, 'needs_follow_up');
+    await page.click(`${row} ${byTestId('visit-visited')}`);
+    await page.waitForSelector(row, { state: 'detached' });
+    expect((await api.get(`/api/visits/${deviation.id}`)).body).toEqual(
+      expect.objectContaining({
+        state: 'visited',
+        outcome: 'needs_follow_up',
+        assignee: { kind: 'worker', name: '张社工' },
+      }),
+    );
+    await page.check(byTestId('visits-overdue-only'));
+    await waitFor(async () => (await page.textContent(byTestId('visits-count'))) === '共 1 条，逾期 1 条', {
+      what: 'only the overdue visit',
+    });
+  }, 60_000);
+
+  it("shows a resident's trends with the baseline band, visits and alarms", async () => {
+    await page.click(`${byTestId(`visit-${(await openWeekly()).id}`)} a`);
+    await page.waitForSelector(byTestId('resident-charts'));
+    expect(await page.textContent('h1')).toContain('王奶奶');
+    expect(await page.getAttribute(byTestId('resident-charts'), 'data-nights')).toBe('14');
+    await waitFor(async () => (await page.$$(`${byTestId('resident-charts')} canvas`)).length === 4, {
+      what: 'four charts',
+    });
+    expect(await page.textContent(byTestId('resident-visits'))).toContain('定期巡访');
+    await page.waitForSelector(`${byTestId('resident-timeline')} tr[data-type="visit"]`);
+    expect(await page.textContent(byTestId('resident-timeline'))).toContain('定期巡访 · 逾期');
+    await page.selectOption(byTestId('resident-range'), '90');
+    await page.waitForSelector(byTestId('resident-charts'));
+    await page.screenshot({ path: join(ARTIFACTS, 'resident-wellness.png'), fullPage: true });
+
+    await page.goto(`${hub.httpUrl}/residents/${declining.resident.id}`);
+    await page.waitForSelector(byTestId('resident-charts'));
+    // Baseline from the eighth night on; the last three nights are off it.
+    expect(await page.getAttribute(byTestId('resident-charts'), 'data-baseline-nights')).toBe('7');
+    expect(await page.getAttribute(byTestId('resident-charts'), 'data-flagged-nights')).toBe('3');
+    expect(await page.textContent(byTestId('resident-visits'))).toContain('需跟进');
+    await page.screenshot({ path: join(ARTIFACTS, 'resident-declining.png'), fullPage: true });
+  }, 60_000);
+
+  it("reads this month's report and downloads it as CSV and Excel", async () => {
+    await page.click(byTestId('nav-reports'));
+    await page.waitForSelector(byTestId('report-page'));
+    const month = today().slice(0, 7);
+    await page.fill(byTestId('report-month'), month);
+    const expected = (await api.get(`/api/organisations/${org.id}/supervision-report?month=${month}`)).body;
+    await waitFor(async () => (await page.textContent(`${byTestId('report-visits-done')} .kpi-value`)) === '1', {
+      what: 'the report of this month',
+    });
+    expect(await page.textContent(`${byTestId('report-beds')} .kpi-value`)).toBe(String(expected.bedsInService));
+    expect(expected.bedsInService).toBe(2);
+    expect(await page.textContent(`${byTestId('report-visits-overdue')} .kpi-value`)).toBe(
+      String(expected.visits.overdue),
+    );
+    expect(await page.textContent(byTestId('report-districts'))).toContain('鼓楼区');
+    await page.screenshot({ path: join(ARTIFACTS, 'supervision-report.png'), fullPage: true });
+
+    for (const format of ['csv', 'xlsx'] as const) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(byTestId(`report-${format}`))]);
+      expect(download.suggestedFilename()).toBe(`supervision-${month}.${format}`);
+      const path = join(ARTIFACTS, `supervision-${month}.${format}`);
+      await download.saveAs(path);
+      const bytes = readFileSync(path);
+      if (format === 'csv') expect(bytes.toString('utf8')).toContain('在服务床位 beds in service,2');
+      else expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK'); // an OOXML package is a zip
+    }
+    expect(browserErrors).toEqual([]);
+  }, 60_000);
+});
+
+async function openWeekly() {
+  await page.goto(`${hub.httpUrl}/visits`);
+  await page.waitForSelector(byTestId('visits-table'));
+  const visits = (await api.get(`/api/visits?organisationId=${org.id}&state=open`)).body as any[];
+  return visits.find((v) => v.source === 'policy');
+}
