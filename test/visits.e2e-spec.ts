@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- REST answers are read as untyped JSON, as a client of the API would */
 import { Workbook } from 'exceljs';
 import type { MqttClient } from 'mqtt';
 import { eventsTopic } from '@bedside/contracts';

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SystemClock } from '@bedside/common';
 import { Database, createKysely, migrateToLatest } from '@bedside/database';
-import { SqlTelemetryStore, type TelemetryPoint } from '@bedside/telemetry';
+import { SqlTelemetryStore } from '@bedside/telemetry';
 import { summariseNight } from '../src/domain/summarise-night';
 import { BedNightSourceRepository } from '../src/persistence/bed-night-source.repository';
 import { NightSummaryRepository } from '../src/persistence/night-summary.repository';
@@ -105,7 +105,7 @@ async function storage(): Promise<void> {
         .insertInto('beds')
         .values({ id: bedId, household_id: householdId, resident_id: residentId, label: `b${i}` })
         .execute();
-      const points = fleetNight(`m-${i}`).map((s) => ({ ...s, bedId, seq: 1 }) as TelemetryPoint);
+      const points = fleetNight(`m-${i}`).map((s) => ({ ...s, bedId, seq: 1 }));
       await store.write(points);
       beds.push(bedId);
     }

@@ -89,10 +89,11 @@ export class BedNightSourceRepository {
       .where('h.time_zone', '=', timeZone)
       .where('b.resident_id', 'is not', null)
       .where('b.created_at', '<', new Date(windowEnd))
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('night_summaries as s')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('night_summaries as s')
               .select('s.bed_id')
               .whereRef('s.bed_id', '=', 'b.id')
               .where('s.night', '=', night),

@@ -36,13 +36,11 @@ export class WellnessThresholdsRepository {
         updated_at: at,
       })
       .onConflict((oc) =>
-        oc
-          .column('organisation_id')
-          .doUpdateSet((eb) => ({
-            thresholds: eb.ref('excluded.thresholds'),
-            updated_by: eb.ref('excluded.updated_by'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
+        oc.column('organisation_id').doUpdateSet((eb) => ({
+          thresholds: eb.ref('excluded.thresholds'),
+          updated_by: eb.ref('excluded.updated_by'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
       )
       .execute();
     this.cache.set(organisationId, thresholds);

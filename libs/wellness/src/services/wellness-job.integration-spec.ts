@@ -46,9 +46,11 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
   const mattressId = `mattress-${randomUUID().slice(0, 8)}`;
 
   const nightPoints = (night: string, absences = [{ at: '02:00', minutes: 10 }]): TelemetryPoint[] =>
-    syntheticNight({ night, timeZone, mattressId, intervalMs: 5 * 60_000, absences }).map(
-      (s) => ({ ...s, bedId, seq: 1 }) as TelemetryPoint,
-    );
+    syntheticNight({ night, timeZone, mattressId, intervalMs: 5 * 60_000, absences }).map((s) => ({
+      ...s,
+      bedId,
+      seq: 1,
+    }));
   const restless = [
     { at: '23:00', minutes: 15 },
     { at: '01:00', minutes: 15 },
@@ -238,7 +240,7 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
       ...wearable,
       { deviceId: wearableId, kind: 'wearable' as const, ts: mattress[0].ts + 500, worn: true, spo2: 95 },
     ];
-    await store.write(all.map((p) => ({ ...p, bedId, seq: 1 }) as TelemetryPoint));
+    await store.write(all.map((p) => ({ ...p, bedId, seq: 1 })));
     await service.recompute(residentId, night, night);
     const [stored] = await summaries.ofBed(bedId, night, night);
     const devices = [
