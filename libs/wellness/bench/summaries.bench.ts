@@ -54,7 +54,7 @@ function fleetNight(mattressId: string) {
   return [...mattress, ...wearable];
 }
 
-async function domain(): Promise<void> {
+function domain(): void {
   const samples = fleetNight('m');
   console.log(
     `domain: ${BEDS} beds x ${samples.length} samples (mattress every ${CADENCE_MS} ms, wearable every minute)`,
@@ -149,7 +149,7 @@ async function storage(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  await domain();
+  domain();
   if (DB_BEDS > 0) await storage();
 }
 
