@@ -90,7 +90,7 @@ export const endpoints = {
   history: (q: HistoryQuery, signal?: AbortSignal) =>
     api.get<HistoryPage>(`/api/history/alarms?${historyParams(q)}`, signal),
   residentTimeline: (id: string, signal?: AbortSignal) =>
-    api.get<{ items: ResidentTimelineItem[] }>(`/api/residents/${enc(id)}/timeline`, signal),
+    api.get<{ items: ResidentTimelineItem[] }>(`/api/residents/${enc(id)}/alarm-history`, signal),
 
   handovers: (orgId: string, signal?: AbortSignal) =>
     api.get<Handover[]>(`/api/organisations/${enc(orgId)}/handovers`, signal),

@@ -45,6 +45,17 @@ export class RouteTable implements OnApplicationBootstrap {
       throw new Error(
         `routes without an access declaration: ${undeclared.map((r) => `${r.method} ${r.path} (${r.handler})`).join(', ')}`,
       );
+    // Two handlers on one method and path: Express serves the first, so the second's access
+    // declaration would be published but never enforced.
+    const seen = new Map<string, string>();
+    const twice: string[] = [];
+    for (const r of this.routes) {
+      const key = `${r.method} ${r.path.replace(/:[^/]+/g, ':')}`;
+      const first = seen.get(key);
+      if (first) twice.push(`${r.method} ${r.path} (${first} and ${r.handler})`);
+      else seen.set(key, r.handler);
+    }
+    if (twice.length) throw new Error(`routes declared twice: ${twice.join(', ')}`);
   }
 
   list(): DeclaredRoute[] {

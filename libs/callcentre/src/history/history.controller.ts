@@ -139,8 +139,8 @@ export class HistoryController {
     return toCsv(HEADER[q.lang ?? 'zh-CN'], items.map(row));
   }
 
-  /** A resident's alarms and device events, newest first (default: the last 30 days). */
-  @Get('residents/:id/timeline')
+  /** A resident's alarms and device events, newest first (default: the last 30 days); the call-centre view beside the resident timeline. */
+  @Get('residents/:id/alarm-history')
   @Authenticated({ permission: 'alarm.read', owns: [inPath('resident')], residentData: true })
   timeline(@Param('id') id: string, @Query() q: TimelineQueryDto) {
     const to = q.to ? new Date(q.to) : new Date(this.clock.now());
