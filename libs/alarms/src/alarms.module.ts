@@ -18,6 +18,7 @@ import { RuleSetRepository } from './persistence/rule-set.repository';
 import { AlarmApplier } from './runtime/alarm-applier';
 import { AlarmStream } from './runtime/alarm-stream';
 import { RulesRunner } from './runtime/rules-runner.service';
+import { AlarmLogFollower } from './stream/alarm-log-follower.service';
 import { AlarmContextService } from './services/alarm-context.service';
 import { AlarmService } from './services/alarm.service';
 import { BacktestService } from './services/backtest.service';
@@ -44,6 +45,7 @@ import { RuleConfigService } from './services/rule-config.service';
     BacktestService,
     RuleConfigService,
     OpenStreams,
+    AlarmLogFollower,
   ],
   exports: [AlarmStream, AlarmService, AlarmRepository, RulesRunner, RuleConfigService],
 })
