@@ -130,4 +130,21 @@ describe('alarm stream across cluster nodes', () => {
     expect(ids(resumed)[0]).toBeGreaterThan(last);
     for (const i of [8, 9, 10]) expect(resumed.events.filter(raisedFor(i))).toHaveLength(1);
   });
+
+  it('a console cut off by a kill -9 of its hub resumes on the other hub with everything, including the dead hub’s last SOS', async () => {
+    const onB = await open(hubs[1]);
+    const onA = await open(hubs[0]);
+    await sos(11, hubs[1]);
+    await onB.waitFor(raisedFor(11), 10_000);
+    // Stored and acknowledged on hub B, then B dies: the alarm is in the log, so A's console has it.
+    await onA.waitFor(raisedFor(11), 10_000);
+    const last = onB.lastEventId()!;
+    await hubs[1].kill();
+    const resumed = await open(hubs[0], last - 1);
+    await resumed.waitFor(raisedFor(11), 10_000);
+    const expected = await logIds(last - 1);
+    await waitFor(() => resumed.events.length >= expected.length, { what: 'the resumed stream to catch up' });
+    expect(ids(resumed)).toEqual(expected);
+    expect(resumed.events.filter(raisedFor(11))).toHaveLength(1);
+  });
 });
