@@ -12,8 +12,8 @@ export function clusterCommand(): Command {
       'start PostgreSQL, NATS, N clustered hubs and HAProxy in front on loopback, in a temporary folder; Ctrl-C stops everything',
     )
     .option('--nodes <n>', 'hub nodes', '3')
-    .option('--http-port <n>', "HAProxy's HTTP port for consoles and REST (default: a free one)", '0')
-    .option('--mqtt-port <n>', "HAProxy's MQTT port for devices (default: a free one)", '0')
+    .option('--http-port <n>', "HAProxy's HTTP port for consoles and REST (0: a free one)", '0')
+    .option('--mqtt-port <n>', "HAProxy's MQTT port for devices (0: a free one)", '0')
     .option('--max-connections <n>', 'HAProxy maxconn (it needs about 2 file descriptors each)', '4000')
     .option('--lease-ttl-ms <n>', 'partition lease TTL (a frozen node is replaced after it)', '5000')
     .action(async (raw: Record<string, unknown>) => {
