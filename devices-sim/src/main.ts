@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { checkCommand } from './commands/check.command';
+import { clusterCommand } from './commands/cluster.command';
 import { corpusCommand } from './commands/corpus.command';
 import { demoCommand } from './commands/demo.command';
 import { fleetCommand } from './commands/fleet.command';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     loadCommand(),
     demoCommand(),
     corpusCommand(),
+    clusterCommand(),
   ]) {
     program.addCommand(cmd.exitOverride().showHelpAfterError('(run with --help for usage)'));
   }

@@ -11,6 +11,8 @@ export class AlarmsConfig {
     readonly adoptReplayMs: number,
     /** SSE heartbeat comment period. */
     readonly heartbeatMs: number,
+    /** Set in clustered mode: nodes share one alarm log, its order held by a database lock. */
+    readonly clusterNodeId: string | null = null,
   ) {}
 
   static fromEnv(env: EnvDto): AlarmsConfig {
@@ -22,6 +24,7 @@ export class AlarmsConfig {
       DEFAULT_AUTO_RESOLVE_POLICY,
       env.ALARM_ADOPT_REPLAY_MS,
       env.ALARM_SSE_HEARTBEAT_MS,
+      env.CLUSTER_NODE_ID ?? null,
     );
   }
 }

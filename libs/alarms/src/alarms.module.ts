@@ -21,6 +21,7 @@ import { BedCheckpoints } from './runtime/bed-checkpoints';
 import { BedEntries } from './runtime/bed-entries';
 import { AlarmStream } from './runtime/alarm-stream';
 import { RulesRunner } from './runtime/rules-runner.service';
+import { AlarmLogFollower } from './stream/alarm-log-follower.service';
 import { AlarmContextService } from './services/alarm-context.service';
 import { AlarmService } from './services/alarm.service';
 import { BacktestService } from './services/backtest.service';
@@ -50,6 +51,7 @@ import { RuleConfigService } from './services/rule-config.service';
     BacktestService,
     RuleConfigService,
     OpenStreams,
+    AlarmLogFollower,
   ],
   exports: [AlarmStream, AlarmService, AlarmRepository, RulesRunner, RuleConfigService],
 })

@@ -9,3 +9,4 @@ export * from './runtime/alarm-stream';
 export * from './runtime/rules-runner.service';
 export * from './services/alarm.service';
 export * from './services/rule-config.service';
+export * from './stream/alarm-log-tailer';

@@ -114,6 +114,9 @@ backend hubs_http
     mode http
     balance roundrobin
     timeout tunnel 1h
+    # Send each chunk at once: an SSE alarm event is a small write, and waiting for more data to
+    # merge it with measured about 200 ms per event through the proxy.
+    option http-no-delay
     option httpchk
     http-check send meth GET uri /health/ready
     http-check expect status 200

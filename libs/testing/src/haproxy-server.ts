@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { StarterOptions } from './postgres-server';
 import { waitFor } from './wait-for';
 
 export interface HaproxyServer {
@@ -28,7 +29,11 @@ const accepts = (port: number) =>
  * renderHaproxyConfig with free loopback ports, after checking it with `haproxy -c`; ready when
  * every port in `listens` accepts connections.
  */
-export async function startHaproxy(config: string, listens: number[]): Promise<HaproxyServer> {
+export async function startHaproxy(
+  config: string,
+  listens: number[],
+  options: StarterOptions = {},
+): Promise<HaproxyServer> {
   if (!existsSync(BIN)) throw new Error('haproxy is not installed (apt-get install haproxy)');
   const dir = mkdtempSync(join(tmpdir(), 'bedside-haproxy-'));
   const configFile = join(dir, 'haproxy.cfg');
@@ -42,7 +47,10 @@ export async function startHaproxy(config: string, listens: number[]): Promise<H
     });
   }
   let output = '';
-  const proc: ChildProcess = spawn(BIN, ['-db', '-f', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc: ChildProcess = spawn(BIN, ['-db', '-f', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached,
+  });
   proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   await waitFor(

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { freePort } from './free-port';
+import type { StarterOptions } from './postgres-server';
 import { waitFor } from './wait-for';
 
 export interface NatsServer {
@@ -32,12 +33,13 @@ function natsInfo(port: number): Promise<Record<string, unknown>> {
 }
 
 /** Starts a throwaway core NATS server (no JetStream) on a random loopback port. */
-export async function startNats(): Promise<NatsServer> {
+export async function startNats(options: StarterOptions = {}): Promise<NatsServer> {
   if (!existsSync(BIN)) throw new Error('nats-server is not installed (apt-get install nats-server)');
   const port = await freePort();
   let output = '';
   const proc: ChildProcess = spawn(BIN, ['-a', '127.0.0.1', '-p', String(port), '--no_advertise'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached,
   });
   proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));

@@ -18,6 +18,15 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
+/** Options shared by the engine starters. */
+export interface StarterOptions {
+  /**
+   * Own process group: a Ctrl-C in the terminal then reaches only the program that started the
+   * engine, which stops it in its own order (npm run cluster: hubs first, then the engines).
+   */
+  detached?: boolean;
+}
+
 function pgBinDir(): string {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) throw new Error('PostgreSQL is not installed (apt-get install postgresql)');
@@ -30,7 +39,7 @@ function pgBinDir(): string {
  * to run as root, so when the tests run as root the cluster belongs to the `postgres` user
  * (setpriv execs in place, so signals reach the server itself).
  */
-export async function startPostgres(): Promise<PostgresServer> {
+export async function startPostgres(options: StarterOptions = {}): Promise<PostgresServer> {
   const bin = pgBinDir();
   const dir = mkdtempSync(join(tmpdir(), 'bedside-pg-'));
   const asRoot = process.getuid?.() === 0;
@@ -71,9 +80,9 @@ export async function startPostgres(): Promise<PostgresServer> {
       '-c',
       'max_connections=200',
     ]);
-    proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    proc = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: options.detached });
     let stderr = '';
-    proc.stderr?.on('data', (d) => (stderr += d.toString()));
+    proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
     await waitFor(
       async () => {
         if (proc.exitCode !== null) throw new Error(`postgres exited: ${stderr}`);

@@ -77,7 +77,7 @@ export class AlarmStreamController {
       return writing;
     };
     // Subscribe before reading the log: anything committed after the read is then in the buffer.
-    const sub = this.stream.events$.subscribe((e) => (live ? void write([e]) : buffered.push(e)));
+    const sub = this.stream.live$.subscribe((e) => (live ? void write([e]) : buffered.push(e)));
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), this.config.heartbeatMs);
     req.on('close', () => {
       closed = true;
@@ -86,15 +86,13 @@ export class AlarmStreamController {
     });
 
     // The heartbeat period lets a client tell a silent, dead connection from a quiet one.
-    res
-      .status(200)
-      .set({
-        'x-heartbeat-ms': String(this.config.heartbeatMs),
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
+    res.status(200).set({
+      'x-heartbeat-ms': String(this.config.heartbeatMs),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.flushHeaders();
     res.write('retry: 2000\n\n');
     try {

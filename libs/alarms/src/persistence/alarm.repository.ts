@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import {
   sql,
   type Compilable,
@@ -10,6 +10,7 @@ import {
 import { Database, type AlarmsTable, type DB } from '@bedside/database';
 import type { AlarmAuditEntry, AlarmOutcome, AlarmStatus, RuleAction, RuleKind, Severity } from '@bedside/rules';
 import { DEFAULT_INCIDENT_GAP_MS, SEVERITIES } from '@bedside/rules';
+import { AlarmsConfig } from '../alarms.config';
 import type { ContextualAlarmView } from '../model/alarm-context';
 import {
   toAlarmView,
@@ -46,6 +47,16 @@ export type QueueAlarmView = ContextualAlarmView & {
   district: { id: string; name: string } | null;
   street: { id: string; name: string } | null;
 };
+
+/**
+ * pg_advisory_xact_lock(int, int) key of the alarm log's append turn ("ALOG", 0): in clustered
+ * mode an append takes it before its ids are drawn and holds it to the commit, so alarm_events
+ * ids commit in id order across nodes and a reader following `id > last seen` never passes an id
+ * that a slower transaction commits later.
+ */
+export const ALARM_LOG_LOCK = [0x414c4f47, 0] as const;
+/** NOTIFY channel an append signals at its commit (clustered mode), waking every node's tailer. */
+export const ALARM_LOG_CHANNEL = 'bedside_alarm_events';
 
 const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
 const date = (n: number | null): Date | null => (n === null ? null : new Date(n));
@@ -139,7 +150,20 @@ function columns(a: AlarmRecord) {
 /** Alarms, their append-only audit timeline, the stream log and the rule action journal. */
 @Injectable()
 export class AlarmRepository {
-  constructor(private readonly database: Database) {}
+  /** Several processes append to alarm_events: appends take the database turn (ALARM_LOG_LOCK). */
+  private readonly sharedLog: boolean;
+
+  constructor(
+    private readonly database: Database,
+    @Optional() config?: AlarmsConfig,
+  ) {
+    this.sharedLog = (config?.clusterNodeId ?? null) !== null && database.engine === 'postgres';
+  }
+
+  /** The append turn and the wake-up of the other nodes, for a statement or a transaction. */
+  private logTurn() {
+    return sql`select pg_advisory_xact_lock(${ALARM_LOG_LOCK[0]}::int, ${ALARM_LOG_LOCK[1]}::int), pg_notify(${ALARM_LOG_CHANNEL}, '')`;
+  }
 
   get db(): Executor {
     return this.database.db;
@@ -205,8 +229,11 @@ export class AlarmRepository {
     ];
     // The stored payload carries the incident chosen above, like the event returned here.
     if (withEvent) {
+      // Shared log: the event row is produced only after the turn is taken, so its id is drawn
+      // under the lock, held until this statement's commit.
+      if (this.sharedLog) ctes.push(sql`log_turn as (${this.logTurn()})`);
       ctes.push(sql`event as (insert into alarm_events (alarm_id, type, at, payload)
-        select inserted.id, ${'alarm.raised'}, ${new Date(a.raisedAt)}::timestamptz, jsonb_set(${payload.json}::jsonb, '{alarm,incidentId}', to_jsonb(inserted.incident_id)) from inserted
+        select inserted.id, ${'alarm.raised'}, ${new Date(a.raisedAt)}::timestamptz, jsonb_set(${payload.json}::jsonb, '{alarm,incidentId}', to_jsonb(inserted.incident_id)) from inserted${this.sharedLog ? sql`, log_turn` : sql``}
         returning id)`);
     }
     const { rows } = await sql<{ incident_id: string; event_id: string | null }>`with ${sql.join(ctes)}
@@ -251,10 +278,15 @@ export class AlarmRepository {
 
   /**
    * Appends to the stream log in one statement; the ids are the SSE event ids, in `drafts` order
-   * (a multi-row VALUES draws its bigserial ids row by row).
+   * (a multi-row VALUES draws its bigserial ids row by row). With a shared log `ex` must be a
+   * transaction: the turn it takes lasts until the commit.
    */
   async appendEvents(ex: Executor, drafts: readonly EventDraft[]): Promise<AlarmStreamEvent[]> {
     if (drafts.length === 0) return [];
+    if (this.sharedLog) {
+      if (!ex.isTransaction) throw new Error('alarm events of a shared log are appended inside a transaction');
+      await this.logTurn().execute(ex);
+    }
     const views = drafts.map((d) => toAlarmView(d.alarm));
     const payloads = drafts.map((d, i) => streamPayload(views[i], d.at));
     const rows = await ex
