@@ -83,7 +83,7 @@ describe('shared alarm log on PostgreSQL', () => {
     nodes[n].database.db.transaction().execute(async (tx) => {
       const out = new ApplyOutcome();
       await nodes[n].applier.apply(tx, orgId, [action()], out);
-      await nodes[n].applier.appendDrafted(tx, out);
+      out.events.push(...(await nodes[n].alarms.appendEvents(tx, out.drafts)));
       opened?.();
       if (holdMs) await new Promise((r) => setTimeout(r, holdMs));
       return out.events;
@@ -91,7 +91,8 @@ describe('shared alarm log on PostgreSQL', () => {
   /** A raise in one autocommit statement that also appends its event (the runner's raiseAlone path). */
   const alone = async (n: number) => {
     const out = new ApplyOutcome();
-    await nodes[n].applier.raise(nodes[n].database.db, orgId, action(), out, []);
+    const rec = nodes[n].applier.raiseRecord(orgId, action());
+    nodes[n].applier.recordRaised(rec, await nodes[n].alarms.insertRaised(nodes[n].database.db, rec, []), out);
     return out.events;
   };
   const allIds = async () =>
