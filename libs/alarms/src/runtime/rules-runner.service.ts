@@ -3,7 +3,7 @@ import type { Subscription } from 'rxjs';
 import { Clock, DomainError, inSlices } from '@bedside/common';
 import { Database } from '@bedside/database';
 import { DownlinkPublisher } from '@bedside/broker';
-import { IngestEvents, type DeviceStatusChange, type StoredDeviceEvent } from '@bedside/ingest';
+import { AlarmAckOutbox, IngestEvents, type DeviceStatusChange, type StoredDeviceEvent } from '@bedside/ingest';
 import { Metrics } from '@bedside/observability';
 import { RegistryEvents, type DeviceAccessChange } from '@bedside/registry';
 import type { TelemetryPoint } from '@bedside/telemetry';
@@ -151,6 +151,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     private readonly clock: Clock,
     private readonly registry: RegistryEvents,
     private readonly metrics: Metrics,
+    private readonly alarmAcks: AlarmAckOutbox,
   ) {
     this.timers = new BedTimers(
       () => this.clock.now(),
@@ -489,17 +490,12 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     );
   }
 
-  /** The device learns which alarm its event raised (a call button can show "help is coming"); the delay is measured. */
+  /** The device learns which alarm its event raised (a call button can show "help is coming"), durably; the delay is measured. */
   private eventRaised(event: NonNullable<Source['event']>, out: ApplyOutcome): void {
     const kind = kindForEvent(event.type);
     const alarm = kind ? out.raisedOrUpdated.get(kind) : undefined;
-    if (!kind || !alarm) return;
-    this.metrics.eventToAlarm.observe({ kind }, (this.clock.now() - event.receivedAt) / 1000);
-    void this.downlink
-      .sendAck(event.deviceId, { eventId: event.eventId, status: 'alarm', alarmId: alarm.id })
-      .catch((err) =>
-        this.log.warn({ msg: 'alarm ack not sent', deviceId: event.deviceId, err: (err as Error).message }),
-      );
+    if (kind && alarm) this.metrics.eventToAlarm.observe({ kind }, (this.clock.now() - event.receivedAt) / 1000);
+    this.alarmAcks.evaluated(event, alarm?.id ?? null);
   }
 
   private schedule(entry: BedEntry): void {

@@ -6,6 +6,7 @@ import { callcentre } from './0004-callcentre';
 import { bedStateVersion } from './0005-bed-state-version';
 import { userLifecycle } from './0006-user-lifecycle';
 import { nightSummaries } from './0007-night-summaries';
+import { alarmAckOutbox } from './0008-alarm-ack-outbox';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-bed-state-version': bedStateVersion,
   '0006-user-lifecycle': userLifecycle,
   '0007-night-summaries': nightSummaries,
+  '0008-alarm-ack-outbox': alarmAckOutbox,
 };
