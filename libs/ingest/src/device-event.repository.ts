@@ -3,13 +3,22 @@ import { sql } from 'kysely';
 import { Database } from '@bedside/database';
 import { GroupCommit } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
+import { PRIORITY_EVENT_TYPES } from '@bedside/contracts';
 import { ALARM_ACKED_EVENT_TYPES } from './alarm-ack-outbox.repository';
 import type { StoredDeviceEvent } from './ingest.events';
+
+/**
+ * A priority batch stays small: it is written the turn it was gathered in, whatever else the
+ * devices sent, and an SOS press of one bed need not wait for a thousand others' rows.
+ */
+const PRIORITY_MAX_BATCH = 200;
 
 /** Device events, stored once per (device, event id) with group commit. */
 @Injectable()
 export class DeviceEventRepository {
   private readonly commit: GroupCommit<StoredDeviceEvent, boolean>;
+  /** Calls for help (PRIORITY_EVENT_TYPES): their own batches, written at once, never behind a batch of other events. */
+  private readonly priority: GroupCommit<StoredDeviceEvent, boolean>;
 
   constructor(
     private readonly database: Database,
@@ -19,15 +28,19 @@ export class DeviceEventRepository {
       delayMs: env.INGEST_COMMIT_DELAY_MS,
       maxBatch: env.INGEST_COMMIT_MAX_BATCH,
     });
+    this.priority = new GroupCommit((events) => this.insertBatch(events), {
+      delayMs: 0,
+      maxBatch: PRIORITY_MAX_BATCH,
+    });
   }
 
   /** Resolves true if newly stored, false if it was already there (a redelivery). */
   store(event: StoredDeviceEvent): Promise<boolean> {
-    return this.commit.submit(event);
+    return (PRIORITY_EVENT_TYPES.has(event.type) ? this.priority : this.commit).submit(event);
   }
 
-  drain(): Promise<void> {
-    return this.commit.drain();
+  async drain(): Promise<void> {
+    await Promise.all([this.priority.drain(), this.commit.drain()]);
   }
 
   private async insertBatch(events: StoredDeviceEvent[]): Promise<boolean[]> {
