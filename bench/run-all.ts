@@ -15,6 +15,7 @@
  *   --budget-min m [BENCH_BUDGET_MIN]  stop stepping when the run has used this long
  *   --no-profile --no-spool --no-influx   skip those parts; --profile/--spool/--influx force them
  *   --out dir [BENCH_OUT]           results folder (default bench/results)
+ *   --no-fairness                   skip the device fairness case (bench/device-fairness.bench.ts)
  *   --no-corpus / --corpus          skip / force the realistic-nights corpus (on by default, off with --quick)
  *   --corpus-beds n --corpus-hours h --corpus-speed x [BENCH_CORPUS_BEDS, _HOURS, _SPEED]
  *   --corpus-previous rev|none [BENCH_CORPUS_PREVIOUS]  the previous release to compare with (default 25e4bf4)
@@ -35,6 +36,7 @@ import type { BedCredentials } from '../devices-sim/src/hub/credentials';
 import { fakeBeds, provisionLean, type LeanFleetRoot } from '../devices-sim/src/load/lean-provisioner';
 import { corpusBench, DEFAULT_CORPUS_BENCH, type CorpusBenchOptions, type CorpusBenchResult } from './corpus.bench';
 import { influxWriteBench, type InfluxWriteResult } from './influx-write.bench';
+import { deviceFairnessBench, DEFAULT_DEVICE_FAIRNESS, type DeviceFairnessResult } from './device-fairness.bench';
 import { runLoad, type LoadRecord } from './lib/load';
 import { machineInfo } from './lib/machine';
 import { cpuSeconds, processTree, raiseFileLimit, rssBytes, treeCpuSeconds } from './lib/proc';
@@ -84,6 +86,7 @@ export interface BenchOptions {
   outDir: string;
   /** Realistic nights against this checkout and the previous release; null: skipped. */
   corpus: CorpusBenchOptions | null;
+  fairness: boolean;
   /** Break thresholds. */
   maxLoss: number;
   maxP99Ms: number;
@@ -128,6 +131,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     spool: flag('spool', !quick),
     influx: flag('influx', !quick),
     outDir: val('--out', 'BENCH_OUT') ?? join(ROOT, 'bench/results'),
+    fairness: flag('fairness', true),
     corpus: flag('corpus', !quick)
       ? {
           beds: Number(val('--corpus-beds', 'BENCH_CORPUS_BEDS') ?? DEFAULT_CORPUS_BENCH.beds),
@@ -245,6 +249,7 @@ export interface BenchResults {
   profiles: { target: TargetName; beds: number; load: Record<string, unknown> | null; summary: ProfileSummary }[];
   /** Realistic nights, this checkout and the previous release side by side. */
   corpus?: CorpusBenchResult | null;
+  deviceFairness?: DeviceFairnessResult | null;
   notes: string[];
 }
 
@@ -929,6 +934,11 @@ export async function runBench(
       }
       results.influxWrite = { runs, pointsPerSecond: spread(runs.map((r) => r.pointsPerSecond)) };
     }
+    if (o.fairness)
+      results.deviceFairness = await deviceFairnessBench(
+        o.quick ? { ...DEFAULT_DEVICE_FAIRNESS, buttons: 3, windowS: 2 } : DEFAULT_DEVICE_FAIRNESS,
+        log,
+      );
     if (o.corpus) {
       // Last, on an otherwise idle machine: its hubs run many times faster than real time.
       results.corpus = await corpusBench(o.corpus, log);
