@@ -15,7 +15,7 @@
  *   --budget-min m [BENCH_BUDGET_MIN]  stop stepping when the run has used this long
  *   --no-profile --no-spool --no-influx   skip those parts; --profile/--spool/--influx force them
  *   --out dir [BENCH_OUT]           results folder (default bench/results)
- *   --no-fairness                   skip the device fairness case (bench/device-fairness.bench.ts)
+ *   --no-fairness / --fairness      skip / force the device fairness case (bench/device-fairness.bench.ts; off with --quick)
  *   --no-corpus / --corpus          skip / force the realistic-nights corpus (on by default, off with --quick)
  *   --corpus-beds n --corpus-hours h --corpus-speed x [BENCH_CORPUS_BEDS, _HOURS, _SPEED]
  *   --corpus-previous rev|none [BENCH_CORPUS_PREVIOUS]  the previous release to compare with (default 25e4bf4)
@@ -131,7 +131,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     spool: flag('spool', !quick),
     influx: flag('influx', !quick),
     outDir: val('--out', 'BENCH_OUT') ?? join(ROOT, 'bench/results'),
-    fairness: flag('fairness', true),
+    fairness: flag('fairness', !quick),
     corpus: flag('corpus', !quick)
       ? {
           beds: Number(val('--corpus-beds', 'BENCH_CORPUS_BEDS') ?? DEFAULT_CORPUS_BENCH.beds),
