@@ -16,6 +16,7 @@
  *   --no-profile --no-spool --no-influx   skip those parts; --profile/--spool/--influx force them
  *   --out dir [BENCH_OUT]           results folder (default bench/results)
  *   --no-corpus / --corpus          skip / force the realistic-nights corpus (on by default, off with --quick)
+ *   --no-fairness / --fairness      skip / force the device fairness case (bench/device-fairness.bench.ts; off with --quick)
  *   --corpus-beds n --corpus-hours h --corpus-speed x [BENCH_CORPUS_BEDS, _HOURS, _SPEED]
  *   --corpus-previous rev|none [BENCH_CORPUS_PREVIOUS]  the previous release to compare with (default 25e4bf4)
  *   --render results.json [--supplement more.json]  only regenerate docs/benchmarks.md from results
@@ -28,6 +29,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { corpusBench } from './corpus.bench';
+import { deviceFairnessBench, DEFAULT_DEVICE_FAIRNESS } from './device-fairness.bench';
 import { influxWriteBench, type InfluxWriteResult } from './influx-write.bench';
 import { log } from './lib/log';
 import { machineInfo } from './lib/machine';
@@ -151,6 +153,11 @@ export async function runBench(
       }
       results.influxWrite = { runs, pointsPerSecond: spread(runs.map((r) => r.pointsPerSecond)) };
     }
+    if (o.fairness)
+      results.deviceFairness = await deviceFairnessBench(
+        o.quick ? { ...DEFAULT_DEVICE_FAIRNESS, buttons: 3, windowS: 2 } : DEFAULT_DEVICE_FAIRNESS,
+        log,
+      );
     if (o.corpus) {
       // Last, on an otherwise idle machine: its hubs run many times faster than real time.
       results.corpus = await corpusBench(o.corpus, log);

@@ -96,7 +96,9 @@ describe.each<[RawTransport, () => string, () => number]>([
     const flood = (async () => {
       const body = '{"state":"on"}'; // refused: a PUBACK, an error downlink and an echo each, ~20 times its size
       while (flooding && !stuck.isClosed()) {
-        while (stuck.stream.writableLength < 512 * 1024) {
+        // Bounded per turn: a hub that reads fast (messages over quota are refused unparsed) or a
+        // stream it has just destroyed must not keep this loop from yielding.
+        for (let n = 0; n < 5000 && !stuck.stream.destroyed && stuck.stream.writableLength < 512 * 1024; n++) {
           messageId = (messageId % 65535) + 1;
           stuck.send({
             cmd: 'publish',

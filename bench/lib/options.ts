@@ -28,6 +28,8 @@ export function benchCommand(env: NodeJS.ProcessEnv = process.env): Command {
     .option('--no-influx')
     .option('--corpus', 'realistic nights against this checkout and the previous release')
     .option('--no-corpus')
+    .option('--fairness', "other devices' ack and SOS latency while one device floods and one stops reading")
+    .option('--no-fairness')
     .addOption(withEnv('--out <dir>', 'results folder (default bench/results)', 'BENCH_OUT'))
     .addOption(withEnv('--corpus-beds <n>', 'corpus beds', 'BENCH_CORPUS_BEDS'))
     .addOption(withEnv('--corpus-hours <h>', 'corpus hours', 'BENCH_CORPUS_HOURS'))
@@ -51,6 +53,7 @@ interface Parsed {
   spool?: boolean;
   influx?: boolean;
   corpus?: boolean;
+  fairness?: boolean;
   out?: string;
   corpusBeds?: string;
   corpusHours?: string;
@@ -87,6 +90,7 @@ export function benchOptions(p: Parsed, env: NodeJS.ProcessEnv = process.env): B
     spool: flag(p.spool, !quick),
     influx: flag(p.influx, !quick),
     outDir: p.out ?? join(ROOT, 'bench/results'),
+    fairness: flag(p.fairness, !quick),
     corpus: flag(p.corpus, !quick)
       ? {
           beds: Number(p.corpusBeds ?? DEFAULT_CORPUS_BENCH.beds),

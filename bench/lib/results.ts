@@ -1,4 +1,5 @@
 import type { CorpusBenchOptions, CorpusBenchResult } from '../corpus.bench';
+import type { DeviceFairnessResult } from '../device-fairness.bench';
 import type { InfluxWriteResult } from '../influx-write.bench';
 import type { WindowRecord } from './load';
 import type { machineInfo } from './machine';
@@ -37,6 +38,7 @@ export interface BenchOptions {
   outDir: string;
   /** Realistic nights against this checkout and the previous release; null: skipped. */
   corpus: CorpusBenchOptions | null;
+  fairness: boolean;
   /** Break thresholds. */
   maxLoss: number;
   maxP99Ms: number;
@@ -144,6 +146,7 @@ export interface BenchResults {
   profiles: { target: TargetName; beds: number; load: WindowRecord | null; summary: ProfileSummary }[];
   /** Realistic nights, this checkout and the previous release side by side. */
   corpus?: CorpusBenchResult | null;
+  deviceFairness?: DeviceFairnessResult | null;
   notes: string[];
 }
 

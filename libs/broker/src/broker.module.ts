@@ -10,6 +10,6 @@ import { DownlinkPublisher } from './downlink.publisher';
   imports: [RegistryModule],
   controllers: [DeviceCommandsController],
   providers: [BrokerService, BrokerMetrics, DeviceAuthenticator, DownlinkPublisher],
-  exports: [BrokerService, DownlinkPublisher],
+  exports: [BrokerService, BrokerMetrics, DownlinkPublisher],
 })
 export class BrokerModule {}

@@ -21,7 +21,7 @@ import { boundWrites } from './outbound-guard';
 import { connectViolation, supervisedKeepAlive } from './connect-conformance';
 import { readProxyV2Header } from './proxy-protocol';
 import { markRedeliveriesDup } from './redelivery-dup';
-import { deviceMaySubscribe, uplinkChannelFor } from './topic-acl';
+import { coversAcks, deviceMaySubscribe, uplinkChannelFor } from './topic-acl';
 import type { UplinkChannel } from '@bedside/contracts';
 
 /** Ingest's entry point: resolve to acknowledge, reject to drop the connection unacknowledged. */
@@ -54,11 +54,14 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly remoteAddresses = new WeakMap<object, string>();
   /** Connections being replaced by the same device's new one (session takeover). */
   private readonly takenOver = new WeakSet<Client>();
+  private shuttingDown = false;
   private readonly rateLimiter: ConnectionRateLimiter;
   private uplinkHandler: UplinkHandler | null = null;
   private accessSub: Subscription | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   readonly connections$ = new Subject<ConnectionChange>();
+  /** A device can receive its acks: it subscribed to them, or reconnected to a session that had. */
+  readonly acksSubscribed$ = new Subject<DeviceSession>();
   readonly ports: { tcp?: number; tls?: number; ws?: number } = {};
 
   constructor(
@@ -130,6 +133,11 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     };
     this.aedes.on('clientReady', (client) => this.onReady(client));
     this.aedes.on('clientDisconnect', (client) => this.onGone(client));
+    this.aedes.on('subscribe', (subs, client) => {
+      const session = DeviceSessions.of(client);
+      if (session && subs.some((s) => (s.qos as number) !== 128 && coversAcks(session.deviceId, s.topic)))
+        this.acksSubscribed$.next(session);
+    });
     this.aedes.on('clientError', (client, err) =>
       this.log.debug({ msg: 'client error', clientId: client?.id, err: err.message }),
     );
@@ -191,6 +199,13 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     // connections, which only aedes can end.
     const closing = this.servers.map((s) => new Promise<void>((r) => s.close(() => r())));
     this.wss?.close();
+    // The devices are not going away, the hub is: their Last Wills would tell the rules they
+    // are offline (a page per device after the offline grace, if the restart takes longer) and
+    // every device would be stored offline until it reconnects. A device that does not come
+    // back is still noticed, by its silence.
+    this.shuttingDown = true;
+    const clients = (this.aedes as unknown as { clients: Record<string, Client | undefined> } | undefined)?.clients;
+    for (const client of Object.values(clients ?? {})) if (client) withoutWill(client);
     if (this.aedes) await new Promise<void>((r) => this.aedes.close(() => r()));
     await Promise.all(closing);
   }
@@ -314,12 +329,19 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
             ? CONNACK_BAD_CREDENTIALS
             : CONNACK_NOT_AUTHORIZED;
       done(
-        Object.assign(new Error(`login refused: ${result.reason}`), { returnCode: code }) as AuthenticateError,
+        Object.assign<Error, { returnCode: number }>(new Error(`login refused: ${result.reason}`), {
+          returnCode: code,
+        }),
         false,
       );
     } catch (err) {
       this.log.error({ msg: 'login check failed', err: (err as Error).message });
-      done(Object.assign(new Error('server unavailable'), { returnCode: 3 }) as AuthenticateError, false);
+      done(
+        Object.assign<Error, { returnCode: number }>(new Error('server unavailable'), {
+          returnCode: 3,
+        }),
+        false,
+      );
     }
   }
 
@@ -333,9 +355,7 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
   private prepareTakeover(client: Client): void {
     const old = (this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients[client.id];
     if (!old || old === client) return;
-    const wills = old as unknown as { will: unknown; _will: unknown };
-    wills.will = null;
-    wills._will = null;
+    withoutWill(old);
     this.takenOver.add(old);
   }
 
@@ -399,13 +419,21 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.live.set(session.deviceId, client);
     this.metrics.connectedDevices.set(this.live.size);
     this.connections$.next({ session, state: 'connected', at: this.clock.now() });
+    // A persistent session keeps its subscriptions (MQTT 3.1.1 §3.1.2.4): no SUBSCRIBE may follow.
+    if (
+      Object.keys((client as unknown as { subscriptions: object }).subscriptions).some((f) =>
+        coversAcks(session.deviceId, f),
+      )
+    )
+      this.acksSubscribed$.next(session);
   }
 
   private onGone(client: Client): void {
     const session = DeviceSessions.of(client);
     if (!session || this.live.get(session.deviceId) !== client) return; // a takeover already replaced it
-    if (this.takenOver.has(client)) {
-      // Replaced by the device's own new connection, which reports 'connected' when ready.
+    if (this.takenOver.has(client) || this.shuttingDown) {
+      // Replaced by the device's own new connection, which reports 'connected' when ready; or
+      // the hub is stopping (see onModuleDestroy).
       this.live.delete(session.deviceId);
       return;
     }
@@ -427,4 +455,11 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.log.log({ msg: 'closing live connection', deviceId, reason });
     client.close();
   }
+}
+
+/** Drops a connection's Last Will (aedes keeps it in `will`, or in `_will` while logging in). */
+function withoutWill(client: Client): void {
+  const wills = client as unknown as { will: unknown; _will: unknown };
+  wills.will = null;
+  wills._will = null;
 }

@@ -9,6 +9,7 @@ import {
   type CommandMessageDto,
   type ErrorMessageDto,
 } from '@bedside/contracts';
+import { AcknowledgedDelivery, type DeliveryOutcome } from './acknowledged-delivery';
 
 /**
  * Hub -> device messages. The only place the hub publishes into the broker, so tests and the
@@ -20,11 +21,13 @@ import {
 export class DownlinkPublisher {
   private readonly log = new Logger('Downlink');
   private broker: Aedes | null = null;
+  private confirmed: AcknowledgedDelivery | null = null;
 
   constructor(private readonly clock: Clock) {}
 
   attach(broker: Aedes): void {
     this.broker = broker;
+    this.confirmed = new AcknowledgedDelivery(broker);
   }
 
   sendError(deviceId: string, error: Omit<ErrorMessageDto, 'ts'>): Promise<void> {
@@ -47,6 +50,20 @@ export class DownlinkPublisher {
 
   sendAck(deviceId: string, ack: Omit<AckMessageDto, 'ts'>): Promise<void> {
     return this.publish(acksTopic(deviceId), { ...ack, ts: this.clock.now() }, 1);
+  }
+
+  /**
+   * An ack the caller must know was received: sent to the device's current connection only if it
+   * subscribed to its acks, resolved on its PUBACK (see AcknowledgedDelivery). Never awaited on a
+   * path other devices share.
+   */
+  sendAckConfirmed(deviceId: string, ack: Omit<AckMessageDto, 'ts'>): Promise<DeliveryOutcome> {
+    if (!this.confirmed || this.broker?.closed) return Promise.resolve('not-delivered');
+    return this.confirmed.send(
+      deviceId,
+      acksTopic(deviceId),
+      Buffer.from(JSON.stringify({ ...ack, ts: this.clock.now() })),
+    );
   }
 
   sendCommand(deviceId: string, command: Omit<CommandMessageDto, 'ts'>): Promise<void> {

@@ -4,3 +4,5 @@ export * from './downlink.publisher';
 export * from './device-session';
 export * from './topic-acl';
 export * from './mqtt-frame-guard';
+export type { DeliveryOutcome } from './acknowledged-delivery';
+export * from './broker.metrics';

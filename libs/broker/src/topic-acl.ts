@@ -1,4 +1,11 @@
-import { isUplink, parseDeviceTopic, devicePrefix, DOWNLINK_CHANNELS, type UplinkChannel } from '@bedside/contracts';
+import {
+  acksTopic,
+  isUplink,
+  parseDeviceTopic,
+  devicePrefix,
+  DOWNLINK_CHANNELS,
+  type UplinkChannel,
+} from '@bedside/contracts';
 
 /** A device may publish only to its own uplink topics. Returns the channel, or null if denied. */
 export function uplinkChannelFor(deviceId: string, topic: string): UplinkChannel | null {
@@ -18,4 +25,10 @@ export function deviceMaySubscribe(deviceId: string, filter: string): boolean {
   const rest = filter.slice(prefix.length);
   if (rest === '#' || rest === '+') return true; // only its own downlinks and its own uplinks echoed back
   return (DOWNLINK_CHANNELS as readonly string[]).includes(rest);
+}
+
+/** Whether a filter the ACL allows delivers the device's `acks` topic. */
+export function coversAcks(deviceId: string, filter: string): boolean {
+  const prefix = devicePrefix(deviceId);
+  return filter === acksTopic(deviceId) || filter === `${prefix}#` || filter === `${prefix}+`;
 }

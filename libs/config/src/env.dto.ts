@@ -213,6 +213,37 @@ export class EnvDto {
   MQTT_MAX_OUTBOUND_BYTES = 1024 * 1024;
 
   /**
+   * Per-device inbound quota (token bucket): messages a device may publish per second on
+   * average, and how many it may send at once above that. A mattress streams 1 message a
+   * second; a device catching up after an outage uploads batches of up to 300 samples each.
+   * SOS, fall and tamper events are never held to it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MQTT_DEVICE_MESSAGES_PER_S = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MQTT_DEVICE_MESSAGE_BURST = 200;
+
+  /** Per-device inbound payload bytes per second on average, and the burst above that. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  MQTT_DEVICE_BYTES_PER_S = 64 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(64 * 1024)
+  @Max(1024 * 1024 * 1024)
+  MQTT_DEVICE_BYTE_BURST = 2 * 1024 * 1024;
+
+  /**
    * Longest keep alive honoured, seconds. A CONNECT with keep alive 0 (off, MQTT 3.1.1
    * §3.1.2.10) or above this is accepted and supervised as if it had asked for this.
    */

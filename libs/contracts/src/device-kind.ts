@@ -19,3 +19,15 @@ export const EVENT_TYPE_NAMES = Object.keys(EVENT_TYPES) as EventType[];
 export function eventAllowedFor(type: EventType, kind: DeviceKind): boolean {
   return (EVENT_TYPES[type] as readonly DeviceKind[]).includes(kind);
 }
+
+/**
+ * Events that call for help (an SOS, a fall, and their cancels, tamper): never held to the
+ * device's inbound quota, and stored and evaluated ahead of telemetry.
+ */
+export const PRIORITY_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'button.pressed',
+  'button.cancelled',
+  'fall.detected',
+  'fall.cancelled',
+  'tamper',
+]);

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'TOPIC_NOT_ALLOWED', // publish outside the device's own uplink topics; the connection is closed
   'PACKET_TOO_LARGE', // packet over the hub's limit; the connection is closed
   'DEVICE_NOT_BOUND', // accepted and stored, but no bed is bound so no alarm can be raised
+  'RATE_LIMITED', // over the device's inbound quota: acknowledged, not stored
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

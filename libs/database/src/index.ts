@@ -5,6 +5,7 @@ export * from './schema-wellness';
 export * from './schema-cluster';
 export * from './schema-regions';
 export * from './schema-visits';
+export * from './schema-ingest';
 export * from './database';
 export * from './create-kysely';
 export * from './database.module';

@@ -1,13 +1,24 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { Database } from '@bedside/database';
 import { GroupCommit } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
+import { PRIORITY_EVENT_TYPES } from '@bedside/contracts';
+import { ALARM_ACKED_EVENT_TYPES } from './alarm-ack-outbox.repository';
 import type { StoredDeviceEvent } from './ingest.events';
+
+/**
+ * A priority batch stays small: it is written the turn it was gathered in, whatever else the
+ * devices sent, and an SOS press of one bed need not wait for a thousand others' rows.
+ */
+const PRIORITY_MAX_BATCH = 200;
 
 /** Device events, stored once per (device, event id) with group commit. */
 @Injectable()
 export class DeviceEventRepository {
   private readonly commit: GroupCommit<StoredDeviceEvent, boolean>;
+  /** Calls for help (PRIORITY_EVENT_TYPES): their own batches, written at once, never behind a batch of other events. */
+  private readonly priority: GroupCommit<StoredDeviceEvent, boolean>;
 
   constructor(
     private readonly database: Database,
@@ -17,15 +28,19 @@ export class DeviceEventRepository {
       delayMs: env.INGEST_COMMIT_DELAY_MS,
       maxBatch: env.INGEST_COMMIT_MAX_BATCH,
     });
+    this.priority = new GroupCommit((events) => this.insertBatch(events), {
+      delayMs: 0,
+      maxBatch: PRIORITY_MAX_BATCH,
+    });
   }
 
   /** Resolves true if newly stored, false if it was already there (a redelivery). */
   store(event: StoredDeviceEvent): Promise<boolean> {
-    return this.commit.submit(event);
+    return (PRIORITY_EVENT_TYPES.has(event.type) ? this.priority : this.commit).submit(event);
   }
 
-  drain(): Promise<void> {
-    return this.commit.drain();
+  async drain(): Promise<void> {
+    await Promise.all([this.priority.drain(), this.commit.drain()]);
   }
 
   private async insertBatch(events: StoredDeviceEvent[]): Promise<boolean[]> {
@@ -37,22 +52,40 @@ export class DeviceEventRepository {
       seen.add(k);
       return true;
     });
+    const rows = unique.map((e) => ({
+      device_id: e.deviceId,
+      event_id: e.eventId,
+      type: e.type,
+      bed_id: e.bedId,
+      device_ts: new Date(e.ts),
+      seq: e.seq ?? null,
+      confidence: e.confidence ?? null,
+      received_at: new Date(e.receivedAt),
+    }));
+    // An event the rules may answer with an alarm gets its pending alarm ack row in the same
+    // statement: once the event is stored (and acknowledged), the ack cannot be forgotten.
     const inserted = await this.database.db
-      .insertInto('device_events')
-      .values(
-        unique.map((e) => ({
-          device_id: e.deviceId,
-          event_id: e.eventId,
-          type: e.type,
-          bed_id: e.bedId,
-          device_ts: new Date(e.ts),
-          seq: e.seq ?? null,
-          confidence: e.confidence ?? null,
-          received_at: new Date(e.receivedAt),
-        })),
+      .with('inserted', (db) =>
+        db
+          .insertInto('device_events')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['device_id', 'event_id']).doNothing())
+          .returning(['device_id', 'event_id', 'type', 'bed_id', 'received_at']),
       )
-      .onConflict((oc) => oc.columns(['device_id', 'event_id']).doNothing())
-      .returning(['device_id', 'event_id'])
+      .with('pending', (db) =>
+        db
+          .insertInto('alarm_ack_outbox')
+          .columns(['device_id', 'event_id', 'bed_id', 'received_at'])
+          .expression((eb) =>
+            eb
+              .selectFrom('inserted')
+              .select(['device_id', 'event_id', sql<string>`bed_id`.as('bed_id'), 'received_at'])
+              .where('type', 'in', ALARM_ACKED_EVENT_TYPES)
+              .where('bed_id', 'is not', null),
+          ),
+      )
+      .selectFrom('inserted')
+      .select(['device_id', 'event_id'])
       .execute();
     const fresh = new Set(inserted.map((r) => `${r.device_id}\u0000${r.event_id}`));
     const claimed = new Set<string>();

@@ -4,6 +4,7 @@ import { Clock } from '@bedside/common';
 import { BrokerService, DownlinkPublisher, type ConnectionChange, type DeviceSession } from '@bedside/broker';
 import {
   EVENT_ID_PATTERN,
+  PRIORITY_EVENT_TYPES,
   invalid,
   validateUplink,
   type DeviceEventDto,
@@ -14,6 +15,8 @@ import {
 } from '@bedside/contracts';
 import { Metrics } from '@bedside/observability';
 import { TelemetryStore, type TelemetryPoint } from '@bedside/telemetry';
+import { AlarmAckOutbox } from './alarm-ack-outbox.service';
+import { InboundQuota } from './inbound-quota.service';
 import { DeviceEventRepository } from './device-event.repository';
 import { DeviceStateRepository } from './device-state.repository';
 import { IngestEvents } from './ingest.events';
@@ -38,6 +41,8 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly state: DeviceStateRepository,
     private readonly telemetry: TelemetryStore,
     private readonly bus: IngestEvents,
+    private readonly alarmAcks: AlarmAckOutbox,
+    private readonly quota: InboundQuota,
     private readonly metrics: Metrics,
     private readonly clock: Clock,
   ) {
@@ -77,7 +82,15 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     const counters = this.counters[channel];
     counters.received.inc();
     this.state.seen(session.deviceId, received);
-    const result = validateUplink(session.kind, channel, packet.payload as Buffer);
+    // Over quota: acknowledged and not stored. Telemetry and status are refused before they are
+    // parsed; an event is read first, since a call for help passes whatever the quota.
+    if (channel !== 'events' && !this.quota.admit(session, packet, false)) return Promise.resolve();
+    const result = validateUplink(session.kind, channel, packet.payload);
+    if (channel === 'events') {
+      const priority =
+        result.ok && result.value.channel === 'events' && PRIORITY_EVENT_TYPES.has(result.value.body.type);
+      if (!this.quota.admit(session, packet, priority)) return Promise.resolve();
+    }
     if (!result.ok) return this.reject(session, packet, result);
     const stopTimer = counters.latency.startTimer();
     let stored: Promise<void>;
@@ -87,7 +100,7 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
       else if (msg.channel === 'events') stored = this.storeEvent(session, msg.body, received);
       else stored = this.storeStatus(session, msg.body, received);
     } catch (err) {
-      stored = Promise.reject(err as Error);
+      stored = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     return stored.then(
       () => {
@@ -129,7 +142,7 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
       errorCount: failure.errorCount,
     });
     const ids = failure.code === 'MALFORMED_JSON' ? {} : peekIds(packet.payload as Buffer);
-    this.downlink.sendError(session.deviceId, {
+    void this.downlink.sendError(session.deviceId, {
       code: failure.code,
       message: failure.message,
       topic: packet.topic,
@@ -175,7 +188,9 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     if (fresh) this.bus.events$.next(event);
     else this.metrics.messagesDuplicate.inc({ channel: 'events' });
     // The receipt lets a call button light "help is coming"; it is sent for redeliveries too.
-    this.downlink.sendAck(session.deviceId, { eventId: body.eventId, status: fresh ? 'stored' : 'duplicate' });
+    void this.downlink.sendAck(session.deviceId, { eventId: body.eventId, status: fresh ? 'stored' : 'duplicate' });
+    // A resend may mean the alarm ack was lost too (a crash between storing and acking).
+    if (!fresh) this.alarmAcks.duplicate(session.deviceId, body.eventId);
   }
 
   private async storeStatus(session: DeviceSession, body: DeviceStatusDto, at: number): Promise<void> {

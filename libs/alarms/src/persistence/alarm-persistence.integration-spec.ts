@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@bedside/common';
 import type { Database } from '@bedside/database';
-import { IngestEvents } from '@bedside/ingest';
+import { IngestEvents, type AlarmAckOutbox } from '@bedside/ingest';
 import { RegistryEvents } from '@bedside/registry';
 import type { DownlinkPublisher } from '@bedside/broker';
 import { testDatabaseEngines } from '@bedside/testing';
@@ -338,6 +338,10 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       config,
       clock,
       new Metrics(),
+      {
+        evaluated: (e: { eventId: string }, alarmId: string | null) =>
+          alarmId && acks.push({ eventId: e.eventId, status: 'alarm', alarmId }),
+      } as unknown as AlarmAckOutbox,
     );
     runner.onModuleInit();
     await runner.ready();

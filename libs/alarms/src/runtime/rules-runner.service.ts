@@ -2,7 +2,7 @@ import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit }
 import type { Subscription } from 'rxjs';
 import { Clock, DomainError } from '@bedside/common';
 import { DownlinkPublisher } from '@bedside/broker';
-import { IngestEvents, type DeviceStatusChange, type StoredDeviceEvent } from '@bedside/ingest';
+import { AlarmAckOutbox, IngestEvents, type DeviceStatusChange, type StoredDeviceEvent } from '@bedside/ingest';
 import { Metrics } from '@bedside/observability';
 import { RegistryEvents, type DeviceAccessChange } from '@bedside/registry';
 import type { TelemetryPoint } from '@bedside/telemetry';
@@ -67,6 +67,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     private readonly config: AlarmsConfig,
     private readonly clock: Clock,
     private readonly metrics: Metrics,
+    private readonly alarmAcks: AlarmAckOutbox,
   ) {
     this.timers = new BedTimers(
       () => this.clock.now(),
@@ -284,17 +285,12 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     return out;
   }
 
-  /** The device learns which alarm its event raised (a call button can show "help is coming"); the delay is measured. */
+  /** The device learns which alarm its event raised (a call button can show "help is coming"), durably; the delay is measured. */
   private eventRaised(event: NonNullable<Source['event']>, out: ApplyOutcome): void {
     const kind = kindForEvent(event.type);
     const alarm = kind ? out.raisedOrUpdated.get(kind) : undefined;
-    if (!kind || !alarm) return;
-    this.metrics.eventToAlarm.observe({ kind }, (this.clock.now() - event.receivedAt) / 1000);
-    void this.downlink
-      .sendAck(event.deviceId, { eventId: event.eventId, status: 'alarm', alarmId: alarm.id })
-      .catch((err) =>
-        this.log.warn({ msg: 'alarm ack not sent', deviceId: event.deviceId, err: (err as Error).message }),
-      );
+    if (kind && alarm) this.metrics.eventToAlarm.observe({ kind }, (this.clock.now() - event.receivedAt) / 1000);
+    this.alarmAcks.evaluated(event, alarm?.id ?? null);
   }
 
   private schedule(entry: BedEntry): void {

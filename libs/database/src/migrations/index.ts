@@ -6,6 +6,7 @@ import { callcentre } from './0004-callcentre';
 import { bedStateVersion } from './0005-bed-state-version';
 import { userLifecycle } from './0006-user-lifecycle';
 import { nightSummaries } from './0007-night-summaries';
+import { alarmAckOutbox } from './0008-alarm-ack-outbox';
 import { callHandling } from './0009-call-handling';
 import { regions } from './0010-regions';
 import { cluster } from './0011-cluster';
@@ -20,6 +21,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-bed-state-version': bedStateVersion,
   '0006-user-lifecycle': userLifecycle,
   '0007-night-summaries': nightSummaries,
+  '0008-alarm-ack-outbox': alarmAckOutbox,
   '0009-call-handling': callHandling,
   '0010-regions': regions,
   '0011-cluster': cluster,

@@ -1,0 +1,262 @@
+/**
+ * Device fairness: other devices' `stored` and `alarm` ack latency (the `alarm` ack is the
+ * device's view of SOS -> alarm) while one device floods telemetry and one stops reading its
+ * socket, side by side with the same presses on a quiet hub. Target: loaded p99 within 2x of
+ * quiet. Part of `npm run bench`; alone:
+ *
+ *   node dist/bench/device-fairness.bench.js [--buttons 8] [--window-s 5] [--every-ms 250]
+ */
+import { connect as tcpConnect, type Socket } from 'node:net';
+import mqtt, { type MqttClient } from 'mqtt';
+import mqttPacket, { type Packet } from 'mqtt-packet';
+import { acksTopic, devicePrefix, eventsTopic, statusTopic, telemetryTopic } from '../libs/contracts/src/topics';
+import { hubApi } from '../libs/testing/src/hub-api';
+import { spawnHub, type HubServer } from './lib/servers';
+
+export interface DeviceFairnessOptions {
+  /** Call buttons pressing (one bed each), the devices whose latency is measured. */
+  buttons: number;
+  windowS: number;
+  everyMs: number;
+}
+
+export const DEFAULT_DEVICE_FAIRNESS: DeviceFairnessOptions = { buttons: 8, windowS: 5, everyMs: 250 };
+
+export interface LatencyFigures {
+  presses: number;
+  storedAcks: number;
+  alarmAcks: number;
+  storedP50Ms: number | null;
+  storedP99Ms: number | null;
+  alarmP50Ms: number | null;
+  alarmP99Ms: number | null;
+}
+
+export interface DeviceFairnessResult {
+  options: DeviceFairnessOptions;
+  quiet: LatencyFigures;
+  loaded: LatencyFigures;
+  /** loaded p99 / quiet p99. */
+  ratio: { stored: number | null; alarm: number | null };
+  withinTarget: boolean;
+  flood: { sent: number; refusedForQuota: number; stuckDropped: boolean };
+}
+
+interface Creds {
+  deviceId: string;
+  mqtt: { username: string; password: string; clientId: string };
+}
+
+const quantile = (xs: number[], q: number): number | null =>
+  xs.length === 0 ? null : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
+
+function connectClient(url: string, c: Creds): Promise<MqttClient> {
+  return mqtt.connectAsync(url, {
+    clientId: c.mqtt.clientId,
+    username: c.mqtt.username,
+    password: c.mqtt.password,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+  });
+}
+
+/** SOS presses from every button each `everyMs` for `windowS`: latency of each press's acks. */
+async function measure(url: string, buttons: Creds[], o: DeviceFairnessOptions, tag: string): Promise<LatencyFigures> {
+  const stored: number[] = [];
+  const alarm: number[] = [];
+  const sent = new Map<string, number>();
+  const clients = await Promise.all(
+    buttons.map(async (b) => {
+      const c = await connectClient(url, b);
+      c.on('message', (_t, payload) => {
+        const ack = JSON.parse(payload.toString()) as { eventId: string; status: string };
+        const at = sent.get(`${b.deviceId}/${ack.eventId}`);
+        if (at === undefined) return;
+        if (ack.status === 'stored') stored.push(Date.now() - at);
+        if (ack.status === 'alarm') alarm.push(Date.now() - at);
+      });
+      await c.subscribeAsync(acksTopic(b.deviceId), { qos: 1 });
+      return c;
+    }),
+  );
+  const end = Date.now() + o.windowS * 1000;
+  for (let n = 0; Date.now() < end; n++) {
+    for (const [i, c] of clients.entries()) {
+      const eventId = `${tag}-${n}`;
+      sent.set(`${buttons[i].deviceId}/${eventId}`, Date.now());
+      c.publish(eventsTopic(buttons[i].deviceId), JSON.stringify({ eventId, type: 'button.pressed', ts: Date.now() }), {
+        qos: 1,
+      });
+    }
+    await new Promise((r) => setTimeout(r, o.everyMs));
+  }
+  const deadline = Date.now() + 15_000;
+  while ((stored.length < sent.size || alarm.length < sent.size) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
+  await Promise.all(clients.map((c) => c.endAsync()));
+  return {
+    presses: sent.size,
+    storedAcks: stored.length,
+    alarmAcks: alarm.length,
+    storedP50Ms: quantile(stored, 0.5),
+    storedP99Ms: quantile(stored, 0.99),
+    alarmP50Ms: quantile(alarm, 0.5),
+    alarmP99Ms: quantile(alarm, 0.99),
+  };
+}
+
+/** A device that subscribes to its own topics, then never reads its socket again while it publishes. */
+async function stuckDevice(port: number, c: Creds): Promise<{ socket: Socket; flood: () => () => void }> {
+  const socket = tcpConnect(port, '127.0.0.1');
+  await new Promise((r, j) => socket.once('connect', r).once('error', j));
+  socket.on('error', () => undefined);
+  const send = (p: Record<string, unknown>) => socket.write(mqttPacket.generate(p as unknown as Packet));
+  send({
+    cmd: 'connect',
+    protocolId: 'MQTT',
+    protocolVersion: 4,
+    clean: true,
+    keepalive: 60,
+    clientId: c.mqtt.clientId,
+    username: c.mqtt.username,
+    password: Buffer.from(c.mqtt.password),
+  });
+  send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: devicePrefix(c.deviceId) + '#', qos: 1 }] });
+  await new Promise((r) => setTimeout(r, 300));
+  socket.pause();
+  return {
+    socket,
+    flood: () => {
+      let on = true;
+      let id = 1;
+      void (async () => {
+        while (on && !socket.destroyed) {
+          while (socket.writableLength < 256 * 1024 && !socket.destroyed) {
+            id = (id % 65535) + 1;
+            send({ cmd: 'publish', topic: statusTopic(c.deviceId), payload: '{"state":"on"}', qos: 1, messageId: id });
+          }
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      })();
+      return () => (on = false);
+    },
+  };
+}
+
+/** A device that reads, but publishes telemetry as fast as its socket takes it (QoS 0). */
+function floodTelemetry(client: MqttClient, deviceId: string): { stop: () => number } {
+  let on = true;
+  let sent = 0;
+  void (async () => {
+    while (on && client.connected) {
+      for (let i = 0; i < 50; i++) {
+        const ts = Date.now();
+        client.publish(
+          telemetryTopic(deviceId),
+          JSON.stringify({ ts, seq: sent++, samples: [{ ts, inBed: true, heartRate: 60, respirationRate: 14 }] }),
+          { qos: 0 },
+        );
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+  })();
+  return {
+    stop: () => {
+      on = false;
+      return sent;
+    },
+  };
+}
+
+const ratio = (loaded: number | null, quiet: number | null) =>
+  loaded === null || quiet === null || quiet === 0 ? null : Math.round((loaded / quiet) * 100) / 100;
+
+export async function deviceFairnessBench(
+  o: DeviceFairnessOptions = DEFAULT_DEVICE_FAIRNESS,
+  log: (s: string) => void = console.log,
+): Promise<DeviceFairnessResult> {
+  const hub: HubServer = await spawnHub();
+  try {
+    const api = hubApi(hub);
+    const port = Number(new URL(hub.mqttUrl).port);
+    const beds: Awaited<ReturnType<typeof api.provisionBed>>[] = [];
+    for (let i = 0; i < o.buttons + 2; i++) beds.push(await api.provisionBed(`fairness-${i}`));
+    const creds = (i: number, kind: 'button' | 'mattress') => beds[i].devices[kind].credentials as Creds;
+    const buttons = beds.slice(2).map((_b, i) => creds(i + 2, 'button'));
+
+    log(`device fairness: quiet window, ${o.buttons} buttons pressing every ${o.everyMs} ms for ${o.windowS} s`);
+    const quiet = await measure(hub.mqttUrl, buttons, o, 'quiet');
+
+    const flooderCreds = creds(0, 'mattress');
+    const flooder = await connectClient(hub.mqttUrl, flooderCreds);
+    const flooding = floodTelemetry(flooder, flooderCreds.deviceId);
+    const stuck = await stuckDevice(port, creds(1, 'mattress'));
+    const stopStuck = stuck.flood();
+    await new Promise((r) => setTimeout(r, 500));
+    log('device fairness: loaded window, one device flooding telemetry, one not reading');
+    const loaded = await measure(hub.mqttUrl, buttons, o, 'loaded');
+    const sent = flooding.stop();
+    stopStuck();
+    const stuckDropped = stuck.socket.destroyed || stuck.socket.readableEnded;
+    stuck.socket.destroy();
+    await flooder.endAsync();
+    const rejections = (
+      await api.get<{ code: string; count: number }[]>(`/api/devices/${flooderCreds.deviceId}/rejections`)
+    ).body;
+
+    const r = {
+      stored: ratio(loaded.storedP99Ms, quiet.storedP99Ms),
+      alarm: ratio(loaded.alarmP99Ms, quiet.alarmP99Ms),
+    };
+    const result: DeviceFairnessResult = {
+      options: o,
+      quiet,
+      loaded,
+      ratio: r,
+      withinTarget:
+        loaded.alarmAcks === loaded.presses &&
+        loaded.storedAcks === loaded.presses &&
+        (r.stored ?? Infinity) <= 2 &&
+        (r.alarm ?? Infinity) <= 2,
+      flood: {
+        sent,
+        refusedForQuota: rejections.find((x) => x.code === 'RATE_LIMITED')?.count ?? 0,
+        stuckDropped,
+      },
+    };
+    log(
+      [
+        'device fairness (ms)      quiet    loaded   ratio',
+        `  stored ack p50       ${pad(quiet.storedP50Ms)} ${pad(loaded.storedP50Ms)}`,
+        `  stored ack p99       ${pad(quiet.storedP99Ms)} ${pad(loaded.storedP99Ms)}   ${r.stored ?? '-'}`,
+        `  SOS -> alarm ack p50 ${pad(quiet.alarmP50Ms)} ${pad(loaded.alarmP50Ms)}`,
+        `  SOS -> alarm ack p99 ${pad(quiet.alarmP99Ms)} ${pad(loaded.alarmP99Ms)}   ${r.alarm ?? '-'}`,
+        `  acks received        ${pad(quiet.alarmAcks)} ${pad(loaded.alarmAcks)}   of ${quiet.presses} / ${loaded.presses} presses`,
+        `  flood: ${sent} telemetry messages sent, ${result.flood.refusedForQuota} refused for quota; stuck device dropped: ${stuckDropped}`,
+        `  within 2x of quiet: ${result.withinTarget}`,
+      ].join('\n'),
+    );
+    return result;
+  } finally {
+    await hub.stop();
+  }
+}
+
+const pad = (x: number | null) => String(x ?? '-').padStart(8);
+
+if (require.main === module) {
+  const arg = (name: string, dflt: number) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  };
+  deviceFairnessBench({
+    buttons: arg('--buttons', DEFAULT_DEVICE_FAIRNESS.buttons),
+    windowS: arg('--window-s', DEFAULT_DEVICE_FAIRNESS.windowS),
+    everyMs: arg('--every-ms', DEFAULT_DEVICE_FAIRNESS.everyMs),
+  })
+    .then(() => process.exit(0))
+    .catch((err) => {
+      console.error(err);
+      process.exit(1);
+    });
+}

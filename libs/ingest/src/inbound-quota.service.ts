@@ -1,0 +1,83 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { PublishPacket } from 'aedes';
+import { BrokerMetrics, DownlinkPublisher, type DeviceSession } from '@bedside/broker';
+import { Clock } from '@bedside/common';
+import { EnvDto } from '@bedside/config';
+import { DeviceQuotas } from './device-quota';
+import { DeviceStateRepository } from './device-state.repository';
+
+/** A throttled device is reminded on its errors topic at most this often (not once per message: that would feed the flood). */
+const TELL_EVERY_MS = 5_000;
+const SWEEP_MS = 60_000;
+
+/**
+ * Per-device inbound quotas at the ingest edge. A message over quota is acknowledged (PUBACK:
+ * resending it at once cannot help, and withholding the PUBACK would hold up the device's
+ * next messages, an SOS among them, MQTT 3.1.1 §4.6) and not stored; the device is told with
+ * `RATE_LIMITED` on its errors topic, every refusal is counted, and the start and end of each
+ * throttled spell are logged once.
+ */
+@Injectable()
+export class InboundQuota implements OnModuleInit, OnModuleDestroy {
+  private readonly log = new Logger('InboundQuota');
+  private readonly quotas: DeviceQuotas;
+  private readonly exceeded;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly env: EnvDto,
+    private readonly downlink: DownlinkPublisher,
+    private readonly state: DeviceStateRepository,
+    private readonly clock: Clock,
+    metrics: BrokerMetrics,
+  ) {
+    this.quotas = new DeviceQuotas({
+      messagesPerS: env.MQTT_DEVICE_MESSAGES_PER_S,
+      messageBurst: env.MQTT_DEVICE_MESSAGE_BURST,
+      bytesPerS: env.MQTT_DEVICE_BYTES_PER_S,
+      // A packet the hub accepts at all must fit into a full bucket.
+      byteBurst: Math.max(env.MQTT_DEVICE_BYTE_BURST, env.MQTT_MAX_PACKET_BYTES),
+    });
+    this.exceeded = {
+      messages: metrics.quotaExceeded.labels('messages'),
+      bytes: metrics.quotaExceeded.labels('bytes'),
+    };
+  }
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => this.quotas.sweep(this.clock.now()), SWEEP_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Charges the message to its device; false when it is over quota (already answered and counted). `exempt` always passes. */
+  admit(session: DeviceSession, packet: PublishPacket, exempt: boolean): boolean {
+    const now = this.clock.now();
+    const { deviceId } = session;
+    const { verdict, change } = this.quotas.admit(deviceId, packet.payload.length, now, exempt);
+    if (change?.state === 'released')
+      this.log.log({ msg: 'device back under its inbound quota', deviceId, refused: change.refused });
+    if (verdict === 'ok') return true;
+    this.exceeded[verdict].inc();
+    const limit =
+      verdict === 'messages'
+        ? `${this.env.MQTT_DEVICE_MESSAGES_PER_S} messages/s (burst ${this.env.MQTT_DEVICE_MESSAGE_BURST})`
+        : `${this.env.MQTT_DEVICE_BYTES_PER_S} bytes/s (burst ${this.env.MQTT_DEVICE_BYTE_BURST})`;
+    const message = `over the device's inbound quota of ${limit}: acknowledged, not stored; SOS, fall and tamper events are always accepted`;
+    this.state.rejected(deviceId, 'RATE_LIMITED', message, now);
+    if (change?.state === 'throttled')
+      this.log.warn({ msg: 'device over its inbound quota; refusing its messages', deviceId, kind: verdict });
+    if (this.quotas.shouldTell(deviceId, now, TELL_EVERY_MS)) {
+      void this.downlink.sendError(deviceId, {
+        code: 'RATE_LIMITED',
+        message,
+        topic: packet.topic,
+        errors: [{ field: '', reason: `over ${limit}` }],
+      });
+    }
+    return false;
+  }
+}
