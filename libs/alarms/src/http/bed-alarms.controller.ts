@@ -74,12 +74,7 @@ export class BedAlarmsController {
   @HttpCode(200)
   @Authenticated({ permission: 'backtest.run', owns: [bedPath], residentData: true })
   backtest(@Param('id') id: string, @Body() dto: BacktestDto) {
-    return this.backtests.run(
-      id,
-      Date.parse(dto.from),
-      Date.parse(dto.to),
-      dto.override,
-    );
+    return this.backtests.run(id, Date.parse(dto.from), Date.parse(dto.to), dto.override);
   }
 
   /** Every rule action for the bed, including cancels that raised nothing and suppressed episodes. */
