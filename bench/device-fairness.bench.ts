@@ -6,12 +6,13 @@
  *
  *   node dist/bench/device-fairness.bench.js [--buttons 8] [--window-s 5] [--every-ms 250]
  */
+import { spawn } from 'node:child_process';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { acksTopic, devicePrefix, eventsTopic, statusTopic, telemetryTopic } from '../libs/contracts/src/topics';
 import { hubApi } from '../libs/testing/src/hub-api';
-import { spawnHub, type HubServer } from './lib/servers';
+import { scrape, spawnHub, type HubServer } from './lib/servers';
 
 export interface DeviceFairnessOptions {
   /** Call buttons pressing (one bed each), the devices whose latency is measured. */
@@ -184,22 +185,33 @@ export async function deviceFairnessBench(
     const creds = (i: number, kind: 'button' | 'mattress') => beds[i].devices[kind].credentials as Creds;
     const buttons = beds.slice(2).map((_b, i) => creds(i + 2, 'button'));
 
+    // One press per button first, not measured: a bed's first input loads its rules and state.
+    await measure(hub.mqttUrl, buttons, { ...o, windowS: 0.001 }, 'warm-up');
     log(`device fairness: quiet window, ${o.buttons} buttons pressing every ${o.everyMs} ms for ${o.windowS} s`);
     const quiet = await measure(hub.mqttUrl, buttons, o, 'quiet');
 
+    // The flooding device is its own process, as it would be its own machine: flooding from this
+    // process would slow the measuring clients down and be counted against the hub.
     const flooderCreds = creds(0, 'mattress');
-    const flooder = await connectClient(hub.mqttUrl, flooderCreds);
-    const flooding = floodTelemetry(flooder, flooderCreds.deviceId);
+    const flooder = spawn(process.execPath, [__filename, '--flood-child'], {
+      env: { PATH: process.env.PATH ?? '', FLOOD_URL: hub.mqttUrl, FLOOD_CREDS: JSON.stringify(flooderCreds) },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let floodOutput = '';
+    flooder.stdout.on('data', (d: Buffer) => (floodOutput += d.toString()));
     const stuck = await stuckDevice(port, creds(1, 'mattress'));
     const stopStuck = stuck.flood();
     await new Promise((r) => setTimeout(r, 500));
     log('device fairness: loaded window, one device flooding telemetry, one not reading');
     const loaded = await measure(hub.mqttUrl, buttons, o, 'loaded');
-    const sent = flooding.stop();
+    const flooderExit = new Promise((r) => flooder.once('exit', r));
+    flooder.kill('SIGTERM');
+    await flooderExit;
+    const sent = Number(/sent (\d+)/.exec(floodOutput)?.[1] ?? 0);
     stopStuck();
-    const stuckDropped = stuck.socket.destroyed || stuck.socket.readableEnded;
+    const dropped = (await scrape(hub.httpUrl))('bedside_mqtt_connections_dropped_total');
+    const stuckDropped = dropped > 0;
     stuck.socket.destroy();
-    await flooder.endAsync();
     const rejections = (
       await api.get<{ code: string; count: number }[]>(`/api/devices/${flooderCreds.deviceId}/rejections`)
     ).body;
@@ -227,12 +239,12 @@ export async function deviceFairnessBench(
     log(
       [
         'device fairness (ms)      quiet    loaded   ratio',
-        `  stored ack p50       ${pad(quiet.storedP50Ms)} ${pad(loaded.storedP50Ms)}`,
+        `  stored ack p50       ${pad(quiet.storedP50Ms)} ${pad(loaded.storedP50Ms)}   ${ratio(loaded.storedP50Ms, quiet.storedP50Ms) ?? '-'}`,
         `  stored ack p99       ${pad(quiet.storedP99Ms)} ${pad(loaded.storedP99Ms)}   ${r.stored ?? '-'}`,
-        `  SOS -> alarm ack p50 ${pad(quiet.alarmP50Ms)} ${pad(loaded.alarmP50Ms)}`,
+        `  SOS -> alarm ack p50 ${pad(quiet.alarmP50Ms)} ${pad(loaded.alarmP50Ms)}   ${ratio(loaded.alarmP50Ms, quiet.alarmP50Ms) ?? '-'}`,
         `  SOS -> alarm ack p99 ${pad(quiet.alarmP99Ms)} ${pad(loaded.alarmP99Ms)}   ${r.alarm ?? '-'}`,
         `  acks received        ${pad(quiet.alarmAcks)} ${pad(loaded.alarmAcks)}   of ${quiet.presses} / ${loaded.presses} presses`,
-        `  flood: ${sent} telemetry messages sent, ${result.flood.refusedForQuota} refused for quota; stuck device dropped: ${stuckDropped}`,
+        `  flood: ${sent} telemetry messages sent, ${result.flood.refusedForQuota} refused for quota; stuck device dropped by the hub: ${stuckDropped}`,
         `  within 2x of quiet: ${result.withinTarget}`,
       ].join('\n'),
     );
@@ -244,7 +256,19 @@ export async function deviceFairnessBench(
 
 const pad = (x: number | null) => String(x ?? '-').padStart(8);
 
-if (require.main === module) {
+/** The flooding device's process: floods until SIGTERM, then prints how many messages it sent. */
+async function floodChild(): Promise<void> {
+  const c = JSON.parse(process.env.FLOOD_CREDS ?? '{}') as Creds;
+  const client = await connectClient(process.env.FLOOD_URL ?? '', c);
+  const flooding = floodTelemetry(client, c.deviceId);
+  process.once('SIGTERM', () => {
+    process.stdout.write(`sent ${flooding.stop()}\n`, () => process.exit(0));
+  });
+}
+
+if (require.main === module && process.argv.includes('--flood-child')) {
+  void floodChild();
+} else if (require.main === module) {
   const arg = (name: string, dflt: number) => {
     const i = process.argv.indexOf(name);
     return i >= 0 ? Number(process.argv[i + 1]) : dflt;

@@ -9,6 +9,14 @@ import { DeviceStateRepository } from './device-state.repository';
 /** A throttled device is reminded on its errors topic at most this often (not once per message: that would feed the flood). */
 const TELL_EVERY_MS = 5_000;
 const SWEEP_MS = 60_000;
+/**
+ * A refused message is acknowledged this much later. aedes reads a connection's next packets only
+ * once those it is handling are done, so this holds reads from a flooding device (its later
+ * messages wait in its own buffers, TCP back-pressure): refusing is cheap, but reading and parsing
+ * a flood is not, and would take the CPU the other devices need. The packets already read with it,
+ * an SOS among them, are handled at once.
+ */
+const REFUSAL_DELAY_MS = 100;
 
 /**
  * Per-device inbound quotas at the ingest edge. A message over quota is acknowledged (PUBACK:
@@ -51,6 +59,11 @@ export class InboundQuota implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** When to acknowledge a refused message (see REFUSAL_DELAY_MS). */
+  refused(): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, REFUSAL_DELAY_MS).unref());
   }
 
   /** Charges the message to its device; false when it is over quota (already answered and counted). `exempt` always passes. */

@@ -84,12 +84,12 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     this.state.seen(session.deviceId, received);
     // Over quota: acknowledged and not stored. Telemetry and status are refused before they are
     // parsed; an event is read first, since a call for help passes whatever the quota.
-    if (channel !== 'events' && !this.quota.admit(session, packet, false)) return Promise.resolve();
+    if (channel !== 'events' && !this.quota.admit(session, packet, false)) return this.quota.refused();
     const result = validateUplink(session.kind, channel, packet.payload);
     if (channel === 'events') {
       const priority =
         result.ok && result.value.channel === 'events' && PRIORITY_EVENT_TYPES.has(result.value.body.type);
-      if (!this.quota.admit(session, packet, priority)) return Promise.resolve();
+      if (!this.quota.admit(session, packet, priority)) return this.quota.refused();
     }
     if (!result.ok) return this.reject(session, packet, result);
     const stopTimer = counters.latency.startTimer();
