@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Max, Min, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, Max, Min, ValidateIf } from 'class-validator';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { DomainError, shortToken } from '@bedside/common';
 import { COMMAND_TYPES, type CommandType } from '@bedside/contracts';

@@ -7,10 +7,10 @@ import type { Writable } from 'node:stream';
  * sees every downlink, echo and PUBACK without wrapping the stream in another one.
  */
 export function boundWrites(conn: Writable, limit: number, onExceeded: (buffered: number) => void): void {
-  const write = conn.write;
+  const write = conn.write.bind(conn) as (...args: Parameters<Writable['write']>) => boolean;
   let tripped = false;
   conn.write = function boundedWrite(this: Writable, ...args: Parameters<Writable['write']>) {
-    const ok = write.apply(this, args);
+    const ok = write(...args);
     if (!ok && !tripped && this.writableLength > limit) {
       tripped = true;
       onExceeded(this.writableLength);

@@ -12,9 +12,9 @@ import type { SchemaObject } from 'ajv';
 let compiled: Map<string, ValidateFunction> | null = null;
 
 function withClassValidatorSemantics(schema: SchemaObject): SchemaObject {
-  const required = new Set<string>(schema.required ?? []);
+  const required = new Set<string>((schema.required as string[] | undefined) ?? []);
   const properties: Record<string, SchemaObject> = {};
-  for (const [name, prop] of Object.entries<SchemaObject>(schema.properties ?? {})) {
+  for (const [name, prop] of Object.entries((schema.properties ?? {}) as Record<string, SchemaObject>)) {
     // @IsOptional() lets null through as well as a missing field.
     properties[name] = required.has(name) ? prop : { anyOf: [prop, { type: 'null' }] };
   }
@@ -29,8 +29,11 @@ function build(): Map<string, ValidateFunction> {
   });
   const definitions: Record<string, SchemaObject> = {};
   for (const [name, schema] of Object.entries(schemas))
-    definitions[name] = withClassValidatorSemantics(schema as SchemaObject);
-  const ajv = new Ajv({ strict: false, allErrors: false, coerceTypes: false });
+    definitions[name] = withClassValidatorSemantics(schema);
+  // Formats off: no contract field uses one, and the metadata of every class-validator DTO loaded
+  // in the process (the hub's own configuration among them) is converted here too, whose `url`
+  // formats ajv would otherwise warn about on stderr.
+  const ajv = new Ajv({ strict: false, allErrors: false, coerceTypes: false, validateFormats: false });
   const out = new Map<string, ValidateFunction>();
   for (const name of Object.keys(definitions))
     out.set(name, ajv.compile({ $ref: `#/definitions/${name}`, definitions }));

@@ -9,7 +9,7 @@ import type { DeviceStatusDto, ErrorCode } from '@bedside/contracts';
  */
 export function storableText(text: string): string {
   return text
-    .replace(/\u0000/g, '\uFFFD')
+    .replaceAll('\u0000', '\uFFFD')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
@@ -69,7 +69,7 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
 
   rejected(deviceId: string, code: ErrorCode, message: string, at: number): void {
     let byCode = this.rejections.get(deviceId);
-    if (!byCode) this.rejections.set(deviceId, (byCode = new Map()));
+    if (!byCode) this.rejections.set(deviceId, (byCode = new Map<ErrorCode, Rejection>()));
     const r = byCode.get(code) ?? { count: 0, lastAt: at, lastMessage: message };
     r.count += 1;
     r.lastAt = at;
@@ -177,7 +177,7 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
     for (const [deviceId, byCode] of unsaved) {
       for (const [code, r] of byCode) {
         let now = this.rejections.get(deviceId);
-        if (!now) this.rejections.set(deviceId, (now = new Map()));
+        if (!now) this.rejections.set(deviceId, (now = new Map<ErrorCode, Rejection>()));
         const later = now.get(code);
         now.set(
           code,

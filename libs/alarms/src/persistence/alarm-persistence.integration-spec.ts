@@ -3,7 +3,6 @@ import type { Clock } from '@bedside/common';
 import type { Database } from '@bedside/database';
 import { IngestEvents, type AlarmAckOutbox } from '@bedside/ingest';
 import { RegistryEvents } from '@bedside/registry';
-import type { DownlinkPublisher } from '@bedside/broker';
 import { testDatabaseEngines } from '@bedside/testing';
 import { DEFAULT_AUTO_RESOLVE_POLICY, ManualClock, type RaiseAction, type RuleAction } from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
@@ -312,9 +311,6 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   /** A RulesRunner over this database, booted: its device acks and live stream events. */
   const startRunner = async (clock: Clock) => {
     const acks: unknown[] = [];
-    const downlink = {
-      sendAck: (_d: string, a: unknown) => Promise.resolve(void acks.push(a)),
-    } as unknown as DownlinkPublisher;
     const contexts = new BedContextRepository(database);
     const stream = new AlarmStream();
     const streamed: AlarmStreamEvent[] = [];
@@ -332,7 +328,6 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       new BedCheckpoints(database, states, beds),
       ingest,
       new RegistryEvents(),
-      downlink,
       alarms,
       contexts,
       config,

@@ -1,7 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { Clock, DomainError } from '@bedside/common';
-import { DownlinkPublisher } from '@bedside/broker';
 import { AlarmAckOutbox, IngestEvents, type DeviceStatusChange, type StoredDeviceEvent } from '@bedside/ingest';
 import { Metrics } from '@bedside/observability';
 import { RegistryEvents, type DeviceAccessChange } from '@bedside/registry';
@@ -61,7 +60,6 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     private readonly checkpoints: BedCheckpoints,
     private readonly ingest: IngestEvents,
     private readonly registry: RegistryEvents,
-    private readonly downlink: DownlinkPublisher,
     private readonly alarms: AlarmRepository,
     private readonly contexts: BedContextRepository,
     private readonly config: AlarmsConfig,
