@@ -28,8 +28,7 @@ function build(): Map<string, ValidateFunction> {
     refPointerPrefix: '#/definitions/',
   });
   const definitions: Record<string, SchemaObject> = {};
-  for (const [name, schema] of Object.entries(schemas))
-    definitions[name] = withClassValidatorSemantics(schema);
+  for (const [name, schema] of Object.entries(schemas)) definitions[name] = withClassValidatorSemantics(schema);
   // Formats off: no contract field uses one, and the metadata of every class-validator DTO loaded
   // in the process (the hub's own configuration among them) is converted here too, whose `url`
   // formats ajv would otherwise warn about on stderr.
