@@ -37,6 +37,7 @@ it('runs on PostgreSQL and loses nothing acknowledged across a database outage',
     { qos: 1 },
   );
 
+  const logsBefore = hub.logs().length;
   await pg.halt();
   const during = Array.from({ length: 10 }, (_, i) => `during-${i}`);
   const publishes = during.map((id) =>
@@ -64,6 +65,17 @@ it('runs on PostgreSQL and loses nothing acknowledged across a database outage',
   await pg.resume();
   await Promise.all(publishes);
   await waitFor(() => hub.logs().includes('database available again'), { what: 'the recovery logged' });
+  // Every part of the hub that hit the outage reported it through one outage log: one line when
+  // it began (and a reminder only for a long one), none per failed call.
+  const errors = hub
+    .logs()
+    .slice(logsBefore)
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { level: number; msg: string })
+    .filter((l) => l.level >= 50)
+    .map((l) => l.msg);
+  expect(errors).toEqual(['database unavailable']);
   expect(acked.sort()).toEqual([...during].sort());
   await client.publishAsync(
     telemetryTopic(creds.deviceId),

@@ -23,6 +23,7 @@ import { readProxyV2Header } from './proxy-protocol';
 import { markRedeliveriesDup } from './redelivery-dup';
 import { coversAcks, deviceMaySubscribe, uplinkChannelFor } from './topic-acl';
 import type { UplinkChannel } from '@bedside/contracts';
+import { DatabaseHealth } from '@bedside/database';
 
 /** Ingest's entry point: resolve to acknowledge, reject to drop the connection unacknowledged. */
 export type UplinkHandler = (session: DeviceSession, channel: UplinkChannel, packet: PublishPacket) => Promise<void>;
@@ -73,6 +74,7 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly registry: RegistryEvents,
     private readonly devices: DeviceRepository,
     private readonly clock: Clock,
+    private readonly database: DatabaseHealth,
   ) {
     this.rateLimiter = new ConnectionRateLimiter(env.MQTT_CONNECTIONS_PER_SECOND_PER_IP, () => clock.now());
   }
@@ -335,7 +337,8 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
         false,
       );
     } catch (err) {
-      this.log.error({ msg: 'login check failed', err: (err as Error).message });
+      if (!this.database.unavailable('device login', err))
+        this.log.error({ msg: 'login check failed', err: (err as Error).message });
       done(
         Object.assign<Error, { returnCode: number }>(new Error('server unavailable'), {
           returnCode: 3,

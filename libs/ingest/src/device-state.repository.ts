@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { sql } from 'kysely';
-import { Database } from '@bedside/database';
+import { Database, DatabaseHealth } from '@bedside/database';
 import type { DeviceStatusDto, ErrorCode } from '@bedside/contracts';
 
 /**
@@ -43,14 +43,18 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
   static readonly FLUSH_MS = 2000;
   static readonly LAST_SEEN_RESOLUTION_MS = 30_000;
 
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly health: DatabaseHealth,
+  ) {}
 
   onModuleInit(): void {
     this.timer = setInterval(
       () =>
-        void this.flush().catch((err) =>
-          this.log.error({ msg: 'device state flush failed', err: (err as Error).message }),
-        ),
+        void this.flush().catch((err) => {
+          if (!this.health.unavailable('device state', err))
+            this.log.error({ msg: 'device state flush failed', err: (err as Error).message });
+        }),
       DeviceStateRepository.FLUSH_MS,
     );
     this.timer.unref();

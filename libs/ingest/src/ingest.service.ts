@@ -20,6 +20,7 @@ import { InboundQuota } from './inbound-quota.service';
 import { DeviceEventRepository } from './device-event.repository';
 import { DeviceStateRepository } from './device-state.repository';
 import { IngestEvents } from './ingest.events';
+import { DatabaseHealth } from '@bedside/database';
 
 /**
  * Every device publish passes through here before it is acknowledged: validate, store
@@ -45,6 +46,7 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly quota: InboundQuota,
     private readonly metrics: Metrics,
     private readonly clock: Clock,
+    private readonly database: DatabaseHealth,
   ) {
     this.counters = {
       telemetry: channelMetrics(metrics, 'telemetry'),
@@ -57,13 +59,14 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     this.broker.setUplinkHandler((session, channel, packet) => this.handle(session, channel, packet));
     this.broker.connections$.subscribe(
       (c) =>
-        void this.onConnection(c).catch((err) =>
-          this.log.error({
-            msg: 'connection state not saved',
-            deviceId: c.session.deviceId,
-            err: (err as Error).message,
-          }),
-        ),
+        void this.onConnection(c).catch((err) => {
+          if (!this.database.unavailable('device connections', err))
+            this.log.error({
+              msg: 'connection state not saved',
+              deviceId: c.session.deviceId,
+              err: (err as Error).message,
+            });
+        }),
     );
   }
 
@@ -118,12 +121,13 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
           );
         }
         this.metrics.storeFailures.inc({ channel });
-        this.log.error({
-          msg: 'store failed; message left unacknowledged',
-          deviceId: session.deviceId,
-          channel,
-          err: err.message,
-        });
+        if (!this.database.unavailable('ingest', err))
+          this.log.error({
+            msg: 'store failed; message left unacknowledged',
+            deviceId: session.deviceId,
+            channel,
+            err: err.message,
+          });
         throw err;
       },
     );

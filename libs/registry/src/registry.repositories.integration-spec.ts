@@ -1,4 +1,5 @@
-import type { Database } from '@bedside/database';
+import { DatabaseHealth, type Database } from '@bedside/database';
+import { SystemClock } from '@bedside/common';
 import { testDatabaseEngines } from '@bedside/testing';
 import { DeviceEventRepository } from '../../ingest/src/device-event.repository';
 import { DeviceStateRepository } from '../../ingest/src/device-state.repository';
@@ -150,7 +151,7 @@ describe.each(testDatabaseEngines('registry'))('registry repositories on $name',
       hash,
       at: new Date(),
     });
-    const state = new DeviceStateRepository(database);
+    const state = new DeviceStateRepository(database, new DatabaseHealth(database, new SystemClock()));
     const t = Date.UTC(2026, 0, 1);
     state.seen(id, t);
     state.rejected(id, 'INVALID_PAYLOAD', 'bad', t);
@@ -185,7 +186,7 @@ describe.each(testDatabaseEngines('registry'))('registry repositories on $name',
       hash,
       at: new Date(),
     });
-    const state = new DeviceStateRepository(database);
+    const state = new DeviceStateRepository(database, new DatabaseHealth(database, new SystemClock()));
     const lastSeen = async () => (await devices.get(id)).status.lastSeenAt?.getTime();
     const t = Date.UTC(2026, 0, 2);
     const step = DeviceStateRepository.LAST_SEEN_RESOLUTION_MS;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@bedside/common';
-import type { Database } from '@bedside/database';
+import { DatabaseHealth, type Database } from '@bedside/database';
 import { IngestEvents, type AlarmAckOutbox } from '@bedside/ingest';
 import { RegistryEvents } from '@bedside/registry';
 import { testDatabaseEngines } from '@bedside/testing';
@@ -337,6 +337,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
         evaluated: (e: { eventId: string }, alarmId: string | null) =>
           alarmId && acks.push({ eventId: e.eventId, status: 'alarm', alarmId }),
       } as unknown as AlarmAckOutbox,
+      new DatabaseHealth(database, clock),
     );
     runner.onModuleInit();
     await runner.ready();

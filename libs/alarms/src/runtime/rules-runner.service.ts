@@ -19,6 +19,7 @@ import { BedQueue } from './bed-queue';
 import { BedTimers } from './bed-timers';
 import { eventInput, kindForEvent, statusInput } from './input-mapper';
 import { TelemetryBatch } from './telemetry-batch';
+import { DatabaseHealth } from '@bedside/database';
 
 /** Stored events a little older than the cursor are replayed too: arrival order across devices is not strict, and the rules drop repeats by event id. */
 const REPLAY_MARGIN_MS = 5_000;
@@ -66,6 +67,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     private readonly clock: Clock,
     private readonly metrics: Metrics,
     private readonly alarmAcks: AlarmAckOutbox,
+    private readonly database: DatabaseHealth,
   ) {
     this.timers = new BedTimers(
       () => this.clock.now(),
@@ -223,7 +225,8 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       return;
     }
     // The input is in device_events (or will be superseded by the next sample): retry from the cursor soon.
-    this.log.error({ msg: 'rule evaluation not committed; retrying', bedId, err: (err as Error).message });
+    if (!this.database.unavailable('rules', err))
+      this.log.error({ msg: 'rule evaluation not committed; retrying', bedId, err: (err as Error).message });
     const entry = this.beds.cached(bedId);
     if (entry) entry.needsReplay = true;
     this.timers.set(bedId, this.clock.now() + RETRY_MS);
