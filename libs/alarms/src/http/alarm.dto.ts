@@ -13,18 +13,12 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { toStrictBoolean, toStrictInt } from '@bedside/common';
+import { toQueryList, toStrictBoolean, toStrictInt } from '@bedside/common';
 import { ALARM_OUTCOMES, RULE_KINDS, SEVERITIES, type OperatorOutcome } from '@bedside/rules';
 
 const STATES = ['raised', 'acknowledged', 'resolved'] as const;
 /** `?state=raised,acknowledged` or `?state=raised&state=acknowledged`; `open` = raised + acknowledged. */
-const toList = ({ value }: { value: unknown }) =>
-  value === undefined
-    ? undefined
-    : (Array.isArray(value) ? value : [value])
-        .flatMap((v) => String(v).split(','))
-        .filter(Boolean)
-        .flatMap((v) => (v === 'open' ? ['raised', 'acknowledged'] : [v]));
+const toList = toQueryList({ open: ['raised', 'acknowledged'] });
 
 export class AlarmQueryDto {
   @ApiPropertyOptional({ enum: STATES, isArray: true })

@@ -1,14 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
-import { toStrictInt } from '@bedside/common';
+import { toQueryList, toStrictInt } from '@bedside/common';
 import { ALARM_OUTCOMES, RULE_KINDS } from '@bedside/rules';
 
 export const HISTORY_OUTCOMES = [...ALARM_OUTCOMES, 'auto_resolved', 'open'] as const;
-const toList = ({ value }: { value: unknown }) =>
-  value === undefined
-    ? undefined
-    : (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(',')).filter(Boolean);
+const toList = toQueryList();
 
 export class HistoryQueryDto {
   @ApiPropertyOptional({ description: "the resident's alarms (beds they are in now)" })

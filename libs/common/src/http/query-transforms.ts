@@ -9,3 +9,17 @@ export const toStrictBoolean = ({ value }: { value: unknown }): unknown =>
 
 export const toStrictInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value;
+
+/**
+ * `?kind=a,b` or `?kind=a&kind=b` as one list, empty items dropped; `aliases` expands a shorthand
+ * (`open` into the open states). Each item is then checked by the field's `@IsIn(..., { each })`.
+ */
+export const toQueryList =
+  (aliases: Readonly<Record<string, readonly string[]>> = {}) =>
+  ({ value }: { value: unknown }): string[] | undefined =>
+    value === undefined
+      ? undefined
+      : (Array.isArray(value) ? (value as unknown[]) : [value])
+          .flatMap((v) => String(v).split(','))
+          .filter(Boolean)
+          .flatMap((v) => aliases[v] ?? [v]);

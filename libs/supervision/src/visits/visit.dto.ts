@@ -16,17 +16,11 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsOptionalNonNull, toStrictBoolean, toStrictInt } from '@bedside/common';
+import { IsOptionalNonNull, toQueryList, toStrictBoolean, toStrictInt } from '@bedside/common';
 import { VISIT_OUTCOMES, VISIT_STATES, type VisitOutcome, type VisitState } from './domain/visit';
 
 /** `?state=planned,assigned` or repeated; `open` = planned + assigned. */
-const toStates = ({ value }: { value: unknown }) =>
-  value === undefined
-    ? undefined
-    : (Array.isArray(value) ? value : [value])
-        .flatMap((v) => String(v).split(','))
-        .filter(Boolean)
-        .flatMap((v) => (v === 'open' ? ['planned', 'assigned'] : [v]));
+const toStates = toQueryList({ open: ['planned', 'assigned'] });
 
 const CATEGORY = /^[a-z][a-z0-9_]{1,31}$/;
 const CATEGORY_MESSAGE = 'category must be 2-32 lower-case letters, digits or _, starting with a letter';
