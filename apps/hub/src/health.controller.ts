@@ -33,7 +33,10 @@ export class HealthController {
   @Public()
   @Get('health/ready')
   async ready(@Res() res: Response) {
-    const checks = { ...(await this.checks()), rules: { recovery: this.rules.recovery } };
+    const checks = {
+      ...(await this.checks()),
+      rules: { recovery: this.rules.recovery, partitionsRecovering: this.rules.partitionsRecovering },
+    };
     const ok = checks.database.reachable && checks.broker.listening && checks.rules.recovery === 'done';
     res
       .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { LeaseManager } from '@bedside/cluster';
 import { BrokerModule } from '@bedside/broker';
 import { IngestModule } from '@bedside/ingest';
 import { RegistryModule } from '@bedside/registry';
@@ -19,6 +20,7 @@ import { AlarmApplier } from './runtime/alarm-applier';
 import { AlarmCommitter } from './runtime/alarm-committer';
 import { BedCheckpoints } from './runtime/bed-checkpoints';
 import { BedEntries } from './runtime/bed-entries';
+import { BedOwnership, PartitionOwnership, SingleProcessOwnership } from './runtime/bed-ownership';
 import { AlarmStream } from './runtime/alarm-stream';
 import { RulesRunner } from './runtime/rules-runner.service';
 import { AlarmLogFollower } from './stream/alarm-log-follower.service';
@@ -41,6 +43,12 @@ import { RuleConfigService } from './services/rule-config.service';
     BedRuleStateRepository,
     MaintenanceRepository,
     RuleSetRepository,
+    {
+      provide: BedOwnership,
+      inject: [EnvDto, { token: LeaseManager, optional: true }],
+      useFactory: (env: EnvDto, leases?: LeaseManager): BedOwnership =>
+        leases ? new PartitionOwnership(leases, env.CLUSTER_PARTITIONS) : new SingleProcessOwnership(),
+    },
     AlarmApplier,
     AlarmCommitter,
     BedEntries,

@@ -49,6 +49,8 @@ export class ClusterModule {
     const url = env.DATABASE_URL;
     return {
       module: ClusterModule,
+      // The rules runtime asks for the lease manager where it exists.
+      global: true,
       imports: [ClockModule],
       providers: [
         {

@@ -32,3 +32,8 @@ export async function assertPartitionEpoch(trx: Kysely<DB>, token: FenceToken): 
     );
   }
 }
+
+/** The write was refused because another node now holds the partition. */
+export function isFenced(err: unknown): boolean {
+  return err instanceof DomainError && err.code === 'PARTITION_FENCED';
+}

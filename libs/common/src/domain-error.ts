@@ -13,6 +13,8 @@ export const DOMAIN_ERROR_STATUS = {
   UNAVAILABLE: 503,
   // A write by a node whose partition lease was taken over (a stale fencing epoch).
   PARTITION_FENCED: 503,
+  // A bed's partition has no owner this node can reach right now (it is moving): retry shortly.
+  PARTITION_UNAVAILABLE: 503,
 } as const;
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;
 

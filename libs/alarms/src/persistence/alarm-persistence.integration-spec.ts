@@ -11,6 +11,7 @@ import { AlarmCommitter } from '../runtime/alarm-committer';
 import { AlarmStream } from '../runtime/alarm-stream';
 import { BedCheckpoints } from '../runtime/bed-checkpoints';
 import { BedEntries } from '../runtime/bed-entries';
+import { SingleProcessOwnership } from '../runtime/bed-ownership';
 import type { AlarmStreamEvent } from '../model/alarm-record';
 import { RulesRunner } from '../runtime/rules-runner.service';
 import { RuleConfigService } from '../services/rule-config.service';
@@ -100,7 +101,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     ...extra,
   });
   const applyAll = (actions: RuleAction[]) =>
-    committer.transaction((tx, out) => applier.apply(tx, orgId, actions, out));
+    committer.transaction((tx, out) => applier.apply(tx, orgId, actions, out), null);
 
   it('raises once per episode key: a replayed raise changes nothing', async () => {
     const first = await applyAll([raise('hr:1', T0)]);
@@ -262,7 +263,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     const before = await alarms.lastEventId();
     const lone = { organisationId: orgId, saved, actions: [action], due: [], now: action.at };
     const inTransaction = jest.spyOn(committer, 'transaction');
-    const out = await committer.commitEvaluation(lone);
+    const out = await committer.commitEvaluation(lone, null);
     expect(inTransaction).not.toHaveBeenCalled();
     inTransaction.mockRestore();
 
@@ -286,7 +287,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(await alarms.actions(bedId, new Date(T0 + 30_000), new Date(T0 + 30_001))).toEqual([action]);
 
     // A replay raises nothing and appends no event, but the writes beside it still land.
-    const replay = await committer.commitEvaluation({ ...lone, saved: { ...saved, version: 8 } });
+    const replay = await committer.commitEvaluation({ ...lone, saved: { ...saved, version: 8 } }, null);
     expect(replay.events).toEqual([]);
     expect(await alarms.lastEventId()).toBe(out.events[0].id);
     expect((await states.get(bedId))!.version).toBe(8);
@@ -298,7 +299,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     const out = await committer.transaction(async (tx, o) => {
       await applier.escalate(tx, [hr!.id], T0 + 61_000, o);
       expect(o.drafts.map((d) => d.type)).toEqual(['alarm.escalated']); // appended last, in one statement
-    });
+    }, null);
     expect(out.events.map((e) => [e.type, e.alarm.escalationLevel])).toEqual([['alarm.escalated', 1]]);
     expect(out.escalations.get(hr!.id)).toBe(T0 + 120_000);
     const all = await alarms.eventsAfter(0);
@@ -322,10 +323,11 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       states,
       new RuleConfigService(new RuleSetRepository(database), contexts, clock),
     );
+    const ownership = new SingleProcessOwnership();
     const runner = new RulesRunner(
       beds,
       new AlarmCommitter(database, alarms, states, applier, stream),
-      new BedCheckpoints(database, states, beds),
+      new BedCheckpoints(database, states, beds, ownership),
       ingest,
       new RegistryEvents(),
       alarms,
@@ -338,6 +340,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
           alarmId && acks.push({ eventId: e.eventId, status: 'alarm', alarmId }),
       } as unknown as AlarmAckOutbox,
       new DatabaseHealth(database, clock),
+      ownership,
     );
     runner.onModuleInit();
     await runner.ready();

@@ -69,7 +69,25 @@ export class BedContextRepository {
 
   /** Device events of a bed received at or after `since` (ingest stores them before PUBACK), in arrival order. */
   async eventsSince(bedId: string, since: number, until?: number): Promise<LoggedDeviceEvent[]> {
-    let q = this.database.db
+    let q = this.loggedEvents(since).where('device_events.bed_id', '=', bedId);
+    if (until !== undefined) q = q.where('device_events.received_at', '<', new Date(until));
+    return toLogged(await q.orderBy('device_events.received_at').orderBy('device_events.device_ts').execute());
+  }
+
+  /** Device events of the beds in these partitions received at or after `since`, in arrival order, at most `limit`. */
+  async partitionEventsSince(partitions: readonly number[], since: number, limit: number): Promise<LoggedDeviceEvent[]> {
+    if (partitions.length === 0) return [];
+    const rows = await this.loggedEvents(since)
+      .innerJoin('beds', 'beds.id', 'device_events.bed_id')
+      .where('beds.partition', 'in', partitions)
+      .orderBy('device_events.received_at')
+      .limit(limit)
+      .execute();
+    return toLogged(rows);
+  }
+
+  private loggedEvents(since: number) {
+    return this.database.db
       .selectFrom('device_events')
       .innerJoin('devices', 'devices.id', 'device_events.device_id')
       .select([
@@ -81,19 +99,7 @@ export class BedContextRepository {
         'device_events.device_ts',
         'device_events.received_at',
       ])
-      .where('device_events.bed_id', '=', bedId)
       .where('device_events.received_at', '>=', new Date(since));
-    if (until !== undefined) q = q.where('device_events.received_at', '<', new Date(until));
-    const rows = await q.orderBy('device_events.received_at').orderBy('device_events.device_ts').execute();
-    return rows.map((r) => ({
-      deviceId: r.device_id,
-      kind: r.kind,
-      bedId: r.bed_id!,
-      eventId: r.event_id,
-      type: r.type as EventType,
-      ts: r.device_ts.getTime(),
-      receivedAt: r.received_at.getTime(),
-    }));
   }
 
   /** Beds with device events since `since` but no saved rule state: their first events may not have been evaluated. */
@@ -117,4 +123,26 @@ export class BedContextRepository {
       .execute();
     return rows.map((r) => r.bed_id!);
   }
+}
+
+function toLogged(
+  rows: readonly {
+    device_id: string;
+    kind: LoggedDeviceEvent['kind'];
+    bed_id: string | null;
+    event_id: string;
+    type: string;
+    device_ts: Date;
+    received_at: Date;
+  }[],
+): LoggedDeviceEvent[] {
+  return rows.map((r) => ({
+    deviceId: r.device_id,
+    kind: r.kind,
+    bedId: r.bed_id!,
+    eventId: r.event_id,
+    type: r.type as EventType,
+    ts: r.device_ts.getTime(),
+    receivedAt: r.received_at.getTime(),
+  }));
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { assertPartitionEpoch, type FenceToken } from '@bedside/cluster';
 import { Database } from '@bedside/database';
 import type { RaiseAction, RuleAction } from '@bedside/rules';
 import { AlarmRepository, type Executor } from '../persistence/alarm.repository';
@@ -46,22 +47,30 @@ export class AlarmCommitter {
     private readonly stream: AlarmStream,
   ) {}
 
-  /** Commits an evaluation: a lone raise in one statement, anything else in a transaction. */
-  commitEvaluation(write: EvaluationWrite): Promise<ApplyOutcome> {
-    const lone = write.due.length === 0 ? loneRaise(write.actions) : null;
+  /**
+   * Commits an evaluation: a lone raise in one statement, anything else in a transaction. A
+   * fenced write (clustered mode) is always a transaction that checks the fence first.
+   */
+  commitEvaluation(write: EvaluationWrite, fence: FenceToken | null): Promise<ApplyOutcome> {
+    const lone = write.due.length === 0 && !fence ? loneRaise(write.actions) : null;
     if (lone) return this.raiseAlone(write, lone);
-    return this.transaction((tx, out) => this.writeEvaluation(tx, write, out));
+    return this.transaction((tx, out) => this.writeEvaluation(tx, write, out), fence);
   }
 
   /**
    * Runs `work` in a transaction; the alarm changes it drafts into `out` (AlarmApplier, operator
-   * changes) are appended to the stream log last, committed, then streamed.
+   * changes) are appended to the stream log last, committed, then streamed. With a fence, the
+   * transaction first proves this node still holds the bed's partition at that epoch.
    */
-  async transaction(work: (tx: Executor, out: ApplyOutcome) => Promise<void>): Promise<ApplyOutcome> {
+  async transaction(
+    work: (tx: Executor, out: ApplyOutcome) => Promise<void>,
+    fence: FenceToken | null,
+  ): Promise<ApplyOutcome> {
     const held: { release?: () => void } = {};
     try {
       const out = await this.database.db.transaction().execute(async (tx) => {
         const o = new ApplyOutcome();
+        if (fence) await assertPartitionEpoch(tx, fence);
         await work(tx, o);
         if (o.drafts.length > 0) {
           held.release = await this.eventsLock.acquire();

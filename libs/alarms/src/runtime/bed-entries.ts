@@ -34,6 +34,11 @@ export class BedEntries {
     return this.beds.values();
   }
 
+  /** Forgets a bed (its partition moved to another node). */
+  drop(bedId: string): void {
+    this.beds.delete(bedId);
+  }
+
   async get(bedId: string): Promise<BedEntry> {
     const cached = this.beds.get(bedId);
     if (cached) return cached;

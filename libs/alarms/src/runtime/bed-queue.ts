@@ -37,6 +37,16 @@ export class BedQueue {
     return next;
   }
 
+  /** Resolves when the jobs queued so far for these beds have finished. */
+  async settled(bedIds: Iterable<string>): Promise<void> {
+    const tails: Promise<unknown>[] = [];
+    for (const id of bedIds) {
+      const tail = this.tails.get(id);
+      if (tail) tails.push(tail);
+    }
+    await Promise.all(tails);
+  }
+
   /** Resolves when every queued job has finished. */
   async idle(): Promise<void> {
     while (this.tails.size) await Promise.all([...this.tails.values()]);

@@ -19,7 +19,11 @@ import { BedQueue } from './bed-queue';
 import { BedTimers } from './bed-timers';
 import { eventInput, kindForEvent, statusInput } from './input-mapper';
 import { TelemetryBatch } from './telemetry-batch';
+import { isFenced, type ReleaseReason } from '@bedside/cluster';
 import { DatabaseHealth } from '@bedside/database';
+import { BedOwnership } from './bed-ownership';
+import { PartitionEventRepair } from './partition-event-repair';
+import { PartitionGates } from './partition-gates';
 
 /** Stored events a little older than the cursor are replayed too: arrival order across devices is not strict, and the rules drop repeats by event id. */
 const REPLAY_MARGIN_MS = 5_000;
@@ -51,6 +55,10 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   private readonly queue = new BedQueue();
   private readonly timers: BedTimers;
   private readonly telemetry: TelemetryBatch;
+  /** Clustered: partitions this node gained and is still recovering. */
+  private readonly gates = new PartitionGates((partitions) => this.recoverPartitions(partitions));
+  /** Clustered: reads the events stored for this node's partitions, wherever they were received. */
+  private repair: PartitionEventRepair | null = null;
   private subscriptions: Subscription[] = [];
   private recovered!: Promise<void>;
   private recoveryState: 'running' | 'done' | 'failed' = 'running';
@@ -68,6 +76,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     private readonly metrics: Metrics,
     private readonly alarmAcks: AlarmAckOutbox,
     private readonly database: DatabaseHealth,
+    private readonly ownership: BedOwnership,
   ) {
     this.timers = new BedTimers(
       () => this.clock.now(),
@@ -79,7 +88,13 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
 
   onModuleInit(): void {
     // Subscribe before devices can connect; every job waits for recovery to finish first.
-    this.recovered = this.recover();
+    // Clustered, a node owns no bed at boot: each partition is recovered when its lease is gained.
+    this.recovered = this.ownership.clustered ? Promise.resolve() : this.recoverBeds(() => true);
+    this.ownership.listen({
+      acquired: (partition) => this.gates.close(partition),
+      released: (partition, epoch, reason) => this.partitionReleased(partition, epoch, reason),
+    });
+    if (this.ownership.clustered) this.startRepair();
     this.recovered.then(
       () => (this.recoveryState = 'done'),
       (err: Error) => {
@@ -104,9 +119,11 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     this.subscriptions.forEach((s) => s.unsubscribe());
+    await this.repair?.stop();
     await this.telemetry.flush();
     this.timers.stop();
     this.checkpoints.stop();
+    await this.gates.settled();
     await this.queue.idle();
     await this.checkpoints.checkpoint();
   }
@@ -121,12 +138,18 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     return this.recoveryState;
   }
 
+  /** Clustered: partitions gained and not yet recovered (their beds' work waits). */
+  get partitionsRecovering(): number {
+    return this.gates.closed;
+  }
+
   onTelemetry(received: readonly TelemetryPoint[]): void {
     this.telemetry.add(received, this.clock.now());
   }
 
   onEvent(e: StoredDeviceEvent): void {
     if (!e.bedId) return;
+    if (this.repair && !this.repair.firstSight(e)) return;
     this.enqueue(e.bedId, [eventInput(e)], e.receivedAt, { event: e });
   }
 
@@ -152,17 +175,15 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   tick(bedId: string): Promise<void> {
-    return this.queue
-      .run(bedId, () => this.process(bedId, [{ type: 'tick' }], this.clock.now(), {}))
-      .then(
-        () => undefined,
-        (err) => this.failed(bedId, err),
-      );
+    return this.run(bedId, () => this.process(bedId, [{ type: 'tick' }], this.clock.now(), {})).then(
+      () => undefined,
+      (err) => this.failed(bedId, err),
+    );
   }
 
   /** Runs an operator change in the bed's queue and one transaction with the rule inputs it returns. */
   operate(bedId: string, step: OperatorStep): Promise<ApplyOutcome> {
-    return this.queue.run(bedId, () => this.process(bedId, [], this.clock.now(), {}, step));
+    return this.run(bedId, () => this.process(bedId, [], this.clock.now(), {}, step));
   }
 
   /** Rules changed for these beds (or every bed when null): drop cached rule sets and re-arm timers under the new rules. */
@@ -174,12 +195,33 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
 
   /** Cached state of a bed (for diagnostics and tests). */
   async bedState(bedId: string): Promise<BedRuleState> {
-    return this.queue.run(bedId, async () => (await this.beds.get(bedId)).state);
+    return this.run(bedId, async () => (await this.beds.get(bedId)).state);
   }
 
   private enqueue(bedId: string, inputs: RuleInput[], now: number, source: Source): void {
+    if (this.ownership.clustered && this.ownership.tokenFor(bedId) === undefined) return;
     if (!source.event && this.evaluateInline(bedId, inputs, now)) return;
-    this.queue.run(bedId, () => this.process(bedId, inputs, now, source)).catch((err) => this.failed(bedId, err));
+    this.run(bedId, () => this.process(bedId, inputs, now, source)).catch((err) => this.failed(bedId, err));
+  }
+
+  private startRepair(): void {
+    this.repair = new PartitionEventRepair({
+      read: (partitions, since, limit) => this.contexts.partitionEventsSince(partitions, since, limit),
+      held: () => this.ownership.heldPartitions(),
+      deliver: (e) => this.enqueue(e.bedId, [eventInput(e)], e.receivedAt, { event: e }),
+      now: () => this.clock.now(),
+      onError: (err) => {
+        if (!this.database.unavailable('rules', err))
+          this.log.error({ msg: 'stored events of owned partitions not read', err: (err as Error).message });
+      },
+    });
+    this.repair.start();
+  }
+
+  /** In the bed's queue, after its partition's recovery when that is still running. */
+  private run<T>(bedId: string, job: () => Promise<T>): Promise<T> {
+    const gate = this.gates.closed ? this.gates.of(this.ownership.partitionOf(bedId)) : undefined;
+    return this.queue.run(bedId, gate ? () => gate.then(job) : job);
   }
 
   /**
@@ -196,6 +238,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       !ruleSet ||
       entry.needsReplay ||
       !this.queue.isIdle(bedId) ||
+      (this.gates.closed > 0 && this.gates.of(this.ownership.partitionOf(bedId))) ||
       dueEscalations(entry.escalations, now).length > 0
     )
       return false;
@@ -224,6 +267,11 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       this.log.warn({ msg: 'input for unknown bed dropped', bedId });
       return;
     }
+    if (isFenced(err) || (err instanceof DomainError && err.code === 'PARTITION_UNAVAILABLE')) {
+      // Another node holds the bed's partition now and recovers it from what is stored.
+      this.forget(bedId);
+      return;
+    }
     // The input is in device_events (or will be superseded by the next sample): retry from the cursor soon.
     if (!this.database.unavailable('rules', err))
       this.log.error({ msg: 'rule evaluation not committed; retrying', bedId, err: (err as Error).message });
@@ -244,6 +292,12 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     source: Source,
     step?: OperatorStep,
   ): Promise<ApplyOutcome> {
+    const fence = this.ownership.tokenFor(bedId);
+    if (fence === undefined) {
+      if (step) throw partitionUnavailable(this.ownership.partitionOf(bedId));
+      // Queued before the partition moved: the new owner replays what is stored.
+      return UNCHANGED;
+    }
     // Cached bed and rules (every message after a bed's first) are read without awaiting: two
     // fewer promise round trips per message on the hot path.
     const entry = this.beds.cached(bedId) ?? (await this.beds.get(bedId));
@@ -270,8 +324,8 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       ? await this.committer.transaction(async (tx, o) => {
           result = runInputs(ruleSet, entry.state, [...(await step(tx, o, entry)), ...inputs], now);
           await this.committer.writeEvaluation(tx, write(result), o);
-        })
-      : await this.committer.commitEvaluation(write(result!));
+        }, fence)
+      : await this.committer.commitEvaluation(write(result!), fence);
 
     entry.state = result!.state;
     entry.cursor = cursor;
@@ -305,15 +359,16 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
-   * Boot: restore every saved bed, replay the device events stored after its cursor (an event is
-   * stored before PUBACK, so one the hub acknowledged but never evaluated is not lost), then tick
-   * at now: overdue timers fire in order at their own instants, and escalations resume.
+   * Restores the beds `mine` selects (boot: every bed; clustered: a gained partition's): each
+   * saved state, then the device events stored after its cursor (an event is stored before
+   * PUBACK, so one acknowledged but never evaluated is not lost), then a tick at now: overdue
+   * timers fire in order at their own instants, and escalations resume.
    */
-  private async recover(): Promise<void> {
+  private async recoverBeds(mine: (bedId: string) => boolean): Promise<void> {
     const started = this.clock.now();
-    const stored = await this.beds.savedBedIds();
-    const escalations = await this.alarms.pendingEscalations();
-    const adopted = await this.contexts.bedsWithEventsSince(started - this.config.adoptReplayMs);
+    const stored = (await this.beds.savedBedIds()).filter(mine);
+    const escalations = (await this.alarms.pendingEscalations()).filter((e) => mine(e.bedId));
+    const adopted = (await this.contexts.bedsWithEventsSince(started - this.config.adoptReplayMs)).filter(mine);
     const bedIds = new Set([...stored, ...adopted, ...escalations.map((e) => e.bedId)]);
     await Promise.all(
       [...bedIds].map(async (bedId) => {
@@ -334,4 +389,44 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       `recovered ${bedIds.size} bed(s), ${escalations.length} alarm(s) awaiting acknowledgement, in ${this.clock.now() - started} ms`,
     );
   }
+
+  /** Clustered takeover: today's crash recovery, for the gained partitions' beds only. */
+  private async recoverPartitions(partitions: number[]): Promise<void> {
+    const set = new Set(partitions);
+    try {
+      await this.recoverBeds((bedId) => set.has(this.ownership.partitionOf(bedId)));
+    } catch (err) {
+      // The partitions stay owned; their beds load on first use and replay from their cursors.
+      this.log.error({ msg: 'partition recovery failed', partitions, err: (err as Error).message });
+    }
+  }
+
+  /**
+   * A partition is no longer this node's. Handed over (rebalance, drain): its queued work ends,
+   * its last in-memory states are written under the old epoch (the lease row is released only
+   * after this returns), then its beds are forgotten. Lost (expired, taken): forgotten at once;
+   * anything still in flight is refused by the fence.
+   */
+  private async partitionReleased(partition: number, epoch: number, reason: ReleaseReason): Promise<void> {
+    const entries = [...this.beds.values()].filter((e) => this.ownership.partitionOf(e.ctx.bedId) === partition);
+    const ids = entries.map((e) => e.ctx.bedId);
+    for (const id of ids) this.timers.set(id, null);
+    if (reason !== 'lost') {
+      await this.queue.settled(ids);
+      await this.checkpoints.checkpointPartition(entries, this.ownership.token(partition, epoch));
+    }
+    for (const id of ids) this.forget(id);
+    this.log.log({ msg: 'partition released', partition, reason, beds: ids.length });
+  }
+
+  private forget(bedId: string): void {
+    this.timers.set(bedId, null);
+    this.beds.drop(bedId);
+  }
+}
+
+function partitionUnavailable(partition: number): DomainError {
+  return new DomainError('PARTITION_UNAVAILABLE', `partition ${partition} is held by another node or moving`, {
+    partition,
+  });
 }
