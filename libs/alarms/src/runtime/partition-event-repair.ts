@@ -41,6 +41,11 @@ export class PartitionEventRepair {
     return true;
   }
 
+  /** Forgets that the event was met: it was not evaluated after all, so the next read delivers it. */
+  unsee(e: Pick<LoggedDeviceEvent, 'deviceId' | 'eventId'>): void {
+    this.seen.delete(`${e.deviceId}\u0000${e.eventId}`);
+  }
+
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => void this.poll(), this.intervalMs);

@@ -149,7 +149,8 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
 
   onEvent(e: StoredDeviceEvent): void {
     if (!e.bedId) return;
-    if (this.repair && !this.repair.firstSight(e)) return;
+    // Clustered: another node's (the owner reads it from the database), or already met.
+    if (this.repair && (this.ownership.tokenFor(e.bedId) === undefined || !this.repair.firstSight(e))) return;
     this.enqueue(e.bedId, [eventInput(e)], e.receivedAt, { event: e });
   }
 
@@ -293,11 +294,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     step?: OperatorStep,
   ): Promise<ApplyOutcome> {
     const fence = this.ownership.tokenFor(bedId);
-    if (fence === undefined) {
-      if (step) throw partitionUnavailable(this.ownership.partitionOf(bedId));
-      // Queued before the partition moved: the new owner replays what is stored.
-      return UNCHANGED;
-    }
+    if (fence === undefined) return this.notActingFor(bedId, source, step);
     // Cached bed and rules (every message after a bed's first) are read without awaiting: two
     // fewer promise round trips per message on the hot path.
     const entry = this.beds.cached(bedId) ?? (await this.beds.get(bedId));
@@ -338,6 +335,23 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     this.schedule(entry);
     if (source.event) this.eventRaised(source.event, out);
     return out;
+  }
+
+  /**
+   * Clustered, the lease of the bed's partition is not vouched for right now. When the partition
+   * moved, its bed is forgotten by the release and the new owner replays what is stored. When it
+   * is still held and only a renewal is late, nothing may be lost: the event is read again from
+   * the database and the bed ticks again shortly.
+   */
+  private notActingFor(bedId: string, source: Source, step?: OperatorStep): ApplyOutcome {
+    if (step) throw partitionUnavailable(this.ownership.partitionOf(bedId));
+    if (source.event) this.repair?.unsee(source.event);
+    const entry = this.beds.cached(bedId);
+    if (entry) {
+      entry.needsReplay = true;
+      this.timers.set(bedId, this.clock.now() + RETRY_MS);
+    }
+    return UNCHANGED;
   }
 
   /** The device learns which alarm its event raised (a call button can show "help is coming"), durably; the delay is measured. */

@@ -1,0 +1,195 @@
+import type { MqttClient } from 'mqtt';
+import pgDriver from 'pg';
+import { eventsTopic } from '@bedside/contracts';
+import { hubApi, startHub, startPostgres, waitFor, type HubProcess, type PostgresServer } from '@bedside/testing';
+import { connectDevice, type Creds } from './mqtt-helpers';
+
+/**
+ * Two built hubs clustered on one PostgreSQL. A bed's rules run on the node holding its
+ * partition's lease, whichever node stored the device's event; when that node is frozen or
+ * killed, the other takes the partition over and finishes what was pending (a fall's cancel
+ * window) exactly once, and a frozen former owner that wakes up writes nothing.
+ */
+jest.setTimeout(240_000);
+
+const TTL_MS = 3000;
+const CANCEL_WINDOW_MS = 5000;
+
+interface TestBed {
+  bedId: string;
+  owner: string;
+  button: Creds;
+  wearable: Creds;
+}
+
+describe('rules engine across cluster nodes', () => {
+  let pg: PostgresServer;
+  let db: pgDriver.Client;
+  const hubs: Record<string, HubProcess> = {};
+  const clients: MqttClient[] = [];
+  const beds: TestBed[] = [];
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    const url = await pg.createDatabase('cluster_rules');
+    // One after the other: the first applies the migrations and creates the administrator.
+    for (const node of ['hub-a', 'hub-b'])
+      hubs[node] = await startHub({
+        DATABASE_URL: url,
+        CLUSTER_NODE_ID: node,
+        CLUSTER_LEASE_TTL_MS: String(TTL_MS),
+        INGEST_COMMIT_DELAY_MS: '0',
+      });
+    db = new pgDriver.Client(url);
+    await db.connect();
+    await waitFor(async () => (await leaseCounts())['hub-a'] === 32 && (await leaseCounts())['hub-b'] === 32, {
+      what: 'an even split of the partitions',
+      timeoutMs: 20_000,
+    });
+    const admin = hubApi(hubs['hub-a']);
+    while (beds.filter((b) => b.owner === 'hub-b').length < 4 || beds.filter((b) => b.owner === 'hub-a').length < 1) {
+      const p = await admin.provisionBed(`cluster rules ${beds.length}`);
+      const rules = { suppression: { warmupMs: 0 }, fall: { cancelWindowMs: CANCEL_WINDOW_MS } };
+      expect((await admin.put(`/api/beds/${p.bed.id}/rules`, rules)).status).toBe(200);
+      beds.push({
+        bedId: p.bed.id,
+        owner: await ownerOf(p.bed.id),
+        button: p.devices.button.credentials as Creds,
+        wearable: p.devices.wearable.credentials as Creds,
+      });
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.endAsync()));
+    await db?.end();
+    for (const h of Object.values(hubs)) {
+      h.proc.kill('SIGCONT');
+      await h.dispose();
+    }
+    await pg?.stop();
+  });
+
+  const leaseCounts = async () => {
+    const rows = await db.query<{ owner_node: string | null; n: string }>(
+      'select owner_node, count(*) as n from partition_leases group by owner_node',
+    );
+    return Object.fromEntries(rows.rows.map((r) => [r.owner_node ?? 'none', Number(r.n)]));
+  };
+  const ownerOf = async (bedId: string) =>
+    (
+      await db.query<{ owner_node: string }>(
+        'select l.owner_node from beds b join partition_leases l on l.partition = b.partition where b.id = $1',
+        [bedId],
+      )
+    ).rows[0].owner_node;
+  const alarmsOf = async (bedId: string, kind: string) =>
+    (await db.query<{ id: string }>('select id from alarms where bed_id = $1 and kind = $2', [bedId, kind])).rows;
+  const raisesOf = async (bedId: string, kind: string) =>
+    Number(
+      (
+        await db.query<{ n: string }>(
+          `select count(*) as n from alarm_events e join alarms a on a.id = e.alarm_id
+            where a.bed_id = $1 and a.kind = $2 and e.type = 'alarm.raised'`,
+          [bedId, kind],
+        )
+      ).rows[0].n,
+    );
+  const publish = async (hub: HubProcess, creds: Creds, eventId: string, type: string) => {
+    const client = await connectDevice(hub.mqttUrl, creds);
+    clients.push(client);
+    await client.publishAsync(eventsTopic(creds.deviceId), JSON.stringify({ eventId, type, ts: Date.now() }), {
+      qos: 1,
+    });
+    return Date.now();
+  };
+  /** The fall is pending on its owner once the condition's deadline is saved with the bed's state. */
+  const fallPending = (bedId: string) =>
+    waitFor(
+      async () =>
+        (
+          await db.query<{ next_deadline: Date | null }>('select next_deadline from bed_rule_state where bed_id = $1', [
+            bedId,
+          ])
+        ).rows[0]?.next_deadline != null,
+      { what: 'the fall pending on its owner', timeoutMs: 10_000 },
+    ).catch(async (err: Error) => {
+      const row = await db.query('select * from bed_rule_state where bed_id = $1', [bedId]);
+      const ev = await db.query('select * from device_events where bed_id = $1', [bedId]);
+      const own = await ownerOf(bedId);
+      process.stdout.write(
+        JSON.stringify({ row: row.rows, ev: ev.rows, own }, null, 1) + hubs['hub-b'].logs().slice(-6000),
+      );
+      throw err;
+    });
+  const ownedBy = (node: string) => beds.filter((b) => b.owner === node);
+  /** SOS events this node evaluated into an alarm (its own metric). */
+  const sosEvaluated = async (hub: HubProcess) => {
+    const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+    const m = /^bedside_alarm_event_to_stream_seconds_count\{kind="sos"\} (\d+)$/m.exec(text);
+    return m ? Number(m[1]) : 0;
+  };
+
+  it('an SOS stored by the node that does not own the bed raises one alarm, from the owner', async () => {
+    const bed = ownedBy('hub-b')[0];
+    const pressed = await publish(hubs['hub-a'], bed.button, 'sos-1', 'button.pressed');
+    await waitFor(async () => (await alarmsOf(bed.bedId, 'sos')).length > 0, { what: 'the SOS alarm' });
+    const ms = Date.now() - pressed;
+    // Both nodes would each have raised it if both evaluated the bed.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await alarmsOf(bed.bedId, 'sos')).toHaveLength(1);
+    expect(await raisesOf(bed.bedId, 'sos')).toBe(1);
+    expect(await sosEvaluated(hubs['hub-b'])).toBe(1);
+    expect(await sosEvaluated(hubs['hub-a'])).toBe(0);
+    process.stdout.write(`cluster-rules: SOS stored on hub-a, raised by owner hub-b within ${ms} ms\n`);
+  });
+
+  it('a frozen owner (SIGSTOP) loses its partitions after the TTL; the taker raises the pending fall once and the woken node writes nothing', async () => {
+    // Stored and pending on hub-b: only a takeover can raise it before hub-b wakes.
+    const bed = ownedBy('hub-b')[1];
+    await publish(hubs['hub-b'], bed.wearable, 'fall-stop', 'fall.detected');
+    await fallPending(bed.bedId);
+    hubs['hub-b'].proc.kill('SIGSTOP');
+    const stoppedAt = Date.now();
+    await waitFor(async () => (await leaseCounts())['hub-a'] === 64, { what: 'hub-a owning every partition' });
+    const movedMs = Date.now() - stoppedAt;
+    await waitFor(async () => (await alarmsOf(bed.bedId, 'fall')).length > 0, {
+      what: 'the fall raised by the new owner',
+      timeoutMs: 15_000,
+    });
+    // The frozen node's fall timer is overdue when it wakes: the fence must refuse its raise.
+    hubs['hub-b'].proc.kill('SIGCONT');
+    await waitFor(() => /partition lease lost/.test(hubs['hub-b'].logs()), { what: 'hub-b noticing its loss' });
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await alarmsOf(bed.bedId, 'fall')).toHaveLength(1);
+    expect(await raisesOf(bed.bedId, 'fall')).toBe(1);
+    expect(movedMs).toBeLessThan(6_000);
+    // The woken node rejoins and takes its share back.
+    await waitFor(async () => (await leaseCounts())['hub-b'] === 32, { what: 'hub-b rejoining', timeoutMs: 20_000 });
+    process.stdout.write(`cluster-rules: SIGSTOP -> partitions moved in ${movedMs} ms; one fall alarm\n`);
+  });
+
+  it('after a kill -9 of the owner the survivor raises the pending fall once and answers a new SOS', async () => {
+    const [fallBed, sosBed] = ownedBy('hub-b').slice(2);
+    for (const b of [fallBed, sosBed]) expect(await ownerOf(b.bedId)).toBe('hub-b');
+    await publish(hubs['hub-b'], fallBed.wearable, 'fall-kill', 'fall.detected');
+    await fallPending(fallBed.bedId);
+    const killedAt = Date.now();
+    await hubs['hub-b'].kill();
+    await waitFor(async () => (await leaseCounts())['hub-a'] === 64, { what: 'hub-a owning every partition' });
+    const movedMs = Date.now() - killedAt;
+    const pressed = await publish(hubs['hub-a'], sosBed.button, 'sos-after-kill', 'button.pressed');
+    await waitFor(async () => (await alarmsOf(sosBed.bedId, 'sos')).length > 0, { what: 'the SOS after the kill' });
+    const sosMs = Date.now() - pressed;
+    await waitFor(async () => (await alarmsOf(fallBed.bedId, 'fall')).length > 0, {
+      what: 'the pending fall raised by the survivor',
+      timeoutMs: 15_000,
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await raisesOf(fallBed.bedId, 'fall')).toBe(1);
+    expect(await raisesOf(sosBed.bedId, 'sos')).toBe(1);
+    expect(movedMs).toBeLessThan(6_000);
+    process.stdout.write(
+      `cluster-rules: kill -9 -> partitions moved in ${movedMs} ms; SOS after it raised in ${sosMs} ms\n`,
+    );
+  });
+});
