@@ -281,6 +281,8 @@ export const en: Messages = {
   'note.back_in_bed': 'Back in bed',
   'note.vital': '{vital} {value} {unit} beyond the {tier} band for {s} s',
   'note.vital_normal': '{vital} back to normal',
+  'note.battery_ok': '{device} battery back at {battery}%',
+  'note.maintenance_silence': 'during a maintenance silence: recorded, not alerted',
   'note.escalated': 'Not acknowledged, escalation level {level}',
   'note.not_displayed': 'Not shown on any console within {s} s, escalation level {level}',
   'note.cleared_before_ack': 'Condition cleared before acknowledgement',

@@ -279,6 +279,8 @@ export const zhCN = {
   'note.back_in_bed': '已回到床上',
   'note.vital': '{vital} {value} {unit}，超出{tier}范围 {s} 秒',
   'note.vital_normal': '{vital}已恢复正常',
+  'note.battery_ok': '{device}电量已恢复至 {battery}%',
+  'note.maintenance_silence': '维护静默期间发生，已记录，不告警',
   'note.escalated': '未确认，升级至第 {level} 级',
   'note.not_displayed': '{s} 秒内未在任何控制台显示，升级至第 {level} 级',
   'note.cleared_before_ack': '确认前条件已恢复',
