@@ -145,6 +145,9 @@ describe('coded timeline notes', () => {
     expect(timelineText(coded('rule.returned_to_bed'), zh, sos)).toBe('已回到床上');
     expect(timelineText(coded('rule.device_removed'), zh, sos)).toBe('设备已从此床位移除');
     expect(timelineText(coded('maintenance_silence'), zh)).toBe('维护静默期间发生，已记录，不告警');
+    expect(timelineText(coded('hold_escalation_stopped', { reason: '家属已在路上' }), zh)).toBe(
+      '暂挂期间停止升级：家属已在路上',
+    );
   });
 
   it('keeps older English notes of these readable in Chinese', () => {

@@ -181,6 +181,11 @@ const NOTE_PATTERNS: { re: RegExp; key: string; params?: (m: RegExpExecArray, tx
   { re: /^cleared before acknowledgement$/, key: 'note.cleared_before_ack' },
   { re: /^maintenance silence$/, key: 'note.maintenance_silence' },
   {
+    re: /^escalation stopped while held: ([^]*)$/,
+    key: 'note.hold_escalation_stopped',
+    params: (m) => ({ reason: m[1] }),
+  },
+  {
     re: /^(\w+) still active when the maintenance silence ended$/,
     key: 'reason.still_active_after_silence',
     params: (m, tx) => ({ kind: tx('kind', m[1]) }),
@@ -231,6 +236,7 @@ const CODED: Record<string, (p: CodedParams, tx: I18n['tx']) => Params> = {
   held: (p) => ({ until: formatDateTime(str(p.until)), reason: str(p.reason) }),
   held_escalating: (p) => ({ until: formatDateTime(str(p.until)), reason: str(p.reason) }),
   hold_ended: () => ({}),
+  hold_escalation_stopped: (p) => ({ reason: str(p.reason) }),
   hold_returned: (p) => ({ reason: str(p.reason), level: str(p.level) }),
   call: (p, tx) => ({
     name: str(p.name),
