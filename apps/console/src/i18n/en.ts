@@ -221,6 +221,7 @@ export const en: Messages = {
   'queue.filter.severity': 'Severity',
   'queue.filter.kind': 'Kind',
   'queue.filter.state': 'State',
+  'queue.filter.district': 'District',
   'queue.filter.all': 'All',
   'queue.search': 'Search',
   'queue.search.placeholder': 'Name, household, address or bed',

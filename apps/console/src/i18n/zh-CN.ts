@@ -220,6 +220,7 @@ export const zhCN = {
   'queue.filter.severity': '级别',
   'queue.filter.kind': '类型',
   'queue.filter.state': '状态',
+  'queue.filter.district': '区',
   'queue.filter.all': '全部',
   'queue.search': '搜索',
   'queue.search.placeholder': '姓名、家庭、地址或床位',
