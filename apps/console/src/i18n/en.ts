@@ -7,6 +7,8 @@ export const en: Messages = {
   'app.short': 'Call centre',
   'nav.queue': 'Live queue',
   'nav.supervisor': 'Supervisor',
+  'nav.more': 'More',
+  'nav.label': 'Main menu',
   'nav.back': 'Back to the queue',
   'header.language': '中文',
   'header.languageLabel': 'Switch language',

@@ -6,6 +6,8 @@ export const zhCN = {
   'app.short': '呼叫中心',
   'nav.queue': '实时告警',
   'nav.supervisor': '值班主管',
+  'nav.more': '更多',
+  'nav.label': '主菜单',
   'nav.back': '返回告警队列',
   'header.language': 'English',
   'header.languageLabel': '切换语言',
