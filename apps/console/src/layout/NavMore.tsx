@@ -68,7 +68,7 @@ export function NavMore({ items, isActive }: { items: readonly NavItem[]; isActi
         {t('nav.more')}
         <span aria-hidden="true"> ▾</span>
       </button>
-      <ul id={id} className="nav-more-list" hidden={!open} data-testid="nav-more-list">
+      <ul id={id} ref={list} className="nav-more-list" hidden={!open} data-testid="nav-more-list">
         {items.map((i) => (
           <li key={i.href}>
             <Link
