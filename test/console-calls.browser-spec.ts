@@ -331,9 +331,14 @@ describe('history filters', () => {
     expect(lines.slice(1).every((l) => l.includes('李秀英'))).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'console-history-filters-1440x900.png'), fullPage: true });
 
-    // Another page links straight to a resident's history.
-    await page.goto(`${hub.httpUrl}/history?residentId=${beds.east1b.residentId}`);
+    // The resident's timeline links back to their history, filtered.
+    await page.goto(`${hub.httpUrl}/residents/${beds.east1b.residentId}/timeline`);
+    await page.click(byTestId('resident-history-link'));
     await waitForRows(page, 'history-row', ofBed);
+    expect(await page.inputValue(byTestId('history-resident-filter'))).toBe(beds.east1b.residentId);
+    // An address names a resident's history too.
+    await page.goto(`${hub.httpUrl}/history?residentId=${beds.east1a.residentId}`);
+    await waitForRows(page, 'history-row', ofResident);
     expect(browserErrors).toEqual([]);
   }, 90_000);
 });

@@ -345,6 +345,7 @@ export const en: Messages = {
   'note.hold_escalation_stopped': 'escalation stopped while held: {reason}',
   'note.hold_returned': 'back from hold ({reason}); priority level {level}',
   'note.call': 'called {name} ({phone}): {outcome}{note}',
+  'resident.historyLink': "This resident's alarm history",
   'history.title': 'Alarm history',
   'history.words': 'Resident / household / address',
   'history.wordsPlaceholder': 'words in a name or address',

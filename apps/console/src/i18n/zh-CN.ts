@@ -343,6 +343,7 @@ export const zhCN = {
   'note.hold_escalation_stopped': '暂挂期间停止升级：{reason}',
   'note.hold_returned': '暂挂到期（{reason}），优先级升至第 {level} 级',
   'note.call': '拨打 {name}（{phone}）：{outcome}{note}',
+  'resident.historyLink': '该住户的历史告警',
   'history.title': '历史告警查询',
   'history.words': '住户 / 家庭 / 地址',
   'history.wordsPlaceholder': '姓名、家庭或地址中的文字',
