@@ -357,6 +357,9 @@ describe('held critical alarm', () => {
     }
     const refused = await op.post(`/api/alarms/${stopped.id}/hold/stop-escalation`, { reason: '我想停' });
     expect(refused.status).toBe(403);
+    const sup = hubApi({ httpUrl: hub.httpUrl, authHeader: await apiSignIn(hub, SUP.username, SUP.password) });
+    expect((await sup.post(`/api/alarms/${stopped.id}/hold/stop-escalation`, { reason: '' })).status).toBe(400);
+    expect((await sup.post(`/api/alarms/${stopped.id}/hold/stop-escalation`, {})).status).toBe(400);
 
     const operator = await newPage();
     await signIn(operator, OP);
@@ -401,7 +404,6 @@ describe('held critical alarm', () => {
     expect(await levelOf(stopped.id)).toBe(stoppedAt);
     expect(await levelOf(control.id)).toBeGreaterThan(controlAt);
     // Nothing left to stop.
-    const sup = hubApi({ httpUrl: hub.httpUrl, authHeader: await apiSignIn(hub, SUP.username, SUP.password) });
     expect((await sup.post(`/api/alarms/${stopped.id}/hold/stop-escalation`, { reason: '再停一次' })).status).toBe(409);
     await page.screenshot({ path: join(ARTIFACTS, 'console-hold-stop-escalation-1440x900.png') });
     expect(browserErrors).toEqual([]);
