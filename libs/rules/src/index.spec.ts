@@ -20,6 +20,7 @@ describe('@bedside/rules public API', () => {
       'applyRuleAction',
       'holdAlarm',
       'endHold',
+      'stopHoldEscalation',
       'returnFromHoldIfDue',
       'groupIntoIncidents',
       'AlarmDomainError',

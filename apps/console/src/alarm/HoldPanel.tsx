@@ -1,4 +1,5 @@
 import { useCallback, useState, type FormEvent } from 'react';
+import { api } from '../api/client';
 import { endpoints } from '../api/endpoints';
 import type { Alarm } from '../api/types';
 import { canSupervise, useAuth } from '../auth/useAuth';
@@ -28,8 +29,19 @@ export function HoldPanel({ alarm, onDone }: { alarm: Alarm; onDone: (res?: unkn
     );
   }, [alarm.id, minutes, reason, stopEscalation, onDone]);
   const end = useCallback(async () => onDone(await endpoints.endHold(alarm.id)), [alarm.id, onDone]);
+  const [stopReason, setStopReason, clearStopReason] = useDraft(`hold-stop.${alarm.id}`);
+  const stop = useCallback(
+    async () =>
+      onDone(
+        await api.post<unknown>(`/api/alarms/${encodeURIComponent(alarm.id)}/hold/stop-escalation`, {
+          reason: stopReason.trim(),
+        }),
+      ),
+    [alarm.id, stopReason, onDone],
+  );
   const holding = useAsyncAction(hold);
   const ending = useAsyncAction(end);
+  const stopping = useAsyncAction(stop);
   if (alarm.state === 'resolved') return null;
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -42,6 +54,41 @@ export function HoldPanel({ alarm, onDone }: { alarm: Alarm; onDone: (res?: unkn
           {t('hold.heldUntil', { time: formatDateTime(alarm.heldUntil), reason: alarm.holdReason ?? '' })}
         </p>
         {alarm.holdEscalates && <p className="small hold-warn">{t('hold.escalates')}</p>}
+        {alarm.holdEscalates && canSupervise(user?.role) && (
+          <form
+            className="stack"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (stopReason.trim()) void stopping.run().then((ok) => ok && clearStopReason());
+            }}
+            data-testid="hold-stop-form"
+          >
+            <label className="field">
+              <span>{t('hold.stopReason')}</span>
+              <input
+                value={stopReason}
+                onChange={(e) => setStopReason(e.target.value)}
+                maxLength={500}
+                placeholder={t('hold.stopReasonPlaceholder')}
+                data-testid="hold-stop-reason"
+              />
+            </label>
+            <ErrorMessage error={stopping.error} testId="hold-stop-error" />
+            <button
+              type="submit"
+              className="btn"
+              disabled={stopping.busy || !stopReason.trim()}
+              data-testid="hold-stop-submit"
+            >
+              {t('hold.stopSubmit')}
+            </button>
+          </form>
+        )}
+        {alarm.heldUntil && alarm.severity === 'critical' && !alarm.holdEscalates && (
+          <p className="small" data-testid="hold-escalation-stopped">
+            {t('hold.escalationStopped')}
+          </p>
+        )}
         <ErrorMessage error={ending.error} testId="hold-error" />
         <button
           type="button"

@@ -10,6 +10,7 @@ import { useI18n } from '../i18n/useI18n';
 import { Link } from '../router/Link';
 import { downloadCsv } from './downloadCsv';
 import { KINDS, SEARCH_OUTCOMES } from './kinds';
+import { useRegistryChoices } from './useRegistryChoices';
 
 /** A date input's value as the start of that day in the workstation's zone, ISO. */
 const dayStart = (d: string, plusDays = 0) => {
@@ -19,12 +20,34 @@ const dayStart = (d: string, plusDays = 0) => {
   return t.toISOString();
 };
 
-/** Past alarms by resident or household words, kind, outcome and dates, newest first, with CSV export. */
+const PLACE_FIELDS = ['householdId', 'residentId', 'bedId'] as const;
+
+/** Household, resident and bed given in the address (`/history?residentId=…`), so other pages can link here. */
+function placesFromUrl(): Pick<HistoryQuery, (typeof PLACE_FIELDS)[number]> {
+  const p = new URLSearchParams(window.location.search);
+  return Object.fromEntries(PLACE_FIELDS.flatMap((k) => (p.get(k) ? [[k, p.get(k)]] : [])));
+}
+
+/**
+ * Past alarms by household, resident, bed, words, kind, outcome and dates, newest first, with a CSV
+ * export of the same search.
+ */
 export function HistoryPage() {
   const i18n = useI18n();
   const { t, tx, locale } = i18n;
-  const [form, setForm] = useState({ q: '', kind: '', outcome: '', from: '', to: '' });
-  const [query, setQuery] = useState<HistoryQuery>({ page: 1 });
+  const [initial] = useState(placesFromUrl);
+  const [form, setForm] = useState({
+    q: '',
+    kind: '',
+    outcome: '',
+    from: '',
+    to: '',
+    householdId: initial.householdId ?? '',
+    residentId: initial.residentId ?? '',
+    bedId: initial.bedId ?? '',
+  });
+  const [query, setQuery] = useState<HistoryQuery>({ ...initial, page: 1 });
+  const choices = useRegistryChoices(form.householdId);
   const [page, setPage] = useState<Page | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [loading, setLoading] = useState(false);
@@ -55,6 +78,9 @@ export function HistoryPage() {
       outcome: form.outcome || undefined,
       from: dayStart(form.from),
       to: dayStart(form.to, 1),
+      householdId: form.householdId || undefined,
+      residentId: form.residentId || undefined,
+      bedId: form.bedId || undefined,
       page: 1,
     });
   };
@@ -77,6 +103,49 @@ export function HistoryPage() {
             placeholder={t('history.wordsPlaceholder')}
             data-testid="history-q"
           />
+        </label>
+        <label className="field">
+          <span>{t('history.household')}</span>
+          <select
+            value={form.householdId}
+            onChange={(e) => setForm({ ...form, householdId: e.target.value, residentId: '', bedId: '' })}
+            data-testid="history-household"
+          >
+            <option value="">{t('history.any')}</option>
+            {choices.households.map((h) => (
+              <option key={h.id} value={h.id}>
+                {h.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>{t('history.resident')}</span>
+          <select value={form.residentId} onChange={set('residentId')} data-testid="history-resident-filter">
+            <option value="">{t('history.any')}</option>
+            {choices.residents.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>{t('history.bed')}</span>
+          <select
+            value={form.bedId}
+            onChange={set('bedId')}
+            disabled={!form.householdId}
+            title={form.householdId ? undefined : t('history.bedNeedsHousehold')}
+            data-testid="history-bed"
+          >
+            <option value="">{t('history.any')}</option>
+            {choices.beds.map((b) => (
+              <option key={b.id} value={b.id}>
+                {b.label}
+              </option>
+            ))}
+          </select>
         </label>
         <label className="field">
           <span>{t('history.kind')}</span>

@@ -29,8 +29,8 @@ export function ResidentTimelinePage({ id }: { id: string }) {
   }, [id]);
   return (
     <main className="page resident-page" data-testid="resident-timeline-page">
-      <Link href="/history" className="back">
-        ← {t('nav.history')}
+      <Link href={`/history?residentId=${encodeURIComponent(id)}`} className="back" data-testid="resident-history-link">
+        ← {t('resident.historyLink')}
       </Link>
       <h1>{t('resident.timelineTitle', { name: name ?? '' })}</h1>
       <ErrorMessage error={error} />

@@ -109,6 +109,55 @@ describe('coded timeline notes', () => {
     expect(timelineText(repeat, i18n('zh-CN'), sos)).toBe('呼叫按钮再次被按下（共 2 次）');
   });
 
+  it('words repeats, recoveries and the maintenance silence from their codes, whatever the English says', () => {
+    const zh = i18n('zh-CN');
+    const en = i18n('en');
+    const sos = alarm({ kind: 'sos', reason: 'sos_pressed' });
+    const offline = alarm({ kind: 'device_offline', reason: 'offline_silent', details: { deviceKind: 'wearable' } });
+    const hr = alarm({ kind: 'heart_rate', reason: 'heart_rate_high' });
+    const coded = (code: string, params: Record<string, string | number | boolean> = {}) => ({
+      note: 'english text the console must not need',
+      code,
+      params,
+    });
+    expect(timelineText(coded('rule.sos_repeat', { deviceId: 'b1', presses: 3 }), zh, sos)).toBe(
+      '呼叫按钮再次被按下（共 3 次）',
+    );
+    expect(timelineText(coded('rule.sos_repeat', { presses: 3 }), en, sos)).toBe(
+      'Call button pressed again (3 presses)',
+    );
+    expect(timelineText(coded('rule.back_online', { deviceKind: 'mattress' }), zh, offline)).toBe(
+      '床垫传感器已恢复在线',
+    );
+    // Stored before the note carried the device kind: the alarm's own details name it.
+    expect(timelineText(coded('rule.back_online', { deviceId: 'w1' }), en, offline)).toBe('Wearable back online');
+    expect(timelineText(coded('rule.heart_rate_normal', { value: 80 }), zh, hr)).toBe('心率已恢复正常');
+    expect(timelineText(coded('rule.respiration_normal'), en, hr)).toBe('Respiration rate back to normal');
+    expect(
+      timelineText(coded('rule.heart_rate_escalated', { value: 35, low: 40, high: 150, forMs: 60_000 }), en, hr),
+    ).toBe('Heart rate 35 bpm, below 40 for 60 s');
+    expect(timelineText(coded('rule.battery_ok', { deviceKind: 'button', battery: 40 }), zh, sos)).toBe(
+      '呼叫按钮电量已恢复至 40%',
+    );
+    expect(timelineText(coded('rule.fall_repeat', { motionless: false }), zh, sos)).toBe('再次检测到跌倒');
+    expect(timelineText(coded('rule.tamper_repeat'), zh, sos)).toBe('再次报告被拆卸');
+    expect(timelineText(coded('rule.worn_again'), zh, sos)).toBe('手环已重新佩戴');
+    expect(timelineText(coded('rule.returned_to_bed'), zh, sos)).toBe('已回到床上');
+    expect(timelineText(coded('rule.device_removed'), zh, sos)).toBe('设备已从此床位移除');
+    expect(timelineText(coded('maintenance_silence'), zh)).toBe('维护静默期间发生，已记录，不告警');
+    expect(timelineText(coded('hold_escalation_stopped', { reason: '家属已在路上' }), zh)).toBe(
+      '暂挂期间停止升级：家属已在路上',
+    );
+  });
+
+  it('keeps older English notes of these readable in Chinese', () => {
+    const zh = i18n('zh-CN');
+    expect(timelineText({ note: 'maintenance silence' }, zh)).toBe('维护静默期间发生，已记录，不告警');
+    expect(timelineText({ note: 'mattress back online' }, zh)).toBe('床垫传感器已恢复在线');
+    expect(timelineText({ note: 'heart rate back to normal' }, zh)).toBe('心率已恢复正常');
+    expect(timelineText({ note: 'call button pressed again (4 presses)' }, zh)).toBe('呼叫按钮再次被按下（共 4 次）');
+  });
+
   it('falls back to the pattern table for uncoded notes and leaves typed text alone', () => {
     expect(timelineText({ note: 'unacknowledged, escalation level 3' }, i18n('zh-CN'))).toBe('未确认，升级至第 3 级');
     expect(timelineText({ note: '家属说马上到' }, i18n('zh-CN'))).toBe('家属说马上到');

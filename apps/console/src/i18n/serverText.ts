@@ -65,6 +65,43 @@ function reasonOf(alarm: Alarm, tx: I18n['tx']): { key: string; params: Params }
   }
 }
 
+const VITAL_NOTE = /^(heart_rate|respiration|spo2)_(normal|escalated)$/;
+
+/**
+ * A rule's note that does not raise (a repeat, a recovery) as a message key with its parameters;
+ * null when the code is not one of these or lacks what its wording needs.
+ */
+function ruleNoteOf(reason: string, d: Details, alarm: Alarm, tx: I18n['tx']): { key: string; params: Params } | null {
+  const kind = d.deviceKind ?? alarm.details?.deviceKind;
+  const device = typeof kind === 'string' ? tx('devices.kind', kind) : null;
+  const vital = VITAL_NOTE.exec(reason);
+  if (vital?.[2] === 'normal') return { key: 'note.vital_normal', params: { vital: tx('vital', vital[1]) } };
+  if (vital && num(d.value) !== null) {
+    // A worse band of the same vital: worded like a raise, on the side the value broke out of.
+    const below = num(d.low) !== null && num(d.value)! < num(d.low)!;
+    return reasonOf({ ...alarm, reason: `${vital[1]}_${below ? 'low' : 'high'}`, details: d }, tx);
+  }
+  switch (reason) {
+    case 'sos_repeat':
+      return num(d.presses) === null ? null : { key: 'note.sos_repeat', params: { count: num(d.presses)! } };
+    case 'fall_repeat':
+    case 'tamper_repeat':
+    case 'worn_again':
+    case 'device_removed':
+      return { key: `note.${reason}`, params: {} };
+    case 'returned_to_bed':
+      return { key: 'note.back_in_bed', params: {} };
+    case 'back_online':
+      return device ? { key: 'note.back_online', params: { device } } : null;
+    case 'battery_ok':
+      return device && num(d.battery) !== null
+        ? { key: 'note.battery_ok', params: { device, battery: num(d.battery)! } }
+        : null;
+    default:
+      return null;
+  }
+}
+
 /**
  * The alarm's description in the UI language, from its reason code and details. An unknown
  * code shows the hub's own text only in English, and the kind's name otherwise.
@@ -142,6 +179,12 @@ const NOTE_PATTERNS: { re: RegExp; key: string; params?: (m: RegExpExecArray, tx
     params: (m) => ({ s: m[1], level: m[2] }),
   },
   { re: /^cleared before acknowledgement$/, key: 'note.cleared_before_ack' },
+  { re: /^maintenance silence$/, key: 'note.maintenance_silence' },
+  {
+    re: /^escalation stopped while held: ([^]*)$/,
+    key: 'note.hold_escalation_stopped',
+    params: (m) => ({ reason: m[1] }),
+  },
   {
     re: /^(\w+) still active when the maintenance silence ended$/,
     key: 'reason.still_active_after_silence',
@@ -188,10 +231,12 @@ const CODED: Record<string, (p: CodedParams, tx: I18n['tx']) => Params> = {
   escalated: (p) => ({ level: str(p.level) }),
   not_displayed: (p) => ({ s: str(p.s), level: str(p.level) }),
   cleared_before_ack: () => ({}),
+  maintenance_silence: () => ({}),
   severity_raised: (p, tx) => ({ from: tx('severity', str(p.from)), to: tx('severity', str(p.to)) }),
   held: (p) => ({ until: formatDateTime(str(p.until)), reason: str(p.reason) }),
   held_escalating: (p) => ({ until: formatDateTime(str(p.until)), reason: str(p.reason) }),
   hold_ended: () => ({}),
+  hold_escalation_stopped: (p) => ({ reason: str(p.reason) }),
   hold_returned: (p) => ({ reason: str(p.reason), level: str(p.level) }),
   call: (p, tx) => ({
     name: str(p.name),
@@ -218,10 +263,11 @@ export function timelineText(
 ): string {
   // A rule's note (`rule.<reason>`): worded like an alarm with that reason and details, when known.
   if (e.code?.startsWith('rule.') && alarm) {
-    const r = reasonOf(
-      { ...alarm, reason: e.code.slice(5), details: e.params ?? {}, raisedAt: e.at ?? alarm.raisedAt },
-      i18n.tx,
-    );
+    const reason = e.code.slice(5);
+    const params = e.params ?? {};
+    const r =
+      ruleNoteOf(reason, params, alarm, i18n.tx) ??
+      reasonOf({ ...alarm, reason, details: params, raisedAt: e.at ?? alarm.raisedAt }, i18n.tx);
     const s = r && i18n.tn(r.key, r.params);
     if (s) return s;
   }

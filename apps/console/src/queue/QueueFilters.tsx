@@ -1,8 +1,24 @@
+import { useEffect, useState } from 'react';
+import { supervisionApi, type Region } from '../api/supervision';
 import { SEVERITIES } from '../api/types';
 import { useI18n } from '../i18n/useI18n';
 import type { QueueFilter } from './filterAlarms';
 
-/** Severity, kind and state selects and a search box over who and where. */
+/** The organisation's districts, by name; none (and no district select) when it has not set any up. */
+function useDistricts(): Region[] {
+  const [districts, setDistricts] = useState<Region[]>([]);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    supervisionApi.regions(undefined, ctrl.signal).then(
+      (rs) => setDistricts(rs.filter((r) => r.kind === 'district')),
+      () => undefined,
+    );
+    return () => ctrl.abort();
+  }, []);
+  return districts;
+}
+
+/** Severity, kind, state and district selects and a search box over who and where. */
 export function QueueFilters({
   filter,
   kinds,
@@ -13,6 +29,7 @@ export function QueueFilters({
   onChange: (f: QueueFilter) => void;
 }) {
   const { t, tx } = useI18n();
+  const districts = useDistricts();
   const set = (field: keyof QueueFilter) => (e: { target: { value: string } }) =>
     onChange({ ...filter, [field]: e.target.value });
   return (
@@ -47,6 +64,19 @@ export function QueueFilters({
           <option value="acknowledged">{tx('state', 'acknowledged')}</option>
         </select>
       </label>
+      {(districts.length > 0 || filter.district) && (
+        <label>
+          {t('queue.filter.district')}
+          <select value={filter.district} onChange={set('district')} data-testid="filter-district">
+            <option value="">{t('queue.filter.all')}</option>
+            {districts.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <label className="grow">
         {t('queue.search')}
         <input

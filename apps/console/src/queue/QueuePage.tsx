@@ -9,6 +9,7 @@ import { QueueSummary } from './QueueSummary';
 import { QueueTabs, type QueueTab } from './QueueTabs';
 import { isTechnical } from './technical';
 import { useAlarmQueue } from './useAlarmQueue';
+import { useDistrictFilter } from './useDistrictFilter';
 
 export function QueuePage() {
   const { t } = useI18n();
@@ -21,7 +22,8 @@ export function QueuePage() {
   const people = useMemo(() => alarms.filter((a) => !isTechnical(a)), [alarms]);
   const inTab = tab === 'alarms' ? people : technical;
   const kinds = useMemo(() => [...new Set(inTab.map((a) => a.kind))].sort(), [inTab]);
-  const shown = useMemo(() => filterAlarms(inTab, filter), [inTab, filter]);
+  const district = useDistrictFilter(inTab, filter.district);
+  const shown = useMemo(() => filterAlarms(district.shown, filter), [district.shown, filter]);
   const entries = useMemo(() => groupByIncident(shown), [shown]);
   const toggle = (id: string) =>
     setSelected((s) => {
@@ -85,7 +87,7 @@ export function QueuePage() {
       </table>
       {shown.length === 0 && (
         <p className="empty" data-testid="queue-empty">
-          {loading ? t('queue.loading') : inTab.length > 0 ? t('queue.noMatch') : t('queue.empty')}
+          {loading || district.pending ? t('queue.loading') : inTab.length > 0 ? t('queue.noMatch') : t('queue.empty')}
         </p>
       )}
     </main>

@@ -5,9 +5,11 @@ export interface QueueFilter {
   kind: string;
   state: string;
   search: string;
+  /** A district id; the hub places alarms in districts (useDistrictFilter), not this function. */
+  district: string;
 }
 
-export const NO_FILTER: QueueFilter = { severity: '', kind: '', state: '', search: '' };
+export const NO_FILTER: QueueFilter = { severity: '', kind: '', state: '', search: '', district: '' };
 
 const norm = (s: string) => s.trim().toLocaleLowerCase();
 

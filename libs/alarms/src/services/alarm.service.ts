@@ -8,6 +8,7 @@ import {
   holdAlarm,
   resolveAlarm,
   returnFromHoldIfDue,
+  stopHoldEscalation,
   type NoteParams,
   type OperatorOutcome,
   type RuleInput,
@@ -158,6 +159,20 @@ export class AlarmService {
         until: body.until,
         reason: body.reason,
         stopEscalation: body.stopEscalation,
+        supervisor: user.role === 'supervisor' || user.role === 'admin',
+      });
+      await this.applier.saveChange(tx, prev, next, 'alarm.updated', at, out);
+      return [];
+    });
+  }
+
+  /** A supervisor (or an administrator) stops the escalation of a held alarm until it returns. */
+  stopHoldEscalation(id: string, user: AuthUser, reason: string): Promise<AlarmDetail> {
+    return this.change(id, async (tx, out, prev, at) => {
+      const next = stopHoldEscalation(prev, {
+        at,
+        actor: user.username,
+        reason,
         supervisor: user.role === 'supervisor' || user.role === 'admin',
       });
       await this.applier.saveChange(tx, prev, next, 'alarm.updated', at, out);

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AlarmService } from '@bedside/alarms';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
-import { HoldDto } from './hold.dto';
+import { HoldDto, StopEscalationDto } from './hold.dto';
 import { HoldTimer } from './hold-timer.service';
 
 @ApiTags('call centre')
@@ -25,6 +25,18 @@ export class HoldController {
     });
     this.timer.watch(alarmId, Date.parse(detail.alarm.heldUntil ?? dto.until));
     return detail;
+  }
+
+  /**
+   * Stops the escalation of a held critical alarm until its return time, with a reason. It overrides
+   * the organisation's escalation rule for this alarm, so it takes the permission to change rules
+   * (supervisors and administrators).
+   */
+  @Post('stop-escalation')
+  @HttpCode(200)
+  @Authenticated({ permission: 'rules.write', owns: [inPath('alarm', 'alarmId')] })
+  stopEscalation(@Param('alarmId') alarmId: string, @Body() dto: StopEscalationDto, @CurrentUser() user: AuthUser) {
+    return this.alarms.stopHoldEscalation(alarmId, user, dto.reason);
   }
 
   /** Takes a held alarm back before its return time. */

@@ -18,3 +18,10 @@ export class HoldDto {
   @IsBoolean()
   stopEscalation?: boolean;
 }
+
+export class StopEscalationDto {
+  @ApiProperty({ example: '家属已在路上，5 分钟到' })
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
+}

@@ -10,6 +10,7 @@ import {
   raiseAlarm,
   resolveAlarm,
   returnFromHoldIfDue,
+  stopHoldEscalation,
   type Alarm,
 } from './alarm-state-machine';
 import type { Severity } from '../model/severity';
@@ -117,5 +118,29 @@ describe('alarm hold', () => {
     expect(ended.escalationLevel).toBe(0);
     expect(ended.audit.at(-1)).toMatchObject({ action: 'hold_end', actor: 'op2', code: 'hold_ended' });
     expect(codeOf(() => endHold(ended, { at: T + 3_000, actor: 'op2' }))).toBe('ALARM_INVALID_TRANSITION');
+  });
+
+  it("a supervisor stops a held critical's escalation with a reason; the return time still brings it back", () => {
+    const held = hold(raise('critical'), T + 10_000, T + 30 * MIN);
+    expect(nextEscalationAt(held)).toBe(T + MIN);
+    const stop = (a: Alarm, supervisor: boolean, reason = '家属已在路上', at = T + 20_000) =>
+      stopHoldEscalation(a, { at, actor: 'sup1', reason, supervisor });
+    expect(codeOf(() => stop(held, false))).toBe('ALARM_INVALID_HOLD');
+    expect(codeOf(() => stop(held, true, '  '))).toBe('ALARM_INVALID_HOLD');
+    const stopped = stop(held, true);
+    expect(stopped.hold).toMatchObject({ until: T + 30 * MIN, reason: '家属回电中', by: 'op1', escalates: false });
+    expect(stopped.audit.at(-1)).toMatchObject({
+      action: 'hold_escalation_stop',
+      actor: 'sup1',
+      code: 'hold_escalation_stopped',
+      params: { reason: '家属已在路上' },
+    });
+    expect(nextEscalationAt(stopped)).toBeNull();
+    expect(escalateIfDue(stopped, T + 10 * MIN).escalated).toBe(false);
+    expect(returnFromHoldIfDue(stopped, T + 30 * MIN)).toMatchObject({ returned: true, alarm: { escalationLevel: 1 } });
+    // Nothing to stop: already stopped, a non-critical hold, or not held at all.
+    expect(codeOf(() => stop(stopped, true, 'x', T + 30_000))).toBe('ALARM_INVALID_TRANSITION');
+    expect(codeOf(() => stop(hold(raise('major'), T + 10_000, T + 30 * MIN), true))).toBe('ALARM_INVALID_TRANSITION');
+    expect(codeOf(() => stop(raise('critical'), true))).toBe('ALARM_INVALID_TRANSITION');
   });
 });

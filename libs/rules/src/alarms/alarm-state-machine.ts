@@ -28,7 +28,8 @@ export type AlarmAuditAction =
   | 'escalate'
   | 'hold'
   | 'hold_end'
-  | 'hold_return';
+  | 'hold_return'
+  | 'hold_escalation_stop';
 
 /** Parameters of a coded note: plain values a console can put into its own wording. */
 export type NoteParams = Record<string, string | number | boolean>;
@@ -427,6 +428,38 @@ export function holdAlarm(
       params: { until: untilIso, reason, escalates },
     },
     'hold',
+    alarm.status,
+  );
+}
+
+/**
+ * A supervisor stops the unacknowledged escalation of a held alarm until it returns (the family is
+ * already on its way, say), with a reason on the timeline. The hold's return time is kept, so the
+ * alarm still comes back then one level higher.
+ */
+export function stopHoldEscalation(
+  alarm: Alarm,
+  stamp: Stamp & { actor: string; reason: string; supervisor: boolean },
+): Alarm {
+  expectStatus(alarm, ['raised', 'acknowledged'], 'stop the escalation of', stamp.at);
+  if (!alarm.hold?.escalates) {
+    throw new AlarmDomainError('ALARM_INVALID_TRANSITION', `alarm ${alarm.id} is not held with escalation running`);
+  }
+  if (!stamp.supervisor) {
+    throw new AlarmDomainError('ALARM_INVALID_HOLD', 'only a supervisor may stop escalation of a held alarm');
+  }
+  const reason = stamp.reason.trim();
+  if (!reason) throw new AlarmDomainError('ALARM_INVALID_HOLD', 'stopping escalation needs a reason');
+  return append(
+    { ...alarm, hold: { ...alarm.hold, escalates: false } },
+    {
+      at: stamp.at,
+      actor: stamp.actor,
+      note: `escalation stopped while held: ${reason}`,
+      code: 'hold_escalation_stopped',
+      params: { reason },
+    },
+    'hold_escalation_stop',
     alarm.status,
   );
 }

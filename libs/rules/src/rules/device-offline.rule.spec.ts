@@ -82,7 +82,13 @@ describe('device-offline rule', () => {
     expect(bed.raises('device_offline')).toHaveLength(1);
     expect(bed.mattress({ inBed: true })).toEqual([]);
     expect(bed.advance(MINUTE)).toEqual([
-      expect.objectContaining({ type: 'clear', kind: 'device_offline', reason: 'back_online' }),
+      expect.objectContaining({
+        type: 'clear',
+        kind: 'device_offline',
+        reason: 'back_online',
+        // What a console needs to word the note itself: which kind of device is back.
+        details: expect.objectContaining({ deviceId: 'm1', deviceKind: 'mattress' }),
+      }),
     ]);
   });
 

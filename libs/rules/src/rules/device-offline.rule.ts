@@ -33,7 +33,7 @@ export const deviceOfflineRule: RuleModule = {
         clearEpisode(ctx, episode, {
           reason: 'back_online',
           message: `${device.kind} back online`,
-          details: { deviceId: id, onlineSince: device.onlineSince },
+          details: { deviceId: id, deviceKind: device.kind, onlineSince: device.onlineSince },
         });
       }
     }

@@ -31,9 +31,17 @@ describe('SOS rule', () => {
         repeatCount: 1,
         severity: 'critical',
         reason: 'sos_repeat',
+        details: expect.objectContaining({ presses: 2 }),
       }),
     ]);
-    expect(third).toEqual([expect.objectContaining({ type: 'update', key: raise.key, repeatCount: 2 })]);
+    expect(third).toEqual([
+      expect.objectContaining({
+        type: 'update',
+        key: raise.key,
+        repeatCount: 2,
+        details: expect.objectContaining({ presses: 3 }),
+      }),
+    ]);
   });
 
   it('a second press raises severity when the first press is configured lower', () => {

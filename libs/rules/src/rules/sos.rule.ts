@@ -18,7 +18,7 @@ export const sosRule: RuleModule = {
           {
             reason: 'sos_repeat',
             message: `call button pressed again (${episode.repeatCount + 2} presses)`,
-            details,
+            details: { ...details, presses: episode.repeatCount + 2 },
           },
         );
       } else {
