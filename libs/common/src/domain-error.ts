@@ -15,6 +15,8 @@ export const DOMAIN_ERROR_STATUS = {
   PARTITION_FENCED: 503,
   // A bed's partition has no owner this node can reach right now (it is moving): retry shortly.
   PARTITION_UNAVAILABLE: 503,
+  // The node a request was addressed to did not answer over the cluster bus.
+  NODE_UNAVAILABLE: 503,
 } as const;
 export type DomainErrorCode = keyof typeof DOMAIN_ERROR_STATUS;
 
