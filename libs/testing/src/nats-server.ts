@@ -32,10 +32,15 @@ function natsInfo(port: number): Promise<Record<string, unknown>> {
   });
 }
 
+export interface NatsStarterOptions extends StarterOptions {
+  /** A given port, e.g. to restart a stopped server where its clients reconnect; default a free one. */
+  port?: number;
+}
+
 /** Starts a throwaway core NATS server (no JetStream) on a random loopback port. */
-export async function startNats(options: StarterOptions = {}): Promise<NatsServer> {
+export async function startNats(options: NatsStarterOptions = {}): Promise<NatsServer> {
   if (!existsSync(BIN)) throw new Error('nats-server is not installed (apt-get install nats-server)');
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   let output = '';
   const proc: ChildProcess = spawn(BIN, ['-a', '127.0.0.1', '-p', String(port), '--no_advertise'], {
     stdio: ['ignore', 'pipe', 'pipe'],
