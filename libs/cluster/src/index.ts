@@ -6,3 +6,8 @@ export * from './lease-manager';
 export * from './partition-fence';
 export * from './haproxy-config';
 export * from './cluster.module';
+export * from './bus/bus-envelope';
+export * from './bus/bus-subjects';
+export * from './bus/cluster-bus';
+export * from './bus/cluster-bus.metrics';
+export * from './cluster-bus.module';
