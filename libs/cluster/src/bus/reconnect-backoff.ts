@@ -5,7 +5,7 @@ export interface BackoffOptions {
   maxMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 5000 };
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 250, maxMs: 2000 };
 
 /**
  * Exponential backoff between connection attempts, with ±20 % jitter so nodes that lost the
