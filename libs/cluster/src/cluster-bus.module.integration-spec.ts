@@ -40,9 +40,10 @@ describe('ClusterBusModule', () => {
   });
 
   it('in clustered mode with NATS_URL: one global bus, connected after bootstrap, its metrics exported, drained at shutdown', async () => {
-    const mod = await boot({ CLUSTER_NODE_ID: 'hub-1', NATS_URL: nats.url });
+    const mod = await boot({ CLUSTER_NODE_ID: 'hub-1', NATS_URL: nats.url, NATS_SUBJECT_PREFIX: 'bedside.north' });
     const bus = mod.get(Consumer).bus;
     expect(bus).toBeInstanceOf(ClusterBus);
+    expect(bus?.subjects.node('hub-2', 'msg')).toBe('bedside.north.node.hub-2.msg');
     await waitFor(() => bus?.connected, { what: 'the bus to connect' });
     expect(bus?.publishToNode('hub-2', { kind: 'hello' })).toBe(true);
 

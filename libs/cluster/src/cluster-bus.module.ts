@@ -49,7 +49,12 @@ export class ClusterBusModule {
           provide: ClusterBus,
           inject: [Clock, Metrics],
           useFactory: (clock: Clock, metrics: Metrics) =>
-            new ClusterBus({ url, nodeId }, clock, new ClusterBusMetrics(metrics), new Logger('ClusterBus')),
+            new ClusterBus(
+              { url, nodeId, subjectPrefix: env.NATS_SUBJECT_PREFIX },
+              clock,
+              new ClusterBusMetrics(metrics),
+              new Logger('ClusterBus'),
+            ),
         },
         ClusterBusLifecycle,
       ],

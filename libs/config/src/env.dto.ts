@@ -9,6 +9,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   ValidateIf,
@@ -430,6 +431,16 @@ export class EnvDto {
   @IsOptional()
   @IsUrl({ protocols: ['nats'], require_tld: false, require_protocol: true })
   NATS_URL?: string;
+
+  /**
+   * First subject token(s) of the cluster bus: clusters that share one NATS server need
+   * different prefixes (every node of one cluster the same).
+   */
+  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, {
+    message: 'NATS_SUBJECT_PREFIX must be dot-separated tokens of letters, digits, "_" or "-"',
+  })
+  @MaxLength(64)
+  NATS_SUBJECT_PREFIX = 'bedside';
 
   /** Bootstrap administrator for the REST API (HTTP Basic) until full user management lands. */
   @IsString()

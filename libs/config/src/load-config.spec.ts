@@ -52,6 +52,7 @@ describe('loadConfig', () => {
     const single = loadConfig({});
     expect(single.CLUSTER_NODE_ID).toBeUndefined();
     expect(single.MQTT_PROXY_PROTOCOL).toBe(false);
+    expect(single.NATS_SUBJECT_PREFIX).toBe('bedside');
     expect(single).toEqual(expect.objectContaining({ CLUSTER_PARTITIONS: 64, CLUSTER_LEASE_TTL_MS: 5000 }));
     const node = loadConfig({
       CLUSTER_NODE_ID: 'hub-a.1',
@@ -59,6 +60,7 @@ describe('loadConfig', () => {
       CLUSTER_PARTITIONS: '128',
       CLUSTER_LEASE_TTL_MS: '3000',
       NATS_URL: 'nats://127.0.0.1:4222',
+      NATS_SUBJECT_PREFIX: 'bedside.north',
       MQTT_PROXY_PROTOCOL: 'true',
     });
     expect(node).toEqual(
@@ -67,6 +69,7 @@ describe('loadConfig', () => {
         CLUSTER_PARTITIONS: 128,
         CLUSTER_LEASE_TTL_MS: 3000,
         NATS_URL: 'nats://127.0.0.1:4222',
+        NATS_SUBJECT_PREFIX: 'bedside.north',
         MQTT_PROXY_PROTOCOL: true,
       }),
     );
@@ -75,6 +78,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CLUSTER_LEASE_TTL_MS: '500' })).toThrow(/CLUSTER_LEASE_TTL_MS/);
     expect(() => loadConfig({ CLUSTER_PARTITIONS: '0' })).toThrow(/CLUSTER_PARTITIONS/);
     expect(() => loadConfig({ NATS_URL: 'http://127.0.0.1:4222' })).toThrow(/NATS_URL/);
+    for (const prefix of ['a..b', 'a.*', 'a.>', 'a b', '.a', ''])
+      expect(() => loadConfig({ NATS_SUBJECT_PREFIX: prefix })).toThrow(/NATS_SUBJECT_PREFIX/);
     expect(() => loadConfig({ MQTT_PROXY_PROTOCOL: 'yes' })).toThrow(/MQTT_PROXY_PROTOCOL/);
   });
 
