@@ -1,12 +1,14 @@
 import { DOMAIN_ERROR_STATUS, DomainError, type DomainErrorCode } from '@bedside/common';
 
 /**
- * A message on the cluster bus: a `kind` the receiver switches on, plus its own JSON fields.
- * Nodes of one cluster run the same code, so the fields of a kind are trusted as typed; a
- * receiver ignores kinds it does not know (a node of the next version during a rolling upgrade).
+ * A message on the cluster bus: a `kind` the receiver switches on, plus its own JSON fields
+ * (declare a kind as `interface X extends BusMessage { kind: 'x'; ... }`). Nodes of one cluster
+ * run the same code, so a typed handler trusts the fields of its kind; a receiver ignores kinds
+ * it does not know (a node of the next version during a rolling upgrade).
  */
 export interface BusMessage {
   readonly kind: string;
+  readonly [field: string]: unknown;
 }
 
 /** Who sent a message and when (the sender's clock, ms epoch): for logs and fast-path latency. */

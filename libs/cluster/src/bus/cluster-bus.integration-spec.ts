@@ -103,8 +103,8 @@ describe('ClusterBus (real nats-server)', () => {
     await connected(a, b);
 
     const before = Date.now();
-    expect(a.bus.publishToPartition(3, { kind: 'ping', n: 1 } as Ping)).toBe(true);
-    expect(a.bus.publishToPartition(3, { kind: 'ping', n: 2 } as Ping)).toBe(true);
+    expect(a.bus.publishToPartition(3, { kind: 'ping', n: 1 })).toBe(true);
+    expect(a.bus.publishToPartition(3, { kind: 'ping', n: 2 })).toBe(true);
     await waitFor(() => p3.got.length === 2, { what: 'two messages on partition 3' });
 
     expect(p3.got.map((g) => g.msg)).toEqual([
@@ -150,7 +150,7 @@ describe('ClusterBus (real nats-server)', () => {
     });
     await connected(a, b);
 
-    await expect(a.bus.requestPartition(5, { kind: 'ping', n: 41 } as Ping, 5000)).resolves.toEqual({
+    await expect(a.bus.requestPartition(5, { kind: 'ping', n: 41 }, 5000)).resolves.toEqual({
       kind: 'ping',
       n: 42,
     });
