@@ -8,6 +8,8 @@ import { waitFor } from './wait-for';
 export interface NatsServer {
   url: string;
   port: number;
+  /** The server process, e.g. to read its CPU time. */
+  pid: number | undefined;
   logs(): string;
   stop(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function startNats(options: NatsStarterOptions = {}): Promise<NatsS
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
+    pid: proc.pid,
     logs: () => output,
     stop: () =>
       new Promise<void>((r) => {
