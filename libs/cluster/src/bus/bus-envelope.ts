@@ -44,7 +44,7 @@ export function decodeMessage(text: string): Decoded<{ msg: BusMessage; meta: Bu
   if (!parsed.ok) return parsed;
   const w = parsed.value;
   if (typeof w.from !== 'string' || typeof w.sentAt !== 'number') return bad('no sender or time');
-  if (!isMessage(w.msg)) return bad('no message kind');
+  if (!isBusMessage(w.msg)) return bad('no message kind');
   return { ok: true, value: { msg: w.msg, meta: { from: w.from, sentAt: w.sentAt } } };
 }
 
@@ -72,7 +72,7 @@ export function decodeReply(text: string): Decoded<{ msg: BusMessage } | { error
   const parsed = parse(text);
   if (!parsed.ok) return parsed;
   const w = parsed.value;
-  if (w.ok === true) return isMessage(w.msg) ? { ok: true, value: { msg: w.msg } } : bad('no message kind');
+  if (w.ok === true) return isBusMessage(w.msg) ? { ok: true, value: { msg: w.msg } } : bad('no message kind');
   if (w.ok !== false || !isObject(w.error) || typeof w.error.message !== 'string')
     return bad('neither reply nor error');
   const { code, message, details } = w.error;
@@ -97,7 +97,7 @@ function parse(text: string): Decoded<Record<string, unknown>> {
   return { ok: true, value };
 }
 
-function isMessage(value: unknown): value is BusMessage {
+export function isBusMessage(value: unknown): value is BusMessage {
   return isObject(value) && typeof value.kind === 'string' && value.kind.length > 0;
 }
 

@@ -36,15 +36,15 @@ class RecordingCounters implements BusCounters {
 }
 
 class RecordingLog implements ClusterBusLog {
-  readonly lines: { level: string; msg: string }[] = [];
+  readonly lines: { level: string; msg: string; text: string }[] = [];
   log(m: { msg?: string }) {
-    this.lines.push({ level: 'log', msg: String(m.msg) });
+    this.lines.push({ level: 'log', msg: String(m.msg), text: JSON.stringify(m) });
   }
   warn(m: { msg?: string }) {
-    this.lines.push({ level: 'warn', msg: String(m.msg) });
+    this.lines.push({ level: 'warn', msg: String(m.msg), text: JSON.stringify(m) });
   }
   error(m: { msg?: string }) {
-    this.lines.push({ level: 'error', msg: String(m.msg) });
+    this.lines.push({ level: 'error', msg: String(m.msg), text: JSON.stringify(m) });
   }
   count(re: RegExp): number {
     return this.lines.filter((l) => re.test(l.msg)).length;
@@ -177,6 +177,20 @@ describe('ClusterBus (real nats-server)', () => {
     expect((bug as Error).message).not.toMatch(/undefined/);
     expect(b.counters.get('handlerFailed:partition')).toBe(1);
     expect(b.log.count(/handler failed/)).toBe(1);
+  });
+
+  it('answers with an error at once when a request handler returns no message', async () => {
+    const a = node('hub-a');
+    const b = node('hub-b');
+    b.bus.servePartition(5, () => undefined as unknown as BusMessage);
+    await connected(a, b);
+
+    const started = Date.now();
+    const err = await a.bus.requestPartition(5, { kind: 'ping' }, 5000).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(err).not.toBeInstanceOf(DomainError);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(b.counters.get('handlerFailed:partition')).toBe(1);
   });
 
   it('fails at once with PARTITION_UNAVAILABLE when nobody serves the partition (no responders)', async () => {
@@ -314,7 +328,7 @@ describe('ClusterBus (real nats-server)', () => {
 
   it('starts without a server, keeps trying and delivers to subscriptions made before it connected', async () => {
     const port = await freePort();
-    const a = node('hub-a', `nats://127.0.0.1:${port}`);
+    const a = node('hub-a', `nats://bus:s3cret-pw@127.0.0.1:${port}`);
     const b = node('hub-b', `nats://127.0.0.1:${port}`);
     const got = collect();
     b.bus.subscribePartition(1, got.handler);
@@ -322,6 +336,7 @@ describe('ClusterBus (real nats-server)', () => {
     expect(a.bus.connected).toBe(false);
     expect(a.bus.publishToPartition(1, { kind: 'lost' })).toBe(false);
     expect(a.log.count(/unavailable$/)).toBe(1);
+    expect(a.log.lines.map((l) => l.text).join('\n')).not.toMatch(/s3cret|bus:/);
 
     const late = await startNats({ port });
     try {

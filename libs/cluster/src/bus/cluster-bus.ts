@@ -16,6 +16,7 @@ import {
   encodeErrorReply,
   encodeMessage,
   encodeReply,
+  isBusMessage,
   type BusMessage,
   type BusMeta,
 } from './bus-envelope';
@@ -99,6 +100,8 @@ export class ClusterBus {
   private nc: NatsConnection | null = null;
   private up = false;
   private stopped = true;
+  /** Raised by every start(): a connect loop left from before a close() gives up. */
+  private generation = 0;
   private wake: (() => void) | null = null;
   private readonly subscriptions = new Set<LocalSubscription>();
   private readonly backoff: ReconnectBackoff;
@@ -114,7 +117,7 @@ export class ClusterBus {
     this.subjects = new BusSubjects(opts.subjectPrefix);
     this.subjects.node(opts.nodeId, 'msg'); // a node id that cannot be a subject token fails here, at start
     this.backoff = new ReconnectBackoff(opts.backoff ?? DEFAULT_BACKOFF);
-    this.outage = new OutageLog(`NATS ${opts.url}`, log, () => clock.now());
+    this.outage = new OutageLog(`NATS ${withoutCredentials(opts.url)}`, log, () => clock.now());
     this.throttled = new ThrottledLog(log, () => clock.now());
   }
 
@@ -127,7 +130,7 @@ export class ClusterBus {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    void this.connectLoop();
+    void this.connectLoop(++this.generation);
   }
 
   /** Unsubscribes, sends what is buffered and closes (bounded by drainTimeoutMs). */
@@ -286,7 +289,9 @@ export class ClusterBus {
         void (async () => {
           let reply: string;
           try {
-            reply = encodeReply(await handler(msg as C, meta));
+            const result = await handler(msg as C, meta);
+            if (!isBusMessage(result)) throw new TypeError('the request handler returned no message kind');
+            reply = encodeReply(result);
           } catch (err) {
             if (!(err instanceof DomainError)) {
               this.counters.handlerFailed(kind);
@@ -380,8 +385,9 @@ export class ClusterBus {
   }
 
   /** Until connected or stopped: NATS's own reconnection takes over once a connection exists. */
-  private async connectLoop(): Promise<void> {
-    while (!this.stopped) {
+  private async connectLoop(generation: number): Promise<void> {
+    const current = () => !this.stopped && this.generation === generation;
+    while (current()) {
       this.backoff.attempted();
       let nc: NatsConnection;
       try {
@@ -400,7 +406,7 @@ export class ClusterBus {
         await this.sleep(this.backoff.wait());
         continue;
       }
-      if (this.stopped) {
+      if (!current()) {
         await nc.close();
         return;
       }
@@ -415,7 +421,7 @@ export class ClusterBus {
     for (const sub of this.subscriptions) this.attach(nc, sub);
     this.setUp(true);
     if (this.outage.failing) this.outage.recovered();
-    else this.log.log({ msg: 'NATS connected', url: this.opts.url, server: nc.getServer() });
+    else this.log.log({ msg: 'NATS connected', server: nc.getServer() });
     void this.watch(nc);
     void nc.closed().then((err) => this.closedUnexpectedly(nc, err));
   }
@@ -457,7 +463,7 @@ export class ClusterBus {
     this.setUp(false);
     for (const s of this.subscriptions) s.nats = null;
     this.outage.failure('connection', err ?? new Error('connection closed'));
-    void this.connectLoop();
+    void this.connectLoop(this.generation);
   }
 
   private setUp(up: boolean): void {
@@ -497,6 +503,15 @@ const FAILURES: Partial<Record<string, RequestFailure>> = {
 
 function requestFailure(err: unknown): RequestFailure {
   return (err instanceof NatsError && FAILURES[err.code]) || 'error';
+}
+
+/** host:port of a NATS URL: user and password in it must not reach the logs. */
+function withoutCredentials(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'server';
+  }
 }
 
 function describe(err: unknown): string {
