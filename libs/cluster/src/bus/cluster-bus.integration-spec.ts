@@ -292,7 +292,11 @@ describe('ClusterBus (real nats-server)', () => {
     const a = node('hub-a');
     const b = node('hub-b');
     const got = collect();
+    const gained = collect();
+    const given = collect();
     b.bus.subscribePartition(8, got.handler);
+    const giveUp = b.bus.subscribePartition(10, given.handler);
+    b.bus.servePartition(8, () => ({ kind: 'pong' }));
     await connected(a, b);
     a.bus.publishToPartition(8, { kind: 'first' });
     await waitFor(() => got.got.length === 1, { what: 'the first message' });
@@ -314,13 +318,20 @@ describe('ClusterBus (real nats-server)', () => {
     // Several reconnect attempts (backoff 50 ms → 400 ms) while down, one line saying so.
     await new Promise((r) => setTimeout(r, 1200));
     expect(a.log.count(/unavailable$/)).toBe(1);
+    // A partition gained and one given up while the server is down (a lease moving meanwhile).
+    b.bus.subscribePartition(9, gained.handler);
+    giveUp();
 
     nats = await startNats({ port });
     await connected(a, b);
+    a.bus.publishToPartition(10, { kind: 'given-up' });
+    a.bus.publishToPartition(9, { kind: 'gained' });
     a.bus.publishToPartition(8, { kind: 'after-restart' });
-    await waitFor(() => got.got.length === 2, { what: 'delivery after the restart' });
+    await waitFor(() => got.got.length === 2 && gained.got.length === 1, { what: 'delivery after the restart' });
+    await expect(a.bus.requestPartition(8, { kind: 'ping' }, 5000)).resolves.toEqual({ kind: 'pong' });
 
     expect(got.got.map((g) => g.msg.kind)).toEqual(['first', 'after-restart']);
+    expect(given.got).toEqual([]);
     expect(a.log.count(/available again$/)).toBe(1);
     expect(a.counters.get('down')).toBe(1);
     expect(a.counters.get('up')).toBe(2);
