@@ -362,6 +362,29 @@ describe('ClusterBus (real nats-server)', () => {
     }
   });
 
+  it('close() lets a request being handled answer, and takes no new ones', async () => {
+    const a = node('hub-a');
+    const b = node('hub-b');
+    let started = () => undefined as void;
+    const handling = new Promise<void>((r) => (started = r));
+    b.bus.servePartition(4, async () => {
+      started();
+      await new Promise((r) => setTimeout(r, 300));
+      return { kind: 'done' };
+    });
+    await connected(a, b);
+
+    const reply = a.bus.requestPartition(4, { kind: 'slow' }, 5000);
+    await handling;
+    const closing = b.bus.close();
+    await expect(reply).resolves.toEqual({ kind: 'done' });
+    await closing;
+    await expect(a.bus.requestPartition(4, { kind: 'slow' }, 5000)).rejects.toMatchObject({
+      code: 'PARTITION_UNAVAILABLE',
+      details: { reason: 'no_responders' },
+    });
+  });
+
   it('after close: disconnected, publishing drops without throwing', async () => {
     const a = node('hub-a');
     await connected(a);

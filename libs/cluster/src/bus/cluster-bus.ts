@@ -99,6 +99,10 @@ export class ClusterBus {
   readonly subjects: BusSubjects;
   private nc: NatsConnection | null = null;
   private up = false;
+  /** close() is draining: handlers still finish and their replies still go out. */
+  private draining = false;
+  /** Request handlers running now, waited for by close(). */
+  private readonly serving = new Set<Promise<void>>();
   private stopped = true;
   /** Raised by every start(): a connect loop left from before a close() gives up. */
   private generation = 0;
@@ -133,7 +137,10 @@ export class ClusterBus {
     void this.connectLoop(++this.generation);
   }
 
-  /** Unsubscribes, sends what is buffered and closes (bounded by drainTimeoutMs). */
+  /**
+   * Stops taking messages and requests, lets the requests being handled answer, sends what is
+   * buffered and closes; bounded by drainTimeoutMs, then closes outright.
+   */
   async close(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -141,13 +148,21 @@ export class ClusterBus {
     const nc = this.nc;
     this.nc = null;
     this.setUp(false);
+    const subs = [...this.subscriptions].flatMap((s) => (s.nats ? [s.nats] : []));
     for (const s of this.subscriptions) s.nats = null;
     if (!nc) return;
     const drainMs = this.opts.drainTimeoutMs ?? 2000;
     let timer: NodeJS.Timeout | undefined;
+    this.draining = true;
+    const drain = async () => {
+      // Unsubscribe and handle what had arrived, wait for the replies, then flush and close.
+      await Promise.all(subs.map((s) => s.drain()));
+      await Promise.allSettled(this.serving);
+      await nc.drain();
+    };
     try {
       await Promise.race([
-        nc.drain(),
+        drain(),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no drain within ${drainMs} ms`)), drainMs);
         }),
@@ -156,6 +171,7 @@ export class ClusterBus {
       this.log.warn({ msg: 'NATS drain failed, closing', reason: (err as Error).message });
     } finally {
       clearTimeout(timer);
+      this.draining = false;
     }
     if (!nc.isClosed()) await nc.close();
   }
@@ -286,7 +302,7 @@ export class ClusterBus {
           return;
         }
         const { msg, meta } = decoded.value;
-        void (async () => {
+        const answer = (async () => {
           let reply: string;
           try {
             const result = await handler(msg as C, meta);
@@ -305,6 +321,8 @@ export class ClusterBus {
           }
           this.respond(m, kind, reply);
         })();
+        this.serving.add(answer);
+        void answer.finally(() => this.serving.delete(answer));
       },
     });
   }
@@ -313,7 +331,7 @@ export class ClusterBus {
     if (!m.reply) return;
     try {
       // A reply sent while disconnected is lost; the requester's timeout covers it.
-      if (!this.up || !m.respond(text)) this.counters.dropped(kind, 'disconnected');
+      if (!(this.up || this.draining) || !m.respond(text)) this.counters.dropped(kind, 'disconnected');
     } catch (err) {
       this.counters.dropped(kind, 'error');
       this.throttled.warn('NATS reply failed', { subject: m.subject, reason: (err as Error).message });
