@@ -1,7 +1,16 @@
 import type { MqttClient } from 'mqtt';
 import pgDriver from 'pg';
 import { eventsTopic } from '@bedside/contracts';
-import { hubApi, startHub, startPostgres, waitFor, type HubProcess, type PostgresServer } from '@bedside/testing';
+import {
+  hubApi,
+  startHub,
+  startNats,
+  startPostgres,
+  waitFor,
+  type HubProcess,
+  type NatsServer,
+  type PostgresServer,
+} from '@bedside/testing';
 import {
   openAlarmStream,
   type AlarmStreamClient,
@@ -18,6 +27,7 @@ jest.setTimeout(180_000);
 
 describe('alarm stream across cluster nodes', () => {
   let pg: PostgresServer;
+  let nats: NatsServer;
   let db: pgDriver.Client;
   const hubs: HubProcess[] = [];
   const streams: AlarmStreamClient[] = [];
@@ -27,12 +37,14 @@ describe('alarm stream across cluster nodes', () => {
 
   beforeAll(async () => {
     pg = await startPostgres();
+    nats = await startNats();
     const url = await pg.createDatabase('cluster_alarm_stream');
     // One after the other: the first applies the migrations and creates the administrator.
     for (const node of ['hub-a', 'hub-b'])
       hubs.push(
         await startHub({
           DATABASE_URL: url,
+          NATS_URL: nats.url,
           CLUSTER_NODE_ID: node,
           CLUSTER_LEASE_TTL_MS: '3000',
           INGEST_COMMIT_DELAY_MS: '0',
@@ -52,6 +64,7 @@ describe('alarm stream across cluster nodes', () => {
     await Promise.all(clients.map((c) => c.endAsync()));
     await db?.end();
     for (const h of hubs) await h.dispose();
+    await nats?.stop();
     await pg?.stop();
   });
 

@@ -7,10 +7,12 @@ import {
   hubApi,
   startHaproxy,
   startHub,
+  startNats,
   startPostgres,
   waitFor,
   type HaproxyServer,
   type HubProcess,
+  type NatsServer,
   type PostgresServer,
 } from '@bedside/testing';
 import { connectDevice, type Creds } from './mqtt-helpers';
@@ -24,6 +26,7 @@ jest.setTimeout(180_000);
 
 describe('cluster behind HAProxy', () => {
   let pg: PostgresServer;
+  let nats: NatsServer;
   let hubs: HubProcess[] = [];
   let proxy: HaproxyServer;
   let proxyMqtt: number;
@@ -40,6 +43,7 @@ describe('cluster behind HAProxy', () => {
 
   beforeAll(async () => {
     pg = await startPostgres();
+    nats = await startNats();
     const url = await pg.createDatabase('cluster_haproxy');
     // One after the other: the first applies the migrations and creates the administrator.
     for (let i = 0; i < 2; i++) {
@@ -47,6 +51,7 @@ describe('cluster behind HAProxy', () => {
         await startHub({
           DATABASE_URL: url,
           MQTT_PROXY_PROTOCOL: 'true',
+          NATS_URL: nats.url,
           CLUSTER_NODE_ID: `hub-${'ab'[i]}`,
           CLUSTER_LEASE_TTL_MS: '3000',
           INGEST_COMMIT_DELAY_MS: '0',
@@ -85,6 +90,7 @@ describe('cluster behind HAProxy', () => {
     await proxy?.stop();
     for (const h of hubs) await h.dispose();
     hubs = [];
+    await nats?.stop();
     await pg?.stop();
   });
 

@@ -47,6 +47,8 @@ describe('cluster partition leases across processes', () => {
         PATH: process.env.PATH ?? '',
         CLUSTER_NODE_ID: id,
         DATABASE_URL: url,
+        // Required of a clustered node's configuration; the drill holds leases only and never connects to it.
+        NATS_URL: 'nats://127.0.0.1:4222',
         CLUSTER_LEASE_TTL_MS: String(TTL_MS),
         DATA_DIR: tmpdir(),
       },

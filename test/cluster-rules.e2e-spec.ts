@@ -1,7 +1,16 @@
 import type { MqttClient } from 'mqtt';
 import pgDriver from 'pg';
-import { eventsTopic } from '@bedside/contracts';
-import { hubApi, startHub, startPostgres, waitFor, type HubProcess, type PostgresServer } from '@bedside/testing';
+import { eventsTopic, telemetryTopic } from '@bedside/contracts';
+import {
+  hubApi,
+  startHub,
+  startNats,
+  startPostgres,
+  waitFor,
+  type HubProcess,
+  type NatsServer,
+  type PostgresServer,
+} from '@bedside/testing';
 import { connectDevice, type Creds } from './mqtt-helpers';
 
 /**
@@ -15,15 +24,25 @@ jest.setTimeout(240_000);
 const TTL_MS = 3000;
 const CANCEL_WINDOW_MS = 5000;
 
+/** A bed's override replaces the previous one whole. */
+const bedRules = (heartRate: boolean) => ({
+  suppression: { warmupMs: 0 },
+  artefacts: { settleAfterInBedMs: 0, jumpConfirmMs: 0 },
+  fall: { cancelWindowMs: CANCEL_WINDOW_MS },
+  heartRate: { enabled: heartRate, critical: { forMs: 1000 } },
+});
+
 interface TestBed {
   bedId: string;
   owner: string;
   button: Creds;
   wearable: Creds;
+  mattress: Creds;
 }
 
 describe('rules engine across cluster nodes', () => {
   let pg: PostgresServer;
+  let nats: NatsServer;
   let db: pgDriver.Client;
   const hubs: Record<string, HubProcess> = {};
   const clients: MqttClient[] = [];
@@ -31,11 +50,13 @@ describe('rules engine across cluster nodes', () => {
 
   beforeAll(async () => {
     pg = await startPostgres();
+    nats = await startNats();
     const url = await pg.createDatabase('cluster_rules');
     // One after the other: the first applies the migrations and creates the administrator.
     for (const node of ['hub-a', 'hub-b'])
       hubs[node] = await startHub({
         DATABASE_URL: url,
+        NATS_URL: nats.url,
         CLUSTER_NODE_ID: node,
         CLUSTER_LEASE_TTL_MS: String(TTL_MS),
         INGEST_COMMIT_DELAY_MS: '0',
@@ -47,15 +68,15 @@ describe('rules engine across cluster nodes', () => {
       timeoutMs: 20_000,
     });
     const admin = hubApi(hubs['hub-a']);
-    while (beds.filter((b) => b.owner === 'hub-b').length < 4 || beds.filter((b) => b.owner === 'hub-a').length < 1) {
+    while (beds.filter((b) => b.owner === 'hub-b').length < 7 || beds.filter((b) => b.owner === 'hub-a').length < 1) {
       const p = await admin.provisionBed(`cluster rules ${beds.length}`);
-      const rules = { suppression: { warmupMs: 0 }, fall: { cancelWindowMs: CANCEL_WINDOW_MS } };
-      expect((await admin.put(`/api/beds/${p.bed.id}/rules`, rules)).status).toBe(200);
+      expect((await admin.put(`/api/beds/${p.bed.id}/rules`, bedRules(true))).status).toBe(200);
       beds.push({
         bedId: p.bed.id,
         owner: await ownerOf(p.bed.id),
         button: p.devices.button.credentials as Creds,
         wearable: p.devices.wearable.credentials as Creds,
+        mattress: p.devices.mattress.credentials as Creds,
       });
     }
   });
@@ -66,6 +87,7 @@ describe('rules engine across cluster nodes', () => {
       h.proc.kill('SIGCONT');
       await h.dispose();
     }
+    await nats?.stop();
     await pg?.stop();
   });
 
@@ -143,6 +165,60 @@ describe('rules engine across cluster nodes', () => {
     process.stdout.write(`cluster-rules: SOS stored on hub-a, raised by owner hub-b within ${ms} ms\n`);
   });
 
+  it('an operator on the other node acknowledges and resolves the owner’s alarm; the owner’s rules see the resolution', async () => {
+    const bed = ownedBy('hub-b')[4];
+    await publish(hubs['hub-b'], bed.button, 'sos-op-1', 'button.pressed');
+    await waitFor(async () => (await alarmsOf(bed.bedId, 'sos')).length === 1, { what: 'the SOS alarm' });
+    const [{ id }] = await alarmsOf(bed.bedId, 'sos');
+    const onA = hubApi(hubs['hub-a']);
+    const ack = await onA.post(`/api/alarms/${id}/acknowledge`, { note: 'calling' });
+    expect(ack.status).toBe(200);
+    expect(ack.body.alarm.state).toBe('acknowledged');
+    const resolved = await onA.post(`/api/alarms/${id}/resolve`, {
+      outcome: 'false_alarm',
+      note: 'pressed by mistake',
+    });
+    expect(resolved.status).toBe(200);
+    // The owner's rules learned of the resolution: the next press is a new alarm, not a repeat of the old one.
+    await publish(hubs['hub-a'], bed.button, 'sos-op-2', 'button.pressed');
+    await waitFor(async () => (await alarmsOf(bed.bedId, 'sos')).length === 2, { what: 'a second SOS alarm' });
+    expect(await sosEvaluated(hubs['hub-a'])).toBe(0);
+  });
+
+  it('a rule change made on the other node reaches the owner, and readings received by the other node reach its rules', async () => {
+    const bed = ownedBy('hub-b')[5];
+    const onA = hubApi(hubs['hub-a']);
+    // Loaded and cached on the owner first.
+    await publish(hubs['hub-a'], bed.button, 'sos-rules-1', 'button.pressed');
+    await waitFor(async () => (await alarmsOf(bed.bedId, 'sos')).length === 1, { what: 'the first SOS alarm' });
+    expect((await onA.put(`/api/beds/${bed.bedId}/rules`, bedRules(false))).status).toBe(200);
+    const mattress = await connectDevice(hubs['hub-a'].mqttUrl, bed.mattress);
+    clients.push(mattress);
+    let seq = 0;
+    const stream = async (ms: number) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until) {
+        await mattress.publishAsync(
+          telemetryTopic(bed.mattress.deviceId),
+          JSON.stringify({
+            ts: Date.now(),
+            seq: ++seq,
+            samples: [{ inBed: true, heartRate: 150, respirationRate: 14, movement: 2, signalQuality: 90 }],
+          }),
+          { qos: 1 },
+        );
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    await stream(3000);
+    expect(await alarmsOf(bed.bedId, 'heart_rate')).toHaveLength(0);
+    expect((await onA.put(`/api/beds/${bed.bedId}/rules`, bedRules(true))).status).toBe(200);
+    await stream(3000);
+    await waitFor(async () => (await alarmsOf(bed.bedId, 'heart_rate')).length === 1, {
+      what: 'the heart-rate alarm from readings received by hub-a',
+    });
+  });
+
   it('a frozen owner (SIGSTOP) loses its partitions after the TTL; the taker raises the pending fall once and the woken node writes nothing', async () => {
     // Stored and pending on hub-b: only a takeover can raise it before hub-b wakes.
     const bed = ownedBy('hub-b')[1];
@@ -169,7 +245,7 @@ describe('rules engine across cluster nodes', () => {
   });
 
   it('after a kill -9 of the owner the survivor raises the pending fall once and answers a new SOS', async () => {
-    const [fallBed, sosBed] = ownedBy('hub-b').slice(2);
+    const [fallBed, sosBed] = ownedBy('hub-b').slice(2, 4);
     for (const b of [fallBed, sosBed]) expect(await ownerOf(b.bedId)).toBe('hub-b');
     await publish(hubs['hub-b'], fallBed.wearable, 'fall-kill', 'fall.detected');
     await fallPending(fallBed.bedId);

@@ -3,7 +3,7 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AlarmsModule } from '@bedside/alarms';
 import { CallCentreModule } from '@bedside/callcentre';
-import { ClusterModule } from '@bedside/cluster';
+import { ClusterBusModule, ClusterModule } from '@bedside/cluster';
 import { AuthModule } from '@bedside/auth';
 import { BrokerModule } from '@bedside/broker';
 import { ClockModule } from '@bedside/common';
@@ -44,6 +44,7 @@ export class AppModule {
         AlarmsModule,
         WellnessModule,
         ClusterModule.forRoot(env),
+        ClusterBusModule.forRoot(env),
         SupervisionModule,
       ],
       controllers: [HealthController],

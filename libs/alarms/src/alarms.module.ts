@@ -23,6 +23,9 @@ import { BedEntries } from './runtime/bed-entries';
 import { BedOwnership, PartitionOwnership, SingleProcessOwnership } from './runtime/bed-ownership';
 import { AlarmStream } from './runtime/alarm-stream';
 import { RulesRunner } from './runtime/rules-runner.service';
+import { OwnerRouter } from './runtime/owner-router';
+import { PartitionFastPath } from './runtime/partition-fast-path';
+import { ClusterInputs } from './runtime/cluster-inputs';
 import { AlarmLogFollower } from './stream/alarm-log-follower.service';
 import { AlarmContextService } from './services/alarm-context.service';
 import { AlarmService } from './services/alarm.service';
@@ -55,6 +58,9 @@ import { RuleConfigService } from './services/rule-config.service';
     BedCheckpoints,
     AlarmStream,
     RulesRunner,
+    OwnerRouter,
+    PartitionFastPath,
+    ClusterInputs,
     AlarmService,
     BacktestService,
     RuleConfigService,

@@ -48,7 +48,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WELLNESS_CATCH_UP_NIGHTS: '0' })).toThrow(/WELLNESS_CATCH_UP_NIGHTS/);
   });
 
-  it('reads the cluster settings, and clustered mode requires PostgreSQL', () => {
+  it('reads the cluster settings, and clustered mode requires PostgreSQL and NATS', () => {
     const single = loadConfig({});
     expect(single.CLUSTER_NODE_ID).toBeUndefined();
     expect(single.MQTT_PROXY_PROTOCOL).toBe(false);
@@ -74,7 +74,12 @@ describe('loadConfig', () => {
       }),
     );
     expect(() => loadConfig({ CLUSTER_NODE_ID: 'hub-a' })).toThrow(/CLUSTER_NODE_ID.*requires DATABASE_URL/);
-    expect(() => loadConfig({ CLUSTER_NODE_ID: 'a b', DATABASE_URL: 'postgres://u@h/db' })).toThrow(/CLUSTER_NODE_ID/);
+    expect(() => loadConfig({ CLUSTER_NODE_ID: 'hub-a', DATABASE_URL: 'postgres://u@h/db' })).toThrow(
+      /CLUSTER_NODE_ID.*requires NATS_URL/,
+    );
+    expect(() =>
+      loadConfig({ CLUSTER_NODE_ID: 'a b', DATABASE_URL: 'postgres://u@h/db', NATS_URL: 'nats://127.0.0.1:4222' }),
+    ).toThrow(/CLUSTER_NODE_ID/);
     expect(() => loadConfig({ CLUSTER_LEASE_TTL_MS: '500' })).toThrow(/CLUSTER_LEASE_TTL_MS/);
     expect(() => loadConfig({ CLUSTER_PARTITIONS: '0' })).toThrow(/CLUSTER_PARTITIONS/);
     expect(() => loadConfig({ NATS_URL: 'http://127.0.0.1:4222' })).toThrow(/NATS_URL/);

@@ -42,6 +42,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // A cluster's nodes share their state through PostgreSQL; an embedded PGlite is one process's.
   if (config.CLUSTER_NODE_ID !== undefined && config.DATABASE_URL === undefined)
     problems.push(`CLUSTER_NODE_ID=${JSON.stringify(config.CLUSTER_NODE_ID)}: clustered mode requires DATABASE_URL`);
+  // A node passes other nodes' beds' inputs and operator changes to their owners over NATS.
+  if (config.CLUSTER_NODE_ID !== undefined && config.NATS_URL === undefined)
+    problems.push(`CLUSTER_NODE_ID=${JSON.stringify(config.CLUSTER_NODE_ID)}: clustered mode requires NATS_URL`);
   if (problems.length) throw new ConfigError(problems);
   return config;
 }

@@ -12,6 +12,8 @@ import { AlarmStream } from '../runtime/alarm-stream';
 import { BedCheckpoints } from '../runtime/bed-checkpoints';
 import { BedEntries } from '../runtime/bed-entries';
 import { SingleProcessOwnership } from '../runtime/bed-ownership';
+import { ClusterInputs } from '../runtime/cluster-inputs';
+import { PartitionFastPath } from '../runtime/partition-fast-path';
 import type { AlarmStreamEvent } from '../model/alarm-record';
 import { RulesRunner } from '../runtime/rules-runner.service';
 import { RuleConfigService } from '../services/rule-config.service';
@@ -324,6 +326,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       new RuleConfigService(new RuleSetRepository(database), contexts, clock),
     );
     const ownership = new SingleProcessOwnership();
+    const health = new DatabaseHealth(database, clock);
     const runner = new RulesRunner(
       beds,
       new AlarmCommitter(database, alarms, states, applier, stream),
@@ -339,8 +342,16 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
         evaluated: (e: { eventId: string }, alarmId: string | null) =>
           alarmId && acks.push({ eventId: e.eventId, status: 'alarm', alarmId }),
       } as unknown as AlarmAckOutbox,
-      new DatabaseHealth(database, clock),
+      health,
       ownership,
+      new ClusterInputs(
+        ownership,
+        new PartitionFastPath(ownership),
+        contexts,
+        new RuleSetRepository(database),
+        clock,
+        health,
+      ),
     );
     runner.onModuleInit();
     await runner.ready();

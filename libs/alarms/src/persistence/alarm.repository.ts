@@ -323,6 +323,12 @@ export class AlarmRepository {
     return Number(row?.max ?? 0);
   }
 
+  /** The bed an alarm belongs to, or null when there is no such alarm. */
+  async bedOf(id: string): Promise<string | null> {
+    const row = await this.db.selectFrom('alarms').select('bed_id').where('id', '=', id).executeTakeFirst();
+    return row?.bed_id ?? null;
+  }
+
   async get(ex: Executor, id: string, forUpdate = false): Promise<AlarmRecord | null> {
     let q = ex.selectFrom('alarms').selectAll().where('id', '=', id);
     if (forUpdate && this.database.engine === 'postgres') q = q.forUpdate();

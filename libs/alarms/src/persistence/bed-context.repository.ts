@@ -75,7 +75,11 @@ export class BedContextRepository {
   }
 
   /** Device events of the beds in these partitions received at or after `since`, in arrival order, at most `limit`. */
-  async partitionEventsSince(partitions: readonly number[], since: number, limit: number): Promise<LoggedDeviceEvent[]> {
+  async partitionEventsSince(
+    partitions: readonly number[],
+    since: number,
+    limit: number,
+  ): Promise<LoggedDeviceEvent[]> {
     if (partitions.length === 0) return [];
     const rows = await this.loggedEvents(since)
       .innerJoin('beds', 'beds.id', 'device_events.bed_id')

@@ -30,6 +30,20 @@ export class RuleSetRepository {
     return r ? toVersion(r) : null;
   }
 
+  /** The scopes of versions appended after `afterId` (oldest first), and the newest id. */
+  async appendedAfter(afterId: number): Promise<{ lastId: number; scopes: { scope: RuleScope; scopeId: string }[] }> {
+    const rows = await this.database.db
+      .selectFrom('rule_sets')
+      .select(['id', 'scope', 'scope_id'])
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .execute();
+    return {
+      lastId: rows.length ? Number(rows[rows.length - 1].id) : afterId,
+      scopes: rows.map((r) => ({ scope: r.scope, scopeId: r.scope_id })),
+    };
+  }
+
   async history(scope: RuleScope, scopeId: string): Promise<RuleSetVersion[]> {
     const rows = await this.database.db
       .selectFrom('rule_sets')

@@ -137,6 +137,8 @@ export class AlarmApplier {
             from: 'raised',
             to: 'resolved',
             note: 'maintenance silence',
+            code: 'maintenance_silence',
+            params: {},
           },
         ],
       };

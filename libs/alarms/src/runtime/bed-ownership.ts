@@ -7,6 +7,8 @@ import { partitionOf, type FenceToken, type LeaseListener } from '@bedside/clust
 export abstract class BedOwnership {
   /** True in clustered mode, where a bed's rule state has one owner node at a time. */
   abstract readonly clustered: boolean;
+  /** How many partitions beds are spread over (1 in a single process). */
+  abstract readonly partitionCount: number;
   /**
    * The token the bed's writes are fenced with; null when there is nothing to fence (one
    * process owns every bed); undefined when this node may not act for the bed now.
@@ -24,6 +26,7 @@ export abstract class BedOwnership {
 /** One process owns every bed: no partitions, nothing to fence. */
 export class SingleProcessOwnership implements BedOwnership {
   readonly clustered = false;
+  readonly partitionCount = 1;
   tokenFor(): null {
     return null;
   }
@@ -60,6 +63,10 @@ export class PartitionOwnership implements BedOwnership {
     private readonly leases: PartitionLeases,
     private readonly count: number,
   ) {}
+
+  get partitionCount(): number {
+    return this.count;
+  }
 
   tokenFor(bedId: string): FenceToken | undefined {
     const partition = this.partitionOf(bedId);

@@ -8,7 +8,7 @@ import type { TelemetryPoint } from '@bedside/telemetry';
 import type { BedRuleState, Evaluation, RuleInput } from '@bedside/rules';
 import { AlarmsConfig } from '../alarms.config';
 import { AlarmRepository, type Executor } from '../persistence/alarm.repository';
-import { BedContextRepository, type BedContext } from '../persistence/bed-context.repository';
+import { BedContextRepository, type BedContext, type LoggedDeviceEvent } from '../persistence/bed-context.repository';
 import { ApplyOutcome } from './alarm-applier';
 import { AlarmCommitter, type EvaluationWrite } from './alarm-committer';
 import { BedCheckpoints } from './bed-checkpoints';
@@ -22,7 +22,7 @@ import { TelemetryBatch } from './telemetry-batch';
 import { isFenced, type ReleaseReason } from '@bedside/cluster';
 import { DatabaseHealth } from '@bedside/database';
 import { BedOwnership } from './bed-ownership';
-import { PartitionEventRepair } from './partition-event-repair';
+import { ClusterInputs } from './cluster-inputs';
 import { PartitionGates } from './partition-gates';
 
 /** Stored events a little older than the cursor are replayed too: arrival order across devices is not strict, and the rules drop repeats by event id. */
@@ -57,8 +57,6 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   private readonly telemetry: TelemetryBatch;
   /** Clustered: partitions this node gained and is still recovering. */
   private readonly gates = new PartitionGates((partitions) => this.recoverPartitions(partitions));
-  /** Clustered: reads the events stored for this node's partitions, wherever they were received. */
-  private repair: PartitionEventRepair | null = null;
   private subscriptions: Subscription[] = [];
   private recovered!: Promise<void>;
   private recoveryState: 'running' | 'done' | 'failed' = 'running';
@@ -77,6 +75,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     private readonly alarmAcks: AlarmAckOutbox,
     private readonly database: DatabaseHealth,
     private readonly ownership: BedOwnership,
+    private readonly cluster: ClusterInputs,
   ) {
     this.timers = new BedTimers(
       () => this.clock.now(),
@@ -94,7 +93,13 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       acquired: (partition) => this.gates.close(partition),
       released: (partition, epoch, reason) => this.partitionReleased(partition, epoch, reason),
     });
-    if (this.ownership.clustered) this.startRepair();
+    this.cluster.start({
+      telemetry: (points) => this.telemetry.add(points, this.clock.now()),
+      event: (e) => this.onEvent(e),
+      status: (s) => this.onStatus(s),
+      access: (c) => this.onDeviceAccess(c),
+      rules: (ids) => this.rulesChangedHere(ids),
+    });
     this.recovered.then(
       () => (this.recoveryState = 'done'),
       (err: Error) => {
@@ -119,7 +124,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
 
   async beforeApplicationShutdown(): Promise<void> {
     this.subscriptions.forEach((s) => s.unsubscribe());
-    await this.repair?.stop();
+    await this.cluster.stop();
     await this.telemetry.flush();
     this.timers.stop();
     this.checkpoints.stop();
@@ -144,26 +149,28 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   onTelemetry(received: readonly TelemetryPoint[]): void {
-    this.telemetry.add(received, this.clock.now());
+    const mine = this.cluster.forwardTelemetry(received);
+    if (mine.length) this.telemetry.add(mine, this.clock.now());
   }
 
-  onEvent(e: StoredDeviceEvent): void {
-    if (!e.bedId) return;
-    // Clustered: another node's (the owner reads it from the database), or already met.
-    if (this.repair && (this.ownership.tokenFor(e.bedId) === undefined || !this.repair.firstSight(e))) return;
+  onEvent(e: StoredDeviceEvent | LoggedDeviceEvent): void {
+    if (!e.bedId || this.cluster.forward(e.bedId, { kind: 'bed.event', event: e })) return;
+    // Clustered: met already (from the fast path or the database read).
+    if (!this.cluster.firstSight(e)) return;
     this.enqueue(e.bedId, [eventInput(e)], e.receivedAt, { event: e });
   }
 
   onStatus(s: DeviceStatusChange): void {
     const input = statusInput(s);
-    if (!input || !s.bedId) return;
+    if (!input || !s.bedId || this.cluster.forward(s.bedId, { kind: 'bed.status', change: s })) return;
     this.enqueue(s.bedId, [input], s.at, {});
   }
 
   /** A device that left a bed (moved, unbound, revoked) is forgotten there, so its silence raises nothing. */
   onDeviceAccess(c: DeviceAccessChange): void {
-    if (c.fromBedId && c.fromBedId !== c.toBedId)
-      this.enqueue(c.fromBedId, [{ type: 'device.removed', deviceId: c.deviceId }], this.clock.now(), {});
+    if (!c.fromBedId || c.fromBedId === c.toBedId) return;
+    if (this.cluster.forward(c.fromBedId, { kind: 'bed.access', change: c })) return;
+    this.enqueue(c.fromBedId, [{ type: 'device.removed', deviceId: c.deviceId }], this.clock.now(), {});
   }
 
   /** A household's time zone feeds every bed's effective rules (night window). */
@@ -187,8 +194,15 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     return this.run(bedId, () => this.process(bedId, [], this.clock.now(), {}, step));
   }
 
-  /** Rules changed for these beds (or every bed when null): drop cached rule sets and re-arm timers under the new rules. */
-  async rulesChanged(bedIds: string[] | null): Promise<void> {
+  /**
+   * Rules changed for these beds (or every bed when null): drop cached rule sets and re-arm
+   * timers under the new rules, here and, clustered, on the owners of the other beds.
+   */
+  rulesChanged(bedIds: string[] | null): Promise<void> {
+    return this.rulesChangedHere(this.cluster.forwardRulesChanged(bedIds));
+  }
+
+  private async rulesChangedHere(bedIds: string[] | null): Promise<void> {
     const ids = bedIds ?? this.beds.ids();
     this.beds.rulesChanged(ids);
     await Promise.all(ids.map((id) => this.tick(id)));
@@ -203,20 +217,6 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     if (this.ownership.clustered && this.ownership.tokenFor(bedId) === undefined) return;
     if (!source.event && this.evaluateInline(bedId, inputs, now)) return;
     this.run(bedId, () => this.process(bedId, inputs, now, source)).catch((err) => this.failed(bedId, err));
-  }
-
-  private startRepair(): void {
-    this.repair = new PartitionEventRepair({
-      read: (partitions, since, limit) => this.contexts.partitionEventsSince(partitions, since, limit),
-      held: () => this.ownership.heldPartitions(),
-      deliver: (e) => this.enqueue(e.bedId, [eventInput(e)], e.receivedAt, { event: e }),
-      now: () => this.clock.now(),
-      onError: (err) => {
-        if (!this.database.unavailable('rules', err))
-          this.log.error({ msg: 'stored events of owned partitions not read', err: (err as Error).message });
-      },
-    });
-    this.repair.start();
   }
 
   /** In the bed's queue, after its partition's recovery when that is still running. */
@@ -345,7 +345,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
    */
   private notActingFor(bedId: string, source: Source, step?: OperatorStep): ApplyOutcome {
     if (step) throw partitionUnavailable(this.ownership.partitionOf(bedId));
-    if (source.event) this.repair?.unsee(source.event);
+    if (source.event) this.cluster.unsee(source.event);
     const entry = this.beds.cached(bedId);
     if (entry) {
       entry.needsReplay = true;

@@ -22,6 +22,8 @@ import { AlarmRepository, type AlarmFilter, type Executor, type QueueAlarmView }
 import { AlarmApplier, type ApplyOutcome } from '../runtime/alarm-applier';
 import { MaintenanceRepository, type MaintenanceWindow } from '../persistence/maintenance.repository';
 import { RulesRunner } from '../runtime/rules-runner.service';
+import { OnBedOwner, type OwnerRouted } from '../runtime/on-bed-owner.decorator';
+import { OwnerRouter } from '../runtime/owner-router';
 
 export interface AlarmDetail {
   alarm: ContextualAlarmView;
@@ -44,12 +46,14 @@ function asDomainError(err: unknown): unknown {
 }
 
 /**
- * Operator actions. Each runs in the bed's queue (never concurrently with the rules for that bed)
- * and in one transaction with the audit entry and the stream event.
+ * Operator actions. Each runs on the bed's owner node (OnBedOwner), in the bed's queue (never
+ * concurrently with the rules for that bed) and in one transaction with the audit entry and the
+ * stream event.
  */
 @Injectable()
-export class AlarmService {
+export class AlarmService implements OwnerRouted {
   constructor(
+    readonly ownerRouter: OwnerRouter,
     private readonly alarms: AlarmRepository,
     private readonly maintenance: MaintenanceRepository,
     private readonly runner: RulesRunner,
@@ -57,7 +61,9 @@ export class AlarmService {
     private readonly clock: Clock,
     private readonly config: AlarmsConfig,
     private readonly context: AlarmContextService,
-  ) {}
+  ) {
+    ownerRouter.register(this);
+  }
 
   list(filter: AlarmFilter): Promise<QueueAlarmView[]> {
     return this.alarms.list(filter);
@@ -82,6 +88,7 @@ export class AlarmService {
    * A call-centre step on the alarm's timeline (dispatch, call made, …) without a state change;
    * `code` and `params` let a console word the note in its language.
    */
+  @OnBedOwner('alarm')
   recordActivity(
     id: string,
     user: AuthUser,
@@ -102,6 +109,7 @@ export class AlarmService {
    * Escalates a raised alarm at once because no console confirmed showing it in time. Resolves
    * false when it was acknowledged, resolved or already escalated meanwhile.
    */
+  @OnBedOwner('alarm')
   async escalateUndisplayed(id: string, timeoutMs: number): Promise<boolean> {
     let escalated = false;
     await this.change(id, async (tx, out, prev, at) => {
@@ -126,6 +134,7 @@ export class AlarmService {
     return escalated;
   }
 
+  @OnBedOwner('alarm')
   acknowledge(id: string, user: AuthUser, note?: string): Promise<AlarmDetail> {
     return this.change(id, async (tx, out, prev, at) => {
       const next = acknowledgeAlarm(prev, { at, actor: user.username, note });
@@ -135,6 +144,7 @@ export class AlarmService {
   }
 
   /** Resolving tells the rules in the same transaction, so the next SOS press is a new alarm even after a crash. */
+  @OnBedOwner('alarm')
   resolve(id: string, user: AuthUser, outcome: OperatorOutcome, note?: string): Promise<AlarmDetail> {
     return this.change(id, async (tx, out, prev, at) => {
       const next = resolveAlarm(prev, { at, actor: user.username, outcome, note });
@@ -147,6 +157,7 @@ export class AlarmService {
    * Parks the alarm until `until`. Only a supervisor (or an administrator) may stop the
    * escalation of a held critical alarm.
    */
+  @OnBedOwner('alarm')
   hold(
     id: string,
     user: AuthUser,
@@ -167,6 +178,7 @@ export class AlarmService {
   }
 
   /** A supervisor (or an administrator) stops the escalation of a held alarm until it returns. */
+  @OnBedOwner('alarm')
   stopHoldEscalation(id: string, user: AuthUser, reason: string): Promise<AlarmDetail> {
     return this.change(id, async (tx, out, prev, at) => {
       const next = stopHoldEscalation(prev, {
@@ -180,6 +192,7 @@ export class AlarmService {
     });
   }
 
+  @OnBedOwner('alarm')
   endHold(id: string, user: AuthUser): Promise<AlarmDetail> {
     return this.change(id, async (tx, out, prev, at) => {
       const next = endHold(prev, { at, actor: user.username });
@@ -192,6 +205,7 @@ export class AlarmService {
    * Brings a held alarm back at its return time, one priority level higher, as an `alarm.escalated`
    * event (consoles sound it). False when it is no longer held or not yet due.
    */
+  @OnBedOwner('alarm')
   async returnFromHold(id: string): Promise<boolean> {
     let returned = false;
     await this.change(id, async (tx, out, prev, at) => {
@@ -204,6 +218,7 @@ export class AlarmService {
     return returned;
   }
 
+  @OnBedOwner('alarm')
   addNote(id: string, user: AuthUser, text: string): Promise<AlarmDetail> {
     return this.change(id, async (tx, out, prev, at) => {
       await this.alarms.appendAudit(tx, prev.id, [
@@ -214,6 +229,7 @@ export class AlarmService {
     });
   }
 
+  @OnBedOwner('bed')
   async silence(bedId: string, user: AuthUser, until: number, reason: string): Promise<MaintenanceWindow> {
     const now = this.clock.now();
     if (until <= now)
@@ -229,6 +245,7 @@ export class AlarmService {
     return window;
   }
 
+  @OnBedOwner('bed')
   async endSilence(bedId: string, user: AuthUser): Promise<{ ended: number }> {
     let ended = 0;
     await this.runner.operate(bedId, async (tx) => {
