@@ -1,5 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Subscription } from 'rxjs';
+import { Subject, type Subscription } from 'rxjs';
 import { Clock, DomainError } from '@bedside/common';
 import { AlarmAckOutbox, IngestEvents, type DeviceStatusChange, type StoredDeviceEvent } from '@bedside/ingest';
 import { Metrics } from '@bedside/observability';
@@ -58,6 +58,11 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   /** Clustered: partitions this node gained and is still recovering. */
   private readonly gates = new PartitionGates((partitions) => this.recoverPartitions(partitions));
   private subscriptions: Subscription[] = [];
+  /**
+   * Clustered: partitions this node gained and recovered. Work kept in memory per alarm
+   * elsewhere (hold returns, display checks) is armed again for them.
+   */
+  readonly partitionsRecovered$ = new Subject<number[]>();
   private recovered!: Promise<void>;
   private recoveryState: 'running' | 'done' | 'failed' = 'running';
 
@@ -413,6 +418,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       // The partitions stay owned; their beds load on first use and replay from their cursors.
       this.log.error({ msg: 'partition recovery failed', partitions, err: (err as Error).message });
     }
+    this.partitionsRecovered$.next(partitions);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { AlarmService, AlarmStream } from '@bedside/alarms';
+import { AlarmService, AlarmStream, RulesRunner } from '@bedside/alarms';
 import { Clock } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
 import { DisplayRepository } from './display.repository';
@@ -13,7 +13,7 @@ import { DisplayRepository } from './display.repository';
 @Injectable()
 export class DisplayWatchdog implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('DisplayWatchdog');
-  private sub: Subscription | null = null;
+  private subs: Subscription[] = [];
   private readonly timers = new Map<string, NodeJS.Timeout>();
 
   constructor(
@@ -22,20 +22,31 @@ export class DisplayWatchdog implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly alarms: AlarmService,
     private readonly env: EnvDto,
     private readonly clock: Clock,
+    private readonly runner: RulesRunner,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.sub = this.stream.events$.subscribe((e) => {
-      if (e.type === 'alarm.raised' && !e.alarm.suppressed)
-        this.watch(e.alarm.id, this.clock.now() + this.env.DISPLAY_CONFIRM_TIMEOUT_MS);
-    });
-    // Timers live in memory: after a restart, alarms raised before it and never shown are
-    // watched again from their raise instant (an overdue one is checked at once).
+    this.subs = [
+      this.stream.events$.subscribe((e) => {
+        if (e.type === 'alarm.raised' && !e.alarm.suppressed)
+          this.watch(e.alarm.id, this.clock.now() + this.env.DISPLAY_CONFIRM_TIMEOUT_MS);
+      }),
+      // Clustered: the node that raised them may be gone.
+      this.runner.partitionsRecovered$.subscribe(() => void this.watchUndisplayed()),
+    ];
+    await this.watchUndisplayed();
+  }
+
+  /**
+   * Timers live in memory: after a restart (or a takeover), alarms raised before it and never
+   * shown are watched again from their raise instant (an overdue one is checked at once).
+   */
+  private async watchUndisplayed(): Promise<void> {
     try {
       for (const a of await this.displays.undisplayedRaised())
         this.watch(a.id, a.raisedAt.getTime() + this.env.DISPLAY_CONFIRM_TIMEOUT_MS);
     } catch (err) {
-      this.log.error({ msg: 'undisplayed alarms not re-watched after start', err: (err as Error).message });
+      this.log.error({ msg: 'undisplayed alarms not re-watched', err: (err as Error).message });
     }
   }
 
@@ -47,7 +58,7 @@ export class DisplayWatchdog implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   onModuleDestroy(): void {
-    this.sub?.unsubscribe();
+    this.subs.forEach((s) => s.unsubscribe());
     for (const t of this.timers.values()) clearTimeout(t);
   }
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { AlarmService, AlarmStream } from '@bedside/alarms';
+import { AlarmService, AlarmStream, RulesRunner } from '@bedside/alarms';
 import { Clock } from '@bedside/common';
 import { HoldRepository } from './hold.repository';
 
@@ -10,35 +10,45 @@ const MAX_TIMEOUT_MS = 2_147_483_647;
 /**
  * Brings each held alarm back at its return time. One timer per held alarm, armed when a hold is
  * placed (here or, seen on the stream, by another request) and for every held alarm at start, so
- * a return time that passed while the hub was down fires at once.
+ * a return time that passed while the hub was down fires at once. Clustered, a node arms them
+ * again when it takes partitions over (their former owner may be gone); the return itself runs
+ * on the bed's owner, and a second timer for the same return finds it done.
  */
 @Injectable()
 export class HoldTimer implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('HoldTimer');
   private readonly timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
-  private sub: Subscription | null = null;
+  private subs: Subscription[] = [];
 
   constructor(
     private readonly alarms: AlarmService,
     private readonly stream: AlarmStream,
     private readonly holds: HoldRepository,
     private readonly clock: Clock,
+    private readonly runner: RulesRunner,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.sub = this.stream.events$.subscribe((e) => {
-      if (e.alarm.heldUntil && e.alarm.state !== 'resolved') this.watch(e.alarm.id, Date.parse(e.alarm.heldUntil));
-      else this.forget(e.alarm.id);
-    });
+    this.subs = [
+      this.stream.events$.subscribe((e) => {
+        if (e.alarm.heldUntil && e.alarm.state !== 'resolved') this.watch(e.alarm.id, Date.parse(e.alarm.heldUntil));
+        else this.forget(e.alarm.id);
+      }),
+      this.runner.partitionsRecovered$.subscribe(() => void this.armHeld()),
+    ];
+    await this.armHeld();
+  }
+
+  private async armHeld(): Promise<void> {
     try {
       for (const h of await this.holds.held()) this.watch(h.id, h.until);
     } catch (err) {
-      this.log.error({ msg: 'held alarms not re-armed after start', err: (err as Error).message });
+      this.log.error({ msg: 'held alarms not re-armed', err: (err as Error).message });
     }
   }
 
   onModuleDestroy(): void {
-    this.sub?.unsubscribe();
+    this.subs.forEach((s) => s.unsubscribe());
     for (const t of this.timers.values()) clearTimeout(t.timer);
     this.timers.clear();
   }
