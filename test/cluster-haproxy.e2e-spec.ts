@@ -94,23 +94,28 @@ describe('cluster behind HAProxy', () => {
     await pg?.stop();
   });
 
-  /** Connects through the proxy and answers which hub holds the connection (the one that can send it a command). */
+  /** Connects through the proxy and answers which hub holds the connection (device_sessions, kept by each hub). */
   const landing = async (creds: Creds): Promise<number> => {
     const client = await connectDevice(`mqtt://127.0.0.1:${proxyMqtt}`, creds);
     try {
-      const answers = await Promise.all(
-        // A hub that is down answers nothing: it does not hold the device either.
-        hubs.map((h) =>
-          hubApi(h)
-            .post(`/api/devices/${creds.deviceId}/commands`, { type: 'identify' })
-            .catch(() => ({ status: 0 })),
-        ),
+      const node = await waitFor(
+        async () =>
+          (
+            await db.query<{ node_id: string }>('select node_id from device_sessions where device_id = $1', [
+              creds.deviceId,
+            ])
+          ).rows[0]?.node_id,
+        { timeoutMs: 5_000, intervalMs: 50, what: `${creds.deviceId}'s session row` },
       );
-      const at = answers.map((a, i) => (a.status === 202 ? i : -1)).filter((i) => i >= 0);
-      if (at.length !== 1) throw new Error(`device on ${at.length} hubs: ${answers.map((a) => a.status).join(',')}`);
-      return at[0];
+      return ['hub-a', 'hub-b'].indexOf(node);
     } finally {
       await client.endAsync();
+      // Gone with the connection, so the next landing reads the next connection's row.
+      await waitFor(
+        async () =>
+          (await db.query('select 1 from device_sessions where device_id = $1', [creds.deviceId])).rowCount === 0,
+        { timeoutMs: 5_000, intervalMs: 50, what: `${creds.deviceId}'s session row removed` },
+      );
     }
   };
   const landingWhenUp = (creds: Creds) =>

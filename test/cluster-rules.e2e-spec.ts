@@ -1,6 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import pgDriver from 'pg';
-import { eventsTopic, telemetryTopic } from '@bedside/contracts';
+import { commandsTopic, eventsTopic, telemetryTopic } from '@bedside/contracts';
 import {
   hubApi,
   startHub,
@@ -11,7 +11,7 @@ import {
   type NatsServer,
   type PostgresServer,
 } from '@bedside/testing';
-import { connectDevice, type Creds } from './mqtt-helpers';
+import { closed, connectDevice, listenDownlinks, type Creds } from './mqtt-helpers';
 
 /**
  * Two built hubs clustered on one PostgreSQL. A bed's rules run on the node holding its
@@ -68,7 +68,7 @@ describe('rules engine across cluster nodes', () => {
       timeoutMs: 20_000,
     });
     const admin = hubApi(hubs['hub-a']);
-    while (beds.filter((b) => b.owner === 'hub-b').length < 7 || beds.filter((b) => b.owner === 'hub-a').length < 1) {
+    while (beds.filter((b) => b.owner === 'hub-b').length < 8 || beds.filter((b) => b.owner === 'hub-a').length < 1) {
       const p = await admin.provisionBed(`cluster rules ${beds.length}`);
       expect((await admin.put(`/api/beds/${p.bed.id}/rules`, bedRules(true))).status).toBe(200);
       beds.push({
@@ -217,6 +217,58 @@ describe('rules engine across cluster nodes', () => {
     await waitFor(async () => (await alarmsOf(bed.bedId, 'heart_rate')).length === 1, {
       what: 'the heart-rate alarm from readings received by hub-a',
     });
+  });
+
+  it('downlinks reach the node holding the connection: the alarm ack from the owner, a command and a revocation made through the other node', async () => {
+    const bed = ownedBy('hub-b')[6];
+    // The button on hub-a, its bed owned by hub-b: hub-b raises the alarm, hub-a holds the session.
+    const button = await connectDevice(hubs['hub-a'].mqttUrl, bed.button);
+    clients.push(button);
+    const down = await listenDownlinks(button, bed.button.deviceId);
+    const commands: { type: string }[] = [];
+    await button.subscribeAsync(commandsTopic(bed.button.deviceId), { qos: 1 });
+    button.on('message', (topic, payload) => {
+      if (topic === commandsTopic(bed.button.deviceId))
+        commands.push(JSON.parse(payload.toString()) as { type: string });
+    });
+    await waitFor(
+      async () =>
+        (
+          await db.query('select 1 from device_sessions where device_id = $1 and node_id = $2', [
+            bed.button.deviceId,
+            'hub-a',
+          ])
+        ).rowCount === 1,
+      { what: 'the session recorded on hub-a' },
+    );
+    await button.publishAsync(
+      eventsTopic(bed.button.deviceId),
+      JSON.stringify({ eventId: 'sos-down', type: 'button.pressed', ts: Date.now() }),
+      { qos: 1 },
+    );
+    const ack = await waitFor(() => down.acks.find((a) => a.eventId === 'sos-down' && a.status === 'alarm'), {
+      what: 'the alarm ack from the owner',
+    });
+    const [{ id }] = await alarmsOf(bed.bedId, 'sos');
+    expect(ack.alarmId).toBe(id);
+    expect(await sosEvaluated(hubs['hub-a'])).toBe(0);
+
+    const sent = await hubApi(hubs['hub-b']).post(`/api/devices/${bed.button.deviceId}/commands`, { type: 'identify' });
+    expect(sent.status).toBe(202);
+    await waitFor(() => commands.find((c) => c.type === 'identify'), { what: 'the command through hub-b' });
+
+    const gone = closed(button);
+    expect((await hubApi(hubs['hub-b']).post(`/api/devices/${bed.button.deviceId}/revoke`)).status).toBe(200);
+    await gone;
+    await waitFor(
+      async () =>
+        (await db.query('select 1 from device_sessions where device_id = $1', [bed.button.deviceId])).rowCount === 0,
+      { what: 'the session row removed' },
+    );
+    const offline = await hubApi(hubs['hub-b']).post(`/api/devices/${bed.button.deviceId}/commands`, {
+      type: 'identify',
+    });
+    expect(offline.status).toBe(409);
   });
 
   it('a frozen owner (SIGSTOP) loses its partitions after the TTL; the taker raises the pending fall once and the woken node writes nothing', async () => {

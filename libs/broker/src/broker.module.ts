@@ -5,11 +5,20 @@ import { BrokerService } from './broker.service';
 import { DeviceAuthenticator } from './device-authenticator';
 import { DeviceCommandsController } from './device-commands.controller';
 import { DownlinkPublisher } from './downlink.publisher';
+import { DeviceDownlinks } from './cluster/device-downlinks';
+import { DeviceSessionRepository } from './cluster/device-session.repository';
 
 @Module({
   imports: [RegistryModule],
   controllers: [DeviceCommandsController],
-  providers: [BrokerService, BrokerMetrics, DeviceAuthenticator, DownlinkPublisher],
-  exports: [BrokerService, BrokerMetrics, DownlinkPublisher],
+  providers: [
+    BrokerService,
+    BrokerMetrics,
+    DeviceAuthenticator,
+    DownlinkPublisher,
+    DeviceSessionRepository,
+    DeviceDownlinks,
+  ],
+  exports: [BrokerService, BrokerMetrics, DownlinkPublisher, DeviceDownlinks],
 })
 export class BrokerModule {}

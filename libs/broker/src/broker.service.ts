@@ -91,6 +91,11 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     return this.live.has(deviceId);
   }
 
+  /** A revocation or rebinding made on another node, for a device connected here. */
+  applyAccessChange(deviceId: string, reason: string): void {
+    void this.onAccessChange(deviceId, reason);
+  }
+
   get connectedDevices(): number {
     return this.live.size;
   }

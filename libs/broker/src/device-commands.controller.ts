@@ -4,8 +4,7 @@ import { IsIn, IsInt, Max, Min, ValidateIf } from 'class-validator';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { DomainError, shortToken } from '@bedside/common';
 import { COMMAND_TYPES, type CommandType } from '@bedside/contracts';
-import { BrokerService } from './broker.service';
-import { DownlinkPublisher } from './downlink.publisher';
+import { DeviceDownlinks } from './cluster/device-downlinks';
 
 export class SendCommandDto {
   @ApiProperty({ enum: COMMAND_TYPES })
@@ -25,10 +24,7 @@ export class SendCommandDto {
 @ApiTags('devices')
 @Controller('api/devices/:id/commands')
 export class DeviceCommandsController {
-  constructor(
-    private readonly downlink: DownlinkPublisher,
-    private readonly broker: BrokerService,
-  ) {}
+  constructor(private readonly downlinks: DeviceDownlinks) {}
 
   @Post()
   @HttpCode(202)
@@ -39,10 +35,8 @@ export class DeviceCommandsController {
     if (dto.type === 'ring' && dto.seconds !== undefined && dto.seconds > 120)
       throw new DomainError('VALIDATION_FAILED', 'seconds must not be greater than 120 for ring');
     // QoS 1 to a live session only: a device that is away would get a stale "ring" much later.
-    if (!this.broker.isConnected(id))
-      throw new DomainError('CONFLICT', `device ${id} is not connected; the command was not sent`, { deviceId: id });
     const commandId = `cmd-${shortToken(12)}`;
-    await this.downlink.sendCommand(id, {
+    await this.downlinks.sendCommand(id, {
       commandId,
       type: dto.type,
       ...(dto.seconds !== undefined && { params: { seconds: dto.seconds } }),

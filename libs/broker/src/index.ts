@@ -6,3 +6,4 @@ export * from './topic-acl';
 export * from './mqtt-frame-guard';
 export type { DeliveryOutcome } from './acknowledged-delivery';
 export * from './broker.metrics';
+export * from './cluster/device-downlinks';

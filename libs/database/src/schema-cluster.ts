@@ -24,6 +24,12 @@ export interface PartitionLeasesTable {
   claimed_at: Timestamp | null;
 }
 
+export interface DeviceSessionsTable {
+  device_id: string;
+  node_id: string;
+  connected_at: Timestamp;
+}
+
 declare module './schema' {
   interface BedsTable {
     /** Set by the database on insert (bed_partition), from cluster_config.partitions. */
@@ -33,5 +39,6 @@ declare module './schema' {
     cluster_config: ClusterConfigTable;
     cluster_nodes: ClusterNodesTable;
     partition_leases: PartitionLeasesTable;
+    device_sessions: DeviceSessionsTable;
   }
 }

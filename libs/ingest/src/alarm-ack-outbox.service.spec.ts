@@ -1,5 +1,5 @@
 import { Subject } from 'rxjs';
-import type { BrokerService, DeliveryOutcome, DeviceSession, DownlinkPublisher } from '@bedside/broker';
+import type { BrokerService, DeliveryOutcome, DeviceSession, DeviceDownlinks } from '@bedside/broker';
 import { Clock } from '@bedside/common';
 import type { AlarmAckOutboxRepository, PendingAlarmAck } from './alarm-ack-outbox.repository';
 import { AlarmAckOutbox } from './alarm-ack-outbox.service';
@@ -44,7 +44,7 @@ function harness(outcome: () => DeliveryOutcome) {
       sent.push({ deviceId, eventId: ack.eventId, alarmId: ack.alarmId });
       return Promise.resolve(outcome());
     },
-  } as unknown as DownlinkPublisher;
+  } as unknown as DeviceDownlinks;
   const acksSubscribed$ = new Subject<DeviceSession>();
   const clock = new FixedClock();
   const outbox = new AlarmAckOutbox(repo, downlink, { acksSubscribed$ } as unknown as BrokerService, clock);

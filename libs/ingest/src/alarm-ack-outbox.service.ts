@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { BrokerService, DownlinkPublisher } from '@bedside/broker';
+import { BrokerService, DeviceDownlinks } from '@bedside/broker';
 import { Clock } from '@bedside/common';
 import { ALARM_ACKED_EVENT_TYPES, AlarmAckOutboxRepository, type PendingAlarmAck } from './alarm-ack-outbox.repository';
 
@@ -34,7 +34,7 @@ export class AlarmAckOutbox implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly repo: AlarmAckOutboxRepository,
-    private readonly downlink: DownlinkPublisher,
+    private readonly downlink: DeviceDownlinks,
     private readonly broker: BrokerService,
     private readonly clock: Clock,
   ) {}

@@ -126,6 +126,11 @@ export class ClusterBus {
   }
 
   /** Connected to NATS right now (as far as the client has noticed). */
+  /** This node's id: the node whose subjects it serves. */
+  get nodeId(): string {
+    return this.opts.nodeId;
+  }
+
   get connected(): boolean {
     return this.up;
   }
