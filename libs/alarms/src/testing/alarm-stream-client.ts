@@ -26,6 +26,8 @@ export interface AlarmStreamClient {
   contentType: string | null;
   lastEventId(): number | null;
   waitFor(pred: (e: ReceivedAlarmEvent) => boolean, timeoutMs?: number): Promise<ReceivedAlarmEvent>;
+  /** Settles when the stream ends (the server or a proxy closed it, or close()). */
+  ended: Promise<void>;
   close(): void;
 }
 
@@ -46,7 +48,7 @@ export async function openAlarmStream(
   const comments: string[] = [];
   const waiters = new Set<() => void>();
   // Ends when the stream ends or close() aborts it.
-  void readEventStream(res.body!, {
+  const ended = readEventStream(res.body!, {
     onEvent: (m) => {
       events.push({
         id: Number(m.id),
@@ -64,6 +66,7 @@ export async function openAlarmStream(
     status: res.status,
     contentType: res.headers.get('content-type'),
     lastEventId: () => (events.length ? events[events.length - 1].id : null),
+    ended,
     waitFor(pred, timeoutMs = 10_000) {
       const found = events.find(pred);
       if (found) return Promise.resolve(found);
