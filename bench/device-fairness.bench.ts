@@ -4,15 +4,22 @@
  * socket, side by side with the same presses on a quiet hub. Target: loaded p99 within 2x of
  * quiet. Part of `npm run bench`; alone:
  *
- *   node dist/bench/device-fairness.bench.js [--buttons 8] [--window-s 5] [--every-ms 250]
+ *   node dist/bench/device-fairness.bench.js [--buttons 8] [--window-s 5] [--every-ms 250] [--docs]
+ *
+ * Alone it writes bench/results/<time>-fairness.json and, with --docs, replaces the fairness
+ * section of docs/benchmarks.md with these figures.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { acksTopic, devicePrefix, eventsTopic, statusTopic, telemetryTopic } from '../libs/contracts/src/topics';
 import { hubApi } from '../libs/testing/src/hub-api';
-import { scrape, spawnHub, type HubServer } from './lib/servers';
+import { writeDeviceFairnessSection } from './lib/report-files';
+import { ROOT, scrape, spawnHub, type HubServer } from './lib/servers';
 
 export interface DeviceFairnessOptions {
   /** Call buttons pressing (one bed each), the devices whose latency is measured. */
@@ -256,6 +263,16 @@ export async function deviceFairnessBench(
 
 const pad = (x: number | null) => String(x ?? '-').padStart(8);
 
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim() !== '';
+    return dirty ? `${head} + uncommitted changes` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
 /** The flooding device's process: floods until SIGTERM, then prints how many messages it sent. */
 async function floodChild(): Promise<void> {
   const c = JSON.parse(process.env.FLOOD_CREDS ?? '{}') as Creds;
@@ -273,12 +290,29 @@ if (require.main === module && process.argv.includes('--flood-child')) {
     const i = process.argv.indexOf(name);
     return i >= 0 ? Number(process.argv[i + 1]) : dflt;
   };
+  const startedAt = new Date();
+  const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
   deviceFairnessBench({
     buttons: arg('--buttons', DEFAULT_DEVICE_FAIRNESS.buttons),
     windowS: arg('--window-s', DEFAULT_DEVICE_FAIRNESS.windowS),
     everyMs: arg('--every-ms', DEFAULT_DEVICE_FAIRNESS.everyMs),
   })
-    .then(() => process.exit(0))
+    .then((result) => {
+      const dir = join(ROOT, 'bench/results');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}-fairness.json`);
+      const git = gitCommit();
+      writeFileSync(
+        file,
+        JSON.stringify({ startedAt: startedAt.toISOString(), git, loadAtStart, result }, null, 2) + '\n',
+      );
+      console.log(`raw: ${file.replace(ROOT + '/', '')}`);
+      if (process.argv.includes('--docs')) {
+        const origin = `Figures of a lone run (\`node dist/bench/device-fairness.bench.js --docs\`) on ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC at git ${git}, load average at start ${loadAtStart.join(', ')} (shared machine); raw: \`${file.replace(ROOT + '/', '')}\`.`;
+        console.log(`wrote ${writeDeviceFairnessSection(result, origin)}`);
+      }
+      process.exit(0);
+    })
     .catch((err) => {
       console.error(err);
       process.exit(1);

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { summariseProfile } from './profile';
-import { renderMarkdown } from './report';
+import type { DeviceFairnessResult } from '../device-fairness.bench';
+import { DEVICE_FAIRNESS_HEADING, renderDeviceFairness, renderMarkdown } from './report';
 import { ROOT } from './servers';
 import { round } from './stats';
 import type {
@@ -115,4 +116,28 @@ export function writeResults(results: BenchResults, o: BenchOptions): { jsonPath
     );
   }
   return { jsonPath, mdPath };
+}
+
+/**
+ * Replaces the device fairness section of docs/benchmarks.md with a lone run's figures (before
+ * "Realistic nights" when the page has none yet); the rest of the page keeps its full run.
+ */
+export function writeDeviceFairnessSection(result: DeviceFairnessResult, origin: string, mdPath?: string): string {
+  const path = mdPath ?? join(ROOT, 'docs/benchmarks.md');
+  const md = readFileSync(path, 'utf8');
+  const section = renderDeviceFairness(result, origin).join('\n') + '\n';
+  writeFileSync(path, spliceSection(md, DEVICE_FAIRNESS_HEADING, section, '## Realistic nights'));
+  return path;
+}
+
+/** `md` with the `## ` section under `heading` replaced by `section`, or inserted before `before` (else at the end). */
+export function spliceSection(md: string, heading: string, section: string, before: string): string {
+  const start = md.indexOf(`\n${heading}\n`);
+  if (start >= 0) {
+    const next = md.indexOf('\n## ', start + heading.length + 1);
+    return md.slice(0, start + 1) + section + (next >= 0 ? md.slice(next + 1) : '');
+  }
+  const at = md.indexOf(`\n${before}\n`);
+  if (at >= 0) return md.slice(0, at + 1) + section + md.slice(at + 1);
+  return md.replace(/\n*$/, '\n\n') + section;
 }
