@@ -584,6 +584,73 @@ describe('regions, visits and the monthly supervision report', () => {
       ).status,
     ).toBe(400);
   }, 60_000);
+
+  it("a worker's own visits: assigned to them by user, open ones only, overdue first, in their organisation", async () => {
+    const a = await addBedInNewOrg('丙');
+    const b = await addBedInNewOrg('丁');
+    const worker = async (org: { id: string }, name: string, login: string) => {
+      const username = `worker-${login}-${org.id.slice(0, 8)}`;
+      const r = await api.post('/api/users', {
+        username,
+        password: passwordOf(username),
+        displayName: name,
+        role: 'operator',
+        organisationId: org.id,
+      });
+      expect(r.status).toBe(201);
+      return {
+        id: r.body.id as string,
+        api: hubApi({ httpUrl: hub.httpUrl, authHeader: await signIn(hub, username) }),
+      };
+    };
+    const zhang = await worker(a.org, '张社工', 'zhang');
+    const li = await worker(a.org, '李社工', 'li');
+    const outsider = await worker(b.org, '王社工', 'wang');
+    const plan = async (dueInMs: number, reason: string) => {
+      const r = await api.post(`/api/residents/${a.resident.id}/visits`, {
+        dueAt: new Date(Date.now() + dueInMs).toISOString(),
+        reason,
+      });
+      expect(r.status).toBe(201);
+      return r.body.id as string;
+    };
+    const later = await plan(3 * DAY, 'later');
+    const overdue = await plan(-2 * DAY, 'overdue');
+    const soon = await plan(60_000, 'soon');
+    const done = await plan(-DAY, 'done');
+    const lis = await plan(DAY, 'for li');
+    const byName = await plan(DAY, 'by name only');
+    for (const id of [later, overdue, soon, done]) {
+      const r = await zhang.api.post(`/api/visits/${id}/assign`, { kind: 'worker', userId: zhang.id });
+      expect(r.status).toBe(200);
+      // Named after the user when no name is given.
+      expect(r.body.assignee).toEqual({ kind: 'worker', name: '张社工', userId: zhang.id });
+    }
+    expect((await zhang.api.post(`/api/visits/${done}/check-in`, { found: 'visited', outcome: 'well' })).status).toBe(
+      200,
+    );
+    expect((await zhang.api.post(`/api/visits/${lis}/assign`, { kind: 'worker', userId: li.id })).status).toBe(200);
+    // Typed as a name, not assigned to the user: not on their list.
+    expect((await zhang.api.post(`/api/visits/${byName}/assign`, { kind: 'worker', name: '张社工' })).status).toBe(200);
+    // A user of another organisation, a team with a user, or neither name nor user: refused.
+    for (const body of [
+      { kind: 'worker', userId: outsider.id },
+      { kind: 'team', userId: zhang.id },
+      { kind: 'worker' },
+    ]) {
+      const r = await zhang.api.post(`/api/visits/${later}/assign`, body);
+      expect(r.status).toBe(400);
+    }
+
+    const mine = (await zhang.api.get('/api/visits/mine')).body as { id: string; overdue: boolean; state: string }[];
+    expect(mine.map((v) => v.id)).toEqual([overdue, soon, later]);
+    expect(mine.map((v) => v.overdue)).toEqual([true, false, false]);
+    expect(new Set(mine.map((v) => v.state))).toEqual(new Set(['assigned']));
+    expect((await li.api.get('/api/visits/mine')).body.map((v: { id: string }) => v.id)).toEqual([lis]);
+    expect((await outsider.api.get('/api/visits/mine')).body).toEqual([]);
+    // The bootstrap administrator is no user: nothing is theirs.
+    expect((await api.get('/api/visits/mine')).body).toEqual([]);
+  }, 60_000);
 });
 
 function inCurrent(t: number, report: { from: string; to: string }) {

@@ -11,6 +11,7 @@ import { callHandling } from './0009-call-handling';
 import { regions } from './0010-regions';
 import { cluster } from './0011-cluster';
 import { visits } from './0012-visits';
+import { visitAssigneeBedService } from './0015-visit-assignee-bed-service';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010-regions': regions,
   '0011-cluster': cluster,
   '0012-visits': visits,
+  '0015-visit-assignee-bed-service': visitAssigneeBedService,
 };
