@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { summariseProfile } from './profile';
 import type { DeviceFairnessResult } from '../device-fairness.bench';
-import { DEVICE_FAIRNESS_HEADING, renderDeviceFairness, renderMarkdown } from './report';
+import { DEVICE_FAIRNESS_HEADING, renderDeviceFairness, renderMarkdown, spliceSection } from './report';
 import { ROOT } from './servers';
 import { round } from './stats';
 import type {
@@ -128,16 +128,4 @@ export function writeDeviceFairnessSection(result: DeviceFairnessResult, origin:
   const section = renderDeviceFairness(result, origin).join('\n') + '\n';
   writeFileSync(path, spliceSection(md, DEVICE_FAIRNESS_HEADING, section, '## Realistic nights'));
   return path;
-}
-
-/** `md` with the `## ` section under `heading` replaced by `section`, or inserted before `before` (else at the end). */
-export function spliceSection(md: string, heading: string, section: string, before: string): string {
-  const start = md.indexOf(`\n${heading}\n`);
-  if (start >= 0) {
-    const next = md.indexOf('\n## ', start + heading.length + 1);
-    return md.slice(0, start + 1) + section + (next >= 0 ? md.slice(next + 1) : '');
-  }
-  const at = md.indexOf(`\n${before}\n`);
-  if (at >= 0) return md.slice(0, at + 1) + section + md.slice(at + 1);
-  return md.replace(/\n*$/, '\n\n') + section;
 }

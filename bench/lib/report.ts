@@ -80,6 +80,18 @@ export function renderDeviceFairness(d: DeviceFairnessResult | null | undefined,
   return L;
 }
 
+/** `md` with the `## ` section under `heading` replaced by `section`, or inserted before `before` (else at the end). */
+export function spliceSection(md: string, heading: string, section: string, before: string): string {
+  const start = md.indexOf(`\n${heading}\n`);
+  if (start >= 0) {
+    const next = md.indexOf('\n## ', start + heading.length + 1);
+    return md.slice(0, start + 1) + section + (next >= 0 ? md.slice(next + 1) : '');
+  }
+  const at = md.indexOf(`\n${before}\n`);
+  if (at >= 0) return md.slice(0, at + 1) + section + md.slice(at + 1);
+  return md.replace(/\n*$/, '\n\n') + section;
+}
+
 export function renderMarkdown(r: BenchResults, jsonRel: string, notes: string): string {
   const m = r.machine;
   const L: string[] = [];
