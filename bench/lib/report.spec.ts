@@ -35,6 +35,21 @@ describe('device fairness in docs/benchmarks.md', () => {
     expect(md).toContain('From a lone run.');
   });
 
+  it('gives each round its own p99 ratio when the windows were taken in turn several times', () => {
+    const md = renderDeviceFairness({
+      ...result,
+      roundRatios: [
+        { stored: 1.5, alarm: 1.6 },
+        { stored: 3.1, alarm: null },
+      ],
+    }).join('\n');
+    expect(md).toContain("2 rounds, quiet and loaded windows in turn; the table pools every round's presses.");
+    expect(md).toContain('(stored / alarm): 1.5 / 1.6, 3.1 / –.');
+    expect(renderDeviceFairness({ ...result, roundRatios: [{ stored: 2, alarm: 3 }] }).join('\n')).not.toContain(
+      'rounds',
+    );
+  });
+
   it('says when the case was not run', () => {
     expect(renderDeviceFairness(null).join('\n')).toContain('Not run in this benchmark');
   });

@@ -74,6 +74,12 @@ export function renderDeviceFairness(d: DeviceFairnessResult | null | undefined,
     '',
   );
   L.push(
+    ...(d.roundRatios && d.roundRatios.length > 1
+      ? [
+          `${d.roundRatios.length} rounds, quiet and loaded windows in turn; the table pools every round's presses. p99 ratio of each round alone (stored / alarm): ${d.roundRatios.map((x) => `${x.stored ?? '–'} / ${x.alarm ?? '–'}`).join(', ')}.`,
+          '',
+        ]
+      : []),
     `Flood: ${d.flood.sent.toLocaleString('en-US')} telemetry messages sent, ${d.flood.refusedForQuota.toLocaleString('en-US')} refused for quota (\`RATE_LIMITED\`); the device that stopped reading ${d.flood.stuckDropped ? 'was dropped by the hub' : 'was not dropped within the window'}. **Within 2× of quiet: ${d.withinTarget ? 'yes' : 'no'}** (p99 ratios: stored ${d.ratio.stored ?? '–'}, alarm ${d.ratio.alarm ?? '–'}).`,
     '',
   );
