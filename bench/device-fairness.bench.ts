@@ -349,7 +349,7 @@ if (require.main === module && process.argv.includes('--flood-child')) {
       );
       console.log(`raw: ${file.replace(ROOT + '/', '')}`);
       if (process.argv.includes('--docs')) {
-        const origin = `Figures of a lone run (\`node dist/bench/device-fairness.bench.js --docs\`) on ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC at git ${git}, load average at start ${loadAtStart.join(', ')} (shared machine); raw: \`${file.replace(ROOT + '/', '')}\`.`;
+        const origin = `Figures of a lone run (\`node dist/bench/device-fairness.bench.js ${process.argv.slice(2).join(' ')}\`) on ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC at git ${git}, load average at start ${loadAtStart.join(', ')} (shared machine); raw: \`${file.replace(ROOT + '/', '')}\`.`;
         console.log(`wrote ${writeDeviceFairnessSection(result, origin)}`);
       }
       process.exit(0);
