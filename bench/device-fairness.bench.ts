@@ -4,21 +4,33 @@
  * socket, side by side with the same presses on a quiet hub. Target: loaded p99 within 2x of
  * quiet. Part of `npm run bench`; alone:
  *
- *   node dist/bench/device-fairness.bench.js [--buttons 8] [--window-s 5] [--every-ms 250]
+ *   node dist/bench/device-fairness.bench.js [--buttons 8] [--window-s 5] [--every-ms 250] [--rounds 1] [--docs]
+ *
+ * Alone it writes bench/results/<time>-fairness.json and, with --docs, replaces the fairness
+ * section of docs/benchmarks.md with these figures.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { acksTopic, devicePrefix, eventsTopic, statusTopic, telemetryTopic } from '../libs/contracts/src/topics';
 import { hubApi } from '../libs/testing/src/hub-api';
-import { scrape, spawnHub, type HubServer } from './lib/servers';
+import { writeDeviceFairnessSection } from './lib/report-files';
+import { ROOT, scrape, spawnHub, type HubServer } from './lib/servers';
 
 export interface DeviceFairnessOptions {
   /** Call buttons pressing (one bed each), the devices whose latency is measured. */
   buttons: number;
   windowS: number;
   everyMs: number;
+  /**
+   * Quiet and loaded windows taken in turn this many times; the figures pool every round's
+   * presses. On a shared machine one pair of windows says little (other jobs come and go).
+   */
+  rounds?: number;
 }
 
 export const DEFAULT_DEVICE_FAIRNESS: DeviceFairnessOptions = { buttons: 8, windowS: 5, everyMs: 250 };
@@ -37,8 +49,10 @@ export interface DeviceFairnessResult {
   options: DeviceFairnessOptions;
   quiet: LatencyFigures;
   loaded: LatencyFigures;
-  /** loaded p99 / quiet p99. */
+  /** loaded p99 / quiet p99 (pooled over the rounds). */
   ratio: { stored: number | null; alarm: number | null };
+  /** The same ratio of each round alone, in order (one round: the ratio above). */
+  roundRatios?: { stored: number | null; alarm: number | null }[];
   withinTarget: boolean;
   flood: { sent: number; refusedForQuota: number; stuckDropped: boolean };
 }
@@ -62,7 +76,29 @@ function connectClient(url: string, c: Creds): Promise<MqttClient> {
 }
 
 /** SOS presses from every button each `everyMs` for `windowS`: latency of each press's acks. */
-async function measure(url: string, buttons: Creds[], o: DeviceFairnessOptions, tag: string): Promise<LatencyFigures> {
+interface Samples {
+  presses: number;
+  stored: number[];
+  alarm: number[];
+}
+
+const figuresOf = (x: Samples): LatencyFigures => ({
+  presses: x.presses,
+  storedAcks: x.stored.length,
+  alarmAcks: x.alarm.length,
+  storedP50Ms: quantile(x.stored, 0.5),
+  storedP99Ms: quantile(x.stored, 0.99),
+  alarmP50Ms: quantile(x.alarm, 0.5),
+  alarmP99Ms: quantile(x.alarm, 0.99),
+});
+
+const pool = (xs: Samples[]): Samples => ({
+  presses: xs.reduce((n, x) => n + x.presses, 0),
+  stored: xs.flatMap((x) => x.stored),
+  alarm: xs.flatMap((x) => x.alarm),
+});
+
+async function measure(url: string, buttons: Creds[], o: DeviceFairnessOptions, tag: string): Promise<Samples> {
   const stored: number[] = [];
   const alarm: number[] = [];
   const sent = new Map<string, number>();
@@ -95,15 +131,7 @@ async function measure(url: string, buttons: Creds[], o: DeviceFairnessOptions, 
   while ((stored.length < sent.size || alarm.length < sent.size) && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 50));
   await Promise.all(clients.map((c) => c.endAsync()));
-  return {
-    presses: sent.size,
-    storedAcks: stored.length,
-    alarmAcks: alarm.length,
-    storedP50Ms: quantile(stored, 0.5),
-    storedP99Ms: quantile(stored, 0.99),
-    alarmP50Ms: quantile(alarm, 0.5),
-    alarmP99Ms: quantile(alarm, 0.99),
-  };
+  return { presses: sent.size, stored, alarm };
 }
 
 /** A device that subscribes to its own topics, then never reads its socket again while it publishes. */
@@ -187,31 +215,46 @@ export async function deviceFairnessBench(
 
     // One press per button first, not measured: a bed's first input loads its rules and state.
     await measure(hub.mqttUrl, buttons, { ...o, windowS: 0.001 }, 'warm-up');
-    log(`device fairness: quiet window, ${o.buttons} buttons pressing every ${o.everyMs} ms for ${o.windowS} s`);
-    const quiet = await measure(hub.mqttUrl, buttons, o, 'quiet');
-
-    // The flooding device is its own process, as it would be its own machine: flooding from this
-    // process would slow the measuring clients down and be counted against the hub.
+    const rounds = Math.max(1, o.rounds ?? 1);
     const flooderCreds = creds(0, 'mattress');
-    const flooder = spawn(process.execPath, [__filename, '--flood-child'], {
-      env: { PATH: process.env.PATH ?? '', FLOOD_URL: hub.mqttUrl, FLOOD_CREDS: JSON.stringify(flooderCreds) },
-      stdio: ['ignore', 'pipe', 'inherit'],
+    const quietRounds: Samples[] = [];
+    const loadedRounds: Samples[] = [];
+    let sent = 0;
+    let stuckDropped = false;
+    for (let round = 1; round <= rounds; round++) {
+      const of = rounds > 1 ? ` (round ${round} of ${rounds})` : '';
+      log(`device fairness: quiet window${of}, ${o.buttons} buttons pressing every ${o.everyMs} ms for ${o.windowS} s`);
+      quietRounds.push(await measure(hub.mqttUrl, buttons, o, `quiet-${round}`));
+
+      // The flooding device is its own process, as it would be its own machine: flooding from this
+      // process would slow the measuring clients down and be counted against the hub.
+      const flooder = spawn(process.execPath, [__filename, '--flood-child'], {
+        env: { PATH: process.env.PATH ?? '', FLOOD_URL: hub.mqttUrl, FLOOD_CREDS: JSON.stringify(flooderCreds) },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let floodOutput = '';
+      flooder.stdout.on('data', (d: Buffer) => (floodOutput += d.toString()));
+      const stuck = await stuckDevice(port, creds(1, 'mattress'));
+      const stopStuck = stuck.flood();
+      await new Promise((r) => setTimeout(r, 500));
+      log(`device fairness: loaded window${of}, one device flooding telemetry, one not reading`);
+      loadedRounds.push(await measure(hub.mqttUrl, buttons, o, `loaded-${round}`));
+      const flooderExit = new Promise((r) => flooder.once('exit', r));
+      flooder.kill('SIGTERM');
+      await flooderExit;
+      sent += Number(/sent (\d+)/.exec(floodOutput)?.[1] ?? 0);
+      stopStuck();
+      stuckDropped ||= (await scrape(hub.httpUrl))('bedside_mqtt_connections_dropped_total') > 0;
+      stuck.socket.destroy();
+      // Both gone before the next quiet window.
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const quiet = figuresOf(pool(quietRounds));
+    const loaded = figuresOf(pool(loadedRounds));
+    const roundRatios = quietRounds.map((q, i) => {
+      const [a, b] = [figuresOf(q), figuresOf(loadedRounds[i])];
+      return { stored: ratio(b.storedP99Ms, a.storedP99Ms), alarm: ratio(b.alarmP99Ms, a.alarmP99Ms) };
     });
-    let floodOutput = '';
-    flooder.stdout.on('data', (d: Buffer) => (floodOutput += d.toString()));
-    const stuck = await stuckDevice(port, creds(1, 'mattress'));
-    const stopStuck = stuck.flood();
-    await new Promise((r) => setTimeout(r, 500));
-    log('device fairness: loaded window, one device flooding telemetry, one not reading');
-    const loaded = await measure(hub.mqttUrl, buttons, o, 'loaded');
-    const flooderExit = new Promise((r) => flooder.once('exit', r));
-    flooder.kill('SIGTERM');
-    await flooderExit;
-    const sent = Number(/sent (\d+)/.exec(floodOutput)?.[1] ?? 0);
-    stopStuck();
-    const dropped = (await scrape(hub.httpUrl))('bedside_mqtt_connections_dropped_total');
-    const stuckDropped = dropped > 0;
-    stuck.socket.destroy();
     const rejections = (
       await api.get<{ code: string; count: number }[]>(`/api/devices/${flooderCreds.deviceId}/rejections`)
     ).body;
@@ -225,6 +268,7 @@ export async function deviceFairnessBench(
       quiet,
       loaded,
       ratio: r,
+      roundRatios,
       withinTarget:
         loaded.alarmAcks === loaded.presses &&
         loaded.storedAcks === loaded.presses &&
@@ -245,6 +289,9 @@ export async function deviceFairnessBench(
         `  SOS -> alarm ack p99 ${pad(quiet.alarmP99Ms)} ${pad(loaded.alarmP99Ms)}   ${r.alarm ?? '-'}`,
         `  acks received        ${pad(quiet.alarmAcks)} ${pad(loaded.alarmAcks)}   of ${quiet.presses} / ${loaded.presses} presses`,
         `  flood: ${sent} telemetry messages sent, ${result.flood.refusedForQuota} refused for quota; stuck device dropped by the hub: ${stuckDropped}`,
+        ...(rounds > 1
+          ? [`  p99 ratio of each round (stored/alarm): ${roundRatios.map((x) => `${x.stored}/${x.alarm}`).join(', ')}`]
+          : []),
         `  within 2x of quiet: ${result.withinTarget}`,
       ].join('\n'),
     );
@@ -255,6 +302,16 @@ export async function deviceFairnessBench(
 }
 
 const pad = (x: number | null) => String(x ?? '-').padStart(8);
+
+function gitCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim() !== '';
+    return dirty ? `${head} + uncommitted changes` : head;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** The flooding device's process: floods until SIGTERM, then prints how many messages it sent. */
 async function floodChild(): Promise<void> {
@@ -273,12 +330,30 @@ if (require.main === module && process.argv.includes('--flood-child')) {
     const i = process.argv.indexOf(name);
     return i >= 0 ? Number(process.argv[i + 1]) : dflt;
   };
+  const startedAt = new Date();
+  const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
   deviceFairnessBench({
     buttons: arg('--buttons', DEFAULT_DEVICE_FAIRNESS.buttons),
     windowS: arg('--window-s', DEFAULT_DEVICE_FAIRNESS.windowS),
     everyMs: arg('--every-ms', DEFAULT_DEVICE_FAIRNESS.everyMs),
+    rounds: arg('--rounds', 1),
   })
-    .then(() => process.exit(0))
+    .then((result) => {
+      const dir = join(ROOT, 'bench/results');
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}-fairness.json`);
+      const git = gitCommit();
+      writeFileSync(
+        file,
+        JSON.stringify({ startedAt: startedAt.toISOString(), git, loadAtStart, result }, null, 2) + '\n',
+      );
+      console.log(`raw: ${file.replace(ROOT + '/', '')}`);
+      if (process.argv.includes('--docs')) {
+        const origin = `Figures of a lone run (\`node dist/bench/device-fairness.bench.js ${process.argv.slice(2).join(' ')}\`) on ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC at git ${git}, load average at start ${loadAtStart.join(', ')} (shared machine); raw: \`${file.replace(ROOT + '/', '')}\`.`;
+        console.log(`wrote ${writeDeviceFairnessSection(result, origin)}`);
+      }
+      process.exit(0);
+    })
     .catch((err) => {
       console.error(err);
       process.exit(1);

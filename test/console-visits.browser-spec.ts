@@ -6,12 +6,15 @@ import { toLocal } from '@bedside/rules';
 import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
 import { addNights, nightWindow } from '../libs/wellness/src/domain/night-window';
 import { addCareBed, streamBedNights } from './care-beds';
+import { signIn } from './tenant-fixture';
 
 /**
  * The coordinator's pages in a real browser (Debian's Chromium via playwright-core): two weeks
  * of nights of two residents reach the hub over MQTT, the visit planner lists the visits (one
  * overdue), a supervisor assigns and checks one in from the page, opens the resident's trends
- * with the baseline band, and reads and downloads the month's supervision report. Screenshots go
+ * with the baseline band, and reads and downloads the month's supervision report. The planner
+ * follows the visit stream (also across a hub restart), and the supervisor's own visits
+ * are listed overdue first. Screenshots go
  * to test-artifacts/. Needs `npm run build` first.
  */
 const ROOT = resolve(__dirname, '..');
@@ -161,6 +164,64 @@ describe('visit planner, resident page and supervision report in Chromium', () =
     });
   }, 60_000);
 
+  it("follows the visit stream live, across a hub restart, and lists the signed-in worker's own visits", async () => {
+    await page.goto(`${hub.httpUrl}/visits`);
+    await page.waitForSelector(`${byTestId('visits-stream')}[data-status="live"]`);
+    const plan = async (dueInMs: number, reason: string) => {
+      const r = await api.post(`/api/residents/${steady.resident.id}/visits`, {
+        dueAt: new Date(Date.now() + dueInMs).toISOString(),
+        reason,
+      });
+      expect(r.status).toBe(201);
+      return r.body.id as string;
+    };
+    // Planned elsewhere: on the page well within the old 15 s poll, with no reload.
+    const late = await plan(-3_600_000, '家属来电：昨天未接电话');
+    await page.waitForSelector(byTestId(`visit-${late}`), { timeout: 5_000 });
+
+    // The hub restarts: the page says the stream is down, reconnects by itself once the hub is
+    // back, and follows visits planned after that.
+    const errorsBefore = browserErrors.length;
+    await hub.stop();
+    await page.waitForSelector(`${byTestId('visits-stream')}:not([data-status="live"])`, { timeout: 10_000 });
+    await hub.restart();
+    await waitFor(async () => (await fetch(`${hub.httpUrl}/health/ready`)).status === 200, {
+      what: 'hub ready after restart',
+      timeoutMs: 30_000,
+    });
+    await page.waitForSelector(`${byTestId('visits-stream')}[data-status="live"]`, { timeout: 30_000 });
+    // The reconnect attempts while the hub was down are the only errors the browser logged.
+    const whileDown = browserErrors.splice(errorsBefore);
+    expect(whileDown.filter((e) => !/Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
+    const later = await plan(3 * 86_400_000, '复查血压');
+    await page.waitForSelector(byTestId(`visit-${later}`), { timeout: 5_000 });
+
+    // The supervisor takes both; they are on their own list, the overdue one first.
+    for (const id of [later, late]) {
+      await page.click(`${byTestId(`visit-${id}`)} ${byTestId('visit-assign-me')}`);
+      await page.waitForSelector(`${byTestId(`visit-${id}`)}[data-state="assigned"]`);
+    }
+    await page.click(byTestId('visits-view-mine'));
+    await page.waitForSelector(byTestId('my-visits'));
+    await page.waitForSelector(`${byTestId('my-visits-overdue')} ${byTestId(`my-visit-${late}`)}`);
+    await page.waitForSelector(`${byTestId('my-visits-later')} ${byTestId(`my-visit-${later}`)}`);
+    expect(await page.textContent(byTestId('visits-view-mine'))).toBe('我的探访（2）');
+    expect(await page.textContent(byTestId('my-visits-overdue'))).toContain('已逾期');
+    expect(await page.textContent(byTestId(`my-visit-${late}`))).toContain('王奶奶');
+    const mine = (await (await signedInApi()).get('/api/visits/mine')).body as { id: string }[];
+    expect(mine.map((v) => v.id)).toEqual([late, later]);
+    expect((await api.get(`/api/visits/${late}`)).body.assignee).toEqual(
+      expect.objectContaining({ kind: 'worker', name: SUPERVISOR.displayName }),
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'my-visits.png'), fullPage: true });
+
+    // Done from the list: it leaves it live.
+    await page.click(`${byTestId(`my-visit-${late}`)} ${byTestId('visit-not-home')}`);
+    await page.waitForSelector(byTestId(`my-visit-${late}`), { state: 'detached' });
+    expect(await page.textContent(byTestId('visits-view-mine'))).toBe('我的探访（1）');
+    await page.click(byTestId('visits-view-all'));
+  }, 90_000);
+
   it("shows a resident's trends with the baseline band, visits and alarms", async () => {
     await page.click(`${byTestId(`visit-${(await openWeekly()).id}`)} a`);
     await page.waitForSelector(byTestId('resident-charts'));
@@ -214,6 +275,10 @@ describe('visit planner, resident page and supervision report in Chromium', () =
     expect(browserErrors).toEqual([]);
   }, 60_000);
 });
+
+async function signedInApi() {
+  return hubApi({ httpUrl: hub.httpUrl, authHeader: await signIn(hub, SUPERVISOR.username, SUPERVISOR.password) });
+}
 
 async function openWeekly() {
   await page.goto(`${hub.httpUrl}/visits`);

@@ -6,10 +6,11 @@ import { closed, connectDevice, type Creds } from './mqtt-helpers';
 /**
  * Offline without false pages. With a 1 s offline grace: a device the hub kicks for a protocol
  * violation (its Last Will published each time) and that reconnects every 2 s raises one
- * device_offline alarm, not one per drop; and a hub stopped with SIGTERM and started again
+ * device_offline alarm, not one per drop, with each later drop counted on it; and a hub stopped with SIGTERM and started again
  * leaves no device offline and raises no device_offline alarm (it is the hub that went away).
  */
 const GRACE_MS = 1000;
+const DROPS = 6;
 let hub: HubProcess;
 let api: ReturnType<typeof hubApi>;
 const clients: MqttClient[] = [];
@@ -46,13 +47,18 @@ async function online(creds: Creds): Promise<MqttClient> {
 }
 
 const offlineAlarms = async (bedId: string) =>
-  (await api.get(`/api/alarms?bedId=${bedId}&kind=device_offline`)).body as { subject: string; state: string }[];
+  (await api.get(`/api/alarms?bedId=${bedId}&kind=device_offline`)).body as {
+    id: string;
+    subject: string;
+    state: string;
+    repeatCount: number;
+  }[];
 
 it('a device kicked and reconnecting every 2 s raises one device_offline alarm', async () => {
   const p = await bedWithShortGrace('flapping');
   const creds = p.devices.mattress.credentials as Creds;
   const other = p.devices.button.credentials as Creds;
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < DROPS; i++) {
     const c = await online(creds);
     await sleep(300);
     // A publish to another device's topic: the hub closes the connection and publishes the will.
@@ -64,7 +70,15 @@ it('a device kicked and reconnecting every 2 s raises one device_offline alarm',
   await sleep(GRACE_MS + 500);
   const alarms = await offlineAlarms((p.bed as { id: string }).id);
   expect(alarms).toHaveLength(1);
-  expect(alarms[0]).toEqual(expect.objectContaining({ subject: creds.deviceId }));
+  // The first drop raised it; each of the five later ones is counted on it.
+  expect(alarms[0]).toEqual(expect.objectContaining({ subject: creds.deviceId, repeatCount: DROPS - 1 }));
+  const detail = (await api.get(`/api/alarms/${alarms[0].id}`)).body as {
+    timeline: { action: string; code: string | null; params: Record<string, unknown> | null }[];
+  };
+  const repeats = detail.timeline.filter((e) => e.code === 'rule.offline_repeat');
+  expect(repeats.map((e) => [e.action, e.params?.repeat, e.params?.offlineReason])).toEqual(
+    Array.from({ length: DROPS - 1 }, (_, i) => ['update', i + 1, 'offline_last_will']),
+  );
 }, 60_000);
 
 it('a hub stopped with SIGTERM raises no device_offline alarm and leaves its devices online', async () => {

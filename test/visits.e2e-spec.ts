@@ -381,8 +381,8 @@ describe('regions, visits and the monthly supervision report', () => {
       const [from, to] = [Date.parse(report.from), Date.parse(report.to)];
       const inMonth = (t: number | null) => t !== null && t >= from && t < to;
       expect(report).toEqual(expect.objectContaining({ organisationId: org.id, month, timeZone: TZ, region: null }));
-      // In service: a resident and a device, and commissioned before the month ended (these beds
-      // were created today; the nights before were sent as a buffer).
+      // In service during the month: a resident and a device (these beds went into service today;
+      // the nights before were sent as a buffer).
       const serving = beds.filter((b) => Date.parse(b.bed.createdAt) < to);
       expect(report.bedsInService).toBe(serving.length);
       expect(report.devicesInService).toBe(3 * serving.length);
@@ -583,6 +583,126 @@ describe('regions, visits and the monthly supervision report', () => {
         })
       ).status,
     ).toBe(400);
+  }, 60_000);
+
+  it("a worker's own visits: assigned to them by user, open ones only, overdue first, in their organisation", async () => {
+    const a = await addBedInNewOrg('丙');
+    const b = await addBedInNewOrg('丁');
+    const worker = async (org: { id: string }, name: string, login: string) => {
+      const username = `worker-${login}-${org.id.slice(0, 8)}`;
+      const r = await api.post('/api/users', {
+        username,
+        password: passwordOf(username),
+        displayName: name,
+        role: 'operator',
+        organisationId: org.id,
+      });
+      expect(r.status).toBe(201);
+      return {
+        id: r.body.id as string,
+        api: hubApi({ httpUrl: hub.httpUrl, authHeader: await signIn(hub, username) }),
+      };
+    };
+    const zhang = await worker(a.org, '张社工', 'zhang');
+    const li = await worker(a.org, '李社工', 'li');
+    const outsider = await worker(b.org, '王社工', 'wang');
+    const plan = async (dueInMs: number, reason: string) => {
+      const r = await api.post(`/api/residents/${a.resident.id}/visits`, {
+        dueAt: new Date(Date.now() + dueInMs).toISOString(),
+        reason,
+      });
+      expect(r.status).toBe(201);
+      return r.body.id as string;
+    };
+    const later = await plan(3 * DAY, 'later');
+    const overdue = await plan(-2 * DAY, 'overdue');
+    const soon = await plan(60_000, 'soon');
+    const done = await plan(-DAY, 'done');
+    const lis = await plan(DAY, 'for li');
+    const byName = await plan(DAY, 'by name only');
+    for (const id of [later, overdue, soon, done]) {
+      const r = await zhang.api.post(`/api/visits/${id}/assign`, { kind: 'worker', userId: zhang.id });
+      expect(r.status).toBe(200);
+      // Named after the user when no name is given.
+      expect(r.body.assignee).toEqual({ kind: 'worker', name: '张社工', userId: zhang.id });
+    }
+    expect((await zhang.api.post(`/api/visits/${done}/check-in`, { found: 'visited', outcome: 'well' })).status).toBe(
+      200,
+    );
+    expect((await zhang.api.post(`/api/visits/${lis}/assign`, { kind: 'worker', userId: li.id })).status).toBe(200);
+    // Typed as a name, not assigned to the user: not on their list.
+    expect((await zhang.api.post(`/api/visits/${byName}/assign`, { kind: 'worker', name: '张社工' })).status).toBe(200);
+    // A user of another organisation, a team with a user, or neither name nor user: refused.
+    for (const body of [
+      { kind: 'worker', userId: outsider.id },
+      { kind: 'team', userId: zhang.id },
+      { kind: 'worker' },
+    ]) {
+      const r = await zhang.api.post(`/api/visits/${later}/assign`, body);
+      expect(r.status).toBe(400);
+    }
+
+    const mine = (await zhang.api.get('/api/visits/mine')).body as { id: string; overdue: boolean; state: string }[];
+    expect(mine.map((v) => v.id)).toEqual([overdue, soon, later]);
+    expect(mine.map((v) => v.overdue)).toEqual([true, false, false]);
+    expect(new Set(mine.map((v) => v.state))).toEqual(new Set(['assigned']));
+    expect((await li.api.get('/api/visits/mine')).body.map((v: { id: string }) => v.id)).toEqual([lis]);
+    expect((await outsider.api.get('/api/visits/mine')).body).toEqual([]);
+    // The bootstrap administrator is no user: nothing is theirs.
+    expect((await api.get('/api/visits/mine')).body).toEqual([]);
+  }, 60_000);
+
+  it('counts beds by their periods in service: one that left service this month counts in it, not at its end', async () => {
+    const org = (await api.post('/api/organisations', { name: '戊机构' })).body;
+    const t0 = Date.now();
+    const [a, b, c] = [await addBed(org.id, '戊一'), await addBed(org.id, '戊二'), await addBed(org.id, '戊三')];
+    const month = today().slice(0, 7);
+    const report = async () => {
+      const r = await api.get(`/api/organisations/${org.id}/supervision-report?month=${month}`);
+      expect(r.status).toBe(200);
+      return r.body;
+    };
+    const first = await report();
+    const tFirst = Date.now();
+    expect([first.bedsInService, first.bedsInServiceAtEnd, first.devicesInService]).toEqual([3, 3, 9]);
+
+    // b: every device revoked (the registry announces it); c: its resident moves out (the
+    // registry does not announce it: found by the next sweep, or by the report itself).
+    const tLeave = Date.now();
+    for (const d of Object.values(b.creds))
+      expect((await api.post(`/api/devices/${d.deviceId}/revoke`, {})).status).toBe(200);
+    expect((await api.put(`/api/beds/${c.bed.id}/resident`, { residentId: null })).status).toBe(200);
+    const tReport = Date.now();
+    const second = await report();
+    const tEnd = Date.now();
+    expect(second.bedsInService).toBe(3);
+    expect(second.bedsInServiceAtEnd).toBe(1);
+    // Devices of the beds in service in the month, as they are now: b's were revoked.
+    expect(second.devicesInService).toBe(3 + 0 + 3);
+    expect(second.onlineByBed.map((x: { bedId: string }) => x.bedId).sort()).toEqual(
+      [a.bed.id, b.bed.id, c.bed.id].sort(),
+    );
+    // Bed-days counted here from the test's own clock: each period began after its bed was
+    // created and before the first report; a's runs to the second report, b's and c's end
+    // between the change and the second report.
+    const DAY_MS = 86_400_000;
+    const lower = (tReport - tFirst + 2 * (tLeave - tFirst)) / DAY_MS;
+    const upper = (tEnd - t0 + 2 * (tEnd - t0)) / DAY_MS;
+    expect(second.bedDaysInService).toBeGreaterThanOrEqual(lower - 1e-6);
+    expect(second.bedDaysInService).toBeLessThanOrEqual(upper + 1e-6);
+    expect(second.districts).toEqual([
+      expect.objectContaining({ districtId: null, bedsInService: 3, bedDaysInService: second.bedDaysInService }),
+    ]);
+
+    // Back in service: a new period, the bed counts at the end again.
+    expect((await api.put(`/api/beds/${c.bed.id}/resident`, { residentId: c.resident.id })).status).toBe(200);
+    const third = await report();
+    expect([third.bedsInService, third.bedsInServiceAtEnd]).toEqual([3, 2]);
+    // The previous month knew none of these beds.
+    const [y, m] = month.split('-').map(Number);
+    const previous = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+    const before = (await api.get(`/api/organisations/${org.id}/supervision-report?month=${previous}`)).body;
+    expect([before.bedsInService, before.bedDaysInService, before.bedsInServiceAtEnd]).toEqual([0, 0, 0]);
   }, 60_000);
 });
 

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { summariseProfile } from './profile';
-import { renderMarkdown } from './report';
+import type { DeviceFairnessResult } from '../device-fairness.bench';
+import { DEVICE_FAIRNESS_HEADING, renderDeviceFairness, renderMarkdown, spliceSection } from './report';
 import { ROOT } from './servers';
 import { round } from './stats';
 import type {
@@ -115,4 +116,16 @@ export function writeResults(results: BenchResults, o: BenchOptions): { jsonPath
     );
   }
   return { jsonPath, mdPath };
+}
+
+/**
+ * Replaces the device fairness section of docs/benchmarks.md with a lone run's figures (before
+ * "Realistic nights" when the page has none yet); the rest of the page keeps its full run.
+ */
+export function writeDeviceFairnessSection(result: DeviceFairnessResult, origin: string, mdPath?: string): string {
+  const path = mdPath ?? join(ROOT, 'docs/benchmarks.md');
+  const md = readFileSync(path, 'utf8');
+  const section = renderDeviceFairness(result, origin).join('\n') + '\n';
+  writeFileSync(path, spliceSection(md, DEVICE_FAIRNESS_HEADING, section, '## Realistic nights'));
+  return path;
 }

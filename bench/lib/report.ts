@@ -1,6 +1,7 @@
 import type { BenchResults, QosSummary, StepResult } from './results';
 import type { Spread } from './stats';
 import { renderCorpus } from '../corpus.bench';
+import type { DeviceFairnessResult, LatencyFigures } from '../device-fairness.bench';
 
 /** What the corpus is and how to run it; part of the generated page so a bench run keeps it. */
 export const REALISTIC_NIGHTS_HOWTO = [
@@ -39,6 +40,62 @@ const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 
 function qosRow(target: string, s: StepResult, q: QosSummary): string {
   return `| ${target} | ${s.beds.toLocaleString('en-US')} | ${q.qos} | ${fmt(q.offeredPerSec)} | ${f(q.throughputPerSec)} | ${f(q.lossRatio, ' %', 100)} | ${q.qos === 1 ? `${f(q.p50Ms)} / ${f(q.p99Ms)} / ${f(q.p999Ms)}` : '–'} | ${f(q.serverCpuUsPerMsg)} | ${f(q.backendCpuUsPerMsg)} | ${f(q.generatorCpuUsPerMsg)} | ${f(q.latenessP99Ms)} | ${q.broken ? `**breaks**: ${q.broken}` : 'ok'} |`;
+}
+
+/** Heading of the device fairness section; a lone fairness run replaces the section under it. */
+export const DEVICE_FAIRNESS_HEADING = '## Device fairness: one device flooding, one not reading';
+
+const ms = (x: number | null) => (x === null ? '–' : fmt(x));
+const times = (loaded: number | null, quiet: number | null) =>
+  loaded === null || quiet === null || quiet === 0 ? '–' : `${(loaded / quiet).toFixed(2)}×`;
+
+/**
+ * Other devices' ack latency on a quiet hub and while one device floods telemetry and one stops
+ * reading its socket, side by side; `origin` says which run the figures come from.
+ */
+export function renderDeviceFairness(d: DeviceFairnessResult | null | undefined, origin?: string): string[] {
+  const L: string[] = [DEVICE_FAIRNESS_HEADING, ''];
+  if (!d) return [...L, 'Not run in this benchmark (`--no-fairness` or `--quick`).', ''];
+  const o = d.options;
+  L.push(
+    `bench/device-fairness.bench.ts on hub-embedded defaults: ${o.buttons} call buttons (one bed each) press SOS (\`button.pressed\`, QoS 1) every ${o.everyMs} ms for ${o.windowS} s, once on a quiet hub and once while one mattress floods telemetry at QoS 0 from its own process and one device subscribed to its own topics publishes without pause and never reads its socket. Latency per press from the button's publish to its \`stored\` and \`alarm\` acks on its \`acks\` topic (the \`alarm\` ack is the device's view of SOS -> alarm). Target: loaded p99 within 2× of quiet.${origin ? ` ${origin}` : ''}`,
+    '',
+  );
+  const row = (label: string, pick: (x: LatencyFigures) => number | null) =>
+    `| ${label} | ${ms(pick(d.quiet))} | ${ms(pick(d.loaded))} | ${times(pick(d.loaded), pick(d.quiet))} |`;
+  L.push(
+    '| ms | quiet | loaded | loaded ÷ quiet |',
+    '| --- | ---: | ---: | ---: |',
+    row('`stored` ack p50', (x) => x.storedP50Ms),
+    row('`stored` ack p99', (x) => x.storedP99Ms),
+    row('SOS -> `alarm` ack p50', (x) => x.alarmP50Ms),
+    row('SOS -> `alarm` ack p99', (x) => x.alarmP99Ms),
+    `| acks received (stored / alarm of presses) | ${d.quiet.storedAcks} / ${d.quiet.alarmAcks} of ${d.quiet.presses} | ${d.loaded.storedAcks} / ${d.loaded.alarmAcks} of ${d.loaded.presses} | |`,
+    '',
+  );
+  L.push(
+    ...(d.roundRatios && d.roundRatios.length > 1
+      ? [
+          `${d.roundRatios.length} rounds, quiet and loaded windows in turn; the table pools every round's presses. p99 ratio of each round alone (stored / alarm): ${d.roundRatios.map((x) => `${x.stored ?? '–'} / ${x.alarm ?? '–'}`).join(', ')}.`,
+          '',
+        ]
+      : []),
+    `Flood: ${d.flood.sent.toLocaleString('en-US')} telemetry messages sent, ${d.flood.refusedForQuota.toLocaleString('en-US')} refused for quota (\`RATE_LIMITED\`); the device that stopped reading ${d.flood.stuckDropped ? 'was dropped by the hub' : 'was not dropped within the window'}. **Within 2× of quiet: ${d.withinTarget ? 'yes' : 'no'}** (p99 ratios: stored ${d.ratio.stored ?? '–'}, alarm ${d.ratio.alarm ?? '–'}).`,
+    '',
+  );
+  return L;
+}
+
+/** `md` with the `## ` section under `heading` replaced by `section`, or inserted before `before` (else at the end). */
+export function spliceSection(md: string, heading: string, section: string, before: string): string {
+  const start = md.indexOf(`\n${heading}\n`);
+  if (start >= 0) {
+    const next = md.indexOf('\n## ', start + heading.length + 1);
+    return md.slice(0, start + 1) + section + (next >= 0 ? md.slice(next + 1) : '');
+  }
+  const at = md.indexOf(`\n${before}\n`);
+  if (at >= 0) return md.slice(0, at + 1) + section + md.slice(at + 1);
+  return md.replace(/\n*$/, '\n\n') + section;
 }
 
 export function renderMarkdown(r: BenchResults, jsonRel: string, notes: string): string {
@@ -231,6 +288,7 @@ export function renderMarkdown(r: BenchResults, jsonRel: string, notes: string):
       '',
     );
   }
+  L.push(...renderDeviceFairness(r.deviceFairness));
   L.push('## Realistic nights', '');
   if (r.corpus) L.push(...renderCorpus(r.corpus), '', REALISTIC_NIGHTS_HOWTO, '');
   else L.push('Not run in this benchmark (`--no-corpus` or `--quick`).', '', REALISTIC_NIGHTS_HOWTO, '');
@@ -242,6 +300,7 @@ export function renderMarkdown(r: BenchResults, jsonRel: string, notes: string):
     'node dist/bench/run-all.js --quick --no-docs     # CI smoke (also: test/bench-smoke.e2e-spec.ts)',
     'node dist/bench/run-all.js --targets hub-prod,mosquitto --steps 500,1000 --runs 5 --window 10',
     'node dist/bench/influx-write.bench.js 500000     # InfluxDB write throughput alone',
+    'node dist/bench/device-fairness.bench.js --docs  # device fairness alone; replaces its section here',
     '```',
     '',
   );

@@ -23,6 +23,8 @@ export interface VisitsTable {
   state: 'planned' | 'assigned' | 'visited' | 'not_home' | 'cancelled';
   assignee_kind: 'worker' | 'team' | null;
   assignee: string | null;
+  /** The user who is the assigned worker, when the assignment named one. */
+  assignee_user_id: string | null;
   due_at: Timestamp;
   checked_in_at: Timestamp | null;
   outcome: string | null;
@@ -48,9 +50,18 @@ export interface ResidentCategoriesTable {
   since: Timestamp;
 }
 
+/** A bed's spell in service: a resident and at least one device with valid credentials. */
+export interface BedServicePeriodsTable {
+  bed_id: string;
+  started_at: Timestamp;
+  /** null while it lasts. */
+  ended_at: Timestamp | null;
+}
+
 declare module './schema' {
   interface DB {
     visits: VisitsTable;
+    bed_service_periods: BedServicePeriodsTable;
     visit_policies: VisitPoliciesTable;
     resident_categories: ResidentCategoriesTable;
   }

@@ -5,6 +5,7 @@ import { Clock } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
 import { DeviceQuotas } from './device-quota';
 import { DeviceStateRepository } from './device-state.repository';
+import { RefusalDelay } from './refusal-delay';
 
 /** A throttled device is reminded on its errors topic at most this often (not once per message: that would feed the flood). */
 const TELL_EVERY_MS = 5_000;
@@ -17,6 +18,8 @@ const SWEEP_MS = 60_000;
  * an SOS among them, are handled at once.
  */
 const REFUSAL_DELAY_MS = 100;
+/** Refusals this close together share one timer (a flood is refused a whole read at a time). */
+const REFUSAL_JOIN_MS = 10;
 
 /**
  * Per-device inbound quotas at the ingest edge. A message over quota is acknowledged (PUBACK:
@@ -30,6 +33,8 @@ export class InboundQuota implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger('InboundQuota');
   private readonly quotas: DeviceQuotas;
   private readonly exceeded;
+  private readonly messages: Record<'messages' | 'bytes', { limit: string; text: string }>;
+  private readonly delay: RefusalDelay;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -50,6 +55,16 @@ export class InboundQuota implements OnModuleInit, OnModuleDestroy {
       messages: metrics.quotaExceeded.labels('messages'),
       bytes: metrics.quotaExceeded.labels('bytes'),
     };
+    // Worded once: a flood is refused tens of thousands of times a minute.
+    const worded = (limit: string) => ({
+      limit,
+      text: `over the device's inbound quota of ${limit}: acknowledged, not stored; SOS, fall and tamper events are always accepted`,
+    });
+    this.messages = {
+      messages: worded(`${env.MQTT_DEVICE_MESSAGES_PER_S} messages/s (burst ${env.MQTT_DEVICE_MESSAGE_BURST})`),
+      bytes: worded(`${env.MQTT_DEVICE_BYTES_PER_S} bytes/s (burst ${env.MQTT_DEVICE_BYTE_BURST})`),
+    };
+    this.delay = new RefusalDelay(REFUSAL_DELAY_MS, REFUSAL_JOIN_MS, () => clock.now());
   }
 
   onModuleInit(): void {
@@ -63,7 +78,7 @@ export class InboundQuota implements OnModuleInit, OnModuleDestroy {
 
   /** When to acknowledge a refused message (see REFUSAL_DELAY_MS). */
   refused(): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, REFUSAL_DELAY_MS).unref());
+    return this.delay.wait();
   }
 
   /** Charges the message to its device; false when it is over quota (already answered and counted). `exempt` always passes. */
@@ -75,11 +90,7 @@ export class InboundQuota implements OnModuleInit, OnModuleDestroy {
       this.log.log({ msg: 'device back under its inbound quota', deviceId, refused: change.refused });
     if (verdict === 'ok') return true;
     this.exceeded[verdict].inc();
-    const limit =
-      verdict === 'messages'
-        ? `${this.env.MQTT_DEVICE_MESSAGES_PER_S} messages/s (burst ${this.env.MQTT_DEVICE_MESSAGE_BURST})`
-        : `${this.env.MQTT_DEVICE_BYTES_PER_S} bytes/s (burst ${this.env.MQTT_DEVICE_BYTE_BURST})`;
-    const message = `over the device's inbound quota of ${limit}: acknowledged, not stored; SOS, fall and tamper events are always accepted`;
+    const { limit, text: message } = this.messages[verdict];
     this.state.rejected(deviceId, 'RATE_LIMITED', message, now);
     if (change?.state === 'throttled')
       this.log.warn({ msg: 'device over its inbound quota; refusing its messages', deviceId, kind: verdict });

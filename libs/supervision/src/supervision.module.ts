@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EnvDto } from '@bedside/config';
+import { RegistryModule } from '@bedside/registry';
+import { BedServiceJob } from './reports/bed-service.job';
+import { BedServiceRepository } from './reports/bed-service.repository';
 import { ReportSourceRepository } from './reports/report-source.repository';
 import { ReportsController } from './reports/reports.controller';
 import { SupervisionReportService } from './reports/supervision-report.service';
@@ -22,6 +25,7 @@ import { VisitsService } from './visits/visits.service';
  * from wellness deviations, policies and alarms, and monthly reports for civil-affairs supervision.
  */
 @Module({
+  imports: [RegistryModule],
   // The stream before the visit routes: /api/visits/stream must not be read as /api/visits/:id.
   controllers: [
     RegionsController,
@@ -32,6 +36,8 @@ import { VisitsService } from './visits/visits.service';
   ],
   providers: [
     { provide: SupervisionConfig, inject: [EnvDto], useFactory: (env: EnvDto) => SupervisionConfig.fromEnv(env) },
+    BedServiceJob,
+    BedServiceRepository,
     RegionRepository,
     ReportSourceRepository,
     ResidentTimelineRepository,

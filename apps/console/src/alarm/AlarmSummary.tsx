@@ -67,6 +67,14 @@ export function AlarmSummary({ alarm, bedLabel }: { alarm: Alarm; bedLabel: stri
             <dd data-testid="fall-at">{at(happened)}</dd>
           </>
         )}
+        {alarm.kind === 'device_offline' && alarm.repeatCount > 0 && (
+          <>
+            <dt>{t('detail.offlineRepeats')}</dt>
+            <dd data-testid="offline-repeats" data-count={alarm.repeatCount}>
+              {t('detail.offlineRepeatsValue', { count: alarm.repeatCount })}
+            </dd>
+          </>
+        )}
         <dt>{t('detail.raisedAt')}</dt>
         <dd data-testid="raised-at">{at(alarm.raisedAt)}</dd>
         {alarm.acknowledgedAt && (

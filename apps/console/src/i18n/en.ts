@@ -243,6 +243,8 @@ export const en: Messages = {
   'banner.lost.body':
     'New alarms may not appear. Reconnecting… lost for {age}. Stay at the desk; use the backup phone if needed.',
   'detail.householdTime': 'Household local time',
+  'detail.offlineRepeats': 'Went offline again',
+  'detail.offlineRepeatsValue': '{count} times while this alarm was open',
   'detail.fallAt': 'Fall happened at',
   'detail.raisedAtLocal': 'workstation time {time}',
   'login.expired': 'Your session expired or was ended. Please sign in again; unsent notes and resolve forms were kept.',
@@ -276,6 +278,7 @@ export const en: Messages = {
   'note.cancel_no_call': 'Cancel with no open call',
   'note.fall_no_movement': 'No movement after the fall',
   'note.fall_repeat': 'Another fall detected',
+  'note.offline_repeat': '{device} offline again ({count}× while this alarm was open)',
   'note.tamper_repeat': 'Tampering reported again',
   'note.back_online': '{device} back online',
   'note.silent': 'No message from {device} for {min} min',

@@ -107,6 +107,19 @@ describe('coded timeline notes', () => {
     expect(timelineText(battery, i18n('en'), sos)).toBe('Call button battery at 12%');
     const repeat = { note: 'call button pressed again (2 presses)', code: 'rule.sos_repeat', params: {} };
     expect(timelineText(repeat, i18n('zh-CN'), sos)).toBe('呼叫按钮再次被按下（共 2 次）');
+    const offline = alarm({ kind: 'device_offline', reason: 'offline_last_will' });
+    const again = {
+      note: 'mattress offline again (3 times while this alarm was open)',
+      code: 'rule.offline_repeat',
+      params: { deviceId: 'm1', deviceKind: 'mattress', offlineReason: 'offline_last_will', repeat: 3 },
+    };
+    expect(timelineText(again, i18n('zh-CN'), offline)).toBe('床垫传感器再次离线（告警期间第 3 次）');
+    expect(timelineText(again, i18n('en'), offline)).toBe(
+      'Mattress sensor offline again (3× while this alarm was open)',
+    );
+    expect(timelineText({ note: again.note }, i18n('en'))).toBe(
+      'Mattress sensor offline again (3× while this alarm was open)',
+    );
   });
 
   it('words repeats, recoveries and the maintenance silence from their codes, whatever the English says', () => {

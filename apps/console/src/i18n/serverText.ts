@@ -15,6 +15,9 @@ function reasonOf(alarm: Alarm, tx: I18n['tx']): { key: string; params: Params }
   const reason = alarm.reason ?? '';
   const d = (alarm.details ?? {}) as Details;
   const device = tx('devices.kind', typeof d.deviceKind === 'string' ? d.deviceKind : 'other');
+  if (reason === 'offline_repeat') {
+    return { key: 'note.offline_repeat', params: { device, count: num(d.repeat) ?? '—' } };
+  }
   if (reason.startsWith('offline_')) {
     return d.lastSeenAt
       ? { key: 'reason.offline_since', params: { device, at: formatDateTime(d.lastSeenAt as number) } }
@@ -143,6 +146,11 @@ const NOTE_PATTERNS: { re: RegExp; key: string; params?: (m: RegExpExecArray, tx
     re: /^(mattress|button|wearable) reported offline(?: \(last will\))?$/,
     key: 'reason.offline',
     params: (m, tx) => ({ device: tx('devices.kind', m[1]) }),
+  },
+  {
+    re: /^(mattress|button|wearable) offline again \((\d+) times while this alarm was open\)$/,
+    key: 'note.offline_repeat',
+    params: (m, tx) => ({ device: tx('devices.kind', m[1]), count: m[2] }),
   },
   {
     re: /^no message from (mattress|button|wearable) for (\d+) min$/,

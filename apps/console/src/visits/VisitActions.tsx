@@ -1,12 +1,14 @@
 import { useState } from 'react';
 import { supervisionApi, type Visit } from '../api/supervision';
+import { useAuth } from '../auth/useAuth';
 import { useI18n } from '../i18n/useI18n';
 
 const OUTCOMES = ['well', 'needs_follow_up', 'referred', 'escalated'] as const;
 
-/** Assign a planned visit; check in or cancel an assigned one. */
+/** Assign a planned visit (to a named worker or team, or to oneself); check in or cancel an assigned one. */
 export function VisitActions({ visit, onDone }: { visit: Visit; onDone: (error?: unknown) => void }) {
   const { t } = useI18n();
+  const { user } = useAuth();
   const [kind, setKind] = useState<'worker' | 'team'>(visit.assignee?.kind ?? 'worker');
   const [name, setName] = useState(visit.assignee?.name ?? '');
   const [outcome, setOutcome] = useState<(typeof OUTCOMES)[number]>('well');
@@ -44,6 +46,16 @@ export function VisitActions({ visit, onDone }: { visit: Visit; onDone: (error?:
       >
         {t('visits.assign')}
       </button>
+      {user && user.organisationId !== null && (
+        <button
+          type="button"
+          disabled={busy}
+          data-testid="visit-assign-me"
+          onClick={() => run(() => supervisionApi.act(visit.id, 'assign', { kind: 'worker', userId: user.id }))}
+        >
+          {t('visits.assignMe')}
+        </button>
+      )}
       {visit.state === 'assigned' && (
         <>
           <select

@@ -4,25 +4,40 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { formatDateTime } from '../i18n/format';
 import { useI18n } from '../i18n/useI18n';
 import { Link } from '../router/Link';
-import { useVisits } from './useVisits';
+import { MyVisitsList } from './MyVisitsList';
+import { useMyVisits, useVisitStream, useVisits } from './useVisits';
 import { VisitActions } from './VisitActions';
 import { visitReason } from './visitReason';
 import './supervision.css';
 
-/** The coordinator's visit list: open visits soonest due first, overdue ones marked, assign and check in. */
+/**
+ * The coordinator's visit list (open visits soonest due first, overdue ones marked, assign and
+ * check in) and a worker's own visits; both follow the hub's visit stream live.
+ */
 export function VisitPlannerPage() {
   const { t, tx, tn } = useI18n();
+  const [view, setView] = useState<'all' | 'mine'>('all');
+  const stream = useVisitStream();
+  const mine = useMyVisits(stream.version);
   const [state, setState] = useState<'open' | ''>('open');
   const [overdue, setOverdue] = useState(false);
   const [districtId, setDistrictId] = useState('');
   const [districts, setDistricts] = useState<Region[]>([]);
   const [actionError, setActionError] = useState<unknown>(null);
-  const { visits, error, reload } = useVisits({
-    state: state || undefined,
-    overdue: overdue ? 'true' : undefined,
-    districtId: districtId || undefined,
-    limit: '500',
-  });
+  const { visits, error, reload } = useVisits(
+    {
+      state: state || undefined,
+      overdue: overdue ? 'true' : undefined,
+      districtId: districtId || undefined,
+      limit: '500',
+    },
+    stream.version,
+  );
+  const done = (err?: unknown) => {
+    setActionError(err ?? null);
+    reload();
+    mine.reload();
+  };
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -33,10 +48,9 @@ export function VisitPlannerPage() {
     return () => ctrl.abort();
   }, []);
 
-  return (
-    <main className="page visits-page" data-testid="visits-page">
+  const allVisits = (
+    <>
       <div className="page-head">
-        <h1>{t('visits.title')}</h1>
         <label className="inline">
           {t('visits.filter.state')}
           <select value={state} onChange={(e) => setState(e.target.value as 'open' | '')} data-testid="visits-state">
@@ -113,18 +127,46 @@ export function VisitPlannerPage() {
                 <td>{tx('visits.state', v.state)}</td>
                 <td>{v.assignee ? `${tx('visits.assign', v.assignee.kind)} ${v.assignee.name}` : '—'}</td>
                 <td>
-                  <VisitActions
-                    visit={v}
-                    onDone={(err) => {
-                      setActionError(err ?? null);
-                      reload();
-                    }}
-                  />
+                  <VisitActions visit={v} onDone={done} />
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+    </>
+  );
+
+  return (
+    <main className="page visits-page" data-testid="visits-page">
+      <div className="page-head">
+        <h1>{t('visits.title')}</h1>
+        <div className="tabs" role="tablist">
+          {(['all', 'mine'] as const).map((v) => (
+            <button
+              key={v}
+              type="button"
+              role="tab"
+              aria-selected={view === v}
+              className={view === v ? 'active' : ''}
+              data-testid={`visits-view-${v}`}
+              onClick={() => setView(v)}
+            >
+              {v === 'all' ? t('visits.view.all') : t('visits.view.mine', { count: mine.visits?.length ?? 0 })}
+            </button>
+          ))}
+        </div>
+        <span className={`badge stream-${stream.status}`} data-testid="visits-stream" data-status={stream.status}>
+          {t(`visits.stream.${stream.status}`)}
+        </span>
+      </div>
+      {view === 'mine' ? (
+        <>
+          <ErrorMessage error={actionError} testId="visits-error" />
+          <MyVisitsList visits={mine.visits} error={mine.error} onDone={done} />
+        </>
+      ) : (
+        allVisits
       )}
     </main>
   );

@@ -1,20 +1,54 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { StreamStatus } from '../api/alarm-stream';
+import { request } from '../api/client';
 import { supervisionApi, type Visit } from '../api/supervision';
+import { openVisitStream } from './visit-stream';
 
-/** How often the planner list is read again: the hub plans and flags visits on its own timer. */
-const REFRESH_MS = 15_000;
+/** Changes arriving together (a planner sweep plans many visits) cause one read of the list. */
+const COALESCE_MS = 250;
 
-export function useVisits(filter: Record<string, string | undefined>) {
+/**
+ * Whether the visit stream is live, and a counter that moves on every visit change and every
+ * (re)connect: lists read themselves again when it moves.
+ */
+export function useVisitStream(): { status: StreamStatus; version: number } {
+  const [status, setStatus] = useState<StreamStatus>('connecting');
+  const [version, setVersion] = useState(0);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    const bump = () => setVersion((v) => v + 1);
+    const close = openVisitStream({
+      onOpen: bump,
+      onStatus: setStatus,
+      onChange: () => {
+        if (timer.current === null)
+          timer.current = setTimeout(() => {
+            timer.current = null;
+            bump();
+          }, COALESCE_MS);
+      },
+    });
+    return () => {
+      close();
+      if (timer.current !== null) clearTimeout(timer.current);
+    };
+  }, []);
+  return { status, version };
+}
+
+/** A visit list read again whenever the stream says visits changed, or on `reload()`. */
+function useLiveList(load: (signal: AbortSignal) => Promise<Visit[]>, key: string, version: number) {
   const [visits, setVisits] = useState<Visit[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
-  const key = JSON.stringify(filter);
   const reload = useCallback(() => setTick((t) => t + 1), []);
+  const loader = useRef(load);
+  loader.current = load;
 
   useEffect(() => {
     const ctrl = new AbortController();
-    supervisionApi
-      .visits(JSON.parse(key) as Record<string, string | undefined>, ctrl.signal)
+    loader
+      .current(ctrl.signal)
       .then((v) => {
         setVisits(v);
         setError(null);
@@ -22,12 +56,22 @@ export function useVisits(filter: Record<string, string | undefined>) {
       .catch((err: unknown) => {
         if ((err as Error).name !== 'AbortError') setError(err);
       });
-    const timer = setTimeout(reload, REFRESH_MS);
-    return () => {
-      ctrl.abort();
-      clearTimeout(timer);
-    };
-  }, [key, tick, reload]);
+    return () => ctrl.abort();
+  }, [key, tick, version]);
 
   return { visits, error, reload };
+}
+
+export function useVisits(filter: Record<string, string | undefined>, version: number) {
+  const key = JSON.stringify(filter);
+  return useLiveList(
+    (signal) => supervisionApi.visits(JSON.parse(key) as Record<string, string | undefined>, signal),
+    key,
+    version,
+  );
+}
+
+/** The signed-in worker's open visits (assigned to them by user), overdue first. */
+export function useMyVisits(version: number) {
+  return useLiveList((signal) => request<Visit[]>('GET', '/api/visits/mine', { signal }), 'mine', version);
 }

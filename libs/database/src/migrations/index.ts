@@ -12,6 +12,7 @@ import { regions } from './0010-regions';
 import { cluster } from './0011-cluster';
 import { visits } from './0012-visits';
 import { deviceSessions } from './0013-device-sessions';
+import { visitAssigneeBedService } from './0014-visit-assignee-bed-service';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011-cluster': cluster,
   '0012-visits': visits,
   '0013-device-sessions': deviceSessions,
+  '0014-visit-assignee-bed-service': visitAssigneeBedService,
 };

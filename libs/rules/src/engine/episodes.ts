@@ -52,6 +52,7 @@ export function raiseEpisode(
     raisedAt: ctx.now,
     severity,
     repeatCount: 0,
+    repeatedFrom: null,
     suppressed: isSilenced(ctx, kind),
     resolvedAt: null,
     cancelledAt: null,

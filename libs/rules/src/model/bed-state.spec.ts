@@ -33,6 +33,7 @@ function populated(): BedRuleState {
     raisedAt: 1,
     severity: 'critical',
     repeatCount: 0,
+    repeatedFrom: null,
     suppressed: false,
     resolvedAt: null,
     cancelledAt: null,

@@ -90,6 +90,12 @@ export interface Episode {
   raisedAt: number;
   severity: Severity;
   repeatCount: number;
+  /**
+   * When the condition last began again while the episode was open (a device going offline again),
+   * so each return of the condition is counted once; null or absent before any (absent in states
+   * saved before it existed).
+   */
+  repeatedFrom?: number | null;
   suppressed: boolean;
   resolvedAt: number | null;
   cancelledAt: number | null;
@@ -218,6 +224,7 @@ const copyEpisode = (e: Episode): Episode => ({
   raisedAt: e.raisedAt,
   severity: e.severity,
   repeatCount: e.repeatCount,
+  repeatedFrom: e.repeatedFrom ?? null,
   suppressed: e.suppressed,
   resolvedAt: e.resolvedAt,
   cancelledAt: e.cancelledAt,

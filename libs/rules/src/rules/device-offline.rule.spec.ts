@@ -69,10 +69,68 @@ describe('device-offline rule', () => {
     }
     expect(bed.raises('device_offline')).toHaveLength(1);
     expect(bed.ofType('clear', 'device_offline')).toHaveLength(0);
+    // Each later drop past the grace is a repeat of the open alarm, counted once.
+    const repeats = bed.ofType('update', 'device_offline');
+    expect(repeats.map((a) => [a.reason, a.repeatCount, a.details.repeat])).toEqual([
+      ['offline_repeat', 1, 1],
+      ['offline_repeat', 2, 2],
+      ['offline_repeat', 3, 3],
+      ['offline_repeat', 4, 4],
+    ]);
+    expect(repeats[0]).toMatchObject({
+      subject: 'm1',
+      severity: 'minor',
+      details: { deviceId: 'm1', deviceKind: 'mattress', offlineReason: 'offline_last_will' },
+    });
+    expect(bed.state.episodes['device_offline:m1'].repeatCount).toBe(4);
     const backAt = bed.now - 10 * SECOND;
     expect(bed.advance(MINUTE)).toEqual([
       expect.objectContaining({ type: 'clear', kind: 'device_offline', reason: 'back_online', at: backAt + MINUTE }),
     ]);
+  });
+
+  it('counts a drop within the grace as nothing and a silence past the limit as a repeat', () => {
+    const bed = new BedHarness({ overrides: { deviceOffline: { clearAfterMs: 10 * MINUTE } } });
+    bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true });
+    bed.advance(2 * MINUTE);
+    bed.mattress({ inBed: true });
+    // Gone for less than the grace: not offline, so no repeat.
+    bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true });
+    bed.advance(10 * SECOND);
+    bed.mattress({ inBed: true });
+    expect(bed.ofType('update', 'device_offline')).toEqual([]);
+    const lastSeen = bed.now;
+    // Back for less than clearAfterMs, then silent: offline again at the silence limit.
+    bed.advance(5 * MINUTE);
+    expect(bed.ofType('update', 'device_offline')).toEqual([
+      expect.objectContaining({
+        reason: 'offline_repeat',
+        repeatCount: 1,
+        at: lastSeen + 5 * MINUTE,
+        details: expect.objectContaining({ offlineReason: 'offline_silent', offlineSince: lastSeen + 5 * MINUTE }),
+      }),
+    ]);
+    // Staying offline counts nothing more.
+    bed.advance(30 * MINUTE);
+    expect(bed.ofType('update', 'device_offline')).toHaveLength(1);
+    expect(bed.raises('device_offline')).toHaveLength(1);
+  });
+
+  it('counts the same repeats when the inputs are replayed from a saved state', () => {
+    const bed = new BedHarness();
+    bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true });
+    bed.advance(90 * SECOND);
+    bed.send({ type: 'status', deviceId: 'm1', online: true });
+    bed.advance(10 * SECOND);
+    const saved = JSON.parse(JSON.stringify(bed.state)) as typeof bed.state;
+    bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true });
+    const first = bed.advance(90 * SECOND);
+    bed.state = saved;
+    bed.clock.set(bed.now - 90 * SECOND);
+    bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true });
+    const again = bed.advance(90 * SECOND);
+    expect(first).toEqual([expect.objectContaining({ type: 'update', reason: 'offline_repeat', repeatCount: 1 })]);
+    expect(again).toEqual(first);
   });
 
   it('clears once the device has stayed back for clearAfterMs, and does not raise twice while offline', () => {

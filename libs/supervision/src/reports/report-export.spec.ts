@@ -11,6 +11,8 @@ const report: SupervisionReport = {
   to: '2026-11-30T16:00:00.000Z',
   generatedAt: '2026-12-01T00:00:00.000Z',
   bedsInService: 2,
+  bedDaysInService: 45.5,
+  bedsInServiceAtEnd: 1,
   devicesInService: 5,
   onlineRate: 0.98765,
   onlineByBed: [
@@ -26,6 +28,7 @@ const report: SupervisionReport = {
       districtId: 'd1',
       name: '鼓楼区',
       bedsInService: 2,
+      bedDaysInService: 45.5,
       onlineRate: 0.98765,
       alarms: 3,
       dispatches: 1,
@@ -39,13 +42,14 @@ describe('report downloads', () => {
   it('CSV: BOM, CRLF, labelled tables, percentages, RFC 4180 quoting and no live formulas', () => {
     const csv = reportCsv(report);
     expect(csv.startsWith('\ufeff概况 summary\r\n指标 metric,数值 value\r\n')).toBe(true);
-    expect(csv).toContain('\r\n在服务床位 beds in service,2\r\n');
+    expect(csv).toContain('\r\n在服务床位 beds in service,2\r\n服务床日 bed-days in service,45.5\r\n');
+    expect(csv).toContain('\r\n月末在服务床位 beds in service at month end,1\r\n');
     expect(csv).toContain('\r\n设备在线率(%) device online rate,98.77\r\n');
     expect(csv).toContain('\r\nfall,assisted,2\r\nfall,open,1\r\n');
     // A label a spreadsheet would run as a formula is defused; quotes and commas are quoted.
     expect(csv).toContain(`\r\n"'=HYPERLINK(""http://x"")",b1,30,100\r\n`);
     expect(csv).toContain('\r\n"bed, ""two""",b2,0,\r\n');
-    expect(csv).toContain('\r\n鼓楼区,2,98.77,3,1,3,1\r\n');
+    expect(csv).toContain('\r\n鼓楼区,2,45.5,98.77,3,1,3,1\r\n');
   });
 
   it('XLSX: one sheet per table with the same figures', async () => {

@@ -16,6 +16,8 @@ function tables(r: SupervisionReport): { name: string; header: string[]; rows: C
         ['月份 month', r.month],
         ['时区 time zone', r.timeZone],
         ['在服务床位 beds in service', r.bedsInService],
+        ['服务床日 bed-days in service', r.bedDaysInService],
+        ['月末在服务床位 beds in service at month end', r.bedsInServiceAtEnd],
         ['在服务设备 devices in service', r.devicesInService],
         ['设备在线率(%) device online rate', pct(r.onlineRate)],
         ['告警总数 alarms', r.alarms.total],
@@ -51,6 +53,7 @@ function tables(r: SupervisionReport): { name: string; header: string[]; rows: C
       header: [
         '区 district',
         '在服务床位 beds in service',
+        '服务床日 bed-days',
         '在线率(%) online rate',
         '告警 alarms',
         '派单 dispatches',
@@ -60,6 +63,7 @@ function tables(r: SupervisionReport): { name: string; header: string[]; rows: C
       rows: r.districts.map((d) => [
         d.name ?? '未分区 unassigned',
         d.bedsInService,
+        d.bedDaysInService,
         pct(d.onlineRate),
         d.alarms,
         d.dispatches,

@@ -9,6 +9,7 @@ import type {
   ReportVisit,
 } from './domain/supervision-report';
 import { nightsOfMonth } from './domain/report-period';
+import { BedServiceRepository } from './bed-service.repository';
 
 export interface ReportHousehold {
   householdId: string;
@@ -20,7 +21,10 @@ export interface ReportHousehold {
 /** The rows a month's report is computed from, for one organisation. */
 @Injectable()
 export class ReportSourceRepository {
-  constructor(private readonly database: Database) {}
+  constructor(
+    private readonly database: Database,
+    private readonly service: BedServiceRepository,
+  ) {}
 
   async households(organisationId: string): Promise<ReportHousehold[]> {
     const rows = await this.database.db
@@ -43,7 +47,16 @@ export class ReportSourceRepository {
     }));
   }
 
-  async beds(organisationId: string): Promise<ReportBed[]> {
+  /** The organisation's beds with their periods in service in the period (brought up to `now` first). */
+  async beds(organisationId: string, period: ReportPeriod, now: number): Promise<ReportBed[]> {
+    await this.service.reconcile(now);
+    const periods = await this.service.overlapping(organisationId, period.from, period.to);
+    const byBed = new Map<string, { from: number; to: number | null }[]>();
+    for (const p of periods) {
+      const list = byBed.get(p.bedId) ?? [];
+      list.push({ from: p.from, to: p.to });
+      byBed.set(p.bedId, list);
+    }
     const rows = await this.database.db
       .selectFrom('beds')
       .innerJoin('households', 'households.id', 'beds.household_id')
@@ -74,6 +87,7 @@ export class ReportSourceRepository {
       streetId: r.street_id,
       createdAt: r.created_at.getTime(),
       devices: Number(r.devices ?? 0),
+      service: byBed.get(r.id) ?? [],
     }));
   }
 

@@ -11,6 +11,7 @@ export interface DistrictFigures {
   districtId: string | null;
   name: string | null;
   bedsInService: number;
+  bedDaysInService: number;
   onlineRate: number | null;
   alarms: number;
   dispatches: number;
@@ -54,7 +55,7 @@ export class SupervisionReportService {
     const now = this.clock.now();
     const [households, beds, nights, alarms, dispatches, visits] = await Promise.all([
       this.source.households(organisationId),
-      this.source.beds(organisationId),
+      this.source.beds(organisationId, period, now),
       this.source.nights(organisationId, period),
       this.source.alarms(organisationId, period),
       this.source.dispatches(organisationId, period),
@@ -77,6 +78,7 @@ export class SupervisionReportService {
           districtId,
           name,
           bedsInService: f.bedsInService,
+          bedDaysInService: f.bedDaysInService,
           onlineRate: f.onlineRate,
           alarms: f.alarms.total,
           dispatches: f.dispatches.total,

@@ -88,10 +88,29 @@ export class AssignVisitDto {
   @IsIn(['worker', 'team'])
   kind!: 'worker' | 'team';
 
-  @ApiProperty({ example: '张社工' })
+  @ApiPropertyOptional({
+    example: '张社工',
+    description: "required unless userId is given (then the user's display name)",
+  })
+  @IsOptionalNonNull()
   @IsString()
   @Length(1, 100)
-  name!: string;
+  name?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'the user who is the worker: the visit shows on their own list' })
+  @IsOptionalNonNull()
+  @IsUUID()
+  userId?: string;
+}
+
+export class MyVisitsQueryDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Transform(toStrictInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
 }
 
 export class CheckInDto {

@@ -22,6 +22,8 @@ export interface VisitFilter {
   /** Open and past due at `now`. */
   overdueAt?: number;
   assignee?: string;
+  /** Assigned to this user (the worker's own list). */
+  assigneeUserId?: string;
   districtId?: string;
   streetId?: string;
   dueFrom?: Date;
@@ -40,7 +42,14 @@ function toVisit(r: Selectable<VisitsTable>): Visit {
     alarmId: r.alarm_id,
     reason: r.reason,
     state: r.state,
-    assignee: r.assignee_kind && r.assignee ? { kind: r.assignee_kind, name: r.assignee } : null,
+    assignee:
+      r.assignee_kind && r.assignee
+        ? {
+            kind: r.assignee_kind,
+            name: r.assignee,
+            ...(r.assignee_user_id !== null && { userId: r.assignee_user_id }),
+          }
+        : null,
     dueAt: r.due_at.getTime(),
     checkedInAt: r.checked_in_at?.getTime() ?? null,
     outcome: r.outcome as Visit['outcome'],
@@ -69,6 +78,7 @@ function toRow(v: Visit): Insertable<VisitsTable> {
     state: v.state,
     assignee_kind: v.assignee?.kind ?? null,
     assignee: v.assignee?.name ?? null,
+    assignee_user_id: v.assignee?.userId ?? null,
     due_at: new Date(v.dueAt),
     checked_in_at: v.checkedInAt === null ? null : new Date(v.checkedInAt),
     outcome: v.outcome,
@@ -134,6 +144,17 @@ export class VisitRepository {
     });
   }
 
+  /** The display name of a user of the organisation (active or not), or null when there is none. */
+  async userName(userId: string, organisationId: string): Promise<string | null> {
+    const r = await this.database.db
+      .selectFrom('users')
+      .select('display_name')
+      .where('id', '=', userId)
+      .where('organisation_id', '=', organisationId)
+      .executeTakeFirst();
+    return r?.display_name ?? null;
+  }
+
   /** Open visits past due that were not flagged yet. */
   async unflaggedOverdue(now: number, limit: number): Promise<Visit[]> {
     const rows = await this.database.db
@@ -185,6 +206,7 @@ export class VisitRepository {
     if (f.overdueAt !== undefined)
       q = q.where('visits.state', 'in', OPEN_STATES).where('visits.due_at', '<', new Date(f.overdueAt));
     if (f.assignee) q = q.where('visits.assignee', '=', f.assignee);
+    if (f.assigneeUserId) q = q.where('visits.assignee_user_id', '=', f.assigneeUserId);
     if (f.districtId) q = q.where('district.id', '=', f.districtId);
     if (f.streetId) q = q.where('street.id', '=', f.streetId);
     if (f.dueFrom) q = q.where('visits.due_at', '>=', f.dueFrom);

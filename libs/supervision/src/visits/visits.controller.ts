@@ -6,6 +6,7 @@ import {
   AssignVisitDto,
   CancelVisitDto,
   CheckInDto,
+  MyVisitsQueryDto,
   RescheduleVisitDto,
   VisitNoteDto,
   VisitQueryDto,
@@ -48,6 +49,13 @@ export class VisitsController {
     });
   }
 
+  /** The signed-in worker's open visits (assigned to them by user), overdue first, then soonest due. */
+  @Get('mine')
+  @Authenticated({ permission: 'dispatch.read', residentData: true })
+  mine(@Query() q: MyVisitsQueryDto, @CurrentUser() user: AuthUser) {
+    return this.visits.mine(user, q.limit);
+  }
+
   @Get(':id')
   @Authenticated({ permission: 'dispatch.read', owns: [inPath('visit')], residentData: true })
   get(@Param('id') id: string) {
@@ -58,7 +66,7 @@ export class VisitsController {
   @HttpCode(200)
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('visit')] })
   assign(@Param('id') id: string, @Body() dto: AssignVisitDto, @CurrentUser() user: AuthUser) {
-    return this.visits.act(id, { type: 'assign', assignee: { kind: dto.kind, name: dto.name } }, user);
+    return this.visits.assign(id, { kind: dto.kind, name: dto.name, userId: dto.userId }, user);
   }
 
   @Post(':id/check-in')

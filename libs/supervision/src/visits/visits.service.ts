@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock, DomainError, newId } from '@bedside/common';
 import type { AuthUser } from '@bedside/auth';
 import { isOverdue } from './domain/overdue';
-import type { Visit, VisitAction } from './domain/visit';
+import { OPEN_STATES, type Visit, type VisitAction } from './domain/visit';
 import { applyVisitAction, VisitTransitionError } from './domain/visit-state-machine';
 import type { VisitPolicy } from './domain/visit-planner';
 import { VisitEvents } from './visit-events';
@@ -24,6 +24,41 @@ export class VisitsService {
     const now = this.clock.now();
     const rows = await this.visits.list({ ...f, overdueAt: f.overdue ? now : undefined });
     return rows.map((v) => ({ ...v, overdue: isOverdue(v, now) }));
+  }
+
+  /**
+   * The signed-in worker's open visits, soonest due first: overdue ones come first, then those
+   * due today, then later ones. Empty for the bootstrap administrator, who is no user.
+   */
+  async mine(user: AuthUser, limit?: number): Promise<VisitView[]> {
+    if (!user.userId) return [];
+    return this.list({
+      organisationId: user.organisationId ?? undefined,
+      assigneeUserId: user.userId,
+      state: [...OPEN_STATES],
+      limit,
+    });
+  }
+
+  /** Assigns to a worker or team; a named user must belong to the visit's organisation. */
+  async assign(
+    id: string,
+    assignee: { kind: 'worker' | 'team'; name?: string; userId?: string },
+    user: AuthUser,
+  ): Promise<Visit & { overdue: boolean }> {
+    if (!assignee.userId) {
+      if (!assignee.name) throw invalid('name', 'name is required unless userId names a user');
+      return this.act(id, { type: 'assign', assignee: { kind: assignee.kind, name: assignee.name } }, user);
+    }
+    if (assignee.kind !== 'worker') throw invalid('kind', 'a user is assigned as a worker');
+    const visit = await this.visits.get(id);
+    const userName = await this.visits.userName(assignee.userId, visit.organisationId);
+    if (userName === null) throw invalid('userId', "userId must be a user of the visit's organisation");
+    return this.act(
+      id,
+      { type: 'assign', assignee: { kind: 'worker', name: assignee.name ?? userName, userId: assignee.userId } },
+      user,
+    );
   }
 
   async get(id: string): Promise<Visit & { overdue: boolean }> {
@@ -116,3 +151,5 @@ export class VisitsService {
     return stored;
   }
 }
+
+const invalid = (field: string, message: string) => new DomainError('VALIDATION_FAILED', message, { field });

@@ -13,6 +13,7 @@ const bed = (over: Partial<ReportBed>): ReportBed => ({
   streetId: 's1',
   createdAt: T('2026-10-01T00:00:00Z'),
   devices: 2,
+  service: [{ from: T('2026-10-01T00:00:00Z'), to: null }],
   ...over,
 });
 
@@ -44,21 +45,66 @@ describe('report period', () => {
 });
 
 describe('supervision report', () => {
-  it('counts beds in service: a resident, a device, and existing before the month ended', () => {
+  it('counts beds by their periods in service in the month, not by what is in service when the report is read', () => {
+    const DAY = 86_400_000;
     const r = computeSupervisionReport(
       input({
         beds: [
+          // All month.
           bed({ bedId: 'b1' }),
-          bed({ bedId: 'b2', residentId: null }),
-          bed({ bedId: 'b3', devices: 0 }),
-          bed({ bedId: 'b4', createdAt: period.to }),
-          bed({ bedId: 'b5', devices: 1, label: 'B' }),
+          // Joined on the 21st (local): 10 days.
+          bed({ bedId: 'b2', label: 'B', service: [{ from: period.from + 20 * DAY, to: null }] }),
+          // Left after 5 days: counted this month, not at its end; its devices are gone now.
+          bed({
+            bedId: 'b3',
+            label: 'C',
+            devices: 0,
+            service: [{ from: T('2026-09-01T00:00:00Z'), to: period.from + 5 * DAY }],
+          }),
+          // Out for two days in the middle: two periods.
+          bed({
+            bedId: 'b4',
+            label: 'D',
+            devices: 1,
+            service: [
+              { from: T('2026-10-15T00:00:00Z'), to: period.from + 10 * DAY },
+              { from: period.from + 12 * DAY, to: null },
+            ],
+          }),
+          // Left before the month began, or joined after it ended.
+          bed({ bedId: 'b5', service: [{ from: T('2026-09-01T00:00:00Z'), to: period.from }] }),
+          bed({ bedId: 'b6', service: [{ from: period.to, to: null }] }),
+          // Never in service (no resident or no device all along).
+          bed({ bedId: 'b7', service: [] }),
         ],
       }),
     );
-    expect(r.bedsInService).toBe(2);
-    expect(r.devicesInService).toBe(3);
-    expect(r.onlineByBed.map((b) => b.bedId)).toEqual(['b1', 'b5']);
+    expect(r.bedsInService).toBe(4);
+    expect(r.bedDaysInService).toBe(30 + 10 + 5 + 28);
+    expect(r.bedsInServiceAtEnd).toBe(3);
+    expect(r.devicesInService).toBe(2 + 2 + 0 + 1);
+    expect(r.onlineByBed.map((b) => b.bedId)).toEqual(['b1', 'b2', 'b3', 'b4']);
+  });
+
+  it('counts the current month up to the report time, and a future month as nothing', () => {
+    const DAY = 86_400_000;
+    const now = period.from + 10.5 * DAY;
+    const r = computeSupervisionReport(
+      input({
+        now,
+        beds: [
+          bed({ bedId: 'b1' }),
+          bed({ bedId: 'b2', service: [{ from: now - DAY / 2, to: null }] }),
+          // Came into service at the report time itself: no day yet, but in service.
+          bed({ bedId: 'b3', service: [{ from: now, to: null }] }),
+          // Left at the report time itself: counted in the month, not at its end.
+          bed({ bedId: 'b4', service: [{ from: now - DAY, to: now }] }),
+        ],
+      }),
+    );
+    expect([r.bedsInService, r.bedDaysInService, r.bedsInServiceAtEnd]).toEqual([4, 12, 3]);
+    const before = computeSupervisionReport(input({ now: period.from - DAY, beds: [bed({ bedId: 'b1' })] }));
+    expect([before.bedsInService, before.bedDaysInService, before.bedsInServiceAtEnd]).toEqual([0, 0, 0]);
   });
 
   it('online rate per bed and overall from the nights summarised, a night without readings as 0', () => {

@@ -1,8 +1,11 @@
 /**
  * The monthly supervision report (监管报表) computed from plain rows, so every figure can be
  * checked against an independent count. Definitions:
- * - a bed is in service when it has a resident and at least one device with valid credentials,
- *   and existed before the month ended;
+ * - a bed is in service while it has a resident and at least one device with valid credentials
+ *   (its recorded periods in service); the report counts the beds in service at any time in the
+ *   month up to the report time (`bedsInService`: one that joined or left mid-month counts in that
+ *   month), their days in service within it (`bedDaysInService`, for per-bed-day accounting) and
+ *   those in service at its end, or at the report time for the current month (`bedsInServiceAtEnd`);
  * - a bed's device online rate is the share of its nights' observation windows (18:00-12:00
  *   local) its mattress sent data in, from the nightly wellness summaries of the month; a night
  *   the hub has no summary for is not counted (it is reported as nightsSummarised);
@@ -31,8 +34,10 @@ export interface ReportBed {
   districtId: string | null;
   streetId: string | null;
   createdAt: number;
-  /** Devices bound to the bed whose credentials are not revoked. */
+  /** Devices bound to the bed whose credentials are not revoked (now). */
   devices: number;
+  /** Its periods in service that overlap the month; `to` null while in service. */
+  service: readonly { from: number; to: number | null }[];
 }
 
 export interface ReportNight {
@@ -86,7 +91,12 @@ export interface BedOnline {
 }
 
 export interface SupervisionFigures {
+  /** Beds in service at any time in the month (up to the report time). */
   bedsInService: number;
+  /** Their days in service within the month (up to the report time), to 6 decimals (under 0.1 s). */
+  bedDaysInService: number;
+  /** Beds in service at the end of the month, or at the report time while it lasts. */
+  bedsInServiceAtEnd: number;
   devicesInService: number;
   /** Mean of the in-service beds' nightly uptime over all their summarised nights; null without any. */
   onlineRate: number | null;
@@ -115,10 +125,26 @@ export interface SupervisionFigures {
 }
 
 const OPEN = 'open';
+const DAY_MS = 86_400_000;
 
 export function computeSupervisionReport(input: ReportInput): SupervisionFigures {
   const { period, now } = input;
-  const inService = input.beds.filter((b) => b.residentId !== null && b.devices > 0 && b.createdAt < period.to);
+  // The month as far as it has happened: a current month ends at the report time.
+  const end = Math.min(period.to, now);
+  const msInService = (b: ReportBed) =>
+    sum(b.service.map((p) => Math.max(0, Math.min(p.to ?? end, end) - Math.max(p.from, period.from))));
+  const served = input.beds.map((b) => ({ bed: b, ms: msInService(b) }));
+  // In service at `end`: a spell that began at that very instant counts, one that ended then does not.
+  const atEnd =
+    end < period.from
+      ? []
+      : input.beds.filter((b) =>
+          b.service.some((p) => p.from <= end && p.from < period.to && (p.to === null || p.to > end)),
+        );
+  // A bed that came into service at the report time itself has no time in service yet, but counts.
+  const atEndIds = new Set(atEnd.map((b) => b.bedId));
+  const inService = served.filter((x) => x.ms > 0 || atEndIds.has(x.bed.bedId)).map((x) => x.bed);
+
   const serviceIds = new Set(inService.map((b) => b.bedId));
   const nightsByBed = new Map<string, number[]>();
   for (const n of input.nights) {
@@ -170,6 +196,8 @@ export function computeSupervisionReport(input: ReportInput): SupervisionFigures
 
   return {
     bedsInService: inService.length,
+    bedDaysInService: Math.round((sum(served.map((x) => x.ms)) / DAY_MS) * 1e6) / 1e6,
+    bedsInServiceAtEnd: atEnd.length,
     devicesInService: sum(inService.map((b) => b.devices)),
     onlineRate: allNights.length ? round4(sum(allNights) / allNights.length) : null,
     onlineByBed,

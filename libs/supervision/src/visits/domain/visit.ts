@@ -10,6 +10,13 @@ export const VISIT_SOURCES: readonly VisitSource[] = ['deviation', 'policy', 'al
 
 export type AssigneeKind = 'worker' | 'team';
 
+/** Who does the visit; `userId` when the worker is a user of the console (their own list shows it). */
+export interface Assignee {
+  kind: AssigneeKind;
+  name: string;
+  userId?: string;
+}
+
 /** What the visitor found. */
 export type VisitOutcome = 'well' | 'needs_follow_up' | 'referred' | 'escalated';
 export const VISIT_OUTCOMES: readonly VisitOutcome[] = ['well', 'needs_follow_up', 'referred', 'escalated'];
@@ -24,7 +31,7 @@ export interface Visit {
   alarmId: string | null;
   reason: string;
   state: VisitState;
-  assignee: { kind: AssigneeKind; name: string } | null;
+  assignee: Assignee | null;
   dueAt: number;
   checkedInAt: number | null;
   outcome: VisitOutcome | null;
@@ -47,7 +54,7 @@ export interface VisitHistoryEntry {
 }
 
 export type VisitAction =
-  | { type: 'assign'; assignee: { kind: AssigneeKind; name: string } }
+  | { type: 'assign'; assignee: Assignee }
   | { type: 'check_in'; found: 'visited' | 'not_home'; at: number; outcome?: VisitOutcome; notes?: string }
   | { type: 'reschedule'; dueAt: number }
   | { type: 'note'; text: string }

@@ -1,0 +1,73 @@
+import type { DeviceFairnessResult } from '../device-fairness.bench';
+import { DEVICE_FAIRNESS_HEADING, renderDeviceFairness, spliceSection } from './report';
+
+// The corpus case loads its command line (an ES module) when imported; these figures do not need it.
+jest.mock('../corpus.bench', () => ({ renderCorpus: () => [] }));
+
+const figures = (storedP99Ms: number, alarmP99Ms: number) => ({
+  presses: 160,
+  storedAcks: 160,
+  alarmAcks: 159,
+  storedP50Ms: 100,
+  storedP99Ms,
+  alarmP50Ms: 110,
+  alarmP99Ms,
+});
+
+const result: DeviceFairnessResult = {
+  options: { buttons: 8, windowS: 5, everyMs: 250 },
+  quiet: figures(150, 160),
+  loaded: figures(300, 480),
+  ratio: { stored: 2, alarm: 3 },
+  withinTarget: false,
+  flood: { sent: 885_100, refusedForQuota: 16_552, stuckDropped: false },
+};
+
+describe('device fairness in docs/benchmarks.md', () => {
+  it('renders quiet and loaded side by side with the loaded ÷ quiet ratio, acks received and the verdict', () => {
+    const md = renderDeviceFairness(result, 'From a lone run.').join('\n');
+    expect(md.startsWith(`${DEVICE_FAIRNESS_HEADING}\n`)).toBe(true);
+    expect(md).toContain('| `stored` ack p99 | 150 | 300 | 2.00× |');
+    expect(md).toContain('| SOS -> `alarm` ack p99 | 160 | 480 | 3.00× |');
+    expect(md).toContain('| acks received (stored / alarm of presses) | 160 / 159 of 160 | 160 / 159 of 160 | |');
+    expect(md).toContain('885,100 telemetry messages sent, 16,552 refused for quota');
+    expect(md).toContain('**Within 2× of quiet: no**');
+    expect(md).toContain('From a lone run.');
+  });
+
+  it('gives each round its own p99 ratio when the windows were taken in turn several times', () => {
+    const md = renderDeviceFairness({
+      ...result,
+      roundRatios: [
+        { stored: 1.5, alarm: 1.6 },
+        { stored: 3.1, alarm: null },
+      ],
+    }).join('\n');
+    expect(md).toContain("2 rounds, quiet and loaded windows in turn; the table pools every round's presses.");
+    expect(md).toContain('(stored / alarm): 1.5 / 1.6, 3.1 / –.');
+    expect(renderDeviceFairness({ ...result, roundRatios: [{ stored: 2, alarm: 3 }] }).join('\n')).not.toContain(
+      'rounds',
+    );
+  });
+
+  it('says when the case was not run', () => {
+    expect(renderDeviceFairness(null).join('\n')).toContain('Not run in this benchmark');
+  });
+
+  it('replaces its own section only, or inserts it before the given heading', () => {
+    const page = '# B\n\n## One\n\na\n\n## Device fairness: old\n\n## Realistic nights\n\nr\n';
+    const section = '## Fair\n\nnew\n\n';
+    expect(spliceSection(page, '## Realistic nights', section, '## None')).toBe(
+      '# B\n\n## One\n\na\n\n## Device fairness: old\n\n## Fair\n\nnew\n\n',
+    );
+    const inserted = spliceSection(page, '## Fair', section, '## Realistic nights');
+    expect(inserted).toBe(
+      '# B\n\n## One\n\na\n\n## Device fairness: old\n\n## Fair\n\nnew\n\n## Realistic nights\n\nr\n',
+    );
+    // Run again: the section is replaced, not added twice.
+    expect(spliceSection(inserted, '## Fair', '## Fair\n\nnewer\n\n', '## Realistic nights')).toBe(
+      '# B\n\n## One\n\na\n\n## Device fairness: old\n\n## Fair\n\nnewer\n\n## Realistic nights\n\nr\n',
+    );
+    expect(spliceSection('# B\n', '## Fair', section, '## Realistic nights')).toBe('# B\n\n## Fair\n\nnew\n\n');
+  });
+});
