@@ -1,6 +1,6 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { endpoints } from '../api/endpoints';
-import type { Alarm } from '../api/types';
+import type { Alarm, AlarmDetail } from '../api/types';
 import { canSupervise, useAuth } from '../auth/useAuth';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Panel } from '../components/Panel';
@@ -15,7 +15,7 @@ const RETURN_CHOICES_MIN = [5, 10, 15, 30, 60, 120];
  * Holds the alarm with a reason until a return time, when it alerts again one level higher. A
  * held critical keeps escalating; only a supervisor may stop that.
  */
-export function HoldPanel({ alarm, onDone }: { alarm: Alarm; onDone: (res?: unknown) => void }) {
+export function HoldPanel({ alarm, onDone }: { alarm: Alarm; onDone: (res: AlarmDetail) => void }) {
   const { t } = useI18n();
   const { user } = useAuth();
   const [reason, setReason, clearReason] = useDraft(`hold.${alarm.id}`);

@@ -1,5 +1,6 @@
-import { authHeaders, notifyUnauthorized, request } from './client';
+import { answer, answerAs, authHeaders, hub, notifyUnauthorized } from './client';
 import { ApiError } from './errors';
+import type { components, operations } from './schema';
 
 /** The hub's wellness, visit, region and supervision-report routes as the console uses them. */
 
@@ -9,9 +10,8 @@ export interface BaselineMetric {
   nights: number;
 }
 export type MetricName = 'bedExits' | 'timeInBedMs' | 'restingHeartRate' | 'restingRespirationRate';
-export interface StoredNight {
-  bedId: string;
-  night: string;
+/** A stored night; the hub's document leaves `summary` and `baseline` open, the console reads these figures of them. */
+export type StoredNight = Omit<components['schemas']['StoredNightDto'], 'summary' | 'baseline'> & {
   summary: {
     hasData: boolean;
     presence: { timeInBedMs: number };
@@ -20,8 +20,9 @@ export interface StoredNight {
     respirationRate: { median: number } | null;
   };
   baseline: { ready: false } | { ready: true; metrics: Record<MetricName, BaselineMetric | null> };
-  deviations: { code: string; value: number | null; baseline: number | null; threshold: number | null }[];
-}
+};
+
+export type VisitFilter = NonNullable<operations['VisitsController_list']['parameters']['query']>;
 
 export interface Visit {
   id: string;
@@ -110,32 +111,39 @@ const qs = (params: Record<string, string | undefined>) => {
 
 export const supervisionApi = {
   resident: (id: string, signal?: AbortSignal) =>
-    request<{ id: string; name: string }>('GET', `/api/residents/${id}`, { signal }),
-  nights: (residentId: string, from: string, to: string, signal?: AbortSignal) =>
-    request<{ nights: StoredNight[] }>('GET', `/api/residents/${residentId}/wellness${qs({ from, to })}`, { signal }),
-  timeline: (residentId: string, from: string, signal?: AbortSignal) =>
-    request<{ entries: TimelineEntry[] }>('GET', `/api/residents/${residentId}/timeline${qs({ from })}`, { signal }),
-  residentVisits: (residentId: string, signal?: AbortSignal) =>
-    request<Visit[]>('GET', `/api/residents/${residentId}/visits`, { signal }),
-  bedAlarms: (bedId: string, signal?: AbortSignal) =>
-    request<{ id: string; kind: string; severity: string; state: string; raisedAt: string; outcome: string | null }[]>(
-      'GET',
-      `/api/alarms${qs({ bedId, limit: '50' })}`,
-      { signal },
+    answerAs<{ id: string; name: string }>(hub.GET('/api/residents/{id}', { params: { path: { id } }, signal })),
+  nights: async (id: string, from: string, to: string, signal?: AbortSignal) => {
+    const res = await answer(
+      hub.GET('/api/residents/{id}/wellness', { params: { path: { id }, query: { from, to } }, signal }),
+    );
+    return { nights: res.nights as StoredNight[] };
+  },
+  timeline: (id: string, from: string, signal?: AbortSignal) =>
+    answerAs<{ entries: TimelineEntry[] }>(
+      hub.GET('/api/residents/{id}/timeline', { params: { path: { id }, query: { from } }, signal }),
     ),
-  visits: (filter: Record<string, string | undefined>, signal?: AbortSignal) =>
-    request<Visit[]>('GET', `/api/visits${qs(filter)}`, { signal }),
-  act: (id: string, step: 'assign' | 'check-in' | 'cancel', body: unknown) =>
-    request<Visit>('POST', `/api/visits/${id}/${step}`, { body }),
+  residentVisits: (id: string, signal?: AbortSignal) =>
+    answerAs<Visit[]>(hub.GET('/api/residents/{id}/visits', { params: { path: { id } }, signal })),
+  bedAlarms: (bedId: string, signal?: AbortSignal) =>
+    answer(hub.GET('/api/alarms', { params: { query: { bedId, limit: 50 } }, signal })),
+  visits: (filter: VisitFilter, signal?: AbortSignal) =>
+    answerAs<Visit[]>(hub.GET('/api/visits', { params: { query: filter }, signal })),
+  assign: (id: string, body: components['schemas']['AssignVisitDto']) =>
+    answerAs<Visit>(hub.POST('/api/visits/{id}/assign', { params: { path: { id } }, body })),
+  checkIn: (id: string, body: components['schemas']['CheckInDto']) =>
+    answerAs<Visit>(hub.POST('/api/visits/{id}/check-in', { params: { path: { id } }, body })),
+  cancel: (id: string, body: components['schemas']['CancelVisitDto']) =>
+    answerAs<Visit>(hub.POST('/api/visits/{id}/cancel', { params: { path: { id } }, body })),
   regions: (organisationId?: string, signal?: AbortSignal) =>
-    request<Region[]>('GET', `/api/regions${qs({ organisationId })}`, { signal }),
+    answerAs<Region[]>(hub.GET('/api/regions', { params: { query: { organisationId } }, signal })),
   organisations: (signal?: AbortSignal) =>
-    request<{ id: string; name: string }[]>('GET', '/api/organisations', { signal }),
-  report: (organisationId: string, month: string, regionId?: string, signal?: AbortSignal) =>
-    request<SupervisionReport>(
-      'GET',
-      `/api/organisations/${organisationId}/supervision-report${qs({ month, regionId })}`,
-      { signal },
+    answerAs<{ id: string; name: string }[]>(hub.GET('/api/organisations', { signal })),
+  report: (id: string, month: string, regionId?: string, signal?: AbortSignal) =>
+    answerAs<SupervisionReport>(
+      hub.GET('/api/organisations/{id}/supervision-report', {
+        params: { path: { id }, query: { month, regionId } },
+        signal,
+      }),
     ),
 };
 

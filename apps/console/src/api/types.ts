@@ -1,4 +1,12 @@
-/** Wire types of the hub's REST API as the console uses them. Times arrive as ISO strings or epoch ms. */
+import type { components } from './schema';
+
+type Schemas = components['schemas'];
+
+/**
+ * Wire types of the hub's REST API as the console uses them: generated from the hub's OpenAPI
+ * document (schema.d.ts) where it describes the response, written here where it does not yet.
+ * Times arrive as ISO strings or epoch ms.
+ */
 export type Time = string | number;
 
 export type Role = 'admin' | 'supervisor' | 'operator' | 'installer';
@@ -29,62 +37,20 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 
-export interface Alarm {
-  id: string;
-  bedId: string;
-  organisationId?: string;
-  kind: string;
-  severity: Severity;
-  state: AlarmState;
-  cleared: boolean;
-  repeatCount: number;
-  raisedAt: Time;
-  acknowledgedAt: Time | null;
-  acknowledgedBy: string | null;
-  resolvedAt: Time | null;
-  outcome: string | null;
-  escalationLevel: number;
-  message?: string | null;
-  details?: Record<string, unknown> | null;
-  subject?: string | null;
-  incidentId?: string;
-  startedAt?: Time;
-  /** Why it was raised, as a code (`sos_pressed`, `battery_low`, …): the console words it, with `details`. */
-  reason?: string | null;
-  resolvedBy?: string | null;
-  // Who and where, joined by the hub for list, stream and detail.
-  bedLabel?: string | null;
-  residentName?: string | null;
-  householdId?: string | null;
-  householdName?: string | null;
-  address?: string | null;
-  timeZone?: string | null;
-  acknowledgedByName?: string | null;
-  resolvedByName?: string | null;
-  // Set while an operator holds the alarm: it alerts again at heldUntil.
-  heldSince?: Time | null;
-  heldUntil?: Time | null;
-  holdReason?: string | null;
-  heldBy?: string | null;
-  holdEscalates?: boolean | null;
-}
-
-export interface TimelineEntry {
-  at: Time;
-  actor: string | null;
-  action: string;
-  from: string | null;
-  to: string | null;
-  note: string | null;
-  /** A hub-written note as a code with parameters: the console words it; null for typed text. */
-  code?: string | null;
-  params?: Record<string, string | number | boolean> | null;
-}
+/** An alarm with who and where it is about, as the list, the stream and the detail show it. */
+export type Alarm = Schemas['ContextualAlarmViewDto'];
+/** A row of the alarm list: the alarm with its household's district and street. */
+export type QueueAlarm = Schemas['QueueAlarmViewDto'];
+export type TimelineEntry = Schemas['AuditViewDto'];
+/** One alarm with its timeline, as GET /api/alarms/{id} and every operator action answer it. */
+export type AlarmDetail = Schemas['AlarmDetailDto'];
 
 export const RESPONDER_TYPES = ['keyholder', 'community_worker', 'ambulance'] as const;
 export type ResponderType = (typeof RESPONDER_TYPES)[number];
 export const DISPATCH_STATUSES = ['dispatched', 'en_route', 'on_site', 'closed'] as const;
 export type DispatchStatus = (typeof DISPATCH_STATUSES)[number];
+/** A status a dispatch can move to (it starts as `dispatched`). */
+export type DispatchStep = Exclude<DispatchStatus, 'dispatched'>;
 
 export interface Dispatch {
   id: string;
@@ -95,23 +61,6 @@ export interface Dispatch {
   createdAt?: Time;
   dispatchedAt?: Time;
   updatedAt?: Time;
-}
-
-export interface AlarmNote {
-  id?: string;
-  at?: Time;
-  createdAt?: Time;
-  author?: string | null;
-  text: string;
-}
-
-export interface AlarmDetail {
-  alarm: Alarm;
-  timeline: TimelineEntry[];
-  notes?: AlarmNote[];
-  dispatches?: Dispatch[];
-  /** Display names of the timeline's people, by username. */
-  actors?: Record<string, string>;
 }
 
 export interface DeviceStatus {
@@ -157,18 +106,10 @@ export interface Household {
   contacts: Contact[];
 }
 
-export interface VitalStat {
-  min: number | null;
-  mean: number | null;
-  max: number | null;
-  count: number;
-}
 export const VITAL_FIELDS = ['heartRate', 'respirationRate', 'spo2'] as const;
 export type VitalField = (typeof VITAL_FIELDS)[number];
-export interface VitalsBucket {
-  ts: Time;
-  values: Partial<Record<VitalField, VitalStat | null>>;
-}
+export type VitalStat = Schemas['AggregateStatsDto'];
+export type VitalsBucket = Schemas['VitalsBucketDto'];
 
 export type AgeBucket = '<1m' | '1-5m' | '5-15m' | '>15m';
 export interface Kpis {

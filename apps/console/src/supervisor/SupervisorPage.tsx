@@ -16,7 +16,7 @@ export function SupervisorPage() {
   const { t } = useI18n();
   const { user } = useAuth();
   const [range, setRange] = useState<KpiRange>('24h');
-  const { kpis, error, unavailable, loading } = useKpis(range);
+  const { kpis, error, loading } = useKpis(range);
   if (!canSupervise(user?.role)) {
     return (
       <main className="page">
@@ -41,11 +41,6 @@ export function SupervisorPage() {
           </select>
         </label>
       </div>
-      {unavailable && (
-        <p className="muted big" data-testid="kpi-unavailable">
-          {t('supervisor.notAvailable')}
-        </p>
-      )}
       <ErrorMessage error={error} testId="kpi-error" />
       {!kpis && loading && <p className="muted">{t('supervisor.loading')}</p>}
       {kpis && (

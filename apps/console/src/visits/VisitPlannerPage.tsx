@@ -18,10 +18,10 @@ export function VisitPlannerPage() {
   const [districts, setDistricts] = useState<Region[]>([]);
   const [actionError, setActionError] = useState<unknown>(null);
   const { visits, error, reload } = useVisits({
-    state: state || undefined,
-    overdue: overdue ? 'true' : undefined,
+    state: state ? [state] : undefined,
+    overdue: overdue || undefined,
     districtId: districtId || undefined,
-    limit: '500',
+    limit: 500,
   });
 
   useEffect(() => {

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
-import { supervisionApi, type Visit } from '../api/supervision';
+import { supervisionApi, type Visit, type VisitFilter } from '../api/supervision';
 
 /** How often the planner list is read again: the hub plans and flags visits on its own timer. */
 const REFRESH_MS = 15_000;
 
-export function useVisits(filter: Record<string, string | undefined>) {
+export function useVisits(filter: VisitFilter) {
   const [visits, setVisits] = useState<Visit[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
@@ -14,7 +14,7 @@ export function useVisits(filter: Record<string, string | undefined>) {
   useEffect(() => {
     const ctrl = new AbortController();
     supervisionApi
-      .visits(JSON.parse(key) as Record<string, string | undefined>, ctrl.signal)
+      .visits(JSON.parse(key) as VisitFilter, ctrl.signal)
       .then((v) => {
         setVisits(v);
         setError(null);
