@@ -1,5 +1,5 @@
+import { createParser } from 'eventsource-parser';
 import { authHeaders, notifyUnauthorized } from './client';
-import { SseParser } from './sse-parser';
 import { ALARM_EVENT_TYPES, type Alarm, type AlarmEvent, type AlarmEventType, type Time } from './types';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
@@ -74,10 +74,14 @@ export function openAlarmStream(handlers: AlarmStreamHandlers): () => void {
     handlers.onStatus('live');
     handlers.onOpen(resumed);
 
-    const parser = new SseParser(
-      (m) => {
-        if (m.id !== null) lastEventId = m.id;
-        if (!isAlarmEventType(m.event)) return;
+    // eventsource-parser (WHATWG HTML, server-sent events) reports an `id:` at its event's dispatch,
+    // before the event itself; the last one seen is what Last-Event-ID resumes from.
+    const parser = createParser({
+      onId: (id) => (lastEventId = id),
+      onRetry: (ms) => (retryHintMs = ms),
+      onEvent: (m) => {
+        const type = m.event ?? 'message';
+        if (!isAlarmEventType(type)) return;
         let data: { alarm?: Alarm; at?: Time };
         try {
           data = JSON.parse(m.data) as { alarm?: Alarm; at?: Time };
@@ -85,11 +89,9 @@ export function openAlarmStream(handlers: AlarmStreamHandlers): () => void {
           return;
         }
         if (!data.alarm) return;
-        handlers.onEvent({ type: m.event, id: m.id, alarm: data.alarm, at: data.at ?? Date.now() });
+        handlers.onEvent({ type, id: lastEventId, alarm: data.alarm, at: data.at ?? Date.now() });
       },
-      (ms) => (retryHintMs = ms),
-      lastEventId,
-    );
+    });
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     const idleMs = idleLimitMs(res.headers.get('x-heartbeat-ms'));
     let idle = setTimeout(() => ctrl.abort(), idleMs);
