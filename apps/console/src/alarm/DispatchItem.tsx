@@ -33,12 +33,7 @@ export function DispatchItem({
         <span className="chip" data-testid="dispatch-status">
           {tx('dispatch.status', dispatch.status)}
         </span>
-        {(dispatch.updatedAt ?? dispatch.dispatchedAt ?? dispatch.createdAt) && (
-          <span className="muted small">
-            {' '}
-            {formatTime(dispatch.updatedAt ?? dispatch.dispatchedAt ?? dispatch.createdAt)}
-          </span>
-        )}
+        <span className="muted small"> {formatTime(dispatch.updatedAt)}</span>
         {dispatch.note && <p className="muted small">{dispatch.note}</p>}
       </div>
       {next.length > 0 && (

@@ -1,29 +1,16 @@
 import { anonymousHub, answer, answerAs, hub } from './client';
 import type { operations } from './schema';
 import type {
-  ActionPlan,
   AlarmDetail,
-  Bed,
-  CallAttempt,
-  CallList,
   CallOutcome,
-  Dispatch,
   DispatchStep,
-  Handover,
-  HandoverItem,
-  HistoryPage,
   HistoryQuery,
-  Household,
-  Kpis,
-  LoginResponse,
   Outcome,
   PlanResponder,
   QueueAlarm,
-  Resident,
   ResidentTimelineItem,
   ResponderType,
   VitalsBucket,
-  Wallboard,
 } from './types';
 
 type HistorySearch = NonNullable<operations['HistoryController_search']['parameters']['query']>;
@@ -36,7 +23,7 @@ const VITALS_FIELDS = 'heartRate,respirationRate,spo2';
 
 export const endpoints = {
   login: (username: string, password: string) =>
-    answerAs<LoginResponse>(anonymousHub.POST('/api/auth/login', { body: { username, password } }), true),
+    answer(anonymousHub.POST('/api/auth/login', { body: { username, password } }), true),
   logout: () => answer(hub.POST('/api/auth/logout')),
 
   openAlarms: (signal?: AbortSignal): Promise<QueueAlarm[]> =>
@@ -54,23 +41,22 @@ export const endpoints = {
       hub.POST('/api/alarms/{id}/resolve', { params: { path: { id } }, body: note ? { outcome, note } : { outcome } }),
     ),
   dispatch: (alarmId: string, body: { responderType: ResponderType; responderName: string; note?: string }) =>
-    answerAs<Dispatch>(hub.POST('/api/alarms/{alarmId}/dispatches', { params: { path: { alarmId } }, body })),
+    answer(hub.POST('/api/alarms/{alarmId}/dispatches', { params: { path: { alarmId } }, body })),
   dispatches: (alarmId: string, signal?: AbortSignal) =>
-    answerAs<Dispatch[]>(hub.GET('/api/alarms/{alarmId}/dispatches', { params: { path: { alarmId } }, signal })),
+    answer(hub.GET('/api/alarms/{alarmId}/dispatches', { params: { path: { alarmId } }, signal })),
   dispatchStatus: (alarmId: string, dispatchId: string, status: DispatchStep) =>
-    answerAs<Dispatch>(
+    answer(
       hub.POST('/api/alarms/{alarmId}/dispatches/{dispatchId}/status', {
         params: { path: { alarmId, dispatchId } },
         body: { status },
       }),
     ),
 
-  bed: (id: string, signal?: AbortSignal) =>
-    answerAs<Bed>(hub.GET('/api/beds/{id}', { params: { path: { id } }, signal })),
+  bed: (id: string, signal?: AbortSignal) => answer(hub.GET('/api/beds/{id}', { params: { path: { id } }, signal })),
   resident: (id: string, signal?: AbortSignal) =>
-    answerAs<Resident>(hub.GET('/api/residents/{id}', { params: { path: { id } }, signal })),
+    answer(hub.GET('/api/residents/{id}', { params: { path: { id } }, signal })),
   household: (id: string, signal?: AbortSignal) =>
-    answerAs<Household>(hub.GET('/api/households/{id}', { params: { path: { id } }, signal })),
+    answer(hub.GET('/api/households/{id}', { params: { path: { id } }, signal })),
   vitals: async (bedId: string, from: Date, to: Date, signal?: AbortSignal): Promise<VitalsBucket[]> => {
     const res = await answer(
       hub.GET('/api/beds/{bedId}/vitals', {
@@ -85,7 +71,7 @@ export const endpoints = {
   },
 
   callList: (alarmId: string, signal?: AbortSignal) =>
-    answerAs<CallList>(hub.GET('/api/alarms/{alarmId}/call-list', { params: { path: { alarmId } }, signal })),
+    answer(hub.GET('/api/alarms/{alarmId}/call-list', { params: { path: { alarmId } }, signal })),
   logCall: (
     alarmId: string,
     body: {
@@ -95,40 +81,36 @@ export const endpoints = {
       outcome: CallOutcome;
       note?: string;
     },
-  ) => answerAs<CallAttempt>(hub.POST('/api/alarms/{alarmId}/calls', { params: { path: { alarmId } }, body })),
+  ) => answer(hub.POST('/api/alarms/{alarmId}/calls', { params: { path: { alarmId } }, body })),
   hold: (alarmId: string, body: { until: string; reason: string; stopEscalation?: boolean }): Promise<AlarmDetail> =>
     answer(hub.POST('/api/alarms/{alarmId}/hold', { params: { path: { alarmId } }, body })),
   endHold: (alarmId: string): Promise<AlarmDetail> =>
     answer(hub.POST('/api/alarms/{alarmId}/hold/end', { params: { path: { alarmId } } })),
   actionPlans: (id: string, signal?: AbortSignal) =>
-    answerAs<ActionPlan[]>(hub.GET('/api/organisations/{id}/action-plans', { params: { path: { id } }, signal })),
+    answer(hub.GET('/api/organisations/{id}/action-plans', { params: { path: { id } }, signal })),
   putActionPlan: (id: string, kind: string, body: { steps: string[]; responders: PlanResponder[] }) =>
-    answerAs<ActionPlan>(
-      hub.PUT('/api/organisations/{id}/action-plans/{kind}', { params: { path: { id, kind } }, body }),
-    ),
+    answer(hub.PUT('/api/organisations/{id}/action-plans/{kind}', { params: { path: { id, kind } }, body })),
 
   history: (q: HistoryQuery, signal?: AbortSignal) =>
-    answerAs<HistoryPage>(hub.GET('/api/history/alarms', { params: { query: historySearch(q) }, signal })),
+    answer(hub.GET('/api/history/alarms', { params: { query: historySearch(q) }, signal })),
   residentTimeline: (id: string, signal?: AbortSignal) =>
     answerAs<{ items: ResidentTimelineItem[] }>(
       hub.GET('/api/residents/{id}/alarm-history', { params: { path: { id } }, signal }),
     ),
 
   handovers: (id: string, signal?: AbortSignal) =>
-    answerAs<Handover[]>(hub.GET('/api/organisations/{id}/handovers', { params: { path: { id } }, signal })),
+    answer(hub.GET('/api/organisations/{id}/handovers', { params: { path: { id } }, signal })),
   handoverDraft: (id: string, signal?: AbortSignal) =>
-    answerAs<{ items: HandoverItem[] }>(
-      hub.GET('/api/organisations/{id}/handovers/draft', { params: { path: { id } }, signal }),
-    ),
+    answer(hub.GET('/api/organisations/{id}/handovers/draft', { params: { path: { id } }, signal })),
   writeHandover: (id: string, body: { summary: string; followUps: { text: string }[] }) =>
-    answerAs<Handover>(hub.POST('/api/organisations/{id}/handovers', { params: { path: { id } }, body })),
+    answer(hub.POST('/api/organisations/{id}/handovers', { params: { path: { id } }, body })),
   acknowledgeHandover: (id: string, handoverId: string) =>
-    answerAs<Handover>(
+    answer(
       hub.POST('/api/organisations/{id}/handovers/{handoverId}/acknowledge', { params: { path: { id, handoverId } } }),
     ),
 
   wallboard: (signal?: AbortSignal) =>
-    answerAs<Wallboard>(
+    answer(
       hub.GET('/api/wallboard', {
         params: { query: { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Shanghai' } },
         signal,
@@ -136,7 +118,7 @@ export const endpoints = {
     ),
 
   kpis: (from: Date, to: Date, signal?: AbortSignal) =>
-    answerAs<Kpis>(
+    answer(
       hub.GET('/api/alarms/kpis', { params: { query: { from: from.toISOString(), to: to.toISOString() } }, signal }),
     ),
 };

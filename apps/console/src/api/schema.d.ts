@@ -1469,6 +1469,10 @@ export interface components {
     AcknowledgeDto: {
       note?: string;
     };
+    AckSecondsDto: {
+      p50: number | null;
+      p95: number | null;
+    };
     ActionPlanDto: {
       /** @description responders called after the household contacts, in order */
       responders: components['schemas']['ResponderDto'][];
@@ -1560,6 +1564,11 @@ export interface components {
       /** @description recorded under a maintenance silence */
       suppressed: boolean;
     };
+    AssigneeDto: {
+      /** @enum {string} */
+      kind: 'worker' | 'team';
+      name: string;
+    };
     AssignResidentDto: {
       residentId?: Record<string, never> | null;
     };
@@ -1592,6 +1601,29 @@ export interface components {
       override?: Record<string, never>;
       to: string;
     };
+    BedDetailDto: {
+      /** Format: date-time */
+      createdAt: string;
+      devices: components['schemas']['DeviceViewDto'][];
+      /** Format: uuid */
+      householdId: string;
+      /** Format: uuid */
+      id: string;
+      label: string;
+      /** Format: uuid */
+      residentId: string | null;
+    };
+    BedViewDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      householdId: string;
+      /** Format: uuid */
+      id: string;
+      label: string;
+      /** Format: uuid */
+      residentId: string | null;
+    };
     BindDeviceDto: {
       bedId: string;
     };
@@ -1603,6 +1635,48 @@ export interface components {
       /** @enum {string} */
       outcome: 'answered' | 'no_answer' | 'busy' | 'wrong_number';
       phone: string;
+    };
+    CallAttemptRecordDto: {
+      actor: string;
+      actorName: string | null;
+      /** Format: uuid */
+      alarmId: string;
+      /** Format: date-time */
+      at: string;
+      calleeName: string;
+      /** @enum {string} */
+      calleeType: 'contact' | 'responder';
+      /** Format: uuid */
+      id: string;
+      note: string | null;
+      /** @enum {string} */
+      outcome: 'answered' | 'no_answer' | 'busy' | 'wrong_number';
+      phone: string;
+    };
+    CallListDto: {
+      attempts: components['schemas']['CallAttemptRecordDto'][];
+      entries: components['schemas']['CallListEntryDto'][];
+      /** @description index of whom to call next; null once someone answered or everyone was tried */
+      next: number | null;
+      plan: components['schemas']['StoredActionPlanDto'] | null;
+    };
+    CallListEntryDto: {
+      /** @description calls made to this person so far */
+      attempts: number;
+      /** @enum {string} */
+      calleeType: 'contact' | 'responder';
+      /** @enum {string|null} */
+      lastOutcome: 'answered' | 'no_answer' | 'busy' | 'wrong_number' | null;
+      name: string;
+      phone: string;
+      relation: string | null;
+      /**
+       * @description what a dispatch of this person is
+       * @enum {string}
+       */
+      responderType: 'keyholder' | 'community_worker' | 'ambulance';
+      /** @description contacts: keyholder or emergency; responders: their dispatch type */
+      role: string;
     };
     CancelVisitDto: {
       /** @example 已入住养老院 */
@@ -1822,10 +1896,86 @@ export interface components {
       /** @description The night's figure */
       value: number | null;
     };
+    DeviceStatusViewDto: {
+      /** @description percent */
+      battery: number | null;
+      firmware: string | null;
+      /** Format: date-time */
+      lastSeenAt: string | null;
+      online: boolean;
+      /** @description dBm */
+      rssi: number | null;
+      /** Format: date-time */
+      statusAt: string | null;
+    };
+    DeviceViewDto: {
+      /** Format: uuid */
+      bedId: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      credentialsIssuedAt: string;
+      firmware: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'mattress' | 'button' | 'wearable';
+      model: string;
+      /** Format: uuid */
+      organisationId: string;
+      /** Format: date-time */
+      revokedAt: string | null;
+      serial: string;
+      status: components['schemas']['DeviceStatusViewDto'];
+    };
+    DispatchDto: {
+      /** Format: uuid */
+      alarmId: string;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: string;
+      history: components['schemas']['DispatchStepDto'][];
+      /** Format: uuid */
+      id: string;
+      note: string | null;
+      responderName: string;
+      /** @enum {string} */
+      responderType: 'keyholder' | 'community_worker' | 'ambulance';
+      /** @enum {string} */
+      status: 'dispatched' | 'en_route' | 'on_site' | 'closed';
+      /** Format: date-time */
+      updatedAt: string;
+    };
     DispatchStatusDto: {
       note?: string;
       /** @enum {string} */
       status: 'en_route' | 'on_site' | 'closed';
+    };
+    DispatchStepDto: {
+      actor: string;
+      /** Format: date-time */
+      at: string;
+      note: string | null;
+      /** @enum {string} */
+      status: 'dispatched' | 'en_route' | 'on_site' | 'closed';
+    };
+    DistrictTreeDto: {
+      code: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'district' | 'street';
+      name: string;
+      /** Format: uuid */
+      organisationId: string;
+      /**
+       * Format: uuid
+       * @description a street's district; null for a district
+       */
+      parentId: string | null;
+      streets: components['schemas']['RegionDto'][];
     };
     EffectiveThresholdsDto: {
       /** @description True while the organisation keeps the defaults */
@@ -1848,6 +1998,13 @@ export interface components {
        * @example 0.3
        */
       minFraction?: number;
+    };
+    FalseAlarmRateDto: {
+      kind: string;
+      /** @description false alarms / resolved alarms of the kind, 0..1 */
+      rate: number;
+      /** @description resolved alarms of the kind */
+      total: number;
     };
     FlaggedResidentDto: {
       /** Format: uuid */
@@ -1872,6 +2029,95 @@ export interface components {
       dueAt?: string;
       note?: string;
     };
+    HandoverDraftDto: {
+      items: components['schemas']['HandoverItemDto'][];
+    };
+    HandoverDto: {
+      /** Format: date-time */
+      acknowledgedAt: string | null;
+      acknowledgedBy: string | null;
+      acknowledgedByName: string | null;
+      /** Format: uuid */
+      id: string;
+      items: components['schemas']['HandoverItemDto'][];
+      summary: string;
+      /** Format: date-time */
+      writtenAt: string;
+      writtenBy: string;
+      writtenByName: string | null;
+    };
+    HandoverItemDto: {
+      /** Format: uuid */
+      alarmId: string | null;
+      /** Format: date-time */
+      heldUntil?: string | null;
+      holdReason?: string | null;
+      householdName?: string | null;
+      kind?: string;
+      residentName?: string | null;
+      severity?: string;
+      state?: string;
+      /** @description the outgoing shift's words (follow-ups); empty for alarms from the queue */
+      text: string;
+      /** @enum {string} */
+      type: 'open' | 'held' | 'follow_up';
+    };
+    HistoryItemDto: {
+      /** Format: date-time */
+      acknowledgedAt: string | null;
+      acknowledgedBy: string | null;
+      acknowledgedByName: string | null;
+      address: string | null;
+      /** Format: uuid */
+      bedId: string;
+      bedLabel: string | null;
+      /** @description parameters of `reason` */
+      details: {
+        [key: string]: unknown;
+      };
+      escalationLevel: number;
+      /** Format: uuid */
+      householdId: string | null;
+      householdName: string | null;
+      /** Format: uuid */
+      id: string;
+      kind: string;
+      message: string;
+      /** @enum {string|null} */
+      outcome:
+        | 'real_emergency'
+        | 'assisted'
+        | 'false_alarm'
+        | 'test'
+        | 'cancelled_by_resident'
+        | 'device_fault'
+        | 'auto_resolved'
+        | null;
+      /** Format: date-time */
+      raisedAt: string;
+      /** @description why it was raised, as a code */
+      reason: string;
+      /** Format: uuid */
+      residentId: string | null;
+      residentName: string | null;
+      /** Format: date-time */
+      resolvedAt: string | null;
+      resolvedBy: string | null;
+      resolvedByName: string | null;
+      /** @enum {string} */
+      severity: 'critical' | 'major' | 'minor' | 'warning';
+      /** @enum {string} */
+      state: 'raised' | 'acknowledged' | 'resolved';
+      /** @description the household's IANA time zone */
+      timeZone: string | null;
+    };
+    HistoryPageDto: {
+      items: components['schemas']['HistoryItemDto'][];
+      page: number;
+      pageSize: number;
+      /** @description matches over all pages */
+      total: number;
+    };
     HoldDto: {
       /** @example 家属正在回电 */
       reason: string;
@@ -1887,15 +2133,58 @@ export interface components {
        */
       regionId: Record<string, never> | null;
     };
+    HouseholdRegionViewDto: {
+      district: components['schemas']['RegionRefDto'] | null;
+      /** Format: uuid */
+      householdId: string;
+      street: components['schemas']['RegionRefDto'] | null;
+    };
+    HouseholdViewDto: {
+      address: string;
+      /** @description in call order */
+      contacts: components['schemas']['ContactDto'][];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      /** Format: uuid */
+      organisationId: string;
+      /** @description IANA time zone, e.g. Asia/Shanghai */
+      timeZone: string;
+    };
     IncidentDto: {
       alarms: components['schemas']['AlarmViewDto'][];
       /** Format: uuid */
       id: string;
     };
+    KpisDto: {
+      /** @description share of the alarms raised, 0..1 */
+      ackedWithin60s: number | null;
+      /** @description share of the alarms raised, 0..1 */
+      ackedWithin180s: number | null;
+      /** @description raise to acknowledge, over alarms acknowledged in the window */
+      ackSeconds: components['schemas']['AckSecondsDto'];
+      /** @description alarms raised in the window */
+      alarms: number;
+      falseAlarmRate: components['schemas']['FalseAlarmRateDto'][];
+      /** Format: date-time */
+      from: string;
+      openByAge: components['schemas']['OpenByAgeDto'][];
+      /** Format: date-time */
+      to: string;
+    };
     LoginDto: {
       password: string;
       /** @example operator1 */
       username: string;
+    };
+    LoginResultDto: {
+      /** Format: date-time */
+      expiresAt: string;
+      /** @description send as `Authorization: Bearer <token>` */
+      token: string;
+      user: components['schemas']['UserDto'];
     };
     ManualVisitDto: {
       /** @description ISO 8601 */
@@ -1909,6 +2198,23 @@ export interface components {
     };
     NoteDto: {
       text: string;
+    };
+    OpenByAgeDto: {
+      /** @enum {string} */
+      bucket: '<1m' | '1-5m' | '5-15m' | '>15m';
+      count: number;
+    };
+    OrganisationViewDto: {
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      name: string;
+    };
+    PlaceDto: {
+      /** Format: uuid */
+      id: string;
+      name: string;
     };
     ProvisionDeviceDto: {
       /** @description bind to this bed right away */
@@ -2025,6 +2331,29 @@ export interface components {
        */
       to: string;
     };
+    RegionDto: {
+      code: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'district' | 'street';
+      name: string;
+      /** Format: uuid */
+      organisationId: string;
+      /**
+       * Format: uuid
+       * @description a street's district; null for a district
+       */
+      parentId: string | null;
+    };
+    RegionRefDto: {
+      code: string | null;
+      /** Format: uuid */
+      id: string;
+      name: string;
+    };
     RescheduleVisitDto: {
       /** @description ISO 8601 */
       dueAt: string;
@@ -2040,6 +2369,18 @@ export interface components {
       category: string;
       /** @description in the category since (ISO 8601); kept or now if absent */
       since?: string;
+    };
+    ResidentViewDto: {
+      birthYear: number | null;
+      conditions: string[];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: uuid */
+      householdId: string;
+      /** Format: uuid */
+      id: string;
+      name: string;
+      notes: string | null;
     };
     ResidentWellnessDto: {
       from: string;
@@ -2084,6 +2425,28 @@ export interface components {
       reason: string;
       /** @description end of the silence (ISO 8601) */
       until: string;
+    };
+    StoredActionPlanDto: {
+      /** @enum {string} */
+      kind:
+        | 'sos'
+        | 'fall'
+        | 'bed_exit'
+        | 'prolonged_absence'
+        | 'heart_rate'
+        | 'respiration'
+        | 'apnea'
+        | 'spo2'
+        | 'device_offline'
+        | 'low_battery'
+        | 'not_worn'
+        | 'tamper';
+      responders: components['schemas']['ResponderDto'][];
+      /** @description the call script, in order */
+      steps: string[];
+      /** Format: date-time */
+      updatedAt: string;
+      updatedBy: string;
     };
     StoredNightDto: {
       /** @description Baseline of the nights before (ready: false during the warm-up) */
@@ -2145,6 +2508,71 @@ export interface components {
       /** @enum {string} */
       role?: 'admin' | 'supervisor' | 'operator' | 'installer';
     };
+    UserDto: {
+      /** Format: date-time */
+      createdAt: string;
+      disabled: boolean;
+      displayName: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: uuid
+       * @description null: a platform administrator
+       */
+      organisationId: string | null;
+      /** @enum {string} */
+      role: 'admin' | 'supervisor' | 'operator' | 'installer';
+      username: string;
+    };
+    VisitDto: {
+      /** Format: uuid */
+      alarmId: string | null;
+      assignee: components['schemas']['AssigneeDto'] | null;
+      /** @description epoch ms */
+      checkedInAt: number | null;
+      /** @description epoch ms */
+      createdAt: number;
+      createdBy: string;
+      /** @description epoch ms */
+      dueAt: number;
+      history: components['schemas']['VisitHistoryEntryDto'][];
+      /** Format: uuid */
+      householdId: string;
+      /** Format: uuid */
+      id: string;
+      notes: string | null;
+      /** Format: uuid */
+      organisationId: string;
+      /** @enum {string|null} */
+      outcome: 'well' | 'needs_follow_up' | 'referred' | 'escalated' | null;
+      /** @description open and past its due time now */
+      overdue: boolean;
+      /** @description when first seen open past its due time (epoch ms) */
+      overdueAt: number | null;
+      reason: string;
+      /** Format: uuid */
+      residentId: string;
+      /** @enum {string} */
+      source: 'deviation' | 'policy' | 'alarm' | 'manual';
+      /** @description what planned it, for not planning it twice */
+      sourceKey: string;
+      /** @enum {string} */
+      state: 'planned' | 'assigned' | 'visited' | 'not_home' | 'cancelled';
+      /** @description epoch ms */
+      updatedAt: number;
+    };
+    VisitHistoryEntryDto: {
+      /** @enum {string} */
+      action: 'assign' | 'check_in' | 'reschedule' | 'note' | 'cancel' | 'planned' | 'overdue';
+      actor: string;
+      /** @description epoch ms */
+      at: number;
+      /** @enum {string|null} */
+      from: 'planned' | 'assigned' | 'visited' | 'not_home' | 'cancelled' | null;
+      note: string | null;
+      /** @enum {string} */
+      to: 'planned' | 'assigned' | 'visited' | 'not_home' | 'cancelled';
+    };
     VisitNoteDto: {
       text: string;
     };
@@ -2159,6 +2587,48 @@ export interface components {
        * @example 7
        */
       intervalDays: number;
+    };
+    VisitViewDto: {
+      address: string;
+      /** Format: uuid */
+      alarmId: string | null;
+      assignee: components['schemas']['AssigneeDto'] | null;
+      /** @description epoch ms */
+      checkedInAt: number | null;
+      /** @description epoch ms */
+      createdAt: number;
+      createdBy: string;
+      district: components['schemas']['PlaceDto'] | null;
+      /** @description epoch ms */
+      dueAt: number;
+      history: components['schemas']['VisitHistoryEntryDto'][];
+      /** Format: uuid */
+      householdId: string;
+      householdName: string;
+      /** Format: uuid */
+      id: string;
+      notes: string | null;
+      /** Format: uuid */
+      organisationId: string;
+      /** @enum {string|null} */
+      outcome: 'well' | 'needs_follow_up' | 'referred' | 'escalated' | null;
+      /** @description open and past its due time now */
+      overdue: boolean;
+      /** @description when first seen open past its due time (epoch ms) */
+      overdueAt: number | null;
+      reason: string;
+      /** Format: uuid */
+      residentId: string;
+      residentName: string;
+      /** @enum {string} */
+      source: 'deviation' | 'policy' | 'alarm' | 'manual';
+      /** @description what planned it, for not planning it twice */
+      sourceKey: string;
+      /** @enum {string} */
+      state: 'planned' | 'assigned' | 'visited' | 'not_home' | 'cancelled';
+      street: components['schemas']['PlaceDto'] | null;
+      /** @description epoch ms */
+      updatedAt: number;
     };
     VitalsBucketDto: {
       /** @description Interval start, epoch ms */
@@ -2200,6 +2670,67 @@ export interface components {
       /** @description Sample time, epoch ms */
       ts: number;
       worn?: boolean;
+    };
+    WallboardDayDto: {
+      /** @description share, 0..1 */
+      ackedWithin60sOfHuman: number | null;
+      answerSecondsP50: number | null;
+      autoResolved: number;
+      /** @example 2026-03-28 */
+      day: string;
+      falseAlarms: number;
+      humanHandled: number;
+      raised: number;
+    };
+    WallboardDto: {
+      /** Format: date-time */
+      at: string;
+      escalations: components['schemas']['WallboardEscalationsDto'];
+      /** Format: date-time */
+      from: string;
+      operators: components['schemas']['WallboardOperatorDto'][];
+      queue: components['schemas']['WallboardQueueDto'];
+      /** Format: date-time */
+      to: string;
+      totals: components['schemas']['WallboardTotalsDto'];
+      /** @description one row per day in `timeZone`, oldest first */
+      trends: components['schemas']['WallboardDayDto'][];
+    };
+    WallboardEscalationsDto: {
+      inWindow: number;
+      openEscalated: number;
+    };
+    WallboardOperatorDto: {
+      acknowledged: number;
+      answerSecondsP50: number | null;
+      calls: number;
+      displayName: string | null;
+      /** @description open alarms this operator acknowledged and has not resolved */
+      handlingNow: number;
+      resolved: number;
+      username: string;
+    };
+    WallboardQueueDto: {
+      /** @description open alarms by severity */
+      bySeverity: {
+        [key: string]: number;
+      };
+      escalated: number;
+      held: number;
+      oldestUnacknowledgedSeconds: number | null;
+      open: number;
+      unacknowledged: number;
+    };
+    WallboardTotalsDto: {
+      /** @description share, 0..1 */
+      ackedWithin60sOfHuman: number | null;
+      /** @description share, 0..1 */
+      ackedWithin180sOfHuman: number | null;
+      /** @description device alarms that cleared and resolved by themselves */
+      autoResolved: number;
+      /** @description alarms a person had to handle */
+      humanHandled: number;
+      raised: number;
     };
     WellnessDeviationsDto: {
       night: string;
@@ -2321,7 +2852,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CallListDto'];
+        };
       };
     };
   };
@@ -2344,7 +2877,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['CallAttemptRecordDto'];
+        };
       };
     };
   };
@@ -2363,7 +2898,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DispatchDto'][];
+        };
       };
     };
   };
@@ -2386,7 +2923,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DispatchDto'];
+        };
       };
     };
   };
@@ -2410,7 +2949,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DispatchDto'];
+        };
       };
     };
   };
@@ -2616,7 +3157,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['KpisDto'];
+        };
       };
     };
   };
@@ -2683,7 +3226,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['LoginResultDto'];
+        };
       };
     };
   };
@@ -2757,7 +3302,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BedViewDto'][];
+        };
       };
     };
   };
@@ -2778,7 +3325,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BedViewDto'];
+        };
       };
     };
   };
@@ -2836,7 +3385,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BedDetailDto'];
+        };
       };
     };
   };
@@ -2882,7 +3433,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['BedViewDto'];
+        };
       };
     };
   };
@@ -3333,7 +3886,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HistoryPageDto'];
+        };
       };
     };
   };
@@ -3409,7 +3964,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HouseholdViewDto'][];
+        };
       };
     };
   };
@@ -3430,7 +3987,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HouseholdViewDto'];
+        };
       };
     };
   };
@@ -3449,7 +4008,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HouseholdViewDto'];
+        };
       };
     };
   };
@@ -3472,7 +4033,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HouseholdViewDto'];
+        };
       };
     };
   };
@@ -3491,7 +4054,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HouseholdRegionViewDto'];
+        };
       };
     };
   };
@@ -3514,7 +4079,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HouseholdRegionViewDto'];
+        };
       };
     };
   };
@@ -3531,7 +4098,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrganisationViewDto'][];
+        };
       };
     };
   };
@@ -3552,7 +4121,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrganisationViewDto'];
+        };
       };
     };
   };
@@ -3571,7 +4142,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['OrganisationViewDto'];
+        };
       };
     };
   };
@@ -3590,7 +4163,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['StoredActionPlanDto'][];
+        };
       };
     };
   };
@@ -3614,7 +4189,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['StoredActionPlanDto'];
+        };
       };
     };
   };
@@ -3633,7 +4210,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HandoverDto'][];
+        };
       };
     };
   };
@@ -3656,7 +4235,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HandoverDto'];
+        };
       };
     };
   };
@@ -3676,7 +4257,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HandoverDto'];
+        };
       };
     };
   };
@@ -3695,7 +4278,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['HandoverDraftDto'];
+        };
       };
     };
   };
@@ -3914,7 +4499,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['DistrictTreeDto'][];
+        };
       };
     };
   };
@@ -3935,7 +4522,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RegionDto'];
+        };
       };
     };
   };
@@ -3954,7 +4543,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RegionDto'];
+        };
       };
     };
   };
@@ -3996,7 +4587,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['RegionDto'];
+        };
       };
     };
   };
@@ -4015,7 +4608,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResidentViewDto'][];
+        };
       };
     };
   };
@@ -4036,7 +4631,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResidentViewDto'];
+        };
       };
     };
   };
@@ -4055,7 +4652,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResidentViewDto'];
+        };
       };
     };
   };
@@ -4078,7 +4677,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResidentViewDto'];
+        };
       };
     };
   };
@@ -4188,7 +4789,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['VisitViewDto'][];
+        };
       };
     };
   };
@@ -4296,7 +4899,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UserDto'][];
+        };
       };
     };
   };
@@ -4317,7 +4922,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
       };
     };
   };
@@ -4336,7 +4943,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
       };
     };
   };
@@ -4378,7 +4987,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
       };
     };
   };
@@ -4397,7 +5008,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
       };
     };
   };
@@ -4416,7 +5029,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
       };
     };
   };
@@ -4471,7 +5086,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['VisitViewDto'][];
+        };
       };
     };
   };
@@ -4490,7 +5107,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['VisitDto'];
+        };
       };
     };
   };
@@ -4513,7 +5132,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['VisitDto'];
+        };
       };
     };
   };
@@ -4536,7 +5157,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['VisitDto'];
+        };
       };
     };
   };
@@ -4559,7 +5182,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['VisitDto'];
+        };
       };
     };
   };
@@ -4582,7 +5207,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['VisitDto'];
+        };
       };
     };
   };
@@ -4605,7 +5232,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['VisitDto'];
+        };
       };
     };
   };
@@ -4646,7 +5275,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['WallboardDto'];
+        };
       };
     };
   };

@@ -24,26 +24,8 @@ export type StoredNight = Omit<components['schemas']['StoredNightDto'], 'summary
 
 export type VisitFilter = NonNullable<operations['VisitsController_list']['parameters']['query']>;
 
-export interface Visit {
-  id: string;
-  organisationId: string;
-  residentId: string;
-  residentName?: string;
-  householdName?: string;
-  address?: string;
-  district?: { id: string; name: string } | null;
-  street?: { id: string; name: string } | null;
-  source: 'deviation' | 'policy' | 'alarm' | 'manual';
-  reason: string;
-  state: 'planned' | 'assigned' | 'visited' | 'not_home' | 'cancelled';
-  assignee: { kind: 'worker' | 'team'; name: string } | null;
-  dueAt: number;
-  checkedInAt: number | null;
-  outcome: string | null;
-  notes: string | null;
-  overdue: boolean;
-  history: { at: number; actor: string; action: string; from: string | null; to: string; note: string | null }[];
-}
+/** A visit as lists show it, with whom it is for and where. */
+export type Visit = components['schemas']['VisitViewDto'];
 
 export type TimelineEntry =
   | {
@@ -67,12 +49,8 @@ export type TimelineEntry =
     }
   | { at: number; type: 'deviation'; night: string; codes: string[] };
 
-export interface Region {
-  id: string;
-  name: string;
-  kind: 'district' | 'street';
-  streets?: Region[];
-}
+/** A district with its streets. */
+export type Region = components['schemas']['DistrictTreeDto'];
 
 export interface SupervisionReport {
   organisationId: string;
@@ -111,7 +89,7 @@ const qs = (params: Record<string, string | undefined>) => {
 
 export const supervisionApi = {
   resident: (id: string, signal?: AbortSignal) =>
-    answerAs<{ id: string; name: string }>(hub.GET('/api/residents/{id}', { params: { path: { id } }, signal })),
+    answer(hub.GET('/api/residents/{id}', { params: { path: { id } }, signal })),
   nights: async (id: string, from: string, to: string, signal?: AbortSignal) => {
     const res = await answer(
       hub.GET('/api/residents/{id}/wellness', { params: { path: { id }, query: { from, to } }, signal }),
@@ -123,21 +101,20 @@ export const supervisionApi = {
       hub.GET('/api/residents/{id}/timeline', { params: { path: { id }, query: { from } }, signal }),
     ),
   residentVisits: (id: string, signal?: AbortSignal) =>
-    answerAs<Visit[]>(hub.GET('/api/residents/{id}/visits', { params: { path: { id } }, signal })),
+    answer(hub.GET('/api/residents/{id}/visits', { params: { path: { id } }, signal })),
   bedAlarms: (bedId: string, signal?: AbortSignal) =>
     answer(hub.GET('/api/alarms', { params: { query: { bedId, limit: 50 } }, signal })),
   visits: (filter: VisitFilter, signal?: AbortSignal) =>
-    answerAs<Visit[]>(hub.GET('/api/visits', { params: { query: filter }, signal })),
+    answer(hub.GET('/api/visits', { params: { query: filter }, signal })),
   assign: (id: string, body: components['schemas']['AssignVisitDto']) =>
-    answerAs<Visit>(hub.POST('/api/visits/{id}/assign', { params: { path: { id } }, body })),
+    answer(hub.POST('/api/visits/{id}/assign', { params: { path: { id } }, body })),
   checkIn: (id: string, body: components['schemas']['CheckInDto']) =>
-    answerAs<Visit>(hub.POST('/api/visits/{id}/check-in', { params: { path: { id } }, body })),
+    answer(hub.POST('/api/visits/{id}/check-in', { params: { path: { id } }, body })),
   cancel: (id: string, body: components['schemas']['CancelVisitDto']) =>
-    answerAs<Visit>(hub.POST('/api/visits/{id}/cancel', { params: { path: { id } }, body })),
+    answer(hub.POST('/api/visits/{id}/cancel', { params: { path: { id } }, body })),
   regions: (organisationId?: string, signal?: AbortSignal) =>
-    answerAs<Region[]>(hub.GET('/api/regions', { params: { query: { organisationId } }, signal })),
-  organisations: (signal?: AbortSignal) =>
-    answerAs<{ id: string; name: string }[]>(hub.GET('/api/organisations', { signal })),
+    answer(hub.GET('/api/regions', { params: { query: { organisationId } }, signal })),
+  organisations: (signal?: AbortSignal) => answer(hub.GET('/api/organisations', { signal })),
   report: (id: string, month: string, regionId?: string, signal?: AbortSignal) =>
     answerAs<SupervisionReport>(
       hub.GET('/api/organisations/{id}/supervision-report', {

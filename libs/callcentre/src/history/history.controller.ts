@@ -1,10 +1,11 @@
 import { Controller, Get, Header, Param, Query } from '@nestjs/common';
-import { ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { Authenticated, CurrentUser, inPath, inQuery, scopeOf, type AuthUser } from '@bedside/auth';
 import { Clock, DomainError } from '@bedside/common';
 import { toCsv } from './csv';
 import { HistoryQueryDto, TimelineQueryDto } from './history.dto';
+import { HistoryPageDto } from './history-page.dto';
 import { HistoryRepository, type HistoryFilter, type HistoryItem } from './history.repository';
 
 /** An export is one file a person opens in a spreadsheet: bounded. */
@@ -112,6 +113,7 @@ export class HistoryController {
 
   /** Past and open alarms by resident, household, bed, kind, outcome, words and time, newest first. */
   @Get('history/alarms')
+  @ApiOkResponse({ type: HistoryPageDto })
   @Authenticated({
     permission: 'alarm.read',
     owns: [inQuery('resident', 'residentId'), inQuery('household', 'householdId'), inQuery('bed', 'bedId')],

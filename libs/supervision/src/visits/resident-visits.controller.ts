@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { Clock, DomainError } from '@bedside/common';
 import { SupervisionConfig } from '../supervision.config';
@@ -12,6 +12,7 @@ import {
 } from './visit.dto';
 import { ResidentTimelineRepository } from './resident-timeline.repository';
 import { VisitsService } from './visits.service';
+import { VisitViewDto } from './visit-answers.dto';
 
 /** Visits seen from a resident, an alarm and an organisation's policy. */
 @ApiTags('visits')
@@ -39,6 +40,7 @@ export class ResidentVisitsController {
 
   /** The resident's visits, soonest due first, each with its timeline. */
   @Get('residents/:id/visits')
+  @ApiOkResponse({ type: [VisitViewDto] })
   @Authenticated({ permission: 'dispatch.read', owns: [inPath('resident')], residentData: true })
   ofResident(@Param('id') id: string) {
     return this.visits.list({ residentId: id, limit: 1000 });

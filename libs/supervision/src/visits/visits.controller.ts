@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inPath, inQuery, scopeOf, type AuthUser } from '@bedside/auth';
 import { Clock } from '@bedside/common';
 import {
@@ -11,6 +11,7 @@ import {
   VisitQueryDto,
 } from './visit.dto';
 import { VisitsService } from './visits.service';
+import { VisitDto, VisitViewDto } from './visit-answers.dto';
 
 /** Visit work orders: the coordinator's list, assignment and the visitor's check-in. */
 @ApiTags('visits')
@@ -23,6 +24,7 @@ export class VisitsController {
 
   /** Soonest due first. */
   @Get()
+  @ApiOkResponse({ type: [VisitViewDto] })
   @Authenticated({
     permission: 'dispatch.read',
     owns: [
@@ -49,12 +51,14 @@ export class VisitsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: VisitDto })
   @Authenticated({ permission: 'dispatch.read', owns: [inPath('visit')], residentData: true })
   get(@Param('id') id: string) {
     return this.visits.get(id);
   }
 
   @Post(':id/assign')
+  @ApiOkResponse({ type: VisitDto })
   @HttpCode(200)
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('visit')] })
   assign(@Param('id') id: string, @Body() dto: AssignVisitDto, @CurrentUser() user: AuthUser) {
@@ -62,6 +66,7 @@ export class VisitsController {
   }
 
   @Post(':id/check-in')
+  @ApiOkResponse({ type: VisitDto })
   @HttpCode(200)
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('visit')] })
   checkIn(@Param('id') id: string, @Body() dto: CheckInDto, @CurrentUser() user: AuthUser) {
@@ -79,6 +84,7 @@ export class VisitsController {
   }
 
   @Post(':id/reschedule')
+  @ApiOkResponse({ type: VisitDto })
   @HttpCode(200)
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('visit')] })
   reschedule(@Param('id') id: string, @Body() dto: RescheduleVisitDto, @CurrentUser() user: AuthUser) {
@@ -86,6 +92,7 @@ export class VisitsController {
   }
 
   @Post(':id/notes')
+  @ApiOkResponse({ type: VisitDto })
   @HttpCode(200)
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('visit')] })
   note(@Param('id') id: string, @Body() dto: VisitNoteDto, @CurrentUser() user: AuthUser) {
@@ -93,6 +100,7 @@ export class VisitsController {
   }
 
   @Post(':id/cancel')
+  @ApiOkResponse({ type: VisitDto })
   @HttpCode(200)
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('visit')] })
   cancel(@Param('id') id: string, @Body() dto: CancelVisitDto, @CurrentUser() user: AuthUser) {
