@@ -220,6 +220,29 @@ describe('answers match the OpenAPI document', () => {
     expectDescribed(await supervisor.get('/api/alarms/kpis'), 'get', '/api/alarms/kpis', 200);
   });
 
+  it("a resident's histories and the supervision report", async () => {
+    const resident = tenant.resident.id;
+    expectDescribed(
+      await operator.get(`/api/residents/${resident}/alarm-history`),
+      'get',
+      '/api/residents/{id}/alarm-history',
+      200,
+    );
+    expectDescribed(
+      await supervisor.get(`/api/residents/${resident}/timeline`),
+      'get',
+      '/api/residents/{id}/timeline',
+      200,
+    );
+    const month = new Date().toISOString().slice(0, 7);
+    expectDescribed(
+      await supervisor.get(`/api/organisations/${tenant.org.id}/supervision-report?month=${month}`),
+      'get',
+      '/api/organisations/{id}/supervision-report',
+      200,
+    );
+  });
+
   it('visits', async () => {
     expectDescribed(await supervisor.get(`/api/visits?organisationId=${tenant.org.id}`), 'get', '/api/visits', 200);
     expectDescribed(

@@ -1,4 +1,4 @@
-import { anonymousHub, answer, answerAs, hub } from './client';
+import { anonymousHub, answer, hub } from './client';
 import type { operations } from './schema';
 import type {
   AlarmDetail,
@@ -8,7 +8,6 @@ import type {
   Outcome,
   PlanResponder,
   QueueAlarm,
-  ResidentTimelineItem,
   ResponderType,
   VitalsBucket,
 } from './types';
@@ -94,9 +93,7 @@ export const endpoints = {
   history: (q: HistoryQuery, signal?: AbortSignal) =>
     answer(hub.GET('/api/history/alarms', { params: { query: historySearch(q) }, signal })),
   residentTimeline: (id: string, signal?: AbortSignal) =>
-    answerAs<{ items: ResidentTimelineItem[] }>(
-      hub.GET('/api/residents/{id}/alarm-history', { params: { path: { id } }, signal }),
-    ),
+    answer(hub.GET('/api/residents/{id}/alarm-history', { params: { path: { id } }, signal })),
 
   handovers: (id: string, signal?: AbortSignal) =>
     answer(hub.GET('/api/organisations/{id}/handovers', { params: { path: { id } }, signal })),

@@ -1494,6 +1494,35 @@ export interface components {
       incident: components['schemas']['IncidentDto'];
       timeline: components['schemas']['AuditViewDto'][];
     };
+    AlarmFiguresDto: {
+      byKind: components['schemas']['KindFiguresDto'][];
+      byOutcome: {
+        [key: string]: number;
+      };
+      total: number;
+    };
+    AlarmHistoryEntryDto: {
+      alarm: components['schemas']['HistoryItemDto'];
+      /**
+       * Format: date-time
+       * @description when it was raised
+       */
+      at: string;
+      /** @enum {string} */
+      type: 'alarm';
+    };
+    AlarmTimelineEntryDto: {
+      /** Format: uuid */
+      alarmId: string;
+      /** @description epoch ms */
+      at: number;
+      kind: string;
+      outcome: string | null;
+      severity: string;
+      state: string;
+      /** @enum {string} */
+      type: 'alarm';
+    };
     AlarmViewDto: {
       /** Format: date-time */
       acknowledgedAt: string | null;
@@ -1564,6 +1593,15 @@ export interface components {
       /** @description recorded under a maintenance silence */
       suppressed: boolean;
     };
+    AnswerFiguresDto: {
+      acknowledged: number;
+      p50Seconds: number | null;
+      p90Seconds: number | null;
+      /** @description share, 0..1 */
+      within60s: number | null;
+      /** @description share, 0..1 */
+      within180s: number | null;
+    };
     AssigneeDto: {
       /** @enum {string} */
       kind: 'worker' | 'team';
@@ -1612,6 +1650,14 @@ export interface components {
       label: string;
       /** Format: uuid */
       residentId: string | null;
+    };
+    BedOnlineDto: {
+      /** Format: uuid */
+      bedId: string;
+      label: string;
+      nightsSummarised: number;
+      /** @description mean nightly uptime; null without a summarised night */
+      onlineRate: number | null;
     };
     BedViewDto: {
       /** Format: date-time */
@@ -1896,6 +1942,37 @@ export interface components {
       /** @description The night's figure */
       value: number | null;
     };
+    DeviationTimelineEntryDto: {
+      /** @description epoch ms */
+      at: number;
+      codes: string[];
+      /** @example 2026-03-28 */
+      night: string;
+      /** @enum {string} */
+      type: 'deviation';
+    };
+    DeviceEventDto: {
+      /** Format: uuid */
+      bedId: string | null;
+      /** Format: uuid */
+      deviceId: string;
+      deviceKind: string | null;
+      eventId: string;
+      /** Format: date-time */
+      receivedAt: string;
+      /** @example button.pressed */
+      type: string;
+    };
+    DeviceEventHistoryEntryDto: {
+      /**
+       * Format: date-time
+       * @description the device time of the event
+       */
+      at: string;
+      event: components['schemas']['DeviceEventDto'];
+      /** @enum {string} */
+      type: 'device_event';
+    };
     DeviceStatusViewDto: {
       /** @description percent */
       battery: number | null;
@@ -1946,6 +2023,13 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    DispatchFiguresDto: {
+      byResponder: {
+        [key: string]: number;
+      };
+      closed: number;
+      total: number;
+    };
     DispatchStatusDto: {
       note?: string;
       /** @enum {string} */
@@ -1958,6 +2042,21 @@ export interface components {
       note: string | null;
       /** @enum {string} */
       status: 'dispatched' | 'en_route' | 'on_site' | 'closed';
+    };
+    DistrictFiguresDto: {
+      alarms: number;
+      bedsInService: number;
+      dispatches: number;
+      /**
+       * Format: uuid
+       * @description null: households not yet placed
+       */
+      districtId: string | null;
+      name: string | null;
+      /** @description share, 0..1 */
+      onlineRate: number | null;
+      visitsDone: number;
+      visitsOverdue: number;
     };
     DistrictTreeDto: {
       code: string | null;
@@ -2158,6 +2257,14 @@ export interface components {
       /** Format: uuid */
       id: string;
     };
+    KindFiguresDto: {
+      /** @description by outcome code; `open` for unresolved */
+      byOutcome: {
+        [key: string]: number;
+      };
+      kind: string;
+      total: number;
+    };
     KpisDto: {
       /** @description share of the alarms raised, 0..1 */
       ackedWithin60s: number | null;
@@ -2354,12 +2461,29 @@ export interface components {
       id: string;
       name: string;
     };
+    ReportRegionDto: {
+      code: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'district' | 'street';
+      name: string;
+    };
     RescheduleVisitDto: {
       /** @description ISO 8601 */
       dueAt: string;
     };
     ResetPasswordDto: {
       password: string;
+    };
+    ResidentAlarmHistoryDto: {
+      /** Format: date-time */
+      from: string;
+      items: (components['schemas']['AlarmHistoryEntryDto'] | components['schemas']['DeviceEventHistoryEntryDto'])[];
+      /** Format: uuid */
+      residentId: string;
+      /** Format: date-time */
+      to: string;
     };
     ResidentCategoriesDto: {
       categories: components['schemas']['ResidentCategoryDto'][];
@@ -2369,6 +2493,15 @@ export interface components {
       category: string;
       /** @description in the category since (ISO 8601); kept or now if absent */
       since?: string;
+    };
+    ResidentTimelineDto: {
+      entries: (
+        | components['schemas']['AlarmTimelineEntryDto']
+        | components['schemas']['VisitTimelineEntryDto']
+        | components['schemas']['DeviationTimelineEntryDto']
+      )[];
+      /** Format: uuid */
+      residentId: string;
     };
     ResidentViewDto: {
       birthYear: number | null;
@@ -2471,6 +2604,31 @@ export interface components {
         [key: string]: unknown;
       };
     };
+    SupervisionReportDto: {
+      alarms: components['schemas']['AlarmFiguresDto'];
+      answer: components['schemas']['AnswerFiguresDto'];
+      bedsInService: number;
+      devicesInService: number;
+      dispatches: components['schemas']['DispatchFiguresDto'];
+      /** @description the same figures per district of the scope */
+      districts: components['schemas']['DistrictFiguresDto'][];
+      /** Format: date-time */
+      from: string;
+      /** Format: date-time */
+      generatedAt: string;
+      /** @example 2026-03 */
+      month: string;
+      onlineByBed: components['schemas']['BedOnlineDto'][];
+      /** @description share, 0..1 */
+      onlineRate: number | null;
+      /** Format: uuid */
+      organisationId: string;
+      region: components['schemas']['ReportRegionDto'] | null;
+      timeZone: string;
+      /** Format: date-time */
+      to: string;
+      visits: components['schemas']['VisitFiguresDto'];
+    };
     UpdateHouseholdDto: {
       /** @example 辽宁省沈阳市和平区南京北街 1 号 3-2-501 */
       address?: string;
@@ -2561,6 +2719,16 @@ export interface components {
       /** @description epoch ms */
       updatedAt: number;
     };
+    VisitFiguresDto: {
+      bySource: {
+        [key: string]: number;
+      };
+      cancelled: number;
+      done: number;
+      dueInMonth: number;
+      notHome: number;
+      overdue: number;
+    };
     VisitHistoryEntryDto: {
       /** @enum {string} */
       action: 'assign' | 'check_in' | 'reschedule' | 'note' | 'cancel' | 'planned' | 'overdue';
@@ -2587,6 +2755,24 @@ export interface components {
        * @example 7
        */
       intervalDays: number;
+    };
+    VisitTimelineEntryDto: {
+      /** @enum {string} */
+      action: 'assign' | 'check_in' | 'reschedule' | 'note' | 'cancel' | 'planned' | 'overdue';
+      actor: string;
+      /** @description epoch ms */
+      at: number;
+      /** @enum {string|null} */
+      from: 'planned' | 'assigned' | 'visited' | 'not_home' | 'cancelled' | null;
+      note: string | null;
+      /** @enum {string} */
+      source: 'deviation' | 'policy' | 'alarm' | 'manual';
+      /** @enum {string} */
+      to: 'planned' | 'assigned' | 'visited' | 'not_home' | 'cancelled';
+      /** @enum {string} */
+      type: 'visit';
+      /** Format: uuid */
+      visitId: string;
     };
     VisitViewDto: {
       address: string;
@@ -4364,11 +4550,16 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description JSON, or with `format` a CSV or XLSX file of the same figures */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['SupervisionReportDto'];
+          'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': string;
+          'text/csv': string;
+        };
       };
     };
   };
@@ -4703,7 +4894,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResidentAlarmHistoryDto'];
+        };
       };
     };
   };
@@ -4770,7 +4963,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['ResidentTimelineDto'];
+        };
       };
     };
   };

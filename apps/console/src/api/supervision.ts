@@ -1,4 +1,4 @@
-import { answer, answerAs, authHeaders, hub, notifyUnauthorized } from './client';
+import { answer, authHeaders, hub, notifyUnauthorized } from './client';
 import { ApiError } from './errors';
 import type { components, operations } from './schema';
 
@@ -27,60 +27,13 @@ export type VisitFilter = NonNullable<operations['VisitsController_list']['param
 /** A visit as lists show it, with whom it is for and where. */
 export type Visit = components['schemas']['VisitViewDto'];
 
-export type TimelineEntry =
-  | {
-      at: number;
-      type: 'alarm';
-      alarmId: string;
-      kind: string;
-      severity: string;
-      state: string;
-      outcome: string | null;
-    }
-  | {
-      at: number;
-      type: 'visit';
-      visitId: string;
-      source: string;
-      actor: string;
-      action: string;
-      to: string;
-      note: string | null;
-    }
-  | { at: number; type: 'deviation'; night: string; codes: string[] };
+/** An alarm, a visit step or a night off the baseline on a resident's timeline. */
+export type TimelineEntry = components['schemas']['ResidentTimelineDto']['entries'][number];
 
 /** A district with its streets. */
 export type Region = components['schemas']['DistrictTreeDto'];
 
-export interface SupervisionReport {
-  organisationId: string;
-  month: string;
-  region: { id: string; name: string; kind: string } | null;
-  bedsInService: number;
-  devicesInService: number;
-  onlineRate: number | null;
-  onlineByBed: { bedId: string; label: string; nightsSummarised: number; onlineRate: number | null }[];
-  alarms: { total: number; byKind: { kind: string; total: number; byOutcome: Record<string, number> }[] };
-  answer: {
-    acknowledged: number;
-    p50Seconds: number | null;
-    p90Seconds: number | null;
-    within60s: number | null;
-    within180s: number | null;
-  };
-  dispatches: { total: number; closed: number };
-  visits: { dueInMonth: number; done: number; notHome: number; cancelled: number; overdue: number };
-  districts: {
-    districtId: string | null;
-    name: string | null;
-    bedsInService: number;
-    onlineRate: number | null;
-    alarms: number;
-    dispatches: number;
-    visitsDone: number;
-    visitsOverdue: number;
-  }[];
-}
+export type SupervisionReport = components['schemas']['SupervisionReportDto'];
 
 const qs = (params: Record<string, string | undefined>) => {
   const p = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
@@ -97,9 +50,7 @@ export const supervisionApi = {
     return { nights: res.nights as StoredNight[] };
   },
   timeline: (id: string, from: string, signal?: AbortSignal) =>
-    answerAs<{ entries: TimelineEntry[] }>(
-      hub.GET('/api/residents/{id}/timeline', { params: { path: { id }, query: { from } }, signal }),
-    ),
+    answer(hub.GET('/api/residents/{id}/timeline', { params: { path: { id }, query: { from } }, signal })),
   residentVisits: (id: string, signal?: AbortSignal) =>
     answer(hub.GET('/api/residents/{id}/visits', { params: { path: { id } }, signal })),
   bedAlarms: (bedId: string, signal?: AbortSignal) =>
@@ -116,7 +67,7 @@ export const supervisionApi = {
     answer(hub.GET('/api/regions', { params: { query: { organisationId } }, signal })),
   organisations: (signal?: AbortSignal) => answer(hub.GET('/api/organisations', { signal })),
   report: (id: string, month: string, regionId?: string, signal?: AbortSignal) =>
-    answerAs<SupervisionReport>(
+    answer(
       hub.GET('/api/organisations/{id}/supervision-report', {
         params: { path: { id }, query: { month, regionId } },
         signal,

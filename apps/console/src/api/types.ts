@@ -96,13 +96,8 @@ export interface HistoryQuery {
   bedId?: string;
   page?: number;
 }
-export type ResidentTimelineItem =
-  | { type: 'alarm'; at: Time; alarm: HistoryItem }
-  | {
-      type: 'device_event';
-      at: Time;
-      event: { deviceId: string; deviceKind: string | null; eventId: string; type: string; bedId: string | null };
-    };
+/** A resident's alarm or device event, newest first. */
+export type ResidentTimelineItem = Schemas['ResidentAlarmHistoryDto']['items'][number];
 
 export type HandoverItem = Schemas['HandoverItemDto'];
 export type Handover = Schemas['HandoverDto'];

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { ALARM_OUTCOMES, SEVERITIES } from '@bedside/rules';
 import type { HistoryItem } from './history.repository';
 
@@ -41,4 +41,40 @@ export class HistoryPageDto {
   @ApiProperty({ description: 'matches over all pages' }) total!: number;
   @ApiProperty() page!: number;
   @ApiProperty() pageSize!: number;
+}
+
+export class AlarmHistoryEntryDto {
+  @ApiProperty({ enum: ['alarm'] }) type!: 'alarm';
+  @ApiProperty({ format: 'date-time', description: 'when it was raised' }) at!: string;
+  @ApiProperty({ type: HistoryItemDto }) alarm!: HistoryItemDto;
+}
+
+export class DeviceEventDto {
+  @ApiProperty({ format: 'uuid' }) deviceId!: string;
+  @ApiProperty({ type: String, nullable: true }) deviceKind!: string | null;
+  @ApiProperty() eventId!: string;
+  @ApiProperty({ example: 'button.pressed' }) type!: string;
+  @ApiProperty(id) bedId!: string | null;
+  @ApiProperty({ format: 'date-time' }) receivedAt!: string;
+}
+
+export class DeviceEventHistoryEntryDto {
+  @ApiProperty({ enum: ['device_event'] }) type!: 'device_event';
+  @ApiProperty({ format: 'date-time', description: 'the device time of the event' }) at!: string;
+  @ApiProperty({ type: DeviceEventDto }) event!: DeviceEventDto;
+}
+
+/** A resident's alarms and device events in a window, newest first. */
+@ApiExtraModels(AlarmHistoryEntryDto, DeviceEventHistoryEntryDto)
+export class ResidentAlarmHistoryDto {
+  @ApiProperty({ format: 'uuid' }) residentId!: string;
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time' }) to!: string;
+  @ApiProperty({
+    type: 'array',
+    items: {
+      oneOf: [{ $ref: getSchemaPath(AlarmHistoryEntryDto) }, { $ref: getSchemaPath(DeviceEventHistoryEntryDto) }],
+    },
+  })
+  items!: (AlarmHistoryEntryDto | DeviceEventHistoryEntryDto)[];
 }

@@ -5,7 +5,7 @@ import { Authenticated, CurrentUser, inPath, inQuery, scopeOf, type AuthUser } f
 import { Clock, DomainError } from '@bedside/common';
 import { toCsv } from './csv';
 import { HistoryQueryDto, TimelineQueryDto } from './history.dto';
-import { HistoryPageDto } from './history-page.dto';
+import { HistoryPageDto, ResidentAlarmHistoryDto } from './history-page.dto';
 import { HistoryRepository, type HistoryFilter, type HistoryItem } from './history.repository';
 
 /** An export is one file a person opens in a spreadsheet: bounded. */
@@ -143,8 +143,9 @@ export class HistoryController {
 
   /** A resident's alarms and device events, newest first (default: the last 30 days); the call-centre view beside the resident timeline. */
   @Get('residents/:id/alarm-history')
+  @ApiOkResponse({ type: ResidentAlarmHistoryDto })
   @Authenticated({ permission: 'alarm.read', owns: [inPath('resident')], residentData: true })
-  timeline(@Param('id') id: string, @Query() q: TimelineQueryDto) {
+  timeline(@Param('id') id: string, @Query() q: TimelineQueryDto): Promise<ResidentAlarmHistoryDto> {
     const to = q.to ? new Date(q.to) : new Date(this.clock.now());
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS);
     if (from >= to) throw new DomainError('VALIDATION_FAILED', '`from` must be before `to`');

@@ -12,7 +12,7 @@ import {
 } from './visit.dto';
 import { ResidentTimelineRepository } from './resident-timeline.repository';
 import { VisitsService } from './visits.service';
-import { VisitViewDto } from './visit-answers.dto';
+import { ResidentTimelineDto, VisitViewDto } from './visit-answers.dto';
 
 /** Visits seen from a resident, an alarm and an organisation's policy. */
 @ApiTags('visits')
@@ -27,8 +27,9 @@ export class ResidentVisitsController {
 
   /** Alarms, visit steps and nights off the baseline, newest first (default: the last 90 days). */
   @Get('residents/:id/timeline')
+  @ApiOkResponse({ type: ResidentTimelineDto })
   @Authenticated({ permission: 'dispatch.read', owns: [inPath('resident')], residentData: true })
-  async residentTimeline(@Param('id') id: string, @Query() q: TimelineQueryDto) {
+  async residentTimeline(@Param('id') id: string, @Query() q: TimelineQueryDto): Promise<ResidentTimelineDto> {
     const to = q.to ? Date.parse(q.to) : this.clock.now() + 1;
     const from = q.from ? Date.parse(q.from) : to - 90 * 86_400_000;
     if (from >= to) throw new DomainError('VALIDATION_FAILED', 'from must be before to', { field: 'from' });

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import {
   VISIT_OUTCOMES,
   VISIT_SOURCES,
@@ -10,6 +10,7 @@ import {
   type VisitSource,
   type VisitState,
 } from './domain/visit';
+import type { TimelineEntry } from './resident-timeline.repository';
 import type { VisitView } from './visit.repository';
 
 /*
@@ -73,4 +74,48 @@ export class VisitViewDto extends VisitDto implements VisitView {
   @ApiProperty() address!: string;
   @ApiProperty({ type: PlaceDto, nullable: true }) district!: PlaceDto | null;
   @ApiProperty({ type: PlaceDto, nullable: true }) street!: PlaceDto | null;
+}
+
+type Entry<T extends TimelineEntry['type']> = Extract<TimelineEntry, { type: T }>;
+
+export class AlarmTimelineEntryDto implements Entry<'alarm'> {
+  @ApiProperty(ms) at!: number;
+  @ApiProperty({ enum: ['alarm'] }) type!: 'alarm';
+  @ApiProperty({ format: 'uuid' }) alarmId!: string;
+  @ApiProperty() kind!: string;
+  @ApiProperty() severity!: string;
+  @ApiProperty() state!: string;
+  @ApiProperty({ type: String, nullable: true }) outcome!: string | null;
+}
+
+/** A step in one of the resident's visits. */
+export class VisitTimelineEntryDto extends VisitHistoryEntryDto implements Entry<'visit'> {
+  @ApiProperty({ enum: ['visit'] }) type!: 'visit';
+  @ApiProperty({ format: 'uuid' }) visitId!: string;
+  @ApiProperty({ enum: VISIT_SOURCES }) source!: string;
+}
+
+/** A night off the resident's baseline. */
+export class DeviationTimelineEntryDto implements Entry<'deviation'> {
+  @ApiProperty(ms) at!: number;
+  @ApiProperty({ enum: ['deviation'] }) type!: 'deviation';
+  @ApiProperty({ example: '2026-03-28' }) night!: string;
+  @ApiProperty({ type: [String] }) codes!: string[];
+}
+
+/** The resident's alarms, visit steps and nights off the baseline, newest first. */
+@ApiExtraModels(AlarmTimelineEntryDto, VisitTimelineEntryDto, DeviationTimelineEntryDto)
+export class ResidentTimelineDto {
+  @ApiProperty({ format: 'uuid' }) residentId!: string;
+  @ApiProperty({
+    type: 'array',
+    items: {
+      oneOf: [
+        { $ref: getSchemaPath(AlarmTimelineEntryDto) },
+        { $ref: getSchemaPath(VisitTimelineEntryDto) },
+        { $ref: getSchemaPath(DeviationTimelineEntryDto) },
+      ],
+    },
+  })
+  entries!: TimelineEntry[];
 }
