@@ -46,8 +46,8 @@ export function SupervisorPage() {
       {kpis && (
         <>
           <div className="kpi-row">
-            <KpiCard testId="kpi-ack-p50" label={t('kpi.ackP50')} value={secs(kpis.ackSeconds?.p50)} />
-            <KpiCard testId="kpi-ack-p95" label={t('kpi.ackP95')} value={secs(kpis.ackSeconds?.p95)} />
+            <KpiCard testId="kpi-ack-p50" label={t('kpi.ackP50')} value={secs(kpis.ackSeconds.p50)} />
+            <KpiCard testId="kpi-ack-p95" label={t('kpi.ackP95')} value={secs(kpis.ackSeconds.p95)} />
             <KpiCard
               testId="kpi-within-60"
               label={t('kpi.within60')}
@@ -64,8 +64,8 @@ export function SupervisorPage() {
             />
           </div>
           <div className="two-col">
-            <OpenByAge data={kpis.openByAge ?? []} />
-            <FalseAlarmTable data={kpis.falseAlarmRate ?? []} />
+            <OpenByAge data={kpis.openByAge} />
+            <FalseAlarmTable data={kpis.falseAlarmRate} />
           </div>
         </>
       )}
