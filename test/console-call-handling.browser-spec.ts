@@ -1,9 +1,18 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { eventsTopic, telemetryTopic } from '@bedside/contracts';
 import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
-import { connectDevice, type Creds } from './mqtt-helpers';
+import {
+  ARTIFACTS,
+  axeCheck,
+  byTestId,
+  ConsoleBrowser,
+  pad,
+  requireBuiltConsole,
+  signIn as signInPage,
+} from './browser-fixture';
+import { publishOnce, type Creds } from './mqtt-helpers';
 import { signIn as apiSignIn } from './tenant-fixture';
 
 /**
@@ -15,10 +24,6 @@ import { signIn as apiSignIn } from './tenant-fixture';
  *
  * Needs `npm run build` first. Screenshots go to test-artifacts/.
  */
-const ROOT = resolve(__dirname, '..');
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = require.resolve('axe-core/axe.min.js');
 const HOUSEHOLDS = 30;
 const OP1 = { username: 'calls-op1', password: 'calls-op1-copper-kettle', displayName: '张敏' };
 const OP2 = { username: 'calls-op2', password: 'calls-op2-copper-kettle', displayName: '王芳' };
@@ -27,8 +32,6 @@ const SIZES = [
   { width: 1440, height: 900 },
   { width: 1280, height: 720 },
 ];
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const pad = (i: number) => String(i).padStart(2, '0');
 
 interface Home {
   n: number;
@@ -44,46 +47,16 @@ let sup: ReturnType<typeof hubApi>;
 let op1: ReturnType<typeof hubApi>;
 let op1Header = '';
 let orgId: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let chrome: ConsoleBrowser;
 const homes: Home[] = [];
-const browserErrors: string[] = [];
-
-/** Records every tone the console starts (Web Audio), so a test can hear what it plays. */
-const RECORD_TONES = () => {
-  const w = globalThis as any;
-  w.__tones = [];
-  const start = w.OscillatorNode.prototype.start;
-  w.OscillatorNode.prototype.start = function (this: any, ...args: unknown[]) {
-    w.__tones.push({ type: this.type, hz: this.frequency.value, at: Date.now() });
-    return start.apply(this, args);
-  };
-};
 
 /** `bypassCSP` only to inject axe-core, which the console's CSP (script-src 'self') rightly refuses. */
-async function newPage(viewport = SIZES[0], bypassCSP = false): Promise<Page> {
-  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport, bypassCSP });
-  contexts.push(context);
-  await context.addInitScript(RECORD_TONES);
-  const p = await context.newPage();
-  p.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
-  return p;
-}
+const newPage = (viewport = SIZES[0], bypassCSP = false): Promise<Page> =>
+  chrome.newPage({ viewport, bypassCSP, recordTones: true, consoleErrors: false });
 
-async function signIn(p: Page, user: { username: string; password: string }): Promise<void> {
-  await p.goto(`${hub.httpUrl}/`);
-  await p.waitForSelector(byTestId('login-page'));
-  await p.fill(byTestId('login-username'), user.username);
-  await p.fill(byTestId('login-password'), user.password);
-  await p.click(byTestId('login-submit'));
-  await p.waitForSelector(`${byTestId('stream-status')}[data-status="live"]`, { timeout: 15_000 });
-}
+const signIn = (p: Page, user: { username: string; password: string }) => signInPage(p, hub.httpUrl, user);
 
-async function publish(creds: Creds, topic: string, payload: unknown): Promise<void> {
-  const client = await connectDevice(hub.mqttUrl, creds);
-  await client.publishAsync(topic, JSON.stringify(payload), { qos: 1 });
-  await client.endAsync();
-}
+const publish = (creds: Creds, topic: string, payload: unknown) => publishOnce(hub.mqttUrl, creds, topic, payload);
 
 const battery = (home: Home, level: number) => {
   const now = Date.now();
@@ -108,31 +81,8 @@ async function alarmOf(home: Home, kind: string): Promise<any> {
   return found;
 }
 
-/** Runs axe-core in the page: the serious and critical violations, and how many rules passed. */
-async function axeCheck(
-  p: Page,
-): Promise<{ passed: number; violations: { id: string; impact: string; nodes: string[] }[] }> {
-  await p.addScriptTag({ path: AXE });
-  return p.evaluate(async () => {
-    const axe = (globalThis as any).axe;
-    const result = await axe.run((globalThis as any).document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return {
-      passed: (result.passes as unknown[]).length,
-      violations: (result.violations as any[])
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 5).map((n: any) => n.target.join(' ')) })),
-    };
-  });
-}
-
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/console/index.html')))
-    throw new Error('dist/console is missing: run "npm run build" first');
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (never download a browser)`);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  requireBuiltConsole();
   // Escalation and the display watchdog far away: priority changes in these tests come from holds only.
   hub = await startHub({
     ALARM_SSE_HEARTBEAT_MS: '1000',
@@ -216,24 +166,11 @@ beforeAll(async () => {
     what: 'fifty open alarms',
   });
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  chrome = await ConsoleBrowser.launch();
 }, 240_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
+  await chrome?.close();
   await hub?.dispose();
 }, 30_000);
 
@@ -387,7 +324,7 @@ describe('action plans and call lists', () => {
       await page.setViewportSize(size);
       await page.screenshot({ path: join(ARTIFACTS, `call-handling-detail-${size.width}x${size.height}.png`) });
     }
-    expect(browserErrors).toEqual([]);
+    expect(chrome.errors).toEqual([]);
   }, 90_000);
 });
 
@@ -564,7 +501,7 @@ describe('history', () => {
     expect(types).toContain('alarm');
     expect(types).toContain('device_event');
     expect(await page.textContent(byTestId('resident-timeline-page'))).toContain('按下呼叫按钮');
-    expect(browserErrors).toEqual([]);
+    expect(chrome.errors).toEqual([]);
   }, 60_000);
 });
 

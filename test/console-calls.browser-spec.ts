@@ -1,8 +1,17 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { eventsTopic } from '@bedside/contracts';
 import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
+import {
+  ARTIFACTS,
+  axeCheck,
+  byTestId,
+  ConsoleBrowser,
+  requireBuiltConsole,
+  signIn as signInPage,
+  type ConsolePageOptions,
+} from './browser-fixture';
 import { connectDevice, type Creds } from './mqtt-helpers';
 import { signIn as apiSignIn } from './tenant-fixture';
 
@@ -14,15 +23,10 @@ import { signIn as apiSignIn } from './tenant-fixture';
  *
  * Needs `npm run build` first. Screenshots go to test-artifacts/.
  */
-const ROOT = resolve(__dirname, '..');
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE = require.resolve('axe-core/axe.min.js');
 const OP = { username: 'desk-op', password: 'desk-op-copper-kettle', displayName: '陈静' };
 const SUP = { username: 'desk-sup', password: 'desk-sup-copper-kettle', displayName: '周主管' };
 /** Escalation every 5 s, so a test sees held criticals escalate (or not) within seconds. */
 const ESCALATE_MS = 5_000;
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 interface Bed {
   bedId: string;
@@ -36,35 +40,13 @@ let admin: ReturnType<typeof hubApi>;
 let op: ReturnType<typeof hubApi>;
 let opHeader = '';
 let orgId: string;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-const browserErrors: string[] = [];
+let chrome: ConsoleBrowser;
 const district: Record<'east' | 'west', string> = { east: '', west: '' };
 const beds: Record<string, Bed> = {};
 
-async function newPage(
-  opts: { viewport?: { width: number; height: number }; bypassCSP?: boolean; locale?: string } = {},
-): Promise<Page> {
-  const context = await browser.newContext({
-    locale: opts.locale ?? 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    viewport: opts.viewport ?? { width: 1440, height: 900 },
-    bypassCSP: opts.bypassCSP ?? false,
-  });
-  contexts.push(context);
-  const p = await context.newPage();
-  p.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
-  return p;
-}
+const newPage = (opts: ConsolePageOptions = {}): Promise<Page> => chrome.newPage({ consoleErrors: false, ...opts });
 
-async function signIn(p: Page, user: { username: string; password: string }): Promise<void> {
-  await p.goto(`${hub.httpUrl}/`);
-  await p.waitForSelector(byTestId('login-page'));
-  await p.fill(byTestId('login-username'), user.username);
-  await p.fill(byTestId('login-password'), user.password);
-  await p.click(byTestId('login-submit'));
-  await p.waitForSelector(`${byTestId('stream-status')}[data-status="live"]`, { timeout: 15_000 });
-}
+const signIn = (p: Page, user: { username: string; password: string }) => signInPage(p, hub.httpUrl, user);
 
 async function press(bed: Bed, eventId: string): Promise<void> {
   const client = await connectDevice(hub.mqttUrl, bed.button);
@@ -99,23 +81,6 @@ async function waitForRows(p: Page, testId: string, ids: string[]): Promise<void
   );
 }
 
-/** Runs axe-core in the page: the serious and critical violations, and how many rules passed. */
-async function axeCheck(p: Page): Promise<{ passed: number; violations: { id: string; nodes: string[] }[] }> {
-  await p.addScriptTag({ path: AXE });
-  return p.evaluate(async () => {
-    const axe = (globalThis as any).axe;
-    const result = await axe.run((globalThis as any).document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return {
-      passed: (result.passes as unknown[]).length,
-      violations: (result.violations as any[])
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => ({ id: v.id, nodes: v.nodes.slice(0, 5).map((n: any) => n.target.join(' ')) })),
-    };
-  });
-}
-
 async function household(name: string, streetId: string | null, people: [string, string][]): Promise<Bed[]> {
   const h = (
     await admin.post('/api/households', {
@@ -145,11 +110,7 @@ async function household(name: string, streetId: string | null, people: [string,
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/console/index.html')))
-    throw new Error('dist/console is missing: run "npm run build" first');
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (never download a browser)`);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  requireBuiltConsole();
   hub = await startHub({
     ALARM_SSE_HEARTBEAT_MS: '1000',
     ALARM_ESCALATE_AFTER_MS: String(ESCALATE_MS),
@@ -203,23 +164,11 @@ beforeAll(async () => {
     if (['east1a', 'east1b', 'west1', 'none'].includes(key)) await press(bed, `${key}-2`);
   for (const key of ['east1a', 'east1b', 'west1', 'none']) await openSos(beds[key]);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  chrome = await ConsoleBrowser.launch();
 }, 240_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
+  await chrome?.close();
   await hub?.dispose();
 }, 30_000);
 
@@ -271,7 +220,7 @@ describe('queue district filter', () => {
     await waitForRows(page, 'queue-row', [...before.map((a) => a.id), east2.id, west2.id]);
     await page.selectOption(byTestId('filter-district'), district.east);
     await page.screenshot({ path: join(ARTIFACTS, 'console-queue-district-1440x900.png') });
-    expect(browserErrors).toEqual([]);
+    expect(chrome.errors).toEqual([]);
   }, 90_000);
 });
 
@@ -339,7 +288,7 @@ describe('history filters', () => {
     // An address names a resident's history too.
     await page.goto(`${hub.httpUrl}/history?residentId=${beds.east1a.residentId}`);
     await waitForRows(page, 'history-row', ofResident);
-    expect(browserErrors).toEqual([]);
+    expect(chrome.errors).toEqual([]);
   }, 90_000);
 });
 
@@ -406,7 +355,7 @@ describe('held critical alarm', () => {
     // Nothing left to stop.
     expect((await sup.post(`/api/alarms/${stopped.id}/hold/stop-escalation`, { reason: '再停一次' })).status).toBe(409);
     await page.screenshot({ path: join(ARTIFACTS, 'console-hold-stop-escalation-1440x900.png') });
-    expect(browserErrors).toEqual([]);
+    expect(chrome.errors).toEqual([]);
   }, 90_000);
 });
 
@@ -492,6 +441,6 @@ describe('header', () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.waitForSelector(byTestId('nav-more'), { state: 'detached' });
     expect(await onBarNow()).toHaveLength(8);
-    expect(browserErrors).toEqual([]);
+    expect(chrome.errors).toEqual([]);
   }, 90_000);
 });

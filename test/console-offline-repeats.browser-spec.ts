@@ -1,9 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { chromium, type Browser } from 'playwright-core';
 import { telemetryTopic } from '@bedside/contracts';
 import { hubApi, startHub, type HubProcess } from '@bedside/testing';
+import { ARTIFACTS, ConsoleBrowser, requireBuiltConsole, signIn } from './browser-fixture';
 import { closed, connectDevice, type Creds } from './mqtt-helpers';
 import { passwordOf } from './tenant-fixture';
 
@@ -13,27 +12,20 @@ import { passwordOf } from './tenant-fixture';
  * repeat. A mattress is kicked for a protocol violation and reconnects every 2 s with a 1 s
  * offline grace. Needs `npm run build` first; the screenshot goes to test-artifacts/.
  */
-const ROOT = resolve(__dirname, '..');
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const DROPS = 4;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let hub: HubProcess;
-let browser: Browser | undefined;
+let chrome: ConsoleBrowser | undefined;
 const clients: MqttClient[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/console/index.html')))
-    throw new Error('dist/console is missing: run "npm run build"');
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (never download a browser)`);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  requireBuiltConsole();
   hub = await startHub();
 }, 60_000);
 
 afterAll(async () => {
   clients.forEach((c) => c.end(true));
-  await browser?.close();
+  await chrome?.close();
   await hub?.dispose();
 }, 30_000);
 
@@ -74,20 +66,9 @@ it('shows how many times the device went offline again, in either language', asy
   }[];
   expect(alarms.map((a) => a.repeatCount)).toEqual([DROPS - 1]);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
-  const page = await (
-    await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1280, height: 1000 } })
-  ).newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(err.message));
-  await page.goto(`${hub.httpUrl}/`);
-  await page.fill('[data-testid="login-username"]', username);
-  await page.fill('[data-testid="login-password"]', passwordOf(username));
-  await page.click('[data-testid="login-submit"]');
-  await page.waitForSelector('[data-testid="queue-page"]');
+  chrome = await ConsoleBrowser.launch();
+  const page = await chrome.newPage({ viewport: { width: 1280, height: 1000 } });
+  await signIn(page, hub.httpUrl, { username, password: passwordOf(username) }, 'queue');
   await page.goto(`${hub.httpUrl}/alarms/${alarms[0].id}`);
   await page.waitForSelector(`[data-testid="offline-repeats"][data-count="${DROPS - 1}"]`);
   expect(await page.textContent('[data-testid="offline-repeats"]')).toBe(`告警期间 ${DROPS - 1} 次`);
@@ -98,5 +79,5 @@ it('shows how many times the device went offline again, in either language', asy
   await page.waitForSelector(`text=${DROPS - 1} times while this alarm was open`);
   for (let n = 1; n < DROPS; n++)
     await page.waitForSelector(`text=Mattress sensor offline again (${n}× while this alarm was open)`);
-  expect(errors).toEqual([]);
+  expect(chrome.errors).toEqual([]);
 }, 90_000);

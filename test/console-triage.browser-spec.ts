@@ -1,9 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { eventsTopic, telemetryTopic } from '@bedside/contracts';
 import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
-import { connectDevice, type Creds } from './mqtt-helpers';
+import {
+  ARTIFACTS,
+  byTestId,
+  ConsoleBrowser,
+  pad,
+  requireBuiltConsole,
+  signIn as signInPage,
+  tonesSince,
+  type ConsolePageOptions,
+} from './browser-fixture';
+import { publishOnce, type Creds } from './mqtt-helpers';
 
 /**
  * The console as a night shift uses it, in Debian's Chromium: fifty open alarms from thirty
@@ -13,16 +22,11 @@ import { connectDevice, type Creds } from './mqtt-helpers';
  *
  * Needs `npm run build` first. Screenshots go to test-artifacts/.
  */
-const ROOT = resolve(__dirname, '..');
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HEARTBEAT_MS = 1000;
 const HOUSEHOLDS = 30;
 const OPERATOR = { username: 'triage-op', password: 'triage-op-copper-kettle', displayName: '张敏' };
 const SECOND_OPERATOR = { username: 'triage-op2', password: 'triage-op2-copper-kettle', displayName: '王芳' };
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-const byTestId = (id: string) => `[data-testid="${id}"]`;
-const pad = (i: number) => String(i).padStart(2, '0');
 
 interface Home {
   n: number;
@@ -33,71 +37,24 @@ interface Home {
 
 let hub: HubProcess;
 let api: ReturnType<typeof hubApi>;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+let chrome: ConsoleBrowser;
 let page: Page;
 const homes: Home[] = [];
-const browserErrors: string[] = [];
 
-/** Records every tone the console starts (Web Audio), so a test can hear what it plays. */
-const RECORD_TONES = () => {
-  const w = globalThis as any;
-  w.__tones = [];
-  const start = w.OscillatorNode.prototype.start;
-  w.OscillatorNode.prototype.start = function (this: any, ...args: unknown[]) {
-    w.__tones.push({ type: this.type, hz: this.frequency.value, at: Date.now() });
-    return start.apply(this, args);
-  };
-};
+const newPage = (opts: Pick<ConsolePageOptions, 'locale' | 'viewport'> = {}): Promise<Page> =>
+  chrome.newPage({ ...opts, recordTones: true });
 
-async function newPage(opts: { locale?: string; viewport?: { width: number; height: number } } = {}): Promise<Page> {
-  const context = await browser.newContext({
-    locale: opts.locale ?? 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    viewport: opts.viewport ?? { width: 1440, height: 900 },
-  });
-  contexts.push(context);
-  await context.addInitScript(RECORD_TONES);
-  const p = await context.newPage();
-  p.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
-  p.on('console', (msg) => msg.type() === 'error' && browserErrors.push(`console: ${msg.text()}`));
-  return p;
-}
+const signIn = (p: Page, user: { username: string; password: string }) => signInPage(p, hub.httpUrl, user);
 
-async function signIn(p: Page, user: { username: string; password: string }): Promise<void> {
-  await p.goto(`${hub.httpUrl}/`);
-  await p.waitForSelector(byTestId('login-page'));
-  await p.fill(byTestId('login-username'), user.username);
-  await p.fill(byTestId('login-password'), user.password);
-  await p.click(byTestId('login-submit'));
-  await p.waitForSelector(`${byTestId('stream-status')}[data-status="live"]`, { timeout: 15_000 });
-}
-
-async function publish(creds: Creds, topic: string, payload: unknown): Promise<void> {
-  const client = await connectDevice(hub.mqttUrl, creds);
-  await client.publishAsync(topic, JSON.stringify(payload), { qos: 1 });
-  await client.endAsync();
-}
+const publish = (creds: Creds, topic: string, payload: unknown) => publishOnce(hub.mqttUrl, creds, topic, payload);
 
 const press = (home: Home, id: string) =>
   publish(home.button, eventsTopic(home.button.deviceId), { eventId: id, type: 'button.pressed', ts: Date.now() });
 
-/** Tones started since `since` (epoch ms) with this oscillator type. */
-const tonesSince = (p: Page, since: number, type: string) =>
-  p.evaluate(
-    ([s, ty]) =>
-      ((globalThis as any).__tones as { type: string; at: number }[]).filter((x) => x.at >= s && x.type === ty).length,
-    [since, type] as const,
-  );
-
 const rowCount = (p: Page) => p.$$eval(byTestId('queue-row'), (els) => els.length);
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/console/index.html')))
-    throw new Error('dist/console is missing: run "npm run build" first');
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (never download a browser)`);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  requireBuiltConsole();
   hub = await startHub({ ALARM_SSE_HEARTBEAT_MS: String(HEARTBEAT_MS) });
   api = hubApi(hub);
 
@@ -151,26 +108,13 @@ beforeAll(async () => {
     if (r.status !== 200) throw new Error(`PUT rules answered ${r.status}: ${JSON.stringify(r.body)}`);
   }
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  chrome = await ConsoleBrowser.launch();
   page = await newPage();
 }, 180_000);
 
 afterAll(async () => {
   if (hub?.proc.pid) process.kill(hub.proc.pid, 'SIGCONT');
-  for (const c of contexts) await c.close().catch(() => undefined);
-  await browser?.close();
+  await chrome?.close();
   await hub?.dispose();
 }, 30_000);
 
@@ -484,7 +428,7 @@ describe('console triage in Chromium', () => {
       byTestId('timeline-entry'),
     );
     expect(await page.inputValue(byTestId('note-text'))).toBe('');
-    expect(browserErrors.filter((e) => !/401|404|Failed to load resource/.test(e))).toEqual([]);
+    expect(chrome.errors.filter((e) => !/401|404|Failed to load resource/.test(e))).toEqual([]);
   }, 60_000);
 });
 

@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { toLocal } from '@bedside/rules';
 import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
 import { addNights, nightWindow } from '../libs/wellness/src/domain/night-window';
+import { ARTIFACTS, byTestId, ConsoleBrowser, requireBuiltConsole, signIn } from './browser-fixture';
 import { addCareBed, streamBedNights } from './care-beds';
-import { signIn } from './tenant-fixture';
+import { signIn as signInApi } from './tenant-fixture';
 
 /**
  * The coordinator's pages in a real browser (Debian's Chromium via playwright-core): two weeks
@@ -17,34 +18,25 @@ import { signIn } from './tenant-fixture';
  * are listed overdue first. Screenshots go
  * to test-artifacts/. Needs `npm run build` first.
  */
-const ROOT = resolve(__dirname, '..');
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const TZ = 'Asia/Shanghai';
 const SUPERVISOR = { username: 'visits-sup', password: 'visits-sup-copper-kettle', displayName: '周主任' };
 
 let hub: HubProcess;
 let api: ReturnType<typeof hubApi>;
-let browser: Browser;
+let chrome: ConsoleBrowser;
 let page: Page;
 const clients: MqttClient[] = [];
-const browserErrors: string[] = [];
 let org: { id: string };
 let steady: Awaited<ReturnType<typeof addCareBed>>;
 let declining: Awaited<ReturnType<typeof addCareBed>>;
 
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 const today = () => {
   const l = toLocal(Date.now(), TZ);
   return `${l.year}-${String(l.month).padStart(2, '0')}-${String(l.day).padStart(2, '0')}`;
 };
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/console/index.html')))
-    throw new Error('dist/console is missing: run "npm run build"');
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (never download a browser)`);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  requireBuiltConsole();
   hub = await startHub({ WELLNESS_SWEEP_MS: '1000', VISITS_SWEEP_MS: '1000' });
   api = hubApi(hub);
   org = (await api.post('/api/organisations', { name: '鼓楼居家养老服务中心' })).body;
@@ -100,29 +92,14 @@ beforeAll(async () => {
     what: 'a deviation visit and the weekly visit',
   });
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
-  const context = await browser.newContext({
-    locale: 'zh-CN',
-    timezoneId: TZ,
-    viewport: { width: 1440, height: 1000 },
-    acceptDownloads: true,
-  });
-  page = await context.newPage();
-  page.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => msg.type() === 'error' && browserErrors.push(`console: ${msg.text()}`));
-  await page.goto(`${hub.httpUrl}/`);
-  await page.fill(byTestId('login-username'), SUPERVISOR.username);
-  await page.fill(byTestId('login-password'), SUPERVISOR.password);
-  await page.click(byTestId('login-submit'));
-  await page.waitForSelector(byTestId('queue-page'));
+  chrome = await ConsoleBrowser.launch();
+  page = await chrome.newPage({ timezoneId: TZ, viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+  await signIn(page, hub.httpUrl, SUPERVISOR, 'queue');
 }, 180_000);
 
 afterAll(async () => {
   for (const c of clients) await c.endAsync().catch(() => undefined);
-  await browser?.close();
+  await chrome?.close();
   await hub?.dispose();
 }, 30_000);
 
@@ -181,7 +158,7 @@ describe('visit planner, resident page and supervision report in Chromium', () =
 
     // The hub restarts: the page says the stream is down, reconnects by itself once the hub is
     // back, and follows visits planned after that.
-    const errorsBefore = browserErrors.length;
+    const errorsBefore = chrome.errors.length;
     await hub.stop();
     await page.waitForSelector(`${byTestId('visits-stream')}:not([data-status="live"])`, { timeout: 10_000 });
     await hub.restart();
@@ -191,7 +168,7 @@ describe('visit planner, resident page and supervision report in Chromium', () =
     });
     await page.waitForSelector(`${byTestId('visits-stream')}[data-status="live"]`, { timeout: 30_000 });
     // The reconnect attempts while the hub was down are the only errors the browser logged.
-    const whileDown = browserErrors.splice(errorsBefore);
+    const whileDown = chrome.errors.splice(errorsBefore);
     expect(whileDown.filter((e) => !/Failed to load resource: net::ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
     const later = await plan(3 * 86_400_000, '复查血压');
     await page.waitForSelector(byTestId(`visit-${later}`), { timeout: 5_000 });
@@ -272,12 +249,12 @@ describe('visit planner, resident page and supervision report in Chromium', () =
       if (format === 'csv') expect(bytes.toString('utf8')).toContain('在服务床位 beds in service,2');
       else expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK'); // an OOXML package is a zip
     }
-    expect(browserErrors).toEqual([]);
+    expect(chrome.errors).toEqual([]);
   }, 60_000);
 });
 
 async function signedInApi() {
-  return hubApi({ httpUrl: hub.httpUrl, authHeader: await signIn(hub, SUPERVISOR.username, SUPERVISOR.password) });
+  return hubApi({ httpUrl: hub.httpUrl, authHeader: await signInApi(hub, SUPERVISOR.username, SUPERVISOR.password) });
 }
 
 async function openWeekly() {

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { eventsTopic, telemetryTopic } from '@bedside/contracts';
 import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
+import { ARTIFACTS, byTestId, ConsoleBrowser, requireBuiltConsole } from './browser-fixture';
 import { connectDevice, type Creds } from './mqtt-helpers';
 
 /**
@@ -14,29 +14,19 @@ import { connectDevice, type Creds } from './mqtt-helpers';
  *
  * Needs `npm run build` first (it builds the console into dist/console, which the hub serves).
  */
-const ROOT = resolve(__dirname, '..');
-const CONSOLE_DIR = join(ROOT, 'dist/console');
-const ARTIFACTS = join(ROOT, 'test-artifacts');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OPERATOR = { username: 'console-op', password: 'console-op-copper-kettle', displayName: '张敏' };
 const SUPERVISOR = { username: 'console-sup', password: 'console-sup-copper-kettle', displayName: '李主管' };
 
 let hub: HubProcess;
 let api: ReturnType<typeof hubApi>;
 let bed: Awaited<ReturnType<ReturnType<typeof hubApi>['provisionBed']>>;
-let browser: Browser;
-let context: BrowserContext;
+let chrome: ConsoleBrowser;
 let page: Page;
 let consoleUrl: string;
 let button: MqttClient | null = null;
-const browserErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(join(CONSOLE_DIR, 'index.html')))
-    throw new Error(`${CONSOLE_DIR}/index.html is missing: run "npm run build" first`);
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (never download a browser)`);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  requireBuiltConsole();
 
   hub = await startHub();
   api = hubApi(hub);
@@ -50,32 +40,13 @@ beforeAll(async () => {
   }
 
   consoleUrl = await consoleOrigin();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
-  context = await browser.newContext({
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1440, height: 900 },
-  });
-  page = await context.newPage();
-  page.on('pageerror', (err) => browserErrors.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => msg.type() === 'error' && browserErrors.push(`console: ${msg.text()}`));
+  chrome = await ConsoleBrowser.launch();
+  page = await chrome.newPage();
 }, 120_000);
 
 afterAll(async () => {
   await button?.endAsync().catch(() => undefined);
-  await browser?.close();
+  await chrome?.close();
   await hub?.dispose();
 }, 30_000);
 
@@ -89,8 +60,6 @@ async function consoleOrigin(): Promise<string> {
   expect(await servesSpa('/alarms/00000000-0000-0000-0000-000000000000')).toBe(true);
   return hub.httpUrl;
 }
-
-const byTestId = (id: string) => `[data-testid="${id}"]`;
 
 describe('call-centre console in Chromium', () => {
   it('refuses a wrong password with an inline message', async () => {
@@ -279,7 +248,7 @@ describe('call-centre console in Chromium', () => {
     expect(await page.textContent(byTestId('kpi-open-by-age'))).toContain('under 1 min'); // the UI is in English by now, no raw "<1m"
     expect(await page.textContent(byTestId('kpi-open-by-age'))).not.toContain('<1m');
     await page.screenshot({ path: join(ARTIFACTS, 'console-supervisor.png'), fullPage: true });
-    expect(browserErrors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
+    expect(chrome.errors.filter((e) => !/404|Failed to load resource/.test(e))).toEqual([]);
   }, 30_000);
 });
 

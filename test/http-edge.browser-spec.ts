@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { hubApi, startHub, type HubProcess } from '@bedside/testing';
+import { launchChromium } from './browser-fixture';
 
 /**
  * The hardened HTTP edge as a client sees it: security headers on the console, Swagger UI and
@@ -8,7 +8,6 @@ import { hubApi, startHub, type HubProcess } from '@bedside/testing';
  * refusal of cross-site and non-JSON state changes, Retry-After on a throttled login, and no
  * published source maps. Needs `npm run build` first.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 let hub: HubProcess;
 let api: ReturnType<typeof hubApi>;
 
@@ -64,13 +63,9 @@ describe('security headers', () => {
   });
 
   it('Swagger UI renders under the CSP in Chromium, without violations', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium`);
     let browser: Browser | undefined;
     try {
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-      });
+      browser = await launchChromium();
       const page = await browser.newPage();
       const violations: string[] = [];
       page.on(

@@ -46,6 +46,13 @@ export function connectDevice(url: string, creds: Creds, opts: IClientOptions = 
   });
 }
 
+/** Connects as the device, publishes one JSON message at QoS 1 (acknowledged) and disconnects. */
+export async function publishOnce(url: string, creds: Creds, topic: string, payload: unknown): Promise<void> {
+  const client = await connectDevice(url, creds);
+  await client.publishAsync(topic, JSON.stringify(payload), { qos: 1 });
+  await client.endAsync();
+}
+
 /** Collects every message on the device's errors and acks topics. */
 export async function listenDownlinks(client: MqttClient, deviceId: string) {
   const errors: any[] = [];

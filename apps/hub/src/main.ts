@@ -1,11 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig } from '@bedside/config';
 import { AppModule } from './app.module';
 import { configureHttpEdge } from './http/configure-http-edge';
+import { describeApi } from './openapi-document';
 
 /** Deepest JSON nesting a request body may have; API bodies need a handful of levels. */
 const MAX_BODY_DEPTH = 32;
@@ -34,16 +35,7 @@ async function bootstrap(): Promise<void> {
     maxDepth: MAX_BODY_DEPTH,
     allowedOrigins: env.HTTP_ALLOWED_ORIGINS,
   });
-  const openapi = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Bedside hub')
-      .setDescription('Registry, devices and telemetry of the Bedside home-care bed service')
-      .setVersion('1')
-      .addBasicAuth()
-      .addSecurityRequirements('basic')
-      .build(),
-  );
+  const openapi = describeApi(app);
   SwaggerModule.setup('api/docs', app, openapi, { jsonDocumentUrl: 'api/openapi.json' });
   await app.listen(env.HTTP_PORT, env.HTTP_HOST);
   app.get(Logger).log(`http listening on ${env.HTTP_HOST}:${(app.getHttpServer().address() as { port: number }).port}`);

@@ -10,3 +10,4 @@ export * from './runtime/rules-runner.service';
 export * from './services/alarm.service';
 export * from './services/rule-config.service';
 export * from './stream/alarm-log-tailer';
+export * from './http/alarm-view.dto';

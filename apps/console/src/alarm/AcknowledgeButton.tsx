@@ -1,11 +1,11 @@
 import { useCallback } from 'react';
 import { endpoints } from '../api/endpoints';
-import type { Alarm } from '../api/types';
+import type { Alarm, AlarmDetail } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useAsyncAction } from '../components/useAsyncAction';
 import { useI18n } from '../i18n/useI18n';
 
-export function AcknowledgeButton({ alarm, onDone }: { alarm: Alarm; onDone: (res: unknown) => void }) {
+export function AcknowledgeButton({ alarm, onDone }: { alarm: Alarm; onDone: (res: AlarmDetail) => void }) {
   const { t } = useI18n();
   const ack = useCallback(async () => onDone(await endpoints.acknowledge(alarm.id)), [alarm.id, onDone]);
   const { run, busy, error } = useAsyncAction(ack);

@@ -1,6 +1,6 @@
 import { useCallback, useState } from 'react';
-import { alarmFromResponse } from '../api/endpoints';
 import { ApiError } from '../api/errors';
+import type { AlarmDetail } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { useI18n } from '../i18n/useI18n';
 import { useAlarmQueue } from '../queue/useAlarmQueue';
@@ -32,9 +32,8 @@ export function AlarmDetailPage({ id }: { id: string }) {
   const calls = useCallList(id, version);
 
   const afterAction = useCallback(
-    (res?: unknown) => {
-      const alarm = alarmFromResponse(res);
-      if (alarm) upsert(alarm);
+    (res?: AlarmDetail) => {
+      if (res) upsert(res.alarm);
       setVersion((v) => v + 1);
       void reload();
     },
@@ -80,13 +79,7 @@ export function AlarmDetailPage({ id }: { id: string }) {
           <AcknowledgeButton alarm={alarm} onDone={afterAction} />
           <CallListPanel alarm={alarm} list={calls.list} error={calls.error} onChange={afterAction} />
           <HoldPanel alarm={alarm} onDone={afterAction} />
-          <DispatchPanel
-            key={version}
-            alarm={alarm}
-            listed={detail.dispatches}
-            contacts={contacts}
-            onChange={afterAction}
-          />
+          <DispatchPanel key={version} alarm={alarm} contacts={contacts} onChange={afterAction} />
           <NoteForm alarmId={alarm.id} onDone={afterAction} />
           <ResolveForm alarm={alarm} onDone={afterAction} />
         </div>

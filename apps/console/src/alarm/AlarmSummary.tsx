@@ -1,4 +1,4 @@
-import type { Alarm } from '../api/types';
+import type { Alarm, Time } from '../api/types';
 import { AgeTicker } from '../components/AgeTicker';
 import { EscalationBadge } from '../components/EscalationBadge';
 import { SeverityBadge } from '../components/SeverityBadge';
@@ -17,7 +17,7 @@ export function AlarmSummary({ alarm, bedLabel }: { alarm: Alarm; bedLabel: stri
   const i18n = useI18n();
   const { t, tx } = i18n;
   const zone = alarm.timeZone ?? null;
-  const at = (v: Alarm['raisedAt'] | null) => {
+  const at = (v: Time | null) => {
     if (v === null) return '—';
     if (!zone) return formatDateTime(v);
     const there = formatDateTimeIn(v, zone);

@@ -1,8 +1,8 @@
-import type { Dispatch, DispatchStatus } from '../api/types';
+import type { Dispatch, DispatchStatus, DispatchStep } from '../api/types';
 import { formatTime } from '../i18n/format';
 import { useI18n } from '../i18n/useI18n';
 
-const NEXT: Record<DispatchStatus, DispatchStatus[]> = {
+const NEXT: Record<DispatchStatus, DispatchStep[]> = {
   dispatched: ['en_route', 'on_site', 'closed'],
   en_route: ['on_site', 'closed'],
   on_site: ['closed'],
@@ -16,7 +16,7 @@ export function DispatchItem({
 }: {
   dispatch: Dispatch;
   busy: boolean;
-  onStatus: (s: DispatchStatus) => void;
+  onStatus: (s: DispatchStep) => void;
 }) {
   const { tx } = useI18n();
   const next = NEXT[dispatch.status] ?? [];
@@ -33,12 +33,7 @@ export function DispatchItem({
         <span className="chip" data-testid="dispatch-status">
           {tx('dispatch.status', dispatch.status)}
         </span>
-        {(dispatch.updatedAt ?? dispatch.dispatchedAt ?? dispatch.createdAt) && (
-          <span className="muted small">
-            {' '}
-            {formatTime(dispatch.updatedAt ?? dispatch.dispatchedAt ?? dispatch.createdAt)}
-          </span>
-        )}
+        <span className="muted small"> {formatTime(dispatch.updatedAt)}</span>
         {dispatch.note && <p className="muted small">{dispatch.note}</p>}
       </div>
       {next.length > 0 && (

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { endpoints } from '../api/endpoints';
-import { isNotFound } from '../api/errors';
-import type { Alarm, Contact, Dispatch, DispatchStatus } from '../api/types';
+import type { Alarm, Contact, Dispatch, DispatchStep } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Panel } from '../components/Panel';
 import { useAsyncAction } from '../components/useAsyncAction';
@@ -9,73 +8,47 @@ import { useI18n } from '../i18n/useI18n';
 import { DispatchForm, type DispatchRequest } from './DispatchForm';
 import { DispatchItem } from './DispatchItem';
 
-/**
- * Work orders to responders. Listed from the alarm detail's `dispatches` when the hub sends
- * them; hidden altogether if the hub has no dispatch endpoints (404).
- */
+/** Work orders to responders, read from the alarm's dispatch list. */
 export function DispatchPanel({
   alarm,
-  listed,
   contacts,
   onChange,
 }: {
   alarm: Alarm;
-  listed: Dispatch[] | undefined;
   contacts: Contact[];
   onChange: () => void;
 }) {
   const { t } = useI18n();
-  const [unsupported, setUnsupported] = useState(false);
-  const [local, setLocal] = useState<Dispatch[]>([]);
+  const [dispatches, setDispatches] = useState<Dispatch[]>([]);
   const [version, setVersion] = useState(0);
-  const dispatches = listed ?? local;
 
-  // Not in the alarm detail: read them from the dispatch list endpoint.
   useEffect(() => {
-    if (listed) return;
     const ctrl = new AbortController();
-    endpoints.dispatches(alarm.id, ctrl.signal).then(
-      (ds) => Array.isArray(ds) && setLocal(ds),
-      (err) => isNotFound(err) && !ctrl.signal.aborted && setUnsupported(true),
-    );
+    endpoints.dispatches(alarm.id, ctrl.signal).then(setDispatches, () => undefined);
     return () => ctrl.abort();
-  }, [alarm.id, listed, version]);
-
-  const guard = useCallback(
-    async <T,>(p: Promise<T>): Promise<T> => {
-      try {
-        return await p;
-      } catch (err) {
-        if (isNotFound(err) && !listed) setUnsupported(true);
-        throw err;
-      }
-    },
-    [listed],
-  );
+  }, [alarm.id, version]);
 
   const create = useCallback(
     async (r: DispatchRequest) => {
-      const d = await guard(endpoints.dispatch(alarm.id, r));
-      if (d && typeof d === 'object' && 'id' in d)
-        setLocal((xs) => [...xs.filter((x) => x.id !== d.id), { ...r, ...d, status: d.status ?? 'dispatched' }]);
+      const d = await endpoints.dispatch(alarm.id, r);
+      setDispatches((xs) => [...xs.filter((x) => x.id !== d.id), d]);
       setVersion((v) => v + 1);
       onChange();
     },
-    [alarm.id, guard, onChange],
+    [alarm.id, onChange],
   );
   const setStatus = useCallback(
-    async (id: string, status: DispatchStatus) => {
-      const d = await guard(endpoints.dispatchStatus(alarm.id, id, status));
-      setLocal((xs) => xs.map((x) => (x.id === id ? { ...x, status, ...(d && typeof d === 'object' ? d : {}) } : x)));
+    async (id: string, status: DispatchStep) => {
+      const d = await endpoints.dispatchStatus(alarm.id, id, status);
+      setDispatches((xs) => xs.map((x) => (x.id === id ? d : x)));
       setVersion((v) => v + 1);
       onChange();
     },
-    [alarm.id, guard, onChange],
+    [alarm.id, onChange],
   );
 
   const creating = useAsyncAction(create);
   const updating = useAsyncAction(setStatus);
-  if (unsupported) return null;
   const closedAlarm = alarm.state === 'resolved';
   return (
     <Panel title={t('dispatch.title')} testId="dispatch-panel">

@@ -1,7 +1,6 @@
 import { useCallback, useState, type FormEvent } from 'react';
-import { api } from '../api/client';
 import { endpoints } from '../api/endpoints';
-import type { Alarm } from '../api/types';
+import type { Alarm, AlarmDetail } from '../api/types';
 import { canSupervise, useAuth } from '../auth/useAuth';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Panel } from '../components/Panel';
@@ -16,7 +15,7 @@ const RETURN_CHOICES_MIN = [5, 10, 15, 30, 60, 120];
  * Holds the alarm with a reason until a return time, when it alerts again one level higher. A
  * held critical keeps escalating; only a supervisor may stop that.
  */
-export function HoldPanel({ alarm, onDone }: { alarm: Alarm; onDone: (res?: unknown) => void }) {
+export function HoldPanel({ alarm, onDone }: { alarm: Alarm; onDone: (res: AlarmDetail) => void }) {
   const { t } = useI18n();
   const { user } = useAuth();
   const [reason, setReason, clearReason] = useDraft(`hold.${alarm.id}`);
@@ -31,12 +30,7 @@ export function HoldPanel({ alarm, onDone }: { alarm: Alarm; onDone: (res?: unkn
   const end = useCallback(async () => onDone(await endpoints.endHold(alarm.id)), [alarm.id, onDone]);
   const [stopReason, setStopReason, clearStopReason] = useDraft(`hold-stop.${alarm.id}`);
   const stop = useCallback(
-    async () =>
-      onDone(
-        await api.post<unknown>(`/api/alarms/${encodeURIComponent(alarm.id)}/hold/stop-escalation`, {
-          reason: stopReason.trim(),
-        }),
-      ),
+    async () => onDone(await endpoints.stopHoldEscalation(alarm.id, stopReason.trim())),
     [alarm.id, stopReason, onDone],
   );
   const holding = useAsyncAction(hold);

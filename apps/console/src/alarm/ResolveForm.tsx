@@ -1,13 +1,13 @@
 import { useCallback, type FormEvent } from 'react';
 import { endpoints } from '../api/endpoints';
-import { OUTCOMES, type Alarm, type Outcome } from '../api/types';
+import { OUTCOMES, type Alarm, type AlarmDetail, type Outcome } from '../api/types';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Panel } from '../components/Panel';
 import { useAsyncAction } from '../components/useAsyncAction';
 import { useDraft } from '../components/useDraft';
 import { useI18n } from '../i18n/useI18n';
 
-export function ResolveForm({ alarm, onDone }: { alarm: Alarm; onDone: (res: unknown) => void }) {
+export function ResolveForm({ alarm, onDone }: { alarm: Alarm; onDone: (res: AlarmDetail) => void }) {
   const { t, tx } = useI18n();
   const [draftOutcome, setOutcome, clearOutcome] = useDraft(`resolve-outcome.${alarm.id}`);
   const [note, setNote, clearNote] = useDraft(`resolve-note.${alarm.id}`);

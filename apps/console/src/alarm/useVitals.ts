@@ -15,11 +15,7 @@ export function useVitals(bedId: string, raisedAt: Time) {
     setState({ loading: true, data: null });
     endpoints
       .vitals(bedId, new Date(at - VITALS_WINDOW_MS), new Date(at + VITALS_WINDOW_MS), ctrl.signal)
-      .then((body) => {
-        // a bare array of buckets, or the hub's `{bedId, from, to, intervalMs, buckets}`
-        const data = Array.isArray(body) ? body : (body?.buckets ?? []);
-        setState({ loading: false, data: data.length ? data : null });
-      })
+      .then((data) => setState({ loading: false, data: data.length ? data : null }))
       .catch(() => !ctrl.signal.aborted && setState({ loading: false, data: null }));
     return () => ctrl.abort();
   }, [bedId, at]);

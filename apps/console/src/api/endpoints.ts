@@ -1,76 +1,91 @@
-import { api, request } from './client';
-import { ApiError } from './errors';
+import { anonymousHub, answer, hub } from './client';
+import type { operations } from './schema';
 import type {
-  Alarm,
   AlarmDetail,
-  ActionPlan,
-  Bed,
-  CallAttempt,
-  CallList,
   CallOutcome,
-  Dispatch,
-  Handover,
-  HandoverItem,
-  HistoryPage,
+  DispatchStep,
   HistoryQuery,
-  PlanResponder,
-  ResidentTimelineItem,
-  Wallboard,
-  DispatchStatus,
-  Household,
-  Kpis,
-  LoginResponse,
   Outcome,
-  Resident,
+  PlanResponder,
+  QueueAlarm,
   ResponderType,
   VitalsBucket,
 } from './types';
 
-const enc = encodeURIComponent;
+type HistorySearch = NonNullable<operations['HistoryController_search']['parameters']['query']>;
+type KindFilter = NonNullable<HistorySearch['kind']>[number];
+type OutcomeFilter = NonNullable<HistorySearch['outcome']>[number];
 
-/** `state=open` per the spec; hubs that only know the explicit states answer 400, then ask for those. */
-let openQuery = 'state=open';
-async function openAlarms(signal?: AbortSignal): Promise<Alarm[] | { items: Alarm[] }> {
-  try {
-    return await api.get<Alarm[] | { items: Alarm[] }>(`/api/alarms?${openQuery}`, signal);
-  } catch (err) {
-    if (!(err instanceof ApiError) || err.status !== 400 || openQuery !== 'state=open') throw err;
-    openQuery = 'state=raised,acknowledged';
-    return api.get<Alarm[] | { items: Alarm[] }>(`/api/alarms?${openQuery}`, signal);
-  }
-}
+/** Vitals around an alarm: 30 s buckets of the fields the detail page charts. */
+const VITALS_INTERVAL = '30s';
+const VITALS_FIELDS = 'heartRate,respirationRate,spo2';
 
 export const endpoints = {
   login: (username: string, password: string) =>
-    request<LoginResponse>('POST', '/api/auth/login', { body: { username, password }, anonymous: true }),
-  logout: () => api.post<void>('/api/auth/logout'),
+    answer(anonymousHub.POST('/api/auth/login', { body: { username, password } }), true),
+  logout: () => answer(hub.POST('/api/auth/logout')),
 
-  openAlarms: (signal?: AbortSignal) => openAlarms(signal),
-  alarm: (id: string, signal?: AbortSignal) => api.get<AlarmDetail>(`/api/alarms/${enc(id)}`, signal),
-  displayed: (id: string) => api.post<void>(`/api/alarms/${enc(id)}/displayed`),
-  acknowledge: (id: string, note?: string) =>
-    api.post<unknown>(`/api/alarms/${enc(id)}/acknowledge`, note ? { note } : {}),
-  addNote: (id: string, text: string) => api.post<unknown>(`/api/alarms/${enc(id)}/notes`, { text }),
-  resolve: (id: string, outcome: Outcome, note?: string) =>
-    api.post<unknown>(`/api/alarms/${enc(id)}/resolve`, note ? { outcome, note } : { outcome }),
-  dispatch: (id: string, body: { responderType: ResponderType; responderName: string; note?: string }) =>
-    api.post<Dispatch>(`/api/alarms/${enc(id)}/dispatches`, body),
-  dispatches: (id: string, signal?: AbortSignal) => api.get<Dispatch[]>(`/api/alarms/${enc(id)}/dispatches`, signal),
-  dispatchStatus: (id: string, dispatchId: string, status: DispatchStatus) =>
-    api.post<Dispatch>(`/api/alarms/${enc(id)}/dispatches/${enc(dispatchId)}/status`, { status }),
-
-  bed: (id: string, signal?: AbortSignal) => api.get<Bed>(`/api/beds/${enc(id)}`, signal),
-  resident: (id: string, signal?: AbortSignal) => api.get<Resident>(`/api/residents/${enc(id)}`, signal),
-  household: (id: string, signal?: AbortSignal) => api.get<Household>(`/api/households/${enc(id)}`, signal),
-  vitals: (bedId: string, from: Date, to: Date, signal?: AbortSignal) =>
-    api.get<VitalsBucket[] | { buckets?: VitalsBucket[] }>(
-      `/api/beds/${enc(bedId)}/vitals?from=${enc(from.toISOString())}&to=${enc(to.toISOString())}&interval=30s&fields=heartRate,respirationRate,spo2`,
-      signal,
+  openAlarms: (signal?: AbortSignal): Promise<QueueAlarm[]> =>
+    answer(hub.GET('/api/alarms', { params: { query: { state: ['raised', 'acknowledged'] } }, signal })),
+  alarm: (id: string, signal?: AbortSignal): Promise<AlarmDetail> =>
+    answer(hub.GET('/api/alarms/{id}', { params: { path: { id } }, signal })),
+  displayed: (alarmId: string) =>
+    answer(hub.POST('/api/alarms/{alarmId}/displayed', { params: { path: { alarmId } } })),
+  acknowledge: (id: string, note?: string): Promise<AlarmDetail> =>
+    answer(hub.POST('/api/alarms/{id}/acknowledge', { params: { path: { id } }, body: note ? { note } : {} })),
+  addNote: (id: string, text: string): Promise<AlarmDetail> =>
+    answer(hub.POST('/api/alarms/{id}/notes', { params: { path: { id } }, body: { text } })),
+  resolve: (id: string, outcome: Outcome, note?: string): Promise<AlarmDetail> =>
+    answer(
+      hub.POST('/api/alarms/{id}/resolve', { params: { path: { id } }, body: note ? { outcome, note } : { outcome } }),
+    ),
+  dispatch: (alarmId: string, body: { responderType: ResponderType; responderName: string; note?: string }) =>
+    answer(hub.POST('/api/alarms/{alarmId}/dispatches', { params: { path: { alarmId } }, body })),
+  dispatches: (alarmId: string, signal?: AbortSignal) =>
+    answer(hub.GET('/api/alarms/{alarmId}/dispatches', { params: { path: { alarmId } }, signal })),
+  dispatchStatus: (alarmId: string, dispatchId: string, status: DispatchStep) =>
+    answer(
+      hub.POST('/api/alarms/{alarmId}/dispatches/{dispatchId}/status', {
+        params: { path: { alarmId, dispatchId } },
+        body: { status },
+      }),
     ),
 
-  callList: (id: string, signal?: AbortSignal) => api.get<CallList>(`/api/alarms/${enc(id)}/call-list`, signal),
+  bed: (id: string, signal?: AbortSignal) => answer(hub.GET('/api/beds/{id}', { params: { path: { id } }, signal })),
+  resident: (id: string, signal?: AbortSignal) =>
+    answer(hub.GET('/api/residents/{id}', { params: { path: { id } }, signal })),
+  households: (signal?: AbortSignal) => answer(hub.GET('/api/households', { signal })),
+  residents: (householdId: string | undefined, signal?: AbortSignal) =>
+    answer(hub.GET('/api/residents', { params: { query: { householdId } }, signal })),
+  beds: (householdId: string, signal?: AbortSignal) =>
+    answer(hub.GET('/api/beds', { params: { query: { householdId } }, signal })),
+  /** Open alarms the hub places in a district (household, street, district joined there). */
+  alarmsInDistrict: (district: string, signal?: AbortSignal): Promise<QueueAlarm[]> =>
+    answer(
+      hub.GET('/api/alarms', {
+        params: { query: { state: ['raised', 'acknowledged'], limit: 5000, district } },
+        signal,
+      }),
+    ),
+  household: (id: string, signal?: AbortSignal) =>
+    answer(hub.GET('/api/households/{id}', { params: { path: { id } }, signal })),
+  vitals: async (bedId: string, from: Date, to: Date, signal?: AbortSignal): Promise<VitalsBucket[]> => {
+    const res = await answer(
+      hub.GET('/api/beds/{bedId}/vitals', {
+        params: {
+          path: { bedId },
+          query: { from: from.getTime(), to: to.getTime(), interval: VITALS_INTERVAL, fields: VITALS_FIELDS },
+        },
+        signal,
+      }),
+    );
+    return res.buckets ?? [];
+  },
+
+  callList: (alarmId: string, signal?: AbortSignal) =>
+    answer(hub.GET('/api/alarms/{alarmId}/call-list', { params: { path: { alarmId } }, signal })),
   logCall: (
-    id: string,
+    alarmId: string,
     body: {
       calleeType: 'contact' | 'responder';
       calleeName: string;
@@ -78,62 +93,67 @@ export const endpoints = {
       outcome: CallOutcome;
       note?: string;
     },
-  ) => api.post<CallAttempt>(`/api/alarms/${enc(id)}/calls`, body),
-  hold: (id: string, body: { until: string; reason: string; stopEscalation?: boolean }) =>
-    api.post<unknown>(`/api/alarms/${enc(id)}/hold`, body),
-  endHold: (id: string) => api.post<unknown>(`/api/alarms/${enc(id)}/hold/end`),
-  actionPlans: (orgId: string, signal?: AbortSignal) =>
-    api.get<ActionPlan[]>(`/api/organisations/${enc(orgId)}/action-plans`, signal),
-  putActionPlan: (orgId: string, kind: string, body: { steps: string[]; responders: PlanResponder[] }) =>
-    request<ActionPlan>('PUT', `/api/organisations/${enc(orgId)}/action-plans/${enc(kind)}`, { body }),
+  ) => answer(hub.POST('/api/alarms/{alarmId}/calls', { params: { path: { alarmId } }, body })),
+  hold: (alarmId: string, body: { until: string; reason: string; stopEscalation?: boolean }): Promise<AlarmDetail> =>
+    answer(hub.POST('/api/alarms/{alarmId}/hold', { params: { path: { alarmId } }, body })),
+  stopHoldEscalation: (alarmId: string, reason: string): Promise<AlarmDetail> =>
+    answer(hub.POST('/api/alarms/{alarmId}/hold/stop-escalation', { params: { path: { alarmId } }, body: { reason } })),
+  endHold: (alarmId: string): Promise<AlarmDetail> =>
+    answer(hub.POST('/api/alarms/{alarmId}/hold/end', { params: { path: { alarmId } } })),
+  actionPlans: (id: string, signal?: AbortSignal) =>
+    answer(hub.GET('/api/organisations/{id}/action-plans', { params: { path: { id } }, signal })),
+  putActionPlan: (id: string, kind: string, body: { steps: string[]; responders: PlanResponder[] }) =>
+    answer(hub.PUT('/api/organisations/{id}/action-plans/{kind}', { params: { path: { id, kind } }, body })),
 
   history: (q: HistoryQuery, signal?: AbortSignal) =>
-    api.get<HistoryPage>(`/api/history/alarms?${historyParams(q)}`, signal),
+    answer(hub.GET('/api/history/alarms', { params: { query: historySearch(q) }, signal })),
   residentTimeline: (id: string, signal?: AbortSignal) =>
-    api.get<{ items: ResidentTimelineItem[] }>(`/api/residents/${enc(id)}/alarm-history`, signal),
+    answer(hub.GET('/api/residents/{id}/alarm-history', { params: { path: { id } }, signal })),
 
-  handovers: (orgId: string, signal?: AbortSignal) =>
-    api.get<Handover[]>(`/api/organisations/${enc(orgId)}/handovers`, signal),
-  handoverDraft: (orgId: string, signal?: AbortSignal) =>
-    api.get<{ items: HandoverItem[] }>(`/api/organisations/${enc(orgId)}/handovers/draft`, signal),
-  writeHandover: (orgId: string, body: { summary: string; followUps: { text: string }[] }) =>
-    api.post<Handover>(`/api/organisations/${enc(orgId)}/handovers`, body),
-  acknowledgeHandover: (orgId: string, id: string) =>
-    api.post<Handover>(`/api/organisations/${enc(orgId)}/handovers/${enc(id)}/acknowledge`),
+  handovers: (id: string, signal?: AbortSignal) =>
+    answer(hub.GET('/api/organisations/{id}/handovers', { params: { path: { id } }, signal })),
+  handoverDraft: (id: string, signal?: AbortSignal) =>
+    answer(hub.GET('/api/organisations/{id}/handovers/draft', { params: { path: { id } }, signal })),
+  writeHandover: (id: string, body: { summary: string; followUps: { text: string }[] }) =>
+    answer(hub.POST('/api/organisations/{id}/handovers', { params: { path: { id } }, body })),
+  acknowledgeHandover: (id: string, handoverId: string) =>
+    answer(
+      hub.POST('/api/organisations/{id}/handovers/{handoverId}/acknowledge', { params: { path: { id, handoverId } } }),
+    ),
 
   wallboard: (signal?: AbortSignal) =>
-    api.get<Wallboard>(
-      `/api/wallboard?timeZone=${enc(Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Shanghai')}`,
-      signal,
+    answer(
+      hub.GET('/api/wallboard', {
+        params: { query: { timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Shanghai' } },
+        signal,
+      }),
     ),
 
   kpis: (from: Date, to: Date, signal?: AbortSignal) =>
-    api.get<Kpis>(`/api/alarms/kpis?from=${enc(from.toISOString())}&to=${enc(to.toISOString())}`, signal),
+    answer(
+      hub.GET('/api/alarms/kpis', { params: { query: { from: from.toISOString(), to: to.toISOString() } }, signal }),
+    ),
 };
 
-/** The history search as query parameters (empty fields left out). */
+/** The history form as the search route's query: empty fields left out, one kind and outcome at most. */
+export function historySearch(q: HistoryQuery): HistorySearch {
+  const text = (v: string | undefined) => (v ? v : undefined);
+  return {
+    q: text(q.q),
+    kind: q.kind ? [q.kind as KindFilter] : undefined,
+    outcome: q.outcome ? [q.outcome as OutcomeFilter] : undefined,
+    from: text(q.from),
+    to: text(q.to),
+    residentId: text(q.residentId),
+    householdId: text(q.householdId),
+    bedId: text(q.bedId),
+    page: q.page,
+  };
+}
+
+/** The history search as a query string (empty fields left out), for the CSV export link. */
 export function historyParams(q: HistoryQuery): string {
   const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '' && v !== null) p.set(k, String(v));
+  for (const [k, v] of Object.entries(historySearch(q))) if (v !== undefined) p.set(k, String(v));
   return p.toString();
-}
-
-/** The list endpoint may answer a bare array or a page `{items}`. */
-export function alarmList(body: Alarm[] | { items: Alarm[] } | undefined): Alarm[] {
-  if (!body) return [];
-  return Array.isArray(body) ? body : (body.items ?? []);
-}
-
-/** Actions may answer the alarm, `{alarm}`, or nothing; returns the alarm when there is one. */
-export function alarmFromResponse(res: unknown): Alarm | null {
-  const candidate = (res as { alarm?: unknown } | null)?.alarm ?? res;
-  if (
-    candidate &&
-    typeof candidate === 'object' &&
-    'id' in candidate &&
-    'state' in candidate &&
-    'severity' in candidate
-  )
-    return candidate as Alarm;
-  return null;
 }

@@ -16,6 +16,3 @@ export class ApiError extends Error {
     return new ApiError(status, body?.code ?? `HTTP_${status}`, message);
   }
 }
-
-export const isNotFound = (err: unknown): boolean =>
-  err instanceof ApiError && (err.status === 404 || err.status === 405 || err.status === 501);

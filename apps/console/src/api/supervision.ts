@@ -1,5 +1,6 @@
-import { authHeaders, notifyUnauthorized, request } from './client';
+import { answer, authHeaders, hub, notifyUnauthorized } from './client';
 import { ApiError } from './errors';
+import type { components, operations } from './schema';
 
 /** The hub's wellness, visit, region and supervision-report routes as the console uses them. */
 
@@ -9,9 +10,8 @@ export interface BaselineMetric {
   nights: number;
 }
 export type MetricName = 'bedExits' | 'timeInBedMs' | 'restingHeartRate' | 'restingRespirationRate';
-export interface StoredNight {
-  bedId: string;
-  night: string;
+/** A stored night; the hub's document leaves `summary` and `baseline` open, the console reads these figures of them. */
+export type StoredNight = Omit<components['schemas']['StoredNightDto'], 'summary' | 'baseline'> & {
   summary: {
     hasData: boolean;
     presence: { timeInBedMs: number };
@@ -20,88 +20,20 @@ export interface StoredNight {
     respirationRate: { median: number } | null;
   };
   baseline: { ready: false } | { ready: true; metrics: Record<MetricName, BaselineMetric | null> };
-  deviations: { code: string; value: number | null; baseline: number | null; threshold: number | null }[];
-}
+};
 
-export interface Visit {
-  id: string;
-  organisationId: string;
-  residentId: string;
-  residentName?: string;
-  householdName?: string;
-  address?: string;
-  district?: { id: string; name: string } | null;
-  street?: { id: string; name: string } | null;
-  source: 'deviation' | 'policy' | 'alarm' | 'manual';
-  reason: string;
-  state: 'planned' | 'assigned' | 'visited' | 'not_home' | 'cancelled';
-  assignee: { kind: 'worker' | 'team'; name: string } | null;
-  dueAt: number;
-  checkedInAt: number | null;
-  outcome: string | null;
-  notes: string | null;
-  overdue: boolean;
-  history: { at: number; actor: string; action: string; from: string | null; to: string; note: string | null }[];
-}
+export type VisitFilter = NonNullable<operations['VisitsController_list']['parameters']['query']>;
 
-export type TimelineEntry =
-  | {
-      at: number;
-      type: 'alarm';
-      alarmId: string;
-      kind: string;
-      severity: string;
-      state: string;
-      outcome: string | null;
-    }
-  | {
-      at: number;
-      type: 'visit';
-      visitId: string;
-      source: string;
-      actor: string;
-      action: string;
-      to: string;
-      note: string | null;
-    }
-  | { at: number; type: 'deviation'; night: string; codes: string[] };
+/** A visit as lists show it, with whom it is for and where. */
+export type Visit = components['schemas']['VisitViewDto'];
 
-export interface Region {
-  id: string;
-  name: string;
-  kind: 'district' | 'street';
-  streets?: Region[];
-}
+/** An alarm, a visit step or a night off the baseline on a resident's timeline. */
+export type TimelineEntry = components['schemas']['ResidentTimelineDto']['entries'][number];
 
-export interface SupervisionReport {
-  organisationId: string;
-  month: string;
-  region: { id: string; name: string; kind: string } | null;
-  bedsInService: number;
-  devicesInService: number;
-  onlineRate: number | null;
-  onlineByBed: { bedId: string; label: string; nightsSummarised: number; onlineRate: number | null }[];
-  alarms: { total: number; byKind: { kind: string; total: number; byOutcome: Record<string, number> }[] };
-  answer: {
-    acknowledged: number;
-    p50Seconds: number | null;
-    p90Seconds: number | null;
-    within60s: number | null;
-    within180s: number | null;
-  };
-  dispatches: { total: number; closed: number };
-  visits: { dueInMonth: number; done: number; notHome: number; cancelled: number; overdue: number };
-  districts: {
-    districtId: string | null;
-    name: string | null;
-    bedsInService: number;
-    onlineRate: number | null;
-    alarms: number;
-    dispatches: number;
-    visitsDone: number;
-    visitsOverdue: number;
-  }[];
-}
+/** A district with its streets. */
+export type Region = components['schemas']['DistrictTreeDto'];
+
+export type SupervisionReport = components['schemas']['SupervisionReportDto'];
 
 const qs = (params: Record<string, string | undefined>) => {
   const p = Object.entries(params).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '');
@@ -110,32 +42,38 @@ const qs = (params: Record<string, string | undefined>) => {
 
 export const supervisionApi = {
   resident: (id: string, signal?: AbortSignal) =>
-    request<{ id: string; name: string }>('GET', `/api/residents/${id}`, { signal }),
-  nights: (residentId: string, from: string, to: string, signal?: AbortSignal) =>
-    request<{ nights: StoredNight[] }>('GET', `/api/residents/${residentId}/wellness${qs({ from, to })}`, { signal }),
-  timeline: (residentId: string, from: string, signal?: AbortSignal) =>
-    request<{ entries: TimelineEntry[] }>('GET', `/api/residents/${residentId}/timeline${qs({ from })}`, { signal }),
-  residentVisits: (residentId: string, signal?: AbortSignal) =>
-    request<Visit[]>('GET', `/api/residents/${residentId}/visits`, { signal }),
+    answer(hub.GET('/api/residents/{id}', { params: { path: { id } }, signal })),
+  nights: async (id: string, from: string, to: string, signal?: AbortSignal) => {
+    const res = await answer(
+      hub.GET('/api/residents/{id}/wellness', { params: { path: { id }, query: { from, to } }, signal }),
+    );
+    return { nights: res.nights as StoredNight[] };
+  },
+  timeline: (id: string, from: string, signal?: AbortSignal) =>
+    answer(hub.GET('/api/residents/{id}/timeline', { params: { path: { id }, query: { from } }, signal })),
+  residentVisits: (id: string, signal?: AbortSignal) =>
+    answer(hub.GET('/api/residents/{id}/visits', { params: { path: { id } }, signal })),
   bedAlarms: (bedId: string, signal?: AbortSignal) =>
-    request<{ id: string; kind: string; severity: string; state: string; raisedAt: string; outcome: string | null }[]>(
-      'GET',
-      `/api/alarms${qs({ bedId, limit: '50' })}`,
-      { signal },
-    ),
-  visits: (filter: Record<string, string | undefined>, signal?: AbortSignal) =>
-    request<Visit[]>('GET', `/api/visits${qs(filter)}`, { signal }),
-  act: (id: string, step: 'assign' | 'check-in' | 'cancel', body: unknown) =>
-    request<Visit>('POST', `/api/visits/${id}/${step}`, { body }),
+    answer(hub.GET('/api/alarms', { params: { query: { bedId, limit: 50 } }, signal })),
+  visits: (filter: VisitFilter, signal?: AbortSignal) =>
+    answer(hub.GET('/api/visits', { params: { query: filter }, signal })),
+  /** The signed-in worker's open visits, overdue first. */
+  myVisits: (signal?: AbortSignal) => answer(hub.GET('/api/visits/mine', { signal })),
+  assign: (id: string, body: components['schemas']['AssignVisitDto']) =>
+    answer(hub.POST('/api/visits/{id}/assign', { params: { path: { id } }, body })),
+  checkIn: (id: string, body: components['schemas']['CheckInDto']) =>
+    answer(hub.POST('/api/visits/{id}/check-in', { params: { path: { id } }, body })),
+  cancel: (id: string, body: components['schemas']['CancelVisitDto']) =>
+    answer(hub.POST('/api/visits/{id}/cancel', { params: { path: { id } }, body })),
   regions: (organisationId?: string, signal?: AbortSignal) =>
-    request<Region[]>('GET', `/api/regions${qs({ organisationId })}`, { signal }),
-  organisations: (signal?: AbortSignal) =>
-    request<{ id: string; name: string }[]>('GET', '/api/organisations', { signal }),
-  report: (organisationId: string, month: string, regionId?: string, signal?: AbortSignal) =>
-    request<SupervisionReport>(
-      'GET',
-      `/api/organisations/${organisationId}/supervision-report${qs({ month, regionId })}`,
-      { signal },
+    answer(hub.GET('/api/regions', { params: { query: { organisationId } }, signal })),
+  organisations: (signal?: AbortSignal) => answer(hub.GET('/api/organisations', { signal })),
+  report: (id: string, month: string, regionId?: string, signal?: AbortSignal) =>
+    answer(
+      hub.GET('/api/organisations/{id}/supervision-report', {
+        params: { path: { id }, query: { month, regionId } },
+        signal,
+      }),
     ),
 };
 

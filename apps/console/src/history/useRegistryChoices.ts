@@ -1,11 +1,14 @@
 import { useEffect, useState } from 'react';
-import { api } from '../api/client';
-import type { Bed, Household, Resident } from '../api/types';
+import { endpoints } from '../api/endpoints';
+import type { Household, Resident } from '../api/types';
+
+/** A bed as the list answers it (no devices). */
+export type BedChoice = Awaited<ReturnType<typeof endpoints.beds>>[number];
 
 export interface RegistryChoices {
   households: Household[];
   residents: Resident[];
-  beds: Bed[];
+  beds: BedChoice[];
 }
 
 const EMPTY: RegistryChoices = { households: [], residents: [], beds: [] };
@@ -22,7 +25,7 @@ export function useRegistryChoices(householdId: string): RegistryChoices {
 
   useEffect(() => {
     const ctrl = new AbortController();
-    api.get<Household[]>('/api/households', ctrl.signal).then(
+    endpoints.households(ctrl.signal).then(
       (hs) => setHouseholds(byName(hs)),
       () => undefined, // the filter stays usable by words and dates
     );
@@ -31,10 +34,9 @@ export function useRegistryChoices(householdId: string): RegistryChoices {
 
   useEffect(() => {
     const ctrl = new AbortController();
-    const q = householdId ? `?householdId=${encodeURIComponent(householdId)}` : '';
     Promise.all([
-      api.get<Resident[]>(`/api/residents${q}`, ctrl.signal),
-      householdId ? api.get<Bed[]>(`/api/beds${q}`, ctrl.signal) : Promise.resolve([]),
+      endpoints.residents(householdId || undefined, ctrl.signal),
+      householdId ? endpoints.beds(householdId, ctrl.signal) : Promise.resolve([]),
     ]).then(
       ([residents, beds]) => setWithin({ residents: byName(residents), beds }),
       () => undefined,

@@ -199,7 +199,6 @@ export const en: Messages = {
   'supervisor.range.24h': 'Last 24 h',
   'supervisor.range.7d': 'Last 7 days',
   'supervisor.range.30d': 'Last 30 days',
-  'supervisor.notAvailable': 'KPIs are not available.',
   'supervisor.forbidden': 'Only supervisors and admins can see this page.',
   'supervisor.loading': 'Loading KPIs…',
   'kpi.ackP50': 'Time to acknowledge, median',

@@ -1,3 +1,4 @@
+import { anAlarm } from '../api/alarm.fixture';
 import type { Alarm } from '../api/types';
 import { en } from './en';
 import { actorName, describeAlarm, localiseNote, timelineText } from './serverText';
@@ -16,22 +17,7 @@ function i18n(locale: 'zh-CN' | 'en') {
   return { locale, t, tx, tn } as never;
 }
 
-const alarm = (over: Partial<Alarm>): Alarm => ({
-  id: 'a',
-  bedId: 'b',
-  kind: 'sos',
-  severity: 'critical',
-  state: 'raised',
-  cleared: false,
-  repeatCount: 0,
-  raisedAt: 0,
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  resolvedAt: null,
-  outcome: null,
-  escalationLevel: 0,
-  ...over,
-});
+const alarm = (over: Partial<Alarm>): Alarm => anAlarm('a', { severity: 'critical', ...over });
 
 describe('server texts in the UI language', () => {
   it('words an alarm from its reason code and details', () => {

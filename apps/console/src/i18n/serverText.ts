@@ -1,4 +1,7 @@
 import type { Alarm } from '../api/types';
+
+/** What wording an alarm needs: a list row, the stream and the history all carry it. */
+type AlarmText = Pick<Alarm, 'kind' | 'reason' | 'message' | 'details' | 'raisedAt'>;
 import { formatDateTime, toMs } from './format';
 import type { I18n, Params } from './I18nProvider';
 
@@ -11,9 +14,9 @@ const minutesBetween = (from: unknown, to: unknown) => {
 };
 
 /** The reason code and its parameters, from what the rules stored with the alarm. */
-function reasonOf(alarm: Alarm, tx: I18n['tx']): { key: string; params: Params } | null {
+function reasonOf(alarm: AlarmText, tx: I18n['tx']): { key: string; params: Params } | null {
   const reason = alarm.reason ?? '';
-  const d = (alarm.details ?? {}) as Details;
+  const d: Details = alarm.details;
   const device = tx('devices.kind', typeof d.deviceKind === 'string' ? d.deviceKind : 'other');
   if (reason === 'offline_repeat') {
     return { key: 'note.offline_repeat', params: { device, count: num(d.repeat) ?? '—' } };
@@ -109,7 +112,7 @@ function ruleNoteOf(reason: string, d: Details, alarm: Alarm, tx: I18n['tx']): {
  * The alarm's description in the UI language, from its reason code and details. An unknown
  * code shows the hub's own text only in English, and the kind's name otherwise.
  */
-export function describeAlarm(alarm: Alarm, { tx, tn, locale }: Pick<I18n, 'tx' | 'tn' | 'locale'>): string {
+export function describeAlarm(alarm: AlarmText, { tx, tn, locale }: Pick<I18n, 'tx' | 'tn' | 'locale'>): string {
   const r = reasonOf(alarm, tx);
   const s = r && tn(r.key, r.params);
   if (s) return s;

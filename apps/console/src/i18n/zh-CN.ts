@@ -198,7 +198,6 @@ export const zhCN = {
   'supervisor.range.24h': '最近 24 小时',
   'supervisor.range.7d': '最近 7 天',
   'supervisor.range.30d': '最近 30 天',
-  'supervisor.notAvailable': '统计数据暂不可用。',
   'supervisor.forbidden': '只有主管和管理员可以查看此页面。',
   'supervisor.loading': '正在加载统计…',
   'kpi.ackP50': '确认用时 中位数',

@@ -1,6 +1,6 @@
 import { createContext, useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import { openAlarmStream, type StreamStatus } from '../api/alarm-stream';
-import { alarmList, endpoints } from '../api/endpoints';
+import { endpoints } from '../api/endpoints';
 import type { Alarm, AlarmEvent } from '../api/types';
 import { queueReducer } from './queueReducer';
 import { sortAlarms } from './sortAlarms';
@@ -36,7 +36,7 @@ export function AlarmQueueProvider({ children }: { children: ReactNode }) {
       if (pending.current) return; // one already in flight will replay everything
       pending.current = [];
       try {
-        const alarms = alarmList(await endpoints.openAlarms());
+        const alarms = await endpoints.openAlarms();
         if (disposed) return;
         dispatch({ type: 'snapshot', alarms });
         setError(null);

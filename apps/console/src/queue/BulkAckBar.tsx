@@ -1,4 +1,4 @@
-import { alarmFromResponse, endpoints } from '../api/endpoints';
+import { endpoints } from '../api/endpoints';
 import type { Alarm } from '../api/types';
 import { useAsyncAction } from '../components/useAsyncAction';
 import { useI18n } from '../i18n/useI18n';
@@ -29,8 +29,7 @@ export function BulkAckBar({
     const worker = async () => {
       for (let id = queue.shift(); id; id = queue.shift()) {
         try {
-          const updated = alarmFromResponse(await endpoints.acknowledge(id));
-          if (updated) upsert(updated);
+          upsert((await endpoints.acknowledge(id)).alarm);
         } catch {
           failed += 1;
         }

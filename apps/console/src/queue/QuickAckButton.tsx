@@ -1,5 +1,5 @@
 import type { MouseEvent } from 'react';
-import { alarmFromResponse, endpoints } from '../api/endpoints';
+import { endpoints } from '../api/endpoints';
 import type { Alarm } from '../api/types';
 import { useAsyncAction } from '../components/useAsyncAction';
 import { useI18n } from '../i18n/useI18n';
@@ -10,8 +10,7 @@ export function QuickAckButton({ alarm }: { alarm: Alarm }) {
   const { t } = useI18n();
   const { upsert } = useAlarmQueue();
   const { run, busy, error } = useAsyncAction(async () => {
-    const updated = alarmFromResponse(await endpoints.acknowledge(alarm.id));
-    if (updated) upsert(updated);
+    upsert((await endpoints.acknowledge(alarm.id)).alarm);
   });
   const click = (e: MouseEvent) => {
     e.stopPropagation();

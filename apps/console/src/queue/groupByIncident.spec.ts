@@ -1,31 +1,16 @@
-import type { Alarm } from '../api/types';
+import { anAlarm, at } from '../api/alarm.fixture';
 import { filterAlarms, NO_FILTER } from './filterAlarms';
 import { groupByIncident } from './groupByIncident';
 
-const alarm = (id: string, over: Partial<Alarm>): Alarm => ({
-  id,
-  bedId: 'b',
-  kind: 'sos',
-  severity: 'major',
-  state: 'raised',
-  cleared: false,
-  repeatCount: 0,
-  raisedAt: 0,
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  resolvedAt: null,
-  outcome: null,
-  escalationLevel: 0,
-  ...over,
-});
+const alarm = anAlarm;
 
 describe('queue order and filters', () => {
   it('keeps one incident together, ranked by its most urgent alarm', () => {
     const list = [
-      alarm('sos-1', { severity: 'critical', incidentId: 'i1', raisedAt: 1000 }),
-      alarm('sos-2', { severity: 'critical', incidentId: 'i2', raisedAt: 2000 }),
-      alarm('fall-1', { kind: 'fall', severity: 'major', incidentId: 'i1', raisedAt: 3000 }),
-      alarm('hr-3', { kind: 'heart_rate', severity: 'major', incidentId: 'i3', raisedAt: 500 }),
+      alarm('sos-1', { severity: 'critical', incidentId: 'i1', raisedAt: at(1000) }),
+      alarm('sos-2', { severity: 'critical', incidentId: 'i2', raisedAt: at(2000) }),
+      alarm('fall-1', { kind: 'fall', severity: 'major', incidentId: 'i1', raisedAt: at(3000) }),
+      alarm('hr-3', { kind: 'heart_rate', severity: 'major', incidentId: 'i3', raisedAt: at(500) }),
     ];
     const entries = groupByIncident(list);
     expect(entries.map((e) => e.alarm.id)).toEqual(['sos-1', 'fall-1', 'sos-2', 'hr-3']);

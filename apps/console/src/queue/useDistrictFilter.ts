@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api } from '../api/client';
-import { alarmList } from '../api/endpoints';
+import { endpoints } from '../api/endpoints';
 import type { Alarm } from '../api/types';
 import { districtMembers, inDistrict, unplaced, type DistrictMembers } from './districtMembers';
 
@@ -35,20 +34,15 @@ export function useDistrictFilter(alarms: readonly Alarm[], district: string): {
     const timer = setTimeout(
       () => {
         const ids = alarms.map((a) => a.id);
-        api
-          .get<Alarm[] | { items: Alarm[] }>(
-            `/api/alarms?state=raised,acknowledged&limit=5000&district=${encodeURIComponent(district)}`,
-            ctrl.signal,
-          )
-          .then(
-            (body) => {
-              for (const id of ids) asked.current.add(id);
-              setMembers({ district, m: districtMembers(alarmList(body)) });
-            },
-            () => {
-              if (!ctrl.signal.aborted) setTimeout(() => setAsk((n) => n + 1), 5_000);
-            },
-          );
+        endpoints.alarmsInDistrict(district, ctrl.signal).then(
+          (list) => {
+            for (const id of ids) asked.current.add(id);
+            setMembers({ district, m: districtMembers(list) });
+          },
+          () => {
+            if (!ctrl.signal.aborted) setTimeout(() => setAsk((n) => n + 1), 5_000);
+          },
+        );
       },
       current ? ASK_AFTER_MS : 0,
     );

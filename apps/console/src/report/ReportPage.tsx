@@ -110,7 +110,7 @@ export function ReportPage() {
               <option key={d.id} value={d.id}>
                 {d.name}
               </option>,
-              ...(d.streets ?? []).map((s) => (
+              ...d.streets.map((s) => (
                 <option key={s.id} value={s.id}>
                   {`${d.name} / ${s.name}`}
                 </option>

@@ -184,7 +184,7 @@ export function ResidentPage({ id }: { id: string }) {
                     {e.type === 'alarm'
                       ? `${tx('kind', e.kind)} · ${e.outcome ? tx('outcome', e.outcome) : tx('state', e.state)}`
                       : e.type === 'visit'
-                        ? `${tx('visits.source', e.source)} · ${tx('visitAction', e.action)}${e.note ? ` · ${visitReason({ source: e.source as Visit['source'], reason: e.note }, tn)}` : ''}`
+                        ? `${tx('visits.source', e.source)} · ${tx('visitAction', e.action)}${e.note ? ` · ${visitReason({ source: e.source, reason: e.note }, tn)}` : ''}`
                         : `${e.night} · ${e.codes.map((c) => tx('deviationCode', c)).join('、')}`}
                   </td>
                 </tr>

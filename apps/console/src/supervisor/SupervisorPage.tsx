@@ -16,7 +16,7 @@ export function SupervisorPage() {
   const { t } = useI18n();
   const { user } = useAuth();
   const [range, setRange] = useState<KpiRange>('24h');
-  const { kpis, error, unavailable, loading } = useKpis(range);
+  const { kpis, error, loading } = useKpis(range);
   if (!canSupervise(user?.role)) {
     return (
       <main className="page">
@@ -41,18 +41,13 @@ export function SupervisorPage() {
           </select>
         </label>
       </div>
-      {unavailable && (
-        <p className="muted big" data-testid="kpi-unavailable">
-          {t('supervisor.notAvailable')}
-        </p>
-      )}
       <ErrorMessage error={error} testId="kpi-error" />
       {!kpis && loading && <p className="muted">{t('supervisor.loading')}</p>}
       {kpis && (
         <>
           <div className="kpi-row">
-            <KpiCard testId="kpi-ack-p50" label={t('kpi.ackP50')} value={secs(kpis.ackSeconds?.p50)} />
-            <KpiCard testId="kpi-ack-p95" label={t('kpi.ackP95')} value={secs(kpis.ackSeconds?.p95)} />
+            <KpiCard testId="kpi-ack-p50" label={t('kpi.ackP50')} value={secs(kpis.ackSeconds.p50)} />
+            <KpiCard testId="kpi-ack-p95" label={t('kpi.ackP95')} value={secs(kpis.ackSeconds.p95)} />
             <KpiCard
               testId="kpi-within-60"
               label={t('kpi.within60')}
@@ -69,8 +64,8 @@ export function SupervisorPage() {
             />
           </div>
           <div className="two-col">
-            <OpenByAge data={kpis.openByAge ?? []} />
-            <FalseAlarmTable data={kpis.falseAlarmRate ?? []} />
+            <OpenByAge data={kpis.openByAge} />
+            <FalseAlarmTable data={kpis.falseAlarmRate} />
           </div>
         </>
       )}

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import { endpoints } from '../api/endpoints';
-import { isNotFound } from '../api/errors';
 import type { Kpis } from '../api/types';
 
 export type KpiRange = 'today' | '24h' | '7d' | '30d';
@@ -17,12 +16,11 @@ export function rangeBounds(range: KpiRange, now = new Date()): { from: Date; to
   return { from: new Date(now.getTime() - hours * 3_600_000), to };
 }
 
-/** KPIs for the range, refreshed every 30 s; `unavailable` when the hub has no KPI endpoint. */
+/** KPIs for the range, refreshed every 30 s. */
 export function useKpis(range: KpiRange) {
-  const [state, setState] = useState<{ kpis: Kpis | null; error: unknown; unavailable: boolean; loading: boolean }>({
+  const [state, setState] = useState<{ kpis: Kpis | null; error: unknown; loading: boolean }>({
     kpis: null,
     error: null,
-    unavailable: false,
     loading: true,
   });
   useEffect(() => {
@@ -31,15 +29,10 @@ export function useKpis(range: KpiRange) {
       const { from, to } = rangeBounds(range);
       try {
         const kpis = await endpoints.kpis(from, to, ctrl.signal);
-        setState({ kpis, error: null, unavailable: false, loading: false });
+        setState({ kpis, error: null, loading: false });
       } catch (error) {
         if (ctrl.signal.aborted) return;
-        setState((s) => ({
-          ...s,
-          error: isNotFound(error) ? null : error,
-          unavailable: isNotFound(error),
-          loading: false,
-        }));
+        setState((s) => ({ ...s, error, loading: false }));
       }
     };
     setState((s) => ({ ...s, loading: true }));

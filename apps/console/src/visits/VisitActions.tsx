@@ -42,7 +42,7 @@ export function VisitActions({ visit, onDone }: { visit: Visit; onDone: (error?:
         type="button"
         disabled={busy || !name.trim()}
         data-testid="visit-assign"
-        onClick={() => run(() => supervisionApi.act(visit.id, 'assign', { kind, name: name.trim() }))}
+        onClick={() => run(() => supervisionApi.assign(visit.id, { kind, name: name.trim() }))}
       >
         {t('visits.assign')}
       </button>
@@ -51,7 +51,7 @@ export function VisitActions({ visit, onDone }: { visit: Visit; onDone: (error?:
           type="button"
           disabled={busy}
           data-testid="visit-assign-me"
-          onClick={() => run(() => supervisionApi.act(visit.id, 'assign', { kind: 'worker', userId: user.id }))}
+          onClick={() => run(() => supervisionApi.assign(visit.id, { kind: 'worker', userId: user.id }))}
         >
           {t('visits.assignMe')}
         </button>
@@ -74,7 +74,7 @@ export function VisitActions({ visit, onDone }: { visit: Visit; onDone: (error?:
             type="button"
             disabled={busy}
             data-testid="visit-visited"
-            onClick={() => run(() => supervisionApi.act(visit.id, 'check-in', { found: 'visited', outcome }))}
+            onClick={() => run(() => supervisionApi.checkIn(visit.id, { found: 'visited', outcome }))}
           >
             {t('visits.visited')}
           </button>
@@ -82,7 +82,7 @@ export function VisitActions({ visit, onDone }: { visit: Visit; onDone: (error?:
             type="button"
             disabled={busy}
             data-testid="visit-not-home"
-            onClick={() => run(() => supervisionApi.act(visit.id, 'check-in', { found: 'not_home' }))}
+            onClick={() => run(() => supervisionApi.checkIn(visit.id, { found: 'not_home' }))}
           >
             {t('visits.notHome')}
           </button>
@@ -95,7 +95,7 @@ export function VisitActions({ visit, onDone }: { visit: Visit; onDone: (error?:
         data-testid="visit-cancel"
         onClick={() => {
           const reason = window.prompt(t('visits.cancel.reason'));
-          if (reason?.trim()) run(() => supervisionApi.act(visit.id, 'cancel', { reason: reason.trim() }));
+          if (reason?.trim()) run(() => supervisionApi.cancel(visit.id, { reason: reason.trim() }));
         }}
       >
         {t('visits.cancel')}

@@ -26,10 +26,10 @@ export function VisitPlannerPage() {
   const [actionError, setActionError] = useState<unknown>(null);
   const { visits, error, reload } = useVisits(
     {
-      state: state || undefined,
-      overdue: overdue ? 'true' : undefined,
+      state: state ? [state] : undefined,
+      overdue: overdue || undefined,
       districtId: districtId || undefined,
-      limit: '500',
+      limit: 500,
     },
     stream.version,
   );

@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { StreamStatus } from '../api/alarm-stream';
-import { request } from '../api/client';
-import { supervisionApi, type Visit } from '../api/supervision';
+import { supervisionApi, type Visit, type VisitFilter } from '../api/supervision';
 import { openVisitStream } from './visit-stream';
 
 /** Changes arriving together (a planner sweep plans many visits) cause one read of the list. */
@@ -62,16 +61,12 @@ function useLiveList(load: (signal: AbortSignal) => Promise<Visit[]>, key: strin
   return { visits, error, reload };
 }
 
-export function useVisits(filter: Record<string, string | undefined>, version: number) {
+export function useVisits(filter: VisitFilter, version: number) {
   const key = JSON.stringify(filter);
-  return useLiveList(
-    (signal) => supervisionApi.visits(JSON.parse(key) as Record<string, string | undefined>, signal),
-    key,
-    version,
-  );
+  return useLiveList((signal) => supervisionApi.visits(JSON.parse(key) as VisitFilter, signal), key, version);
 }
 
 /** The signed-in worker's open visits (assigned to them by user), overdue first. */
 export function useMyVisits(version: number) {
-  return useLiveList((signal) => request<Visit[]>('GET', '/api/visits/mine', { signal }), 'mine', version);
+  return useLiveList((signal) => supervisionApi.myVisits(signal), 'mine', version);
 }

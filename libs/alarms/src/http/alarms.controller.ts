@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inPath, inQuery, scopeOf, type AuthUser } from '@bedside/auth';
 import { AlarmService } from '../services/alarm.service';
 import { AcknowledgeDto, AlarmQueryDto, NoteDto, ResolveDto } from './alarm.dto';
+import { AlarmDetailDto, QueueAlarmViewDto } from './alarm-view.dto';
 
 @ApiTags('alarms')
 @Controller('api/alarms')
@@ -11,6 +12,7 @@ export class AlarmsController {
 
   /** Most severe first, then oldest. */
   @Get()
+  @ApiOkResponse({ type: [QueueAlarmViewDto] })
   @Authenticated({
     permission: 'alarm.read',
     owns: [inQuery('bed', 'bedId'), inQuery('region', 'district')],
@@ -32,6 +34,7 @@ export class AlarmsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: AlarmDetailDto })
   @Authenticated({ permission: 'alarm.read', owns: [inPath('alarm')], residentData: true })
   get(@Param('id') id: string) {
     return this.alarms.get(id);
@@ -39,6 +42,7 @@ export class AlarmsController {
 
   @Post(':id/acknowledge')
   @HttpCode(200)
+  @ApiOkResponse({ type: AlarmDetailDto })
   @Authenticated({ permission: 'alarm.handle', owns: [inPath('alarm')] })
   acknowledge(@Param('id') id: string, @Body() dto: AcknowledgeDto, @CurrentUser() user: AuthUser) {
     return this.alarms.acknowledge(id, user, dto.note);
@@ -46,6 +50,7 @@ export class AlarmsController {
 
   @Post(':id/resolve')
   @HttpCode(200)
+  @ApiOkResponse({ type: AlarmDetailDto })
   @Authenticated({ permission: 'alarm.handle', owns: [inPath('alarm')] })
   resolve(@Param('id') id: string, @Body() dto: ResolveDto, @CurrentUser() user: AuthUser) {
     return this.alarms.resolve(id, user, dto.outcome, dto.note);
@@ -53,6 +58,7 @@ export class AlarmsController {
 
   @Post(':id/notes')
   @HttpCode(200)
+  @ApiOkResponse({ type: AlarmDetailDto })
   @Authenticated({ permission: 'alarm.handle', owns: [inPath('alarm')] })
   note(@Param('id') id: string, @Body() dto: NoteDto, @CurrentUser() user: AuthUser) {
     return this.alarms.addNote(id, user, dto.text);

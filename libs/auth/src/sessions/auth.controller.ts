@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../current-user.decorator';
 import { Authenticated } from '../policy/route-access';
 import { Public } from '../public.decorator';
 import { ChangeOwnPasswordDto } from '../users/user.dto';
 import { UserService } from '../users/user.service';
-import { LoginDto } from './auth.dto';
+import { LoginDto, LoginResultDto } from './auth.dto';
 import { AuthService } from './auth.service';
 
 const bearerOf = (header: string | undefined): string | undefined => {
@@ -24,6 +24,7 @@ export class AuthController {
   @Public()
   @Post('login')
   @HttpCode(200)
+  @ApiOkResponse({ type: LoginResultDto })
   login(@Body() dto: LoginDto, @Ip() ip: string) {
     return this.auth.login(dto.username, dto.password, ip);
   }

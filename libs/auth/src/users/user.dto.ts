@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
 import type { Role } from '../current-user.decorator';
+import type { User } from './user.repository';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy';
 
 export const ROLE_NAMES: Role[] = ['admin', 'supervisor', 'operator', 'installer'];
@@ -61,4 +62,16 @@ export class ChangeOwnPasswordDto {
   @IsString()
   @Length(1, PASSWORD_MAX_LENGTH)
   newPassword!: string;
+}
+
+/** A user account as the hub answers it (never its password). */
+export class UserDto implements User {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'null: a platform administrator' })
+  organisationId!: string | null;
+  @ApiProperty() username!: string;
+  @ApiProperty() displayName!: string;
+  @ApiProperty({ enum: ROLE_NAMES }) role!: Role;
+  @ApiProperty() disabled!: boolean;
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt!: Date;
 }

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, scopeOf, type AuthUser } from '../current-user.decorator';
 import { Authenticated, inBody, inPath } from '../policy/route-access';
-import { CreateUserDto, ResetPasswordDto, UpdateUserDto } from './user.dto';
+import { CreateUserDto, ResetPasswordDto, UpdateUserDto, UserDto } from './user.dto';
 import { UserRepository } from './user.repository';
 import { UserService } from './user.service';
 
@@ -16,18 +16,21 @@ export class UsersController {
 
   /** Admins create anyone; supervisors create operators and installers in their own organisation. */
   @Post()
+  @ApiCreatedResponse({ type: UserDto })
   @Authenticated({ permission: 'user.manage', owns: [inBody('organisation', 'organisationId')] })
   create(@Body() dto: CreateUserDto, @CurrentUser() me: AuthUser) {
     return this.service.create(dto, me);
   }
 
   @Get()
+  @ApiOkResponse({ type: [UserDto] })
   @Authenticated({ permission: 'user.read' })
   list(@CurrentUser() me: AuthUser) {
     return this.users.list(scopeOf(me) ?? null);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: UserDto })
   @Authenticated({ permission: 'user.read', owns: [inPath('user')] })
   get(@Param('id') id: string) {
     return this.users.get(id);
@@ -35,6 +38,7 @@ export class UsersController {
 
   /** Display name or role; a new role ends the user's sessions at once. */
   @Patch(':id')
+  @ApiOkResponse({ type: UserDto })
   @Authenticated({ permission: 'user.manage', owns: [inPath('user')] })
   update(@Param('id') id: string, @Body() dto: UpdateUserDto, @CurrentUser() me: AuthUser) {
     return this.service.update(id, dto, me);
@@ -42,6 +46,7 @@ export class UsersController {
 
   @Post(':id/disable')
   @HttpCode(200)
+  @ApiOkResponse({ type: UserDto })
   @Authenticated({ permission: 'user.manage', owns: [inPath('user')] })
   disable(@Param('id') id: string, @CurrentUser() me: AuthUser) {
     return this.service.setDisabled(id, true, me);
@@ -49,6 +54,7 @@ export class UsersController {
 
   @Post(':id/enable')
   @HttpCode(200)
+  @ApiOkResponse({ type: UserDto })
   @Authenticated({ permission: 'user.manage', owns: [inPath('user')] })
   enable(@Param('id') id: string, @CurrentUser() me: AuthUser) {
     return this.service.setDisabled(id, false, me);

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { Clock, DomainError } from '@bedside/common';
 import { RULE_KINDS } from '@bedside/rules';
 import { ActionPlanRepository } from './action-plan.repository';
+import { StoredActionPlanDto } from './call-answers.dto';
 import { ActionPlanDto } from './call.dto';
 
 @ApiTags('call centre')
@@ -15,6 +16,7 @@ export class ActionPlansController {
   ) {}
 
   @Get()
+  @ApiOkResponse({ type: [StoredActionPlanDto] })
   @Authenticated({ permission: 'rules.read', owns: [inPath('organisation')] })
   list(@Param('id') id: string) {
     return this.plans.list(id);
@@ -22,6 +24,7 @@ export class ActionPlansController {
 
   /** Sets the call script and responders for one alarm kind (supervisors and administrators). */
   @Put(':kind')
+  @ApiOkResponse({ type: StoredActionPlanDto })
   @Authenticated({ permission: 'rules.write', owns: [inPath('organisation')] })
   put(@Param('id') id: string, @Param('kind') kind: string, @Body() dto: ActionPlanDto, @CurrentUser() user: AuthUser) {
     if (!(RULE_KINDS as readonly string[]).includes(kind))

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { uuidParam } from '@bedside/common';
-import { CreateDispatchDto, DispatchStatusDto } from './dispatch.dto';
+import { CreateDispatchDto, DispatchDto, DispatchStatusDto } from './dispatch.dto';
 import { DispatchService } from './dispatch.service';
 
 @ApiTags('call centre')
@@ -11,18 +11,21 @@ export class DispatchesController {
   constructor(private readonly service: DispatchService) {}
 
   @Post()
+  @ApiCreatedResponse({ type: DispatchDto })
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('alarm', 'alarmId')] })
   create(@Param('alarmId') alarmId: string, @Body() dto: CreateDispatchDto, @CurrentUser() user: AuthUser) {
     return this.service.create(alarmId, dto, user);
   }
 
   @Get()
+  @ApiOkResponse({ type: [DispatchDto] })
   @Authenticated({ permission: 'dispatch.read', owns: [inPath('alarm', 'alarmId')], residentData: true })
   list(@Param('alarmId') alarmId: string) {
     return this.service.list(alarmId);
   }
 
   @Post(':dispatchId/status')
+  @ApiCreatedResponse({ type: DispatchDto })
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('alarm', 'alarmId')] })
   status(
     @Param('alarmId') alarmId: string,

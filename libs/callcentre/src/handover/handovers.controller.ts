@@ -1,7 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { Clock, DomainError, newId, uuidParam } from '@bedside/common';
+import { HandoverDraftDto, HandoverDto } from './handover-answers.dto';
 import { CreateHandoverDto } from './handover.dto';
 import { HandoverRepository } from './handover.repository';
 
@@ -19,6 +20,7 @@ export class HandoversController {
 
   /** Latest first. */
   @Get()
+  @ApiOkResponse({ type: [HandoverDto] })
   @Authenticated({ permission: 'alarm.read', owns: [inPath('organisation')], residentData: true })
   list(@Param('id') id: string) {
     return this.handovers.list(id, 50);
@@ -26,12 +28,14 @@ export class HandoversController {
 
   /** What a handover written now would list: the open and held alarms. */
   @Get('draft')
+  @ApiOkResponse({ type: HandoverDraftDto })
   @Authenticated({ permission: 'alarm.read', owns: [inPath('organisation')], residentData: true })
   async draft(@Param('id') id: string) {
     return { items: await this.handovers.openAlarms(id) };
   }
 
   @Post()
+  @ApiCreatedResponse({ type: HandoverDto })
   @Authenticated({ permission: 'alarm.handle', owns: [inPath('organisation')] })
   async create(@Param('id') id: string, @Body() dto: CreateHandoverDto, @CurrentUser() user: AuthUser) {
     const handoverId = newId();
@@ -53,6 +57,7 @@ export class HandoversController {
   /** The incoming shift confirms it read the handover; whoever wrote it cannot. */
   @Post(':handoverId/acknowledge')
   @HttpCode(200)
+  @ApiOkResponse({ type: HandoverDto })
   @Authenticated({ permission: 'alarm.handle', owns: [inPath('organisation')] })
   async acknowledge(
     @Param('id') id: string,

@@ -1,10 +1,11 @@
 import { Controller, Get, Header, Param, Query } from '@nestjs/common';
-import { ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { Authenticated, CurrentUser, inPath, inQuery, scopeOf, type AuthUser } from '@bedside/auth';
 import { Clock, DomainError } from '@bedside/common';
 import { toCsv } from './csv';
 import { HistoryQueryDto, TimelineQueryDto } from './history.dto';
+import { HistoryPageDto, ResidentAlarmHistoryDto } from './history-page.dto';
 import { HistoryRepository, type HistoryFilter, type HistoryItem } from './history.repository';
 
 /** An export is one file a person opens in a spreadsheet: bounded. */
@@ -112,6 +113,7 @@ export class HistoryController {
 
   /** Past and open alarms by resident, household, bed, kind, outcome, words and time, newest first. */
   @Get('history/alarms')
+  @ApiOkResponse({ type: HistoryPageDto })
   @Authenticated({
     permission: 'alarm.read',
     owns: [inQuery('resident', 'residentId'), inQuery('household', 'householdId'), inQuery('bed', 'bedId')],
@@ -141,8 +143,9 @@ export class HistoryController {
 
   /** A resident's alarms and device events, newest first (default: the last 30 days); the call-centre view beside the resident timeline. */
   @Get('residents/:id/alarm-history')
+  @ApiOkResponse({ type: ResidentAlarmHistoryDto })
   @Authenticated({ permission: 'alarm.read', owns: [inPath('resident')], residentData: true })
-  timeline(@Param('id') id: string, @Query() q: TimelineQueryDto) {
+  timeline(@Param('id') id: string, @Query() q: TimelineQueryDto): Promise<ResidentAlarmHistoryDto> {
     const to = q.to ? new Date(q.to) : new Date(this.clock.now());
     const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * DAY_MS);
     if (from >= to) throw new DomainError('VALIDATION_FAILED', '`from` must be before `to`');

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import { AlarmService } from '@bedside/alarms';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AlarmDetailDto, AlarmService } from '@bedside/alarms';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { HoldDto, StopEscalationDto } from './hold.dto';
 import { HoldTimer } from './hold-timer.service';
@@ -16,6 +16,7 @@ export class HoldController {
   /** Parks an open alarm with a reason until a return time. */
   @Post()
   @HttpCode(200)
+  @ApiOkResponse({ type: AlarmDetailDto })
   @Authenticated({ permission: 'alarm.handle', owns: [inPath('alarm', 'alarmId')] })
   async hold(@Param('alarmId') alarmId: string, @Body() dto: HoldDto, @CurrentUser() user: AuthUser) {
     const detail = await this.alarms.hold(alarmId, user, {
@@ -34,6 +35,7 @@ export class HoldController {
    */
   @Post('stop-escalation')
   @HttpCode(200)
+  @ApiOkResponse({ type: AlarmDetailDto })
   @Authenticated({ permission: 'rules.write', owns: [inPath('alarm', 'alarmId')] })
   stopEscalation(@Param('alarmId') alarmId: string, @Body() dto: StopEscalationDto, @CurrentUser() user: AuthUser) {
     return this.alarms.stopHoldEscalation(alarmId, user, dto.reason);
@@ -42,6 +44,7 @@ export class HoldController {
   /** Takes a held alarm back before its return time. */
   @Post('end')
   @HttpCode(200)
+  @ApiOkResponse({ type: AlarmDetailDto })
   @Authenticated({ permission: 'alarm.handle', owns: [inPath('alarm', 'alarmId')] })
   async end(@Param('alarmId') alarmId: string, @CurrentUser() user: AuthUser) {
     const detail = await this.alarms.endHold(alarmId, user);

@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
 import { Authenticated, CurrentUser, type AuthUser } from '@bedside/auth';
 import { Clock, DomainError } from '@bedside/common';
 import { KpiRepository } from './kpi.repository';
+import { KpisDto } from './kpis.dto';
 
 export class KpiQuery {
   @ApiPropertyOptional({ format: 'date-time', description: 'default: 24 h before `to`' })
@@ -26,6 +27,7 @@ export class KpisController {
 
   /** Default window: the last 24 hours. */
   @Get()
+  @ApiOkResponse({ type: KpisDto })
   @Authenticated({ permission: 'kpi.read' })
   get(@Query() q: KpiQuery, @CurrentUser() me: AuthUser) {
     const now = new Date(this.clock.now());

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsInt,
@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { Authenticated, CurrentUser, scopeOf, type AuthUser } from '@bedside/auth';
 import { Clock, toStrictInt } from '@bedside/common';
+import { WallboardDto } from './wallboard.dto';
 import { WallboardRepository } from './wallboard.repository';
 
 @ValidatorConstraint({ name: 'timeZone' })
@@ -67,6 +68,7 @@ export class WallboardController {
 
   /** Live queue health, per-operator load and answer times, escalations and daily trends. */
   @Get()
+  @ApiOkResponse({ type: WallboardDto })
   @Authenticated({ permission: 'kpi.read' })
   get(@Query() q: WallboardQuery, @CurrentUser() me: AuthUser) {
     const now = new Date(this.clock.now());

@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inBody, inPath, inQuery, scopeOf, type AuthUser } from '@bedside/auth';
 import { DomainError } from '@bedside/common';
 import { ResidentRepository } from '../residents/resident.repository';
 import { DeviceRepository } from '../devices/device.repository';
 import { AssignResidentDto, CreateBedDto } from './bed.dto';
 import { BedRepository } from './bed.repository';
+import { BedDetailDto, BedViewDto } from '../registry-answers.dto';
 
 @ApiTags('registry')
 @Controller('api/beds')
@@ -17,6 +18,7 @@ export class BedsController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ type: BedViewDto })
   @Authenticated({
     permission: 'registry.write',
     owns: [inBody('household', 'householdId'), inBody('resident', 'residentId')],
@@ -28,6 +30,7 @@ export class BedsController {
   }
 
   @Get()
+  @ApiOkResponse({ type: [BedViewDto] })
   @ApiQuery({ name: 'householdId', required: false })
   @Authenticated({ permission: 'registry.read', owns: [inQuery('household', 'householdId')], residentData: true })
   list(@CurrentUser() user: AuthUser, @Query('householdId') householdId?: string) {
@@ -35,6 +38,7 @@ export class BedsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: BedDetailDto })
   @Authenticated({ permission: 'registry.read', owns: [inPath('bed')], residentData: true })
   async get(@Param('id') id: string) {
     const bed = await this.beds.get(id);
@@ -42,6 +46,7 @@ export class BedsController {
   }
 
   @Put(':id/resident')
+  @ApiOkResponse({ type: BedViewDto })
   @Authenticated({
     permission: 'registry.write',
     owns: [inPath('bed'), inBody('resident', 'residentId')],

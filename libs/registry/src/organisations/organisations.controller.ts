@@ -1,8 +1,9 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { CreateOrganisationDto } from './organisation.dto';
 import { OrganisationRepository } from './organisation.repository';
+import { OrganisationViewDto } from '../registry-answers.dto';
 
 @ApiTags('registry')
 @Controller('api/organisations')
@@ -11,12 +12,14 @@ export class OrganisationsController {
 
   /** Platform administrators only: an organisation is a tenant. */
   @Post()
+  @ApiCreatedResponse({ type: OrganisationViewDto })
   @Authenticated({ permission: 'organisation.create', platform: true })
   create(@Body() dto: CreateOrganisationDto) {
     return this.organisations.create(dto.name);
   }
 
   @Get()
+  @ApiOkResponse({ type: [OrganisationViewDto] })
   @Authenticated({ permission: 'organisation.read' })
   async list(@CurrentUser() user: AuthUser) {
     const all = await this.organisations.list();
@@ -24,6 +27,7 @@ export class OrganisationsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: OrganisationViewDto })
   @Authenticated({ permission: 'organisation.read', owns: [inPath('organisation')] })
   get(@Param('id') id: string) {
     return this.organisations.get(id);

@@ -1,7 +1,8 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
-import { ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiParam, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Authenticated, inPath, inQuery } from '@bedside/auth';
+import { SupervisionReportDto } from './report-answer.dto';
 import { ReportQueryDto } from './report.dto';
 import { reportCsv, reportXlsx } from './report-export';
 import { SupervisionReportService } from './supervision-report.service';
@@ -16,7 +17,15 @@ export class ReportsController {
 
   @Get()
   @ApiParam({ name: 'id', format: 'uuid' })
-  @ApiProduces('application/json', 'text/csv', XLSX)
+  @ApiExtraModels(SupervisionReportDto)
+  @ApiOkResponse({
+    description: 'JSON, or with `format` a CSV or XLSX file of the same figures',
+    content: {
+      'application/json': { schema: { $ref: getSchemaPath(SupervisionReportDto) } },
+      'text/csv': { schema: { type: 'string' } },
+      [XLSX]: { schema: { type: 'string', format: 'binary' } },
+    },
+  })
   @Authenticated({ permission: 'kpi.read', owns: [inPath('organisation'), inQuery('region', 'regionId')] })
   async monthly(@Param('id') id: string, @Query() q: ReportQueryDto, @Res() res: Response): Promise<void> {
     const report = await this.reports.monthly(id, q.month, q.timeZone ?? 'Asia/Shanghai', q.regionId);

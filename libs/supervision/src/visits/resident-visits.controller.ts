@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { Clock, DomainError } from '@bedside/common';
 import { SupervisionConfig } from '../supervision.config';
@@ -12,6 +12,7 @@ import {
 } from './visit.dto';
 import { ResidentTimelineRepository } from './resident-timeline.repository';
 import { VisitsService } from './visits.service';
+import { ResidentTimelineDto, VisitViewDto } from './visit-answers.dto';
 
 /** Visits seen from a resident, an alarm and an organisation's policy. */
 @ApiTags('visits')
@@ -26,8 +27,9 @@ export class ResidentVisitsController {
 
   /** Alarms, visit steps and nights off the baseline, newest first (default: the last 90 days). */
   @Get('residents/:id/timeline')
+  @ApiOkResponse({ type: ResidentTimelineDto })
   @Authenticated({ permission: 'dispatch.read', owns: [inPath('resident')], residentData: true })
-  async residentTimeline(@Param('id') id: string, @Query() q: TimelineQueryDto) {
+  async residentTimeline(@Param('id') id: string, @Query() q: TimelineQueryDto): Promise<ResidentTimelineDto> {
     const to = q.to ? Date.parse(q.to) : this.clock.now() + 1;
     const from = q.from ? Date.parse(q.from) : to - 90 * 86_400_000;
     if (from >= to) throw new DomainError('VALIDATION_FAILED', 'from must be before to', { field: 'from' });
@@ -39,6 +41,7 @@ export class ResidentVisitsController {
 
   /** The resident's visits, soonest due first, each with its timeline. */
   @Get('residents/:id/visits')
+  @ApiOkResponse({ type: [VisitViewDto] })
   @Authenticated({ permission: 'dispatch.read', owns: [inPath('resident')], residentData: true })
   ofResident(@Param('id') id: string) {
     return this.visits.list({ residentId: id, limit: 1000 });

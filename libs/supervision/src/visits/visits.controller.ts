@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inPath, inQuery, scopeOf, type AuthUser } from '@bedside/auth';
 import { Clock } from '@bedside/common';
 import {
@@ -12,6 +12,7 @@ import {
   VisitQueryDto,
 } from './visit.dto';
 import { VisitsService } from './visits.service';
+import { VisitDto, VisitViewDto } from './visit-answers.dto';
 
 /** Visit work orders: the coordinator's list, assignment and the visitor's check-in. */
 @ApiTags('visits')
@@ -24,6 +25,7 @@ export class VisitsController {
 
   /** Soonest due first. */
   @Get()
+  @ApiOkResponse({ type: [VisitViewDto] })
   @Authenticated({
     permission: 'dispatch.read',
     owns: [
@@ -51,18 +53,21 @@ export class VisitsController {
 
   /** The signed-in worker's open visits (assigned to them by user), overdue first, then soonest due. */
   @Get('mine')
+  @ApiOkResponse({ type: [VisitViewDto] })
   @Authenticated({ permission: 'dispatch.read', residentData: true })
   mine(@Query() q: MyVisitsQueryDto, @CurrentUser() user: AuthUser) {
     return this.visits.mine(user, q.limit);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: VisitDto })
   @Authenticated({ permission: 'dispatch.read', owns: [inPath('visit')], residentData: true })
   get(@Param('id') id: string) {
     return this.visits.get(id);
   }
 
   @Post(':id/assign')
+  @ApiOkResponse({ type: VisitDto })
   @HttpCode(200)
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('visit')] })
   assign(@Param('id') id: string, @Body() dto: AssignVisitDto, @CurrentUser() user: AuthUser) {
@@ -70,6 +75,7 @@ export class VisitsController {
   }
 
   @Post(':id/check-in')
+  @ApiOkResponse({ type: VisitDto })
   @HttpCode(200)
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('visit')] })
   checkIn(@Param('id') id: string, @Body() dto: CheckInDto, @CurrentUser() user: AuthUser) {
@@ -87,6 +93,7 @@ export class VisitsController {
   }
 
   @Post(':id/reschedule')
+  @ApiOkResponse({ type: VisitDto })
   @HttpCode(200)
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('visit')] })
   reschedule(@Param('id') id: string, @Body() dto: RescheduleVisitDto, @CurrentUser() user: AuthUser) {
@@ -94,6 +101,7 @@ export class VisitsController {
   }
 
   @Post(':id/notes')
+  @ApiOkResponse({ type: VisitDto })
   @HttpCode(200)
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('visit')] })
   note(@Param('id') id: string, @Body() dto: VisitNoteDto, @CurrentUser() user: AuthUser) {
@@ -101,6 +109,7 @@ export class VisitsController {
   }
 
   @Post(':id/cancel')
+  @ApiOkResponse({ type: VisitDto })
   @HttpCode(200)
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('visit')] })
   cancel(@Param('id') id: string, @Body() dto: CancelVisitDto, @CurrentUser() user: AuthUser) {
