@@ -14,7 +14,8 @@ export function backoffMs(attempt: number): number {
 
 /**
  * Outbound webhooks: every alarm event becomes a durable delivery row per subscribed webhook
- * (so a restart loses nothing), which a poller posts, signed, and retries with backoff.
+ * (so a restart loses nothing), which a poller claims, posts, signed, and retries with backoff.
+ * Clustered, every node polls; a claim keeps two nodes from posting the same delivery.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -23,6 +24,8 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   static readonly POLL_MS = 500;
+  /** A claimed delivery is not posted by anyone else for this long (well beyond one POST's timeout). */
+  static readonly CLAIM_MS = 30_000;
 
   constructor(
     private readonly stream: AlarmStream,
@@ -59,7 +62,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
 
   private async deliverDue(): Promise<void> {
     try {
-      const due = await this.hooks.due(new Date(this.clock.now()), 50);
+      const due = await this.hooks.claimDue(new Date(this.clock.now()), 50, WebhookDispatcher.CLAIM_MS);
       await Promise.all(due.map((d) => this.deliver(d)));
     } catch (err) {
       if (!this.database.unavailable('webhooks', err))

@@ -111,26 +111,35 @@ export class WebhookRepository {
     return wanted.length;
   }
 
-  async due(now: Date, limit: number): Promise<DueDelivery[]> {
-    const rows = await this.database.db
-      .selectFrom('webhook_deliveries')
-      .innerJoin('webhooks', 'webhooks.id', 'webhook_deliveries.webhook_id')
-      .select([
-        'webhook_deliveries.id',
-        'webhook_deliveries.webhook_id',
-        'webhooks.url',
-        'webhooks.secret',
-        'webhook_deliveries.event_id',
-        'webhook_deliveries.event_type',
-        'webhook_deliveries.payload',
-        'webhook_deliveries.attempts',
-      ])
-      .where('webhook_deliveries.status', '=', 'pending')
-      .where('webhook_deliveries.next_attempt_at', '<=', now)
-      .orderBy('webhook_deliveries.id')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({
+  /**
+   * Claims up to `limit` due deliveries for this process: their next attempt moves `leaseMs`
+   * ahead, so another node (or this one's next poll) does not post them meanwhile; the attempt's
+   * outcome then sets the real next attempt. SKIP LOCKED lets pollers on several nodes claim
+   * side by side without waiting on each other's rows.
+   */
+  async claimDue(now: Date, limit: number, leaseMs: number): Promise<DueDelivery[]> {
+    const rows = await sql<{
+      id: string;
+      webhook_id: string;
+      url: string;
+      secret: string;
+      event_id: string;
+      event_type: string;
+      payload: Record<string, unknown>;
+      attempts: number;
+    }>`
+      with claimed as (
+        update webhook_deliveries set next_attempt_at = ${new Date(now.getTime() + leaseMs)}
+        where id in (
+          select id from webhook_deliveries
+          where status = 'pending' and next_attempt_at <= ${now}
+          order by id limit ${limit}
+          for update skip locked)
+        returning id, webhook_id, event_id, event_type, payload, attempts)
+      select c.id, c.webhook_id, w.url, w.secret, c.event_id, c.event_type, c.payload, c.attempts
+      from claimed c join webhooks w on w.id = c.webhook_id
+      order by c.id`.execute(this.database.db);
+    return rows.rows.map((r) => ({
       id: Number(r.id),
       webhookId: r.webhook_id,
       url: r.url,
