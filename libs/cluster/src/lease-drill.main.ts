@@ -41,10 +41,13 @@ async function main(): Promise<void> {
   }
   const nodeId = env.CLUSTER_NODE_ID;
   // A transaction left open by a frozen process holds its lease row FOR SHARE; PostgreSQL ends
-  // it after this so the takeover is not held up past the TTL.
-  const url = new URL(env.DATABASE_URL);
-  url.searchParams.set('options', `-c idle_in_transaction_session_timeout=${Math.floor(env.CLUSTER_LEASE_TTL_MS / 2)}`);
-  const { db, engine } = createKysely({ url: url.toString(), dataDir: env.DATA_DIR, poolSize: 4 });
+  // it after this so the takeover is not held up past the TTL (as the hub's pool does).
+  const { db, engine } = createKysely({
+    url: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    poolSize: 4,
+    idleInTransactionMs: env.CLUSTER_LEASE_TTL_MS / 2,
+  });
   const database = new Database(db, engine);
   await sql`create table if not exists cluster_drill_writes (
     partition integer not null, epoch bigint not null, node text not null, at timestamptz not null default clock_timestamp())`.execute(

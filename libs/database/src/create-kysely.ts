@@ -18,12 +18,23 @@ export interface DatabaseTarget {
   dataDir: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /**
+   * PostgreSQL ends a session left idle inside a transaction this long. Clustered, a frozen
+   * process must not keep a lease row locked (and its successor waiting) for ever.
+   */
+  idleInTransactionMs?: number;
   onConnectionError?: (err: Error) => void;
 }
 
 export function createKysely(target: DatabaseTarget): { db: Kysely<DB>; engine: 'postgres' | 'pglite' } {
   if (target.url) {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: target.url,
+      max: target.poolSize ?? 10,
+      ...(target.idleInTransactionMs && {
+        options: `-c idle_in_transaction_session_timeout=${Math.round(target.idleInTransactionMs)}`,
+      }),
+    });
     // Bound to this (boot-time) async context: a connection's events otherwise run in the context
     // of the request that opened it, and the request-scoped logger would tag the report with it.
     const report = AsyncResource.bind((err: Error) => target.onConnectionError?.(err));

@@ -15,6 +15,9 @@ import { DatabaseHealth } from './database-health';
         const { db, engine } = createKysely({
           url: env.DATABASE_URL,
           dataDir: env.DATA_DIR,
+          // Clustered: a frozen node's open transaction would hold its partition's lease row
+          // (and the fence's row lock) past the lease; half the TTL ends it in time.
+          idleInTransactionMs: env.CLUSTER_NODE_ID ? env.CLUSTER_LEASE_TTL_MS / 2 : undefined,
           onConnectionError: (err) => log.warn(`database connection lost: ${err.message}`),
         });
         const applied = await migrateToLatest(db);
