@@ -120,7 +120,10 @@ backend hubs_http
     option httpchk
     http-check send meth GET uri /health/ready
     http-check expect status 200
-    default-server inter ${inter}ms fall 2 rise 2${dns}
+    # A console's alarm stream on a node that stopped answering (frozen, cut off) would stay
+    # silent until its own idle check gives up; closing it lets the console resume elsewhere
+    # with Last-Event-ID at once.
+    default-server inter ${inter}ms fall 2 rise 2 on-marked-down shutdown-sessions${dns}
 ${servers((n) => `server ${n.name} ${n.host}:${n.httpPort} check`)}
 `;
 }
