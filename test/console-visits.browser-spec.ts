@@ -234,6 +234,17 @@ describe('visit planner, resident page and supervision report in Chromium', () =
     });
     expect(await page.textContent(`${byTestId('report-beds')} .kpi-value`)).toBe(String(expected.bedsInService));
     expect(expected.bedsInService).toBe(2);
+    // Bed-days of the month so far, to one decimal (the report is of the current month, so it grows
+    // between the API read and the page's own read; a tenth of a bed-day is hours, not milliseconds).
+    const shownBedDays = Number(await page.textContent(`${byTestId('report-bed-days')} .kpi-value`));
+    expect(expected.bedDaysInService).toBeGreaterThan(0);
+    expect(Math.abs(shownBedDays - expected.bedDaysInService)).toBeLessThanOrEqual(0.051);
+    expect(await page.textContent(`${byTestId('report-bed-days')} .kpi-sub`)).toBe(
+      `月末在服务 ${expected.bedsInServiceAtEnd} 张`,
+    );
+    expect(expected.bedsInServiceAtEnd).toBe(2);
+    const districtRow = await page.textContent(`${byTestId('report-districts')} tbody tr`);
+    expect(districtRow).toContain((Math.round(expected.districts[0].bedDaysInService * 10) / 10).toFixed(1));
     expect(await page.textContent(`${byTestId('report-visits-overdue')} .kpi-value`)).toBe(
       String(expected.visits.overdue),
     );

@@ -106,6 +106,8 @@ export const supervisionEn: Record<keyof typeof supervisionZhCN, string> = {
   'report.download.csv': 'Download CSV',
   'report.download.xlsx': 'Download Excel',
   'report.beds': 'Beds in service',
+  'report.bedDays': 'Bed-days in service',
+  'report.bedsAtEnd': '{count} in service at month end',
   'report.devices': '{count} devices in service',
   'report.online': 'Device online rate',
   'report.alarms': 'Alarms',

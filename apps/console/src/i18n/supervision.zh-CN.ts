@@ -104,6 +104,8 @@ export const supervisionZhCN = {
   'report.download.csv': '下载 CSV',
   'report.download.xlsx': '下载 Excel',
   'report.beds': '在服务床位',
+  'report.bedDays': '服务床日',
+  'report.bedsAtEnd': '月末在服务 {count} 张',
   'report.devices': '在服务设备 {count} 台',
   'report.online': '设备在线率',
   'report.alarms': '告警',

@@ -75,6 +75,8 @@ export function ReportPage() {
   const download = (format: 'csv' | 'xlsx') =>
     downloadReport(organisationId, month, regionId || undefined, format).catch(setError);
   const secs = (v: number | null) => (v == null ? '—' : t('kpi.seconds', { value: Math.round(v) }));
+  // Bed-days to one decimal: a bed that joined mid-month counts the part of a day it served.
+  const bedDays = (v: number) => (Math.round(v * 10) / 10).toFixed(1);
   return (
     <main className="page report-page" data-testid="report-page">
       <div className="page-head">
@@ -139,6 +141,12 @@ export function ReportPage() {
               value={String(report.bedsInService)}
               sub={t('report.devices', { count: report.devicesInService })}
             />
+            <KpiCard
+              testId="report-bed-days"
+              label={t('report.bedDays')}
+              value={bedDays(report.bedDaysInService)}
+              sub={t('report.bedsAtEnd', { count: report.bedsInServiceAtEnd })}
+            />
             <KpiCard testId="report-online" label={t('report.online')} value={percent(report.onlineRate)} />
             <KpiCard
               testId="report-alarms"
@@ -176,6 +184,7 @@ export function ReportPage() {
                     <tr>
                       <th>{t('report.col.district')}</th>
                       <th className="num">{t('report.beds')}</th>
+                      <th className="num">{t('report.bedDays')}</th>
                       <th className="num">{t('report.col.rate')}</th>
                       <th className="num">{t('report.alarms')}</th>
                       <th className="num">{t('report.visitsDone')}</th>
@@ -187,6 +196,7 @@ export function ReportPage() {
                       <tr key={d.districtId ?? 'none'}>
                         <td>{d.name ?? t('report.unassigned')}</td>
                         <td className="num">{d.bedsInService}</td>
+                        <td className="num">{bedDays(d.bedDaysInService)}</td>
                         <td className="num">{percent(d.onlineRate)}</td>
                         <td className="num">{d.alarms}</td>
                         <td className="num">{d.visitsDone}</td>
