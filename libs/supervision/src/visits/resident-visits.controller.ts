@@ -48,6 +48,7 @@ export class ResidentVisitsController {
   }
 
   @Post('residents/:id/visits')
+  @ApiCreatedResponse({ type: VisitDto })
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('resident')] })
   plan(@Param('id') id: string, @Body() dto: ManualVisitDto, @CurrentUser() user: AuthUser) {
     return this.visits.manual(id, Date.parse(dto.dueAt), dto.reason, user);
