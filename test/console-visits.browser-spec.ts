@@ -229,7 +229,11 @@ describe('visit planner, resident page and supervision report in Chromium', () =
     await page.click(byTestId('nav-reports'));
     await page.waitForSelector(byTestId('report-page'));
     const month = today().slice(0, 7);
-    await page.fill(byTestId('report-month'), month);
+    // Months are named in the UI language (a native month input named them in the browser's own language).
+    expect(await page.textContent(`${byTestId('report-month')} option[value="${month}"]`)).toBe(
+      `${Number(month.slice(0, 4))}年${Number(month.slice(5))}月`,
+    );
+    await page.selectOption(byTestId('report-month'), month);
     const expected = (await api.get(`/api/organisations/${org.id}/supervision-report?month=${month}`)).body;
     await waitFor(async () => (await page.textContent(`${byTestId('report-visits-done')} .kpi-value`)) === '1', {
       what: 'the report of this month',

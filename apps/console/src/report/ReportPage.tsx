@@ -3,23 +3,29 @@ import { downloadReport, supervisionApi, type Region, type SupervisionReport } f
 import { canSupervise, useAuth } from '../auth/useAuth';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Panel } from '../components/Panel';
+import { formatMonth } from '../i18n/format';
 import { useI18n } from '../i18n/useI18n';
 import { KpiCard } from '../supervisor/KpiCard';
 import { percent } from '../supervisor/percent';
 import '../visits/supervision.css';
 
-const lastMonth = () => {
-  const d = new Date();
-  d.setDate(1);
-  d.setMonth(d.getMonth() - 1);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
-};
+const monthOf = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+
+/** This month and the ones before it, newest first: reports are of months that have begun. */
+const recentMonths = (count: number) =>
+  Array.from({ length: count }, (_, i) => {
+    const d = new Date();
+    d.setDate(1);
+    d.setMonth(d.getMonth() - i);
+    return monthOf(d);
+  });
 
 /** The monthly supervision report of the organisation or one district/street, with CSV and Excel downloads. */
 export function ReportPage() {
   const { t, tx } = useI18n();
   const { user } = useAuth();
-  const [month, setMonth] = useState(lastMonth);
+  const [months] = useState(() => recentMonths(36));
+  const [month, setMonth] = useState(() => months[1]);
   const [organisationId, setOrganisationId] = useState(user?.organisationId ?? '');
   const [organisations, setOrganisations] = useState<{ id: string; name: string }[]>([]);
   const [regions, setRegions] = useState<Region[]>([]);
@@ -102,7 +108,14 @@ export function ReportPage() {
         )}
         <label className="inline">
           {t('report.month')}
-          <input type="month" value={month} onChange={(e) => setMonth(e.target.value)} data-testid="report-month" />
+          {/* A list named in the UI language: a native month input follows the browser's own locale. */}
+          <select value={month} onChange={(e) => setMonth(e.target.value)} data-testid="report-month">
+            {months.map((m) => (
+              <option key={m} value={m}>
+                {formatMonth(m)}
+              </option>
+            ))}
+          </select>
         </label>
         <label className="inline">
           {t('report.region')}
