@@ -215,11 +215,26 @@ describe('action plans and call lists', () => {
   it('a supervisor edits the action plan of a kind in the console; operators have no editor', async () => {
     const page = await newPage();
     await signIn(page, SUP);
+    // The organisation's plans answer only after the supervisor has typed: what they typed stays.
+    let answerPlans!: () => void;
+    const typed = new Promise<void>((resolve) => (answerPlans = resolve));
+    await page.route('**/api/organisations/*/action-plans', async (route) => {
+      if (route.request().method() === 'GET') await typed;
+      await route.continue();
+    });
     await page.click(byTestId('nav-plans'));
     await page.waitForSelector(byTestId('plan-editor'));
     await page.selectOption(byTestId('plan-kind'), 'fall');
     await page.fill(byTestId('plan-steps'), '询问住户是否受伤\n联系持钥匙人上门');
     await page.fill(byTestId('plan-responders'), '周丽 | +86 24 2345 6789 | community_worker\n120 | 120 | ambulance');
+    const plansRead = page.waitForResponse((r) => r.url().endsWith('/action-plans') && r.request().method() === 'GET');
+    answerPlans();
+    await plansRead;
+    // The list is in (the sos plan is marked), and the typed text is still there.
+    await waitFor(async () => (await page.textContent(`${byTestId('plan-kind')} option[value="sos"]`))?.includes('✓'), {
+      what: 'the plans read',
+    });
+    expect(await page.inputValue(byTestId('plan-steps'))).toBe('询问住户是否受伤\n联系持钥匙人上门');
     await page.click(byTestId('plan-save'));
     await page.waitForSelector(byTestId('plan-saved'));
     const fall = ((await op1.get(`/api/organisations/${orgId}/action-plans`)).body as any[]).find(

@@ -359,6 +359,61 @@ describe('held critical alarm', () => {
   }, 90_000);
 });
 
+describe('supervisor wallboard escalations', () => {
+  it('counts the escalated unacknowledged alarms and the escalations of the window as the alarms themselves tell', async () => {
+    const sup = hubApi({ httpUrl: hub.httpUrl, authHeader: await apiSignIn(hub, SUP.username, SUP.password) });
+    // Counted here from the alarms and their timelines, not from the wallboard's own query.
+    const independent = async (from: string) => {
+      const open = ((await op.get('/api/alarms?state=raised&limit=1000')).body as any[]).filter((a) => !a.suppressed);
+      const all = (await op.get('/api/alarms?limit=1000')).body as any[];
+      let inWindow = 0;
+      for (const a of all) {
+        const detail = (await op.get(`/api/alarms/${a.id}`)).body;
+        inWindow += (detail.timeline as any[]).filter(
+          (e) => e.action === 'escalate' && Date.parse(e.at) >= Date.parse(from),
+        ).length;
+      }
+      return { openEscalated: open.filter((a) => a.escalationLevel > 0).length, inWindow };
+    };
+    // Escalation goes on while counting: take a count between two equal boards.
+    let last: unknown;
+    const settled = await waitFor(
+      async () => {
+        const before = (await sup.get('/api/wallboard')).body;
+        const counted = await independent(before.from);
+        const after = (await sup.get('/api/wallboard')).body;
+        last = { before: before.escalations, counted, after: after.escalations };
+        const key = (e: { openEscalated: number; inWindow: number }) => `${e.openEscalated}/${e.inWindow}`;
+        return key(before.escalations) === key(after.escalations) && key(after.escalations) === key(counted) && after;
+      },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'a wallboard that agrees with the alarms' },
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; last seen ${JSON.stringify(last)}`);
+    });
+    // Alarms of the tests before were left unacknowledged under a 5 s escalation: there is something to count.
+    expect(settled.escalations.openEscalated).toBeGreaterThanOrEqual(1);
+    expect(settled.escalations.inWindow).toBeGreaterThanOrEqual(settled.escalations.openEscalated);
+
+    const page = await newPage();
+    await signIn(page, SUP);
+    await page.goto(`${hub.httpUrl}/wallboard`);
+    await page.waitForSelector(byTestId('wb-escalated'));
+    await waitFor(
+      async () => {
+        const board = (await sup.get('/api/wallboard')).body;
+        const value = await page.textContent(`${byTestId('wb-escalated')} .kpi-value`);
+        const sub = await page.textContent(`${byTestId('wb-escalated')} .kpi-sub`);
+        return (
+          value === String(board.escalations.openEscalated) && sub === `近 12 小时升级 ${board.escalations.inWindow} 次`
+        );
+      },
+      { timeoutMs: 30_000, intervalMs: 500, what: "the wallboard page showing the hub's escalation figures" },
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'console-wallboard-escalations-1440x900.png') });
+    expect(chrome.errors).toEqual([]);
+  }, 90_000);
+});
+
 describe('header', () => {
   it('at 1280 px a supervisor gets a 更多 menu, worked by keyboard, and the controls stay on the bar', async () => {
     const page = await newPage({ viewport: { width: 1280, height: 720 }, bypassCSP: true });

@@ -6,7 +6,9 @@ import { toLocal } from '@bedside/rules';
 import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
 import { addNights, nightWindow } from '../libs/wellness/src/domain/night-window';
 import { ARTIFACTS, byTestId, ConsoleBrowser, requireBuiltConsole, signIn } from './browser-fixture';
+import { eventsTopic } from '@bedside/contracts';
 import { addCareBed, streamBedNights } from './care-beds';
+import { publishOnce } from './mqtt-helpers';
 import { signIn as signInApi } from './tenant-fixture';
 
 /**
@@ -227,13 +229,28 @@ describe('visit planner, resident page and supervision report in Chromium', () =
     await page.click(byTestId('nav-reports'));
     await page.waitForSelector(byTestId('report-page'));
     const month = today().slice(0, 7);
-    await page.fill(byTestId('report-month'), month);
+    // Months are named in the UI language (a native month input named them in the browser's own language).
+    expect(await page.textContent(`${byTestId('report-month')} option[value="${month}"]`)).toBe(
+      `${Number(month.slice(0, 4))}年${Number(month.slice(5))}月`,
+    );
+    await page.selectOption(byTestId('report-month'), month);
     const expected = (await api.get(`/api/organisations/${org.id}/supervision-report?month=${month}`)).body;
     await waitFor(async () => (await page.textContent(`${byTestId('report-visits-done')} .kpi-value`)) === '1', {
       what: 'the report of this month',
     });
     expect(await page.textContent(`${byTestId('report-beds')} .kpi-value`)).toBe(String(expected.bedsInService));
     expect(expected.bedsInService).toBe(2);
+    // Bed-days of the month so far, to one decimal (the report is of the current month, so it grows
+    // between the API read and the page's own read; a tenth of a bed-day is hours, not milliseconds).
+    const shownBedDays = Number(await page.textContent(`${byTestId('report-bed-days')} .kpi-value`));
+    expect(expected.bedDaysInService).toBeGreaterThan(0);
+    expect(Math.abs(shownBedDays - expected.bedDaysInService)).toBeLessThanOrEqual(0.051);
+    expect(await page.textContent(`${byTestId('report-bed-days')} .kpi-sub`)).toBe(
+      `月末在服务 ${expected.bedsInServiceAtEnd} 张`,
+    );
+    expect(expected.bedsInServiceAtEnd).toBe(2);
+    const districtRow = await page.textContent(`${byTestId('report-districts')} tbody tr`);
+    expect(districtRow).toContain((Math.round(expected.districts[0].bedDaysInService * 10) / 10).toFixed(1));
     expect(await page.textContent(`${byTestId('report-visits-overdue')} .kpi-value`)).toBe(
       String(expected.visits.overdue),
     );
@@ -249,6 +266,54 @@ describe('visit planner, resident page and supervision report in Chromium', () =
       if (format === 'csv') expect(bytes.toString('utf8')).toContain('在服务床位 beds in service,2');
       else expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK'); // an OOXML package is a zip
     }
+    expect(chrome.errors).toEqual([]);
+  }, 60_000);
+});
+
+describe('a follow-up visit planned from an alarm', () => {
+  it('the operator plans it on the alarm, it is worded in zh-CN, kept across a reload and listed in the planner', async () => {
+    const eventId = `sos-follow-up-${Date.now()}`;
+    await publishOnce(hub.mqttUrl, steady.creds.button, eventsTopic(steady.creds.button.deviceId), {
+      eventId,
+      type: 'button.pressed',
+      ts: Date.now(),
+    });
+    const alarm = await waitFor(
+      async () =>
+        ((await api.get(`/api/alarms?bedId=${steady.bed.id}&state=open`)).body as any[]).find((a) => a.kind === 'sos'),
+      { timeoutMs: 10_000, what: 'the SOS alarm' },
+    );
+    await page.goto(`${hub.httpUrl}/alarms/${alarm.id}`);
+    await page.waitForSelector(byTestId('follow-up-note'));
+    await page.fill(byTestId('follow-up-note'), '确认老人情况，检查呼叫器');
+    await page.selectOption(byTestId('follow-up-days'), '3');
+    const before = Date.now();
+    await page.click(byTestId('follow-up-submit'));
+    await page.waitForSelector(`${byTestId('follow-up-visit')}[data-state="planned"]`);
+    expect(await page.textContent(byTestId('follow-up-panel'))).toContain('紧急呼叫告警回访：确认老人情况，检查呼叫器');
+
+    // The hub holds one alarm visit for the resident, due in three days, with the note.
+    const visits = (await api.get(`/api/residents/${steady.resident.id}/visits`)).body as any[];
+    const own = visits.filter((v) => v.source === 'alarm' && v.alarmId === alarm.id);
+    expect(own).toHaveLength(1);
+    expect(own[0]).toEqual(
+      expect.objectContaining({ state: 'planned', reason: 'after sos alarm: 确认老人情况，检查呼叫器' }),
+    );
+    expect(own[0].dueAt).toBeGreaterThanOrEqual(before + 3 * 86_400_000 - 5_000);
+    expect(own[0].dueAt).toBeLessThanOrEqual(Date.now() + 3 * 86_400_000);
+    // A second plan for the same alarm is refused; the page shows the one that exists after a reload.
+    expect((await api.post(`/api/alarms/${alarm.id}/visits`, {})).status).toBe(409);
+    await page.reload();
+    await page.waitForSelector(byTestId('follow-up-visit'));
+    expect(await page.$(byTestId('follow-up-note'))).toBeNull();
+    await page.screenshot({ path: join(ARTIFACTS, 'alarm-follow-up-visit.png'), fullPage: true });
+
+    // The coordinator's planner lists it as an alarm follow-up, worded the same way.
+    await page.goto(`${hub.httpUrl}/visits`);
+    await page.waitForSelector(byTestId(`visit-${own[0].id}`));
+    const row = await page.textContent(byTestId(`visit-${own[0].id}`));
+    expect(row).toContain('告警回访');
+    expect(row).toContain('紧急呼叫告警回访：确认老人情况，检查呼叫器');
     expect(chrome.errors).toEqual([]);
   }, 60_000);
 });

@@ -257,5 +257,11 @@ describe('answers match the OpenAPI document', () => {
       '/api/visits/{id}/assign',
       200,
     );
+    expectDescribed(
+      await operator.post(`/api/alarms/${tenant.alarm.id}/visits`, { note: '回访老人情况' }),
+      'post',
+      '/api/alarms/{alarmId}/visits',
+      201,
+    );
   });
 });

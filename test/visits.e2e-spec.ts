@@ -386,6 +386,15 @@ describe('regions, visits and the monthly supervision report', () => {
       const serving = beds.filter((b) => Date.parse(b.bed.createdAt) < to);
       expect(report.bedsInService).toBe(serving.length);
       expect(report.devicesInService).toBe(3 * serving.length);
+      // Bed-days: each bed from its going into service (its devices were bound within moments of
+      // its creation) to the month's end or the report time, whichever is first.
+      const served = (b: Bed) =>
+        Math.max(0, Math.min(to, Date.parse(report.generatedAt)) - Math.max(from, Date.parse(b.bed.createdAt))) / DAY;
+      expect(report.bedsInServiceAtEnd).toBe(serving.length);
+      expect(report.bedDaysInService).toBeCloseTo(
+        serving.reduce((sum, b) => sum + served(b), 0),
+        3,
+      );
       expect(report.onlineByBed.map((x: any) => x.bedId).sort()).toEqual(serving.map((b) => b.bed.id).sort());
       const uptimes: number[] = [];
       for (const b of serving) {
@@ -440,6 +449,9 @@ describe('regions, visits and the monthly supervision report', () => {
         ['鼓楼区', count([steady.bed.id, declining.bed.id])],
         ['玄武区', count([away.bed.id])],
       ]);
+      const days = (bs: Bed[]) => bs.filter((b) => serving.includes(b)).reduce((sum, b) => sum + served(b), 0);
+      expect(report.districts[0].bedDaysInService).toBeCloseTo(days([steady, declining]), 3);
+      expect(report.districts[1].bedDaysInService).toBeCloseTo(days([away]), 3);
     }
 
     // The current month: what happened today is in it.

@@ -14,6 +14,7 @@ import { AlarmSummary } from './AlarmSummary';
 import { ContactsList } from './ContactsList';
 import { DeviceList } from './DeviceList';
 import { DispatchPanel } from './DispatchPanel';
+import { FollowUpVisitPanel } from './FollowUpVisitPanel';
 import { NoteForm } from './NoteForm';
 import { ResidentCard } from './ResidentCard';
 import { ResolveForm } from './ResolveForm';
@@ -82,6 +83,7 @@ export function AlarmDetailPage({ id }: { id: string }) {
           <DispatchPanel key={version} alarm={alarm} contacts={contacts} onChange={afterAction} />
           <NoteForm alarmId={alarm.id} onDone={afterAction} />
           <ResolveForm alarm={alarm} onDone={afterAction} />
+          <FollowUpVisitPanel alarm={alarm} residentId={ctx.resident?.id ?? null} />
         </div>
       </div>
     </main>

@@ -3302,7 +3302,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['VisitDto'];
+        };
       };
     };
   };
@@ -5086,7 +5088,9 @@ export interface operations {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/json': components['schemas']['VisitDto'];
+        };
       };
     };
   };

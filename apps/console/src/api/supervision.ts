@@ -27,6 +27,9 @@ export type VisitFilter = NonNullable<operations['VisitsController_list']['param
 /** A visit as lists show it, with whom it is for and where. */
 export type Visit = components['schemas']['VisitViewDto'];
 
+/** A visit as the hub answers a change to it. */
+export type VisitRecord = components['schemas']['VisitDto'];
+
 /** An alarm, a visit step or a night off the baseline on a resident's timeline. */
 export type TimelineEntry = components['schemas']['ResidentTimelineDto']['entries'][number];
 
@@ -65,6 +68,9 @@ export const supervisionApi = {
     answer(hub.POST('/api/visits/{id}/check-in', { params: { path: { id } }, body })),
   cancel: (id: string, body: components['schemas']['CancelVisitDto']) =>
     answer(hub.POST('/api/visits/{id}/cancel', { params: { path: { id } }, body })),
+  /** A follow-up visit to the resident after an alarm (one per alarm; 409 when it exists). */
+  followUp: (alarmId: string, body: components['schemas']['FollowUpVisitDto']) =>
+    answer(hub.POST('/api/alarms/{alarmId}/visits', { params: { path: { alarmId } }, body })),
   regions: (organisationId?: string, signal?: AbortSignal) =>
     answer(hub.GET('/api/regions', { params: { query: { organisationId } }, signal })),
   organisations: (signal?: AbortSignal) => answer(hub.GET('/api/organisations', { signal })),

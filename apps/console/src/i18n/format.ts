@@ -90,3 +90,12 @@ export function isoAttr(v: Time | null | undefined): string | undefined {
   const ms = toMs(v);
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
+
+/** A month "2026-12" named in the UI language ("2026年12月", "December 2026"). */
+export function formatMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number);
+  if (!y || !m) return month;
+  return new Intl.DateTimeFormat(uiLocale, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(
+    Date.UTC(y, m - 1, 1),
+  );
+}

@@ -33,6 +33,8 @@ export function ActionPlansPage() {
   const [responders, setResponders] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
+  // Set while the supervisor has typed into the form: plans that arrive later do not overwrite it.
+  const [edited, setEdited] = useState(false);
 
   useEffect(() => {
     if (!orgId) return;
@@ -41,10 +43,11 @@ export function ActionPlansPage() {
     return () => ctrl.abort();
   }, [orgId]);
   useEffect(() => {
+    if (edited) return;
     const p = plans.find((x) => x.kind === kind);
     setSteps(p ? p.steps.join('\n') : '');
     setResponders(p ? toLines(p.responders) : '');
-  }, [kind, plans]);
+  }, [kind, plans, edited]);
 
   const save = useCallback(async () => {
     if (!orgId) return;
@@ -56,6 +59,7 @@ export function ActionPlansPage() {
       responders: fromLines(responders),
     });
     setPlans((ps) => [...ps.filter((p) => p.kind !== kind), plan]);
+    setEdited(false);
     setSaved(true);
   }, [orgId, kind, steps, responders]);
   const saving = useAsyncAction(save);
@@ -85,6 +89,7 @@ export function ActionPlansPage() {
               value={kind}
               onChange={(e) => {
                 setKind(e.target.value);
+                setEdited(false);
                 setSaved(false);
               }}
               data-testid="plan-kind"
@@ -104,6 +109,7 @@ export function ActionPlansPage() {
               value={steps}
               onChange={(e) => {
                 setSteps(e.target.value);
+                setEdited(true);
                 setSaved(false);
               }}
               data-testid="plan-steps"
@@ -116,6 +122,7 @@ export function ActionPlansPage() {
               value={responders}
               onChange={(e) => {
                 setResponders(e.target.value);
+                setEdited(true);
                 setSaved(false);
               }}
               placeholder="周丽 | +86 24 2345 6789 | community_worker"

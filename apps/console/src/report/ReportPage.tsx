@@ -3,23 +3,29 @@ import { downloadReport, supervisionApi, type Region, type SupervisionReport } f
 import { canSupervise, useAuth } from '../auth/useAuth';
 import { ErrorMessage } from '../components/ErrorMessage';
 import { Panel } from '../components/Panel';
+import { formatMonth } from '../i18n/format';
 import { useI18n } from '../i18n/useI18n';
 import { KpiCard } from '../supervisor/KpiCard';
 import { percent } from '../supervisor/percent';
 import '../visits/supervision.css';
 
-const lastMonth = () => {
-  const d = new Date();
-  d.setDate(1);
-  d.setMonth(d.getMonth() - 1);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
-};
+const monthOf = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+
+/** This month and the ones before it, newest first: reports are of months that have begun. */
+const recentMonths = (count: number) =>
+  Array.from({ length: count }, (_, i) => {
+    const d = new Date();
+    d.setDate(1);
+    d.setMonth(d.getMonth() - i);
+    return monthOf(d);
+  });
 
 /** The monthly supervision report of the organisation or one district/street, with CSV and Excel downloads. */
 export function ReportPage() {
   const { t, tx } = useI18n();
   const { user } = useAuth();
-  const [month, setMonth] = useState(lastMonth);
+  const [months] = useState(() => recentMonths(36));
+  const [month, setMonth] = useState(() => months[1]);
   const [organisationId, setOrganisationId] = useState(user?.organisationId ?? '');
   const [organisations, setOrganisations] = useState<{ id: string; name: string }[]>([]);
   const [regions, setRegions] = useState<Region[]>([]);
@@ -75,6 +81,8 @@ export function ReportPage() {
   const download = (format: 'csv' | 'xlsx') =>
     downloadReport(organisationId, month, regionId || undefined, format).catch(setError);
   const secs = (v: number | null) => (v == null ? '—' : t('kpi.seconds', { value: Math.round(v) }));
+  // Bed-days to one decimal: a bed that joined mid-month counts the part of a day it served.
+  const bedDays = (v: number) => (Math.round(v * 10) / 10).toFixed(1);
   return (
     <main className="page report-page" data-testid="report-page">
       <div className="page-head">
@@ -100,7 +108,14 @@ export function ReportPage() {
         )}
         <label className="inline">
           {t('report.month')}
-          <input type="month" value={month} onChange={(e) => setMonth(e.target.value)} data-testid="report-month" />
+          {/* A list named in the UI language: a native month input follows the browser's own locale. */}
+          <select value={month} onChange={(e) => setMonth(e.target.value)} data-testid="report-month">
+            {months.map((m) => (
+              <option key={m} value={m}>
+                {formatMonth(m)}
+              </option>
+            ))}
+          </select>
         </label>
         <label className="inline">
           {t('report.region')}
@@ -139,6 +154,12 @@ export function ReportPage() {
               value={String(report.bedsInService)}
               sub={t('report.devices', { count: report.devicesInService })}
             />
+            <KpiCard
+              testId="report-bed-days"
+              label={t('report.bedDays')}
+              value={bedDays(report.bedDaysInService)}
+              sub={t('report.bedsAtEnd', { count: report.bedsInServiceAtEnd })}
+            />
             <KpiCard testId="report-online" label={t('report.online')} value={percent(report.onlineRate)} />
             <KpiCard
               testId="report-alarms"
@@ -176,6 +197,7 @@ export function ReportPage() {
                     <tr>
                       <th>{t('report.col.district')}</th>
                       <th className="num">{t('report.beds')}</th>
+                      <th className="num">{t('report.bedDays')}</th>
                       <th className="num">{t('report.col.rate')}</th>
                       <th className="num">{t('report.alarms')}</th>
                       <th className="num">{t('report.visitsDone')}</th>
@@ -187,6 +209,7 @@ export function ReportPage() {
                       <tr key={d.districtId ?? 'none'}>
                         <td>{d.name ?? t('report.unassigned')}</td>
                         <td className="num">{d.bedsInService}</td>
+                        <td className="num">{bedDays(d.bedDaysInService)}</td>
                         <td className="num">{percent(d.onlineRate)}</td>
                         <td className="num">{d.alarms}</td>
                         <td className="num">{d.visitsDone}</td>

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Authenticated, CurrentUser, inPath, type AuthUser } from '@bedside/auth';
 import { Clock, DomainError } from '@bedside/common';
 import { SupervisionConfig } from '../supervision.config';
@@ -12,7 +12,7 @@ import {
 } from './visit.dto';
 import { ResidentTimelineRepository } from './resident-timeline.repository';
 import { VisitsService } from './visits.service';
-import { ResidentTimelineDto, VisitViewDto } from './visit-answers.dto';
+import { ResidentTimelineDto, VisitDto, VisitViewDto } from './visit-answers.dto';
 
 /** Visits seen from a resident, an alarm and an organisation's policy. */
 @ApiTags('visits')
@@ -48,6 +48,7 @@ export class ResidentVisitsController {
   }
 
   @Post('residents/:id/visits')
+  @ApiCreatedResponse({ type: VisitDto })
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('resident')] })
   plan(@Param('id') id: string, @Body() dto: ManualVisitDto, @CurrentUser() user: AuthUser) {
     return this.visits.manual(id, Date.parse(dto.dueAt), dto.reason, user);
@@ -55,6 +56,7 @@ export class ResidentVisitsController {
 
   /** An operator's follow-up visit after handling an alarm (one per alarm). */
   @Post('alarms/:alarmId/visits')
+  @ApiCreatedResponse({ type: VisitDto })
   @Authenticated({ permission: 'dispatch.manage', owns: [inPath('alarm', 'alarmId')] })
   followUp(@Param('alarmId') alarmId: string, @Body() dto: FollowUpVisitDto, @CurrentUser() user: AuthUser) {
     const dueAt = dto.dueAt ? Date.parse(dto.dueAt) : this.clock.now() + this.config.deviationDueMs;

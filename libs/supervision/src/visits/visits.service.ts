@@ -80,7 +80,12 @@ export class VisitsService {
   }
 
   /** An operator's follow-up visit after an alarm: one per alarm. */
-  async followUp(alarmId: string, dueAt: number, note: string | undefined, user: AuthUser): Promise<Visit> {
+  async followUp(
+    alarmId: string,
+    dueAt: number,
+    note: string | undefined,
+    user: AuthUser,
+  ): Promise<Visit & { overdue: boolean }> {
     const subject = await this.visits.alarmSubject(alarmId);
     if (!subject.residentId) throw new DomainError('CONFLICT', "the alarm's bed has no resident to visit", { alarmId });
     return this.plan(
@@ -100,7 +105,12 @@ export class VisitsService {
   }
 
   /** A visit a coordinator plans by hand. */
-  async manual(residentId: string, dueAt: number, reason: string, user: AuthUser): Promise<Visit> {
+  async manual(
+    residentId: string,
+    dueAt: number,
+    reason: string,
+    user: AuthUser,
+  ): Promise<Visit & { overdue: boolean }> {
     const home = await this.visits.residentHome(residentId);
     return this.plan(
       { ...home, residentId, source: 'manual', sourceKey: newId(), reason, dueAt },
@@ -143,12 +153,17 @@ export class VisitsService {
     return this.categoriesOf(residentId);
   }
 
-  private async plan(draft: Parameters<typeof newVisit>[0], user: AuthUser, duplicate: string): Promise<Visit> {
+  /** Answered like every other change to a visit: with whether it is overdue now (one due in the past is). */
+  private async plan(
+    draft: Parameters<typeof newVisit>[0],
+    user: AuthUser,
+    duplicate: string,
+  ): Promise<Visit & { overdue: boolean }> {
     const now = this.clock.now();
     const [stored] = await this.visits.insertNew([newVisit(draft, user.username, now)]);
     if (!stored) throw new DomainError('CONFLICT', duplicate, { source: draft.source, sourceKey: draft.sourceKey });
     this.events.events$.next({ type: 'visit.planned', at: now, visit: stored });
-    return stored;
+    return { ...stored, overdue: isOverdue(stored, now) };
   }
 }
 
