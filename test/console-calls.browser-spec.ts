@@ -235,11 +235,17 @@ describe('history filters', () => {
     expect(ofResident).toHaveLength(2);
     expect(ofHousehold.sort()).toEqual([...ofBed, ...ofResident].sort());
 
-    const page = await newPage();
+    // An en-US browser, the Chinese console: the date fields are the console's (year-month-day),
+    // not the browser's own date picker, which would write 12/05/2026.
+    const page = await newPage({ locale: 'en-US' });
     await signIn(page, OP);
     await page.click(byTestId('nav-history'));
     await page.waitForSelector(byTestId('history-page'));
     expect(await page.isDisabled(byTestId('history-bed'))).toBe(true);
+    for (const field of ['history-from', 'history-to']) {
+      expect(await page.getAttribute(byTestId(field), 'type')).toBe('text');
+      expect(await page.getAttribute(byTestId(field), 'placeholder')).toBe('年-月-日');
+    }
 
     await page.selectOption(byTestId('history-household'), beds.east1a.householdId);
     await page.waitForSelector(`${byTestId('history-bed')} option[value="${beds.east1b.bedId}"]`, {

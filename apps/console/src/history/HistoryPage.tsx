@@ -171,11 +171,27 @@ export function HistoryPage() {
         </label>
         <label className="field">
           <span>{t('history.from')}</span>
-          <input type="date" value={form.from} onChange={set('from')} data-testid="history-from" />
+          <input
+            type="text"
+            inputMode="numeric"
+            pattern="\d{4}-\d{2}-\d{2}"
+            placeholder={t('history.datePattern')}
+            value={form.from}
+            onChange={set('from')}
+            data-testid="history-from"
+          />
         </label>
         <label className="field">
           <span>{t('history.to')}</span>
-          <input type="date" value={form.to} onChange={set('to')} data-testid="history-to" />
+          <input
+            type="text"
+            inputMode="numeric"
+            pattern="\d{4}-\d{2}-\d{2}"
+            placeholder={t('history.datePattern')}
+            value={form.to}
+            onChange={set('to')}
+            data-testid="history-to"
+          />
         </label>
         <button type="submit" className="btn btn-primary" data-testid="history-search">
           {t('history.search')}

@@ -361,6 +361,7 @@ export const en: Messages = {
   'history.open': 'Still open',
   'history.from': 'From',
   'history.to': 'To',
+  'history.datePattern': 'YYYY-MM-DD',
   'history.search': 'Search',
   'history.export': 'Export CSV',
   'history.loading': 'Searching…',

@@ -359,6 +359,7 @@ export const zhCN = {
   'history.open': '未处理完',
   'history.from': '起始日期',
   'history.to': '截止日期',
+  'history.datePattern': '年-月-日',
   'history.search': '查询',
   'history.export': '导出 CSV',
   'history.loading': '正在查询…',
