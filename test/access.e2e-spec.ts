@@ -66,7 +66,7 @@ describe('sessions', () => {
     expect((await login('op-b', 'wrong')).status).toBe(401); // third failure: LOGIN_FAILURES_MAX=3 reached
     expect((await login('op-b', 'wrong')).status).toBe(429);
     expect((await login('op-b', 'op-b-copper-kettle')).status).toBe(429); // even the right password waits out the window
-  });
+  }, 30_000); // six password checks (scrypt) on a machine running other suites: past Jest's 5 s default
 
   it('refuses requests without credentials and with a made-up token', async () => {
     expect((await fetch(`${hub.httpUrl}/api/beds`)).status).toBe(401);
