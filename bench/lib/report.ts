@@ -1,5 +1,6 @@
 import type { BenchResults, QosSummary, StepResult } from './results';
 import type { Spread } from './stats';
+import type { ClusterBenchResult } from '../cluster.bench';
 import { renderCorpus } from '../corpus.bench';
 import type { DeviceFairnessResult, LatencyFigures } from '../device-fairness.bench';
 
@@ -83,6 +84,148 @@ export function renderDeviceFairness(d: DeviceFairnessResult | null | undefined,
     `Flood: ${d.flood.sent.toLocaleString('en-US')} telemetry messages sent, ${d.flood.refusedForQuota.toLocaleString('en-US')} refused for quota (\`RATE_LIMITED\`); the device that stopped reading ${d.flood.stuckDropped ? 'was dropped by the hub' : 'was not dropped within the window'}. **Within 2× of quiet: ${d.withinTarget ? 'yes' : 'no'}** (p99 ratios: stored ${d.ratio.stored ?? '–'}, alarm ${d.ratio.alarm ?? '–'}).`,
     '',
   );
+  return L;
+}
+
+/** Heading of the cluster section; a lone cluster run replaces the section under it. */
+export const CLUSTER_HEADING = '## Cluster: hubs behind HAProxy, side by side with one hub';
+
+/** Planning rule of the capacity arithmetic: a node's hub kept at half its machine's CPU. */
+const PLAN_CORES = 2;
+const PLAN_UTILISATION = 0.5;
+const PROVINCE_BEDS = 23_000;
+
+/**
+ * Steady state of N hubs behind HAProxy against one hub at equal beds on the same PostgreSQL
+ * (telemetry, SOS -> console, CPU per message of every process), then the takeovers after
+ * kill -9, and the capacity arithmetic from the per-message figures.
+ */
+export function renderCluster(c: ClusterBenchResult | null | undefined, origin?: string): string[] {
+  const L: string[] = [CLUSTER_HEADING, ''];
+  if (!c) return [...L, 'Not run in this benchmark (opt-in: `--cluster`).', ''];
+  const o = c.options;
+  L.push(
+    `bench/cluster.bench.ts: ${o.beds.toLocaleString('en-US')} beds (1 mattress connection each at 1 msg/s, the same \`devices-sim load\` as above: ${o.runs} QoS 0 and ${o.runs} QoS 1 windows of ${o.windowS} s, ${o.sos} SOS presses per window from the load's probe, timed to \`alarm.raised\` on the console stream) against one hub, then against ${o.nodes} hubs. Settings: ${c.settings}. CPU per message = utime+stime deltas from /proc/<pid>/stat over the window ÷ messages delivered; "hubs" sums every hub process. Targets (issue): SOS -> alarm p99 ≤ 100 ms in steady state; cluster CPU per message within 1.25× of single-node; partitions moved within 6 s of a kill -9; SOS from a device of the killed node on the console within 10 s, its reconnect included.${origin ? ` ${origin}` : ''}`,
+    '',
+  );
+  if (c.errors.length) L.push(...c.errors.map((e) => `- **error**: ${e.split('\n')[0].slice(0, 300)}`), '');
+  const q = (st: StepResult | null, qos: 0 | 1) => st?.qos.find((x) => x.qos === qos);
+  const side = (st: StepResult | null, qos: 0 | 1, name: string) => q(st, qos)?.sideCpuUsPerMsg?.[name] ?? null;
+  const sosOf = (st: StepResult | null) => (st?.sos && !('unavailable' in st.sos) ? st.sos : null);
+  const total = (st: StepResult | null, qos: 0 | 1) => {
+    const x = q(st, qos);
+    if (!x?.serverCpuUsPerMsg) return null;
+    return (
+      x.serverCpuUsPerMsg.median +
+      (x.backendCpuUsPerMsg?.median ?? 0) +
+      Object.values(x.sideCpuUsPerMsg ?? {}).reduce((a, v) => a + (v?.median ?? 0), 0)
+    );
+  };
+  const div = (a: number | null | undefined, b: number | null | undefined) =>
+    a !== null && a !== undefined && b ? `${(a / b).toFixed(2)}×` : '–';
+  const S = c.single;
+  const K = c.cluster;
+  const row = (label: string, a: string, b: string, r = '', target = '') =>
+    `| ${label} | ${a} | ${b} | ${r} | ${target} |`;
+  L.push('| | single node | cluster | cluster ÷ single | target |', '| --- | ---: | ---: | ---: | --- |');
+  L.push(
+    row('connections', String(S?.connections ?? '–'), String(K?.connections ?? '–')),
+    row(
+      'delivered msg/s, QoS 0 / QoS 1',
+      `${f(q(S, 0)?.throughputPerSec)} / ${f(q(S, 1)?.throughputPerSec)}`,
+      `${f(q(K, 0)?.throughputPerSec)} / ${f(q(K, 1)?.throughputPerSec)}`,
+    ),
+    row(
+      'loss, QoS 0 / QoS 1',
+      `${f(q(S, 0)?.lossRatio, ' %', 100)} / ${f(q(S, 1)?.lossRatio, ' %', 100)}`,
+      `${f(q(K, 0)?.lossRatio, ' %', 100)} / ${f(q(K, 1)?.lossRatio, ' %', 100)}`,
+    ),
+    row(
+      'QoS 1 PUBACK p50 / p99 ms',
+      `${f(q(S, 1)?.p50Ms)} / ${f(q(S, 1)?.p99Ms)}`,
+      `${f(q(K, 1)?.p50Ms)} / ${f(q(K, 1)?.p99Ms)}`,
+    ),
+    row(
+      'SOS -> console: presses raised',
+      sosOf(S) ? `${sosOf(S)!.matched} of ${sosOf(S)!.presses}` : '–',
+      sosOf(K) ? `${sosOf(K)!.matched} of ${sosOf(K)!.presses}` : '–',
+    ),
+    row(
+      'SOS -> console p50 ms',
+      f(sosOf(S)?.p50Ms),
+      f(sosOf(K)?.p50Ms),
+      div(sosOf(K)?.p50Ms?.median, sosOf(S)?.p50Ms?.median),
+    ),
+    row(
+      'SOS -> console p99 ms',
+      f(sosOf(S)?.p99Ms),
+      f(sosOf(K)?.p99Ms),
+      div(sosOf(K)?.p99Ms?.median, sosOf(S)?.p99Ms?.median),
+      `≤ 100 ms: **${sosOf(K)?.p99Ms ? (sosOf(K)!.p99Ms!.median <= 100 ? 'met' : 'missed') : '–'}**`,
+    ),
+    row('SOS -> console max ms', f(sosOf(S)?.maxMs), f(sosOf(K)?.maxMs)),
+  );
+  for (const qos of [0, 1] as const) {
+    const r = c.cpuRatio[`qos${qos}`];
+    L.push(
+      row(
+        `QoS ${qos} CPU µs/msg: hubs`,
+        f(q(S, qos)?.serverCpuUsPerMsg),
+        f(q(K, qos)?.serverCpuUsPerMsg),
+        r.hubs !== null ? `${r.hubs.toFixed(2)}×` : '–',
+        `≤ 1.25×: **${r.hubs === null ? '–' : r.hubs <= 1.25 ? 'met' : 'missed'}**`,
+      ),
+      row(`QoS ${qos} CPU µs/msg: PostgreSQL`, f(q(S, qos)?.backendCpuUsPerMsg), f(q(K, qos)?.backendCpuUsPerMsg)),
+      row(`QoS ${qos} CPU µs/msg: nats-server`, '–', f(side(K, qos, 'nats-server'))),
+      row(`QoS ${qos} CPU µs/msg: haproxy`, '–', f(side(K, qos, 'haproxy'))),
+      row(
+        `QoS ${qos} CPU µs/msg: all of the above`,
+        total(S, qos) !== null ? fmt(total(S, qos)!) : '–',
+        total(K, qos) !== null ? fmt(total(K, qos)!) : '–',
+        r.total !== null ? `${r.total.toFixed(2)}×` : '–',
+      ),
+    );
+  }
+  L.push(row('generator CPU µs/msg (QoS 1)', f(q(S, 1)?.generatorCpuUsPerMsg), f(q(K, 1)?.generatorCpuUsPerMsg)), '');
+  const idle = (x: Record<string, number> | null) =>
+    x
+      ? Object.entries(x)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')
+      : '–';
+  L.push(
+    `Idle (every bed provisioned, no device connected, 5 s), cores used: single node ${idle(c.idle?.single ?? null)}; cluster ${idle(c.idle?.cluster ?? null)}. This fixed cost (lease renewals, the alarm-log tail, timers on every node) is inside the per-message CPU above and weighs less as beds grow.`,
+    '',
+  );
+  const broken = [S, K].map((st, i) => (st?.broken ? `${i ? 'cluster' : 'single node'}: ${st.broken}` : null));
+  if (broken.some(Boolean)) L.push(`Broken steps: ${broken.filter(Boolean).join('; ')}.`, '');
+
+  L.push(
+    `Takeover after kill -9 (${c.takeovers.length} rounds, each of another node under a QoS 1 load of every bed through HAProxy; the node is restarted on its ports afterwards). Right after the kill, call buttons that the hash had placed on the killed node (MQTT.js, reconnecting every 300 ms through HAProxy) press SOS; a console follows the stream through HAProxy and resumes with Last-Event-ID when its node dies. "Moved" = kill -> no partition lease left on the node (PostgreSQL \`partition_leases\`, polled every 50 ms).`,
+    '',
+    '| round | node killed | partitions it held | moved ms | buttons on it | presses on the console | press -> console ms | load sent / acked (its devices do not reconnect) |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | --- | --- |',
+    ...c.takeovers.map(
+      (r, i) =>
+        `| ${i + 1} | ${r.node} | ${r.partitionsHeld} | ${r.movedMs ?? 'not within 30 s'} | ${r.buttonsOnNode} | ${r.pressToConsoleMs.length} of ${r.presses} | ${r.pressToConsoleMs.join(', ') || '–'} | ${r.load ? `${r.load.sent} / ${r.load.acked ?? '–'}` : '–'}${r.error ? ` error: ${r.error.slice(0, 200)}` : ''} |`,
+    ),
+    '',
+  );
+  const t = c.takeover;
+  L.push(
+    `Partitions moved in ${f(t.movedMs)} ms (median (min–max)): **${t.movedMs ? (t.movedMs.max <= 6000 ? 'within' : 'not within') : '–'} 6 s**. SOS from the killed node's devices on the console: ${t.seen} of ${t.presses}, p50 ${t.pressP50Ms ?? '–'} ms, p99 ${t.pressP99Ms ?? '–'} ms, max ${t.pressMaxMs ?? '–'} ms: **${t.pressMaxMs !== null && t.seen === t.presses ? (t.pressMaxMs <= 10_000 ? 'within' : 'not within') : '–'} 10 s**${t.presses < 100 ? ` (${t.presses} presses: the p99 is the maximum)` : ''}.`,
+    '',
+  );
+  const perMsg = q(K, 1)?.serverCpuUsPerMsg?.median ?? null;
+  const pgPerMsg = q(K, 1)?.backendCpuUsPerMsg?.median ?? null;
+  if (perMsg) {
+    const bedsPerNode = Math.floor((PLAN_CORES * 1e6 * PLAN_UTILISATION) / perMsg);
+    const n = Math.ceil(PROVINCE_BEDS / bedsPerNode);
+    L.push(
+      `Capacity arithmetic (not measured at that size): at ${fmt(perMsg)} µs of hub CPU per QoS 1 message in the cluster and 1 msg/s per bed, a ${PLAN_CORES}-core node whose hub is held at ${PLAN_UTILISATION * 100} % of the machine carries ${PLAN_CORES} × 10⁶ × ${PLAN_UTILISATION} ÷ ${fmt(perMsg)} ≈ **${bedsPerNode.toLocaleString('en-US')} beds**; ${PROVINCE_BEDS.toLocaleString('en-US')} beds need ${n} such nodes, **${n + 1} with one spare (N+1)**. PostgreSQL at ${pgPerMsg !== null ? fmt(pgPerMsg) : '–'} µs per message would use ${pgPerMsg !== null ? ((PROVINCE_BEDS * pgPerMsg) / 1e6).toFixed(1) : '–'} cores for ${PROVINCE_BEDS.toLocaleString('en-US')} msg/s. See docs/cluster.md for why.`,
+      '',
+    );
+  }
   return L;
 }
 
@@ -288,6 +431,7 @@ export function renderMarkdown(r: BenchResults, jsonRel: string, notes: string):
       '',
     );
   }
+  L.push(...renderCluster(r.cluster));
   L.push(...renderDeviceFairness(r.deviceFairness));
   L.push('## Realistic nights', '');
   if (r.corpus) L.push(...renderCorpus(r.corpus), '', REALISTIC_NIGHTS_HOWTO, '');

@@ -45,7 +45,11 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
   const isHub = t.hub !== null;
   const memBefore = await memoryAfterGc(t.server, rssBytes);
   let memAfter: typeof memBefore | null = null;
-  let start: { cpu: number; backend: number; gen: number; delivered: number } | null = null;
+  let start: { cpu: number; backend: number; side: Record<string, number>; gen: number; delivered: number } | null =
+    null;
+  const serverCpu = () => (t.serverPids ? t.serverPids() : [t.server.pid]).reduce((a, p) => a + cpuSeconds(p), 0);
+  const sideCpu = (): Record<string, number> =>
+    Object.fromEntries(Object.entries(t.sidePids?.() ?? {}).map(([k, pids]) => [k, treeCpuSeconds(pids)]));
   const windows: WindowResult[] = [];
   let connected: ConnectedRecord | null = null;
   const sosPerWindow = isHub ? o.sos : 0;
@@ -110,8 +114,9 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
       } else if (r.type === 'window-start') {
         const backend = t.backendPids();
         start = {
-          cpu: cpuSeconds(t.server.pid),
+          cpu: serverCpu(),
           backend: treeCpuSeconds(backend),
+          side: sideCpu(),
           gen: cpuSeconds(genPid),
           delivered: await t.delivered(),
         };
@@ -120,7 +125,8 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
         start = null;
         const qos = r.qos;
         const delivered = (await settle(t.delivered, s.delivered + r.sent, 5000)) - s.delivered;
-        const cpu = cpuSeconds(t.server.pid) - s.cpu;
+        const cpu = serverCpu() - s.cpu;
+        const side = sideCpu();
         const backendPids = t.backendPids();
         const backend = backendPids.length ? treeCpuSeconds(backendPids) - s.backend : null;
         const gen = cpuSeconds(genPid) - s.gen;
@@ -142,6 +148,13 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
           serverCpuUsPerMsg: good ? (cpu / good) * 1e6 : NaN,
           backendCpuUsPerMsg: backend !== null && good ? (backend / good) * 1e6 : null,
           generatorCpuUsPerMsg: r.sent ? (gen / r.sent) * 1e6 : NaN,
+          ...(t.sidePids
+            ? {
+                sideCpuUsPerMsg: Object.fromEntries(
+                  Object.entries(side).map(([k, v]) => [k, good ? ((v - (s.side[k] ?? 0)) / good) * 1e6 : NaN]),
+                ),
+              }
+            : {}),
           sos: !sosRec
             ? null
             : 'unavailable' in sosRec
@@ -209,6 +222,11 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
       generatorCpuUsPerMsg: spread(ws.map((w) => w.generatorCpuUsPerMsg)),
       broken: null,
     };
+    const sideNames = [...new Set(ws.flatMap((w) => Object.keys(w.sideCpuUsPerMsg ?? {})))];
+    if (sideNames.length)
+      q.sideCpuUsPerMsg = Object.fromEntries(
+        sideNames.map((k) => [k, spread(ws.map((w) => w.sideCpuUsPerMsg?.[k] ?? null))]),
+      );
     const why: string[] = [];
     if ((q.lossRatio?.median ?? 1) > o.maxLoss) why.push(`loss ${round((q.lossRatio?.median ?? 1) * 100)} %`);
     if (qos === 1 && (q.p99Ms?.median ?? 0) > o.maxP99Ms) why.push(`p99 ${q.p99Ms?.median} ms`);
