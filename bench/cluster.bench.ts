@@ -33,7 +33,8 @@ import { writeClusterSection } from './lib/report-files';
 import type { BenchOptions, StepResult } from './lib/results';
 import { ROOT, scrape, spawnHub, type HubServer } from './lib/servers';
 import { round, spread, type Spread } from './lib/stats';
-import { GENERATOR_NICE, runStep } from './lib/steps';
+import type { ProfileSummary } from './lib/profile';
+import { GENERATOR_NICE, profileHub, runStep } from './lib/steps';
 import { childTrees, type LiveTarget } from './lib/targets';
 
 export interface ClusterBenchOptions {
@@ -96,7 +97,40 @@ export interface ClusterBenchResult {
   };
   /** Cores used with every bed provisioned and no device connected, over IDLE_S: the fixed cost of each side. */
   idle: { single: IdleCores | null; cluster: IdleCores | null };
+  /** CPU profile of a steady QoS 1 window of the single hub and of one cluster node (hub-1), with the messages it handled. */
+  profiles: { single: SideProfile | null; clusterNode: SideProfile | null };
   errors: string[];
+}
+
+export interface SideProfile {
+  summary: ProfileSummary;
+  /** Device messages the profiled process received during the profile (its share of the load). */
+  messages: number;
+}
+
+/**
+ * Profiles the target's first hub during a steady QoS 1 window (steps' profileHub); with N
+ * nodes behind the proxy it receives about 1/N of the messages. The profile file stays in
+ * bench/results/cluster-<side>/, out of git.
+ */
+async function profileSide(
+  t: LiveTarget,
+  c: ClusterBenchOptions,
+  o: BenchOptions,
+  side: string,
+  nodes: number,
+  say: (line: string) => void,
+): Promise<SideProfile | null> {
+  try {
+    say(`cluster bench: profiling ${side}`);
+    const outDir = join(ROOT, 'bench/results', `cluster-${side}`);
+    mkdirSync(outDir, { recursive: true });
+    const p = await profileHub(t, c.beds, { ...o, outDir });
+    return { summary: p.summary, messages: Math.round((c.beds * p.summary.durationMs) / 1000 / nodes) };
+  } catch (err) {
+    say(`cluster bench: profile of ${side} failed: ${(err as Error).message}`);
+    return null;
+  }
 }
 
 export interface IdleCores {
@@ -246,6 +280,7 @@ export async function clusterBench(
     takeovers: [],
     takeover: { movedMs: null, presses: 0, seen: 0, pressP50Ms: null, pressP99Ms: null, pressMaxMs: null },
     idle: { single: null, cluster: null },
+    profiles: { single: null, clusterNode: null },
     errors,
   };
   let pg: PostgresServer | null = null;
@@ -280,6 +315,7 @@ export async function clusterBench(
         () => ({}),
       );
       result.single = await runStep(t, c.beds, o);
+      result.profiles.single = await profileSide(t, c, o, 'single', 1, say);
     } catch (err) {
       errors.push(`single node: ${(err as Error).message}`);
     } finally {
@@ -360,6 +396,7 @@ export async function clusterBench(
       await t.credsFor(c.beds);
       result.idle.cluster = await idleCores(t.serverPids!, t.sidePids!);
       result.cluster = await runStep(t, c.beds, o);
+      result.profiles.clusterNode = await profileSide(t, c, o, 'node', c.nodes, say);
     } catch (err) {
       errors.push(`cluster steady state: ${(err as Error).message}`);
     }

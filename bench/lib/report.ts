@@ -1,6 +1,6 @@
 import type { BenchResults, QosSummary, StepResult } from './results';
 import type { Spread } from './stats';
-import type { ClusterBenchResult } from '../cluster.bench';
+import type { ClusterBenchResult, SideProfile } from '../cluster.bench';
 import { renderCorpus } from '../corpus.bench';
 import type { DeviceFairnessResult, LatencyFigures } from '../device-fairness.bench';
 
@@ -197,6 +197,38 @@ export function renderCluster(c: ClusterBenchResult | null | undefined, origin?:
     `Idle (every bed provisioned, no device connected, 5 s), cores used: single node ${idle(c.idle?.single ?? null)}; cluster ${idle(c.idle?.cluster ?? null)}. This fixed cost (lease renewals, the alarm-log tail, timers on every node) is inside the per-message CPU above and weighs less as beds grow.`,
     '',
   );
+  const ps = c.profiles?.single ?? null;
+  const pk = c.profiles?.clusterNode ?? null;
+  if (ps || pk) {
+    const per = (p: SideProfile | null, area: string) => {
+      const a = p?.summary.areas.find((x) => x.area === area);
+      return a && p && p.messages ? fmt((a.selfMs * 1000) / p.messages) : '–';
+    };
+    const areas = [...new Set([...(ps?.summary.areas ?? []), ...(pk?.summary.areas ?? [])].map((a) => a.area))].filter(
+      (a) => a !== 'idle',
+    );
+    const busy = (p: SideProfile | null) => (p && p.messages ? fmt((p.summary.busyMs * 1000) / p.messages) : '–');
+    L.push(
+      `Where the time goes: CPU profile of the main thread during a steady QoS 1 window (steps' profileHub, ${ps ? (ps.summary.durationMs / 1000).toFixed(1) : '–'} s single / ${pk ? (pk.summary.durationMs / 1000).toFixed(1) : '–'} s cluster) of the single hub and of one cluster node (hub-1, which receives about 1/${o.nodes} of the devices' messages and owns about 1/${o.nodes} of the partitions); self time in µs per device message that process received (profile ms × 1,000 ÷ beds × seconds ÷ nodes). Profiles: ${[ps, pk].map((p) => (p ? `\`${p.summary.file}\`` : '–')).join(', ')} (not in git).`,
+      '',
+      '| area | single hub µs/msg | cluster node µs/msg |',
+      '| --- | ---: | ---: |',
+      `| main thread busy | ${busy(ps)} | ${busy(pk)} |`,
+      ...areas.map((a) => `| ${a} | ${per(ps, a)} | ${per(pk, a)} |`),
+      '',
+    );
+    if (pk)
+      L.push(
+        'Top self-time functions of the cluster node:',
+        '',
+        '| function | where | area | self ms | % of busy |',
+        '| --- | --- | --- | ---: | ---: |',
+        ...pk.summary.topSelf
+          .slice(0, 12)
+          .map((x) => `| \`${x.fn}\` | ${x.where} | ${x.area} | ${x.selfMs} | ${x.pctOfBusy} |`),
+        '',
+      );
+  }
   const broken = [S, K].map((st, i) => (st?.broken ? `${i ? 'cluster' : 'single node'}: ${st.broken}` : null));
   if (broken.some(Boolean)) L.push(`Broken steps: ${broken.filter(Boolean).join('; ')}.`, '');
 
