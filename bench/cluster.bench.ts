@@ -97,6 +97,8 @@ export interface ClusterBenchResult {
   };
   /** Cores used with every bed provisioned and no device connected, over IDLE_S: the fixed cost of each side. */
   idle: { single: IdleCores | null; cluster: IdleCores | null };
+  /** NATS messages the hubs published per device message stored, over the steady cluster windows. */
+  busPerMessage: number | null;
   /** CPU profile of a steady QoS 1 window of the single hub and of one cluster node (hub-1), with the messages it handled. */
   profiles: { single: SideProfile | null; clusterNode: SideProfile | null };
   errors: string[];
@@ -280,6 +282,7 @@ export async function clusterBench(
     takeovers: [],
     takeover: { movedMs: null, presses: 0, seen: 0, pressP50Ms: null, pressP99Ms: null, pressMaxMs: null },
     idle: { single: null, cluster: null },
+    busPerMessage: null,
     profiles: { single: null, clusterNode: null },
     errors,
   };
@@ -395,7 +398,16 @@ export async function clusterBench(
     try {
       await t.credsFor(c.beds);
       result.idle.cluster = await idleCores(t.serverPids!, t.sidePids!);
+      const bus = () =>
+        Promise.all(
+          ['bedside_cluster_bus_published_total', 'bedside_mqtt_messages_stored_total'].map((m) =>
+            sumMetric(nodeUrls(), m, {}),
+          ),
+        );
+      const [pub0, stored0] = await bus();
       result.cluster = await runStep(t, c.beds, o);
+      const [pub1, stored1] = await bus();
+      result.busPerMessage = stored1 > stored0 ? round((pub1 - pub0) / (stored1 - stored0)) : null;
       result.profiles.clusterNode = await profileSide(t, c, o, 'node', c.nodes, say);
     } catch (err) {
       errors.push(`cluster steady state: ${(err as Error).message}`);

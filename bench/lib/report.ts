@@ -186,7 +186,21 @@ export function renderCluster(c: ClusterBenchResult | null | undefined, origin?:
       ),
     );
   }
-  L.push(row('generator CPU µs/msg (QoS 1)', f(q(S, 1)?.generatorCpuUsPerMsg), f(q(K, 1)?.generatorCpuUsPerMsg)), '');
+  const sysShare = (st: StepResult | null, qos: 0 | 1) => f(q(st, qos)?.serverSystemShare, ' %', 100);
+  L.push(
+    row(
+      'hubs: kernel share of their CPU (stime), QoS 0 / QoS 1',
+      `${sysShare(S, 0)} / ${sysShare(S, 1)}`,
+      `${sysShare(K, 0)} / ${sysShare(K, 1)}`,
+    ),
+    row(
+      'NATS messages published per device message stored',
+      '–',
+      c.busPerMessage !== null && c.busPerMessage !== undefined ? fmt(c.busPerMessage) : '–',
+    ),
+    row('generator CPU µs/msg (QoS 1)', f(q(S, 1)?.generatorCpuUsPerMsg), f(q(K, 1)?.generatorCpuUsPerMsg)),
+    '',
+  );
   const idle = (x: Record<string, number> | null) =>
     x
       ? Object.entries(x)

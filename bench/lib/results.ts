@@ -58,6 +58,8 @@ export interface WindowResult {
   p999Ms: number | null;
   latenessP99Ms: number;
   serverCpuUsPerMsg: number;
+  /** stime ÷ (utime + stime) of the server process(es) over the window (older results: absent). */
+  serverSystemShare?: number | null;
   backendCpuUsPerMsg: number | null;
   generatorCpuUsPerMsg: number;
   /** CPU of further processes (a cluster's nats-server, haproxy) per message delivered, by name. */
@@ -79,6 +81,7 @@ export interface QosSummary {
   p999Ms: Spread | null;
   latenessP99Ms: Spread | null;
   serverCpuUsPerMsg: Spread | null;
+  serverSystemShare?: Spread | null;
   backendCpuUsPerMsg: Spread | null;
   generatorCpuUsPerMsg: Spread | null;
   sideCpuUsPerMsg?: Record<string, Spread | null>;
