@@ -259,7 +259,7 @@ export function renderCluster(c: ClusterBenchResult | null | undefined, origin?:
   );
   const t = c.takeover;
   L.push(
-    `Partitions moved in ${f(t.movedMs)} ms (median (min–max)): **${t.movedMs ? (t.movedMs.max <= 6000 ? 'within' : 'not within') : '–'} 6 s**. SOS from the killed node's devices on the console: ${t.seen} of ${t.presses}, p50 ${t.pressP50Ms ?? '–'} ms, p99 ${t.pressP99Ms ?? '–'} ms, max ${t.pressMaxMs ?? '–'} ms: **${t.pressMaxMs !== null && t.seen === t.presses ? (t.pressMaxMs <= 10_000 ? 'within' : 'not within') : '–'} 10 s**${t.presses < 100 ? ` (${t.presses} presses: the p99 is the maximum)` : ''}.`,
+    `Partitions moved in ${f(t.movedMs)} ms (median (min–max)): **${t.movedMs ? (t.movedMs.max <= 6000 ? 'within' : 'not within') : '–'} 6 s**. SOS from the killed node's devices on the console: ${t.seen} of ${t.presses}, p50 ${t.pressP50Ms ?? '–'} ms, p99 ${t.pressP99Ms ?? '–'} ms, max ${t.pressMaxMs ?? '–'} ms: **${t.presses === 0 ? '–' : t.seen < t.presses || (t.pressMaxMs ?? Infinity) > 10_000 ? 'not within' : 'within'} 10 s**${t.presses < 100 ? ` (${t.presses} presses: the p99 is the maximum)` : ''}.`,
     '',
   );
   const perMsg = q(K, 1)?.serverCpuUsPerMsg?.median ?? null;
