@@ -90,9 +90,11 @@ export function renderDeviceFairness(d: DeviceFairnessResult | null | undefined,
 /** Heading of the cluster section; a lone cluster run replaces the section under it. */
 export const CLUSTER_HEADING = '## Cluster: hubs behind HAProxy, side by side with one hub';
 
-/** Planning rule of the capacity arithmetic: a node's hub kept at half its machine's CPU. */
-const PLAN_CORES = 2;
-const PLAN_UTILISATION = 0.5;
+/**
+ * Planning rule of the capacity arithmetic: a hub runs its JavaScript on one thread, so a node
+ * carries what keeps that one core at this share, the share a single hub runs at its rated size.
+ */
+const PLAN_UTILISATION = 0.7;
 const PROVINCE_BEDS = 23_000;
 
 /**
@@ -264,11 +266,13 @@ export function renderCluster(c: ClusterBenchResult | null | undefined, origin?:
   );
   const perMsg = q(K, 1)?.serverCpuUsPerMsg?.median ?? null;
   const pgPerMsg = q(K, 1)?.backendCpuUsPerMsg?.median ?? null;
+  const natsPerMsg = side(K, 1, 'nats-server')?.median ?? null;
+  const haPerMsg = side(K, 1, 'haproxy')?.median ?? null;
   if (perMsg) {
-    const bedsPerNode = Math.floor((PLAN_CORES * 1e6 * PLAN_UTILISATION) / perMsg);
+    const bedsPerNode = Math.floor((1e6 * PLAN_UTILISATION) / perMsg);
     const n = Math.ceil(PROVINCE_BEDS / bedsPerNode);
     L.push(
-      `Capacity arithmetic (not measured at that size): at ${fmt(perMsg)} µs of hub CPU per QoS 1 message in the cluster and 1 msg/s per bed, a ${PLAN_CORES}-core node whose hub is held at ${PLAN_UTILISATION * 100} % of the machine carries ${PLAN_CORES} × 10⁶ × ${PLAN_UTILISATION} ÷ ${fmt(perMsg)} ≈ **${bedsPerNode.toLocaleString('en-US')} beds**; ${PROVINCE_BEDS.toLocaleString('en-US')} beds need ${n} such nodes, **${n + 1} with one spare (N+1)**. PostgreSQL at ${pgPerMsg !== null ? fmt(pgPerMsg) : '–'} µs per message would use ${pgPerMsg !== null ? ((PROVINCE_BEDS * pgPerMsg) / 1e6).toFixed(1) : '–'} cores for ${PROVINCE_BEDS.toLocaleString('en-US')} msg/s. See docs/cluster.md for why.`,
+      `Capacity arithmetic (not measured at that size): a hub runs its JavaScript on one thread (the profile above: nearly all of a node's CPU is its main thread), so one core is a node's ceiling whatever the machine, and a single hub at its rated 10,000 beds keeps it about ${PLAN_UTILISATION * 100} % busy. At ${fmt(perMsg)} µs of hub CPU per QoS 1 message in the cluster and 1 msg/s per bed, a node carries 10⁶ × ${PLAN_UTILISATION} ÷ ${fmt(perMsg)} ≈ **${bedsPerNode.toLocaleString('en-US')} beds**; ${PROVINCE_BEDS.toLocaleString('en-US')} beds need ${n} nodes, **${n + 1} with one spare (N+1)**. PostgreSQL at ${pgPerMsg !== null ? fmt(pgPerMsg) : '–'} µs per message would use ${pgPerMsg !== null ? ((PROVINCE_BEDS * pgPerMsg) / 1e6).toFixed(1) : '–'} cores for ${PROVINCE_BEDS.toLocaleString('en-US')} msg/s, nats-server ${natsPerMsg !== null ? ((PROVINCE_BEDS * natsPerMsg) / 1e6).toFixed(1) : '–'} and HAProxy ${haPerMsg !== null ? ((PROVINCE_BEDS * haPerMsg) / 1e6).toFixed(1) : '–'} at this run's cost per message. See docs/cluster.md for why.`,
       '',
     );
   }
