@@ -495,6 +495,8 @@ export function renderMarkdown(r: BenchResults, jsonRel: string, notes: string):
     'node dist/bench/run-all.js --targets hub-prod,mosquitto --steps 500,1000 --runs 5 --window 10',
     'node dist/bench/influx-write.bench.js 500000     # InfluxDB write throughput alone',
     'node dist/bench/device-fairness.bench.js --docs  # device fairness alone; replaces its section here',
+    'node dist/bench/run-all.js --cluster              # adds the cluster case (opt-in, ~6 min at 1,000 beds)',
+    'node dist/bench/cluster.bench.js --beds 2000 --docs  # cluster case alone; replaces its section here',
     '```',
     '',
   );
