@@ -222,6 +222,11 @@ function followConsole(url: string, authHeader: string) {
     while (on) {
       try {
         const s = await openAlarmStream(url, authHeader, { lastEventId: last });
+        if (!on) {
+          // Opened while stopping: nobody would close it.
+          s.close();
+          break;
+        }
         if (s.status !== 200) throw new Error(`stream ${s.status}`);
         streams.push(s);
         await s.ended;
