@@ -17,6 +17,9 @@
  *   --out dir [BENCH_OUT]           results folder (default bench/results)
  *   --no-corpus / --corpus          skip / force the realistic-nights corpus (on by default, off with --quick)
  *   --no-fairness / --fairness      skip / force the device fairness case (bench/device-fairness.bench.ts; off with --quick)
+ *   --cluster [BENCH_CLUSTER=1]     opt-in (~5 min): 3 hubs behind HAProxy + NATS against one hub on the same
+ *                                   PostgreSQL, then kill -9 takeovers (bench/cluster.bench.ts; tiny with --quick)
+ *   --cluster-beds n --cluster-kills n [BENCH_CLUSTER_BEDS, _KILLS]
  *   --corpus-beds n --corpus-hours h --corpus-speed x [BENCH_CORPUS_BEDS, _HOURS, _SPEED]
  *   --corpus-previous rev|none [BENCH_CORPUS_PREVIOUS]  the previous release to compare with (default 25e4bf4)
  *   --render results.json [--supplement more.json]  only regenerate docs/benchmarks.md from results
@@ -28,6 +31,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { clusterBench } from './cluster.bench';
 import { corpusBench } from './corpus.bench';
 import { deviceFairnessBench, DEFAULT_DEVICE_FAIRNESS } from './device-fairness.bench';
 import { influxWriteBench, type InfluxWriteResult } from './influx-write.bench';
@@ -158,6 +162,7 @@ export async function runBench(
         o.quick ? { ...DEFAULT_DEVICE_FAIRNESS, buttons: 3, windowS: 2 } : DEFAULT_DEVICE_FAIRNESS,
         log,
       );
+    if (o.cluster) results.cluster = await clusterBench(o.cluster, log, o);
     if (o.corpus) {
       // Last, on an otherwise idle machine: its hubs run many times faster than real time.
       results.corpus = await corpusBench(o.corpus, log);

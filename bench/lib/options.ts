@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { DEFAULT_CLUSTER_BENCH } from '../cluster.bench';
 import { DEFAULT_CORPUS_BENCH } from '../corpus.bench';
 import { TARGETS, type BenchOptions, type TargetName } from './results';
 import { ROOT } from './servers';
@@ -30,6 +31,12 @@ export function benchCommand(env: NodeJS.ProcessEnv = process.env): Command {
     .option('--no-corpus')
     .option('--fairness', "other devices' ack and SOS latency while one device floods and one stops reading")
     .option('--no-fairness')
+    .option(
+      '--cluster',
+      'opt-in: 3 hubs behind HAProxy with NATS against one hub at equal beds, then kill -9 takeovers',
+    )
+    .addOption(withEnv('--cluster-beds <n>', 'beds of the cluster case', 'BENCH_CLUSTER_BEDS'))
+    .addOption(withEnv('--cluster-kills <n>', 'kill -9 rounds of the cluster case', 'BENCH_CLUSTER_KILLS'))
     .addOption(withEnv('--out <dir>', 'results folder (default bench/results)', 'BENCH_OUT'))
     .addOption(withEnv('--corpus-beds <n>', 'corpus beds', 'BENCH_CORPUS_BEDS'))
     .addOption(withEnv('--corpus-hours <h>', 'corpus hours', 'BENCH_CORPUS_HOURS'))
@@ -54,6 +61,9 @@ interface Parsed {
   influx?: boolean;
   corpus?: boolean;
   fairness?: boolean;
+  cluster?: boolean;
+  clusterBeds?: string;
+  clusterKills?: string;
   out?: string;
   corpusBeds?: string;
   corpusHours?: string;
@@ -91,6 +101,15 @@ export function benchOptions(p: Parsed, env: NodeJS.ProcessEnv = process.env): B
     influx: flag(p.influx, !quick),
     outDir: p.out ?? join(ROOT, 'bench/results'),
     fairness: flag(p.fairness, !quick),
+    cluster:
+      p.cluster === true || env.BENCH_CLUSTER === '1'
+        ? {
+            ...DEFAULT_CLUSTER_BENCH,
+            ...(quick ? { beds: 50, runs: 1, windowS: 1.5, sos: 2, kills: 1 } : {}),
+            ...(p.clusterBeds ? { beds: Number(p.clusterBeds) } : {}),
+            ...(p.clusterKills ? { kills: Number(p.clusterKills) } : {}),
+          }
+        : null,
     corpus: flag(p.corpus, !quick)
       ? {
           beds: Number(p.corpusBeds ?? DEFAULT_CORPUS_BENCH.beds),

@@ -13,6 +13,16 @@ export function cpuSeconds(pid: number): number {
   return statCpu(pid, false);
 }
 
+/** stime of one process alone, in seconds (/proc/<pid>/stat field 15): the kernel's share, sockets included. */
+export function systemSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]) / clkTck;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * CPU of a process tree (all its live processes), in seconds, including descendants that exited:
  * each process adds cutime + cstime (fields 16 and 17, children it has reaped). Summing utime +

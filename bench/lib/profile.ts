@@ -21,6 +21,7 @@ export const AREAS = [
   'pg driver',
   'PGlite (WASM)',
   'InfluxDB client',
+  'NATS client',
   'JSON',
   'socket writes (native writev/writeBuffer)',
   'our code (libs, apps)',
@@ -51,6 +52,7 @@ export function areaOf(fn: string, url: string): Area {
     return 'pg driver';
   if (/node_modules\/@electric-sql\//.test(url)) return 'PGlite (WASM)';
   if (/node_modules\/@influxdata\//.test(url)) return 'InfluxDB client';
+  if (/node_modules\/(nats|nats-base-client|nkeys\.js|tweetnacl)\//.test(url)) return 'NATS client';
   if (/node_modules\/prom-client\//.test(url)) return 'prom-client';
   if (/node_modules\/(pino[^/]*|nestjs-pino|sonic-boom|thread-stream|fast-redact|quick-format-unescaped)\//.test(url))
     return 'pino logging';

@@ -1,8 +1,16 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { summariseProfile } from './profile';
+import type { ClusterBenchResult } from '../cluster.bench';
 import type { DeviceFairnessResult } from '../device-fairness.bench';
-import { DEVICE_FAIRNESS_HEADING, renderDeviceFairness, renderMarkdown, spliceSection } from './report';
+import {
+  CLUSTER_HEADING,
+  DEVICE_FAIRNESS_HEADING,
+  renderCluster,
+  renderDeviceFairness,
+  renderMarkdown,
+  spliceSection,
+} from './report';
 import { ROOT } from './servers';
 import { round } from './stats';
 import type {
@@ -127,5 +135,17 @@ export function writeDeviceFairnessSection(result: DeviceFairnessResult, origin:
   const md = readFileSync(path, 'utf8');
   const section = renderDeviceFairness(result, origin).join('\n') + '\n';
   writeFileSync(path, spliceSection(md, DEVICE_FAIRNESS_HEADING, section, '## Realistic nights'));
+  return path;
+}
+
+/**
+ * Replaces the cluster section of docs/benchmarks.md with a lone run's figures (before the
+ * device fairness section when the page has none yet); the rest of the page keeps its full run.
+ */
+export function writeClusterSection(result: ClusterBenchResult, origin: string, mdPath?: string): string {
+  const path = mdPath ?? join(ROOT, 'docs/benchmarks.md');
+  const md = readFileSync(path, 'utf8');
+  const section = renderCluster(result, origin).join('\n') + '\n';
+  writeFileSync(path, spliceSection(md, CLUSTER_HEADING, section, DEVICE_FAIRNESS_HEADING));
   return path;
 }

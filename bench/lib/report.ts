@@ -1,5 +1,6 @@
 import type { BenchResults, QosSummary, StepResult } from './results';
 import type { Spread } from './stats';
+import type { ClusterBenchResult, SideProfile } from '../cluster.bench';
 import { renderCorpus } from '../corpus.bench';
 import type { DeviceFairnessResult, LatencyFigures } from '../device-fairness.bench';
 
@@ -83,6 +84,198 @@ export function renderDeviceFairness(d: DeviceFairnessResult | null | undefined,
     `Flood: ${d.flood.sent.toLocaleString('en-US')} telemetry messages sent, ${d.flood.refusedForQuota.toLocaleString('en-US')} refused for quota (\`RATE_LIMITED\`); the device that stopped reading ${d.flood.stuckDropped ? 'was dropped by the hub' : 'was not dropped within the window'}. **Within 2× of quiet: ${d.withinTarget ? 'yes' : 'no'}** (p99 ratios: stored ${d.ratio.stored ?? '–'}, alarm ${d.ratio.alarm ?? '–'}).`,
     '',
   );
+  return L;
+}
+
+/** Heading of the cluster section; a lone cluster run replaces the section under it. */
+export const CLUSTER_HEADING = '## Cluster: hubs behind HAProxy, side by side with one hub';
+
+/**
+ * Planning rule of the capacity arithmetic: a hub runs its JavaScript on one thread, so a node
+ * carries what keeps that one core at this share, the share a single hub runs at its rated size.
+ */
+const PLAN_UTILISATION = 0.7;
+const PROVINCE_BEDS = 23_000;
+
+/**
+ * Steady state of N hubs behind HAProxy against one hub at equal beds on the same PostgreSQL
+ * (telemetry, SOS -> console, CPU per message of every process), then the takeovers after
+ * kill -9, and the capacity arithmetic from the per-message figures.
+ */
+export function renderCluster(c: ClusterBenchResult | null | undefined, origin?: string): string[] {
+  const L: string[] = [CLUSTER_HEADING, ''];
+  if (!c) return [...L, 'Not run in this benchmark (opt-in: `--cluster`).', ''];
+  const o = c.options;
+  L.push(
+    `bench/cluster.bench.ts: ${o.beds.toLocaleString('en-US')} beds (1 mattress connection each at 1 msg/s, the same \`devices-sim load\` as above: ${o.runs} QoS 0 and ${o.runs} QoS 1 windows of ${o.windowS} s, ${o.sos} SOS presses per window from the load's probe, timed to \`alarm.raised\` on the console stream) against one hub, then against ${o.nodes} hubs. Settings: ${c.settings}. CPU per message = utime+stime deltas from /proc/<pid>/stat over the window ÷ messages delivered; "hubs" sums every hub process. Targets (issue): SOS -> alarm p99 ≤ 100 ms in steady state; cluster CPU per message within 1.25× of single-node; partitions moved within 6 s of a kill -9; SOS from a device of the killed node on the console within 10 s, its reconnect included.${origin ? ` ${origin}` : ''}`,
+    '',
+  );
+  if (c.errors.length) L.push(...c.errors.map((e) => `- **error**: ${e.split('\n')[0].slice(0, 300)}`), '');
+  const q = (st: StepResult | null, qos: 0 | 1) => st?.qos.find((x) => x.qos === qos);
+  const side = (st: StepResult | null, qos: 0 | 1, name: string) => q(st, qos)?.sideCpuUsPerMsg?.[name] ?? null;
+  const sosOf = (st: StepResult | null) => (st?.sos && !('unavailable' in st.sos) ? st.sos : null);
+  const total = (st: StepResult | null, qos: 0 | 1) => {
+    const x = q(st, qos);
+    if (!x?.serverCpuUsPerMsg) return null;
+    return (
+      x.serverCpuUsPerMsg.median +
+      (x.backendCpuUsPerMsg?.median ?? 0) +
+      Object.values(x.sideCpuUsPerMsg ?? {}).reduce((a, v) => a + (v?.median ?? 0), 0)
+    );
+  };
+  const div = (a: number | null | undefined, b: number | null | undefined) =>
+    a !== null && a !== undefined && b ? `${(a / b).toFixed(2)}×` : '–';
+  const S = c.single;
+  const K = c.cluster;
+  const row = (label: string, a: string, b: string, r = '', target = '') =>
+    `| ${label} | ${a} | ${b} | ${r} | ${target} |`;
+  L.push('| | single node | cluster | cluster ÷ single | target |', '| --- | ---: | ---: | ---: | --- |');
+  L.push(
+    row('connections', String(S?.connections ?? '–'), String(K?.connections ?? '–')),
+    row(
+      'delivered msg/s, QoS 0 / QoS 1',
+      `${f(q(S, 0)?.throughputPerSec)} / ${f(q(S, 1)?.throughputPerSec)}`,
+      `${f(q(K, 0)?.throughputPerSec)} / ${f(q(K, 1)?.throughputPerSec)}`,
+    ),
+    row(
+      'loss, QoS 0 / QoS 1',
+      `${f(q(S, 0)?.lossRatio, ' %', 100)} / ${f(q(S, 1)?.lossRatio, ' %', 100)}`,
+      `${f(q(K, 0)?.lossRatio, ' %', 100)} / ${f(q(K, 1)?.lossRatio, ' %', 100)}`,
+    ),
+    row(
+      'QoS 1 PUBACK p50 / p99 ms',
+      `${f(q(S, 1)?.p50Ms)} / ${f(q(S, 1)?.p99Ms)}`,
+      `${f(q(K, 1)?.p50Ms)} / ${f(q(K, 1)?.p99Ms)}`,
+    ),
+    row(
+      'SOS -> console: presses raised',
+      sosOf(S) ? `${sosOf(S)!.matched} of ${sosOf(S)!.presses}` : '–',
+      sosOf(K) ? `${sosOf(K)!.matched} of ${sosOf(K)!.presses}` : '–',
+    ),
+    row(
+      'SOS -> console p50 ms',
+      f(sosOf(S)?.p50Ms),
+      f(sosOf(K)?.p50Ms),
+      div(sosOf(K)?.p50Ms?.median, sosOf(S)?.p50Ms?.median),
+    ),
+    row(
+      'SOS -> console p99 ms',
+      f(sosOf(S)?.p99Ms),
+      f(sosOf(K)?.p99Ms),
+      div(sosOf(K)?.p99Ms?.median, sosOf(S)?.p99Ms?.median),
+      `≤ 100 ms: **${sosOf(K)?.p99Ms ? (sosOf(K)!.p99Ms!.median <= 100 ? 'met' : 'missed') : '–'}**`,
+    ),
+    row('SOS -> console max ms', f(sosOf(S)?.maxMs), f(sosOf(K)?.maxMs)),
+  );
+  for (const qos of [0, 1] as const) {
+    const r = c.cpuRatio[`qos${qos}`];
+    L.push(
+      row(
+        `QoS ${qos} CPU µs/msg: hubs`,
+        f(q(S, qos)?.serverCpuUsPerMsg),
+        f(q(K, qos)?.serverCpuUsPerMsg),
+        r.hubs !== null ? `${r.hubs.toFixed(2)}×` : '–',
+        `≤ 1.25×: **${r.hubs === null ? '–' : r.hubs <= 1.25 ? 'met' : 'missed'}**`,
+      ),
+      row(`QoS ${qos} CPU µs/msg: PostgreSQL`, f(q(S, qos)?.backendCpuUsPerMsg), f(q(K, qos)?.backendCpuUsPerMsg)),
+      row(`QoS ${qos} CPU µs/msg: nats-server`, '–', f(side(K, qos, 'nats-server'))),
+      row(`QoS ${qos} CPU µs/msg: haproxy`, '–', f(side(K, qos, 'haproxy'))),
+      row(
+        `QoS ${qos} CPU µs/msg: all of the above`,
+        total(S, qos) !== null ? fmt(total(S, qos)!) : '–',
+        total(K, qos) !== null ? fmt(total(K, qos)!) : '–',
+        r.total !== null ? `${r.total.toFixed(2)}×` : '–',
+      ),
+    );
+  }
+  const sysShare = (st: StepResult | null, qos: 0 | 1) => f(q(st, qos)?.serverSystemShare, ' %', 100);
+  L.push(
+    row(
+      'hubs: kernel share of their CPU (stime), QoS 0 / QoS 1',
+      `${sysShare(S, 0)} / ${sysShare(S, 1)}`,
+      `${sysShare(K, 0)} / ${sysShare(K, 1)}`,
+    ),
+    row(
+      'NATS messages published per device message stored',
+      '–',
+      c.busPerMessage !== null && c.busPerMessage !== undefined ? fmt(c.busPerMessage) : '–',
+    ),
+    row('generator CPU µs/msg (QoS 1)', f(q(S, 1)?.generatorCpuUsPerMsg), f(q(K, 1)?.generatorCpuUsPerMsg)),
+    '',
+  );
+  const idle = (x: Record<string, number> | null) =>
+    x
+      ? Object.entries(x)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')
+      : '–';
+  L.push(
+    `Idle (every bed provisioned, no device connected, 5 s), cores used: single node ${idle(c.idle?.single ?? null)}; cluster ${idle(c.idle?.cluster ?? null)}. This fixed cost (lease renewals, the alarm-log tail, timers on every node) is inside the per-message CPU above and weighs less as beds grow.`,
+    '',
+  );
+  const ps = c.profiles?.single ?? null;
+  const pk = c.profiles?.clusterNode ?? null;
+  if (ps || pk) {
+    const per = (p: SideProfile | null, area: string) => {
+      const a = p?.summary.areas.find((x) => x.area === area);
+      return a && p && p.messages ? fmt((a.selfMs * 1000) / p.messages) : '–';
+    };
+    const areas = [...new Set([...(ps?.summary.areas ?? []), ...(pk?.summary.areas ?? [])].map((a) => a.area))].filter(
+      (a) => a !== 'idle',
+    );
+    const busy = (p: SideProfile | null) => (p && p.messages ? fmt((p.summary.busyMs * 1000) / p.messages) : '–');
+    L.push(
+      `Where the time goes: CPU profile of the main thread during a steady QoS 1 window (steps' profileHub, ${ps ? (ps.summary.durationMs / 1000).toFixed(1) : '–'} s single / ${pk ? (pk.summary.durationMs / 1000).toFixed(1) : '–'} s cluster) of the single hub and of one cluster node (hub-1, which receives about 1/${o.nodes} of the devices' messages and owns about 1/${o.nodes} of the partitions); self time in µs per device message that process received (profile ms × 1,000 ÷ beds × seconds ÷ nodes). Profiles: ${[ps, pk].map((p) => (p ? `\`${p.summary.file}\`` : '–')).join(', ')} (not in git).`,
+      '',
+      '| area | single hub µs/msg | cluster node µs/msg |',
+      '| --- | ---: | ---: |',
+      `| main thread busy | ${busy(ps)} | ${busy(pk)} |`,
+      ...areas.map((a) => `| ${a} | ${per(ps, a)} | ${per(pk, a)} |`),
+      '',
+    );
+    if (pk)
+      L.push(
+        'Top self-time functions of the cluster node:',
+        '',
+        '| function | where | area | self ms | % of busy |',
+        '| --- | --- | --- | ---: | ---: |',
+        ...pk.summary.topSelf
+          .slice(0, 12)
+          .map((x) => `| \`${x.fn}\` | ${x.where} | ${x.area} | ${x.selfMs} | ${x.pctOfBusy} |`),
+        '',
+      );
+  }
+  const broken = [S, K].map((st, i) => (st?.broken ? `${i ? 'cluster' : 'single node'}: ${st.broken}` : null));
+  if (broken.some(Boolean)) L.push(`Broken steps: ${broken.filter(Boolean).join('; ')}.`, '');
+
+  L.push(
+    `Takeover after kill -9 (${c.takeovers.length} rounds, each of another node under a QoS 1 load of every bed through HAProxy; the node is restarted on its ports afterwards). Right after the kill, call buttons that the hash had placed on the killed node (MQTT.js, reconnecting every 300 ms through HAProxy) press SOS; a console follows the stream through HAProxy and resumes with Last-Event-ID when its node dies. "Moved" = kill -> no partition lease left on the node (PostgreSQL \`partition_leases\`, polled every 50 ms).`,
+    '',
+    '| round | node killed | partitions it held | moved ms | buttons on it | presses on the console | press -> console ms | load sent / acked (its devices do not reconnect) |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | --- | --- |',
+    ...c.takeovers.map(
+      (r, i) =>
+        `| ${i + 1} | ${r.node} | ${r.partitionsHeld} | ${r.movedMs ?? 'not within 30 s'} | ${r.buttonsOnNode} | ${r.pressToConsoleMs.length} of ${r.presses} | ${r.pressToConsoleMs.join(', ') || '–'} | ${r.load ? `${r.load.sent} / ${r.load.acked ?? '–'}` : '–'}${r.error ? ` error: ${r.error.slice(0, 200)}` : ''} |`,
+    ),
+    '',
+  );
+  const t = c.takeover;
+  L.push(
+    `Partitions moved in ${f(t.movedMs)} ms (median (min–max)): **${t.movedMs ? (t.movedMs.max <= 6000 ? 'within' : 'not within') : '–'} 6 s**. SOS from the killed node's devices on the console: ${t.seen} of ${t.presses}, p50 ${t.pressP50Ms ?? '–'} ms, p99 ${t.pressP99Ms ?? '–'} ms, max ${t.pressMaxMs ?? '–'} ms: **${t.presses === 0 ? '–' : t.seen < t.presses || (t.pressMaxMs ?? Infinity) > 10_000 ? 'not within' : 'within'} 10 s**${t.presses < 100 ? ` (${t.presses} presses: the p99 is the maximum)` : ''}.`,
+    '',
+  );
+  const perMsg = q(K, 1)?.serverCpuUsPerMsg?.median ?? null;
+  const pgPerMsg = q(K, 1)?.backendCpuUsPerMsg?.median ?? null;
+  const natsPerMsg = side(K, 1, 'nats-server')?.median ?? null;
+  const haPerMsg = side(K, 1, 'haproxy')?.median ?? null;
+  if (perMsg) {
+    const bedsPerNode = Math.floor((1e6 * PLAN_UTILISATION) / perMsg);
+    const n = Math.ceil(PROVINCE_BEDS / bedsPerNode);
+    L.push(
+      `Capacity arithmetic (not measured at that size): a hub runs its JavaScript on one thread (the profile above: nearly all of a node's CPU is its main thread), so one core is a node's ceiling whatever the machine, and a single hub at its rated 10,000 beds keeps it about ${PLAN_UTILISATION * 100} % busy. At ${fmt(perMsg)} µs of hub CPU per QoS 1 message in the cluster and 1 msg/s per bed, a node carries 10⁶ × ${PLAN_UTILISATION} ÷ ${fmt(perMsg)} ≈ **${bedsPerNode.toLocaleString('en-US')} beds**; ${PROVINCE_BEDS.toLocaleString('en-US')} beds need ${n} nodes, **${n + 1} with one spare (N+1)**. PostgreSQL at ${pgPerMsg !== null ? fmt(pgPerMsg) : '–'} µs per message would use ${pgPerMsg !== null ? ((PROVINCE_BEDS * pgPerMsg) / 1e6).toFixed(1) : '–'} cores for ${PROVINCE_BEDS.toLocaleString('en-US')} msg/s, nats-server ${natsPerMsg !== null ? ((PROVINCE_BEDS * natsPerMsg) / 1e6).toFixed(1) : '–'} and HAProxy ${haPerMsg !== null ? ((PROVINCE_BEDS * haPerMsg) / 1e6).toFixed(1) : '–'} at this run's cost per message. See docs/cluster.md for why.`,
+      '',
+    );
+  }
   return L;
 }
 
@@ -288,6 +481,7 @@ export function renderMarkdown(r: BenchResults, jsonRel: string, notes: string):
       '',
     );
   }
+  L.push(...renderCluster(r.cluster));
   L.push(...renderDeviceFairness(r.deviceFairness));
   L.push('## Realistic nights', '');
   if (r.corpus) L.push(...renderCorpus(r.corpus), '', REALISTIC_NIGHTS_HOWTO, '');
@@ -301,6 +495,8 @@ export function renderMarkdown(r: BenchResults, jsonRel: string, notes: string):
     'node dist/bench/run-all.js --targets hub-prod,mosquitto --steps 500,1000 --runs 5 --window 10',
     'node dist/bench/influx-write.bench.js 500000     # InfluxDB write throughput alone',
     'node dist/bench/device-fairness.bench.js --docs  # device fairness alone; replaces its section here',
+    'node dist/bench/run-all.js --cluster              # adds the cluster case (opt-in, ~6 min at 1,000 beds)',
+    'node dist/bench/cluster.bench.js --beds 2000 --docs  # cluster case alone; replaces its section here',
     '```',
     '',
   );

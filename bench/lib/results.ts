@@ -1,3 +1,4 @@
+import type { ClusterBenchOptions, ClusterBenchResult } from '../cluster.bench';
 import type { CorpusBenchOptions, CorpusBenchResult } from '../corpus.bench';
 import type { DeviceFairnessResult } from '../device-fairness.bench';
 import type { InfluxWriteResult } from '../influx-write.bench';
@@ -39,6 +40,8 @@ export interface BenchOptions {
   /** Realistic nights against this checkout and the previous release; null: skipped. */
   corpus: CorpusBenchOptions | null;
   fairness: boolean;
+  /** N hubs behind HAProxy against one hub, and takeovers after kill -9; null: skipped (opt-in). */
+  cluster?: ClusterBenchOptions | null;
   /** Break thresholds. */
   maxLoss: number;
   maxP99Ms: number;
@@ -55,8 +58,12 @@ export interface WindowResult {
   p999Ms: number | null;
   latenessP99Ms: number;
   serverCpuUsPerMsg: number;
+  /** stime ÷ (utime + stime) of the server process(es) over the window (older results: absent). */
+  serverSystemShare?: number | null;
   backendCpuUsPerMsg: number | null;
   generatorCpuUsPerMsg: number;
+  /** CPU of further processes (a cluster's nats-server, haproxy) per message delivered, by name. */
+  sideCpuUsPerMsg?: Record<string, number>;
   sos:
     | { presses: number; matched: number; p50: number; p99: number; p999: number; max: number }
     | { unavailable: string }
@@ -74,8 +81,10 @@ export interface QosSummary {
   p999Ms: Spread | null;
   latenessP99Ms: Spread | null;
   serverCpuUsPerMsg: Spread | null;
+  serverSystemShare?: Spread | null;
   backendCpuUsPerMsg: Spread | null;
   generatorCpuUsPerMsg: Spread | null;
+  sideCpuUsPerMsg?: Record<string, Spread | null>;
   broken: string | null;
 }
 
@@ -147,6 +156,7 @@ export interface BenchResults {
   /** Realistic nights, this checkout and the previous release side by side. */
   corpus?: CorpusBenchResult | null;
   deviceFairness?: DeviceFairnessResult | null;
+  cluster?: ClusterBenchResult | null;
   notes: string[];
 }
 

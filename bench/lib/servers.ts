@@ -31,6 +31,14 @@ export interface HubServer extends Server {
   admin: { username: string; password: string };
   authHeader: string;
   dataDir: string;
+  httpPort: number;
+  mqttPort: number;
+  /** The current process id (a new one after restart()). */
+  pidNow: () => number;
+  /** SIGKILL (a crash) and wait until it exited. */
+  kill: () => Promise<void>;
+  /** Starts again on the same ports and data folder, and waits until it is ready. */
+  restart: () => Promise<void>;
 }
 
 const exited = (p: ChildProcess) =>
@@ -101,6 +109,11 @@ export async function spawnHub(
     admin: hub.admin,
     dataDir,
     authHeader: hub.authHeader,
+    httpPort: hub.httpPort,
+    mqttPort: hub.mqttPort,
+    pidNow: () => hub.proc.pid!,
+    kill: () => hub.kill(),
+    restart: () => hub.restart(),
     stop: () => hub.stop(30_000),
   };
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { runLoad, type LoadRecord, type WindowRecord } from './load';
 
 type ConnectedRecord = Extract<LoadRecord, { type: 'connected' }>;
-import { cpuSeconds, rssBytes, treeCpuSeconds } from './proc';
+import { cpuSeconds, rssBytes, systemSeconds, treeCpuSeconds } from './proc';
 import { summariseProfile, type ProfileSummary } from './profile';
 import { memoryAfterGc, ROOT, scrape } from './servers';
 import { round, spread } from './stats';
@@ -45,7 +45,19 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
   const isHub = t.hub !== null;
   const memBefore = await memoryAfterGc(t.server, rssBytes);
   let memAfter: typeof memBefore | null = null;
-  let start: { cpu: number; backend: number; gen: number; delivered: number } | null = null;
+  let start: {
+    cpu: number;
+    sys: number;
+    backend: number;
+    side: Record<string, number>;
+    gen: number;
+    delivered: number;
+  } | null = null;
+  const serverPids = () => (t.serverPids ? t.serverPids() : [t.server.pid]);
+  const serverCpu = () => serverPids().reduce((a, p) => a + cpuSeconds(p), 0);
+  const serverSys = () => serverPids().reduce((a, p) => a + systemSeconds(p), 0);
+  const sideCpu = (): Record<string, number> =>
+    Object.fromEntries(Object.entries(t.sidePids?.() ?? {}).map(([k, pids]) => [k, treeCpuSeconds(pids)]));
   const windows: WindowResult[] = [];
   let connected: ConnectedRecord | null = null;
   const sosPerWindow = isHub ? o.sos : 0;
@@ -110,8 +122,10 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
       } else if (r.type === 'window-start') {
         const backend = t.backendPids();
         start = {
-          cpu: cpuSeconds(t.server.pid),
+          cpu: serverCpu(),
+          sys: serverSys(),
           backend: treeCpuSeconds(backend),
+          side: sideCpu(),
           gen: cpuSeconds(genPid),
           delivered: await t.delivered(),
         };
@@ -120,7 +134,9 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
         start = null;
         const qos = r.qos;
         const delivered = (await settle(t.delivered, s.delivered + r.sent, 5000)) - s.delivered;
-        const cpu = cpuSeconds(t.server.pid) - s.cpu;
+        const cpu = serverCpu() - s.cpu;
+        const sys = serverSys() - s.sys;
+        const side = sideCpu();
         const backendPids = t.backendPids();
         const backend = backendPids.length ? treeCpuSeconds(backendPids) - s.backend : null;
         const gen = cpuSeconds(genPid) - s.gen;
@@ -140,8 +156,16 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
           p999Ms: r.latencyMs?.p999 ?? null,
           latenessP99Ms: r.latenessMs.p99,
           serverCpuUsPerMsg: good ? (cpu / good) * 1e6 : NaN,
+          serverSystemShare: cpu > 0 ? sys / cpu : null,
           backendCpuUsPerMsg: backend !== null && good ? (backend / good) * 1e6 : null,
           generatorCpuUsPerMsg: r.sent ? (gen / r.sent) * 1e6 : NaN,
+          ...(t.sidePids
+            ? {
+                sideCpuUsPerMsg: Object.fromEntries(
+                  Object.entries(side).map(([k, v]) => [k, good ? ((v - (s.side[k] ?? 0)) / good) * 1e6 : NaN]),
+                ),
+              }
+            : {}),
           sos: !sosRec
             ? null
             : 'unavailable' in sosRec
@@ -205,10 +229,16 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
       p999Ms: spread(ws.map((w) => w.p999Ms)),
       latenessP99Ms: spread(ws.map((w) => w.latenessP99Ms)),
       serverCpuUsPerMsg: spread(ws.map((w) => w.serverCpuUsPerMsg)),
+      serverSystemShare: spread(ws.map((w) => w.serverSystemShare)),
       backendCpuUsPerMsg: spread(ws.map((w) => w.backendCpuUsPerMsg)),
       generatorCpuUsPerMsg: spread(ws.map((w) => w.generatorCpuUsPerMsg)),
       broken: null,
     };
+    const sideNames = [...new Set(ws.flatMap((w) => Object.keys(w.sideCpuUsPerMsg ?? {})))];
+    if (sideNames.length)
+      q.sideCpuUsPerMsg = Object.fromEntries(
+        sideNames.map((k) => [k, spread(ws.map((w) => w.sideCpuUsPerMsg?.[k] ?? null))]),
+      );
     const why: string[] = [];
     if ((q.lossRatio?.median ?? 1) > o.maxLoss) why.push(`loss ${round((q.lossRatio?.median ?? 1) * 100)} %`);
     if (qos === 1 && (q.p99Ms?.median ?? 0) > o.maxP99Ms) why.push(`p99 ${q.p99Ms?.median} ms`);

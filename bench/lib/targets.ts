@@ -12,7 +12,7 @@ import { log } from './log';
 import { type TargetName } from './results';
 
 /** Children of this process with the given command name, with their descendants. */
-function childTrees(comm: string[]): number[] {
+export function childTrees(comm: string[]): number[] {
   const out: number[] = [];
   for (const pid of processTree(process.pid)) {
     try {
@@ -32,6 +32,10 @@ export interface LiveTarget {
   pg?: PostgresServer;
   influx?: InfluxServer;
   backendPids: () => number[];
+  /** Several server processes (a cluster's hubs): CPU per message sums them; default [server.pid]. */
+  serverPids?: () => number[];
+  /** Further processes whose CPU per message is reported under their own name (nats-server, haproxy). */
+  sidePids?: () => Record<string, number[]>;
   /** messages the server delivered: hub = telemetry stored, relay = received by the subscriber */
   delivered: () => Promise<number>;
   credsFor: (beds: number) => Promise<string>;
