@@ -94,6 +94,9 @@ describe('LeaseManager', () => {
     // Shares are now 2 and 2: n1 gives n2 the one it still lacks.
     expect(released.slice(1).map(([, , r]) => r)).toEqual(['handover']);
     expect(manager.heldPartitions()).toHaveLength(2);
+    // Where work for a partition goes: this node for its own, else the owner the last look saw.
+    expect(manager.ownerOf(manager.heldPartitions()[0])).toBe('n1');
+    expect(manager.ownerOf(1)).toBe('n2');
   });
 
   it('on drain tells listeners first and then holds nothing', async () => {

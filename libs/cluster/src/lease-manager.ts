@@ -39,6 +39,8 @@ const quietLog: LeaseManagerLog = { info: () => undefined, warn: () => undefined
  */
 export class LeaseManager {
   private readonly held = new Map<number, number>();
+  /** Every partition's owner as of the last look at the cluster (up to a tick old). */
+  private owners = new Map<number, string>();
   /** Local instant until which this node may trust a lease without a newer renewal. */
   private validUntil = -Infinity;
   private timer: NodeJS.Timeout | null = null;
@@ -72,6 +74,14 @@ export class LeaseManager {
   epochOf(partition: number): number | undefined {
     if (this.clock.now() >= this.validUntil) return undefined;
     return this.held.get(partition);
+  }
+
+  /**
+   * The node that held `partition` at the last tick (up to a tick old): where to send work for
+   * it; the receiver checks its own lease before acting.
+   */
+  ownerOf(partition: number): string | undefined {
+    return this.held.has(partition) ? this.opts.nodeId : this.owners.get(partition);
   }
 
   heldPartitions(): number[] {
@@ -155,6 +165,9 @@ export class LeaseManager {
       if (this.draining) return;
       await this.repo.heartbeat(this.opts.nodeId);
       const snap = await this.repo.snapshot(this.opts.ttlMs);
+      this.owners = new Map(
+        snap.leases.filter((l) => l.owner !== null && l.expiresAt > snap.dbNow).map((l) => [l.partition, l.owner!]),
+      );
       const plan = planLeases({
         self: this.opts.nodeId,
         liveNodes: snap.liveNodes,

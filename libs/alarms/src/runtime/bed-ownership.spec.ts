@@ -14,6 +14,7 @@ describe('bed ownership', () => {
       nodeId: 'hub-a',
       epochOf: (p) => epochs.get(p),
       heldPartitions: () => [...epochs.keys()],
+      ownerOf: (p) => (epochs.has(p) ? 'hub-a' : 'hub-b'),
       addListener: () => undefined,
     };
     const own = new PartitionOwnership(leases, 16);
@@ -22,7 +23,10 @@ describe('bed ownership', () => {
     expect(own.tokenFor('bed-42')).toBeUndefined();
     epochs.set(p, 7);
     expect(own.tokenFor('bed-42')).toEqual({ node: 'hub-a', partition: p, epoch: 7 });
+    expect(own.ownerNodeOf('bed-42')).toBe('hub-a');
     epochs.delete(p);
     expect(own.tokenFor('bed-42')).toBeUndefined();
+    // Readings for it now go to the node that held it at the last lease tick.
+    expect(own.ownerNodeOf('bed-42')).toBe('hub-b');
   });
 });

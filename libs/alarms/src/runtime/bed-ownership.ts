@@ -21,6 +21,8 @@ export abstract class BedOwnership {
   abstract listen(listener: LeaseListener): void;
   /** The partitions this node holds now. */
   abstract heldPartitions(): number[];
+  /** The node that held the bed's partition at the last look (up to a lease tick old), if known. */
+  abstract ownerNodeOf(bedId: string): string | undefined;
 }
 
 /** One process owns every bed: no partitions, nothing to fence. */
@@ -40,6 +42,9 @@ export class SingleProcessOwnership implements BedOwnership {
   heldPartitions(): number[] {
     return [];
   }
+  ownerNodeOf(): undefined {
+    return undefined;
+  }
 }
 
 /** The part of LeaseManager ownership needs. */
@@ -47,6 +52,7 @@ export interface PartitionLeases {
   readonly nodeId: string;
   epochOf(partition: number): number | undefined;
   heldPartitions(): number[];
+  ownerOf(partition: number): string | undefined;
   addListener(listener: LeaseListener): void;
 }
 
@@ -93,5 +99,9 @@ export class PartitionOwnership implements BedOwnership {
 
   heldPartitions(): number[] {
     return this.leases.heldPartitions();
+  }
+
+  ownerNodeOf(bedId: string): string | undefined {
+    return this.leases.ownerOf(this.partitionOf(bedId));
   }
 }

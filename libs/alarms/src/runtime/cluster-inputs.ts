@@ -23,6 +23,13 @@ export interface OwnedInputs {
 type EventKey = Pick<LoggedDeviceEvent, 'deviceId' | 'eventId' | 'receivedAt'>;
 
 /**
+ * Readings for other nodes' beds are gathered this long and sent as one message per owner node:
+ * one NATS message per forwarded device message cost more CPU (client, server, proxy) than the
+ * evaluation itself. Device events are never held.
+ */
+const READINGS_BATCH_MS = 20;
+
+/**
  * Clustered mode's inputs for the rules runner: what this node received for other nodes' beds
  * goes to their owners on the fast path (PartitionFastPath), what they send for this node's
  * beds comes back in, and two reads of PostgreSQL repair what the fast path dropped: the
@@ -34,6 +41,8 @@ export class ClusterInputs {
   private readonly log = new Logger('RulesRunner');
   private repair: PartitionEventRepair | null = null;
   private ruleWatch: RuleChangeWatch | null = null;
+  private readonly readings = new Map<string, TelemetryPoint[]>();
+  private readingsTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ownership: BedOwnership,
@@ -65,6 +74,8 @@ export class ClusterInputs {
   }
 
   async stop(): Promise<void> {
+    this.flushReadings();
+    this.fastPath.detach();
     await this.repair?.stop();
     await this.ruleWatch?.stop();
   }
@@ -90,24 +101,42 @@ export class ClusterInputs {
     return true;
   }
 
-  /** Sends other nodes' readings to their owners, partition by partition; returns this node's. */
+  /**
+   * Gathers other nodes' readings for their owners (one message per owner node every
+   * READINGS_BATCH_MS; to the partition's subject while its owner is not known yet); returns
+   * this node's. The receiver checks its own lease: readings sent to a node that just gave a
+   * partition up are dropped, and the next ones go to the new owner.
+   */
   forwardTelemetry(points: readonly TelemetryPoint[]): readonly TelemetryPoint[] {
     if (!this.ownership.clustered) return points;
     const mine: TelemetryPoint[] = [];
-    const elsewhere = new Map<number, TelemetryPoint[]>();
     for (const p of points) {
       if (!p.bedId) continue;
       if (this.owns(p.bedId)) {
         mine.push(p);
         continue;
       }
-      const partition = this.ownership.partitionOf(p.bedId);
-      const list = elsewhere.get(partition);
+      const node = this.ownership.ownerNodeOf(p.bedId);
+      if (node === undefined) {
+        this.fastPath.send(this.ownership.partitionOf(p.bedId), { kind: 'bed.telemetry', points: [p] });
+        continue;
+      }
+      const list = this.readings.get(node);
       if (list) list.push(p);
-      else elsewhere.set(partition, [p]);
+      else this.readings.set(node, [p]);
     }
-    for (const [partition, list] of elsewhere) this.fastPath.send(partition, { kind: 'bed.telemetry', points: list });
+    if (this.readings.size > 0 && !this.readingsTimer) {
+      this.readingsTimer = setTimeout(() => this.flushReadings(), READINGS_BATCH_MS);
+      this.readingsTimer.unref();
+    }
     return mine;
+  }
+
+  private flushReadings(): void {
+    if (this.readingsTimer) clearTimeout(this.readingsTimer);
+    this.readingsTimer = null;
+    for (const [node, points] of this.readings) this.fastPath.sendToNode(node, { kind: 'bed.telemetry', points });
+    this.readings.clear();
   }
 
   /** Tells the owners of other nodes' beds (every owner for null) that rules changed; returns this node's share. */

@@ -24,6 +24,7 @@ export type BedInputMessage =
 export class PartitionFastPath {
   private readonly subscriptions = new Map<number, () => void>();
   private receive: ((m: BedInputMessage) => void) | null = null;
+  private unsubscribeNode: (() => void) | null = null;
 
   constructor(
     private readonly ownership: BedOwnership,
@@ -33,6 +34,8 @@ export class PartitionFastPath {
   /** Delivers what other nodes send for the partitions this node holds. */
   attach(receive: (m: BedInputMessage) => void): void {
     this.receive = receive;
+    // Batches addressed to this node (readings grouped per owner node).
+    this.unsubscribeNode = this.bus?.subscribeNode<BedInputMessage>(this.bus.nodeId, (m) => this.receive?.(m)) ?? null;
     this.ownership.listen({
       acquired: (partition) => this.subscribe(partition),
       released: (partition) => this.unsubscribe(partition),
@@ -41,6 +44,16 @@ export class PartitionFastPath {
 
   send(partition: number, message: BedInputMessage): void {
     this.bus?.publishToPartition(partition, message);
+  }
+
+  /** To a node (a batch for the partitions it held at the last lease tick). */
+  sendToNode(node: string, message: BedInputMessage): void {
+    this.bus?.publishToNode(node, message);
+  }
+
+  detach(): void {
+    this.unsubscribeNode?.();
+    this.unsubscribeNode = null;
   }
 
   /** To every partition's owner (a change that concerns every bed). */
