@@ -58,7 +58,11 @@ describe('bench smoke (run-all --quick)', () => {
         expect(q.windows).toBeGreaterThanOrEqual(3);
         expect(q.throughputPerSec.median).toBeGreaterThan(0);
         expect(q.lossRatio.max).toBe(0);
-        expect(q.serverCpuUsPerMsg.median).toBeGreaterThan(0);
+        // /proc counts CPU in 10 ms ticks: bare aedes relays the smoke's 30 messages a window in
+        // about a millisecond, often inside one tick, so only the hub must show a positive figure.
+        expect(Number.isFinite(q.serverCpuUsPerMsg.median)).toBe(true);
+        if (name === 'hub-embedded') expect(q.serverCpuUsPerMsg.median).toBeGreaterThan(0);
+        else expect(q.serverCpuUsPerMsg.median).toBeGreaterThanOrEqual(0);
         if (qos === 1) {
           expect(q.p50Ms.median).toBeGreaterThan(0);
           expect(q.p99Ms.median).toBeGreaterThanOrEqual(q.p50Ms.median);
