@@ -221,7 +221,9 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   private enqueue(bedId: string, inputs: RuleInput[], now: number, source: Source): void {
     if (this.ownership.clustered && this.ownership.tokenFor(bedId) === undefined) return;
     if (!source.event && this.evaluateInline(bedId, inputs, now)) return;
-    this.run(bedId, () => this.process(bedId, inputs, now, source)).catch((err) => this.failed(bedId, err));
+    this.run(bedId, () => this.process(bedId, inputs, now, source)).catch((err) =>
+      this.failed(bedId, err, source.event),
+    );
   }
 
   /** In the bed's queue, after its partition's recovery when that is still running. */
@@ -267,15 +269,18 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     return true;
   }
 
-  private failed(bedId: string, err: unknown): void {
+  private failed(bedId: string, err: unknown, event?: Source['event']): void {
     if (err instanceof DomainError && err.code === 'NOT_FOUND') {
       // An event for a bed that no longer exists: nothing to retry.
       this.log.warn({ msg: 'input for unknown bed dropped', bedId });
       return;
     }
     if (isFenced(err) || (err instanceof DomainError && err.code === 'PARTITION_UNAVAILABLE')) {
-      // Another node holds the bed's partition now and recovers it from what is stored.
+      // The lease moved (or was claimed again at a new epoch): whoever holds it now recovers the
+      // bed from what is stored, and the event is read again from the database, here too, in
+      // case this node is that holder.
       this.forget(bedId);
+      if (event) this.cluster.unsee(event);
       return;
     }
     // The input is in device_events (or will be superseded by the next sample): retry from the cursor soon.
