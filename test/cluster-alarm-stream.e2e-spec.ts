@@ -52,6 +52,25 @@ describe('alarm stream across cluster nodes', () => {
       );
     db = new pgDriver.Client(url);
     await db.connect();
+    // Steady state before the presses: leases balanced and every gained partition recovered.
+    // (Presses during a handover are the failover test's subject.)
+    await waitFor(
+      async () => {
+        const split = await db.query<{ owner_node: string | null; n: number }>(
+          'select owner_node, count(*)::int as n from partition_leases group by owner_node',
+        );
+        const counts = Object.fromEntries(split.rows.map((r) => [r.owner_node ?? 'none', r.n]));
+        if (counts['hub-a'] !== 32 || counts['hub-b'] !== 32) return false;
+        for (const h of hubs) {
+          const ready = (await (await fetch(`${h.httpUrl}/health/ready`)).json()) as {
+            checks: { rules: { partitionsRecovering: number } };
+          };
+          if (ready.checks.rules.partitionsRecovering !== 0) return false;
+        }
+        return true;
+      },
+      { what: 'balanced, recovered partitions', timeoutMs: 20_000 },
+    );
     const admin = hubApi(hubs[0]);
     for (let i = 0; i < 12; i++) {
       const p = await admin.provisionBed(`cluster sos ${i}`);
