@@ -65,9 +65,10 @@ export class BedRuleStateRepository {
     return r ? this.toStored(r) : null;
   }
 
-  async all(): Promise<StoredBedState[]> {
-    const rows = await this.database.db.selectFrom('bed_rule_state').selectAll().execute();
-    return rows.map((r) => this.toStored(r));
+  /** The beds with a saved state (ids only: recovery loads each state as it restores the bed). */
+  async bedIds(): Promise<string[]> {
+    const rows = await this.database.db.selectFrom('bed_rule_state').select('bed_id').execute();
+    return rows.map((r) => r.bed_id);
   }
 
   private toStored(r: {

@@ -66,7 +66,7 @@ export class BedEntries {
 
   /** Beds with a saved rule state (boot recovery restores them). */
   async savedBedIds(): Promise<string[]> {
-    return (await this.states.all()).map((s) => s.bedId);
+    return this.states.bedIds();
   }
 
   /** The bed's effective rules, shared with beds whose rules are the same. */

@@ -154,7 +154,9 @@ export class ClusterInputs {
         continue;
       }
       const p = this.ownership.partitionOf(id);
-      elsewhere.set(p, [...(elsewhere.get(p) ?? []), id]);
+      const list = elsewhere.get(p);
+      if (list) list.push(id);
+      else elsewhere.set(p, [id]);
     }
     for (const [p, ids] of elsewhere) this.fastPath.send(p, { kind: 'bed.rules', bedIds: ids });
     return mine;
