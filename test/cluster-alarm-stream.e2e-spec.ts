@@ -3,6 +3,7 @@ import pgDriver from 'pg';
 import { eventsTopic } from '@bedside/contracts';
 import {
   hubApi,
+  partitionSplit,
   startHub,
   startNats,
   startPostgres,
@@ -56,10 +57,7 @@ describe('alarm stream across cluster nodes', () => {
     // (Presses during a handover are the failover test's subject.)
     await waitFor(
       async () => {
-        const split = await db.query<{ owner_node: string | null; n: number }>(
-          'select owner_node, count(*)::int as n from partition_leases group by owner_node',
-        );
-        const counts = Object.fromEntries(split.rows.map((r) => [r.owner_node ?? 'none', r.n]));
+        const counts = await partitionSplit(db);
         if (counts['hub-a'] !== 32 || counts['hub-b'] !== 32) return false;
         for (const h of hubs) {
           const ready = (await (await fetch(`${h.httpUrl}/health/ready`)).json()) as {

@@ -5,6 +5,7 @@ import { eventsTopic } from '@bedside/contracts';
 import {
   freePort,
   hubApi,
+  partitionSplit,
   startHaproxy,
   startHub,
   startNats,
@@ -60,12 +61,7 @@ describe('cluster failover under load', () => {
 
   const sql = async <R extends pgDriver.QueryResultRow>(text: string, params: unknown[] = []) =>
     (await db.query<R>(text, params)).rows;
-  const owners = async () => {
-    const rows = await sql<{ owner: string | null; n: number }>(
-      'select owner_node as owner, count(*)::int as n from partition_leases group by owner_node',
-    );
-    return Object.fromEntries(rows.map((r) => [r.owner ?? 'none', r.n]));
-  };
+  const owners = () => partitionSplit(db);
   const nodeOfDevice = async (deviceId: string) =>
     (await sql<{ node_id: string }>('select node_id from device_sessions where device_id = $1', [deviceId]))[0]
       ?.node_id;

@@ -5,6 +5,7 @@ import { renderHaproxyConfig } from '@bedside/cluster';
 import {
   freePort,
   hubApi,
+  partitionSplit,
   startHaproxy,
   startHub,
   startNats,
@@ -33,13 +34,7 @@ describe('cluster behind HAProxy', () => {
   let proxyHttp: number;
   const devices: Creds[] = [];
   let db: pgDriver.Client;
-  /** Partitions per lease owner, from PostgreSQL. */
-  const leaseSplit = async () => {
-    const r = await db.query<{ owner: string | null; n: number }>(
-      'select owner_node as owner, count(*)::int as n from partition_leases group by owner_node',
-    );
-    return Object.fromEntries(r.rows.map((x) => [x.owner ?? 'none', x.n]));
-  };
+  const leaseSplit = () => partitionSplit(db);
 
   beforeAll(async () => {
     pg = await startPostgres();

@@ -3,6 +3,7 @@ import pgDriver from 'pg';
 import { commandsTopic, eventsTopic, telemetryTopic } from '@bedside/contracts';
 import {
   hubApi,
+  partitionSplit,
   startHub,
   startNats,
   startPostgres,
@@ -91,12 +92,7 @@ describe('rules engine across cluster nodes', () => {
     await pg?.stop();
   });
 
-  const leaseCounts = async () => {
-    const rows = await db.query<{ owner_node: string | null; n: string }>(
-      'select owner_node, count(*) as n from partition_leases group by owner_node',
-    );
-    return Object.fromEntries(rows.rows.map((r) => [r.owner_node ?? 'none', Number(r.n)]));
-  };
+  const leaseCounts = () => partitionSplit(db);
   const ownerOf = async (bedId: string) =>
     (
       await db.query<{ owner_node: string }>(

@@ -10,3 +10,4 @@ export * from './test-databases';
 export * from './compressed-clock';
 export * from './nats-server';
 export * from './haproxy-server';
+export * from './partition-split';
