@@ -662,6 +662,13 @@ describe('regions, visits and the monthly supervision report', () => {
     expect((await outsider.api.get('/api/visits/mine')).body).toEqual([]);
     // The bootstrap administrator is no user: nothing is theirs.
     expect((await api.get('/api/visits/mine')).body).toEqual([]);
+    // A bad limit is refused by name, never a 5xx; without credentials, 401.
+    for (const limit of ['abc', '0', '501']) {
+      const bad = await zhang.api.get(`/api/visits/mine?limit=${limit}`);
+      expect(bad.status).toBe(400);
+      expect(JSON.stringify(bad.body)).toContain('limit');
+    }
+    expect((await fetch(`${hub.httpUrl}/api/visits/mine`)).status).toBe(401);
   }, 60_000);
 
   it('counts beds by their periods in service: one that left service this month counts in it, not at its end', async () => {
