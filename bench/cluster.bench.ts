@@ -8,9 +8,8 @@
  * Alone it writes bench/results/<time>-cluster.json and, with --docs, replaces the cluster
  * section of docs/benchmarks.md with these figures.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import pgDriver from 'pg';
@@ -29,6 +28,7 @@ import { runLoad, type WindowRecord } from './lib/load';
 import { log as defaultLog, sleep } from './lib/log';
 import { benchOptions } from './lib/options';
 import { cpuSeconds, raiseFileLimit, treeCpuSeconds } from './lib/proc';
+import { saveLoneRun, startLoneRun } from './lib/lone-run';
 import { writeClusterSection } from './lib/report-files';
 import type { BenchOptions, StepResult } from './lib/results';
 import { ROOT, scrape, spawnHub, type HubServer } from './lib/servers';
@@ -580,23 +580,9 @@ export async function clusterBench(
   return result;
 }
 
-function gitCommit(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim() !== '';
-    return dirty ? `${head} + uncommitted changes` : head;
-  } catch {
-    return 'unknown';
-  }
-}
-
 if (require.main === module) {
-  const arg = (name: string, dflt: number) => {
-    const i = process.argv.indexOf(name);
-    return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-  };
-  const startedAt = new Date();
-  const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
+  const run = startLoneRun();
+  const arg = run.arg;
   raiseFileLimit(200_000);
   const d = DEFAULT_CLUSTER_BENCH;
   clusterBench({
@@ -608,19 +594,8 @@ if (require.main === module) {
     sos: arg('--sos', d.sos),
   })
     .then((result) => {
-      const dir = join(ROOT, 'bench/results');
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}-cluster.json`);
-      const git = gitCommit();
-      writeFileSync(
-        file,
-        JSON.stringify({ startedAt: startedAt.toISOString(), git, loadAtStart, result }, null, 2) + '\n',
-      );
-      console.log(`raw: ${file.replace(ROOT + '/', '')}`);
-      if (process.argv.includes('--docs')) {
-        const origin = `Figures of a lone run (\`node dist/bench/cluster.bench.js ${process.argv.slice(2).join(' ')}\`) on ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC at git ${git}, load average at start ${loadAtStart.join(', ')} (shared machine); raw: \`${file.replace(ROOT + '/', '')}\`.`;
-        console.log(`wrote ${writeClusterSection(result, origin)}`);
-      }
+      const { origin } = saveLoneRun('cluster', 'cluster.bench.js', run, result);
+      if (process.argv.includes('--docs')) console.log(`wrote ${writeClusterSection(result, origin)}`);
       process.exit(result.errors.length ? 1 : 0);
     })
     .catch((err) => {

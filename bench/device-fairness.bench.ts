@@ -9,17 +9,15 @@
  * Alone it writes bench/results/<time>-fairness.json and, with --docs, replaces the fairness
  * section of docs/benchmarks.md with these figures.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { acksTopic, devicePrefix, eventsTopic, statusTopic, telemetryTopic } from '../libs/contracts/src/topics';
 import { hubApi } from '../libs/testing/src/hub-api';
+import { saveLoneRun, startLoneRun } from './lib/lone-run';
 import { writeDeviceFairnessSection } from './lib/report-files';
-import { ROOT, scrape, spawnHub, type HubServer } from './lib/servers';
+import { scrape, spawnHub, type HubServer } from './lib/servers';
 
 export interface DeviceFairnessOptions {
   /** Call buttons pressing (one bed each), the devices whose latency is measured. */
@@ -303,16 +301,6 @@ export async function deviceFairnessBench(
 
 const pad = (x: number | null) => String(x ?? '-').padStart(8);
 
-function gitCommit(): string {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim() !== '';
-    return dirty ? `${head} + uncommitted changes` : head;
-  } catch {
-    return 'unknown';
-  }
-}
-
 /** The flooding device's process: floods until SIGTERM, then prints how many messages it sent. */
 async function floodChild(): Promise<void> {
   const c = JSON.parse(process.env.FLOOD_CREDS ?? '{}') as Creds;
@@ -326,12 +314,8 @@ async function floodChild(): Promise<void> {
 if (require.main === module && process.argv.includes('--flood-child')) {
   void floodChild();
 } else if (require.main === module) {
-  const arg = (name: string, dflt: number) => {
-    const i = process.argv.indexOf(name);
-    return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-  };
-  const startedAt = new Date();
-  const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
+  const run = startLoneRun();
+  const arg = run.arg;
   deviceFairnessBench({
     buttons: arg('--buttons', DEFAULT_DEVICE_FAIRNESS.buttons),
     windowS: arg('--window-s', DEFAULT_DEVICE_FAIRNESS.windowS),
@@ -339,19 +323,8 @@ if (require.main === module && process.argv.includes('--flood-child')) {
     rounds: arg('--rounds', 1),
   })
     .then((result) => {
-      const dir = join(ROOT, 'bench/results');
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}-fairness.json`);
-      const git = gitCommit();
-      writeFileSync(
-        file,
-        JSON.stringify({ startedAt: startedAt.toISOString(), git, loadAtStart, result }, null, 2) + '\n',
-      );
-      console.log(`raw: ${file.replace(ROOT + '/', '')}`);
-      if (process.argv.includes('--docs')) {
-        const origin = `Figures of a lone run (\`node dist/bench/device-fairness.bench.js ${process.argv.slice(2).join(' ')}\`) on ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC at git ${git}, load average at start ${loadAtStart.join(', ')} (shared machine); raw: \`${file.replace(ROOT + '/', '')}\`.`;
-        console.log(`wrote ${writeDeviceFairnessSection(result, origin)}`);
-      }
+      const { origin } = saveLoneRun('fairness', 'device-fairness.bench.js', run, result);
+      if (process.argv.includes('--docs')) console.log(`wrote ${writeDeviceFairnessSection(result, origin)}`);
       process.exit(0);
     })
     .catch((err) => {
