@@ -60,7 +60,7 @@ export interface LaunchedHub {
   stop: (graceMs?: number) => Promise<void>;
   /** SIGKILL (a crash) and wait. */
   kill: () => Promise<void>;
-  /** Starts again on the same ports and data folder, and waits until it is ready. */
+  /** Starts again on the same ports and data folder (stopping it first if it still runs), and waits until it is ready. */
   restart: () => Promise<void>;
 }
 
@@ -155,6 +155,8 @@ export async function spawnHub(o: HubLaunchOptions = {}): Promise<LaunchedHub> {
     stop: (graceMs) => signalAndWait('SIGTERM', graceMs),
     kill: () => signalAndWait('SIGKILL'),
     async restart() {
+      // Never two processes for one hub: a second would leave the first running unseen.
+      if (!exited()) await signalAndWait('SIGTERM');
       start();
       await ready();
     },

@@ -16,7 +16,8 @@ function harness(stored: LoggedDeviceEvent[]) {
   const delivered: string[] = [];
   const reads: { partitions: readonly number[]; since: number }[] = [];
   let now = T0;
-  const repair = new PartitionEventRepair({
+  // As the rules runner does: an input is evaluated the first time the node meets it.
+  const repair: PartitionEventRepair = new PartitionEventRepair({
     read: (partitions, since, limit) => {
       reads.push({ partitions, since });
       return Promise.resolve(
@@ -27,7 +28,9 @@ function harness(stored: LoggedDeviceEvent[]) {
       );
     },
     held: () => [2, 9],
-    deliver: (e) => delivered.push(e.eventId),
+    deliver: (e) => {
+      if (repair.firstSight(e)) delivered.push(e.eventId);
+    },
     now: () => now,
     onError: (err) => {
       throw err;
@@ -61,6 +64,15 @@ describe('PartitionEventRepair', () => {
     h.repair.unsee(stored[0]);
     await h.repair.poll();
     expect(h.delivered).toEqual(['a']);
+  });
+
+  it('an event read before the fast path brings it is evaluated once, by the read, not dropped by both', async () => {
+    const stored = [ev('sos', T0 + 100)];
+    const h = harness(stored);
+    await h.repair.poll();
+    expect(h.delivered).toEqual(['sos']);
+    // The same event then arrives on the fast path: a repeat.
+    expect(h.repair.firstSight(stored[0])).toBe(false);
   });
 
   it('reads page after page when more events were stored than one page holds', async () => {

@@ -7,6 +7,7 @@ const PAGE = 2_000;
 export interface PartitionEventRepairDeps {
   read(partitions: readonly number[], since: number, limit: number): Promise<LoggedDeviceEvent[]>;
   held(): number[];
+  /** Hands an event not met yet to the node's input path, which marks it met with firstSight. */
   deliver(event: LoggedDeviceEvent): void;
   now(): number;
   onError(err: unknown): void;
@@ -33,9 +34,12 @@ export class PartitionEventRepair {
     this.watermark = deps.now();
   }
 
-  /** True the first time this node meets the event (from any path); false for a repeat. */
+  /**
+   * True the first time this node meets the event (from any path); false for a repeat. The
+   * one place an event is marked met: what the repair reads goes through it too, on delivery.
+   */
   firstSight(e: Pick<LoggedDeviceEvent, 'deviceId' | 'eventId' | 'receivedAt'>): boolean {
-    const key = `${e.deviceId}\u0000${e.eventId}`;
+    const key = keyOf(e);
     if (this.seen.has(key)) return false;
     this.seen.set(key, e.receivedAt);
     return true;
@@ -43,7 +47,7 @@ export class PartitionEventRepair {
 
   /** Forgets that the event was met: it was not evaluated after all, so the next read delivers it. */
   unsee(e: Pick<LoggedDeviceEvent, 'deviceId' | 'eventId'>): void {
-    this.seen.delete(`${e.deviceId}\u0000${e.eventId}`);
+    this.seen.delete(keyOf(e));
   }
 
   start(): void {
@@ -73,7 +77,9 @@ export class PartitionEventRepair {
       const page = await this.deps.read(partitions, since, PAGE);
       for (const e of page) {
         if (e.receivedAt > this.watermark) this.watermark = e.receivedAt;
-        if (this.firstSight(e)) this.deps.deliver(e);
+        // Only looked up, not marked: the delivery path marks it (firstSight), and an event
+        // marked here would be dropped there as a repeat.
+        if (!this.seen.has(keyOf(e))) this.deps.deliver(e);
       }
       if (page.length < PAGE) break;
       since = page[page.length - 1].receivedAt;
@@ -84,4 +90,8 @@ export class PartitionEventRepair {
   private forgetOlderThan(instant: number): void {
     for (const [key, at] of this.seen) if (at < instant) this.seen.delete(key);
   }
+}
+
+function keyOf(e: Pick<LoggedDeviceEvent, 'deviceId' | 'eventId'>): string {
+  return `${e.deviceId}\u0000${e.eventId}`;
 }

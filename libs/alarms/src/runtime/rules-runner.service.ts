@@ -95,7 +95,12 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     // Clustered, a node owns no bed at boot: each partition is recovered when its lease is gained.
     this.recovered = this.ownership.clustered ? Promise.resolve() : this.recoverBeds(() => true);
     this.ownership.listen({
-      acquired: (partition) => this.gates.close(partition),
+      acquired: (partition) => {
+        // Anything still cached for it predates this lease (a load that finished after the last
+        // release): recovery reads the beds afresh.
+        this.forgetPartition(partition);
+        this.gates.close(partition);
+      },
       released: (partition, epoch, reason) => this.partitionReleased(partition, epoch, reason),
     });
     this.cluster.start({
@@ -349,13 +354,19 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
 
   /**
    * Clustered, the lease of the bed's partition is not vouched for right now. When the partition
-   * moved, its bed is forgotten by the release and the new owner replays what is stored. When it
-   * is still held and only a renewal is late, nothing may be lost: the event is read again from
-   * the database and the bed ticks again shortly.
+   * moved, its bed is forgotten (by the release, or here when a load finished after it) and the
+   * new owner replays what is stored. When it is still held and only a renewal is late, nothing
+   * may be lost: the event is read again from the database and the bed ticks again shortly.
    */
   private notActingFor(bedId: string, source: Source, step?: OperatorStep): ApplyOutcome {
-    if (step) throw partitionUnavailable(this.ownership.partitionOf(bedId));
+    const partition = this.ownership.partitionOf(bedId);
+    if (step) throw partitionUnavailable(partition);
     if (source.event) this.cluster.unsee(source.event);
+    if (!this.ownership.heldPartitions().includes(partition)) {
+      // Moved away: not this node's to keep or to tick.
+      this.forget(bedId);
+      return UNCHANGED;
+    }
     const entry = this.beds.cached(bedId);
     if (entry) {
       entry.needsReplay = true;
@@ -433,7 +444,7 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
    * anything still in flight is refused by the fence.
    */
   private async partitionReleased(partition: number, epoch: number, reason: ReleaseReason): Promise<void> {
-    const entries = [...this.beds.values()].filter((e) => this.ownership.partitionOf(e.ctx.bedId) === partition);
+    const entries = this.entriesOf(partition);
     const ids = entries.map((e) => e.ctx.bedId);
     for (const id of ids) this.timers.set(id, null);
     if (reason !== 'lost') {
@@ -442,6 +453,14 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     }
     for (const id of ids) this.forget(id);
     this.log.log({ msg: 'partition released', partition, reason, beds: ids.length });
+  }
+
+  private entriesOf(partition: number): BedEntry[] {
+    return [...this.beds.values()].filter((e) => this.ownership.partitionOf(e.ctx.bedId) === partition);
+  }
+
+  private forgetPartition(partition: number): void {
+    for (const e of this.entriesOf(partition)) this.forget(e.ctx.bedId);
   }
 
   private forget(bedId: string): void {
