@@ -1,21 +1,6 @@
 import type { MqttClient } from 'mqtt';
-import pgDriver from 'pg';
-import { renderHaproxyConfig } from '@bedside/cluster';
 import { eventsTopic } from '@bedside/contracts';
-import {
-  freePort,
-  hubApi,
-  partitionSplit,
-  startHaproxy,
-  startHub,
-  startNats,
-  startPostgres,
-  waitFor,
-  type HaproxyServer,
-  type HubProcess,
-  type NatsServer,
-  type PostgresServer,
-} from '@bedside/testing';
+import { hubApi, startClusterBed, waitFor, type ClusterBed } from '@bedside/testing';
 import {
   openAlarmStream,
   type AlarmStreamClient,
@@ -46,25 +31,17 @@ interface Button {
 }
 
 describe('cluster failover under load', () => {
-  let pg: PostgresServer;
-  let nats: NatsServer;
-  let proxy: HaproxyServer;
-  let db: pgDriver.Client;
-  let consoleUrl: string;
+  let bed: ClusterBed;
+  let hubs: ClusterBed['hubs'];
   let authHeader: string;
-  const hubs: HubProcess[] = [];
   const buttons: Button[] = [];
   /** Each stream the console opened, in order: it resumes on another node after a failure. */
   const streams: AlarmStreamClient[] = [];
   let following = true;
   let followed: Promise<void>;
 
-  const sql = async <R extends pgDriver.QueryResultRow>(text: string, params: unknown[] = []) =>
-    (await db.query<R>(text, params)).rows;
-  const owners = () => partitionSplit(db);
-  const nodeOfDevice = async (deviceId: string) =>
-    (await sql<{ node_id: string }>('select node_id from device_sessions where device_id = $1', [deviceId]))[0]
-      ?.node_id;
+  const sql: ClusterBed['sql'] = (text, params) => bed.sql(text, params);
+  const owners = () => bed.owners();
   const consoleEvents = () => streams.flatMap((s) => s.events);
   const sosRaised = (bedId: string) => (e: ReceivedAlarmEvent) =>
     e.type === 'alarm.raised' && e.data.alarm.bedId === bedId && e.data.alarm.kind === 'sos';
@@ -81,9 +58,9 @@ describe('cluster failover under load', () => {
         // A node that accepted the connection and froze would hold the opening for ever.
         const s = await Promise.race([
           openAlarmStream(url, authHeader, { lastEventId: last }),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('stream not opened')), 5_000)),
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error('stream not opened')), 5_000).unref()),
         ]);
-        url = consoleUrl;
+        url = bed.httpUrl;
         if (s.status !== 200) throw new Error(`stream ${s.status}`);
         streams.push(s);
         await s.ended;
@@ -125,40 +102,8 @@ describe('cluster failover under load', () => {
   };
 
   beforeAll(async () => {
-    pg = await startPostgres();
-    nats = await startNats();
-    const url = await pg.createDatabase('cluster_failover');
-    for (const node of NODES)
-      hubs.push(
-        await startHub({
-          DATABASE_URL: url,
-          NATS_URL: nats.url,
-          CLUSTER_NODE_ID: node,
-          CLUSTER_LEASE_TTL_MS: String(TTL_MS),
-          MQTT_PROXY_PROTOCOL: 'true',
-          INGEST_COMMIT_DELAY_MS: '0',
-        }),
-      );
-    db = new pgDriver.Client(url);
-    await db.connect();
-    await waitFor(async () => Object.keys(await owners()).filter((o) => o !== 'none').length === 3, {
-      what: 'every node holding partitions',
-      timeoutMs: 20_000,
-    });
-    const mqttPort = await freePort();
-    const httpPort = await freePort();
-    proxy = await startHaproxy(
-      renderHaproxyConfig({
-        bindHost: '127.0.0.1',
-        mqttPort,
-        httpPort,
-        checkIntervalMs: 500,
-        maxConnections: 2000,
-        nodes: hubs.map((h, i) => ({ name: NODES[i], host: '127.0.0.1', mqttPort: h.mqttPort, httpPort: h.httpPort })),
-      }),
-      [mqttPort, httpPort],
-    );
-    consoleUrl = `http://127.0.0.1:${httpPort}`;
+    bed = await startClusterBed({ nodes: NODES, database: 'cluster_failover', leaseTtlMs: TTL_MS });
+    hubs = bed.hubs;
     authHeader = hubs[0].authHeader;
     const admin = hubApi(hubs[0]);
     for (let i = 0; i < BEDS; i++) {
@@ -166,7 +111,7 @@ describe('cluster failover under load', () => {
       expect((await admin.put(`/api/beds/${p.bed.id}/rules`, { suppression: { warmupMs: 0 } })).status).toBe(200);
       const creds = p.devices.button.credentials as Creds;
       // A device reconnects on its own, through the proxy, to whichever node it is sent to.
-      const client = await connectDevice(`mqtt://127.0.0.1:${mqttPort}`, creds, { reconnectPeriod: 300 });
+      const client = await connectDevice(bed.mqttUrl, creds, { reconnectPeriod: 300 });
       buttons.push({ bedId: p.bed.id, creds, client });
     }
     await waitFor(
@@ -179,16 +124,9 @@ describe('cluster failover under load', () => {
   afterAll(async () => {
     following = false;
     streams.forEach((s) => s.close());
-    await Promise.race([followed, new Promise((r) => setTimeout(r, 5_000))]);
+    await Promise.race([followed, new Promise((r) => setTimeout(r, 5_000).unref())]);
     await Promise.all(buttons.map((b) => b.client.endAsync(true)));
-    await db?.end();
-    await proxy?.stop();
-    for (const h of hubs) {
-      h.proc.kill('SIGCONT');
-      await h.dispose();
-    }
-    await nats?.stop();
-    await pg?.stop();
+    await bed?.stop();
   });
 
   it('kill -9 and SIGSTOP of nodes under load: nothing lost, nothing twice, moved within 6 s, the console complete', async () => {
@@ -196,7 +134,7 @@ describe('cluster failover under load', () => {
       (await sql<{ id: string }>('select coalesce(max(id), 0) as id from alarm_events'))[0].id,
     );
     const failureButtons = buttons.slice(0, FAILURE_BEDS);
-    const landed = await Promise.all(failureButtons.map((b) => nodeOfDevice(b.creds.deviceId)));
+    const landed = await Promise.all(failureButtons.map((b) => bed.nodeOfDevice(b.creds.deviceId)));
 
     // Steady state: 8 presses.
     const steadyMs = await Promise.all(buttons.slice(0, 8).map((b, i) => pressToConsole(b, `sos-steady-${i}`)));
@@ -276,10 +214,7 @@ describe('cluster failover under load', () => {
   it('a rolling restart of every node (SIGTERM, then start again) pages nobody and loses no press', async () => {
     // The node killed above comes back first; the frozen one is running again.
     await hubs[1].restart();
-    await waitFor(async () => Object.keys(await owners()).filter((o) => o !== 'none').length === 3, {
-      what: 'three owners again',
-      timeoutMs: 20_000,
-    });
+    await bed.waitForOwners(3);
     const before = Number((await sql<{ n: number }>('select count(*)::int as n from alarms'))[0].n);
     const rolling = buttons.slice(FAILURE_BEDS);
     const pressMs: number[] = [];
