@@ -67,6 +67,18 @@ export class BedContextRepository {
     return rows.map((r) => r.id);
   }
 
+  /** When each of these devices was last heard from by any hub, as stored (a few seconds behind at most). */
+  async lastSeenOf(deviceIds: readonly string[]): Promise<Map<string, number>> {
+    if (deviceIds.length === 0) return new Map();
+    const rows = await this.database.db
+      .selectFrom('devices')
+      .select(['id', 'last_seen_at'])
+      .where('id', 'in', deviceIds)
+      .where('last_seen_at', 'is not', null)
+      .execute();
+    return new Map(rows.map((r) => [r.id, new Date(r.last_seen_at!).getTime()]));
+  }
+
   /** Device events of a bed received at or after `since` (ingest stores them before PUBACK), in arrival order. */
   async eventsSince(bedId: string, since: number, until?: number): Promise<LoggedDeviceEvent[]> {
     let q = this.loggedEvents(since).where('device_events.bed_id', '=', bedId);

@@ -1,5 +1,5 @@
 import { DEFAULT_RULE_SET, evaluate, initialBedState, type RaiseAction, type RuleAction } from '@bedside/rules';
-import { dueEscalations, loneRaise, movesReadingsOnly, runInputs } from './bed-evaluation';
+import { dueEscalations, loneRaise, movesReadingsOnly, runInputs, sightings, silentDevices } from './bed-evaluation';
 
 describe('bed evaluation', () => {
   const t0 = Date.UTC(2026, 10, 22, 3);
@@ -59,5 +59,28 @@ describe('bed evaluation', () => {
     ]);
     expect(dueEscalations(escalations, t0)).toEqual(['a', 'c']);
     expect(dueEscalations(new Map(), t0)).toEqual([]);
+  });
+
+  it('finds the devices past their silence limit and turns stored last-seen instants into sightings before it', () => {
+    const limit = t0 + DEFAULT_RULE_SET.deviceOffline.silentAfterMs;
+    const state = initialBedState('bed-1', {
+      devices: [
+        { id: 'm1', kind: 'mattress', lastSeenAt: t0 },
+        { id: 'w1', kind: 'wearable', lastSeenAt: t0 + 60_000 },
+      ],
+    });
+    expect(silentDevices(state, DEFAULT_RULE_SET, limit - 1)).toEqual([]);
+    const silent = silentDevices(state, DEFAULT_RULE_SET, limit);
+    expect(silent).toEqual([{ deviceId: 'm1', lastSeenAt: t0, limit }]);
+    // Stored later than the bed knows: a sighting; stored at or after the limit: just before it.
+    expect(sightings(silent, new Map([['m1', t0 + 30_000]]))).toEqual([
+      { type: 'device.seen', deviceId: 'm1', at: t0 + 30_000 },
+    ]);
+    expect(sightings(silent, new Map([['m1', limit + 5_000]]))).toEqual([
+      { type: 'device.seen', deviceId: 'm1', at: limit - 1 },
+    ]);
+    // Stored no later than what the bed knows, or not at all: nothing.
+    expect(sightings(silent, new Map([['m1', t0]]))).toEqual([]);
+    expect(sightings(silent, new Map())).toEqual([]);
   });
 });

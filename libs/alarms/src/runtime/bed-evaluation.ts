@@ -31,6 +31,44 @@ export function runInputs(
   return { state, actions };
 }
 
+/** A device past its silence limit: heard from last at `lastSeenAt`, silent from `limit`. */
+export interface SilentDevice {
+  deviceId: string;
+  lastSeenAt: number;
+  limit: number;
+}
+
+/**
+ * Online devices of the bed that are silent past the rule set's limit at `now` (and not already
+ * going offline through a disconnect): what would be marked offline by this evaluation.
+ */
+export function silentDevices(state: BedRuleState, ruleSet: RuleSet, now: number): SilentDevice[] {
+  const { silentAfterMs } = ruleSet.deviceOffline;
+  const silent: SilentDevice[] = [];
+  for (const id in state.devices) {
+    const d = state.devices[id];
+    const limit = d.lastSeenAt + silentAfterMs;
+    if (d.online && d.disconnectedAt === null && now >= limit)
+      silent.push({ deviceId: id, lastSeenAt: d.lastSeenAt, limit });
+  }
+  return silent;
+}
+
+/**
+ * Sightings of silent devices from the last-seen instants other hubs stored, in time order. One
+ * stored at or after the limit counts as just before it: the stored instant is coarse, so the
+ * device is taken as heard until then, not as silent in between.
+ */
+export function sightings(silent: readonly SilentDevice[], stored: ReadonlyMap<string, number>): RuleInput[] {
+  const out: { type: 'device.seen'; deviceId: string; at: number }[] = [];
+  for (const d of silent) {
+    const at = stored.get(d.deviceId);
+    if (at !== undefined && at > d.lastSeenAt)
+      out.push({ type: 'device.seen', deviceId: d.deviceId, at: Math.min(at, d.limit - 1) });
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
 /** The raise when it is an evaluation's only action (an SOS press, a fall), else null. */
 export function loneRaise(actions: readonly RuleAction[]): RaiseAction | null {
   return actions.length === 1 && actions[0].type === 'raise' ? actions[0] : null;

@@ -3,9 +3,11 @@ import { Clock } from '@bedside/common';
 import { DatabaseHealth } from '@bedside/database';
 import type { DeviceStatusChange, StoredDeviceEvent } from '@bedside/ingest';
 import type { DeviceAccessChange } from '@bedside/registry';
+import type { RuleInput } from '@bedside/rules';
 import type { TelemetryPoint } from '@bedside/telemetry';
 import { BedContextRepository, type LoggedDeviceEvent } from '../persistence/bed-context.repository';
 import { RuleSetRepository } from '../persistence/rule-set.repository';
+import { sightings, type SilentDevice } from './bed-evaluation';
 import { BedOwnership } from './bed-ownership';
 import { PartitionEventRepair } from './partition-event-repair';
 import { PartitionFastPath, type BedInputMessage } from './partition-fast-path';
@@ -92,6 +94,16 @@ export class ClusterInputs {
   /** The event was not evaluated after all: the next read of the database delivers it again. */
   unsee(e: EventKey): void {
     this.repair?.unsee(e);
+  }
+
+  /**
+   * Clustered: the devices about to be marked offline for silence may have been heard from by
+   * another node whose readings did not arrive (the fast path down or dropping). What each node
+   * stored as their last-seen instant is read, and given to the rules as sightings, so only a
+   * device that no node heard from is offline. Read only for devices already past the limit.
+   */
+  async storedSightings(silent: readonly SilentDevice[]): Promise<RuleInput[]> {
+    return sightings(silent, await this.contexts.lastSeenOf(silent.map((d) => d.deviceId)));
   }
 
   /** Sends the input to the bed's owner when that is another node; false when it is this one's. */

@@ -14,7 +14,7 @@ import { AlarmCommitter, type EvaluationWrite } from './alarm-committer';
 import { BedCheckpoints } from './bed-checkpoints';
 import { BedEntries } from './bed-entries';
 import { nextWakeAt, storedState, type BedEntry } from './bed-entry';
-import { dueEscalations, movesReadingsOnly, runInputs } from './bed-evaluation';
+import { dueEscalations, movesReadingsOnly, runInputs, silentDevices } from './bed-evaluation';
 import { BedQueue } from './bed-queue';
 import { BedTimers } from './bed-timers';
 import { eventInput, kindForEvent, statusInput } from './input-mapper';
@@ -318,6 +318,10 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       await this.replay(entry, (entry.cursor ?? now) - REPLAY_MARGIN_MS);
     }
     const ruleSet = entry.ruleSet ?? (await this.beds.rules(entry));
+    if (this.ownership.clustered) {
+      const silent = silentDevices(entry.state, ruleSet, now);
+      if (silent.length > 0) inputs = [...(await this.cluster.storedSightings(silent)), ...inputs];
+    }
     const due = dueEscalations(entry.escalations, now);
     const cursor = source.event ? Math.max(entry.cursor ?? 0, source.event.receivedAt) : entry.cursor;
 

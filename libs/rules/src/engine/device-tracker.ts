@@ -17,6 +17,7 @@ export const deviceTracker: RuleModule = {
 
   onInput(ctx, input) {
     if (input.type === 'device.removed') return removeDevice(ctx, input.deviceId);
+    if (input.type === 'device.seen') return seenElsewhere(ctx.state.devices[input.deviceId], input.at, ctx.now);
     if (input.type !== 'telemetry' && input.type !== 'event' && input.type !== 'status') return;
     const offlineStatus = input.type === 'status' && !input.online;
     const device = touchDevice(ctx, input.deviceId, input.deviceKind, !offlineStatus);
@@ -113,6 +114,11 @@ function touchDevice(ctx: EvalContext, id: string, kind: DeviceKind | undefined,
     device.offlineReason = null;
   }
   return device;
+}
+
+/** Only an online device's silence is pushed back: coming back online takes a message of its own. */
+function seenElsewhere(device: DeviceState | undefined, at: number, now: number): void {
+  if (device?.online && at > device.lastSeenAt) device.lastSeenAt = Math.min(at, now);
 }
 
 function setWorn(device: DeviceState, worn: boolean, now: number): void {

@@ -62,18 +62,20 @@ const MAX_CATCH_UP = 100_000;
  * `now` earlier than the previous evaluation is treated as the previous one (time never runs backwards).
  */
 export function evaluate(ruleSet: RuleSet, state: BedRuleState, input: RuleInput, now: number): Evaluation {
+  // A sighting reported late happened at its own instant: timers due after it must not fire first.
+  const at = input.type === 'device.seen' ? Math.min(now, input.at) : now;
   let current = state;
   const actions: RuleAction[] = [];
   for (
     let i = 0, due = nextDeadline(current);
-    due !== null && due < now && i < MAX_CATCH_UP;
+    due !== null && due < at && i < MAX_CATCH_UP;
     i++, due = nextDeadline(current)
   ) {
     const caughtUp = evaluateOnce(ruleSet, current, TICK, due);
     current = caughtUp.state;
     for (const a of caughtUp.actions) actions.push(a);
   }
-  const result = evaluateOnce(ruleSet, current, input, now);
+  const result = evaluateOnce(ruleSet, current, input, at);
   if (actions.length === 0) return result;
   for (const a of result.actions) actions.push(a);
   return { state: result.state, actions };

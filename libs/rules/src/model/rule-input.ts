@@ -106,6 +106,18 @@ export interface DeviceRemovedInput {
   deviceId: string;
 }
 
+/**
+ * The device was heard from at `at` on a path that did not reach this evaluation (another hub
+ * received its messages and stored the instant): its silence is measured from there. Evaluated
+ * at `at` (timers due later fire after it); never brings an offline device back, and never moves
+ * the instant back.
+ */
+export interface DeviceSeenInput {
+  type: 'device.seen';
+  deviceId: string;
+  at: number;
+}
+
 export type RuleInput =
   | TelemetryInput
   | DeviceEventInput
@@ -113,4 +125,5 @@ export type RuleInput =
   | TickInput
   | SilenceInput
   | AlarmResolvedInput
-  | DeviceRemovedInput;
+  | DeviceRemovedInput
+  | DeviceSeenInput;

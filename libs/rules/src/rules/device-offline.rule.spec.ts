@@ -36,6 +36,35 @@ describe('device-offline rule', () => {
     },
   );
 
+  it('measures silence from an instant another hub stored, never bringing an offline device back', () => {
+    const bed = new BedHarness();
+    bed.mattress({ inBed: true });
+    expect(bed.advance(4 * MINUTE)).toEqual([]);
+    // Heard from by another hub a minute ago: the silence limit moves to that instant + 5 min.
+    expect(bed.send({ type: 'device.seen', deviceId: 'm1', at: bed.now - MINUTE })).toEqual([]);
+    expect(bed.advance(4 * MINUTE - 1)).toEqual([]);
+    expect(bed.advance(1)).toEqual([expect.objectContaining({ type: 'raise', reason: 'offline_silent' })]);
+    // An instant stored before it went offline brings nothing back.
+    bed.send({ type: 'device.seen', deviceId: 'm1', at: bed.now - 1 });
+    expect(bed.state.devices['m1'].online).toBe(false);
+    // Nor does an older instant move the limit back, or one for a device the bed does not know.
+    expect(bed.send({ type: 'device.seen', deviceId: 'nobody', at: bed.now })).toEqual([]);
+    expect(bed.state.devices['nobody']).toBeUndefined();
+  });
+
+  it('takes a sighting at its own instant when the silence timer ran late, so the limit does not fire first', () => {
+    const bed = new BedHarness();
+    bed.mattress({ inBed: true });
+    const limit = bed.now + 5 * MINUTE;
+    // The timer runs 2 s late; another hub heard the device 1 min before the limit.
+    bed.clock.set(limit + 2 * SECOND);
+    expect(bed.send({ type: 'device.seen', deviceId: 'm1', at: limit - MINUTE })).toEqual([]);
+    expect(bed.send({ type: 'tick' })).toEqual([]);
+    expect(bed.state.devices['m1'].lastSeenAt).toBe(limit - MINUTE);
+    expect(bed.advanceTo(limit + 4 * MINUTE - 1)).toEqual([]);
+    expect(bed.advance(1)).toEqual([expect.objectContaining({ type: 'raise', reason: 'offline_silent' })]);
+  });
+
   it('raises at once with no grace', () => {
     const bed = new BedHarness({ overrides: { deviceOffline: { graceMs: 0 } } });
     expect(bed.send({ type: 'status', deviceId: 'm1', online: false, lastWill: true })).toEqual([
