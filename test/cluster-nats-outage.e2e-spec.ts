@@ -1,24 +1,28 @@
 import type { MqttClient } from 'mqtt';
 import pgDriver from 'pg';
-import { telemetryTopic } from '@bedside/contracts';
+import { eventsTopic, telemetryTopic } from '@bedside/contracts';
 import {
   hubApi,
   partitionSplit,
   startHub,
   startNats,
+  startNatsCluster,
   startPostgres,
   waitFor,
   type HubProcess,
+  type NatsCluster,
   type NatsServer,
   type PostgresServer,
 } from '@bedside/testing';
 import { connectDevice, type Creds } from './mqtt-helpers';
 
 /**
- * Two clustered hubs while nats-server is down: readings received by the node that does not own
+ * Two clustered hubs and the bus between them. With one nats-server and that server down: readings received by the node that does not own
  * the bed cannot reach the owner's rules, yet a mattress that keeps sending is not called
  * offline (the owner reads when another node last heard it before it calls it silent), while
  * one that really went quiet still is. When NATS is back the fast path carries readings again.
+ * With a NATS cluster of three: any one server can go, and operators on one node still change
+ * alarms of beds the other owns.
  */
 jest.setTimeout(180_000);
 
@@ -122,5 +126,81 @@ describe('cluster during a NATS outage', () => {
       await new Promise((r) => setTimeout(r, 1000));
     }
     expect(await offlineAlarms(talking.bedId)).toBe(0);
+  });
+});
+
+describe('cluster on a NATS cluster of three', () => {
+  let pg: PostgresServer;
+  let nats: NatsCluster;
+  let db: pgDriver.Client;
+  const hubs: Record<string, HubProcess> = {};
+  const clients: MqttClient[] = [];
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    nats = await startNatsCluster(3);
+    const url = await pg.createDatabase('cluster_nats_cluster');
+    for (const node of ['hub-a', 'hub-b'])
+      hubs[node] = await startHub({
+        DATABASE_URL: url,
+        NATS_URL: nats.url,
+        CLUSTER_NODE_ID: node,
+        CLUSTER_LEASE_TTL_MS: '3000',
+        INGEST_COMMIT_DELAY_MS: '0',
+      });
+    db = new pgDriver.Client(url);
+    await db.connect();
+    await waitFor(async () => (await partitionSplit(db))['hub-b'] === 32, { what: 'an even split', timeoutMs: 20_000 });
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await db?.end();
+    for (const h of Object.values(hubs)) await h.dispose();
+    await nats?.stop();
+    await pg?.stop();
+  });
+
+  it('loses any one NATS server in turn and still routes an operator change to the owner on another node', async () => {
+    const admin = hubApi(hubs['hub-a']);
+    let bed: Awaited<ReturnType<typeof admin.provisionBed>>;
+    do bed = await admin.provisionBed('nats cluster');
+    while (
+      (
+        await db.query<{ owner_node: string }>(
+          'select l.owner_node from beds b join partition_leases l on l.partition = b.partition where b.id = $1',
+          [bed.bed.id],
+        )
+      ).rows[0].owner_node !== 'hub-b'
+    );
+    expect((await admin.put(`/api/beds/${bed.bed.id}/rules`, { suppression: { warmupMs: 0 } })).status).toBe(200);
+    const button = bed.devices.button.credentials as Creds;
+    const client = await connectDevice(hubs['hub-a'].mqttUrl, button);
+    clients.push(client);
+    await client.publishAsync(
+      eventsTopic(button.deviceId),
+      JSON.stringify({ eventId: 'sos-1', type: 'button.pressed', ts: Date.now() }),
+      { qos: 1 },
+    );
+    const alarmId = await waitFor(
+      async () =>
+        (await db.query<{ id: string }>("select id from alarms where bed_id = $1 and kind = 'sos'", [bed.bed.id]))
+          .rows[0]?.id,
+      { what: 'the SOS alarm' },
+    );
+
+    // Through hub-a, which does not own the bed: each note travels to hub-b over NATS.
+    for (let i = 0; i < 3; i++) {
+      await nats.servers[i].stop();
+      const started = Date.now();
+      const res = await admin.post(`/api/alarms/${alarmId}/notes`, { text: `note while NATS server ${i} is down` });
+      expect(res.status).toBe(200);
+      process.stdout.write(`cluster-nats: server ${i} down, operator note routed in ${Date.now() - started} ms\n`);
+      await nats.restart(i);
+    }
+    const notes = await db.query<{ n: number }>(
+      "select count(*)::int as n from alarm_audit where alarm_id = $1 and action = 'note'",
+      [alarmId],
+    );
+    expect(notes.rows[0].n).toBe(3);
   });
 });

@@ -7,10 +7,10 @@ import { renderHaproxyConfig } from '@bedside/cluster';
 import {
   freePort,
   startHaproxy,
-  startNats,
+  startNatsCluster,
   startPostgres,
   type HaproxyServer,
-  type NatsServer,
+  type NatsCluster,
   type PostgresServer,
 } from '@bedside/testing';
 
@@ -95,7 +95,7 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
   const admin = { username: 'admin', password: randomBytes(12).toString('base64url') };
   const hubs: HubChild[] = [];
   let pg: PostgresServer | null = null;
-  let nats: NatsServer | null = null;
+  let nats: NatsCluster | null = null;
   let proxy: HaproxyServer | null = null;
   const stop = async () => {
     await Promise.all(hubs.map((h) => stopHub(h, 15_000)));
@@ -111,8 +111,8 @@ export async function startCluster(o: ClusterOptions): Promise<RunningCluster> {
     o.say('starting PostgreSQL');
     pg = await startPostgres({ detached: true });
     const databaseUrl = await pg.createDatabase('bedside');
-    o.say('starting NATS');
-    nats = await startNats({ detached: true });
+    o.say('starting NATS (three servers, clustered)');
+    nats = await startNatsCluster(3, { detached: true });
     for (let i = 1; i <= o.nodes; i++) {
       const name = `hub-${i}`;
       const httpPort = await freePort();

@@ -426,10 +426,15 @@ export class EnvDto {
   @Max(120_000)
   CLUSTER_LEASE_TTL_MS = 5000;
 
-  /** NATS server for the cluster's fast path between nodes (core NATS, no JetStream). */
+  /**
+   * NATS server(s) for the cluster's bus between nodes (core NATS, no JetStream): one URL, or the
+   * members of a NATS cluster comma-separated, so losing one server does not cut the nodes off.
+   */
   @Transform(emptyToUndefined)
   @IsOptional()
-  @IsUrl({ protocols: ['nats'], require_tld: false, require_protocol: true })
+  @Matches(/^nats:\/\/[^\s,/]+(,nats:\/\/[^\s,/]+)*$/, {
+    message: 'NATS_URL must be nats://host:port, or several of them separated by commas',
+  })
   NATS_URL?: string;
 
   /**

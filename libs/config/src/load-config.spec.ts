@@ -83,6 +83,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CLUSTER_LEASE_TTL_MS: '500' })).toThrow(/CLUSTER_LEASE_TTL_MS/);
     expect(() => loadConfig({ CLUSTER_PARTITIONS: '0' })).toThrow(/CLUSTER_PARTITIONS/);
     expect(() => loadConfig({ NATS_URL: 'http://127.0.0.1:4222' })).toThrow(/NATS_URL/);
+    expect(() => loadConfig({ NATS_URL: 'nats://10.0.0.1:4222,http://10.0.0.2:4222' })).toThrow(/NATS_URL/);
+    expect(loadConfig({ NATS_URL: 'nats://10.0.0.1:4222,nats://10.0.0.2:4222,nats://nats-3:4222' }).NATS_URL).toBe(
+      'nats://10.0.0.1:4222,nats://10.0.0.2:4222,nats://nats-3:4222',
+    );
     for (const prefix of ['a..b', 'a.*', 'a.>', 'a b', '.a', ''])
       expect(() => loadConfig({ NATS_SUBJECT_PREFIX: prefix })).toThrow(/NATS_SUBJECT_PREFIX/);
     expect(() => loadConfig({ MQTT_PROXY_PROTOCOL: 'yes' })).toThrow(/MQTT_PROXY_PROTOCOL/);

@@ -37,6 +37,8 @@ function natsInfo(port: number): Promise<Record<string, unknown>> {
 export interface NatsStarterOptions extends StarterOptions {
   /** A given port, e.g. to restart a stopped server where its clients reconnect; default a free one. */
   port?: number;
+  /** Member of a NATS cluster: its own route port and the other members' route URLs. */
+  cluster?: { port: number; routes: string[] };
 }
 
 /** Starts a throwaway core NATS server (no JetStream) on a random loopback port. */
@@ -44,7 +46,17 @@ export async function startNats(options: NatsStarterOptions = {}): Promise<NatsS
   if (!existsSync(BIN)) throw new Error('nats-server is not installed (apt-get install nats-server)');
   const port = options.port ?? (await freePort());
   let output = '';
-  const proc: ChildProcess = spawn(BIN, ['-a', '127.0.0.1', '-p', String(port), '--no_advertise'], {
+  const args = ['-a', '127.0.0.1', '-p', String(port), '--no_advertise'];
+  if (options.cluster)
+    args.push(
+      '--cluster_name',
+      'bedside',
+      '--cluster',
+      `nats://127.0.0.1:${options.cluster.port}`,
+      '--routes',
+      options.cluster.routes.join(','),
+    );
+  const proc: ChildProcess = spawn(BIN, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.detached,
   });
@@ -69,5 +81,49 @@ export async function startNats(options: NatsStarterOptions = {}): Promise<NatsS
         proc.once('exit', () => r());
         proc.kill('SIGTERM');
       }),
+  };
+}
+
+export interface NatsCluster {
+  servers: NatsServer[];
+  /** Every member's client URL, comma-separated, as NATS_URL takes them. */
+  url: string;
+  /** Starts member `i` again on its ports after it was stopped. */
+  restart(i: number): Promise<NatsServer>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `size` nats-servers clustered with each other (full mesh of routes) on loopback: a client
+ * that loses its server reconnects to another and keeps its subscriptions' reach.
+ */
+export async function startNatsCluster(size: number, options: StarterOptions = {}): Promise<NatsCluster> {
+  const ports: { client: number; route: number }[] = [];
+  for (let i = 0; i < size; i++) ports.push({ client: await freePort(), route: await freePort() });
+  const member = (i: number) =>
+    startNats({
+      ...options,
+      port: ports[i].client,
+      cluster: {
+        port: ports[i].route,
+        routes: ports.filter((_, j) => j !== i).map((p) => `nats://127.0.0.1:${p.route}`),
+      },
+    });
+  const servers = await Promise.all(ports.map((_, i) => member(i)));
+  // Routes form within a second or so; a message published before that may not cross them.
+  await waitFor(() => servers.every((s) => (s.logs().match(/Route connection created/g) ?? []).length >= size - 1), {
+    what: 'the NATS routes',
+    timeoutMs: 10_000,
+  });
+  return {
+    servers,
+    url: servers.map((s) => s.url).join(','),
+    async restart(i) {
+      servers[i] = await member(i);
+      return servers[i];
+    },
+    async stop() {
+      await Promise.all(servers.map((s) => s.stop()));
+    },
   };
 }

@@ -415,7 +415,8 @@ export class ClusterBus {
       let nc: NatsConnection;
       try {
         nc = await connect({
-          servers: this.opts.url,
+          // Several servers (a NATS cluster): a lost one is replaced by the next.
+          servers: this.opts.url.split(','),
           name: `bedside-${this.opts.nodeId}`,
           reconnect: true,
           maxReconnectAttempts: -1,
