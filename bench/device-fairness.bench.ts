@@ -129,13 +129,18 @@ async function measure(hub: HubServer, buttons: Creds[], o: DeviceFairnessOption
   const stored: number[] = [];
   const alarm: number[] = [];
   const sent = new Map<string, number>();
+  const answered = new Set<string>();
   const clients = await Promise.all(
     buttons.map(async (b) => {
       const c = await connectClient(url, b);
       c.on('message', (_t, payload) => {
         const ack = JSON.parse(payload.toString()) as { eventId: string; status: string };
-        const at = sent.get(`${b.deviceId}/${ack.eventId}`);
-        if (at === undefined) return;
+        const key = `${b.deviceId}/${ack.eventId}`;
+        const at = sent.get(key);
+        // The first ack of each status counts: a redelivered ack (QoS 1 resend, a duplicate
+        // press answered again) is not a second press.
+        if (at === undefined || answered.has(`${key}/${ack.status}`)) return;
+        answered.add(`${key}/${ack.status}`);
         if (ack.status === 'stored') stored.push(Date.now() - at);
         if (ack.status === 'alarm') alarm.push(Date.now() - at);
       });
