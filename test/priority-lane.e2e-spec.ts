@@ -78,6 +78,7 @@ it('an SOS during a telemetry backlog over many beds is evaluated and acknowledg
   );
 
   const before = await metrics();
+  const pressedAt = Date.now();
   await button.publishAsync(
     eventsTopic(buttonCreds.deviceId),
     JSON.stringify({ eventId: 'lane-sos-1', type: 'button.pressed', ts: Date.now() }),
@@ -88,9 +89,13 @@ it('an SOS during a telemetry backlog over many beds is evaluated and acknowledg
     intervalMs: 2,
     what: 'the alarm ack',
   });
+  const ackMs = Date.now() - pressedAt;
   const after = await metrics();
   const queuedAtAlarm = after('bedside_rules_queued_inputs');
-  console.log(`priority lane: ${queuedAtPress} evaluations queued at the press, ${queuedAtAlarm} after its alarm ack`);
+  // For the reader only (machine-dependent, not asserted).
+  console.log(
+    `priority lane: ${queuedAtPress} evaluations queued at the press, ${queuedAtAlarm} after its alarm ack (${ackMs} ms)`,
+  );
 
   // Nothing else is sent meanwhile, so the queue only drains: it was not empty when the ack came.
   expect(queuedAtAlarm).toBeGreaterThan(0);
