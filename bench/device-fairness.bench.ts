@@ -21,6 +21,7 @@ import { acksTopic, devicePrefix, eventsTopic, statusTopic, telemetryTopic } fro
 import { hubApi } from '../libs/testing/src/hub-api';
 import { startPostgres, type PostgresServer } from '../libs/testing/src/postgres-server';
 import { saveLoneRun, startLoneRun } from './lib/lone-run';
+import { mainThreadSchedMs } from './lib/proc';
 import { pooled, quantileBoundMs, readHistogram, since, type Buckets } from './lib/prom-histogram';
 import { writeDeviceFairnessSection } from './lib/report-files';
 import { scrape, spawnHub, type HubServer } from './lib/servers';
@@ -56,6 +57,8 @@ export interface LatencyFigures {
    */
   streamP99BoundMs?: number | null;
   priorityWaitP99BoundMs?: number | null;
+  /** Share of the windows' wall time the hub's main thread was runnable but waited for a CPU (other processes'). */
+  hubCpuWaitPct?: number | null;
 }
 
 export interface DeviceFairnessResult {
@@ -95,6 +98,9 @@ interface Samples {
   alarm: number[];
   stream: Buckets;
   priorityWait: Buckets;
+  /** The hub main thread's run-queue wait and the wall time of the window, ms. */
+  hubWaitMs: number;
+  wallMs: number;
 }
 
 const figuresOf = (x: Samples): LatencyFigures => ({
@@ -107,6 +113,7 @@ const figuresOf = (x: Samples): LatencyFigures => ({
   alarmP99Ms: quantile(x.alarm, 0.99),
   streamP99BoundMs: quantileBoundMs(x.stream, 0.99),
   priorityWaitP99BoundMs: quantileBoundMs(x.priorityWait, 0.99),
+  hubCpuWaitPct: x.wallMs > 0 ? Math.round((x.hubWaitMs / x.wallMs) * 1000) / 10 : null,
 });
 
 const pool = (xs: Samples[]): Samples => ({
@@ -115,6 +122,8 @@ const pool = (xs: Samples[]): Samples => ({
   alarm: xs.flatMap((x) => x.alarm),
   stream: pooled(xs.map((x) => x.stream)),
   priorityWait: pooled(xs.map((x) => x.priorityWait)),
+  hubWaitMs: xs.reduce((n, x) => n + x.hubWaitMs, 0),
+  wallMs: xs.reduce((n, x) => n + x.wallMs, 0),
 });
 
 const STREAM = 'bedside_alarm_event_to_stream_seconds';
@@ -126,6 +135,8 @@ async function measure(hub: HubServer, buttons: Creds[], o: DeviceFairnessOption
   const histograms = () =>
     Promise.all([readHistogram(hub.httpUrl, STREAM, { kind: 'sos' }), readHistogram(hub.httpUrl, PRIORITY_WAIT)]);
   const before = await histograms();
+  const sched0 = mainThreadSchedMs(hub.pidNow());
+  const t0 = Date.now();
   const stored: number[] = [];
   const alarm: number[] = [];
   const sent = new Map<string, number>();
@@ -163,8 +174,11 @@ async function measure(hub: HubServer, buttons: Creds[], o: DeviceFairnessOption
   while ((stored.length < sent.size || alarm.length < sent.size) && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 50));
   await Promise.all(clients.map((c) => c.endAsync()));
+  const [sched1, wallMs] = [mainThreadSchedMs(hub.pidNow()), Date.now() - t0];
   const after = await histograms();
   return {
+    hubWaitMs: sched1.waitMs - sched0.waitMs,
+    wallMs,
     presses: sent.size,
     stored,
     alarm,
@@ -342,6 +356,7 @@ export async function deviceFairnessBench(
         `  SOS -> alarm ack p99 ${pad(quiet.alarmP99Ms)} ${pad(loaded.alarmP99Ms)}   ${r.alarm ?? '-'}`,
         `  SOS -> stream p99 <= ${pad(quiet.streamP99BoundMs ?? null)} ${pad(loaded.streamP99BoundMs ?? null)}   (hub histogram bucket bound)`,
         `  SOS rules wait p99 <=${pad(quiet.priorityWaitP99BoundMs ?? null)} ${pad(loaded.priorityWaitP99BoundMs ?? null)}   (hub histogram bucket bound)`,
+        `  hub main thread waiting for a CPU, % of window ${quiet.hubCpuWaitPct ?? '-'} / ${loaded.hubCpuWaitPct ?? '-'}`,
         `  acks received        ${pad(quiet.alarmAcks)} ${pad(loaded.alarmAcks)}   of ${quiet.presses} / ${loaded.presses} presses`,
         `  flood: ${sent} telemetry messages sent, ${result.flood.refusedForQuota} refused for quota; stuck device dropped by the hub: ${stuckDropped}`,
         ...(rounds > 1

@@ -51,6 +51,7 @@ const times = (loaded: number | null, quiet: number | null) =>
   loaded === null || quiet === null || quiet === 0 || !Number.isFinite(loaded / quiet)
     ? '–'
     : `${(loaded / quiet).toFixed(2)}×`;
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x} %`);
 /** A histogram bucket's upper bound ("≤ 25.0"), or beyond the last finite one. */
 const bound = (x: number | null | undefined) =>
   x === null || x === undefined ? '–' : Number.isFinite(x) ? `≤ ${fmt(x)}` : 'beyond the last bucket';
@@ -84,6 +85,7 @@ export function renderDeviceFairness(d: DeviceFairnessResult | null | undefined,
       ? [
           `| SOS -> alarm on the console stream p99 (hub histogram, bucket bound) | ${bound(d.quiet.streamP99BoundMs)} | ${bound(d.loaded.streamP99BoundMs)} | |`,
           `| SOS wait in the rules runner p99 (hub histogram, bucket bound) | ${bound(d.quiet.priorityWaitP99BoundMs)} | ${bound(d.loaded.priorityWaitP99BoundMs)} | |`,
+          `| hub main thread runnable but waiting for a CPU (% of the windows; other processes on the machine) | ${pct(d.quiet.hubCpuWaitPct)} | ${pct(d.loaded.hubCpuWaitPct)} | |`,
         ]
       : []),
     `| acks received (stored / alarm of presses) | ${d.quiet.storedAcks} / ${d.quiet.alarmAcks} of ${d.quiet.presses} | ${d.loaded.storedAcks} / ${d.loaded.alarmAcks} of ${d.loaded.presses} | |`,
