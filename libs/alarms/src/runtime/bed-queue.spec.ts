@@ -171,6 +171,21 @@ describe('BedQueue priority lane', () => {
   });
 });
 
+describe('BedQueue with a long queue on one bed', () => {
+  it('runs 5,000 queued jobs of one bed in order, an SOS of another bed among the first', async () => {
+    const q = new BedQueue({ normalLimit: 1 });
+    const ran: number[] = [];
+    const jobs = Array.from({ length: 5000 }, (_, i) => q.run('flood', async () => void ran.push(i)));
+    expect(q.queued).toBe(4999); // the first one started
+    const sos = q.run('other', async () => ran.length, { priority: true });
+    await expect(sos).resolves.toBeLessThan(5);
+    await Promise.all(jobs);
+    expect(ran).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect(q.queued).toBe(0);
+    expect(q.isIdle('flood')).toBe(true);
+  });
+});
+
 describe('BedQueue jobs that wait for something else', () => {
   it('take no place among running jobs while they wait, and keep their bed after them', async () => {
     const q = new BedQueue({ normalLimit: 1 });

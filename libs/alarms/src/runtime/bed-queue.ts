@@ -37,7 +37,9 @@ interface Job {
 }
 
 interface Lane {
+  /** Queued jobs from `head` on: a flooding bed can queue thousands, and shift() would copy them all each time. */
   jobs: Job[];
+  head: number;
   running: boolean;
   /** Priority jobs among `jobs`: while any is queued, the bed's jobs run in the priority class. */
   urgent: number;
@@ -103,7 +105,7 @@ export class BedQueue {
       };
       let lane = this.lanes.get(bedId);
       const fresh = !lane;
-      lane ??= { jobs: [], running: false, urgent: 0, last: Promise.resolve() };
+      lane ??= { jobs: [], head: 0, running: false, urgent: 0, last: Promise.resolve() };
       // A waiting bed already in the other class moves up; a running or gated one is classed when it is ready.
       if (!fresh && priority && lane.urgent === 0 && !lane.running) this.classes.promote(bedId);
       lane.jobs.push(entry);
@@ -136,7 +138,7 @@ export class BedQueue {
   /** Jobs queued and not started, every bed (a gauge). */
   get queued(): number {
     let n = 0;
-    for (const lane of this.lanes.values()) n += lane.jobs.length;
+    for (const lane of this.lanes.values()) n += lane.jobs.length - lane.head;
     return n;
   }
 
@@ -147,7 +149,10 @@ export class BedQueue {
 
   private start(bedId: string, priority: boolean): void {
     const lane = this.lanes.get(bedId)!;
-    const job = lane.jobs.shift()!;
+    const job = lane.jobs[lane.head++];
+    if (lane.head === lane.jobs.length) [lane.jobs, lane.head] = [[], 0];
+    else if (lane.head >= 1024 && lane.head * 2 >= lane.jobs.length)
+      [lane.jobs, lane.head] = [lane.jobs.slice(lane.head), 0];
     lane.running = true;
     if (job.priority) {
       lane.urgent--;
@@ -164,16 +169,17 @@ export class BedQueue {
     job.done();
     lane.running = false;
     this.classes.finished(priority);
-    if (lane.jobs.length) this.readyWhenFree(bedId, lane);
+    if (lane.jobs.length > lane.head) this.readyWhenFree(bedId, lane);
     else this.lanes.delete(bedId);
     this.dispatch();
   }
 
   /** The bed's next job is ready: at once, or once what it waits for (`after`) has settled. */
   private readyWhenFree(bedId: string, lane: Lane): void {
-    const after = lane.jobs[0].after;
+    const next = lane.jobs[lane.head];
+    const after = next.after;
     if (!after) return this.classes.ready(bedId, lane.urgent > 0);
-    lane.jobs[0].after = undefined;
+    next.after = undefined;
     const ready = () => {
       this.classes.ready(bedId, lane.urgent > 0);
       this.dispatch();
