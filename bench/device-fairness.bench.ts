@@ -4,18 +4,25 @@
  * socket, side by side with the same presses on a quiet hub. Target: loaded p99 within 2x of
  * quiet. Part of `npm run bench`; alone:
  *
- *   node dist/bench/device-fairness.bench.js [--buttons 8] [--window-s 5] [--every-ms 250] [--rounds 1] [--docs]
+ *   node dist/bench/device-fairness.bench.js [--buttons 8] [--window-s 5] [--every-ms 250] [--rounds 1] [--postgres] [--docs]
+ *
+ * --postgres runs the hub on a PostgreSQL server the bench starts on loopback (libs/testing)
+ * instead of PGlite, whose queries run on the hub's own thread and dominate its CPU under SOS load.
  *
  * Alone it writes bench/results/<time>-fairness.json and, with --docs, replaces the fairness
  * section of docs/benchmarks.md with these figures.
  */
 import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import { acksTopic, devicePrefix, eventsTopic, statusTopic, telemetryTopic } from '../libs/contracts/src/topics';
 import { hubApi } from '../libs/testing/src/hub-api';
+import { startPostgres, type PostgresServer } from '../libs/testing/src/postgres-server';
 import { saveLoneRun, startLoneRun } from './lib/lone-run';
+import { mainThreadSchedMs } from './lib/proc';
+import { pooled, quantileBoundMs, readHistogram, since, type Buckets } from './lib/prom-histogram';
 import { writeDeviceFairnessSection } from './lib/report-files';
 import { scrape, spawnHub, type HubServer } from './lib/servers';
 
@@ -29,6 +36,8 @@ export interface DeviceFairnessOptions {
    * presses. On a shared machine one pair of windows says little (other jobs come and go).
    */
   rounds?: number;
+  /** The hub's database: PGlite (embedded default) or a PostgreSQL server started by the bench. */
+  database?: 'pglite' | 'postgres';
 }
 
 export const DEFAULT_DEVICE_FAIRNESS: DeviceFairnessOptions = { buttons: 8, windowS: 5, everyMs: 250 };
@@ -41,6 +50,15 @@ export interface LatencyFigures {
   storedP99Ms: number | null;
   alarmP50Ms: number | null;
   alarmP99Ms: number | null;
+  /**
+   * From the hub's own histograms, as the upper bound of the bucket holding p99: SOS -> alarm on
+   * the console stream (bedside_alarm_event_to_stream_seconds, kind sos) and the SOS input's wait
+   * in the rules runner (bedside_rules_priority_wait_seconds).
+   */
+  streamP99BoundMs?: number | null;
+  priorityWaitP99BoundMs?: number | null;
+  /** Share of the windows' wall time the hub's main thread was runnable but waited for a CPU (other processes'). */
+  hubCpuWaitPct?: number | null;
 }
 
 export interface DeviceFairnessResult {
@@ -49,8 +67,8 @@ export interface DeviceFairnessResult {
   loaded: LatencyFigures;
   /** loaded p99 / quiet p99 (pooled over the rounds). */
   ratio: { stored: number | null; alarm: number | null };
-  /** The same ratio of each round alone, in order (one round: the ratio above). */
-  roundRatios?: { stored: number | null; alarm: number | null }[];
+  /** The same ratio of each round alone, in order (one round: the ratio above), with the machine's load average at the round's start. */
+  roundRatios?: { stored: number | null; alarm: number | null; load?: number[] }[];
   withinTarget: boolean;
   flood: { sent: number; refusedForQuota: number; stuckDropped: boolean };
 }
@@ -78,6 +96,11 @@ interface Samples {
   presses: number;
   stored: number[];
   alarm: number[];
+  stream: Buckets;
+  priorityWait: Buckets;
+  /** The hub main thread's run-queue wait and the wall time of the window, ms. */
+  hubWaitMs: number;
+  wallMs: number;
 }
 
 const figuresOf = (x: Samples): LatencyFigures => ({
@@ -88,25 +111,47 @@ const figuresOf = (x: Samples): LatencyFigures => ({
   storedP99Ms: quantile(x.stored, 0.99),
   alarmP50Ms: quantile(x.alarm, 0.5),
   alarmP99Ms: quantile(x.alarm, 0.99),
+  streamP99BoundMs: quantileBoundMs(x.stream, 0.99),
+  priorityWaitP99BoundMs: quantileBoundMs(x.priorityWait, 0.99),
+  hubCpuWaitPct: x.wallMs > 0 ? Math.round((x.hubWaitMs / x.wallMs) * 1000) / 10 : null,
 });
 
 const pool = (xs: Samples[]): Samples => ({
   presses: xs.reduce((n, x) => n + x.presses, 0),
   stored: xs.flatMap((x) => x.stored),
   alarm: xs.flatMap((x) => x.alarm),
+  stream: pooled(xs.map((x) => x.stream)),
+  priorityWait: pooled(xs.map((x) => x.priorityWait)),
+  hubWaitMs: xs.reduce((n, x) => n + x.hubWaitMs, 0),
+  wallMs: xs.reduce((n, x) => n + x.wallMs, 0),
 });
 
-async function measure(url: string, buttons: Creds[], o: DeviceFairnessOptions, tag: string): Promise<Samples> {
+const STREAM = 'bedside_alarm_event_to_stream_seconds';
+const PRIORITY_WAIT = 'bedside_rules_priority_wait_seconds';
+const loadNow = () => loadavg().map((x) => Math.round(x * 100) / 100);
+
+async function measure(hub: HubServer, buttons: Creds[], o: DeviceFairnessOptions, tag: string): Promise<Samples> {
+  const url = hub.mqttUrl;
+  const histograms = () =>
+    Promise.all([readHistogram(hub.httpUrl, STREAM, { kind: 'sos' }), readHistogram(hub.httpUrl, PRIORITY_WAIT)]);
+  const before = await histograms();
+  const sched0 = mainThreadSchedMs(hub.pidNow());
+  const t0 = Date.now();
   const stored: number[] = [];
   const alarm: number[] = [];
   const sent = new Map<string, number>();
+  const answered = new Set<string>();
   const clients = await Promise.all(
     buttons.map(async (b) => {
       const c = await connectClient(url, b);
       c.on('message', (_t, payload) => {
         const ack = JSON.parse(payload.toString()) as { eventId: string; status: string };
-        const at = sent.get(`${b.deviceId}/${ack.eventId}`);
-        if (at === undefined) return;
+        const key = `${b.deviceId}/${ack.eventId}`;
+        const at = sent.get(key);
+        // The first ack of each status counts: a redelivered ack (QoS 1 resend, a duplicate
+        // press answered again) is not a second press.
+        if (at === undefined || answered.has(`${key}/${ack.status}`)) return;
+        answered.add(`${key}/${ack.status}`);
         if (ack.status === 'stored') stored.push(Date.now() - at);
         if (ack.status === 'alarm') alarm.push(Date.now() - at);
       });
@@ -129,7 +174,17 @@ async function measure(url: string, buttons: Creds[], o: DeviceFairnessOptions, 
   while ((stored.length < sent.size || alarm.length < sent.size) && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 50));
   await Promise.all(clients.map((c) => c.endAsync()));
-  return { presses: sent.size, stored, alarm };
+  const [sched1, wallMs] = [mainThreadSchedMs(hub.pidNow()), Date.now() - t0];
+  const after = await histograms();
+  return {
+    hubWaitMs: sched1.waitMs - sched0.waitMs,
+    wallMs,
+    presses: sent.size,
+    stored,
+    alarm,
+    stream: since(before[0], after[0]),
+    priorityWait: since(before[1], after[1]),
+  };
 }
 
 /** A device that subscribes to its own topics, then never reads its socket again while it publishes. */
@@ -202,7 +257,13 @@ export async function deviceFairnessBench(
   o: DeviceFairnessOptions = DEFAULT_DEVICE_FAIRNESS,
   log: (s: string) => void = console.log,
 ): Promise<DeviceFairnessResult> {
-  const hub: HubServer = await spawnHub();
+  let pg: PostgresServer | undefined;
+  const env: Record<string, string> = {};
+  if (o.database === 'postgres') {
+    pg = await startPostgres();
+    env.DATABASE_URL = await pg.createDatabase('bedside');
+  }
+  const hub: HubServer = await spawnHub({ env });
   try {
     const api = hubApi(hub);
     const port = Number(new URL(hub.mqttUrl).port);
@@ -212,17 +273,21 @@ export async function deviceFairnessBench(
     const buttons = beds.slice(2).map((_b, i) => creds(i + 2, 'button'));
 
     // One press per button first, not measured: a bed's first input loads its rules and state.
-    await measure(hub.mqttUrl, buttons, { ...o, windowS: 0.001 }, 'warm-up');
+    await measure(hub, buttons, { ...o, windowS: 0.001 }, 'warm-up');
     const rounds = Math.max(1, o.rounds ?? 1);
     const flooderCreds = creds(0, 'mattress');
     const quietRounds: Samples[] = [];
     const loadedRounds: Samples[] = [];
     let sent = 0;
     let stuckDropped = false;
+    const roundLoad: number[][] = [];
     for (let round = 1; round <= rounds; round++) {
       const of = rounds > 1 ? ` (round ${round} of ${rounds})` : '';
-      log(`device fairness: quiet window${of}, ${o.buttons} buttons pressing every ${o.everyMs} ms for ${o.windowS} s`);
-      quietRounds.push(await measure(hub.mqttUrl, buttons, o, `quiet-${round}`));
+      roundLoad.push(loadNow());
+      log(
+        `device fairness: quiet window${of}, ${o.buttons} buttons pressing every ${o.everyMs} ms for ${o.windowS} s; load average ${roundLoad[round - 1].join(', ')}`,
+      );
+      quietRounds.push(await measure(hub, buttons, o, `quiet-${round}`));
 
       // The flooding device is its own process, as it would be its own machine: flooding from this
       // process would slow the measuring clients down and be counted against the hub.
@@ -236,7 +301,7 @@ export async function deviceFairnessBench(
       const stopStuck = stuck.flood();
       await new Promise((r) => setTimeout(r, 500));
       log(`device fairness: loaded window${of}, one device flooding telemetry, one not reading`);
-      loadedRounds.push(await measure(hub.mqttUrl, buttons, o, `loaded-${round}`));
+      loadedRounds.push(await measure(hub, buttons, o, `loaded-${round}`));
       const flooderExit = new Promise((r) => flooder.once('exit', r));
       flooder.kill('SIGTERM');
       await flooderExit;
@@ -251,7 +316,11 @@ export async function deviceFairnessBench(
     const loaded = figuresOf(pool(loadedRounds));
     const roundRatios = quietRounds.map((q, i) => {
       const [a, b] = [figuresOf(q), figuresOf(loadedRounds[i])];
-      return { stored: ratio(b.storedP99Ms, a.storedP99Ms), alarm: ratio(b.alarmP99Ms, a.alarmP99Ms) };
+      return {
+        stored: ratio(b.storedP99Ms, a.storedP99Ms),
+        alarm: ratio(b.alarmP99Ms, a.alarmP99Ms),
+        load: roundLoad[i],
+      };
     });
     const rejections = (
       await api.get<{ code: string; count: number }[]>(`/api/devices/${flooderCreds.deviceId}/rejections`)
@@ -285,10 +354,15 @@ export async function deviceFairnessBench(
         `  stored ack p99       ${pad(quiet.storedP99Ms)} ${pad(loaded.storedP99Ms)}   ${r.stored ?? '-'}`,
         `  SOS -> alarm ack p50 ${pad(quiet.alarmP50Ms)} ${pad(loaded.alarmP50Ms)}   ${ratio(loaded.alarmP50Ms, quiet.alarmP50Ms) ?? '-'}`,
         `  SOS -> alarm ack p99 ${pad(quiet.alarmP99Ms)} ${pad(loaded.alarmP99Ms)}   ${r.alarm ?? '-'}`,
+        `  SOS -> stream p99 <= ${pad(quiet.streamP99BoundMs ?? null)} ${pad(loaded.streamP99BoundMs ?? null)}   (hub histogram bucket bound)`,
+        `  SOS rules wait p99 <=${pad(quiet.priorityWaitP99BoundMs ?? null)} ${pad(loaded.priorityWaitP99BoundMs ?? null)}   (hub histogram bucket bound)`,
+        `  hub main thread waiting for a CPU, % of window ${quiet.hubCpuWaitPct ?? '-'} / ${loaded.hubCpuWaitPct ?? '-'}`,
         `  acks received        ${pad(quiet.alarmAcks)} ${pad(loaded.alarmAcks)}   of ${quiet.presses} / ${loaded.presses} presses`,
         `  flood: ${sent} telemetry messages sent, ${result.flood.refusedForQuota} refused for quota; stuck device dropped by the hub: ${stuckDropped}`,
         ...(rounds > 1
-          ? [`  p99 ratio of each round (stored/alarm): ${roundRatios.map((x) => `${x.stored}/${x.alarm}`).join(', ')}`]
+          ? [
+              `  p99 ratio of each round (stored/alarm, load average at its start): ${roundRatios.map((x) => `${x.stored}/${x.alarm} (${x.load?.join(', ')})`).join('; ')}`,
+            ]
           : []),
         `  within 2x of quiet: ${result.withinTarget}`,
       ].join('\n'),
@@ -296,6 +370,7 @@ export async function deviceFairnessBench(
     return result;
   } finally {
     await hub.stop();
+    await pg?.stop().catch(() => undefined);
   }
 }
 
@@ -321,6 +396,7 @@ if (require.main === module && process.argv.includes('--flood-child')) {
     windowS: arg('--window-s', DEFAULT_DEVICE_FAIRNESS.windowS),
     everyMs: arg('--every-ms', DEFAULT_DEVICE_FAIRNESS.everyMs),
     rounds: arg('--rounds', 1),
+    database: process.argv.includes('--postgres') ? 'postgres' : 'pglite',
   })
     .then((result) => {
       const { origin } = saveLoneRun('fairness', 'device-fairness.bench.js', run, result);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpuSeconds, treeCpuSeconds } from './proc';
+import { cpuSeconds, mainThreadSchedMs, treeCpuSeconds } from './proc';
 
 describe('treeCpuSeconds', () => {
   it("keeps the CPU of a child that has exited (reaped) in its parent's total", () => {
@@ -15,5 +15,19 @@ describe('treeCpuSeconds', () => {
     const own = cpuSeconds(process.pid) - ownBefore;
     const tree = treeCpuSeconds([process.pid]) - treeBefore;
     expect(tree - own).toBeGreaterThan(0.25);
+  });
+});
+
+describe('mainThreadSchedMs', () => {
+  it("counts this process's main thread running while it burns CPU", () => {
+    const before = mainThreadSchedMs(process.pid);
+    const t0 = process.cpuUsage();
+    for (;;) {
+      const u = process.cpuUsage(t0);
+      if (u.user + u.system >= 200_000) break;
+    }
+    const after = mainThreadSchedMs(process.pid);
+    expect(after.runMs - before.runMs).toBeGreaterThan(150);
+    expect(after.waitMs).toBeGreaterThanOrEqual(before.waitMs);
   });
 });

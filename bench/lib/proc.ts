@@ -99,3 +99,17 @@ export function raiseFileLimit(wanted: number): number {
     return 0;
   }
 }
+
+/**
+ * How long a process's main thread ran and how long it was runnable but waited for a CPU, in ms
+ * (/proc/<pid>/task/<pid>/schedstat: time on CPU, time on the run queue, in ns). On a shared
+ * machine the wait says how much of a latency was other jobs' CPU rather than the process's own.
+ */
+export function mainThreadSchedMs(pid: number): { runMs: number; waitMs: number } {
+  try {
+    const [run, wait] = readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').trim().split(' ').map(Number);
+    return { runMs: run / 1e6, waitMs: wait / 1e6 };
+  } catch {
+    return { runMs: 0, waitMs: 0 };
+  }
+}

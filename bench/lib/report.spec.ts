@@ -50,6 +50,29 @@ describe('device fairness in docs/benchmarks.md', () => {
     );
   });
 
+  it('names the database, shows the hub-side SOS figures as bucket bounds and the load average of each round', () => {
+    const md = renderDeviceFairness({
+      ...result,
+      options: { ...result.options, database: 'postgres' },
+      quiet: { ...figures(150, 160), streamP99BoundMs: 25, priorityWaitP99BoundMs: 1, hubCpuWaitPct: 12.5 },
+      loaded: { ...figures(300, 480), streamP99BoundMs: Infinity, priorityWaitP99BoundMs: null },
+      roundRatios: [
+        { stored: 1.5, alarm: 1.6, load: [3.1, 2, 1] },
+        { stored: 3.1, alarm: 2, load: [4, 3, 2] },
+      ],
+    }).join('\n');
+    expect(md).toContain('on PostgreSQL (`--postgres`');
+    expect(md).toContain(
+      '| SOS -> alarm on the console stream p99 (hub histogram, bucket bound) | ≤ 25.0 | beyond the last bucket | |',
+    );
+    expect(md).toContain('| SOS wait in the rules runner p99 (hub histogram, bucket bound) | ≤ 1.0 | – | |');
+    expect(md).toMatch(/\| hub main thread runnable but waiting for a CPU [^|]*\| 12.5 % \| – \| \|/);
+    expect(md).toContain(
+      '(stored / alarm, load average at its start): 1.5 / 1.6 (load 3.1, 2, 1); 3.1 / 2 (load 4, 3, 2).',
+    );
+    expect(renderDeviceFairness(result).join('\n')).toContain('on hub-embedded defaults (PGlite)');
+  });
+
   it('says when the case was not run', () => {
     expect(renderDeviceFairness(null).join('\n')).toContain('Not run in this benchmark');
   });

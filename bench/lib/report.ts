@@ -48,7 +48,13 @@ export const DEVICE_FAIRNESS_HEADING = '## Device fairness: one device flooding,
 
 const ms = (x: number | null) => (x === null ? '–' : fmt(x));
 const times = (loaded: number | null, quiet: number | null) =>
-  loaded === null || quiet === null || quiet === 0 ? '–' : `${(loaded / quiet).toFixed(2)}×`;
+  loaded === null || quiet === null || quiet === 0 || !Number.isFinite(loaded / quiet)
+    ? '–'
+    : `${(loaded / quiet).toFixed(2)}×`;
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x} %`);
+/** A histogram bucket's upper bound ("≤ 25.0"), or beyond the last finite one. */
+const bound = (x: number | null | undefined) =>
+  x === null || x === undefined ? '–' : Number.isFinite(x) ? `≤ ${fmt(x)}` : 'beyond the last bucket';
 
 /**
  * Other devices' ack latency on a quiet hub and while one device floods telemetry and one stops
@@ -58,8 +64,12 @@ export function renderDeviceFairness(d: DeviceFairnessResult | null | undefined,
   const L: string[] = [DEVICE_FAIRNESS_HEADING, ''];
   if (!d) return [...L, 'Not run in this benchmark (`--no-fairness` or `--quick`).', ''];
   const o = d.options;
+  const where =
+    o.database === 'postgres'
+      ? 'on PostgreSQL (`--postgres`: a server the bench starts on loopback, the hub otherwise on its defaults, telemetry in SQL)'
+      : 'on hub-embedded defaults (PGlite)';
   L.push(
-    `bench/device-fairness.bench.ts on hub-embedded defaults: ${o.buttons} call buttons (one bed each) press SOS (\`button.pressed\`, QoS 1) every ${o.everyMs} ms for ${o.windowS} s, once on a quiet hub and once while one mattress floods telemetry at QoS 0 from its own process and one device subscribed to its own topics publishes without pause and never reads its socket. Latency per press from the button's publish to its \`stored\` and \`alarm\` acks on its \`acks\` topic (the \`alarm\` ack is the device's view of SOS -> alarm). Target: loaded p99 within 2× of quiet.${origin ? ` ${origin}` : ''}`,
+    `bench/device-fairness.bench.ts ${where}: ${o.buttons} call buttons (one bed each) press SOS (\`button.pressed\`, QoS 1) every ${o.everyMs} ms for ${o.windowS} s, once on a quiet hub and once while one mattress floods telemetry at QoS 0 from its own process and one device subscribed to its own topics publishes without pause and never reads its socket. Latency per press from the button's publish to its \`stored\` and \`alarm\` acks on its \`acks\` topic (the \`alarm\` ack is the device's view of SOS -> alarm). Target: loaded p99 within 2× of quiet.${origin ? ` ${origin}` : ''}`,
     '',
   );
   const row = (label: string, pick: (x: LatencyFigures) => number | null) =>
@@ -71,13 +81,20 @@ export function renderDeviceFairness(d: DeviceFairnessResult | null | undefined,
     row('`stored` ack p99', (x) => x.storedP99Ms),
     row('SOS -> `alarm` ack p50', (x) => x.alarmP50Ms),
     row('SOS -> `alarm` ack p99', (x) => x.alarmP99Ms),
+    ...(d.quiet.streamP99BoundMs !== undefined
+      ? [
+          `| SOS -> alarm on the console stream p99 (hub histogram, bucket bound) | ${bound(d.quiet.streamP99BoundMs)} | ${bound(d.loaded.streamP99BoundMs)} | |`,
+          `| SOS wait in the rules runner p99 (hub histogram, bucket bound) | ${bound(d.quiet.priorityWaitP99BoundMs)} | ${bound(d.loaded.priorityWaitP99BoundMs)} | |`,
+          `| hub main thread runnable but waiting for a CPU (% of the windows; other processes on the machine) | ${pct(d.quiet.hubCpuWaitPct)} | ${pct(d.loaded.hubCpuWaitPct)} | |`,
+        ]
+      : []),
     `| acks received (stored / alarm of presses) | ${d.quiet.storedAcks} / ${d.quiet.alarmAcks} of ${d.quiet.presses} | ${d.loaded.storedAcks} / ${d.loaded.alarmAcks} of ${d.loaded.presses} | |`,
     '',
   );
   L.push(
     ...(d.roundRatios && d.roundRatios.length > 1
       ? [
-          `${d.roundRatios.length} rounds, quiet and loaded windows in turn; the table pools every round's presses. p99 ratio of each round alone (stored / alarm): ${d.roundRatios.map((x) => `${x.stored ?? '–'} / ${x.alarm ?? '–'}`).join(', ')}.`,
+          `${d.roundRatios.length} rounds, quiet and loaded windows in turn; the table pools every round's presses. p99 ratio of each round alone (stored / alarm${d.roundRatios[0].load ? ', load average at its start' : ''}): ${d.roundRatios.map((x) => `${x.stored ?? '–'} / ${x.alarm ?? '–'}${x.load ? ` (load ${x.load.join(', ')})` : ''}`).join(d.roundRatios[0].load ? '; ' : ', ')}.`,
           '',
         ]
       : []),

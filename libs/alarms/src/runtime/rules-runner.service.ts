@@ -1,6 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Subject, type Subscription } from 'rxjs';
 import { Clock, DomainError } from '@bedside/common';
+import { PRIORITY_EVENT_TYPES } from '@bedside/contracts';
 import { AlarmAckOutbox, IngestEvents, type DeviceStatusChange, type StoredDeviceEvent } from '@bedside/ingest';
 import { Metrics } from '@bedside/observability';
 import { RegistryEvents, type DeviceAccessChange } from '@bedside/registry';
@@ -16,6 +17,7 @@ import { BedEntries } from './bed-entries';
 import { nextWakeAt, storedState, type BedEntry } from './bed-entry';
 import { dueEscalations, movesReadingsOnly, runInputs, silentDevices } from './bed-evaluation';
 import { BedQueue } from './bed-queue';
+import { BedQueueMetrics } from './bed-queue.metrics';
 import { BedTimers } from './bed-timers';
 import { eventInput, kindForEvent, statusInput } from './input-mapper';
 import { TelemetryBatch } from './telemetry-batch';
@@ -52,7 +54,7 @@ export type OperatorStep = (
 @Injectable()
 export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   private readonly log = new Logger('RulesRunner');
-  private readonly queue = new BedQueue();
+  private readonly queue: BedQueue;
   private readonly timers: BedTimers;
   private readonly telemetry: TelemetryBatch;
   /** Clustered: partitions this node gained and is still recovering. */
@@ -82,6 +84,10 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     private readonly ownership: BedOwnership,
     private readonly cluster: ClusterInputs,
   ) {
+    // Calls for help are evaluated ahead of other beds' queued work (BedQueue); their wait is measured.
+    const queueMetrics = new BedQueueMetrics(metrics);
+    this.queue = new BedQueue({ now: () => clock.now(), onPriorityStart: (s) => queueMetrics.priorityStarted(s) });
+    queueMetrics.watch(this.queue);
     this.timers = new BedTimers(
       () => this.clock.now(),
       (bedId) => void this.tick(bedId),
@@ -226,15 +232,16 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
   private enqueue(bedId: string, inputs: RuleInput[], now: number, source: Source): void {
     if (this.ownership.clustered && this.ownership.tokenFor(bedId) === undefined) return;
     if (!source.event && this.evaluateInline(bedId, inputs, now)) return;
-    this.run(bedId, () => this.process(bedId, inputs, now, source)).catch((err) =>
+    const priority = source.event !== undefined && PRIORITY_EVENT_TYPES.has(source.event.type);
+    this.run(bedId, () => this.process(bedId, inputs, now, source), priority).catch((err) =>
       this.failed(bedId, err, source.event),
     );
   }
 
   /** In the bed's queue, after its partition's recovery when that is still running. */
-  private run<T>(bedId: string, job: () => Promise<T>): Promise<T> {
+  private run<T>(bedId: string, job: () => Promise<T>, priority = false): Promise<T> {
     const gate = this.gates.closed ? this.gates.of(this.ownership.partitionOf(bedId)) : undefined;
-    return this.queue.run(bedId, gate ? () => gate.then(job) : job);
+    return this.queue.run(bedId, job, { priority, after: gate });
   }
 
   /**
