@@ -66,6 +66,7 @@ export const ALARM_EVENT_TYPES = [
   'alarm.acknowledged',
   'alarm.cleared',
   'alarm.resolved',
+  'alarm.dispatch_overdue',
 ] as const;
 export type AlarmEventType = (typeof ALARM_EVENT_TYPES)[number];
 export interface AlarmEvent {
