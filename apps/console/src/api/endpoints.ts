@@ -5,6 +5,7 @@ import type {
   CallOutcome,
   DispatchStep,
   HistoryQuery,
+  OpenDispatch,
   Outcome,
   PlanResponder,
   QueueAlarm,
@@ -43,6 +44,9 @@ export const endpoints = {
     answer(hub.POST('/api/alarms/{alarmId}/dispatches', { params: { path: { alarmId } }, body })),
   dispatches: (alarmId: string, signal?: AbortSignal) =>
     answer(hub.GET('/api/alarms/{alarmId}/dispatches', { params: { path: { alarmId } }, signal })),
+  /** The organisation's open work orders, soonest due first; `overdue`: only those past due. */
+  openDispatches: (overdue: boolean, signal?: AbortSignal): Promise<OpenDispatch[]> =>
+    answer(hub.GET('/api/dispatches', { params: { query: overdue ? { overdue: true } : {} }, signal })),
   dispatchStatus: (alarmId: string, dispatchId: string, status: DispatchStep) =>
     answer(
       hub.POST('/api/alarms/{alarmId}/dispatches/{dispatchId}/status', {

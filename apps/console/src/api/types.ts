@@ -43,6 +43,7 @@ export type DispatchStatus = (typeof DISPATCH_STATUSES)[number];
 export type DispatchStep = Exclude<DispatchStatus, 'dispatched'>;
 
 export type Dispatch = Schemas['DispatchDto'];
+export type OpenDispatch = Schemas['OpenDispatchDto'];
 export type Device = Schemas['DeviceViewDto'];
 export type DeviceStatus = Schemas['DeviceStatusViewDto'];
 /** A bed with the devices bound to it. */
