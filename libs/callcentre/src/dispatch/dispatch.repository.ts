@@ -159,6 +159,7 @@ export class DispatchRepository {
     const rows = await q
       .orderBy(sql`d.due_at asc nulls last`)
       .orderBy('d.created_at')
+      .orderBy('d.id')
       .limit(f.limit)
       .execute();
     return rows.map((r) => ({
