@@ -76,8 +76,8 @@ describe('overdue work orders in Chromium', () => {
     await page.waitForSelector(`${lateItem} ${byTestId('dispatch-overdue')}`);
     // The coded timeline note, worded in Chinese.
     await page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-testid="timeline-entry"]')].some((e) =>
-        e.textContent?.includes('张阿姨（邻居）未按时到达'),
+      [...(globalThis as any).document.querySelectorAll('[data-testid="timeline-entry"]')].some(
+        (e: { textContent: string | null }) => e.textContent?.includes('张阿姨（邻居）未按时到达'),
       ),
     );
 

@@ -6,8 +6,8 @@ import { buildTenant, signIn, type Api, type Tenant } from './tenant-fixture';
  * Late work orders flagged live, over the real hub: an organisation expects key-holders on site
  * within 2 s; a key-holder who does not arrive is flagged once (a coded note on the alarm's
  * timeline and alarm.dispatch_overdue on the alarm stream, seen by that organisation only), stays
- * flagged once across a restart, and shows in GET /api/dispatches?overdue=true; a community
- * worker who arrives in time is never flagged.
+ * flagged once across a restart, shows in GET /api/dispatches?overdue=true and in the month's
+ * supervision report; a community worker who arrives in time is never flagged.
  */
 const SWEEP_MS = 200;
 let hub: HubProcess;
@@ -161,5 +161,13 @@ describe('a late work order', () => {
     expect(arrived.body).toMatchObject({ status: 'on_site', overdue: false, overdueAt: null });
     expect(Date.parse(arrived.body.dueAt) - Date.parse(arrived.body.updatedAt)).toBe(3_600_000);
     expect((await opA.get('/api/dispatches?overdue=true')).body).toEqual([]);
+
+    // The month's report still counts it as a work order that ran late: one of the three sent.
+    const month = new Date(Date.parse(arrived.body.createdAt) + 8 * 3_600_000).toISOString().slice(0, 7);
+    const report = await (
+      await as(a.users.supervisor.username)
+    ).get(`/api/organisations/${a.org.id}/supervision-report?month=${month}`);
+    expect(report.status).toBe(200);
+    expect(report.body.dispatches).toMatchObject({ total: 3, overdue: 1 });
   }, 60_000);
 });

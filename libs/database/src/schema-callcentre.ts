@@ -45,6 +45,8 @@ export interface DispatchesTable {
   due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** When the sweep flagged it late for that step; cleared when the next step starts. */
   overdue_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When it first ran late at any step; never cleared. */
+  first_overdue_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface DispatchExpectationsTable {

@@ -2157,6 +2157,8 @@ export interface components {
         [key: string]: number;
       };
       closed: number;
+      /** @description flagged late at some step (on site or closed after its due time) */
+      overdue: number;
       total: number;
     };
     DispatchStatusDto: {

@@ -125,6 +125,23 @@ describe.each(testDatabaseEngines('dispatch-claims'))('work-order overdue claims
     const overdue = await dispatches.open({ organisationId: orgId, overdueAt: new Date(T0 + 20 * MIN), limit: 100 });
     expect(overdue.map((d) => d.id)).toEqual(late.map((d) => d.id));
     expect(await dispatches.open({ organisationId: randomUUID(), limit: 100 })).toEqual([]);
+
+    // Arriving clears the flag of the arrival step; when it first ran late stays.
+    await dispatches.setStatus(alarm.id, late[0].id, 'dispatched', {
+      status: 'on_site',
+      actor: 'op1',
+      note: null,
+      at: new Date(T0 + 42 * MIN),
+      dueAt: new Date(T0 + 100 * MIN),
+      overdueAt: null,
+    });
+    const kept = await database.db
+      .selectFrom('dispatches')
+      .select(['overdue_at', 'first_overdue_at'])
+      .where('id', '=', late[0].id)
+      .executeTakeFirstOrThrow();
+    expect(kept.overdue_at).toBeNull();
+    expect(kept.first_overdue_at?.getTime()).toBe(now.getTime());
   });
 
   it('moves on only from the status it was read in', async () => {

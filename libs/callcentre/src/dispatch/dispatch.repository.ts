@@ -181,7 +181,7 @@ export class DispatchRepository {
    */
   async claimOverdue(now: Date, limit: number): Promise<(Dispatch & { organisationId: string })[]> {
     const rows = await sql<Selectable<DispatchesTable>>`
-      update dispatches set overdue_at = ${now}
+      update dispatches set overdue_at = ${now}, first_overdue_at = coalesce(first_overdue_at, ${now})
       where id in (
         select d.id from dispatches d join alarms a on a.id = d.alarm_id
         where d.overdue_at is null and d.due_at < ${now} and d.status <> 'closed' and a.state <> 'resolved'

@@ -5,7 +5,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * so many seconds of being dispatched, and the work order closed so many seconds after arrival
  * (no row: the built-in defaults). A dispatch stores the due time of the step it waits for, fixed
  * when that step starts, and when it was flagged late for that step, so the flag is raised once
- * however many sweeps (or nodes) see it. Dispatches made before this have no due time.
+ * however many sweeps (or nodes) see it, and when it first ran late at any step (kept, for the
+ * monthly report). Dispatches made before this have no due time.
  */
 export const dispatchDue: Migration = {
   async up(db: Kysely<unknown>) {
@@ -27,6 +28,7 @@ export const dispatchDue: Migration = {
       .alterTable('dispatches')
       .addColumn('due_at', 'timestamptz')
       .addColumn('overdue_at', 'timestamptz')
+      .addColumn('first_overdue_at', 'timestamptz')
       .execute();
     // The sweep's claim: open work orders past due and not flagged yet.
     await db.schema
