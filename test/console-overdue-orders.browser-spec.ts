@@ -109,6 +109,42 @@ describe('overdue work orders in Chromium', () => {
   }, 60_000);
 });
 
+describe('dispatch time limits in Chromium', () => {
+  it('a supervisor reads and changes them on the action plans page', async () => {
+    // At this width the plans page may sit in the "more" menu.
+    if (!(await page.isVisible(byTestId('nav-plans')))) await page.click(byTestId('nav-more'));
+    await page.click(byTestId('nav-plans'));
+    const panel = await page.waitForSelector(byTestId('dispatch-expectations'));
+    expect(await page.inputValue(byTestId('expectation-keyholder-on-site'))).toBe('0.05');
+    expect(await page.inputValue(byTestId('expectation-ambulance-on-site'))).toBe('20');
+    expect(await page.inputValue(byTestId('expectation-ambulance-close'))).toBe('60');
+    expect(await (await page.$(byTestId('expectation-ambulance')))!.innerText()).toContain('默认');
+
+    await page.fill(byTestId('expectation-ambulance-on-site'), '15');
+    await page.fill(byTestId('expectation-ambulance-close'), '');
+    await page.click(byTestId('expectations-save'));
+    await page.waitForSelector(byTestId('expectations-saved'));
+    const stored = (await admin.get(`/api/organisations/${tenant.org.id}/dispatch-expectations`)).body.expectations;
+    expect(stored).toContainEqual({
+      responderType: 'ambulance',
+      onSiteWithinS: 900,
+      closeWithinS: null,
+      isDefault: false,
+    });
+    expect(stored).toContainEqual({
+      responderType: 'keyholder',
+      onSiteWithinS: 3,
+      closeWithinS: 3600,
+      isDefault: false,
+    });
+    await panel.screenshot({ path: join(ARTIFACTS, 'dispatch-time-limits.png') });
+    const { passed, violations } = await axeCheck(page);
+    expect(passed).toBeGreaterThan(10);
+    expect(violations).toEqual([]);
+    expect(chrome.errors).toEqual([]);
+  }, 60_000);
+});
+
 /** The key-holder's order flagged in the first test (the fixture's own one is not late). */
 async function lateId(): Promise<string> {
   const ds = (await admin.get(`/api/alarms/${tenant.alarm.id}/dispatches`)).body as {

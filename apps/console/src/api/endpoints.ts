@@ -3,6 +3,7 @@ import type { operations } from './schema';
 import type {
   AlarmDetail,
   CallOutcome,
+  DispatchExpectation,
   DispatchStep,
   HistoryQuery,
   OpenDispatch,
@@ -108,6 +109,12 @@ export const endpoints = {
     answer(hub.GET('/api/organisations/{id}/action-plans', { params: { path: { id } }, signal })),
   putActionPlan: (id: string, kind: string, body: { steps: string[]; responders: PlanResponder[] }) =>
     answer(hub.PUT('/api/organisations/{id}/action-plans/{kind}', { params: { path: { id, kind } }, body })),
+  dispatchExpectations: (id: string, signal?: AbortSignal) =>
+    answer(hub.GET('/api/organisations/{id}/dispatch-expectations', { params: { path: { id } }, signal })),
+  putDispatchExpectations: (id: string, expectations: DispatchExpectation[]) =>
+    answer(
+      hub.PUT('/api/organisations/{id}/dispatch-expectations', { params: { path: { id } }, body: { expectations } }),
+    ),
 
   history: (q: HistoryQuery, signal?: AbortSignal) =>
     answer(hub.GET('/api/history/alarms', { params: { query: historySearch(q) }, signal })),

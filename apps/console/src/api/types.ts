@@ -44,6 +44,8 @@ export type DispatchStep = Exclude<DispatchStatus, 'dispatched'>;
 
 export type Dispatch = Schemas['DispatchDto'];
 export type OpenDispatch = Schemas['OpenDispatchDto'];
+export type DispatchExpectation = Schemas['DispatchExpectationDto'];
+export type DispatchExpectationView = Schemas['DispatchExpectationViewDto'];
 export type Device = Schemas['DeviceViewDto'];
 export type DeviceStatus = Schemas['DeviceStatusViewDto'];
 /** A bed with the devices bound to it. */

@@ -198,6 +198,14 @@ export const en: Messages = {
   'overdue.step': 'Late for',
   'overdue.due': 'Due',
   'overdue.open': 'Open alarm',
+  'expectations.title': 'Dispatch time limits',
+  'expectations.help':
+    'A work order not on site or not closed within its limit is flagged overdue. Minutes; leave the close-out limit empty for none. Changes apply to steps that start later.',
+  'expectations.onSite': 'On site within (min)',
+  'expectations.close': 'Closed within (min after arrival)',
+  'expectations.default': 'default',
+  'expectations.save': 'Save limits',
+  'expectations.saved': 'Saved.',
 
   'resolve.title': 'Resolve',
   'resolve.outcome': 'Outcome',

@@ -197,6 +197,14 @@ export const zhCN = {
   'overdue.step': '超时事项',
   'overdue.due': '应完成时间',
   'overdue.open': '打开警报',
+  'expectations.title': '派单时限',
+  'expectations.help':
+    '超过时限仍未到达或未结单的派单会标为异常工单。单位：分钟；结单时限留空表示不设。修改只对之后开始的环节生效。',
+  'expectations.onSite': '到达时限（分钟）',
+  'expectations.close': '到达后结单时限（分钟）',
+  'expectations.default': '默认',
+  'expectations.save': '保存时限',
+  'expectations.saved': '已保存。',
 
   'resolve.title': '处理完成',
   'resolve.outcome': '处理结果',
