@@ -426,8 +426,8 @@ describe('regions, visits and the monthly supervision report', () => {
       const sosHere = inMonth(Date.parse(alarm.raisedAt));
       expect(report.dispatches).toEqual(
         sosHere
-          ? { total: 1, byResponder: { community_worker: 1 }, closed: 0 }
-          : { total: 0, byResponder: {}, closed: 0 },
+          ? { total: 1, byResponder: { community_worker: 1 }, closed: 0, overdue: 0 }
+          : { total: 0, byResponder: {}, closed: 0, overdue: 0 },
       );
 
       const due = visits.filter((v) => inMonth(v.dueAt));

@@ -5,9 +5,13 @@ import { ActionPlansController } from './calls/action-plans.controller';
 import { CallAttemptRepository } from './calls/call-attempt.repository';
 import { CallService } from './calls/call.service';
 import { CallsController } from './calls/calls.controller';
+import { DispatchExpectationRepository } from './dispatch/dispatch-expectation.repository';
+import { DispatchExpectationsController } from './dispatch/dispatch-expectations.controller';
+import { DispatchOverdueJob } from './dispatch/dispatch-overdue.job';
 import { DispatchRepository } from './dispatch/dispatch.repository';
 import { DispatchService } from './dispatch/dispatch.service';
 import { DispatchesController } from './dispatch/dispatches.controller';
+import { OpenDispatchesController } from './dispatch/open-dispatches.controller';
 import { DisplayController } from './display/display.controller';
 import { DisplayRepository } from './display/display.repository';
 import { DisplayWatchdog } from './display/display-watchdog.service';
@@ -36,6 +40,8 @@ import { WebhooksController } from './webhooks/webhooks.controller';
   controllers: [
     KpisController,
     DispatchesController,
+    OpenDispatchesController,
+    DispatchExpectationsController,
     DisplayController,
     WebhooksController,
     CallsController,
@@ -47,7 +53,9 @@ import { WebhooksController } from './webhooks/webhooks.controller';
   ],
   providers: [
     DispatchRepository,
+    DispatchExpectationRepository,
     DispatchService,
+    DispatchOverdueJob,
     DisplayRepository,
     DisplayWatchdog,
     KpiRepository,

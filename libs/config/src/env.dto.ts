@@ -333,6 +333,13 @@ export class EnvDto {
   @Max(600_000)
   DISPLAY_CONFIRM_TIMEOUT_MS = 10_000;
 
+  /** How often open work orders are checked against their due time; a late one is flagged within this. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  DISPATCH_OVERDUE_SWEEP_MS = 15_000;
+
   /** How often the wellness job looks for ended nights and nights with late telemetry to summarise. */
   @Transform(toInt)
   @IsInt()

@@ -41,6 +41,21 @@ export interface DispatchesTable {
   created_by: string;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** When the step the dispatch waits for (arrival, then close-out) is due; null: no expectation. */
+  due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When the sweep flagged it late for that step; cleared when the next step starts. */
+  overdue_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When it first ran late at any step; never cleared. */
+  first_overdue_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface DispatchExpectationsTable {
+  organisation_id: string;
+  responder_type: 'keyholder' | 'community_worker' | 'ambulance';
+  on_site_within_s: number;
+  close_within_s: number | null;
+  updated_by: string;
+  updated_at: Timestamp;
 }
 
 export interface AlarmDisplaysTable {
@@ -121,6 +136,7 @@ declare module './schema' {
     webhooks: WebhooksTable;
     webhook_deliveries: WebhookDeliveriesTable;
     dispatches: DispatchesTable;
+    dispatch_expectations: DispatchExpectationsTable;
     alarm_displays: AlarmDisplaysTable;
   }
 }

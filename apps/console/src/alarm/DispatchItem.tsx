@@ -1,5 +1,6 @@
 import type { Dispatch, DispatchStatus, DispatchStep } from '../api/types';
-import { formatTime } from '../i18n/format';
+import { formatDateTime, formatTime } from '../i18n/format';
+import '../dispatch/dispatch.css';
 import { useI18n } from '../i18n/useI18n';
 
 const NEXT: Record<DispatchStatus, DispatchStep[]> = {
@@ -18,7 +19,7 @@ export function DispatchItem({
   busy: boolean;
   onStatus: (s: DispatchStep) => void;
 }) {
-  const { tx } = useI18n();
+  const { t, tx } = useI18n();
   const next = NEXT[dispatch.status] ?? [];
   return (
     <li
@@ -26,6 +27,7 @@ export function DispatchItem({
       data-testid="dispatch"
       data-dispatch-id={dispatch.id}
       data-status={dispatch.status}
+      data-overdue={dispatch.overdue ? 'true' : 'false'}
     >
       <div>
         <strong>{dispatch.responderName}</strong>{' '}
@@ -34,6 +36,16 @@ export function DispatchItem({
           {tx('dispatch.status', dispatch.status)}
         </span>
         <span className="muted small"> {formatTime(dispatch.updatedAt)}</span>
+        {dispatch.dueAt && dispatch.status !== 'closed' && (
+          <span className="muted small dispatch-due" data-testid="dispatch-due">
+            {t('dispatch.due', { time: formatDateTime(dispatch.dueAt) })}
+          </span>
+        )}
+        {dispatch.overdue && (
+          <span className="badge sev sev-critical dispatch-due" data-testid="dispatch-overdue">
+            {t('dispatch.overdue')}
+          </span>
+        )}
         {dispatch.note && <p className="muted small">{dispatch.note}</p>}
       </div>
       {next.length > 0 && (

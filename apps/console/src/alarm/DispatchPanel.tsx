@@ -5,10 +5,11 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Panel } from '../components/Panel';
 import { useAsyncAction } from '../components/useAsyncAction';
 import { useI18n } from '../i18n/useI18n';
+import { useAlarmQueue } from '../queue/useAlarmQueue';
 import { DispatchForm, type DispatchRequest } from './DispatchForm';
 import { DispatchItem } from './DispatchItem';
 
-/** Work orders to responders, read from the alarm's dispatch list. */
+/** Work orders to responders, read from the alarm's dispatch list, with due times and late ones marked. */
 export function DispatchPanel({
   alarm,
   contacts,
@@ -21,6 +22,18 @@ export function DispatchPanel({
   const { t } = useI18n();
   const [dispatches, setDispatches] = useState<Dispatch[]>([]);
   const [version, setVersion] = useState(0);
+
+  const { subscribe } = useAlarmQueue();
+
+  // A responder flagged late (or moved on at another console) shows without a reload.
+  useEffect(
+    () =>
+      subscribe((e) => {
+        if (e.alarm.id === alarm.id && (e.type === 'alarm.dispatch_overdue' || e.type === 'alarm.updated'))
+          setVersion((v) => v + 1);
+      }),
+    [subscribe, alarm.id],
+  );
 
   useEffect(() => {
     const ctrl = new AbortController();

@@ -3,8 +3,10 @@ import type { operations } from './schema';
 import type {
   AlarmDetail,
   CallOutcome,
+  DispatchExpectation,
   DispatchStep,
   HistoryQuery,
+  OpenDispatch,
   Outcome,
   PlanResponder,
   QueueAlarm,
@@ -43,6 +45,9 @@ export const endpoints = {
     answer(hub.POST('/api/alarms/{alarmId}/dispatches', { params: { path: { alarmId } }, body })),
   dispatches: (alarmId: string, signal?: AbortSignal) =>
     answer(hub.GET('/api/alarms/{alarmId}/dispatches', { params: { path: { alarmId } }, signal })),
+  /** The organisation's open work orders, soonest due first; `overdue`: only those past due. */
+  openDispatches: (overdue: boolean, signal?: AbortSignal): Promise<OpenDispatch[]> =>
+    answer(hub.GET('/api/dispatches', { params: { query: overdue ? { overdue: true } : {} }, signal })),
   dispatchStatus: (alarmId: string, dispatchId: string, status: DispatchStep) =>
     answer(
       hub.POST('/api/alarms/{alarmId}/dispatches/{dispatchId}/status', {
@@ -104,6 +109,12 @@ export const endpoints = {
     answer(hub.GET('/api/organisations/{id}/action-plans', { params: { path: { id } }, signal })),
   putActionPlan: (id: string, kind: string, body: { steps: string[]; responders: PlanResponder[] }) =>
     answer(hub.PUT('/api/organisations/{id}/action-plans/{kind}', { params: { path: { id, kind } }, body })),
+  dispatchExpectations: (id: string, signal?: AbortSignal) =>
+    answer(hub.GET('/api/organisations/{id}/dispatch-expectations', { params: { path: { id } }, signal })),
+  putDispatchExpectations: (id: string, expectations: DispatchExpectation[]) =>
+    answer(
+      hub.PUT('/api/organisations/{id}/dispatch-expectations', { params: { path: { id } }, body: { expectations } }),
+    ),
 
   history: (q: HistoryQuery, signal?: AbortSignal) =>
     answer(hub.GET('/api/history/alarms', { params: { query: historySearch(q) }, signal })),

@@ -689,6 +689,22 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/dispatches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['OpenDispatchesController_list'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/history/alarms': {
     parameters: {
       query?: never;
@@ -826,6 +842,22 @@ export interface paths {
     };
     get?: never;
     put: operations['ActionPlansController_put'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/organisations/{id}/dispatch-expectations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: operations['DispatchExpectationsController_get'];
+    put: operations['DispatchExpectationsController_set'];
     post?: never;
     delete?: never;
     options?: never;
@@ -1965,7 +1997,13 @@ export interface components {
     CreateWebhookDto: {
       /** @description empty or absent: every alarm event */
       eventTypes?: (
-        'alarm.raised' | 'alarm.updated' | 'alarm.escalated' | 'alarm.acknowledged' | 'alarm.cleared' | 'alarm.resolved'
+        | 'alarm.raised'
+        | 'alarm.updated'
+        | 'alarm.escalated'
+        | 'alarm.acknowledged'
+        | 'alarm.cleared'
+        | 'alarm.resolved'
+        | 'alarm.dispatch_overdue'
       )[];
       /** @description the organisation whose alarms to send; defaults to your own */
       organisationId?: string;
@@ -2051,10 +2089,22 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       createdBy: string;
+      /**
+       * Format: date-time
+       * @description when the step it waits for is due: arrival (dispatched, en route), then close-out (on site)
+       */
+      dueAt: string | null;
       history: components['schemas']['DispatchStepDto'][];
       /** Format: uuid */
       id: string;
       note: string | null;
+      /** @description open and past its due time now */
+      overdue: boolean;
+      /**
+       * Format: date-time
+       * @description when it was flagged late for that step (kept once closed)
+       */
+      overdueAt: string | null;
       responderName: string;
       /** @enum {string} */
       responderType: 'keyholder' | 'community_worker' | 'ambulance';
@@ -2063,11 +2113,52 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    DispatchExpectationDto: {
+      /**
+       * @description work order closed within this many seconds of arrival; null: no expectation
+       * @example 7200
+       */
+      closeWithinS: number | null;
+      /**
+       * @description expected on site within this many seconds of dispatch
+       * @example 1800
+       */
+      onSiteWithinS: number;
+      /** @enum {string} */
+      responderType: 'keyholder' | 'community_worker' | 'ambulance';
+    };
+    DispatchExpectationsDto: {
+      /** @description responder types left out go back to the defaults */
+      expectations: components['schemas']['DispatchExpectationDto'][];
+    };
+    DispatchExpectationsViewDto: {
+      expectations: components['schemas']['DispatchExpectationViewDto'][];
+      /** Format: uuid */
+      organisationId: string;
+    };
+    DispatchExpectationViewDto: {
+      /**
+       * @description work order closed within this many seconds of arrival; null: no expectation
+       * @example 7200
+       */
+      closeWithinS: number | null;
+      /** @description the built-in default (the organisation set none for this type) */
+      isDefault: boolean;
+      /**
+       * @description expected on site within this many seconds of dispatch
+       * @example 1800
+       */
+      onSiteWithinS: number;
+      /** @enum {string} */
+      responderType: 'keyholder' | 'community_worker' | 'ambulance';
+    };
     DispatchFiguresDto: {
       byResponder: {
         [key: string]: number;
       };
       closed: number;
+      /** @description flagged late at some step (on site or closed after its due time) */
+      overdue: number;
       total: number;
     };
     DispatchStatusDto: {
@@ -2353,6 +2444,44 @@ export interface components {
       /** @enum {string} */
       bucket: '<1m' | '1-5m' | '5-15m' | '>15m';
       count: number;
+    };
+    OpenDispatchDto: {
+      /** Format: uuid */
+      alarmId: string;
+      alarmKind: string;
+      /** Format: uuid */
+      bedId: string;
+      bedLabel: string;
+      /** Format: date-time */
+      createdAt: string;
+      createdBy: string;
+      /**
+       * Format: date-time
+       * @description when the step it waits for is due: arrival (dispatched, en route), then close-out (on site)
+       */
+      dueAt: string | null;
+      history: components['schemas']['DispatchStepDto'][];
+      householdName: string;
+      /** Format: uuid */
+      id: string;
+      note: string | null;
+      /** Format: uuid */
+      organisationId: string;
+      /** @description open and past its due time now */
+      overdue: boolean;
+      /**
+       * Format: date-time
+       * @description when it was flagged late for that step (kept once closed)
+       */
+      overdueAt: string | null;
+      residentName: string | null;
+      responderName: string;
+      /** @enum {string} */
+      responderType: 'keyholder' | 'community_worker' | 'ambulance';
+      /** @enum {string} */
+      status: 'dispatched' | 'en_route' | 'on_site' | 'closed';
+      /** Format: date-time */
+      updatedAt: string;
     };
     OrganisationViewDto: {
       /** Format: date-time */
@@ -4100,6 +4229,31 @@ export interface operations {
       };
     };
   };
+  OpenDispatchesController_list: {
+    parameters: {
+      query?: {
+        limit?: number;
+        /** @description platform administrators: whose work orders */
+        organisationId?: string;
+        /** @description only open work orders past their due time */
+        overdue?: boolean;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenDispatchDto'][];
+        };
+      };
+    };
+  };
   HistoryController_search: {
     parameters: {
       query?: {
@@ -4456,6 +4610,52 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['StoredActionPlanDto'];
+        };
+      };
+    };
+  };
+  DispatchExpectationsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DispatchExpectationsViewDto'];
+        };
+      };
+    };
+  };
+  DispatchExpectationsController_set: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['DispatchExpectationsDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DispatchExpectationsViewDto'];
         };
       };
     };

@@ -43,6 +43,9 @@ export type DispatchStatus = (typeof DISPATCH_STATUSES)[number];
 export type DispatchStep = Exclude<DispatchStatus, 'dispatched'>;
 
 export type Dispatch = Schemas['DispatchDto'];
+export type OpenDispatch = Schemas['OpenDispatchDto'];
+export type DispatchExpectation = Schemas['DispatchExpectationDto'];
+export type DispatchExpectationView = Schemas['DispatchExpectationViewDto'];
 export type Device = Schemas['DeviceViewDto'];
 export type DeviceStatus = Schemas['DeviceStatusViewDto'];
 /** A bed with the devices bound to it. */
@@ -66,6 +69,7 @@ export const ALARM_EVENT_TYPES = [
   'alarm.acknowledged',
   'alarm.cleared',
   'alarm.resolved',
+  'alarm.dispatch_overdue',
 ] as const;
 export type AlarmEventType = (typeof ALARM_EVENT_TYPES)[number];
 export interface AlarmEvent {

@@ -261,6 +261,13 @@ const CODED: Record<string, (p: CodedParams, tx: I18n['tx']) => Params> = {
     status: tx('dispatch.status', str(p.status)),
     note: withDash(p.note),
   }),
+  dispatch_overdue: (p, tx) => ({
+    type: tx('dispatch.type', str(p.type)),
+    name: str(p.name),
+    step: tx('dispatch.step', str(p.step)),
+    due: formatDateTime(str(p.due)),
+    min: str(p.minutes),
+  }),
 };
 
 /**

@@ -124,7 +124,7 @@ export const supervisionEn: Record<keyof typeof supervisionZhCN, string> = {
   'report.answerP50': 'Median answer time',
   'report.within60': 'Answered within 60 s',
   'report.dispatches': 'Dispatches',
-  'report.dispatchesClosed': '{count} closed',
+  'report.dispatchesClosed': '{count} closed · {overdue} overdue',
   'report.visitsDone': 'Visits done',
   'report.visitsOverdue': 'Visits overdue',
   'report.visitsDue': '{count} due this month',

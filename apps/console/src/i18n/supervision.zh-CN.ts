@@ -122,7 +122,7 @@ export const supervisionZhCN = {
   'report.answerP50': '应答时间中位数',
   'report.within60': '60 秒内应答',
   'report.dispatches': '派单',
-  'report.dispatchesClosed': '已结单 {count}',
+  'report.dispatchesClosed': '已结单 {count} · 超时 {overdue}',
   'report.visitsDone': '已探访',
   'report.visitsOverdue': '逾期巡访',
   'report.visitsDue': '本月应访 {count}',

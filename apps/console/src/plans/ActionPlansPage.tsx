@@ -7,6 +7,7 @@ import { Panel } from '../components/Panel';
 import { useAsyncAction } from '../components/useAsyncAction';
 import { useI18n } from '../i18n/useI18n';
 import { KINDS } from '../history/kinds';
+import { DispatchExpectationsPanel } from '../dispatch/DispatchExpectationsPanel';
 
 /** Responders as text lines "name | phone | type". */
 const toLines = (rs: PlanResponder[]) => rs.map((r) => `${r.name} | ${r.phone} | ${r.type}`).join('\n');
@@ -22,7 +23,7 @@ function fromLines(text: string): PlanResponder[] {
     }));
 }
 
-/** Supervisors set the call script and responders for each alarm kind. */
+/** Supervisors set the call script and responders for each alarm kind, and how soon responders are expected. */
 export function ActionPlansPage() {
   const { t, tx } = useI18n();
   const { user } = useAuth();
@@ -140,6 +141,7 @@ export function ActionPlansPage() {
           )}
         </form>
       </Panel>
+      <DispatchExpectationsPanel organisationId={orgId} />
     </main>
   );
 }

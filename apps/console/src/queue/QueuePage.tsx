@@ -1,4 +1,6 @@
 import { useMemo, useState } from 'react';
+import { OverdueCount, OverdueDispatchList } from '../dispatch/OverdueDispatches';
+import { useOverdueDispatches } from '../dispatch/useOverdueDispatches';
 import { useI18n } from '../i18n/useI18n';
 import { BulkAckBar } from './BulkAckBar';
 import { filterAlarms, NO_FILTER, type QueueFilter } from './filterAlarms';
@@ -14,6 +16,7 @@ import { useDistrictFilter } from './useDistrictFilter';
 export function QueuePage() {
   const { t } = useI18n();
   const { alarms, loading, error } = useAlarmQueue();
+  const overdue = useOverdueDispatches();
   const [tab, setTab] = useState<QueueTab>('alarms');
   const [filter, setFilter] = useState<QueueFilter>(NO_FILTER);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -37,6 +40,7 @@ export function QueuePage() {
       <div className="page-head">
         <h1>{t('queue.title')}</h1>
         <QueueSummary alarms={people} />
+        <OverdueCount dispatches={overdue.dispatches} />
         <QueueTabs
           tab={tab}
           counts={{ alarms: people.length, technical: technical.length }}
@@ -51,6 +55,7 @@ export function QueuePage() {
           {t('queue.loadError', { message: error })}
         </p>
       )}
+      <OverdueDispatchList dispatches={overdue.dispatches} error={overdue.error} />
       <QueueFilters filter={filter} kinds={kinds} onChange={setFilter} />
       {shown.length !== inTab.length && (
         <p className="muted small" data-testid="queue-shown">

@@ -172,7 +172,10 @@ export function ReportPage() {
               testId="report-dispatches"
               label={t('report.dispatches')}
               value={String(report.dispatches.total)}
-              sub={t('report.dispatchesClosed', { count: report.dispatches.closed })}
+              sub={t('report.dispatchesClosed', {
+                count: report.dispatches.closed,
+                overdue: report.dispatches.overdue,
+              })}
             />
             <KpiCard
               testId="report-visits-done"

@@ -19,6 +19,8 @@ export const ALARM_EVENT_TYPES = [
   'alarm.acknowledged',
   'alarm.cleared',
   'alarm.resolved',
+  // A work order on the alarm passed its due time (once per dispatch and awaited step).
+  'alarm.dispatch_overdue',
 ] as const;
 export type AlarmEventType = (typeof ALARM_EVENT_TYPES)[number];
 

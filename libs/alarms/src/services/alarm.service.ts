@@ -86,7 +86,8 @@ export class AlarmService implements OwnerRouted {
 
   /**
    * A call-centre step on the alarm's timeline (dispatch, call made, …) without a state change;
-   * `code` and `params` let a console word the note in its language.
+   * `code` and `params` let a console word the note in its language. The stream event is
+   * alarm.updated unless the step is one consoles watch for by itself (a late work order).
    */
   @OnBedOwner('alarm')
   recordActivity(
@@ -95,12 +96,14 @@ export class AlarmService implements OwnerRouted {
     action: string,
     note: string,
     coded?: { code: string; params: NoteParams },
+    eventType: 'alarm.updated' | 'alarm.dispatch_overdue' = 'alarm.updated',
   ): Promise<AlarmDetail> {
     return this.change(id, async (tx, out, prev, at) => {
       await this.alarms.appendAudit(tx, prev.id, [
         { at, actor: user.username, action, from: prev.status, to: prev.status, note, ...coded },
       ]);
-      this.applier.draftUpdated(prev, at, out);
+      if (eventType === 'alarm.updated') this.applier.draftUpdated(prev, at, out);
+      else out.drafts.push({ type: eventType, alarm: prev, at });
       return [];
     });
   }

@@ -17,6 +17,7 @@ export class DispatchesController {
     return this.service.create(alarmId, dto, user);
   }
 
+  /** With each one's due time and whether it is overdue now. */
   @Get()
   @ApiOkResponse({ type: [DispatchDto] })
   @Authenticated({ permission: 'dispatch.read', owns: [inPath('alarm', 'alarmId')], residentData: true })

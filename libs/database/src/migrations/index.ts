@@ -13,6 +13,7 @@ import { cluster } from './0011-cluster';
 import { visits } from './0012-visits';
 import { deviceSessions } from './0013-device-sessions';
 import { visitAssigneeBedService } from './0014-visit-assignee-bed-service';
+import { dispatchDue } from './0015-dispatch-due';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012-visits': visits,
   '0013-device-sessions': deviceSessions,
   '0014-visit-assignee-bed-service': visitAssigneeBedService,
+  '0015-dispatch-due': dispatchDue,
 };

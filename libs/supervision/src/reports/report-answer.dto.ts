@@ -43,6 +43,7 @@ export class DispatchFiguresDto {
   @ApiProperty() total!: number;
   @ApiProperty(counts) byResponder!: Record<string, number>;
   @ApiProperty() closed!: number;
+  @ApiProperty({ description: 'flagged late at some step (on site or closed after its due time)' }) overdue!: number;
 }
 
 export class VisitFiguresDto {

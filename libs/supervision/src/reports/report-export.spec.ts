@@ -21,7 +21,7 @@ const report: SupervisionReport = {
   ],
   alarms: { total: 3, byKind: [{ kind: 'fall', total: 3, byOutcome: { assisted: 2, open: 1 } }], byOutcome: {} },
   answer: { acknowledged: 2, p50Seconds: 30, p90Seconds: 50, within60s: 0.6667, within180s: 0.6667 },
-  dispatches: { total: 1, byResponder: { keyholder: 1 }, closed: 1 },
+  dispatches: { total: 1, byResponder: { keyholder: 1 }, closed: 1, overdue: 1 },
   visits: { dueInMonth: 4, done: 3, notHome: 1, cancelled: 0, overdue: 1, bySource: { policy: 4 } },
   districts: [
     {

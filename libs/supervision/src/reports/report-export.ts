@@ -28,6 +28,7 @@ function tables(r: SupervisionReport): { name: string; header: string[]; rows: C
         ['180秒内应答(%) within 180 s', pct(r.answer.within180s)],
         ['派单 dispatches', r.dispatches.total],
         ['已结单 dispatches closed', r.dispatches.closed],
+        ['超时派单 dispatches overdue', r.dispatches.overdue],
         ['本月应访 visits due', r.visits.dueInMonth],
         ['已探访 visits done', r.visits.done],
         ['未遇 not home', r.visits.notHome],

@@ -129,7 +129,13 @@ export class ReportSourceRepository {
     const rows = await this.database.db
       .selectFrom('dispatches')
       .innerJoin('alarms', 'alarms.id', 'dispatches.alarm_id')
-      .select(['alarms.bed_id', 'dispatches.created_at', 'dispatches.responder_type', 'dispatches.status'])
+      .select([
+        'alarms.bed_id',
+        'dispatches.created_at',
+        'dispatches.responder_type',
+        'dispatches.status',
+        'dispatches.first_overdue_at',
+      ])
       .where('dispatches.organisation_id', '=', organisationId)
       .where('dispatches.created_at', '>=', new Date(period.from))
       .where('dispatches.created_at', '<', new Date(period.to))
@@ -139,6 +145,7 @@ export class ReportSourceRepository {
       createdAt: r.created_at.getTime(),
       responderType: r.responder_type,
       status: r.status,
+      ranLate: r.first_overdue_at !== null,
     }));
   }
 

@@ -161,19 +161,24 @@ describe('supervision report', () => {
     expect(r.answer).toEqual({ acknowledged: 3, p50Seconds: 40, p90Seconds: 88, within60s: 0.5, within180s: 0.75 });
   });
 
-  it('dispatches made in the month, by responder, and those closed', () => {
+  it('dispatches made in the month, by responder, those closed and those that ran late', () => {
     const at = T('2026-11-05T00:00:00Z');
     const r = computeSupervisionReport(
       input({
         dispatches: [
-          { bedId: 'b1', createdAt: at, responderType: 'community_worker', status: 'closed' },
-          { bedId: 'b1', createdAt: at, responderType: 'keyholder', status: 'en_route' },
-          { bedId: 'b1', createdAt: at, responderType: 'community_worker', status: 'on_site' },
-          { bedId: 'b1', createdAt: period.to + 1, responderType: 'ambulance', status: 'closed' },
+          { bedId: 'b1', createdAt: at, responderType: 'community_worker', status: 'closed', ranLate: true },
+          { bedId: 'b1', createdAt: at, responderType: 'keyholder', status: 'en_route', ranLate: false },
+          { bedId: 'b1', createdAt: at, responderType: 'community_worker', status: 'on_site', ranLate: true },
+          { bedId: 'b1', createdAt: period.to + 1, responderType: 'ambulance', status: 'closed', ranLate: true },
         ],
       }),
     );
-    expect(r.dispatches).toEqual({ total: 3, byResponder: { community_worker: 2, keyholder: 1 }, closed: 1 });
+    expect(r.dispatches).toEqual({
+      total: 3,
+      byResponder: { community_worker: 2, keyholder: 1 },
+      closed: 1,
+      overdue: 2,
+    });
   });
 
   it('visits: done and not home by check-in in the month; overdue when due in the month, passed, and not checked in by then', () => {

@@ -12,7 +12,8 @@
  * - answer time is raise to acknowledge, over alarms raised in the month that were not under a
  *   maintenance silence; the shares within 60 s and 180 s are of all those alarms (telecare
  *   targets, as the KPI page reports them);
- * - dispatches are counted in the month they were made;
+ * - dispatches are counted in the month they were made; overdue ones are those flagged late at
+ *   any step (arrival or close-out) by the time the report is read;
  * - a visit is done in the month when its check-in found the resident at home in the month;
  *   overdue when it fell due in the month, before the report time, and was not checked in by then.
  */
@@ -61,6 +62,8 @@ export interface ReportDispatch {
   createdAt: number;
   responderType: string;
   status: string;
+  /** Flagged late at some step (arrival or close-out), whatever it became since. */
+  ranLate: boolean;
 }
 
 export interface ReportVisit {
@@ -113,7 +116,7 @@ export interface SupervisionFigures {
     within60s: number | null;
     within180s: number | null;
   };
-  dispatches: { total: number; byResponder: Record<string, number>; closed: number };
+  dispatches: { total: number; byResponder: Record<string, number>; closed: number; overdue: number };
   visits: {
     dueInMonth: number;
     done: number;
@@ -219,6 +222,7 @@ export function computeSupervisionReport(input: ReportInput): SupervisionFigures
       total: dispatches.length,
       byResponder,
       closed: dispatches.filter((d) => d.status === 'closed').length,
+      overdue: dispatches.filter((d) => d.ranLate).length,
     },
     visits: {
       dueInMonth: due.length,
