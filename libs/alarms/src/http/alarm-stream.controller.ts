@@ -1,14 +1,18 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { Authenticated, type AuthUser } from '@bedside/auth';
-import { ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import type { Subscription } from 'rxjs';
 import { DomainError } from '@bedside/common';
 import { AlarmsConfig } from '../alarms.config';
 import type { AlarmStreamEvent } from '../model/alarm-record';
 import { AlarmRepository } from '../persistence/alarm.repository';
 import { AlarmStream } from '../runtime/alarm-stream';
 import { AlarmContextService } from '../services/alarm-context.service';
+import { ProvisionalAlarms } from '../provisional/provisional-alarms.service';
+import type { ProvisionalNotice } from '../provisional/provisional-alarm';
 import { OpenStreams } from './open-streams';
+import { ProvisionalAlarmDto, ProvisionalStoredDto } from './provisional-alarm.dto';
 
 const PAGE = 1000;
 
@@ -17,6 +21,10 @@ const PAGE = 1000;
  * ?lastEventId=) the missed events are replayed from the database first, then live ones follow;
  * live events are buffered during the replay and deduplicated by id, so there is no gap and no
  * duplicate at the seam.
+ *
+ * Calls for help the database has not stored yet travel on the same stream as notices without
+ * an id (`provisional.alarm`, `provisional.stored`): they are not part of the journal, so a
+ * resumption is unaffected by them, and every open one is sent first to a console that connects.
  */
 @ApiTags('alarms')
 @Controller('api/alarms')
@@ -27,11 +35,28 @@ export class AlarmStreamController {
     private readonly config: AlarmsConfig,
     private readonly streams: OpenStreams,
     private readonly context: AlarmContextService,
+    private readonly provisional: ProvisionalAlarms,
   ) {}
 
   @Get('stream')
   @Authenticated({ permission: 'alarm.read', residentData: true })
   @ApiProduces('text/event-stream')
+  @ApiExtraModels(ProvisionalAlarmDto, ProvisionalStoredDto)
+  @ApiOkResponse({
+    description:
+      'Server-Sent Events. Journal events carry an `id` and `data: {alarm, at}`: `' +
+      'alarm.raised`, `alarm.updated`, `alarm.escalated`, `alarm.acknowledged`, `alarm.cleared`, `alarm.resolved`. ' +
+      'Notices without an id, outside the journal: `provisional.alarm` (data: ProvisionalAlarmDto, a call for ' +
+      'help not stored yet) and `provisional.stored` (data: ProvisionalStoredDto; the alarm follows on the journal ' +
+      'with `details.deviceId` and `details.eventId` of the call).',
+    content: {
+      'text/event-stream': {
+        schema: {
+          oneOf: [{ $ref: getSchemaPath(ProvisionalAlarmDto) }, { $ref: getSchemaPath(ProvisionalStoredDto) }],
+        },
+      },
+    },
+  })
   @ApiQuery({
     name: 'lastEventId',
     required: false,
@@ -78,10 +103,18 @@ export class AlarmStreamController {
     };
     // Subscribe before reading the log: anything committed after the read is then in the buffer.
     const sub = this.stream.live$.subscribe((e) => (live ? void write([e]) : buffered.push(e)));
+    // Written at once, never behind the enrichment of journal events, which needs the database.
+    const notify = (n: ProvisionalNotice) => {
+      if (closed || res.writableEnded) return;
+      if (organisationId && n.notice.organisationId !== organisationId) return; // organisation isolation
+      res.write(`event: ${n.type}\ndata: ${JSON.stringify(n.notice)}\n\n`);
+    };
+    let provisional: Subscription | null = null;
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), this.config.heartbeatMs);
     req.on('close', () => {
       closed = true;
       sub.unsubscribe();
+      provisional?.unsubscribe();
       clearInterval(heartbeat);
     });
 
@@ -95,6 +128,8 @@ export class AlarmStreamController {
     });
     res.flushHeaders();
     res.write('retry: 2000\n\n');
+    if (!closed) provisional = this.provisional.notices$.subscribe(notify);
+    for (const notice of this.provisional.openFor(organisationId)) notify({ type: 'provisional.alarm', notice });
     try {
       if (cursor === null) cursor = await this.alarms.lastEventId();
       for (;;) {
