@@ -103,11 +103,15 @@ export class AlarmStreamController {
     };
     // Subscribe before reading the log: anything committed after the read is then in the buffer.
     const sub = this.stream.live$.subscribe((e) => (live ? void write([e]) : buffered.push(e)));
-    // Written at once, never behind the enrichment of journal events, which needs the database.
+    // A call not stored yet is written at once, never behind the enrichment of journal events,
+    // which needs the database; its stored notice goes behind them, after the alarm it names.
     const notify = (n: ProvisionalNotice) => {
-      if (closed || res.writableEnded) return;
       if (organisationId && n.notice.organisationId !== organisationId) return; // organisation isolation
-      res.write(`event: ${n.type}\ndata: ${JSON.stringify(n.notice)}\n\n`);
+      const send = () => {
+        if (!closed && !res.writableEnded) res.write(`event: ${n.type}\ndata: ${JSON.stringify(n.notice)}\n\n`);
+      };
+      if (n.type === 'provisional.alarm') send();
+      else writing = writing.then(send);
     };
     let provisional: Subscription | null = null;
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), this.config.heartbeatMs);

@@ -29,7 +29,7 @@ export class ProvisionalAlarmDto implements ProvisionalAlarm {
   @ApiProperty(nullableText) address!: string | null;
 }
 
-/** SSE `event: provisional.stored`: the call is stored; its alarm follows on the journal. */
+/** SSE `event: provisional.stored`: the call is stored; the card gives way to its alarm. */
 export class ProvisionalStoredDto implements ProvisionalStored {
   @ApiProperty() key!: string;
   @ApiProperty({ format: 'uuid' }) organisationId!: string;
@@ -37,4 +37,11 @@ export class ProvisionalStoredDto implements ProvisionalStored {
   @ApiProperty() eventId!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) bedId!: string | null;
   @ApiProperty(isoTime) storedAt!: string;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: 'the journalled alarm the call raised or updated (its event was sent before this notice)',
+  })
+  alarmId!: string | null;
 }

@@ -31,7 +31,11 @@ export interface ProvisionalAlarm extends BedLabel {
   expiresAt: string;
 }
 
-/** The call is stored: its alarm follows on the journal (details.deviceId/eventId match the key). */
+/**
+ * The call is stored and the rules have answered it: `alarmId` is the journalled alarm the call
+ * raised or updated (an SOS pressed again counts on the open one), sent after that alarm's
+ * event; null when no alarm event came in time (a silenced bed, a fall cancelled in its window).
+ */
 export interface ProvisionalStored {
   key: string;
   organisationId: string;
@@ -39,7 +43,14 @@ export interface ProvisionalStored {
   eventId: string;
   bedId: string | null;
   storedAt: string;
+  alarmId: string | null;
 }
+
+/** The alarm kind a call for help raises or updates. */
+export const ALARM_KIND_OF_CALL: Readonly<Record<string, string>> = {
+  'button.pressed': 'sos',
+  'fall.detected': 'fall',
+};
 
 export type ProvisionalNotice =
   { type: 'provisional.alarm'; notice: ProvisionalAlarm } | { type: 'provisional.stored'; notice: ProvisionalStored };
