@@ -1,12 +1,15 @@
 import { createContext, useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from 'react';
 import { openAlarmStream, type StreamStatus } from '../api/alarm-stream';
 import { endpoints } from '../api/endpoints';
-import type { Alarm, AlarmEvent } from '../api/types';
+import type { Alarm, AlarmEvent, ProvisionalAlarm } from '../api/types';
+import { NO_PROVISIONAL, provisionalReducer } from './provisionalReducer';
 import { queueReducer } from './queueReducer';
 import { sortAlarms } from './sortAlarms';
 
 export interface AlarmQueue {
   alarms: Alarm[];
+  /** Calls for help heard by the hub but not stored yet (the database is unreachable), oldest first. */
+  provisional: ProvisionalAlarm[];
   status: StreamStatus;
   loading: boolean;
   error: string | null;
@@ -24,6 +27,7 @@ export const AlarmQueueContext = createContext<AlarmQueue | null>(null);
  */
 export function AlarmQueueProvider({ children }: { children: ReactNode }) {
   const [state, dispatch] = useReducer(queueReducer, new Map());
+  const [calls, dispatchCall] = useReducer(provisionalReducer, NO_PROVISIONAL);
   const [status, setStatus] = useState<StreamStatus>('connecting');
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
@@ -57,7 +61,15 @@ export function AlarmQueueProvider({ children }: { children: ReactNode }) {
         streamStatus = s;
         if (!disposed) setStatus(s);
       },
-      onOpen: () => void takeSnapshot(),
+      onOpen: () => {
+        dispatchCall({ type: 'reconnected' });
+        void takeSnapshot();
+      },
+      onProvisional: (n) => {
+        if (disposed) return;
+        if (n.type === 'provisional.alarm') dispatchCall({ type: 'heard', call: n.notice });
+        else dispatchCall({ type: 'stored', key: n.notice.key });
+      },
       onEvent: (event) => {
         if (disposed) return;
         if (pending.current) pending.current.push(event);
@@ -68,8 +80,10 @@ export function AlarmQueueProvider({ children }: { children: ReactNode }) {
     // While the stream is down, poll the list so the queue never goes stale.
     const first = setTimeout(() => streamStatus !== 'live' && void takeSnapshot(), 3000);
     const poll = setInterval(() => streamStatus !== 'live' && void takeSnapshot(), 10_000);
+    const expire = setInterval(() => dispatchCall({ type: 'expire', now: Date.now() }), 30_000);
     return () => {
       disposed = true;
+      clearInterval(expire);
       clearTimeout(first);
       clearInterval(poll);
       close();
@@ -82,10 +96,11 @@ export function AlarmQueueProvider({ children }: { children: ReactNode }) {
     return () => void listeners.current.delete(fn);
   }, []);
   const alarms = useMemo(() => sortAlarms(state.values()), [state]);
+  const provisional = useMemo(() => [...calls.open.values()], [calls]);
 
   const value = useMemo(
-    () => ({ alarms, status, loading, error, upsert, subscribe }),
-    [alarms, status, loading, error, upsert, subscribe],
+    () => ({ alarms, provisional, status, loading, error, upsert, subscribe }),
+    [alarms, provisional, status, loading, error, upsert, subscribe],
   );
   return <AlarmQueueContext.Provider value={value}>{children}</AlarmQueueContext.Provider>;
 }

@@ -3,6 +3,7 @@ import { useI18n } from '../i18n/useI18n';
 import { BulkAckBar } from './BulkAckBar';
 import { filterAlarms, NO_FILTER, type QueueFilter } from './filterAlarms';
 import { groupByIncident } from './groupByIncident';
+import { ProvisionalCards } from './ProvisionalCards';
 import { QueueFilters } from './QueueFilters';
 import { QueueRow } from './QueueRow';
 import { QueueSummary } from './QueueSummary';
@@ -13,7 +14,7 @@ import { useDistrictFilter } from './useDistrictFilter';
 
 export function QueuePage() {
   const { t } = useI18n();
-  const { alarms, loading, error } = useAlarmQueue();
+  const { alarms, provisional, loading, error } = useAlarmQueue();
   const [tab, setTab] = useState<QueueTab>('alarms');
   const [filter, setFilter] = useState<QueueFilter>(NO_FILTER);
   const [selected, setSelected] = useState<Set<string>>(new Set());
@@ -46,6 +47,7 @@ export function QueuePage() {
           }}
         />
       </div>
+      <ProvisionalCards calls={provisional} />
       {error && (
         <p className="error" role="alert" data-testid="queue-error">
           {t('queue.loadError', { message: error })}
