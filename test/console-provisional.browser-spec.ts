@@ -1,14 +1,22 @@
 import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { eventsTopic } from '@bedside/contracts';
-import { hubApi, startHub, startPostgres, type HubProcess, type PostgresServer } from '@bedside/testing';
-import { ARTIFACTS, ConsoleBrowser, axeCheck, byTestId, requireBuiltConsole, signIn } from './browser-fixture';
+import { hubApi, startHub, startPostgres, waitFor, type HubProcess, type PostgresServer } from '@bedside/testing';
+import {
+  ARTIFACTS,
+  ConsoleBrowser,
+  axeCheck,
+  byTestId,
+  requireBuiltConsole,
+  signIn,
+  tonesSince,
+} from './browser-fixture';
 import { connectDevice, type Creds } from './mqtt-helpers';
 import { passwordOf } from './tenant-fixture';
 
 /**
  * An SOS pressed while PostgreSQL is stopped, on the console: a card above the queue, apart from
- * the alarms ("尚未入库" / "Not yet stored", who, when), axe-clean, which gives way to the one
+ * the alarms ("尚未入库" / "Not yet stored", who, when), sounding, axe-clean, which gives way to the one
  * stored SOS alarm when the database is back. Needs `npm run build` first; the screenshot goes
  * to test-artifacts/.
  */
@@ -55,10 +63,16 @@ it('shows the call as not yet stored, then as the stored alarm', async () => {
     reconnectOnConnackError: true,
   });
   chrome = await ConsoleBrowser.launch();
-  const page = await chrome.newPage({ viewport: { width: 1280, height: 800 }, bypassCSP: true, consoleErrors: false });
+  const page = await chrome.newPage({
+    viewport: { width: 1280, height: 800 },
+    bypassCSP: true,
+    consoleErrors: false,
+    recordTones: true,
+  });
   await signIn(page, hub.httpUrl, { username, password: passwordOf(username) });
 
   await pg.halt();
+  const before = Date.now();
   const pressed = client.publishAsync(
     eventsTopic(creds.deviceId),
     JSON.stringify({ eventId: 'sos-browser', type: 'button.pressed', ts: Date.now() }),
@@ -74,6 +88,16 @@ it('shows the call as not yet stored, then as the stored alarm', async () => {
   const cardBox = (await page.locator(card).boundingBox())!;
   const tableBox = (await page.locator(byTestId('queue')).boundingBox())!;
   expect(cardBox.y).toBeLessThan(tableBox.y);
+  // Screen readers hear of it at once, with who and where.
+  const announced = await page.textContent(byTestId('alarm-announcer'));
+  expect(announced).toContain('尚未入库');
+  expect(announced).toContain('王秀英');
+  expect(await page.getAttribute(byTestId('alarm-announcer'), 'aria-live')).toBe('assertive');
+  // It sounds like an unacknowledged critical alarm.
+  await waitFor(async () => (await tonesSince(page, before, 'square')) > 0, {
+    timeoutMs: 5000,
+    what: 'the alert tone',
+  });
   await page.screenshot({ path: join(ARTIFACTS, 'console-provisional-sos.png'), fullPage: true });
   const axe = await axeCheck(page);
   expect(axe.violations).toEqual([]);
