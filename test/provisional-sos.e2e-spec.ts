@@ -193,6 +193,14 @@ describe('SOS while PostgreSQL is unreachable, one hub', () => {
     await sos.done;
     const alarm = await expectStoredOnce(consoleA, admin, a.bed.id, a.button.deviceId, 'sos-stopped');
     expect(alarm.type).toBe('alarm.raised');
+    // The console that connected during the outage kept its stream: its replay waited for the
+    // database, then the journal went on with the same alarm and its stored notice.
+    await waitFor(() => late.of('provisional.stored', (d) => d.alarmId === alarm.data.alarm.id).length === 1, {
+      what: 'the stored notice on the stream opened during the outage',
+    });
+    const lateAlarm = late.events.find((e) => e.type === 'alarm.raised' && e.data.alarm.id === alarm.data.alarm.id);
+    expect(lateAlarm?.id).toBe(alarm.id);
+    expect(late.events.indexOf(lateAlarm!)).toBeLessThan(late.events.findIndex((e) => e.type === 'provisional.stored'));
     expect(consoleB.events.filter((e) => e.type.startsWith('provisional.'))).toEqual([]); // organisation isolation
     // Stored: a console connecting now has no open call to be shown.
     const after = await openStream(hub.httpUrl, a.auth);

@@ -36,6 +36,7 @@ export function AlarmQueueProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let disposed = false;
+    let snapshotFailed = false;
     const takeSnapshot = async () => {
       if (pending.current) return; // one already in flight will replay everything
       pending.current = [];
@@ -43,8 +44,10 @@ export function AlarmQueueProvider({ children }: { children: ReactNode }) {
         const alarms = await endpoints.openAlarms();
         if (disposed) return;
         dispatch({ type: 'snapshot', alarms });
+        snapshotFailed = false;
         setError(null);
       } catch (err) {
+        snapshotFailed = true;
         if (!disposed) setError((err as Error).message);
       } finally {
         const buffered = pending.current ?? [];
@@ -77,9 +80,12 @@ export function AlarmQueueProvider({ children }: { children: ReactNode }) {
         listeners.current.forEach((l) => l(event));
       },
     });
-    // While the stream is down, poll the list so the queue never goes stale.
-    const first = setTimeout(() => streamStatus !== 'live' && void takeSnapshot(), 3000);
-    const poll = setInterval(() => streamStatus !== 'live' && void takeSnapshot(), 10_000);
+    // While the stream is down, or connected while the hub could not list the alarms (its
+    // database unreachable: the stream still brings calls not yet stored), poll the list so
+    // the queue never goes stale.
+    const stale = () => streamStatus !== 'live' || snapshotFailed;
+    const first = setTimeout(() => stale() && void takeSnapshot(), 3000);
+    const poll = setInterval(() => stale() && void takeSnapshot(), 10_000);
     const expire = setInterval(() => dispatchCall({ type: 'expire', now: Date.now() }), 30_000);
     return () => {
       disposed = true;

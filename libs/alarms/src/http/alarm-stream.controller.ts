@@ -4,6 +4,7 @@ import { ApiExtraModels, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, getSchem
 import type { Request, Response } from 'express';
 import type { Subscription } from 'rxjs';
 import { DomainError } from '@bedside/common';
+import { isDatabaseUnavailable } from '@bedside/database';
 import { AlarmsConfig } from '../alarms.config';
 import type { AlarmStreamEvent } from '../model/alarm-record';
 import { AlarmRepository } from '../persistence/alarm.repository';
@@ -15,6 +16,7 @@ import { OpenStreams } from './open-streams';
 import { ProvisionalAlarmDto, ProvisionalStoredDto } from './provisional-alarm.dto';
 
 const PAGE = 1000;
+const REPLAY_RETRY_MS = 2000;
 
 /**
  * Server-Sent Events over the durable alarm_events log. With Last-Event-ID (header or
@@ -103,6 +105,7 @@ export class AlarmStreamController {
     };
     // Subscribe before reading the log: anything committed after the read is then in the buffer.
     const sub = this.stream.live$.subscribe((e) => (live ? void write([e]) : buffered.push(e)));
+    const storedWhileReplaying: (() => void)[] = [];
     // A call not stored yet is written at once, never behind the enrichment of journal events,
     // which needs the database; its stored notice goes behind them, after the alarm it names.
     const notify = (n: ProvisionalNotice) => {
@@ -111,7 +114,8 @@ export class AlarmStreamController {
         if (!closed && !res.writableEnded) res.write(`event: ${n.type}\ndata: ${JSON.stringify(n.notice)}\n\n`);
       };
       if (n.type === 'provisional.alarm') send();
-      else writing = writing.then(send);
+      else if (live) writing = writing.then(send);
+      else storedWhileReplaying.push(send);
     };
     let provisional: Subscription | null = null;
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), this.config.heartbeatMs);
@@ -134,19 +138,36 @@ export class AlarmStreamController {
     res.write('retry: 2000\n\n');
     if (!closed) provisional = this.provisional.notices$.subscribe(notify);
     for (const notice of this.provisional.openFor(organisationId)) notify({ type: 'provisional.alarm', notice });
-    try {
-      if (cursor === null) cursor = await this.alarms.lastEventId();
-      for (;;) {
-        const page = await this.alarms.eventsAfter(cursor, PAGE);
-        await write(page);
-        if (page.length < PAGE || closed) break;
+    for (;;) {
+      try {
+        if (cursor === null) {
+          const last = await this.alarms.lastEventId();
+          // Read late (the database was unreachable at connect): what was committed since the
+          // connect is buffered, and must still be sent.
+          cursor = buffered.length > 0 ? Math.min(last, buffered[0].id - 1) : last;
+        }
+        for (;;) {
+          const page = await this.alarms.eventsAfter(cursor, PAGE);
+          await write(page);
+          if (page.length < PAGE || closed) break;
+        }
+        break;
+      } catch (err) {
+        if (closed) return;
+        if (!isDatabaseUnavailable(err)) {
+          res.write(`: replay failed: ${(err as Error).message}\n\n`);
+          res.end();
+          return;
+        }
+        // The database is unreachable: the stream stays open for calls not yet stored, and the
+        // replay resumes from the last event written once the database answers (live events wait).
+        res.write(': replay waiting for the database\n\n');
+        await new Promise((r) => setTimeout(r, REPLAY_RETRY_MS));
+        if (closed) return;
       }
-    } catch (err) {
-      res.write(`: replay failed: ${(err as Error).message}\n\n`);
-      res.end();
-      return;
     }
     void write(buffered.splice(0));
+    for (const send of storedWhileReplaying.splice(0)) writing = writing.then(send);
     live = true;
   }
 }
