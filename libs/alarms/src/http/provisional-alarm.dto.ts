@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { CALL_FOR_HELP_EVENT_TYPES } from '@bedside/contracts';
+import { CALL_FOR_HELP_EVENT_TYPES, DEVICE_KINDS } from '@bedside/contracts';
 import type { ProvisionalAlarm, ProvisionalStored } from '../provisional/provisional-alarm';
 
 /*
@@ -15,7 +15,7 @@ export class ProvisionalAlarmDto implements ProvisionalAlarm {
   @ApiProperty({ description: '`deviceId/eventId`: the same call across resends and nodes' }) key!: string;
   @ApiProperty({ format: 'uuid' }) organisationId!: string;
   @ApiProperty() deviceId!: string;
-  @ApiProperty({ enum: ['mattress', 'button', 'wearable'] }) deviceKind!: string;
+  @ApiProperty({ enum: DEVICE_KINDS }) deviceKind!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) bedId!: string | null;
   @ApiProperty() eventId!: string;
   @ApiProperty({ enum: [...CALL_FOR_HELP_EVENT_TYPES] }) eventType!: string;
