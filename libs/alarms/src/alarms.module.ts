@@ -27,6 +27,8 @@ import { OwnerRouter } from './runtime/owner-router';
 import { PartitionFastPath } from './runtime/partition-fast-path';
 import { ClusterInputs } from './runtime/cluster-inputs';
 import { AlarmLogFollower } from './stream/alarm-log-follower.service';
+import { BedLabels } from './provisional/bed-labels';
+import { ProvisionalAlarms } from './provisional/provisional-alarms.service';
 import { AlarmContextService } from './services/alarm-context.service';
 import { AlarmService } from './services/alarm.service';
 import { BacktestService } from './services/backtest.service';
@@ -66,6 +68,8 @@ import { RuleConfigService } from './services/rule-config.service';
     RuleConfigService,
     OpenStreams,
     AlarmLogFollower,
+    BedLabels,
+    ProvisionalAlarms,
   ],
   exports: [AlarmStream, AlarmService, AlarmRepository, RulesRunner, RuleConfigService],
 })

@@ -31,3 +31,12 @@ export const PRIORITY_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
   'fall.cancelled',
   'tamper',
 ]);
+
+/**
+ * Calls for help that someone must answer (an SOS, a fall): while the database cannot store one,
+ * consoles are shown it as not yet stored rather than nothing.
+ */
+export const CALL_FOR_HELP_EVENT_TYPES: ReadonlySet<EventType> = new Set<EventType>([
+  'button.pressed',
+  'fall.detected',
+]);

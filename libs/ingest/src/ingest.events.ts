@@ -25,6 +25,19 @@ export interface DeviceStatusChange {
   at: number;
 }
 
+/** A call for help (CALL_FOR_HELP_EVENT_TYPES) as ingest heard it, stored or not. */
+export interface CallForHelp {
+  organisationId: string;
+  deviceId: string;
+  kind: DeviceKind;
+  bedId: string | null;
+  eventId: string;
+  type: EventType;
+  /** The device's time of the event. */
+  ts: number;
+  receivedAt: number;
+}
+
 /**
  * What ingest accepted, as in-process streams for the rules engine and live views. Events and
  * status are emitted once, after they are stored (an alarm never rests on an event that could
@@ -38,4 +51,11 @@ export class IngestEvents {
   readonly telemetry$ = new Subject<TelemetryPoint[]>();
   readonly events$ = new Subject<StoredDeviceEvent>();
   readonly status$ = new Subject<DeviceStatusChange>();
+  /**
+   * A call for help that storage has not taken yet: slow (past a short bound), failing, or the
+   * database known to be down. Sent again for each attempt (the device resends it unacknowledged).
+   */
+  readonly unstoredCall$ = new Subject<CallForHelp>();
+  /** A call for help now stored, as a first delivery or as a redelivery. */
+  readonly storedCall$ = new Subject<CallForHelp>();
 }

@@ -10,6 +10,7 @@ import { DeviceStateRepository } from './device-state.repository';
 import { IngestEvents } from './ingest.events';
 import { InboundQuota } from './inbound-quota.service';
 import { IngestService } from './ingest.service';
+import { UnstoredCallWatch } from './unstored-call-watch';
 
 @Module({
   imports: [BrokerModule, RegistryModule],
@@ -23,6 +24,7 @@ import { IngestService } from './ingest.service';
     DeviceEventRepository,
     DeviceStateRepository,
     IngestEvents,
+    UnstoredCallWatch,
   ],
   exports: [IngestEvents, AlarmAckOutbox, DeviceEventRepository, DeviceStateRepository],
 })

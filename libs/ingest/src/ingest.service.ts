@@ -3,6 +3,7 @@ import type { PublishPacket } from 'aedes';
 import { Clock } from '@bedside/common';
 import { BrokerService, DownlinkPublisher, type ConnectionChange, type DeviceSession } from '@bedside/broker';
 import {
+  CALL_FOR_HELP_EVENT_TYPES,
   EVENT_ID_PATTERN,
   PRIORITY_EVENT_TYPES,
   invalid,
@@ -21,6 +22,7 @@ import { DeviceEventRepository } from './device-event.repository';
 import { DeviceStateRepository } from './device-state.repository';
 import { IngestEvents } from './ingest.events';
 import { DatabaseHealth } from '@bedside/database';
+import { UnstoredCallWatch } from './unstored-call-watch';
 
 /**
  * Every device publish passes through here before it is acknowledged: validate, store
@@ -47,6 +49,7 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly metrics: Metrics,
     private readonly clock: Clock,
     private readonly database: DatabaseHealth,
+    private readonly calls: UnstoredCallWatch,
   ) {
     this.counters = {
       telemetry: channelMetrics(metrics, 'telemetry'),
@@ -100,8 +103,10 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
     try {
       const msg = result.value;
       if (msg.channel === 'telemetry') stored = this.storeTelemetry(session, msg.body);
-      else if (msg.channel === 'events') stored = this.storeEvent(session, msg.body, received);
-      else stored = this.storeStatus(session, msg.body, received);
+      else if (msg.channel === 'events') {
+        stored = this.storeEvent(session, msg.body, received);
+        if (CALL_FOR_HELP_EVENT_TYPES.has(msg.body.type)) this.watchCall(session, msg.body, received, stored);
+      } else stored = this.storeStatus(session, msg.body, received);
     } catch (err) {
       stored = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
@@ -131,6 +136,21 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
         throw err;
       },
     );
+  }
+
+  private watchCall(session: DeviceSession, body: DeviceEventDto, receivedAt: number, stored: Promise<void>): void {
+    const { organisationId, deviceId, kind, bedId } = session;
+    const call = {
+      organisationId,
+      deviceId,
+      kind,
+      bedId,
+      eventId: body.eventId,
+      type: body.type,
+      ts: body.ts,
+      receivedAt,
+    };
+    this.calls.watch(call, stored);
   }
 
   /** Acknowledged at once: the error downlink is sent, not waited for (the device may not be reading). */

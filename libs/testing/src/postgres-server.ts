@@ -15,6 +15,13 @@ export interface PostgresServer {
   halt(): Promise<void>;
   /** Starts it again on the same port and data. */
   resume(): Promise<void>;
+  /**
+   * SIGSTOPs the server and every backend: connections stay open and queries hang unanswered,
+   * like a host that froze or a network that silently drops packets.
+   */
+  freeze(): void;
+  /** SIGCONTs what freeze() stopped. */
+  thaw(): void;
   stop(): Promise<void>;
 }
 
@@ -101,6 +108,27 @@ export async function startPostgres(options: StarterOptions = {}): Promise<Postg
       await exited;
     }
   };
+  let frozen: number[] = [];
+  const freeze = () => {
+    // The postmaster first, so it forks no backend that would escape the stop.
+    process.kill(proc.pid!, 'SIGSTOP');
+    const children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(proc.pid)], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => Number(l.trim()))
+      .filter((pid) => pid > 0);
+    for (const pid of children) process.kill(pid, 'SIGSTOP');
+    frozen = [proc.pid!, ...children];
+  };
+  const thaw = () => {
+    for (const pid of frozen.reverse()) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // a backend that ended while stopped
+      }
+    }
+    frozen = [];
+  };
   await launch();
 
   return {
@@ -115,7 +143,10 @@ export async function startPostgres(options: StarterOptions = {}): Promise<Postg
     },
     halt,
     resume: launch,
+    freeze,
+    thaw,
     async stop() {
+      thaw();
       await halt();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -2495,6 +2495,57 @@ export interface components {
       id: string;
       name: string;
     };
+    ProvisionalAlarmDto: {
+      address: string | null;
+      /** Format: uuid */
+      bedId: string | null;
+      bedLabel: string | null;
+      deviceId: string;
+      /** @enum {string} */
+      deviceKind: 'mattress' | 'button' | 'wearable';
+      /**
+       * Format: date-time
+       * @description the device's time of the event
+       */
+      deviceTs: string;
+      eventId: string;
+      /** @enum {string} */
+      eventType: 'button.pressed' | 'fall.detected';
+      /**
+       * Format: date-time
+       * @description drop the card after this if no stored notice came
+       */
+      expiresAt: string;
+      householdName: string | null;
+      /** @description `deviceId/eventId`: the same call across resends and nodes */
+      key: string;
+      /** @description the cluster node that heard it */
+      node: string | null;
+      /** Format: uuid */
+      organisationId: string;
+      /**
+       * Format: date-time
+       * @description when the hub first heard it
+       */
+      receivedAt: string;
+      residentName: string | null;
+    };
+    ProvisionalStoredDto: {
+      /**
+       * Format: uuid
+       * @description the journalled alarm the call raised or updated (its event was sent before this notice)
+       */
+      alarmId: string | null;
+      /** Format: uuid */
+      bedId: string | null;
+      deviceId: string;
+      eventId: string;
+      key: string;
+      /** Format: uuid */
+      organisationId: string;
+      /** Format: date-time */
+      storedAt: string;
+    };
     ProvisionDeviceDto: {
       /** @description bind to this bed right away */
       bedId?: string;
@@ -3569,11 +3620,15 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
+      /** @description Server-Sent Events. Journal events carry an `id` and `data: {alarm, at}`: `alarm.raised`, `alarm.updated`, `alarm.escalated`, `alarm.acknowledged`, `alarm.cleared`, `alarm.resolved`. Notices without an id, outside the journal: `provisional.alarm` (data: ProvisionalAlarmDto, a call for help not stored yet) and `provisional.stored` (data: ProvisionalStoredDto; the alarm follows on the journal with `details.deviceId` and `details.eventId` of the call). */
       200: {
         headers: {
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'text/event-stream':
+            components['schemas']['ProvisionalAlarmDto'] | components['schemas']['ProvisionalStoredDto'];
+        };
       };
     };
   };

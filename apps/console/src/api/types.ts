@@ -79,6 +79,13 @@ export interface AlarmEvent {
   at: Time;
 }
 
+/** A call for help the hub heard but could not store yet (stream `provisional.alarm`, no event id). */
+export type ProvisionalAlarm = Schemas['ProvisionalAlarmDto'];
+/** The call is stored; `alarmId` names the alarm it raised or updated (stream `provisional.stored`). */
+export type ProvisionalStored = Schemas['ProvisionalStoredDto'];
+export type ProvisionalNotice =
+  { type: 'provisional.alarm'; notice: ProvisionalAlarm } | { type: 'provisional.stored'; notice: ProvisionalStored };
+
 export const CALL_OUTCOMES = ['answered', 'no_answer', 'busy', 'wrong_number'] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 export type PlanResponder = Schemas['ResponderDto'];

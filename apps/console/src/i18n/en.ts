@@ -36,6 +36,14 @@ export const en: Messages = {
   'login.error.generic': 'Sign-in failed: {message}',
 
   'queue.title': 'Live alarm queue',
+  'provisional.title': 'Calls not yet stored ({count})',
+  'provisional.badge': 'Not yet stored',
+  'provisional.unknownResident': 'Unknown resident',
+  'provisional.bed': 'bed {bed}',
+  'provisional.heardAt': 'heard at {time}',
+  'provisional.device': 'device {device}',
+  'provisional.note':
+    'The database cannot store it yet; the device keeps resending. This card becomes the alarm once it is stored: handle it then.',
   'queue.count': '{count} open',
   'queue.critical': '{count} critical',
   'queue.empty': 'No open alarms.',

@@ -35,6 +35,13 @@ export const zhCN = {
   'login.error.generic': '登录失败：{message}',
 
   'queue.title': '实时告警队列',
+  'provisional.title': '尚未入库的呼救（{count}）',
+  'provisional.badge': '尚未入库',
+  'provisional.unknownResident': '未知老人',
+  'provisional.bed': '床位 {bed}',
+  'provisional.heardAt': '{time} 收到',
+  'provisional.device': '设备 {device}',
+  'provisional.note': '数据库暂时无法写入，设备仍在重发。入库后此卡片将转为正式告警，届时再处理。',
   'queue.count': '未处理 {count} 条',
   'queue.critical': '危急 {count}',
   'queue.empty': '当前没有未处理的告警。',

@@ -5,12 +5,14 @@ import { useAlarmQueue } from './useAlarmQueue';
 
 /**
  * Tells screen readers about each newly raised alarm (what, who, where); the alarms already open
- * at sign-in are the queue itself, not news. Criticals interrupt, others wait their turn.
+ * at sign-in are the queue itself, not news. Criticals interrupt, others wait their turn. A call
+ * for help not stored yet is announced as such when it first appears.
  */
 export function NewAlarmAnnouncer() {
   const i18n = useI18n();
   const { t, tx } = i18n;
-  const { alarms, loading } = useAlarmQueue();
+  const { alarms, provisional, loading } = useAlarmQueue();
+  const heardCalls = useRef<Set<string>>(new Set());
   const seen = useRef<Set<string> | null>(null);
   const held = useRef<Map<string, number>>(new Map());
   const [message, setMessage] = useState({ text: '', critical: false });
@@ -38,6 +40,26 @@ export function NewAlarmAnnouncer() {
     const text = [...fresh.map(say), ...back.map((a) => `${t('hold.backAnnounce')}：${say(a)}`)].join('。');
     setMessage({ text, critical: [...fresh, ...back].some((a) => a.severity === 'critical') });
   }, [alarms, loading, t, tx, i18n]);
+
+  // A call for help not stored yet is news at once, critical: someone needs help now.
+  useEffect(() => {
+    const fresh = provisional.filter((c) => !heardCalls.current.has(c.key));
+    provisional.forEach((c) => heardCalls.current.add(c.key));
+    if (fresh.length === 0) return;
+    const text = fresh
+      .map((c) =>
+        [
+          t('provisional.badge'),
+          c.eventType === 'fall.detected' ? t('kind.fall') : t('kind.sos'),
+          c.residentName ?? c.householdName,
+          c.address,
+        ]
+          .filter(Boolean)
+          .join('，'),
+      )
+      .join('。');
+    setMessage({ text, critical: true });
+  }, [provisional, t]);
 
   return (
     <div

@@ -5,6 +5,7 @@ import { useI18n } from '../i18n/useI18n';
 import { BulkAckBar } from './BulkAckBar';
 import { filterAlarms, NO_FILTER, type QueueFilter } from './filterAlarms';
 import { groupByIncident } from './groupByIncident';
+import { ProvisionalCards } from './ProvisionalCards';
 import { QueueFilters } from './QueueFilters';
 import { QueueRow } from './QueueRow';
 import { QueueSummary } from './QueueSummary';
@@ -15,7 +16,7 @@ import { useDistrictFilter } from './useDistrictFilter';
 
 export function QueuePage() {
   const { t } = useI18n();
-  const { alarms, loading, error } = useAlarmQueue();
+  const { alarms, provisional, loading, error } = useAlarmQueue();
   const overdue = useOverdueDispatches();
   const [tab, setTab] = useState<QueueTab>('alarms');
   const [filter, setFilter] = useState<QueueFilter>(NO_FILTER);
@@ -50,6 +51,7 @@ export function QueuePage() {
           }}
         />
       </div>
+      <ProvisionalCards calls={provisional} />
       {error && (
         <p className="error" role="alert" data-testid="queue-error">
           {t('queue.loadError', { message: error })}

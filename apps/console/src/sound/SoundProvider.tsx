@@ -20,13 +20,14 @@ export const SoundContext = createContext<SoundControl | null>(null);
 export const MUTE_MS = 5 * 60_000;
 
 /**
- * Repeats the critical pattern while any critical alarm is unacknowledged, chimes once (its
+ * Repeats the critical pattern while any critical alarm is unacknowledged or a call for help
+ * is not stored yet, chimes once (its
  * severity's pattern) for each other newly raised alarm, and sounds while the live stream is
  * lost. A mute silences what was already on screen: a critical raised during it ends it, and a
  * lost stream sounds regardless.
  */
 export function SoundProvider({ children }: { children: ReactNode }) {
-  const { alarms, status } = useAlarmQueue();
+  const { alarms, provisional, status } = useAlarmQueue();
   const sound = useRef(new AlarmSound()).current;
   const [mutedUntil, setMutedUntil] = useState<number | null>(null);
   const [blocked, setBlocked] = useState(true);
@@ -34,9 +35,11 @@ export function SoundProvider({ children }: { children: ReactNode }) {
   const knownCriticals = useRef<Set<string>>(new Set());
 
   const criticals = alarms.filter((a) => a.severity === 'critical' && a.state === 'raised');
-  const alerting = criticals.length > 0;
+  // A call for help not stored yet alerts like an unacknowledged critical alarm: someone needs help now.
+  const alertIds = [...criticals.map((a) => a.id), ...provisional.map((c) => c.key)];
+  const alerting = alertIds.length > 0;
   const muted = mutedUntil !== null;
-  const newCritical = muted && criticals.some((a) => !knownCriticals.current.has(a.id));
+  const newCritical = muted && alertIds.some((id) => !knownCriticals.current.has(id));
 
   useEffect(() => {
     if (newCritical) setMutedUntil(null);
@@ -102,11 +105,11 @@ export function SoundProvider({ children }: { children: ReactNode }) {
     if (top) sound.play(top);
   }, [alarms, sound]);
 
-  const criticalIds = criticals.map((a) => a.id).join(',');
+  const criticalIds = alertIds.join('\n');
   const toggleMute = useCallback(() => {
     setMutedUntil((until) => {
       if (until !== null) return null;
-      knownCriticals.current = new Set(criticalIds.split(',').filter(Boolean));
+      knownCriticals.current = new Set(criticalIds.split('\n').filter(Boolean));
       return Date.now() + MUTE_MS;
     });
   }, [criticalIds]);

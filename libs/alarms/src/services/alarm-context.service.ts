@@ -3,6 +3,7 @@ import { Clock } from '@bedside/common';
 import type { AlarmView } from '../model/alarm-record';
 import { withContext, type AlarmContext, type ContextualAlarmView } from '../model/alarm-context';
 import { AlarmContextRepository } from '../persistence/alarm-context.repository';
+import { BedLabels } from '../provisional/bed-labels';
 
 /** Registry edits (a renamed resident, a new display name) show up on open streams within this. */
 const TTL_MS = 30_000;
@@ -24,6 +25,7 @@ export class AlarmContextService {
   constructor(
     private readonly repo: AlarmContextRepository,
     private readonly clock: Clock,
+    private readonly labels: BedLabels,
   ) {}
 
   async enrich(alarms: readonly AlarmView[]): Promise<ContextualAlarmView[]> {
@@ -34,6 +36,7 @@ export class AlarmContextService {
     const missingNames = [...new Set(actors)].filter((u) => !fresh(this.names.get(u)));
     const [contexts, names] = await Promise.all([this.repo.forBeds(missingBeds), this.repo.displayNames(missingNames)]);
     for (const id of missingBeds) this.beds.set(id, { value: contexts.get(id), at: now });
+    for (const [id, c] of contexts) this.labels.remember(id, c);
     for (const u of missingNames) this.names.set(u, { value: names.get(u), at: now });
     if (this.beds.size > 10_000) this.beds.clear();
     if (this.names.size > 10_000) this.names.clear();

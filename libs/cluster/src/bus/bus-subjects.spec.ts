@@ -8,6 +8,8 @@ describe('BusSubjects', () => {
     expect(s.node('hub-1', 'msg')).toBe('bedside.node.hub-1.msg');
     expect(new BusSubjects('bedside.north').of({ node: 'hub-2' }, 'req')).toBe('bedside.north.node.hub-2.req');
     expect(new BusSubjects('x').of({ partition: 5 }, 'msg')).toBe('x.partition.5.msg');
+    expect(new BusSubjects('bedside.north').of({ all: true }, 'msg')).toBe('bedside.north.all.msg');
+    expect(() => s.of({ all: true }, 'req')).toThrow(RangeError);
   });
 
   it('keeps a node id with "." as one token, distinct from every other id', () => {

@@ -1,8 +1,11 @@
 /** Subject prefix when none is configured. */
 export const DEFAULT_BUS_PREFIX = 'bedside';
 
-/** Where a message goes: a partition's owner, or the node holding a device's connection. */
-export type BusTarget = { partition: number } | { node: string };
+/**
+ * Where a message goes: a partition's owner, the node holding a device's connection, or every
+ * node (cluster-wide notices that each node serves to its own consoles).
+ */
+export type BusTarget = { partition: number } | { node: string } | { all: true };
 
 /** What travels on a subject: fire-and-forget messages or requests that expect a reply. */
 export type BusChannel = 'msg' | 'req';
@@ -13,7 +16,8 @@ const TOKEN = /^[^\s.*>]+$/;
 
 /**
  * Every NATS subject of the cluster bus, built in one place:
- * `<prefix>.partition.<n>.<msg|req>` and `<prefix>.node.<id>.<msg|req>`. A prefix per cluster
+ * `<prefix>.partition.<n>.<msg|req>`, `<prefix>.node.<id>.<msg|req>` and `<prefix>.all.msg`
+ * (every node). A prefix per cluster
  * lets two clusters share one NATS server without hearing each other.
  */
 export class BusSubjects {
@@ -30,7 +34,16 @@ export class BusSubjects {
     return `${this.prefix}.node.${nodeToken(nodeId)}.${channel}`;
   }
 
+  /** Heard by every node: fire-and-forget only, since a request must be answered once. */
+  all(): string {
+    return `${this.prefix}.all.msg`;
+  }
+
   of(target: BusTarget, channel: BusChannel): string {
+    if ('all' in target) {
+      if (channel !== 'msg') throw new RangeError('a request cannot go to every node');
+      return this.all();
+    }
     return 'partition' in target ? this.partition(target.partition, channel) : this.node(target.node, channel);
   }
 }

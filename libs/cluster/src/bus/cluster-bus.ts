@@ -24,7 +24,9 @@ import { BusSubjects, type BusTarget } from './bus-subjects';
 import { DEFAULT_BACKOFF, ReconnectBackoff, type BackoffOptions } from './reconnect-backoff';
 import { ThrottledLog } from './throttled-log';
 
-export type BusTargetKind = 'partition' | 'node';
+export type BusTargetKind = 'partition' | 'node' | 'all';
+/** A target one node answers for: requests go only there. */
+type PointTarget = Exclude<BusTarget, { all: true }>;
 export type BusDropReason = 'disconnected' | 'error';
 export type RequestFailure = 'no_responders' | 'timeout' | 'disconnected' | 'error';
 
@@ -217,6 +219,16 @@ export class ClusterBus {
     return this.serve({ partition }, handler);
   }
 
+  /** To every node, this one included (cluster-wide notices each node serves to its consoles). */
+  publishToAll(message: BusMessage): boolean {
+    return this.publish({ all: true }, message);
+  }
+
+  /** Every message published to all nodes, this node's own included (`meta.from` tells). */
+  subscribeAll<M extends BusMessage = BusMessage>(handler: MessageHandler<M>): () => void {
+    return this.subscribe({ all: true }, handler);
+  }
+
   /** To the node holding a device's connection (downlinks, revocations, rule changes). */
   publishToNode(nodeId: string, message: BusMessage): boolean {
     return this.publish({ node: nodeId }, message);
@@ -290,7 +302,7 @@ export class ClusterBus {
     });
   }
 
-  private serve<C extends BusMessage, R extends BusMessage>(target: BusTarget, handler: RequestHandler<C, R>) {
+  private serve<C extends BusMessage, R extends BusMessage>(target: PointTarget, handler: RequestHandler<C, R>) {
     const kind = kindOf(target);
     return this.add({
       subject: this.subjects.of(target, 'req'),
@@ -343,7 +355,7 @@ export class ClusterBus {
     }
   }
 
-  private async request(target: BusTarget, command: BusMessage, timeoutMs: number): Promise<BusMessage> {
+  private async request(target: PointTarget, command: BusMessage, timeoutMs: number): Promise<BusMessage> {
     if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new RangeError(`bad request timeout ${timeoutMs}`);
     const kind = kindOf(target);
     const subject = this.subjects.of(target, 'req');
@@ -364,7 +376,7 @@ export class ClusterBus {
     return decoded.value.msg;
   }
 
-  private unavailable(target: BusTarget, reason: RequestFailure, cause?: unknown): DomainError {
+  private unavailable(target: PointTarget, reason: RequestFailure, cause?: unknown): DomainError {
     this.counters.requestFailed(kindOf(target), reason);
     const detail = reason === 'error' ? `: ${describe(cause)}` : '';
     return 'partition' in target
@@ -514,7 +526,7 @@ export class ClusterBus {
 }
 
 function kindOf(target: BusTarget): BusTargetKind {
-  return 'partition' in target ? 'partition' : 'node';
+  return 'all' in target ? 'all' : 'partition' in target ? 'partition' : 'node';
 }
 
 const FAILURES: Partial<Record<string, RequestFailure>> = {
