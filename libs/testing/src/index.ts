@@ -11,3 +11,4 @@ export * from './compressed-clock';
 export * from './nats-server';
 export * from './haproxy-server';
 export * from './partition-split';
+export * from './stepped-clock';
