@@ -100,16 +100,21 @@ const visitEvents: { event: string; data: any }[] = [];
 
 beforeAll(async () => {
   clock = new SteppedClock(SIM_START - HOUR);
-  hub = await startHub({
-    ...clock.env,
-    LOG_LEVEL: 'warn',
-    WELLNESS_SWEEP_MS: '500',
-    WELLNESS_GRACE_MS: String(GRACE_MS),
-    VISITS_SWEEP_MS: '500',
-    TELEMETRY_COMMIT_DELAY_MS: '0',
-  });
+  hub = await startHub(
+    {
+      ...clock.env,
+      LOG_LEVEL: 'warn',
+      WELLNESS_SWEEP_MS: '500',
+      WELLNESS_GRACE_MS: String(GRACE_MS),
+      VISITS_SWEEP_MS: '500',
+      // Each step waits for its messages' PUBACKs: no group-commit delay before them.
+      TELEMETRY_COMMIT_DELAY_MS: '0',
+    },
+    // Every clock call reads the offset file: the hub starts slower than usual, more so on a busy machine.
+    { readyTimeoutMs: 90_000 },
+  );
   api = hubApi(hub);
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   stream.abort();
@@ -273,7 +278,7 @@ describe('four weeks of nights on the hub clock', () => {
           (await api.get(`/api/alarms?bedId=${r.bed.bed.id}`)).body.find(
             (a: any) => a.kind === kind && Date.parse(a.raisedAt) >= sentAt,
           ),
-        { timeoutMs: 10_000, what: `the ${kind} alarm of ${r.label}` },
+        { timeoutMs: 30_000, what: `the ${kind} alarm of ${r.label}` },
       );
       expect((await api.post(`/api/alarms/${alarm.id}/acknowledge`, {})).status).toBe(200);
       const ackAt = clock.now();
@@ -333,7 +338,7 @@ describe('four weeks of nights on the hub clock', () => {
                   const n = await wellness(r);
                   return n.length > i && n;
                 },
-                { timeoutMs: 15_000, intervalMs: 50, what: `night ${night} of ${r.label} summarised` },
+                { timeoutMs: 30_000, intervalMs: 50, what: `night ${night} of ${r.label} summarised` },
               );
               // Exactly the nights that ended, on their local dates.
               expect(nights.map((n) => n.night)).toEqual(r.nights.slice(0, i + 1));
@@ -352,7 +357,7 @@ describe('four weeks of nights on the hub clock', () => {
         const dueAt = policy.anchor + POLICY_DAYS * DAY;
         if (policy.count < 3 && end >= dueAt - 2 * DAY) {
           const e = await waitFor(() => planned('policy')[policy.count], {
-            timeoutMs: 10_000,
+            timeoutMs: 30_000,
             what: `policy visit ${policy.count + 1} planned`,
           });
           expect(e.visit.dueAt).toBe(dueAt);
@@ -369,7 +374,7 @@ describe('four weeks of nights on the hub clock', () => {
         if (end > v.dueAt && !v.overdueSeen) {
           const e = await waitFor(
             () => visitEvents.find((x) => x.event === 'visit.overdue' && x.data.visit.id === v.id)?.data,
-            { timeoutMs: 10_000, what: `policy visit ${policy.count} overdue` },
+            { timeoutMs: 30_000, what: `policy visit ${policy.count} overdue` },
           );
           expect(e.at - v.dueAt).toBeGreaterThan(0);
           expect(e.at - v.dueAt).toBeLessThan(STEP + SLACK);
