@@ -1,8 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import { eventsTopic, telemetryTopic } from '@bedside/contracts';
-import { fromLocal } from '@bedside/rules';
 import { hubApi, readEventStream, startHub, SteppedClock, waitFor, type HubProcess } from '@bedside/testing';
-import { nightWindow } from '../libs/wellness/src/domain/night-window';
 import { addDays, nightSamples, planNights, type HistoryProfile } from '../devices-sim/src/history/night-history';
 import type { MattressSample, WearableSample } from '../devices-sim/src/models/model.types';
 import { addCareBed } from './care-beds';
@@ -87,9 +85,16 @@ interface Resident {
   summarised: any[];
 }
 
+/** Neither zone has daylight saving: local times are fixed offsets, counted here without the hub's zone code. */
+const UTC_OFFSET_H: Record<string, number> = { [SH]: 8, [URQ]: 6 };
 const at = (date: string, hour: number, minute: number, tz: string) => {
   const [year, month, day] = date.split('-').map(Number);
-  return fromLocal({ year, month, day, hour, minute }, tz);
+  return Date.UTC(year, month - 1, day, hour, minute) - UTC_OFFSET_H[tz] * HOUR;
+};
+/** A night's window: 18:00 on its date to 12:00 the next day, local. */
+const windowOf = (night: string, tz: string) => {
+  const start = at(night, 18, 0, tz);
+  return { start, end: start + 18 * HOUR };
 };
 
 let clock: SteppedClock;
@@ -189,7 +194,7 @@ describe('four weeks of nights on the hub clock', () => {
     steady.mattress = steady.mattress.filter((m) => !unplugged.some((u) => m.ts >= u.from && m.ts < u.to));
     for (const r of residents)
       r.sentPerNight = r.nights.map((n) => {
-        const w = nightWindow(n, r.timeZone);
+        const w = windowOf(n, r.timeZone);
         return r.mattress.filter((m) => m.ts >= w.start && m.ts < w.end).length;
       });
     // 赵奶奶's call button is off on 12 February from 10:00 to 17:00, silent from its 10:00 upload to
@@ -317,6 +322,8 @@ describe('four weeks of nights on the hub clock', () => {
     const planned = (source: string) =>
       visitEvents.filter((e) => e.event === 'visit.planned' && e.data.visit.source === source).map((e) => e.data);
 
+    const kinds = (list: { kind: string }[]) =>
+      list.reduce<Record<string, number>>((m, a) => ({ ...m, [a.kind]: (m[a.kind] ?? 0) + 1 }), {});
     const wall = Date.now();
     for (let t = SIM_START; t < SIM_END; t += STEP) {
       const end = t + STEP;
@@ -328,7 +335,8 @@ describe('four weeks of nights on the hub clock', () => {
       await Promise.all(
         residents.map(async (r) => {
           for (const [i, night] of r.nights.entries()) {
-            const closes = nightWindow(night, r.timeZone).end;
+            const window = windowOf(night, r.timeZone);
+            const closes = window.end;
             if (closes > t && closes <= end) {
               expect((await wellness(r)).map((n) => n.night)).toEqual(r.nights.slice(0, i));
             }
@@ -342,8 +350,27 @@ describe('four weeks of nights on the hub clock', () => {
               );
               // Exactly the nights that ended, on their local dates.
               expect(nights.map((n) => n.night)).toEqual(r.nights.slice(0, i + 1));
+              // Its figures from the readings sent: each holds for its 5 minutes (or to the next one).
               const latest = nights[i];
-              expect(latest.summary.samples.mattress).toBe(r.sentPerNight[i]);
+              const inWindow = <T extends { ts: number }>(list: T[]) =>
+                list.filter((x) => x.ts >= window.start && x.ts < window.end);
+              expect({
+                timeZone: latest.summary.timeZone,
+                window: [latest.summary.window.start, latest.summary.window.end],
+                mattress: latest.summary.samples.mattress,
+                inBedMs: latest.summary.presence.timeInBedMs,
+                wornMs: latest.summary.wearable.wornMs,
+                alarms: latest.summary.alarms.byKind,
+              }).toEqual({
+                timeZone: r.timeZone,
+                window: [window.start, window.end],
+                mattress: r.sentPerNight[i],
+                inBedMs: inWindow(r.mattress).filter((m) => m.inBed).length * SAMPLE_MS,
+                wornMs: inWindow(r.wearable).filter((w) => w.worn).length * SAMPLE_MS,
+                alarms: kinds(
+                  inWindow(alarmsSent.filter((a) => a.bedId === r.bed.bed.id).map((a) => ({ ...a, ts: a.sentAt }))),
+                ),
+              });
               // No flag before the baseline has its nights.
               expect([latest.baseline.ready, i < WARM_UP ? latest.deviations : []]).toEqual([i >= WARM_UP, []]);
               r.summarised = nights;
@@ -446,8 +473,6 @@ describe('four weeks of nights on the hub clock', () => {
     expect(Date.parse(offline[0].startedAt) - SILENT_AFTER).toBeGreaterThanOrEqual(buttonLastSent.before);
     expect(Date.parse(offline[0].startedAt) - SILENT_AFTER).toBeLessThanOrEqual(buttonLastSent.after);
     expect(offline[0].cleared).toBe(true);
-    const kinds = (list: { kind: string }[]) =>
-      list.reduce<Record<string, number>>((m, a) => ({ ...m, [a.kind]: (m[a.kind] ?? 0) + 1 }), {});
     expect(kinds(alarms)).toEqual({ ...kinds(alarmsSent), device_offline: 1 });
 
     // --- The month's report against the counts made here.
