@@ -3,6 +3,13 @@ import { existsSync } from 'node:fs';
 /** Debian's libfaketime (package `faketime`). */
 export const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1';
 
+/** The library's path; throws when it is not installed. */
+export function requireLibfaketime(): string {
+  if (!existsSync(LIBFAKETIME))
+    throw new Error(`${LIBFAKETIME} is missing: install the Debian package "faketime" (scripts/install-test-deps.sh)`);
+  return LIBFAKETIME;
+}
+
 export interface CompressedClock {
   /** Where the hub's clock starts, UTC. */
   start: Date;
@@ -19,8 +26,7 @@ export interface CompressedClock {
  * is changed.
  */
 export function compressedClockEnv(c: CompressedClock): Record<string, string> {
-  if (!existsSync(LIBFAKETIME))
-    throw new Error(`${LIBFAKETIME} is missing: install the Debian package "faketime" (scripts/install-test-deps.sh)`);
+  requireLibfaketime();
   const stamp = c.start.toISOString().slice(0, 19).replace('T', ' ');
   return {
     LD_PRELOAD: LIBFAKETIME,

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { launchHub, type LaunchedHub } from './hub-launcher';
+import { launchHub, type HubLaunchOptions, type LaunchedHub } from './hub-launcher';
 
 export interface HubProcess extends Omit<LaunchedHub, 'stop'> {
   /** SIGTERM and wait (graceful shutdown). */
@@ -11,9 +11,13 @@ export interface HubProcess extends Omit<LaunchedHub, 'stop'> {
 /**
  * The built hub (`npm run build` first) on random loopback ports with a temp data directory, for
  * tests: `env` is added to its environment (DATA_DIR there keeps the folder after dispose()).
+ * `readyTimeoutMs` for a hub that starts slower than usual (e.g. under libfaketime).
  */
-export async function startHub(env: Record<string, string> = {}): Promise<HubProcess> {
-  const hub = await launchHub({ env, dataDir: env.DATA_DIR });
+export async function startHub(
+  env: Record<string, string> = {},
+  options: Pick<HubLaunchOptions, 'readyTimeoutMs'> = {},
+): Promise<HubProcess> {
+  const hub = await launchHub({ env, dataDir: env.DATA_DIR, readyTimeoutMs: options.readyTimeoutMs });
   const sigterm = hub.stop;
   return Object.assign(hub, {
     stop: () => sigterm(),

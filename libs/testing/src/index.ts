@@ -12,3 +12,4 @@ export * from './nats-server';
 export * from './haproxy-server';
 export * from './partition-split';
 export * from './cluster-bed';
+export * from './stepped-clock';

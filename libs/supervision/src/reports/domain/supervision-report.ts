@@ -15,7 +15,8 @@
  * - dispatches are counted in the month they were made; overdue ones are those flagged late at
  *   any step (arrival or close-out) by the time the report is read;
  * - a visit is done in the month when its check-in found the resident at home in the month;
- *   overdue when it fell due in the month, before the report time, and was not checked in by then.
+ *   overdue when it fell due in the month, before the report time, and was not checked in by its
+ *   due time (one visited late still went overdue that month).
  */
 export interface ReportPeriod {
   /** "YYYY-MM" */
