@@ -121,7 +121,8 @@ export async function spawnHub(o: HubLaunchOptions = {}): Promise<LaunchedHub> {
       proc.kill(signal);
     });
   const ready = async (signal?: AbortSignal) => {
-    const timeoutMs = o.readyTimeoutMs ?? 30_000;
+    // Generous: two test files each starting hubs on a busy 2-core machine; start time is not what tests measure.
+    const timeoutMs = o.readyTimeoutMs ?? 60_000;
     const deadline = Date.now() + timeoutMs;
     while (!signal?.aborted) {
       if (exited()) throw new Error(`the hub exited during start (${exitDescription()}):\n${output.slice(-4000)}`);
