@@ -34,7 +34,7 @@ export interface HubLaunchOptions {
   detached?: boolean;
   /** SIGTERM the hub when this process exits without stopping it. */
   stopOnExit?: boolean;
-  /** How long ready() waits for /health to answer 200; default 30 s. */
+  /** How long ready() waits for /health to answer 200; default 60 s. */
   readyTimeoutMs?: number;
 }
 
