@@ -13,7 +13,7 @@
  * section of docs/benchmarks.md with these figures.
  */
 import { spawn } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { loadavg, setPriority } from 'node:os';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
@@ -25,6 +25,7 @@ import { mainThreadSchedMs } from './lib/proc';
 import { pooled, quantileBoundMs, readHistogram, since, type Buckets } from './lib/prom-histogram';
 import { writeDeviceFairnessSection } from './lib/report-files';
 import { scrape, spawnHub, type HubServer } from './lib/servers';
+import { GENERATOR_NICE } from './lib/steps';
 
 export interface DeviceFairnessOptions {
   /** Call buttons pressing (one bed each), the devices whose latency is measured. */
@@ -378,6 +379,9 @@ const pad = (x: number | null) => String(x ?? '-').padStart(8);
 
 /** The flooding device's process: floods until SIGTERM, then prints how many messages it sent. */
 async function floodChild(): Promise<void> {
+  // At the lowest CPU priority, like every load generator of these benches: the attacker's CPU is
+  // its own machine's, and on the hub's two cores an equal share would be counted against the hub.
+  setPriority(GENERATOR_NICE);
   const c = JSON.parse(process.env.FLOOD_CREDS ?? '{}') as Creds;
   const client = await connectClient(process.env.FLOOD_URL ?? '', c);
   const flooding = floodTelemetry(client, c.deviceId);

@@ -69,7 +69,7 @@ export function renderDeviceFairness(d: DeviceFairnessResult | null | undefined,
       ? 'on PostgreSQL (`--postgres`: a server the bench starts on loopback, the hub otherwise on its defaults, telemetry in SQL)'
       : 'on hub-embedded defaults (PGlite)';
   L.push(
-    `bench/device-fairness.bench.ts ${where}: ${o.buttons} call buttons (one bed each) press SOS (\`button.pressed\`, QoS 1) every ${o.everyMs} ms for ${o.windowS} s, once on a quiet hub and once while one mattress floods telemetry at QoS 0 from its own process and one device subscribed to its own topics publishes without pause and never reads its socket. Latency per press from the button's publish to its \`stored\` and \`alarm\` acks on its \`acks\` topic (the \`alarm\` ack is the device's view of SOS -> alarm). Target: loaded p99 within 2× of quiet.${origin ? ` ${origin}` : ''}`,
+    `bench/device-fairness.bench.ts ${where}: ${o.buttons} call buttons (one bed each) press SOS (\`button.pressed\`, QoS 1) every ${o.everyMs} ms for ${o.windowS} s, once on a quiet hub and once while one mattress floods telemetry at QoS 0 from its own process (at nice 19, as the other benches' load generators: it stands for another machine) and one device subscribed to its own topics publishes without pause and never reads its socket. Latency per press from the button's publish to its \`stored\` and \`alarm\` acks on its \`acks\` topic (the \`alarm\` ack is the device's view of SOS -> alarm). Target: loaded p99 within 2× of quiet.${origin ? ` ${origin}` : ''}`,
     '',
   );
   const row = (label: string, pick: (x: LatencyFigures) => number | null) =>
