@@ -9,3 +9,4 @@ export * from './http/at-least-one-field.decorator';
 export * from './http/query-transforms';
 export * from './http/is-optional-non-null.decorator';
 export * from './http/uuid-param';
+export * from './repeating-sweep';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { AlarmService } from '@bedside/alarms';
 import type { AuthUser } from '@bedside/auth';
-import { Clock } from '@bedside/common';
+import { Clock, RepeatingSweep } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
 import { DispatchRepository } from './dispatch.repository';
 import { awaitedStep, minutesLate } from './domain/dispatch-due';
@@ -28,38 +28,27 @@ const SYSTEM: AuthUser = {
 @Injectable()
 export class DispatchOverdueJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('DispatchOverdue');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
-  private stopped = false;
+  private readonly sweeps: RepeatingSweep;
 
   constructor(
     private readonly dispatches: DispatchRepository,
     private readonly alarms: AlarmService,
     private readonly env: EnvDto,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.sweeps = new RepeatingSweep(
+      () => this.sweep(),
+      this.env.DISPATCH_OVERDUE_SWEEP_MS,
+      (err) => this.log.error({ msg: 'overdue work orders not checked', err: err.message }),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule(this.env.DISPATCH_OVERDUE_SWEEP_MS);
+    this.sweeps.start();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweep()
-        .catch((err: Error) => this.log.error({ msg: 'overdue work orders not checked', err: err.message }))
-        .finally(() => {
-          this.running = null;
-          this.schedule(this.env.DISPATCH_OVERDUE_SWEEP_MS);
-        });
-    }, delayMs);
-    this.timer.unref();
+  beforeApplicationShutdown(): Promise<void> {
+    return this.sweeps.stop();
   }
 
   /** One pass; answers how many work orders it flagged. Public for tests. */

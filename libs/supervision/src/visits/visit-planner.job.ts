@@ -1,5 +1,5 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { Clock } from '@bedside/common';
+import { Clock, RepeatingSweep } from '@bedside/common';
 import { SupervisionConfig } from '../supervision.config';
 import { newlyOverdue } from './domain/overdue';
 import { planVisits } from './domain/visit-planner';
@@ -17,9 +17,7 @@ const FIRST_SWEEP_MS = 5_000;
 @Injectable()
 export class VisitPlannerJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('VisitPlanner');
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly sweeps: RepeatingSweep;
 
   constructor(
     private readonly source: PlanningSourceRepository,
@@ -27,30 +25,20 @@ export class VisitPlannerJob implements OnApplicationBootstrap, BeforeApplicatio
     private readonly events: VisitEvents,
     private readonly config: SupervisionConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.sweeps = new RepeatingSweep(
+      () => this.sweep(),
+      this.config.sweepMs,
+      (err) => this.log.error({ msg: 'visit planning failed', err: err.message }),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.schedule(Math.min(FIRST_SWEEP_MS, this.config.sweepMs));
+    this.sweeps.start(Math.min(FIRST_SWEEP_MS, this.config.sweepMs));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweep()
-        .then(() => undefined)
-        .catch((err: Error) => this.log.error({ msg: 'visit planning failed', err: err.message }))
-        .finally(() => {
-          this.running = null;
-          this.schedule(this.config.sweepMs);
-        });
-    }, delayMs);
-    this.timer.unref();
+  beforeApplicationShutdown(): Promise<void> {
+    return this.sweeps.stop();
   }
 
   /** One pass. Public for tests. */

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { Clock } from '@bedside/common';
+import { Clock, RepeatingSweep } from '@bedside/common';
 import { DatabaseHealth } from '@bedside/database';
 import { IngestEvents } from '@bedside/ingest';
 import { TelemetryStore } from '@bedside/telemetry';
@@ -25,8 +25,8 @@ const REQUESTS_PER_SWEEP = 1_000;
 export class WellnessJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log = new Logger('Wellness');
   private sub: Subscription | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
+  private readonly sweeps: RepeatingSweep;
+  /** A sweep in flight stops between beds once shutdown begins. */
   private stopped = false;
 
   constructor(
@@ -39,33 +39,28 @@ export class WellnessJob implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly config: WellnessConfig,
     private readonly clock: Clock,
     private readonly database: DatabaseHealth,
-  ) {}
+  ) {
+    // sweep() reports its own failures.
+    this.sweeps = new RepeatingSweep(
+      () => this.sweep(),
+      this.config.sweepMs,
+      () => undefined,
+    );
+  }
 
   onApplicationBootstrap(): void {
     this.sub = this.events.telemetry$.subscribe((points) => this.tracker.note(points));
-    this.schedule(Math.min(FIRST_SWEEP_MS, this.config.sweepMs));
+    this.sweeps.start(Math.min(FIRST_SWEEP_MS, this.config.sweepMs));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.sub?.unsubscribe();
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    await this.sweeps.stop();
     // Late data noted since the last sweep is kept for the next start.
     await this.saveRequests(this.clock.now()).catch((err: Error) =>
       this.log.warn({ msg: 'late-data requests not saved at shutdown', err: err.message }),
     );
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.sweep().finally(() => {
-        this.running = null;
-        this.schedule(this.config.sweepMs);
-      });
-    }, delayMs);
-    this.timer.unref();
   }
 
   /** One pass: ended nights first, then the requested ones. Public for tests. */
