@@ -136,6 +136,17 @@ describe('a late work order', () => {
     const opB = await as(b.users.operator.username);
     expect((await opB.get('/api/dispatches?overdue=true')).body).toEqual([]);
     expect((await opB.get(`/api/dispatches?organisationId=${a.org.id}`)).status).toBe(404);
+    // Bad query values are refused by name, never a 5xx.
+    for (const [query, field] of [
+      ['limit=0', 'limit'],
+      ['limit=abc', 'limit'],
+      ['overdue=maybe', 'overdue'],
+      ['organisationId=not-a-uuid', 'organisationId'],
+    ]) {
+      const res = await opB.get(`/api/dispatches?${query}`);
+      expect(res.status).toBe(400);
+      expect(JSON.stringify(res.body)).toContain(field);
+    }
 
     const dispatches = (await opA.get(`/api/alarms/${a.alarm.id}/dispatches`)).body as {
       id: string;
