@@ -29,28 +29,43 @@ jest.setTimeout(180_000);
 /** Above the 30 s resolution at which hubs store last-seen instants. */
 const SILENT_AFTER_MS = 40_000;
 
+/** hub-a and hub-b clustered on a fresh database and the given NATS, once they split the partitions evenly. */
+async function startTwoHubs(pg: PostgresServer, database: string, natsUrl: string) {
+  const url = await pg.createDatabase(database);
+  const hubs: Record<string, HubProcess> = {};
+  for (const node of ['hub-a', 'hub-b'])
+    hubs[node] = await startHub({
+      DATABASE_URL: url,
+      NATS_URL: natsUrl,
+      CLUSTER_NODE_ID: node,
+      CLUSTER_LEASE_TTL_MS: '3000',
+      INGEST_COMMIT_DELAY_MS: '0',
+    });
+  const db = new pgDriver.Client(url);
+  await db.connect();
+  await waitFor(async () => (await partitionSplit(db))['hub-b'] === 32, { what: 'an even split', timeoutMs: 20_000 });
+  return { hubs, db };
+}
+
+const ownerOf = async (db: pgDriver.Client, bedId: string) =>
+  (
+    await db.query<{ owner_node: string }>(
+      'select l.owner_node from beds b join partition_leases l on l.partition = b.partition where b.id = $1',
+      [bedId],
+    )
+  ).rows[0].owner_node;
+
 describe('cluster during a NATS outage', () => {
   let pg: PostgresServer;
   let nats: NatsServer;
   let db: pgDriver.Client;
-  const hubs: Record<string, HubProcess> = {};
+  let hubs: Record<string, HubProcess> = {};
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
     pg = await startPostgres();
     nats = await startNats();
-    const url = await pg.createDatabase('cluster_nats_outage');
-    for (const node of ['hub-a', 'hub-b'])
-      hubs[node] = await startHub({
-        DATABASE_URL: url,
-        NATS_URL: nats.url,
-        CLUSTER_NODE_ID: node,
-        CLUSTER_LEASE_TTL_MS: '3000',
-        INGEST_COMMIT_DELAY_MS: '0',
-      });
-    db = new pgDriver.Client(url);
-    await db.connect();
-    await waitFor(async () => (await partitionSplit(db))['hub-b'] === 32, { what: 'an even split', timeoutMs: 20_000 });
+    ({ hubs, db } = await startTwoHubs(pg, 'cluster_nats_outage', nats.url));
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true)));
@@ -60,13 +75,6 @@ describe('cluster during a NATS outage', () => {
     await pg?.stop();
   });
 
-  const ownerOf = async (bedId: string) =>
-    (
-      await db.query<{ owner_node: string }>(
-        'select l.owner_node from beds b join partition_leases l on l.partition = b.partition where b.id = $1',
-        [bedId],
-      )
-    ).rows[0].owner_node;
   const offlineAlarms = async (bedId: string) =>
     (await db.query<{ id: string }>("select id from alarms where bed_id = $1 and kind = 'device_offline'", [bedId]))
       .rows.length;
@@ -77,7 +85,7 @@ describe('cluster during a NATS outage', () => {
     const beds: { bedId: string; mattress: Creds }[] = [];
     while (beds.length < 2) {
       const p = await admin.provisionBed(`nats outage ${beds.length}`);
-      if ((await ownerOf(p.bed.id)) !== 'hub-b') continue;
+      if ((await ownerOf(db, p.bed.id)) !== 'hub-b') continue;
       const rules = { suppression: { warmupMs: 0 }, deviceOffline: { silentAfterMs: SILENT_AFTER_MS } };
       expect((await admin.put(`/api/beds/${p.bed.id}/rules`, rules)).status).toBe(200);
       beds.push({ bedId: p.bed.id, mattress: p.devices.mattress.credentials as Creds });
@@ -133,24 +141,13 @@ describe('cluster on a NATS cluster of three', () => {
   let pg: PostgresServer;
   let nats: NatsCluster;
   let db: pgDriver.Client;
-  const hubs: Record<string, HubProcess> = {};
+  let hubs: Record<string, HubProcess> = {};
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
     pg = await startPostgres();
     nats = await startNatsCluster(3);
-    const url = await pg.createDatabase('cluster_nats_cluster');
-    for (const node of ['hub-a', 'hub-b'])
-      hubs[node] = await startHub({
-        DATABASE_URL: url,
-        NATS_URL: nats.url,
-        CLUSTER_NODE_ID: node,
-        CLUSTER_LEASE_TTL_MS: '3000',
-        INGEST_COMMIT_DELAY_MS: '0',
-      });
-    db = new pgDriver.Client(url);
-    await db.connect();
-    await waitFor(async () => (await partitionSplit(db))['hub-b'] === 32, { what: 'an even split', timeoutMs: 20_000 });
+    ({ hubs, db } = await startTwoHubs(pg, 'cluster_nats_cluster', nats.url));
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true)));
@@ -164,14 +161,7 @@ describe('cluster on a NATS cluster of three', () => {
     const admin = hubApi(hubs['hub-a']);
     let bed: Awaited<ReturnType<typeof admin.provisionBed>>;
     do bed = await admin.provisionBed('nats cluster');
-    while (
-      (
-        await db.query<{ owner_node: string }>(
-          'select l.owner_node from beds b join partition_leases l on l.partition = b.partition where b.id = $1',
-          [bed.bed.id],
-        )
-      ).rows[0].owner_node !== 'hub-b'
-    );
+    while ((await ownerOf(db, bed.bed.id)) !== 'hub-b');
     expect((await admin.put(`/api/beds/${bed.bed.id}/rules`, { suppression: { warmupMs: 0 } })).status).toBe(200);
     const button = bed.devices.button.credentials as Creds;
     const client = await connectDevice(hubs['hub-a'].mqttUrl, button);
