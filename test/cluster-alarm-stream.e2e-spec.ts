@@ -1,17 +1,6 @@
 import type { MqttClient } from 'mqtt';
-import pgDriver from 'pg';
 import { eventsTopic } from '@bedside/contracts';
-import {
-  hubApi,
-  partitionSplit,
-  startHub,
-  startNats,
-  startPostgres,
-  waitFor,
-  type HubProcess,
-  type NatsServer,
-  type PostgresServer,
-} from '@bedside/testing';
+import { hubApi, startClusteredHubs, waitFor, type ClusteredHubs, type HubProcess } from '@bedside/testing';
 import {
   openAlarmStream,
   type AlarmStreamClient,
@@ -27,48 +16,19 @@ import { connectDevice, type Creds } from './mqtt-helpers';
 jest.setTimeout(180_000);
 
 describe('alarm stream across cluster nodes', () => {
-  let pg: PostgresServer;
-  let nats: NatsServer;
-  let db: pgDriver.Client;
-  const hubs: HubProcess[] = [];
+  let cluster: ClusteredHubs;
+  let hubs: HubProcess[];
   const streams: AlarmStreamClient[] = [];
   const clients: MqttClient[] = [];
   /** One bed per SOS (a second SOS on an open alarm only counts a repeat); its button on hub `node`. */
   const buttons: { bedId: string; creds: Creds }[] = [];
 
   beforeAll(async () => {
-    pg = await startPostgres();
-    nats = await startNats();
-    const url = await pg.createDatabase('cluster_alarm_stream');
-    // One after the other: the first applies the migrations and creates the administrator.
-    for (const node of ['hub-a', 'hub-b'])
-      hubs.push(
-        await startHub({
-          DATABASE_URL: url,
-          NATS_URL: nats.url,
-          CLUSTER_NODE_ID: node,
-          CLUSTER_LEASE_TTL_MS: '3000',
-          INGEST_COMMIT_DELAY_MS: '0',
-        }),
-      );
-    db = new pgDriver.Client(url);
-    await db.connect();
+    cluster = await startClusteredHubs({ nodes: ['hub-a', 'hub-b'], database: 'cluster_alarm_stream' });
+    hubs = cluster.hubs;
     // Steady state before the presses: leases balanced and every gained partition recovered.
     // (Presses during a handover are the failover test's subject.)
-    await waitFor(
-      async () => {
-        const counts = await partitionSplit(db);
-        if (counts['hub-a'] !== 32 || counts['hub-b'] !== 32) return false;
-        for (const h of hubs) {
-          const ready = (await (await fetch(`${h.httpUrl}/health/ready`)).json()) as {
-            checks: { rules: { partitionsRecovering: number } };
-          };
-          if (ready.checks.rules.partitionsRecovering !== 0) return false;
-        }
-        return true;
-      },
-      { what: 'balanced, recovered partitions', timeoutMs: 20_000 },
-    );
+    await cluster.waitForSteadyState();
     const admin = hubApi(hubs[0]);
     for (let i = 0; i < 12; i++) {
       const p = await admin.provisionBed(`cluster sos ${i}`);
@@ -79,10 +39,7 @@ describe('alarm stream across cluster nodes', () => {
   afterAll(async () => {
     streams.forEach((s) => s.close());
     await Promise.all(clients.map((c) => c.endAsync()));
-    await db?.end();
-    for (const h of hubs) await h.dispose();
-    await nats?.stop();
-    await pg?.stop();
+    await cluster?.stop();
   });
 
   const open = async (hub: HubProcess, lastEventId?: number) => {
@@ -106,8 +63,8 @@ describe('alarm stream across cluster nodes', () => {
   const raisedFor = (i: number) => (e: ReceivedAlarmEvent) =>
     e.type === 'alarm.raised' && e.data.alarm.bedId === buttons[i].bedId && e.data.alarm.kind === 'sos';
   const logIds = async (after: number) =>
-    (await db.query<{ id: string }>('select id from alarm_events where id > $1 order by id', [after])).rows.map((r) =>
-      Number(r.id),
+    (await cluster.db.query<{ id: string }>('select id from alarm_events where id > $1 order by id', [after])).rows.map(
+      (r) => Number(r.id),
     );
   const ids = (s: AlarmStreamClient) => s.events.map((e) => e.id);
 

@@ -1,16 +1,5 @@
-import pgDriver from 'pg';
 import { eventsTopic } from '@bedside/contracts';
-import {
-  hubApi,
-  partitionSplit,
-  startHub,
-  startNats,
-  startPostgres,
-  waitFor,
-  type HubProcess,
-  type NatsServer,
-  type PostgresServer,
-} from '@bedside/testing';
+import { hubApi, startClusteredHubs, waitFor, type ClusteredHubs, type HubProcess } from '@bedside/testing';
 import { openAlarmStream, type AlarmStreamClient } from '../libs/alarms/src/testing/alarm-stream-client';
 import { connectDevice } from './mqtt-helpers';
 
@@ -24,43 +13,22 @@ jest.setTimeout(180_000);
 const ORDERS = 10;
 
 describe('late work orders in a cluster', () => {
-  let pg: PostgresServer;
-  let nats: NatsServer;
-  let db: pgDriver.Client;
-  const hubs: HubProcess[] = [];
+  let cluster: ClusteredHubs;
+  let hubs: HubProcess[];
   const streams: AlarmStreamClient[] = [];
 
   beforeAll(async () => {
-    pg = await startPostgres();
-    nats = await startNats();
-    const url = await pg.createDatabase('cluster_dispatch_overdue');
-    // One after the other: the first applies the migrations and creates the administrator.
-    for (const node of ['hub-a', 'hub-b'])
-      hubs.push(
-        await startHub({
-          DATABASE_URL: url,
-          NATS_URL: nats.url,
-          CLUSTER_NODE_ID: node,
-          CLUSTER_LEASE_TTL_MS: '3000',
-          DISPATCH_OVERDUE_SWEEP_MS: '100',
-        }),
-      );
-    db = new pgDriver.Client(url);
-    await db.connect();
-    await waitFor(
-      async () => {
-        const counts = await partitionSplit(db);
-        return counts['hub-a'] === 32 && counts['hub-b'] === 32;
-      },
-      { what: 'balanced partitions', timeoutMs: 30_000 },
-    );
+    cluster = await startClusteredHubs({
+      nodes: ['hub-a', 'hub-b'],
+      database: 'cluster_dispatch_overdue',
+      hubEnv: { DISPATCH_OVERDUE_SWEEP_MS: '100' },
+    });
+    hubs = cluster.hubs;
+    await cluster.waitForEvenSplit(30_000);
   });
   afterAll(async () => {
     streams.forEach((s) => s.close());
-    await db?.end();
-    for (const h of hubs) await h.dispose();
-    await nats?.stop();
-    await pg?.stop();
+    await cluster?.stop();
   });
 
   it('flags each late order once, seen live on both hubs', async () => {

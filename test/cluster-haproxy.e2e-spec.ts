@@ -1,21 +1,6 @@
 import { connect as tcpConnect } from 'node:net';
 import mqttPacket from 'mqtt-packet';
-import pgDriver from 'pg';
-import { renderHaproxyConfig } from '@bedside/cluster';
-import {
-  freePort,
-  hubApi,
-  partitionSplit,
-  startHaproxy,
-  startHub,
-  startNats,
-  startPostgres,
-  waitFor,
-  type HaproxyServer,
-  type HubProcess,
-  type NatsServer,
-  type PostgresServer,
-} from '@bedside/testing';
+import { hubApi, startClusterBed, waitFor, type ClusterBed, type HubProcess } from '@bedside/testing';
 import { connectDevice, type Creds } from './mqtt-helpers';
 
 /**
@@ -26,67 +11,28 @@ import { connectDevice, type Creds } from './mqtt-helpers';
 jest.setTimeout(180_000);
 
 describe('cluster behind HAProxy', () => {
-  let pg: PostgresServer;
-  let nats: NatsServer;
-  let hubs: HubProcess[] = [];
-  let proxy: HaproxyServer;
+  let cluster: ClusterBed;
+  let hubs: HubProcess[];
   let proxyMqtt: number;
-  let proxyHttp: number;
   const devices: Creds[] = [];
-  let db: pgDriver.Client;
-  const leaseSplit = () => partitionSplit(db);
+  const leaseSplit = () => cluster.owners();
 
   beforeAll(async () => {
-    pg = await startPostgres();
-    nats = await startNats();
-    const url = await pg.createDatabase('cluster_haproxy');
-    // One after the other: the first applies the migrations and creates the administrator.
-    for (let i = 0; i < 2; i++) {
-      hubs.push(
-        await startHub({
-          DATABASE_URL: url,
-          MQTT_PROXY_PROTOCOL: 'true',
-          NATS_URL: nats.url,
-          CLUSTER_NODE_ID: `hub-${'ab'[i]}`,
-          CLUSTER_LEASE_TTL_MS: '3000',
-          INGEST_COMMIT_DELAY_MS: '0',
-          LOG_LEVEL: 'info',
-        }),
-      );
-    }
-    db = new pgDriver.Client(url);
-    await db.connect();
+    cluster = await startClusterBed({
+      nodes: ['hub-a', 'hub-b'],
+      database: 'cluster_haproxy',
+      hubEnv: { LOG_LEVEL: 'info' },
+    });
+    hubs = cluster.hubs;
+    proxyMqtt = Number(new URL(cluster.mqttUrl).port);
     const admin = hubApi(hubs[0]);
     for (let i = 0; i < 6; i++) {
       const bed = await admin.provisionBed(`cluster bed ${i}`);
       for (const d of Object.values(bed.devices)) devices.push(d.credentials as Creds);
     }
-    proxyMqtt = await freePort();
-    proxyHttp = await freePort();
-    proxy = await startHaproxy(
-      renderHaproxyConfig({
-        bindHost: '127.0.0.1',
-        mqttPort: proxyMqtt,
-        httpPort: proxyHttp,
-        checkIntervalMs: 500,
-        maxConnections: 2000,
-        nodes: hubs.map((h, i) => ({
-          name: `hub-${'ab'[i]}`,
-          host: '127.0.0.1',
-          mqttPort: h.mqttPort,
-          httpPort: h.httpPort,
-        })),
-      }),
-      [proxyMqtt, proxyHttp],
-    );
   });
   afterAll(async () => {
-    await db?.end();
-    await proxy?.stop();
-    for (const h of hubs) await h.dispose();
-    hubs = [];
-    await nats?.stop();
-    await pg?.stop();
+    await cluster?.stop();
   });
 
   /** Connects through the proxy and answers which hub holds the connection (device_sessions, kept by each hub). */
@@ -96,7 +42,7 @@ describe('cluster behind HAProxy', () => {
       const node = await waitFor(
         async () =>
           (
-            await db.query<{ node_id: string }>('select node_id from device_sessions where device_id = $1', [
+            await cluster.db.query<{ node_id: string }>('select node_id from device_sessions where device_id = $1', [
               creds.deviceId,
             ])
           ).rows[0]?.node_id,
@@ -108,7 +54,8 @@ describe('cluster behind HAProxy', () => {
       // Gone with the connection, so the next landing reads the next connection's row.
       await waitFor(
         async () =>
-          (await db.query('select 1 from device_sessions where device_id = $1', [creds.deviceId])).rowCount === 0,
+          (await cluster.db.query('select 1 from device_sessions where device_id = $1', [creds.deviceId])).rowCount ===
+          0,
         { timeoutMs: 5_000, intervalMs: 50, what: `${creds.deviceId}'s session row removed` },
       );
     }
@@ -121,7 +68,7 @@ describe('cluster behind HAProxy', () => {
     }).then(
       (r) => r.node,
       (err: Error) => {
-        throw new Error(`${err.message}\n${proxy.logs().slice(-2000)}`);
+        throw new Error(`${err.message}\n${cluster.proxy.logs().slice(-2000)}`);
       },
     );
 
@@ -213,7 +160,7 @@ describe('cluster behind HAProxy', () => {
   });
 
   it('serves REST through the proxy from either node', async () => {
-    const viaProxy = hubApi({ httpUrl: `http://127.0.0.1:${proxyHttp}`, authHeader: hubs[0].authHeader });
+    const viaProxy = hubApi({ httpUrl: cluster.httpUrl, authHeader: hubs[0].authHeader });
     for (let i = 0; i < 4; i++) {
       const r = await viaProxy.get<{ id: string }>(`/api/devices/${devices[0].deviceId}`);
       expect(r.status).toBe(200);

@@ -1,17 +1,6 @@
 import type { MqttClient } from 'mqtt';
-import pgDriver from 'pg';
 import { commandsTopic, eventsTopic, telemetryTopic } from '@bedside/contracts';
-import {
-  hubApi,
-  partitionSplit,
-  startHub,
-  startNats,
-  startPostgres,
-  waitFor,
-  type HubProcess,
-  type NatsServer,
-  type PostgresServer,
-} from '@bedside/testing';
+import { hubApi, startClusteredHubs, waitFor, type ClusteredHubs, type HubProcess } from '@bedside/testing';
 import { closed, connectDevice, listenDownlinks, type Creds } from './mqtt-helpers';
 
 /**
@@ -42,32 +31,15 @@ interface TestBed {
 }
 
 describe('rules engine across cluster nodes', () => {
-  let pg: PostgresServer;
-  let nats: NatsServer;
-  let db: pgDriver.Client;
-  const hubs: Record<string, HubProcess> = {};
+  let cluster: ClusteredHubs;
+  let hubs: Record<string, HubProcess>;
   const clients: MqttClient[] = [];
   const beds: TestBed[] = [];
 
   beforeAll(async () => {
-    pg = await startPostgres();
-    nats = await startNats();
-    const url = await pg.createDatabase('cluster_rules');
-    // One after the other: the first applies the migrations and creates the administrator.
-    for (const node of ['hub-a', 'hub-b'])
-      hubs[node] = await startHub({
-        DATABASE_URL: url,
-        NATS_URL: nats.url,
-        CLUSTER_NODE_ID: node,
-        CLUSTER_LEASE_TTL_MS: String(TTL_MS),
-        INGEST_COMMIT_DELAY_MS: '0',
-      });
-    db = new pgDriver.Client(url);
-    await db.connect();
-    await waitFor(async () => (await leaseCounts())['hub-a'] === 32 && (await leaseCounts())['hub-b'] === 32, {
-      what: 'an even split of the partitions',
-      timeoutMs: 20_000,
-    });
+    cluster = await startClusteredHubs({ nodes: ['hub-a', 'hub-b'], database: 'cluster_rules', leaseTtlMs: TTL_MS });
+    hubs = { 'hub-a': cluster.hub('hub-a'), 'hub-b': cluster.hub('hub-b') };
+    await cluster.waitForEvenSplit();
     const admin = hubApi(hubs['hub-a']);
     while (beds.filter((b) => b.owner === 'hub-b').length < 8 || beds.filter((b) => b.owner === 'hub-a').length < 1) {
       const p = await admin.provisionBed(`cluster rules ${beds.length}`);
@@ -83,29 +55,18 @@ describe('rules engine across cluster nodes', () => {
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync()));
-    await db?.end();
-    for (const h of Object.values(hubs)) {
-      h.proc.kill('SIGCONT');
-      await h.dispose();
-    }
-    await nats?.stop();
-    await pg?.stop();
+    await cluster?.stop();
   });
 
-  const leaseCounts = () => partitionSplit(db);
-  const ownerOf = async (bedId: string) =>
-    (
-      await db.query<{ owner_node: string }>(
-        'select l.owner_node from beds b join partition_leases l on l.partition = b.partition where b.id = $1',
-        [bedId],
-      )
-    ).rows[0].owner_node;
+  const leaseCounts = () => cluster.owners();
+  const ownerOf = async (bedId: string) => (await cluster.ownerOfBed(bedId)) ?? 'none';
   const alarmsOf = async (bedId: string, kind: string) =>
-    (await db.query<{ id: string }>('select id from alarms where bed_id = $1 and kind = $2', [bedId, kind])).rows;
+    (await cluster.db.query<{ id: string }>('select id from alarms where bed_id = $1 and kind = $2', [bedId, kind]))
+      .rows;
   const raisesOf = async (bedId: string, kind: string) =>
     Number(
       (
-        await db.query<{ n: string }>(
+        await cluster.db.query<{ n: string }>(
           `select count(*) as n from alarm_events e join alarms a on a.id = e.alarm_id
             where a.bed_id = $1 and a.kind = $2 and e.type = 'alarm.raised'`,
           [bedId, kind],
@@ -125,14 +86,15 @@ describe('rules engine across cluster nodes', () => {
     waitFor(
       async () =>
         (
-          await db.query<{ next_deadline: Date | null }>('select next_deadline from bed_rule_state where bed_id = $1', [
-            bedId,
-          ])
+          await cluster.db.query<{ next_deadline: Date | null }>(
+            'select next_deadline from bed_rule_state where bed_id = $1',
+            [bedId],
+          )
         ).rows[0]?.next_deadline != null,
       { what: 'the fall pending on its owner', timeoutMs: 10_000 },
     ).catch(async (err: Error) => {
-      const row = await db.query('select * from bed_rule_state where bed_id = $1', [bedId]);
-      const ev = await db.query('select * from device_events where bed_id = $1', [bedId]);
+      const row = await cluster.db.query('select * from bed_rule_state where bed_id = $1', [bedId]);
+      const ev = await cluster.db.query('select * from device_events where bed_id = $1', [bedId]);
       const own = await ownerOf(bedId);
       process.stdout.write(
         JSON.stringify({ row: row.rows, ev: ev.rows, own }, null, 1) + hubs['hub-b'].logs().slice(-6000),
@@ -230,7 +192,7 @@ describe('rules engine across cluster nodes', () => {
     await waitFor(
       async () =>
         (
-          await db.query('select 1 from device_sessions where device_id = $1 and node_id = $2', [
+          await cluster.db.query('select 1 from device_sessions where device_id = $1 and node_id = $2', [
             bed.button.deviceId,
             'hub-a',
           ])
@@ -258,7 +220,8 @@ describe('rules engine across cluster nodes', () => {
     await gone;
     await waitFor(
       async () =>
-        (await db.query('select 1 from device_sessions where device_id = $1', [bed.button.deviceId])).rowCount === 0,
+        (await cluster.db.query('select 1 from device_sessions where device_id = $1', [bed.button.deviceId]))
+          .rowCount === 0,
       { what: 'the session row removed' },
     );
     const offline = await hubApi(hubs['hub-b']).post(`/api/devices/${bed.button.deviceId}/commands`, {

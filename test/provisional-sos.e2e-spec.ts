@@ -3,12 +3,12 @@ import { eventsTopic } from '@bedside/contracts';
 import {
   hubApi,
   readEventStream,
+  startClusteredHubs,
   startHub,
-  startNats,
   startPostgres,
   waitFor,
+  type ClusteredHubs,
   type HubProcess,
-  type NatsServer,
   type PostgresServer,
 } from '@bedside/testing';
 import { connectDevice, type Creds } from './mqtt-helpers';
@@ -237,38 +237,23 @@ describe('SOS while PostgreSQL is unreachable, one hub', () => {
 });
 
 describe('SOS while PostgreSQL is unreachable, two clustered hubs', () => {
-  let pg: PostgresServer;
-  let nats: NatsServer;
-  const hubs: HubProcess[] = [];
+  let cluster: ClusteredHubs;
   const open: { close(): void }[] = [];
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
-    pg = await startPostgres();
-    nats = await startNats();
-    const url = await pg.createDatabase('cluster_provisional');
-    // One after the other: the first applies the migrations and creates the administrator.
-    for (const node of ['hub-a', 'hub-b'])
-      hubs.push(
-        await startHub({
-          DATABASE_URL: url,
-          NATS_URL: nats.url,
-          CLUSTER_NODE_ID: node,
-          CLUSTER_LEASE_TTL_MS: '3000',
-        }),
-      );
+    cluster = await startClusteredHubs({ nodes: ['hub-a', 'hub-b'], database: 'cluster_provisional' });
   }, 120_000);
 
   afterAll(async () => {
     open.forEach((s) => s.close());
     await Promise.all(clients.map((c) => c.endAsync(true)));
-    await Promise.all(hubs.map((h) => h.dispose()));
-    await nats?.stop();
-    await pg?.stop();
+    await cluster?.stop();
   });
 
   it('the device on one hub, the console on the other: the notice within 5 s, then one alarm', async () => {
-    const [hubA, hubB] = hubs;
+    const [hubA, hubB] = cluster.hubs;
+    const pg = cluster.pg;
     const admin = hubApi(hubA);
     const a = await tenant(hubB, admin, 'north');
     const b = await tenant(hubB, admin, 'south');
