@@ -1,9 +1,10 @@
-import { Controller, Get, Header, HttpStatus, Res } from '@nestjs/common';
+import { Controller, Get, Header, HttpStatus, Optional, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RulesRunner } from '@bedside/alarms';
 import { Public } from '@bedside/auth';
 import { BrokerService } from '@bedside/broker';
+import { LeaseManager } from '@bedside/cluster';
 import { Database } from '@bedside/database';
 import { Metrics } from '@bedside/observability';
 
@@ -15,6 +16,7 @@ export class HealthController {
     private readonly database: Database,
     private readonly metrics: Metrics,
     private readonly rules: RulesRunner,
+    @Optional() private readonly leases?: LeaseManager,
   ) {}
 
   /** Liveness: the broker listens and the database answers. */
@@ -29,6 +31,8 @@ export class HealthController {
   /**
    * Readiness: live, and the rules engine has finished boot recovery, so alarms flow again. A
    * load balancer or a rolling restart waits for this before sending devices and consoles over.
+   * A clustered node whose clock is too far from the database's is not ready either: the events
+   * it would store carry instants the partition owners cannot trust.
    */
   @Public()
   @Get('health/ready')
@@ -36,8 +40,20 @@ export class HealthController {
     const checks = {
       ...(await this.checks()),
       rules: { recovery: this.rules.recovery, partitionsRecovering: this.rules.partitionsRecovering },
+      ...(this.leases && {
+        cluster: {
+          node: this.leases.nodeId,
+          partitionsHeld: this.leases.heldPartitions().length,
+          clockSkewMs: this.leases.clockAgainstDatabase.skewMs,
+          clockInSync: this.leases.clockAgainstDatabase.inSync,
+        },
+      }),
     };
-    const ok = checks.database.reachable && checks.broker.listening && checks.rules.recovery === 'done';
+    const ok =
+      checks.database.reachable &&
+      checks.broker.listening &&
+      checks.rules.recovery === 'done' &&
+      (checks.cluster?.clockInSync ?? true);
     res
       .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
       .json({ status: ok ? 'ready' : 'not ready', checks });

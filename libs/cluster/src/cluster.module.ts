@@ -11,6 +11,7 @@ import { Clock, ClockModule } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
 import { Database } from '@bedside/database';
 import { LeaseManager } from './lease-manager';
+import { LeaseMetrics } from './lease.metrics';
 import { LeaseRepository } from './lease.repository';
 import { NodeLivenessLock } from './node-lock.repository';
 
@@ -62,7 +63,12 @@ export class ClusterModule {
               new LeaseRepository(database),
               new NodeLivenessLock(url, (err) => log.warn({ msg: 'liveness session lost', err: err.message })),
               clock,
-              { nodeId, partitions: env.CLUSTER_PARTITIONS, ttlMs: env.CLUSTER_LEASE_TTL_MS },
+              {
+                nodeId,
+                partitions: env.CLUSTER_PARTITIONS,
+                ttlMs: env.CLUSTER_LEASE_TTL_MS,
+                maxClockSkewMs: env.CLUSTER_MAX_CLOCK_SKEW_MS,
+              },
               {
                 info: (msg, fields) => log.log({ msg, ...fields }),
                 warn: (msg, fields) => log.warn({ msg, ...fields }),
@@ -71,6 +77,7 @@ export class ClusterModule {
           },
         },
         ClusterLifecycle,
+        LeaseMetrics,
       ],
       exports: [LeaseManager],
     };

@@ -57,7 +57,12 @@ async function main(): Promise<void> {
     new LeaseRepository(database),
     new NodeLivenessLock(env.DATABASE_URL, (err) => out({ msg: 'liveness lost', err: err.message })),
     new SystemClock(),
-    { nodeId, partitions: env.CLUSTER_PARTITIONS, ttlMs: env.CLUSTER_LEASE_TTL_MS },
+    {
+      nodeId,
+      partitions: env.CLUSTER_PARTITIONS,
+      ttlMs: env.CLUSTER_LEASE_TTL_MS,
+      maxClockSkewMs: env.CLUSTER_MAX_CLOCK_SKEW_MS,
+    },
   );
   manager.addListener({
     acquired: (partition, epoch) => out({ msg: 'acquired', node: nodeId, partition, epoch }),

@@ -16,14 +16,19 @@ class FakeLeases {
   renewFails = false;
   steal = new Set<number>();
   live = ['n1'];
+  draining = false;
+  dbNow = () => 0;
   constructor(private readonly partitions: number) {}
   ensurePartitions = () => Promise.resolve();
   registerNode = () => Promise.resolve(1);
   heartbeat = () => Promise.resolve();
-  setDraining = () => Promise.resolve();
+  setDraining = (_node: string, draining: boolean) => {
+    this.draining = draining;
+    return Promise.resolve();
+  };
   snapshot = (): Promise<ClusterSnapshot> =>
     Promise.resolve({
-      dbNow: 0,
+      dbNow: this.dbNow(),
       liveNodes: this.live,
       leases: Array.from({ length: this.partitions }, (_, p) => ({
         partition: p,
@@ -43,7 +48,10 @@ class FakeLeases {
     this.renewFails
       ? Promise.reject(new Error('database unreachable'))
       : Promise.resolve([...held.keys()].filter((p) => !this.steal.has(p)));
-  release = (_node: string, held: HeldLeases) => Promise.resolve([...held.keys()]);
+  release = (_node: string, held: HeldLeases) => {
+    for (const p of held.keys()) this.epochs.delete(p);
+    return Promise.resolve([...held.keys()]);
+  };
 }
 
 describe('LeaseManager', () => {
@@ -109,5 +117,66 @@ describe('LeaseManager', () => {
     ]);
     expect(manager.heldPartitions()).toEqual([]);
     expect(manager.epochOf(0)).toBeUndefined();
+  });
+});
+
+describe('LeaseManager with a clock bound', () => {
+  const lock = { acquire: () => Promise.resolve(true), held: true, close: () => Promise.resolve() };
+  const clock = new ManualClock();
+  let repo: FakeLeases;
+  let manager: LeaseManager;
+  let offsetMs = 0;
+  const released: ReleaseReason[] = [];
+
+  beforeEach(async () => {
+    repo = new FakeLeases(4);
+    repo.dbNow = () => clock.t + offsetMs;
+    offsetMs = 0;
+    released.length = 0;
+    manager = new LeaseManager(repo as unknown as LeaseRepository, lock as unknown as NodeLivenessLock, clock, {
+      nodeId: 'n1',
+      partitions: 4,
+      ttlMs: 5000,
+      tickMs: 1000,
+      maxClockSkewMs: 2000,
+    });
+    manager.addListener({ released: (_p, _e, r) => void released.push(r) });
+    await manager.start();
+  });
+  afterEach(() => manager.stop());
+
+  const tickAt = async (offset: number) => {
+    offsetMs = offset;
+    clock.t += 1000;
+    await manager.tick();
+  };
+
+  it.each([3000, -3000])(
+    'a node whose clock is %i ms off the database hands its partitions over and claims none until it is back',
+    async (off) => {
+      expect(manager.heldPartitions()).toEqual([0, 1, 2, 3]);
+      await tickAt(off);
+      expect(released).toEqual(['clock', 'clock', 'clock', 'clock']);
+      expect(manager.heldPartitions()).toEqual([]);
+      expect(repo.draining).toBe(true);
+      expect(manager.clockAgainstDatabase).toEqual({ skewMs: off, inSync: false });
+      // Within the bound but not within half of it: still out, so a clock hovering at the bound
+      // does not make the partitions move back and forth.
+      await tickAt(Math.sign(off) * 1500);
+      expect(manager.heldPartitions()).toEqual([]);
+      await tickAt(Math.sign(off) * 500);
+      expect(manager.clockAgainstDatabase).toEqual({ skewMs: Math.sign(off) * 500, inSync: true });
+      expect(repo.draining).toBe(false);
+      await tickAt(Math.sign(off) * 500);
+      expect(manager.heldPartitions()).toEqual([0, 1, 2, 3]);
+    },
+  );
+
+  it('a skew within the bound moves nothing', async () => {
+    await tickAt(1900);
+    await tickAt(-1900);
+    expect(released).toEqual([]);
+    expect(manager.heldPartitions()).toEqual([0, 1, 2, 3]);
+    expect(manager.clockAgainstDatabase.inSync).toBe(true);
   });
 });

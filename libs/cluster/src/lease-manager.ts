@@ -4,7 +4,7 @@ import { planLeases } from './lease-plan';
 import type { LeaseRepository } from './lease.repository';
 import type { NodeLivenessLock } from './node-lock.repository';
 
-export type ReleaseReason = 'handover' | 'drain' | 'lost';
+export type ReleaseReason = 'handover' | 'drain' | 'lost' | 'clock';
 
 /**
  * Told when this node gains or gives up a partition. `released` runs before the lease is handed
@@ -23,6 +23,19 @@ export interface LeaseManagerOptions {
   ttlMs: number;
   /** How often leases are renewed and the cluster looked at. */
   tickMs?: number;
+  /**
+   * How far this node's clock may be from PostgreSQL's before it gives its partitions up and
+   * claims none until it is back within half of it. Unset: not checked.
+   */
+  maxClockSkewMs?: number;
+}
+
+/** This node's clock against PostgreSQL's, as last measured at a tick. */
+export interface ClockCheck {
+  /** Database clock minus this node's (midpoint of the round trip), in ms. */
+  skewMs: number;
+  /** False while the node keeps out of the partitions because its clock is too far off. */
+  inSync: boolean;
 }
 
 export interface LeaseManagerLog {
@@ -48,6 +61,7 @@ export class LeaseManager {
   private draining = false;
   private stopped = true;
   private lockKey = 0;
+  private clockCheck: ClockCheck = { skewMs: 0, inSync: true };
   private readonly listeners: LeaseListener[] = [];
   private readonly tickMs: number;
 
@@ -82,6 +96,11 @@ export class LeaseManager {
    */
   ownerOf(partition: number): string | undefined {
     return this.held.has(partition) ? this.opts.nodeId : this.owners.get(partition);
+  }
+
+  /** The last measurement of this node's clock against the database's. */
+  get clockAgainstDatabase(): ClockCheck {
+    return this.clockCheck;
   }
 
   heldPartitions(): number[] {
@@ -164,7 +183,9 @@ export class LeaseManager {
       }
       if (this.draining) return;
       await this.repo.heartbeat(this.opts.nodeId);
+      const askedAt = this.clock.now();
       const snap = await this.repo.snapshot(this.opts.ttlMs);
+      if (!(await this.checkClock(snap.dbNow, askedAt, this.clock.now()))) return;
       this.owners = new Map(
         snap.leases.filter((l) => l.owner !== null && l.expiresAt > snap.dbNow).map((l) => [l.partition, l.owner!]),
       );
@@ -191,6 +212,38 @@ export class LeaseManager {
       // stops vouching for them; the next tick tries again.
       this.log.warn('lease tick failed', { err: (err as Error).message });
     }
+  }
+
+  /**
+   * Event cursors and the repair margin compare instants stamped by different nodes, so a node
+   * whose clock is off by more than the bound must not own partitions: it hands them over, is
+   * not counted among the live nodes (draining), and comes back once within half the bound.
+   * Answers whether the node may go on planning. The database's instant lies between the two
+   * local readings, so only a skew beyond the round trip counts.
+   */
+  private async checkClock(dbNow: number, askedAt: number, answeredAt: number): Promise<boolean> {
+    const bound = this.opts.maxClockSkewMs;
+    const skewMs = Math.round(dbNow - (askedAt + answeredAt) / 2);
+    if (bound === undefined) {
+      this.clockCheck = { skewMs, inSync: true };
+      return true;
+    }
+    const least = Math.max(dbNow - answeredAt, askedAt - dbNow, 0);
+    const wasInSync = this.clockCheck.inSync;
+    const inSync = wasInSync ? least <= bound : least <= bound / 2;
+    this.clockCheck = { skewMs, inSync };
+    if (wasInSync && !inSync) {
+      this.log.warn('clock too far from the database: partitions handed over until it is back', {
+        skewMs,
+        maxClockSkewMs: bound,
+      });
+      await this.repo.setDraining(this.opts.nodeId, true);
+      await this.releaseAll('clock');
+    } else if (!wasInSync && inSync) {
+      this.log.info('clock back within bound of the database: claiming partitions again', { skewMs });
+      await this.repo.setDraining(this.opts.nodeId, false);
+    }
+    return inSync;
   }
 
   private async handOver(partitions: number[], reason: ReleaseReason): Promise<void> {

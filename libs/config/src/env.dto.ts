@@ -434,6 +434,17 @@ export class EnvDto {
   CLUSTER_LEASE_TTL_MS = 5000;
 
   /**
+   * A clustered node whose clock is further than this from PostgreSQL's hands its partitions
+   * over and reports not ready until it is back within half of it. Nodes stamp the device events
+   * they store and owners read each other's stamps with a 5 s margin, so the bound stays below it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(4000)
+  CLUSTER_MAX_CLOCK_SKEW_MS = 2000;
+
+  /**
    * NATS server(s) for the cluster's bus between nodes (core NATS, no JetStream): one URL, or the
    * members of a NATS cluster comma-separated, so losing one server does not cut the nodes off.
    */

@@ -41,3 +41,12 @@ export function compressedClockEnv(c: CompressedClock): Record<string, string> {
     DISPLAY_CONFIRM_TIMEOUT_MS: '600000',
   };
 }
+
+/**
+ * Environment that runs a process with its wall clock `offsetMs` away from the machine's
+ * (libfaketime's relative offset, in whole seconds): a node whose NTP failed.
+ */
+export function offsetClockEnv(offsetMs: number): Record<string, string> {
+  const seconds = Math.round(offsetMs / 1000);
+  return { LD_PRELOAD: requireLibfaketime(), FAKETIME: `${seconds >= 0 ? '+' : '-'}${Math.abs(seconds)}` };
+}
