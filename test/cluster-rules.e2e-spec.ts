@@ -230,9 +230,10 @@ describe('rules engine across cluster nodes', () => {
     expect(offline.status).toBe(409);
   });
 
-  it('a frozen owner (SIGSTOP) loses its partitions after the TTL; the taker raises the pending fall once and the woken node writes nothing', async () => {
+  it('an owner frozen for 30 s (SIGSTOP) loses its partitions after the TTL; the taker raises the pending fall and a new SOS once, and the woken node writes nothing', async () => {
     // Stored and pending on hub-b: only a takeover can raise it before hub-b wakes.
     const bed = ownedBy('hub-b')[1];
+    const sosBed = ownedBy('hub-b')[7];
     await publish(hubs['hub-b'], bed.wearable, 'fall-stop', 'fall.detected');
     await fallPending(bed.bedId);
     hubs['hub-b'].proc.kill('SIGSTOP');
@@ -243,16 +244,22 @@ describe('rules engine across cluster nodes', () => {
       what: 'the fall raised by the new owner',
       timeoutMs: 15_000,
     });
-    // The frozen node's fall timer is overdue when it wakes: the fence must refuse its raise.
+    await publish(hubs['hub-a'], sosBed.button, 'sos-frozen-owner', 'button.pressed');
+    await waitFor(async () => (await alarmsOf(sosBed.bedId, 'sos')).length > 0, {
+      what: 'the SOS raised by the taker',
+    });
+    // The frozen node's fall timer is long overdue when it wakes: the fence must refuse its raise.
+    await new Promise((r) => setTimeout(r, Math.max(0, stoppedAt + 30_000 - Date.now())));
     hubs['hub-b'].proc.kill('SIGCONT');
     await waitFor(() => /partition lease lost/.test(hubs['hub-b'].logs()), { what: 'hub-b noticing its loss' });
     await new Promise((r) => setTimeout(r, 2000));
     expect(await alarmsOf(bed.bedId, 'fall')).toHaveLength(1);
     expect(await raisesOf(bed.bedId, 'fall')).toBe(1);
+    expect(await raisesOf(sosBed.bedId, 'sos')).toBe(1);
     expect(movedMs).toBeLessThan(6_000);
     // The woken node rejoins and takes its share back.
     await waitFor(async () => (await leaseCounts())['hub-b'] === 32, { what: 'hub-b rejoining', timeoutMs: 20_000 });
-    process.stdout.write(`cluster-rules: SIGSTOP -> partitions moved in ${movedMs} ms; one fall alarm\n`);
+    process.stdout.write(`cluster-rules: SIGSTOP for 30 s -> partitions moved in ${movedMs} ms; one fall alarm, one SOS\n`);
   });
 
   it('after a kill -9 of the owner the survivor raises the pending fall once and answers a new SOS', async () => {
