@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { hubApi, startHub, type HubProcess } from '@bedside/testing';
+import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
 import { ARTIFACTS, axeCheck, byTestId, ConsoleBrowser, requireBuiltConsole, signIn } from './browser-fixture';
 import { buildTenant, passwordOf, type Api, type Tenant } from './tenant-fixture';
 
@@ -9,7 +9,8 @@ import { buildTenant, passwordOf, type Api, type Tenant } from './tenant-fixture
  * key-holders and community workers expected on site within 3 s, a supervisor's queue page
  * counts and lists a late key-holder as soon as the hub flags it, with no reload; the alarm's
  * dispatch list shows each order's due time and marks the late ones live; arriving clears the
- * mark and the count. Screenshots go to test-artifacts/. Needs `npm run build` first.
+ * mark and the count; the wallboard counts late orders, highlighted, live. Screenshots go to
+ * test-artifacts/. Needs `npm run build` first.
  */
 let hub: HubProcess;
 let admin: Api;
@@ -105,6 +106,64 @@ describe('overdue work orders in Chromium', () => {
       els.map((e) => e.getAttribute('data-dispatch-id')),
     );
     expect(rows).toEqual([worker.body.id]);
+    expect(chrome.errors).toEqual([]);
+  }, 60_000);
+});
+
+describe('the wallboard figure in Chromium', () => {
+  const figure = (n: number, tone: 'kpi-bad' | 'kpi-good', timeout = 15_000) =>
+    page.waitForFunction(
+      ([sel, text, cls]) => {
+        const card = (globalThis as any).document.querySelector(sel);
+        return card?.querySelector('.kpi-value')?.textContent === text && card.classList.contains(cls);
+      },
+      [byTestId('wb-overdue-orders'), String(n), tone] as const,
+      { timeout },
+    );
+
+  it('counts late work orders, highlighted while any is late, and follows them live', async () => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${hub.httpUrl}/wallboard`);
+    await page.waitForSelector(byTestId('wallboard-queue'));
+    // Counted from the hub's list of late orders, not from the wallboard's own query.
+    const lateNow = ((await admin.get('/api/dispatches?overdue=true')).body as unknown[]).length;
+    expect(lateNow).toBe(1);
+    await figure(lateNow, 'kpi-bad');
+    const card = await page.innerText(byTestId('wb-overdue-orders'));
+    expect(card).toContain('异常工单');
+    expect(card).toContain('在办工单 ');
+
+    // Another late key-holder, with the page open: the figure follows without a reload.
+    const late = await admin.post(`/api/alarms/${tenant.alarm.id}/dispatches`, {
+      responderType: 'keyholder',
+      responderName: '王师傅（楼长）',
+    });
+    expect(late.status).toBe(201);
+    await waitFor(
+      async () =>
+        (
+          (await admin.get(`/api/alarms/${tenant.alarm.id}/dispatches`)).body as {
+            id: string;
+            overdueAt: string | null;
+          }[]
+        ).find((d) => d.id === late.body.id)?.overdueAt,
+      { timeoutMs: 15_000, what: 'the hub flagging the order late' },
+    );
+    // From the stream event, well before the page's 10 s refresh timer would have re-read it.
+    await figure(2, 'kpi-bad', 2500);
+    await page.screenshot({ path: join(ARTIFACTS, 'overdue-orders-wallboard-1440x900.png') });
+    const { passed, violations } = await axeCheck(page);
+    expect(passed).toBeGreaterThan(10);
+    expect(violations).toEqual([]);
+
+    // Both late responders arrive: none late, and the figure is no longer highlighted.
+    const open = (await admin.get('/api/dispatches?overdue=true')).body as { id: string; alarmId: string }[];
+    expect(open).toHaveLength(2);
+    for (const d of open)
+      expect(
+        (await admin.post(`/api/alarms/${d.alarmId}/dispatches/${d.id}/status`, { status: 'on_site' })).status,
+      ).toBe(201);
+    await figure(0, 'kpi-good', 2500);
     expect(chrome.errors).toEqual([]);
   }, 60_000);
 });

@@ -155,6 +155,27 @@ describe('a late work order', () => {
     expect(dispatches.find((d) => d.id === inTime.body.id)?.overdueAt).toBeNull();
   }, 30_000);
 
+  it("counts on the wallboard for the viewer's own organisation only, as the work-order lists do", async () => {
+    // Counted here from each organisation's list of open work orders, not from the wallboard's own query.
+    const figures = async (api: Api) => {
+      const open = (await api.get('/api/dispatches')).body as { overdue: boolean }[];
+      return { open: open.length, overdue: open.filter((d) => d.overdue).length };
+    };
+    const supA = await as(a.users.supervisor.username);
+    const supB = await as(b.users.supervisor.username);
+    const boardA = await supA.get('/api/wallboard');
+    expect(boardA.status).toBe(200);
+    expect(boardA.body.dispatches).toEqual({ open: 3, overdue: 1 });
+    expect(boardA.body.dispatches).toEqual(await figures(supA));
+    const boardB = await supB.get('/api/wallboard');
+    expect(boardB.body.dispatches).toEqual({ open: 1, overdue: 0 });
+    expect(boardB.body.dispatches).toEqual(await figures(supB));
+    // The administrator sees every organisation's.
+    expect((await admin.get('/api/wallboard')).body.dispatches).toEqual({ open: 4, overdue: 1 });
+    // Operators have no wallboard.
+    expect((await (await as(a.users.operator.username)).get('/api/wallboard')).status).toBe(403);
+  }, 30_000);
+
   it('stays flagged once across a restart, and arriving clears the flag for the close-out step', async () => {
     await hub.restart();
     const opA = await as(a.users.operator.username);

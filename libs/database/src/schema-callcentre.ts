@@ -47,6 +47,8 @@ export interface DispatchesTable {
   overdue_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** When it first ran late at any step; never cleared. */
   first_overdue_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** When the coded note of the current flag was written; null while a flag awaits its note. */
+  overdue_noted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface DispatchExpectationsTable {

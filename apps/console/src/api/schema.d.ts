@@ -3100,9 +3100,16 @@ export interface components {
       humanHandled: number;
       raised: number;
     };
+    WallboardDispatchesDto: {
+      /** @description open work orders (not closed, on an alarm not resolved) */
+      open: number;
+      /** @description open work orders past the due time of the step they wait for */
+      overdue: number;
+    };
     WallboardDto: {
       /** Format: date-time */
       at: string;
+      dispatches: components['schemas']['WallboardDispatchesDto'];
       escalations: components['schemas']['WallboardEscalationsDto'];
       /** Format: date-time */
       from: string;

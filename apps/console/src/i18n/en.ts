@@ -457,6 +457,8 @@ export const en: Messages = {
   'wallboard.trends': 'Trends per day',
   'wallboard.day': 'Day',
   'wallboard.falseAlarms': 'False alarms',
+  'wallboard.overdueOrders': 'Overdue work orders',
+  'wallboard.openOrders': 'of {count} open work orders',
   'plans.title': 'Action plans',
   'plans.edit': 'Edit a plan',
   'plans.kind': 'Alarm kind',

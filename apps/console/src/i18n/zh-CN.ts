@@ -454,6 +454,8 @@ export const zhCN = {
   'wallboard.trends': '每日趋势',
   'wallboard.day': '日期',
   'wallboard.falseAlarms': '误报',
+  'wallboard.overdueOrders': '异常工单',
+  'wallboard.openOrders': '在办工单 {count} 张',
   'plans.title': '处置预案',
   'plans.edit': '编辑预案',
   'plans.kind': '告警类型',

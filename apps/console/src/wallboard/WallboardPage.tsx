@@ -11,20 +11,39 @@ import { KpiCard } from '../supervisor/KpiCard';
 import { percent } from '../supervisor/percent';
 
 const REFRESH_MS = 10_000;
+/** Re-reads at most this often when several stream events come together. */
+const DEBOUNCE_MS = 500;
 
 /**
- * The supervisor's wall: queue health now, who handles what and how fast, escalations, and daily
- * trends. Answer-time shares count only alarms a person had to handle; auto-resolved device
+ * The supervisor's wall: queue health and late work orders now, who handles what and how fast,
+ * escalations, and daily trends. Answer-time shares count only alarms a person had to handle; auto-resolved device
  * alarms are shown beside them, never in the denominator.
  */
 export function WallboardPage() {
   const { t } = useI18n();
   const { user } = useAuth();
-  const { alarms } = useAlarmQueue();
+  const { alarms, subscribe } = useAlarmQueue();
   const [board, setBoard] = useState<Wallboard | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const [version, setVersion] = useState(0);
   // Refresh on a timer and whenever the live queue changes.
   const queueKey = alarms.map((a) => `${a.id}:${a.state}:${a.escalationLevel}:${String(a.heldUntil ?? '')}`).join(',');
+  // A work order flagged late, or one moving on (an alarm.updated on its alarm), changes the
+  // overdue figure without changing any alarm's state.
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const unsubscribe = subscribe((e) => {
+      if ((e.type !== 'alarm.dispatch_overdue' && e.type !== 'alarm.updated') || timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        setVersion((v) => v + 1);
+      }, DEBOUNCE_MS);
+    });
+    return () => {
+      unsubscribe();
+      if (timer) clearTimeout(timer);
+    };
+  }, [subscribe]);
   useEffect(() => {
     const ctrl = new AbortController();
     const load = () =>
@@ -41,7 +60,7 @@ export function WallboardPage() {
       ctrl.abort();
       clearInterval(timer);
     };
-  }, [queueKey]);
+  }, [queueKey, version]);
 
   if (!canSupervise(user?.role)) {
     return (
@@ -75,6 +94,13 @@ export function WallboardPage() {
               value={String(board.escalations.openEscalated)}
               sub={t('wallboard.escalationsInWindow', { count: board.escalations.inWindow })}
               good={board.escalations.openEscalated === 0}
+            />
+            <KpiCard
+              testId="wb-overdue-orders"
+              label={t('wallboard.overdueOrders')}
+              value={String(board.dispatches.overdue)}
+              sub={t('wallboard.openOrders', { count: board.dispatches.open })}
+              good={board.dispatches.overdue === 0}
             />
             <KpiCard
               testId="wb-oldest"

@@ -45,6 +45,16 @@ function asDomainError(err: unknown): unknown {
   );
 }
 
+/** The entry records the same step: same action and code, equal values of the identifying params. */
+function sameStep(
+  e: AlarmRecord['audit'][number],
+  action: string,
+  coded: { code: string; params: NoteParams },
+  by: readonly string[],
+): boolean {
+  return e.action === action && e.code === coded.code && by.every((k) => e.params?.[k] === coded.params[k]);
+}
+
 /**
  * Operator actions. Each runs on the bed's owner node (OnBedOwner), in the bed's queue (never
  * concurrently with the rules for that bed) and in one transaction with the audit entry and the
@@ -88,6 +98,10 @@ export class AlarmService implements OwnerRouted {
    * A call-centre step on the alarm's timeline (dispatch, call made, …) without a state change;
    * `code` and `params` let a console word the note in its language. The stream event is
    * alarm.updated unless the step is one consoles watch for by itself (a late work order).
+   * `onceBy` names the params that identify the step: when the timeline already holds an entry
+   * of this action and code with the same values, nothing is written, no event either, so a
+   * caller that does not know whether an earlier attempt committed may simply try again. The
+   * check reads the timeline under the alarm's row lock, in the transaction that would write.
    */
   @OnBedOwner('alarm')
   recordActivity(
@@ -97,8 +111,10 @@ export class AlarmService implements OwnerRouted {
     note: string,
     coded?: { code: string; params: NoteParams },
     eventType: 'alarm.updated' | 'alarm.dispatch_overdue' = 'alarm.updated',
+    onceBy?: readonly string[],
   ): Promise<AlarmDetail> {
     return this.change(id, async (tx, out, prev, at) => {
+      if (onceBy?.length && coded && prev.audit.some((e) => sameStep(e, action, coded, onceBy))) return [];
       await this.alarms.appendAudit(tx, prev.id, [
         { at, actor: user.username, action, from: prev.status, to: prev.status, note, ...coded },
       ]);

@@ -144,6 +144,51 @@ describe.each(testDatabaseEngines('dispatch-claims'))('work-order overdue claims
     expect(kept.first_overdue_at?.getTime()).toBe(now.getTime());
   });
 
+  it('answers flags whose note was never marked written, once a sweep period old, until they are marked', async () => {
+    const alarm = await raise();
+    const a = await send(alarm.id, 'noted', 1);
+    const b = await send(alarm.id, 'note lost', 1);
+    const c = await send(alarm.id, 'closed before its note', 1);
+    const flaggedAt = new Date(T0 + 200 * MIN);
+    const claimed = await dispatches.claimOverdue(flaggedAt, 50);
+    expect(claimed.map((d) => d.id)).toEqual(expect.arrayContaining([a.id, b.id, c.id]));
+    const mine = (ds: { id: string }[]) => ds.map((d) => d.id).filter((id) => [a.id, b.id, c.id].includes(id));
+
+    // Not before the flag is older than the period the flagging node had to write the note.
+    expect(mine(await dispatches.unnoted(flaggedAt, 50))).toEqual([]);
+    expect(await dispatches.markNoted(a.id, flaggedAt, new Date(T0 + 200 * MIN + 1))).toBe(true);
+    // Twice is a no-op; a mark for another flag time changes nothing.
+    expect(await dispatches.markNoted(a.id, flaggedAt, new Date(T0 + 201 * MIN))).toBe(false);
+    expect(await dispatches.markNoted(b.id, new Date(T0 + 199 * MIN), new Date(T0 + 201 * MIN))).toBe(false);
+    await dispatches.setStatus(alarm.id, c.id, 'dispatched', {
+      status: 'closed',
+      actor: 'op1',
+      note: null,
+      at: new Date(T0 + 201 * MIN),
+      dueAt: c.dueAt,
+      overdueAt: flaggedAt,
+    });
+    const later = new Date(T0 + 202 * MIN);
+    const stale = await dispatches.unnoted(later, 50);
+    expect(mine(stale)).toEqual([b.id]);
+    expect(stale.find((d) => d.id === b.id)).toMatchObject({ overdueAt: flaggedAt, organisationId: orgId });
+    expect(await dispatches.markNoted(b.id, flaggedAt, later)).toBe(true);
+    expect(mine(await dispatches.unnoted(later, 50))).toEqual([]);
+
+    // Arriving starts the close-out step unflagged and unmarked; its own flag awaits its own note.
+    await dispatches.setStatus(alarm.id, a.id, 'dispatched', {
+      status: 'on_site',
+      actor: 'op1',
+      note: null,
+      at: new Date(T0 + 203 * MIN),
+      dueAt: new Date(T0 + 204 * MIN),
+      overdueAt: null,
+    });
+    const closeFlag = new Date(T0 + 205 * MIN);
+    expect(mine(await dispatches.claimOverdue(closeFlag, 50))).toEqual([a.id]);
+    expect(mine(await dispatches.unnoted(new Date(T0 + 206 * MIN), 50))).toEqual([a.id]);
+  });
+
   it('moves on only from the status it was read in', async () => {
     const alarm = await raise();
     const d = await send(alarm.id, 'racing', 10);

@@ -117,6 +117,8 @@ export class DispatchRepository {
         updated_at: change.at,
         due_at: change.dueAt,
         overdue_at: change.overdueAt,
+        // A new step starts unflagged; a kept flag keeps its note mark.
+        ...(change.overdueAt === null ? { overdue_noted_at: null } : {}),
       })
       .where('id', '=', id)
       .where('alarm_id', '=', alarmId)
@@ -190,5 +192,37 @@ export class DispatchRepository {
       and overdue_at is null and status <> 'closed' and due_at < ${now}
       returning *`.execute(this.database.db);
     return rows.rows.map((r) => ({ ...toDispatch(r), organisationId: r.organisation_id }));
+  }
+
+  /**
+   * Open work orders flagged before `flaggedBefore` whose note was never marked written: the
+   * node that flagged one died or failed between the flag and the note. Oldest flag first.
+   */
+  async unnoted(flaggedBefore: Date, limit: number): Promise<(Dispatch & { organisationId: string })[]> {
+    const rows = await this.database.db
+      .selectFrom('dispatches as d')
+      .innerJoin('alarms as a', 'a.id', 'd.alarm_id')
+      .selectAll('d')
+      .where('d.overdue_noted_at', 'is', null)
+      .where('d.overdue_at', '<', flaggedBefore)
+      .where('d.status', '<>', 'closed')
+      .where('a.state', '<>', 'resolved')
+      .orderBy('d.overdue_at')
+      .orderBy('d.id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ ...toDispatch(r), organisationId: r.organisation_id }));
+  }
+
+  /** Marks the note of the flag raised at `overdueAt` written (no-op once the flag changed). */
+  async markNoted(id: string, overdueAt: Date, at: Date): Promise<boolean> {
+    const r = await this.database.db
+      .updateTable('dispatches')
+      .set({ overdue_noted_at: at })
+      .where('id', '=', id)
+      .where('overdue_at', '=', overdueAt)
+      .where('overdue_noted_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 }

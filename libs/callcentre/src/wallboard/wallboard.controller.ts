@@ -66,7 +66,7 @@ export class WallboardController {
     private readonly clock: Clock,
   ) {}
 
-  /** Live queue health, per-operator load and answer times, escalations and daily trends. */
+  /** Live queue health and late work orders, per-operator load and answer times, escalations and daily trends. */
   @Get()
   @ApiOkResponse({ type: WallboardDto })
   @Authenticated({ permission: 'kpi.read' })

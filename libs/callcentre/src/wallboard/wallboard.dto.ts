@@ -29,6 +29,11 @@ export class WallboardEscalationsDto {
   @ApiProperty() openEscalated!: number;
 }
 
+export class WallboardDispatchesDto {
+  @ApiProperty({ description: 'open work orders (not closed, on an alarm not resolved)' }) open!: number;
+  @ApiProperty({ description: 'open work orders past the due time of the step they wait for' }) overdue!: number;
+}
+
 export class WallboardTotalsDto {
   @ApiProperty() raised!: number;
   @ApiProperty({ description: 'alarms a person had to handle' }) humanHandled!: number;
@@ -55,6 +60,7 @@ export class WallboardDto implements Wallboard {
   @ApiProperty({ type: WallboardQueueDto }) queue!: WallboardQueueDto;
   @ApiProperty({ type: [WallboardOperatorDto] }) operators!: WallboardOperatorDto[];
   @ApiProperty({ type: WallboardEscalationsDto }) escalations!: WallboardEscalationsDto;
+  @ApiProperty({ type: WallboardDispatchesDto }) dispatches!: WallboardDispatchesDto;
   @ApiProperty({ type: WallboardTotalsDto }) totals!: WallboardTotalsDto;
   @ApiProperty({ type: [WallboardDayDto], description: 'one row per day in `timeZone`, oldest first' })
   trends!: WallboardDayDto[];

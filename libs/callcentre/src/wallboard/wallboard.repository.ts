@@ -26,6 +26,11 @@ export interface Wallboard {
   }[];
   escalations: { inWindow: number; openEscalated: number };
   /**
+   * Work orders now: open (not closed, on an alarm not resolved), and of those the ones past
+   * the due time of the step they wait for, as GET /api/dispatches?overdue=true lists them.
+   */
+  dispatches: { open: number; overdue: number };
+  /**
    * Alarms raised in the window. Answer-time shares count only alarms a person had to handle:
    * device alarms that cleared and resolved by themselves are counted apart, never in the denominator.
    */
@@ -67,7 +72,8 @@ export class WallboardRepository {
     // A human handled it unless the system closed it without anyone acknowledging it.
     const human = sql`not (a.outcome is not null and a.outcome = 'auto_resolved')`;
     const trendFrom = new Date(now.getTime() - days * 86_400_000);
-    const [queue, severities, operators, escalations, totals, trends] = await Promise.all([
+    const orgOfDispatch = organisationId ? sql`and d.organisation_id = ${organisationId}` : sql``;
+    const [queue, severities, operators, escalations, totals, trends, dispatches] = await Promise.all([
       sql<{ open: number; unacked: number; held: number; escalated: number; oldest: number | null }>`
         select count(*)::int as open,
           count(*) filter (where a.state = 'raised')::int as unacked,
@@ -137,7 +143,12 @@ export class WallboardRepository {
           count(*) filter (where a.outcome = 'false_alarm')::int as false_alarms
         from alarms a where not a.suppressed and a.raised_at >= ${trendFrom} and a.raised_at < ${now} ${org}
         group by 1 order by 1`.execute(db),
+      sql<{ open: number; overdue: number }>`
+        select count(*)::int as open, count(*) filter (where d.due_at < ${now})::int as overdue
+        from dispatches d join alarms a on a.id = d.alarm_id
+        where d.status <> 'closed' and a.state <> 'resolved' ${orgOfDispatch}`.execute(db),
     ]);
+    const w = dispatches.rows[0];
     const q = queue.rows[0];
     const t = totals.rows[0];
     const e = escalations.rows[0];
@@ -165,6 +176,7 @@ export class WallboardRepository {
         answerSecondsP50: num(r.p50),
       })),
       escalations: { inWindow: Number(e?.in_window ?? 0), openEscalated: Number(e?.open_escalated ?? 0) },
+      dispatches: { open: Number(w?.open ?? 0), overdue: Number(w?.overdue ?? 0) },
       totals: {
         raised: Number(t?.raised ?? 0),
         humanHandled: humanCount,
