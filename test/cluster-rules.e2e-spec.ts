@@ -259,7 +259,9 @@ describe('rules engine across cluster nodes', () => {
     expect(movedMs).toBeLessThan(6_000);
     // The woken node rejoins and takes its share back.
     await waitFor(async () => (await leaseCounts())['hub-b'] === 32, { what: 'hub-b rejoining', timeoutMs: 20_000 });
-    process.stdout.write(`cluster-rules: SIGSTOP for 30 s -> partitions moved in ${movedMs} ms; one fall alarm, one SOS\n`);
+    process.stdout.write(
+      `cluster-rules: SIGSTOP for 30 s -> partitions moved in ${movedMs} ms; one fall alarm, one SOS\n`,
+    );
   });
 
   it('after a kill -9 of the owner the survivor raises the pending fall once and answers a new SOS', async () => {
