@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { SystemClock } from '@bedside/common';
 import { Database, createKysely, migrateToLatest } from '@bedside/database';
-import { SqlTelemetryStore } from '@bedside/telemetry';
+import { MinuteRollupRepository, SqlTelemetryStore } from '@bedside/telemetry';
 import { summariseNight } from '../src/domain/summarise-night';
 import { BedNightSourceRepository } from '../src/persistence/bed-night-source.repository';
 import { NightSummaryRepository } from '../src/persistence/night-summary.repository';
@@ -117,6 +117,7 @@ async function storage(): Promise<void> {
     const config = new WellnessConfig(300_000, 1_800_000, 7);
     const computer = new NightComputer(
       store,
+      new MinuteRollupRepository(database),
       new BedNightSourceRepository(database),
       new NightSummaryRepository(database),
       new WellnessThresholdsRepository(database),

@@ -14,6 +14,7 @@ import { visits } from './0012-visits';
 import { deviceSessions } from './0013-device-sessions';
 import { visitAssigneeBedService } from './0014-visit-assignee-bed-service';
 import { dispatchDue } from './0015-dispatch-due';
+import { telemetryMinutes } from './0016-telemetry-minutes';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013-device-sessions': deviceSessions,
   '0014-visit-assignee-bed-service': visitAssigneeBedService,
   '0015-dispatch-due': dispatchDue,
+  '0016-telemetry-minutes': telemetryMinutes,
 };
