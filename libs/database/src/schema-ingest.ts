@@ -20,7 +20,8 @@ export interface TelemetryMinutesTable {
   samples: number;
   /** Samples the row held when this fold began: the optimistic-concurrency check of an update. */
   base_samples: number;
-  data: JSONColumnType<Record<string, unknown>>;
+  /** Compact JSON (see MinuteRollupRepository). */
+  data: JSONColumnType<unknown[]>;
 }
 
 export interface TelemetryMinutesSinceTable {

@@ -4,7 +4,8 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * Per-minute rollups of telemetry, folded at ingest whatever the telemetry backend, so a nightly
  * summary reads about a thousand rows a device instead of one per sample. One row per bed,
  * device and minute; `data` holds the sample instants and states as runs and the vital signs as
- * histograms (libs/telemetry MinuteRollup). `base_samples` is the sample count the writer saw
+ * histograms (libs/telemetry MinuteRollup), as `json` (kept as text: a night reads thousands of
+ * rows whole and never looks inside them in SQL). `base_samples` is the sample count the writer saw
  * before its fold, checked on update so that two writers of one row cannot lose each other's
  * samples. `telemetry_minutes_since` says from when rollups are complete: null when the hub had
  * no device when rollups began (nothing stored before them), else that instant; a night that
@@ -21,7 +22,7 @@ export const telemetryMinutes: Migration = {
       .addColumn('version', 'smallint', (c) => c.notNull())
       .addColumn('samples', 'integer', (c) => c.notNull().check(sql`samples > 0`))
       .addColumn('base_samples', 'integer', (c) => c.notNull())
-      .addColumn('data', 'jsonb', (c) => c.notNull())
+      .addColumn('data', 'json', (c) => c.notNull())
       .addPrimaryKeyConstraint('telemetry_minutes_pk', ['bed_id', 'minute', 'device_id'])
       .execute();
     await db.schema

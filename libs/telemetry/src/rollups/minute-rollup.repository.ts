@@ -18,14 +18,35 @@ export interface RollupWrite {
   baseSamples: number;
 }
 
-interface RollupData {
-  runs: number[];
-  heartRate: Histogram;
-  respirationRate: Histogram;
-  spo2: Histogram;
-  movementSum: number;
-  movementCount: number;
+/**
+ * A row's `data`, compact since a night is read as thousands of them: [runs, heart rate,
+ * respiration rate, SpO2, movement sum, movement count], each histogram flattened to
+ * [value, count, value, count, ...].
+ */
+type RollupData = [number[], number[], number[], number[], number, number];
+
+const flat = (h: Histogram) => Object.entries(h).flatMap(([value, count]) => [Number(value), count]);
+function histogram(pairs: readonly number[]): Histogram {
+  const h: Histogram = {};
+  for (let i = 0; i < pairs.length; i += 2) h[String(pairs[i])] = pairs[i + 1];
+  return h;
 }
+const toData = (r: MinuteRollup): RollupData => [
+  r.runs,
+  flat(r.heartRate),
+  flat(r.respirationRate),
+  flat(r.spo2),
+  r.movementSum,
+  r.movementCount,
+];
+const fromData = ([runs, heartRate, respirationRate, spo2, movementSum, movementCount]: RollupData) => ({
+  runs,
+  heartRate: histogram(heartRate),
+  respirationRate: histogram(respirationRate),
+  spo2: histogram(spo2),
+  movementSum,
+  movementCount,
+});
 
 export const keyOf = (k: RollupKey) => `${k.bedId}|${k.deviceId}|${k.minute}`;
 
@@ -72,14 +93,7 @@ export class MinuteRollupRepository {
             version: ROLLUP_VERSION,
             samples: r.samples,
             base_samples: baseSamples,
-            data: JSON.stringify({
-              runs: r.runs,
-              heartRate: r.heartRate,
-              respirationRate: r.respirationRate,
-              spo2: r.spo2,
-              movementSum: r.movementSum,
-              movementCount: r.movementCount,
-            } satisfies RollupData),
+            data: JSON.stringify(toData(r)),
           })),
         )
         .onConflict((oc) =>
@@ -103,17 +117,36 @@ export class MinuteRollupRepository {
     return conflicts;
   }
 
-  /** The bed's rollups with a minute in [from, to). */
+  /**
+   * The bed's rollups with a minute in [from, to). A night is about a thousand rows a device:
+   * they come back as one JSON array a device, which costs the driver far less than a row each.
+   */
   async ofBed(bedId: string, from: number, to: number): Promise<MinuteRollup[]> {
     const rows = await this.database.db
       .selectFrom('telemetry_minutes')
-      .selectAll()
+      .select([
+        'device_id',
+        sql<string>`min(kind)`.as('kind'),
+        sql<string>`json_agg(json_build_array((extract(epoch from minute) * 1000)::float8, samples, data) order by minute)::text`.as(
+          'minutes',
+        ),
+      ])
       .where('bed_id', '=', bedId)
       .where('minute', '>=', new Date(from))
       .where('minute', '<', new Date(to))
       .where('version', '=', ROLLUP_VERSION)
+      .groupBy('device_id')
       .execute();
-    return rows.map(fromRow);
+    return rows.flatMap((r) =>
+      (JSON.parse(r.minutes) as [number, number, RollupData][]).map(([minute, samples, data]) => ({
+        bedId,
+        deviceId: r.device_id,
+        kind: r.kind as DeviceKind,
+        minute,
+        samples,
+        ...fromData(data),
+      })),
+    );
   }
 
   /** From when rollups are complete: null for all telemetry (they began before any device). */
@@ -131,7 +164,7 @@ function fromRow(r: {
   device_id: string;
   kind: string;
   samples: number;
-  data: Record<string, unknown>;
+  data: unknown;
 }): MinuteRollup {
   const data = (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as RollupData;
   return {
@@ -140,6 +173,6 @@ function fromRow(r: {
     kind: r.kind as DeviceKind,
     minute: ms(r.minute),
     samples: r.samples,
-    ...data,
+    ...fromData(data),
   };
 }
