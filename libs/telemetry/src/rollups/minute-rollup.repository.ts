@@ -3,7 +3,7 @@ import type { Database } from '@bedside/database';
 import type { DeviceKind } from '@bedside/contracts';
 import { ROLLUP_VERSION, type Histogram, type MinuteRollup } from './minute-rollup';
 
-// At most 8 bind parameters a row; PGlite breaks past 32767 parameters in one statement.
+// Rows a statement: a bound on one statement's size.
 const ROWS_PER_STATEMENT = 2000;
 
 export interface RollupKey {
@@ -25,7 +25,11 @@ export interface RollupWrite {
  */
 type RollupData = [number[], number[], number[], number[], number, number];
 
-const flat = (h: Histogram) => Object.entries(h).flatMap(([value, count]) => [Number(value), count]);
+function flat(h: Histogram): number[] {
+  const out: number[] = [];
+  for (const value in h) out.push(Number(value), h[value]);
+  return out;
+}
 function histogram(pairs: readonly number[]): Histogram {
   const h: Histogram = {};
   for (let i = 0; i < pairs.length; i += 2) h[String(pairs[i])] = pairs[i + 1];
@@ -82,37 +86,24 @@ export class MinuteRollupRepository {
     const conflicts: RollupKey[] = [];
     for (let i = 0; i < writes.length; i += ROWS_PER_STATEMENT) {
       const slice = writes.slice(i, i + ROWS_PER_STATEMENT);
-      const saved = await this.database.db
-        .insertInto('telemetry_minutes')
-        .values(
-          slice.map(({ rollup: r, baseSamples }) => ({
-            bed_id: r.bedId,
-            minute: new Date(r.minute),
-            device_id: r.deviceId,
-            kind: r.kind,
-            version: ROLLUP_VERSION,
-            samples: r.samples,
-            base_samples: baseSamples,
-            data: JSON.stringify(toData(r)),
-          })),
-        )
-        .onConflict((oc) =>
-          oc
-            .columns(['bed_id', 'minute', 'device_id'])
-            .doUpdateSet({
-              kind: (eb) => eb.ref('excluded.kind'),
-              version: (eb) => eb.ref('excluded.version'),
-              samples: (eb) => eb.ref('excluded.samples'),
-              base_samples: (eb) => eb.ref('excluded.base_samples'),
-              data: (eb) => eb.ref('excluded.data'),
-            })
-            .where(sql<boolean>`telemetry_minutes.samples = excluded.base_samples`),
-        )
-        .returning(['bed_id', 'minute', 'device_id'])
-        .execute();
-      if (saved.length === slice.length) continue;
-      const done = new Set(saved.map((s) => keyOf({ bedId: s.bed_id, deviceId: s.device_id, minute: ms(s.minute) })));
-      for (const { rollup } of slice) if (!done.has(keyOf(rollup))) conflicts.push(rollup);
+      const rollups = slice.map((w) => w.rollup);
+      // One array a column (unnest): a batch of thousands of rows is eight parameters, not
+      // eight a row, which spares building and serialising a parameter per value.
+      const saved = await sql<{ bed_id: string; device_id: string; minute: number }>`
+        insert into telemetry_minutes (bed_id, minute, device_id, kind, version, samples, base_samples, data)
+        select b, to_timestamp(m / 1000.0), d, k, ${ROLLUP_VERSION}, s, bs, j::json
+          from unnest(${rollups.map((r) => r.bedId)}::uuid[], ${rollups.map((r) => r.minute)}::float8[],
+                      ${rollups.map((r) => r.deviceId)}::text[], ${rollups.map((r) => r.kind)}::text[],
+                      ${rollups.map((r) => r.samples)}::int[], ${slice.map((w) => w.baseSamples)}::int[],
+                      ${rollups.map((r) => JSON.stringify(toData(r)))}::text[]) as t(b, m, d, k, s, bs, j)
+        on conflict (bed_id, minute, device_id) do update
+           set kind = excluded.kind, version = excluded.version, samples = excluded.samples,
+               base_samples = excluded.base_samples, data = excluded.data
+         where telemetry_minutes.samples = excluded.base_samples
+        returning bed_id, device_id, (extract(epoch from minute) * 1000)::float8 as minute`.execute(this.database.db);
+      if (saved.rows.length === slice.length) continue;
+      const done = new Set(saved.rows.map((s) => keyOf({ bedId: s.bed_id, deviceId: s.device_id, minute: s.minute })));
+      for (const r of rollups) if (!done.has(keyOf(r))) conflicts.push(r);
     }
     return conflicts;
   }

@@ -5,13 +5,15 @@ import { keyOf, type MinuteRollupRepository, type RollupKey, type RollupWrite } 
 
 /** A row another writer changed is loaded and folded again at most this many times a batch. */
 const CONFLICT_ROUNDS = 3;
-/** Minutes this much older than the newest sample folded leave the cache (late data reloads its row). */
+/** Rows untouched this long leave the cache (late data reloads its row); swept at most once a minute. */
 const KEEP_MS = 3 * MINUTE_MS;
 
 interface Entry {
   fold: MinuteFold;
   /** Samples of the stored row (0: none). */
   stored: number;
+  /** When a batch last touched it (wall clock: device clocks may be anywhere). */
+  touchedAt: number;
 }
 
 /**
@@ -26,7 +28,6 @@ export class MinuteRollupWriter {
   private readonly commit: GroupCommit<TelemetryPoint[]>;
   private readonly cache = new Map<string, Entry>();
   private chain: Promise<void> = Promise.resolve();
-  private newestMinute = 0;
   private sweptAt = 0;
   private written = 0;
 
@@ -34,6 +35,7 @@ export class MinuteRollupWriter {
     private readonly repository: MinuteRollupRepository,
     batching: { delayMs: number; maxBatch: number } = { delayMs: 0, maxBatch: 2000 },
     private readonly def: RollupDefinitions = ROLLUP_DEFINITIONS,
+    private readonly now: () => number = Date.now,
   ) {
     this.commit = new GroupCommit((batches) => this.serially(batches), batching);
   }
@@ -70,8 +72,8 @@ export class MinuteRollupWriter {
       let g = groups.get(k);
       if (!g) groups.set(k, (g = { key, points: [] }));
       g.points.push(p);
-      if (key.minute > this.newestMinute) this.newestMinute = key.minute;
     }
+    const now = this.now();
     try {
       await this.load([...groups.keys()].filter((k) => !this.cache.has(k)).map((k) => groups.get(k)!.key));
       let todo = [...groups.keys()];
@@ -79,6 +81,7 @@ export class MinuteRollupWriter {
         const writes: RollupWrite[] = [];
         for (const k of todo) {
           const entry = this.cache.get(k)!;
+          entry.touchedAt = now;
           for (const p of groups.get(k)!.points) entry.fold.add(p, this.def);
           if (entry.fold.samples !== entry.stored)
             writes.push({ rollup: entry.fold.toRollup(), baseSamples: entry.stored });
@@ -101,7 +104,7 @@ export class MinuteRollupWriter {
       for (const k of groups.keys()) this.cache.delete(k);
       throw err;
     }
-    this.sweep();
+    this.sweep(now);
   }
 
   private async load(keys: readonly (RollupKey & { kind: TelemetryPoint['kind'] })[]): Promise<void> {
@@ -113,17 +116,16 @@ export class MinuteRollupWriter {
       this.cache.set(
         k,
         row
-          ? { fold: MinuteFold.from(row), stored: row.samples }
-          : { fold: MinuteFold.empty(key.deviceId, key.bedId, key.kind, key.minute), stored: 0 },
+          ? { fold: MinuteFold.from(row), stored: row.samples, touchedAt: 0 }
+          : { fold: MinuteFold.empty(key.deviceId, key.bedId, key.kind, key.minute), stored: 0, touchedAt: 0 },
       );
     }
   }
 
-  /** Once a minute of sample time: forget the rows of minutes that live devices have left behind. */
-  private sweep(): void {
-    if (this.newestMinute - this.sweptAt < MINUTE_MS) return;
-    this.sweptAt = this.newestMinute;
-    const horizon = this.newestMinute - KEEP_MS;
-    for (const [k, entry] of this.cache) if (entry.fold.minute < horizon) this.cache.delete(k);
+  /** Once a minute: forget the rows no batch touched lately (minutes live devices have left behind). */
+  private sweep(now: number): void {
+    if (now - this.sweptAt < MINUTE_MS) return;
+    this.sweptAt = now;
+    for (const [k, entry] of this.cache) if (entry.touchedAt < now - KEEP_MS) this.cache.delete(k);
   }
 }
