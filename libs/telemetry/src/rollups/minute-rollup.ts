@@ -197,13 +197,17 @@ export function foldMinutes<P extends RollupSample>(
 ): { rollups: MinuteRollup[]; duplicates: number } {
   const folds = new Map<string, MinuteFold>();
   let duplicates = 0;
+  let f: MinuteFold | undefined;
   for (const p of samples) {
     const bedId = bedOf(p);
     if (bedId === null) continue;
     const minute = minuteOf(p.ts);
-    const key = `${bedId}|${p.deviceId}|${minute}`;
-    let f = folds.get(key);
-    if (!f) folds.set(key, (f = MinuteFold.empty(p.deviceId, bedId, p.kind, minute)));
+    // Samples mostly come device by device in time order: the fold of the one before usually fits.
+    if (!f || f.minute !== minute || f.deviceId !== p.deviceId || f.bedId !== bedId) {
+      const key = `${bedId}|${p.deviceId}|${minute}`;
+      f = folds.get(key);
+      if (!f) folds.set(key, (f = MinuteFold.empty(p.deviceId, bedId, p.kind, minute)));
+    }
     if (!f.add(p, def)) duplicates++;
   }
   const rollups = [...folds.values()].map((f) => f.toRollup());
