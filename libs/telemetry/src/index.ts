@@ -9,3 +9,4 @@ export * from './telemetry.factory';
 export * from './telemetry.module';
 export * from './http/vitals.dto';
 export * from './http/vitals.controller';
+export * from './rollups';

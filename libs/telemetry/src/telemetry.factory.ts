@@ -3,13 +3,29 @@ import type { EnvDto } from '@bedside/config';
 import type { Database } from '@bedside/database';
 import { InfluxTelemetryStore, influxSpoolDir } from './influx/influx-telemetry.store';
 import { SqlTelemetryStore } from './sql-telemetry.store';
+import { MinuteRollupRepository } from './rollups/minute-rollup.repository';
+import { MinuteRollupWriter } from './rollups/minute-rollup.writer';
+import { RolledUpTelemetryStore } from './rollups/rolled-up-telemetry.store';
 import type { TelemetryStore } from './telemetry.store';
 
 /**
  * InfluxDB (v1 HTTP API) when INFLUX_URL is set, with its spool in DATA_DIR/spool; otherwise
- * the `telemetry_samples` table of the hub's SQL database.
+ * the `telemetry_samples` table of the hub's SQL database. Either way every write is also folded
+ * into per-minute rollups in the SQL database (`telemetry_minutes`), which nightly summaries read.
  */
 export function createTelemetryStore(
+  env: EnvDto,
+  database: Database,
+  logger: LoggerService = new Logger('Telemetry'),
+): RolledUpTelemetryStore {
+  const rollups = new MinuteRollupWriter(new MinuteRollupRepository(database), {
+    delayMs: env.TELEMETRY_COMMIT_DELAY_MS,
+    maxBatch: env.INGEST_COMMIT_MAX_BATCH,
+  });
+  return new RolledUpTelemetryStore(createRawStore(env, database, logger), rollups);
+}
+
+function createRawStore(
   env: EnvDto,
   database: Database,
   logger: LoggerService = new Logger('Telemetry'),

@@ -7,6 +7,7 @@ import { ConfigModule, EnvDto } from '@bedside/config';
 import { Database } from '@bedside/database';
 import { ObservabilityModule } from '@bedside/observability';
 import { InfluxTelemetryStore } from './influx/influx-telemetry.store';
+import { RolledUpTelemetryStore } from './rollups/rolled-up-telemetry.store';
 import { SqlTelemetryStore } from './sql-telemetry.store';
 import { createTelemetryStore } from './telemetry.factory';
 import { TelemetryModule } from './telemetry.module';
@@ -26,10 +27,13 @@ describe('createTelemetryStore / TelemetryModule', () => {
 
   const env = (extra: Partial<EnvDto> = {}) => Object.assign(new EnvDto(), { DATA_DIR: dataDir }, extra);
 
-  it('uses SQL without INFLUX_URL and InfluxDB with it', async () => {
-    expect(createTelemetryStore(env(), fakeDb, quiet)).toBeInstanceOf(SqlTelemetryStore);
+  it('uses SQL without INFLUX_URL and InfluxDB with it, rolled up by minute either way', async () => {
+    const sql = createTelemetryStore(env(), fakeDb, quiet);
+    expect(sql).toBeInstanceOf(RolledUpTelemetryStore);
+    expect(sql.inner).toBeInstanceOf(SqlTelemetryStore);
+    expect(sql.name).toBe('sql');
     const influx = createTelemetryStore(env({ INFLUX_URL: 'http://127.0.0.1:9' }), fakeDb, quiet);
-    expect(influx).toBeInstanceOf(InfluxTelemetryStore);
+    expect(influx.inner).toBeInstanceOf(InfluxTelemetryStore);
     expect(influx.stats().spoolDepthPoints).toBe(0);
     await influx.close();
   });
@@ -43,7 +47,7 @@ describe('createTelemetryStore / TelemetryModule', () => {
     const app = mod.createNestApplication({ logger: false });
     await app.init();
     const store = app.get(TelemetryStore);
-    expect(store).toBeInstanceOf(SqlTelemetryStore);
+    expect((store as RolledUpTelemetryStore).inner).toBeInstanceOf(SqlTelemetryStore);
     const close = jest.spyOn(store, 'close');
     await app.close();
     expect(close).toHaveBeenCalled();

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EnvDto } from '@bedside/config';
+import { Database } from '@bedside/database';
+import { MinuteRollupRepository } from '@bedside/telemetry';
 import { IngestModule } from '@bedside/ingest';
 import { WellnessController } from './http/wellness.controller';
 import { BedNightSourceRepository } from './persistence/bed-night-source.repository';
@@ -18,6 +20,11 @@ import { WellnessService } from './services/wellness.service';
   controllers: [WellnessController],
   providers: [
     { provide: WellnessConfig, inject: [EnvDto], useFactory: (env: EnvDto) => WellnessConfig.fromEnv(env) },
+    {
+      provide: MinuteRollupRepository,
+      inject: [Database],
+      useFactory: (db: Database) => new MinuteRollupRepository(db),
+    },
     BedNightSourceRepository,
     NightRequestRepository,
     NightSummaryRepository,

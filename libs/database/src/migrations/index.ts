@@ -15,6 +15,7 @@ import { deviceSessions } from './0013-device-sessions';
 import { visitAssigneeBedService } from './0014-visit-assignee-bed-service';
 import { dispatchDue } from './0015-dispatch-due';
 import { dispatchOverdueNoted } from './0016-dispatch-overdue-noted';
+import { telemetryMinutes } from './0017-telemetry-minutes';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014-visit-assignee-bed-service': visitAssigneeBedService,
   '0015-dispatch-due': dispatchDue,
   '0016-dispatch-overdue-noted': dispatchOverdueNoted,
+  '0017-telemetry-minutes': telemetryMinutes,
 };

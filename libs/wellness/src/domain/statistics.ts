@@ -45,3 +45,54 @@ export function scaledMad(values: readonly number[], centre = median(values)): n
 }
 
 export const round1 = (v: number) => Math.round(v * 10) / 10;
+
+/**
+ * distributionOf for values given as value -> count (a histogram): the same figures, computed by
+ * walking the distinct values in order instead of sorting every sample.
+ */
+export function distributionOfCounts(counts: ReadonlyMap<number, number>): Distribution | null {
+  const sorted = sortedCounts(counts);
+  const total = sorted.length ? sorted[sorted.length - 1].upTo : 0;
+  if (total === 0) return null;
+  return {
+    median: round1(percentileOfCounts(sorted, total, 50)),
+    p5: round1(percentileOfCounts(sorted, total, 5)),
+    p95: round1(percentileOfCounts(sorted, total, 95)),
+    min: sorted[0].value,
+    max: sorted[sorted.length - 1].value,
+    count: total,
+  };
+}
+
+/** Median of values given as value -> count; null when there are none. */
+export function medianOfCounts(counts: ReadonlyMap<number, number>): number | null {
+  const sorted = sortedCounts(counts);
+  const total = sorted.length ? sorted[sorted.length - 1].upTo : 0;
+  return total === 0 ? null : percentileOfCounts(sorted, total, 50);
+}
+
+/** Distinct values in order, each with how many values are at or below it. */
+function sortedCounts(counts: ReadonlyMap<number, number>): { value: number; upTo: number }[] {
+  const values = Float64Array.from(counts.keys()).sort();
+  let upTo = 0;
+  const out: { value: number; upTo: number }[] = [];
+  for (const value of values) {
+    const c = counts.get(value)!;
+    if (c <= 0) continue;
+    upTo += c;
+    out.push({ value, upTo });
+  }
+  return out;
+}
+
+/** percentileOfSorted over the values the counts stand for, with the same arithmetic. */
+function percentileOfCounts(sorted: readonly { value: number; upTo: number }[], total: number, p: number): number {
+  const at = (index: number) => {
+    for (const s of sorted) if (index < s.upTo) return s.value;
+    return sorted[sorted.length - 1].value;
+  };
+  const rank = (p / 100) * (total - 1);
+  const lo = Math.floor(rank);
+  const hi = Math.ceil(rank);
+  return at(lo) + (at(hi) - at(lo)) * (rank - lo);
+}

@@ -1,5 +1,14 @@
 import { toLocal } from '@bedside/rules';
 import {
+  ROLLUP_DEFINITIONS,
+  foldMinutes,
+  inBedOfCode,
+  restlessOfCode,
+  wornOfCode,
+  type Histogram,
+  type MinuteRollup,
+} from '@bedside/telemetry';
+import {
   MAX_LISTED,
   SUMMARY_VERSION,
   type Absence,
@@ -11,7 +20,7 @@ import {
   type WellnessSample,
 } from './night-summary';
 import { DEFAULT_NIGHT_HOURS, nightWindow, type NightDate, type NightHours } from './night-window';
-import { distributionOf, round1 } from './statistics';
+import { distributionOfCounts, medianOfCounts, round1 } from './statistics';
 
 /** What the figures of a summary mean; every threshold here is documented in the README. */
 export interface SummaryDefinitions {
@@ -31,13 +40,13 @@ export interface SummaryDefinitions {
 }
 
 export const DEFAULT_SUMMARY_DEFINITIONS: SummaryDefinitions = {
-  minSignalQuality: 50,
+  minSignalQuality: ROLLUP_DEFINITIONS.minSignalQuality,
   gapFactor: 2,
   fallbackIntervalMs: 60_000,
   coreStartHour: 22,
   coreEndHour: 6,
   minAbsenceMs: 60_000,
-  restlessMovement: 30,
+  restlessMovement: ROLLUP_DEFINITIONS.restlessMovement,
 };
 
 export interface SummariseOptions {
@@ -49,17 +58,33 @@ export interface SummariseOptions {
   definitions?: Partial<SummaryDefinitions>;
 }
 
+/** A stretch of samples at one step in one state (see MinuteRollup.runs), at absolute instants. */
+interface Run {
+  t0: number;
+  step: number;
+  n: number;
+  code: number;
+}
+
 interface DeviceSeries {
   deviceId: string;
   kind: WellnessDeviceKind;
-  samples: WellnessSample[];
+  runs: Run[];
+  samples: number;
   intervalMs: number | null;
+  heartRate: Map<number, number>;
+  respirationRate: Map<number, number>;
+  spo2: Map<number, number>;
+  movementSum: number;
+  movementCount: number;
 }
 
 /**
  * One resident's night, from the samples of their bed's devices and the bed's alarms. Samples
  * outside the night window are ignored, as are repeats of a (device, ts) already seen (the
  * first one wins, as in the store), so the answer does not depend on order or redelivery.
+ * The samples are folded into minute rollups as ingest does and summarised from those, so a
+ * night summarised from raw samples and one from stored rollups are the same computation.
  */
 export function summariseNight(
   samples: readonly WellnessSample[],
@@ -68,61 +93,63 @@ export function summariseNight(
 ): NightSummary {
   const def = { ...DEFAULT_SUMMARY_DEFINITIONS, ...options.definitions };
   const window = nightWindow(options.night, options.timeZone, options.hours ?? DEFAULT_NIGHT_HOURS);
+  const inWindow = samples.filter((p) => p.ts >= window.start && p.ts < window.end);
+  const { rollups, duplicates } = foldMinutes(inWindow, () => '', def);
+  return summariseRollups(rollups, alarms, options, duplicates);
+}
+
+/**
+ * The night from the bed's minute rollups (those outside the window are ignored). They must have
+ * been folded with this summary's signal-quality and restless thresholds (ROLLUP_DEFINITIONS).
+ */
+export function summariseRollups(
+  rollups: readonly MinuteRollup[],
+  alarms: readonly NightAlarm[],
+  options: SummariseOptions,
+  duplicates = 0,
+): NightSummary {
+  const def = { ...DEFAULT_SUMMARY_DEFINITIONS, ...options.definitions };
+  const window = nightWindow(options.night, options.timeZone, options.hours ?? DEFAULT_NIGHT_HOURS);
   const durationMs = window.end - window.start;
-  const { series, duplicates } = seriesByDevice(samples, window.start, window.end, options.devices ?? []);
+  const series = seriesByDevice(rollups, window.start, window.end, options.devices ?? []);
 
   const mattresses = series.filter((s) => s.kind === 'mattress');
   const wearables = series.filter((s) => s.kind === 'wearable');
   // One mattress describes the bed; should a bed carry two, the one that reported most.
-  const mattress = mostSamples(mattresses.filter((s) => s.samples.some((p) => isBool(p.inBed))));
+  const mattress = mostSamples(mattresses.filter((s) => s.runs.some((r) => inBedOfCode(r.code) !== null)));
   let timeInBedMs = 0;
   let timeOutOfBedMs = 0;
-  let movementSum = 0;
-  let movementCount = 0;
   let restlessMs = 0;
   let firstInBedAt: number | null = null;
   let lastInBedEnd: number | null = null;
   const absences = new AbsenceTracker();
   if (mattress) {
-    forEachHeld(mattress, inBedOf, window.end, def, (start, end, inBed, sample) => {
+    forEachHeld(mattress, inBedOfCode, window.end, def, (start, end, heldMs, inBed, code) => {
       absences.add(start, end, inBed);
       if (!inBed) {
-        timeOutOfBedMs += end - start;
+        timeOutOfBedMs += heldMs;
         return;
       }
-      timeInBedMs += end - start;
+      timeInBedMs += heldMs;
       firstInBedAt ??= start;
       lastInBedEnd = end;
-      const movement = sample.movement;
-      if (typeof movement === 'number') {
-        movementSum += movement;
-        movementCount++;
-        if (movement >= def.restlessMovement) restlessMs += end - start;
-      }
+      if (restlessOfCode(code)) restlessMs += heldMs;
     });
   }
   const exits = absences
     .finish()
     .filter((a) => a.durationMs >= def.minAbsenceMs && inCoreHours(a.start, options.timeZone, def));
 
-  const heartRates: number[] = [];
-  const respirationRates: number[] = [];
-  for (const m of mattresses) {
-    for (const p of m.samples) {
-      if (p.inBed !== true) continue;
-      if (typeof p.signalQuality === 'number' && p.signalQuality < def.minSignalQuality) continue;
-      if (typeof p.heartRate === 'number' && p.heartRate > 0) heartRates.push(p.heartRate);
-      if (typeof p.respirationRate === 'number' && p.respirationRate > 0) respirationRates.push(p.respirationRate);
-    }
-  }
-
-  const spo2: number[] = [];
-  for (const w of wearables)
-    for (const p of w.samples) if (p.worn !== false && typeof p.spo2 === 'number') spo2.push(p.spo2);
   const wearable = mostSamples(wearables);
   let wornMs = 0;
   if (wearable)
-    forEachHeld(wearable, wornOf, window.end, def, (start, end, worn) => void (worn && (wornMs += end - start)));
+    forEachHeld(
+      wearable,
+      wornOfCode,
+      window.end,
+      def,
+      (_start, _end, heldMs, worn) => void (worn && (wornMs += heldMs)),
+    );
 
   const nightAlarms = alarms
     .filter((a) => !a.suppressed && a.startedAt >= window.start && a.startedAt < window.end)
@@ -135,7 +162,7 @@ export function summariseNight(
     night: options.night,
     timeZone: options.timeZone,
     window: { start: window.start, end: window.end, durationMs },
-    hasData: mattresses.some((m) => m.samples.length > 0),
+    hasData: mattresses.some((m) => m.samples > 0),
     samples: { mattress: count(mattresses), wearable: count(wearables), duplicates },
     presence: {
       timeInBedMs,
@@ -150,10 +177,13 @@ export function summariseNight(
       longestMs: exits.reduce((longest, a) => Math.max(longest, a.durationMs), 0),
       absences: exits.slice(0, MAX_LISTED),
     },
-    heartRate: distributionOf(heartRates),
-    respirationRate: distributionOf(respirationRates),
-    movement: { meanInBed: movementCount ? round1(movementSum / movementCount) : null, restlessMs },
-    spo2: distributionOf(spo2),
+    heartRate: distributionOfCounts(merged(mattresses, (s) => s.heartRate)),
+    respirationRate: distributionOfCounts(merged(mattresses, (s) => s.respirationRate)),
+    movement: {
+      meanInBed: mattress?.movementCount ? round1(mattress.movementSum / mattress.movementCount) : null,
+      restlessMs,
+    },
+    spo2: distributionOfCounts(merged(wearables, (s) => s.spo2)),
     wearable: wearables.length ? { wornMs } : null,
     devices: series.filter((s) => s.kind !== 'button').map((s) => coverageOf(s, window.start, window.end, def)),
     alarms: {
@@ -167,73 +197,82 @@ export function summariseNight(
 }
 
 function seriesByDevice(
-  samples: readonly WellnessSample[],
+  rollups: readonly MinuteRollup[],
   start: number,
   end: number,
   bound: readonly { deviceId: string; kind: WellnessDeviceKind }[],
-): { series: DeviceSeries[]; duplicates: number } {
+): DeviceSeries[] {
   const byDevice = new Map<string, DeviceSeries>();
-  for (const d of bound)
-    byDevice.set(d.deviceId, { deviceId: d.deviceId, kind: d.kind, samples: [], intervalMs: null });
-  for (const p of samples) {
-    if (p.ts < start || p.ts >= end) continue;
-    let s = byDevice.get(p.deviceId);
-    if (!s) byDevice.set(p.deviceId, (s = { deviceId: p.deviceId, kind: p.kind, samples: [], intervalMs: null }));
-    s.samples.push(p);
-  }
-  let duplicates = 0;
-  for (const s of byDevice.values()) {
-    // Stable sort: of two samples with one ts, the first given stays first and is kept. Store
-    // reads come sorted already; checking costs one pass, sorting objects far more.
-    if (!isSorted(s.samples)) s.samples.sort((a, b) => a.ts - b.ts);
-    const unique: WellnessSample[] = [];
-    for (const p of s.samples) {
-      if (unique.length && unique[unique.length - 1].ts === p.ts) duplicates++;
-      else unique.push(p);
-    }
-    s.samples = unique;
-    s.intervalMs = medianStep(unique);
-  }
-  return {
-    series: [...byDevice.values()].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0)),
-    duplicates,
+  const seriesOf = (deviceId: string, kind: WellnessDeviceKind) => {
+    let s = byDevice.get(deviceId);
+    if (!s)
+      byDevice.set(
+        deviceId,
+        (s = {
+          deviceId,
+          kind,
+          runs: [],
+          samples: 0,
+          intervalMs: null,
+          heartRate: new Map(),
+          respirationRate: new Map(),
+          spo2: new Map(),
+          movementSum: 0,
+          movementCount: 0,
+        }),
+      );
+    return s;
   };
+  for (const d of bound) seriesOf(d.deviceId, d.kind);
+  const ordered = rollups.filter((r) => r.minute >= start && r.minute < end).sort((a, b) => a.minute - b.minute);
+  for (const r of ordered) {
+    const s = seriesOf(r.deviceId, r.kind);
+    for (let i = 0; i < r.runs.length; i += 4)
+      s.runs.push({ t0: r.minute + r.runs[i], step: r.runs[i + 1], n: r.runs[i + 2], code: r.runs[i + 3] });
+    s.samples += r.samples;
+    addCounts(s.heartRate, r.heartRate);
+    addCounts(s.respirationRate, r.respirationRate);
+    addCounts(s.spo2, r.spo2);
+    s.movementSum += r.movementSum;
+    s.movementCount += r.movementCount;
+  }
+  for (const s of byDevice.values()) s.intervalMs = medianStep(s.runs);
+  return [...byDevice.values()].sort((a, b) => (a.deviceId < b.deviceId ? -1 : a.deviceId > b.deviceId ? 1 : 0));
 }
 
 /**
  * Each reading of the state holds until the next one, unless a gap follows: then it holds for
- * one usual interval and the rest is unknown. Visited stretch by stretch, one per reading, so
- * that per-reading figures (movement) are weighted by the time they stand for.
+ * one usual interval and the rest is unknown. Visited run by run (readings of one state at one
+ * step): `heldMs` is the time its readings stand for, `end` the end of its last one.
  */
 function forEachHeld(
   s: DeviceSeries,
-  state: (p: WellnessSample) => boolean | null | undefined,
+  state: (code: number) => boolean | null,
   windowEnd: number,
   def: SummaryDefinitions,
-  visit: (start: number, end: number, on: boolean, sample: WellnessSample) => void,
+  visit: (start: number, end: number, heldMs: number, on: boolean, code: number) => void,
 ): void {
   const interval = s.intervalMs ?? def.fallbackIntervalMs;
   const gapAfter = def.gapFactor * interval;
-  const samples = s.samples;
-  let i = nextReading(samples, state, 0);
-  while (i < samples.length) {
-    const p = samples[i];
-    const j = nextReading(samples, state, i + 1);
-    const next = j < samples.length ? samples[j].ts : undefined;
+  const runs = s.runs;
+  let i = nextReading(runs, state, 0);
+  while (i < runs.length) {
+    const r = runs[i];
+    const j = nextReading(runs, state, i + 1);
+    // Within the run every reading is followed by one `step` later.
+    const inner = (r.n - 1) * (r.step <= gapAfter ? r.step : Math.min(interval, r.step));
+    const last = r.t0 + (r.n - 1) * r.step;
+    const next = j < runs.length ? runs[j].t0 : undefined;
     const end =
-      next !== undefined && next - p.ts <= gapAfter ? next : Math.min(p.ts + interval, next ?? windowEnd, windowEnd);
-    visit(p.ts, end, state(p) === true, p);
+      next !== undefined && next - last <= gapAfter ? next : Math.min(last + interval, next ?? windowEnd, windowEnd);
+    visit(r.t0, end, inner + end - last, state(r.code) === true, r.code);
     i = j;
   }
 }
 
-function nextReading(
-  samples: readonly WellnessSample[],
-  state: (p: WellnessSample) => boolean | null | undefined,
-  from: number,
-): number {
+function nextReading(runs: readonly Run[], state: (code: number) => boolean | null, from: number): number {
   let i = from;
-  while (i < samples.length && !isBool(state(samples[i]))) i++;
+  while (i < runs.length && state(runs[i].code) === null) i++;
   return i;
 }
 
@@ -279,68 +318,77 @@ function inCoreHours(epochMs: number, timeZone: string, def: SummaryDefinitions)
     : hour >= def.coreStartHour || hour < def.coreEndHour;
 }
 
+/** Silences between consecutive samples (and the window edges) longer than gapFactor x the usual interval. */
 function coverageOf(s: DeviceSeries, start: number, end: number, def: SummaryDefinitions): DeviceCoverage {
   const threshold = def.gapFactor * (s.intervalMs ?? def.fallbackIntervalMs);
   const gaps: Gap[] = [];
+  let gapCount = 0;
+  let gapTotalMs = 0;
+  let longestGapMs = 0;
+  const silence = (from: number, to: number) => {
+    if (to - from <= threshold) return;
+    gapCount++;
+    gapTotalMs += to - from;
+    longestGapMs = Math.max(longestGapMs, to - from);
+    if (gaps.length < MAX_LISTED) gaps.push({ from, to });
+  };
   let previous = start;
-  for (const p of s.samples) {
-    if (p.ts - previous > threshold) gaps.push({ from: previous, to: p.ts });
-    previous = p.ts;
+  for (const r of s.runs) {
+    silence(previous, r.t0);
+    if (r.n > 1 && r.step > threshold)
+      for (let k = 1; k < r.n; k++) silence(r.t0 + (k - 1) * r.step, r.t0 + k * r.step);
+    previous = r.t0 + (r.n - 1) * r.step;
   }
-  if (end - previous > threshold) gaps.push({ from: previous, to: end });
-  const lengths = gaps.map((g) => g.to - g.from);
-  const gapTotalMs = lengths.reduce((a, b) => a + b, 0);
+  silence(previous, end);
   return {
     deviceId: s.deviceId,
     kind: s.kind,
-    samples: s.samples.length,
+    samples: s.samples,
     usualIntervalMs: s.intervalMs,
     coveredMs: end - start - gapTotalMs,
     uptime: Math.round(((end - start - gapTotalMs) / (end - start)) * 1000) / 1000,
-    gapCount: gaps.length,
+    gapCount,
     gapTotalMs,
-    longestGapMs: lengths.reduce((a, b) => Math.max(a, b), 0),
-    gaps: gaps.slice(0, MAX_LISTED),
+    longestGapMs,
+    gaps,
   };
 }
 
 function mostSamples(series: readonly DeviceSeries[]): DeviceSeries | undefined {
   let best: DeviceSeries | undefined;
-  for (const s of series) if (s.samples.length > 0 && (!best || s.samples.length > best.samples.length)) best = s;
+  for (const s of series) if (s.samples > 0 && (!best || s.samples > best.samples)) best = s;
   return best;
 }
 
-const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
-const inBedOf = (p: WellnessSample) => p.inBed;
-const wornOf = (p: WellnessSample) => p.worn;
-
 /**
- * Median spacing of sorted samples. Devices send at a fixed cadence, so the spacings take few
+ * Median spacing of the samples. Devices send at a fixed cadence, so the spacings take few
  * distinct values: counting them beats sorting one number per sample.
  */
-function medianStep(samples: readonly WellnessSample[]): number | null {
-  if (samples.length < 2) return null;
+function medianStep(runs: readonly Run[]): number | null {
   const counts = new Map<number, number>();
-  for (let i = 1; i < samples.length; i++) {
-    const step = samples[i].ts - samples[i - 1].ts;
-    counts.set(step, (counts.get(step) ?? 0) + 1);
+  const add = (step: number, times: number) => counts.set(step, (counts.get(step) ?? 0) + times);
+  let n = 0;
+  for (let i = 0; i < runs.length; i++) {
+    const r = runs[i];
+    if (r.n > 1) add(r.step, r.n - 1);
+    if (i > 0) add(r.t0 - (runs[i - 1].t0 + (runs[i - 1].n - 1) * runs[i - 1].step), 1);
+    n += r.n;
   }
-  const steps = Float64Array.from(counts.keys()).sort();
-  const n = samples.length - 1;
-  // The value at a 0-based rank, walking the counts in order.
-  const at = (rank: number) => {
-    let seen = 0;
-    for (const step of steps) {
-      seen += counts.get(step)!;
-      if (rank < seen) return step;
-    }
-    return steps[steps.length - 1];
-  };
-  return n % 2 ? at((n - 1) / 2) : (at(n / 2 - 1) + at(n / 2)) / 2;
+  return n < 2 ? null : medianOfCounts(counts);
 }
 
-function isSorted(samples: readonly WellnessSample[]): boolean {
-  for (let i = 1; i < samples.length; i++) if (samples[i].ts < samples[i - 1].ts) return false;
-  return true;
+function merged(series: readonly DeviceSeries[], of: (s: DeviceSeries) => Map<number, number>): Map<number, number> {
+  if (series.length === 1) return of(series[0]);
+  const out = new Map<number, number>();
+  for (const s of series) for (const [v, c] of of(s)) out.set(v, (out.get(v) ?? 0) + c);
+  return out;
 }
-const count = (series: readonly DeviceSeries[]) => series.reduce((sum, s) => sum + s.samples.length, 0);
+
+function addCounts(into: Map<number, number>, h: Histogram): void {
+  for (const key in h) {
+    const v = Number(key);
+    into.set(v, (into.get(v) ?? 0) + h[key]);
+  }
+}
+
+const count = (series: readonly DeviceSeries[]) => series.reduce((sum, s) => sum + s.samples, 0);

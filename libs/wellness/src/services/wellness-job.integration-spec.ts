@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Clock } from '@bedside/common';
 import { DatabaseHealth, type Database } from '@bedside/database';
 import { IngestEvents } from '@bedside/ingest';
-import { SqlTelemetryStore, type TelemetryPoint } from '@bedside/telemetry';
+import {
+  MinuteRollupRepository,
+  MinuteRollupWriter,
+  RolledUpTelemetryStore,
+  SqlTelemetryStore,
+  type TelemetryPoint,
+} from '@bedside/telemetry';
 import { testDatabaseEngines } from '@bedside/testing';
 import { addNights, nightWindow } from '../domain/night-window';
 import { summariseNight } from '../domain/summarise-night';
@@ -34,7 +40,11 @@ const GRACE = 30 * 60_000;
 /** The job against a real database and the SQL telemetry store, on a clock the test moves. */
 describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine) => {
   let database: Database;
-  let store: SqlTelemetryStore;
+  /** As the hub writes: samples and their minute rollups. */
+  let store: RolledUpTelemetryStore;
+  /** Samples alone, as stored before rollups existed. */
+  let raw: SqlTelemetryStore;
+  let computerOf: (config: WellnessConfig) => NightComputer;
   let clock: FakeClock;
   let job: WellnessJob;
   let tracker: LateDataTracker;
@@ -60,7 +70,8 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
 
   beforeAll(async () => {
     database = await engine.open();
-    store = new SqlTelemetryStore(database);
+    raw = new SqlTelemetryStore(database);
+    store = new RolledUpTelemetryStore(raw, new MinuteRollupWriter(new MinuteRollupRepository(database)));
     const householdId = randomUUID();
     await database.db.insertInto('organisations').values({ id: orgId, name: 'org' }).execute();
     await database.db
@@ -116,7 +127,9 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
     summaries = new NightSummaryRepository(database);
     const requests = new NightRequestRepository(database);
     const thresholds = new WellnessThresholdsRepository(database);
-    const computer = new NightComputer(store, source, summaries, thresholds, config, clock);
+    computerOf = (c) =>
+      new NightComputer(store, new MinuteRollupRepository(database), source, summaries, thresholds, c, clock);
+    const computer = computerOf(config);
     tracker = new LateDataTracker(source, config, clock);
     const health = new DatabaseHealth(database, clock);
     job = new WellnessJob(new IngestEvents(), tracker, computer, source, requests, store, config, clock, health);
@@ -240,17 +253,75 @@ describe.each(testDatabaseEngines('wellness'))('wellness job on $name', (engine)
       ...wearable,
       { deviceId: wearableId, kind: 'wearable' as const, ts: mattress[0].ts + 500, worn: true, spo2: 95 },
     ];
-    await store.write(all.map((p) => ({ ...p, bedId, seq: 1 })));
+    // Stored without rollups (as before they existed): the night is read from the samples.
+    await raw.write(all.map((p) => ({ ...p, bedId, seq: 1 })));
     await service.recompute(residentId, night, night);
     const [stored] = await summaries.ofBed(bedId, night, night);
     const devices = [
       { deviceId: mattressId, kind: 'mattress' as const },
       { deviceId: wearableId, kind: 'wearable' as const },
     ];
-    expect(stored.summary).toEqual(summariseNight(all, [], { night, timeZone, devices }));
+    const expected = summariseNight(all, [], { night, timeZone, devices });
+    expect(stored.summary).toEqual(expected);
     expect(stored.summary.samples).toEqual({ mattress: 64_800, wearable: 64_801, duplicates: 0 });
     expect(stored.summary.bedExits.count).toBe(1);
+
+    // The same samples sent again through the hub's path fold into rollups (the stored samples
+    // ignore them); with the samples gone the night still comes out the same, from the rollups.
+    await store.write(all.map((p) => ({ ...p, bedId, seq: 2 })));
+    await store.write(all.slice(0, 5000).map((p) => ({ ...p, bedId, seq: 3 })));
+    const window = nightWindow(night, timeZone);
+    const rows = await database.db
+      .selectFrom('telemetry_minutes')
+      .select((eb) => [eb.fn.countAll<number>().as('rows'), eb.fn.sum<number>('samples').as('samples')])
+      .where('bed_id', '=', bedId)
+      .where('minute', '>=', new Date(window.start))
+      .where('minute', '<', new Date(window.end))
+      .executeTakeFirstOrThrow();
+    expect({ rows: Number(rows.rows), samples: Number(rows.samples) }).toEqual({ rows: 2 * 18 * 60, samples: 129_601 });
+    await database.db
+      .deleteFrom('telemetry_samples')
+      .where('bed_id', '=', bedId)
+      .where('ts', '>=', new Date(window.start))
+      .where('ts', '<', new Date(window.end))
+      .execute();
+    await service.recompute(residentId, night, night);
+    expect((await summaries.ofBed(bedId, night, night))[0].summary).toEqual(expected);
   }, 60_000);
+
+  it('reads the samples, not the rollups, for a night that began before rollups were complete', async () => {
+    const night = '2026-02-21';
+    const points = syntheticNight({ night, timeZone, mattressId, intervalMs: 60_000 }).map((s) => ({
+      ...s,
+      bedId,
+      seq: 1,
+    }));
+    await store.write(points);
+    // Rollups of the first hours lost: the rollups alone would show them as a gap.
+    const window = nightWindow(night, timeZone);
+    await database.db
+      .deleteFrom('telemetry_minutes')
+      .where('bed_id', '=', bedId)
+      .where('minute', '<', new Date(window.start + 3 * 3_600_000))
+      .execute();
+    const config = new WellnessConfig(60_000, GRACE, 3);
+    const devices = [...(await new BedNightSourceRepository(database).bed(bedId))!.devices];
+    const fromSamples = summariseNight(points, [], { night, timeZone, devices });
+    expect(fromSamples.devices[0].gapCount).toBe(0);
+
+    await database.db
+      .updateTable('telemetry_minutes_since')
+      .set({ since: new Date(window.start + 1) })
+      .execute();
+    try {
+      expect((await computerOf(config).compute(bedId, night))!.summary).toEqual(fromSamples);
+    } finally {
+      await database.db.updateTable('telemetry_minutes_since').set({ since: null }).execute();
+    }
+    // Once rollups are complete from before the night, they are what is read.
+    const fromRollups = (await computerOf(config).compute(bedId, night))!.summary;
+    expect(fromRollups.devices[0]).toMatchObject({ gapCount: 1, gapTotalMs: 3 * 3_600_000 });
+  });
 
   it('assesses with the organisation’s own thresholds once it sets them', async () => {
     expect(await service.thresholds(orgId)).toEqual(
