@@ -3,7 +3,7 @@
  * core NATS (the loopback test bed of docs/cluster.md), then takeovers after kill -9 of a node
  * under load. Part of `npm run bench` with `--cluster` (opt-in: several minutes); alone:
  *
- *   node dist/bench/cluster.bench.js [--beds 1000] [--kills 3] [--runs 3] [--window-s 5] [--sos 10] [--docs]
+ *   node dist/bench/cluster.bench.js [--beds 1000] [--kills 3] [--runs 3] [--window-s 5] [--sos 10] [--warmup-s 20] [--docs]
  *
  * Alone it writes bench/results/<time>-cluster.json and, with --docs, replaces the cluster
  * section of docs/benchmarks.md with these figures.
@@ -51,6 +51,8 @@ export interface ClusterBenchOptions {
   pressesPerKill: number;
   /** CLUSTER_LEASE_TTL_MS of the hubs (the production default). */
   leaseTtlMs: number;
+  /** Unmeasured QoS 1 sending before the windows, on both sides (at least the suite's warm-up). */
+  warmupS: number;
 }
 
 export const DEFAULT_CLUSTER_BENCH: ClusterBenchOptions = {
@@ -62,6 +64,7 @@ export const DEFAULT_CLUSTER_BENCH: ClusterBenchOptions = {
   kills: 3,
   pressesPerKill: 4,
   leaseTtlMs: 5000,
+  warmupS: 20,
 };
 
 export interface TakeoverRound {
@@ -264,10 +267,24 @@ function connectButton(url: string, bed: BedCredentials): Promise<MqttClient> {
   });
 }
 
-/** The steady step's options: the suite's, or the defaults of a full run. */
+/**
+ * The steady step's options: the suite's, or the defaults of a full run. Both sides warm up for
+ * `warmupS` and get no forced GC before the windows: a node that receives 1/N of the
+ * messages takes N times as long to get its hot code optimised, and a full GC right before the
+ * windows deoptimised it again (V8 drops code whose embedded object shapes died), so the
+ * windows measured recompilation, N times over in the cluster. Memory is measured in the
+ * suite's own steps.
+ */
 function stepOptions(c: ClusterBenchOptions, base?: BenchOptions): BenchOptions {
   const o = base ?? benchOptions({ docs: false });
-  return { ...o, runs: c.runs, windowS: c.windowS, sos: c.sos };
+  return {
+    ...o,
+    runs: c.runs,
+    windowS: c.windowS,
+    sos: c.sos,
+    warmupS: Math.max(o.warmupS, c.warmupS),
+    measureMemory: false,
+  };
 }
 
 export async function clusterBench(
@@ -280,7 +297,7 @@ export async function clusterBench(
   const errors: string[] = [];
   const result: ClusterBenchResult = {
     options: c,
-    settings: `one PostgreSQL (libs/testing startPostgres: fsync=off) for both sides, each in its own database; telemetry stored in PostgreSQL (no InfluxDB on either side); single-node = one hub (DATABASE_URL only) reached directly; cluster = ${c.nodes} hubs (CLUSTER_NODE_ID, NATS_URL, MQTT_PROXY_PROTOCOL=true, CLUSTER_LEASE_TTL_MS=${c.leaseTtlMs}, 64 partitions) behind HAProxy (renderHaproxyConfig, health checks every 1 s), one nats-server; every hub as in the other cases (npm start's Node flags, LOG_LEVEL=warn); the load and the SOS probe (stream on /api/alarms/stream) go through HAProxy`,
+    settings: `one PostgreSQL (libs/testing startPostgres: fsync=off) for both sides, each in its own database; telemetry stored in PostgreSQL (no InfluxDB on either side); single-node = one hub (DATABASE_URL only) reached directly; cluster = ${c.nodes} hubs (CLUSTER_NODE_ID, NATS_URL, MQTT_PROXY_PROTOCOL=true, CLUSTER_LEASE_TTL_MS=${c.leaseTtlMs}, 64 partitions) behind HAProxy (renderHaproxyConfig, health checks every 1 s), one nats-server; every hub as in the other cases (npm start's Node flags, LOG_LEVEL=warn); the load and the SOS probe (stream on /api/alarms/stream) go through HAProxy; on both sides ${o.warmupS} s of unmeasured QoS 1 warm-up after connecting and no forced GC before the windows`,
     single: null,
     cluster: null,
     cpuRatio: { qos0: { hubs: null, total: null }, qos1: { hubs: null, total: null } },
@@ -592,6 +609,7 @@ if (require.main === module) {
     runs: arg('--runs', d.runs),
     windowS: arg('--window-s', d.windowS),
     sos: arg('--sos', d.sos),
+    warmupS: arg('--warmup-s', d.warmupS),
   })
     .then((result) => {
       const { origin } = saveLoneRun('cluster', 'cluster.bench.js', run, result);
