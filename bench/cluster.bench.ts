@@ -86,9 +86,17 @@ export interface ClusterBenchResult {
   options: ClusterBenchOptions;
   settings: string;
   single: StepResult | null;
+  /**
+   * The single hub again with 1/N of the beds connected: the load one cluster node carries. A
+   * hub's CPU per message falls steeply as its load grows (fixed costs and batches shared by
+   * more messages), so this separates what clustering costs from what a thinner load costs.
+   */
+  singleShare?: StepResult | null;
   cluster: StepResult | null;
   /** Cluster ÷ single-node CPU per message, by QoS: hubs alone, and everything (hubs + PostgreSQL + NATS + HAProxy). */
   cpuRatio: Record<'qos0' | 'qos1', { hubs: number | null; total: number | null }>;
+  /** Cluster ÷ the single hub at a node's share of the beds (singleShare). */
+  shareRatio?: Record<'qos0' | 'qos1', { hubs: number | null; total: number | null }>;
   takeovers: TakeoverRound[];
   takeover: {
     movedMs: Spread | null;
@@ -173,6 +181,9 @@ function cpuOf(step: StepResult | null, qos: 0 | 1): { hubs: number | null; tota
 }
 
 const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b) : null);
+
+/** The beds one node of the cluster carries. */
+export const shareOf = (c: Pick<ClusterBenchOptions, 'beds' | 'nodes'>): number => Math.round(c.beds / c.nodes);
 
 /** Provisions beds (mattress + call button each) once, and writes credentials files for the load. */
 function bedSource(api: HubRestClient, prefix: string, dir: string, say: (s: string) => void) {
@@ -299,8 +310,10 @@ export async function clusterBench(
     options: c,
     settings: `one PostgreSQL (libs/testing startPostgres: fsync=off) for both sides, each in its own database; telemetry stored in PostgreSQL (no InfluxDB on either side); single-node = one hub (DATABASE_URL only) reached directly; cluster = ${c.nodes} hubs (CLUSTER_NODE_ID, NATS_URL, MQTT_PROXY_PROTOCOL=true, CLUSTER_LEASE_TTL_MS=${c.leaseTtlMs}, 64 partitions) behind HAProxy (renderHaproxyConfig, health checks every 1 s), one nats-server; every hub as in the other cases (npm start's Node flags, LOG_LEVEL=warn); the load and the SOS probe (stream on /api/alarms/stream) go through HAProxy; on both sides ${o.warmupS} s of unmeasured QoS 1 warm-up after connecting and no forced GC before the windows`,
     single: null,
+    singleShare: null,
     cluster: null,
     cpuRatio: { qos0: { hubs: null, total: null }, qos1: { hubs: null, total: null } },
+    shareRatio: { qos0: { hubs: null, total: null }, qos1: { hubs: null, total: null } },
     takeovers: [],
     takeover: { movedMs: null, presses: 0, seen: 0, pressP50Ms: null, pressP99Ms: null, pressMaxMs: null },
     idle: { single: null, cluster: null },
@@ -339,6 +352,10 @@ export async function clusterBench(
         () => [single.pid],
         () => ({}),
       );
+      // The node's share first: its devices reconnect for the full step, so no bed of it sits
+      // with its devices gone during the other's windows.
+      say(`cluster bench: single node, ${shareOf(c)} beds (a node's share)`);
+      result.singleShare = await runStep(t, shareOf(c), o);
       result.single = await runStep(t, c.beds, o);
       result.profiles.single = await profileSide(t, c, o, 'single', 1, say);
     } catch (err) {
@@ -438,6 +455,8 @@ export async function clusterBench(
       const s = cpuOf(result.single, q);
       const k = cpuOf(result.cluster, q);
       result.cpuRatio[`qos${q}`] = { hubs: ratio(k.hubs, s.hubs), total: ratio(k.total, s.total) };
+      const share = cpuOf(result.singleShare ?? null, q);
+      result.shareRatio![`qos${q}`] = { hubs: ratio(k.hubs, share.hubs), total: ratio(k.total, share.total) };
     }
 
     // Takeovers: kill -9 of one node at a time under load; buttons of that node press SOS at once.
