@@ -3,7 +3,7 @@
  * core NATS (the loopback test bed of docs/cluster.md), then takeovers after kill -9 of a node
  * under load. Part of `npm run bench` with `--cluster` (opt-in: several minutes); alone:
  *
- *   node dist/bench/cluster.bench.js [--beds 1000] [--kills 3] [--runs 3] [--window-s 5] [--sos 10] [--docs]
+ *   node dist/bench/cluster.bench.js [--beds 1000] [--kills 3] [--runs 3] [--window-s 5] [--sos 10] [--warmup-s 20] [--docs]
  *
  * Alone it writes bench/results/<time>-cluster.json and, with --docs, replaces the cluster
  * section of docs/benchmarks.md with these figures.
@@ -51,6 +51,8 @@ export interface ClusterBenchOptions {
   pressesPerKill: number;
   /** CLUSTER_LEASE_TTL_MS of the hubs (the production default). */
   leaseTtlMs: number;
+  /** Unmeasured QoS 1 sending before the windows, on both sides (at least the suite's warm-up). */
+  warmupS: number;
 }
 
 export const DEFAULT_CLUSTER_BENCH: ClusterBenchOptions = {
@@ -62,6 +64,7 @@ export const DEFAULT_CLUSTER_BENCH: ClusterBenchOptions = {
   kills: 3,
   pressesPerKill: 4,
   leaseTtlMs: 5000,
+  warmupS: 20,
 };
 
 export interface TakeoverRound {
@@ -83,9 +86,17 @@ export interface ClusterBenchResult {
   options: ClusterBenchOptions;
   settings: string;
   single: StepResult | null;
+  /**
+   * The single hub again with 1/N of the beds connected: the load one cluster node carries. A
+   * hub's CPU per message falls steeply as its load grows (fixed costs and batches shared by
+   * more messages), so this separates what clustering costs from what a thinner load costs.
+   */
+  singleShare?: StepResult | null;
   cluster: StepResult | null;
   /** Cluster ÷ single-node CPU per message, by QoS: hubs alone, and everything (hubs + PostgreSQL + NATS + HAProxy). */
   cpuRatio: Record<'qos0' | 'qos1', { hubs: number | null; total: number | null }>;
+  /** Cluster ÷ the single hub at a node's share of the beds (singleShare). */
+  shareRatio?: Record<'qos0' | 'qos1', { hubs: number | null; total: number | null }>;
   takeovers: TakeoverRound[];
   takeover: {
     movedMs: Spread | null;
@@ -170,6 +181,9 @@ function cpuOf(step: StepResult | null, qos: 0 | 1): { hubs: number | null; tota
 }
 
 const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b) : null);
+
+/** The beds one node of the cluster carries. */
+export const shareOf = (c: Pick<ClusterBenchOptions, 'beds' | 'nodes'>): number => Math.round(c.beds / c.nodes);
 
 /** Provisions beds (mattress + call button each) once, and writes credentials files for the load. */
 function bedSource(api: HubRestClient, prefix: string, dir: string, say: (s: string) => void) {
@@ -264,10 +278,24 @@ function connectButton(url: string, bed: BedCredentials): Promise<MqttClient> {
   });
 }
 
-/** The steady step's options: the suite's, or the defaults of a full run. */
+/**
+ * The steady step's options: the suite's, or the defaults of a full run. Both sides warm up for
+ * `warmupS` and get no forced GC before the windows: a node that receives 1/N of the
+ * messages takes N times as long to get its hot code optimised, and a full GC right before the
+ * windows deoptimised it again (V8 drops code whose embedded object shapes died), so the
+ * windows measured recompilation, N times over in the cluster. Memory is measured in the
+ * suite's own steps.
+ */
 function stepOptions(c: ClusterBenchOptions, base?: BenchOptions): BenchOptions {
   const o = base ?? benchOptions({ docs: false });
-  return { ...o, runs: c.runs, windowS: c.windowS, sos: c.sos };
+  return {
+    ...o,
+    runs: c.runs,
+    windowS: c.windowS,
+    sos: c.sos,
+    warmupS: Math.max(o.warmupS, c.warmupS),
+    measureMemory: false,
+  };
 }
 
 export async function clusterBench(
@@ -280,10 +308,12 @@ export async function clusterBench(
   const errors: string[] = [];
   const result: ClusterBenchResult = {
     options: c,
-    settings: `one PostgreSQL (libs/testing startPostgres: fsync=off) for both sides, each in its own database; telemetry stored in PostgreSQL (no InfluxDB on either side); single-node = one hub (DATABASE_URL only) reached directly; cluster = ${c.nodes} hubs (CLUSTER_NODE_ID, NATS_URL, MQTT_PROXY_PROTOCOL=true, CLUSTER_LEASE_TTL_MS=${c.leaseTtlMs}, 64 partitions) behind HAProxy (renderHaproxyConfig, health checks every 1 s), one nats-server; every hub as in the other cases (npm start's Node flags, LOG_LEVEL=warn); the load and the SOS probe (stream on /api/alarms/stream) go through HAProxy`,
+    settings: `one PostgreSQL (libs/testing startPostgres: fsync=off) for both sides, each in its own database; telemetry stored in PostgreSQL (no InfluxDB on either side); single-node = one hub (DATABASE_URL only) reached directly; cluster = ${c.nodes} hubs (CLUSTER_NODE_ID, NATS_URL, MQTT_PROXY_PROTOCOL=true, CLUSTER_LEASE_TTL_MS=${c.leaseTtlMs}, 64 partitions) behind HAProxy (renderHaproxyConfig, health checks every 1 s), one nats-server; every hub as in the other cases (npm start's Node flags, LOG_LEVEL=warn); the load and the SOS probe (stream on /api/alarms/stream) go through HAProxy; on both sides ${o.warmupS} s of unmeasured QoS 1 warm-up after connecting and no forced GC before the windows`,
     single: null,
+    singleShare: null,
     cluster: null,
     cpuRatio: { qos0: { hubs: null, total: null }, qos1: { hubs: null, total: null } },
+    shareRatio: { qos0: { hubs: null, total: null }, qos1: { hubs: null, total: null } },
     takeovers: [],
     takeover: { movedMs: null, presses: 0, seen: 0, pressP50Ms: null, pressP99Ms: null, pressMaxMs: null },
     idle: { single: null, cluster: null },
@@ -322,6 +352,10 @@ export async function clusterBench(
         () => [single.pid],
         () => ({}),
       );
+      // The node's share first: its devices reconnect for the full step, so no bed of it sits
+      // with its devices gone during the other's windows.
+      say(`cluster bench: single node, ${shareOf(c)} beds (a node's share)`);
+      result.singleShare = await runStep(t, shareOf(c), o);
       result.single = await runStep(t, c.beds, o);
       result.profiles.single = await profileSide(t, c, o, 'single', 1, say);
     } catch (err) {
@@ -421,6 +455,8 @@ export async function clusterBench(
       const s = cpuOf(result.single, q);
       const k = cpuOf(result.cluster, q);
       result.cpuRatio[`qos${q}`] = { hubs: ratio(k.hubs, s.hubs), total: ratio(k.total, s.total) };
+      const share = cpuOf(result.singleShare ?? null, q);
+      result.shareRatio![`qos${q}`] = { hubs: ratio(k.hubs, share.hubs), total: ratio(k.total, share.total) };
     }
 
     // Takeovers: kill -9 of one node at a time under load; buttons of that node press SOS at once.
@@ -592,6 +628,7 @@ if (require.main === module) {
     runs: arg('--runs', d.runs),
     windowS: arg('--window-s', d.windowS),
     sos: arg('--sos', d.sos),
+    warmupS: arg('--warmup-s', d.warmupS),
   })
     .then((result) => {
       const { origin } = saveLoneRun('cluster', 'cluster.bench.js', run, result);

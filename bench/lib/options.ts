@@ -105,7 +105,7 @@ export function benchOptions(p: Parsed, env: NodeJS.ProcessEnv = process.env): B
       p.cluster === true || env.BENCH_CLUSTER === '1'
         ? {
             ...DEFAULT_CLUSTER_BENCH,
-            ...(quick ? { beds: 50, runs: 1, windowS: 1.5, sos: 2, kills: 1 } : {}),
+            ...(quick ? { beds: 50, runs: 1, windowS: 1.5, sos: 2, kills: 1, warmupS: 1 } : {}),
             ...(p.clusterBeds ? { beds: Number(p.clusterBeds) } : {}),
             ...(p.clusterKills ? { kills: Number(p.clusterKills) } : {}),
           }

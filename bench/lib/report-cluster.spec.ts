@@ -40,6 +40,23 @@ describe('cluster section of docs/benchmarks.md', () => {
     expect(md).toContain('**not within 10 s**');
   });
 
+  it("shows the single hub at a node's share of the beds next to the cluster, with its own ratio", () => {
+    const r = recorded();
+    expect(renderCluster(r).join('\n')).not.toContain("a node's share");
+    const share = structuredClone(r.single!);
+    share.beds = 667;
+    share.qos.find((x) => x.qos === 1)!.serverCpuUsPerMsg = { median: 204, min: 200, max: 210, n: 3 };
+    r.singleShare = share;
+    r.shareRatio = { qos0: { hubs: null, total: null }, qos1: { hubs: 1.25, total: 1.5 } };
+    const md = renderCluster(r).join('\n');
+    expect(md).toContain(
+      "| QoS 1 CPU µs/msg: hubs; single node at a node's share (667 beds) | 204 (200–210) | 255 (254–279) | 1.25× |",
+    );
+    expect(md).toMatch(
+      /\| QoS 0 CPU µs\/msg: hubs; single node at a node's share \(667 beds\) \| [^|]+ \| 263 \(235–347\) \| – \|/,
+    );
+  });
+
   it('says the case was not run when the results have none', () => {
     expect(renderCluster(null).join('\n')).toContain('Not run in this benchmark (opt-in: `--cluster`).');
   });

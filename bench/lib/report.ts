@@ -124,7 +124,7 @@ export function renderCluster(c: ClusterBenchResult | null | undefined, origin?:
   if (!c) return [...L, 'Not run in this benchmark (opt-in: `--cluster`).', ''];
   const o = c.options;
   L.push(
-    `bench/cluster.bench.ts: ${o.beds.toLocaleString('en-US')} beds (1 mattress connection each at 1 msg/s, the same \`devices-sim load\` as above: ${o.runs} QoS 0 and ${o.runs} QoS 1 windows of ${o.windowS} s, ${o.sos} SOS presses per window from the load's probe, timed to \`alarm.raised\` on the console stream) against one hub, then against ${o.nodes} hubs. Settings: ${c.settings}. CPU per message = utime+stime deltas from /proc/<pid>/stat over the window ÷ messages delivered; "hubs" sums every hub process. Targets (issue): SOS -> alarm p99 ≤ 100 ms in steady state; cluster CPU per message within 1.25× of single-node; partitions moved within 6 s of a kill -9; SOS from a device of the killed node on the console within 10 s, its reconnect included.${origin ? ` ${origin}` : ''}`,
+    `bench/cluster.bench.ts: ${o.beds.toLocaleString('en-US')} beds (1 mattress connection each at 1 msg/s, the same \`devices-sim load\` as above: ${o.runs} QoS 0 and ${o.runs} QoS 1 windows of ${o.windowS} s, ${o.sos} SOS presses per window from the load's probe, timed to \`alarm.raised\` on the console stream) against one hub, then against ${o.nodes} hubs${c.singleShare ? `; the one hub also carried ${c.singleShare.beds.toLocaleString('en-US')} beds, one node's share, to tell the cost of clustering from the cost of a thinner load per process` : ''}. Settings: ${c.settings}. CPU per message = utime+stime deltas from /proc/<pid>/stat over the window ÷ messages delivered; "hubs" sums every hub process. Targets (issue): SOS -> alarm p99 ≤ 100 ms in steady state; cluster CPU per message within 1.25× of single-node; partitions moved within 6 s of a kill -9; SOS from a device of the killed node on the console within 10 s, its reconnect included.${origin ? ` ${origin}` : ''}`,
     '',
   );
   if (c.errors.length) L.push(...c.errors.map((e) => `- **error**: ${e.split('\n')[0].slice(0, 300)}`), '');
@@ -143,6 +143,7 @@ export function renderCluster(c: ClusterBenchResult | null | undefined, origin?:
   const div = (a: number | null | undefined, b: number | null | undefined) =>
     a !== null && a !== undefined && b ? `${(a / b).toFixed(2)}×` : '–';
   const S = c.single;
+  const SS = c.singleShare ?? null;
   const K = c.cluster;
   const row = (label: string, a: string, b: string, r = '', target = '') =>
     `| ${label} | ${a} | ${b} | ${r} | ${target} |`;
@@ -194,6 +195,16 @@ export function renderCluster(c: ClusterBenchResult | null | undefined, origin?:
         r.hubs !== null ? `${r.hubs.toFixed(2)}×` : '–',
         `≤ 1.25×: **${r.hubs === null ? '–' : r.hubs <= 1.25 ? 'met' : 'missed'}**`,
       ),
+      ...(SS
+        ? [
+            row(
+              `QoS ${qos} CPU µs/msg: hubs; single node at a node's share (${SS.beds.toLocaleString('en-US')} beds)`,
+              f(q(SS, qos)?.serverCpuUsPerMsg),
+              f(q(K, qos)?.serverCpuUsPerMsg),
+              c.shareRatio?.[`qos${qos}`].hubs != null ? `${c.shareRatio[`qos${qos}`].hubs!.toFixed(2)}×` : '–',
+            ),
+          ]
+        : []),
       row(`QoS ${qos} CPU µs/msg: PostgreSQL`, f(q(S, qos)?.backendCpuUsPerMsg), f(q(K, qos)?.backendCpuUsPerMsg)),
       row(`QoS ${qos} CPU µs/msg: nats-server`, '–', f(side(K, qos, 'nats-server'))),
       row(`QoS ${qos} CPU µs/msg: haproxy`, '–', f(side(K, qos, 'haproxy'))),

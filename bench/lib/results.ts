@@ -30,6 +30,12 @@ export interface BenchOptions {
   holdS: number;
   /** Unmeasured QoS 1 sending after connecting: first messages (bed loading) stay out of the windows. */
   warmupS: number;
+  /**
+   * Memory per connection after the warm-up (a forced full GC before the first window); false
+   * skips it: the GC deoptimises code whose embedded object shapes died, and the windows right
+   * after it pay for recompiling (see the cluster bench).
+   */
+  measureMemory?: boolean;
   drainS: number;
   sos: number;
   budgetMin: number;

@@ -116,7 +116,7 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
     timeoutMs,
     onRecord: async (r, genPid) => {
       if (r.type === 'connected') connected = r;
-      if ((r.type === 'connected' && o.warmupS === 0) || r.type === 'warmed-up') {
+      if (o.measureMemory !== false && ((r.type === 'connected' && o.warmupS === 0) || r.type === 'warmed-up')) {
         await sleep(Math.max(0, o.holdS * 1000 - 1500));
         memAfter = await memoryAfterGc(t.server, rssBytes);
       } else if (r.type === 'window-start') {

@@ -37,6 +37,9 @@ describe('renderHaproxyConfig', () => {
     // Keep alive 3600 s may go 1.5 periods silent before anyone may drop the device.
     expect(lines).toContain('timeout client 5430s');
     expect(lines).toContain('balance roundrobin');
+    // The HTTP servers follow the MQTT servers' readiness checks rather than run their own.
+    expect(lines).toContain('server hub-1 hub-1:3000 track hubs_mqtt/hub-1');
+    expect(lines.filter((l) => l.startsWith('http-check send'))).toHaveLength(1);
     expect(lines).toContain('timeout tunnel 1h');
   });
 

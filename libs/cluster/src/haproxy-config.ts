@@ -117,13 +117,11 @@ backend hubs_http
     # Send each chunk at once: an SSE alarm event is a small write, and waiting for more data to
     # merge it with measured about 200 ms per event through the proxy.
     option http-no-delay
-    option httpchk
-    http-check send meth GET uri /health/ready
-    http-check expect status 200
     # A console's alarm stream on a node that stopped answering (frozen, cut off) would stay
     # silent until its own idle check gives up; closing it lets the console resume elsewhere
-    # with Last-Event-ID at once.
-    default-server inter ${inter}ms fall 2 rise 2 on-marked-down shutdown-sessions${dns}
-${servers((n) => `server ${n.name} ${n.host}:${n.httpPort} check`)}
+    # with Last-Event-ID at once. Each node is up or down as its MQTT server's check of the
+    # same readiness endpoint says: one check per node and interval instead of two.
+    default-server on-marked-down shutdown-sessions${dns}
+${servers((n) => `server ${n.name} ${n.host}:${n.httpPort} track hubs_mqtt/${n.name}`)}
 `;
 }

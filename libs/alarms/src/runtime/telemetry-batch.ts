@@ -7,7 +7,7 @@ import { inTimeOrder, telemetryInput } from './input-mapper';
  * How long telemetry is gathered before it is evaluated: short against the holds of vital-sign
  * and presence rules (seconds), long enough for a busy hub to batch many evaluations.
  */
-const TELEMETRY_BATCH_MS = 50;
+export const TELEMETRY_BATCH_MS = 50;
 /** Telemetry evaluations per event-loop turn: a slice is short enough not to hold up a database reply. */
 const EVALUATION_SLICE = 200;
 
