@@ -132,15 +132,13 @@ export class DeviceHooks {
   }
 
   private authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
-    // A QoS 1 PUBLISH's PUBACK follows acknowledgements the read path owes before it (§4.6).
+    // QoS 1: PUBACKs in the order of the PUBLISHes (§4.6), those the read path owes included.
+    // A refusal that closes the connection is not held up.
     const skim = packet.cmd === 'publish' && packet.qos === 1 ? UplinkSkims.of(client) : undefined;
     if (skim) {
       const n = skim.begin();
       const next = done;
-      done = (err) => {
-        skim.end(n);
-        next(err);
-      };
+      done = (err) => (err ? next(err) : skim.done(n, () => next(null)));
     }
     this.authorizeDevicePublish(client, packet, done);
   }

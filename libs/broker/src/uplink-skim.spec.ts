@@ -126,10 +126,35 @@ describe('UplinkSkim', () => {
     expect(t.acked()).toEqual([1]);
     const sosN = t.skim.begin();
     const foreignN = t.skim.begin();
-    t.skim.end(sosN);
+    t.skim.done(sosN, () => undefined);
     expect(t.acked()).toEqual([1, 3]);
-    t.skim.end(foreignN);
+    t.skim.done(foreignN, () => undefined);
     expect(t.acked()).toEqual([1, 3, 6]);
+  });
+
+  it("acknowledges aedes' QoS 1 PUBLISHes in their order, whichever is handled first, with the refusals between them", () => {
+    const t = setUp({ over: true });
+    const log: string[] = [];
+    const event = (id: number) => publish(eventsTopic(DEVICE), 1, id);
+    const refused = (id: number) => publish(telemetryTopic(DEVICE), 1, id);
+    t.skim.filter(Buffer.concat([event(1), refused(2), event(3), refused(4)]));
+    const [a, b] = [t.skim.begin(), t.skim.begin()];
+    t.skim.done(b, () => {
+      log.push('event 3');
+      expect(t.acked()).toEqual([2]);
+    });
+    expect(log).toEqual([]);
+    t.skim.done(a, () => {
+      log.push('event 1');
+      // The refusal after it is written once this one's PUBACK is out.
+      expect(t.acked()).toEqual([]);
+    });
+    expect(log).toEqual(['event 1', 'event 3']);
+    expect(t.acked()).toEqual([2, 4]);
+    const c = t.skim.begin();
+    let acked = false;
+    t.skim.done(c, () => (acked = true));
+    expect(acked).toBe(true);
   });
 
   it('gives the same result wherever the reads split the stream (frames kept back until whole)', () => {
@@ -147,7 +172,7 @@ describe('UplinkSkim', () => {
         const t = setUp({ over: true, holdMs: 0 });
         expect(feed(t.skim, stream, [a, b])).toEqual(sos);
         const n = t.skim.begin();
-        t.skim.end(n);
+        t.skim.done(n, () => undefined);
         expect(t.acked()).toEqual([1, 2, 3, 4, 5, 300]);
         expect(t.refused.reduce((s, r) => s + r.count, 0)).toBe(7);
       }
@@ -169,9 +194,9 @@ describe('UplinkSkim', () => {
     ]);
     // 3 (bytes) and 4 (messages) refused; 3 waits for 1, 4 for 2, which aedes has.
     expect(t.acked()).toEqual([]);
-    t.skim.end(t.skim.begin());
+    t.skim.done(t.skim.begin(), () => undefined);
     expect(t.acked()).toEqual([3]);
-    t.skim.end(t.skim.begin());
+    t.skim.done(t.skim.begin(), () => undefined);
     expect(t.acked()).toEqual([3, 4]);
   });
 

@@ -30,9 +30,10 @@ interface OwnTopics {
  * else go on to aedes unchanged. After a read with refusals the connection is not read for the
  * gate's hold, so what the device sends meanwhile waits in its own buffers (TCP back-pressure).
  *
- * PUBACKs leave in the order of their PUBLISHes (§4.6): a refusal behind a QoS 1 PUBLISH that
- * aedes still handles is acknowledged only once that one has been. `begin`/`end` number the QoS 1
- * PUBLISHes aedes hands to authorizePublish, which sees them in the order they are passed on.
+ * PUBACKs leave in the order of their PUBLISHes (§4.6), here and in aedes: `begin`/`done` number
+ * the QoS 1 PUBLISHes aedes hands to authorizePublish (in the order they are passed on) and let
+ * each be acknowledged only after everything before it, a refusal cut out here included. An SOS
+ * is stored and raised as soon as it is read; only its PUBACK keeps its place in the line.
  *
  * aedes is given whole frames where it matters: a frame cut short at the end of a read is kept
  * back (and its header always) until the rest arrives, unless it began before the device ran
@@ -44,11 +45,12 @@ export class UplinkSkim {
   private bodyLeft = 0;
   private held: NodeJS.Timeout | null = null;
   private topics: OwnTopics | null = null;
-  /** QoS 1 PUBLISHes passed on, begun (in authorizePublish) and the lowest not yet ended. */
+  /** QoS 1 PUBLISHes passed on, begun (in authorizePublish) and the lowest not yet acknowledged. */
   private passed = 0;
   private begun = 0;
   private lowestOpen = 0;
-  private readonly endedEarly = new Set<number>();
+  /** Handled out of turn: their acknowledgement waits for the ones before them. */
+  private readonly doneEarly = new Map<number, () => void>();
   /** Acknowledgements waiting for QoS 1 PUBLISHes before them: `after` is how many of those were passed on before. */
   private readonly waiting: { after: number; acks: Buffer }[] = [];
 
@@ -59,20 +61,25 @@ export class UplinkSkim {
     return this.held !== null;
   }
 
-  /** A QoS 1 PUBLISH reached authorizePublish; returns its number for `end`. */
+  /** A QoS 1 PUBLISH reached authorizePublish; returns its number for `done`. */
   begin(): number {
     return this.begun++;
   }
 
-  /** The QoS 1 PUBLISH numbered `n` is about to be acknowledged (or refused): waiting acknowledgements before it are written first. */
-  end(n: number): void {
-    if (n !== this.lowestOpen) {
-      this.endedEarly.add(n);
+  /**
+   * The QoS 1 PUBLISH numbered `n` is handled; `ack` lets aedes acknowledge it (aedes writes the
+   * PUBACK inside it, synchronously). Called at once when everything before it has been
+   * acknowledged, else as soon as it has.
+   */
+  done(n: number, ack: () => void): void {
+    if (n !== this.lowestOpen || this.waiting.length > 0) {
+      this.doneEarly.set(n, ack);
+      this.release();
       return;
     }
     this.lowestOpen++;
-    while (this.endedEarly.delete(this.lowestOpen)) this.lowestOpen++;
-    this.flushWaiting();
+    ack();
+    if (this.doneEarly.size > 0) this.release();
   }
 
   /** Stops the hold timer (the connection is closing). */
@@ -172,12 +179,20 @@ export class UplinkSkim {
       this.waiting.push({ after, acks: bytes });
       k += 2 * n;
     }
-    this.flushWaiting();
+    this.release();
   }
 
-  private flushWaiting(): void {
-    while (this.waiting.length > 0 && this.waiting[0].after <= this.lowestOpen)
-      this.io.write(this.waiting.shift()!.acks);
+  /** Writes what is owed in order: refusals' PUBACKs before the PUBLISH they came before, then that one's. */
+  private release(): void {
+    for (;;) {
+      while (this.waiting.length > 0 && this.waiting[0].after <= this.lowestOpen)
+        this.io.write(this.waiting.shift()!.acks);
+      const ack = this.doneEarly.get(this.lowestOpen);
+      if (!ack) return;
+      this.doneEarly.delete(this.lowestOpen);
+      this.lowestOpen++;
+      ack();
+    }
   }
 
   private hold(ms: number): void {
