@@ -154,7 +154,8 @@ export class MqttListeners {
     const skim = new UplinkSkim({
       session: () => DeviceSessions.of(client),
       gate: () => this.hooks.gate,
-      write: (bytes) => void transport.write(bytes),
+      write: (bytes) => transport.write(bytes),
+      whenDrained: (drained) => this.whenDrained(transport, client, drained),
       resume: () => void transport.emit('readable'),
     });
     transport.once('close', () => skim.close());
@@ -184,6 +185,30 @@ export class MqttListeners {
     ConnectionAddresses.note(transport, address);
     client = this.aedes.handle(transport);
     UplinkSkims.attach(client, skim);
+  }
+
+  /**
+   * A connection that leaves the PUBACKs of its refused messages unread gets the drain timeout
+   * aedes gives its own writes: dropped if it has not taken them by then.
+   */
+  private whenDrained(transport: Duplex, client: Client | null, drained: () => void): void {
+    const timer = setTimeout(() => {
+      transport.off('drain', onDrain);
+      this.brokerMetrics.connectionsDropped.inc({ reason: 'drain_timeout' });
+      this.log.warn({
+        msg: 'connection not reading its acknowledgements; dropping it',
+        deviceId: DeviceSessions.of(client)?.deviceId,
+        waitedMs: this.env.MQTT_DRAIN_TIMEOUT_MS,
+      });
+      transport.destroy();
+    }, this.env.MQTT_DRAIN_TIMEOUT_MS);
+    timer.unref();
+    const onDrain = () => {
+      clearTimeout(timer);
+      drained();
+    };
+    transport.once('drain', onDrain);
+    transport.once('close', () => clearTimeout(timer));
   }
 
   private async onOversize(client: Client, transport: Duplex, info: OversizeInfo): Promise<void> {

@@ -22,7 +22,7 @@ function setUp(o: { over: boolean; session?: DeviceSession | undefined; holdMs?:
   const written: Buffer[] = [];
   const refused: { channel: string; kind: QuotaShortfall; count: number }[] = [];
   let resumed = 0;
-  const state = { over: o.over, messages: 0, bytes: 1e9 };
+  const state = { over: o.over, messages: 0, bytes: 1e9, full: false, drained: null as null | (() => void) };
   const gate: UplinkGate = {
     holdMs: o.holdMs ?? 100,
     allowance: () => (state.over ? { messages: state.messages, bytes: state.bytes } : null),
@@ -31,7 +31,11 @@ function setUp(o: { over: boolean; session?: DeviceSession | undefined; holdMs?:
   const skim = new UplinkSkim({
     session: () => ('session' in o ? o.session : session),
     gate: () => gate,
-    write: (b) => void written.push(b),
+    write: (b) => {
+      written.push(b);
+      return !state.full;
+    },
+    whenDrained: (drained) => (state.drained = drained),
     resume: () => void resumed++,
   });
   const acked = () => {
@@ -208,6 +212,16 @@ describe('UplinkSkim', () => {
     const rest = t.skim.filter(frame.subarray(40));
     expect(Buffer.concat([first!, rest!])).toEqual(frame);
     expect(t.written).toEqual([]);
+  });
+
+  it('reads nothing more from a connection that leaves its PUBACKs unread, until it has taken them', () => {
+    const t = setUp({ over: true, holdMs: 0 });
+    t.state.full = true;
+    expect(t.skim.filter(publish(telemetryTopic(DEVICE), 1, 1))).toBeNull();
+    expect(t.skim.holding).toBe(true);
+    t.state.drained!();
+    expect(t.skim.holding).toBe(false);
+    expect(t.resumed()).toBe(1);
   });
 
   it('stops reading while it holds and starts again when the hold ends (no timer left after close)', () => {

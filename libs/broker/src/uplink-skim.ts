@@ -9,8 +9,10 @@ const PUBACK_HEADER = 0x40; // PUBACK, remaining length 2 (§3.4)
 export interface SkimIo {
   session(): DeviceSession | undefined;
   gate(): UplinkGate | null;
-  /** Writes acknowledgements to the connection. */
-  write(bytes: Buffer): void;
+  /** Writes acknowledgements to the connection; false when its buffer is full (it is not reading). */
+  write(bytes: Buffer): boolean;
+  /** Calls `drained` once the connection has taken what was written (the caller bounds the wait). */
+  whenDrained(drained: () => void): void;
   /** Wakes the reader up after a hold (aedes reads on 'readable'). */
   resume(): void;
 }
@@ -28,7 +30,8 @@ interface OwnTopics {
  * aedes parses it, so it is never parsed into an object, authorised, handed to ingest or relayed
  * to subscribers; a QoS 1 one is acknowledged here. Events (an SOS among them) and everything
  * else go on to aedes unchanged. After a read with refusals the connection is not read for the
- * gate's hold, so what the device sends meanwhile waits in its own buffers (TCP back-pressure).
+ * gate's hold, so what the device sends meanwhile waits in its own buffers (TCP back-pressure),
+ * nor while it leaves the PUBACKs unread (the caller drops it if that lasts).
  *
  * PUBACKs leave in the order of their PUBLISHes (§4.6), here and in aedes: `begin`/`done` number
  * the QoS 1 PUBLISHes aedes hands to authorizePublish (in the order they are passed on) and let
@@ -44,6 +47,8 @@ export class UplinkSkim {
   /** Bytes of a frame already partly passed on that are still to come. */
   private bodyLeft = 0;
   private held: NodeJS.Timeout | null = null;
+  /** Waiting for a connection that does not read its PUBACKs: it is not read either. */
+  private undrained = false;
   private topics: OwnTopics | null = null;
   /** QoS 1 PUBLISHes passed on, begun (in authorizePublish) and the lowest not yet acknowledged. */
   private passed = 0;
@@ -58,7 +63,7 @@ export class UplinkSkim {
 
   /** Whether reads are on hold: the connection is not read. */
   get holding(): boolean {
-    return this.held !== null;
+    return this.held !== null || this.undrained;
   }
 
   /** A QoS 1 PUBLISH reached authorizePublish; returns its number for `done`. */
@@ -185,8 +190,7 @@ export class UplinkSkim {
   /** Writes what is owed in order: refusals' PUBACKs before the PUBLISH they came before, then that one's. */
   private release(): void {
     for (;;) {
-      while (this.waiting.length > 0 && this.waiting[0].after <= this.lowestOpen)
-        this.io.write(this.waiting.shift()!.acks);
+      while (this.waiting.length > 0 && this.waiting[0].after <= this.lowestOpen) this.send(this.waiting.shift()!.acks);
       const ack = this.doneEarly.get(this.lowestOpen);
       if (!ack) return;
       this.doneEarly.delete(this.lowestOpen);
@@ -195,11 +199,20 @@ export class UplinkSkim {
     }
   }
 
+  private send(acks: Buffer): void {
+    if (this.io.write(acks) || this.undrained) return;
+    this.undrained = true;
+    this.io.whenDrained(() => {
+      this.undrained = false;
+      if (!this.holding) this.io.resume();
+    });
+  }
+
   private hold(ms: number): void {
     if (this.held || ms <= 0) return;
     this.held = setTimeout(() => {
       this.held = null;
-      this.io.resume();
+      if (!this.holding) this.io.resume();
     }, ms);
     this.held.unref();
   }
