@@ -108,7 +108,8 @@ export class UplinkSkim {
     // Frames are looked at only while the device is over its quota: up to its allowance pass on
     // (ingest charges them), the rest is refused here.
     const allowance = session && gate ? gate.allowance(session) : null;
-    const own = allowance ? this.ownTopics(session!) : null;
+    if (!allowance) return this.passOn(data, i);
+    const own = this.ownTopics(session!);
     // Passed-on ranges [start, end) in order; most reads have one.
     const keep: number[] = [];
     let keepFrom = 0;
@@ -131,7 +132,7 @@ export class UplinkSkim {
       const qos = (data[i] >> 1) & 3;
       if (end > len) {
         // Cut short: kept back while it may be refused, so the next read starts on a frame.
-        if (own && type === PUBLISH && qos <= 1 && frame.remaining <= MAX_CARRIED) {
+        if (type === PUBLISH && qos <= 1 && frame.remaining <= MAX_CARRIED) {
           this.carry = Buffer.from(data.subarray(i));
         } else {
           if (type === PUBLISH && qos === 1) this.passed++;
@@ -140,8 +141,8 @@ export class UplinkSkim {
         }
         break;
       }
-      const refusal = own && type === PUBLISH && qos <= 1 ? refusable(data, i, frame, qos, own) : null;
-      const short = refusal ? spend(allowance!, refusal.payloadBytes) : null;
+      const refusal = type === PUBLISH && qos <= 1 ? refusable(data, i, frame, qos, own) : null;
+      const short = refusal ? spend(allowance, refusal.payloadBytes) : null;
       if (!refusal || !short) {
         if (type === PUBLISH && qos === 1) this.passed++;
         i = end;
@@ -167,6 +168,27 @@ export class UplinkSkim {
     const parts: Buffer[] = [];
     for (let k = 0; k < keep.length; k += 2) parts.push(data.subarray(keep[k], keep[k + 1]));
     return Buffer.concat(parts);
+  }
+
+  /**
+   * A device under its quota: everything from `from` on goes on as it is (no copy); the frames
+   * are only followed to know where the next read starts and to number the QoS 1 PUBLISHes.
+   */
+  private passOn(data: Buffer, from: number): Buffer | null {
+    let i = from;
+    while (i < data.length) {
+      const frame = readFixedHeader(data, i);
+      if (frame === 'malformed') return data; // aedes' parser reports it and closes the connection
+      if (frame === 'incomplete') {
+        this.carry = Buffer.from(data.subarray(i));
+        return i === 0 ? null : data.subarray(0, i);
+      }
+      if (data[i] >> 4 === PUBLISH && ((data[i] >> 1) & 3) === 1) this.passed++;
+      const end = i + frame.headerBytes + frame.remaining;
+      if (end > data.length) this.bodyLeft = end - data.length;
+      i = end;
+    }
+    return data;
   }
 
   /** `acks`: pairs of (QoS 1 PUBLISHes passed on before it, packet id), in order. */
