@@ -189,7 +189,7 @@ async function measure(hub: HubServer, buttons: Creds[], o: DeviceFairnessOption
 }
 
 /** A device that subscribes to its own topics, then never reads its socket again while it publishes. */
-async function stuckDevice(port: number, c: Creds): Promise<{ socket: Socket; flood: () => () => void }> {
+export async function stuckDevice(port: number, c: Creds): Promise<{ socket: Socket; flood: () => () => void }> {
   const socket = tcpConnect(port, '127.0.0.1');
   await new Promise((r, j) => socket.once('connect', r).once('error', j));
   socket.on('error', () => undefined);

@@ -1,11 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Aedes, type Client } from 'aedes';
+import { Aedes, type Client, type PublishPacket } from 'aedes';
 import type { Subject, Subscription } from 'rxjs';
 import { EnvDto } from '@bedside/config';
 import { RegistryEvents } from '@bedside/registry';
 import { ConnectionSupervisor, type ConnectionChange } from './connection-supervisor';
 import type { DeviceSession } from './device-session';
-import { DeviceHooks, type UplinkHandler } from './device-hooks';
+import { DeviceHooks, refusedUplinks, type UplinkHandler } from './device-hooks';
+import type { UplinkGate } from './uplink-gate';
 import { DownlinkPublisher } from './downlink.publisher';
 import { MqttListeners } from './mqtt-listeners';
 import { markRedeliveriesDup } from './redelivery-dup';
@@ -52,6 +53,10 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.hooks.setUplinkHandler(handler);
   }
 
+  setUplinkGate(gate: UplinkGate): void {
+    this.hooks.setUplinkGate(gate);
+  }
+
   get listening(): boolean {
     return this.listeners.listening;
   }
@@ -88,6 +93,17 @@ export class BrokerService implements OnApplicationBootstrap, OnModuleDestroy {
       maxClientsIdLength: 64,
       ...this.hooks.hooks,
     });
+    // A message refused for quota is acknowledged and dropped: not relayed, so a flood does not
+    // pass through aedes' publish pipeline (retained store, offline queues, subscription match).
+    type Done = (err?: Error) => void;
+    const pipeline = this.aedes as unknown as {
+      publish(packet: PublishPacket, client: Client | null | Done, done?: Done): void;
+    };
+    const publish = pipeline.publish.bind(this.aedes);
+    pipeline.publish = (packet, client, done) => {
+      if (!refusedUplinks.has(packet)) return publish(packet, client, done);
+      (typeof client === 'function' ? client : done)?.();
+    };
     this.downlink.attach(this.aedes);
     markRedeliveriesDup(this.aedes);
     // aedes closes a client id's old connection inside registerClient (handlers/connect.js),

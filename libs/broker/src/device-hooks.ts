@@ -10,9 +10,21 @@ import { DeviceAuthenticator } from './device-authenticator';
 import { DeviceSessions, type DeviceSession } from './device-session';
 import { DownlinkPublisher } from './downlink.publisher';
 import { deviceMaySubscribe, uplinkChannelFor } from './topic-acl';
+import type { UplinkGate } from './uplink-gate';
+import { UplinkSkims } from './uplink-skim';
 
-/** Ingest's entry point: resolve to acknowledge, reject to drop the connection unacknowledged. */
-export type UplinkHandler = (session: DeviceSession, channel: UplinkChannel, packet: PublishPacket) => Promise<void>;
+/**
+ * Ingest's entry point: resolve to acknowledge, reject to drop the connection unacknowledged.
+ * Resolving 'refused' acknowledges a message that is not taken (over quota): it is not relayed.
+ */
+export type UplinkHandler = (
+  session: DeviceSession,
+  channel: UplinkChannel,
+  packet: PublishPacket,
+) => Promise<void | 'refused'>;
+
+/** Acknowledged but refused: aedes relays none of these to subscribers (see BrokerService). */
+export const refusedUplinks = new WeakSet<PublishPacket>();
 
 const CONNACK_SERVER_UNAVAILABLE = 3; // MQTT 3.1.1 §3.2.2.3
 const CONNACK_NOT_AUTHORIZED = 5;
@@ -33,6 +45,7 @@ const refusal = (message: string, returnCode: number): AuthenticateError =>
 export class DeviceHooks {
   private readonly log = new Logger('Broker');
   private uplinkHandler: UplinkHandler | null = null;
+  private uplinkGate: UplinkGate | null = null;
 
   constructor(
     private readonly env: EnvDto,
@@ -44,6 +57,15 @@ export class DeviceHooks {
 
   setUplinkHandler(handler: UplinkHandler): void {
     this.uplinkHandler = handler;
+  }
+
+  /** The inbound quota as connections' read paths apply it (UplinkSkim). */
+  setUplinkGate(gate: UplinkGate): void {
+    this.uplinkGate = gate;
+  }
+
+  get gate(): UplinkGate | null {
+    return this.uplinkGate;
   }
 
   /** Forgets login throttling entries that have expired. */
@@ -110,6 +132,22 @@ export class DeviceHooks {
   }
 
   private authorizePublish(client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void {
+    // QoS 1: PUBACKs in the order of the PUBLISHes (§4.6), those the read path owes included.
+    // A refusal that closes the connection is not held up.
+    const skim = packet.cmd === 'publish' && packet.qos === 1 ? UplinkSkims.of(client) : undefined;
+    if (skim) {
+      const n = skim.begin();
+      const next = done;
+      done = (err) => (err ? next(err) : skim.done(n, () => next(null)));
+    }
+    this.authorizeDevicePublish(client, packet, done);
+  }
+
+  private authorizeDevicePublish(
+    client: Client | null,
+    packet: PublishPacket,
+    done: (err?: Error | null) => void,
+  ): void {
     const session = DeviceSessions.of(client);
     if (!session) return done(new Error('publish without a device session'));
     // §2.3.1-1: a QoS 1/2 PUBLISH carries a non-zero packet id; 0 is a protocol violation, so the
@@ -120,14 +158,17 @@ export class DeviceHooks {
     const channel = uplinkChannelFor(session.deviceId, packet.topic);
     if (!channel) return void this.refuseTopic(session, packet.topic, done);
     if (!this.uplinkHandler) return done(new Error('ingest not ready'));
-    let handled: Promise<void>;
+    let handled: Promise<void | 'refused'>;
     try {
       handled = this.uplinkHandler(session, channel, packet);
     } catch (err) {
       return done(err as Error);
     }
     handled.then(
-      () => done(null),
+      (outcome) => {
+        if (outcome === 'refused') refusedUplinks.add(packet);
+        done(null);
+      },
       (err: Error) => done(err),
     );
   }

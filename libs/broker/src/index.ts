@@ -4,6 +4,8 @@ export * from './downlink.publisher';
 export * from './device-session';
 export * from './topic-acl';
 export * from './mqtt-frame-guard';
+export * from './uplink-gate';
+export { UplinkSkim } from './uplink-skim';
 export type { DeliveryOutcome } from './acknowledged-delivery';
 export * from './broker.metrics';
 export * from './cluster/device-downlinks';

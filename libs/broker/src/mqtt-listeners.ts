@@ -14,8 +14,10 @@ import { ConnectionAddresses } from './connection-address';
 import { DeviceSessions } from './device-session';
 import { DownlinkPublisher } from './downlink.publisher';
 import { MqttFrameGuard, guardReads, type OversizeInfo } from './mqtt-frame-guard';
+import { DeviceHooks } from './device-hooks';
 import { boundWrites } from './outbound-guard';
 import { readProxyV2Header } from './proxy-protocol';
+import { UplinkSkim, UplinkSkims } from './uplink-skim';
 
 /**
  * The broker's transports (TCP, TLS, WebSocket): per-address connection rate, the PROXY protocol
@@ -36,6 +38,7 @@ export class MqttListeners {
     private readonly downlink: DownlinkPublisher,
     private readonly metrics: Metrics,
     private readonly brokerMetrics: BrokerMetrics,
+    private readonly hooks: DeviceHooks,
     clock: Clock,
   ) {
     this.rateLimiter = new ConnectionRateLimiter(env.MQTT_CONNECTIONS_PER_SECOND_PER_IP, () => clock.now());
@@ -148,6 +151,14 @@ export class MqttListeners {
   /** Hands the connection to aedes with the frame guard on its reads. */
   private handle(transport: Duplex, address: string): void {
     let client: Client | null = null;
+    const skim = new UplinkSkim({
+      session: () => DeviceSessions.of(client),
+      gate: () => this.hooks.gate,
+      write: (bytes) => transport.write(bytes),
+      whenDrained: (drained) => this.whenDrained(transport, client, drained),
+      resume: () => void transport.emit('readable'),
+    });
+    transport.once('close', () => skim.close());
     guardReads(
       transport,
       new MqttFrameGuard(
@@ -158,6 +169,7 @@ export class MqttListeners {
         },
         this.env.MQTT_MAX_CONNECT_BYTES,
       ),
+      skim,
     );
     boundWrites(transport, this.env.MQTT_MAX_OUTBOUND_BYTES, (buffered) => {
       this.brokerMetrics.connectionsDropped.inc({ reason: 'outbound_backlog' });
@@ -172,6 +184,31 @@ export class MqttListeners {
     transport.on('error', () => undefined); // aedes reports connection errors itself
     ConnectionAddresses.note(transport, address);
     client = this.aedes.handle(transport);
+    UplinkSkims.attach(client, skim);
+  }
+
+  /**
+   * A connection that leaves the PUBACKs of its refused messages unread gets the drain timeout
+   * aedes gives its own writes: dropped if it has not taken them by then.
+   */
+  private whenDrained(transport: Duplex, client: Client | null, drained: () => void): void {
+    const timer = setTimeout(() => {
+      transport.off('drain', onDrain);
+      this.brokerMetrics.connectionsDropped.inc({ reason: 'drain_timeout' });
+      this.log.warn({
+        msg: 'connection not reading its acknowledgements; dropping it',
+        deviceId: DeviceSessions.of(client)?.deviceId,
+        waitedMs: this.env.MQTT_DRAIN_TIMEOUT_MS,
+      });
+      transport.destroy();
+    }, this.env.MQTT_DRAIN_TIMEOUT_MS);
+    timer.unref();
+    const onDrain = () => {
+      clearTimeout(timer);
+      drained();
+    };
+    transport.once('drain', onDrain);
+    transport.once('close', () => clearTimeout(timer));
   }
 
   private async onOversize(client: Client, transport: Duplex, info: OversizeInfo): Promise<void> {

@@ -12,6 +12,28 @@ describe('inSlices', () => {
     expect(ioRanBetween).toBe(true);
   });
 
+  it('ends a slice early once it has run its time budget, and still handles every item', async () => {
+    let now = 0;
+    const seen: number[] = [];
+    // Each item costs 3 ms: a 5 ms budget takes two per turn, whatever the count allows.
+    const done = inSlices(
+      [1, 2, 3, 4, 5],
+      (n) => {
+        seen.push(n);
+        now += 3;
+      },
+      200,
+      { ms: 5, now: () => now },
+    );
+    expect(seen).toEqual([1, 2]);
+    let between: number[] = [];
+    setImmediate(() => (between = [...seen]));
+    await done;
+    // Queued after the second slice's turn: it ran between the second and the last.
+    expect(between).toEqual([1, 2, 3, 4]);
+    expect(seen).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('does nothing for no items', async () => {
     const fn = jest.fn();
     await inSlices([], fn);

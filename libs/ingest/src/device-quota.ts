@@ -28,6 +28,11 @@ export class TokenBucket {
     this.tokens = Math.max(this.tokens - n, -this.burst);
   }
 
+  available(now: number): number {
+    this.refill(now);
+    return Math.max(0, this.tokens);
+  }
+
   full(now: number): boolean {
     this.refill(now);
     return this.tokens >= this.burst;
@@ -107,6 +112,26 @@ export class DeviceQuotas {
     if (b.throttled) return { verdict };
     b.throttled = true;
     return { verdict, change: { state: 'throttled', kind: verdict } };
+  }
+
+  /**
+   * What a throttled device may still send now (whole messages, bytes), charging nothing; null
+   * when it is not throttled. Its next messages beyond that would be refused.
+   */
+  allowance(deviceId: string, now: number): { messages: number; bytes: number } | null {
+    const b = this.budgets.get(deviceId);
+    if (!b?.throttled) return null;
+    return { messages: Math.floor(b.messages.available(now)), bytes: b.bytes.available(now) };
+  }
+
+  /** Records `count` messages refused at once (each would have been refused by `admit`). */
+  refuse(deviceId: string, kind: Exclude<QuotaVerdict, 'ok'>, count: number, now: number): QuotaTransition | undefined {
+    const b = this.budget(deviceId, now);
+    b.refused += count;
+    b.lastRefusedAt = now;
+    if (b.throttled) return undefined;
+    b.throttled = true;
+    return { state: 'throttled', kind };
   }
 
   /** Whether the device should be told again that it is throttled (at most once per `everyMs`). */

@@ -71,11 +71,12 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
     else this.lastSeen.set(deviceId, { at, saved: Number.NEGATIVE_INFINITY });
   }
 
-  rejected(deviceId: string, code: ErrorCode, message: string, at: number): void {
+  /** `count` messages rejected with `code` (a flood's refusals are recorded a read at a time). */
+  rejected(deviceId: string, code: ErrorCode, message: string, at: number, count = 1): void {
     let byCode = this.rejections.get(deviceId);
     if (!byCode) this.rejections.set(deviceId, (byCode = new Map<ErrorCode, Rejection>()));
     const r = byCode.get(code) ?? { count: 0, lastAt: at, lastMessage: message };
-    r.count += 1;
+    r.count += count;
     r.lastAt = at;
     r.lastMessage = storableText(message.slice(0, 1000));
     byCode.set(code, r);

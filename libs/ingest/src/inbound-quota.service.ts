@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { PublishPacket } from 'aedes';
-import { BrokerMetrics, DownlinkPublisher, type DeviceSession } from '@bedside/broker';
+import { BrokerMetrics, DownlinkPublisher, type DeviceSession, type QuotaShortfall } from '@bedside/broker';
 import { Clock } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
-import { DeviceQuotas } from './device-quota';
+import { DeviceQuotas, type QuotaTransition } from './device-quota';
 import { DeviceStateRepository } from './device-state.repository';
 import { RefusalDelay } from './refusal-delay';
 
@@ -77,8 +77,13 @@ export class InboundQuota implements OnModuleInit, OnModuleDestroy {
   }
 
   /** When to acknowledge a refused message (see REFUSAL_DELAY_MS). */
-  refused(): Promise<void> {
+  refused(): Promise<'refused'> {
     return this.delay.wait();
+  }
+
+  /** How long a connection is not read after refusals taken from its raw bytes (UplinkSkim): the same hold as REFUSAL_DELAY_MS gives. */
+  get holdMs(): number {
+    return REFUSAL_DELAY_MS;
   }
 
   /** Charges the message to its device; false when it is over quota (already answered and counted). `exempt` always passes. */
@@ -89,19 +94,42 @@ export class InboundQuota implements OnModuleInit, OnModuleDestroy {
     if (change?.state === 'released')
       this.log.log({ msg: 'device back under its inbound quota', deviceId, refused: change.refused });
     if (verdict === 'ok') return true;
-    this.exceeded[verdict].inc();
+    this.onRefused(deviceId, packet.topic, verdict, 1, change, now);
+    return false;
+  }
+
+  /** What a throttled device may still send now (nothing is charged); null when it is not throttled. */
+  allowance(session: DeviceSession): { messages: number; bytes: number } | null {
+    return this.quotas.allowance(session.deviceId, this.clock.now());
+  }
+
+  /** `count` messages on `topic` refused before they were parsed (UplinkSkim): counted and answered like `admit`'s. */
+  refuseMany(session: DeviceSession, topic: string, kind: QuotaShortfall, count: number): void {
+    const now = this.clock.now();
+    const change = this.quotas.refuse(session.deviceId, kind, count, now);
+    this.onRefused(session.deviceId, topic, kind, count, change, now);
+  }
+
+  private onRefused(
+    deviceId: string,
+    topic: string,
+    verdict: QuotaShortfall,
+    count: number,
+    change: QuotaTransition | undefined,
+    now: number,
+  ): void {
+    this.exceeded[verdict].inc(count);
     const { limit, text: message } = this.messages[verdict];
-    this.state.rejected(deviceId, 'RATE_LIMITED', message, now);
+    this.state.rejected(deviceId, 'RATE_LIMITED', message, now, count);
     if (change?.state === 'throttled')
       this.log.warn({ msg: 'device over its inbound quota; refusing its messages', deviceId, kind: verdict });
     if (this.quotas.shouldTell(deviceId, now, TELL_EVERY_MS)) {
       void this.downlink.sendError(deviceId, {
         code: 'RATE_LIMITED',
         message,
-        topic: packet.topic,
+        topic,
         errors: [{ field: '', reason: `over ${limit}` }],
       });
     }
-    return false;
   }
 }

@@ -6,6 +6,7 @@ import {
   CALL_FOR_HELP_EVENT_TYPES,
   EVENT_ID_PATTERN,
   PRIORITY_EVENT_TYPES,
+  deviceTopic,
   invalid,
   validateUplink,
   type DeviceEventDto,
@@ -60,6 +61,16 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
 
   onModuleInit(): void {
     this.broker.setUplinkHandler((session, channel, packet) => this.handle(session, channel, packet));
+    const quota = this.quota;
+    this.broker.setUplinkGate({
+      holdMs: quota.holdMs,
+      allowance: (session) => quota.allowance(session),
+      refuse: (session, channel, kind, count) => {
+        this.counters[channel].received.inc(count);
+        this.state.seen(session.deviceId, this.clock.now());
+        quota.refuseMany(session, deviceTopic(session.deviceId, channel), kind, count);
+      },
+    });
     this.broker.connections$.subscribe(
       (c) =>
         void this.onConnection(c).catch((err) => {
@@ -83,7 +94,7 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
    * Not an async function: a telemetry message costs one promise (its storage batch's, shared)
    * plus one continuation here, instead of a promise and a resumption per nested await.
    */
-  handle(session: DeviceSession, channel: UplinkChannel, packet: PublishPacket): Promise<void> {
+  handle(session: DeviceSession, channel: UplinkChannel, packet: PublishPacket): Promise<void | 'refused'> {
     const received = this.clock.now();
     const counters = this.counters[channel];
     counters.received.inc();

@@ -5,7 +5,7 @@ describe('RefusalDelay', () => {
   afterEach(() => jest.useRealTimers());
 
   const clock = () => Date.now();
-  const watch = (p: Promise<void>) => {
+  const watch = (p: Promise<unknown>) => {
     const s = { done: false };
     void p.then(() => (s.done = true));
     return s;

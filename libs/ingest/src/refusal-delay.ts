@@ -5,7 +5,7 @@
  * one timer per burst instead of one per message.
  */
 export class RefusalDelay {
-  private pending: { at: number; done: Promise<void> } | null = null;
+  private pending: { at: number; done: Promise<'refused'> } | null = null;
 
   constructor(
     private readonly delayMs: number,
@@ -13,12 +13,14 @@ export class RefusalDelay {
     private readonly now: () => number,
   ) {}
 
-  /** Resolves at least `delayMs` from now. */
-  wait(): Promise<void> {
+  /** Resolves ('refused') at least `delayMs` from now. */
+  wait(): Promise<'refused'> {
     const now = this.now();
     const p = this.pending;
     if (p && now - p.at <= this.joinMs) return p.done;
-    const done = new Promise<void>((resolve) => setTimeout(resolve, this.delayMs + this.joinMs).unref());
+    const done = new Promise<'refused'>((resolve) =>
+      setTimeout(() => resolve('refused'), this.delayMs + this.joinMs).unref(),
+    );
     this.pending = { at: now, done };
     return done;
   }

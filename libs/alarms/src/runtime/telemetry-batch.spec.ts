@@ -30,6 +30,26 @@ describe('TelemetryBatch', () => {
     ]);
   });
 
+  it('lets other work in between evaluations that take long (a slice ends after its time budget, not only its count)', async () => {
+    let clock = 0;
+    const order: string[] = [];
+    const heavy = new TelemetryBatch(
+      (bedId) => {
+        order.push(bedId);
+        clock += 4; // an evaluation of minutes of samples
+      },
+      () => clock,
+    );
+    for (let b = 0; b < 10; b++) heavy.add([point(`m${b}`, `bed-${b}`, 1)], 100);
+    const done = heavy.flush();
+    // What an SOS needs (its read, its database reply) runs on the next turns of the event loop.
+    setImmediate(() => order.push('sos'));
+    await done;
+    expect(order.indexOf('sos')).toBeGreaterThan(0);
+    expect(order.indexOf('sos')).toBeLessThanOrEqual(2);
+    expect(order.filter((x) => x !== 'sos')).toHaveLength(10);
+  });
+
   it('flushes by itself after its window', async () => {
     batch.add([point('m1', 'bed-1', 5)], 300);
     await new Promise((r) => setTimeout(r, 200));

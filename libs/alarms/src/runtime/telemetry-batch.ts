@@ -10,6 +10,11 @@ import { inTimeOrder, telemetryInput } from './input-mapper';
 export const TELEMETRY_BATCH_MS = 50;
 /** Telemetry evaluations per event-loop turn: a slice is short enough not to hold up a database reply. */
 const EVALUATION_SLICE = 200;
+/**
+ * And at most this long: one evaluation may carry minutes of samples (an upload after an outage),
+ * and 200 of those would keep an SOS unread (its socket, its database reply) for as long as they take.
+ */
+const EVALUATION_SLICE_MS = 5;
 
 type Evaluate = (bedId: string, inputs: RuleInput[], now: number) => void;
 
@@ -27,7 +32,11 @@ export class TelemetryBatch {
   /** Batches whose slices are still being evaluated (awaited by flush). */
   private evaluating: Promise<void> = Promise.resolve();
 
-  constructor(private readonly evaluate: Evaluate) {}
+  /** `monotonicMs`: the clock that times a slice (CPU budget, not the hub's wall clock). */
+  constructor(
+    private readonly evaluate: Evaluate,
+    private readonly monotonicMs: () => number = () => performance.now(),
+  ) {}
 
   /** Samples received at `now`, grouped per bed in time order. */
   add(received: readonly TelemetryPoint[], now: number): void {
@@ -53,9 +62,9 @@ export class TelemetryBatch {
   }
 
   /**
-   * Evaluates what was gathered, in slices (inSlices): a batch gathered while the loop was slow
-   * can hold thousands of inputs, and a database reply an SOS waits for should not wait behind
-   * all of them. Resolves when every batch so far has been evaluated.
+   * Evaluates what was gathered, in slices (inSlices) bounded by count and time: a batch gathered
+   * while the loop was slow can hold thousands of inputs, and an SOS being read, or a database
+   * reply it waits for, should not wait behind all of them. Resolves when every batch so far has been evaluated.
    */
   flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
@@ -64,7 +73,10 @@ export class TelemetryBatch {
     this.pending = [];
     // After the previous batch's last slice: a bed's samples are evaluated in arrival order.
     this.evaluating = this.evaluating.then(() =>
-      inSlices(batch, (t) => this.evaluate(t.bedId, t.inputs, t.now), EVALUATION_SLICE),
+      inSlices(batch, (t) => this.evaluate(t.bedId, t.inputs, t.now), EVALUATION_SLICE, {
+        ms: EVALUATION_SLICE_MS,
+        now: this.monotonicMs,
+      }),
     );
     return this.evaluating;
   }
