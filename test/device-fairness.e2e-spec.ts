@@ -7,11 +7,11 @@ import { rawDevice, type RawTransport } from './raw-mqtt';
  * A slow or hostile connection can only hurt itself: while one device publishes without pause
  * and never reads its socket, every other device's `stored` and `alarm` acks keep their pace.
  * The drain timeout (15 s) is set beyond the measured window (about 6 s) so that it cannot be
- * what rescues the others; by the end the stuck connection must be gone, dropped either for its
- * outbound backlog or, once the hub stopped reading it because its writes no longer drain, by
- * the drain timeout. Its flood is over quota and refused from the raw bytes: each message costs
- * it a 4-byte PUBACK and nothing more, read 100 ms apart, so the kernel's socket buffers (MBs
- * on loopback) take a minute or more to fill before that timeout starts.
+ * what rescues the others. The flood is over quota and refused from the raw bytes, each message
+ * at the cost of a 4-byte PUBACK, and the connection is read about every 100 ms: the hub does
+ * not drop it within the window (filling the kernel's socket buffers on loopback at that pace
+ * takes minutes; the drop once its writes stop draining is uplink-skim.spec's), it holds it,
+ * so the flood waits in the device's own buffers.
  */
 let hub: HubProcess;
 let api: ReturnType<typeof hubApi>;
@@ -30,6 +30,12 @@ beforeAll(async () => {
 afterAll(async () => {
   await hub?.dispose();
 });
+
+/** Device messages the hub refused for the per-device message quota so far (its own metric). */
+async function refusedForQuota(): Promise<number> {
+  const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+  return Number(/^bedside_mqtt_quota_exceeded_total\{kind="messages"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+}
 
 const p = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
@@ -78,7 +84,7 @@ describe.each<[RawTransport, () => string, () => number]>([
   ['tcp', () => hub.mqttUrl, () => hub.mqttPort],
   ['ws', () => `ws://127.0.0.1:${wsPort}/mqtt`, () => wsPort],
 ])('over %s', (transport, url, port) => {
-  it("a device that publishes without pause and never reads does not delay the others' acks; it alone is dropped", async () => {
+  it("a device that publishes without pause and never reads does not delay the others' acks; it alone is held back", async () => {
     const beds = await Promise.all([0, 1, 2, 3].map((i) => api.provisionBed(`fair-${transport}-${i}`)));
     const buttons = beds.slice(1).map((b) => b.devices.button.credentials as Creds);
     const quiet = await pressLatencies(url(), buttons, 1500, 250, `quiet-${transport}`);
@@ -93,6 +99,7 @@ describe.each<[RawTransport, () => string, () => number]>([
     });
     await stuck.next((x) => x.cmd === 'suback', 'SUBACK');
     stuck.stopReading(); // from here on it never reads
+    const refusedBefore = await refusedForQuota();
     let messageId = 1;
     let flooding = true;
     const flood = (async () => {
@@ -117,11 +124,9 @@ describe.each<[RawTransport, () => string, () => number]>([
     })();
     await new Promise((r) => setTimeout(r, 500));
     const loaded = await pressLatencies(url(), buttons, 4000, 250, `loaded-${transport}`);
-    // Keep flooding until the hub drops the stuck connection (backlog bound or drain timeout).
-    const dropped = await waitFor(() => stuck.isClosed(), {
-      timeoutMs: 150_000,
-      what: 'the stuck connection dropped',
-    }).catch(() => false);
+    // Held, not read at the device's pace: what it tried to send piles up on its side.
+    const backedUp = stuck.stream.writableLength;
+    const refused = await refusedForQuota();
     flooding = false;
     await flood;
     stuck.destroy();
@@ -136,6 +141,7 @@ describe.each<[RawTransport, () => string, () => number]>([
     // Generous bounds for a shared CI machine; a stalled downlink path took tens of seconds.
     expect(summary.loaded.storedP99).toBeLessThan(Math.max(1000, 4 * summary.quiet.storedP99));
     expect(summary.loaded.alarmP99).toBeLessThan(Math.max(1500, 4 * summary.quiet.alarmP99));
-    expect(dropped).toBe(true);
-  }, 210_000);
+    expect(refused - refusedBefore).toBeGreaterThan(1000);
+    expect(backedUp).toBeGreaterThan(0);
+  }, 90_000);
 });
