@@ -1,7 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { endpoints } from '../api/endpoints';
 import type { OpenDispatch } from '../api/types';
+import type { AlarmEvent } from '../api/types';
 import { useAlarmQueue } from '../queue/useAlarmQueue';
+import { useStreamRefresh } from '../queue/useStreamRefresh';
 
 /** Re-reads at most this often when several events come together. */
 const DEBOUNCE_MS = 300;
@@ -13,11 +15,14 @@ const DEBOUNCE_MS = 300;
  * reconnects (events may have been missed meanwhile).
  */
 export function useOverdueDispatches() {
-  const { subscribe, status } = useAlarmQueue();
+  const { status } = useAlarmQueue();
   const [dispatches, setDispatches] = useState<OpenDispatch[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
   const alarmIds = useRef(new Set<string>());
+  const version = useStreamRefresh(
+    useCallback((e: AlarmEvent) => e.type === 'alarm.dispatch_overdue' || alarmIds.current.has(e.alarm.id), []),
+    DEBOUNCE_MS,
+  );
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -31,22 +36,6 @@ export function useOverdueDispatches() {
     );
     return () => ctrl.abort();
   }, [version, status]);
-
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const unsubscribe = subscribe((e) => {
-      if (e.type !== 'alarm.dispatch_overdue' && !alarmIds.current.has(e.alarm.id)) return;
-      if (timer) return;
-      timer = setTimeout(() => {
-        timer = null;
-        setVersion((v) => v + 1);
-      }, DEBOUNCE_MS);
-    });
-    return () => {
-      unsubscribe();
-      if (timer) clearTimeout(timer);
-    };
-  }, [subscribe]);
 
   return { dispatches, error };
 }

@@ -6,13 +6,17 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { Panel } from '../components/Panel';
 import { formatTime } from '../i18n/format';
 import { useI18n } from '../i18n/useI18n';
+import type { AlarmEvent } from '../api/types';
 import { useAlarmQueue } from '../queue/useAlarmQueue';
+import { useStreamRefresh } from '../queue/useStreamRefresh';
 import { KpiCard } from '../supervisor/KpiCard';
 import { percent } from '../supervisor/percent';
 
 const REFRESH_MS = 10_000;
 /** Re-reads at most this often when several stream events come together. */
 const DEBOUNCE_MS = 500;
+
+const workOrderChanged = (e: AlarmEvent) => e.type === 'alarm.dispatch_overdue' || e.type === 'alarm.updated';
 
 /**
  * The supervisor's wall: queue health and late work orders now, who handles what and how fast,
@@ -22,28 +26,14 @@ const DEBOUNCE_MS = 500;
 export function WallboardPage() {
   const { t } = useI18n();
   const { user } = useAuth();
-  const { alarms, subscribe } = useAlarmQueue();
+  const { alarms } = useAlarmQueue();
   const [board, setBoard] = useState<Wallboard | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [version, setVersion] = useState(0);
   // Refresh on a timer and whenever the live queue changes.
   const queueKey = alarms.map((a) => `${a.id}:${a.state}:${a.escalationLevel}:${String(a.heldUntil ?? '')}`).join(',');
   // A work order flagged late, or one moving on (an alarm.updated on its alarm), changes the
   // overdue figure without changing any alarm's state.
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const unsubscribe = subscribe((e) => {
-      if ((e.type !== 'alarm.dispatch_overdue' && e.type !== 'alarm.updated') || timer) return;
-      timer = setTimeout(() => {
-        timer = null;
-        setVersion((v) => v + 1);
-      }, DEBOUNCE_MS);
-    });
-    return () => {
-      unsubscribe();
-      if (timer) clearTimeout(timer);
-    };
-  }, [subscribe]);
+  const version = useStreamRefresh(workOrderChanged, DEBOUNCE_MS);
   useEffect(() => {
     const ctrl = new AbortController();
     const load = () =>
