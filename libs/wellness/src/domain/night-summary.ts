@@ -1,5 +1,5 @@
 import type { DeviceKind } from '@bedside/contracts';
-import type { TelemetryPoint } from '@bedside/telemetry';
+import type { RollupSample } from '@bedside/telemetry';
 import type { Distribution } from './statistics';
 import type { NightDate } from './night-window';
 
@@ -8,20 +8,8 @@ export const SUMMARY_VERSION = 1;
 
 export type WellnessDeviceKind = DeviceKind;
 
-/** The fields of a stored sample the summaries read. */
-export type WellnessSample = Pick<
-  TelemetryPoint,
-  | 'deviceId'
-  | 'kind'
-  | 'ts'
-  | 'heartRate'
-  | 'respirationRate'
-  | 'inBed'
-  | 'movement'
-  | 'signalQuality'
-  | 'spo2'
-  | 'worn'
->;
+/** The fields of a stored sample the summaries read: those a minute rollup folds. */
+export type WellnessSample = RollupSample;
 
 export interface NightAlarm {
   id: string;

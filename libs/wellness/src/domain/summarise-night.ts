@@ -1,4 +1,3 @@
-import { toLocal } from '@bedside/rules';
 import {
   ROLLUP_DEFINITIONS,
   foldMinutes,
@@ -11,7 +10,6 @@ import {
 import {
   MAX_LISTED,
   SUMMARY_VERSION,
-  type Absence,
   type DeviceCoverage,
   type Gap,
   type NightAlarm,
@@ -19,6 +17,8 @@ import {
   type WellnessDeviceKind,
   type WellnessSample,
 } from './night-summary';
+import { AbsenceTracker } from './absence-tracker';
+import { inCoreHours } from './core-hours';
 import { DEFAULT_NIGHT_HOURS, nightWindow, type NightDate, type NightHours } from './night-window';
 import { distributionOfCounts, medianOfCounts, round1 } from './statistics';
 
@@ -274,48 +274,6 @@ function nextReading(runs: readonly Run[], state: (code: number) => boolean | nu
   let i = from;
   while (i < runs.length && state(runs[i].code) === null) i++;
   return i;
-}
-
-/**
- * Out-of-bed stretches that follow a time in bed. An absence runs from the first reading out of
- * bed to the next reading in bed, across any data gap in between; one still open when the
- * readings stop ends at the last out-of-bed instant and is marked not returned.
- */
-class AbsenceTracker {
-  private readonly absences: Absence[] = [];
-  private seenInBed = false;
-  private open: { start: number; lastEnd: number } | null = null;
-
-  add(start: number, end: number, inBed: boolean): void {
-    if (inBed) {
-      if (this.open)
-        this.absences.push({ start: this.open.start, end: start, durationMs: start - this.open.start, returned: true });
-      this.open = null;
-      this.seenInBed = true;
-    } else if (this.seenInBed) {
-      if (this.open) this.open.lastEnd = end;
-      else this.open = { start, lastEnd: end };
-    }
-  }
-
-  finish(): Absence[] {
-    if (this.open)
-      this.absences.push({
-        start: this.open.start,
-        end: this.open.lastEnd,
-        durationMs: this.open.lastEnd - this.open.start,
-        returned: false,
-      });
-    this.open = null;
-    return this.absences;
-  }
-}
-
-function inCoreHours(epochMs: number, timeZone: string, def: SummaryDefinitions): boolean {
-  const hour = toLocal(epochMs, timeZone).hour;
-  return def.coreStartHour <= def.coreEndHour
-    ? hour >= def.coreStartHour && hour < def.coreEndHour
-    : hour >= def.coreStartHour || hour < def.coreEndHour;
 }
 
 /** Silences between consecutive samples (and the window edges) longer than gapFactor x the usual interval. */

@@ -3,11 +3,9 @@
  * minute rollups: an independent reference the run-based computation is checked against.
  * Test code only.
  */
-import { toLocal } from '@bedside/rules';
 import {
   MAX_LISTED,
   SUMMARY_VERSION,
-  type Absence,
   type DeviceCoverage,
   type Gap,
   type NightAlarm,
@@ -15,6 +13,8 @@ import {
   type WellnessDeviceKind,
   type WellnessSample,
 } from '../domain/night-summary';
+import { AbsenceTracker } from '../domain/absence-tracker';
+import { inCoreHours } from '../domain/core-hours';
 import { DEFAULT_NIGHT_HOURS, nightWindow } from '../domain/night-window';
 import { distributionOf, round1 } from '../domain/statistics';
 import { DEFAULT_SUMMARY_DEFINITIONS, type SummariseOptions, type SummaryDefinitions } from '../domain/summarise-night';
@@ -205,48 +205,6 @@ function nextReading(
   let i = from;
   while (i < samples.length && !isBool(state(samples[i]))) i++;
   return i;
-}
-
-/**
- * Out-of-bed stretches that follow a time in bed. An absence runs from the first reading out of
- * bed to the next reading in bed, across any data gap in between; one still open when the
- * readings stop ends at the last out-of-bed instant and is marked not returned.
- */
-class AbsenceTracker {
-  private readonly absences: Absence[] = [];
-  private seenInBed = false;
-  private open: { start: number; lastEnd: number } | null = null;
-
-  add(start: number, end: number, inBed: boolean): void {
-    if (inBed) {
-      if (this.open)
-        this.absences.push({ start: this.open.start, end: start, durationMs: start - this.open.start, returned: true });
-      this.open = null;
-      this.seenInBed = true;
-    } else if (this.seenInBed) {
-      if (this.open) this.open.lastEnd = end;
-      else this.open = { start, lastEnd: end };
-    }
-  }
-
-  finish(): Absence[] {
-    if (this.open)
-      this.absences.push({
-        start: this.open.start,
-        end: this.open.lastEnd,
-        durationMs: this.open.lastEnd - this.open.start,
-        returned: false,
-      });
-    this.open = null;
-    return this.absences;
-  }
-}
-
-function inCoreHours(epochMs: number, timeZone: string, def: SummaryDefinitions): boolean {
-  const hour = toLocal(epochMs, timeZone).hour;
-  return def.coreStartHour <= def.coreEndHour
-    ? hour >= def.coreStartHour && hour < def.coreEndHour
-    : hour >= def.coreStartHour || hour < def.coreEndHour;
 }
 
 function coverageOf(s: DeviceSeries, start: number, end: number, def: SummaryDefinitions): DeviceCoverage {
