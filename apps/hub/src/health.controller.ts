@@ -5,7 +5,7 @@ import { RulesRunner } from '@bedside/alarms';
 import { Public } from '@bedside/auth';
 import { BrokerService } from '@bedside/broker';
 import { LeaseManager } from '@bedside/cluster';
-import { Database } from '@bedside/database';
+import { Database, DatabaseHealth } from '@bedside/database';
 import { Metrics } from '@bedside/observability';
 
 @ApiTags('operations')
@@ -14,6 +14,7 @@ export class HealthController {
   constructor(
     private readonly broker: BrokerService,
     private readonly database: Database,
+    private readonly databaseHealth: DatabaseHealth,
     private readonly metrics: Metrics,
     private readonly rules: RulesRunner,
     @Optional() private readonly leases?: LeaseManager,
@@ -60,7 +61,7 @@ export class HealthController {
   }
 
   private async checks() {
-    const reachable = await this.database.ping();
+    const reachable = await this.databaseHealth.reachable();
     return {
       broker: {
         listening: this.broker.listening,

@@ -38,14 +38,29 @@ export class DatabaseHealth implements OnApplicationShutdown {
     return true;
   }
 
+  /**
+   * Pings the database now. A reachable database ends a known outage at once rather than at the
+   * next probe, so a health check that answers "reachable" and `down` never disagree.
+   */
+  async reachable(): Promise<boolean> {
+    const ok = await this.database.ping();
+    if (ok && this.outage.failing) {
+      this.outage.recovered();
+      this.stopProbe();
+    }
+    return ok;
+  }
+
   onApplicationShutdown(): void {
+    this.stopProbe();
+  }
+
+  private stopProbe(): void {
     if (this.probe) clearInterval(this.probe);
     this.probe = null;
   }
 
   private async check(): Promise<void> {
-    if (!(await this.database.ping())) return;
-    this.outage.recovered();
-    this.onApplicationShutdown();
+    await this.reachable();
   }
 }
