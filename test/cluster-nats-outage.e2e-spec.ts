@@ -1,18 +1,14 @@
 import type { MqttClient } from 'mqtt';
-import pgDriver from 'pg';
 import { eventsTopic, telemetryTopic } from '@bedside/contracts';
 import {
   hubApi,
-  partitionSplit,
-  startHub,
+  startClusteredHubs,
   startNats,
   startNatsCluster,
-  startPostgres,
   waitFor,
-  type HubProcess,
+  type ClusteredHubs,
   type NatsCluster,
   type NatsServer,
-  type PostgresServer,
 } from '@bedside/testing';
 import { connectDevice, type Creds } from './mqtt-helpers';
 
@@ -29,70 +25,45 @@ jest.setTimeout(180_000);
 /** Above the 30 s resolution at which hubs store last-seen instants. */
 const SILENT_AFTER_MS = 40_000;
 
-/** hub-a and hub-b clustered on a fresh database and the given NATS, once they split the partitions evenly. */
-async function startTwoHubs(pg: PostgresServer, database: string, natsUrl: string) {
-  const url = await pg.createDatabase(database);
-  const hubs: Record<string, HubProcess> = {};
-  for (const node of ['hub-a', 'hub-b'])
-    hubs[node] = await startHub({
-      DATABASE_URL: url,
-      NATS_URL: natsUrl,
-      CLUSTER_NODE_ID: node,
-      CLUSTER_LEASE_TTL_MS: '3000',
-      INGEST_COMMIT_DELAY_MS: '0',
-    });
-  const db = new pgDriver.Client(url);
-  await db.connect();
-  await waitFor(async () => (await partitionSplit(db))['hub-b'] === 32, { what: 'an even split', timeoutMs: 20_000 });
-  return { hubs, db };
+/** hub-a and hub-b clustered on the given NATS, once they split the partitions evenly. */
+async function startTwoHubs(database: string, natsUrl: string) {
+  const cluster = await startClusteredHubs({ nodes: ['hub-a', 'hub-b'], database, natsUrl });
+  await cluster.waitForEvenSplit();
+  return cluster;
 }
 
-const ownerOf = async (db: pgDriver.Client, bedId: string) =>
-  (
-    await db.query<{ owner_node: string }>(
-      'select l.owner_node from beds b join partition_leases l on l.partition = b.partition where b.id = $1',
-      [bedId],
-    )
-  ).rows[0].owner_node;
-
 describe('cluster during a NATS outage', () => {
-  let pg: PostgresServer;
   let nats: NatsServer;
-  let db: pgDriver.Client;
-  let hubs: Record<string, HubProcess> = {};
+  let cluster: ClusteredHubs;
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
-    pg = await startPostgres();
     nats = await startNats();
-    ({ hubs, db } = await startTwoHubs(pg, 'cluster_nats_outage', nats.url));
+    cluster = await startTwoHubs('cluster_nats_outage', nats.url);
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true)));
-    await db?.end();
-    for (const h of Object.values(hubs)) await h.dispose();
+    await cluster?.stop();
     await nats?.stop();
-    await pg?.stop();
   });
 
   const offlineAlarms = async (bedId: string) =>
-    (await db.query<{ id: string }>("select id from alarms where bed_id = $1 and kind = 'device_offline'", [bedId]))
-      .rows.length;
+    (await cluster.sql("select id from alarms where bed_id = $1 and kind = 'device_offline'", [bedId])).length;
 
   it('calls offline only the mattress nobody hears, and the fast path carries readings again after', async () => {
     // Two beds owned by hub-b, their mattresses connected to hub-a.
-    const admin = hubApi(hubs['hub-a']);
+    const admin = hubApi(cluster.hub('hub-a'));
     const beds: { bedId: string; mattress: Creds }[] = [];
     while (beds.length < 2) {
       const p = await admin.provisionBed(`nats outage ${beds.length}`);
-      if ((await ownerOf(db, p.bed.id)) !== 'hub-b') continue;
+      if ((await cluster.ownerOfBed(p.bed.id)) !== 'hub-b') continue;
       const rules = { suppression: { warmupMs: 0 }, deviceOffline: { silentAfterMs: SILENT_AFTER_MS } };
       expect((await admin.put(`/api/beds/${p.bed.id}/rules`, rules)).status).toBe(200);
       beds.push({ bedId: p.bed.id, mattress: p.devices.mattress.credentials as Creds });
     }
     const [talking, quiet] = await Promise.all(
       beds.map(async (b) => {
-        const client = await connectDevice(hubs['hub-a'].mqttUrl, b.mattress);
+        const client = await connectDevice(cluster.hub('hub-a').mqttUrl, b.mattress);
         clients.push(client);
         return { ...b, client };
       }),
@@ -124,7 +95,7 @@ describe('cluster during a NATS outage', () => {
     await waitFor(
       async () => {
         await reading(talking);
-        const r = await fetch(`${hubs['hub-a'].httpUrl}/metrics`);
+        const r = await fetch(`${cluster.hub('hub-a').httpUrl}/metrics`);
         return /bedside_cluster_bus_connected(?:\{[^}]*\})? 1/.test(await r.text());
       },
       { what: 'hub-a connected to NATS again', timeoutMs: 30_000, intervalMs: 1000 },
@@ -138,33 +109,28 @@ describe('cluster during a NATS outage', () => {
 });
 
 describe('cluster on a NATS cluster of three', () => {
-  let pg: PostgresServer;
   let nats: NatsCluster;
-  let db: pgDriver.Client;
-  let hubs: Record<string, HubProcess> = {};
+  let cluster: ClusteredHubs;
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
-    pg = await startPostgres();
     nats = await startNatsCluster(3);
-    ({ hubs, db } = await startTwoHubs(pg, 'cluster_nats_cluster', nats.url));
+    cluster = await startTwoHubs('cluster_nats_cluster', nats.url);
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.endAsync(true)));
-    await db?.end();
-    for (const h of Object.values(hubs)) await h.dispose();
+    await cluster?.stop();
     await nats?.stop();
-    await pg?.stop();
   });
 
   it('loses any one NATS server in turn and still routes an operator change to the owner on another node', async () => {
-    const admin = hubApi(hubs['hub-a']);
+    const admin = hubApi(cluster.hub('hub-a'));
     let bed: Awaited<ReturnType<typeof admin.provisionBed>>;
     do bed = await admin.provisionBed('nats cluster');
-    while ((await ownerOf(db, bed.bed.id)) !== 'hub-b');
+    while ((await cluster.ownerOfBed(bed.bed.id)) !== 'hub-b');
     expect((await admin.put(`/api/beds/${bed.bed.id}/rules`, { suppression: { warmupMs: 0 } })).status).toBe(200);
     const button = bed.devices.button.credentials as Creds;
-    const client = await connectDevice(hubs['hub-a'].mqttUrl, button);
+    const client = await connectDevice(cluster.hub('hub-a').mqttUrl, button);
     clients.push(client);
     await client.publishAsync(
       eventsTopic(button.deviceId),
@@ -173,8 +139,8 @@ describe('cluster on a NATS cluster of three', () => {
     );
     const alarmId = await waitFor(
       async () =>
-        (await db.query<{ id: string }>("select id from alarms where bed_id = $1 and kind = 'sos'", [bed.bed.id]))
-          .rows[0]?.id,
+        (await cluster.sql<{ id: string }>("select id from alarms where bed_id = $1 and kind = 'sos'", [bed.bed.id]))[0]
+          ?.id,
       { what: 'the SOS alarm' },
     );
 
@@ -187,10 +153,10 @@ describe('cluster on a NATS cluster of three', () => {
       process.stdout.write(`cluster-nats: server ${i} down, operator note routed in ${Date.now() - started} ms\n`);
       await nats.restart(i);
     }
-    const notes = await db.query<{ n: number }>(
+    const notes = await cluster.sql<{ n: number }>(
       "select count(*)::int as n from alarm_audit where alarm_id = $1 and action = 'note'",
       [alarmId],
     );
-    expect(notes.rows[0].n).toBe(3);
+    expect(notes[0].n).toBe(3);
   });
 });

@@ -20,6 +20,8 @@ export interface ClusteredHubsOptions {
   nodeEnv?: Record<string, Record<string, string>>;
   /** How many nodes must hold partitions before the cluster counts as started (default: all). */
   owners?: number;
+  /** A bus the test started and stops itself, e.g. a NATS cluster (default: one nats-server of the cluster's own). */
+  natsUrl?: string;
 }
 
 /**
@@ -29,7 +31,8 @@ export interface ClusteredHubsOptions {
  */
 export interface ClusteredHubs {
   readonly pg: PostgresServer;
-  readonly nats: NatsServer;
+  /** The cluster's own nats-server; null when the test brought its bus (`natsUrl`). */
+  readonly nats: NatsServer | null;
   readonly hubs: HubProcess[];
   readonly nodes: readonly string[];
   /** The cluster's own database, for reading what it stored. */
@@ -66,7 +69,12 @@ export async function startClusteredHubs(
   o: ClusteredHubsOptions & { proxyProtocol?: boolean },
 ): Promise<ClusteredHubs> {
   const pgServer = await startPostgres();
-  const nats = await startNats();
+  let nats: NatsServer | null = null;
+  let natsUrl = o.natsUrl;
+  if (!natsUrl) {
+    nats = await startNats();
+    natsUrl = nats.url;
+  }
   const url = await pgServer.createDatabase(o.database);
   const hubs: HubProcess[] = [];
   // One after the other: the first applies the migrations and creates the administrator.
@@ -74,7 +82,7 @@ export async function startClusteredHubs(
     hubs.push(
       await startHub({
         DATABASE_URL: url,
-        NATS_URL: nats.url,
+        NATS_URL: natsUrl,
         CLUSTER_NODE_ID: node,
         CLUSTER_LEASE_TTL_MS: String(o.leaseTtlMs ?? 3000),
         ...(o.proxyProtocol ? { MQTT_PROXY_PROTOCOL: 'true' } : {}),
@@ -148,7 +156,7 @@ export async function startClusteredHubs(
         h.proc.kill('SIGCONT');
         await h.dispose();
       }
-      await nats.stop();
+      await nats?.stop();
       await pgServer.stop();
     },
   };
