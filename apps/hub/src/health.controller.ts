@@ -30,16 +30,22 @@ export class HealthController {
   }
 
   /**
-   * Readiness: live, and the rules engine has finished boot recovery, so alarms flow again. A
-   * load balancer or a rolling restart waits for this before sending devices and consoles over.
-   * A clustered node whose clock is too far from the database's is not ready either: the events
-   * it would store carry instants the partition owners cannot trust.
+   * Readiness: the broker listens and the rules engine has finished boot recovery, so alarms
+   * flow. A load balancer or a rolling restart waits for this before sending devices and
+   * consoles over. A clustered node whose clock is too far from the database's is not ready
+   * either: the events it would store carry instants the partition owners cannot trust.
+   *
+   * A database outage does not make a node unready. The database is every node's: taking nodes
+   * out of rotation for it would disconnect every device and console at the moment a call for
+   * help can only be heard, and shown as not yet stored, by a node that stays reachable. So it
+   * is reported as last known (`DatabaseHealth`), without a ping a stalled database could hold.
    */
   @Public()
   @Get('health/ready')
-  async ready(@Res() res: Response) {
+  ready(@Res() res: Response) {
     const checks = {
-      ...(await this.checks()),
+      broker: this.brokerCheck(),
+      database: { reachable: !this.databaseHealth.down, engine: this.database.engine },
       rules: { recovery: this.rules.recovery, partitionsRecovering: this.rules.partitionsRecovering },
       ...(this.leases && {
         cluster: {
@@ -50,11 +56,7 @@ export class HealthController {
         },
       }),
     };
-    const ok =
-      checks.database.reachable &&
-      checks.broker.listening &&
-      checks.rules.recovery === 'done' &&
-      (checks.cluster?.clockInSync ?? true);
+    const ok = checks.broker.listening && checks.rules.recovery === 'done' && (checks.cluster?.clockInSync ?? true);
     res
       .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
       .json({ status: ok ? 'ready' : 'not ready', checks });
@@ -62,13 +64,14 @@ export class HealthController {
 
   private async checks() {
     const reachable = await this.databaseHealth.reachable();
+    return { broker: this.brokerCheck(), database: { reachable, engine: this.database.engine } };
+  }
+
+  private brokerCheck() {
     return {
-      broker: {
-        listening: this.broker.listening,
-        ports: this.broker.ports,
-        connectedDevices: this.broker.connectedDevices,
-      },
-      database: { reachable, engine: this.database.engine },
+      listening: this.broker.listening,
+      ports: this.broker.ports,
+      connectedDevices: this.broker.connectedDevices,
     };
   }
 

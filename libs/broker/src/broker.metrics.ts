@@ -7,6 +7,8 @@ import { Metrics } from '@bedside/observability';
 export class BrokerMetrics {
   readonly connectionsDropped: Counter<'reason'>;
   readonly quotaExceeded: Counter<'kind'>;
+  readonly outageLogins: Counter;
+  readonly heldForOutage: Counter;
 
   constructor(metrics: Metrics) {
     this.connectionsDropped = new Counter({
@@ -19,6 +21,16 @@ export class BrokerMetrics {
       name: 'bedside_mqtt_quota_exceeded_total',
       help: 'Device publishes over the per-device inbound quota, by kind (messages or bytes)',
       labelNames: ['kind'] as const,
+      registers: [metrics.registry],
+    });
+    this.heldForOutage = new Counter({
+      name: 'bedside_mqtt_held_for_outage_total',
+      help: 'Device messages left unacknowledged on an open connection, the database being unreachable',
+      registers: [metrics.registry],
+    });
+    this.outageLogins = new Counter({
+      name: 'bedside_mqtt_outage_logins_total',
+      help: 'Device logins checked against an identity this node remembered, the database being unreachable',
       registers: [metrics.registry],
     });
   }

@@ -4,6 +4,7 @@ import type { Metrics } from '@bedside/observability';
 import type { DeviceRepository } from '@bedside/registry';
 import { ManualClock } from '@bedside/rules';
 import { ConnectionSupervisor, type ConnectionChange } from './connection-supervisor';
+import { RememberedIdentities } from './remembered-identities';
 import { DeviceSessions, type DeviceSession } from './device-session';
 
 /** A connection as aedes holds it: a client id, a Last Will, subscriptions and close(). */
@@ -42,10 +43,12 @@ function setUp() {
   const clock = new ManualClock(1_000);
   const connected = { set: jest.fn() };
   const findIdentity = jest.fn();
+  const identities = new RememberedIdentities(60_000, 100);
   const supervisor = new ConnectionSupervisor(
     { connectedDevices: connected } as unknown as Metrics,
     { findIdentity } as unknown as DeviceRepository,
     clock,
+    identities,
   );
   const changes: Omit<ConnectionChange, 'session'>[] = [];
   const deviceIds: string[] = [];
@@ -58,7 +61,7 @@ function setUp() {
   /** aedes' connected clients by client id, as prepareTakeover and shutDown read them. */
   const clients: Record<string, Client | undefined> = {};
   const aedes = { clients } as unknown as Aedes;
-  return { clock, connected, findIdentity, supervisor, changes, deviceIds, acks, clients, aedes };
+  return { clock, connected, findIdentity, identities, supervisor, changes, deviceIds, acks, clients, aedes };
 }
 
 describe('connection supervisor', () => {
@@ -123,6 +126,27 @@ describe('connection supervisor', () => {
     await supervisor.onAccessChange('btn-2', 'rotated');
     expect(live.close).toHaveBeenCalled();
     expect(changes.map((c) => c.state)).toEqual(['connected']);
+  });
+
+  it('keeps a device’s remembered identity current while it is connected, and forgets it on any access change', async () => {
+    const { supervisor, identities, clock } = setUp();
+    const identity = {
+      id: 'btn-1',
+      kind: 'button' as const,
+      organisationId: 'org-1',
+      bedId: 'bed-1',
+      secretSalt: 's',
+      secretHash: 'h',
+      revoked: false,
+    };
+    identities.remember(identity, clock.now());
+    const c = connection('btn-1', 900);
+    supervisor.onReady(asClient(c));
+    clock.advance(10 * 60_000); // connected ten minutes: longer than the grace
+    supervisor.onGone(asClient(c));
+    expect(identities.recall('btn-1', clock.now() + 60_000)?.id).toBe('btn-1');
+    await supervisor.onAccessChange('btn-1', 'rebound');
+    expect(identities.recall('btn-1', clock.now())).toBeUndefined();
   });
 
   it('rebinds a live session to its new bed without closing it', async () => {

@@ -5,6 +5,7 @@ import { Clock } from '@bedside/common';
 import { Metrics } from '@bedside/observability';
 import { DeviceRepository } from '@bedside/registry';
 import { DeviceSessions, type DeviceSession } from './device-session';
+import { RememberedIdentities } from './remembered-identities';
 import { coversAcks } from './topic-acl';
 
 export interface ConnectionChange {
@@ -24,7 +25,7 @@ export class ConnectionSupervisor {
   private readonly live = new Map<string, Client>();
   /** Last revocation or rotation per device, to catch a login that raced it. */
   private readonly accessRevokedAt = new Map<string, number>();
-  /** Connections being replaced by the same device's new one (session takeover). */
+  /** Connections being replaced by the same device's new one (session takeover, or closed for it to resend). */
   private readonly takenOver = new WeakSet<Client>();
   private shuttingDown = false;
   readonly connections$ = new Subject<ConnectionChange>();
@@ -35,6 +36,7 @@ export class ConnectionSupervisor {
     private readonly metrics: Metrics,
     private readonly devices: DeviceRepository,
     private readonly clock: Clock,
+    private readonly identities: RememberedIdentities,
   ) {}
 
   isConnected(deviceId: string): boolean {
@@ -67,6 +69,17 @@ export class ConnectionSupervisor {
     this.takenOver.add(old);
   }
 
+  /**
+   * Closes a connection so that its device reconnects and resends what is unacknowledged (MQTT
+   * 3.1.1 §4.4). The device is not going away: no Last Will, no "disconnected" change; a device
+   * that does not come back is noticed by its silence.
+   */
+  closeForResend(client: Client): void {
+    withoutWill(client);
+    this.takenOver.add(client);
+    client.close();
+  }
+
   onReady(client: Client): void {
     const session = DeviceSessions.of(client);
     if (!session) return;
@@ -95,6 +108,7 @@ export class ConnectionSupervisor {
   onGone(client: Client): void {
     const session = DeviceSessions.of(client);
     if (!session || this.live.get(session.deviceId) !== client) return; // a takeover already replaced it
+    this.identities.confirm(session.deviceId, this.clock.now());
     if (this.takenOver.has(client) || this.shuttingDown) {
       // Replaced by the device's own new connection, which reports 'connected' when ready; or
       // the hub is stopping (see shutDown).
@@ -107,6 +121,8 @@ export class ConnectionSupervisor {
   }
 
   async onAccessChange(deviceId: string, reason: string): Promise<void> {
+    // A remembered identity would log the device in with old credentials or its old bed.
+    this.identities.forget(deviceId);
     if (reason !== 'rebound') this.accessRevokedAt.set(deviceId, this.clock.now());
     const client = this.live.get(deviceId);
     if (!client) return;

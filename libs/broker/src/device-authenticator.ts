@@ -1,9 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, LoginThrottle } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
-import { DeviceRepository, verifySecret } from '@bedside/registry';
+import { isDatabaseUnavailable } from '@bedside/database';
+import { DeviceRepository, verifySecret, type DeviceIdentity } from '@bedside/registry';
 import { Metrics } from '@bedside/observability';
+import { BrokerMetrics } from './broker.metrics';
 import type { DeviceSession } from './device-session';
+import { RememberedIdentities } from './remembered-identities';
 
 export type LoginRefusal =
   'throttled' | 'no-credentials' | 'client-id-mismatch' | 'unknown-device' | 'revoked' | 'bad-password';
@@ -22,6 +25,8 @@ export class DeviceAuthenticator {
   constructor(
     private readonly devices: DeviceRepository,
     private readonly metrics: Metrics,
+    private readonly brokerMetrics: BrokerMetrics,
+    private readonly remembered: RememberedIdentities,
     env: EnvDto,
     private readonly clock: Clock,
   ) {
@@ -61,7 +66,7 @@ export class DeviceAuthenticator {
       return { ok: false, reason: 'throttled' };
     if (!username || !password) return { ok: false, reason: 'no-credentials' };
     if (clientId !== username) return { ok: false, reason: 'client-id-mismatch' };
-    const identity = await this.devices.findIdentity(username);
+    const identity = await this.identity(username);
     if (!identity) return { ok: false, reason: 'unknown-device' };
     if (!verifySecret(password.toString('utf8'), identity.secretSalt, identity.secretHash))
       return { ok: false, reason: 'bad-password' };
@@ -77,5 +82,20 @@ export class DeviceAuthenticator {
         authenticatedAt: this.clock.now(),
       },
     };
+  }
+
+  /** The database's answer; while it cannot answer, the identity this node remembers, if still trusted. */
+  private async identity(deviceId: string): Promise<DeviceIdentity | undefined> {
+    try {
+      const identity = await this.devices.findIdentity(deviceId);
+      if (identity) this.remembered.remember(identity, this.clock.now());
+      else this.remembered.forget(deviceId);
+      return identity;
+    } catch (err) {
+      const recalled = isDatabaseUnavailable(err) ? this.remembered.recall(deviceId, this.clock.now()) : undefined;
+      if (!recalled) throw err;
+      this.brokerMetrics.outageLogins.inc();
+      return recalled;
+    }
   }
 }

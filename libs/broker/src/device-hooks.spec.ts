@@ -5,9 +5,10 @@ import type { DatabaseHealth } from '@bedside/database';
 import type { Metrics } from '@bedside/observability';
 import { ConnectionAddresses } from './connection-address';
 import type { DeviceAuthenticator, LoginResult } from './device-authenticator';
-import { DeviceHooks } from './device-hooks';
+import { DeviceHooks, refusedUplinks } from './device-hooks';
 import { DeviceSessions, type DeviceSession } from './device-session';
 import type { DownlinkPublisher } from './downlink.publisher';
+import type { OutageHolds } from './outage-holds';
 
 const SESSION: DeviceSession = {
   deviceId: 'btn-1',
@@ -22,6 +23,7 @@ function setUp(login: (address: string) => Promise<LoginResult>) {
   const counter = () => ({ inc: jest.fn() });
   const metrics = { aclDenials: counter(), messagesRejected: counter() };
   const finalErrors: { deviceId: string; code: string }[] = [];
+  const held: (number | undefined)[] = [];
   const hooks = new DeviceHooks(
     { MQTT_KEEPALIVE_MAX_S: 300 } as EnvDto,
     {
@@ -35,8 +37,16 @@ function setUp(login: (address: string) => Promise<LoginResult>) {
     } as unknown as DownlinkPublisher,
     metrics as unknown as Metrics,
     { unavailable: () => true } as unknown as DatabaseHealth,
+    {
+      hold: (client: Client, packet: PublishPacket) => {
+        if (client.closed) return false;
+        held.push(packet.messageId);
+        packet.qos = 0;
+        return true;
+      },
+    } as unknown as OutageHolds,
   );
-  return { hooks: hooks.hooks, setUplinkHandler: hooks.setUplinkHandler.bind(hooks), metrics, finalErrors };
+  return { hooks: hooks.hooks, setUplinkHandler: hooks.setUplinkHandler.bind(hooks), metrics, finalErrors, held };
 }
 
 /** A client logged in as SESSION, on a transport accepted from `address`. */
@@ -157,6 +167,25 @@ describe('device hooks', () => {
       hooks.authorizePublish(client, publish(topic, 9), done),
     );
     expect(failed?.message).toBe('store failed');
+  });
+
+  it('holds a publish the database could not take unacknowledged on the open connection, not relayed', async () => {
+    const { hooks, setUplinkHandler, held } = setUp(() => Promise.reject(new Error('unused')));
+    const outage = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    setUplinkHandler(() => Promise.reject(outage));
+    const client = loggedIn();
+    const packet = publish('bedside/v1/devices/btn-1/telemetry', 11);
+    const [answer] = await answerOf<Error | null | undefined>((done) => hooks.authorizePublish(client, packet, done));
+    expect(answer).toBeNull(); // aedes goes on reading the connection
+    expect(held).toEqual([11]);
+    expect(packet.qos).toBe(0); // so aedes sends no PUBACK for it
+    expect(refusedUplinks.has(packet)).toBe(true); // and relays it to nobody
+
+    (client as { closed: boolean }).closed = true; // a connection already gone is closed as before
+    const [gone] = await answerOf<Error | null | undefined>((done) =>
+      hooks.authorizePublish(client, publish('bedside/v1/devices/btn-1/telemetry', 12), done),
+    );
+    expect(gone).toBe(outage);
   });
 
   it('closes a QoS 1 publish with packet id 0, and one to a foreign topic after telling the device why', async () => {

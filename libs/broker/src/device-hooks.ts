@@ -2,13 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { AedesOptions, AuthenticateError, Client, PublishPacket } from 'aedes';
 import { EnvDto } from '@bedside/config';
 import { errorsTopic, type UplinkChannel } from '@bedside/contracts';
-import { DatabaseHealth } from '@bedside/database';
+import { DatabaseHealth, isDatabaseUnavailable } from '@bedside/database';
 import { Metrics } from '@bedside/observability';
 import { ConnectionAddresses } from './connection-address';
 import { connectViolation, supervisedKeepAlive } from './connect-conformance';
 import { DeviceAuthenticator } from './device-authenticator';
 import { DeviceSessions, type DeviceSession } from './device-session';
 import { DownlinkPublisher } from './downlink.publisher';
+import { OutageHolds } from './outage-holds';
 import { deviceMaySubscribe, uplinkChannelFor } from './topic-acl';
 import type { UplinkGate } from './uplink-gate';
 import { UplinkSkims } from './uplink-skim';
@@ -53,6 +54,7 @@ export class DeviceHooks {
     private readonly downlink: DownlinkPublisher,
     private readonly metrics: Metrics,
     private readonly database: DatabaseHealth,
+    private readonly holds: OutageHolds,
   ) {}
 
   setUplinkHandler(handler: UplinkHandler): void {
@@ -169,7 +171,14 @@ export class DeviceHooks {
         if (outcome === 'refused') refusedUplinks.add(packet);
         done(null);
       },
-      (err: Error) => done(err),
+      (err: Error) => {
+        // Not stored for want of the database: held unacknowledged, the connection still read.
+        if (client && isDatabaseUnavailable(err) && this.holds.hold(client, packet)) {
+          refusedUplinks.add(packet);
+          return done(null);
+        }
+        done(err);
+      },
     );
   }
 

@@ -265,6 +265,16 @@ export class EnvDto {
   @Min(1000)
   MQTT_AUTH_FAILURE_WINDOW_MS = 60_000;
 
+  /**
+   * While the database is unreachable, a device may log in with the identity this node last
+   * read for it, up to this long after it was last known current here (0: never).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(7 * 24 * 3_600_000)
+  MQTT_AUTH_OUTAGE_GRACE_MS = 6 * 3_600_000;
+
   /** New connections accepted per client address per second. */
   @Transform(toInt)
   @IsInt()

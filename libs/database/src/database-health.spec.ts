@@ -31,8 +31,12 @@ describe('DatabaseHealth', () => {
     health.unavailable('ingest', refused);
     expect(await health.reachable()).toBe(false);
     expect(health.down).toBe(true);
+    let recoveries = 0;
+    health.recovered$.subscribe(() => recoveries++);
     up = true;
     expect(await health.reachable()).toBe(true);
     expect(health.down).toBe(false);
+    expect(await health.reachable()).toBe(true);
+    expect(recoveries).toBe(1); // said once, when the outage ends
   });
 });

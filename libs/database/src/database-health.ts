@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Subject } from 'rxjs';
 import { Clock } from '@bedside/common';
 import { Database } from './database';
 import { OutageLog } from '@bedside/observability';
@@ -17,6 +18,8 @@ const PROBE_MS = 2_000;
 export class DatabaseHealth implements OnApplicationShutdown {
   private readonly outage: OutageLog;
   private probe: NodeJS.Timeout | null = null;
+  /** The database answers again after an outage. */
+  readonly recovered$ = new Subject<void>();
 
   constructor(
     @Inject(Database) private readonly database: Database,
@@ -47,6 +50,7 @@ export class DatabaseHealth implements OnApplicationShutdown {
     if (ok && this.outage.failing) {
       this.outage.recovered();
       this.stopProbe();
+      this.recovered$.next();
     }
     return ok;
   }

@@ -1,0 +1,105 @@
+import type { MqttClient } from 'mqtt';
+import { statusTopic } from '@bedside/contracts';
+import { hubApi, startClusterBed, waitFor, type ClusterBed } from '@bedside/testing';
+import { button, expectStoredOnce, openStream, press, sleep, tenant } from './provisional-fixture';
+
+/**
+ * A PostgreSQL outage as users run the cluster: devices and consoles through HAProxy. The
+ * outage is every node's, so the nodes stay in rotation (a node taken out would have its
+ * devices and consoles cut off when a call for help can only be shown as not yet stored). A
+ * message the hub cannot store is held unacknowledged on the open connection, so what the
+ * device sends after it is still read; a device whose connection drops logs in again with the
+ * identity the node remembers; a call made seconds into the outage reaches the console at once;
+ * once the database is back the device resends and everything is stored once.
+ */
+jest.setTimeout(120_000);
+
+describe('PostgreSQL outage behind HAProxy', () => {
+  let cluster: ClusterBed;
+  const open: { close(): void }[] = [];
+  const clients: MqttClient[] = [];
+
+  beforeAll(async () => {
+    cluster = await startClusterBed({ nodes: ['hub-a', 'hub-b'], database: 'cluster_database_outage' });
+    await cluster.waitForSteadyState();
+  }, 120_000);
+
+  afterAll(async () => {
+    open.forEach((s) => s.close());
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    cluster?.pg.thaw();
+    await cluster?.stop();
+  });
+
+  it('keeps devices and consoles connected: an SOS behind a held message is shown at once, a dropped device gets back in', async () => {
+    const hub = cluster.hub('hub-a');
+    const admin = hubApi(hub);
+    const t = await tenant(hub, admin, 'outage');
+    const device = await button(cluster, t.button);
+    clients.push(device.client);
+    await sleep(1500); // the bed's label, read when its call device connects
+    const stream = await openStream(cluster.httpUrl, t.auth);
+    open.push(stream);
+    let streamEnded = false;
+    void stream.ended.then(() => (streamEnded = true));
+    await cluster.pg.halt();
+    const outageStarted = Date.now();
+    // A status the hub cannot store: held unacknowledged, and the connection stays open and read.
+    let statusAcked = false;
+    void device.client
+      .publishAsync(
+        statusTopic(t.button.deviceId),
+        JSON.stringify({ state: 'online', ts: Date.now(), firmware: '1.0.0', battery: 90 }),
+        { qos: 1 },
+      )
+      .then(() => (statusAcked = true));
+    await sleep(1000);
+    expect(statusAcked).toBe(false);
+    expect(device.reconnects()).toBe(0);
+
+    // Several of HAProxy's readiness checks later (every 500 ms here, out after 2 failures), a
+    // call for help on the open connection, behind the held status:
+    await sleep(Math.max(0, 5000 - (Date.now() - outageStarted)));
+    const sos = press(device.client, t.button, 'sos-later-in-the-outage');
+    const notice = await waitFor(() => stream.of('provisional.alarm')[0], {
+      timeoutMs: 5000,
+      what: 'the provisional notice through HAProxy',
+    });
+    expect(notice.data).toMatchObject({
+      key: `${t.button.deviceId}/sos-later-in-the-outage`,
+      bedId: t.bed.id,
+      residentName: 'resident outage',
+    });
+    expect(streamEnded).toBe(false); // the console kept its stream through the proxy
+
+    // The network drops the device's connection: it must be let in again without the database.
+    // (MQTT.js says 'connect' only once it has resent what is unacknowledged, one message at a
+    // time, each after the last one's PUBACK, which the outage holds; so the CONNACK is what tells.)
+    let accepted = 0;
+    device.client.on('packetreceive', (p) => {
+      if (p.cmd === 'connack' && p.returnCode === 0) accepted++;
+    });
+    (device.client as unknown as { stream: { destroy(): void } }).stream.destroy();
+    await waitFor(() => accepted > 0, { timeoutMs: 10_000, what: 'the device let in again during the outage' });
+    const outageLogins = await Promise.all(
+      cluster.hubs.map(async (h) => {
+        const text = await (await fetch(`${h.httpUrl}/metrics`)).text();
+        return Number(/^bedside_mqtt_outage_logins_total (\d+)/m.exec(text)?.[1] ?? 0);
+      }),
+    );
+    expect(outageLogins.reduce((a, b) => a + b, 0)).toBe(1);
+
+    const ready = await fetch(`${cluster.httpUrl}/health/ready`);
+    expect(ready.status).toBe(200); // through the proxy: a node is still in rotation
+    expect(sos.acked()).toBe(false); // not stored, so not acknowledged
+    expect(statusAcked).toBe(false);
+
+    await cluster.pg.resume();
+    await sos.done; // the hub closed the connection once the database was back, and the device resent
+    expect(statusAcked).toBe(true);
+    await expectStoredOnce(stream, admin, t.bed.id, t.button.deviceId, 'sos-later-in-the-outage');
+    process.stdout.write(
+      `cluster-database-outage: SOS pressed ${sos.at - outageStarted} ms into the outage -> notice through HAProxy in ${notice.at - sos.at} ms\n`,
+    );
+  });
+});
