@@ -4,10 +4,17 @@
  * socket, side by side with the same presses on a quiet hub. Target: loaded p99 within 2x of
  * quiet. Part of `npm run bench`; alone:
  *
- *   node dist/bench/device-fairness.bench.js [--buttons 8] [--window-s 5] [--every-ms 250] [--rounds 1] [--postgres] [--docs]
+ *   node dist/bench/device-fairness.bench.js [--buttons 8] [--window-s 5] [--every-ms 250] [--rounds 1] [--postgres] [--pin|--no-pin] [--docs]
  *
  * --postgres runs the hub on a PostgreSQL server the bench starts on loopback (libs/testing)
  * instead of PGlite, whose queries run on the hub's own thread and dominate its CPU under SOS load.
+ *
+ * --pin (the default when taskset exists and this process may use two CPUs or more) runs the hub
+ * on one CPU and everything else (this process with its buttons and stuck device, the flooding
+ * process, PostgreSQL) on the others, for the quiet and the loaded windows alike: the devices are
+ * other machines in production, and on a small machine an unpinned flood generator takes the
+ * hub's CPU, so the latency would measure the generator as much as the hub. --no-pin leaves the
+ * scheduler free.
  *
  * Alone it writes bench/results/<time>-fairness.json and, with --docs, replaces the fairness
  * section of docs/benchmarks.md with these figures.
@@ -17,6 +24,7 @@ import { loadavg, setPriority } from 'node:os';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
+import { affinityOf, describePinning, planPinning, setAffinity, type CpuPinning } from './lib/cpu-pinning';
 import { acksTopic, devicePrefix, eventsTopic, statusTopic, telemetryTopic } from '../libs/contracts/src/topics';
 import { hubApi } from '../libs/testing/src/hub-api';
 import { startPostgres, type PostgresServer } from '../libs/testing/src/postgres-server';
@@ -39,6 +47,11 @@ export interface DeviceFairnessOptions {
   rounds?: number;
   /** The hub's database: PGlite (embedded default) or a PostgreSQL server started by the bench. */
   database?: 'pglite' | 'postgres';
+  /**
+   * The hub on one CPU and the load on the others (taskset): true requires it, false forbids it;
+   * unset, pinned when taskset exists and this process may use two CPUs or more.
+   */
+  pin?: boolean;
 }
 
 export const DEFAULT_DEVICE_FAIRNESS: DeviceFairnessOptions = { buttons: 8, windowS: 5, everyMs: 250 };
@@ -72,6 +85,8 @@ export interface DeviceFairnessResult {
   roundRatios?: { stored: number | null; alarm: number | null; load?: number[] }[];
   withinTarget: boolean;
   flood: { sent: number; refusedForQuota: number; stuckDropped: boolean };
+  /** The CPUs of the hub and of the load for the whole run (both windows); null: not pinned. */
+  pinning?: CpuPinning | null;
 }
 
 interface Creds {
@@ -258,14 +273,26 @@ export async function deviceFairnessBench(
   o: DeviceFairnessOptions = DEFAULT_DEVICE_FAIRNESS,
   log: (s: string) => void = console.log,
 ): Promise<DeviceFairnessResult> {
+  const ownCpus = affinityOf(process.pid);
+  const pinning = o.pin === false ? null : planPinning(ownCpus);
+  if (o.pin === true && !pinning) throw new Error('--pin needs taskset and at least two CPUs this process may use');
+  log(`device fairness: ${describePinning(pinning)}`);
+  // This process first: what it starts from here on (PostgreSQL, the hub, the flooder) inherits it.
+  if (pinning) setAffinity(process.pid, pinning.load);
   let pg: PostgresServer | undefined;
-  const env: Record<string, string> = {};
-  if (o.database === 'postgres') {
-    pg = await startPostgres();
-    env.DATABASE_URL = await pg.createDatabase('bedside');
-  }
-  const hub: HubServer = await spawnHub({ env });
+  let hub: HubServer | undefined;
   try {
+    const env: Record<string, string> = {};
+    if (o.database === 'postgres') {
+      pg = await startPostgres();
+      env.DATABASE_URL = await pg.createDatabase('bedside');
+    }
+    hub = await spawnHub({ env });
+    if (pinning) {
+      setAffinity(hub.pid, pinning.hub);
+      const hubCpus = affinityOf(hub.pid);
+      if (hubCpus?.join() !== pinning.hub.join()) throw new Error(`hub not pinned: CPUs ${hubCpus?.join(',')}`);
+    }
     const api = hubApi(hub);
     const port = Number(new URL(hub.mqttUrl).port);
     const beds: Awaited<ReturnType<typeof api.provisionBed>>[] = [];
@@ -347,9 +374,11 @@ export async function deviceFairnessBench(
         refusedForQuota: rejections.find((x) => x.code === 'RATE_LIMITED')?.count ?? 0,
         stuckDropped,
       },
+      pinning,
     };
     log(
       [
+        `device fairness: ${describePinning(pinning)}`,
         'device fairness (ms)      quiet    loaded   ratio',
         `  stored ack p50       ${pad(quiet.storedP50Ms)} ${pad(loaded.storedP50Ms)}   ${ratio(loaded.storedP50Ms, quiet.storedP50Ms) ?? '-'}`,
         `  stored ack p99       ${pad(quiet.storedP99Ms)} ${pad(loaded.storedP99Ms)}   ${r.stored ?? '-'}`,
@@ -370,8 +399,10 @@ export async function deviceFairnessBench(
     );
     return result;
   } finally {
-    await hub.stop();
+    await hub?.stop();
     await pg?.stop().catch(() => undefined);
+    // Back to what it was: under run-all the next benches run in this process.
+    if (pinning && ownCpus) setAffinity(process.pid, ownCpus);
   }
 }
 
@@ -401,6 +432,8 @@ if (require.main === module && process.argv.includes('--flood-child')) {
     everyMs: arg('--every-ms', DEFAULT_DEVICE_FAIRNESS.everyMs),
     rounds: arg('--rounds', 1),
     database: process.argv.includes('--postgres') ? 'postgres' : 'pglite',
+    ...(process.argv.includes('--pin') && { pin: true }),
+    ...(process.argv.includes('--no-pin') && { pin: false }),
   })
     .then((result) => {
       const { origin } = saveLoneRun('fairness', 'device-fairness.bench.js', run, result);

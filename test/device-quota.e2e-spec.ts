@@ -1,7 +1,10 @@
+import type { Socket } from 'node:net';
 import type { MqttClient } from 'mqtt';
-import { eventsTopic, telemetryTopic } from '@bedside/contracts';
+import mqttPacket from 'mqtt-packet';
+import { eventsTopic, statusTopic, telemetryTopic } from '@bedside/contracts';
 import { waitFor, type HubProcess } from '@bedside/testing';
 import { connectDevice, listenDownlinks, startHubWithWebSocket, type Creds } from './mqtt-helpers';
+import { rawDevice, type RawMqtt } from './raw-mqtt';
 
 /**
  * Per-device inbound quotas over TCP and WebSocket: a device flooding telemetry is throttled
@@ -18,6 +21,7 @@ let hub: HubProcess;
 let api: Awaited<ReturnType<typeof startHubWithWebSocket>>['api'];
 let wsPort: number;
 const clients: MqttClient[] = [];
+const raws: RawMqtt[] = [];
 
 beforeAll(async () => {
   ({ hub, api, wsPort } = await startHubWithWebSocket({
@@ -28,6 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   clients.forEach((c) => c.end(true));
+  raws.forEach((r) => r.destroy());
   await hub?.dispose();
 });
 
@@ -36,6 +41,14 @@ async function connect(url: string, creds: Creds) {
   clients.push(client);
   return { client, downlinks: await listenDownlinks(client, creds.deviceId) };
 }
+
+const quotaRefusals = async () => {
+  const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+  return [...text.matchAll(/^bedside_mqtt_quota_exceeded_total\{[^}]*\} (\d+)/gm)].reduce(
+    (n, m) => n + Number(m[1]),
+    0,
+  );
+};
 
 const sample = (ts: number, seq: number) => JSON.stringify({ ts, seq, samples: [{ ts, heartRate: 70, worn: true }] });
 
@@ -126,3 +139,54 @@ describe.each<[string, () => string]>([
     expect(spells).toHaveLength(1);
   }, 60_000);
 });
+
+/**
+ * The Last Will is published by the hub on the device's behalf once per connection (MQTT 3.1.1
+ * §3.1.2.5) and is what starts the offline handling, so it passes whatever the quota: a device
+ * that vanishes in the middle of its own flood still raises device_offline after the grace (from
+ * its will, not after 5 min of silence).
+ */
+it('publishes the Last Will of a device that vanishes while over its quota', async () => {
+  const GRACE_MS = 1000;
+  const p = await api.provisionBed('quota-will');
+  const bedId = (p.bed as { id: string }).id;
+  const put = await api.put(`/api/beds/${bedId}/rules`, { deviceOffline: { graceMs: GRACE_MS, clearAfterMs: 60_000 } });
+  expect(put.status).toBe(200);
+  const creds = p.devices.button.credentials as Creds;
+  const id = creds.deviceId;
+  const { raw, connack } = await rawDevice('tcp', Number(new URL(hub.mqttUrl).port), creds, {
+    will: { ...creds.mqtt.lastWill, payload: Buffer.from(creds.mqtt.lastWill.payload) },
+  });
+  raws.push(raw);
+  expect(connack).toEqual(expect.objectContaining({ returnCode: 0 }));
+
+  // A stuck button: presses (which pass whatever the quota, and leave it in debt for 2 s at this
+  // rate) and then a status flood, far more than the hub reads before the socket goes. The
+  // quota has no message left for anything but a call for help when the will comes.
+  const t0 = Date.now();
+  const frame = (topic: string, payload: unknown) =>
+    mqttPacket.generate({ cmd: 'publish', topic, payload: JSON.stringify(payload), qos: 0, retain: false, dup: false });
+  const presses = Array.from({ length: 3 * BURST }, () =>
+    frame(eventsTopic(id), { eventId: 'stuck-1', type: 'button.pressed', ts: t0 }),
+  );
+  const statuses = Array.from({ length: 5000 }, (_v, k) =>
+    frame(statusTopic(id), { state: 'online', ts: t0 + k, battery: 80 }),
+  );
+  const before = await quotaRefusals();
+  raw.stream.write(Buffer.concat([...presses, ...statuses]));
+  await waitFor(async () => (await quotaRefusals()) - before > 100, { what: 'the flood refused', timeoutMs: 10_000 });
+  // Vanish without DISCONNECT, with a reset: the hub closes at once (not after reading what is
+  // still on its way) and publishes the will.
+  (raw.stream as Socket).resetAndDestroy();
+
+  const alarm = await waitFor(
+    async () =>
+      ((await api.get(`/api/alarms?bedId=${bedId}&kind=device_offline`)).body as { id: string; subject: string }[])[0],
+    { what: 'device_offline alarm', timeoutMs: GRACE_MS + 10_000 },
+  );
+  expect(alarm.subject).toBe(id);
+  const detail = (await api.get(`/api/alarms/${alarm.id}`)).body as { timeline: { code: string | null }[] };
+  expect(detail.timeline.map((e) => e.code)).toContain('rule.offline_last_will');
+  const device = (await api.get(`/api/devices/${id}`)).body as { status: { online: boolean } };
+  expect(device.status.online).toBe(false);
+}, 60_000);

@@ -73,6 +73,16 @@ describe('device fairness in docs/benchmarks.md', () => {
     expect(renderDeviceFairness(result).join('\n')).toContain('on hub-embedded defaults (PGlite)');
   });
 
+  it('says how the hub and the load were pinned to CPUs, when the run recorded it', () => {
+    expect(renderDeviceFairness({ ...result, pinning: { hub: [0], load: [1] } }).join('\n')).toContain(
+      'CPUs, for both windows: hub pinned to CPU 0; load generators, measuring clients and PostgreSQL to CPU 1 (taskset).',
+    );
+    expect(renderDeviceFairness({ ...result, pinning: null }).join('\n')).toContain(
+      'CPUs, for both windows: not pinned',
+    );
+    expect(renderDeviceFairness(result).join('\n')).not.toContain('CPUs, for both windows');
+  });
+
   it('says when the case was not run', () => {
     expect(renderDeviceFairness(null).join('\n')).toContain('Not run in this benchmark');
   });

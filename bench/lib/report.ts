@@ -3,6 +3,7 @@ import type { Spread } from './stats';
 import type { ClusterBenchResult, SideProfile } from '../cluster.bench';
 import { renderCorpus } from '../corpus.bench';
 import type { DeviceFairnessResult, LatencyFigures } from '../device-fairness.bench';
+import { describePinning } from './cpu-pinning';
 
 /** What the corpus is and how to run it; part of the generated page so a bench run keeps it. */
 export const REALISTIC_NIGHTS_HOWTO = [
@@ -69,7 +70,7 @@ export function renderDeviceFairness(d: DeviceFairnessResult | null | undefined,
       ? 'on PostgreSQL (`--postgres`: a server the bench starts on loopback, the hub otherwise on its defaults, telemetry in SQL)'
       : 'on hub-embedded defaults (PGlite)';
   L.push(
-    `bench/device-fairness.bench.ts ${where}: ${o.buttons} call buttons (one bed each) press SOS (\`button.pressed\`, QoS 1) every ${o.everyMs} ms for ${o.windowS} s, once on a quiet hub and once while one mattress floods telemetry at QoS 0 from its own process (at nice 19, as the other benches' load generators: it stands for another machine) and one device subscribed to its own topics publishes without pause and never reads its socket. Latency per press from the button's publish to its \`stored\` and \`alarm\` acks on its \`acks\` topic (the \`alarm\` ack is the device's view of SOS -> alarm). Target: loaded p99 within 2× of quiet.${origin ? ` ${origin}` : ''}`,
+    `bench/device-fairness.bench.ts ${where}: ${o.buttons} call buttons (one bed each) press SOS (\`button.pressed\`, QoS 1) every ${o.everyMs} ms for ${o.windowS} s, once on a quiet hub and once while one mattress floods telemetry at QoS 0 from its own process (at nice 19, as the other benches' load generators: it stands for another machine) and one device subscribed to its own topics publishes without pause and never reads its socket. Latency per press from the button's publish to its \`stored\` and \`alarm\` acks on its \`acks\` topic (the \`alarm\` ack is the device's view of SOS -> alarm). Target: loaded p99 within 2× of quiet.${d.pinning !== undefined ? ` CPUs, for both windows: ${describePinning(d.pinning)}.` : ''}${origin ? ` ${origin}` : ''}`,
     '',
   );
   const row = (label: string, pick: (x: LatencyFigures) => number | null) =>

@@ -7,8 +7,9 @@ import { Metrics } from '@bedside/observability';
 export class BrokerMetrics {
   readonly connectionsDropped: Counter<'reason'>;
   readonly quotaExceeded: Counter<'kind'>;
-  readonly outageLogins: Counter;
+  readonly quotaRefusedUnparsed: Counter;
   readonly heldForOutage: Counter;
+  readonly outageLogins: Counter;
 
   constructor(metrics: Metrics) {
     this.connectionsDropped = new Counter({
@@ -21,6 +22,11 @@ export class BrokerMetrics {
       name: 'bedside_mqtt_quota_exceeded_total',
       help: 'Device publishes over the per-device inbound quota, by kind (messages or bytes)',
       labelNames: ['kind'] as const,
+      registers: [metrics.registry],
+    });
+    this.quotaRefusedUnparsed = new Counter({
+      name: 'bedside_mqtt_quota_refused_unparsed_total',
+      help: 'Of those, the ones refused from the raw bytes of the connection, before the broker parsed them',
       registers: [metrics.registry],
     });
     this.heldForOutage = new Counter({

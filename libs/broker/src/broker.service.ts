@@ -11,7 +11,7 @@ import { DownlinkPublisher } from './downlink.publisher';
 import { MqttListeners } from './mqtt-listeners';
 import { markRedeliveriesDup } from './redelivery-dup';
 
-export type { UplinkHandler } from './device-hooks';
+export type { UplinkHandler, UplinkOrigin } from './device-hooks';
 export type { ConnectionChange } from './connection-supervisor';
 
 /**

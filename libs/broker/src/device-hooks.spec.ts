@@ -188,6 +188,25 @@ describe('device hooks', () => {
     expect(gone).toBe(outage);
   });
 
+  it("tells ingest which uplink is the connection's Last Will (published by the broker) and which the device sent", async () => {
+    const { hooks, setUplinkHandler } = setUp(() => Promise.reject(new Error('unused')));
+    const origins: string[] = [];
+    setUplinkHandler((_s, _c, _p, origin) => {
+      origins.push(origin);
+      return Promise.resolve();
+    });
+    const client = loggedIn();
+    const topic = 'bedside/v1/devices/btn-1/status';
+    // As aedes stores it at CONNECT and hands it to authorizePublish on close (no cmd, no id).
+    const will = { topic, qos: 1, payload: Buffer.from('{"state":"offline"}'), retain: true } as PublishPacket;
+    (client as unknown as { will: PublishPacket }).will = will;
+    expect(await answerOf((done) => hooks.authorizePublish(client, publish(topic, 4), done))).toEqual([null]);
+    expect(await answerOf((done) => hooks.authorizePublish(client, will, done))).toEqual([null]);
+    // The same content sent by the device is the device's.
+    expect(await answerOf((done) => hooks.authorizePublish(client, { ...will }, done))).toEqual([null]);
+    expect(origins).toEqual(['device', 'last-will', 'device']);
+  });
+
   it('closes a QoS 1 publish with packet id 0, and one to a foreign topic after telling the device why', async () => {
     const { hooks, setUplinkHandler, metrics, finalErrors } = setUp(() => Promise.reject(new Error('unused')));
     const uplinks: string[] = [];

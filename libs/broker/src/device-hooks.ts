@@ -15,6 +15,12 @@ import type { UplinkGate } from './uplink-gate';
 import { UplinkSkims } from './uplink-skim';
 
 /**
+ * Who sent an uplink: the device itself, or the broker on its behalf (its Last Will, published
+ * once per connection when the device goes away, MQTT 3.1.1 §3.1.2.5).
+ */
+export type UplinkOrigin = 'device' | 'last-will';
+
+/**
  * Ingest's entry point: resolve to acknowledge, reject to drop the connection unacknowledged.
  * Resolving 'refused' acknowledges a message that is not taken (over quota): it is not relayed.
  */
@@ -22,6 +28,7 @@ export type UplinkHandler = (
   session: DeviceSession,
   channel: UplinkChannel,
   packet: PublishPacket,
+  origin: UplinkOrigin,
 ) => Promise<void | 'refused'>;
 
 /** Acknowledged but refused: aedes relays none of these to subscribers (see BrokerService). */
@@ -162,7 +169,7 @@ export class DeviceHooks {
     if (!this.uplinkHandler) return done(new Error('ingest not ready'));
     let handled: Promise<void | 'refused'>;
     try {
-      handled = this.uplinkHandler(session, channel, packet);
+      handled = this.uplinkHandler(session, channel, packet, isLastWill(client, packet) ? 'last-will' : 'device');
     } catch (err) {
       return done(err as Error);
     }
@@ -198,4 +205,13 @@ export class DeviceHooks {
     });
     done(new Error(`topic not allowed: ${topic}`));
   }
+}
+
+/**
+ * aedes publishes a connection's Last Will from client.close() by handing the will it stored at
+ * CONNECT (`client.will`) to authorizePublish (lib/client.js); a device's own PUBLISH is a packet
+ * parsed from its connection, never that object.
+ */
+function isLastWill(client: Client | null, packet: PublishPacket): boolean {
+  return !!client && (client as unknown as { will: unknown }).will === packet;
 }

@@ -25,7 +25,8 @@ function setUp(o: { over: boolean; session?: DeviceSession | undefined; holdMs?:
   const state = { over: o.over, messages: 0, bytes: 1e9, full: false, drained: null as null | (() => void) };
   const gate: UplinkGate = {
     holdMs: o.holdMs ?? 100,
-    allowance: () => (state.over ? { messages: state.messages, bytes: state.bytes } : null),
+    // Under its quota: more than any test sends.
+    allowance: () => (state.over ? { messages: state.messages, bytes: state.bytes } : { messages: 1e6, bytes: 1e9 }),
     refuse: (_s, channel, kind, count) => void refused.push({ channel, kind, count }),
   };
   const skim = new UplinkSkim({
@@ -161,7 +162,7 @@ describe('UplinkSkim', () => {
     expect(acked).toBe(true);
   });
 
-  it('gives the same result wherever the reads split the stream (frames kept back until whole)', () => {
+  it('gives the same result wherever the reads split the stream (a frame judged once its topic is read)', () => {
     const sos = publish(eventsTopic(DEVICE), 1, 900, '{"type":"button.pressed","x":"' + 'y'.repeat(200) + '"}');
     const frames = [
       ...Array.from({ length: 5 }, (_v, k) => publish(telemetryTopic(DEVICE), 1, k + 1, 'z'.repeat(150))),
@@ -202,6 +203,81 @@ describe('UplinkSkim', () => {
     expect(t.acked()).toEqual([3]);
     t.skim.done(t.skim.begin(), () => undefined);
     expect(t.acked()).toEqual([3, 4]);
+  });
+
+  it('refuses from the first read over the allowance; a read it covers whole goes on as it is', () => {
+    const t = setUp({ over: true });
+    t.state.messages = 3;
+    const frame = (id: number) => publish(telemetryTopic(DEVICE), 1, id, 'a'.repeat(10));
+    const covered = Buffer.concat([frame(1), frame(2)]);
+    expect(t.skim.filter(covered)).toBe(covered); // no copy
+    expect(t.refused).toEqual([]);
+    // Ingest charged those two; one message left for this read of four.
+    t.state.messages = 1;
+    expect(t.skim.filter(Buffer.concat([frame(3), frame(4), frame(5), frame(6)]))).toEqual(frame(3));
+    expect(t.refused).toEqual([{ channel: 'telemetry', kind: 'messages', count: 3 }]);
+    expect(t.skim.holding).toBe(true);
+  });
+
+  it('refuses for payload bytes, counted from the Remaining Length, a device that has messages left', () => {
+    const t = setUp({ over: true });
+    t.state.messages = 100;
+    t.state.bytes = 25; // two payloads of 10 bytes, though each frame is longer than 25 bytes
+    const frame = (id: number) => publish(statusTopic(DEVICE), 1, id, 'b'.repeat(10));
+    expect(t.skim.filter(Buffer.concat([frame(1), frame(2), frame(3)]))).toEqual(Buffer.concat([frame(1), frame(2)]));
+    expect(t.refused).toEqual([{ channel: 'status', kind: 'bytes', count: 1 }]);
+    t.skim.done(t.skim.begin(), () => undefined);
+    t.skim.done(t.skim.begin(), () => undefined);
+    expect(t.acked()).toEqual([3]);
+  });
+
+  it('counts an event against the allowance (ingest charges it) without ever refusing it', () => {
+    const t = setUp({ over: true });
+    t.state.messages = 1;
+    const sos = publish(eventsTopic(DEVICE), 1, 1, '{"type":"button.pressed"}');
+    const more = publish(eventsTopic(DEVICE), 1, 3, '{"type":"button.pressed"}');
+    expect(t.skim.filter(Buffer.concat([sos, publish(telemetryTopic(DEVICE), 1, 2), more]))).toEqual(
+      Buffer.concat([sos, more]),
+    );
+    expect(t.refused).toEqual([{ channel: 'telemetry', kind: 'messages', count: 1 }]);
+  });
+
+  it('judges a frame split across reads on its topic, drops the rest as it arrives and acknowledges it once whole', () => {
+    const t = setUp({ over: true });
+    const big = publish(telemetryTopic(DEVICE), 1, 7, 'c'.repeat(200_000));
+    const next = publish(eventsTopic(DEVICE), 1, 8, '{"type":"button.pressed"}');
+    const stream = Buffer.concat([big, next]);
+    // The first read ends inside the topic: kept back until the topic and packet id are here.
+    expect(t.skim.filter(stream.subarray(0, 10))).toBeNull();
+    expect(t.skim.filter(stream.subarray(10, 64 * 1024))).toBeNull();
+    expect(t.refused).toEqual([{ channel: 'telemetry', kind: 'messages', count: 1 }]);
+    expect(t.acked()).toEqual([]); // not before the whole PUBLISH has arrived
+    expect(t.skim.filter(stream.subarray(64 * 1024, big.length - 5))).toBeNull();
+    expect(t.skim.filter(stream.subarray(big.length - 5))).toEqual(next);
+    expect(t.acked()).toEqual([7]);
+    expect(t.refused).toHaveLength(1);
+  });
+
+  it('passes on a large frame split across reads that the allowance covers, without keeping it back', () => {
+    const t = setUp({ over: true });
+    t.state.messages = 1;
+    t.state.bytes = 300_000;
+    const big = publish(telemetryTopic(DEVICE), 1, 7, 'd'.repeat(200_000));
+    const parts = [big.subarray(0, 1000), big.subarray(1000, 100_000), big.subarray(100_000)];
+    expect(parts.map((c) => t.skim.filter(c))).toEqual(parts);
+    expect(t.refused).toEqual([]);
+  });
+
+  it('takes a frame passed on in pieces off the allowance until aedes has it whole (ingest charges it then)', () => {
+    const t = setUp({ over: true });
+    t.state.messages = 10;
+    t.state.bytes = 250;
+    const a = publish(telemetryTopic(DEVICE), 1, 1, 'a'.repeat(150));
+    const b = publish(telemetryTopic(DEVICE), 1, 2, 'b'.repeat(150));
+    expect(t.skim.filter(a.subarray(0, 50))).toEqual(a.subarray(0, 50));
+    // The rest of the first and the whole second: ingest has not charged the first yet.
+    expect(t.skim.filter(Buffer.concat([a.subarray(50), b]))).toEqual(a.subarray(50));
+    expect(t.refused).toEqual([{ channel: 'telemetry', kind: 'bytes', count: 1 }]);
   });
 
   it('does not refuse a frame that began before the device ran over its quota', () => {

@@ -1,5 +1,5 @@
 import type { Client } from 'aedes';
-import { statusTopic, telemetryTopic, type UplinkChannel } from '@bedside/contracts';
+import { eventsTopic, statusTopic, telemetryTopic, type UplinkChannel } from '@bedside/contracts';
 import type { DeviceSession } from './device-session';
 import type { QuotaShortfall, UplinkGate } from './uplink-gate';
 
@@ -21,31 +21,46 @@ interface OwnTopics {
   deviceId: string;
   telemetry: Buffer;
   status: Buffer;
+  events: Buffer;
 }
 
+/** Returned by passOn when the read holds more than the device's allowance could cover. */
+const OVER = Symbol('over');
+
 /**
- * One connection's read path while its device is over its inbound quota. A device that floods
- * telemetry or status is refused from the raw bytes: each whole PUBLISH frame (MQTT 3.1.1 §3.3)
- * on its own telemetry or status topic, at QoS 0 or 1, that the quota refuses is cut out before
- * aedes parses it, so it is never parsed into an object, authorised, handed to ingest or relayed
- * to subscribers; a QoS 1 one is acknowledged here. Events (an SOS among them) and everything
- * else go on to aedes unchanged. After a read with refusals the connection is not read for the
- * gate's hold, so what the device sends meanwhile waits in its own buffers (TCP back-pressure),
- * nor while it leaves the PUBACKs unread (the caller drops it if that lasts).
+ * One connection's read path under the device's inbound quota. A device that floods telemetry
+ * or status is refused from the raw bytes: each PUBLISH frame (MQTT 3.1.1 §3.3) on its own
+ * telemetry or status topic, at QoS 0 or 1, beyond what the quota still allows (messages, and
+ * payload bytes counted from the frame's Remaining Length) is cut out before aedes parses it,
+ * so it is never parsed into an object, authorised, handed to ingest or relayed to subscribers;
+ * a QoS 1 one is acknowledged here. That holds from the first message over the quota on, and
+ * for frames of any size (one split across reads is judged once its topic has arrived, and the
+ * rest of it dropped as it comes). A read the allowance covers whole, counting every PUBLISH in
+ * it at its full length, goes on as it is. Events (an SOS among them) and everything else go on
+ * to aedes unchanged. After a read with refusals the connection is not read for the gate's
+ * hold, so what the device sends meanwhile waits in its own buffers (TCP back-pressure), nor
+ * while it leaves the PUBACKs unread (the caller drops it if that lasts).
  *
  * PUBACKs leave in the order of their PUBLISHes (§4.6), here and in aedes: `begin`/`done` number
  * the QoS 1 PUBLISHes aedes hands to authorizePublish (in the order they are passed on) and let
  * each be acknowledged only after everything before it, a refusal cut out here included. An SOS
  * is stored and raised as soon as it is read; only its PUBACK keeps its place in the line.
  *
- * aedes is given whole frames where it matters: a frame cut short at the end of a read is kept
- * back (and its header always) until the rest arrives, unless it began before the device ran
- * over its quota.
+ * The quota is charged by ingest for what aedes hands it, synchronously as aedes parses a read
+ * (lib/handlers/publish.js), so each read's allowance already counts everything passed on before.
  */
 export class UplinkSkim {
   private carry: Buffer | null = null;
   /** Bytes of a frame already partly passed on that are still to come. */
   private bodyLeft = 0;
+  /**
+   * That frame's payload bytes, when it is a PUBLISH: ingest charges it only once aedes has it
+   * whole, so until then it is taken off the allowance here.
+   */
+  private inFlight: number | null = null;
+  /** Bytes of a refused frame still to come (dropped as they arrive), and its PUBACK, owed once they have. */
+  private skipLeft = 0;
+  private skipAck: number[] | null = null;
   private held: NodeJS.Timeout | null = null;
   /** Waiting for a connection that does not read its PUBACKs: it is not read either. */
   private undrained = false;
@@ -100,15 +115,31 @@ export class UplinkSkim {
       data = Buffer.concat([this.carry, chunk]);
       this.carry = null;
     }
+    if (this.skipLeft > 0) {
+      const n = Math.min(this.skipLeft, data.length);
+      this.skipLeft -= n;
+      if (this.skipLeft === 0 && this.skipAck) {
+        this.acknowledge(this.skipAck);
+        this.skipAck = null;
+      }
+      if (n === data.length) return null;
+      data = data.subarray(n);
+    }
     const len = data.length;
     let i = Math.min(this.bodyLeft, len);
     this.bodyLeft -= i;
+    const inFlight = this.inFlight;
+    if (this.bodyLeft === 0) this.inFlight = null;
     const session = this.bodyLeft === 0 ? this.io.session() : undefined;
     const gate = session ? this.io.gate() : null;
-    // Frames are looked at only while the device is over its quota: up to its allowance pass on
-    // (ingest charges them), the rest is refused here.
-    const allowance = session && gate ? gate.allowance(session) : null;
-    if (!allowance) return this.passOn(data, i);
+    const quota = session && gate ? gate.allowance(session) : null;
+    if (!quota) return this.passOn(data, i, null);
+    const allowance =
+      inFlight === null ? { ...quota } : { messages: quota.messages - 1, bytes: quota.bytes - inFlight };
+    const whole = this.passOn(data, i, allowance);
+    if (whole !== OVER) return whole;
+    // More than the allowance could cover: frame by frame, up to it on (ingest charges what
+    // passes), the rest refused here.
     const own = this.ownTopics(session!);
     // Passed-on ranges [start, end) in order; most reads have one.
     const keep: number[] = [];
@@ -128,31 +159,44 @@ export class UplinkSkim {
         break;
       }
       const end = i + frame.headerBytes + frame.remaining;
-      const type = data[i] >> 4;
+      const publish = data[i] >> 4 === PUBLISH;
       const qos = (data[i] >> 1) & 3;
-      if (end > len) {
-        // Cut short: kept back while it may be refused, so the next read starts on a frame.
-        if (type === PUBLISH && qos <= 1 && frame.remaining <= MAX_CARRIED) {
+      const header = publish ? publishHeader(data, i, frame, qos, own) : null;
+      if (header === 'incomplete') {
+        if (qos <= 1) {
+          // Its topic (and packet id) not all here yet: kept back until they are.
           this.carry = Buffer.from(data.subarray(i));
-        } else {
-          if (type === PUBLISH && qos === 1) this.passed++;
-          this.bodyLeft = end - len;
-          i = len;
+          break;
         }
-        break;
       }
-      const refusal = type === PUBLISH && qos <= 1 ? refusable(data, i, frame, qos, own) : null;
-      const short = refusal ? spend(allowance, refusal.payloadBytes) : null;
-      if (!refusal || !short) {
-        if (type === PUBLISH && qos === 1) this.passed++;
+      const info = header === 'incomplete' ? null : header;
+      const short = info && refusable(info, qos) ? spend(allowance, info.payloadBytes) : null;
+      if (!short) {
+        // An event is charged by ingest as well (whatever the quota, if it is a call for help).
+        if (info?.channel === 'events') spend(allowance, info.payloadBytes);
+        if (publish && qos === 1) this.passed++;
+        if (end > len) {
+          this.bodyLeft = end - len;
+          if (publish) this.inFlight = info ? info.payloadBytes : frame.remaining;
+          i = len;
+          break;
+        }
         i = end;
         continue;
       }
       if (i > keepFrom) keep.push(keepFrom, i);
-      keepFrom = end;
       cut = true;
-      refused[(refusal.channel === 'telemetry' ? 0 : 2) + (short === 'messages' ? 0 : 1)]++;
-      if (qos === 1) acks.push(this.passed, refusal.packetId);
+      refused[(info!.channel === 'telemetry' ? 0 : 2) + (short === 'messages' ? 0 : 1)]++;
+      if (end > len) {
+        // Cut short: the rest is dropped as it arrives, and acknowledged once it has.
+        this.skipLeft = end - len;
+        if (qos === 1) this.skipAck = [this.passed, info!.packetId];
+        keepFrom = len;
+        i = len;
+        break;
+      }
+      if (qos === 1) acks.push(this.passed, info!.packetId);
+      keepFrom = end;
       i = end;
     }
     const stop = this.carry ? len - this.carry.length : len;
@@ -171,10 +215,21 @@ export class UplinkSkim {
   }
 
   /**
-   * A device under its quota: everything from `from` on goes on as it is (no copy); the frames
-   * are only followed to know where the next read starts and to number the QoS 1 PUBLISHes.
+   * Everything from `from` on goes on as it is (no copy); the frames are only followed to know
+   * where the next read starts and to number the QoS 1 PUBLISHes. With a `limit`, OVER (and
+   * nothing changed) when the read's PUBLISHes, each counted at its whole Remaining Length
+   * (more than its payload), might not fit into it.
    */
-  private passOn(data: Buffer, from: number): Buffer | null {
+  private passOn(data: Buffer, from: number, limit: null): Buffer | null;
+  private passOn(data: Buffer, from: number, limit: { messages: number; bytes: number }): Buffer | null | typeof OVER;
+  private passOn(
+    data: Buffer,
+    from: number,
+    limit: { messages: number; bytes: number } | null,
+  ): Buffer | null | typeof OVER {
+    const passedBefore = this.passed;
+    let messages = 0;
+    let bytes = 0;
     let i = from;
     while (i < data.length) {
       const frame = readFixedHeader(data, i);
@@ -183,9 +238,18 @@ export class UplinkSkim {
         this.carry = Buffer.from(data.subarray(i));
         return i === 0 ? null : data.subarray(0, i);
       }
-      if (data[i] >> 4 === PUBLISH && ((data[i] >> 1) & 3) === 1) this.passed++;
+      if (data[i] >> 4 === PUBLISH) {
+        if (limit && (++messages > limit.messages || (bytes += frame.remaining) > limit.bytes)) {
+          this.passed = passedBefore;
+          return OVER;
+        }
+        if (((data[i] >> 1) & 3) === 1) this.passed++;
+      }
       const end = i + frame.headerBytes + frame.remaining;
-      if (end > data.length) this.bodyLeft = end - data.length;
+      if (end > data.length) {
+        this.bodyLeft = end - data.length;
+        if (data[i] >> 4 === PUBLISH) this.inFlight = payloadBytesOf(data, i, frame);
+      }
       i = end;
     }
     return data;
@@ -245,6 +309,7 @@ export class UplinkSkim {
         deviceId: session.deviceId,
         telemetry: Buffer.from(telemetryTopic(session.deviceId)),
         status: Buffer.from(statusTopic(session.deviceId)),
+        events: Buffer.from(eventsTopic(session.deviceId)),
       };
     return this.topics;
   }
@@ -260,9 +325,6 @@ function spend(allowance: { messages: number; bytes: number }, bytes: number): Q
   allowance.bytes -= bytes;
   return null;
 }
-
-/** A frame kept back across reads is at most this big: larger ones (rare, and never a flood) go on to aedes. */
-const MAX_CARRIED = 64 * 1024;
 
 interface FixedHeader {
   headerBytes: number;
@@ -283,32 +345,58 @@ function readFixedHeader(data: Buffer, at: number): FixedHeader | 'incomplete' |
   return 'malformed';
 }
 
-/** A PUBLISH on the device's own telemetry or status topic (§3.3.2), with its payload size and packet id; null otherwise. */
-function refusable(
+interface PublishHeader {
+  /** Which of the device's own uplink topics it is on; null for any other topic. */
+  channel: UplinkChannel | null;
+  payloadBytes: number;
+  packetId: number;
+}
+
+/**
+ * A PUBLISH's topic, payload size and packet id (§3.3.2), from its first bytes; 'incomplete'
+ * while they have not all arrived, null when they do not add up (aedes' parser reports it).
+ */
+function publishHeader(
   data: Buffer,
   at: number,
   frame: FixedHeader,
   qos: number,
   own: OwnTopics,
-): { channel: UplinkChannel; payloadBytes: number; packetId: number } | null {
+): PublishHeader | 'incomplete' | null {
   const body = at + frame.headerBytes;
   if (frame.remaining < 2) return null;
+  if (body + 2 > data.length) return 'incomplete';
   const topicBytes = data.readUInt16BE(body);
   const idBytes = qos > 0 ? 2 : 0;
   const payloadBytes = frame.remaining - 2 - topicBytes - idBytes;
   if (payloadBytes < 0) return null;
   const topicAt = body + 2;
+  if (topicAt + topicBytes + idBytes > data.length) return 'incomplete';
   const channel: UplinkChannel | null = sameBytes(data, topicAt, topicBytes, own.telemetry)
     ? 'telemetry'
     : sameBytes(data, topicAt, topicBytes, own.status)
       ? 'status'
-      : null;
-  if (!channel) return null;
+      : sameBytes(data, topicAt, topicBytes, own.events)
+        ? 'events'
+        : null;
   const packetId = qos > 0 ? data.readUInt16BE(topicAt + topicBytes) : 0;
-  // §2.3.1-1: packet id 0 at QoS 1 is a protocol violation; aedes' path closes the connection.
-  if (qos > 0 && packetId === 0) return null;
   return { channel, payloadBytes, packetId };
 }
+
+/** A PUBLISH's payload size, or its Remaining Length (more) while its topic length has not arrived. */
+function payloadBytesOf(data: Buffer, at: number, frame: FixedHeader): number {
+  const body = at + frame.headerBytes;
+  if (body + 2 > data.length) return frame.remaining;
+  const idBytes = ((data[at] >> 1) & 3) > 0 ? 2 : 0;
+  return Math.max(0, frame.remaining - 2 - data.readUInt16BE(body) - idBytes);
+}
+
+/**
+ * Telemetry or status at QoS 0 or 1 may be refused here. Not at QoS 1 with packet id 0: a
+ * protocol violation (§2.3.1-1), which aedes' path answers by closing the connection.
+ */
+const refusable = (h: PublishHeader, qos: number) =>
+  (h.channel === 'telemetry' || h.channel === 'status') && qos <= 1 && !(qos === 1 && h.packetId === 0);
 
 const sameBytes = (data: Buffer, at: number, n: number, topic: Buffer) =>
   n === topic.length && data.compare(topic, 0, n, at, at + n) === 0;

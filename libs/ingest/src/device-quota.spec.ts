@@ -44,6 +44,18 @@ describe('DeviceQuotas', () => {
     expect(q.admit('other', 1, 0).verdict).toBe('ok');
   });
 
+  it('says what a device may still send, throttled or not, charging nothing; a refusal from it starts the spell', () => {
+    const q = new DeviceQuotas(limits);
+    expect(q.allowance('new', 0)).toEqual({ messages: 20, bytes: 5000 });
+    expect(q.tracked).toBe(0);
+    for (let i = 0; i < 15; i++) q.admit('d1', 100, 0);
+    expect(q.allowance('d1', 0)).toEqual({ messages: 5, bytes: 3500 });
+    expect(q.allowance('d1', 150)).toEqual({ messages: 6, bytes: 3650 }); // 1.5 messages refilled: 1 whole
+    expect(q.allowance('d1', 150)).toEqual({ messages: 6, bytes: 3650 });
+    expect(q.refuse('d1', 'messages', 40, 200)).toEqual({ state: 'throttled', kind: 'messages' });
+    expect(q.refuse('d1', 'messages', 40, 300)).toBeUndefined();
+  });
+
   it('tells a throttled device at most once per period and forgets full budgets', () => {
     const q = new DeviceQuotas(limits);
     q.admit('d1', 1, 0);

@@ -115,12 +115,12 @@ export class DeviceQuotas {
   }
 
   /**
-   * What a throttled device may still send now (whole messages, bytes), charging nothing; null
-   * when it is not throttled. Its next messages beyond that would be refused.
+   * What a device may still send now (whole messages, bytes), charging nothing: its next
+   * messages beyond that would be refused.
    */
-  allowance(deviceId: string, now: number): { messages: number; bytes: number } | null {
+  allowance(deviceId: string, now: number): { messages: number; bytes: number } {
     const b = this.budgets.get(deviceId);
-    if (!b?.throttled) return null;
+    if (!b) return { messages: Math.floor(this.limits.messageBurst), bytes: this.limits.byteBurst };
     return { messages: Math.floor(b.messages.available(now)), bytes: b.bytes.available(now) };
   }
 

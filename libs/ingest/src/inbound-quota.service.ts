@@ -33,6 +33,7 @@ export class InboundQuota implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger('InboundQuota');
   private readonly quotas: DeviceQuotas;
   private readonly exceeded;
+  private readonly unparsed;
   private readonly messages: Record<'messages' | 'bytes', { limit: string; text: string }>;
   private readonly delay: RefusalDelay;
   private timer: NodeJS.Timeout | null = null;
@@ -55,6 +56,7 @@ export class InboundQuota implements OnModuleInit, OnModuleDestroy {
       messages: metrics.quotaExceeded.labels('messages'),
       bytes: metrics.quotaExceeded.labels('bytes'),
     };
+    this.unparsed = metrics.quotaRefusedUnparsed;
     // Worded once: a flood is refused tens of thousands of times a minute.
     const worded = (limit: string) => ({
       limit,
@@ -98,14 +100,15 @@ export class InboundQuota implements OnModuleInit, OnModuleDestroy {
     return false;
   }
 
-  /** What a throttled device may still send now (nothing is charged); null when it is not throttled. */
-  allowance(session: DeviceSession): { messages: number; bytes: number } | null {
+  /** What a device may still send now (nothing is charged). */
+  allowance(session: DeviceSession): { messages: number; bytes: number } {
     return this.quotas.allowance(session.deviceId, this.clock.now());
   }
 
   /** `count` messages on `topic` refused before they were parsed (UplinkSkim): counted and answered like `admit`'s. */
   refuseMany(session: DeviceSession, topic: string, kind: QuotaShortfall, count: number): void {
     const now = this.clock.now();
+    this.unparsed.inc(count);
     const change = this.quotas.refuse(session.deviceId, kind, count, now);
     this.onRefused(session.deviceId, topic, kind, count, change, now);
   }

@@ -1,7 +1,13 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { PublishPacket } from 'aedes';
 import { Clock } from '@bedside/common';
-import { BrokerService, DownlinkPublisher, type ConnectionChange, type DeviceSession } from '@bedside/broker';
+import {
+  BrokerService,
+  DownlinkPublisher,
+  type ConnectionChange,
+  type DeviceSession,
+  type UplinkOrigin,
+} from '@bedside/broker';
 import {
   CALL_FOR_HELP_EVENT_TYPES,
   EVENT_ID_PATTERN,
@@ -60,7 +66,7 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.broker.setUplinkHandler((session, channel, packet) => this.handle(session, channel, packet));
+    this.broker.setUplinkHandler((session, channel, packet, origin) => this.handle(session, channel, packet, origin));
     const quota = this.quota;
     this.broker.setUplinkGate({
       holdMs: quota.holdMs,
@@ -94,14 +100,21 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
    * Not an async function: a telemetry message costs one promise (its storage batch's, shared)
    * plus one continuation here, instead of a promise and a resumption per nested await.
    */
-  handle(session: DeviceSession, channel: UplinkChannel, packet: PublishPacket): Promise<void | 'refused'> {
+  handle(
+    session: DeviceSession,
+    channel: UplinkChannel,
+    packet: PublishPacket,
+    origin: UplinkOrigin = 'device',
+  ): Promise<void | 'refused'> {
     const received = this.clock.now();
     const counters = this.counters[channel];
     counters.received.inc();
     this.state.seen(session.deviceId, received);
     // Over quota: acknowledged and not stored. Telemetry and status are refused before they are
-    // parsed; an event is read first, since a call for help passes whatever the quota.
-    if (channel !== 'events' && !this.quota.admit(session, packet, false)) return this.quota.refused();
+    // parsed; an event is read first, since a call for help passes whatever the quota. A Last
+    // Will always passes (and is counted): it comes once per connection, from the broker, and
+    // is what starts the offline handling of a device that went away mid-flood.
+    if (channel !== 'events' && !this.quota.admit(session, packet, origin === 'last-will')) return this.quota.refused();
     const result = validateUplink(session.kind, channel, packet.payload);
     if (channel === 'events') {
       const priority =
