@@ -382,6 +382,18 @@ export class EnvDto {
   @Max(7 * 24 * 60)
   SESSION_TTL_MINUTES = 26 * 60;
 
+  /**
+   * While the database is unreachable, a console session the database confirmed within this many
+   * ms (and not expired) is still served from the hub's memory; 0 serves none. Sign-outs and
+   * revocations reach the memory through the database, so this bounds how long one could be
+   * missed by a hub that was not asked about the session since.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 60 * 60_000)
+  AUTH_OUTAGE_GRACE_MS = 15 * 60_000;
+
   /** Failed console logins per address and per username within the window before refusing. */
   @Transform(toInt)
   @IsInt()
