@@ -24,6 +24,8 @@ import { UsersController } from './users/users.controller';
 
 /** Console sessions a hub remembers for a database outage: a province's operators several times over. */
 const REMEMBERED_SESSIONS = 20_000;
+/** A session lookup takes milliseconds; one unanswered this long is a database that froze or went silent. */
+const SESSION_LOOKUP_BOUND_MS = 2_000;
 /** Sign-outs made during an outage are written this often until the database takes them. */
 const SIGN_OUT_RETRY_MS = 5_000;
 
@@ -63,6 +65,7 @@ const SIGN_OUT_RETRY_MS = 5_000;
           unavailable: (err) => health.unavailable('sessions', err),
           now: () => clock.now(),
           graceMs: env.AUTH_OUTAGE_GRACE_MS,
+          lookupBoundMs: SESSION_LOOKUP_BOUND_MS,
           signOutRetryMs: SIGN_OUT_RETRY_MS,
           counted: (outcome) => metrics.answered.inc({ outcome }),
           log: { warn: (m) => log.warn(m), log: (m) => log.log(m) },

@@ -48,6 +48,11 @@ export class AuthService {
     this.perUser.recordSuccess(username);
     const expiresAt = new Date(this.clock.now() + this.env.SESSION_TTL_MINUTES * 60_000);
     const token = await this.sessions.create(found.user.id, expiresAt).catch(refuseWithoutDatabase);
+    const { id: userId, username: name, displayName, role, organisationId } = found.user;
+    this.resolver.signedIn(token, {
+      user: { userId, username: name, displayName, role, organisationId },
+      expiresAt: expiresAt.getTime(),
+    });
     return { token, expiresAt, user: found.user };
   }
 

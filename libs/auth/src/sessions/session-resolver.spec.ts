@@ -14,6 +14,8 @@ class Down extends Error {
 class FakeStore implements SessionStore {
   rows = new Map<string, LiveSession & { revokedAt?: number }>();
   down = false;
+  /** Lookups wait until thawed, like a database stopped with SIGSTOP. */
+  frozen: (() => void)[] | null = null;
   lookups = 0;
 
   add(token: string, userId: string, expiresAt: number, role: LiveSession['user']['role'] = 'operator') {
@@ -22,15 +24,19 @@ class FakeStore implements SessionStore {
       expiresAt,
     });
   }
-  resolve(digest: string, now: Date) {
+  async resolve(digest: string, now: Date) {
     this.lookups++;
-    if (this.down) return Promise.reject(new Down('connect ECONNREFUSED'));
+    if (this.frozen) await new Promise<void>((r) => this.frozen!.push(r));
+    if (this.down) throw new Down('connect ECONNREFUSED');
     const r = this.rows.get(digest);
-    return Promise.resolve(
-      r && r.revokedAt === undefined && r.expiresAt > now.getTime()
-        ? { user: r.user, expiresAt: r.expiresAt }
-        : undefined,
-    );
+    return r && r.revokedAt === undefined && r.expiresAt > now.getTime()
+      ? { user: { ...r.user }, expiresAt: r.expiresAt }
+      : undefined;
+  }
+  thaw() {
+    const waiting = this.frozen ?? [];
+    this.frozen = null;
+    waiting.forEach((go) => go());
   }
   revoke(digest: string, at: Date) {
     if (this.down) return Promise.reject(new Down('connect ECONNREFUSED'));
@@ -54,6 +60,7 @@ function setup(graceMs = GRACE, capacity = 100) {
     unavailable: (err) => err instanceof Down,
     now: () => now,
     graceMs,
+    lookupBoundMs: 50,
     signOutRetryMs: 60_000,
     counted: (o) => counted.push(o),
     log: {
@@ -158,6 +165,33 @@ describe('SessionResolver', () => {
     expect(await outcome(t.resolver, 'tok-a')).toBe('ended');
     t.store.down = true;
     expect(await outcome(t.resolver, 'tok-a')).toBe('ended');
+  });
+
+  it('a session created by a sign-in on this hub is served in an outage that follows at once', async () => {
+    t.store.add('tok-new', 'erin', t.now() + 60 * MIN);
+    t.resolver.signedIn('tok-new', t.store.rows.get(tokenDigest('tok-new'))!);
+    t.store.down = true;
+    expect(await outcome(t.resolver, 'tok-new')).toBe('ok');
+    expect(t.store.lookups).toBe(1); // asked the database first all the same
+  });
+
+  it('a lookup left unanswered past the bound (a frozen database) is served from memory; its late answer still counts', async () => {
+    await t.resolver.resolve('tok-a');
+    t.store.add('tok-b', 'bob', t.now() + 60 * MIN);
+    t.store.frozen = [];
+    const started = Date.now();
+    expect(await outcome(t.resolver, 'tok-a')).toBe('ok');
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await outcome(t.resolver, 'tok-b')).toBe('DATABASE_UNAVAILABLE');
+    expect(t.counted).toEqual(['remembered', 'refused']);
+    // Revoked meanwhile: the answers the frozen lookups give once thawed are learnt.
+    t.store.rows.get(tokenDigest('tok-a'))!.revokedAt = t.now();
+    const another = t.resolver.resolve('tok-a'); // waits with the others
+    t.store.thaw();
+    expect(await another).toBeUndefined();
+    t.store.down = true;
+    expect(await outcome(t.resolver, 'tok-a')).toBe('ended');
+    expect(await outcome(t.resolver, 'tok-b')).toBe('ok'); // confirmed by its late answer
   });
 
   it('a grace of 0 serves nothing from memory', async () => {

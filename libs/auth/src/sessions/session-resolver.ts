@@ -16,6 +16,11 @@ export interface SessionResolverOptions {
   now(): number;
   /** How long after its last confirmation a session is still served while the database is down; 0: never. */
   graceMs: number;
+  /**
+   * A lookup not answered within this is treated like a failed one: a frozen database or a
+   * silently dropped connection never fails a query, it leaves it waiting.
+   */
+  lookupBoundMs: number;
   /** How often sign-outs the database could not record are tried again. */
   signOutRetryMs: number;
   /** Every answer given without the database: a remembered session served, or refused as unknown or too old. */
@@ -25,12 +30,15 @@ export interface SessionResolverOptions {
 
 export type SessionUser = AuthUser & { userId: string };
 
+const UNANSWERED = Symbol('unanswered');
+
 /**
  * Resolves console sessions stale-if-error. While the database answers, it alone decides, on
  * every request, so a sign-out, an expiry, a new role or a disabled user takes effect at once;
  * each answer is remembered. Only when the lookup fails because the database is unreachable is
  * the remembered answer served, if the database confirmed it within the grace and the session's
- * own expiry has not passed; otherwise the hub cannot tell, and says so (503), rather than
+ * own expiry has not passed (a lookup left unanswered past a bound counts as failed, which is
+ * what a frozen database does); otherwise the hub cannot tell, and says so (503), rather than
  * calling the session ended (401), which would sign a console out in the middle of an outage.
  *
  * A sign-out the database cannot record takes effect here at once and is written when the
@@ -57,20 +65,41 @@ export class SessionResolver {
       return undefined;
     }
     const now = this.o.now();
-    let found: LiveSession | undefined;
+    const lookup = this.store.resolve(digest, new Date(now));
+    let found: LiveSession | undefined | typeof UNANSWERED;
+    let timer: NodeJS.Timeout | undefined;
     try {
-      found = await this.store.resolve(digest, new Date(now));
+      found = await Promise.race([
+        lookup,
+        new Promise<typeof UNANSWERED>((r) => (timer = setTimeout(() => r(UNANSWERED), this.o.lookupBoundMs))),
+      ]);
     } catch (err) {
       if (!this.o.unavailable(err)) throw err;
       return this.fromMemory(digest, now);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (found === UNANSWERED) {
+      // Its answer, if it ever comes, still counts for the next requests.
+      lookup.then(
+        (late) => this.learn(digest, late, now),
+        (err: unknown) => void this.o.unavailable(err),
+      );
+      return this.fromMemory(digest, now);
     }
     this.databaseAnswered(now);
-    if (!found) {
-      this.memory.end(digest);
-      return undefined;
-    }
-    this.memory.confirmed(digest, found, now);
-    return found.user;
+    this.learn(digest, found, now);
+    return found?.user;
+  }
+
+  private learn(digest: string, found: LiveSession | undefined, at: number): void {
+    if (found) this.memory.confirmed(digest, found, at);
+    else this.memory.end(digest);
+  }
+
+  /** A session the database has just created (a sign-in on this hub): it counts as confirmed now. */
+  signedIn(token: string, session: LiveSession): void {
+    this.memory.confirmed(tokenDigest(token), session, this.o.now());
   }
 
   /** Ends the session of `token`: here at once, in the database now or, if it is unreachable, once it is back. */
