@@ -10,7 +10,8 @@ import { passwordOf, signIn, type Api } from './tenant-fixture';
 /**
  * Console sessions through a PostgreSQL outage: a console whose session the hub confirmed before
  * the outage reconnects its alarm stream while the database is stopped and is shown the SOS
- * pressed meanwhile; a session signed out before the outage, a session signed out during it and
+ * pressed meanwhile, and a session the hub only knows from its read of the live sessions is
+ * served too; a session signed out before the outage, a session signed out during it and
  * a token the hub never saw are refused, the last with 503 (it cannot tell), not 401; signing in
  * answers 503. Once the database is back every request is decided by it again. A frozen database
  * (SIGSTOP: queries hang, nothing fails) is the same after a bounded wait.
@@ -27,28 +28,37 @@ describe('console sessions while PostgreSQL is unreachable', () => {
   let pg: PostgresServer;
   let hub: HubProcess;
   let admin: Api;
-  let db: pgDriver.Client;
+  let databaseUrl: string;
   const streams: AlarmStreamClient[] = [];
   const clients: MqttClient[] = [];
 
   beforeAll(async () => {
     pg = await startPostgres();
     const url = await pg.createDatabase('hub');
-    hub = await startHub({ DATABASE_URL: url });
+    // The live sessions are read every second here (every minute by default).
+    hub = await startHub({ DATABASE_URL: url, AUTH_SESSION_REFRESH_MS: '1000' });
     admin = hubApi(hub);
-    db = new pgDriver.Client({ connectionString: url });
-    db.on('error', () => undefined); // the outage ends its connection; it reconnects below
+    databaseUrl = url;
   }, 90_000);
 
   afterAll(async () => {
     streams.forEach((s) => s.close());
     await Promise.all(clients.map((c) => c.endAsync(true)));
-    await db?.end().catch(() => undefined);
     await hub?.dispose();
     await pg?.stop();
   });
 
   let operator: string;
+  /** One statement on a connection of its own (an outage ends any connection held across it). */
+  const query = async <R extends pgDriver.QueryResultRow>(text: string, values: unknown[]) => {
+    const client = new pgDriver.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query<R>(text, values)).rows;
+    } finally {
+      await client.end();
+    }
+  };
   const me = (auth: string) => fetch(`${hub.httpUrl}/api/auth/me`, { headers: { authorization: auth } });
   const signOut = (auth: string) =>
     fetch(`${hub.httpUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: auth } });
@@ -70,6 +80,7 @@ describe('console sessions while PostgreSQL is unreachable', () => {
     const bed = await admin.provisionBed('harbour');
     expect((await admin.put(`/api/beds/${bed.bed.id}/rules`, { suppression: { warmupMs: 0 } })).status).toBe(200);
     const users = ['operator-harbour', 'leaver-harbour', 'nightshift-harbour'];
+    const ids: string[] = [];
     for (const username of users) {
       const r = await admin.post('/api/users', {
         username,
@@ -79,6 +90,7 @@ describe('console sessions while PostgreSQL is unreachable', () => {
         organisationId: bed.org.id,
       });
       expect(r.status).toBe(201);
+      ids.push((r.body as { id: string }).id);
     }
     const [signedIn, leaver, nightshift] = await Promise.all(users.map((u) => signIn(hub, u)));
     operator = signedIn;
@@ -98,6 +110,14 @@ describe('console sessions while PostgreSQL is unreachable', () => {
     expect((await me(nightshift)).status).toBe(200);
     expect((await signOut(leaver)).status).toBe(204);
     expect((await me(leaver)).status).toBe(401);
+    // A session this hub was never asked about (as if signed in on another node): the hub
+    // learns it from its periodic read of the live sessions.
+    const elsewhere = `Bearer elsewhere-${Date.now()}-token-0000000000000000`;
+    await query(`insert into sessions (token_hash, user_id, expires_at) values ($1, $2, now() + interval '1 hour')`, [
+      digestOf(elsewhere),
+      ids[0],
+    ]);
+    await sleep(2500); // more than one read
     const rememberedBefore = await counted('remembered');
     const refusedBefore = await counted('refused');
     const logsBefore = hub.logs().length;
@@ -127,6 +147,7 @@ describe('console sessions while PostgreSQL is unreachable', () => {
     expect(latencyMs).toBeLessThan(5000);
     expect(notice.data).toMatchObject({ eventId: 'sos-sessions', bedId: bed.bed.id, residentName: 'resident harbour' });
 
+    expect((await me(elsewhere)).status).toBe(200);
     // Ended before the outage: still ended (the console would show its sign-in page, rightly).
     expect((await me(leaver)).status).toBe(401);
     // A token this hub never confirmed: it cannot tell, so 503 (the console keeps its token and retries).
@@ -148,7 +169,7 @@ describe('console sessions while PostgreSQL is unreachable', () => {
     expect(((await lateSignOut.json()) as { code: string }).code).toBe('DATABASE_UNAVAILABLE');
     expect((await me(nightshift)).status).toBe(401);
 
-    expect((await counted('remembered')) - rememberedBefore).toBeGreaterThanOrEqual(3);
+    expect((await counted('remembered')) - rememberedBefore).toBeGreaterThanOrEqual(4);
     expect((await counted('refused')) - refusedBefore).toBe(1);
     const during = hub.logs().slice(logsBefore);
     expect(during.split('console sessions are served from memory').length - 1).toBe(1);
@@ -165,14 +186,13 @@ describe('console sessions while PostgreSQL is unreachable', () => {
     await waitFor(() => hub.logs().includes('console sessions are resolved in the database again'), {
       what: 'the recovery logged',
     });
-    await db.connect();
     const revoked = await waitFor(
       async () =>
         (
-          await db.query<{ revoked_at: Date | null }>('select revoked_at from sessions where token_hash = $1', [
+          await query<{ revoked_at: Date | null }>('select revoked_at from sessions where token_hash = $1', [
             digestOf(nightshift),
           ])
-        ).rows[0]?.revoked_at ?? undefined,
+        )[0]?.revoked_at ?? undefined,
       { timeoutMs: 15_000, what: 'the sign-out recorded' },
     );
     expect(revoked.getTime()).toBeLessThan(Date.now());

@@ -15,6 +15,7 @@ import { AuthController } from './sessions/auth.controller';
 import { AuthService } from './sessions/auth.service';
 import { AdminCredentials, Authenticator } from './sessions/authenticator';
 import { RememberedSessions } from './sessions/remembered-sessions';
+import { SessionMemoryRefresh } from './sessions/session-memory-refresh';
 import { SessionOutageMetrics } from './sessions/session-outage.metrics';
 import { SessionRepository } from './sessions/session.repository';
 import { SessionResolver } from './sessions/session-resolver';
@@ -72,6 +73,7 @@ const SIGN_OUT_RETRY_MS = 5_000;
         });
       },
     },
+    SessionMemoryRefresh,
     AuthService,
     AuditRepository,
     Authenticator,

@@ -27,7 +27,7 @@ export class RememberedSessions {
   private readonly live = new Map<string, Entry>();
   private readonly ended = new Set<string>();
 
-  constructor(private readonly capacity: number) {}
+  constructor(readonly capacity: number) {}
 
   get size(): number {
     return this.live.size;
@@ -38,6 +38,22 @@ export class RememberedSessions {
     this.live.set(digest, { ...session, confirmedAt: at });
     this.ended.delete(digest);
     if (this.live.size > this.capacity) this.live.delete(this.live.keys().next().value!);
+  }
+
+  /**
+   * Every session the database had live at `at`: each is confirmed then; one confirmed before
+   * `at` and not among them has ended since (one confirmed later, by a sign-in or a lookup while
+   * the read was under way, is newer than the read and kept).
+   */
+  reconcile(live: readonly { digest: string; session: LiveSession }[], at: number): void {
+    const seen = new Set<string>();
+    for (const l of live) {
+      seen.add(l.digest);
+      if (this.ended.has(l.digest)) continue; // ended here, possibly after the read began
+      const known = this.live.get(l.digest);
+      if (!known || known.confirmedAt <= at) this.confirmed(l.digest, l.session, at);
+    }
+    for (const [digest, e] of [...this.live]) if (!seen.has(digest) && e.confirmedAt < at) this.end(digest);
   }
 
   /** The database no longer has it live (or it was signed out here): refuse it from now on. */

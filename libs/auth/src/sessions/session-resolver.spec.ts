@@ -33,6 +33,13 @@ class FakeStore implements SessionStore {
       ? { user: { ...r.user }, expiresAt: r.expiresAt }
       : undefined;
   }
+  live(now: Date, limit: number) {
+    if (this.down) return Promise.reject(new Down('connect ECONNREFUSED'));
+    const rows = [...this.rows]
+      .filter(([, r]) => r.revokedAt === undefined && r.expiresAt > now.getTime())
+      .map(([digest, r]) => ({ digest, session: { user: { ...r.user }, expiresAt: r.expiresAt } }));
+    return Promise.resolve(rows.slice(0, limit));
+  }
   thaw() {
     const waiting = this.frozen ?? [];
     this.frozen = null;
@@ -240,6 +247,62 @@ describe('SessionResolver', () => {
     t.store.down = true;
     expect(await outcome(t.resolver, 'tok-a')).toBe('ended');
     expect(await outcome(t.resolver, 'tok-a2')).toBe('ok');
+  });
+
+  it('reading the live sessions lets the hub answer for sessions it was never asked about', async () => {
+    t.store.add('tok-elsewhere', 'frank', t.now() + 60 * MIN); // signed in on another hub
+    await t.resolver.refresh();
+    t.store.down = true;
+    expect(await t.resolver.resolve('tok-elsewhere')).toMatchObject({ userId: 'frank' });
+    expect(await outcome(t.resolver, 'tok-a')).toBe('ok');
+    expect(t.store.lookups).toBe(2); // each asked the database first
+  });
+
+  it('a session signed out or revoked on another hub ends here at the next read', async () => {
+    t.store.add('tok-b', 'bob', t.now() + 60 * MIN);
+    await t.resolver.resolve('tok-a');
+    await t.resolver.resolve('tok-b');
+    t.advance(1000);
+    t.store.rows.get(tokenDigest('tok-a'))!.revokedAt = t.now();
+    await t.resolver.refresh();
+    t.store.down = true;
+    expect(await outcome(t.resolver, 'tok-a')).toBe('ended');
+    expect(await outcome(t.resolver, 'tok-b')).toBe('ok');
+  });
+
+  it('a read that fails for the outage keeps what the hub remembers; each read renews the confirmation', async () => {
+    await t.resolver.refresh();
+    t.advance(GRACE - 1000);
+    await t.resolver.refresh(); // still up: confirmed again
+    t.store.down = true;
+    t.advance(2000);
+    await t.resolver.refresh(); // down: nothing forgotten
+    expect(await outcome(t.resolver, 'tok-a')).toBe('ok');
+    t.advance(GRACE);
+    expect(await outcome(t.resolver, 'tok-a')).toBe('DATABASE_UNAVAILABLE'); // the grace bounds it
+  });
+
+  it('a read never brings back a session ended here, nor forgets one confirmed after it began', async () => {
+    t.store.add('tok-b', 'bob', t.now() + 60 * MIN);
+    await t.resolver.resolve('tok-a');
+    t.store.down = true;
+    await expect(t.resolver.signOut('tok-a')).rejects.toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+    t.store.down = false;
+    // The read sees tok-a still live (the sign-out is not written yet) and tok-b live.
+    const rows = await t.store.live(new Date(t.now()), 100);
+    const read = t.store.live.bind(t.store);
+    t.store.live = async () => {
+      // tok-c is signed in while the read is under way: it is not in the read.
+      t.store.add('tok-c', 'carol', t.now() + 60 * MIN);
+      t.resolver.signedIn('tok-c', t.store.rows.get(tokenDigest('tok-c'))!);
+      return rows;
+    };
+    await t.resolver.refresh();
+    t.store.live = read;
+    t.store.down = true;
+    expect(await outcome(t.resolver, 'tok-a')).toBe('ended');
+    expect(await outcome(t.resolver, 'tok-b')).toBe('ok');
+    expect(await outcome(t.resolver, 'tok-c')).toBe('ok');
   });
 
   it('remembers at most its capacity, least recently confirmed out first', async () => {

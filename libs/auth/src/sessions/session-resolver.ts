@@ -8,6 +8,7 @@ export interface SessionStore {
   resolve(digest: string, now: Date): Promise<LiveSession | undefined>;
   revoke(digest: string, at: Date): Promise<void>;
   revokeAllOf(userId: string, at: Date, exceptDigest?: string): Promise<void>;
+  live(now: Date, limit: number): Promise<{ digest: string; session: LiveSession }[]>;
 }
 
 export interface SessionResolverOptions {
@@ -119,6 +120,27 @@ export class SessionResolver {
         'the database is unavailable: this session is ended on this hub now and the sign-out is recorded when the database is back',
       );
     }
+  }
+
+  /**
+   * Reads every live session from the database: each counts as confirmed now, and one
+   * remembered here but no longer live there (signed out or revoked on another hub) ends. So
+   * every hub can answer for every session, not only those it was asked about, and learns of
+   * sign-outs elsewhere within one read.
+   */
+  async refresh(): Promise<void> {
+    const at = this.o.now();
+    let live: { digest: string; session: LiveSession }[];
+    try {
+      live = await this.store.live(new Date(at), this.memory.capacity);
+    } catch (err) {
+      if (this.o.unavailable(err)) return;
+      throw err;
+    }
+    this.memory.reconcile(
+      live.filter((l) => !this.pendingSignOuts.has(l.digest)),
+      at,
+    );
   }
 
   /** Ends every session of a user, but the one of `exceptToken` (a password changed by its owner). */

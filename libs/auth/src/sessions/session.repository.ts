@@ -38,18 +38,31 @@ export class SessionRepository implements SessionStore {
       .where('users.disabled_at', 'is', null)
       .where('users.deleted_at', 'is', null)
       .executeTakeFirst();
-    return (
-      r && {
-        user: {
-          userId: r.id,
-          username: r.username,
-          displayName: r.display_name,
-          role: r.role,
-          organisationId: r.organisation_id,
-        },
-        expiresAt: new Date(r.expires_at).getTime(),
-      }
-    );
+    return r && toLiveSession(r);
+  }
+
+  /** Every live session, latest to expire first, at most `limit`: what a hub remembers for an outage. */
+  async live(now: Date, limit: number): Promise<{ digest: string; session: LiveSession }[]> {
+    const rows = await this.database.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select([
+        'sessions.token_hash',
+        'users.id',
+        'users.username',
+        'users.display_name',
+        'users.role',
+        'users.organisation_id',
+        'sessions.expires_at',
+      ])
+      .where('sessions.expires_at', '>', now)
+      .where('sessions.revoked_at', 'is', null)
+      .where('users.disabled_at', 'is', null)
+      .where('users.deleted_at', 'is', null)
+      .orderBy('sessions.expires_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ digest: r.token_hash, session: toLiveSession(r) }));
   }
 
   /** Ends every live session of a user (disabled, deleted, new password, new role), optionally but one. */
@@ -72,4 +85,24 @@ export class SessionRepository implements SessionStore {
       .where('revoked_at', 'is', null)
       .execute();
   }
+}
+
+function toLiveSession(r: {
+  id: string;
+  username: string;
+  display_name: string;
+  role: LiveSession['user']['role'];
+  organisation_id: string | null;
+  expires_at: Date | string;
+}): LiveSession {
+  return {
+    user: {
+      userId: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      role: r.role,
+      organisationId: r.organisation_id,
+    },
+    expiresAt: new Date(r.expires_at).getTime(),
+  };
 }
