@@ -49,11 +49,19 @@ export class RememberedSessions {
     const seen = new Set<string>();
     for (const l of live) {
       seen.add(l.digest);
-      if (this.ended.has(l.digest)) continue; // ended here, possibly after the read began
-      const known = this.live.get(l.digest);
-      if (!known || known.confirmedAt <= at) this.confirmed(l.digest, l.session, at);
+      this.confirmedEarlier(l.digest, l.session, at);
     }
     for (const [digest, e] of [...this.live]) if (!seen.has(digest) && e.confirmedAt < at) this.end(digest);
+  }
+
+  /**
+   * A confirmation from a read that began at `at` and answered later: it neither brings back a
+   * session ended here meanwhile nor replaces a newer confirmation.
+   */
+  confirmedEarlier(digest: string, session: LiveSession, at: number): void {
+    if (this.ended.has(digest)) return;
+    const known = this.live.get(digest);
+    if (!known || known.confirmedAt <= at) this.confirmed(digest, session, at);
   }
 
   /** The database no longer has it live (or it was signed out here): refuse it from now on. */

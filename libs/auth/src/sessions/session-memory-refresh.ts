@@ -6,12 +6,15 @@ import { SessionResolver } from './session-resolver';
 /** The first read soon after start, so a hub that just (re)started can answer for every session. */
 const FIRST_READ_MS = 1_000;
 
-/** Reads the live console sessions into the hub's memory every AUTH_SESSION_REFRESH_MS. */
+/** Reads the live console sessions into the hub's memory every AUTH_SESSION_REFRESH_MS; stops the resolver's timers at shutdown. */
 @Injectable()
 export class SessionMemoryRefresh implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly sweep: RepeatingSweep;
 
-  constructor(resolver: SessionResolver, env: EnvDto) {
+  constructor(
+    private readonly resolver: SessionResolver,
+    env: EnvDto,
+  ) {
     const log = new Logger('Auth');
     this.sweep = new RepeatingSweep(
       () => resolver.refresh(),
@@ -26,5 +29,6 @@ export class SessionMemoryRefresh implements OnApplicationBootstrap, OnApplicati
 
   async onApplicationShutdown(): Promise<void> {
     await this.sweep.stop();
+    this.resolver.stop();
   }
 }

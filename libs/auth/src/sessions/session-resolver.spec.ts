@@ -201,6 +201,22 @@ describe('SessionResolver', () => {
     expect(await outcome(t.resolver, 'tok-b')).toBe('ok'); // confirmed by its late answer
   });
 
+  it('a late answer does not bring back a session signed out while it was waiting', async () => {
+    await t.resolver.resolve('tok-a');
+    const stuck: (() => void)[] = [];
+    t.store.frozen = stuck;
+    expect(await outcome(t.resolver, 'tok-a')).toBe('ok'); // from memory, its lookup still waiting
+    t.store.frozen = null;
+    t.store.down = true;
+    await expect(t.resolver.signOut('tok-a')).rejects.toMatchObject({ code: 'DATABASE_UNAVAILABLE' });
+    t.store.down = false;
+    stuck.forEach((go) => go()); // the late lookup answers "live": the sign-out is not written yet
+    await new Promise((r) => setImmediate(r));
+    await t.resolver.flushSignOuts();
+    t.store.down = true;
+    expect(await outcome(t.resolver, 'tok-a')).toBe('ended');
+  });
+
   it('a grace of 0 serves nothing from memory', async () => {
     const z = setup(0);
     z.store.add('tok', 'dan', z.now() + MIN);

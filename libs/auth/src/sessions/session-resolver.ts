@@ -83,19 +83,15 @@ export class SessionResolver {
     if (found === UNANSWERED) {
       // Its answer, if it ever comes, still counts for the next requests.
       lookup.then(
-        (late) => this.learn(digest, late, now),
+        (late) => (late ? this.memory.confirmedEarlier(digest, late, now) : this.memory.end(digest)),
         (err: unknown) => void this.o.unavailable(err),
       );
       return this.fromMemory(digest, now);
     }
     this.databaseAnswered(now);
-    this.learn(digest, found, now);
-    return found?.user;
-  }
-
-  private learn(digest: string, found: LiveSession | undefined, at: number): void {
-    if (found) this.memory.confirmed(digest, found, at);
+    if (found) this.memory.confirmed(digest, found, now);
     else this.memory.end(digest);
+    return found?.user;
   }
 
   /** A session the database has just created (a sign-in on this hub): it counts as confirmed now. */
@@ -156,6 +152,7 @@ export class SessionResolver {
     return this.flushing;
   }
 
+  /** Stops retrying sign-outs (at shutdown); those not written are lost with the process. */
   stop(): void {
     if (this.retry) clearInterval(this.retry);
     this.retry = null;
