@@ -2,7 +2,16 @@ import { createHash } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import pgDriver from 'pg';
 import { eventsTopic } from '@bedside/contracts';
-import { hubApi, startHub, startPostgres, waitFor, type HubProcess, type PostgresServer } from '@bedside/testing';
+import {
+  hubApi,
+  startClusteredHubs,
+  startHub,
+  startPostgres,
+  waitFor,
+  type ClusteredHubs,
+  type HubProcess,
+  type PostgresServer,
+} from '@bedside/testing';
 import { openAlarmStream, type AlarmStreamClient } from '../libs/alarms/src/testing/alarm-stream-client';
 import { connectDevice, type Creds } from './mqtt-helpers';
 import { passwordOf, signIn, type Api } from './tenant-fixture';
@@ -225,5 +234,63 @@ describe('console sessions while PostgreSQL is unreachable', () => {
     }
     expect((await me(operator)).status).toBe(200);
     expect((await me('Bearer never-issued-token-1111111111111111111111')).status).toBe(401);
+  });
+});
+
+describe('console sessions while PostgreSQL is unreachable, two clustered hubs', () => {
+  let cluster: ClusteredHubs;
+  const streams: AlarmStreamClient[] = [];
+
+  beforeAll(async () => {
+    cluster = await startClusteredHubs({
+      nodes: ['hub-a', 'hub-b'],
+      database: 'cluster_sessions',
+      hubEnv: { AUTH_SESSION_REFRESH_MS: '1000' },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    streams.forEach((s) => s.close());
+    await cluster?.stop();
+  });
+
+  it('a session signed in on one hub is served by the other; a sign-out on one hub is known to the other', async () => {
+    const [hubA, hubB] = cluster.hubs;
+    const admin = hubApi(hubA);
+    const org = (await admin.post('/api/organisations', { name: 'cluster sessions' })).body as { id: string };
+    for (const username of ['op-cluster', 'leaver-cluster']) {
+      const r = await admin.post('/api/users', {
+        username,
+        password: passwordOf(username),
+        displayName: username,
+        role: 'operator',
+        organisationId: org.id,
+      });
+      expect(r.status).toBe(201);
+    }
+    const operator = await signIn(hubB, 'op-cluster');
+    const leaver = await signIn(hubB, 'leaver-cluster');
+    const me = (hub: HubProcess, auth: string) =>
+      fetch(`${hub.httpUrl}/api/auth/me`, { headers: { authorization: auth } });
+    expect((await me(hubA, leaver)).status).toBe(200); // hub A confirms it itself
+    expect(
+      (await fetch(`${hubB.httpUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: leaver } })).status,
+    ).toBe(204);
+    await sleep(2500); // more than one read of the live sessions on each hub
+
+    await cluster.pg.halt();
+    try {
+      // Hub A was never asked about the operator's session: it knows it from its read.
+      const stream = await openAlarmStream(hubA.httpUrl, operator);
+      streams.push(stream);
+      expect(stream.status).toBe(200);
+      expect((await me(hubA, operator)).status).toBe(200);
+      // Signed out on hub B: hub A, which had confirmed the session, learnt of it from its read.
+      expect((await me(hubA, leaver)).status).toBe(401);
+    } finally {
+      await cluster.pg.resume();
+    }
+    expect((await me(hubA, operator)).status).toBe(200);
+    expect((await me(hubA, leaver)).status).toBe(401);
   });
 });
