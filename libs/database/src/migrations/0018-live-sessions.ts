@@ -2,7 +2,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
  * Every hub reads the live console sessions once a minute (to answer for them if the database
- * becomes unreachable): index the ones not revoked by expiry, so the read does not scan every
+ * becomes unreachable): index the sessions not revoked, by expiry, so the read does not scan every
  * session ever issued.
  */
 export const liveSessions: Migration = {
