@@ -78,9 +78,9 @@ describe('SOS while PostgreSQL is unreachable, one hub', () => {
       node: null,
     });
 
-    // A console that connects now is sent the open call first. (Console sessions are looked up in
-    // the database, so this one signs in as the bootstrap administrator, checked without it.)
-    const late = await openStream(hub.httpUrl, hub.authHeader);
+    // A console that connects now is sent the open call first: its operator's session, confirmed
+    // before the outage, is served from the hub's memory while the database is unreachable.
+    const late = await openStream(hub.httpUrl, a.auth);
     open.push(late);
     await waitFor(() => late.of('provisional.alarm').length > 0, { timeoutMs: 5000, what: 'the open call on connect' });
 

@@ -27,6 +27,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (err instanceof DomainError) {
       const status = DOMAIN_ERROR_STATUS[err.code];
       if (status === 429) res.setHeader('retry-after', String(retryAfterSeconds(err.details)));
+      if (err.code === 'DATABASE_UNAVAILABLE') res.setHeader('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
       res.status(status).json({ code: err.code, message: err.message, ...(err.details && { details: err.details }) });
       return;
     }

@@ -11,6 +11,8 @@ export const DOMAIN_ERROR_STATUS = {
   RATE_LIMITED: 429,
   INVALID_TRANSITION: 409,
   UNAVAILABLE: 503,
+  // The database cannot be reached and the answer needs it (signing in, an unconfirmed session).
+  DATABASE_UNAVAILABLE: 503,
   // A write by a node whose partition lease was taken over (a stale fencing epoch).
   PARTITION_FENCED: 503,
   // A bed's partition has no owner this node can reach right now (it is moving): retry shortly.

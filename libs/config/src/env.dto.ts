@@ -392,6 +392,29 @@ export class EnvDto {
   @Max(7 * 24 * 60)
   SESSION_TTL_MINUTES = 26 * 60;
 
+  /**
+   * While the database is unreachable, a console session the database confirmed within this many
+   * ms (and not expired) is still served from the hub's memory; 0 serves none. It bounds how
+   * stale an answer served without the database may be, and so how long into an outage
+   * sessions are served.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(24 * 60 * 60_000)
+  AUTH_OUTAGE_GRACE_MS = 15 * 60_000;
+
+  /**
+   * How often the hub reads every live console session from the database into its memory, so
+   * it can answer for sessions it was not asked about (clustered: those used on other nodes)
+   * and learns of sign-outs and revocations made elsewhere within one period.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(60 * 60_000)
+  AUTH_SESSION_REFRESH_MS = 60_000;
+
   /** Failed console logins per address and per username within the window before refusing. */
   @Transform(toInt)
   @IsInt()

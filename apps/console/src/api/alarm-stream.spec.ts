@@ -1,4 +1,5 @@
 import { idleLimitMs, openAlarmStream } from './alarm-stream';
+import { setUnauthorizedHandler } from './client';
 
 describe('dead-stream detection', () => {
   it('allows two heartbeats of the period the hub announces, plus a little slack', () => {
@@ -74,6 +75,60 @@ describe('alarm stream reader', () => {
       expect(statuses).toEqual(['connecting', 'live', 'reconnecting', 'live']);
     } finally {
       close();
+    }
+  });
+
+  /** Answers `status` with the hub's error body to the first `refusals` connects, then a stream that stays open. */
+  const refusing = (status: number, code: string, refusals: number) => {
+    let calls = 0;
+    const fetchStub = jest.fn((_path: string, init: RequestInit) =>
+      Promise.resolve(
+        ++calls <= refusals
+          ? new Response(JSON.stringify({ code, message: 'x' }), {
+              status,
+              headers: { 'content-type': 'application/json' },
+            })
+          : streamAnswer([': heartbeat\n\n'], false, init.signal!),
+      ),
+    );
+    globalThis.fetch = fetchStub as unknown as typeof fetch;
+    return fetchStub;
+  };
+
+  it('a 503 (the hub cannot confirm the session during a database outage) keeps the session and retries', async () => {
+    const signedOut = jest.fn();
+    setUnauthorizedHandler(signedOut);
+    const fetchStub = refusing(503, 'DATABASE_UNAVAILABLE', 2);
+    const statuses: string[] = [];
+    const close = openAlarmStream({
+      onEvent: () => undefined,
+      onStatus: (s) => statuses.push(s),
+      onOpen: () => undefined,
+    });
+    try {
+      for (let i = 0; i < 200 && !statuses.includes('live'); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(fetchStub).toHaveBeenCalledTimes(3);
+      expect(statuses).toEqual(['connecting', 'reconnecting', 'reconnecting', 'live']);
+      expect(signedOut).not.toHaveBeenCalled();
+    } finally {
+      close();
+      setUnauthorizedHandler(() => undefined);
+    }
+  });
+
+  it('a 401 (the session ended) signs the console out and stops reconnecting', async () => {
+    const signedOut = jest.fn();
+    setUnauthorizedHandler(signedOut);
+    const fetchStub = refusing(401, 'UNAUTHENTICATED', 1);
+    const close = openAlarmStream({ onEvent: () => undefined, onStatus: () => undefined, onOpen: () => undefined });
+    try {
+      for (let i = 0; i < 50 && signedOut.mock.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 1200)); // longer than the first backoff
+      expect(signedOut).toHaveBeenCalledTimes(1);
+      expect(fetchStub).toHaveBeenCalledTimes(1);
+    } finally {
+      close();
+      setUnauthorizedHandler(() => undefined);
     }
   });
 });

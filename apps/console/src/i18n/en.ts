@@ -33,6 +33,8 @@ export const en: Messages = {
   'login.submitting': 'Signing in…',
   'login.error.unauthenticated': 'Wrong username or password.',
   'login.error.rateLimited': 'Too many failed attempts. Please wait and try again.',
+  'login.error.unavailable':
+    'Signing in is not possible right now: the hub cannot reach its database. Try again in a moment; consoles already signed in keep working.',
   'login.error.generic': 'Sign-in failed: {message}',
 
   'queue.title': 'Live alarm queue',

@@ -32,6 +32,7 @@ export const zhCN = {
   'login.submitting': '正在登录…',
   'login.error.unauthenticated': '用户名或密码错误。',
   'login.error.rateLimited': '登录失败次数过多，请稍后再试。',
+  'login.error.unavailable': '系统数据库暂时无法访问，现在无法登录，请稍后再试；已登录的控制台不受影响。',
   'login.error.generic': '登录失败：{message}',
 
   'queue.title': '实时告警队列',

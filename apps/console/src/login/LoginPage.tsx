@@ -23,6 +23,7 @@ export function LoginPage() {
         setError(t('login.error.unauthenticated'));
       else if (err instanceof ApiError && (err.status === 429 || err.code === 'RATE_LIMITED'))
         setError(t('login.error.rateLimited'));
+      else if (err instanceof ApiError && err.code === 'DATABASE_UNAVAILABLE') setError(t('login.error.unavailable'));
       else if (err instanceof ApiError && err.code === 'NETWORK') setError(t('error.network'));
       else setError(t('login.error.generic', { message: (err as Error).message }));
       setPassword('');

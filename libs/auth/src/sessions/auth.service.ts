@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock, DomainError, LoginThrottle } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
+import { isDatabaseUnavailable } from '@bedside/database';
 import { verifyPassword } from '../users/password-hash';
 import { UserRepository, type User } from '../users/user.repository';
 import { SessionRepository } from './session.repository';
+import { SessionResolver } from './session-resolver';
 
 // A fixed hash to verify against when the username is unknown, so timing does not reveal it.
 const DUMMY_HASH = 'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
@@ -17,6 +19,7 @@ export class AuthService {
   constructor(
     private readonly users: UserRepository,
     private readonly sessions: SessionRepository,
+    private readonly resolver: SessionResolver,
     private readonly env: EnvDto,
     private readonly clock: Clock,
   ) {
@@ -34,7 +37,7 @@ export class AuthService {
         ),
       });
     }
-    const found = await this.users.findForLogin(username);
+    const found = await this.users.findForLogin(username).catch(refuseWithoutDatabase);
     const ok = await verifyPassword(password, found?.passwordHash ?? DUMMY_HASH);
     if (!found || !ok || found.user.disabled) {
       this.perAddress.recordFailure(ip);
@@ -44,11 +47,28 @@ export class AuthService {
     }
     this.perUser.recordSuccess(username);
     const expiresAt = new Date(this.clock.now() + this.env.SESSION_TTL_MINUTES * 60_000);
-    const token = await this.sessions.create(found.user.id, expiresAt);
+    const token = await this.sessions.create(found.user.id, expiresAt).catch(refuseWithoutDatabase);
+    const { id: userId, username: name, displayName, role, organisationId } = found.user;
+    this.resolver.signedIn(token, {
+      user: { userId, username: name, displayName, role, organisationId },
+      expiresAt: expiresAt.getTime(),
+    });
     return { token, expiresAt, user: found.user };
   }
 
   logout(token: string): Promise<void> {
-    return this.sessions.revoke(token, new Date(this.clock.now()));
+    return this.resolver.signOut(token);
   }
+}
+
+/**
+ * Signing in needs the database (password hashes are never kept in memory): while it is
+ * unreachable the answer says so, and consoles already signed in keep working.
+ */
+function refuseWithoutDatabase(err: unknown): never {
+  if (!isDatabaseUnavailable(err)) throw err;
+  throw new DomainError(
+    'DATABASE_UNAVAILABLE',
+    'signing in needs the database, which is unavailable right now; try again shortly (consoles already signed in keep working)',
+  );
 }

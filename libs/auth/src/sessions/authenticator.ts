@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Clock, DomainError, LoginThrottle } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
 import type { AuthUser } from '../current-user.decorator';
-import { SessionRepository } from './session.repository';
+import { SessionResolver } from './session-resolver';
 
 export class AdminCredentials {
   constructor(
@@ -27,7 +27,7 @@ export class Authenticator {
 
   constructor(
     private readonly admin: AdminCredentials,
-    private readonly sessions: SessionRepository,
+    private readonly sessions: SessionResolver,
     private readonly clock: Clock,
     env: EnvDto,
   ) {
@@ -42,15 +42,9 @@ export class Authenticator {
     const scheme = header.slice(0, space).toLowerCase();
     const value = header.slice(space + 1).trim();
     if (scheme === 'bearer' && value) {
-      const user = await this.sessions.resolve(value, new Date(this.clock.now()));
+      const user = await this.sessions.resolve(value);
       if (!user) throw new DomainError('UNAUTHENTICATED', 'session expired, ended or unknown; sign in again');
-      return {
-        userId: user.userId,
-        username: user.username,
-        displayName: user.displayName,
-        role: user.role,
-        organisationId: user.organisationId,
-      };
+      return { ...user };
     }
     if (scheme === 'basic' && value) return this.basic(value, ip);
     throw new DomainError(

@@ -1,63 +1,108 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Database } from '@bedside/database';
-import type { AuthUser } from '../current-user.decorator';
+import type { LiveSession } from './remembered-sessions';
+import type { SessionStore } from './session-resolver';
+import { tokenDigest } from './token-digest';
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
-/** Opaque bearer tokens; only their SHA-256 is stored. */
+/** Opaque bearer tokens; only their SHA-256 is stored, and every lookup is by that digest. */
 @Injectable()
-export class SessionRepository {
+export class SessionRepository implements SessionStore {
   constructor(private readonly database: Database) {}
 
   async create(userId: string, expiresAt: Date): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     await this.database.db
       .insertInto('sessions')
-      .values({ token_hash: hashToken(token), user_id: userId, expires_at: expiresAt })
+      .values({ token_hash: tokenDigest(token), user_id: userId, expires_at: expiresAt })
       .execute();
     return token;
   }
 
   /** The user behind a live token, or undefined when unknown, expired, revoked or disabled. */
-  async resolve(token: string, now: Date): Promise<(AuthUser & { userId: string; displayName: string }) | undefined> {
+  async resolve(digest: string, now: Date): Promise<LiveSession | undefined> {
     const r = await this.database.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select(['users.id', 'users.username', 'users.display_name', 'users.role', 'users.organisation_id'])
-      .where('sessions.token_hash', '=', hashToken(token))
+      .select([
+        'users.id',
+        'users.username',
+        'users.display_name',
+        'users.role',
+        'users.organisation_id',
+        'sessions.expires_at',
+      ])
+      .where('sessions.token_hash', '=', digest)
       .where('sessions.expires_at', '>', now)
       .where('sessions.revoked_at', 'is', null)
       .where('users.disabled_at', 'is', null)
       .where('users.deleted_at', 'is', null)
       .executeTakeFirst();
-    return (
-      r && {
-        userId: r.id,
-        username: r.username,
-        displayName: r.display_name,
-        role: r.role,
-        organisationId: r.organisation_id,
-      }
-    );
+    return r && toLiveSession(r);
+  }
+
+  /** Every live session, latest to expire first, at most `limit`: what a hub remembers for an outage. */
+  async live(now: Date, limit: number): Promise<{ digest: string; session: LiveSession }[]> {
+    const rows = await this.database.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select([
+        'sessions.token_hash',
+        'users.id',
+        'users.username',
+        'users.display_name',
+        'users.role',
+        'users.organisation_id',
+        'sessions.expires_at',
+      ])
+      .where('sessions.expires_at', '>', now)
+      .where('sessions.revoked_at', 'is', null)
+      .where('users.disabled_at', 'is', null)
+      .where('users.deleted_at', 'is', null)
+      .orderBy('sessions.expires_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ digest: r.token_hash, session: toLiveSession(r) }));
   }
 
   /** Ends every live session of a user (disabled, deleted, new password, new role), optionally but one. */
-  async revokeAllOf(userId: string, at: Date, exceptToken?: string): Promise<void> {
+  async revokeAllOf(userId: string, at: Date, exceptDigest?: string): Promise<void> {
     let q = this.database.db
       .updateTable('sessions')
       .set({ revoked_at: at })
       .where('user_id', '=', userId)
       .where('revoked_at', 'is', null);
-    if (exceptToken) q = q.where('token_hash', '!=', hashToken(exceptToken));
+    if (exceptDigest) q = q.where('token_hash', '!=', exceptDigest);
     await q.execute();
   }
 
-  async revoke(token: string, at: Date): Promise<void> {
+  /** Keeps the first sign-out's time when one is written again (a retry after an outage). */
+  async revoke(digest: string, at: Date): Promise<void> {
     await this.database.db
       .updateTable('sessions')
       .set({ revoked_at: at })
-      .where('token_hash', '=', hashToken(token))
+      .where('token_hash', '=', digest)
+      .where('revoked_at', 'is', null)
       .execute();
   }
+}
+
+function toLiveSession(r: {
+  id: string;
+  username: string;
+  display_name: string;
+  role: LiveSession['user']['role'];
+  organisation_id: string | null;
+  expires_at: Date | string;
+}): LiveSession {
+  return {
+    user: {
+      userId: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      role: r.role,
+      organisationId: r.organisation_id,
+    },
+    expiresAt: new Date(r.expires_at).getTime(),
+  };
 }

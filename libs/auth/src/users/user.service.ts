@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock, DomainError } from '@bedside/common';
 import type { AuthUser, Role } from '../current-user.decorator';
-import { SessionRepository } from '../sessions/session.repository';
+import { SessionResolver } from '../sessions/session-resolver';
 import { hashPassword, verifyPassword } from './password-hash';
 import { checkPasswordPolicy } from './password-policy';
 import type { CreateUserDto, UpdateUserDto } from './user.dto';
@@ -20,7 +20,7 @@ const SUPERVISED: readonly Role[] = ['operator', 'installer'];
 export class UserService {
   constructor(
     private readonly users: UserRepository,
-    private readonly sessions: SessionRepository,
+    private readonly sessions: SessionResolver,
     private readonly clock: Clock,
   ) {}
 
@@ -56,14 +56,14 @@ export class UserService {
         );
     }
     const updated = await this.users.update(id, dto);
-    if (dto.role !== undefined && dto.role !== target.role) await this.sessions.revokeAllOf(id, this.now());
+    if (dto.role !== undefined && dto.role !== target.role) await this.sessions.endAllOf(id);
     return updated;
   }
 
   async setDisabled(id: string, disabled: boolean, me: AuthUser): Promise<User> {
     await this.manageable(id, me, disabled ? 'disable' : undefined);
     const user = await this.users.setDisabled(id, disabled ? this.now() : null);
-    if (disabled) await this.sessions.revokeAllOf(id, this.now());
+    if (disabled) await this.sessions.endAllOf(id);
     return user;
   }
 
@@ -71,13 +71,13 @@ export class UserService {
     const target = await this.manageable(id, me);
     checkPasswordPolicy(password, target);
     await this.users.setPassword(id, await hashPassword(password), this.now());
-    await this.sessions.revokeAllOf(id, this.now());
+    await this.sessions.endAllOf(id);
   }
 
   async remove(id: string, me: AuthUser): Promise<void> {
     await this.manageable(id, me, 'delete');
     await this.users.anonymise(id, this.now());
-    await this.sessions.revokeAllOf(id, this.now());
+    await this.sessions.endAllOf(id);
   }
 
   /** Keeps the current session; every other session of the user ends. */
@@ -100,7 +100,7 @@ export class UserService {
       });
     checkPasswordPolicy(newPassword, me, 'newPassword');
     await this.users.setPassword(me.userId, await hashPassword(newPassword), this.now());
-    await this.sessions.revokeAllOf(me.userId, this.now(), currentToken);
+    await this.sessions.endAllOf(me.userId, currentToken);
   }
 
   private async manageable(id: string, me: AuthUser, selfRefused?: 'disable' | 'delete'): Promise<User> {

@@ -16,6 +16,7 @@ import { visitAssigneeBedService } from './0014-visit-assignee-bed-service';
 import { dispatchDue } from './0015-dispatch-due';
 import { dispatchOverdueNoted } from './0016-dispatch-overdue-noted';
 import { telemetryMinutes } from './0017-telemetry-minutes';
+import { liveSessions } from './0018-live-sessions';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0015-dispatch-due': dispatchDue,
   '0016-dispatch-overdue-noted': dispatchOverdueNoted,
   '0017-telemetry-minutes': telemetryMinutes,
+  '0018-live-sessions': liveSessions,
 };

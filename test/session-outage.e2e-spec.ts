@@ -1,0 +1,296 @@
+import { createHash } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import pgDriver from 'pg';
+import { eventsTopic } from '@bedside/contracts';
+import {
+  hubApi,
+  startClusteredHubs,
+  startHub,
+  startPostgres,
+  waitFor,
+  type ClusteredHubs,
+  type HubProcess,
+  type PostgresServer,
+} from '@bedside/testing';
+import { openAlarmStream, type AlarmStreamClient } from '../libs/alarms/src/testing/alarm-stream-client';
+import { connectDevice, type Creds } from './mqtt-helpers';
+import { passwordOf, signIn, type Api } from './tenant-fixture';
+
+/**
+ * Console sessions through a PostgreSQL outage: a console whose session the hub confirmed before
+ * the outage reconnects its alarm stream while the database is stopped and is shown the SOS
+ * pressed meanwhile, and a session the hub only knows from its read of the live sessions is
+ * served too; a session signed out before the outage, a session signed out during it and
+ * a token the hub never saw are refused, the last with 503 (it cannot tell), not 401; signing in
+ * answers 503. Once the database is back every request is decided by it again. A frozen database
+ * (SIGSTOP: queries hang, nothing fails) is the same after a bounded wait.
+ */
+jest.setTimeout(120_000);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const digestOf = (auth: string) =>
+  createHash('sha256')
+    .update(auth.replace(/^Bearer /, ''))
+    .digest('hex');
+
+describe('console sessions while PostgreSQL is unreachable', () => {
+  let pg: PostgresServer;
+  let hub: HubProcess;
+  let admin: Api;
+  let databaseUrl: string;
+  const streams: AlarmStreamClient[] = [];
+  const clients: MqttClient[] = [];
+
+  beforeAll(async () => {
+    pg = await startPostgres();
+    const url = await pg.createDatabase('hub');
+    // The live sessions are read every second here (every minute by default).
+    hub = await startHub({ DATABASE_URL: url, AUTH_SESSION_REFRESH_MS: '1000' });
+    admin = hubApi(hub);
+    databaseUrl = url;
+  }, 90_000);
+
+  afterAll(async () => {
+    streams.forEach((s) => s.close());
+    await Promise.all(clients.map((c) => c.endAsync(true)));
+    await hub?.dispose();
+    await pg?.stop();
+  });
+
+  let operator: string;
+  /** One statement on a connection of its own (an outage ends any connection held across it). */
+  const query = async <R extends pgDriver.QueryResultRow>(text: string, values: unknown[]) => {
+    const client = new pgDriver.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query<R>(text, values)).rows;
+    } finally {
+      await client.end();
+    }
+  };
+  const me = (auth: string) => fetch(`${hub.httpUrl}/api/auth/me`, { headers: { authorization: auth } });
+  const signOut = (auth: string) =>
+    fetch(`${hub.httpUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: auth } });
+  const login = (username: string) =>
+    fetch(`${hub.httpUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: passwordOf(username) }),
+    });
+  const counted = async (outcome: string) => {
+    const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
+    const line = text
+      .split('\n')
+      .find((l) => l.startsWith(`bedside_auth_sessions_without_database_total{outcome="${outcome}"}`));
+    return line ? Number(line.split(' ').pop()) : 0;
+  };
+
+  it('a signed-in console reconnects during the outage and gets the provisional SOS; ended sessions stay ended', async () => {
+    const bed = await admin.provisionBed('harbour');
+    expect((await admin.put(`/api/beds/${bed.bed.id}/rules`, { suppression: { warmupMs: 0 } })).status).toBe(200);
+    const users = ['operator-harbour', 'leaver-harbour', 'nightshift-harbour'];
+    const ids: string[] = [];
+    for (const username of users) {
+      const r = await admin.post('/api/users', {
+        username,
+        password: passwordOf(username),
+        displayName: username,
+        role: 'operator',
+        organisationId: bed.org.id,
+      });
+      expect(r.status).toBe(201);
+      ids.push((r.body as { id: string }).id);
+    }
+    const [signedIn, leaver, nightshift] = await Promise.all(users.map((u) => signIn(hub, u)));
+    operator = signedIn;
+    const button = bed.devices.button.credentials as Creds;
+    const device = await connectDevice(hub.mqttUrl, button, {
+      clean: false,
+      reconnectPeriod: 250,
+      reconnectOnConnackError: true,
+    });
+    clients.push(device);
+    await sleep(1500); // the bed's label, read when its call device connects
+
+    // Before the outage: the operator's console is streaming; the leaver signed out.
+    const before = await openAlarmStream(hub.httpUrl, operator);
+    streams.push(before);
+    expect(before.status).toBe(200);
+    expect((await me(nightshift)).status).toBe(200);
+    expect((await signOut(leaver)).status).toBe(204);
+    expect((await me(leaver)).status).toBe(401);
+    // A session this hub was never asked about (as if signed in on another node): the hub
+    // learns it from its periodic read of the live sessions.
+    const elsewhere = `Bearer elsewhere-${Date.now()}-token-0000000000000000`;
+    await query(`insert into sessions (token_hash, user_id, expires_at) values ($1, $2, now() + interval '1 hour')`, [
+      digestOf(elsewhere),
+      ids[0],
+    ]);
+    await sleep(2500); // more than one read
+    const rememberedBefore = await counted('remembered');
+    const refusedBefore = await counted('refused');
+    const logsBefore = hub.logs().length;
+
+    await pg.halt();
+    // The console's connection drops (its node was killed, a proxy or the network cut it) and it reconnects.
+    before.close();
+    const reconnected = await openAlarmStream(hub.httpUrl, operator);
+    streams.push(reconnected);
+    expect(reconnected.status).toBe(200);
+    const who = await me(operator);
+    expect(who.status).toBe(200);
+    expect(await who.json()).toMatchObject({
+      username: 'operator-harbour',
+      role: 'operator',
+      organisationId: bed.org.id,
+    });
+
+    const pressedAt = Date.now();
+    const sos = device.publishAsync(
+      eventsTopic(button.deviceId),
+      JSON.stringify({ eventId: 'sos-sessions', type: 'button.pressed', ts: pressedAt }),
+      { qos: 1 },
+    );
+    const notice = await reconnected.waitFor((e) => e.type === 'provisional.alarm', 5000);
+    const latencyMs = notice.receivedAt - pressedAt;
+    expect(latencyMs).toBeLessThan(5000);
+    expect(notice.data).toMatchObject({ eventId: 'sos-sessions', bedId: bed.bed.id, residentName: 'resident harbour' });
+
+    expect((await me(elsewhere)).status).toBe(200);
+    // Ended before the outage: still ended (the console would show its sign-in page, rightly).
+    expect((await me(leaver)).status).toBe(401);
+    // A token this hub never confirmed: it cannot tell, so 503 (the console keeps its token and retries).
+    const unknown = await me('Bearer never-issued-token-0000000000000000000000');
+    expect(unknown.status).toBe(503);
+    expect(unknown.headers.get('retry-after')).toBe('5');
+    expect(((await unknown.json()) as { code: string }).code).toBe('DATABASE_UNAVAILABLE');
+    // Signing in needs the database.
+    const refusedLogin = await login('operator-harbour');
+    expect(refusedLogin.status).toBe(503);
+    expect(await refusedLogin.json()).toMatchObject({
+      code: 'DATABASE_UNAVAILABLE',
+      message: expect.stringContaining('signing in needs the database'),
+    });
+    // Signed out during the outage: ended on this hub at once; the answer says it is not recorded yet.
+    expect((await me(nightshift)).status).toBe(200);
+    const lateSignOut = await signOut(nightshift);
+    expect(lateSignOut.status).toBe(503);
+    expect(((await lateSignOut.json()) as { code: string }).code).toBe('DATABASE_UNAVAILABLE');
+    expect((await me(nightshift)).status).toBe(401);
+
+    expect((await counted('remembered')) - rememberedBefore).toBeGreaterThanOrEqual(4);
+    expect((await counted('refused')) - refusedBefore).toBe(1);
+    const during = hub.logs().slice(logsBefore);
+    expect(during.split('console sessions are served from memory').length - 1).toBe(1);
+
+    await pg.resume();
+    await sos;
+    const raised = await reconnected.waitFor((e) => e.type === 'alarm.raised' && e.data.alarm.kind === 'sos', 30_000);
+    await reconnected.waitFor(
+      (e) => e.type === 'provisional.stored' && (e.data as any).alarmId === raised.data.alarm.id,
+    );
+
+    // The database decides again: the sign-out made during the outage is written there, at its time.
+    expect((await me(operator)).status).toBe(200);
+    await waitFor(() => hub.logs().includes('console sessions are resolved in the database again'), {
+      what: 'the recovery logged',
+    });
+    const revoked = await waitFor(
+      async () =>
+        (
+          await query<{ revoked_at: Date | null }>('select revoked_at from sessions where token_hash = $1', [
+            digestOf(nightshift),
+          ])
+        )[0]?.revoked_at ?? undefined,
+      { timeoutMs: 15_000, what: 'the sign-out recorded' },
+    );
+    expect(revoked.getTime()).toBeLessThan(Date.now());
+    expect((await me(nightshift)).status).toBe(401);
+    expect((await me(leaver)).status).toBe(401);
+    expect((await me('Bearer never-issued-token-0000000000000000000000')).status).toBe(401);
+    expect((await login('operator-harbour')).status).toBe(200);
+    const after = await openAlarmStream(hub.httpUrl, operator);
+    streams.push(after);
+    expect(after.status).toBe(200);
+    process.stdout.write(`session-outage: reconnected console -> provisional SOS in ${latencyMs} ms\n`);
+  });
+
+  it('database frozen (SIGSTOP): lookups that never answer are bounded, then the same rules apply', async () => {
+    expect((await me(operator)).status).toBe(200);
+    pg.freeze();
+    try {
+      const started = Date.now();
+      const reconnected = await openAlarmStream(hub.httpUrl, operator);
+      streams.push(reconnected);
+      expect(reconnected.status).toBe(200);
+      const reconnectMs = Date.now() - started;
+      expect(reconnectMs).toBeLessThan(4000); // the 2 s lookup bound, not the freeze, decides
+      const unknown = await me('Bearer never-issued-token-1111111111111111111111');
+      expect(unknown.status).toBe(503);
+      expect(((await unknown.json()) as { code: string }).code).toBe('DATABASE_UNAVAILABLE');
+      process.stdout.write(`session-outage: database frozen -> stream reconnected in ${reconnectMs} ms\n`);
+    } finally {
+      pg.thaw();
+    }
+    expect((await me(operator)).status).toBe(200);
+    expect((await me('Bearer never-issued-token-1111111111111111111111')).status).toBe(401);
+  });
+});
+
+describe('console sessions while PostgreSQL is unreachable, two clustered hubs', () => {
+  let cluster: ClusteredHubs;
+  const streams: AlarmStreamClient[] = [];
+
+  beforeAll(async () => {
+    cluster = await startClusteredHubs({
+      nodes: ['hub-a', 'hub-b'],
+      database: 'cluster_sessions',
+      hubEnv: { AUTH_SESSION_REFRESH_MS: '1000' },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    streams.forEach((s) => s.close());
+    await cluster?.stop();
+  });
+
+  it('a session signed in on one hub is served by the other; a sign-out on one hub is known to the other', async () => {
+    const [hubA, hubB] = cluster.hubs;
+    const admin = hubApi(hubA);
+    const org = (await admin.post('/api/organisations', { name: 'cluster sessions' })).body as { id: string };
+    for (const username of ['op-cluster', 'leaver-cluster']) {
+      const r = await admin.post('/api/users', {
+        username,
+        password: passwordOf(username),
+        displayName: username,
+        role: 'operator',
+        organisationId: org.id,
+      });
+      expect(r.status).toBe(201);
+    }
+    const operator = await signIn(hubB, 'op-cluster');
+    const leaver = await signIn(hubB, 'leaver-cluster');
+    const me = (hub: HubProcess, auth: string) =>
+      fetch(`${hub.httpUrl}/api/auth/me`, { headers: { authorization: auth } });
+    expect((await me(hubA, leaver)).status).toBe(200); // hub A confirms it itself
+    expect(
+      (await fetch(`${hubB.httpUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: leaver } })).status,
+    ).toBe(204);
+    await sleep(2500); // more than one read of the live sessions on each hub
+
+    await cluster.pg.halt();
+    try {
+      // Hub A was never asked about the operator's session: it knows it from its read.
+      const stream = await openAlarmStream(hubA.httpUrl, operator);
+      streams.push(stream);
+      expect(stream.status).toBe(200);
+      expect((await me(hubA, operator)).status).toBe(200);
+      // Signed out on hub B: hub A, which had confirmed the session, learnt of it from its read.
+      expect((await me(hubA, leaver)).status).toBe(401);
+    } finally {
+      await cluster.pg.resume();
+    }
+    expect((await me(hubA, operator)).status).toBe(200);
+    expect((await me(hubA, leaver)).status).toBe(401);
+  });
+});
