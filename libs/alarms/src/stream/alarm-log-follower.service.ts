@@ -1,5 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { EnvDto } from '@bedside/config';
+import { DatabaseHealth } from '@bedside/database';
 import { ALARM_LOG_CHANNEL, AlarmRepository } from '../persistence/alarm.repository';
 import { AlarmStream } from '../runtime/alarm-stream';
 import { AlarmLogListener } from './alarm-log-listener';
@@ -24,6 +25,7 @@ export class AlarmLogFollower implements OnApplicationBootstrap, BeforeApplicati
     private readonly env: EnvDto,
     private readonly stream: AlarmStream,
     private readonly alarms: AlarmRepository,
+    private readonly database: DatabaseHealth,
   ) {
     // Before any evaluation can emit: consoles must never get a local event ahead of the log.
     if (this.clustered) this.stream.followLog();
@@ -35,7 +37,10 @@ export class AlarmLogFollower implements OnApplicationBootstrap, BeforeApplicati
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.clustered) return;
-    const warn = (msg: string, fields: Record<string, unknown>) => this.log.warn({ msg, ...fields });
+    // An outage is logged once, as the outage, not by every poll and reconnect that meets it.
+    const warn = (msg: string, err: Error, fields: Record<string, unknown> = {}) => {
+      if (!this.database.unavailable('alarm log', err)) this.log.warn({ msg, err: err.message, ...fields });
+    };
     const tailer = new AlarmLogTailer(
       this.alarms,
       (events) => this.stream.emitFromLog(events),

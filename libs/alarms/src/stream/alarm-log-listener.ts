@@ -1,6 +1,7 @@
 import pg from 'pg';
 
-type Warn = (msg: string, fields: Record<string, unknown>) => void;
+/** A failure worth a warning; the error itself, so an outage can be told from the rest. */
+type Warn = (msg: string, err: Error, fields?: Record<string, unknown>) => void;
 
 /**
  * A dedicated PostgreSQL session LISTENing on the alarm log's channel: each NOTIFY (sent at an
@@ -26,7 +27,7 @@ export class AlarmLogListener {
     try {
       await this.connect();
     } catch (err) {
-      this.warn('alarm log LISTEN not started; retrying', { err: (err as Error).message });
+      this.warn('alarm log LISTEN not started; retrying', err as Error);
       this.later();
     }
   }
@@ -55,7 +56,7 @@ export class AlarmLogListener {
       client.removeAllListeners();
       client.on('error', () => undefined);
       void client.end().catch(() => undefined);
-      this.warn('alarm log LISTEN session lost; reconnecting', { err: err.message });
+      this.warn('alarm log LISTEN session lost; reconnecting', err);
       this.later();
     };
     client.on('error', lost);
@@ -85,7 +86,7 @@ export class AlarmLogListener {
       this.connect().then(
         () => this.onWake(),
         (err: Error) => {
-          this.warn('alarm log LISTEN reconnect failed', { err: err.message });
+          this.warn('alarm log LISTEN reconnect failed', err);
           this.later();
         },
       );

@@ -12,7 +12,8 @@ export interface AlarmLogTailerOptions {
   pageSize?: number;
 }
 
-type Warn = (msg: string, fields: Record<string, unknown>) => void;
+/** A failure worth a warning; the error itself, so an outage can be told from the rest. */
+type Warn = (msg: string, err: Error, fields?: Record<string, unknown>) => void;
 
 /**
  * Follows alarm_events by id and hands every new event, in id order and once, to `deliver`.
@@ -83,10 +84,7 @@ export class AlarmLogTailer {
           if (page.length < limit) break;
         }
       } catch (err) {
-        this.warn('alarm log read failed; retried at the next poll', {
-          after: this.cursor,
-          err: (err as Error).message,
-        });
+        this.warn('alarm log read failed; retried at the next poll', err as Error, { after: this.cursor });
         return;
       }
     } while (this.again && !this.stopped);

@@ -3,6 +3,7 @@ import { AlarmService } from '@bedside/alarms';
 import type { AuthUser } from '@bedside/auth';
 import { Clock, RepeatingSweep } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
+import { DatabaseHealth } from '@bedside/database';
 import { DispatchRepository, type Dispatch } from './dispatch.repository';
 import { awaitedStep, minutesLate } from './domain/dispatch-due';
 
@@ -39,11 +40,15 @@ export class DispatchOverdueJob implements OnApplicationBootstrap, BeforeApplica
     private readonly alarms: AlarmService,
     private readonly env: EnvDto,
     private readonly clock: Clock,
+    private readonly database: DatabaseHealth,
   ) {
     this.sweeps = new RepeatingSweep(
       () => this.sweep(),
       this.env.DISPATCH_OVERDUE_SWEEP_MS,
-      (err) => this.log.error({ msg: 'overdue work orders not checked', err: err.message }),
+      (err) => {
+        if (!this.database.unavailable('overdue work orders', err))
+          this.log.error({ msg: 'overdue work orders not checked', err: err.message });
+      },
     );
   }
 

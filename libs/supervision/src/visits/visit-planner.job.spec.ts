@@ -1,4 +1,5 @@
 import { Clock } from '@bedside/common';
+import type { DatabaseHealth } from '@bedside/database';
 import { SupervisionConfig } from '../supervision.config';
 import type { Visit } from './domain/visit';
 import type { PlanningResident } from './domain/visit-planner';
@@ -55,7 +56,9 @@ function setup(residents: PlanningResident[]) {
   const seen: VisitEvent[] = [];
   events.events$.subscribe((e) => seen.push(e));
   const clock = new FixedClock(NOW);
-  const job = new VisitPlannerJob(source, visits, events, new SupervisionConfig(60_000, DAY), clock);
+  const job = new VisitPlannerJob(source, visits, events, new SupervisionConfig(60_000, DAY), clock, {
+    unavailable: () => false,
+  } as unknown as DatabaseHealth);
   return { job, stored, seen, clock, refuseMark: () => (refuseNextMark = true) };
 }
 

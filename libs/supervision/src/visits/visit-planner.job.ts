@@ -1,5 +1,6 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Clock, RepeatingSweep } from '@bedside/common';
+import { DatabaseHealth } from '@bedside/database';
 import { SupervisionConfig } from '../supervision.config';
 import { newlyOverdue } from './domain/overdue';
 import { planVisits } from './domain/visit-planner';
@@ -25,11 +26,15 @@ export class VisitPlannerJob implements OnApplicationBootstrap, BeforeApplicatio
     private readonly events: VisitEvents,
     private readonly config: SupervisionConfig,
     private readonly clock: Clock,
+    private readonly database: DatabaseHealth,
   ) {
     this.sweeps = new RepeatingSweep(
       () => this.sweep(),
       this.config.sweepMs,
-      (err) => this.log.error({ msg: 'visit planning failed', err: err.message }),
+      (err) => {
+        if (!this.database.unavailable('visit planning', err))
+          this.log.error({ msg: 'visit planning failed', err: err.message });
+      },
     );
   }
 
