@@ -1,6 +1,17 @@
 import type { MqttClient } from 'mqtt';
 import { statusTopic } from '@bedside/contracts';
-import { hubApi, startClusterBed, waitFor, type ClusterBed } from '@bedside/testing';
+import {
+  freePort,
+  hubApi,
+  startClusterBed,
+  startClusteredHubs,
+  startHaproxy,
+  waitFor,
+  type ClusterBed,
+  type ClusteredHubs,
+  type HaproxyServer,
+  type HubProcess,
+} from '@bedside/testing';
 import { button, expectStoredOnce, openStream, press, sleep, tenant } from './provisional-fixture';
 
 /**
@@ -10,7 +21,8 @@ import { button, expectStoredOnce, openStream, press, sleep, tenant } from './pr
  * message the hub cannot store is held unacknowledged on the open connection, so what the
  * device sends after it is still read; a device whose connection drops logs in again with the
  * identity the node remembers; a call made seconds into the outage reaches the console at once;
- * once the database is back the device resends and everything is stored once.
+ * once the database is back the device resends and everything is stored once. A node cut off
+ * from the database alone, while the other reaches it, does leave the rotation.
  */
 jest.setTimeout(120_000);
 
@@ -101,5 +113,95 @@ describe('PostgreSQL outage behind HAProxy', () => {
     process.stdout.write(
       `cluster-database-outage: SOS pressed ${sos.at - outageStarted} ms into the outage -> notice through HAProxy in ${notice.at - sos.at} ms\n`,
     );
+  });
+});
+
+/** A TCP proxy (HAProxy) between one node and PostgreSQL: stopping it cuts that node off alone. */
+async function databaseLink(databasePort: number) {
+  const port = await freePort();
+  const config = `global
+    maxconn 100
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 1h
+    timeout server 1h
+frontend pg
+    bind 127.0.0.1:${port}
+    default_backend pg
+backend pg
+    server pg 127.0.0.1:${databasePort}
+`;
+  let proxy: HaproxyServer | null = await startHaproxy(config, [port]);
+  return {
+    port,
+    async cut() {
+      await proxy?.stop();
+      proxy = null;
+    },
+    async restore() {
+      proxy ??= await startHaproxy(config, [port]);
+    },
+    stop: () => proxy?.stop(),
+  };
+}
+
+describe('one node cut off from PostgreSQL alone', () => {
+  let cluster: ClusteredHubs;
+  let link: Awaited<ReturnType<typeof databaseLink>> | null = null;
+
+  beforeAll(async () => {
+    cluster = await startClusteredHubs({
+      nodes: ['hub-a', 'hub-b'],
+      database: 'cluster_database_cut_off',
+      databaseUrlOf: async (node, url) => {
+        if (node !== 'hub-b') return url;
+        const u = new URL(url);
+        link = await databaseLink(Number(u.port));
+        u.port = String(link.port);
+        return u.toString();
+      },
+    });
+    await cluster.waitForSteadyState();
+  }, 120_000);
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await link?.stop();
+  });
+
+  const readiness = async (hub: HubProcess) => {
+    const res = await fetch(`${hub.httpUrl}/health/ready`);
+    const body = (await res.json()) as { checks: { database: { reachable: boolean; cutOffAlone?: boolean } } };
+    return { status: res.status, database: body.checks.database };
+  };
+
+  it('leaves the rotation while the other node reaches the database, and comes back with it', async () => {
+    const [hubA, hubB] = [cluster.hub('hub-a'), cluster.hub('hub-b')];
+    expect((await readiness(hubB)).status).toBe(200);
+
+    await link!.cut();
+    const cutAt = Date.now();
+    await waitFor(async () => (await readiness(hubB)).status === 503, {
+      timeoutMs: 10_000,
+      what: 'hub-b not ready, cut off alone',
+    });
+    const outAfterMs = Date.now() - cutAt;
+    expect((await readiness(hubB)).database).toMatchObject({ reachable: false, cutOffAlone: true });
+    expect((await readiness(hubA)).status).toBe(200);
+    // Its partitions go to the node that can write them.
+    await waitFor(async () => (await cluster.owners())['hub-a'] === 64, {
+      timeoutMs: 15_000,
+      what: 'hub-a owning every partition',
+    });
+
+    await link!.restore();
+    await waitFor(async () => (await readiness(hubB)).status === 200, {
+      timeoutMs: 15_000,
+      what: 'hub-b ready again',
+    });
+    expect((await readiness(hubB)).database).toMatchObject({ reachable: true, cutOffAlone: false });
+    await cluster.waitForEvenSplit(30_000);
+    process.stdout.write(`cluster-database-outage: a node cut off alone left the rotation in ${outAfterMs} ms\n`);
   });
 });

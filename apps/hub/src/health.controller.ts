@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { RulesRunner } from '@bedside/alarms';
 import { Public } from '@bedside/auth';
 import { BrokerService } from '@bedside/broker';
-import { LeaseManager } from '@bedside/cluster';
+import { DatabasePeers, LeaseManager } from '@bedside/cluster';
 import { Database, DatabaseHealth } from '@bedside/database';
 import { Metrics } from '@bedside/observability';
 
@@ -18,6 +18,7 @@ export class HealthController {
     private readonly metrics: Metrics,
     private readonly rules: RulesRunner,
     @Optional() private readonly leases?: LeaseManager,
+    @Optional() private readonly peers?: DatabasePeers,
   ) {}
 
   /** Liveness: the broker listens and the database answers. */
@@ -39,13 +40,19 @@ export class HealthController {
    * out of rotation for it would disconnect every device and console at the moment a call for
    * help can only be heard, and shown as not yet stored, by a node that stays reachable. So it
    * is reported as last known (`DatabaseHealth`), without a ping a stalled database could hold.
+   * A clustered node cut off from the database alone (the others say they reach it) is not
+   * ready: its devices and consoles are better served by the others.
    */
   @Public()
   @Get('health/ready')
   ready(@Res() res: Response) {
     const checks = {
       broker: this.brokerCheck(),
-      database: { reachable: !this.databaseHealth.down, engine: this.database.engine },
+      database: {
+        reachable: !this.databaseHealth.down,
+        engine: this.database.engine,
+        ...(this.peers && { cutOffAlone: this.peers.cutOffAlone }),
+      },
       rules: { recovery: this.rules.recovery, partitionsRecovering: this.rules.partitionsRecovering },
       ...(this.leases && {
         cluster: {
@@ -56,7 +63,11 @@ export class HealthController {
         },
       }),
     };
-    const ok = checks.broker.listening && checks.rules.recovery === 'done' && (checks.cluster?.clockInSync ?? true);
+    const ok =
+      checks.broker.listening &&
+      checks.rules.recovery === 'done' &&
+      !checks.database.cutOffAlone &&
+      (checks.cluster?.clockInSync ?? true);
     res
       .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
       .json({ status: ok ? 'ready' : 'not ready', checks });

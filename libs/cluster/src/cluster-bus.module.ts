@@ -12,6 +12,7 @@ import { EnvDto } from '@bedside/config';
 import { Metrics } from '@bedside/observability';
 import { ClusterBus } from './bus/cluster-bus';
 import { ClusterBusMetrics } from './bus/cluster-bus.metrics';
+import { DatabasePeers } from './database-peers.service';
 
 /** Connects the bus when the hub has started and drains it when the hub stops. */
 @Injectable()
@@ -57,8 +58,9 @@ export class ClusterBusModule {
             ),
         },
         ClusterBusLifecycle,
+        DatabasePeers,
       ],
-      exports: [ClusterBus],
+      exports: [ClusterBus, DatabasePeers],
     };
   }
 }

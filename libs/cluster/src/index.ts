@@ -11,3 +11,4 @@ export * from './bus/bus-subjects';
 export * from './bus/cluster-bus';
 export * from './bus/cluster-bus.metrics';
 export * from './cluster-bus.module';
+export * from './database-peers.service';

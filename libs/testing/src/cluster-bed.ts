@@ -22,6 +22,8 @@ export interface ClusteredHubsOptions {
   owners?: number;
   /** A bus the test started and stops itself, e.g. a NATS cluster (default: one nats-server of the cluster's own). */
   natsUrl?: string;
+  /** The database URL a node is given, e.g. through a proxy the test can cut (default: the database's own). */
+  databaseUrlOf?: (node: string, url: string) => string | Promise<string>;
 }
 
 /**
@@ -81,7 +83,7 @@ export async function startClusteredHubs(
   for (const node of o.nodes)
     hubs.push(
       await startHub({
-        DATABASE_URL: url,
+        DATABASE_URL: (await o.databaseUrlOf?.(node, url)) ?? url,
         NATS_URL: natsUrl,
         CLUSTER_NODE_ID: node,
         CLUSTER_LEASE_TTL_MS: String(o.leaseTtlMs ?? 3000),
