@@ -6,8 +6,12 @@
  * of the window, grouped by statement). A fixed cost per process is paid N times by a cluster.
  *
  *   node dist/bench/idle-cost.bench.js [--modes pglite,pg,cluster] [--devices 0,300]
- *     [--seconds 60] [--nodes 3] [--profile] [--out file.json]
+ *     [--seconds 60] [--nodes 3] [--profile] [--revision REV] [--out file.json]
  *
+ * --revision also builds REV (git archive in a temp folder, bench/lib/revision-build) and
+ * measures its hubs side by side with this checkout's, over the same windows: on a shared
+ * machine the CPU of idle processes moves with the other load, so a before/after comparison
+ * is only fair at the same time.
  * --profile records a CPU profile of one hub (the first node) over each window and prints its
  * top functions.
  */
@@ -26,14 +30,17 @@ import { HubRestClient } from '../devices-sim/src/hub/hub-rest.client';
 import type { BedCredentials } from '../devices-sim/src/hub/credentials';
 import { provisionLean } from '../devices-sim/src/load/lean-provisioner';
 import { log, sleep } from './lib/log';
-import { cpuSeconds, treeCpuSeconds } from './lib/proc';
+import { cpuSeconds, processTree, treeCpuSeconds } from './lib/proc';
 import { summariseProfile } from './lib/profile';
+import { buildRevision } from './lib/revision-build';
 import { spawnHub, type HubServer } from './lib/servers';
 import { childTrees } from './lib/targets';
 
 type Mode = 'pglite' | 'pg' | 'cluster';
 
 interface Window {
+  /** 'this checkout' or the revision measured beside it. */
+  build: string;
   mode: Mode;
   devices: number;
   seconds: number;
@@ -65,6 +72,7 @@ const seconds = Number(arg('--seconds', '60'));
 const nodeCount = Number(arg('--nodes', '3'));
 const profile = process.argv.includes('--profile');
 const out = arg('--out', '');
+const revision = arg('--revision', '');
 
 /** The statement log of a throwaway PostgreSQL: every statement, with its database, to a file. */
 async function statementLog(pg: PostgresServer, dir: string): Promise<void> {
@@ -124,7 +132,24 @@ async function commits(pg: PostgresServer, db: string): Promise<number> {
   return Number(r.rows[0]?.n ?? 0);
 }
 
+/** Engine processes this process started itself (not their backends), by command name. */
+function startedEngines(): Record<Engine, number[]> {
+  const direct = (comm: Engine) =>
+    childTrees([comm]).filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === process.pid;
+      } catch {
+        return false;
+      }
+    });
+  return { postgres: direct('postgres'), 'nats-server': direct('nats-server'), haproxy: direct('haproxy') };
+}
+type Engine = 'postgres' | 'nats-server' | 'haproxy';
+
 interface Side {
+  /** The engines this side started, each with its descendants counted at read time. */
+  engines: Record<Engine, number[]>;
   hubs: HubServer[];
   mqttUrl: string;
   api: HubRestClient;
@@ -135,10 +160,19 @@ interface Side {
   stop(): Promise<void>;
 }
 
-async function startSide(mode: Mode, logDir: string): Promise<Side> {
+async function startSide(mode: Mode, logDir: string, main: string | undefined): Promise<Side> {
+  const before = startedEngines();
+  const side = await startEngineSide(mode, logDir, main);
+  const after = startedEngines();
+  for (const k of Object.keys(after) as Engine[]) side.engines[k] = after[k].filter((p) => !before[k].includes(p));
+  return side;
+}
+
+async function startEngineSide(mode: Mode, logDir: string, main: string | undefined): Promise<Side> {
   if (mode === 'pglite') {
-    const hub = await spawnHub({});
+    const hub = await spawnHub({ main });
     return {
+      engines: { postgres: [], 'nats-server': [], haproxy: [] },
       hubs: [hub],
       mqttUrl: hub.mqttUrl,
       api: new HubRestClient(hub.httpUrl, hub.admin, 60_000),
@@ -157,8 +191,9 @@ async function startSide(mode: Mode, logDir: string): Promise<Side> {
   const db = mode === 'pg' ? 'idle_single' : 'idle_cluster';
   const url = await pg.createDatabase(db);
   if (mode === 'pg') {
-    const hub = await spawnHub({ env: { DATABASE_URL: url } });
+    const hub = await spawnHub({ main, env: { DATABASE_URL: url } });
     return {
+      engines: { postgres: [], 'nats-server': [], haproxy: [] },
       hubs: [hub],
       mqttUrl: hub.mqttUrl,
       api: new HubRestClient(hub.httpUrl, hub.admin, 60_000),
@@ -178,6 +213,7 @@ async function startSide(mode: Mode, logDir: string): Promise<Side> {
   for (let i = 1; i <= nodeCount; i++)
     hubs.push(
       await spawnHub({
+        main,
         env: {
           DATABASE_URL: url,
           NATS_URL: nats.url,
@@ -214,6 +250,7 @@ async function startSide(mode: Mode, logDir: string): Promise<Side> {
   );
   await c.end();
   return {
+    engines: { postgres: [], 'nats-server': [], haproxy: [] },
     hubs,
     mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
     api: new HubRestClient(`http://127.0.0.1:${httpPort}`, hubs[0].admin, 60_000),
@@ -248,9 +285,10 @@ function connect(url: string, bed: BedCredentials): Promise<MqttClient> {
 
 async function measure(side: Side, mode: Mode, devices: number, logDir: string): Promise<Window> {
   const hubPids = side.hubs.map((h) => h.pid);
-  const pgPids = () => childTrees(['postgres']);
-  const natsPids = () => childTrees(['nats-server']);
-  const haPids = () => childTrees(['haproxy']);
+  const tree = (roots: number[]) => () => roots.flatMap((r) => processTree(r));
+  const pgPids = tree(side.engines.postgres);
+  const natsPids = tree(side.engines['nats-server']);
+  const haPids = tree(side.engines.haproxy);
   const logFile = join(logDir, 'pg.log');
   if (side.pg) await setLogStatement(side.pg, 'all');
   if (profile) process.kill(side.hubs[0].pid, 'SIGURG');
@@ -289,6 +327,7 @@ async function measure(side: Side, mode: Mode, devices: number, logDir: string):
   }
   const perS = (n: number) => Math.round((n / wall) * 100) / 100;
   return {
+    build: '',
     mode,
     devices,
     seconds: Math.round(wall),
@@ -309,42 +348,87 @@ async function measure(side: Side, mode: Mode, devices: number, logDir: string):
   };
 }
 
-async function main(): Promise<void> {
-  const results: Window[] = [];
-  for (const mode of modes) {
-    const logDir = mkdtempSync(join(tmpdir(), 'bedside-idle-'));
-    chmodSync(logDir, 0o777); // PostgreSQL runs as its own user when the bench runs as root
-    log(`idle cost: ${mode}`);
-    const side = await startSide(mode, logDir);
-    const clients: MqttClient[] = [];
-    try {
-      const max = Math.max(...deviceCounts);
-      const beds = max
-        ? (await provisionLean(side.api, max, { prefix: `idle-${mode}`, kindsFor: () => ['mattress'] })).beds
-        : [];
-      for (const n of deviceCounts) {
-        while (clients.length < n) {
-          const batch = beds.slice(clients.length, Math.min(n, clients.length + 50));
-          clients.push(...(await Promise.all(batch.map((b) => connect(side.mqttUrl, b)))));
-        }
-        // Let connection work (sessions, status writes, display checks) settle first.
-        await sleep(10_000);
-        const w = await measure(side, mode, n, logDir);
-        results.push(w);
-        log(
-          `${mode} ${n} devices: hubs ${w.hubMsPerS.join(' / ')} ms/s, postgres ${w.postgresMsPerS} ms/s, ` +
-            `nats ${w.natsMsPerS}, haproxy ${w.haproxyMsPerS}; statements ${w.statementsPerS}/s, commits ${w.commitsPerS}/s`,
-        );
-        for (const s of w.topStatements.slice(0, 15)) log(`  ${s.perS}/s  ${s.text}`);
-        if (w.profileOurs)
-          for (const f of w.profileOurs.slice(0, 12)) log(`  prof ${f.totalMs} ms  ${f.fn} ${f.where}`);
-        if (w.profileTop) for (const f of w.profileTop.slice(0, 12)) log(`  self ${f.selfMs} ms  ${f.fn} ${f.where}`);
+interface Build {
+  label: string;
+  main: string | undefined;
+}
+
+interface BuildRun {
+  side: Side;
+  logDir: string;
+  /** Connects devices until `n` are. */
+  step(n: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** One build's side of a mode: started, provisioned, its devices connected step by step. */
+async function runBuild(build: Build, mode: Mode): Promise<BuildRun> {
+  const logDir = mkdtempSync(join(tmpdir(), 'bedside-idle-'));
+  chmodSync(logDir, 0o777); // PostgreSQL runs as its own user when the bench runs as root
+  const side = await startSide(mode, logDir, build.main);
+  const clients: MqttClient[] = [];
+  const max = Math.max(...deviceCounts);
+  const beds = max
+    ? (await provisionLean(side.api, max, { prefix: `idle-${mode}`, kindsFor: () => ['mattress'] })).beds
+    : [];
+  return {
+    side,
+    logDir,
+    async step(n) {
+      while (clients.length < n) {
+        const batch = beds.slice(clients.length, Math.min(n, clients.length + 50));
+        clients.push(...(await Promise.all(batch.map((b) => connect(side.mqttUrl, b)))));
       }
-    } finally {
+    },
+    async stop() {
       await Promise.all(clients.map((c) => c.endAsync(true).catch(() => undefined)));
       await side.stop();
       if (!profile) rmSync(logDir, { recursive: true, force: true });
       else log(`profiles kept in ${logDir}`);
+    },
+  };
+}
+
+function report(w: Window): void {
+  log(
+    `${w.build}, ${w.mode}, ${w.devices} devices: hubs ${w.hubMsPerS.join(' / ')} ms/s, postgres ${w.postgresMsPerS} ms/s, ` +
+      `nats ${w.natsMsPerS}, haproxy ${w.haproxyMsPerS}; statements ${w.statementsPerS}/s, commits ${w.commitsPerS}/s`,
+  );
+  for (const s of w.topStatements.slice(0, 15)) log(`  ${s.perS}/s  ${s.text}`);
+  if (w.profileOurs) for (const f of w.profileOurs.slice(0, 12)) log(`  prof ${f.totalMs} ms  ${f.fn} ${f.where}`);
+  if (w.profileTop) for (const f of w.profileTop.slice(0, 12)) log(`  self ${f.selfMs} ms  ${f.fn} ${f.where}`);
+}
+
+async function main(): Promise<void> {
+  const builds: Build[] = [{ label: 'this checkout', main: undefined }];
+  if (revision) {
+    const rev = buildRevision(revision, log);
+    builds.push({
+      label: `${revision} (${rev.commit.slice(0, 8)})`,
+      main: join(rev.root, 'dist/apps/hub/src/main.js'),
+    });
+  }
+  const results: Window[] = [];
+  for (const mode of modes) {
+    log(`idle cost: ${mode}`);
+    const sides: BuildRun[] = [];
+    try {
+      // One after the other: their start-up and provisioning would otherwise compete.
+      for (const b of builds) sides.push(await runBuild(b, mode));
+      for (const n of deviceCounts) {
+        await Promise.all(sides.map((s) => s.step(n)));
+        // Let connection work (sessions, status writes, display checks) settle first.
+        await sleep(10_000);
+        const ws = await Promise.all(
+          sides.map(async (s, i) => ({ ...(await measure(s.side, mode, n, s.logDir)), build: builds[i].label })),
+        );
+        for (const w of ws) {
+          results.push(w);
+          report(w);
+        }
+      }
+    } finally {
+      for (const s of sides) await s.stop();
     }
   }
   if (out) writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
