@@ -73,11 +73,14 @@ export async function spawnHub(
     nodeArgs?: string[];
     dataDir?: string;
     ports?: { http: number; mqtt: number };
+    /** Another build's entry point (revision benches); default this checkout's. */
+    main?: string;
   } = {},
 ): Promise<HubServer> {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'bedside-bench-hub-'));
   const memFile = join(dataDir, 'bench-mem.json');
   const hub = await launchHub({
+    main: o.main,
     dataDir,
     ports: o.ports,
     adminPassword: 'bench-admin-password',

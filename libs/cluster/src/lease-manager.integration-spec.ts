@@ -84,6 +84,41 @@ describe('partition leases on a real PostgreSQL', () => {
     for (const r of rows) expect(r.partition).toBe(partitionOf(r.id, 64));
   });
 
+  it('one round renews at the held epochs only, writes the heartbeat and reads the renewed expiry', async () => {
+    const a = await node('node-a', 64);
+    const held = new Map(a.heldPartitions().map((p) => [p, a.epochOf(p)!]));
+    await a.stop(); // no ticks of its own from here: only the rounds below touch the rows
+    await sql`update cluster_nodes set heartbeat_at = now() - interval '1 hour'`.execute(database.db);
+    await sql`update partition_leases set expires_at = now() + interval '2 seconds'`.execute(database.db);
+    // Partition 0 was taken over meanwhile (a newer epoch): not renewed, its row left alone.
+    await sql`update partition_leases set epoch = epoch + 1 where partition = 0`.execute(database.db);
+    const lock = new NodeLivenessLock(url, () => undefined);
+    const key = await repo.registerNode('node-a');
+    expect(await lock.acquire(key)).toBe(true);
+    await sql`update cluster_nodes set heartbeat_at = now() - interval '1 hour'`.execute(database.db);
+    try {
+      const r = await repo.round('node-a', held, 60_000);
+      expect(r.renewed.sort((x, y) => x - y)).toEqual([...held.keys()].filter((p) => p !== 0));
+      // Counted live although its stored heartbeat was an hour old: the round itself is its heartbeat.
+      expect(r.liveNodes).toEqual(['node-a']);
+      const byPartition = new Map(r.leases.map((l) => [l.partition, l]));
+      expect(r.leases).toHaveLength(64);
+      expect(byPartition.get(1)!.expiresAt).toBeGreaterThan(r.dbNow + 50_000);
+      expect(byPartition.get(0)!.expiresAt).toBeLessThan(r.dbNow + 3_000);
+      expect(byPartition.get(0)!.epoch).toBe(held.get(0)! + 1);
+      const after = await repo.snapshot(TTL_MS);
+      expect(after.liveNodes).toEqual(['node-a']);
+      expect(
+        Math.abs(after.leases.find((l) => l.partition === 1)!.expiresAt - byPartition.get(1)!.expiresAt),
+      ).toBeLessThanOrEqual(1);
+      // A node whose liveness session is gone is not live, whatever its heartbeat.
+      await lock.close();
+      expect((await repo.round('node-a', new Map(), 60_000)).liveNodes).toEqual([]);
+    } finally {
+      await lock.close();
+    }
+  });
+
   it('three nodes share 64 partitions evenly, each owned exactly once', async () => {
     await Promise.all(['node-a', 'node-b', 'node-c'].map((n) => node(n)));
     const rows = await waitFor(

@@ -1,6 +1,6 @@
 import { Clock } from '@bedside/common';
 import { LeaseManager, type ReleaseReason } from './lease-manager';
-import type { ClaimedLease, ClusterSnapshot, HeldLeases, LeaseRepository } from './lease.repository';
+import type { ClaimedLease, ClusterRound, ClusterSnapshot, HeldLeases, LeaseRepository } from './lease.repository';
 import type { NodeLivenessLock } from './node-lock.repository';
 
 class ManualClock extends Clock {
@@ -21,7 +21,6 @@ class FakeLeases {
   constructor(private readonly partitions: number) {}
   ensurePartitions = () => Promise.resolve();
   registerNode = () => Promise.resolve(1);
-  heartbeat = () => Promise.resolve();
   setDraining = (_node: string, draining: boolean) => {
     this.draining = draining;
     return Promise.resolve();
@@ -48,6 +47,10 @@ class FakeLeases {
     this.renewFails
       ? Promise.reject(new Error('database unreachable'))
       : Promise.resolve([...held.keys()].filter((p) => !this.steal.has(p)));
+  round = async (node: string, held: HeldLeases): Promise<ClusterRound> => {
+    const renewed = await this.renew(node, held);
+    return { ...(await this.snapshot()), renewed };
+  };
   release = (_node: string, held: HeldLeases) => {
     for (const p of held.keys()) this.epochs.delete(p);
     return Promise.resolve([...held.keys()]);

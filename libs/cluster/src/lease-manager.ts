@@ -169,23 +169,17 @@ export class LeaseManager {
         if (!(await this.lock.acquire(this.lockKey))) return;
         this.log.info('liveness lock re-acquired', { nodeId: this.opts.nodeId });
       }
-      if (this.held.size > 0) {
-        const renewed = new Set(await this.repo.renew(this.opts.nodeId, this.held, this.opts.ttlMs));
-        for (const [p, e] of [...this.held]) {
-          if (renewed.has(p)) continue;
-          this.held.delete(p);
-          this.log.warn('partition lease lost', { partition: p, epoch: e });
-          await this.notifyReleased(p, e, 'lost');
-        }
-        // Trust the leases for the TTL counted from before the renewal was sent, less one tick
-        // of margin for clock rate differences.
-        this.validUntil = startedAt + this.opts.ttlMs - this.tickMs;
+      if (this.draining) {
+        // Only renewals: what is still held is being handed over.
+        await this.renewed(await this.repo.renew(this.opts.nodeId, this.held, this.opts.ttlMs), startedAt);
+        return;
       }
-      if (this.draining) return;
-      await this.repo.heartbeat(this.opts.nodeId);
+      // Renewal, heartbeat and the look at the cluster in one statement: one round trip a tick.
       const askedAt = this.clock.now();
-      const snap = await this.repo.snapshot(this.opts.ttlMs);
-      if (!(await this.checkClock(snap.dbNow, askedAt, this.clock.now()))) return;
+      const snap = await this.repo.round(this.opts.nodeId, this.held, this.opts.ttlMs);
+      const answeredAt = this.clock.now();
+      await this.renewed(snap.renewed, startedAt);
+      if (!(await this.checkClock(snap.dbNow, askedAt, answeredAt))) return;
       this.owners = new Map(
         snap.leases.filter((l) => l.owner !== null && l.expiresAt > snap.dbNow).map((l) => [l.partition, l.owner!]),
       );
@@ -212,6 +206,21 @@ export class LeaseManager {
       // stops vouching for them; the next tick tries again.
       this.log.warn('lease tick failed', { err: (err as Error).message });
     }
+  }
+
+  /** Drops the held leases the round did not renew; trusts the rest for the TTL counted from `startedAt`. */
+  private async renewed(renewed: readonly number[], startedAt: number): Promise<void> {
+    if (this.held.size === 0) return;
+    const kept = new Set(renewed);
+    for (const [p, e] of [...this.held]) {
+      if (kept.has(p)) continue;
+      this.held.delete(p);
+      this.log.warn('partition lease lost', { partition: p, epoch: e });
+      await this.notifyReleased(p, e, 'lost');
+    }
+    // Trust the leases for the TTL counted from before the renewal was sent, less one tick of
+    // margin for clock rate differences.
+    this.validUntil = startedAt + this.opts.ttlMs - this.tickMs;
   }
 
   /**

@@ -17,6 +17,11 @@ export interface ClusterSnapshot {
   leases: LeaseView[];
 }
 
+/** A lease round: the snapshot, and which of the node's leases it renewed. */
+export interface ClusterRound extends ClusterSnapshot {
+  renewed: number[];
+}
+
 export interface ClaimedLease {
   partition: number;
   epoch: number;
@@ -29,6 +34,12 @@ const ownerAlive = sql<boolean>`exists (
     and l.classid::bigint = ${sql.lit(NODE_LOCK_NAMESPACE)} and l.objid::bigint = n.lock_key
     and l.database = (select oid from pg_database where datname = current_database())
   where n.node_id = partition_leases.owner_node)`;
+
+// Node `n` (cluster_nodes) holds its liveness lock: its session is alive.
+const nodeLockHeld = sql<boolean>`exists (
+  select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+    and l.classid::bigint = ${sql.lit(NODE_LOCK_NAMESPACE)} and l.objid::bigint = n.lock_key
+    and l.database = (select oid from pg_database where datname = current_database()))`;
 
 /** Partition leases and the node list in PostgreSQL (clustered mode only). */
 export class LeaseRepository {
@@ -88,15 +99,6 @@ export class LeaseRepository {
     return row.lock_key;
   }
 
-  /** The node is ticking: counted among the live nodes that share the partitions. */
-  async heartbeat(nodeId: string): Promise<void> {
-    await this.db
-      .updateTable('cluster_nodes')
-      .set({ heartbeat_at: sql`now()` })
-      .where('node_id', '=', nodeId)
-      .execute();
-  }
-
   async setDraining(nodeId: string, draining: boolean): Promise<void> {
     await this.db.updateTable('cluster_nodes').set({ draining }).where('node_id', '=', nodeId).execute();
   }
@@ -107,10 +109,8 @@ export class LeaseRepository {
       sql<{ now: Date }>`select now() as now`.execute(this.db),
       sql<{ node_id: string }>`
         select n.node_id from cluster_nodes n
-        where not n.draining and n.heartbeat_at > now() - make_interval(secs => ${ttlMs / 1000}) and exists (
-          select 1 from pg_locks l where l.locktype = 'advisory' and l.granted and l.objsubid = 2
-            and l.classid::bigint = ${sql.lit(NODE_LOCK_NAMESPACE)} and l.objid::bigint = n.lock_key
-            and l.database = (select oid from pg_database where datname = current_database()))`.execute(this.db),
+        where not n.draining and n.heartbeat_at > now() - make_interval(secs => ${ttlMs / 1000})
+          and ${nodeLockHeld}`.execute(this.db),
       this.db
         .selectFrom('partition_leases')
         .select(['partition', 'owner_node', 'epoch', 'expires_at'])
@@ -126,6 +126,52 @@ export class LeaseRepository {
         epoch: Number(l.epoch),
         // '-infinity' comes back as an invalid date or -Infinity depending on the driver.
         expiresAt: Number.isFinite(new Date(l.expires_at).getTime()) ? new Date(l.expires_at).getTime() : -Infinity,
+      })),
+    };
+  }
+
+  /**
+   * A node's whole lease round in one statement (one round trip, one transaction): renews the
+   * leases still its own at the epochs it holds, writes its heartbeat, and reads the cluster as
+   * `snapshot` does. The statement reads the tables as they were before its own updates, so its
+   * renewed rows are read with their new expiry and the node itself counts as live (it is
+   * ticking now), as if renewal, heartbeat and read had run one after the other.
+   */
+  async round(nodeId: string, held: HeldLeases, ttlMs: number): Promise<ClusterRound> {
+    const ttl = sql`make_interval(secs => ${ttlMs / 1000})`;
+    const r = await sql<{
+      now: Date;
+      renewed: number[];
+      live: string[];
+      leases: [number, string | null, number, number | null][];
+    }>`
+      with renewed as (
+        update partition_leases p set expires_at = now() + ${ttl}
+        from unnest(${[...held.keys()]}::int[], ${[...held.values()]}::bigint[]) as h(partition, epoch)
+        where p.partition = h.partition and p.epoch = h.epoch and p.owner_node = ${nodeId}
+        returning p.partition, p.expires_at),
+      beat as (
+        update cluster_nodes set heartbeat_at = now() where node_id = ${nodeId} returning node_id)
+      select now() as now,
+        (select coalesce(array_agg(partition), '{}') from renewed) as renewed,
+        (select coalesce(array_agg(n.node_id), '{}') from cluster_nodes n
+          where not n.draining and (n.heartbeat_at > now() - ${ttl} or n.node_id in (select node_id from beat))
+            and ${nodeLockHeld}) as live,
+        (select json_agg(json_build_array(l.partition, l.owner_node, l.epoch,
+            case when e.at = '-infinity' then null else floor(extract(epoch from e.at) * 1000) end) order by l.partition)
+          from partition_leases l
+          left join renewed r on r.partition = l.partition
+          cross join lateral (select coalesce(r.expires_at, l.expires_at) as at) e) as leases`.execute(this.db);
+    const row = r.rows[0];
+    return {
+      dbNow: row.now.getTime(),
+      renewed: row.renewed.map(Number),
+      liveNodes: row.live,
+      leases: (row.leases ?? []).map(([partition, owner, epoch, at]) => ({
+        partition,
+        owner,
+        epoch: Number(epoch),
+        expiresAt: at === null ? -Infinity : Number(at),
       })),
     };
   }

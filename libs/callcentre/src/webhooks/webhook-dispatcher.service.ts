@@ -16,6 +16,12 @@ export function backoffMs(attempt: number): number {
  * Outbound webhooks: every alarm event becomes a durable delivery row per subscribed webhook
  * (so a restart loses nothing), which a poller claims, posts, signed, and retries with backoff.
  * Clustered, every node polls; a claim keeps two nodes from posting the same delivery.
+ *
+ * The poller does not ask on a fixed beat: a delivery queued here wakes it at once, each poll
+ * learns when the next pending delivery falls due and sleeps until then, and between those it
+ * asks every IDLE_POLL_MS for deliveries another node queued and could not post (it crashed
+ * between queueing and claiming). Most of the time nothing is pending, and an idle node then
+ * asks once in IDLE_POLL_MS instead of twice a second.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestroy {
@@ -23,7 +29,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
   private sub: Subscription | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  static readonly POLL_MS = 500;
+  /** A wake-up came during a poll: poll again right after it. */
+  private again = false;
+  private stopped = false;
+  /** After a failed poll (the database may be down). */
+  static readonly RETRY_MS = 500;
+  static readonly IDLE_POLL_MS = 5_000;
+  static readonly MIN_WAIT_MS = 100;
   /** A claimed delivery is not posted by anyone else for this long (well beyond one POST's timeout). */
   static readonly CLAIM_MS = 30_000;
 
@@ -45,28 +57,55 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
             this.log.error({ msg: 'webhook deliveries not queued', eventId: e.id, err: (err as Error).message });
         });
     });
-    this.timer = setInterval(() => this.kick(), WebhookDispatcher.POLL_MS);
-    this.timer.unref();
+    this.kick();
   }
 
   onModuleDestroy(): void {
+    this.stopped = true;
     this.sub?.unsubscribe();
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   private kick(): void {
-    if (this.running) return;
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
     this.running = true;
-    void this.deliverDue().finally(() => (this.running = false));
+    this.again = false;
+    void this.deliverDue().then((delayMs) => {
+      this.running = false;
+      this.sleep(this.again ? 0 : delayMs);
+    });
   }
 
-  private async deliverDue(): Promise<void> {
+  private sleep(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.kick();
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** Claims and posts what is due; answers how long to wait before the next poll. */
+  private async deliverDue(): Promise<number> {
     try {
-      const due = await this.hooks.claimDue(new Date(this.clock.now()), 50, WebhookDispatcher.CLAIM_MS);
+      const now = this.clock.now();
+      const { due, nextAt } = await this.hooks.claimDue(new Date(now), 50, WebhookDispatcher.CLAIM_MS);
       await Promise.all(due.map((d) => this.deliver(d)));
+      // Posted some: their outcomes set new next attempts, and more may be due; look again now.
+      if (due.length > 0) return 0;
+      if (nextAt === null) return WebhookDispatcher.IDLE_POLL_MS;
+      // At least a moment: a delivery another node is claiming right now still reads as due.
+      return Math.min(Math.max(nextAt.getTime() - now, WebhookDispatcher.MIN_WAIT_MS), WebhookDispatcher.IDLE_POLL_MS);
     } catch (err) {
       if (!this.database.unavailable('webhooks', err))
         this.log.error({ msg: 'webhook poll failed', err: (err as Error).message });
+      return WebhookDispatcher.RETRY_MS;
     }
   }
 

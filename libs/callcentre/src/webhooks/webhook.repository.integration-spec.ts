@@ -28,15 +28,21 @@ describe.each(testDatabaseEngines('webhook-claims'))('webhook delivery claims on
     for (let e = 1; e <= 12; e++) await hooks.enqueue(org.id, e, 'alarm.raised', { e }, T);
 
     // Two pollers (two nodes) at once: disjoint claims that cover everything due.
-    const [a, b] = await Promise.all([hooks.claimDue(T, 8, LEASE), hooks.claimDue(T, 8, LEASE)]);
+    const [{ due: a }, { due: b }] = await Promise.all([hooks.claimDue(T, 8, LEASE), hooks.claimDue(T, 8, LEASE)]);
     const ids = [...a, ...b].map((d) => d.eventId).sort((x, y) => x - y);
     expect(ids).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(a.every((d) => d.webhookId === hook.id && d.url === 'http://127.0.0.1:9/hook')).toBe(true);
 
     // Claimed: not due again within the lease, due again after it (a poller that died mid-post).
-    expect(await hooks.claimDue(new Date(T.getTime() + LEASE - 1), 50, LEASE)).toEqual([]);
-    const again = await hooks.claimDue(new Date(T.getTime() + LEASE), 50, LEASE);
+    // Nothing due: the answer says when the earliest pending one will be (the claims' end).
+    expect(await hooks.claimDue(new Date(T.getTime() + LEASE - 1), 50, LEASE)).toEqual({
+      due: [],
+      nextAt: new Date(T.getTime() + LEASE),
+    });
+    const { due: again, nextAt: afterAgain } = await hooks.claimDue(new Date(T.getTime() + LEASE), 50, LEASE);
     expect(again).toHaveLength(12);
+    // Every pending delivery was claimed now: none other falls due.
+    expect(afterAgain).toBeNull();
 
     // An attempt's outcome sets the real next attempt.
     await hooks.recordAttempt(again[0].id, {
@@ -47,7 +53,10 @@ describe.each(testDatabaseEngines('webhook-claims'))('webhook delivery claims on
       nextAttemptAt: new Date(T.getTime() + LEASE + 1000),
       at: new Date(T.getTime() + LEASE),
     });
-    const retry = await hooks.claimDue(new Date(T.getTime() + LEASE + 1000), 50, LEASE);
+    expect((await hooks.claimDue(new Date(T.getTime() + LEASE + 1), 50, LEASE)).nextAt).toEqual(
+      new Date(T.getTime() + LEASE + 1000),
+    );
+    const { due: retry } = await hooks.claimDue(new Date(T.getTime() + LEASE + 1000), 50, LEASE);
     expect(retry.map((d) => d.id)).toEqual([again[0].id]);
     expect(retry[0].attempts).toBe(1);
   });

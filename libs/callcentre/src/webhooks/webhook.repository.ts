@@ -115,11 +115,13 @@ export class WebhookRepository {
    * Claims up to `limit` due deliveries for this process: their next attempt moves `leaseMs`
    * ahead, so another node (or this one's next poll) does not post them meanwhile; the attempt's
    * outcome then sets the real next attempt. SKIP LOCKED lets pollers on several nodes claim
-   * side by side without waiting on each other's rows.
+   * side by side without waiting on each other's rows. The same statement answers when the
+   * earliest pending delivery it did not claim falls due (null: none pending), so a poller can
+   * sleep until then instead of asking again and again.
    */
-  async claimDue(now: Date, limit: number, leaseMs: number): Promise<DueDelivery[]> {
+  async claimDue(now: Date, limit: number, leaseMs: number): Promise<{ due: DueDelivery[]; nextAt: Date | null }> {
     const rows = await sql<{
-      id: string;
+      id: string | null;
       webhook_id: string;
       url: string;
       secret: string;
@@ -127,6 +129,7 @@ export class WebhookRepository {
       event_type: string;
       payload: Record<string, unknown>;
       attempts: number;
+      next_at: Date | null;
     }>`
       with claimed as (
         update webhook_deliveries set next_attempt_at = ${new Date(now.getTime() + leaseMs)}
@@ -135,20 +138,29 @@ export class WebhookRepository {
           where status = 'pending' and next_attempt_at <= ${now}
           order by id limit ${limit}
           for update skip locked)
-        returning id, webhook_id, event_id, event_type, payload, attempts)
-      select c.id, c.webhook_id, w.url, w.secret, c.event_id, c.event_type, c.payload, c.attempts
-      from claimed c join webhooks w on w.id = c.webhook_id
+        returning id, webhook_id, event_id, event_type, payload, attempts),
+      next as (
+        select min(next_attempt_at) as next_at from webhook_deliveries
+        where status = 'pending' and id not in (select id from claimed))
+      select c.id, c.webhook_id, w.url, w.secret, c.event_id, c.event_type, c.payload, c.attempts, n.next_at
+      from next n
+      left join (claimed c join webhooks w on w.id = c.webhook_id) on true
       order by c.id`.execute(this.database.db);
-    return rows.rows.map((r) => ({
-      id: Number(r.id),
-      webhookId: r.webhook_id,
-      url: r.url,
-      secret: r.secret,
-      eventId: Number(r.event_id),
-      eventType: r.event_type,
-      payload: r.payload,
-      attempts: r.attempts,
-    }));
+    return {
+      due: rows.rows
+        .filter((r) => r.id !== null)
+        .map((r) => ({
+          id: Number(r.id),
+          webhookId: r.webhook_id,
+          url: r.url,
+          secret: r.secret,
+          eventId: Number(r.event_id),
+          eventType: r.event_type,
+          payload: r.payload,
+          attempts: r.attempts,
+        })),
+      nextAt: rows.rows[0]?.next_at ? new Date(rows.rows[0].next_at) : null,
+    };
   }
 
   async recordAttempt(
