@@ -54,6 +54,7 @@ describe('PostgreSQL outage behind HAProxy', () => {
     open.push(stream);
     let streamEnded = false;
     void stream.ended.then(() => (streamEnded = true));
+    const logsBefore = cluster.hubs.map((h) => h.logs().length);
     await cluster.pg.halt();
     const outageStarted = Date.now();
     // A status the hub cannot store: held unacknowledged, and the connection stays open and read.
@@ -105,6 +106,19 @@ describe('PostgreSQL outage behind HAProxy', () => {
     expect(ready.status).toBe(200); // through the proxy: a node is still in rotation
     expect(sos.acked()).toBe(false); // not stored, so not acknowledged
     expect(statusAcked).toBe(false);
+
+    // Each node logs the outage as one, not once per poll, tick or retry that meets it (the
+    // pool's dropped connections are each logged once, when they drop).
+    const repeated = cluster.hubs.flatMap((h, i) => {
+      const counts = new Map<string, number>();
+      for (const line of h.logs().slice(logsBefore[i]).split('\n')) {
+        if (!line.startsWith('{')) continue;
+        const { level, msg } = JSON.parse(line) as { level: number; msg: string };
+        if (level >= 40 && !msg.startsWith('database connection lost')) counts.set(msg, (counts.get(msg) ?? 0) + 1);
+      }
+      return [...counts].filter(([, n]) => n > 1).map(([msg, n]) => `${cluster.nodes[i]}: ${msg} x${n}`);
+    });
+    expect(repeated).toEqual([]);
 
     await cluster.pg.resume();
     await sos.done; // the hub closed the connection once the database was back, and the device resent

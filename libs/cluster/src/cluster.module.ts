@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { Clock, ClockModule } from '@bedside/common';
 import { EnvDto } from '@bedside/config';
-import { Database } from '@bedside/database';
+import { Database, DatabaseHealth } from '@bedside/database';
 import { LeaseManager } from './lease-manager';
 import { LeaseMetrics } from './lease.metrics';
 import { LeaseRepository } from './lease.repository';
@@ -56,12 +56,15 @@ export class ClusterModule {
       providers: [
         {
           provide: LeaseManager,
-          inject: [Database, Clock],
-          useFactory: (database: Database, clock: Clock) => {
+          inject: [Database, DatabaseHealth, Clock],
+          useFactory: (database: Database, health: DatabaseHealth, clock: Clock) => {
             const log = new Logger('Cluster');
             return new LeaseManager(
               new LeaseRepository(database),
-              new NodeLivenessLock(url, (err) => log.warn({ msg: 'liveness session lost', err: err.message })),
+              new NodeLivenessLock(url, (err) => {
+                if (!health.unavailable('cluster liveness', err))
+                  log.warn({ msg: 'liveness session lost', err: err.message });
+              }),
               clock,
               {
                 nodeId,
@@ -72,6 +75,8 @@ export class ClusterModule {
               {
                 info: (msg, fields) => log.log({ msg, ...fields }),
                 warn: (msg, fields) => log.warn({ msg, ...fields }),
+                databaseUnavailable: (err) => health.unavailable('cluster leases', err),
+                databaseAnswered: () => health.answered(),
               },
             );
           },

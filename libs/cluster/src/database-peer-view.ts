@@ -1,23 +1,37 @@
 /**
- * What the other nodes last said of the shared database: whether they reach it. A node that
- * cannot reach the database while others can is cut off alone, and its devices are better served
- * elsewhere; when nobody reaches it, the outage is everyone's and moving devices helps nobody.
+ * Whether this node is cut off from the shared database alone: it has had no answer from the
+ * database for a while, and another node said within the last moments that it has (its own
+ * answers are fresh). When nobody reaches the database the outage is everyone's, and moving
+ * devices to another node helps nobody; when only this node cannot, they are better served
+ * elsewhere. Each node judges its own answers by its own clock, so clocks need not agree.
+ *
+ * Margins: a node says "fresh" while its last answer is at most FRESH_MS old, and a saying
+ * counts for HEARD_MS after it arrives, so a word sent just before a shared outage began counts
+ * at most FRESH_MS + HEARD_MS into it; this node counts itself cut off only after SELF_STALE_MS
+ * without an answer, which is longer. (The lease round asks the database every second.)
  */
+export const FRESH_MS = 1500;
+export const HEARD_MS = 1500;
+export const SELF_STALE_MS = 4000;
+
 export class DatabasePeerView {
-  private readonly said = new Map<string, { reachable: boolean; at: number }>();
+  private readonly heardAt = new Map<string, number>();
 
-  constructor(
-    private readonly self: string,
-    /** A node not heard from for this long says nothing. */
-    private readonly staleMs: number,
-  ) {}
+  constructor(private readonly self: string) {}
 
-  heard(node: string, reachable: boolean, at: number): void {
-    if (node !== this.self) this.said.set(node, { reachable, at });
+  /** `node` said at `at` (this node's clock, on arrival) whether its database answers are fresh. */
+  heard(node: string, fresh: boolean, at: number): void {
+    if (node === this.self) return;
+    if (fresh) this.heardAt.set(node, at);
+    else this.heardAt.delete(node);
   }
 
-  othersReachIt(now: number): boolean {
-    for (const s of this.said.values()) if (s.reachable && now - s.at <= this.staleMs) return true;
+  cutOffAlone(lastAnsweredAt: number, now: number): boolean {
+    if (now - lastAnsweredAt <= SELF_STALE_MS) return false;
+    for (const at of this.heardAt.values()) if (now - at <= HEARD_MS) return true;
     return false;
   }
 }
+
+/** What this node says of itself: its own last answer is fresh. */
+export const freshAnswer = (lastAnsweredAt: number, now: number): boolean => now - lastAnsweredAt <= FRESH_MS;

@@ -1,26 +1,25 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '@bedside/common';
-import { DatabaseHealth } from '@bedside/database';
 import type { BusMessage } from './bus/bus-envelope';
 import { ClusterBus } from './bus/cluster-bus';
-import { DatabasePeerView } from './database-peer-view';
+import { DatabasePeerView, freshAnswer } from './database-peer-view';
+import { LeaseManager } from './lease-manager';
 
-const KIND = 'database.reachability';
-/** How often each node says whether it reaches the database. */
-const SAY_MS = 1000;
-/** A node not heard from for this long (three sayings) says nothing. */
-const STALE_MS = 3 * SAY_MS;
+const KIND = 'database.answers';
+/** How often each node says whether the database answers it. */
+const SAY_MS = 500;
 
-interface ReachabilityMessage extends BusMessage {
+interface AnswersMessage extends BusMessage {
   kind: typeof KIND;
-  reachable: boolean;
+  fresh: boolean;
 }
 
 /**
- * Each node tells the others every second whether it reaches the database, so a node that
- * cannot can tell an outage of the database (nobody reaches it: stay in rotation, devices are
- * held and heard) from being cut off alone (others reach it: leave the rotation, so HAProxy
- * sends its devices and consoles to nodes that can store what they send).
+ * Each node tells the others twice a second whether the database answers it (its lease round,
+ * every second), so a node it does not answer can tell an outage of the database (nobody gets
+ * answers: stay in rotation, devices are held and heard) from being cut off alone (others get
+ * answers: leave the rotation, so HAProxy sends its devices and consoles to nodes that can
+ * store what they send).
  */
 @Injectable()
 export class DatabasePeers implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -30,20 +29,23 @@ export class DatabasePeers implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     @Inject(ClusterBus) private readonly bus: ClusterBus,
-    private readonly database: DatabaseHealth,
+    // Clustered mode always has leases; without them there is no answer of its own to tell.
+    @Optional() @Inject(LeaseManager) private readonly leases: LeaseManager | undefined,
     private readonly clock: Clock,
   ) {
-    this.view = new DatabasePeerView(bus.nodeId, STALE_MS);
+    this.view = new DatabasePeerView(bus.nodeId);
   }
 
   onApplicationBootstrap(): void {
-    this.unsubscribe = this.bus.subscribeAll<ReachabilityMessage>((m, meta) => {
-      if (m.kind === KIND) this.view.heard(meta.from, m.reachable, this.clock.now());
+    const leases = this.leases;
+    if (!leases) return;
+    this.unsubscribe = this.bus.subscribeAll<AnswersMessage>((m, meta) => {
+      if (m.kind === KIND) this.view.heard(meta.from, m.fresh, this.clock.now());
     });
-    this.timer = setInterval(
-      () => this.bus.publishToAll({ kind: KIND, reachable: !this.database.down } satisfies ReachabilityMessage),
-      SAY_MS,
-    );
+    this.timer = setInterval(() => {
+      const fresh = freshAnswer(leases.databaseAnsweredAt, this.clock.now());
+      this.bus.publishToAll({ kind: KIND, fresh } satisfies AnswersMessage);
+    }, SAY_MS);
     this.timer.unref();
   }
 
@@ -52,8 +54,8 @@ export class DatabasePeers implements OnApplicationBootstrap, OnApplicationShutd
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** This node cannot reach the database and another node can. */
+  /** The database has not answered this node for a while, and it answers another node. */
   get cutOffAlone(): boolean {
-    return this.database.down && this.view.othersReachIt(this.clock.now());
+    return !!this.leases && this.view.cutOffAlone(this.leases.databaseAnsweredAt, this.clock.now());
   }
 }

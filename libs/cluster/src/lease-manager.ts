@@ -41,6 +41,10 @@ export interface ClockCheck {
 export interface LeaseManagerLog {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
+  /** Reports a failure that means the database is unreachable (logged once, as the outage); true if it was one. */
+  databaseUnavailable?(err: unknown): boolean;
+  /** Reports that the database answered a lease round. */
+  databaseAnswered?(): void;
 }
 
 const quietLog: LeaseManagerLog = { info: () => undefined, warn: () => undefined };
@@ -56,6 +60,7 @@ export class LeaseManager {
   private owners = new Map<number, string>();
   /** Local instant until which this node may trust a lease without a newer renewal. */
   private validUntil = -Infinity;
+  private lastAnsweredAt = -Infinity;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
   private draining = false;
@@ -78,6 +83,11 @@ export class LeaseManager {
 
   get nodeId(): string {
     return this.opts.nodeId;
+  }
+
+  /** When the database last answered a lease round (this node's clock): every tick while it can. */
+  get databaseAnsweredAt(): number {
+    return this.lastAnsweredAt;
   }
 
   addListener(listener: LeaseListener): void {
@@ -172,12 +182,14 @@ export class LeaseManager {
       if (this.draining) {
         // Only renewals: what is still held is being handed over.
         await this.renewed(await this.repo.renew(this.opts.nodeId, this.held, this.opts.ttlMs), startedAt);
+        this.answered(this.clock.now());
         return;
       }
       // Renewal, heartbeat and the look at the cluster in one statement: one round trip a tick.
       const askedAt = this.clock.now();
       const snap = await this.repo.round(this.opts.nodeId, this.held, this.opts.ttlMs);
       const answeredAt = this.clock.now();
+      this.answered(answeredAt);
       await this.renewed(snap.renewed, startedAt);
       if (!(await this.checkClock(snap.dbNow, askedAt, answeredAt))) return;
       this.owners = new Map(
@@ -204,8 +216,13 @@ export class LeaseManager {
     } catch (err) {
       // The database may be unreachable: keep the leases until validUntil passes, then epochOf
       // stops vouching for them; the next tick tries again.
-      this.log.warn('lease tick failed', { err: (err as Error).message });
+      if (!this.log.databaseUnavailable?.(err)) this.log.warn('lease tick failed', { err: (err as Error).message });
     }
+  }
+
+  private answered(at: number): void {
+    this.lastAnsweredAt = at;
+    this.log.databaseAnswered?.();
   }
 
   /** Drops the held leases the round did not renew; trusts the rest for the TTL counted from `startedAt`. */

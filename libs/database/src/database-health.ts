@@ -47,12 +47,16 @@ export class DatabaseHealth implements OnApplicationShutdown {
    */
   async reachable(): Promise<boolean> {
     const ok = await this.database.ping();
-    if (ok && this.outage.failing) {
-      this.outage.recovered();
-      this.stopProbe();
-      this.recovered$.next();
-    }
+    if (ok) this.answered();
     return ok;
+  }
+
+  /** A call just succeeded: the database is back, if it was down (no need to wait for the probe). */
+  answered(): void {
+    if (!this.outage.failing) return;
+    this.outage.recovered();
+    this.stopProbe();
+    this.recovered$.next();
   }
 
   onApplicationShutdown(): void {
