@@ -1,4 +1,5 @@
 import type { MqttClient } from 'mqtt';
+import { statusTopic } from '@bedside/contracts';
 import {
   hubApi,
   startClusteredHubs,
@@ -110,13 +111,24 @@ describe('SOS while PostgreSQL is unreachable, one hub', () => {
     process.stdout.write(`provisional-sos: database stopped -> console notice in ${latencyMs} ms\n`);
   });
 
-  it('database frozen (SIGSTOP): the notice comes after the storage bound; the repeat press updates the one alarm', async () => {
+  it('database frozen (SIGSTOP): a call behind a waiting status is read, its notice comes after the storage bound; the repeat press updates the one alarm', async () => {
     const { a, device, consoleA } = east;
     // The hub knows the database is back (its probe), so only the storage bound can tell.
     await waitFor(async () => (await fetch(`${hub.httpUrl}/health`)).status === 200, {
       what: 'the database reported available again',
     });
     pg.freeze();
+    // A status sent just before waits for the frozen database (nothing fails, nothing answers);
+    // the call behind it on the same connection must still be read.
+    let statusAcked = false;
+    void device.client
+      .publishAsync(
+        statusTopic(a.button.deviceId),
+        JSON.stringify({ state: 'online', ts: Date.now(), firmware: '1.0.0', battery: 80 }),
+        { qos: 1 },
+      )
+      .then(() => (statusAcked = true));
+    await sleep(300);
     const sos = press(device.client, a.button, 'sos-frozen');
     const notice = await waitFor(() => consoleA.of('provisional.alarm', (d) => d.eventId === 'sos-frozen')[0], {
       timeoutMs: 5000,
@@ -124,12 +136,14 @@ describe('SOS while PostgreSQL is unreachable, one hub', () => {
     });
     const latencyMs = notice.at - sos.at;
     expect(latencyMs).toBeLessThan(5000);
-    expect(latencyMs).toBeGreaterThanOrEqual(900); // the 1 s storage bound, not a failure, told it
+    expect(latencyMs).toBeGreaterThanOrEqual(900); // the storage bounds, not a failure, told it
     expect(notice.data.residentName).toBe('resident east');
     await sleep(2000);
     expect(sos.acked()).toBe(false);
+    expect(statusAcked).toBe(false);
     pg.thaw();
     await sos.done;
+    expect(statusAcked).toBe(true);
     const alarm = await expectStoredOnce(consoleA, admin, a.bed.id, a.button.deviceId, 'sos-frozen');
     expect(alarm.type).toBe('alarm.updated'); // the open SOS counts the press; no second alarm
     process.stdout.write(`provisional-sos: database frozen -> console notice in ${latencyMs} ms\n`);
