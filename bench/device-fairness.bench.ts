@@ -9,8 +9,8 @@
  * --postgres runs the hub on a PostgreSQL server the bench starts on loopback (libs/testing)
  * instead of PGlite, whose queries run on the hub's own thread and dominate its CPU under SOS load.
  *
- * --pin (the default when taskset exists and this process may use two CPUs or more) runs the hub
- * on one CPU and everything else (this process with its buttons and stuck device, the flooding
+ * --pin (the default when taskset exists and this process may use two CPUs or more) runs the hub's
+ * main thread (its JavaScript) on one CPU, its helper threads anywhere, and everything else (this process with its buttons and stuck device, the flooding
  * process, PostgreSQL) on the others, for the quiet and the loaded windows alike: the devices are
  * other machines in production, and on a small machine an unpinned flood generator takes the
  * hub's CPU, so the latency would measure the generator as much as the hub. --no-pin leaves the
@@ -24,7 +24,14 @@ import { loadavg, setPriority } from 'node:os';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
 import mqttPacket, { type Packet } from 'mqtt-packet';
-import { affinityOf, describePinning, planPinning, setAffinity, type CpuPinning } from './lib/cpu-pinning';
+import {
+  affinityOf,
+  describePinning,
+  planPinning,
+  setAffinity,
+  setMainThreadAffinity,
+  type CpuPinning,
+} from './lib/cpu-pinning';
 import { acksTopic, devicePrefix, eventsTopic, statusTopic, telemetryTopic } from '../libs/contracts/src/topics';
 import { hubApi } from '../libs/testing/src/hub-api';
 import { startPostgres, type PostgresServer } from '../libs/testing/src/postgres-server';
@@ -289,7 +296,7 @@ export async function deviceFairnessBench(
     }
     hub = await spawnHub({ env });
     if (pinning) {
-      setAffinity(hub.pid, pinning.hub);
+      setMainThreadAffinity(hub.pid, pinning.hub, ownCpus ?? pinning.hub);
       const hubCpus = affinityOf(hub.pid);
       if (hubCpus?.join() !== pinning.hub.join()) throw new Error(`hub not pinned: CPUs ${hubCpus?.join(',')}`);
     }

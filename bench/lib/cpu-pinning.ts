@@ -43,6 +43,16 @@ export function setAffinity(pid: number, cpus: readonly number[]): void {
 }
 
 /**
+ * Puts the main thread of `pid` (its thread id is the pid) on `cpus` and every other thread on
+ * `others`: the hub's JavaScript runs on its main thread, while garbage collection helpers and
+ * the libuv pool may still use any CPU, as they would on a machine of its own.
+ */
+export function setMainThreadAffinity(pid: number, cpus: readonly number[], others: readonly number[]): void {
+  setAffinity(pid, others);
+  execFileSync('taskset', ['-c', '-p', cpus.join(','), String(pid)], { stdio: 'ignore' });
+}
+
+/**
  * The split of the CPUs this process may use: the first for the hub, the rest for the load.
  * Null (no pinning) with fewer than two or without taskset.
  */
@@ -54,5 +64,5 @@ export function planPinning(cpus: number[] | null = affinityOf(process.pid)): Cp
 export function describePinning(p: CpuPinning | null | undefined): string {
   if (!p) return 'not pinned (every process on any CPU)';
   const cpu = (xs: number[]) => `CPU${xs.length > 1 ? 's' : ''} ${xs.join(',')}`;
-  return `hub pinned to ${cpu(p.hub)}; load generators, measuring clients and PostgreSQL to ${cpu(p.load)} (taskset)`;
+  return `hub's main thread pinned to ${cpu(p.hub)} (its helper threads on any CPU); load generators, measuring clients and PostgreSQL to ${cpu(p.load)} (taskset)`;
 }
