@@ -39,6 +39,14 @@ describe('OutageHolds', () => {
     expect(resent).toEqual(['a', 'b']);
   });
 
+  it('closes no connection for a QoS 0 message, which is never resent', () => {
+    const { recovered$, resent, holds, client } = setUp();
+    const qos0 = { cmd: 'publish', qos: 0, topic: 't' } as unknown as PublishPacket;
+    expect(holds.hold(client('a'), qos0)).toBe(true);
+    recovered$.next();
+    expect(resent).toEqual([]);
+  });
+
   it('does not hold on a closed connection, and skips one that closed meanwhile', () => {
     const { recovered$, resent, holds, client, packet } = setUp();
     const gone = client('gone');

@@ -45,8 +45,9 @@ export class OutageHolds implements OnApplicationBootstrap, OnApplicationShutdow
    */
   hold(client: Client, packet: PublishPacket): boolean {
     if (client.closed) return false;
+    // A QoS 0 message is not resent whatever the hub does (at most once, §4.3.1): nothing to wait for.
+    if (packet.qos > 0) this.holding.add(client); // a connection that closes meanwhile is skipped at release
     (packet as { qos: number }).qos = 0;
-    this.holding.add(client); // a connection that closes meanwhile is skipped at release
     this.metrics.heldForOutage.inc();
     return true;
   }
