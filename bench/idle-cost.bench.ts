@@ -33,7 +33,7 @@ import { log, sleep } from './lib/log';
 import { cpuSeconds, processTree, treeCpuSeconds } from './lib/proc';
 import { summariseProfile } from './lib/profile';
 import { buildRevision } from './lib/revision-build';
-import { spawnHub, type HubServer } from './lib/servers';
+import { scrape, spawnHub, type HubServer } from './lib/servers';
 import { childTrees } from './lib/targets';
 
 type Mode = 'pglite' | 'pg' | 'cluster';
@@ -46,6 +46,9 @@ interface Window {
   seconds: number;
   /** ms of CPU per second of wall time, per hub process. */
   hubMsPerS: number[];
+  /** Of which garbage collection (the hub's own bedside_nodejs_gc_duration_seconds), and collections per second. */
+  hubGcMsPerS: number[];
+  hubGcPerS: number[];
   /** Same, PostgreSQL (server and every backend), nats-server, haproxy. */
   postgresMsPerS: number | null;
   natsMsPerS: number | null;
@@ -294,6 +297,14 @@ async function measure(side: Side, mode: Mode, devices: number, logDir: string):
   if (profile) process.kill(side.hubs[0].pid, 'SIGURG');
   const logFrom = side.pg ? readFileSync(logFile).length : 0;
   const c0 = side.pg && side.db ? await commits(side.pg, side.db) : 0;
+  const gc = () =>
+    Promise.all(
+      side.hubs.map(async (h) => {
+        const m = await scrape(h.httpUrl);
+        return { s: m('bedside_nodejs_gc_duration_seconds_sum'), n: m('bedside_nodejs_gc_duration_seconds_count') };
+      }),
+    );
+  const gc0 = await gc();
   const hub0 = hubPids.map(cpuSeconds);
   const pg0 = side.pg ? treeCpuSeconds(pgPids()) : 0;
   const nats0 = treeCpuSeconds(natsPids());
@@ -302,7 +313,9 @@ async function measure(side: Side, mode: Mode, devices: number, logDir: string):
   await sleep(seconds * 1000);
   const wall = (performance.now() - t0) / 1000;
   const ms = (a: number, b: number) => Math.round(((b - a) / wall) * 10_000) / 10;
+  const perS = (n: number) => Math.round((n / wall) * 100) / 100;
   const hub1 = hubPids.map(cpuSeconds);
+  const gc1 = await gc();
   const pg1 = side.pg ? treeCpuSeconds(pgPids()) : 0;
   const nats1 = treeCpuSeconds(natsPids());
   const ha1 = treeCpuSeconds(haPids());
@@ -325,13 +338,14 @@ async function measure(side: Side, mode: Mode, devices: number, logDir: string):
     profileOurs = s.topOurInclusive.slice(0, 20).map((f) => ({ fn: f.fn, where: f.where, totalMs: f.totalMs }));
     writeFileSync(join(logDir, `${mode}-${devices}.cpuprofile`), readFileSync(file));
   }
-  const perS = (n: number) => Math.round((n / wall) * 100) / 100;
   return {
     build: '',
     mode,
     devices,
     seconds: Math.round(wall),
     hubMsPerS: hubPids.map((_, i) => ms(hub0[i], hub1[i])),
+    hubGcMsPerS: gc0.map((g, i) => ms(g.s, gc1[i].s)),
+    hubGcPerS: gc0.map((g, i) => perS(gc1[i].n - g.n)),
     postgresMsPerS: side.pg ? ms(pg0, pg1) : null,
     natsMsPerS: side.nats ? ms(nats0, nats1) : null,
     haproxyMsPerS: side.proxy ? ms(ha0, ha1) : null,
@@ -391,7 +405,8 @@ async function runBuild(build: Build, mode: Mode): Promise<BuildRun> {
 
 function report(w: Window): void {
   log(
-    `${w.build}, ${w.mode}, ${w.devices} devices: hubs ${w.hubMsPerS.join(' / ')} ms/s, postgres ${w.postgresMsPerS} ms/s, ` +
+    `${w.build}, ${w.mode}, ${w.devices} devices: hubs ${w.hubMsPerS.join(' / ')} ms/s ` +
+      `(GC ${w.hubGcMsPerS.join(' / ')} ms/s, ${w.hubGcPerS.join(' / ')} collections/s), postgres ${w.postgresMsPerS} ms/s, ` +
       `nats ${w.natsMsPerS}, haproxy ${w.haproxyMsPerS}; statements ${w.statementsPerS}/s, commits ${w.commitsPerS}/s`,
   );
   for (const s of w.topStatements.slice(0, 15)) log(`  ${s.perS}/s  ${s.text}`);
