@@ -9,12 +9,11 @@
  * --postgres runs the hub on a PostgreSQL server the bench starts on loopback (libs/testing)
  * instead of PGlite, whose queries run on the hub's own thread and dominate its CPU under SOS load.
  *
- * --pin (the default when taskset exists and this process may use two CPUs or more) runs the hub's
- * main thread (its JavaScript) on one CPU, its helper threads anywhere, and everything else (this process with its buttons and stuck device, the flooding
- * process, PostgreSQL) on the others, for the quiet and the loaded windows alike: the devices are
- * other machines in production, and on a small machine an unpinned flood generator takes the
- * hub's CPU, so the latency would measure the generator as much as the hub. --no-pin leaves the
- * scheduler free.
+ * --pin runs the hub's main thread (its JavaScript) on one CPU, its helper threads anywhere, and
+ * everything else (this process with its buttons and stuck device, the flooding process,
+ * PostgreSQL) on the others, for the quiet and the loaded windows alike, so the flood generator
+ * cannot take the hub's CPU. By default (or --no-pin) the scheduler is free: on two cores that
+ * measured better, since pinned, PostgreSQL shares one CPU with the flood generator.
  *
  * Alone it writes bench/results/<time>-fairness.json and, with --docs, replaces the fairness
  * section of docs/benchmarks.md with these figures.
@@ -55,8 +54,9 @@ export interface DeviceFairnessOptions {
   /** The hub's database: PGlite (embedded default) or a PostgreSQL server started by the bench. */
   database?: 'pglite' | 'postgres';
   /**
-   * The hub on one CPU and the load on the others (taskset): true requires it, false forbids it;
-   * unset, pinned when taskset exists and this process may use two CPUs or more.
+   * The hub's main thread on one CPU and the load on the others (taskset): true requires it;
+   * unset or false, the scheduler is free (measured better on two cores: pinned, PostgreSQL
+   * shares its one CPU with the flood and the SOS's storage waits behind it).
    */
   pin?: boolean;
 }
@@ -281,7 +281,7 @@ export async function deviceFairnessBench(
   log: (s: string) => void = console.log,
 ): Promise<DeviceFairnessResult> {
   const ownCpus = affinityOf(process.pid);
-  const pinning = o.pin === false ? null : planPinning(ownCpus);
+  const pinning = o.pin === true ? planPinning(ownCpus) : null;
   if (o.pin === true && !pinning) throw new Error('--pin needs taskset and at least two CPUs this process may use');
   log(`device fairness: ${describePinning(pinning)}`);
   // This process first: what it starts from here on (PostgreSQL, the hub, the flooder) inherits it.
