@@ -75,7 +75,7 @@ describe('device fairness in docs/benchmarks.md', () => {
 
   it('says how the hub and the load were pinned to CPUs, when the run recorded it', () => {
     expect(renderDeviceFairness({ ...result, pinning: { hub: [0], load: [1] } }).join('\n')).toContain(
-      'CPUs, for both windows: hub pinned to CPU 0; load generators, measuring clients and PostgreSQL to CPU 1 (taskset).',
+      "CPUs, for both windows: hub's main thread pinned to CPU 0 (its helper threads on any CPU); load generators, measuring clients and PostgreSQL to CPU 1 (taskset).",
     );
     expect(renderDeviceFairness({ ...result, pinning: null }).join('\n')).toContain(
       'CPUs, for both windows: not pinned',
