@@ -21,29 +21,19 @@ export class SessionRepository implements SessionStore {
 
   /** The user behind a live token, or undefined when unknown, expired, revoked or disabled. */
   async resolve(digest: string, now: Date): Promise<LiveSession | undefined> {
-    const r = await this.database.db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .select([
-        'users.id',
-        'users.username',
-        'users.display_name',
-        'users.role',
-        'users.organisation_id',
-        'sessions.expires_at',
-      ])
-      .where('sessions.token_hash', '=', digest)
-      .where('sessions.expires_at', '>', now)
-      .where('sessions.revoked_at', 'is', null)
-      .where('users.disabled_at', 'is', null)
-      .where('users.deleted_at', 'is', null)
-      .executeTakeFirst();
+    const r = await this.liveSessions(now).where('sessions.token_hash', '=', digest).executeTakeFirst();
     return r && toLiveSession(r);
   }
 
   /** Every live session, latest to expire first, at most `limit`: what a hub remembers for an outage. */
   async live(now: Date, limit: number): Promise<{ digest: string; session: LiveSession }[]> {
-    const rows = await this.database.db
+    const rows = await this.liveSessions(now).orderBy('sessions.expires_at', 'desc').limit(limit).execute();
+    return rows.map((r) => ({ digest: r.token_hash, session: toLiveSession(r) }));
+  }
+
+  /** Sessions neither expired nor revoked, of users neither disabled nor deleted, with their user. */
+  private liveSessions(now: Date) {
+    return this.database.db
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
       .select([
@@ -58,11 +48,7 @@ export class SessionRepository implements SessionStore {
       .where('sessions.expires_at', '>', now)
       .where('sessions.revoked_at', 'is', null)
       .where('users.disabled_at', 'is', null)
-      .where('users.deleted_at', 'is', null)
-      .orderBy('sessions.expires_at', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => ({ digest: r.token_hash, session: toLiveSession(r) }));
+      .where('users.deleted_at', 'is', null);
   }
 
   /** Ends every live session of a user (disabled, deleted, new password, new role), optionally but one. */
