@@ -3,6 +3,7 @@ import { statusTopic } from '@bedside/contracts';
 import {
   freePort,
   hubApi,
+  scrape,
   startClusterBed,
   startClusteredHubs,
   startHaproxy,
@@ -95,10 +96,7 @@ describe('PostgreSQL outage behind HAProxy', () => {
     (device.client as unknown as { stream: { destroy(): void } }).stream.destroy();
     await waitFor(() => accepted > 0, { timeoutMs: 10_000, what: 'the device let in again during the outage' });
     const outageLogins = await Promise.all(
-      cluster.hubs.map(async (h) => {
-        const text = await (await fetch(`${h.httpUrl}/metrics`)).text();
-        return Number(/^bedside_mqtt_outage_logins_total (\d+)/m.exec(text)?.[1] ?? 0);
-      }),
+      cluster.hubs.map(async (h) => (await scrape(h.httpUrl))('bedside_mqtt_outage_logins_total')),
     );
     expect(outageLogins.reduce((a, b) => a + b, 0)).toBe(1);
 

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import pgDriver from 'pg';
 import { eventsTopic } from '@bedside/contracts';
 import {
   hubApi,
+  scrape,
   startClusteredHubs,
   startHub,
   startPostgres,
@@ -12,6 +12,7 @@ import {
   type HubProcess,
   type PostgresServer,
 } from '@bedside/testing';
+import { tokenDigest } from '../libs/auth/src/sessions/token-digest';
 import { openAlarmStream, type AlarmStreamClient } from '../libs/alarms/src/testing/alarm-stream-client';
 import { connectDevice, type Creds } from './mqtt-helpers';
 import { passwordOf, signIn, type Api } from './tenant-fixture';
@@ -28,10 +29,7 @@ import { passwordOf, signIn, type Api } from './tenant-fixture';
 jest.setTimeout(120_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const digestOf = (auth: string) =>
-  createHash('sha256')
-    .update(auth.replace(/^Bearer /, ''))
-    .digest('hex');
+const digestOf = (auth: string) => tokenDigest(auth.replace(/^Bearer /, ''));
 
 describe('console sessions while PostgreSQL is unreachable', () => {
   let pg: PostgresServer;
@@ -77,13 +75,8 @@ describe('console sessions while PostgreSQL is unreachable', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username, password: passwordOf(username) }),
     });
-  const counted = async (outcome: string) => {
-    const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
-    const line = text
-      .split('\n')
-      .find((l) => l.startsWith(`bedside_auth_sessions_without_database_total{outcome="${outcome}"}`));
-    return line ? Number(line.split(' ').pop()) : 0;
-  };
+  const counted = async (outcome: string) =>
+    (await scrape(hub.httpUrl))('bedside_auth_sessions_without_database_total', { outcome });
 
   it('a signed-in console reconnects during the outage and gets the provisional SOS; ended sessions stay ended', async () => {
     const bed = await admin.provisionBed('harbour');

@@ -13,3 +13,4 @@ export * from './haproxy-server';
 export * from './partition-split';
 export * from './cluster-bed';
 export * from './stepped-clock';
+export * from './metrics-scrape';
