@@ -457,6 +457,14 @@ describe('history', () => {
     await page.selectOption(byTestId('history-kind'), 'sos');
     await page.selectOption(byTestId('history-outcome'), 'false_alarm');
     await page.click(byTestId('history-search'));
+    // The unfiltered first page may still be shown (it holds this alarm too): wait for the search's answer.
+    await page.waitForFunction(
+      (sel) => (globalThis as any).document.querySelectorAll(sel).length === 1,
+      byTestId('history-row'),
+      {
+        timeout: 10_000,
+      },
+    );
     await page.waitForSelector(`${byTestId('history-row')}[data-alarm-id="${past.id}"]`, { timeout: 10_000 });
     expect(await page.$$eval(byTestId('history-row'), (els) => els.length)).toBe(1);
     expect(await page.textContent(byTestId('history-outcome-cell'))).toBe('误报');
