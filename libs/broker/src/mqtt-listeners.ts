@@ -57,14 +57,18 @@ export class MqttListeners {
   async start(aedes: Aedes): Promise<void> {
     const env = this.env;
     this.aedes = aedes;
+    // Nagle's algorithm would hold an ack written right after a PUBACK until the device's
+    // delayed ACK (40 ms on Linux, RFC 1122 §4.2.3.2): every packet is written whole, so send
+    // each at once. (Node's HTTP server, carrying MQTT over WebSocket, already does.)
     this.ports.tcp = await this.listen(
-      createNetServer((s) => this.accept(s)),
+      createNetServer({ noDelay: true }, (s) => this.accept(s)),
       env.MQTT_PORT,
       'mqtt',
     );
     if (env.MQTT_TLS_PORT !== undefined && env.TLS_CERT_FILE && env.TLS_KEY_FILE) {
-      const tls = createTlsServer({ cert: readFileSync(env.TLS_CERT_FILE), key: readFileSync(env.TLS_KEY_FILE) }, (s) =>
-        this.accept(s),
+      const tls = createTlsServer(
+        { cert: readFileSync(env.TLS_CERT_FILE), key: readFileSync(env.TLS_KEY_FILE), noDelay: true },
+        (s) => this.accept(s),
       );
       this.ports.tls = await this.listen(tls, env.MQTT_TLS_PORT, 'mqtts');
     }
