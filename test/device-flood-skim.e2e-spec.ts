@@ -1,8 +1,9 @@
 import mqttPacket from 'mqtt-packet';
 import { acksTopic, devicePrefix, eventsTopic, telemetryTopic } from '@bedside/contracts';
-import { hubApi, startHub, waitFor, type HubProcess } from '@bedside/testing';
-import { startHubWithWebSocket, type Creds } from './mqtt-helpers';
-import { rawDevice, type RawMqtt, type RawTransport } from './raw-mqtt';
+import { waitFor } from '@bedside/testing';
+import type { Creds } from './mqtt-helpers';
+import type { RawTransport } from './raw-mqtt';
+import { THROTTLE, startThrottledHub, type ThrottledHub } from './throttled-hub';
 
 /**
  * A device over its inbound quota is refused from the raw bytes of its connection (before the
@@ -13,26 +14,21 @@ import { rawDevice, type RawMqtt, type RawTransport } from './raw-mqtt';
  * The same for a device over its byte quota with messages left, sending frames larger than a
  * read.
  */
-const RATE = 5;
-const BURST = 10;
+const RATE = THROTTLE.messagesPerS;
+const BURST = THROTTLE.messageBurst;
 const FLOOD = 3000;
 const AFTER = 20;
 
-let hub: HubProcess;
-let api: Awaited<ReturnType<typeof startHubWithWebSocket>>['api'];
-let wsPort: number;
-const raws: RawMqtt[] = [];
+let edge: ThrottledHub;
+let api: ThrottledHub['api'];
 
 beforeAll(async () => {
-  ({ hub, api, wsPort } = await startHubWithWebSocket({
-    MQTT_DEVICE_MESSAGES_PER_S: String(RATE),
-    MQTT_DEVICE_MESSAGE_BURST: String(BURST),
-  }));
+  edge = await startThrottledHub();
+  ({ api } = edge);
 }, 60_000);
 
 afterAll(async () => {
-  raws.forEach((r) => r.destroy());
-  await hub?.dispose();
+  await edge?.dispose();
 });
 
 const publish = (topic: string, messageId: number, body: unknown) =>
@@ -46,27 +42,18 @@ const publish = (topic: string, messageId: number, body: unknown) =>
     dup: false,
   });
 
-const metric = async (name: string) => {
-  const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
-  return [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'gm'))].reduce((n, m) => n + Number(m[1]), 0);
-};
-
-describe.each<[RawTransport, () => number]>([
-  ['tcp', () => Number(new URL(hub.mqttUrl).port)],
-  ['ws', () => wsPort],
-])('over %s', (transport, port) => {
+describe.each<RawTransport>(['tcp', 'ws'])('over %s', (transport) => {
   it('refuses a flood from the bytes: one PUBACK each, in order, nothing echoed, counted; the SOS behind it is read at once', async () => {
     const bed = await api.provisionBed(`flood-skim-${transport}`);
     const creds = bed.devices.wearable.credentials as Creds;
     const id = creds.deviceId;
-    const { raw, connack } = await rawDevice(transport, port(), creds);
-    raws.push(raw);
+    const { raw, connack } = await edge.rawDevice(transport, creds);
     expect(connack).toEqual(expect.objectContaining({ returnCode: 0 }));
     // Its own wildcard: the hub echoes the device's own uplinks back, and answers on acks.
     raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: `${devicePrefix(id)}#`, qos: 1 }] });
     await raw.next((p) => p.cmd === 'suback', 'SUBACK');
-    const refusedBefore = await metric('bedside_mqtt_quota_exceeded_total');
-    const unparsedBefore = await metric('bedside_mqtt_quota_refused_unparsed_total');
+    const refusedBefore = await edge.metric('bedside_mqtt_quota_exceeded_total');
+    const unparsedBefore = await edge.metric('bedside_mqtt_quota_refused_unparsed_total');
 
     const t0 = Date.now();
     const sample = (seq: number) => ({ ts: t0 + seq, seq, samples: [{ ts: t0 + seq, heartRate: 70, worn: true }] });
@@ -76,10 +63,8 @@ describe.each<[RawTransport, () => number]>([
     const after = Array.from({ length: AFTER }, (_v, k) =>
       publish(telemetryTopic(id), sosId + 1 + k, sample(FLOOD + k)),
     );
-    // Written at once (in 8 KiB pieces: over WebSocket each write is a frame, and frames are
-    // bounded like packets): the SOS sits behind the whole flood in the connection.
-    const all = Buffer.concat([...flood, sos, ...after]);
-    for (let at = 0; at < all.length; at += 8192) raw.stream.write(all.subarray(at, at + 8192));
+    // Written at once: the SOS sits behind the whole flood in the connection.
+    raw.sendBytes(Buffer.concat([...flood, sos, ...after]));
     const sentAt = Date.now();
 
     const last = sosId + AFTER;
@@ -110,9 +95,9 @@ describe.each<[RawTransport, () => number]>([
     const refused = FLOOD + AFTER - stored.length;
     const rejections = (await api.get(`/api/devices/${id}/rejections`)).body as { code: string; count: number }[];
     expect(rejections.find((r) => r.code === 'RATE_LIMITED')?.count).toBe(refused);
-    expect((await metric('bedside_mqtt_quota_exceeded_total')) - refusedBefore).toBe(refused);
+    expect((await edge.metric('bedside_mqtt_quota_exceeded_total')) - refusedBefore).toBe(refused);
     // Every one from the raw bytes, the first read over the quota included: none parsed.
-    expect((await metric('bedside_mqtt_quota_refused_unparsed_total')) - unparsedBefore).toBe(refused);
+    expect((await edge.metric('bedside_mqtt_quota_refused_unparsed_total')) - unparsedBefore).toBe(refused);
 
     // Echoed back: what was stored (and the SOS), never what was refused.
     await new Promise((r) => setTimeout(r, 500));
@@ -126,40 +111,19 @@ describe.each<[RawTransport, () => number]>([
     expect(told.length).toBeLessThanOrEqual(1 + Math.ceil(elapsedS / 5));
     expect(raw.isClosed()).toBe(false);
   }, 60_000);
-});
 
-describe('over its byte quota, with messages left', () => {
-  let bytesHub: HubProcess;
-  beforeAll(async () => {
-    bytesHub = await startHub({
-      MQTT_MAX_PACKET_BYTES: String(256 * 1024),
-      MQTT_DEVICE_BYTE_BURST: String(256 * 1024),
-      MQTT_DEVICE_BYTES_PER_S: String(16 * 1024),
-      MQTT_DEVICE_MESSAGES_PER_S: '1000',
-      MQTT_DEVICE_MESSAGE_BURST: '1000',
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await bytesHub?.dispose();
-  });
-
-  it('refuses frames larger than a read from the bytes too: one PUBACK each, in order; the SOS behind them is taken', async () => {
-    const bytesApi = hubApi(bytesHub);
-    const count = async (name: string) => {
-      const text = await (await fetch(`${bytesHub.httpUrl}/metrics`)).text();
-      return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
-    };
-    const bed = await bytesApi.provisionBed('flood-skim-bytes');
+  it('over its byte quota with messages left, refuses frames larger than a read from the bytes too: one PUBACK each, in order; the SOS behind them is taken', async () => {
+    const bed = await api.provisionBed(`flood-skim-bytes-${transport}`);
     const creds = bed.devices.wearable.credentials as Creds;
     const id = creds.deviceId;
-    const { raw, connack } = await rawDevice('tcp', bytesHub.mqttPort, creds);
-    raws.push(raw);
+    const { raw, connack } = await edge.rawDevice(transport, creds);
     expect(connack).toEqual(expect.objectContaining({ returnCode: 0 }));
     raw.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: acksTopic(id), qos: 1 }] });
     await raw.next((p) => p.cmd === 'suback', 'SUBACK');
 
-    // 40 messages of ~100 KB (each wider than a socket read): 4 MB against a burst of 256 KiB.
-    const FRAMES = 40;
+    // 20 messages of ~100 KB (each wider than a socket read, and over WebSocket than a frame):
+    // 2 MB against a byte burst of 256 KiB, with messages left all along (a refusal takes none).
+    const FRAMES = 20;
     const t0 = Date.now();
     const big = (k: number) =>
       publish(telemetryTopic(id), k + 1, {
@@ -169,12 +133,11 @@ describe('over its byte quota, with messages left', () => {
         note: 'x'.repeat(100_000),
       });
     const sosId = FRAMES + 1;
-    const sos = publish(eventsTopic(id), sosId, { eventId: 'skim-bytes', type: 'button.pressed', ts: t0 });
-    const [exceededBefore, unparsedBefore] = [
-      await count('bedside_mqtt_quota_exceeded_total\\{kind="bytes"\\}'),
-      await count('bedside_mqtt_quota_refused_unparsed_total'),
-    ];
-    raw.stream.write(Buffer.concat([...Array.from({ length: FRAMES }, (_v, k) => big(k)), sos]));
+    const sos = publish(eventsTopic(id), sosId, { eventId: `skim-bytes-${transport}`, type: 'button.pressed', ts: t0 });
+    const bytesRefused = () => edge.metric('bedside_mqtt_quota_exceeded_total', { kind: 'bytes' });
+    const unparsed = () => edge.metric('bedside_mqtt_quota_refused_unparsed_total');
+    const [exceededBefore, unparsedBefore] = [await bytesRefused(), await unparsed()];
+    raw.sendBytes(Buffer.concat([...Array.from({ length: FRAMES }, (_v, k) => big(k)), sos]));
 
     await raw.next((p) => p.cmd === 'puback' && p.messageId === sosId, 'the last PUBACK', 30_000);
     const pubacks = raw.packets.filter((p) => p.cmd === 'puback').map((p) => (p as { messageId: number }).messageId);
@@ -192,12 +155,12 @@ describe('over its byte quota, with messages left', () => {
 
     // The burst and the refill took a few (rejected for their unknown field); the rest were refused
     // for bytes, every one of them from the raw bytes.
-    const rejections = (await bytesApi.get(`/api/devices/${id}/rejections`)).body as { code: string; count: number }[];
+    const rejections = (await api.get(`/api/devices/${id}/rejections`)).body as { code: string; count: number }[];
     const refused = rejections.find((r) => r.code === 'RATE_LIMITED')?.count ?? 0;
     expect(refused).toBeGreaterThanOrEqual(FRAMES - 5);
     expect(refused + (rejections.find((r) => r.code === 'INVALID_PAYLOAD')?.count ?? 0)).toBe(FRAMES);
-    expect((await count('bedside_mqtt_quota_exceeded_total\\{kind="bytes"\\}')) - exceededBefore).toBe(refused);
-    expect((await count('bedside_mqtt_quota_refused_unparsed_total')) - unparsedBefore).toBe(refused);
+    expect((await bytesRefused()) - exceededBefore).toBe(refused);
+    expect((await unparsed()) - unparsedBefore).toBe(refused);
     expect(raw.isClosed()).toBe(false);
   }, 60_000);
 });

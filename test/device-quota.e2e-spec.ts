@@ -1,68 +1,48 @@
-import type { Socket } from 'node:net';
-import type { MqttClient } from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import { eventsTopic, statusTopic, telemetryTopic } from '@bedside/contracts';
-import { waitFor, type HubProcess } from '@bedside/testing';
-import { connectDevice, listenDownlinks, startHubWithWebSocket, type Creds } from './mqtt-helpers';
-import { rawDevice, type RawMqtt } from './raw-mqtt';
+import { waitFor } from '@bedside/testing';
+import { listenDownlinks, type Creds } from './mqtt-helpers';
+import type { RawTransport } from './raw-mqtt';
+import { THROTTLE, startThrottledHub, type ThrottledHub } from './throttled-hub';
 
 /**
  * Per-device inbound quotas over TCP and WebSocket: a device flooding telemetry is throttled
  * (each message over its quota acknowledged, not stored, counted; the device told with
  * RATE_LIMITED a few times, not once per message), its SOS in the middle of the flood is
  * stored and raises its alarm, and a device of another bed publishing at a normal pace loses
- * nothing.
+ * nothing. A device that vanishes over its quota still has its Last Will published.
  */
-const RATE = 5;
-const BURST = 10;
+const RATE = THROTTLE.messagesPerS;
+const BURST = THROTTLE.messageBurst;
 const FLOOD = 150;
 
-let hub: HubProcess;
-let api: Awaited<ReturnType<typeof startHubWithWebSocket>>['api'];
-let wsPort: number;
-const clients: MqttClient[] = [];
-const raws: RawMqtt[] = [];
+let edge: ThrottledHub;
+let api: ThrottledHub['api'];
 
 beforeAll(async () => {
-  ({ hub, api, wsPort } = await startHubWithWebSocket({
-    MQTT_DEVICE_MESSAGES_PER_S: String(RATE),
-    MQTT_DEVICE_MESSAGE_BURST: String(BURST),
-  }));
+  edge = await startThrottledHub();
+  ({ api } = edge);
 }, 60_000);
 
 afterAll(async () => {
-  clients.forEach((c) => c.end(true));
-  raws.forEach((r) => r.destroy());
-  await hub?.dispose();
+  await edge?.dispose();
 });
 
-async function connect(url: string, creds: Creds) {
-  const client = await connectDevice(url, creds);
-  clients.push(client);
+async function connect(transport: RawTransport, creds: Creds) {
+  const client = await edge.connect(transport, creds);
   return { client, downlinks: await listenDownlinks(client, creds.deviceId) };
 }
 
-const quotaRefusals = async () => {
-  const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
-  return [...text.matchAll(/^bedside_mqtt_quota_exceeded_total\{[^}]*\} (\d+)/gm)].reduce(
-    (n, m) => n + Number(m[1]),
-    0,
-  );
-};
-
 const sample = (ts: number, seq: number) => JSON.stringify({ ts, seq, samples: [{ ts, heartRate: 70, worn: true }] });
 
-describe.each<[string, () => string]>([
-  ['TCP', () => hub.mqttUrl],
-  ['WebSocket', () => `ws://127.0.0.1:${wsPort}/mqtt`],
-])('over %s', (transport, url) => {
+describe.each<RawTransport>(['tcp', 'ws'])('over %s', (transport) => {
   it('throttles a flooding device alone; its SOS still gets through', async () => {
     const floodBed = await api.provisionBed(`quota-flood-${transport}`);
     const calmBed = await api.provisionBed(`quota-calm-${transport}`);
     const floodCreds = floodBed.devices.wearable.credentials as Creds;
     const calmCreds = calmBed.devices.wearable.credentials as Creds;
-    const flood = await connect(url(), floodCreds);
-    const calm = await connect(url(), calmCreds);
+    const flood = await connect(transport, floodCreds);
+    const calm = await connect(transport, calmCreds);
 
     const t0 = Date.now();
     const calmDone = (async () => {
@@ -129,64 +109,77 @@ describe.each<[string, () => string]>([
     expect(calm.downlinks.errors).toEqual([]);
 
     // Counted, and logged once for the spell rather than per message.
-    const metrics = await (await fetch(`${hub.httpUrl}/metrics`)).text();
-    const exceeded = Number(/bedside_mqtt_quota_exceeded_total\{kind="messages"\} (\d+)/.exec(metrics)?.[1] ?? 0);
+    const exceeded = await edge.metric('bedside_mqtt_quota_exceeded_total', { kind: 'messages' });
     expect(exceeded).toBeGreaterThanOrEqual(FLOOD - stored.length);
-    const spells = hub
+    const spells = edge.hub
       .logs()
       .split('\n')
       .filter((l) => l.includes('device over its inbound quota') && l.includes(floodCreds.deviceId));
     expect(spells).toHaveLength(1);
   }, 60_000);
+
+  /**
+   * The Last Will is published by the hub on the device's behalf once per connection (MQTT 3.1.1
+   * §3.1.2.5) and is what starts the offline handling, so it passes whatever the quota: a device
+   * that vanishes in the middle of its own flood still raises device_offline after the grace (from
+   * its will, not after 5 min of silence).
+   */
+  it('publishes the Last Will of a device that vanishes while over its quota', async () => {
+    const GRACE_MS = 1000;
+    const p = await api.provisionBed(`quota-will-${transport}`);
+    const bedId = (p.bed as { id: string }).id;
+    const put = await api.put(`/api/beds/${bedId}/rules`, {
+      deviceOffline: { graceMs: GRACE_MS, clearAfterMs: 60_000 },
+    });
+    expect(put.status).toBe(200);
+    const creds = p.devices.button.credentials as Creds;
+    const id = creds.deviceId;
+    const { raw, connack } = await edge.rawDevice(transport, creds, {
+      will: { ...creds.mqtt.lastWill, payload: Buffer.from(creds.mqtt.lastWill.payload) },
+    });
+    expect(connack).toEqual(expect.objectContaining({ returnCode: 0 }));
+
+    // A stuck button: presses (which pass whatever the quota, and leave it in debt for 2 s at this
+    // rate) and then a status flood, far more than the hub reads before the socket goes. The
+    // quota has no message left for anything but a call for help when the will comes.
+    const t0 = Date.now();
+    const frame = (topic: string, payload: unknown) =>
+      mqttPacket.generate({
+        cmd: 'publish',
+        topic,
+        payload: JSON.stringify(payload),
+        qos: 0,
+        retain: false,
+        dup: false,
+      });
+    const presses = Array.from({ length: 3 * BURST }, () =>
+      frame(eventsTopic(id), { eventId: 'stuck-1', type: 'button.pressed', ts: t0 }),
+    );
+    const statuses = Array.from({ length: 5000 }, (_v, k) =>
+      frame(statusTopic(id), { state: 'online', ts: t0 + k, battery: 80 }),
+    );
+    const refused = () => edge.metric('bedside_mqtt_quota_exceeded_total');
+    const before = await refused();
+    raw.sendBytes(Buffer.concat([...presses, ...statuses]));
+    await waitFor(async () => (await refused()) - before > 100, { what: 'the flood refused', timeoutMs: 10_000 });
+    // Vanish without DISCONNECT, with a reset: the hub closes at once (not after reading what is
+    // still on its way) and publishes the will.
+    raw.reset();
+
+    const alarm = await waitFor(
+      async () =>
+        (
+          (await api.get(`/api/alarms?bedId=${bedId}&kind=device_offline`)).body as {
+            id: string;
+            subject: string;
+          }[]
+        )[0],
+      { what: 'device_offline alarm', timeoutMs: GRACE_MS + 10_000 },
+    );
+    expect(alarm.subject).toBe(id);
+    const detail = (await api.get(`/api/alarms/${alarm.id}`)).body as { timeline: { code: string | null }[] };
+    expect(detail.timeline.map((e) => e.code)).toContain('rule.offline_last_will');
+    const device = (await api.get(`/api/devices/${id}`)).body as { status: { online: boolean } };
+    expect(device.status.online).toBe(false);
+  }, 60_000);
 });
-
-/**
- * The Last Will is published by the hub on the device's behalf once per connection (MQTT 3.1.1
- * §3.1.2.5) and is what starts the offline handling, so it passes whatever the quota: a device
- * that vanishes in the middle of its own flood still raises device_offline after the grace (from
- * its will, not after 5 min of silence).
- */
-it('publishes the Last Will of a device that vanishes while over its quota', async () => {
-  const GRACE_MS = 1000;
-  const p = await api.provisionBed('quota-will');
-  const bedId = (p.bed as { id: string }).id;
-  const put = await api.put(`/api/beds/${bedId}/rules`, { deviceOffline: { graceMs: GRACE_MS, clearAfterMs: 60_000 } });
-  expect(put.status).toBe(200);
-  const creds = p.devices.button.credentials as Creds;
-  const id = creds.deviceId;
-  const { raw, connack } = await rawDevice('tcp', Number(new URL(hub.mqttUrl).port), creds, {
-    will: { ...creds.mqtt.lastWill, payload: Buffer.from(creds.mqtt.lastWill.payload) },
-  });
-  raws.push(raw);
-  expect(connack).toEqual(expect.objectContaining({ returnCode: 0 }));
-
-  // A stuck button: presses (which pass whatever the quota, and leave it in debt for 2 s at this
-  // rate) and then a status flood, far more than the hub reads before the socket goes. The
-  // quota has no message left for anything but a call for help when the will comes.
-  const t0 = Date.now();
-  const frame = (topic: string, payload: unknown) =>
-    mqttPacket.generate({ cmd: 'publish', topic, payload: JSON.stringify(payload), qos: 0, retain: false, dup: false });
-  const presses = Array.from({ length: 3 * BURST }, () =>
-    frame(eventsTopic(id), { eventId: 'stuck-1', type: 'button.pressed', ts: t0 }),
-  );
-  const statuses = Array.from({ length: 5000 }, (_v, k) =>
-    frame(statusTopic(id), { state: 'online', ts: t0 + k, battery: 80 }),
-  );
-  const before = await quotaRefusals();
-  raw.stream.write(Buffer.concat([...presses, ...statuses]));
-  await waitFor(async () => (await quotaRefusals()) - before > 100, { what: 'the flood refused', timeoutMs: 10_000 });
-  // Vanish without DISCONNECT, with a reset: the hub closes at once (not after reading what is
-  // still on its way) and publishes the will.
-  (raw.stream as Socket).resetAndDestroy();
-
-  const alarm = await waitFor(
-    async () =>
-      ((await api.get(`/api/alarms?bedId=${bedId}&kind=device_offline`)).body as { id: string; subject: string }[])[0],
-    { what: 'device_offline alarm', timeoutMs: GRACE_MS + 10_000 },
-  );
-  expect(alarm.subject).toBe(id);
-  const detail = (await api.get(`/api/alarms/${alarm.id}`)).body as { timeline: { code: string | null }[] };
-  expect(detail.timeline.map((e) => e.code)).toContain('rule.offline_last_will');
-  const device = (await api.get(`/api/devices/${id}`)).body as { status: { online: boolean } };
-  expect(device.status.online).toBe(false);
-}, 60_000);

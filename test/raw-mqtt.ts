@@ -1,4 +1,4 @@
-import { connect as tcpConnect } from 'node:net';
+import { connect as tcpConnect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import mqttPacket, { type Packet } from 'mqtt-packet';
 import WebSocket, { createWebSocketStream } from 'ws';
@@ -15,10 +15,18 @@ export interface RawMqtt {
   stream: Duplex;
   packets: Packet[];
   send(packet: Record<string, unknown>): boolean;
+  /**
+   * Writes bytes as they are, in pieces of at most `piece` bytes: over WebSocket each write is a
+   * frame, and the hub bounds frames like packets, so a long run of packets goes as many frames
+   * (and one packet may span several).
+   */
+  sendBytes(bytes: Buffer, piece?: number): void;
   next(pred: (p: any) => boolean, what: string, timeoutMs?: number): Promise<any>;
   closed: Promise<void>;
   isClosed(): boolean;
   destroy(): void;
+  /** Vanishes with a TCP reset, as a device losing power or coverage mid-flood would look to the hub. */
+  reset(): void;
   /** Stops reading the socket for good, as a device that never reads would. */
   stopReading(): void;
 }
@@ -28,10 +36,12 @@ export async function rawConnection(transport: RawTransport, port: number): Prom
   let isClosed = false;
   let closed: Promise<void>;
   let socketOf: { pause(): void } | undefined;
+  let tcp: Socket;
   if (transport === 'tcp') {
     const socket = tcpConnect(port, '127.0.0.1');
     await new Promise((r, j) => socket.once('connect', r).once('error', j));
     stream = socket;
+    tcp = socket;
     closed = new Promise<void>((r) =>
       socket.once('close', () => {
         isClosed = true;
@@ -39,10 +49,15 @@ export async function rawConnection(transport: RawTransport, port: number): Prom
       }),
     );
   } else {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/mqtt`, 'mqtt');
+    let under: Socket | undefined;
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/mqtt`, 'mqtt', {
+      // The TCP socket under the WebSocket, so that the device can vanish with a reset.
+      createConnection: () => (under = tcpConnect(port, '127.0.0.1')),
+    });
     await new Promise((r, j) => ws.once('open', r).once('error', j));
     stream = createWebSocketStream(ws);
     socketOf = ws;
+    tcp = under!;
     // The stream only closes once both its sides have ended; the socket's close is what counts.
     closed = new Promise<void>((r) =>
       ws.once('close', () => {
@@ -63,7 +78,11 @@ export async function rawConnection(transport: RawTransport, port: number): Prom
     isClosed: () => isClosed,
     send: (packet) => stream.write(mqttPacket.generate(packet as unknown as Packet)),
     next: (pred, what, timeoutMs = 5000) => waitFor(() => packets.find(pred), { what, timeoutMs }),
+    sendBytes: (bytes, piece = 8192) => {
+      for (let at = 0; at < bytes.length; at += piece) stream.write(bytes.subarray(at, at + piece));
+    },
     destroy: () => stream.destroy(),
+    reset: () => tcp.resetAndDestroy(),
     // Over WebSocket the stream's pause alone lets ws keep reading frames into memory; pausing
     // the WebSocket stops the socket itself, so the hub's writes really back up.
     stopReading: () => {
