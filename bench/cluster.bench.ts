@@ -35,7 +35,7 @@ import { ROOT, scrape, spawnHub, type HubServer } from './lib/servers';
 import { round, spread, type Spread } from './lib/stats';
 import type { ProfileSummary } from './lib/profile';
 import { GENERATOR_NICE, profileHub, runStep } from './lib/steps';
-import { childTrees, type LiveTarget } from './lib/targets';
+import { childTrees, GC_SECONDS, type LiveTarget } from './lib/targets';
 
 export interface ClusterBenchOptions {
   beds: number;
@@ -344,6 +344,7 @@ export async function clusterBench(
         backendPids: () => childTrees(['postgres']),
         delivered: async () =>
           (await scrape(single.httpUrl))('bedside_mqtt_messages_stored_total', { channel: 'telemetry' }),
+        gcSeconds: async () => (await scrape(single.httpUrl))(GC_SECONDS),
         credsFor: src.credsFor,
         stop: () => single.stop(),
       };
@@ -431,6 +432,7 @@ export async function clusterBench(
         haproxy: childTrees(['haproxy']),
       }),
       delivered: () => sumMetric(nodeUrls(), 'bedside_mqtt_messages_stored_total', { channel: 'telemetry' }),
+      gcSeconds: () => sumMetric(nodeUrls(), GC_SECONDS, {}),
       credsFor: src.credsFor,
       stop: () => Promise.resolve(),
     };

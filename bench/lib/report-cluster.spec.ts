@@ -57,6 +57,17 @@ describe('cluster section of docs/benchmarks.md', () => {
     );
   });
 
+  it("shows the hubs' garbage collection per message where the run measured it, a dash where it did not", () => {
+    const r = recorded();
+    expect(renderCluster(r).join('\n')).toContain(
+      '| hubs: garbage collection µs/msg (V8), QoS 0 / QoS 1 | – / – | – / – |',
+    );
+    r.cluster!.qos.find((x) => x.qos === 1)!.serverGcUsPerMsg = { median: 13.6, min: 12, max: 15, n: 3 };
+    expect(renderCluster(r).join('\n')).toContain(
+      '| hubs: garbage collection µs/msg (V8), QoS 0 / QoS 1 | – / – | – / 13.6 (12.0–15.0) |',
+    );
+  });
+
   it('says the case was not run when the results have none', () => {
     expect(renderCluster(null).join('\n')).toContain('Not run in this benchmark (opt-in: `--cluster`).');
   });

@@ -229,6 +229,11 @@ export function renderCluster(c: ClusterBenchResult | null | undefined, origin?:
       '–',
       c.busPerMessage !== null && c.busPerMessage !== undefined ? fmt(c.busPerMessage) : '–',
     ),
+    row(
+      'hubs: garbage collection µs/msg (V8), QoS 0 / QoS 1',
+      `${f(q(S, 0)?.serverGcUsPerMsg)} / ${f(q(S, 1)?.serverGcUsPerMsg)}`,
+      `${f(q(K, 0)?.serverGcUsPerMsg)} / ${f(q(K, 1)?.serverGcUsPerMsg)}`,
+    ),
     row('generator CPU µs/msg (QoS 1)', f(q(S, 1)?.generatorCpuUsPerMsg), f(q(K, 1)?.generatorCpuUsPerMsg)),
     '',
   );

@@ -66,6 +66,8 @@ export interface WindowResult {
   serverCpuUsPerMsg: number;
   /** stime ÷ (utime + stime) of the server process(es) over the window (older results: absent). */
   serverSystemShare?: number | null;
+  /** The hub processes' garbage collection (V8's own pause accounting) per message, µs (older results and non-hub targets: absent). */
+  serverGcUsPerMsg?: number | null;
   backendCpuUsPerMsg: number | null;
   generatorCpuUsPerMsg: number;
   /** CPU of further processes (a cluster's nats-server, haproxy) per message delivered, by name. */
@@ -88,6 +90,7 @@ export interface QosSummary {
   latenessP99Ms: Spread | null;
   serverCpuUsPerMsg: Spread | null;
   serverSystemShare?: Spread | null;
+  serverGcUsPerMsg?: Spread | null;
   backendCpuUsPerMsg: Spread | null;
   generatorCpuUsPerMsg: Spread | null;
   sideCpuUsPerMsg?: Record<string, Spread | null>;

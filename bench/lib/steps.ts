@@ -51,6 +51,7 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
     backend: number;
     side: Record<string, number>;
     gen: number;
+    gc: number | null;
     delivered: number;
   } | null = null;
   const serverPids = () => (t.serverPids ? t.serverPids() : [t.server.pid]);
@@ -127,6 +128,7 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
           backend: treeCpuSeconds(backend),
           side: sideCpu(),
           gen: cpuSeconds(genPid),
+          gc: (await t.gcSeconds?.()) ?? null,
           delivered: await t.delivered(),
         };
       } else if (r.type === 'window' && start) {
@@ -140,6 +142,8 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
         const backendPids = t.backendPids();
         const backend = backendPids.length ? treeCpuSeconds(backendPids) - s.backend : null;
         const gen = cpuSeconds(genPid) - s.gen;
+        const gcEnd = s.gc === null ? null : ((await t.gcSeconds?.()) ?? null);
+        const gc = s.gc === null || gcEnd === null ? null : gcEnd - s.gc;
         const undelivered = Math.max(0, r.sent - delivered);
         const unacked = qos === 1 ? r.sent - (r.acked ?? 0) : 0;
         const lost = isHub && qos === 1 ? unacked : Math.max(undelivered, unacked);
@@ -157,6 +161,7 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
           latenessP99Ms: r.latenessMs.p99,
           serverCpuUsPerMsg: good ? (cpu / good) * 1e6 : NaN,
           serverSystemShare: cpu > 0 ? sys / cpu : null,
+          serverGcUsPerMsg: gc !== null && good ? (gc / good) * 1e6 : null,
           backendCpuUsPerMsg: backend !== null && good ? (backend / good) * 1e6 : null,
           generatorCpuUsPerMsg: r.sent ? (gen / r.sent) * 1e6 : NaN,
           ...(t.sidePids
@@ -230,6 +235,7 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
       latenessP99Ms: spread(ws.map((w) => w.latenessP99Ms)),
       serverCpuUsPerMsg: spread(ws.map((w) => w.serverCpuUsPerMsg)),
       serverSystemShare: spread(ws.map((w) => w.serverSystemShare)),
+      serverGcUsPerMsg: spread(ws.map((w) => w.serverGcUsPerMsg ?? null)),
       backendCpuUsPerMsg: spread(ws.map((w) => w.backendCpuUsPerMsg)),
       generatorCpuUsPerMsg: spread(ws.map((w) => w.generatorCpuUsPerMsg)),
       broken: null,

@@ -25,6 +25,9 @@ export function childTrees(comm: string[]): number[] {
   return out;
 }
 
+/** V8's garbage collection time of a hub, every kind summed (prom-client's default metric). */
+export const GC_SECONDS = 'bedside_nodejs_gc_duration_seconds_sum';
+
 export interface LiveTarget {
   name: TargetName;
   server: Server;
@@ -38,6 +41,8 @@ export interface LiveTarget {
   sidePids?: () => Record<string, number[]>;
   /** messages the server delivered: hub = telemetry stored, relay = received by the subscriber */
   delivered: () => Promise<number>;
+  /** Seconds the hub process(es) spent in garbage collection so far (bedside_nodejs_gc_duration_seconds). */
+  gcSeconds?: () => Promise<number>;
   credsFor: (beds: number) => Promise<string>;
   provisioning: { beds: number; ms: number }[];
   sosOffset: number;
@@ -115,6 +120,7 @@ export async function startTarget(name: TargetName, work: string): Promise<LiveT
     sosOffset: 0,
     backendPids: () => (name === 'hub-prod' ? childTrees(['postgres', 'influxd']) : []),
     delivered: async () => (await scrape(hub.httpUrl))('bedside_mqtt_messages_stored_total', { channel: 'telemetry' }),
+    gcSeconds: async () => (await scrape(hub.httpUrl))(GC_SECONDS),
     credsFor: async (n) => {
       if (beds.length < n) {
         const t0 = Date.now();
