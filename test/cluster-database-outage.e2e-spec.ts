@@ -13,7 +13,8 @@ import {
   type HaproxyServer,
   type HubProcess,
 } from '@bedside/testing';
-import { button, expectStoredOnce, openStream, press, sleep, tenant } from './provisional-fixture';
+import { openAlarmStream } from '../libs/alarms/src/testing/alarm-stream-client';
+import { button, expectStoredOnce, press, sleep, tenant } from './provisional-fixture';
 
 /**
  * A PostgreSQL outage as users run the cluster: devices and consoles through HAProxy. The
@@ -51,7 +52,8 @@ describe('PostgreSQL outage behind HAProxy', () => {
     const device = await button(cluster, t.button);
     clients.push(device.client);
     await sleep(1500); // the bed's label, read when its call device connects
-    const stream = await openStream(cluster.httpUrl, t.auth);
+    const stream = await openAlarmStream(cluster.httpUrl, t.auth);
+    expect(stream.status).toBe(200);
     open.push(stream);
     let streamEnded = false;
     void stream.ended.then(() => (streamEnded = true));
@@ -75,7 +77,7 @@ describe('PostgreSQL outage behind HAProxy', () => {
     // call for help on the open connection, behind the held status:
     await sleep(Math.max(0, 5000 - (Date.now() - outageStarted)));
     const sos = press(device.client, t.button, 'sos-later-in-the-outage');
-    const notice = await waitFor(() => stream.of('provisional.alarm')[0], {
+    const notice = await waitFor(() => stream.noticesOf('provisional.alarm')[0], {
       timeoutMs: 5000,
       what: 'the provisional notice through HAProxy',
     });
@@ -123,7 +125,7 @@ describe('PostgreSQL outage behind HAProxy', () => {
     expect(statusAcked).toBe(true);
     await expectStoredOnce(stream, admin, t.bed.id, t.button.deviceId, 'sos-later-in-the-outage');
     process.stdout.write(
-      `cluster-database-outage: SOS pressed ${sos.at - outageStarted} ms into the outage -> notice through HAProxy in ${notice.at - sos.at} ms\n`,
+      `cluster-database-outage: SOS pressed ${sos.at - outageStarted} ms into the outage -> notice through HAProxy in ${notice.receivedAt - sos.at} ms\n`,
     );
   });
 });

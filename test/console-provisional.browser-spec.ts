@@ -1,18 +1,8 @@
 import { join } from 'node:path';
-import type { MqttClient } from 'mqtt';
-import { eventsTopic } from '@bedside/contracts';
-import { hubApi, startHub, startPostgres, waitFor, type HubProcess, type PostgresServer } from '@bedside/testing';
-import {
-  ARTIFACTS,
-  ConsoleBrowser,
-  axeCheck,
-  byTestId,
-  requireBuiltConsole,
-  signIn,
-  tonesSince,
-} from './browser-fixture';
-import { connectDevice, type Creds } from './mqtt-helpers';
-import { passwordOf } from './tenant-fixture';
+import { waitFor } from '@bedside/testing';
+import { ARTIFACTS, axeCheck, byTestId, signIn, tonesSince } from './browser-fixture';
+import { consoleThroughOutage } from './console-outage-fixture';
+import { press } from './provisional-fixture';
 
 /**
  * An SOS pressed while PostgreSQL is stopped, on the console: a card above the queue, apart from
@@ -21,63 +11,26 @@ import { passwordOf } from './tenant-fixture';
  * to test-artifacts/.
  */
 jest.setTimeout(120_000);
-let pg: PostgresServer;
-let hub: HubProcess;
-let chrome: ConsoleBrowser | undefined;
-let client: MqttClient | undefined;
-
-beforeAll(async () => {
-  requireBuiltConsole();
-  pg = await startPostgres();
-  hub = await startHub({ DATABASE_URL: await pg.createDatabase('hub') });
-}, 90_000);
-
-afterAll(async () => {
-  await client?.endAsync(true);
-  await chrome?.close();
-  await hub?.dispose();
-  await pg?.stop();
-}, 30_000);
+const outage = consoleThroughOutage();
 
 it('shows the call as not yet stored, then as the stored alarm', async () => {
-  const api = hubApi(hub);
-  const p = await api.provisionBed('3-2');
-  expect((await api.put(`/api/beds/${p.bed.id}/rules`, { suppression: { warmupMs: 0 } })).status).toBe(200);
-  expect((await api.call('PATCH', `/api/residents/${p.resident.id}`, { name: '王秀英' })).status).toBe(200);
-  const username = 'provisional-op';
-  expect(
-    (
-      await api.post('/api/users', {
-        username,
-        password: passwordOf(username),
-        displayName: '李接线员',
-        role: 'operator',
-        organisationId: p.org.id,
-      })
-    ).status,
-  ).toBe(201);
-  const creds = p.devices.button.credentials as Creds;
-  client = await connectDevice(hub.mqttUrl, creds, {
-    clean: false,
-    reconnectPeriod: 250,
-    reconnectOnConnackError: true,
-  });
-  chrome = await ConsoleBrowser.launch();
+  const { creds, client, user } = await outage.operatorBed(
+    '3-2',
+    { username: 'provisional-op', displayName: '李接线员' },
+    { residentName: '王秀英' },
+  );
+  const chrome = await outage.browser();
   const page = await chrome.newPage({
     viewport: { width: 1280, height: 800 },
     bypassCSP: true,
     consoleErrors: false,
     recordTones: true,
   });
-  await signIn(page, hub.httpUrl, { username, password: passwordOf(username) });
+  await signIn(page, outage.hub.httpUrl, user);
 
-  await pg.halt();
+  await outage.pg.halt();
   const before = Date.now();
-  const pressed = client.publishAsync(
-    eventsTopic(creds.deviceId),
-    JSON.stringify({ eventId: 'sos-browser', type: 'button.pressed', ts: Date.now() }),
-    { qos: 1 },
-  );
+  const sos = press(client, creds, 'sos-browser');
   const card = `${byTestId('provisional-card')}[data-key="${creds.deviceId}/sos-browser"]`;
   await page.waitForSelector(card, { timeout: 5000 });
   expect(await page.textContent(card)).toContain('尚未入库');
@@ -107,8 +60,8 @@ it('shows the call as not yet stored, then as the stored alarm', async () => {
   await page.screenshot({ path: join(ARTIFACTS, 'console-provisional-sos-en.png'), fullPage: true });
   await page.click(byTestId('language-switch'));
 
-  await pg.resume();
-  await pressed;
+  await outage.pg.resume();
+  await sos.done;
   await page.waitForSelector(`${byTestId('queue-row')}[data-kind="sos"]`, { timeout: 30_000 });
   await page.waitForSelector(card, { state: 'detached', timeout: 30_000 });
   expect(await page.locator(`${byTestId('queue-row')}[data-kind="sos"]`).count()).toBe(1);

@@ -1,10 +1,21 @@
-import { eventsTopic, telemetryTopic } from '@bedside/contracts';
-import { hubApi, startHub, startPostgres, waitFor, type HubProcess, type PostgresServer } from '@bedside/testing';
+import type { MqttClient } from 'mqtt';
+import { eventsTopic, statusTopic, telemetryTopic } from '@bedside/contracts';
+import {
+  hubApi,
+  scrape,
+  startHub,
+  startPostgres,
+  waitFor,
+  type HubProcess,
+  type PostgresServer,
+} from '@bedside/testing';
 import { connectDevice, type Creds } from './mqtt-helpers';
 
 /**
  * The hub on a real PostgreSQL server that goes away while a device publishes: nothing is
  * acknowledged that is not stored, the device retransmits, and every message is stored once.
+ * Once the database is back, the connections holding unstored messages are closed for their
+ * devices to resend a batch at a time, the call for help first, then the oldest hold first.
  */
 let pg: PostgresServer;
 let hub: HubProcess;
@@ -12,7 +23,8 @@ let hub: HubProcess;
 beforeAll(async () => {
   pg = await startPostgres();
   const url = await pg.createDatabase('hub');
-  hub = await startHub({ DATABASE_URL: url });
+  // 10 a second: one connection per 100 ms batch, so the order and the spread can be seen.
+  hub = await startHub({ DATABASE_URL: url, MQTT_OUTAGE_RELEASE_PER_S: '10' });
 }, 90_000);
 
 afterAll(async () => {
@@ -104,4 +116,88 @@ it('runs on PostgreSQL and loses nothing acknowledged across a database outage',
     .find((l) => l.startsWith('bedside_ingest_store_failures_total{channel="events"}'));
   expect(Number(failures?.split(' ').pop())).toBeGreaterThanOrEqual(1);
   await client.endAsync();
+}, 60_000);
+
+it('after the outage closes the holding connections one batch at a time: the call for help first, then oldest first', async () => {
+  const api = hubApi(hub);
+  const beds = await Promise.all(Array.from({ length: 8 }, (_, i) => api.provisionBed(`release-${i}`)));
+  const devices = beds.flatMap((b) =>
+    (['mattress', 'button', 'wearable'] as const).map((kind) => b.devices[kind].credentials as Creds),
+  );
+  const closes: { deviceId: string; at: number }[] = [];
+  const clients: MqttClient[] = await Promise.all(
+    devices.map(async (creds) => {
+      const client = await connectDevice(hub.mqttUrl, creds, {
+        clean: false,
+        reconnectPeriod: 250,
+        reconnectOnConnackError: true,
+      });
+      client.on('close', () => closes.push({ deviceId: creds.deviceId, at: Date.now() }));
+      return client;
+    }),
+  );
+  const metrics = async () => {
+    const read = await scrape(hub.httpUrl);
+    return {
+      held: read('bedside_mqtt_held_for_outage_total'),
+      holding: read('bedside_mqtt_outage_holding_connections'),
+      released: read('bedside_mqtt_outage_released_total'),
+    };
+  };
+  const before = await metrics();
+  const logsBefore = hub.logs().length;
+
+  await pg.halt();
+  // One at a time, each held before the next is sent, so the order of the holds is known.
+  const acked: Promise<unknown>[] = [];
+  for (const [i, creds] of devices.entries()) {
+    acked.push(
+      clients[i].publishAsync(
+        statusTopic(creds.deviceId),
+        JSON.stringify({ state: 'online', ts: Date.now(), firmware: '1.0.0', battery: 90 }),
+        { qos: 1 },
+      ),
+    );
+    await waitFor(async () => (await metrics()).held === before.held + i + 1, {
+      timeoutMs: 15_000,
+      what: `device ${i}'s status held`,
+    });
+  }
+  // A button among the last to hold calls for help on its held connection.
+  const caller = beds[7].devices.button.credentials as Creds;
+  acked.push(
+    clients[devices.indexOf(caller)].publishAsync(
+      eventsTopic(caller.deviceId),
+      JSON.stringify({ eventId: 'sos-while-held', type: 'button.pressed', ts: Date.now() }),
+      { qos: 1 },
+    ),
+  );
+  await waitFor(async () => (await metrics()).held === before.held + devices.length + 1, { what: 'the call held' });
+  expect((await metrics()).holding).toBe(devices.length);
+  expect(closes).toEqual([]);
+
+  await pg.resume();
+  await Promise.all(acked); // every device resent once closed, and was stored
+  const order = closes.map((c) => c.deviceId);
+  expect(order).toEqual([caller.deviceId, ...devices.map((d) => d.deviceId).filter((id) => id !== caller.deviceId)]);
+  const spreadMs = closes.at(-1)!.at - closes[0].at;
+  // 24 connections at 10 a second: 23 gaps of 100 ms.
+  expect(spreadMs).toBeGreaterThanOrEqual(2_000);
+  expect(spreadMs).toBeLessThan(5_000);
+  const after = await metrics();
+  expect(after.released - before.released).toBe(devices.length);
+  expect(after.holding).toBe(0);
+  const done = hub
+    .logs()
+    .slice(logsBefore)
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { msg: string; closed?: number; alreadyGone?: number; overMs?: number })
+    .find((l) => l.msg === 'connections holding unacknowledged messages closed so their devices resend');
+  expect(done).toMatchObject({ closed: devices.length, alreadyGone: 0 });
+  expect(done!.overMs).toBeGreaterThanOrEqual(2_000);
+  process.stdout.write(
+    `database-outage: ${devices.length} holding connections closed over ${spreadMs} ms (hub: ${done!.overMs} ms), the call for help first\n`,
+  );
+  await Promise.all(clients.map((c) => c.endAsync()));
 }, 60_000);

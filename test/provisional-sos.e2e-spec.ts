@@ -10,7 +10,8 @@ import {
   type HubProcess,
   type PostgresServer,
 } from '@bedside/testing';
-import { button, expectStoredOnce, openStream, press, sleep, tenant, type Stream } from './provisional-fixture';
+import { openAlarmStream, type AlarmStreamClient } from '../libs/alarms/src/testing/alarm-stream-client';
+import { button, expectStoredOnce, press, sleep, tenant } from './provisional-fixture';
 import type { Api } from './tenant-fixture';
 
 /**
@@ -43,7 +44,11 @@ describe('SOS while PostgreSQL is unreachable, one hub', () => {
     await pg?.stop();
   });
 
-  let east: { a: Awaited<ReturnType<typeof tenant>>; device: Awaited<ReturnType<typeof button>>; consoleA: Stream };
+  let east: {
+    a: Awaited<ReturnType<typeof tenant>>;
+    device: Awaited<ReturnType<typeof button>>;
+    consoleA: AlarmStreamClient;
+  };
 
   it('database stopped: the console gets a provisional SOS within 5 s, the other organisation nothing; then one alarm', async () => {
     const a = await tenant(hub, admin, 'east');
@@ -52,18 +57,19 @@ describe('SOS while PostgreSQL is unreachable, one hub', () => {
     clients.push(device.client);
     // The bed's label is read when its call device connects (in a batch, within a second).
     await sleep(1500);
-    const consoleA = await openStream(hub.httpUrl, a.auth);
-    const consoleB = await openStream(hub.httpUrl, b.auth);
+    const consoleA = await openAlarmStream(hub.httpUrl, a.auth);
+    const consoleB = await openAlarmStream(hub.httpUrl, b.auth);
+    expect([consoleA.status, consoleB.status]).toEqual([200, 200]);
     open.push(consoleA, consoleB);
     east = { a, device, consoleA };
 
     await pg.halt();
     const sos = press(device.client, a.button, 'sos-stopped');
-    const notice = await waitFor(() => consoleA.of('provisional.alarm')[0], {
+    const notice = await waitFor(() => consoleA.noticesOf('provisional.alarm')[0], {
       timeoutMs: 5000,
       what: 'the provisional notice',
     });
-    const latencyMs = notice.at - sos.at;
+    const latencyMs = notice.receivedAt - sos.at;
     expect(latencyMs).toBeLessThan(5000);
     expect(notice.id).toBeUndefined(); // not part of the journal: Last-Event-ID is untouched
     expect(notice.data).toMatchObject({
@@ -81,14 +87,18 @@ describe('SOS while PostgreSQL is unreachable, one hub', () => {
 
     // A console that connects now is sent the open call first: its operator's session, confirmed
     // before the outage, is served from the hub's memory while the database is unreachable.
-    const late = await openStream(hub.httpUrl, a.auth);
+    const late = await openAlarmStream(hub.httpUrl, a.auth);
+    expect(late.status).toBe(200);
     open.push(late);
-    await waitFor(() => late.of('provisional.alarm').length > 0, { timeoutMs: 5000, what: 'the open call on connect' });
+    await waitFor(() => late.noticesOf('provisional.alarm').length > 0, {
+      timeoutMs: 5000,
+      what: 'the open call on connect',
+    });
 
     await sleep(3000);
     expect(sos.acked()).toBe(false); // not stored, so not acknowledged
     expect(device.reconnects()).toBe(0); // held unacknowledged on its open connection, which stays read
-    expect(consoleA.of('provisional.alarm')).toHaveLength(1);
+    expect(consoleA.noticesOf('provisional.alarm')).toHaveLength(1);
 
     await pg.resume();
     await sos.done;
@@ -96,18 +106,19 @@ describe('SOS while PostgreSQL is unreachable, one hub', () => {
     expect(alarm.type).toBe('alarm.raised');
     // The console that connected during the outage kept its stream: its replay waited for the
     // database, then the journal went on with the same alarm and its stored notice.
-    await waitFor(() => late.of('provisional.stored', (d) => d.alarmId === alarm.data.alarm.id).length === 1, {
+    await waitFor(() => late.noticesOf('provisional.stored', (d) => d.alarmId === alarm.data.alarm.id).length === 1, {
       what: 'the stored notice on the stream opened during the outage',
     });
     const lateAlarm = late.events.find((e) => e.type === 'alarm.raised' && e.data.alarm.id === alarm.data.alarm.id);
     expect(lateAlarm?.id).toBe(alarm.id);
-    expect(late.events.indexOf(lateAlarm!)).toBeLessThan(late.events.findIndex((e) => e.type === 'provisional.stored'));
-    expect(consoleB.events.filter((e) => e.type.startsWith('provisional.'))).toEqual([]); // organisation isolation
+    expect(late.all.indexOf(lateAlarm!)).toBeLessThan(late.all.findIndex((e) => e.type === 'provisional.stored'));
+    expect(consoleB.notices).toEqual([]); // organisation isolation
     // Stored: a console connecting now has no open call to be shown.
-    const after = await openStream(hub.httpUrl, a.auth);
+    const after = await openAlarmStream(hub.httpUrl, a.auth);
+    expect(after.status).toBe(200);
     open.push(after);
     await sleep(500);
-    expect(after.of('provisional.alarm')).toEqual([]);
+    expect(after.noticesOf('provisional.alarm')).toEqual([]);
     process.stdout.write(`provisional-sos: database stopped -> console notice in ${latencyMs} ms\n`);
   });
 
@@ -130,11 +141,11 @@ describe('SOS while PostgreSQL is unreachable, one hub', () => {
       .then(() => (statusAcked = true));
     await sleep(300);
     const sos = press(device.client, a.button, 'sos-frozen');
-    const notice = await waitFor(() => consoleA.of('provisional.alarm', (d) => d.eventId === 'sos-frozen')[0], {
+    const notice = await waitFor(() => consoleA.noticesOf('provisional.alarm', (d) => d.eventId === 'sos-frozen')[0], {
       timeoutMs: 5000,
       what: 'the provisional notice',
     });
-    const latencyMs = notice.at - sos.at;
+    const latencyMs = notice.receivedAt - sos.at;
     expect(latencyMs).toBeLessThan(5000);
     expect(latencyMs).toBeGreaterThanOrEqual(900); // the storage bounds, not a failure, told it
     expect(notice.data.residentName).toBe('resident east');
@@ -174,17 +185,18 @@ describe('SOS while PostgreSQL is unreachable, two clustered hubs', () => {
     const device = await button(hubA, a.button);
     clients.push(device.client);
     await sleep(1500); // the bed's label, read when its call device connects
-    const consoleA = await openStream(hubB.httpUrl, a.auth);
-    const consoleB = await openStream(hubB.httpUrl, b.auth);
+    const consoleA = await openAlarmStream(hubB.httpUrl, a.auth);
+    const consoleB = await openAlarmStream(hubB.httpUrl, b.auth);
+    expect([consoleA.status, consoleB.status]).toEqual([200, 200]);
     open.push(consoleA, consoleB);
 
     await pg.halt();
     const sos = press(device.client, a.button, 'sos-cluster');
-    const notice = await waitFor(() => consoleA.of('provisional.alarm')[0], {
+    const notice = await waitFor(() => consoleA.noticesOf('provisional.alarm')[0], {
       timeoutMs: 5000,
       what: 'the provisional notice on the other hub',
     });
-    const latencyMs = notice.at - sos.at;
+    const latencyMs = notice.receivedAt - sos.at;
     expect(notice.id).toBeUndefined();
     expect(notice.data).toMatchObject({
       key: `${a.button.deviceId}/sos-cluster`,
@@ -195,12 +207,12 @@ describe('SOS while PostgreSQL is unreachable, two clustered hubs', () => {
     });
     await sleep(2000);
     expect(sos.acked()).toBe(false);
-    expect(consoleA.of('provisional.alarm')).toHaveLength(1);
+    expect(consoleA.noticesOf('provisional.alarm')).toHaveLength(1);
 
     await pg.resume();
     await sos.done;
     await expectStoredOnce(consoleA, admin, a.bed.id, a.button.deviceId, 'sos-cluster');
-    expect(consoleB.events.filter((e) => e.type.startsWith('provisional.'))).toEqual([]);
+    expect(consoleB.notices).toEqual([]);
     process.stdout.write(
       `provisional-sos: clustered, database stopped -> notice on the other hub in ${latencyMs} ms\n`,
     );

@@ -144,7 +144,7 @@ describe('console sessions while PostgreSQL is unreachable', () => {
       JSON.stringify({ eventId: 'sos-sessions', type: 'button.pressed', ts: pressedAt }),
       { qos: 1 },
     );
-    const notice = await reconnected.waitFor((e) => e.type === 'provisional.alarm', 5000);
+    const notice = await reconnected.waitForNotice((e) => e.type === 'provisional.alarm', 5000);
     const latencyMs = notice.receivedAt - pressedAt;
     expect(latencyMs).toBeLessThan(5000);
     expect(notice.data).toMatchObject({ eventId: 'sos-sessions', bedId: bed.bed.id, residentName: 'resident harbour' });
@@ -179,9 +179,7 @@ describe('console sessions while PostgreSQL is unreachable', () => {
     await pg.resume();
     await sos;
     const raised = await reconnected.waitFor((e) => e.type === 'alarm.raised' && e.data.alarm.kind === 'sos', 30_000);
-    await reconnected.waitFor(
-      (e) => e.type === 'provisional.stored' && (e.data as any).alarmId === raised.data.alarm.id,
-    );
+    await reconnected.waitForNotice((e) => e.type === 'provisional.stored' && e.data.alarmId === raised.data.alarm.id);
 
     // The database decides again: the sign-out made during the outage is written there, at its time.
     expect((await me(operator)).status).toBe(200);

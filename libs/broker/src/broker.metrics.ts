@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { Metrics } from '@bedside/observability';
 
 /** The broker's own counters, in the hub's one registry (GET /metrics). */
@@ -9,6 +9,8 @@ export class BrokerMetrics {
   readonly quotaExceeded: Counter<'kind'>;
   readonly quotaRefusedUnparsed: Counter;
   readonly heldForOutage: Counter;
+  readonly holdingForOutage: Gauge;
+  readonly releasedAfterOutage: Counter;
   readonly outageLogins: Counter;
 
   constructor(metrics: Metrics) {
@@ -32,6 +34,16 @@ export class BrokerMetrics {
     this.heldForOutage = new Counter({
       name: 'bedside_mqtt_held_for_outage_total',
       help: 'Device messages left unacknowledged on an open connection, the database being unreachable',
+      registers: [metrics.registry],
+    });
+    this.holdingForOutage = new Gauge({
+      name: 'bedside_mqtt_outage_holding_connections',
+      help: 'Connections holding such a message, not yet closed for their device to resend (one the device closed meanwhile counts until its turn)',
+      registers: [metrics.registry],
+    });
+    this.releasedAfterOutage = new Counter({
+      name: 'bedside_mqtt_outage_released_total',
+      help: 'Connections holding such a message closed, the database being back, so that their device resends',
       registers: [metrics.registry],
     });
     this.outageLogins = new Counter({

@@ -180,7 +180,7 @@ export class DeviceHooks {
       },
       (err: Error) => {
         // Not stored for want of the database: held unacknowledged, the connection still read.
-        if (client && isDatabaseUnavailable(err) && this.holds.hold(client, packet)) {
+        if (client && isDatabaseUnavailable(err) && this.holds.hold(client, packet, channel)) {
           refusedUplinks.add(packet);
           return done(null);
         }

@@ -275,6 +275,17 @@ export class EnvDto {
   @Max(7 * 24 * 3_600_000)
   MQTT_AUTH_OUTAGE_GRACE_MS = 6 * 3_600_000;
 
+  /**
+   * When the database is back after an outage, connections holding unacknowledged messages
+   * closed per second so their devices resend (each reconnect is a login against the database
+   * just back): 10,000 take 40 s, a few dozen go at once.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MQTT_OUTAGE_RELEASE_PER_S = 250;
+
   /** New connections accepted per client address per second. */
   @Transform(toInt)
   @IsInt()

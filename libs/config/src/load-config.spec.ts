@@ -92,6 +92,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MQTT_PROXY_PROTOCOL: 'yes' })).toThrow(/MQTT_PROXY_PROTOCOL/);
   });
 
+  it('reads how fast connections held through a database outage are released', () => {
+    expect(loadConfig({}).MQTT_OUTAGE_RELEASE_PER_S).toBe(250);
+    expect(loadConfig({ MQTT_OUTAGE_RELEASE_PER_S: '40' }).MQTT_OUTAGE_RELEASE_PER_S).toBe(40);
+    expect(() => loadConfig({ MQTT_OUTAGE_RELEASE_PER_S: '0' })).toThrow(/MQTT_OUTAGE_RELEASE_PER_S/);
+    expect(() => loadConfig({ MQTT_OUTAGE_RELEASE_PER_S: 'fast' })).toThrow(/MQTT_OUTAGE_RELEASE_PER_S/);
+  });
+
   it('reads the visit planner settings', () => {
     expect(loadConfig({})).toEqual(
       expect.objectContaining({ VISITS_SWEEP_MS: 300_000, VISIT_DEVIATION_DUE_HOURS: 24 }),

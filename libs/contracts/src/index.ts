@@ -9,3 +9,4 @@ export * from './downlink.dto';
 export * from './validate';
 export * from './credentials';
 export * from './json-text-guard';
+export * from './call-for-help';
