@@ -83,7 +83,7 @@ function hub(store: SharedStore, bus?: ClusterBus) {
     counted: () => undefined,
     log: { warn: () => undefined, log: () => undefined },
   });
-  const streams = new SessionStreams();
+  const streams = new SessionStreams(resolver);
   const broadcast = new SessionEndBroadcast(resolver, streams, bus);
   broadcast.onApplicationBootstrap();
   /** A stream opened on this hub with `token` (after the guard let it in). */
@@ -177,6 +177,15 @@ describe('SessionEndBroadcast', () => {
     await new Promise((r) => setTimeout(r, 5));
     await b.resolver.refresh();
     expect(stream.ended).not.toBeNull();
+  });
+
+  it('a stream that opens just after its session ended elsewhere is closed at once', async () => {
+    await b.resolver.resolve('tok-1'); // the check that let the request in
+    await a.resolver.signOut('tok-1'); // told to hub B before its stream is held
+    const late = new FakeResponse();
+    b.streams.hold({ headers: { authorization: 'Bearer tok-1' } }, late);
+    expect(late.ended).not.toBeNull();
+    expect(b.streams.size).toBe(0);
   });
 
   it('ignores its own messages, other kinds, and ends it cannot read', () => {

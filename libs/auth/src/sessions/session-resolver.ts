@@ -107,6 +107,11 @@ export class SessionResolver {
     this.memory.confirmed(tokenDigest(token), session, this.o.now());
   }
 
+  /** Whether this hub knows the session of `digest` has ended (without asking the database). */
+  hasEnded(digest: string): boolean {
+    return this.pendingSignOuts.has(digest) || this.memory.recall(digest).kind === 'ended';
+  }
+
   /** Calls `listener` with every session end from now on; returns its removal. */
   onEnd(listener: SessionEndListener): () => void {
     this.listeners.add(listener);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../current-user.decorator';
 import { bearerToken } from './bearer-token';
 import type { SessionEnd } from './session-end';
+import { SessionResolver } from './session-resolver';
 import { tokenDigest } from './token-digest';
 
 /** What a held stream needs of the HTTP request and response. */
@@ -13,6 +14,8 @@ export interface StreamResponse {
   end(chunk: string): unknown;
   once(event: 'close', listener: () => void): unknown;
 }
+
+const ENDED = ': session ended; sign in again\n\n';
 
 interface Held {
   digest: string;
@@ -30,6 +33,8 @@ interface Held {
 export class SessionStreams {
   private readonly open = new Map<StreamResponse, Held>();
 
+  constructor(private readonly resolver: SessionResolver) {}
+
   get size(): number {
     return this.open.size;
   }
@@ -37,7 +42,10 @@ export class SessionStreams {
   hold(req: StreamRequest, res: StreamResponse): void {
     const token = bearerToken(req.headers.authorization);
     if (!token) return;
-    this.open.set(res, { digest: tokenDigest(token), userId: req.user?.userId ?? null });
+    const digest = tokenDigest(token);
+    // Ended between the check that let the request in and now (told by another hub meanwhile).
+    if (this.resolver.hasEnded(digest)) return void res.end(ENDED);
+    this.open.set(res, { digest, userId: req.user?.userId ?? null });
     res.once('close', () => this.open.delete(res));
   }
 
@@ -51,7 +59,7 @@ export class SessionStreams {
           : held.userId === end.userId && held.digest !== end.exceptDigest;
       if (!ended) continue;
       this.open.delete(res);
-      res.end(': session ended; sign in again\n\n');
+      res.end(ENDED);
       closed++;
     }
     return closed;
