@@ -3,6 +3,7 @@ import pgDriver from 'pg';
 import { eventsTopic } from '@bedside/contracts';
 import {
   hubApi,
+  readEventStream,
   scrape,
   startClusteredHubs,
   startHub,
@@ -110,8 +111,14 @@ describe('console sessions while PostgreSQL is unreachable', () => {
     streams.push(before);
     expect(before.status).toBe(200);
     expect((await me(nightshift)).status).toBe(200);
+    const leaving = await openAlarmStream(hub.httpUrl, leaver);
+    streams.push(leaving);
+    expect(leaving.status).toBe(200);
     expect((await signOut(leaver)).status).toBe(204);
     expect((await me(leaver)).status).toBe(401);
+    // Its open stream is closed by the sign-out (one hub, no bus: locally).
+    await Promise.race([leaving.ended, sleep(2000).then(() => Promise.reject(new Error('stream left open')))]);
+    expect(leaving.comments).toContain('session ended; sign in again');
     // A session this hub was never asked about (as if signed in on another node): the hub
     // learns it from its periodic read of the live sessions.
     const elsewhere = `Bearer elsewhere-${Date.now()}-token-0000000000000000`;
@@ -356,12 +363,32 @@ describe('a sign-out or revocation on one clustered hub reaches the other at onc
     return ms;
   };
 
-  it('signed out on hub A: hub B closes its stream and answers 401', async () => {
+  /** The visit stream on hub B: settles with its comments when the hub ends it. */
+  const visitStreamOnB = async (auth: string) => {
+    const abort = new AbortController();
+    const res = await fetch(`${hubB.httpUrl}/api/visits/stream`, {
+      headers: { authorization: auth },
+      signal: abort.signal,
+    });
+    expect(res.status).toBe(200);
+    const comments: string[] = [];
+    const ended = readEventStream(res.body!, { onEvent: () => undefined, onComment: (c) => comments.push(c) }).then(
+      () => comments,
+      () => comments,
+    );
+    return { ended, close: () => abort.abort() };
+  };
+
+  it('signed out on hub A: hub B closes its streams and answers 401', async () => {
     await newOperator('signout-ends');
     const { auth, stream } = await streamingOnB('signout-ends');
+    const visits = await visitStreamOnB(auth);
     const changed = Date.now();
     expect((await signOut(hubA, auth)).status).toBe(204);
     const ms = await closedWithin(stream, changed);
+    const visitComments = await Promise.race([visits.ended, sleep(BOUND_MS).then(() => null)]);
+    visits.close();
+    expect(visitComments).toContain('session ended; sign in again');
     expect((await me(hubB, auth)).status).toBe(401);
     const again = await openAlarmStream(hubB.httpUrl, auth);
     streams.push(again);
