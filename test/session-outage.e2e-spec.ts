@@ -3,6 +3,7 @@ import pgDriver from 'pg';
 import { eventsTopic } from '@bedside/contracts';
 import {
   hubApi,
+  readEventStream,
   scrape,
   startClusteredHubs,
   startHub,
@@ -110,8 +111,14 @@ describe('console sessions while PostgreSQL is unreachable', () => {
     streams.push(before);
     expect(before.status).toBe(200);
     expect((await me(nightshift)).status).toBe(200);
+    const leaving = await openAlarmStream(hub.httpUrl, leaver);
+    streams.push(leaving);
+    expect(leaving.status).toBe(200);
     expect((await signOut(leaver)).status).toBe(204);
     expect((await me(leaver)).status).toBe(401);
+    // Its open stream is closed by the sign-out (one hub, no bus: locally).
+    await Promise.race([leaving.ended, sleep(2000).then(() => Promise.reject(new Error('stream left open')))]);
+    expect(leaving.comments).toContain('session ended; sign in again');
     // A session this hub was never asked about (as if signed in on another node): the hub
     // learns it from its periodic read of the live sessions.
     const elsewhere = `Bearer elsewhere-${Date.now()}-token-0000000000000000`;
@@ -283,5 +290,165 @@ describe('console sessions while PostgreSQL is unreachable, two clustered hubs',
     }
     expect((await me(hubA, operator)).status).toBe(200);
     expect((await me(hubA, leaver)).status).toBe(401);
+  });
+});
+
+/**
+ * A sign-out or a revocation made through one clustered hub reaches the other over NATS at once:
+ * it forgets the session and closes the session's open alarm stream. The live sessions are read
+ * only once an hour here, so that read cannot be what ends them.
+ */
+describe('a sign-out or revocation on one clustered hub reaches the other at once', () => {
+  let cluster: ClusteredHubs;
+  let hubA: HubProcess;
+  let hubB: HubProcess;
+  let admin: Api;
+  let orgId: string;
+  const streams: AlarmStreamClient[] = [];
+  /** Within this of the change on hub A, hub B must have closed the stream. */
+  const BOUND_MS = 2000;
+
+  beforeAll(async () => {
+    cluster = await startClusteredHubs({
+      nodes: ['hub-a', 'hub-b'],
+      database: 'cluster_session_ends',
+      hubEnv: { AUTH_SESSION_REFRESH_MS: String(60 * 60_000) },
+    });
+    [hubA, hubB] = cluster.hubs;
+    admin = hubApi(hubA);
+    orgId = ((await admin.post('/api/organisations', { name: 'session ends' })).body as { id: string }).id;
+  }, 120_000);
+
+  afterAll(async () => {
+    streams.forEach((s) => s.close());
+    await cluster?.stop();
+  });
+
+  const me = (hub: HubProcess, auth: string) =>
+    fetch(`${hub.httpUrl}/api/auth/me`, { headers: { authorization: auth } });
+  const signOut = (hub: HubProcess, auth: string) =>
+    fetch(`${hub.httpUrl}/api/auth/logout`, { method: 'POST', headers: { authorization: auth } });
+  const newOperator = async (username: string) => {
+    const r = await admin.post('/api/users', {
+      username,
+      password: passwordOf(username),
+      displayName: username,
+      role: 'operator',
+      organisationId: orgId,
+    });
+    expect(r.status).toBe(201);
+    return (r.body as { id: string }).id;
+  };
+  /** A console signed in on hub B with its alarm stream open there. */
+  const streamingOnB = async (username: string) => {
+    const auth = await signIn(hubB, username);
+    const stream = await openAlarmStream(hubB.httpUrl, auth);
+    streams.push(stream);
+    expect(stream.status).toBe(200);
+    return { auth, stream };
+  };
+  /** How long after `since` the stream ended; fails past the bound. */
+  const closedWithin = async (stream: AlarmStreamClient, since: number) => {
+    let timer: NodeJS.Timeout | undefined;
+    const ended = await Promise.race([
+      stream.ended.then(() => true),
+      new Promise<false>((r) => (timer = setTimeout(() => r(false), BOUND_MS))),
+    ]);
+    clearTimeout(timer);
+    const ms = Date.now() - since;
+    if (!ended) throw new Error(`the stream on hub B was still open ${ms} ms after the change on hub A`);
+    expect(stream.comments).toContain('session ended; sign in again');
+    return ms;
+  };
+
+  /** The visit stream on hub B: settles with its comments when the hub ends it. */
+  const visitStreamOnB = async (auth: string) => {
+    const abort = new AbortController();
+    const res = await fetch(`${hubB.httpUrl}/api/visits/stream`, {
+      headers: { authorization: auth },
+      signal: abort.signal,
+    });
+    expect(res.status).toBe(200);
+    const comments: string[] = [];
+    const ended = readEventStream(res.body!, { onEvent: () => undefined, onComment: (c) => comments.push(c) }).then(
+      () => comments,
+      () => comments,
+    );
+    return { ended, close: () => abort.abort() };
+  };
+
+  it('signed out on hub A: hub B closes its streams and answers 401', async () => {
+    await newOperator('signout-ends');
+    const { auth, stream } = await streamingOnB('signout-ends');
+    const visits = await visitStreamOnB(auth);
+    const changed = Date.now();
+    expect((await signOut(hubA, auth)).status).toBe(204);
+    const ms = await closedWithin(stream, changed);
+    const visitComments = await Promise.race([visits.ended, sleep(BOUND_MS).then(() => null)]);
+    visits.close();
+    expect(visitComments).toContain('session ended; sign in again');
+    expect((await me(hubB, auth)).status).toBe(401);
+    const again = await openAlarmStream(hubB.httpUrl, auth);
+    streams.push(again);
+    expect(again.status).toBe(401);
+    process.stdout.write(`session-outage: sign-out on hub A -> stream on hub B closed in ${ms} ms\n`);
+  });
+
+  it('user disabled through hub A: hub B closes its stream and answers 401; another user streams on', async () => {
+    const id = await newOperator('disabled-ends');
+    await newOperator('bystander-ends');
+    const { auth, stream } = await streamingOnB('disabled-ends');
+    const bystander = await streamingOnB('bystander-ends');
+    const changed = Date.now();
+    expect((await admin.post(`/api/users/${id}/disable`, {})).status).toBe(200);
+    const ms = await closedWithin(stream, changed);
+    expect((await me(hubB, auth)).status).toBe(401);
+    // The stream of another user on the same hub was left alone.
+    expect(await Promise.race([bystander.stream.ended.then(() => 'ended'), sleep(300).then(() => 'open')])).toBe(
+      'open',
+    );
+    expect((await me(hubB, bystander.auth)).status).toBe(200);
+    process.stdout.write(`session-outage: user disabled on hub A -> stream on hub B closed in ${ms} ms\n`);
+  });
+
+  it('signed out on hub A during a database outage: hub B, which served the session from memory, refuses it at once', async () => {
+    await newOperator('outage-ends');
+    const { auth, stream } = await streamingOnB('outage-ends');
+    expect((await me(hubA, auth)).status).toBe(200);
+    await cluster.pg.halt();
+    let ms: number;
+    try {
+      expect((await me(hubB, auth)).status).toBe(200); // served from hub B's memory
+      const changed = Date.now();
+      const late = await signOut(hubA, auth);
+      expect(late.status).toBe(503); // ended on hub A now, recorded when the database is back
+      expect(((await late.json()) as { code: string }).code).toBe('DATABASE_UNAVAILABLE');
+      ms = await closedWithin(stream, changed);
+      expect((await me(hubB, auth)).status).toBe(401);
+    } finally {
+      await cluster.pg.resume();
+    }
+    // Back: still refused on both hubs, and the sign-out is written with its time.
+    expect((await me(hubB, auth)).status).toBe(401);
+    expect((await me(hubA, auth)).status).toBe(401);
+    // The cluster's own connection did not outlive the restart: read on a new one.
+    const url = new URL(cluster.pg.url);
+    url.pathname = '/cluster_session_ends';
+    const db = new pgDriver.Client({ connectionString: url.toString() });
+    await db.connect();
+    try {
+      await waitFor(
+        async () =>
+          (
+            await db.query<{ revoked_at: Date | null }>('select revoked_at from sessions where token_hash = $1', [
+              digestOf(auth),
+            ])
+          ).rows[0]?.revoked_at ?? undefined,
+        { timeoutMs: 15_000, what: 'the sign-out recorded' },
+      );
+    } finally {
+      await db.end();
+    }
+    process.stdout.write(`session-outage: sign-out on hub A in an outage -> stream on hub B closed in ${ms} ms\n`);
   });
 });

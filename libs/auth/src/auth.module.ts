@@ -15,10 +15,12 @@ import { AuthController } from './sessions/auth.controller';
 import { AuthService } from './sessions/auth.service';
 import { AdminCredentials, Authenticator } from './sessions/authenticator';
 import { RememberedSessions } from './sessions/remembered-sessions';
+import { SessionEndBroadcast } from './sessions/session-end-broadcast.service';
 import { SessionMemoryRefresh } from './sessions/session-memory-refresh';
 import { SessionOutageMetrics } from './sessions/session-outage.metrics';
 import { SessionRepository } from './sessions/session.repository';
 import { SessionResolver } from './sessions/session-resolver';
+import { SessionStreams } from './sessions/session-streams';
 import { UserRepository } from './users/user.repository';
 import { UserService } from './users/user.service';
 import { UsersController } from './users/users.controller';
@@ -74,6 +76,8 @@ const SIGN_OUT_RETRY_MS = 5_000;
       },
     },
     SessionMemoryRefresh,
+    SessionStreams,
+    SessionEndBroadcast,
     AuthService,
     AuditRepository,
     Authenticator,
@@ -82,6 +86,6 @@ const SIGN_OUT_RETRY_MS = 5_000;
     { provide: APP_GUARD, useClass: AuthorizationGuard },
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
   ],
-  exports: [AdminCredentials, UserRepository, AuditRepository, AccessRepository],
+  exports: [AdminCredentials, UserRepository, AuditRepository, AccessRepository, SessionStreams],
 })
 export class AuthModule {}

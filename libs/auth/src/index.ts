@@ -5,6 +5,7 @@ export * from './policy/role-permissions';
 export * from './policy/route-access';
 export * from './policy/access.repository';
 export * from './sessions/authenticator';
+export * from './sessions/session-streams';
 export * from './bootstrap-admin';
 export * from './users/user.repository';
 export * from './users/password-hash';

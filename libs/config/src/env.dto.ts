@@ -418,7 +418,8 @@ export class EnvDto {
   /**
    * How often the hub reads every live console session from the database into its memory, so
    * it can answer for sessions it was not asked about (clustered: those used on other nodes)
-   * and learns of sign-outs and revocations made elsewhere within one period.
+   * and learns of sign-outs and revocations made elsewhere within one period even if their
+   * NATS message was lost.
    */
   @Transform(toInt)
   @IsInt()

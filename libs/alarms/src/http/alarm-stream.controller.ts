@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { Authenticated, type AuthUser } from '@bedside/auth';
+import { Authenticated, SessionStreams, type AuthUser } from '@bedside/auth';
 import { ApiExtraModels, ApiOkResponse, ApiProduces, ApiQuery, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Subscription } from 'rxjs';
@@ -38,6 +38,7 @@ export class AlarmStreamController {
     private readonly streams: OpenStreams,
     private readonly context: AlarmContextService,
     private readonly provisional: ProvisionalAlarms,
+    private readonly sessions: SessionStreams,
   ) {}
 
   @Get('stream')
@@ -75,6 +76,7 @@ export class AlarmStreamController {
       throw new DomainError('VALIDATION_FAILED', 'Last-Event-ID must be a non-negative integer', { lastEventId: raw });
 
     if (!this.streams.add(res)) throw new DomainError('UNAVAILABLE', 'the hub is shutting down; reconnect shortly');
+    this.sessions.hold(req, res); // closed when the session ends, here or on another hub
     let cursor = raw === undefined ? null : Number(raw);
     let live = false;
     let closed = false;

@@ -7,11 +7,7 @@ import { ChangeOwnPasswordDto } from '../users/user.dto';
 import { UserService } from '../users/user.service';
 import { LoginDto, LoginResultDto } from './auth.dto';
 import { AuthService } from './auth.service';
-
-const bearerOf = (header: string | undefined): string | undefined => {
-  const [scheme, token] = (header ?? '').split(' ');
-  return scheme?.toLowerCase() === 'bearer' && token ? token : undefined;
-};
+import { bearerToken } from './bearer-token';
 
 @ApiTags('auth')
 @Controller('api/auth')
@@ -33,7 +29,7 @@ export class AuthController {
   @HttpCode(204)
   @Authenticated({ permission: 'self' })
   async logout(@Headers('authorization') header: string | undefined) {
-    const token = bearerOf(header);
+    const token = bearerToken(header);
     if (token) await this.auth.logout(token);
   }
 
@@ -52,6 +48,6 @@ export class AuthController {
     @CurrentUser() me: AuthUser,
     @Headers('authorization') header: string | undefined,
   ) {
-    await this.users.changeOwnPassword(me, dto.currentPassword, dto.newPassword, bearerOf(header));
+    await this.users.changeOwnPassword(me, dto.currentPassword, dto.newPassword, bearerToken(header));
   }
 }

@@ -43,15 +43,21 @@ export class RememberedSessions {
   /**
    * Every session the database had live at `at`: each is confirmed then; one confirmed before
    * `at` and not among them has ended since (one confirmed later, by a sign-in or a lookup while
-   * the read was under way, is newer than the read and kept).
+   * the read was under way, is newer than the read and kept). Returns the digests it ended.
    */
-  reconcile(live: readonly { digest: string; session: LiveSession }[], at: number): void {
+  reconcile(live: readonly { digest: string; session: LiveSession }[], at: number): string[] {
     const seen = new Set<string>();
     for (const l of live) {
       seen.add(l.digest);
       this.confirmedEarlier(l.digest, l.session, at);
     }
-    for (const [digest, e] of [...this.live]) if (!seen.has(digest) && e.confirmedAt < at) this.end(digest);
+    const ended: string[] = [];
+    for (const [digest, e] of [...this.live])
+      if (!seen.has(digest) && e.confirmedAt < at) {
+        this.end(digest);
+        ended.push(digest);
+      }
+    return ended;
   }
 
   /**

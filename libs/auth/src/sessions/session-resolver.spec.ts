@@ -321,6 +321,75 @@ describe('SessionResolver', () => {
     expect(await outcome(t.resolver, 'tok-c')).toBe('ok');
   });
 
+  it('tells its listeners of every end: made here, told by another hub, found by a read', async () => {
+    const told: [string, string][] = [];
+    t.resolver.onEnd((end, source) => told.push([end.kind === 'user' ? `user ${end.userId}` : end.digest, source]));
+    t.store.add('tok-b', 'bob', t.now() + 60 * MIN);
+    t.store.add('tok-c', 'carol', t.now() + 60 * MIN);
+    await t.resolver.resolve('tok-b');
+    await t.resolver.signOut('tok-a');
+    await t.resolver.endAllOf('bob');
+    t.resolver.endedElsewhere({ kind: 'user', userId: 'dan' });
+    await t.resolver.resolve('tok-c');
+    t.advance(1000);
+    t.store.rows.get(tokenDigest('tok-c'))!.revokedAt = t.now(); // revoked by a hub whose word was lost
+    await t.resolver.refresh();
+    expect(told).toEqual([
+      [tokenDigest('tok-a'), 'here'],
+      ['user bob', 'here'],
+      ['user dan', 'elsewhere'],
+      [tokenDigest('tok-c'), 'read'],
+    ]);
+  });
+
+  it('a sign-out made on another hub is refused here at once, also during an outage', async () => {
+    t.store.add('tok-b', 'bob', t.now() + 60 * MIN);
+    await t.resolver.resolve('tok-a');
+    await t.resolver.resolve('tok-b');
+    t.store.down = true;
+    // Recorded by that hub: only this hub's memory needed to learn it.
+    t.store.rows.get(tokenDigest('tok-a'))!.revokedAt = t.now();
+    t.resolver.endedElsewhere({ kind: 'session', digest: tokenDigest('tok-a'), at: t.now(), recorded: true });
+    expect(await outcome(t.resolver, 'tok-a')).toBe('ended');
+    expect(await outcome(t.resolver, 'tok-b')).toBe('ok');
+  });
+
+  it('a sign-out another hub could not record is refused here after the database is back, and written by this hub too', async () => {
+    await t.resolver.resolve('tok-a');
+    t.store.down = true;
+    const at = t.now();
+    t.resolver.endedElsewhere({ kind: 'session', digest: tokenDigest('tok-a'), at, recorded: false });
+    expect(await outcome(t.resolver, 'tok-a')).toBe('ended');
+    t.advance(MIN);
+    t.store.down = false;
+    // The database still calls it live (neither hub has written it yet): refused all the same.
+    expect(await outcome(t.resolver, 'tok-a')).toBe('ended');
+    await t.resolver.flushSignOuts();
+    expect(t.store.rows.get(tokenDigest('tok-a'))!.revokedAt).toBe(at);
+  });
+
+  it("a user's sessions ended on another hub end here, but the one kept", async () => {
+    t.store.add('tok-a2', 'alice', t.now() + 60 * MIN);
+    await t.resolver.resolve('tok-a');
+    await t.resolver.resolve('tok-a2');
+    t.store.down = true;
+    t.resolver.endedElsewhere({ kind: 'user', userId: 'alice', exceptDigest: tokenDigest('tok-a2') });
+    expect(await outcome(t.resolver, 'tok-a')).toBe('ended');
+    expect(await outcome(t.resolver, 'tok-a2')).toBe('ok');
+  });
+
+  it('a read cut at the capacity does not tell the sessions it missed as ended', async () => {
+    const s = setup(GRACE, 2);
+    const told: string[] = [];
+    s.resolver.onEnd((end) => told.push(end.kind));
+    for (const tok of ['x', 'y', 'z']) s.store.add(tok, tok, s.now() + MIN);
+    for (const tok of ['x', 'y', 'z']) await s.resolver.resolve(tok);
+    s.advance(1000);
+    await s.resolver.refresh(); // two of three live sessions read
+    expect(told).toEqual([]);
+    s.resolver.stop();
+  });
+
   it('remembers at most its capacity, least recently confirmed out first', async () => {
     const s = setup(GRACE, 2);
     for (const tok of ['x', 'y', 'z']) s.store.add(tok, tok, s.now() + MIN);

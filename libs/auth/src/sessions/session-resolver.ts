@@ -1,6 +1,7 @@
 import { DomainError } from '@bedside/common';
 import type { AuthUser } from '../current-user.decorator';
 import type { LiveSession, RememberedSessions } from './remembered-sessions';
+import type { SessionEnd, SessionEndSource } from './session-end';
 import { tokenDigest } from './token-digest';
 
 /** The sessions table, by token digest. */
@@ -31,6 +32,9 @@ export interface SessionResolverOptions {
 
 export type SessionUser = AuthUser & { userId: string };
 
+/** Told of every session end this hub learns (to close its streams, and tell the other hubs of its own). */
+export type SessionEndListener = (end: SessionEnd, source: SessionEndSource) => void;
+
 const UNANSWERED = Symbol('unanswered');
 
 /**
@@ -44,6 +48,9 @@ const UNANSWERED = Symbol('unanswered');
  *
  * A sign-out the database cannot record takes effect here at once and is written when the
  * database is back (tried again on a timer and at the next lookup the database answers).
+ *
+ * Every end it learns (made here, told by another hub, or found by a read of the live sessions)
+ * goes to its listeners.
  */
 export class SessionResolver {
   private readonly pendingSignOuts = new Map<string, number>();
@@ -51,6 +58,7 @@ export class SessionResolver {
   private flushing: Promise<void> | null = null;
   /** Set while answers come from memory: when that began and what was answered. */
   private outage: { since: number; remembered: number; refused: number } | null = null;
+  private readonly listeners = new Set<SessionEndListener>();
 
   constructor(
     private readonly store: SessionStore,
@@ -99,6 +107,17 @@ export class SessionResolver {
     this.memory.confirmed(tokenDigest(token), session, this.o.now());
   }
 
+  /** Whether this hub knows the session of `digest` has ended (without asking the database). */
+  hasEnded(digest: string): boolean {
+    return this.pendingSignOuts.has(digest) || this.memory.recall(digest).kind === 'ended';
+  }
+
+  /** Calls `listener` with every session end from now on; returns its removal. */
+  onEnd(listener: SessionEndListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Ends the session of `token`: here at once, in the database now or, if it is unreachable, once it is back. */
   async signOut(token: string): Promise<void> {
     const digest = tokenDigest(token);
@@ -108,14 +127,28 @@ export class SessionResolver {
       await this.store.revoke(digest, new Date(at));
     } catch (err) {
       if (!this.o.unavailable(err)) throw err;
-      this.pendingSignOuts.set(digest, at);
-      this.retry ??= setInterval(() => void this.flushSignOuts(), this.o.signOutRetryMs);
-      this.retry.unref();
+      this.signOutLater(digest, at);
+      this.tell({ kind: 'session', digest, at, recorded: false }, 'here');
       throw new DomainError(
         'DATABASE_UNAVAILABLE',
         'the database is unavailable: this session is ended on this hub now and the sign-out is recorded when the database is back',
       );
     }
+    this.tell({ kind: 'session', digest, at, recorded: true }, 'here');
+  }
+
+  /**
+   * An end another hub made: forgotten here at once. A sign-out that hub could not record is
+   * also written by this hub once the database is back (the write keeps the first time), so it
+   * is refused here even if the database answers before that hub has written it.
+   */
+  endedElsewhere(end: SessionEnd): void {
+    if (end.kind === 'user') this.memory.endAllOf(end.userId, end.exceptDigest);
+    else {
+      this.memory.end(end.digest);
+      if (!end.recorded) this.signOutLater(end.digest, end.at);
+    }
+    this.tell(end, 'elsewhere');
   }
 
   /**
@@ -133,10 +166,14 @@ export class SessionResolver {
       if (this.o.unavailable(err)) return;
       throw err;
     }
-    this.memory.reconcile(
+    const ended = this.memory.reconcile(
       live.filter((l) => !this.pendingSignOuts.has(l.digest)),
       at,
     );
+    // A read cut at the capacity misses live sessions: it ends them in memory (a lookup brings
+    // them back), but they are not told as ended.
+    if (live.length < this.memory.capacity)
+      for (const digest of ended) this.tell({ kind: 'session', digest, at, recorded: true }, 'read');
   }
 
   /** Ends every session of a user, but the one of `exceptToken` (a password changed by its owner). */
@@ -144,6 +181,7 @@ export class SessionResolver {
     const except = exceptToken === undefined ? undefined : tokenDigest(exceptToken);
     this.memory.endAllOf(userId, except);
     await this.store.revokeAllOf(userId, new Date(this.o.now()), except);
+    this.tell(except === undefined ? { kind: 'user', userId } : { kind: 'user', userId, exceptDigest: except }, 'here');
   }
 
   /** Writes the sign-outs the database missed; those it still cannot take wait for the next try. */
@@ -170,6 +208,22 @@ export class SessionResolver {
       }
     }
     if (this.pendingSignOuts.size === 0) this.stop();
+  }
+
+  private signOutLater(digest: string, at: number): void {
+    if (!this.pendingSignOuts.has(digest)) this.pendingSignOuts.set(digest, at);
+    this.retry ??= setInterval(() => void this.flushSignOuts(), this.o.signOutRetryMs);
+    this.retry.unref();
+  }
+
+  private tell(end: SessionEnd, source: SessionEndSource): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(end, source);
+      } catch (err) {
+        this.o.log.warn({ msg: 'session end not handled', reason: (err as Error).message });
+      }
+    }
   }
 
   private fromMemory(digest: string, now: number): SessionUser | undefined {

@@ -1,7 +1,7 @@
 import { Controller, Get, Req, Res, type BeforeApplicationShutdown } from '@nestjs/common';
 import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Authenticated, type AuthUser } from '@bedside/auth';
+import { Authenticated, SessionStreams, type AuthUser } from '@bedside/auth';
 import { DomainError } from '@bedside/common';
 import { isOverdue } from './domain/overdue';
 import { VisitEvents } from './visit-events';
@@ -21,7 +21,10 @@ export class VisitStreamController implements BeforeApplicationShutdown {
   private readonly open = new Set<Response>();
   private closing = false;
 
-  constructor(private readonly events: VisitEvents) {}
+  constructor(
+    private readonly events: VisitEvents,
+    private readonly sessions: SessionStreams,
+  ) {}
 
   /** Open streams would hold the HTTP server open at shutdown: end them first. */
   beforeApplicationShutdown(): void {
@@ -36,6 +39,7 @@ export class VisitStreamController implements BeforeApplicationShutdown {
   stream(@Req() req: Request & { user?: AuthUser }, @Res() res: Response): void {
     if (this.closing) throw new DomainError('UNAVAILABLE', 'the hub is shutting down; reconnect shortly');
     this.open.add(res);
+    this.sessions.hold(req, res); // closed when the session ends, here or on another hub
     const organisationId = req.user?.organisationId ?? null;
     res.status(200).set({
       'x-heartbeat-ms': String(HEARTBEAT_MS),
