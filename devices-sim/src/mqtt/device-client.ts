@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import {
   AckMessageDto,
@@ -115,6 +116,9 @@ export class DeviceClient extends EventEmitter {
       client.on('message', (topic, payload) => this.onMessage(topic, payload));
       client.on('reconnect', () => this.counters.reconnects++);
       client.on('close', () => this.emit('close'));
+      // A device sends its press at once: with Nagle's algorithm a publish right after a PUBACK
+      // would wait for the hub's delayed ACK (RFC 1122 §4.2.3.2). TCP streams only; ws has none.
+      client.on('connect', () => (client.stream as Partial<Socket>).setNoDelay?.(true));
       client.once('connect', () => {
         settled = true;
         resolve();
