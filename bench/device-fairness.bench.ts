@@ -104,14 +104,17 @@ interface Creds {
 const quantile = (xs: number[], q: number): number | null =>
   xs.length === 0 ? null : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
 
-function connectClient(url: string, c: Creds): Promise<MqttClient> {
-  return mqtt.connectAsync(url, {
+/** A call button as devices-sim plays one: each packet sent at once (TCP_NODELAY). */
+async function connectClient(url: string, c: Creds): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(url, {
     clientId: c.mqtt.clientId,
     username: c.mqtt.username,
     password: c.mqtt.password,
     protocolVersion: 4,
     reconnectPeriod: 0,
   });
+  (client.stream as Socket).setNoDelay(true);
+  return client;
 }
 
 /** SOS presses from every button each `everyMs` for `windowS`: latency of each press's acks. */
