@@ -10,7 +10,7 @@
  * instead of PGlite, whose queries run on the hub's own thread and dominate its CPU under SOS load.
  *
  * --pin runs the hub's main thread (its JavaScript) on one CPU, its helper threads anywhere, and
- * everything else (this process with its buttons and stuck device, the flooding process,
+ * everything else (this process with its buttons, the flooding and the stuck device processes,
  * PostgreSQL) on the others, for the quiet and the loaded windows alike, so the flood generator
  * cannot take the hub's CPU. By default (or --no-pin) the scheduler is free: on two cores that
  * measured better, since pinned, PostgreSQL shares one CPU with the flood generator.
@@ -329,24 +329,20 @@ export async function deviceFairnessBench(
 
       // The flooding device is its own process, as it would be its own machine: flooding from this
       // process would slow the measuring clients down and be counted against the hub.
-      const flooder = spawn(process.execPath, [__filename, '--flood-child'], {
-        env: { PATH: process.env.PATH ?? '', FLOOD_URL: hub.mqttUrl, FLOOD_CREDS: JSON.stringify(flooderCreds) },
-        stdio: ['ignore', 'pipe', 'inherit'],
+      const flooder = await startChild('--flood-child', {
+        FLOOD_URL: hub.mqttUrl,
+        FLOOD_CREDS: JSON.stringify(flooderCreds),
       });
-      let floodOutput = '';
-      flooder.stdout.on('data', (d: Buffer) => (floodOutput += d.toString()));
-      const stuck = await stuckDevice(port, creds(1, 'mattress'));
-      const stopStuck = stuck.flood();
+      const stuck = await startChild('--stuck-child', {
+        STUCK_PORT: String(port),
+        STUCK_CREDS: JSON.stringify(creds(1, 'mattress')),
+      });
       await new Promise((r) => setTimeout(r, 500));
       log(`device fairness: loaded window${of}, one device flooding telemetry, one not reading`);
       loadedRounds.push(await measure(hub, buttons, o, `loaded-${round}`));
-      const flooderExit = new Promise((r) => flooder.once('exit', r));
-      flooder.kill('SIGTERM');
-      await flooderExit;
-      sent += Number(/sent (\d+)/.exec(floodOutput)?.[1] ?? 0);
-      stopStuck();
+      sent += Number(/sent (\d+)/.exec(await flooder.stop())?.[1] ?? 0);
       stuckDropped ||= (await scrape(hub.httpUrl))('bedside_mqtt_connections_dropped_total') > 0;
-      stuck.socket.destroy();
+      await stuck.stop();
       // Both gone before the next quiet window.
       await new Promise((r) => setTimeout(r, 500));
     }
@@ -418,21 +414,66 @@ export async function deviceFairnessBench(
 
 const pad = (x: number | null) => String(x ?? '-').padStart(8);
 
-/** The flooding device's process: floods until SIGTERM, then prints how many messages it sent. */
-async function floodChild(): Promise<void> {
-  // At the lowest CPU priority, like every load generator of these benches: the attacker's CPU is
-  // its own machine's, and on the hub's two cores an equal share would be counted against the hub.
-  setPriority(GENERATOR_NICE);
-  const c = JSON.parse(process.env.FLOOD_CREDS ?? '{}') as Creds;
-  const client = await connectClient(process.env.FLOOD_URL ?? '', c);
-  const flooding = floodTelemetry(client, c.deviceId);
-  process.once('SIGTERM', () => {
-    process.stdout.write(`sent ${flooding.stop()}\n`, () => process.exit(0));
-  });
+interface Child {
+  /** SIGTERM, then what the child printed once it is gone. */
+  stop(): Promise<string>;
 }
 
-if (require.main === module && process.argv.includes('--flood-child')) {
-  void floodChild();
+/** This file as a misbehaving device's process; resolves once it says it is connected and misbehaving. */
+async function startChild(mode: '--flood-child' | '--stuck-child', env: Record<string, string>): Promise<Child> {
+  const child = spawn(process.execPath, [__filename, mode], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      if (output.includes('ready\n')) resolve();
+    });
+    void exited.then(() => reject(new Error(`${mode} exited before it was ready: ${output}`)));
+  });
+  return {
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      return output;
+    },
+  };
+}
+
+/**
+ * A misbehaving device's process, at the lowest CPU priority like every load generator of these
+ * benches: the device's CPU is its own machine's, and on the hub's two cores an equal share would
+ * be counted against the hub. Misbehaves until SIGTERM, then prints how many messages it sent.
+ */
+async function deviceChild(mode: string): Promise<void> {
+  setPriority(GENERATOR_NICE);
+  let stop: () => number;
+  if (mode === '--flood-child') {
+    const c = JSON.parse(process.env.FLOOD_CREDS ?? '{}') as Creds;
+    const client = await connectClient(process.env.FLOOD_URL ?? '', c);
+    stop = floodTelemetry(client, c.deviceId).stop;
+  } else {
+    const c = JSON.parse(process.env.STUCK_CREDS ?? '{}') as Creds;
+    const stuck = await stuckDevice(Number(process.env.STUCK_PORT), c);
+    const stopFlood = stuck.flood();
+    stop = () => {
+      stopFlood();
+      stuck.socket.destroy();
+      return 0;
+    };
+  }
+  process.once('SIGTERM', () => {
+    process.stdout.write(`sent ${stop()}\n`, () => process.exit(0));
+  });
+  process.stdout.write('ready\n');
+}
+
+const childMode = ['--flood-child', '--stuck-child'].find((m) => process.argv.includes(m));
+if (require.main === module && childMode) {
+  void deviceChild(childMode);
 } else if (require.main === module) {
   const run = startLoneRun();
   const arg = run.arg;
