@@ -296,6 +296,77 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     await db.deleteFrom('bed_rule_state').where('bed_id', '=', bedId).execute(); // the boot test below starts from no saved state
   });
 
+  it("writes an evaluation's lone update after one read, in one statement with its stream event, rule state and journal", async () => {
+    const states = new BedRuleStateRepository(database);
+    const db = database.db;
+    const raised = raise('fall:again', T0 + 40_000, { kind: 'fall', severity: 'critical' });
+    const saved = {
+      bedId,
+      state: { marker: 'again' } as never,
+      nextDeadline: null,
+      eventCursor: T0 + 40_000,
+      version: 9,
+    };
+    const evaluation = (actions: RuleAction[], version: number) => ({
+      organisationId: orgId,
+      saved: { ...saved, version },
+      actions,
+      due: [],
+      now: actions[0].at,
+    });
+    const first = await committer.commitEvaluation(evaluation([raised], 9), null);
+    const update: RuleAction = {
+      type: 'update',
+      bedId,
+      kind: 'fall',
+      subject: null,
+      key: 'fall:again',
+      at: T0 + 45_000,
+      suppressed: false,
+      reason: 'fall_repeated',
+      message: 'fell again',
+      details: {},
+      severity: 'critical',
+      previousSeverity: 'critical',
+      repeatCount: 1,
+    };
+    const inTransaction = jest.spyOn(committer, 'transaction');
+    const out = await committer.commitEvaluation(evaluation([update], 10), null);
+    expect(inTransaction).not.toHaveBeenCalled();
+
+    const fall = await alarms.getByKey(db, 'fall:again');
+    expect(fall).toEqual(
+      expect.objectContaining({ status: 'raised', repeatCount: 1, incidentId: first.events[0].alarm.incidentId }),
+    );
+    expect(fall!.audit.map((a) => [a.action, a.at])).toEqual([
+      ['raise', T0 + 40_000],
+      ['update', T0 + 45_000],
+    ]);
+    expect(out.events).toEqual([
+      expect.objectContaining({
+        type: 'alarm.updated',
+        alarm: expect.objectContaining({ id: fall!.id, repeatCount: 1 }) as unknown,
+      }),
+    ]);
+    expect(await alarms.eventsAfter(first.events[0].id)).toEqual(out.events);
+    expect(out.raisedOrUpdated.get('fall')?.id).toBe(fall!.id);
+    expect(out.escalations.get(fall!.id)).toBe(fall!.nextEscalationAt);
+    expect((await states.get(bedId))!.version).toBe(10);
+    expect(await alarms.actions(bedId, new Date(T0 + 45_000), new Date(T0 + 45_001))).toEqual([update]);
+
+    // An update of an alarm not stored is the transaction's to handle: no event, the state and journal still written.
+    const unknown = { ...update, key: 'fall:never', at: T0 + 46_000 };
+    const fallback = await committer.commitEvaluation(evaluation([unknown], 11), null);
+    expect(inTransaction).toHaveBeenCalledTimes(1);
+    inTransaction.mockRestore();
+    expect(fallback.events).toEqual([]);
+    expect(fallback.raisedOrUpdated.size).toBe(0);
+    expect(await alarms.lastEventId()).toBe(out.events[0].id);
+    expect((await states.get(bedId))!.version).toBe(11);
+    expect(await alarms.actions(bedId, new Date(T0 + 46_000), new Date(T0 + 46_001))).toEqual([unknown]);
+    await db.deleteFrom('bed_rule_state').where('bed_id', '=', bedId).execute(); // the boot test below starts from no saved state
+  });
+
   it('escalates when due and records the next escalation; the stream log reads back in id order', async () => {
     const hr = await alarms.getByKey(alarms.db, 'hr:1');
     const out = await committer.transaction(async (tx, o) => {

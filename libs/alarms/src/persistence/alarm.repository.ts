@@ -116,6 +116,48 @@ const auditColumns = (e: Omit<AlarmAuditEntry, 'action'> & { action: string }) =
   note_params: e.code === undefined ? null : JSON.stringify(e.params ?? {}),
 });
 
+/** An alarm_audit row as read with its alarm (auditRows), `at` in ms. */
+interface AuditRow {
+  at: number;
+  actor: string;
+  action: string;
+  from_state: string | null;
+  to_state: string;
+  note: string | null;
+  note_code: string | null;
+  note_params: Record<string, string | number | boolean> | null;
+}
+
+/**
+ * The alarm's audit timeline as a column of its own row, in id order: an alarm is read in one
+ * round trip, which an evaluation that updates it pays before its write.
+ */
+const auditRows = sql<AuditRow[]>`(select coalesce(json_agg(json_build_object(
+    'at', (extract(epoch from au.at) * 1000)::float8, 'actor', au.actor, 'action', au.action,
+    'from_state', au.from_state, 'to_state', au.to_state, 'note', au.note,
+    'note_code', au.note_code, 'note_params', au.note_params) order by au.id), '[]'::json)
+  from alarm_audit au where au.alarm_id = alarms.id)`.as('audit_rows');
+
+function fromAuditRow(r: AuditRow): AlarmAuditEntry {
+  return {
+    at: r.at,
+    actor: r.actor,
+    action: r.action as AlarmAuditEntry['action'],
+    from: r.from_state as AlarmStatus | null,
+    to: r.to_state as AlarmStatus,
+    note: r.note,
+    ...(r.note_code === null ? {} : { code: r.note_code, params: r.note_params ?? {} }),
+  };
+}
+
+/** Inserts `entries` into alarm_audit for the alarm of the single-row CTE `source` (insertRaised, saveAlone). */
+function auditOf(source: 'inserted' | 'updated', entries: readonly AlarmAuditEntry[]) {
+  return sql`insert into alarm_audit (alarm_id, at, actor, action, from_state, to_state, note, note_code, note_params)
+    select ${sql.ref(`${source}.id`)}, x.at, x.actor, x.action, x.from_state, x.to_state, x.note, x.note_code, x.note_params::jsonb
+      from ${sql.table(source)}, jsonb_to_recordset(${JSON.stringify(entries.map(auditColumns))}::jsonb)
+      as x(at timestamptz, actor text, action text, from_state text, to_state text, note text, note_code text, note_params text)`;
+}
+
 /** The alarm_events payload: what the stream sends, and replays after a reconnect. */
 function streamPayload(alarm: AlarmView, at: number): { atIso: string; json: string } {
   const atIso = new Date(at).toISOString();
@@ -222,10 +264,7 @@ export class AlarmRepository {
     const ctes = [
       ...(alongside ?? []).map((w, i) => sql`${sql.id(`alongside_${i}`)} as (${w})`),
       sql`inserted as (${inserted})`,
-      sql`audit as (insert into alarm_audit (alarm_id, at, actor, action, from_state, to_state, note, note_code, note_params)
-        select inserted.id, x.at, x.actor, x.action, x.from_state, x.to_state, x.note, x.note_code, x.note_params::jsonb
-          from inserted, jsonb_to_recordset(${JSON.stringify(a.audit.map(auditColumns))}::jsonb)
-          as x(at timestamptz, actor text, action text, from_state text, to_state text, note text, note_code text, note_params text))`,
+      sql`audit as (${auditOf('inserted', a.audit)})`,
     ];
     // The stored payload carries the incident chosen above, like the event returned here.
     if (withEvent) {
@@ -252,6 +291,36 @@ export class AlarmRepository {
             at: payload.atIso,
           };
     return { incidentId: row.incident_id, event };
+  }
+
+  /**
+   * An alarm change in one statement, so one round trip and atomic without BEGIN/COMMIT: the
+   * changed columns, the audit entries `next` has beyond `prev`, its stream event (`type` at
+   * `at`) and `alongside` (writes of the same evaluation: rule state, action journal). The
+   * caller holds the stream turn (AlarmCommitter). Null when the alarm row is gone: then only
+   * `alongside` is written.
+   */
+  async saveAlone(
+    ex: Executor,
+    prev: AlarmRecord,
+    next: AlarmRecord,
+    type: AlarmEventType,
+    at: number,
+    alongside: readonly AlongsideWrite[],
+  ): Promise<AlarmStreamEvent | null> {
+    const updated = ex.updateTable('alarms').set(columns(next)).where('id', '=', next.id).returning('id');
+    const entries = next.audit.slice(prev.audit.length);
+    const view = toAlarmView(next);
+    const payload = streamPayload(view, at);
+    const ctes = [...alongside.map((w, i) => sql`${sql.id(`alongside_${i}`)} as (${w})`), sql`updated as (${updated})`];
+    if (entries.length > 0) ctes.push(sql`audit as (${auditOf('updated', entries)})`);
+    if (this.sharedLog) ctes.push(sql`log_turn as (${this.logTurn()})`);
+    ctes.push(sql`event as (insert into alarm_events (alarm_id, type, at, payload)
+      select updated.id, ${type}, ${new Date(at)}::timestamptz, ${payload.json}::jsonb from updated${this.sharedLog ? sql`, log_turn` : sql``}
+      returning id)`);
+    const { rows } = await sql<{ id: number }>`with ${sql.join(ctes)} select id from event`.execute(ex);
+    const row = rows[0];
+    return row ? { id: Number(row.id), type, alarm: view, at: payload.atIso } : null;
   }
 
   /** Writes the changed columns and the audit entries `next` has beyond `prev`. */
@@ -330,28 +399,20 @@ export class AlarmRepository {
   }
 
   async get(ex: Executor, id: string, forUpdate = false): Promise<AlarmRecord | null> {
-    let q = ex.selectFrom('alarms').selectAll().where('id', '=', id);
+    let q = ex.selectFrom('alarms').selectAll().select(auditRows).where('id', '=', id);
     if (forUpdate && this.database.engine === 'postgres') q = q.forUpdate();
     const row = await q.executeTakeFirst();
-    return row ? toRecord(row, await this.audit(ex, row.id)) : null;
+    return row ? toRecord(row, row.audit_rows.map(fromAuditRow)) : null;
   }
 
   async getByKey(ex: Executor, key: string): Promise<AlarmRecord | null> {
-    const row = await ex.selectFrom('alarms').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
-    return row ? toRecord(row, await this.audit(ex, row.id)) : null;
-  }
-
-  async audit(ex: Executor, alarmId: string): Promise<AlarmAuditEntry[]> {
-    const rows = await ex.selectFrom('alarm_audit').selectAll().where('alarm_id', '=', alarmId).orderBy('id').execute();
-    return rows.map((r) => ({
-      at: r.at.getTime(),
-      actor: r.actor,
-      action: r.action as AlarmAuditEntry['action'],
-      from: r.from_state as AlarmStatus | null,
-      to: r.to_state as AlarmStatus,
-      note: r.note,
-      ...(r.note_code === null ? {} : { code: r.note_code, params: r.note_params ?? {} }),
-    }));
+    const row = await ex
+      .selectFrom('alarms')
+      .selectAll()
+      .select(auditRows)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    return row ? toRecord(row, row.audit_rows.map(fromAuditRow)) : null;
   }
 
   async incident(incidentId: string): Promise<AlarmView[]> {
