@@ -367,6 +367,48 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     await db.deleteFrom('bed_rule_state').where('bed_id', '=', bedId).execute(); // the boot test below starts from no saved state
   });
 
+  it('writes lone raises that wait for the stream lock together, in one statement; a write that fails there fails alone', async () => {
+    const stream = new AlarmStream();
+    const streamed: number[] = [];
+    stream.events$.subscribe((e) => streamed.push(e.id));
+    const together = new AlarmCommitter(database, alarms, new BedRuleStateRepository(database), applier, stream);
+    const statements = jest.spyOn(alarms, 'writeParts');
+    const lone = (key: string, at: number, organisationId = orgId) => ({
+      organisationId,
+      saved: { bedId, state: { marker: key } as never, nextDeadline: null, eventCursor: at, version: 20 },
+      actions: [raise(key, at, { kind: 'tamper' })],
+      due: [],
+      now: at,
+    });
+    // Queued while the first waits for a connection and the lock: one statement for the four.
+    const [a, b, c, poisoned] = await Promise.allSettled([
+      together.commitEvaluation(lone('tamper:a', T0 + 50_000), null),
+      together.commitEvaluation(lone('tamper:b', T0 + 50_001), null),
+      together.commitEvaluation(lone('tamper:c', T0 + 50_002), null),
+      together.commitEvaluation(lone('tamper:d', T0 + 50_003, randomUUID()), null), // no such organisation
+    ]);
+    expect(statements.mock.calls.map(([, parts]) => parts.length)).toEqual([4, 1, 1, 1, 1]); // the batch failed, then one by one
+    statements.mockRestore();
+    expect(poisoned.status).toBe('rejected');
+    const outs = [a, b, c].map((r) => (r.status === 'fulfilled' ? r.value : null));
+    for (const [i, key] of ['tamper:a', 'tamper:b', 'tamper:c'].entries()) {
+      const stored = await alarms.getByKey(database.db, key);
+      expect(outs[i]!.events).toEqual([
+        expect.objectContaining({
+          type: 'alarm.raised',
+          alarm: expect.objectContaining({ id: stored!.id }) as unknown,
+        }),
+      ]);
+      expect(outs[i]!.raisedOrUpdated.get('tamper')?.id).toBe(stored!.id);
+    }
+    expect(await alarms.getByKey(database.db, 'tamper:d')).toBeNull();
+    // Streamed in id order, and as stored.
+    expect(streamed).toHaveLength(3);
+    expect(streamed).toEqual([...streamed].sort((x, y) => x - y));
+    expect((await alarms.eventsAfter(streamed[0] - 1)).map((e) => e.id)).toEqual(streamed);
+    await database.db.deleteFrom('bed_rule_state').where('bed_id', '=', bedId).execute();
+  });
+
   it('escalates when due and records the next escalation; the stream log reads back in id order', async () => {
     const hr = await alarms.getByKey(alarms.db, 'hr:1');
     const out = await committer.transaction(async (tx, o) => {
