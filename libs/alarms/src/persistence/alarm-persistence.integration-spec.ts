@@ -367,16 +367,30 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     await db.deleteFrom('bed_rule_state').where('bed_id', '=', bedId).execute(); // the boot test below starts from no saved state
   });
 
-  it('writes lone raises that wait for the stream lock together, in one statement; a write that fails there fails alone', async () => {
+  it('writes lone raises and updates that wait for the stream lock together, in one statement; a write that fails there fails alone', async () => {
     const stream = new AlarmStream();
     const streamed: number[] = [];
     stream.events$.subscribe((e) => streamed.push(e.id));
     const together = new AlarmCommitter(database, alarms, new BedRuleStateRepository(database), applier, stream);
+    // One bed each: a bed's evaluations never run at once, so its writes never share a statement.
+    const { household_id } = await database.db
+      .selectFrom('beds')
+      .select('household_id')
+      .where('id', '=', bedId)
+      .executeTakeFirstOrThrow();
+    const bedOf: Record<string, string> = {};
+    for (const key of ['tamper:a', 'tamper:b', 'tamper:c', 'tamper:d']) {
+      bedOf[key] = randomUUID();
+      await database.db
+        .insertInto('beds')
+        .values({ id: bedOf[key], household_id, resident_id: null, label: key })
+        .execute();
+    }
     const statements = jest.spyOn(alarms, 'writeParts');
     const lone = (key: string, at: number, organisationId = orgId) => ({
       organisationId,
-      saved: { bedId, state: { marker: key } as never, nextDeadline: null, eventCursor: at, version: 20 },
-      actions: [raise(key, at, { kind: 'tamper' })],
+      saved: { bedId: bedOf[key], state: { marker: key } as never, nextDeadline: null, eventCursor: at, version: 20 },
+      actions: [raise(key, at, { kind: 'tamper', bedId: bedOf[key] })],
       due: [],
       now: at,
     });
@@ -406,7 +420,45 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(streamed).toHaveLength(3);
     expect(streamed).toEqual([...streamed].sort((x, y) => x - y));
     expect((await alarms.eventsAfter(streamed[0] - 1)).map((e) => e.id)).toEqual(streamed);
-    await database.db.deleteFrom('bed_rule_state').where('bed_id', '=', bedId).execute();
+
+    // Updates of the same instant: each reads its alarm, then they queue for the lock like the raises.
+    const writes = jest.spyOn(alarms, 'writeParts');
+    const again = (key: string): RuleAction => ({
+      type: 'update',
+      bedId: bedOf[key],
+      kind: 'tamper',
+      subject: null,
+      key,
+      at: T0 + 51_000,
+      suppressed: false,
+      reason: 'tamper_repeated',
+      message: 'again',
+      details: {},
+      severity: 'major',
+      previousSeverity: 'major',
+      repeatCount: 1,
+    });
+    const updated = await Promise.all(
+      ['tamper:a', 'tamper:b', 'tamper:c'].map((key) =>
+        together.commitEvaluation({ ...lone(key, T0 + 51_000), actions: [again(key)] }, null),
+      ),
+    );
+    // One part each, in as many statements as turns of the lock, none failed and written again.
+    expect(writes.mock.calls.map(([, p]) => p.length).reduce((x, y) => x + y)).toBe(3);
+    writes.mockRestore();
+    for (const [i, key] of ['tamper:a', 'tamper:b', 'tamper:c'].entries()) {
+      const stored = await alarms.getByKey(database.db, key);
+      expect(stored!.repeatCount).toBe(1);
+      expect(updated[i].events).toEqual([
+        expect.objectContaining({
+          type: 'alarm.updated',
+          alarm: expect.objectContaining({ id: stored!.id }) as unknown,
+        }),
+      ]);
+    }
+    expect(streamed).toHaveLength(6);
+    expect(streamed).toEqual([...streamed].sort((x, y) => x - y));
+    await database.db.deleteFrom('bed_rule_state').where('bed_id', 'in', Object.values(bedOf)).execute();
   });
 
   it('escalates when due and records the next escalation; the stream log reads back in id order', async () => {
