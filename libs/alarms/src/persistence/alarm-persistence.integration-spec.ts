@@ -296,6 +296,171 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     await db.deleteFrom('bed_rule_state').where('bed_id', '=', bedId).execute(); // the boot test below starts from no saved state
   });
 
+  it("writes an evaluation's lone update after one read, in one statement with its stream event, rule state and journal", async () => {
+    const states = new BedRuleStateRepository(database);
+    const db = database.db;
+    const raised = raise('fall:again', T0 + 40_000, { kind: 'fall', severity: 'critical' });
+    const saved = {
+      bedId,
+      state: { marker: 'again' } as never,
+      nextDeadline: null,
+      eventCursor: T0 + 40_000,
+      version: 9,
+    };
+    const evaluation = (actions: RuleAction[], version: number) => ({
+      organisationId: orgId,
+      saved: { ...saved, version },
+      actions,
+      due: [],
+      now: actions[0].at,
+    });
+    const first = await committer.commitEvaluation(evaluation([raised], 9), null);
+    const update: RuleAction = {
+      type: 'update',
+      bedId,
+      kind: 'fall',
+      subject: null,
+      key: 'fall:again',
+      at: T0 + 45_000,
+      suppressed: false,
+      reason: 'fall_repeated',
+      message: 'fell again',
+      details: {},
+      severity: 'critical',
+      previousSeverity: 'critical',
+      repeatCount: 1,
+    };
+    const inTransaction = jest.spyOn(committer, 'transaction');
+    const out = await committer.commitEvaluation(evaluation([update], 10), null);
+    expect(inTransaction).not.toHaveBeenCalled();
+
+    const fall = await alarms.getByKey(db, 'fall:again');
+    expect(fall).toEqual(
+      expect.objectContaining({ status: 'raised', repeatCount: 1, incidentId: first.events[0].alarm.incidentId }),
+    );
+    expect(fall!.audit.map((a) => [a.action, a.at])).toEqual([
+      ['raise', T0 + 40_000],
+      ['update', T0 + 45_000],
+    ]);
+    expect(out.events).toEqual([
+      expect.objectContaining({
+        type: 'alarm.updated',
+        alarm: expect.objectContaining({ id: fall!.id, repeatCount: 1 }) as unknown,
+      }),
+    ]);
+    expect(await alarms.eventsAfter(first.events[0].id)).toEqual(out.events);
+    expect(out.raisedOrUpdated.get('fall')?.id).toBe(fall!.id);
+    expect(out.escalations.get(fall!.id)).toBe(fall!.nextEscalationAt);
+    expect((await states.get(bedId))!.version).toBe(10);
+    expect(await alarms.actions(bedId, new Date(T0 + 45_000), new Date(T0 + 45_001))).toEqual([update]);
+
+    // An update of an alarm not stored is the transaction's to handle: no event, the state and journal still written.
+    const unknown = { ...update, key: 'fall:never', at: T0 + 46_000 };
+    const fallback = await committer.commitEvaluation(evaluation([unknown], 11), null);
+    expect(inTransaction).toHaveBeenCalledTimes(1);
+    inTransaction.mockRestore();
+    expect(fallback.events).toEqual([]);
+    expect(fallback.raisedOrUpdated.size).toBe(0);
+    expect(await alarms.lastEventId()).toBe(out.events[0].id);
+    expect((await states.get(bedId))!.version).toBe(11);
+    expect(await alarms.actions(bedId, new Date(T0 + 46_000), new Date(T0 + 46_001))).toEqual([unknown]);
+    await db.deleteFrom('bed_rule_state').where('bed_id', '=', bedId).execute(); // the boot test below starts from no saved state
+  });
+
+  it('writes lone raises and updates that wait for the stream lock together, in one statement; a write that fails there fails alone', async () => {
+    const stream = new AlarmStream();
+    const streamed: number[] = [];
+    stream.events$.subscribe((e) => streamed.push(e.id));
+    const together = new AlarmCommitter(database, alarms, new BedRuleStateRepository(database), applier, stream);
+    // One bed each: a bed's evaluations never run at once, so its writes never share a statement.
+    const { household_id } = await database.db
+      .selectFrom('beds')
+      .select('household_id')
+      .where('id', '=', bedId)
+      .executeTakeFirstOrThrow();
+    const bedOf: Record<string, string> = {};
+    for (const key of ['tamper:a', 'tamper:b', 'tamper:c', 'tamper:d']) {
+      bedOf[key] = randomUUID();
+      await database.db
+        .insertInto('beds')
+        .values({ id: bedOf[key], household_id, resident_id: null, label: key })
+        .execute();
+    }
+    const statements = jest.spyOn(alarms, 'writeParts');
+    const lone = (key: string, at: number, organisationId = orgId) => ({
+      organisationId,
+      saved: { bedId: bedOf[key], state: { marker: key } as never, nextDeadline: null, eventCursor: at, version: 20 },
+      actions: [raise(key, at, { kind: 'tamper', bedId: bedOf[key] })],
+      due: [],
+      now: at,
+    });
+    // Queued while the first waits for a connection and the lock: one statement for the four.
+    const [a, b, c, poisoned] = await Promise.allSettled([
+      together.commitEvaluation(lone('tamper:a', T0 + 50_000), null),
+      together.commitEvaluation(lone('tamper:b', T0 + 50_001), null),
+      together.commitEvaluation(lone('tamper:c', T0 + 50_002), null),
+      together.commitEvaluation(lone('tamper:d', T0 + 50_003, randomUUID()), null), // no such organisation
+    ]);
+    expect(statements.mock.calls.map(([, parts]) => parts.length)).toEqual([4, 1, 1, 1, 1]); // the batch failed, then one by one
+    statements.mockRestore();
+    expect(poisoned.status).toBe('rejected');
+    const outs = [a, b, c].map((r) => (r.status === 'fulfilled' ? r.value : null));
+    for (const [i, key] of ['tamper:a', 'tamper:b', 'tamper:c'].entries()) {
+      const stored = await alarms.getByKey(database.db, key);
+      expect(outs[i]!.events).toEqual([
+        expect.objectContaining({
+          type: 'alarm.raised',
+          alarm: expect.objectContaining({ id: stored!.id }) as unknown,
+        }),
+      ]);
+      expect(outs[i]!.raisedOrUpdated.get('tamper')?.id).toBe(stored!.id);
+    }
+    expect(await alarms.getByKey(database.db, 'tamper:d')).toBeNull();
+    // Streamed in id order, and as stored.
+    expect(streamed).toHaveLength(3);
+    expect(streamed).toEqual([...streamed].sort((x, y) => x - y));
+    expect((await alarms.eventsAfter(streamed[0] - 1)).map((e) => e.id)).toEqual(streamed);
+
+    // Updates of the same instant: each reads its alarm, then they queue for the lock like the raises.
+    const writes = jest.spyOn(alarms, 'writeParts');
+    const again = (key: string): RuleAction => ({
+      type: 'update',
+      bedId: bedOf[key],
+      kind: 'tamper',
+      subject: null,
+      key,
+      at: T0 + 51_000,
+      suppressed: false,
+      reason: 'tamper_repeated',
+      message: 'again',
+      details: {},
+      severity: 'major',
+      previousSeverity: 'major',
+      repeatCount: 1,
+    });
+    const updated = await Promise.all(
+      ['tamper:a', 'tamper:b', 'tamper:c'].map((key) =>
+        together.commitEvaluation({ ...lone(key, T0 + 51_000), actions: [again(key)] }, null),
+      ),
+    );
+    // One part each, in as many statements as turns of the lock, none failed and written again.
+    expect(writes.mock.calls.map(([, p]) => p.length).reduce((x, y) => x + y)).toBe(3);
+    writes.mockRestore();
+    for (const [i, key] of ['tamper:a', 'tamper:b', 'tamper:c'].entries()) {
+      const stored = await alarms.getByKey(database.db, key);
+      expect(stored!.repeatCount).toBe(1);
+      expect(updated[i].events).toEqual([
+        expect.objectContaining({
+          type: 'alarm.updated',
+          alarm: expect.objectContaining({ id: stored!.id }) as unknown,
+        }),
+      ]);
+    }
+    expect(streamed).toHaveLength(6);
+    expect(streamed).toEqual([...streamed].sort((x, y) => x - y));
+    await database.db.deleteFrom('bed_rule_state').where('bed_id', 'in', Object.values(bedOf)).execute();
+  });
+
   it('escalates when due and records the next escalation; the stream log reads back in id order', async () => {
     const hr = await alarms.getByKey(alarms.db, 'hr:1');
     const out = await committer.transaction(async (tx, o) => {

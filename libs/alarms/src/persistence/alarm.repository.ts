@@ -5,6 +5,7 @@ import {
   type InsertResult,
   type Kysely,
   type OperationNodeSource,
+  type RawBuilder,
   type Selectable,
 } from 'kysely';
 import { Database, type AlarmsTable, type DB } from '@bedside/database';
@@ -20,6 +21,26 @@ import {
   type AlarmView,
   type EventDraft,
 } from '../model/alarm-record';
+
+/** What one statement part reports: at most one row. */
+interface PartRow {
+  incident_id: string | null;
+  event_id: number | string | null;
+}
+
+/**
+ * One write of a statement that may carry several (AlarmRepository.writeParts): its CTEs, named
+ * through `name` so that parts do not clash, the select of its one result row, and how that row
+ * (absent when nothing was written) reads.
+ */
+export type StatementPart<R> = (name: (cte: string) => string) => {
+  ctes: RawBuilder<unknown>[];
+  result: RawBuilder<unknown>;
+  read: (row: PartRow | undefined) => R;
+};
+
+/** What insertRaised wrote: null for a replay (the episode key was known). */
+export type RaiseResult = { incidentId: string; event: AlarmStreamEvent | null } | null;
 
 /** A connection or an open transaction: every write of one evaluation shares the caller's transaction. */
 export type Executor = Kysely<DB>;
@@ -116,6 +137,48 @@ const auditColumns = (e: Omit<AlarmAuditEntry, 'action'> & { action: string }) =
   note_params: e.code === undefined ? null : JSON.stringify(e.params ?? {}),
 });
 
+/** An alarm_audit row as read with its alarm (auditRows), `at` in ms. */
+interface AuditRow {
+  at: number;
+  actor: string;
+  action: string;
+  from_state: string | null;
+  to_state: string;
+  note: string | null;
+  note_code: string | null;
+  note_params: Record<string, string | number | boolean> | null;
+}
+
+/**
+ * The alarm's audit timeline as a column of its own row, in id order: an alarm is read in one
+ * round trip, which an evaluation that updates it pays before its write.
+ */
+const auditRows = sql<AuditRow[]>`(select coalesce(json_agg(json_build_object(
+    'at', (extract(epoch from au.at) * 1000)::float8, 'actor', au.actor, 'action', au.action,
+    'from_state', au.from_state, 'to_state', au.to_state, 'note', au.note,
+    'note_code', au.note_code, 'note_params', au.note_params) order by au.id), '[]'::json)
+  from alarm_audit au where au.alarm_id = alarms.id)`.as('audit_rows');
+
+function fromAuditRow(r: AuditRow): AlarmAuditEntry {
+  return {
+    at: r.at,
+    actor: r.actor,
+    action: r.action as AlarmAuditEntry['action'],
+    from: r.from_state as AlarmStatus | null,
+    to: r.to_state as AlarmStatus,
+    note: r.note,
+    ...(r.note_code === null ? {} : { code: r.note_code, params: r.note_params ?? {} }),
+  };
+}
+
+/** Inserts `entries` into alarm_audit for the alarm of the single-row CTE `source` (raisePart, savePart). */
+function auditOf(source: string, entries: readonly AlarmAuditEntry[]) {
+  return sql`insert into alarm_audit (alarm_id, at, actor, action, from_state, to_state, note, note_code, note_params)
+    select ${sql.ref(`${source}.id`)}, x.at, x.actor, x.action, x.from_state, x.to_state, x.note, x.note_code, x.note_params::jsonb
+      from ${sql.table(source)}, jsonb_to_recordset(${JSON.stringify(entries.map(auditColumns))}::jsonb)
+      as x(at timestamptz, actor text, action text, from_state text, to_state text, note text, note_code text, note_params text)`;
+}
+
 /** The alarm_events payload: what the stream sends, and replays after a reconnect. */
 function streamPayload(alarm: AlarmView, at: number): { atIso: string; json: string } {
   const atIso = new Date(at).toISOString();
@@ -170,22 +233,35 @@ export class AlarmRepository {
   }
 
   /**
-   * A raised alarm in one statement, so one round trip and atomic without BEGIN/COMMIT: it joins
-   * the bed's incident when the bed's latest alarm is within the gap (libs/rules
-   * groupIntoIncidents), and the row, its audit entries and its `alarm.raised` stream event are
-   * written only if the episode key is new (a replay after a crash finds it and gets null). A
-   * suppressed alarm (maintenance silence) is recorded only: its own incident, no stream event.
-   * With `alongside` (writes of the same evaluation: rule state, action journal) the raise is a
-   * statement of its own that commits or fails with them, and it appends its stream event too.
-   * Without, it runs inside a transaction, which appends its events last (appendEvents): the
-   * caller drafts this one. Which of the two is AlarmCommitter's choice.
+   * A raised alarm in one statement, so one round trip and atomic without BEGIN/COMMIT (see
+   * raisePart). Without `alongside` it runs inside a transaction, which appends its events last
+   * (appendEvents): the caller drafts this one. With `alongside` it appends its stream event too.
+   * Which of the two is AlarmCommitter's choice.
    */
   async insertRaised(
     ex: Executor,
     a: AlarmRecord,
     alongside?: readonly AlongsideWrite[],
     gapMs = DEFAULT_INCIDENT_GAP_MS,
-  ): Promise<{ incidentId: string; event: AlarmStreamEvent | null } | null> {
+  ): Promise<RaiseResult> {
+    const [result] = await this.writeParts(ex, [this.raisePart(ex, a, alongside, gapMs)]);
+    return result;
+  }
+
+  /**
+   * A raise as part of a statement: it joins the bed's incident when the bed's latest alarm is
+   * within the gap (libs/rules groupIntoIncidents), and the row, its audit entries and, with
+   * `alongside` (writes of the same evaluation: rule state, action journal), its `alarm.raised`
+   * stream event are written only if the episode key is new (a replay after a crash finds it and
+   * reads null). A suppressed alarm (maintenance silence) is recorded only: its own incident, no
+   * stream event.
+   */
+  raisePart(
+    ex: Executor,
+    a: AlarmRecord,
+    alongside?: readonly AlongsideWrite[],
+    gapMs = DEFAULT_INCIDENT_GAP_MS,
+  ): StatementPart<RaiseResult> {
     const streamed = !a.suppressed;
     const withEvent = streamed && alongside !== undefined;
     const chained = ex
@@ -219,39 +295,114 @@ export class AlarmRepository {
       .returning(['id', 'incident_id']);
     const view = toAlarmView(a);
     const payload = streamPayload(view, a.raisedAt);
-    const ctes = [
-      ...(alongside ?? []).map((w, i) => sql`${sql.id(`alongside_${i}`)} as (${w})`),
-      sql`inserted as (${inserted})`,
-      sql`audit as (insert into alarm_audit (alarm_id, at, actor, action, from_state, to_state, note, note_code, note_params)
-        select inserted.id, x.at, x.actor, x.action, x.from_state, x.to_state, x.note, x.note_code, x.note_params::jsonb
-          from inserted, jsonb_to_recordset(${JSON.stringify(a.audit.map(auditColumns))}::jsonb)
-          as x(at timestamptz, actor text, action text, from_state text, to_state text, note text, note_code text, note_params text))`,
-    ];
-    // The stored payload carries the incident chosen above, like the event returned here.
-    if (withEvent) {
-      // Shared log: the event row is produced only after the turn is taken, so its id is drawn
-      // under the lock, held until this statement's commit.
-      if (this.sharedLog) ctes.push(sql`log_turn as (${this.logTurn()})`);
-      ctes.push(sql`event as (insert into alarm_events (alarm_id, type, at, payload)
-        select inserted.id, ${'alarm.raised'}, ${new Date(a.raisedAt)}::timestamptz, jsonb_set(${payload.json}::jsonb, '{alarm,incidentId}', to_jsonb(inserted.incident_id)) from inserted${this.sharedLog ? sql`, log_turn` : sql``}
-        returning id)`);
-    }
-    const { rows } = await sql<{ incident_id: string; event_id: string | null }>`with ${sql.join(ctes)}
-      select inserted.incident_id, ${withEvent ? sql`(select id from event)` : sql`null`} as event_id from inserted`.execute(
-      ex,
-    );
-    const row = rows[0];
-    if (!row) return null;
-    const event: AlarmStreamEvent | null =
-      row.event_id === null
-        ? null
-        : {
-            id: Number(row.event_id),
-            type: 'alarm.raised',
-            alarm: { ...view, incidentId: row.incident_id },
-            at: payload.atIso,
+    return (name) => {
+      const [ins, event] = [name('inserted'), name('event')];
+      const ctes = [
+        ...(alongside ?? []).map((w, i) => sql`${sql.table(name(`alongside_${i}`))} as (${w})`),
+        sql`${sql.table(ins)} as (${inserted})`,
+        sql`${sql.table(name('audit'))} as (${auditOf(ins, a.audit)})`,
+      ];
+      // The stored payload carries the incident chosen above, like the event returned here.
+      if (withEvent)
+        ctes.push(
+          ...this.eventCtes(
+            name,
+            event,
+            sql`select ${sql.ref(`${ins}.id`)}, ${'alarm.raised'}, ${new Date(a.raisedAt)}::timestamptz,
+              jsonb_set(${payload.json}::jsonb, '{alarm,incidentId}', to_jsonb(${sql.ref(`${ins}.incident_id`)}))
+              from ${sql.table(ins)}`,
+          ),
+        );
+      return {
+        ctes,
+        result: sql`select ${sql.ref(`${ins}.incident_id`)}::text as incident_id,
+          ${withEvent ? sql`(select id from ${sql.table(event)})` : sql`null::bigint`} as event_id from ${sql.table(ins)}`,
+        read: (row) => {
+          if (!row?.incident_id) return null;
+          const incidentId = row.incident_id;
+          return {
+            incidentId,
+            event:
+              row.event_id === null
+                ? null
+                : { id: Number(row.event_id), type: 'alarm.raised', alarm: { ...view, incidentId }, at: payload.atIso },
           };
-    return { incidentId: row.incident_id, event };
+        },
+      };
+    };
+  }
+
+  /**
+   * An alarm change as part of a statement: the changed columns, the audit entries `next` has
+   * beyond `prev`, its stream event (`type` at `at`) and `alongside` (writes of the same
+   * evaluation: rule state, action journal). Reads null when the alarm row is gone: then only
+   * `alongside` is written.
+   */
+  savePart(
+    ex: Executor,
+    prev: AlarmRecord,
+    next: AlarmRecord,
+    type: AlarmEventType,
+    at: number,
+    alongside: readonly AlongsideWrite[],
+  ): StatementPart<AlarmStreamEvent | null> {
+    const updated = ex.updateTable('alarms').set(columns(next)).where('id', '=', next.id).returning('id');
+    const entries = next.audit.slice(prev.audit.length);
+    const view = toAlarmView(next);
+    const payload = streamPayload(view, at);
+    return (name) => {
+      const [upd, event] = [name('updated'), name('event')];
+      const ctes = [
+        ...alongside.map((w, i) => sql`${sql.table(name(`alongside_${i}`))} as (${w})`),
+        sql`${sql.table(upd)} as (${updated})`,
+      ];
+      if (entries.length > 0) ctes.push(sql`${sql.table(name('audit'))} as (${auditOf(upd, entries)})`);
+      ctes.push(
+        ...this.eventCtes(
+          name,
+          event,
+          sql`select ${sql.ref(`${upd}.id`)}, ${type}, ${new Date(at)}::timestamptz, ${payload.json}::jsonb from ${sql.table(upd)}`,
+        ),
+      );
+      return {
+        ctes,
+        result: sql`select null::text as incident_id, id as event_id from ${sql.table(event)}`,
+        read: (row) => (row ? { id: Number(row.event_id), type, alarm: view, at: payload.atIso } : null),
+      };
+    };
+  }
+
+  /**
+   * Writes the parts in one statement, so one round trip and atomic without BEGIN/COMMIT; each
+   * part reads its own outcome. The stream events of several parts are appended in no set order
+   * among them (data-modifying CTEs run concurrently): they commit together, and the caller
+   * streams them in id order.
+   */
+  async writeParts<R extends readonly unknown[]>(
+    ex: Executor,
+    parts: { [K in keyof R]: StatementPart<R[K]> },
+  ): Promise<R> {
+    const built = parts.map((part, i) => part((cte) => (parts.length === 1 ? cte : `p${i}_${cte}`)));
+    const results = built.map((b, i) => sql`(select ${i}::int as part, r.* from (${b.result}) r)`);
+    const { rows } = await sql<PartRow & { part: number }>`with ${sql.join(built.flatMap((b) => b.ctes))}
+      ${sql.join(results, sql` union all `)}`.execute(ex);
+    const byPart = new Map(rows.map((r) => [r.part, r]));
+    return built.map((b, i) => b.read(byPart.get(i))) as unknown as R;
+  }
+
+  /**
+   * The CTEs appending one stream event selected by `select` as `event`. Shared log: the event
+   * row is produced only after the turn is taken, so its id is drawn under the lock, held until
+   * the statement's commit.
+   */
+  private eventCtes(name: (cte: string) => string, event: string, select: RawBuilder<unknown>) {
+    const turn = name('log_turn');
+    const ctes = this.sharedLog ? [sql`${sql.table(turn)} as (${this.logTurn()})`] : [];
+    const source = this.sharedLog ? sql`select s.* from (${select}) s, ${sql.table(turn)}` : select;
+    ctes.push(
+      sql`${sql.table(event)} as (insert into alarm_events (alarm_id, type, at, payload) ${source} returning id)`,
+    );
+    return ctes;
   }
 
   /** Writes the changed columns and the audit entries `next` has beyond `prev`. */
@@ -330,28 +481,20 @@ export class AlarmRepository {
   }
 
   async get(ex: Executor, id: string, forUpdate = false): Promise<AlarmRecord | null> {
-    let q = ex.selectFrom('alarms').selectAll().where('id', '=', id);
+    let q = ex.selectFrom('alarms').selectAll().select(auditRows).where('id', '=', id);
     if (forUpdate && this.database.engine === 'postgres') q = q.forUpdate();
     const row = await q.executeTakeFirst();
-    return row ? toRecord(row, await this.audit(ex, row.id)) : null;
+    return row ? toRecord(row, row.audit_rows.map(fromAuditRow)) : null;
   }
 
   async getByKey(ex: Executor, key: string): Promise<AlarmRecord | null> {
-    const row = await ex.selectFrom('alarms').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
-    return row ? toRecord(row, await this.audit(ex, row.id)) : null;
-  }
-
-  async audit(ex: Executor, alarmId: string): Promise<AlarmAuditEntry[]> {
-    const rows = await ex.selectFrom('alarm_audit').selectAll().where('alarm_id', '=', alarmId).orderBy('id').execute();
-    return rows.map((r) => ({
-      at: r.at.getTime(),
-      actor: r.actor,
-      action: r.action as AlarmAuditEntry['action'],
-      from: r.from_state as AlarmStatus | null,
-      to: r.to_state as AlarmStatus,
-      note: r.note,
-      ...(r.note_code === null ? {} : { code: r.note_code, params: r.note_params ?? {} }),
-    }));
+    const row = await ex
+      .selectFrom('alarms')
+      .selectAll()
+      .select(auditRows)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+    return row ? toRecord(row, row.audit_rows.map(fromAuditRow)) : null;
   }
 
   async incident(incidentId: string): Promise<AlarmView[]> {

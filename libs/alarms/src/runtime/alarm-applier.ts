@@ -28,6 +28,16 @@ export class ApplyOutcome {
   readonly raisedOrUpdated = new Map<RuleKind, AlarmRecord>();
 }
 
+/** A rule action that changes an alarm raised before. */
+export type ChangeAction = Exclude<RuleAction, { type: 'raise' | 'ignored' }>;
+
+/** A change planned by AlarmApplier.planChange, not yet written. */
+export interface PlannedChange {
+  next: AlarmRecord;
+  events: AlarmEventType[];
+  at: number;
+}
+
 const EVENT_FOR: Record<Exclude<RuleAction['type'], 'raise' | 'ignored'>, AlarmEventType> = {
   update: 'alarm.updated',
   clear: 'alarm.cleared',
@@ -176,11 +186,24 @@ export class AlarmApplier {
       this.log.warn({ msg: 'rule action for unknown alarm', key: action.key, type: action.type });
       return;
     }
-    if (prev.suppressed) return;
+    const change = this.planChange(prev, action);
+    if (!change) return;
+    await this.alarms.save(ex, prev, change.next);
+    for (const type of change.events) out.drafts.push({ type, alarm: change.next, at: change.at });
+    this.recordChanged(action, change.next, out);
+  }
+
+  /**
+   * What a rule action makes of its stored alarm (no I/O): the changed alarm and its stream
+   * events at `at`, or null when it changes nothing (a silenced alarm, nothing new). Throws
+   * AlarmDomainError when the lifecycle refuses the action.
+   */
+  planChange(prev: AlarmRecord, action: ChangeAction): PlannedChange | null {
+    if (prev.suppressed) return null;
     // The operator may have written the timeline after this input arrived: keep it in time order.
     const at = Math.max(action.at, prev.audit.at(-1)?.at ?? action.at);
     const changed = applyRuleAction(prev, { ...action, at });
-    if (changed === prev) return;
+    if (changed === prev) return null;
     let next = this.withNext(changed as AlarmRecord);
     const events: AlarmEventType[] = [EVENT_FOR[action.type]];
     if (action.type === 'clear') {
@@ -190,8 +213,11 @@ export class AlarmApplier {
         events.push('alarm.resolved');
       }
     }
-    await this.alarms.save(ex, prev, next);
-    for (const type of events) out.drafts.push({ type, alarm: next, at });
+    return { next, events, at };
+  }
+
+  /** Records a written change: its escalation, and, for an update, the alarm its device is acknowledged with. */
+  recordChanged(action: ChangeAction, next: AlarmRecord, out: ApplyOutcome): void {
     out.escalations.set(next.id, next.nextEscalationAt);
     if (action.type === 'update') out.raisedOrUpdated.set(next.kind, next);
   }

@@ -1,5 +1,12 @@
 import { DEFAULT_RULE_SET, evaluate, initialBedState, type RaiseAction, type RuleAction } from '@bedside/rules';
-import { dueEscalations, loneRaise, movesReadingsOnly, runInputs, sightings, silentDevices } from './bed-evaluation';
+import {
+  dueEscalations,
+  loneAlarmWrite,
+  movesReadingsOnly,
+  runInputs,
+  sightings,
+  silentDevices,
+} from './bed-evaluation';
 
 describe('bed evaluation', () => {
   const t0 = Date.UTC(2026, 10, 22, 3);
@@ -42,13 +49,17 @@ describe('bed evaluation', () => {
     expect(movesReadingsOnly(s, { state: s, actions: [{ type: 'ignored' } as RuleAction] })).toBe(false);
   });
 
-  it('finds a lone raise only when the raise is the only action', () => {
+  it('finds a lone raise or update only when it is the only action', () => {
     const raise = { type: 'raise', key: 'sos:1' } as RaiseAction;
+    const update = { type: 'update', key: 'sos:1' } as RuleAction;
     const clear = { type: 'clear', key: 'x' } as RuleAction;
-    expect(loneRaise([raise])).toBe(raise);
-    expect(loneRaise([raise, clear])).toBeNull();
-    expect(loneRaise([clear])).toBeNull();
-    expect(loneRaise([])).toBeNull();
+    expect(loneAlarmWrite([raise])).toBe(raise);
+    expect(loneAlarmWrite([update])).toBe(update);
+    expect(loneAlarmWrite([raise, clear])).toBeNull();
+    expect(loneAlarmWrite([update, update])).toBeNull();
+    expect(loneAlarmWrite([clear])).toBeNull();
+    expect(loneAlarmWrite([{ type: 'ignored' } as RuleAction])).toBeNull();
+    expect(loneAlarmWrite([])).toBeNull();
   });
 
   it('lists the escalations due at now', () => {

@@ -6,6 +6,7 @@ import {
   type RuleAction,
   type RuleInput,
   type RuleSet,
+  type UpdateAction,
 } from '@bedside/rules';
 import { sameDurableState } from './durable-state';
 
@@ -69,9 +70,13 @@ export function sightings(silent: readonly SilentDevice[], stored: ReadonlyMap<s
   return out.sort((a, b) => a.at - b.at);
 }
 
-/** The raise when it is an evaluation's only action (an SOS press, a fall), else null. */
-export function loneRaise(actions: readonly RuleAction[]): RaiseAction | null {
-  return actions.length === 1 && actions[0].type === 'raise' ? actions[0] : null;
+/**
+ * The raise or update when it is an evaluation's only action (an SOS press, a fall, the same
+ * button pressed again), else null.
+ */
+export function loneAlarmWrite(actions: readonly RuleAction[]): RaiseAction | UpdateAction | null {
+  const only = actions.length === 1 ? actions[0] : null;
+  return only?.type === 'raise' || only?.type === 'update' ? only : null;
 }
 
 /**
