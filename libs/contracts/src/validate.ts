@@ -1,11 +1,11 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { eventAllowedFor, type DeviceKind } from './device-kind';
+import { DEVICE_KINDS, eventAllowedFor, type DeviceKind } from './device-kind';
 import { DeviceEventDto } from './event.dto';
 import { DeviceStatusDto } from './status.dto';
 import { ButtonTelemetryDto, MattressTelemetryDto, WearableTelemetryDto, type TelemetryMessage } from './telemetry.dto';
 import type { ErrorCode } from './downlink.dto';
-import type { UplinkChannel } from './topics';
+import { UPLINK_CHANNELS, type UplinkChannel } from './topics';
 import { compiledValidator } from './compiled-schemas';
 import { checkJsonText } from './json-text-guard';
 import { FORBIDDEN_KEYS, MAX_ERROR_TEXT, MAX_FIELD_ERRORS_SENT } from './limits';
@@ -128,6 +128,22 @@ export function validateUplink(
       { field: '', reason: `payload could not be validated: ${(err as Error).message}` },
     ]);
   }
+}
+
+/**
+ * Compiles the uplink validators and runs each once, so the first message after a start does not
+ * pay for it: compiling the contract's schemas and the first run of the generated code take
+ * hundreds of milliseconds, which would otherwise fall on the first call for help after a
+ * restart. Call it once every DTO class is loaded (the hub: at bootstrap).
+ */
+export function warmUplinkValidation(): void {
+  const samples = [
+    '{}',
+    JSON.stringify({ eventId: 'warm-up', type: 'button.pressed', ts: 0 }),
+    JSON.stringify({ state: 'online' }),
+  ];
+  for (const kind of DEVICE_KINDS)
+    for (const channel of UPLINK_CHANNELS) for (const payload of samples) validateUplink(kind, channel, payload);
 }
 
 function validateParsed(kind: DeviceKind, channel: UplinkChannel, payload: Buffer | string): Validated<UplinkMessage> {

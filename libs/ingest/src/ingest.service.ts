@@ -15,6 +15,7 @@ import {
   deviceTopic,
   invalid,
   validateUplink,
+  warmUplinkValidation,
   type DeviceEventDto,
   type DeviceStatusDto,
   type Rejection,
@@ -66,6 +67,7 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   onModuleInit(): void {
+    warmUplinkValidation();
     this.broker.setUplinkHandler((session, channel, packet, origin) => this.handle(session, channel, packet, origin));
     const quota = this.quota;
     this.broker.setUplinkGate({
