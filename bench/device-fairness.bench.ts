@@ -92,6 +92,8 @@ export interface DeviceFairnessResult {
   roundRatios?: { stored: number | null; alarm: number | null; load?: number[] }[];
   withinTarget: boolean;
   flood: { sent: number; refusedForQuota: number; stuckDropped: boolean };
+  /** The slowest `stored` and `alarm` acks of the first presses after the hub started (one per button, at once). */
+  firstPresses?: { presses: number; storedMaxMs: number | null; alarmMaxMs: number | null };
   /** The CPUs of the hub and of the load for the whole run (both windows); null: not pinned. */
   pinning?: CpuPinning | null;
 }
@@ -311,7 +313,8 @@ export async function deviceFairnessBench(
     const buttons = beds.slice(2).map((_b, i) => creds(i + 2, 'button'));
 
     // One press per button first, not measured: a bed's first input loads its rules and state.
-    await measure(hub, buttons, { ...o, windowS: 0.001 }, 'warm-up');
+    // One press per button, the hub's first device events since it started: not in the windows.
+    const first = await measure(hub, buttons, { ...o, windowS: 0.001 }, 'warm-up');
     const rounds = Math.max(1, o.rounds ?? 1);
     const flooderCreds = creds(0, 'mattress');
     const quietRounds: Samples[] = [];
@@ -375,6 +378,11 @@ export async function deviceFairnessBench(
         loaded.storedAcks === loaded.presses &&
         (r.stored ?? Infinity) <= 2 &&
         (r.alarm ?? Infinity) <= 2,
+      firstPresses: {
+        presses: first.presses,
+        storedMaxMs: first.stored.length ? Math.max(...first.stored) : null,
+        alarmMaxMs: first.alarm.length ? Math.max(...first.alarm) : null,
+      },
       flood: {
         sent,
         refusedForQuota: rejections.find((x) => x.code === 'RATE_LIMITED')?.count ?? 0,
@@ -393,6 +401,7 @@ export async function deviceFairnessBench(
         `  SOS -> stream p99 <= ${pad(quiet.streamP99BoundMs ?? null)} ${pad(loaded.streamP99BoundMs ?? null)}   (hub histogram bucket bound)`,
         `  SOS rules wait p99 <=${pad(quiet.priorityWaitP99BoundMs ?? null)} ${pad(loaded.priorityWaitP99BoundMs ?? null)}   (hub histogram bucket bound)`,
         `  hub main thread waiting for a CPU, % of window ${quiet.hubCpuWaitPct ?? '-'} / ${loaded.hubCpuWaitPct ?? '-'}`,
+        `  first presses after the hub started (${first.presses} at once), slowest acks: stored ${result.firstPresses?.storedMaxMs ?? '-'} ms, alarm ${result.firstPresses?.alarmMaxMs ?? '-'} ms`,
         `  acks received        ${pad(quiet.alarmAcks)} ${pad(loaded.alarmAcks)}   of ${quiet.presses} / ${loaded.presses} presses`,
         `  flood: ${sent} telemetry messages sent, ${result.flood.refusedForQuota} refused for quota; stuck device dropped by the hub: ${stuckDropped}`,
         ...(rounds > 1

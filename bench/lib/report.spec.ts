@@ -35,6 +35,17 @@ describe('device fairness in docs/benchmarks.md', () => {
     expect(md).toContain('From a lone run.');
   });
 
+  it('shows the first presses after the hub started apart from the windows, when the run measured them', () => {
+    expect(renderDeviceFairness(result).join('\n')).not.toContain('First presses');
+    const md = renderDeviceFairness({
+      ...result,
+      firstPresses: { presses: 8, storedMaxMs: 14, alarmMaxMs: 22 },
+    }).join('\n');
+    expect(md).toContain(
+      'First presses after the hub started (before the windows, 8 at once, one per button): slowest `stored` ack 14.0 ms, slowest `alarm` ack 22.0 ms.',
+    );
+  });
+
   it('gives each round its own p99 ratio when the windows were taken in turn several times', () => {
     const md = renderDeviceFairness({
       ...result,

@@ -92,6 +92,11 @@ export function renderDeviceFairness(d: DeviceFairnessResult | null | undefined,
     `| acks received (stored / alarm of presses) | ${d.quiet.storedAcks} / ${d.quiet.alarmAcks} of ${d.quiet.presses} | ${d.loaded.storedAcks} / ${d.loaded.alarmAcks} of ${d.loaded.presses} | |`,
     '',
   );
+  if (d.firstPresses)
+    L.push(
+      `First presses after the hub started (before the windows, ${d.firstPresses.presses} at once, one per button): slowest \`stored\` ack ${ms(d.firstPresses.storedMaxMs)} ms, slowest \`alarm\` ack ${ms(d.firstPresses.alarmMaxMs)} ms.`,
+      '',
+    );
   L.push(
     ...(d.roundRatios && d.roundRatios.length > 1
       ? [
