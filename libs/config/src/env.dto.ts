@@ -311,6 +311,19 @@ export class EnvDto {
   INGEST_COMMIT_MAX_BATCH = 2000;
 
   /**
+   * A connected device's stored last-seen instant is rewritten only once it is this much newer
+   * (a disconnect, a status message and shutdown store it exactly): rewriting every row every
+   * flush cost PostgreSQL more than the alarms at 10,000 beds. In a cluster whose bus is down,
+   * a device silence limit shorter than this plus the 2 s flush calls a device another node
+   * hears offline.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  DEVICE_LAST_SEEN_RESOLUTION_MS = 30_000;
+
+  /**
    * Group commit of telemetry in the SQL store (events keep INGEST_COMMIT_DELAY_MS: an SOS must
    * not wait). A telemetry PUBACK waits this much longer; in exchange a small fleet on the
    * embedded store writes a few batches a second instead of one transaction per sample.
