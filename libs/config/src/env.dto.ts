@@ -117,6 +117,13 @@ export class EnvDto {
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
 
+  /** A pooled PostgreSQL connection left idle this long is closed (node-postgres' own default). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_POOL_IDLE_MS = 10_000;
+
   /** InfluxDB base URL (v1-compatible API); unset stores telemetry in the SQL database. */
   @Transform(emptyToUndefined)
   @IsOptional()
