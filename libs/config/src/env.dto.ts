@@ -384,7 +384,7 @@ export class EnvDto {
   /** How often the wellness job looks for ended nights and nights with late telemetry to summarise. */
   @Transform(toInt)
   @IsInt()
-  @Min(500)
+  @Min(100)
   @Max(3_600_000)
   WELLNESS_SWEEP_MS = 300_000;
 
@@ -405,7 +405,7 @@ export class EnvDto {
   /** How often the visit planner runs: plans visits from deviations and policies, flags overdue ones. */
   @Transform(toInt)
   @IsInt()
-  @Min(500)
+  @Min(100)
   @Max(3_600_000)
   VISITS_SWEEP_MS = 300_000;
 
