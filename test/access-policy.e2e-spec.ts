@@ -47,8 +47,9 @@ beforeAll(async () => {
     ALARM_ESCALATE_AFTER_MS: '600000',
   });
   admin = hubApi(hub);
-  [a, b] = await Promise.all([buildTenant(hub, admin, 'A'), buildTenant(hub, admin, 'B')]);
-  await Promise.all(ROLES.map(async (role) => (as[role] = await signIn(hub, a.users[role].username))));
+  a = await buildTenant(hub, admin, 'A');
+  b = await buildTenant(hub, admin, 'B');
+  for (const role of ROLES) as[role] = await signIn(hub, a.users[role].username);
 }, 120_000);
 
 afterAll(async () => {
@@ -262,7 +263,7 @@ describe('organisation isolation over every OpenAPI operation', () => {
   it('no answer shows and no call changes organisation B, as any role of A', async () => {
     // Fresh sessions: the role matrix signed its own out.
     const sessions = {} as Record<RoleName, string>;
-    await Promise.all(ROLES.map(async (role) => (sessions[role] = await signIn(hub, a.users[role].username))));
+    for (const role of ROLES) sessions[role] = await signIn(hub, a.users[role].username);
     const before = await snapshotOfB();
     const leaks: string[] = [];
     let calls = 0;

@@ -30,7 +30,8 @@ const overdueEvents = (s: AlarmStreamClient) => s.events.filter((e) => e.type ==
 beforeAll(async () => {
   hub = await startHub({ DISPATCH_OVERDUE_SWEEP_MS: String(SWEEP_MS) });
   admin = hubApi(hub);
-  [a, b] = await Promise.all([buildTenant(hub, admin, 'OverdueA'), buildTenant(hub, admin, 'OverdueB')]);
+  a = await buildTenant(hub, admin, 'OverdueA');
+  b = await buildTenant(hub, admin, 'OverdueB');
 }, 120_000);
 
 afterAll(async () => {

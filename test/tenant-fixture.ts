@@ -28,31 +28,27 @@ export async function signIn(hub: HubProcess, username: string, password = passw
 export async function buildTenant(hub: HubProcess, admin: Api, label: string) {
   const bed = await admin.provisionBed(label);
   const users = {} as Record<RoleName, { id: string; username: string }>;
-  // Together: each costs the hub a password hash (scrypt, off its event loop), nothing else.
-  const created = Promise.all(
-    ROLES.map(async (role) => {
-      const username = `${role}-${label}`.toLowerCase();
-      const r = await admin.post('/api/users', {
-        username,
-        password: passwordOf(username),
-        displayName: `${role} ${label}`,
-        role,
-        organisationId: bed.org.id,
-      });
-      if (r.status !== 201) throw new Error(`user ${username}: ${r.status} ${JSON.stringify(r.body)}`);
-      users[role] = { id: r.body.id, username };
-    }),
-  );
-  const targetCreated = admin
-    .post('/api/users', {
+  for (const role of ROLES) {
+    const username = `${role}-${label}`.toLowerCase();
+    const r = await admin.post('/api/users', {
+      username,
+      password: passwordOf(username),
+      displayName: `${role} ${label}`,
+      role,
+      organisationId: bed.org.id,
+    });
+    if (r.status !== 201) throw new Error(`user ${username}: ${r.status} ${JSON.stringify(r.body)}`);
+    users[role] = { id: r.body.id, username };
+  }
+  const target = (
+    await admin.post('/api/users', {
       username: `target-${label}`.toLowerCase(),
       password: passwordOf(`target-${label}`),
       displayName: `target ${label}`,
       role: 'operator',
       organisationId: bed.org.id,
     })
-    .then((r) => r.body);
-  const [, target] = await Promise.all([created, targetCreated]);
+  ).body;
 
   const button = bed.devices.button.credentials;
   const client = await connectDevice(hub.mqttUrl, button);
