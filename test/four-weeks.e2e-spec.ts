@@ -24,7 +24,7 @@ import { connectDevice } from './mqtt-helpers';
  * would have to publish every few real milliseconds to keep up. Steps keep transport and timers
  * real and put the residents' time exactly where the test wants it, so the test knows the hub's
  * time to the millisecond and checks each due time from both sides. The hub's jobs run every
- * 0.5 s of real time (WELLNESS_SWEEP_MS, VISITS_SWEEP_MS); at each step where a night's summary or
+ * 0.2 s of real time (WELLNESS_SWEEP_MS, VISITS_SWEEP_MS); at each step where a night's summary or
  * a visit falls due the test waits for the job before moving on.
  *
  * Devices: each sends the readings of the two hours just passed in one message when they end (a
@@ -117,9 +117,9 @@ beforeAll(async () => {
     {
       ...clock.env,
       LOG_LEVEL: 'warn',
-      WELLNESS_SWEEP_MS: '500',
+      WELLNESS_SWEEP_MS: '200',
       WELLNESS_GRACE_MS: String(GRACE_MS),
-      VISITS_SWEEP_MS: '500',
+      VISITS_SWEEP_MS: '200',
       // Each step waits for its messages' PUBACKs: no group-commit delay before them.
       TELEMETRY_COMMIT_DELAY_MS: '0',
     },

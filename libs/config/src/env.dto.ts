@@ -117,6 +117,13 @@ export class EnvDto {
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_protocol: true })
   DATABASE_URL?: string;
 
+  /** A pooled PostgreSQL connection left idle this long is closed (node-postgres' own default). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  DATABASE_POOL_IDLE_MS = 10_000;
+
   /** InfluxDB base URL (v1-compatible API); unset stores telemetry in the SQL database. */
   @Transform(emptyToUndefined)
   @IsOptional()
@@ -311,6 +318,19 @@ export class EnvDto {
   INGEST_COMMIT_MAX_BATCH = 2000;
 
   /**
+   * A connected device's stored last-seen instant is rewritten only once it is this much newer
+   * (a disconnect, a status message and shutdown store it exactly): rewriting every row every
+   * flush cost PostgreSQL more than the alarms at 10,000 beds. In a cluster whose bus is down,
+   * a device silence limit shorter than this plus the 2 s flush calls a device another node
+   * hears offline.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  DEVICE_LAST_SEEN_RESOLUTION_MS = 30_000;
+
+  /**
    * Group commit of telemetry in the SQL store (events keep INGEST_COMMIT_DELAY_MS: an SOS must
    * not wait). A telemetry PUBACK waits this much longer; in exchange a small fleet on the
    * embedded store writes a few batches a second instead of one transaction per sample.
@@ -364,7 +384,7 @@ export class EnvDto {
   /** How often the wellness job looks for ended nights and nights with late telemetry to summarise. */
   @Transform(toInt)
   @IsInt()
-  @Min(500)
+  @Min(100)
   @Max(3_600_000)
   WELLNESS_SWEEP_MS = 300_000;
 
@@ -385,7 +405,7 @@ export class EnvDto {
   /** How often the visit planner runs: plans visits from deviations and policies, flags overdue ones. */
   @Transform(toInt)
   @IsInt()
-  @Min(500)
+  @Min(100)
   @Max(3_600_000)
   VISITS_SWEEP_MS = 300_000;
 

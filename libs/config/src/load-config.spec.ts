@@ -33,6 +33,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HTTP_BODY_LIMIT_BYTES: '10' })).toThrow(/HTTP_BODY_LIMIT_BYTES/);
   });
 
+  it('reads how long an idle pooled PostgreSQL connection is kept', () => {
+    expect(loadConfig({}).DATABASE_POOL_IDLE_MS).toBe(10_000);
+    expect(loadConfig({ DATABASE_POOL_IDLE_MS: '1000' }).DATABASE_POOL_IDLE_MS).toBe(1000);
+    expect(() => loadConfig({ DATABASE_POOL_IDLE_MS: '0' })).toThrow(/DATABASE_POOL_IDLE_MS/);
+  });
+
+  it("reads the resolution of connected devices' stored last-seen instants", () => {
+    expect(loadConfig({}).DEVICE_LAST_SEEN_RESOLUTION_MS).toBe(30_000);
+    expect(loadConfig({ DEVICE_LAST_SEEN_RESOLUTION_MS: '5000' }).DEVICE_LAST_SEEN_RESOLUTION_MS).toBe(5000);
+    expect(() => loadConfig({ DEVICE_LAST_SEEN_RESOLUTION_MS: '-1' })).toThrow(/DEVICE_LAST_SEEN_RESOLUTION_MS/);
+    expect(() => loadConfig({ DEVICE_LAST_SEEN_RESOLUTION_MS: '600000' })).toThrow(/DEVICE_LAST_SEEN_RESOLUTION_MS/);
+  });
+
   it('reads the wellness job settings', () => {
     expect(loadConfig({})).toEqual(
       expect.objectContaining({

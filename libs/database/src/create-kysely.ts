@@ -18,6 +18,8 @@ export interface DatabaseTarget {
   dataDir: string;
   /** Pool size for PostgreSQL. */
   poolSize?: number;
+  /** An idle pooled connection is closed after this (default 10 s). */
+  poolIdleMs?: number;
   /**
    * PostgreSQL ends a session left idle inside a transaction this long. Clustered, a frozen
    * process must not keep a lease row locked (and its successor waiting) for ever.
@@ -31,6 +33,7 @@ export function createKysely(target: DatabaseTarget): { db: Kysely<DB>; engine: 
     const pool = new pg.Pool({
       connectionString: target.url,
       max: target.poolSize ?? 10,
+      idleTimeoutMillis: target.poolIdleMs ?? 10_000,
       ...(target.idleInTransactionMs && {
         options: `-c idle_in_transaction_session_timeout=${Math.round(target.idleInTransactionMs)}`,
       }),

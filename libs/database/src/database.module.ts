@@ -15,6 +15,7 @@ import { DatabaseHealth } from './database-health';
         const { db, engine } = createKysely({
           url: env.DATABASE_URL,
           dataDir: env.DATA_DIR,
+          poolIdleMs: env.DATABASE_POOL_IDLE_MS,
           // Clustered: a frozen node's open transaction would hold its partition's lease row
           // (and the fence's row lock) past the lease; half the TTL ends it in time.
           idleInTransactionMs: env.CLUSTER_NODE_ID ? env.CLUSTER_LEASE_TTL_MS / 2 : undefined,

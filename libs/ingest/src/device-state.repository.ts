@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { sql } from 'kysely';
+import { EnvDto } from '@bedside/config';
 import { Database, DatabaseHealth } from '@bedside/database';
 import type { DeviceStatusDto, ErrorCode } from '@bedside/contracts';
 
@@ -24,7 +25,7 @@ interface Rejection {
  * few seconds: an UPDATE per message would cost more than storing the message itself.
  * Status messages and connection changes are rarer and written through at once.
  *
- * The stored last-seen instant of a connected device trails by up to LAST_SEEN_RESOLUTION_MS
+ * The stored last-seen instant of a connected device trails by up to DEVICE_LAST_SEEN_RESOLUTION_MS
  * (a disconnect, a status message and shutdown write it exactly). Rewriting every device's row
  * every flush was a 10,000-row UPDATE every two seconds at 10,000 beds, ~190 ms of PostgreSQL
  * each, and device events waited behind it; the rules keep their own exact instants in memory.
@@ -41,12 +42,15 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
   private rejections = new Map<string, Map<ErrorCode, Rejection>>();
   private timer: NodeJS.Timeout | null = null;
   static readonly FLUSH_MS = 2000;
-  static readonly LAST_SEEN_RESOLUTION_MS = 30_000;
+  private readonly resolutionMs: number;
 
   constructor(
     private readonly database: Database,
     private readonly health: DatabaseHealth,
-  ) {}
+    env: EnvDto,
+  ) {
+    this.resolutionMs = env.DEVICE_LAST_SEEN_RESOLUTION_MS;
+  }
 
   onModuleInit(): void {
     this.timer = setInterval(
@@ -124,7 +128,7 @@ export class DeviceStateRepository implements OnModuleInit, OnModuleDestroy {
   /** `exact`: every newer last-seen instant, not only those past the resolution (shutdown). */
   async flush(exact = false): Promise<void> {
     const dirty: [string, number][] = [];
-    const resolution = exact ? 0 : DeviceStateRepository.LAST_SEEN_RESOLUTION_MS;
+    const resolution = exact ? 0 : this.resolutionMs;
     for (const [id, e] of this.lastSeen) if (e.at > e.saved && e.at - e.saved >= resolution) dirty.push([id, e.at]);
     const battery = this.battery;
     const rejections = this.rejections;

@@ -151,7 +151,7 @@ describe.each(testDatabaseEngines('registry'))('registry repositories on $name',
       hash,
       at: new Date(),
     });
-    const state = new DeviceStateRepository(database, new DatabaseHealth(database, new SystemClock()));
+    const state = new DeviceStateRepository(database, new DatabaseHealth(database, new SystemClock()), new EnvDto());
     const t = Date.UTC(2026, 0, 1);
     state.seen(id, t);
     state.rejected(id, 'INVALID_PAYLOAD', 'bad', t);
@@ -186,10 +186,11 @@ describe.each(testDatabaseEngines('registry'))('registry repositories on $name',
       hash,
       at: new Date(),
     });
-    const state = new DeviceStateRepository(database, new DatabaseHealth(database, new SystemClock()));
+    const step = 5000; // not the default: the configured resolution is the one applied
+    const env = Object.assign(new EnvDto(), { DEVICE_LAST_SEEN_RESOLUTION_MS: step });
+    const state = new DeviceStateRepository(database, new DatabaseHealth(database, new SystemClock()), env);
     const lastSeen = async () => (await devices.get(id)).status.lastSeenAt?.getTime();
     const t = Date.UTC(2026, 0, 2);
-    const step = DeviceStateRepository.LAST_SEEN_RESOLUTION_MS;
     state.seen(id, t);
     await state.flush();
     expect(await lastSeen()).toBe(t); // the first instant at once

@@ -1,5 +1,8 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { launchHub, type HubLaunchOptions, type LaunchedHub } from './hub-launcher';
+import { seedPglite } from './pglite-template';
 
 export interface HubProcess extends Omit<LaunchedHub, 'stop'> {
   /** SIGTERM and wait (graceful shutdown). */
@@ -17,7 +20,13 @@ export async function startHub(
   env: Record<string, string> = {},
   options: Pick<HubLaunchOptions, 'readyTimeoutMs'> = {},
 ): Promise<HubProcess> {
-  const hub = await launchHub({ env, dataDir: env.DATA_DIR, readyTimeoutMs: options.readyTimeoutMs });
+  let dataDir = env.DATA_DIR;
+  if (!dataDir && !env.DATABASE_URL) {
+    // On PGlite: a copy of an initialised empty cluster, not a fresh initdb per hub.
+    dataDir = mkdtempSync(join(tmpdir(), 'bedside-hub-'));
+    await seedPglite(dataDir);
+  }
+  const hub = await launchHub({ env, dataDir, readyTimeoutMs: options.readyTimeoutMs });
   const sigterm = hub.stop;
   return Object.assign(hub, {
     stop: () => sigterm(),
