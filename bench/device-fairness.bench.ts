@@ -36,7 +36,7 @@ import { hubApi } from '../libs/testing/src/hub-api';
 import { startPostgres, type PostgresServer } from '../libs/testing/src/postgres-server';
 import { saveLoneRun, startLoneRun } from './lib/lone-run';
 import { mainThreadSchedMs } from './lib/proc';
-import { pooled, quantileBoundMs, readHistogram, since, type Buckets } from './lib/prom-histogram';
+import { countOf, pooled, quantileBoundMs, readHistogram, since, type Buckets } from './lib/prom-histogram';
 import { writeDeviceFairnessSection } from './lib/report-files';
 import { scrape, spawnHub, type HubServer } from './lib/servers';
 import { GENERATOR_NICE } from './lib/steps';
@@ -80,6 +80,8 @@ export interface LatencyFigures {
   priorityWaitP99BoundMs?: number | null;
   /** Share of the windows' wall time the hub's main thread was runnable but waited for a CPU (other processes'). */
   hubCpuWaitPct?: number | null;
+  /** The hub's garbage collection pauses in the windows: how many lasted over 10 ms (prom-client's bucket bound). */
+  hubGcPausesOver10Ms?: number;
 }
 
 export interface DeviceFairnessResult {
@@ -126,6 +128,7 @@ interface Samples {
   alarm: number[];
   stream: Buckets;
   priorityWait: Buckets;
+  gc: Buckets;
   /** The hub main thread's run-queue wait and the wall time of the window, ms. */
   hubWaitMs: number;
   wallMs: number;
@@ -142,6 +145,7 @@ const figuresOf = (x: Samples): LatencyFigures => ({
   streamP99BoundMs: quantileBoundMs(x.stream, 0.99),
   priorityWaitP99BoundMs: quantileBoundMs(x.priorityWait, 0.99),
   hubCpuWaitPct: x.wallMs > 0 ? Math.round((x.hubWaitMs / x.wallMs) * 1000) / 10 : null,
+  hubGcPausesOver10Ms: countOf(x.gc) - (x.gc.get(0.01) ?? 0),
 });
 
 const pool = (xs: Samples[]): Samples => ({
@@ -150,18 +154,24 @@ const pool = (xs: Samples[]): Samples => ({
   alarm: xs.flatMap((x) => x.alarm),
   stream: pooled(xs.map((x) => x.stream)),
   priorityWait: pooled(xs.map((x) => x.priorityWait)),
+  gc: pooled(xs.map((x) => x.gc)),
   hubWaitMs: xs.reduce((n, x) => n + x.hubWaitMs, 0),
   wallMs: xs.reduce((n, x) => n + x.wallMs, 0),
 });
 
 const STREAM = 'bedside_alarm_event_to_stream_seconds';
 const PRIORITY_WAIT = 'bedside_rules_priority_wait_seconds';
+const GC = 'bedside_nodejs_gc_duration_seconds';
 const loadNow = () => loadavg().map((x) => Math.round(x * 100) / 100);
 
 async function measure(hub: HubServer, buttons: Creds[], o: DeviceFairnessOptions, tag: string): Promise<Samples> {
   const url = hub.mqttUrl;
   const histograms = () =>
-    Promise.all([readHistogram(hub.httpUrl, STREAM, { kind: 'sos' }), readHistogram(hub.httpUrl, PRIORITY_WAIT)]);
+    Promise.all([
+      readHistogram(hub.httpUrl, STREAM, { kind: 'sos' }),
+      readHistogram(hub.httpUrl, PRIORITY_WAIT),
+      readHistogram(hub.httpUrl, GC),
+    ]);
   const before = await histograms();
   const sched0 = mainThreadSchedMs(hub.pidNow());
   const t0 = Date.now();
@@ -212,6 +222,7 @@ async function measure(hub: HubServer, buttons: Creds[], o: DeviceFairnessOption
     alarm,
     stream: since(before[0], after[0]),
     priorityWait: since(before[1], after[1]),
+    gc: since(before[2], after[2]),
   };
 }
 
@@ -401,6 +412,7 @@ export async function deviceFairnessBench(
         `  SOS -> stream p99 <= ${pad(quiet.streamP99BoundMs ?? null)} ${pad(loaded.streamP99BoundMs ?? null)}   (hub histogram bucket bound)`,
         `  SOS rules wait p99 <=${pad(quiet.priorityWaitP99BoundMs ?? null)} ${pad(loaded.priorityWaitP99BoundMs ?? null)}   (hub histogram bucket bound)`,
         `  hub main thread waiting for a CPU, % of window ${quiet.hubCpuWaitPct ?? '-'} / ${loaded.hubCpuWaitPct ?? '-'}`,
+        `  hub garbage collection pauses over 10 ms ${pad(quiet.hubGcPausesOver10Ms ?? null)} ${pad(loaded.hubGcPausesOver10Ms ?? null)}`,
         `  first presses after the hub started (${first.presses} at once), slowest acks: stored ${result.firstPresses?.storedMaxMs ?? '-'} ms, alarm ${result.firstPresses?.alarmMaxMs ?? '-'} ms`,
         `  acks received        ${pad(quiet.alarmAcks)} ${pad(loaded.alarmAcks)}   of ${quiet.presses} / ${loaded.presses} presses`,
         `  flood: ${sent} telemetry messages sent, ${result.flood.refusedForQuota} refused for quota; stuck device dropped by the hub: ${stuckDropped}`,

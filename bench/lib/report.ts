@@ -89,6 +89,11 @@ export function renderDeviceFairness(d: DeviceFairnessResult | null | undefined,
           `| hub main thread runnable but waiting for a CPU (% of the windows; other processes on the machine) | ${pct(d.quiet.hubCpuWaitPct)} | ${pct(d.loaded.hubCpuWaitPct)} | |`,
         ]
       : []),
+    ...(d.quiet.hubGcPausesOver10Ms !== undefined
+      ? [
+          `| hub garbage collection pauses over 10 ms (V8, in the windows) | ${d.quiet.hubGcPausesOver10Ms} | ${d.loaded.hubGcPausesOver10Ms ?? '–'} | |`,
+        ]
+      : []),
     `| acks received (stored / alarm of presses) | ${d.quiet.storedAcks} / ${d.quiet.alarmAcks} of ${d.quiet.presses} | ${d.loaded.storedAcks} / ${d.loaded.alarmAcks} of ${d.loaded.presses} | |`,
     '',
   );
