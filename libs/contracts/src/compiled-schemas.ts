@@ -9,7 +9,12 @@ import type { SchemaObject } from 'ajv';
  * the single source of truth: a message ajv rejects is validated again by class-validator, which
  * has the last word and writes the error messages; a conformance spec checks the two agree.
  */
-let compiled: Map<string, ValidateFunction> | null = null;
+/** The JSON Schema of every DTO class loaded, and the checks compiled from it so far. */
+let registry: {
+  ajv: Ajv;
+  definitions: Record<string, SchemaObject>;
+  compiled: Map<string, ValidateFunction | undefined>;
+} | null = null;
 
 function withClassValidatorSemantics(schema: SchemaObject): SchemaObject {
   const required = new Set<string>((schema.required as string[] | undefined) ?? []);
@@ -22,7 +27,7 @@ function withClassValidatorSemantics(schema: SchemaObject): SchemaObject {
   return { ...schema, properties, additionalProperties: false };
 }
 
-function build(): Map<string, ValidateFunction> {
+function build(): NonNullable<typeof registry> {
   const schemas = validationMetadatasToSchemas({
     classTransformerMetadataStorage: defaultMetadataStorage,
     refPointerPrefix: '#/definitions/',
@@ -33,14 +38,19 @@ function build(): Map<string, ValidateFunction> {
   // in the process (the hub's own configuration among them) is converted here too, whose `url`
   // formats ajv would otherwise warn about on stderr.
   const ajv = new Ajv({ strict: false, allErrors: false, coerceTypes: false, validateFormats: false });
-  const out = new Map<string, ValidateFunction>();
-  for (const name of Object.keys(definitions))
-    out.set(name, ajv.compile({ $ref: `#/definitions/${name}`, definitions }));
-  return out;
+  // Compiled one class at a time, when first asked for: the process holds every REST DTO too,
+  // and compiling them all would cost device ingest nothing but time at start.
+  ajv.addSchema({ $id: 'dto', definitions });
+  return { ajv, definitions, compiled: new Map() };
 }
 
 /** The compiled check for a DTO class, or undefined if the class has no validation metadata. */
 export function compiledValidator(className: string): ValidateFunction | undefined {
-  compiled ??= build();
-  return compiled.get(className);
+  registry ??= build();
+  if (!registry.compiled.has(className))
+    registry.compiled.set(
+      className,
+      className in registry.definitions ? registry.ajv.compile({ $ref: `dto#/definitions/${className}` }) : undefined,
+    );
+  return registry.compiled.get(className);
 }
