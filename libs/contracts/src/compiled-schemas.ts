@@ -8,8 +8,9 @@ import type { SchemaObject } from 'ajv';
  * into JSON Schema once and compiled by ajv (~1 µs a message instead of ~50 µs). The DTOs stay
  * the single source of truth: a message ajv rejects is validated again by class-validator, which
  * has the last word and writes the error messages; a conformance spec checks the two agree.
+ *
+ * `registry`: the JSON Schema of every DTO class loaded, and the checks compiled from it so far.
  */
-/** The JSON Schema of every DTO class loaded, and the checks compiled from it so far. */
 let registry: {
   ajv: Ajv;
   definitions: Record<string, SchemaObject>;
