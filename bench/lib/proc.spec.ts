@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpuSeconds, mainThreadSchedMs, treeCpuSeconds } from './proc';
+import { cpuSeconds, mainThreadSchedMs, mainThreadSleeps, treeCpuSeconds } from './proc';
 
 describe('treeCpuSeconds', () => {
   it("keeps the CPU of a child that has exited (reaped) in its parent's total", () => {
@@ -29,5 +29,13 @@ describe('mainThreadSchedMs', () => {
     const after = mainThreadSchedMs(process.pid);
     expect(after.runMs - before.runMs).toBeGreaterThan(150);
     expect(after.waitMs).toBeGreaterThanOrEqual(before.waitMs);
+  });
+});
+
+describe('mainThreadSleeps', () => {
+  it("counts this process's main thread going to sleep while it waits on timers", async () => {
+    const before = mainThreadSleeps(process.pid);
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(mainThreadSleeps(process.pid) - before).toBeGreaterThanOrEqual(5);
   });
 });

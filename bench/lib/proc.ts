@@ -113,3 +113,17 @@ export function mainThreadSchedMs(pid: number): { runMs: number; waitMs: number 
     return { runMs: 0, waitMs: 0 };
   }
 }
+
+/**
+ * How many times a process's main thread went to sleep (voluntary context switches, from
+ * /proc/<pid>/status): for an event loop, one per wait in epoll with nothing to do, so each is a
+ * wake-up paid (a context switch and cold caches) before the next piece of work.
+ */
+export function mainThreadSleeps(pid: number): number {
+  try {
+    const m = /^voluntary_ctxt_switches:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0;
+  }
+}

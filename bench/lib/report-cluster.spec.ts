@@ -68,6 +68,18 @@ describe('cluster section of docs/benchmarks.md', () => {
     );
   });
 
+  it("shows the hubs' main-thread wake-ups per message where the run counted them", () => {
+    const r = recorded();
+    expect(renderCluster(r).join('\n')).toContain(
+      '| hubs: main-thread wake-ups per message (voluntary context switches), QoS 0 / QoS 1 | – / – | – / – |',
+    );
+    r.single!.qos.find((x) => x.qos === 1)!.serverWakeupsPerMsg = { median: 0.62, min: 0.6, max: 0.7, n: 3 };
+    r.cluster!.qos.find((x) => x.qos === 1)!.serverWakeupsPerMsg = { median: 1.04, min: 1.04, max: 1.04, n: 3 };
+    expect(renderCluster(r).join('\n')).toContain(
+      '| hubs: main-thread wake-ups per message (voluntary context switches), QoS 0 / QoS 1 | – / 0.62 (0.60–0.70) | – / 1.0 |',
+    );
+  });
+
   it('says the case was not run when the results have none', () => {
     expect(renderCluster(null).join('\n')).toContain('Not run in this benchmark (opt-in: `--cluster`).');
   });

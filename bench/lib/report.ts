@@ -244,6 +244,11 @@ export function renderCluster(c: ClusterBenchResult | null | undefined, origin?:
       `${f(q(S, 0)?.serverGcUsPerMsg)} / ${f(q(S, 1)?.serverGcUsPerMsg)}`,
       `${f(q(K, 0)?.serverGcUsPerMsg)} / ${f(q(K, 1)?.serverGcUsPerMsg)}`,
     ),
+    row(
+      'hubs: main-thread wake-ups per message (voluntary context switches), QoS 0 / QoS 1',
+      `${f(q(S, 0)?.serverWakeupsPerMsg)} / ${f(q(S, 1)?.serverWakeupsPerMsg)}`,
+      `${f(q(K, 0)?.serverWakeupsPerMsg)} / ${f(q(K, 1)?.serverWakeupsPerMsg)}`,
+    ),
     row('generator CPU µs/msg (QoS 1)', f(q(S, 1)?.generatorCpuUsPerMsg), f(q(K, 1)?.generatorCpuUsPerMsg)),
     '',
   );

@@ -68,6 +68,8 @@ export interface WindowResult {
   serverSystemShare?: number | null;
   /** The hub processes' garbage collection (V8's own pause accounting) per message, µs (older results and non-hub targets: absent). */
   serverGcUsPerMsg?: number | null;
+  /** Main-thread wake-ups (voluntary context switches) of the server process(es) per message (older results: absent). */
+  serverWakeupsPerMsg?: number | null;
   backendCpuUsPerMsg: number | null;
   generatorCpuUsPerMsg: number;
   /** CPU of further processes (a cluster's nats-server, haproxy) per message delivered, by name. */
@@ -91,6 +93,7 @@ export interface QosSummary {
   serverCpuUsPerMsg: Spread | null;
   serverSystemShare?: Spread | null;
   serverGcUsPerMsg?: Spread | null;
+  serverWakeupsPerMsg?: Spread | null;
   backendCpuUsPerMsg: Spread | null;
   generatorCpuUsPerMsg: Spread | null;
   sideCpuUsPerMsg?: Record<string, Spread | null>;

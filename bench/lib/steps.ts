@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { runLoad, type LoadRecord, type WindowRecord } from './load';
 
 type ConnectedRecord = Extract<LoadRecord, { type: 'connected' }>;
-import { cpuSeconds, rssBytes, systemSeconds, treeCpuSeconds } from './proc';
+import { cpuSeconds, mainThreadSleeps, rssBytes, systemSeconds, treeCpuSeconds } from './proc';
 import { summariseProfile, type ProfileSummary } from './profile';
 import { memoryAfterGc, ROOT, scrape } from './servers';
 import { round, spread } from './stats';
@@ -48,6 +48,7 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
   let start: {
     cpu: number;
     sys: number;
+    sleeps: number;
     backend: number;
     side: Record<string, number>;
     gen: number;
@@ -57,6 +58,7 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
   const serverPids = () => (t.serverPids ? t.serverPids() : [t.server.pid]);
   const serverCpu = () => serverPids().reduce((a, p) => a + cpuSeconds(p), 0);
   const serverSys = () => serverPids().reduce((a, p) => a + systemSeconds(p), 0);
+  const serverSleeps = () => serverPids().reduce((a, p) => a + mainThreadSleeps(p), 0);
   const sideCpu = (): Record<string, number> =>
     Object.fromEntries(Object.entries(t.sidePids?.() ?? {}).map(([k, pids]) => [k, treeCpuSeconds(pids)]));
   const windows: WindowResult[] = [];
@@ -125,6 +127,7 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
         start = {
           cpu: serverCpu(),
           sys: serverSys(),
+          sleeps: serverSleeps(),
           backend: treeCpuSeconds(backend),
           side: sideCpu(),
           gen: cpuSeconds(genPid),
@@ -138,6 +141,7 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
         const delivered = (await settle(t.delivered, s.delivered + r.sent, 5000)) - s.delivered;
         const cpu = serverCpu() - s.cpu;
         const sys = serverSys() - s.sys;
+        const sleeps = serverSleeps() - s.sleeps;
         const side = sideCpu();
         const backendPids = t.backendPids();
         const backend = backendPids.length ? treeCpuSeconds(backendPids) - s.backend : null;
@@ -162,6 +166,7 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
           serverCpuUsPerMsg: good ? (cpu / good) * 1e6 : NaN,
           serverSystemShare: cpu > 0 ? sys / cpu : null,
           serverGcUsPerMsg: gc !== null && good ? (gc / good) * 1e6 : null,
+          serverWakeupsPerMsg: good ? sleeps / good : null,
           backendCpuUsPerMsg: backend !== null && good ? (backend / good) * 1e6 : null,
           generatorCpuUsPerMsg: r.sent ? (gen / r.sent) * 1e6 : NaN,
           ...(t.sidePids
@@ -236,6 +241,7 @@ export async function runStep(t: LiveTarget, beds: number, o: BenchOptions): Pro
       serverCpuUsPerMsg: spread(ws.map((w) => w.serverCpuUsPerMsg)),
       serverSystemShare: spread(ws.map((w) => w.serverSystemShare)),
       serverGcUsPerMsg: spread(ws.map((w) => w.serverGcUsPerMsg ?? null)),
+      serverWakeupsPerMsg: spread(ws.map((w) => w.serverWakeupsPerMsg ?? null)),
       backendCpuUsPerMsg: spread(ws.map((w) => w.backendCpuUsPerMsg)),
       generatorCpuUsPerMsg: spread(ws.map((w) => w.generatorCpuUsPerMsg)),
       broken: null,
