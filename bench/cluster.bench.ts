@@ -35,7 +35,7 @@ import { ROOT, scrape, spawnHub, type HubServer } from './lib/servers';
 import { round, spread, type Spread } from './lib/stats';
 import type { ProfileSummary } from './lib/profile';
 import { GENERATOR_NICE, profileHub, runStep } from './lib/steps';
-import { childTrees, GC_SECONDS, type LiveTarget } from './lib/targets';
+import { childTrees, GC_SECONDS, startTarget, type LiveTarget } from './lib/targets';
 
 export interface ClusterBenchOptions {
   beds: number;
@@ -95,6 +95,12 @@ export interface ClusterBenchResult {
   cluster: StepResult | null;
   /** Cluster ÷ single-node CPU per message, by QoS: hubs alone, and everything (hubs + PostgreSQL + NATS + HAProxy). */
   cpuRatio: Record<'qos0' | 'qos1', { hubs: number | null; total: number | null }>;
+  /**
+   * Relays that do nothing but pass messages on (bare aedes, mosquitto), one process each, at all
+   * the beds and at a node's share: what a thinner load per process costs a broker with no hub
+   * code and no cluster at all, the floor under the cluster ÷ single ratio on this machine.
+   */
+  relays?: Partial<Record<RelayName, { full: StepResult | null; share: StepResult | null }>>;
   /** Cluster ÷ the single hub at a node's share of the beds (singleShare). */
   shareRatio?: Record<'qos0' | 'qos1', { hubs: number | null; total: number | null }>;
   takeovers: TakeoverRound[];
@@ -183,6 +189,9 @@ function cpuOf(step: StepResult | null, qos: 0 | 1): { hubs: number | null; tota
 const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b) : null);
 
 /** The beds one node of the cluster carries. */
+const RELAYS = ['aedes', 'mosquitto'] as const;
+export type RelayName = (typeof RELAYS)[number];
+
 export const shareOf = (c: Pick<ClusterBenchOptions, 'beds' | 'nodes'>): number => Math.round(c.beds / c.nodes);
 
 /** Provisions beds (mattress + call button each) once, and writes credentials files for the load. */
@@ -311,6 +320,7 @@ export async function clusterBench(
     settings: `one PostgreSQL (libs/testing startPostgres: fsync=off) for both sides, each in its own database; telemetry stored in PostgreSQL (no InfluxDB on either side); single-node = one hub (DATABASE_URL only) reached directly; cluster = ${c.nodes} hubs (CLUSTER_NODE_ID, NATS_URL, MQTT_PROXY_PROTOCOL=true, CLUSTER_LEASE_TTL_MS=${c.leaseTtlMs}, 64 partitions) behind HAProxy (renderHaproxyConfig, health checks every 1 s), one nats-server; every hub as in the other cases (npm start's Node flags, LOG_LEVEL=warn); the load and the SOS probe (stream on /api/alarms/stream) go through HAProxy; on both sides ${o.warmupS} s of unmeasured QoS 1 warm-up after connecting and no forced GC before the windows`,
     single: null,
     singleShare: null,
+    relays: {},
     cluster: null,
     cpuRatio: { qos0: { hubs: null, total: null }, qos1: { hubs: null, total: null } },
     shareRatio: { qos0: { hubs: null, total: null }, qos1: { hubs: null, total: null } },
@@ -366,6 +376,19 @@ export async function clusterBench(
       rmSync(single.dataDir, { recursive: true, force: true });
     }
 
+    for (const name of RELAYS) {
+      say(`cluster bench: ${name} alone, ${c.beds} and ${shareOf(c)} beds`);
+      const relay = await startTarget(name, work);
+      try {
+        const full = await runStep(relay, c.beds, o);
+        result.relays![name] = { full, share: await runStep(relay, shareOf(c), o) };
+      } catch (err) {
+        errors.push(`${name}: ${(err as Error).message}`);
+      } finally {
+        await relay.stop();
+      }
+    }
+
     // The cluster: N hubs, NATS, HAProxy in front.
     say(`cluster bench: ${c.nodes} nodes, ${c.beds} beds`);
     nats = await startNats();
@@ -402,7 +425,9 @@ export async function clusterBench(
         bindHost: '127.0.0.1',
         mqttPort,
         httpPort,
-        maxConnections: c.beds * 3 + 1000,
+        // HAProxy takes two descriptors per connection (device and hub side) and will not start
+        // when its maxconn needs more than the process may open.
+        maxConnections: Math.min(c.beds * 3 + 1000, Math.floor((raiseFileLimit(200_000) - 1000) / 2)),
         nodes: hubs.map((h, i) => ({
           name: `hub-${i + 1}`,
           host: '127.0.0.1',

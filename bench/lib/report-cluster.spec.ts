@@ -80,6 +80,22 @@ describe('cluster section of docs/benchmarks.md', () => {
     );
   });
 
+  it("shows what a thinner load alone costs a relay: one process at all beds, at a node's share, and the ratio", () => {
+    const r = recorded();
+    const step = (qos1Cpu: number) => ({
+      ...r.single!,
+      qos: r.single!.qos.map((x) => ({
+        ...x,
+        serverCpuUsPerMsg: { median: x.qos === 1 ? qos1Cpu : 50, min: 0, max: 0, n: 1 },
+      })),
+    });
+    expect(renderCluster(r).join('\n')).not.toContain('alone (a relay');
+    r.relays = { aedes: { full: step(60), share: step(90) } };
+    expect(renderCluster(r).join('\n')).toContain(
+      "| QoS 1 CPU µs/msg: aedes alone (a relay: no hub code, no cluster), one process at all beds / at a node's share | 60.0 | 90.0 | 1.50× |  |",
+    );
+  });
+
   it('says the case was not run when the results have none', () => {
     expect(renderCluster(null).join('\n')).toContain('Not run in this benchmark (opt-in: `--cluster`).');
   });
