@@ -27,7 +27,7 @@ import { provisionLean, type LeanFleetRoot } from '../devices-sim/src/load/lean-
 import { runLoad, type WindowRecord } from './lib/load';
 import { log as defaultLog, sleep } from './lib/log';
 import { benchOptions } from './lib/options';
-import { cpuSeconds, raiseFileLimit, treeCpuSeconds } from './lib/proc';
+import { cpuSeconds, openFileLimit, raiseFileLimit, treeCpuSeconds } from './lib/proc';
 import { saveLoneRun, startLoneRun } from './lib/lone-run';
 import { writeClusterSection } from './lib/report-files';
 import type { BenchOptions, StepResult } from './lib/results';
@@ -188,10 +188,10 @@ function cpuOf(step: StepResult | null, qos: 0 | 1): { hubs: number | null; tota
 
 const ratio = (a: number | null, b: number | null) => (a !== null && b ? round(a / b) : null);
 
-/** The beds one node of the cluster carries. */
 const RELAYS = ['aedes', 'mosquitto'] as const;
 export type RelayName = (typeof RELAYS)[number];
 
+/** The beds one node of the cluster carries. */
 export const shareOf = (c: Pick<ClusterBenchOptions, 'beds' | 'nodes'>): number => Math.round(c.beds / c.nodes);
 
 /** Provisions beds (mattress + call button each) once, and writes credentials files for the load. */
@@ -427,7 +427,7 @@ export async function clusterBench(
         httpPort,
         // HAProxy takes two descriptors per connection (device and hub side) and will not start
         // when its maxconn needs more than the process may open.
-        maxConnections: Math.min(c.beds * 3 + 1000, Math.floor((raiseFileLimit(200_000) - 1000) / 2)),
+        maxConnections: Math.min(c.beds * 3 + 1000, Math.floor((openFileLimit() - 1000) / 2)),
         nodes: hubs.map((h, i) => ({
           name: `hub-${i + 1}`,
           host: '127.0.0.1',

@@ -92,6 +92,11 @@ export function raiseFileLimit(wanted: number): number {
       /* keep the inherited limit */
     }
   }
+  return openFileLimit();
+}
+
+/** The soft RLIMIT_NOFILE of this process (what its children, HAProxy among them, inherit). */
+export function openFileLimit(): number {
   try {
     const m = /Max open files\s+(\d+)/.exec(readFileSync(`/proc/${process.pid}/limits`, 'utf8'));
     return m ? Number(m[1]) : 0;

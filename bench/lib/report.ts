@@ -216,14 +216,16 @@ export function renderCluster(c: ClusterBenchResult | null | undefined, origin?:
             ),
           ]
         : []),
-      ...Object.entries(c.relays ?? {}).map(([name, r]) =>
-        row(
+      ...Object.entries(c.relays ?? {}).map(([name, r]) => {
+        const full = q(r?.full ?? null, qos)?.serverCpuUsPerMsg;
+        const share = q(r?.share ?? null, qos)?.serverCpuUsPerMsg;
+        return row(
           `QoS ${qos} CPU µs/msg: ${name} alone (a relay: no hub code, no cluster), one process at all beds / at a node's share`,
-          f(q(r?.full ?? null, qos)?.serverCpuUsPerMsg),
-          f(q(r?.share ?? null, qos)?.serverCpuUsPerMsg),
-          div(q(r?.share ?? null, qos)?.serverCpuUsPerMsg?.median, q(r?.full ?? null, qos)?.serverCpuUsPerMsg?.median),
-        ),
-      ),
+          f(full),
+          f(share),
+          div(share?.median, full?.median),
+        );
+      }),
       row(`QoS ${qos} CPU µs/msg: PostgreSQL`, f(q(S, qos)?.backendCpuUsPerMsg), f(q(K, qos)?.backendCpuUsPerMsg)),
       row(`QoS ${qos} CPU µs/msg: nats-server`, '–', f(side(K, qos, 'nats-server'))),
       row(`QoS ${qos} CPU µs/msg: haproxy`, '–', f(side(K, qos, 'haproxy'))),
