@@ -33,8 +33,7 @@ afterAll(async () => {
 
 /** Device messages the hub refused for the per-device message quota so far (its own metric). */
 async function refusedForQuota(): Promise<number> {
-  const text = await (await fetch(`${hub.httpUrl}/metrics`)).text();
-  return Number(/^bedside_mqtt_quota_exceeded_total\{kind="messages"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+  return (await scrape(hub.httpUrl))('bedside_mqtt_quota_exceeded_total', { kind: 'messages' });
 }
 
 /** Connections the hub dropped for an outbound backlog over its bound, or a drain that timed out (its own metric). */

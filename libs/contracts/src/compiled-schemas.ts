@@ -51,7 +51,9 @@ export function compiledValidator(className: string): ValidateFunction | undefin
   if (!registry.compiled.has(className))
     registry.compiled.set(
       className,
-      className in registry.definitions ? registry.ajv.compile({ $ref: `dto#/definitions/${className}` }) : undefined,
+      Object.hasOwn(registry.definitions, className)
+        ? registry.ajv.compile({ $ref: `dto#/definitions/${className}` })
+        : undefined,
     );
   return registry.compiled.get(className);
 }
