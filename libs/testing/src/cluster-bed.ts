@@ -38,7 +38,7 @@ export interface ClusteredHubs {
   readonly hubs: HubProcess[];
   readonly nodes: readonly string[];
   /** The cluster's own database, for reading what it stored. */
-  readonly db: pg.Client;
+  readonly db: pg.Pool;
   /** The hub started as `node`. */
   hub(node: string): HubProcess;
   sql<R extends pg.QueryResultRow>(text: string, params?: unknown[]): Promise<R[]>;
@@ -93,11 +93,11 @@ export async function startClusteredHubs(
         ...o.nodeEnv?.[node],
       }),
     );
-  const db = new pg.Client(url);
-  // Tests stop and freeze PostgreSQL on purpose; a lost connection fails the test's next query,
-  // not the whole run as an unhandled 'error' event.
+  // A pool, not one client: tests stop and freeze PostgreSQL on purpose, and a pool replaces the
+  // connection that dropped; a query during the outage fails, not the whole run.
+  const db = new pg.Pool({ connectionString: url, max: 2 });
   db.on('error', () => undefined);
-  await db.connect();
+  await db.query('select 1');
   const sql = async <R extends pg.QueryResultRow>(text: string, params: unknown[] = []) =>
     (await db.query<R>(text, params)).rows;
   const owners = () => partitionSplit(db);
