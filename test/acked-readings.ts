@@ -1,3 +1,6 @@
+import type { MqttClient } from 'mqtt';
+import { telemetryTopic } from '@bedside/contracts';
+
 /**
  * The readings a hub acknowledged (PUBACK), by device, and which of them the database does not
  * hold: what "no acknowledged message is lost" is checked against. A reading is keyed by its
@@ -6,7 +9,22 @@
 export class AckedReadings {
   private readonly byDevice = new Map<string, Set<number>>();
 
-  add(deviceId: string, ts: number): void {
+  /**
+   * Publishes one in-bed reading of a mattress (QoS 1), stamped now, and records it once the
+   * hub acknowledges it; resolves then, or when the client gives it up.
+   */
+  publish(client: MqttClient, deviceId: string, seq: number): Promise<void> {
+    const ts = Date.now();
+    const sample = { inBed: true, heartRate: 60 + (seq % 8), respirationRate: 14, signalQuality: 90 };
+    return client
+      .publishAsync(telemetryTopic(deviceId), JSON.stringify({ ts, seq, samples: [sample] }), { qos: 1 })
+      .then(
+        () => this.add(deviceId, ts),
+        () => undefined,
+      );
+  }
+
+  private add(deviceId: string, ts: number): void {
     const set = this.byDevice.get(deviceId);
     if (set) set.add(ts);
     else this.byDevice.set(deviceId, new Set([ts]));

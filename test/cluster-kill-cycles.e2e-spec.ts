@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { eventsTopic, telemetryTopic } from '@bedside/contracts';
+import { eventsTopic } from '@bedside/contracts';
 import { hubApi, startClusterBed, waitFor, type ClusterBed } from '@bedside/testing';
 import { AckedReadings } from './acked-readings';
 import { connectDevice, type Creds } from './mqtt-helpers';
@@ -50,18 +50,7 @@ describe('cluster: 20 kill -9 under load', () => {
     let seq = 0;
     while (streaming) {
       seq += 1;
-      const sample = { inBed: true, heartRate: 60 + (seq % 8), respirationRate: 14, signalQuality: 90 };
-      await Promise.all(
-        mattresses.map((m) => {
-          const ts = Date.now();
-          return m.client
-            .publishAsync(telemetryTopic(m.creds.deviceId), JSON.stringify({ ts, seq, samples: [sample] }), { qos: 1 })
-            .then(
-              () => readingsAcked.add(m.creds.deviceId, ts),
-              () => undefined,
-            );
-        }),
-      );
+      await Promise.all(mattresses.map((m) => readingsAcked.publish(m.client, m.creds.deviceId, seq)));
       await new Promise((r) => setTimeout(r, 1000));
     }
   };
