@@ -1,0 +1,200 @@
+/**
+ * How one hub's CPU per message depends on the rate at which messages arrive: one hub on
+ * PostgreSQL under one continuous QoS 1 load per case, its CPU read from /proc every slice
+ * (no windows, drains or pauses inside a measurement, so slices of one run agree far better
+ * than the main bench's windows). A case is `<beds>[x<msg/s per bed>][:<on s>/<off s>]`: steady,
+ * or bursts of `on` seconds followed by `off` seconds of silence. The first slice (connect
+ * storm, warm-up) is left out of the figures.
+ *
+ *   node dist/bench/arrival-rate.bench.js [--cases 2000,667,667x3:1/2,667:1/1] [--slices 6]
+ *     [--slice-s 10] [--pin] [--out file.json]
+ *
+ * --pin puts every hub thread on the last CPU and PostgreSQL, the load and this process on the
+ * others (taskset), so that the hub's figures do not move with where the scheduler put it.
+ */
+import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPostgres } from '../libs/testing/src/postgres-server';
+import { HubRestClient } from '../devices-sim/src/hub/hub-rest.client';
+import { provisionLean } from '../devices-sim/src/load/lean-provisioner';
+import { parseCase, type Case } from './lib/arrival-case';
+import { affinityOf, setAffinity } from './lib/cpu-pinning';
+import { runLoad } from './lib/load';
+import { log, sleep } from './lib/log';
+import { cpuSeconds, raiseFileLimit } from './lib/proc';
+import { scrape, spawnHub, type HubServer } from './lib/servers';
+import { spread, type Spread } from './lib/stats';
+import { childTrees } from './lib/targets';
+
+interface Slice {
+  msgPerS: number;
+  usPerMsg: number;
+  mainUsPerMsg: number;
+  helpersUsPerMsg: number;
+}
+
+interface CaseResult {
+  case: Case;
+  /** Messages a second averaged over a cycle, and while sending. */
+  averageMsgPerS: number;
+  sendingMsgPerS: number;
+  slices: Slice[];
+  usPerMsg: Spread | null;
+  mainUsPerMsg: Spread | null;
+  helpersUsPerMsg: Spread | null;
+}
+
+function option(name: string, dflt: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+}
+
+/** CPU seconds of the process's main thread (its thread id is the pid) and of all its other threads. */
+function threadCpu(pid: number): { main: number; helpers: number } {
+  let main = 0;
+  let helpers = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const s = (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in USER_HZ ticks
+      if (Number(tid) === pid) main += s;
+      else helpers += s;
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+  return { main, helpers };
+}
+
+async function runCase(
+  c: Case,
+  o: { slices: number; sliceS: number; pin: readonly number[] | null },
+): Promise<CaseResult> {
+  const pg = await startPostgres();
+  let hub: HubServer | null = null;
+  try {
+    hub = await spawnHub({ env: { DATABASE_URL: await pg.createDatabase('arrival') } });
+    const h = hub;
+    if (o.pin) {
+      setAffinity(h.pid, o.pin.slice(-1));
+      for (const pid of [process.pid, ...childTrees(['postgres'])]) setAffinity(pid, o.pin.slice(0, -1));
+    }
+    const api = new HubRestClient(h.httpUrl, h.admin, 60_000);
+    const { beds } = await provisionLean(api, c.beds, {
+      prefix: 'ar',
+      firstIndex: 0,
+      concurrency: 16,
+      kindsFor: () => ['mattress'],
+    });
+    const creds = join(mkdtempSync(join(tmpdir(), 'bedside-arrival-')), 'beds.json');
+    writeFileSync(creds, JSON.stringify({ version: 1, createdAt: new Date().toISOString(), beds }));
+    const stored = async () =>
+      (await scrape(h.httpUrl))('bedside_mqtt_messages_stored_total', { channel: 'telemetry' }) ?? 0;
+    // Longer than the slices: the load is stopped once they are read.
+    const totalS = (o.slices + 1) * o.sliceS + 30;
+    const cycle = c.burst
+      ? ['--duration', String(c.burst.onS), '--pause', String(c.burst.offS), '--drain', '0']
+      : ['--duration', String(totalS)];
+    const cycles = c.burst ? Math.ceil(totalS / (c.burst.onS + c.burst.offS)) : 1;
+    const slices: Slice[] = [];
+    let measuring = Promise.resolve();
+    let started = false;
+    let loadPid = 0;
+    const load = runLoad(
+      [
+        ...['--mqtt', h.mqttUrl, '--credentials', creds, '--beds', String(c.beds), '--kinds', 'mattress'],
+        ...['--rate', String(c.ratePerBed), '--qos', '1', '--runs', String(Math.min(100, cycles))],
+        ...['--connect-rate', '2000', ...cycle],
+      ],
+      {
+        timeoutMs: (totalS + 120) * 1000 + c.beds * 40,
+        onRecord: (r, pid) => {
+          loadPid = pid;
+          if (r.type !== 'window-start' || started) return;
+          started = true;
+          measuring = (async () => {
+            let t = Date.now();
+            let cpu = cpuSeconds(h.pid);
+            let threads = threadCpu(h.pid);
+            let msgs = await stored();
+            for (let i = 0; i <= o.slices; i++) {
+              await sleep(o.sliceS * 1000);
+              const [t2, cpu2, threads2, msgs2] = [Date.now(), cpuSeconds(h.pid), threadCpu(h.pid), await stored()];
+              const n = msgs2 - msgs;
+              if (i > 0 && n > 0)
+                slices.push({
+                  msgPerS: n / ((t2 - t) / 1000),
+                  usPerMsg: ((cpu2 - cpu) / n) * 1e6,
+                  mainUsPerMsg: ((threads2.main - threads.main) / n) * 1e6,
+                  helpersUsPerMsg: ((threads2.helpers - threads.helpers) / n) * 1e6,
+                });
+              [t, cpu, threads, msgs] = [t2, cpu2, threads2, msgs2];
+            }
+            try {
+              process.kill(loadPid, 'SIGTERM');
+            } catch {
+              // the load had already finished
+            }
+          })();
+        },
+      },
+    );
+    const res = await load;
+    await measuring;
+    if (slices.length === 0)
+      throw new Error(`case ${c.label}: nothing measured (load exited ${res.code}): ${res.stderr.slice(-500)}`);
+    const sendingMsgPerS = c.beds * c.ratePerBed;
+    return {
+      case: c,
+      averageMsgPerS: c.burst ? (sendingMsgPerS * c.burst.onS) / (c.burst.onS + c.burst.offS) : sendingMsgPerS,
+      sendingMsgPerS,
+      slices,
+      usPerMsg: spread(slices.map((s) => s.usPerMsg)),
+      mainUsPerMsg: spread(slices.map((s) => s.mainUsPerMsg)),
+      helpersUsPerMsg: spread(slices.map((s) => s.helpersUsPerMsg)),
+    };
+  } finally {
+    await hub?.stop();
+    await pg.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  raiseFileLimit(20_000);
+  const cases = option('--cases', '2000,667,667x3:1/2,667:1/1').split(',').map(parseCase);
+  // The CPUs this process may use, read once: pinning moves this process onto the load's share.
+  const cpus = affinityOf(process.pid) ?? [];
+  if (process.argv.includes('--pin') && cpus.length < 2) throw new Error('--pin needs at least two CPUs');
+  const o = {
+    slices: Number(option('--slices', '6')),
+    sliceS: Number(option('--slice-s', '10')),
+    pin: process.argv.includes('--pin') ? cpus : null,
+  };
+  const results: CaseResult[] = [];
+  for (const c of cases) {
+    log(
+      `case ${c.label}: ${c.beds} beds at ${c.ratePerBed} msg/s${c.burst ? `, ${c.burst.onS} s on, ${c.burst.offS} s off` : ''}`,
+    );
+    const r = await runCase(c, o);
+    results.push(r);
+    log(`  ${r.slices.map((s) => s.usPerMsg.toFixed(0)).join(' ')} µs per message`);
+  }
+  const fmt = (s: Spread | null) => (s ? `${s.median.toFixed(0)} (${s.min.toFixed(0)}–${s.max.toFixed(0)})` : 'n/a');
+  console.log('| case | msg/s average | msg/s while sending | hub µs per message | main thread | other threads |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of results)
+    console.log(
+      `| ${r.case.label} | ${r.averageMsgPerS.toFixed(0)} | ${r.sendingMsgPerS.toFixed(0)} | ${fmt(r.usPerMsg)} | ${fmt(r.mainUsPerMsg)} | ${fmt(r.helpersUsPerMsg)} |`,
+    );
+  const out = option('--out', '');
+  if (out) writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), options: o, results }, null, 2));
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
