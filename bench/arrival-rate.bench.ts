@@ -12,7 +12,7 @@
  * --pin puts every hub thread on the last CPU and PostgreSQL, the load and this process on the
  * others (taskset), so that the hub's figures do not move with where the scheduler put it.
  */
-import { readFileSync, readdirSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres } from '../libs/testing/src/postgres-server';
@@ -22,7 +22,7 @@ import { parseCase, type Case } from './lib/arrival-case';
 import { affinityOf, setAffinity } from './lib/cpu-pinning';
 import { runLoad } from './lib/load';
 import { log, sleep } from './lib/log';
-import { cpuSeconds, raiseFileLimit } from './lib/proc';
+import { cpuSeconds, raiseFileLimit, threadCpuSeconds } from './lib/proc';
 import { scrape, spawnHub, type HubServer } from './lib/servers';
 import { spread, type Spread } from './lib/stats';
 import { childTrees } from './lib/targets';
@@ -48,24 +48,6 @@ interface CaseResult {
 function option(name: string, dflt: string): string {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : dflt;
-}
-
-/** CPU seconds of the process's main thread (its thread id is the pid) and of all its other threads. */
-function threadCpu(pid: number): { main: number; helpers: number } {
-  let main = 0;
-  let helpers = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const s = (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in USER_HZ ticks
-      if (Number(tid) === pid) main += s;
-      else helpers += s;
-    } catch {
-      // the thread ended between the listing and the read
-    }
-  }
-  return { main, helpers };
 }
 
 async function runCase(
@@ -117,18 +99,23 @@ async function runCase(
           measuring = (async () => {
             let t = Date.now();
             let cpu = cpuSeconds(h.pid);
-            let threads = threadCpu(h.pid);
+            let threads = threadCpuSeconds(h.pid);
             let msgs = await stored();
             for (let i = 0; i <= o.slices; i++) {
               await sleep(o.sliceS * 1000);
-              const [t2, cpu2, threads2, msgs2] = [Date.now(), cpuSeconds(h.pid), threadCpu(h.pid), await stored()];
+              const [t2, cpu2, threads2, msgs2] = [
+                Date.now(),
+                cpuSeconds(h.pid),
+                threadCpuSeconds(h.pid),
+                await stored(),
+              ];
               const n = msgs2 - msgs;
               if (i > 0 && n > 0)
                 slices.push({
                   msgPerS: n / ((t2 - t) / 1000),
                   usPerMsg: ((cpu2 - cpu) / n) * 1e6,
                   mainUsPerMsg: ((threads2.main - threads.main) / n) * 1e6,
-                  helpersUsPerMsg: ((threads2.helpers - threads.helpers) / n) * 1e6,
+                  helpersUsPerMsg: ((threads2.others - threads.others) / n) * 1e6,
                 });
               [t, cpu, threads, msgs] = [t2, cpu2, threads2, msgs2];
             }

@@ -32,9 +32,9 @@ export function treeCpuSeconds(pids: readonly number[]): number {
   return pids.reduce((a, p) => a + statCpu(p, true), 0);
 }
 
-function statCpu(pid: number, withReaped: boolean): number {
+function statCpu(pid: number, withReaped: boolean, path = `/proc/${pid}/stat`): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(path, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12]) + (withReaped ? Number(f[13]) + Number(f[14]) : 0)) / clkTck;
   } catch {
@@ -103,6 +103,28 @@ export function openFileLimit(): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * utime + stime of a process's main thread (its thread id is the pid) and of all its other
+ * threads together, in seconds (/proc/<pid>/task/<tid>/stat): the event loop apart from V8's
+ * and libuv's helpers.
+ */
+export function threadCpuSeconds(pid: number): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return { main, others };
+  }
+  for (const tid of tids) {
+    const s = statCpu(pid, false, `/proc/${pid}/task/${tid}/stat`);
+    if (Number(tid) === pid) main += s;
+    else others += s;
+  }
+  return { main, others };
 }
 
 /**
