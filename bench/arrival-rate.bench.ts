@@ -31,7 +31,7 @@ interface Slice {
   msgPerS: number;
   usPerMsg: number;
   mainUsPerMsg: number;
-  helpersUsPerMsg: number;
+  othersUsPerMsg: number;
 }
 
 interface CaseResult {
@@ -42,7 +42,7 @@ interface CaseResult {
   slices: Slice[];
   usPerMsg: Spread | null;
   mainUsPerMsg: Spread | null;
-  helpersUsPerMsg: Spread | null;
+  othersUsPerMsg: Spread | null;
 }
 
 function option(name: string, dflt: string): string {
@@ -115,7 +115,7 @@ async function runCase(
                   msgPerS: n / ((t2 - t) / 1000),
                   usPerMsg: ((cpu2 - cpu) / n) * 1e6,
                   mainUsPerMsg: ((threads2.main - threads.main) / n) * 1e6,
-                  helpersUsPerMsg: ((threads2.others - threads.others) / n) * 1e6,
+                  othersUsPerMsg: ((threads2.others - threads.others) / n) * 1e6,
                 });
               [t, cpu, threads, msgs] = [t2, cpu2, threads2, msgs2];
             }
@@ -140,7 +140,7 @@ async function runCase(
       slices,
       usPerMsg: spread(slices.map((s) => s.usPerMsg)),
       mainUsPerMsg: spread(slices.map((s) => s.mainUsPerMsg)),
-      helpersUsPerMsg: spread(slices.map((s) => s.helpersUsPerMsg)),
+      othersUsPerMsg: spread(slices.map((s) => s.othersUsPerMsg)),
     };
   } finally {
     await hub?.stop();
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|---:|---:|---:|');
   for (const r of results)
     console.log(
-      `| ${r.case.label} | ${r.averageMsgPerS.toFixed(0)} | ${r.sendingMsgPerS.toFixed(0)} | ${fmt(r.usPerMsg)} | ${fmt(r.mainUsPerMsg)} | ${fmt(r.helpersUsPerMsg)} |`,
+      `| ${r.case.label} | ${r.averageMsgPerS.toFixed(0)} | ${r.sendingMsgPerS.toFixed(0)} | ${fmt(r.usPerMsg)} | ${fmt(r.mainUsPerMsg)} | ${fmt(r.othersUsPerMsg)} |`,
     );
   const out = option('--out', '');
   if (out) writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), options: o, results }, null, 2));

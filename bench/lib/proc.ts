@@ -10,7 +10,7 @@ try {
 
 /** utime + stime of one process, in seconds (/proc/<pid>/stat fields 14 and 15). */
 export function cpuSeconds(pid: number): number {
-  return statCpu(pid, false);
+  return statCpu(`/proc/${pid}/stat`, false);
 }
 
 /** stime of one process alone, in seconds (/proc/<pid>/stat field 15): the kernel's share, sockets included. */
@@ -29,10 +29,11 @@ export function systemSeconds(pid: number): number {
  * stime alone went backwards whenever a PostgreSQL backend exited during a window.
  */
 export function treeCpuSeconds(pids: readonly number[]): number {
-  return pids.reduce((a, p) => a + statCpu(p, true), 0);
+  return pids.reduce((a, p) => a + statCpu(`/proc/${p}/stat`, true), 0);
 }
 
-function statCpu(pid: number, withReaped: boolean, path = `/proc/${pid}/stat`): number {
+/** utime + stime (+ reaped children's) from a `stat` file of /proc, in seconds; 0 once it is gone. */
+function statCpu(path: string, withReaped: boolean): number {
   try {
     const stat = readFileSync(path, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -120,7 +121,7 @@ export function threadCpuSeconds(pid: number): { main: number; others: number } 
     return { main, others };
   }
   for (const tid of tids) {
-    const s = statCpu(pid, false, `/proc/${pid}/task/${tid}/stat`);
+    const s = statCpu(`/proc/${pid}/task/${tid}/stat`, false);
     if (Number(tid) === pid) main += s;
     else others += s;
   }
