@@ -3,14 +3,15 @@ import { eventsTopic } from '@bedside/contracts';
 import { connectDevice, type Creds } from './mqtt-helpers';
 
 /**
- * Two clustered hubs, one of them with its wall clock 10 s ahead of the machine's (libfaketime):
- * a node whose NTP failed. Owners read each other's event stamps with a 5 s margin, so that
- * node must own no partition and must not be ready (HAProxy then sends it no devices); the
- * other owns them all, and an SOS a device still sends to the skewed node is raised once.
+ * Two clustered hubs, one of them with its wall clock 10 s behind the machine's (libfaketime):
+ * a node whose NTP failed. That node must own no partition and must not be ready (HAProxy then
+ * sends it no devices); the other owns them all. A device still connected to the skewed node
+ * has its events stamped by that clock: the owner raises an SOS from it once, also when the
+ * fast path is down and only its read of the database (by the database's clock) can find it.
  */
 jest.setTimeout(120_000);
 
-const OFFSET_MS = 10_000;
+const OFFSET_MS = -10_000;
 
 describe('a clustered node whose clock is off', () => {
   let cluster: ClusteredHubs;
@@ -45,7 +46,7 @@ describe('a clustered node whose clock is off', () => {
     expect(b.status).toBe(503);
     expect(b.clockInSync).toBe(false);
     expect(b.partitionsHeld).toBe(0);
-    // The database's clock minus the node's: about minus the offset, give or take the round trip.
+    // The database's clock minus the node's: minus the offset, give or take the round trip.
     expect(Math.abs(b.clockSkewMs + OFFSET_MS)).toBeLessThan(1000);
     expect(cluster.hub('hub-b').logs()).toMatch(/clock too far from the database/);
 
@@ -59,29 +60,47 @@ describe('a clustered node whose clock is off', () => {
     expect(skew).toBeCloseTo(-OFFSET_MS / 1000, 0);
   });
 
-  it('an SOS a device still sends to the skewed node is raised once, by the owner', async () => {
+  const sosBed = async (label: string) => {
     const admin = hubApi(cluster.hub('hub-a'));
-    const bed = await admin.provisionBed('clock skew');
+    const bed = await admin.provisionBed(label);
     expect((await admin.put(`/api/beds/${bed.bed.id}/rules`, { suppression: { warmupMs: 0 } })).status).toBe(200);
-    const creds = bed.devices.button.credentials as Creds;
-    const client = await connectDevice(cluster.hub('hub-b').mqttUrl, creds);
-    try {
-      await client.publishAsync(
-        eventsTopic(creds.deviceId),
-        JSON.stringify({ eventId: 'sos-skew', type: 'button.pressed', ts: Date.now() }),
-        { qos: 1 },
-      );
-      const raised = () =>
-        cluster.sql<{ n: string }>(
+    return { bedId: bed.bed.id, creds: bed.devices.button.credentials as Creds };
+  };
+  const raisedSos = async (bedId: string) =>
+    Number(
+      (
+        await cluster.sql<{ n: string }>(
           `select count(*) as n from alarm_events e join alarms a on a.id = e.alarm_id
             where a.bed_id = $1 and a.kind = 'sos' and e.type = 'alarm.raised'`,
-          [bed.bed.id],
-        );
-      await waitFor(async () => Number((await raised())[0].n) === 1, { what: 'the SOS raised', timeoutMs: 10_000 });
+          [bedId],
+        )
+      )[0].n,
+    );
+  /** Presses SOS through `node` and expects the alarm raised once. */
+  const pressAndExpectOneSos = async (node: string, bed: { bedId: string; creds: Creds }, eventId: string) => {
+    const client = await connectDevice(cluster.hub(node).mqttUrl, bed.creds);
+    try {
+      await client.publishAsync(
+        eventsTopic(bed.creds.deviceId),
+        JSON.stringify({ eventId, type: 'button.pressed', ts: Date.now() }),
+        { qos: 1 },
+      );
+      await waitFor(async () => (await raisedSos(bed.bedId)) === 1, { what: `${eventId} raised`, timeoutMs: 10_000 });
       await new Promise((r) => setTimeout(r, 1500));
-      expect(Number((await raised())[0].n)).toBe(1);
+      expect(await raisedSos(bed.bedId)).toBe(1);
     } finally {
       await client.endAsync();
     }
+  };
+
+  it('an SOS a device still sends to the skewed node is raised once, by the owner', async () => {
+    await pressAndExpectOneSos('hub-b', await sosBed('clock skew'), 'sos-skew');
+  });
+
+  it("with the fast path down, the owner still finds the skewed node's SOS in the database, by the database's clock", async () => {
+    // An SOS through the owner first: whatever the owner has read is now newer than the skewed stamp.
+    await pressAndExpectOneSos('hub-a', await sosBed('clock in sync'), 'sos-in-sync');
+    await cluster.nats!.stop();
+    await pressAndExpectOneSos('hub-b', await sosBed('clock skew, no fast path'), 'sos-skew-no-fast-path');
   });
 });

@@ -79,6 +79,8 @@ export interface DeviceEventsTable {
   seq: number | null;
   confidence: number | null;
   received_at: Timestamp;
+  /** The database's clock when the row was written; null for rows stored before it was kept. */
+  stored_at: ColumnType<Date | null, never, never>;
 }
 
 export interface DeviceRejectionsTable {
@@ -160,6 +162,7 @@ export interface BedRuleStateTable {
   bed_id: string;
   state: JSONColumnType<Record<string, unknown>>;
   next_deadline: Timestamp | null;
+  /** stored_at of the newest device event evaluated (received_at before 0019-event-stored-at). */
   event_cursor: Timestamp | null;
   updated_at: Timestamp;
   /** Increases with every state change of the bed; a write never replaces a higher version. */

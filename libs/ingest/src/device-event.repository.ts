@@ -16,9 +16,9 @@ const PRIORITY_MAX_BATCH = 200;
 /** Device events, stored once per (device, event id) with group commit. */
 @Injectable()
 export class DeviceEventRepository {
-  private readonly commit: GroupCommit<StoredDeviceEvent, boolean>;
+  private readonly commit: GroupCommit<StoredDeviceEvent, number | null>;
   /** Calls for help (PRIORITY_EVENT_TYPES): their own batches, written at once, never behind a batch of other events. */
-  private readonly priority: GroupCommit<StoredDeviceEvent, boolean>;
+  private readonly priority: GroupCommit<StoredDeviceEvent, number | null>;
 
   constructor(
     private readonly database: Database,
@@ -34,8 +34,8 @@ export class DeviceEventRepository {
     });
   }
 
-  /** Resolves true if newly stored, false if it was already there (a redelivery). */
-  store(event: StoredDeviceEvent): Promise<boolean> {
+  /** Resolves with the database's time of storing it, or null if it was already there (a redelivery). */
+  store(event: StoredDeviceEvent): Promise<number | null> {
     return (PRIORITY_EVENT_TYPES.has(event.type) ? this.priority : this.commit).submit(event);
   }
 
@@ -43,7 +43,7 @@ export class DeviceEventRepository {
     await Promise.all([this.priority.drain(), this.commit.drain()]);
   }
 
-  private async insertBatch(events: StoredDeviceEvent[]): Promise<boolean[]> {
+  private async insertBatch(events: StoredDeviceEvent[]): Promise<(number | null)[]> {
     // Within one batch a redelivery can sit beside its original: keep the first.
     const seen = new Set<string>();
     const unique = events.filter((e) => {
@@ -70,7 +70,7 @@ export class DeviceEventRepository {
           .insertInto('device_events')
           .values(rows)
           .onConflict((oc) => oc.columns(['device_id', 'event_id']).doNothing())
-          .returning(['device_id', 'event_id', 'type', 'bed_id', 'received_at']),
+          .returning(['device_id', 'event_id', 'type', 'bed_id', 'received_at', 'stored_at']),
       )
       .with('pending', (db) =>
         db
@@ -85,15 +85,16 @@ export class DeviceEventRepository {
           ),
       )
       .selectFrom('inserted')
-      .select(['device_id', 'event_id'])
+      .select(['device_id', 'event_id', 'stored_at'])
       .execute();
-    const fresh = new Set(inserted.map((r) => `${r.device_id}\u0000${r.event_id}`));
-    const claimed = new Set<string>();
+    const fresh = new Map(inserted.map((r) => [`${r.device_id}\u0000${r.event_id}`, new Date(r.stored_at!).getTime()]));
     return events.map((e) => {
       const k = `${e.deviceId}\u0000${e.eventId}`;
-      if (!fresh.has(k) || claimed.has(k)) return false;
-      claimed.add(k);
-      return true;
+      const storedAt = fresh.get(k);
+      if (storedAt === undefined) return null;
+      // A redelivery beside its original in the same batch: only the first is new.
+      fresh.delete(k);
+      return storedAt;
     });
   }
 

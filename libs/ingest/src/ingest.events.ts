@@ -10,7 +10,10 @@ export interface StoredDeviceEvent {
   eventId: string;
   type: EventType;
   ts: number;
+  /** This node's clock when the message arrived: the instant the rules evaluate the event at. */
   receivedAt: number;
+  /** The database's clock when it was stored: what replays and reads of stored events follow. */
+  storedAt?: number;
   seq?: number;
   confidence?: number;
 }

@@ -231,11 +231,13 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
       type: body.type,
       ts: body.ts,
       receivedAt,
+      storedAt: undefined as number | undefined,
       seq: body.seq,
       confidence: body.confidence,
     };
-    const fresh = await this.events.store(event);
-    if (fresh) this.bus.events$.next(event);
+    const storedAt = await this.events.store(event);
+    const fresh = storedAt !== null;
+    if (fresh) this.bus.events$.next(Object.assign(event, { storedAt }));
     else this.metrics.messagesDuplicate.inc({ channel: 'events' });
     // The receipt lets a call button light "help is coming"; it is sent for redeliveries too.
     void this.downlink.sendAck(session.deviceId, { eventId: body.eventId, status: fresh ? 'stored' : 'duplicate' });

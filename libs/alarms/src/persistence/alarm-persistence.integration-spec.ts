@@ -619,4 +619,59 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(second.streamed.filter((s) => s === 'alarm.raised:sos')).toEqual([]);
     expect(await alarms.list({ bedId, kind: ['sos'] })).toHaveLength(1);
   });
+
+  it("reads a partition's events by the database's clock: an event a lagging node stamped 30 s back is read as newly stored", async () => {
+    const contexts = new BedContextRepository(database);
+    const { partition } = await database.db
+      .selectFrom('beds')
+      .select('partition')
+      .where('id', '=', bedId)
+      .executeTakeFirstOrThrow();
+    const before = await contexts.databaseNow();
+    expect(Math.abs(before - Date.now())).toBeLessThan(60_000);
+    await database.db
+      .insertInto('device_events')
+      .values({
+        device_id: buttonId,
+        event_id: 'press-from-lagging-node',
+        type: 'button.pressed',
+        bed_id: bedId,
+        device_ts: new Date(before - 30_000),
+        received_at: new Date(before - 30_000),
+      })
+      .execute();
+    const read = await contexts.partitionEventsStoredSince([partition], before, 100);
+    expect(read.map((e) => e.eventId)).toEqual(['press-from-lagging-node']);
+    expect(read[0].storedAt).toBeGreaterThanOrEqual(before);
+    expect(read[0].receivedAt).toBe(before - 30_000);
+    expect(await contexts.partitionEventsStoredSince([partition + 1], before, 100)).toEqual([]);
+    expect(await contexts.partitionEventsStoredSince([partition], (await contexts.databaseNow()) + 1, 100)).toEqual([]);
+  });
+
+  it('on boot, replays an event stored after the cursor even when a lagging node stamped it long before', async () => {
+    const [{ event_cursor: cursor }] = await database.db
+      .selectFrom('bed_rule_state')
+      .select('event_cursor')
+      .where('bed_id', '=', bedId)
+      .execute();
+    expect(cursor).not.toBeNull();
+    // Received by a node whose clock ran a minute behind, and stored (by the database's clock) now.
+    const stampedAt = new Date(cursor!).getTime() - 60_000;
+    await database.db
+      .insertInto('device_events')
+      .values({
+        device_id: buttonId,
+        event_id: 'press-stamped-behind',
+        type: 'button.pressed',
+        bed_id: bedId,
+        device_ts: new Date(stampedAt),
+        received_at: new Date(stampedAt),
+      })
+      .execute();
+    const { runner, acks } = await startRunner(new ManualClock(T0 + 200_000));
+    await runner.beforeApplicationShutdown();
+    expect(acks).toEqual(
+      expect.arrayContaining([expect.objectContaining({ eventId: 'press-stamped-behind', status: 'alarm' })]),
+    );
+  });
 });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
 import { Database } from '@bedside/database';
 import { notFound } from '@bedside/common';
 import type { DeviceKind, EventType } from '@bedside/contracts';
@@ -19,6 +20,8 @@ export interface LoggedDeviceEvent {
   type: EventType;
   ts: number;
   receivedAt: number;
+  /** The database's clock when the event was stored, where known (read back from the database). */
+  storedAt?: number;
 }
 
 /** Read-only views of registry and ingest tables that the rules runner needs. */
@@ -79,30 +82,56 @@ export class BedContextRepository {
     return new Map(rows.map((r) => [r.id, new Date(r.last_seen_at!).getTime()]));
   }
 
-  /** Device events of a bed received at or after `since` (ingest stores them before PUBACK), in arrival order. */
-  async eventsSince(bedId: string, since: number, until?: number): Promise<LoggedDeviceEvent[]> {
-    let q = this.loggedEvents(since).where('device_events.bed_id', '=', bedId);
-    if (until !== undefined) q = q.where('device_events.received_at', '<', new Date(until));
-    return toLogged(await q.orderBy('device_events.received_at').orderBy('device_events.device_ts').execute());
+  /** Device events of a bed received in [from, until) by the receiving nodes' clocks, in arrival order (backtests). */
+  async eventsReceivedBetween(bedId: string, from: number, until: number): Promise<LoggedDeviceEvent[]> {
+    const rows = await this.loggedEvents()
+      .where('device_events.bed_id', '=', bedId)
+      .where('device_events.received_at', '>=', new Date(from))
+      .where('device_events.received_at', '<', new Date(until))
+      .orderBy('device_events.received_at')
+      .orderBy('device_events.device_ts')
+      .execute();
+    return toLogged(rows);
   }
 
-  /** Device events of the beds in these partitions received at or after `since`, in arrival order, at most `limit`. */
-  async partitionEventsSince(
+  /**
+   * Device events of a bed stored at or after `since` by the database's clock, in arrival
+   * order. Rows stored before the database kept that time are read by their receive time.
+   */
+  async eventsStoredSince(bedId: string, since: number): Promise<LoggedDeviceEvent[]> {
+    const rows = await this.loggedEvents()
+      .where('device_events.bed_id', '=', bedId)
+      .where(sql<Date>`coalesce(device_events.stored_at, device_events.received_at)`, '>=', new Date(since))
+      .orderBy('device_events.received_at')
+      .orderBy('device_events.device_ts')
+      .execute();
+    return toLogged(rows);
+  }
+
+  /** The database's clock: what reads of stored events are cursored by, so no node's clock decides what they see. */
+  async databaseNow(): Promise<number> {
+    const { rows } = await sql<{ now: Date }>`select clock_timestamp() as now`.execute(this.database.db);
+    return new Date(rows[0].now).getTime();
+  }
+
+  /** Device events of the beds in these partitions stored at or after `since` (database time), in storing order, at most `limit`. */
+  async partitionEventsStoredSince(
     partitions: readonly number[],
     since: number,
     limit: number,
   ): Promise<LoggedDeviceEvent[]> {
     if (partitions.length === 0) return [];
-    const rows = await this.loggedEvents(since)
+    const rows = await this.loggedEvents()
       .innerJoin('beds', 'beds.id', 'device_events.bed_id')
+      .where('device_events.stored_at', '>=', new Date(since))
       .where('beds.partition', 'in', partitions)
-      .orderBy('device_events.received_at')
+      .orderBy('device_events.stored_at')
       .limit(limit)
       .execute();
     return toLogged(rows);
   }
 
-  private loggedEvents(since: number) {
+  private loggedEvents() {
     return this.database.db
       .selectFrom('device_events')
       .innerJoin('devices', 'devices.id', 'device_events.device_id')
@@ -114,8 +143,8 @@ export class BedContextRepository {
         'device_events.type',
         'device_events.device_ts',
         'device_events.received_at',
-      ])
-      .where('device_events.received_at', '>=', new Date(since));
+        'device_events.stored_at',
+      ]);
   }
 
   /** Beds with device events since `since` but no saved rule state: their first events may not have been evaluated. */
@@ -150,6 +179,7 @@ function toLogged(
     type: string;
     device_ts: Date;
     received_at: Date;
+    stored_at?: Date | null;
   }[],
 ): LoggedDeviceEvent[] {
   return rows.map((r) => ({
@@ -160,5 +190,6 @@ function toLogged(
     type: r.type as EventType,
     ts: r.device_ts.getTime(),
     receivedAt: r.received_at.getTime(),
+    ...(r.stored_at && { storedAt: r.stored_at.getTime() }),
   }));
 }

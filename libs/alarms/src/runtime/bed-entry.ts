@@ -10,7 +10,7 @@ export interface BedEntry {
   /** Bumped on every rules change, so a load that raced one is not cached. */
   rulesGeneration: number;
   state: BedRuleState;
-  /** received_at of the last device event evaluated. */
+  /** stored_at (the database's clock) of the newest device event evaluated. */
   cursor: number | null;
   /** Open unacknowledged alarms of the bed -> next escalation instant. */
   escalations: Map<string, number>;

@@ -62,10 +62,11 @@ export class ClusterInputs {
     if (!this.ownership.clustered) return;
     this.fastPath.attach((m) => this.received(m, owned));
     this.repair = new PartitionEventRepair({
-      read: (partitions, since, limit) => this.contexts.partitionEventsSince(partitions, since, limit),
+      databaseNow: () => this.contexts.databaseNow(),
+      read: (partitions, since, limit) => this.contexts.partitionEventsStoredSince(partitions, since, limit),
       held: () => this.ownership.heldPartitions(),
       deliver: (e) => owned.event(e),
-      now: () => this.clock.now(),
+      elapsed: () => this.clock.now(),
       onError: (err) => this.readFailed('stored events of owned partitions not read', err),
     });
     this.ruleWatch = new RuleChangeWatch({

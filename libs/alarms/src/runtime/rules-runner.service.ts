@@ -27,11 +27,11 @@ import { BedOwnership } from './bed-ownership';
 import { ClusterInputs } from './cluster-inputs';
 import { PartitionGates } from './partition-gates';
 
-/** Stored events a little older than the cursor are replayed too: arrival order across devices is not strict, and the rules drop repeats by event id. */
+/** Stored events a little older than the cursor are replayed too: rows become visible in commit order, not in stored_at order, and the rules drop repeats by event id. */
 const REPLAY_MARGIN_MS = 5_000;
 const RETRY_MS = 1_000;
 
-type Source = { event?: Pick<StoredDeviceEvent, 'deviceId' | 'eventId' | 'type' | 'receivedAt'> };
+type Source = { event?: Pick<StoredDeviceEvent, 'deviceId' | 'eventId' | 'type' | 'receivedAt' | 'storedAt'> };
 const NO_SOURCE: Source = Object.freeze({});
 /** What process() returns when nothing was written (most telemetry): one shared, never-filled outcome instead of two Maps per message. */
 const UNCHANGED: ApplyOutcome = Object.freeze(new ApplyOutcome());
@@ -330,7 +330,10 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
       if (silent.length > 0) inputs = [...(await this.cluster.storedSightings(silent)), ...inputs];
     }
     const due = dueEscalations(entry.escalations, now);
-    const cursor = source.event ? Math.max(entry.cursor ?? 0, source.event.receivedAt) : entry.cursor;
+    // By the database's clock; an event without it (sent on before it was stored) leaves the
+    // cursor where it was, so a replay reads it again once stored.
+    const storedAt = source.event?.storedAt;
+    const cursor = storedAt === undefined ? entry.cursor : Math.max(entry.cursor ?? 0, storedAt);
 
     // Evaluate first (pure): readings that change nothing durable need no write at all.
     let result = step ? null : runInputs(ruleSet, entry.state, inputs, now);
@@ -398,9 +401,12 @@ export class RulesRunner implements OnModuleInit, BeforeApplicationShutdown {
     this.timers.set(entry.ctx.bedId, nextWakeAt(entry));
   }
 
-  /** Device events stored at or after `since` are evaluated at their stored receive time (replay gives the same episode keys). */
+  /**
+   * Device events stored at or after `since` (the database's clock) are evaluated at their
+   * stored receive time (replay gives the same episode keys).
+   */
   private async replay(entry: BedEntry, since: number): Promise<void> {
-    const events = await this.contexts.eventsSince(entry.ctx.bedId, since);
+    const events = await this.contexts.eventsStoredSince(entry.ctx.bedId, since);
     for (const e of events) await this.process(entry.ctx.bedId, [eventInput(e)], e.receivedAt, { event: e });
   }
 

@@ -64,7 +64,7 @@ export class BacktestService {
       );
 
     const points = await this.telemetry.query({ bedId, from, to, limit: MAX_SAMPLES });
-    const events = await this.beds.eventsSince(bedId, from, to);
+    const events = await this.beds.eventsReceivedBetween(bedId, from, to);
     const inputs: TimedInput[] = [
       ...points.map((p) => ({ at: p.ts, input: telemetryInput(p) })),
       ...events.map((e) => ({ at: e.receivedAt, input: eventInput(e) })),

@@ -17,6 +17,7 @@ import { dispatchDue } from './0015-dispatch-due';
 import { dispatchOverdueNoted } from './0016-dispatch-overdue-noted';
 import { telemetryMinutes } from './0017-telemetry-minutes';
 import { liveSessions } from './0018-live-sessions';
+import { eventStoredAt } from './0019-event-stored-at';
 
 /** Every schema change, in order. Names are permanent: never rename or edit an applied one. */
 export const MIGRATIONS: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0016-dispatch-overdue-noted': dispatchOverdueNoted,
   '0017-telemetry-minutes': telemetryMinutes,
   '0018-live-sessions': liveSessions,
+  '0019-event-stored-at': eventStoredAt,
 };
