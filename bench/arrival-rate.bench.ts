@@ -1,8 +1,9 @@
 /**
- * How one hub's CPU per message depends on the rate at which messages arrive: one hub on
- * PostgreSQL under one continuous QoS 1 load per case, its CPU read from /proc every slice
- * (no windows, drains or pauses inside a measurement, so slices of one run agree far better
- * than the main bench's windows). A case is `<beds>[x<msg/s per bed>][:<on s>/<off s>]`: steady,
+ * How hub CPU per message depends on the rate at which messages arrive: hubs on PostgreSQL
+ * under one continuous QoS 1 load per case, their CPU read from /proc every slice (no windows,
+ * drains or pauses inside a measurement, so slices of one run agree far better than the main
+ * bench's windows). A case is `<beds>[@<nodes>][x<msg/s per bed>][:<on s>/<off s>]`: one hub,
+ * or a cluster of `nodes` hubs behind HAProxy with one nats-server (their CPU summed); steady,
  * or bursts of `on` seconds followed by `off` seconds of silence. The first slice (connect
  * storm, warm-up) is left out of the figures.
  *
@@ -10,15 +11,17 @@
  *     [--slice-s 10] [--pin] [--out file.json]
  *
  * --pin puts every hub thread on the last CPU and PostgreSQL, the load and this process on the
- * others (taskset), so that the hub's figures do not move with where the scheduler put it.
+ * others (taskset), so that the hub's figures do not move with where the scheduler put it; it
+ * is for one-hub cases only.
  */
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPostgres } from '../libs/testing/src/postgres-server';
+import { startPostgres, type PostgresServer } from '../libs/testing/src/postgres-server';
 import { HubRestClient } from '../devices-sim/src/hub/hub-rest.client';
 import { provisionLean } from '../devices-sim/src/load/lean-provisioner';
 import { parseCase, type Case } from './lib/arrival-case';
+import { startBenchCluster } from './lib/bench-cluster';
 import { affinityOf, setAffinity } from './lib/cpu-pinning';
 import { runLoad } from './lib/load';
 import { log, sleep } from './lib/log';
@@ -55,12 +58,12 @@ async function runCase(
   o: { slices: number; sliceS: number; pin: readonly number[] | null },
 ): Promise<CaseResult> {
   const pg = await startPostgres();
-  let hub: HubServer | null = null;
+  let target: Hubs | null = null;
   try {
-    hub = await spawnHub({ env: { DATABASE_URL: await pg.createDatabase('arrival') } });
-    const h = hub;
+    target = await startHubs(pg, c);
+    const h = target;
     if (o.pin) {
-      setAffinity(h.pid, o.pin.slice(-1));
+      setAffinity(h.pids[0], o.pin.slice(-1));
       for (const pid of [process.pid, ...childTrees(['postgres'])]) setAffinity(pid, o.pin.slice(0, -1));
     }
     const api = new HubRestClient(h.httpUrl, h.admin, 60_000);
@@ -72,8 +75,7 @@ async function runCase(
     });
     const creds = join(mkdtempSync(join(tmpdir(), 'bedside-arrival-')), 'beds.json');
     writeFileSync(creds, JSON.stringify({ version: 1, createdAt: new Date().toISOString(), beds }));
-    const stored = async () =>
-      (await scrape(h.httpUrl))('bedside_mqtt_messages_stored_total', { channel: 'telemetry' }) ?? 0;
+    const stored = () => h.stored();
     // Longer than the slices: the load is stopped once they are read.
     const totalS = (o.slices + 1) * o.sliceS + 30;
     const cycle = c.burst
@@ -98,17 +100,12 @@ async function runCase(
           started = true;
           measuring = (async () => {
             let t = Date.now();
-            let cpu = cpuSeconds(h.pid);
-            let threads = threadCpuSeconds(h.pid);
+            let cpu = h.cpu();
+            let threads = h.threads();
             let msgs = await stored();
             for (let i = 0; i <= o.slices; i++) {
               await sleep(o.sliceS * 1000);
-              const [t2, cpu2, threads2, msgs2] = [
-                Date.now(),
-                cpuSeconds(h.pid),
-                threadCpuSeconds(h.pid),
-                await stored(),
-              ];
+              const [t2, cpu2, threads2, msgs2] = [Date.now(), h.cpu(), h.threads(), await stored()];
               const n = msgs2 - msgs;
               if (i > 0 && n > 0)
                 slices.push({
@@ -143,9 +140,58 @@ async function runCase(
       othersUsPerMsg: spread(slices.map((s) => s.othersUsPerMsg)),
     };
   } finally {
-    await hub?.stop();
+    await target?.stop();
     await pg.stop();
   }
+}
+
+/** What a case's load is sent to: one hub, or a cluster through HAProxy. */
+interface Hubs {
+  mqttUrl: string;
+  httpUrl: string;
+  admin: HubServer['admin'];
+  pids: number[];
+  /** CPU seconds of every hub, summed; and split into main threads and the others. */
+  cpu(): number;
+  threads(): { main: number; others: number };
+  /** Telemetry messages stored, every hub summed. */
+  stored(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+async function startHubs(pg: PostgresServer, c: Case): Promise<Hubs> {
+  const sum = (pids: number[]) => ({
+    cpu: () => pids.reduce((a, pid) => a + cpuSeconds(pid), 0),
+    threads: () =>
+      pids.map(threadCpuSeconds).reduce((a, t) => ({ main: a.main + t.main, others: a.others + t.others }), {
+        main: 0,
+        others: 0,
+      }),
+  });
+  const metric = 'bedside_mqtt_messages_stored_total';
+  if (c.nodes === 1) {
+    const hub = await spawnHub({ env: { DATABASE_URL: await pg.createDatabase('arrival') } });
+    return {
+      mqttUrl: hub.mqttUrl,
+      httpUrl: hub.httpUrl,
+      admin: hub.admin,
+      pids: [hub.pid],
+      ...sum([hub.pid]),
+      stored: async () => (await scrape(hub.httpUrl))(metric, { channel: 'telemetry' }) ?? 0,
+      stop: () => hub.stop(),
+    };
+  }
+  const cluster = await startBenchCluster(pg, { nodes: c.nodes, beds: c.beds, database: 'arrival' });
+  const pids = cluster.hubs.map((hub) => hub.pid);
+  return {
+    mqttUrl: cluster.mqttUrl,
+    httpUrl: cluster.httpUrl,
+    admin: cluster.hubs[0].admin,
+    pids,
+    ...sum(pids),
+    stored: () => cluster.sumMetric(metric, { channel: 'telemetry' }),
+    stop: () => cluster.stop(),
+  };
 }
 
 async function main(): Promise<void> {
@@ -154,6 +200,8 @@ async function main(): Promise<void> {
   // The CPUs this process may use, read once: pinning moves this process onto the load's share.
   const cpus = affinityOf(process.pid) ?? [];
   if (process.argv.includes('--pin') && cpus.length < 2) throw new Error('--pin needs at least two CPUs');
+  if (process.argv.includes('--pin') && cases.some((c) => c.nodes > 1))
+    throw new Error('--pin is for one-hub cases: a cluster case would put every hub on one CPU');
   const o = {
     slices: Number(option('--slices', '6')),
     sliceS: Number(option('--slice-s', '10')),

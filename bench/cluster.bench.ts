@@ -12,22 +12,18 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import pgDriver from 'pg';
 import { eventsTopic } from '../libs/contracts/src/topics';
-import { renderHaproxyConfig } from '../libs/cluster/src/haproxy-config';
 import { openAlarmStream, type AlarmStreamClient } from '../libs/alarms/src/testing/alarm-stream-client';
-import { freePort } from '../libs/testing/src/free-port';
-import { startHaproxy, type HaproxyServer } from '../libs/testing/src/haproxy-server';
-import { startNats, type NatsServer } from '../libs/testing/src/nats-server';
 import { startPostgres, type PostgresServer } from '../libs/testing/src/postgres-server';
 import { waitFor } from '../libs/testing/src/wait-for';
 import { HubRestClient } from '../devices-sim/src/hub/hub-rest.client';
 import type { BedCredentials } from '../devices-sim/src/hub/credentials';
 import { provisionLean, type LeanFleetRoot } from '../devices-sim/src/load/lean-provisioner';
+import { startBenchCluster, type BenchCluster } from './lib/bench-cluster';
 import { runLoad, type WindowRecord } from './lib/load';
 import { log as defaultLog, sleep } from './lib/log';
 import { benchOptions } from './lib/options';
-import { cpuSeconds, openFileLimit, raiseFileLimit, treeCpuSeconds } from './lib/proc';
+import { cpuSeconds, raiseFileLimit, treeCpuSeconds } from './lib/proc';
 import { saveLoneRun, startLoneRun } from './lib/lone-run';
 import { writeClusterSection } from './lib/report-files';
 import type { BenchOptions, StepResult } from './lib/results';
@@ -224,18 +220,6 @@ function bedSource(api: HubRestClient, prefix: string, dir: string, say: (s: str
   };
 }
 
-async function sumMetric(urls: string[], name: string, labels: Record<string, string>): Promise<number> {
-  let sum = 0;
-  for (const u of urls) {
-    try {
-      sum += (await scrape(u))(name, labels);
-    } catch {
-      /* a node that is down counts nothing */
-    }
-  }
-  return sum;
-}
-
 /** A console following the alarm stream through HAProxy, resuming with Last-Event-ID whenever it is cut. */
 function followConsole(url: string, authHeader: string) {
   const streams: AlarmStreamClient[] = [];
@@ -332,10 +316,7 @@ export async function clusterBench(
     errors,
   };
   let pg: PostgresServer | null = null;
-  let nats: NatsServer | null = null;
-  let proxy: HaproxyServer | null = null;
-  const hubs: HubServer[] = [];
-  let db: pgDriver.Client | null = null;
+  let cluster: BenchCluster | null = null;
   try {
     pg = await startPostgres();
 
@@ -391,57 +372,17 @@ export async function clusterBench(
 
     // The cluster: N hubs, NATS, HAProxy in front.
     say(`cluster bench: ${c.nodes} nodes, ${c.beds} beds`);
-    nats = await startNats();
-    const databaseUrl = await pg.createDatabase('bench_cluster');
-    for (let i = 1; i <= c.nodes; i++)
-      hubs.push(
-        await spawnHub({
-          env: {
-            DATABASE_URL: databaseUrl,
-            NATS_URL: nats.url,
-            CLUSTER_NODE_ID: `hub-${i}`,
-            CLUSTER_LEASE_TTL_MS: String(c.leaseTtlMs),
-            MQTT_PROXY_PROTOCOL: 'true',
-          },
-        }),
-      );
-    db = new pgDriver.Client(databaseUrl);
-    await db.connect();
-    const sql = async <R extends pgDriver.QueryResultRow>(text: string, params: unknown[] = []) =>
-      (await db!.query<R>(text, params)).rows;
-    const held = async (node: string) =>
-      (await sql<{ n: number }>('select count(*)::int as n from partition_leases where owner_node = $1', [node]))[0].n;
-    const holders = async () =>
-      (await sql<{ n: number }>('select count(distinct owner_node)::int as n from partition_leases'))[0].n;
-    await waitFor(async () => (await holders()) === c.nodes, {
-      what: 'every node holding partitions',
-      timeoutMs: 60_000,
-      intervalMs: 200,
+    cluster = await startBenchCluster(pg, {
+      nodes: c.nodes,
+      leaseTtlMs: c.leaseTtlMs,
+      beds: c.beds,
+      database: 'bench_cluster',
     });
-    const mqttPort = await freePort();
-    const httpPort = await freePort();
-    proxy = await startHaproxy(
-      renderHaproxyConfig({
-        bindHost: '127.0.0.1',
-        mqttPort,
-        httpPort,
-        // HAProxy takes two descriptors per connection (device and hub side) and will not start
-        // when its maxconn needs more than the process may open.
-        maxConnections: Math.min(c.beds * 3 + 1000, Math.floor((openFileLimit() - 1000) / 2)),
-        nodes: hubs.map((h, i) => ({
-          name: `hub-${i + 1}`,
-          host: '127.0.0.1',
-          mqttPort: h.mqttPort,
-          httpPort: h.httpPort,
-        })),
-      }),
-      [mqttPort, httpPort],
-    );
-    const consoleUrl = `http://127.0.0.1:${httpPort}`;
-    const mqttUrl = `mqtt://127.0.0.1:${mqttPort}`;
+    const { hubs, nats, sql, held } = cluster;
+    const consoleUrl = cluster.httpUrl;
+    const mqttUrl = cluster.mqttUrl;
     const front: HubServer = { ...hubs[0], httpUrl: consoleUrl, mqttUrl };
     const src = bedSource(new HubRestClient(consoleUrl, hubs[0].admin, 60_000), 'cluster', work, say);
-    const nodeUrls = () => hubs.map((h) => h.httpUrl);
     const t: LiveTarget = {
       name: 'hub-prod',
       // Memory is read from the first node only; the cluster table does not show it.
@@ -453,11 +394,11 @@ export async function clusterBench(
       backendPids: () => childTrees(['postgres']),
       serverPids: () => hubs.map((h) => h.pidNow()),
       sidePids: () => ({
-        'nats-server': nats?.pid ? [nats.pid] : [],
+        'nats-server': nats.pid ? [nats.pid] : [],
         haproxy: childTrees(['haproxy']),
       }),
-      delivered: () => sumMetric(nodeUrls(), 'bedside_mqtt_messages_stored_total', { channel: 'telemetry' }),
-      gcSeconds: () => sumMetric(nodeUrls(), GC_SECONDS, {}),
+      delivered: () => cluster!.sumMetric('bedside_mqtt_messages_stored_total', { channel: 'telemetry' }),
+      gcSeconds: () => cluster!.sumMetric(GC_SECONDS, {}),
       credsFor: src.credsFor,
       stop: () => Promise.resolve(),
     };
@@ -467,7 +408,7 @@ export async function clusterBench(
       const bus = () =>
         Promise.all(
           ['bedside_cluster_bus_published_total', 'bedside_mqtt_messages_stored_total'].map((m) =>
-            sumMetric(nodeUrls(), m, {}),
+            cluster!.sumMetric(m, {}),
           ),
         );
       const [pub0, stored0] = await bus();
@@ -630,13 +571,7 @@ export async function clusterBench(
   } catch (err) {
     errors.push((err as Error).stack ?? String(err));
   } finally {
-    await db?.end().catch(() => undefined);
-    await proxy?.stop().catch(() => undefined);
-    for (const h of hubs) {
-      await h.stop().catch(() => undefined);
-      rmSync(h.dataDir, { recursive: true, force: true });
-    }
-    await nats?.stop().catch(() => undefined);
+    await cluster?.stop();
     await pg?.stop().catch(() => undefined);
     rmSync(work, { recursive: true, force: true });
   }
