@@ -20,15 +20,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import pgDriver from 'pg';
-import { renderHaproxyConfig } from '../libs/cluster/src/haproxy-config';
-import { freePort } from '../libs/testing/src/free-port';
-import { startHaproxy, type HaproxyServer } from '../libs/testing/src/haproxy-server';
-import { startNats, type NatsServer } from '../libs/testing/src/nats-server';
+import type { HaproxyServer } from '../libs/testing/src/haproxy-server';
+import type { NatsServer } from '../libs/testing/src/nats-server';
 import { startPostgres, type PostgresServer } from '../libs/testing/src/postgres-server';
 import { waitFor } from '../libs/testing/src/wait-for';
 import { HubRestClient } from '../devices-sim/src/hub/hub-rest.client';
 import type { BedCredentials } from '../devices-sim/src/hub/credentials';
 import { provisionLean } from '../devices-sim/src/load/lean-provisioner';
+import { startBenchCluster } from './lib/bench-cluster';
 import { log, sleep } from './lib/log';
 import { cpuSeconds, processTree, treeCpuSeconds } from './lib/proc';
 import { summariseProfile } from './lib/profile';
@@ -192,9 +191,8 @@ async function startEngineSide(mode: Mode, logDir: string, main: string | undefi
   const pg = await startPostgres();
   await statementLog(pg, logDir);
   const db = mode === 'pg' ? 'idle_single' : 'idle_cluster';
-  const url = await pg.createDatabase(db);
   if (mode === 'pg') {
-    const hub = await spawnHub({ main, env: { DATABASE_URL: url } });
+    const hub = await spawnHub({ main, env: { DATABASE_URL: await pg.createDatabase(db) } });
     return {
       engines: { postgres: [], 'nats-server': [], haproxy: [] },
       hubs: [hub],
@@ -211,63 +209,24 @@ async function startEngineSide(mode: Mode, logDir: string, main: string | undefi
       },
     };
   }
-  const nats = await startNats();
-  const hubs: HubServer[] = [];
-  for (let i = 1; i <= nodeCount; i++)
-    hubs.push(
-      await spawnHub({
-        main,
-        env: {
-          DATABASE_URL: url,
-          NATS_URL: nats.url,
-          CLUSTER_NODE_ID: `hub-${i}`,
-          CLUSTER_LEASE_TTL_MS: '5000',
-          MQTT_PROXY_PROTOCOL: 'true',
-        },
-      }),
-    );
-  const mqttPort = await freePort();
-  const httpPort = await freePort();
-  const proxy = await startHaproxy(
-    renderHaproxyConfig({
-      bindHost: '127.0.0.1',
-      mqttPort,
-      httpPort,
-      maxConnections: 5000,
-      nodes: hubs.map((h, i) => ({
-        name: `hub-${i + 1}`,
-        host: '127.0.0.1',
-        mqttPort: h.mqttPort,
-        httpPort: h.httpPort,
-      })),
-    }),
-    [mqttPort, httpPort],
-  );
-  const c = new pgDriver.Client(url);
-  await c.connect();
-  await waitFor(
-    async () =>
-      (await c.query<{ n: number }>('SELECT count(DISTINCT owner_node)::int AS n FROM partition_leases')).rows[0].n ===
-      nodeCount,
-    { what: 'every node holding partitions', timeoutMs: 60_000, intervalMs: 200 },
-  );
-  await c.end();
+  const cluster = await startBenchCluster(pg, {
+    nodes: nodeCount,
+    leaseTtlMs: 5000,
+    beds: Math.max(...deviceCounts),
+    database: db,
+    main,
+  });
   return {
     engines: { postgres: [], 'nats-server': [], haproxy: [] },
-    hubs,
-    mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
-    api: new HubRestClient(`http://127.0.0.1:${httpPort}`, hubs[0].admin, 60_000),
+    hubs: cluster.hubs,
+    mqttUrl: cluster.mqttUrl,
+    api: new HubRestClient(cluster.httpUrl, cluster.hubs[0].admin, 60_000),
     pg,
     db,
-    nats,
-    proxy,
+    nats: cluster.nats,
+    proxy: cluster.proxy,
     stop: async () => {
-      await proxy.stop();
-      for (const h of hubs) {
-        await h.stop();
-        rmSync(h.dataDir, { recursive: true, force: true });
-      }
-      await nats.stop();
+      await cluster.stop();
       await pg.stop();
     },
   };

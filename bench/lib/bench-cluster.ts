@@ -17,12 +17,15 @@ export interface BenchClusterOptions {
   beds: number;
   /** The cluster's database on `pg`. */
   database: string;
+  /** The hub's entry point, e.g. another revision's build (default: this checkout's). */
+  main?: string;
 }
 
 /** Clustered hubs on one database with one nats-server, behind HAProxy, as the benches run them. */
 export interface BenchCluster {
   readonly hubs: HubServer[];
   readonly nats: NatsServer;
+  readonly proxy: HaproxyServer;
   /** Through HAProxy. */
   readonly mqttUrl: string;
   readonly httpUrl: string;
@@ -59,6 +62,7 @@ export async function startBenchCluster(pg: PostgresServer, o: BenchClusterOptio
     for (let i = 1; i <= o.nodes; i++)
       hubs.push(
         await spawnHub({
+          main: o.main,
           env: {
             DATABASE_URL: databaseUrl,
             NATS_URL: nats.url,
@@ -101,10 +105,10 @@ export async function startBenchCluster(pg: PostgresServer, o: BenchClusterOptio
       }),
       [mqttPort, httpPort],
     );
-    const started = nats;
     return {
       hubs,
-      nats: started,
+      nats,
+      proxy,
       mqttUrl: `mqtt://127.0.0.1:${mqttPort}`,
       httpUrl: `http://127.0.0.1:${httpPort}`,
       sql,
