@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@bedside/common';
 import { DatabaseHealth, type Database } from '@bedside/database';
@@ -673,5 +674,31 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(acks).toEqual(
       expect.arrayContaining([expect.objectContaining({ eventId: 'press-stamped-behind', status: 'alarm' })]),
     );
+  });
+
+  it("reads a bed's events since a cursor by their storing time, and rows kept before it by their receive time", async () => {
+    const contexts = new BedContextRepository(database);
+    const since = await contexts.databaseNow();
+    const press = (eventId: string, receivedAt: number) =>
+      database.db
+        .insertInto('device_events')
+        .values({
+          device_id: buttonId,
+          event_id: eventId,
+          type: 'button.pressed',
+          bed_id: bedId,
+          device_ts: new Date(receivedAt),
+          received_at: new Date(receivedAt),
+        })
+        .execute();
+    await press('stored-now-stamped-behind', since - 60_000);
+    // As a row written before the database kept storing times.
+    await press('kept-before-recent', since + 1_000);
+    await press('kept-before-old', since - 60_000);
+    await sql`update device_events set stored_at = null where event_id in ('kept-before-recent', 'kept-before-old')`.execute(
+      database.db,
+    );
+    const read = (await contexts.eventsStoredSince(bedId, since)).map((e) => e.eventId);
+    expect(read.sort()).toEqual(['kept-before-recent', 'stored-now-stamped-behind']);
   });
 });

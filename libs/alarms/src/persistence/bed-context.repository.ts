@@ -101,7 +101,13 @@ export class BedContextRepository {
   async eventsStoredSince(bedId: string, since: number): Promise<LoggedDeviceEvent[]> {
     const rows = await this.loggedEvents()
       .where('device_events.bed_id', '=', bedId)
-      .where(sql<Date>`coalesce(device_events.stored_at, device_events.received_at)`, '>=', new Date(since))
+      // Two index ranges, not a filter over every event the bed ever had.
+      .where((eb) =>
+        eb.or([
+          eb('device_events.stored_at', '>=', new Date(since)),
+          eb.and([eb('device_events.stored_at', 'is', null), eb('device_events.received_at', '>=', new Date(since))]),
+        ]),
+      )
       .orderBy('device_events.received_at')
       .orderBy('device_events.device_ts')
       .execute();

@@ -14,9 +14,15 @@ export const eventStoredAt: Migration = {
     await sql`alter table device_events alter column stored_at set default clock_timestamp()`.execute(db);
     // The owner's read of its partitions' newest events, every second on every node.
     await db.schema.createIndex('device_events_stored_idx').on('device_events').column('stored_at').execute();
-    // A bed's events since a cursor: takeover replay and backtests.
+    // A bed's events stored since its cursor (takeover and boot replay).
     await db.schema
-      .createIndex('device_events_bed_idx')
+      .createIndex('device_events_bed_stored_idx')
+      .on('device_events')
+      .columns(['bed_id', 'stored_at'])
+      .execute();
+    // A bed's events by receive time: backtests, and rows stored before this migration.
+    await db.schema
+      .createIndex('device_events_bed_received_idx')
       .on('device_events')
       .columns(['bed_id', 'received_at'])
       .execute();
