@@ -701,4 +701,59 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     const read = (await contexts.eventsStoredSince(bedId, since)).map((e) => e.eventId);
     expect(read.sort()).toEqual(['kept-before-recent', 'stored-now-stamped-behind']);
   });
+
+  it('finds beds with recent events and no saved state, by storing time and, for rows kept before it, by receive time', async () => {
+    const contexts = new BedContextRepository(database);
+    const since = await contexts.databaseNow();
+    const [{ household_id: householdId }] = await database.db
+      .selectFrom('beds')
+      .select('household_id')
+      .where('id', '=', bedId)
+      .execute();
+    const newBed = async (label: string, eventId: string, receivedAt: number) => {
+      const id = randomUUID();
+      const deviceId = `button-${randomUUID().slice(0, 8)}`;
+      await database.db
+        .insertInto('beds')
+        .values({ id, household_id: householdId, resident_id: null, label })
+        .execute();
+      await database.db
+        .insertInto('devices')
+        .values({
+          id: deviceId,
+          organisation_id: orgId,
+          kind: 'button',
+          serial: deviceId,
+          model: 'T1',
+          bed_id: id,
+          secret_salt: 's',
+          secret_hash: 'h',
+          credentials_issued_at: new Date(),
+        })
+        .execute();
+      await database.db
+        .insertInto('device_events')
+        .values({
+          device_id: deviceId,
+          event_id: eventId,
+          type: 'button.pressed',
+          bed_id: id,
+          device_ts: new Date(receivedAt),
+          received_at: new Date(receivedAt),
+        })
+        .execute();
+      return id;
+    };
+    const stampedBehind = await newBed('stamped behind', 'new-bed-press', since - 60_000);
+    const keptRecent = await newBed('kept before, recent', 'kept-recent', since + 1_000);
+    const keptOld = await newBed('kept before, old', 'kept-old', since - 60_000);
+    await sql`update device_events set stored_at = null where event_id in ('kept-recent', 'kept-old')`.execute(
+      database.db,
+    );
+    const found = await contexts.bedsWithEventsSince(since);
+    expect(found).toEqual(expect.arrayContaining([stampedBehind, keptRecent]));
+    expect(found).not.toContain(keptOld);
+    // The suite's own bed has a saved state: its first events were evaluated.
+    expect(found).not.toContain(bedId);
+  });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
-import { Database } from '@bedside/database';
+import { sql, type ExpressionBuilder } from 'kysely';
+import { Database, type DB } from '@bedside/database';
 import { notFound } from '@bedside/common';
 import type { DeviceKind, EventType } from '@bedside/contracts';
 
@@ -101,13 +101,7 @@ export class BedContextRepository {
   async eventsStoredSince(bedId: string, since: number): Promise<LoggedDeviceEvent[]> {
     const rows = await this.loggedEvents()
       .where('device_events.bed_id', '=', bedId)
-      // Two index ranges, not a filter over every event the bed ever had.
-      .where((eb) =>
-        eb.or([
-          eb('device_events.stored_at', '>=', new Date(since)),
-          eb.and([eb('device_events.stored_at', 'is', null), eb('device_events.received_at', '>=', new Date(since))]),
-        ]),
-      )
+      .where((eb) => storedSince(eb, since))
       .orderBy('device_events.received_at')
       .orderBy('device_events.device_ts')
       .execute();
@@ -153,13 +147,13 @@ export class BedContextRepository {
       ]);
   }
 
-  /** Beds with device events since `since` but no saved rule state: their first events may not have been evaluated. */
+  /** Beds with device events stored since `since` but no saved rule state: their first events may not have been evaluated. */
   async bedsWithEventsSince(since: number): Promise<string[]> {
     const rows = await this.database.db
       .selectFrom('device_events')
       .select('bed_id')
       .distinct()
-      .where('received_at', '>=', new Date(since))
+      .where((eb) => storedSince(eb, since))
       .where('bed_id', 'is not', null)
       .where((eb) =>
         eb.not(
@@ -198,4 +192,16 @@ function toLogged(
     receivedAt: r.received_at.getTime(),
     ...(r.stored_at && { storedAt: r.stored_at.getTime() }),
   }));
+}
+
+/**
+ * Stored at or after `since` by the database's clock; rows stored before it kept that time, by
+ * their receive time. Two index ranges, not a filter over every event ever stored.
+ */
+function storedSince(eb: ExpressionBuilder<DB, 'device_events'>, since: number) {
+  const at = new Date(since);
+  return eb.or([
+    eb('device_events.stored_at', '>=', at),
+    eb.and([eb('device_events.stored_at', 'is', null), eb('device_events.received_at', '>=', at)]),
+  ]);
 }
