@@ -44,6 +44,43 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   let bedId: string;
   const buttonId = `button-${randomUUID().slice(0, 8)}`;
 
+  /** A call button on a bed of the suite's organisation. */
+  const addButton = (deviceId: string, onBed: string) =>
+    database.db
+      .insertInto('devices')
+      .values({
+        id: deviceId,
+        organisation_id: orgId,
+        kind: 'button',
+        serial: deviceId,
+        model: 'T1',
+        bed_id: onBed,
+        secret_salt: 's',
+        secret_hash: 'h',
+        credentials_issued_at: new Date(T0),
+      })
+      .execute();
+  /** A press as ingest stores it, received at `receivedAt` by some node's clock; the database stamps stored_at. */
+  const storePress = (
+    eventId: string,
+    receivedAt: number,
+    { deviceId = buttonId, onBed = bedId, deviceTs = receivedAt } = {},
+  ) =>
+    database.db
+      .insertInto('device_events')
+      .values({
+        device_id: deviceId,
+        event_id: eventId,
+        type: 'button.pressed',
+        bed_id: onBed,
+        device_ts: new Date(deviceTs),
+        received_at: new Date(receivedAt),
+      })
+      .execute();
+  /** As rows written before the database kept storing times. */
+  const keptBeforeStoringTimes = (eventIds: string[]) =>
+    sql`update device_events set stored_at = null where event_id in (${sql.join(eventIds)})`.execute(database.db);
+
   beforeAll(async () => {
     database = await engine.open();
     alarms = new AlarmRepository(database);
@@ -68,20 +105,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       .insertInto('beds')
       .values({ id: bedId, household_id: householdId, resident_id: null, label: 'bed' })
       .execute();
-    await database.db
-      .insertInto('devices')
-      .values({
-        id: buttonId,
-        organisation_id: orgId,
-        kind: 'button',
-        serial: buttonId,
-        model: 'T1',
-        bed_id: bedId,
-        secret_salt: 's',
-        secret_hash: 'h',
-        credentials_issued_at: new Date(T0),
-      })
-      .execute();
+    await addButton(buttonId, bedId);
   }, 120_000);
 
   afterAll(async () => {
@@ -543,20 +567,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       .insertInto('beds')
       .values({ id: otherBed, household_id: householdId, resident_id: null, label: 'bed 2' })
       .execute();
-    await database.db
-      .insertInto('devices')
-      .values({
-        id: otherButton,
-        organisation_id: orgId,
-        kind: 'button',
-        serial: otherButton,
-        model: 'T1',
-        bed_id: otherBed,
-        secret_salt: 's',
-        secret_hash: 'h',
-        credentials_issued_at: new Date(T0),
-      })
-      .execute();
+    await addButton(otherButton, otherBed);
     const clock = new ManualClock(T0 + 90_000);
     const { runner, ingest, streamed } = await startRunner(clock);
     let open!: () => void;
@@ -592,17 +603,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   it('on boot, replays a device event that was stored (and PUBACKed) but never evaluated; a second boot raises nothing twice', async () => {
     const clock = new ManualClock(T0 + 100_000);
     // Stored by ingest just before a crash: no rule state mentions it.
-    await database.db
-      .insertInto('device_events')
-      .values({
-        device_id: buttonId,
-        event_id: 'press-lost',
-        type: 'button.pressed',
-        bed_id: bedId,
-        device_ts: new Date(T0 + 99_000),
-        received_at: new Date(T0 + 99_500),
-      })
-      .execute();
+    await storePress('press-lost', T0 + 99_500, { deviceTs: T0 + 99_000 });
     const boot = async () => {
       const { runner, acks, streamed } = await startRunner(clock);
       await runner.beforeApplicationShutdown();
@@ -630,17 +631,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
       .executeTakeFirstOrThrow();
     const before = await contexts.databaseNow();
     expect(Math.abs(before - Date.now())).toBeLessThan(60_000);
-    await database.db
-      .insertInto('device_events')
-      .values({
-        device_id: buttonId,
-        event_id: 'press-from-lagging-node',
-        type: 'button.pressed',
-        bed_id: bedId,
-        device_ts: new Date(before - 30_000),
-        received_at: new Date(before - 30_000),
-      })
-      .execute();
+    await storePress('press-from-lagging-node', before - 30_000);
     const read = await contexts.partitionEventsStoredSince([partition], before, 100);
     expect(read.map((e) => e.eventId)).toEqual(['press-from-lagging-node']);
     expect(read[0].storedAt).toBeGreaterThanOrEqual(before);
@@ -658,17 +649,7 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
     expect(cursor).not.toBeNull();
     // Received by a node whose clock ran a minute behind, and stored (by the database's clock) now.
     const stampedAt = new Date(cursor!).getTime() - 60_000;
-    await database.db
-      .insertInto('device_events')
-      .values({
-        device_id: buttonId,
-        event_id: 'press-stamped-behind',
-        type: 'button.pressed',
-        bed_id: bedId,
-        device_ts: new Date(stampedAt),
-        received_at: new Date(stampedAt),
-      })
-      .execute();
+    await storePress('press-stamped-behind', stampedAt);
     const { runner, acks } = await startRunner(new ManualClock(T0 + 200_000));
     await runner.beforeApplicationShutdown();
     expect(acks).toEqual(
@@ -679,25 +660,10 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
   it("reads a bed's events since a cursor by their storing time, and rows kept before it by their receive time", async () => {
     const contexts = new BedContextRepository(database);
     const since = await contexts.databaseNow();
-    const press = (eventId: string, receivedAt: number) =>
-      database.db
-        .insertInto('device_events')
-        .values({
-          device_id: buttonId,
-          event_id: eventId,
-          type: 'button.pressed',
-          bed_id: bedId,
-          device_ts: new Date(receivedAt),
-          received_at: new Date(receivedAt),
-        })
-        .execute();
-    await press('stored-now-stamped-behind', since - 60_000);
-    // As a row written before the database kept storing times.
-    await press('kept-before-recent', since + 1_000);
-    await press('kept-before-old', since - 60_000);
-    await sql`update device_events set stored_at = null where event_id in ('kept-before-recent', 'kept-before-old')`.execute(
-      database.db,
-    );
+    await storePress('stored-now-stamped-behind', since - 60_000);
+    await storePress('kept-before-recent', since + 1_000);
+    await storePress('kept-before-old', since - 60_000);
+    await keptBeforeStoringTimes(['kept-before-recent', 'kept-before-old']);
     const read = (await contexts.eventsStoredSince(bedId, since)).map((e) => e.eventId);
     expect(read.sort()).toEqual(['kept-before-recent', 'stored-now-stamped-behind']);
   });
@@ -717,39 +683,14 @@ describe.each(testDatabaseEngines('alarms'))('alarm persistence on $name', (engi
         .insertInto('beds')
         .values({ id, household_id: householdId, resident_id: null, label })
         .execute();
-      await database.db
-        .insertInto('devices')
-        .values({
-          id: deviceId,
-          organisation_id: orgId,
-          kind: 'button',
-          serial: deviceId,
-          model: 'T1',
-          bed_id: id,
-          secret_salt: 's',
-          secret_hash: 'h',
-          credentials_issued_at: new Date(),
-        })
-        .execute();
-      await database.db
-        .insertInto('device_events')
-        .values({
-          device_id: deviceId,
-          event_id: eventId,
-          type: 'button.pressed',
-          bed_id: id,
-          device_ts: new Date(receivedAt),
-          received_at: new Date(receivedAt),
-        })
-        .execute();
+      await addButton(deviceId, id);
+      await storePress(eventId, receivedAt, { deviceId, onBed: id });
       return id;
     };
     const stampedBehind = await newBed('stamped behind', 'new-bed-press', since - 60_000);
     const keptRecent = await newBed('kept before, recent', 'kept-recent', since + 1_000);
     const keptOld = await newBed('kept before, old', 'kept-old', since - 60_000);
-    await sql`update device_events set stored_at = null where event_id in ('kept-recent', 'kept-old')`.execute(
-      database.db,
-    );
+    await keptBeforeStoringTimes(['kept-recent', 'kept-old']);
     const found = await contexts.bedsWithEventsSince(since);
     expect(found).toEqual(expect.arrayContaining([stampedBehind, keptRecent]));
     expect(found).not.toContain(keptOld);
