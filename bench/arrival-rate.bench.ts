@@ -21,6 +21,7 @@ import { startPostgres, type PostgresServer } from '../libs/testing/src/postgres
 import { HubRestClient } from '../devices-sim/src/hub/hub-rest.client';
 import { provisionLean } from '../devices-sim/src/load/lean-provisioner';
 import { parseCase, type Case } from './lib/arrival-case';
+import { argNumber, argText } from './lib/argv';
 import { startBenchCluster } from './lib/bench-cluster';
 import { affinityOf, setAffinity } from './lib/cpu-pinning';
 import { runLoad } from './lib/load';
@@ -46,11 +47,6 @@ interface CaseResult {
   usPerMsg: Spread | null;
   mainUsPerMsg: Spread | null;
   othersUsPerMsg: Spread | null;
-}
-
-function option(name: string, dflt: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : dflt;
 }
 
 async function runCase(
@@ -196,15 +192,15 @@ async function startHubs(pg: PostgresServer, c: Case): Promise<Hubs> {
 
 async function main(): Promise<void> {
   raiseFileLimit(20_000);
-  const cases = option('--cases', '2000,667,667x3:1/2,667:1/1').split(',').map(parseCase);
+  const cases = argText('--cases', '2000,667,667x3:1/2,667:1/1').split(',').map(parseCase);
   // The CPUs this process may use, read once: pinning moves this process onto the load's share.
   const cpus = affinityOf(process.pid) ?? [];
   if (process.argv.includes('--pin') && cpus.length < 2) throw new Error('--pin needs at least two CPUs');
   if (process.argv.includes('--pin') && cases.some((c) => c.nodes > 1))
     throw new Error('--pin is for one-hub cases: a cluster case would put every hub on one CPU');
   const o = {
-    slices: Number(option('--slices', '6')),
-    sliceS: Number(option('--slice-s', '10')),
+    slices: argNumber('--slices', 6),
+    sliceS: argNumber('--slice-s', 10),
     pin: process.argv.includes('--pin') ? cpus : null,
   };
   const results: CaseResult[] = [];
@@ -223,7 +219,7 @@ async function main(): Promise<void> {
     console.log(
       `| ${r.case.label} | ${r.averageMsgPerS.toFixed(0)} | ${r.sendingMsgPerS.toFixed(0)} | ${fmt(r.usPerMsg)} | ${fmt(r.mainUsPerMsg)} | ${fmt(r.othersUsPerMsg)} |`,
     );
-  const out = option('--out', '');
+  const out = argText('--out', '');
   if (out) writeFileSync(out, JSON.stringify({ at: new Date().toISOString(), options: o, results }, null, 2));
 }
 

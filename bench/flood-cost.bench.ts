@@ -15,6 +15,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { hubApi } from '../libs/testing/src/hub-api';
 import { stuckDevice } from './device-fairness.bench';
+import { argNumber } from './lib/argv';
 import { cpuSeconds } from './lib/proc';
 import { summariseProfile } from './lib/profile';
 import { scrape, spawnHub } from './lib/servers';
@@ -108,13 +109,9 @@ export async function floodCostBench(
 }
 
 if (require.main === module) {
-  const arg = (name: string, d: number) => {
-    const i = process.argv.indexOf(name);
-    return i >= 0 ? Number(process.argv[i + 1]) : d;
-  };
   floodCostBench({
-    windowS: arg('--window-s', 10),
-    rounds: arg('--rounds', 2),
+    windowS: argNumber('--window-s', 10),
+    rounds: argNumber('--rounds', 2),
     profile: process.argv.includes('--profile'),
   }).then(
     () => process.exit(0),

@@ -27,6 +27,7 @@ import { waitFor } from '../libs/testing/src/wait-for';
 import { HubRestClient } from '../devices-sim/src/hub/hub-rest.client';
 import type { BedCredentials } from '../devices-sim/src/hub/credentials';
 import { provisionLean } from '../devices-sim/src/load/lean-provisioner';
+import { argNumber, argText } from './lib/argv';
 import { startBenchCluster } from './lib/bench-cluster';
 import { log, sleep } from './lib/log';
 import { cpuSeconds, processTree, treeCpuSeconds } from './lib/proc';
@@ -61,20 +62,16 @@ interface Window {
   profileOurs: { fn: string; where: string; totalMs: number }[] | null;
 }
 
-const arg = (name: string, dflt: string) => {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
-const modes = arg('--modes', 'pglite,pg,cluster').split(',') as Mode[];
-const deviceCounts = arg('--devices', '0,300')
+const modes = argText('--modes', 'pglite,pg,cluster').split(',') as Mode[];
+const deviceCounts = argText('--devices', '0,300')
   .split(',')
   .map(Number)
   .sort((a, b) => a - b);
-const seconds = Number(arg('--seconds', '60'));
-const nodeCount = Number(arg('--nodes', '3'));
+const seconds = argNumber('--seconds', 60);
+const nodeCount = argNumber('--nodes', 3);
 const profile = process.argv.includes('--profile');
-const out = arg('--out', '');
-const revision = arg('--revision', '');
+const out = argText('--out', '');
+const revision = argText('--revision', '');
 
 /** The statement log of a throwaway PostgreSQL: every statement, with its database, to a file. */
 async function statementLog(pg: PostgresServer, dir: string): Promise<void> {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { argNumber } from './argv';
 import { ROOT } from './servers';
 
 /** A benchmark case run on its own (`node dist/bench/<case>.bench.js …`): when, how loaded, its numeric flags. */
@@ -16,10 +17,7 @@ export function startLoneRun(): LoneRun {
   return {
     startedAt: new Date(),
     loadAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
-    arg: (name, dflt) => {
-      const i = process.argv.indexOf(name);
-      return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-    },
+    arg: argNumber,
   };
 }
 
