@@ -71,7 +71,6 @@ async function runCase(
     });
     const creds = join(mkdtempSync(join(tmpdir(), 'bedside-arrival-')), 'beds.json');
     writeFileSync(creds, JSON.stringify({ version: 1, createdAt: new Date().toISOString(), beds }));
-    const stored = () => h.stored();
     // Longer than the slices: the load is stopped once they are read.
     const totalS = (o.slices + 1) * o.sliceS + 30;
     const cycle = c.burst
@@ -98,10 +97,10 @@ async function runCase(
             let t = Date.now();
             let cpu = h.cpu();
             let threads = h.threads();
-            let msgs = await stored();
+            let msgs = await h.stored();
             for (let i = 0; i <= o.slices; i++) {
               await sleep(o.sliceS * 1000);
-              const [t2, cpu2, threads2, msgs2] = [Date.now(), h.cpu(), h.threads(), await stored()];
+              const [t2, cpu2, threads2, msgs2] = [Date.now(), h.cpu(), h.threads(), await h.stored()];
               const n = msgs2 - msgs;
               if (i > 0 && n > 0)
                 slices.push({

@@ -231,6 +231,7 @@ export class IngestService implements OnModuleInit, BeforeApplicationShutdown {
       type: body.type,
       ts: body.ts,
       receivedAt,
+      // Known once stored; declared here so that every event keeps one shape.
       storedAt: undefined as number | undefined,
       seq: body.seq,
       confidence: body.confidence,

@@ -179,7 +179,7 @@ function toLogged(
     type: string;
     device_ts: Date;
     received_at: Date;
-    stored_at?: Date | null;
+    stored_at: Date | null;
   }[],
 ): LoggedDeviceEvent[] {
   return rows.map((r) => ({
