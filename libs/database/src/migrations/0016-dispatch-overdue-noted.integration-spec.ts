@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Migrator, sql, type Kysely } from 'kysely';
-import { createKysely, migrateToLatest } from '../create-kysely';
+import { sql, type Kysely } from 'kysely';
+import { migrateToLatest } from '../create-kysely';
 import type { DB } from '../schema';
-import { MIGRATIONS } from './index';
+import { databaseAtMigration } from '../testing/database-at-migration';
 
 /**
  * The backfill of `dispatches.overdue_noted_at` on a database that already holds late work
@@ -13,8 +10,8 @@ import { MIGRATIONS } from './index';
  * as noted; one whose note is missing (or is for the step before) is left for the sweep to note.
  */
 describe('migration 0016-dispatch-overdue-noted on existing work orders', () => {
-  let dir: string;
   let db: Kysely<DB>;
+  let close: () => Promise<void>;
   const org = randomUUID();
   const alarm = randomUUID();
   const flaggedNoted = randomUUID();
@@ -24,11 +21,7 @@ describe('migration 0016-dispatch-overdue-noted on existing work orders', () => 
   const overdueAt = new Date('2026-11-02T08:30:00Z');
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bedside-migration-0016-'));
-    db = createKysely({ dataDir: dir }).db;
-    const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(MIGRATIONS) } });
-    const { error } = await migrator.migrateTo('0015-dispatch-due');
-    if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
+    ({ db, close } = await databaseAtMigration('0015-dispatch-due'));
 
     const household = randomUUID();
     const bed = randomUUID();
@@ -60,8 +53,7 @@ describe('migration 0016-dispatch-overdue-noted on existing work orders', () => 
   });
 
   afterAll(async () => {
-    await db?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await close?.();
   });
 
   const notedAt = async (id: string) =>

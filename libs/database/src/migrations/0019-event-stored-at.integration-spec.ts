@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Migrator, sql, type Kysely } from 'kysely';
-import { createKysely, migrateToLatest } from '../create-kysely';
+import { sql, type Kysely } from 'kysely';
+import { migrateToLatest } from '../create-kysely';
 import type { DB } from '../schema';
-import { MIGRATIONS } from './index';
+import { databaseAtMigration } from '../testing/database-at-migration';
 
 /**
  * `device_events.stored_at` on a database that already holds events: rows stored before keep
@@ -14,8 +11,8 @@ import { MIGRATIONS } from './index';
  * their indexes.
  */
 describe('migration 0019-event-stored-at on existing device events', () => {
-  let dir: string;
   let db: Kysely<DB>;
+  let close: () => Promise<void>;
   const bed = randomUUID();
   const device = `button-${randomUUID().slice(0, 8)}`;
 
@@ -27,11 +24,7 @@ describe('migration 0019-event-stored-at on existing device events', () => {
       values (${device}, ${eventId}, 'button.pressed', ${bed}, now(), now() - interval '1 minute')`.execute(db);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bedside-migration-0019-'));
-    db = createKysely({ dataDir: dir }).db;
-    const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve(MIGRATIONS) } });
-    const { error } = await migrator.migrateTo('0018-live-sessions');
-    if (error) throw error instanceof Error ? error : new Error(JSON.stringify(error));
+    ({ db, close } = await databaseAtMigration('0018-live-sessions'));
 
     const org = randomUUID();
     const household = randomUUID();
@@ -48,8 +41,7 @@ describe('migration 0019-event-stored-at on existing device events', () => {
   });
 
   afterAll(async () => {
-    await db?.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await close?.();
   });
 
   it('leaves the events stored before without a storing time', async () => {
